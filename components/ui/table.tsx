@@ -1,0 +1,40 @@
+import * as React from "react";
+import { cn } from "@/lib/utils";
+
+export function Table({ className, ...props }: React.TableHTMLAttributes<HTMLTableElement>) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+      <table className={cn("w-full text-left text-sm", className)} {...props} />
+    </div>
+  );
+}
+
+export function THead(props: React.HTMLAttributes<HTMLTableSectionElement>) {
+  return <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-700" {...props} />;
+}
+
+export function TBody(props: React.HTMLAttributes<HTMLTableSectionElement>) {
+  return <tbody className="divide-y divide-slate-100" {...props} />;
+}
+
+export function TR({ className, ...props }: React.HTMLAttributes<HTMLTableRowElement>) {
+  return <tr className={cn("hover:bg-slate-50", className)} {...props} />;
+}
+
+export function TH({ className, ...props }: React.ThHTMLAttributes<HTMLTableCellElement>) {
+  return <th scope="col" className={cn("px-4 py-2.5 font-semibold", className)} {...props} />;
+}
+
+export function TD({ className, ...props }: React.TdHTMLAttributes<HTMLTableCellElement>) {
+  return <td className={cn("px-4 py-2.5 align-top", className)} {...props} />;
+}
+
+export function EmptyRow({ colSpan, children }: { colSpan: number; children: React.ReactNode }) {
+  return (
+    <tr>
+      <td colSpan={colSpan} className="px-4 py-10 text-center text-slate-600">
+        {children}
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * The one wrapper every server action goes through: session → permission → zod parse of the
+ * form → handler → a result the form can show. An unexpected error is logged (never with form
+ * values) and becomes a generic message; nothing from it reaches the browser.
+ */
+import "server-only";
+import { z } from "zod";
+import { AuthError, requireUser, type SessionUser } from "../auth";
+import { log } from "../log";
+import type { Permission } from "../permissions";
+
+export type FieldErrors = Record<string, string[] | undefined>;
+
+export type ActionResult<T = undefined> =
+  | { ok: true; data: T; message?: string }
+  | { ok: false; error: string; fieldErrors?: FieldErrors; code?: string };
+
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly fieldErrors?: FieldErrors,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "ActionError";
+  }
+}
+
+export function formToObject(formData: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of formData.entries()) {
+    if (key.startsWith("$ACTION")) continue;
+    out[key] = typeof value === "string" ? value : value.name;
+  }
+  return out;
+}
+
+export function fieldErrorsOf(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = String(issue.path[0] ?? "form");
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+export function validatedAction<S extends z.ZodType, T>(
+  name: string,
+  permission: Permission,
+  schema: S,
+  handler: (input: z.output<S>, user: SessionUser) => Promise<ActionResult<T>>,
+) {
+  return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => {
+    let user: SessionUser;
+    try {
+      user = await requireUser(permission);
+    } catch (err) {
+      if (err instanceof AuthError) {
+        log.warn({ action: name, status: err.status }, "action refused");
+        return { ok: false, error: err.message, code: err.status === 401 ? "unauthenticated" : "forbidden" };
+      }
+      throw err;
+    }
+    const parsed = schema.safeParse(formToObject(formData));
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: "Some fields need attention.",
+        fieldErrors: fieldErrorsOf(parsed.error),
+        code: "invalid",
+      };
+    }
+    try {
+      return await handler(parsed.data, user);
+    } catch (err) {
+      if (err instanceof ActionError) {
+        return { ok: false, error: err.message, fieldErrors: err.fieldErrors, code: err.code };
+      }
+      log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed");
+      return { ok: false, error: "Something went wrong on the server. Try again; if it keeps failing, an operator can find the details in the server log.", code: "internal" };
+    }
+  };
+}

@@ -1,0 +1,40 @@
+import "server-only";
+import { auditLog } from "./db/schema";
+import type { DB, Tx } from "./db/client";
+
+export const AUDIT_ACTIONS = [
+  "auth.sign_in",
+  "auth.sign_in_failed",
+  "auth.sign_out",
+  "user.create",
+  "user.role_change",
+  "user.disable",
+  "user.enable",
+  "pairing.create",
+  "pairing.recover",
+  "pairing.reveal",
+  "pairing.unpair",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export type AuditEntry = {
+  actor: { id: number; email: string } | null;
+  action: AuditAction;
+  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt";
+  targetId?: string | number;
+  /** Never a secret: names, ids, environments, outcomes. */
+  details?: Record<string, string | number | boolean | null>;
+};
+
+export function writeAudit(db: DB | Tx, entry: AuditEntry): void {
+  db.insert(auditLog)
+    .values({
+      actorId: entry.actor?.id ?? null,
+      actorEmail: entry.actor?.email ?? null,
+      action: entry.action,
+      targetType: entry.targetType ?? null,
+      targetId: entry.targetId === undefined ? null : String(entry.targetId),
+      details: entry.details ? JSON.stringify(entry.details) : null,
+    })
+    .run();
+}

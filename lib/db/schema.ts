@@ -1,0 +1,175 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  blob,
+  index,
+  integer,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+export const ROLES = ["admin", "support", "viewer"] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ENVIRONMENTS = ["production", "sandbox"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const PAIRING_STATUSES = ["active", "superseded", "unpaired"] as const;
+export type PairingStatus = (typeof PAIRING_STATUSES)[number];
+
+export const ATTEMPT_STATUSES = [
+  "pending",
+  "succeeded",
+  "failed",
+  "outcome_unknown",
+  "needs_recovery",
+] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export const SECRET_FIELDS = ["client_secret", "webhook_secret_key"] as const;
+export type SecretField = (typeof SECRET_FIELDS)[number];
+
+const now = sql`(unixepoch('subsec') * 1000)`;
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    email: text("email").notNull(),
+    name: text("name").notNull().default(""),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ROLES }).notNull(),
+    /** Bumped when the user is disabled or their role changes: older sessions stop working. */
+    sessionVersion: integer("session_version").notNull().default(1),
+    disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+);
+
+export const terminals = sqliteTable(
+  "terminals",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
+    /** The provider's terminal id. */
+    terminalId: text("terminal_id").notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("terminals_environment_terminal_id_unique").on(t.environment, t.terminalId),
+    index("terminals_terminal_id_idx").on(t.terminalId),
+  ],
+);
+
+export const pairingAttempts = sqliteTable(
+  "pairing_attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** One per rendered pairing form: a second submit of the same form is refused. */
+    requestKey: text("request_key").notNull(),
+    environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
+    name: text("name").notNull(),
+    webhookUrl: text("webhook_url"),
+    status: text("status", { enum: ATTEMPT_STATUSES }).notNull().default("pending"),
+    /** A support-readable reason for a failure, unknown outcome or recovery. Never a secret. */
+    reason: text("reason"),
+    /** Machine-readable error code from lib/pay-connect (e.g. otp_rejected, timeout). */
+    errorCode: text("error_code"),
+    /** Filled in once Pay-Connect answered 200. */
+    terminalId: text("terminal_id"),
+    pairingId: integer("pairing_id").references((): AnySQLiteColumn => pairings.id),
+    createdById: integer("created_by_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+    recoveredAt: integer("recovered_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("pairing_attempts_request_key_unique").on(t.requestKey),
+    index("pairing_attempts_created_at_idx").on(t.createdAt),
+    index("pairing_attempts_status_idx").on(t.status),
+  ],
+);
+
+export const pairings = sqliteTable(
+  "pairings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    terminalRef: integer("terminal_ref")
+      .notNull()
+      .references(() => terminals.id),
+    payConnectId: text("pay_connect_id").notNull(),
+    name: text("name").notNull(),
+    clientId: text("client_id").notNull(),
+    webhookUrl: text("webhook_url"),
+    hasWebhookSecret: integer("has_webhook_secret", { mode: "boolean" }).notNull(),
+    status: text("status", { enum: PAIRING_STATUSES }).notNull().default("active"),
+    attemptId: integer("attempt_id").references((): AnySQLiteColumn => pairingAttempts.id),
+    createdById: integer("created_by_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    endedAt: integer("ended_at", { mode: "timestamp_ms" }),
+    endedById: integer("ended_by_id").references(() => users.id),
+  },
+  (t) => [
+    index("pairings_terminal_status_idx").on(t.terminalRef, t.status, t.createdAt),
+    index("pairings_status_idx").on(t.status),
+    uniqueIndex("pairings_pay_connect_id_unique").on(t.terminalRef, t.payConnectId),
+  ],
+);
+
+/** The vault: credential secrets, each encrypted with AES-256-GCM bound to (pairing, field). */
+export const pairingSecrets = sqliteTable(
+  "pairing_secrets",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    pairingId: integer("pairing_id")
+      .notNull()
+      .references(() => pairings.id, { onDelete: "cascade" }),
+    field: text("field", { enum: SECRET_FIELDS }).notNull(),
+    keyId: text("key_id").notNull(),
+    nonce: blob("nonce", { mode: "buffer" }).notNull(),
+    /** Ciphertext followed by the 16-byte GCM tag. */
+    ciphertext: blob("ciphertext", { mode: "buffer" }).notNull(),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("pairing_secrets_pairing_field_unique").on(t.pairingId, t.field)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull().default(now),
+    actorId: integer("actor_id").references(() => users.id),
+    /** Kept as written, so the log still reads right after a user changes. */
+    actorEmail: text("actor_email"),
+    action: text("action").notNull(),
+    targetType: text("target_type"),
+    targetId: text("target_id"),
+    /** JSON of non-secret details. */
+    details: text("details"),
+  },
+  (t) => [
+    index("audit_log_at_idx").on(t.at),
+    index("audit_log_action_idx").on(t.action, t.at),
+    index("audit_log_actor_idx").on(t.actorId, t.at),
+  ],
+);
+
+/** Failed sign-ins, for rate limiting by email and by client address. */
+export const signInFailures = sqliteTable(
+  "sign_in_failures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    at: integer("at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("sign_in_failures_key_at_idx").on(t.key, t.at)],
+);

@@ -1,0 +1,257 @@
+/**
+ * Configuration, validated once with zod. `getEnv()` is called at server start (instrumentation)
+ * and by every module that needs a setting; it never runs at build time.
+ *
+ * Modes: `production` (a `next start`, unless told otherwise) refuses missing or weak secrets and
+ * refuses the simulator; `demo` and `development` generate what is missing into the data folder.
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+export const MODES = ["production", "demo", "development", "test"] as const;
+export type Mode = (typeof MODES)[number];
+
+const onOff = z
+  .enum(["on", "off", "true", "false", "1", "0", ""])
+  .default("off")
+  .transform((v) => v === "on" || v === "true" || v === "1");
+
+const httpUrl = (name: string) =>
+  z
+    .string()
+    .url(`${name} must be an absolute URL, e.g. https://example.com`)
+    .refine((v) => /^https?:\/\//.test(v), `${name} must start with http:// or https://`)
+    .transform((v) => v.replace(/\/+$/, ""));
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const rawSchema = z.object({
+  PAIRDESK_MODE: z.enum(MODES).optional(),
+  DATABASE_PATH: z.string().min(1).default("data/pairdesk.db"),
+  AUTH_SECRET: optionalText,
+  VAULT_KEY: optionalText,
+  PUBLIC_URL: httpUrl("PUBLIC_URL").default("http://localhost:3000"),
+  PAY_CONNECT_PRODUCTION_URL: httpUrl("PAY_CONNECT_PRODUCTION_URL").default(
+    "https://api-payment.lab4pay.com",
+  ),
+  PAY_CONNECT_SANDBOX_URL: httpUrl("PAY_CONNECT_SANDBOX_URL").default(
+    "https://api-payment.lab4pay.dev",
+  ),
+  PAY_CONNECT_INTEGRATOR_ID: optionalText,
+  PAY_CONNECT_PRODUCTION_INTEGRATOR_ID: optionalText,
+  PAY_CONNECT_SANDBOX_INTEGRATOR_ID: optionalText,
+  PAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  PAIRDESK_SIMULATOR: onOff,
+  SIMULATOR_DATABASE_PATH: z.string().min(1).optional(),
+  RECOVERY_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type VaultKey = { id: string; key: Buffer };
+
+export type Env = {
+  mode: Mode;
+  databasePath: string;
+  dataDir: string;
+  authSecret: string;
+  /** The first key encrypts; all of them decrypt (rotation). */
+  vaultKeys: VaultKey[];
+  publicUrl: string;
+  payConnect: {
+    timeoutMs: number;
+    production: { baseUrl: string; integratorId: string | undefined };
+    sandbox: { baseUrl: string; integratorId: string | undefined };
+  };
+  simulator: { enabled: boolean; databasePath: string };
+  recoveryDir: string;
+  logLevel: z.infer<typeof rawSchema>["LOG_LEVEL"];
+  /** Names of settings generated into the data folder at this start. */
+  generated: string[];
+};
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
+
+/**
+ * `VAULT_KEY` is either the base64 of 32 random bytes (key id `k1`), or a keyring
+ * `id:base64,id:base64` whose first entry encrypts and whose others still decrypt.
+ */
+export function parseVaultKeys(value: string): VaultKey[] {
+  const entries = value.split(",").map((s) => s.trim()).filter(Boolean);
+  if (entries.length === 0) throw new ConfigError("VAULT_KEY is empty.");
+  const keyring = entries.length > 1 || entries[0]!.includes(":");
+  const keys = entries.map((entry, i) => {
+    let id = "k1";
+    let b64 = entry;
+    if (keyring) {
+      const at = entry.indexOf(":");
+      if (at < 1) {
+        throw new ConfigError(
+          `VAULT_KEY entry ${i + 1} has no key id: write the keyring as id:base64,id:base64.`,
+        );
+      }
+      id = entry.slice(0, at);
+      b64 = entry.slice(at + 1);
+    }
+    if (!KEY_ID.test(id)) {
+      throw new ConfigError(`VAULT_KEY key id "${id}" must be 1-32 letters, digits, - or _.`);
+    }
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
+      throw new ConfigError(`VAULT_KEY key "${id}" is not base64.`);
+    }
+    const key = Buffer.from(b64, "base64");
+    if (key.length !== 32) {
+      throw new ConfigError(
+        `VAULT_KEY key "${id}" decodes to ${key.length} bytes; it must be the base64 of exactly 32 random bytes (openssl rand -base64 32).`,
+      );
+    }
+    if (new Set(key).size < 8) {
+      throw new ConfigError(`VAULT_KEY key "${id}" is too weak: use 32 random bytes.`);
+    }
+    return { id, key };
+  });
+  const ids = new Set(keys.map((k) => k.id));
+  if (ids.size !== keys.length) throw new ConfigError("VAULT_KEY names the same key id twice.");
+  return keys;
+}
+
+export function checkAuthSecret(value: string): void {
+  if (value.length < 32) {
+    throw new ConfigError(
+      "AUTH_SECRET is too weak: it must be at least 32 characters (openssl rand -base64 32).",
+    );
+  }
+  if (new Set(value).size < 8) {
+    throw new ConfigError("AUTH_SECRET is too weak: use a random value (openssl rand -base64 32).");
+  }
+}
+
+type GeneratedSecrets = { AUTH_SECRET?: string; VAULT_KEY?: string };
+
+function readGenerated(file: string): GeneratedSecrets {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as GeneratedSecrets;
+  } catch {
+    return {};
+  }
+}
+
+function writeGenerated(file: string, secrets: GeneratedSecrets) {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(secrets, null, 2) + "\n", { mode: 0o600 });
+  fs.renameSync(tmp, file);
+  fs.chmodSync(file, 0o600);
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = rawSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (i) => `${i.path.join(".") || "environment"}: ${i.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  const raw = parsed.data;
+  const mode: Mode =
+    raw.PAIRDESK_MODE ?? (source.NODE_ENV === "production" ? "production" : "development");
+
+  const databasePath = path.resolve(raw.DATABASE_PATH);
+  const dataDir = path.dirname(databasePath);
+  let authSecret = raw.AUTH_SECRET;
+  let vaultKeyText = raw.VAULT_KEY;
+  const generated: string[] = [];
+
+  if (mode === "production") {
+    if (!authSecret) {
+      throw new ConfigError(
+        "AUTH_SECRET is missing: a production start needs a random secret of at least 32 characters (openssl rand -base64 32).",
+      );
+    }
+    if (!vaultKeyText) {
+      throw new ConfigError(
+        "VAULT_KEY is missing: a production start needs the base64 of 32 random bytes (openssl rand -base64 32). Keep it safe: without it the stored credentials cannot be read.",
+      );
+    }
+    if (raw.PAIRDESK_SIMULATOR) {
+      throw new ConfigError(
+        "PAIRDESK_SIMULATOR is on: a production start refuses the simulator. Turn it off, or start with PAIRDESK_MODE=demo.",
+      );
+    }
+  } else if (!authSecret || !vaultKeyText) {
+    const file = path.join(dataDir, "generated-secrets.json");
+    const stored = readGenerated(file);
+    const next = { ...stored };
+    if (!authSecret) {
+      if (!next.AUTH_SECRET) {
+        next.AUTH_SECRET = randomBytes(32).toString("base64url");
+        generated.push("AUTH_SECRET");
+      }
+      authSecret = next.AUTH_SECRET;
+    }
+    if (!vaultKeyText) {
+      if (!next.VAULT_KEY) {
+        next.VAULT_KEY = randomBytes(32).toString("base64");
+        generated.push("VAULT_KEY");
+      }
+      vaultKeyText = next.VAULT_KEY;
+    }
+    if (generated.length > 0) writeGenerated(file, next);
+  }
+
+  checkAuthSecret(authSecret!);
+  const vaultKeys = parseVaultKeys(vaultKeyText!);
+
+  return {
+    mode,
+    databasePath,
+    dataDir,
+    authSecret: authSecret!,
+    vaultKeys,
+    publicUrl: raw.PUBLIC_URL,
+    payConnect: {
+      timeoutMs: raw.PAY_CONNECT_TIMEOUT_MS,
+      production: {
+        baseUrl: raw.PAY_CONNECT_PRODUCTION_URL,
+        integratorId: raw.PAY_CONNECT_PRODUCTION_INTEGRATOR_ID ?? raw.PAY_CONNECT_INTEGRATOR_ID,
+      },
+      sandbox: {
+        baseUrl: raw.PAY_CONNECT_SANDBOX_URL,
+        integratorId: raw.PAY_CONNECT_SANDBOX_INTEGRATOR_ID ?? raw.PAY_CONNECT_INTEGRATOR_ID,
+      },
+    },
+    simulator: {
+      enabled: raw.PAIRDESK_SIMULATOR,
+      databasePath: path.resolve(raw.SIMULATOR_DATABASE_PATH ?? path.join(dataDir, "simulator.db")),
+    },
+    recoveryDir: path.resolve(raw.RECOVERY_DIR ?? path.join(dataDir, "recovery")),
+    logLevel: raw.LOG_LEVEL,
+    generated,
+  };
+}
+
+const globalForEnv = globalThis as unknown as { __pairdeskEnv?: Env };
+
+/** The validated configuration of this process (loaded on first use). */
+export function getEnv(): Env {
+  if (!globalForEnv.__pairdeskEnv) {
+    const env = loadEnv();
+    // next-auth 4 reads these two from process.env.
+    process.env.NEXTAUTH_SECRET ??= env.authSecret;
+    process.env.NEXTAUTH_URL ??= env.publicUrl;
+    globalForEnv.__pairdeskEnv = env;
+  }
+  return globalForEnv.__pairdeskEnv;
+}

@@ -1,0 +1,5 @@
+import "server-only";
+
+export function listRecoverySpool(): string[] {
+  return [];
+}

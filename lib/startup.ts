@@ -1,0 +1,33 @@
+import "server-only";
+import { ConfigError, getEnv } from "./env";
+import { getDb } from "./db/client";
+import { log } from "./log";
+import { listRecoverySpool } from "./pairing/recovery";
+
+export async function startServer(): Promise<void> {
+  let env;
+  try {
+    env = getEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`\nPairdesk cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (env.generated.length > 0) {
+    log.warn(
+      { generated: env.generated, dataDir: env.dataDir },
+      `${env.mode} start: generated ${env.generated.join(" and ")} into ${env.dataDir}/generated-secrets.json (mode 0600). Set them in the environment for a production start.`,
+    );
+  }
+  getDb();
+  const spooled = listRecoverySpool();
+  if (spooled.length > 0) {
+    log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");
+  }
+  log.info(
+    { mode: env.mode, simulator: env.simulator.enabled, database: env.databasePath },
+    "Pairdesk started",
+  );
+}
