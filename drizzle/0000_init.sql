@@ -54,6 +54,7 @@ CREATE TABLE `pairings` (
 	`name` text NOT NULL,
 	`client_id` text NOT NULL,
 	`webhook_url` text,
+	`webhook_token` text,
 	`has_webhook_secret` integer NOT NULL,
 	`status` text DEFAULT 'active' NOT NULL,
 	`attempt_id` integer,
@@ -69,7 +70,8 @@ CREATE TABLE `pairings` (
 --> statement-breakpoint
 CREATE INDEX `pairings_terminal_status_idx` ON `pairings` (`terminal_ref`,`status`,`created_at`);--> statement-breakpoint
 CREATE INDEX `pairings_status_idx` ON `pairings` (`status`);--> statement-breakpoint
-CREATE UNIQUE INDEX `pairings_pay_connect_id_unique` ON `pairings` (`terminal_ref`,`pay_connect_id`);--> statement-breakpoint
+CREATE INDEX `pairings_pay_connect_id_idx` ON `pairings` (`pay_connect_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `pairings_webhook_token_unique` ON `pairings` (`webhook_token`);--> statement-breakpoint
 CREATE TABLE `sign_in_failures` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`key` text NOT NULL,

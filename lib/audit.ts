@@ -13,7 +13,9 @@ export const AUDIT_ACTIONS = [
   "pairing.create",
   "pairing.recover",
   "pairing.reveal",
+  "pairing.reveal_denied",
   "pairing.unpair",
+  "pairing.unpair_failed",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

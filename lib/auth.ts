@@ -235,3 +235,16 @@ export async function requireUser(permission?: Permission): Promise<SessionUser>
   }
   return user;
 }
+
+/**
+ * Re-entering one's password before a sensitive step (revealing credentials). Failures count
+ * towards the same limits as sign-in. Null when confirmed, otherwise the message to show.
+ */
+export async function confirmPassword(db: DB, user: SessionUser, password: string): Promise<string | null> {
+  const locked = signInLockout(db, user.email, `reauth:${user.id}`);
+  if (locked) return locked;
+  const row = db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get();
+  if (row && password && (await verifyPassword(password, row.hash))) return null;
+  recordFailure(db, user.email, `reauth:${user.id}`);
+  return "That password is incorrect.";
+}

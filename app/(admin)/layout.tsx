@@ -2,6 +2,7 @@ import { MonitorSmartphone } from "lucide-react";
 import Link from "next/link";
 import { SidebarNav } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { Providers } from "@/components/providers";
 import { Badge } from "@/components/ui/badge";
 import { requirePageUser } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
@@ -36,7 +37,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         </div>
       </aside>
       <main id="main" className="min-w-0 flex-1 px-8 py-8">
-        {children}
+        <Providers>{children}</Providers>
       </main>
     </div>
   );

@@ -4,6 +4,7 @@
  * values) and becomes a generic message; nothing from it reaches the browser.
  */
 import "server-only";
+import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { AuthError, requireUser, type SessionUser } from "../auth";
 import { log } from "../log";
@@ -13,7 +14,7 @@ export type FieldErrors = Record<string, string[] | undefined>;
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: FieldErrors; code?: string };
+  | { ok: false; error: string; fieldErrors?: FieldErrors; code?: string; retryKey?: string };
 
 export class ActionError extends Error {
   constructor(
@@ -73,6 +74,7 @@ export function validatedAction<S extends z.ZodType, T>(
     try {
       return await handler(parsed.data, user);
     } catch (err) {
+      unstable_rethrow(err);
       if (err instanceof ActionError) {
         return { ok: false, error: err.message, fieldErrors: err.fieldErrors, code: err.code };
       }

@@ -107,6 +107,8 @@ export const pairings = sqliteTable(
     name: text("name").notNull(),
     clientId: text("client_id").notNull(),
     webhookUrl: text("webhook_url"),
+    /** The path token of the webhook URL Pairdesk generated for this pairing, if it was used. */
+    webhookToken: text("webhook_token"),
     hasWebhookSecret: integer("has_webhook_secret", { mode: "boolean" }).notNull(),
     status: text("status", { enum: PAIRING_STATUSES }).notNull().default("active"),
     attemptId: integer("attempt_id").references((): AnySQLiteColumn => pairingAttempts.id),
@@ -120,7 +122,8 @@ export const pairings = sqliteTable(
   (t) => [
     index("pairings_terminal_status_idx").on(t.terminalRef, t.status, t.createdAt),
     index("pairings_status_idx").on(t.status),
-    uniqueIndex("pairings_pay_connect_id_unique").on(t.terminalRef, t.payConnectId),
+    index("pairings_pay_connect_id_idx").on(t.payConnectId),
+    uniqueIndex("pairings_webhook_token_unique").on(t.webhookToken),
   ],
 );
 

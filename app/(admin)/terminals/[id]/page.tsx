@@ -1,0 +1,123 @@
+import { ArrowLeft } from "lucide-react";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
+import { UnpairDialog } from "@/components/terminals/unpair-dialog";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { PageHeader } from "@/components/ui/page-header";
+import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
+import { requirePageUser } from "@/lib/auth";
+import { getTerminalDetail } from "@/lib/data/terminal-detail";
+import { formatDateTime } from "@/lib/format";
+import { can } from "@/lib/permissions";
+
+export const metadata = { title: "Terminal" };
+
+const MASK = "••••••••••••";
+
+export default async function TerminalPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ paired?: string }>;
+}) {
+  const user = await requirePageUser("terminals:read");
+  const { id } = await params;
+  const { paired } = await searchParams;
+  const ref = Number(id);
+  if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
+  const detail = await getTerminalDetail(ref);
+  if (!detail) notFound();
+  const { terminal, pairings } = detail;
+  const active = pairings.filter((p) => p.status === "active");
+  const justPaired = paired ? pairings.find((p) => String(p.id) === paired) : undefined;
+  const mayReveal = can(user.role, "pairing:reveal");
+  const mayUnpair = can(user.role, "pairing:unpair");
+
+  return (
+    <>
+      <Link href="/terminals" className="mb-4 inline-flex items-center gap-1 text-sm text-brand-700 hover:underline">
+        <ArrowLeft aria-hidden className="size-4" /> Terminals
+      </Link>
+      <PageHeader
+        title={`Terminal ${terminal.terminalId}`}
+        description={
+          <span className="inline-flex items-center gap-2">
+            <EnvironmentBadge environment={terminal.environment} />
+            <TerminalStatusBadge paired={active.length > 0} />
+            <span>First paired {formatDateTime(terminal.createdAt)}</span>
+          </span>
+        }
+      />
+      {justPaired ? (
+        <Alert tone="success" title="Terminal paired" className="mb-6" data-testid="paired-notice">
+          “{justPaired.name}” is paired. Its credentials (client secret
+          {justPaired.hasWebhookSecret ? " and webhook secret key" : ""}) are stored encrypted in the vault; Pay-Connect
+          will not show them again.
+        </Alert>
+      ) : null}
+      <Card>
+        <CardHeader>
+          <CardTitle>Pairings</CardTitle>
+        </CardHeader>
+        <CardBody className="space-y-4">
+          {pairings.length === 0 ? <p className="text-slate-600">No pairings.</p> : null}
+          {pairings.map((p) => (
+            <article
+              key={p.id}
+              aria-label={`Pairing ${p.name}`}
+              data-testid={`pairing-${p.id}`}
+              className="rounded-md border border-slate-200 p-4"
+            >
+              <div className="flex flex-wrap items-start justify-between gap-3">
+                <div>
+                  <h3 className="font-semibold">{p.name}</h3>
+                  <PairingStatusBadge status={p.status} />
+                </div>
+                {p.status === "active" && (mayReveal || mayUnpair) ? (
+                  <div className="flex gap-2">
+                    {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
+                    {mayUnpair ? <UnpairDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
+                  </div>
+                ) : null}
+              </div>
+              <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+                <Item label="pay_connect_id" value={p.payConnectId} mono />
+                <Item label="client_id" value={p.clientId} mono />
+                <Item
+                  label="client_secret"
+                  value={p.secretsStored > 0 ? `${MASK} (in the vault)` : "destroyed"}
+                  mono
+                />
+                <Item
+                  label="webhook_secret_key"
+                  value={!p.hasWebhookSecret ? "none issued" : p.secretsStored > 1 ? `${MASK} (in the vault)` : "destroyed"}
+                  mono
+                />
+                <Item label="Webhook URL" value={p.webhookUrl ?? "none"} mono />
+                <Item label="Created" value={`${formatDateTime(p.createdAt)} by ${p.createdBy}`} />
+                {p.endedAt ? (
+                  <Item
+                    label={p.status === "unpaired" ? "Unpaired" : "Ended"}
+                    value={`${formatDateTime(p.endedAt)}${p.endedBy ? ` by ${p.endedBy}` : ""}`}
+                  />
+                ) : null}
+              </dl>
+            </article>
+          ))}
+        </CardBody>
+      </Card>
+    </>
+  );
+}
+
+function Item({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
+      <dd className={mono ? "break-all font-mono text-xs" : undefined}>{value}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,180 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { AlertTriangle } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect } from "react";
+import { toast } from "sonner";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
+import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { completeRecoveryAction } from "@/lib/actions/pairing";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { formatDateTime } from "@/lib/format";
+
+export type DashboardData = {
+  byEnvironment: { environment: "production" | "sandbox"; paired: number; total: number }[];
+  latestAttempts: {
+    id: number;
+    createdAt: string | Date;
+    environment: "production" | "sandbox";
+    name: string;
+    status: "pending" | "succeeded" | "failed" | "outcome_unknown" | "needs_recovery";
+    reason: string | null;
+    by: string;
+  }[];
+  needsRecovery: {
+    attemptId: number;
+    environment: "production" | "sandbox";
+    terminalId: string;
+    name: string;
+    spooledAt: string;
+    by: string | null;
+    inSpool: boolean;
+  }[];
+};
+
+function RecoverButton({ attemptId }: { attemptId: number }) {
+  const router = useRouter();
+  const [state, action, pending] = useActionState<ActionResult<{ terminalRef: number }> | null, FormData>(
+    completeRecoveryAction,
+    null,
+  );
+  useEffect(() => {
+    if (state?.ok) {
+      toast.success(state.message ?? "Recovered.");
+      router.push(`/terminals/${state.data.terminalRef}`);
+    }
+  }, [state, router]);
+  return (
+    <form action={action} className="space-y-2">
+      <input type="hidden" name="attemptId" value={attemptId} />
+      <Button type="submit" size="sm" disabled={pending}>
+        {pending ? "Completing…" : "Complete pairing"}
+      </Button>
+      {state && !state.ok ? (
+        <p role="alert" className="text-sm text-red-700">
+          {state.error}
+        </p>
+      ) : null}
+    </form>
+  );
+}
+
+export function DashboardView({ initial, canRecover }: { initial: DashboardData; canRecover: boolean }) {
+  const { data } = useQuery({
+    queryKey: ["dashboard"],
+    queryFn: async (): Promise<DashboardData> => {
+      const res = await fetch("/api/dashboard", { cache: "no-store" });
+      if (!res.ok) throw new Error(`dashboard ${res.status}`);
+      return res.json();
+    },
+    initialData: initial,
+    refetchInterval: 15_000,
+  });
+  const envs = (["production", "sandbox"] as const).map(
+    (e) => data.byEnvironment.find((b) => b.environment === e) ?? { environment: e, paired: 0, total: 0 },
+  );
+  return (
+    <div className="space-y-6">
+      {data.needsRecovery.length > 0 ? (
+        <Card className="border-amber-400" data-testid="needs-recovery">
+          <CardHeader className="flex items-center gap-2 bg-amber-50">
+            <AlertTriangle aria-hidden className="size-5 text-amber-700" />
+            <CardTitle>Needs recovery ({data.needsRecovery.length})</CardTitle>
+          </CardHeader>
+          <CardBody className="space-y-3">
+            <p className="text-sm text-slate-700">
+              Pay-Connect paired these terminals but Pairdesk could not save the pairing. The credentials are held
+              encrypted in the recovery spool. {canRecover ? "Complete each pairing once the database is healthy." : "An admin can complete them."}
+            </p>
+            <ul className="divide-y divide-slate-100">
+              {data.needsRecovery.map((r) => (
+                <li key={r.attemptId} className="flex flex-wrap items-center justify-between gap-3 py-3">
+                  <div className="text-sm">
+                    <p className="font-medium">
+                      {r.name} · terminal <span className="font-mono">{r.terminalId || "unknown"}</span>
+                    </p>
+                    <p className="text-slate-600">
+                      <EnvironmentBadge environment={r.environment} /> attempt #{r.attemptId}
+                      {r.by ? ` by ${r.by}` : ""} · {formatDateTime(r.spooledAt)}
+                    </p>
+                  </div>
+                  {!r.inSpool ? (
+                    <Alert tone="danger">The spool file for this attempt is missing: the terminal must be re-paired.</Alert>
+                  ) : canRecover ? (
+                    <RecoverButton attemptId={r.attemptId} />
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
+      ) : null}
+
+      <section aria-labelledby="terminals-heading" className="grid gap-4 sm:grid-cols-2">
+        <h2 id="terminals-heading" className="sr-only">
+          Terminals by environment
+        </h2>
+        {envs.map((e) => (
+          <Card key={e.environment}>
+            <CardBody>
+              <p className="text-sm font-medium capitalize text-slate-600">{e.environment}</p>
+              <p className="mt-1 text-3xl font-semibold" data-testid={`count-${e.environment}`}>
+                {e.total}
+              </p>
+              <p className="text-sm text-slate-600">
+                {e.paired} paired · {e.total - e.paired} unpaired
+              </p>
+              <Link href={`/terminals?environment=${e.environment}`} className="mt-2 inline-block text-sm text-brand-700 underline-offset-4 hover:underline">
+                View {e.environment} terminals
+              </Link>
+            </CardBody>
+          </Card>
+        ))}
+      </section>
+
+      <section aria-labelledby="attempts-heading">
+        <div className="mb-2 flex items-center justify-between">
+          <h2 id="attempts-heading" className="text-base font-semibold">
+            Latest pairing attempts
+          </h2>
+          <Link href="/attempts" className="text-sm text-brand-700 underline-offset-4 hover:underline">
+            All attempts
+          </Link>
+        </div>
+        <Table>
+          <THead>
+            <tr>
+              <TH>When</TH>
+              <TH>Who</TH>
+              <TH>Environment</TH>
+              <TH>Name</TH>
+              <TH>Outcome</TH>
+            </tr>
+          </THead>
+          <TBody>
+            {data.latestAttempts.length === 0 ? <EmptyRow colSpan={5}>No pairing attempts yet.</EmptyRow> : null}
+            {data.latestAttempts.map((a) => (
+              <TR key={a.id}>
+                <TD className="whitespace-nowrap">{formatDateTime(a.createdAt)}</TD>
+                <TD>{a.by}</TD>
+                <TD>
+                  <EnvironmentBadge environment={a.environment} />
+                </TD>
+                <TD>{a.name}</TD>
+                <TD>
+                  <AttemptStatusBadge status={a.status} />
+                  {a.reason ? <p className="mt-1 max-w-md text-xs text-slate-600">{a.reason}</p> : null}
+                </TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      </section>
+    </div>
+  );
+}

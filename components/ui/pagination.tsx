@@ -1,0 +1,130 @@
+/**
+ * "Showing 1–50 of 10,000" and page links that keep the list's other URL parameters (filters,
+ * search), so that every page of every filtered list has its own URL. A server component: plain
+ * links, no client JavaScript.
+ */
+import Link from "next/link";
+import { cn } from "@/lib/utils";
+
+export type QueryParams = Record<string, string | number | undefined | null>;
+
+const number = new Intl.NumberFormat("en-US");
+
+/** `pathname?params` without empty values; page 1 is the default and is left out. */
+export function hrefWith(pathname: string, params: QueryParams, page?: number): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (key === "page" || value === undefined || value === null || value === "") continue;
+    search.set(key, String(value));
+  }
+  if (page && page > 1) search.set("page", String(page));
+  const query = search.toString();
+  return query ? `${pathname}?${query}` : pathname;
+}
+
+/** The page numbers to show: first, last, and two either side of the current one. */
+export function pageWindow(page: number, pageCount: number): (number | "gap")[] {
+  const pages = new Set([1, pageCount]);
+  for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= pageCount) pages.add(p);
+  const sorted = [...pages].sort((a, b) => a - b);
+  const out: (number | "gap")[] = [];
+  sorted.forEach((p, i) => {
+    const prev = sorted[i - 1];
+    if (prev !== undefined && p - prev > 1) out.push("gap");
+    out.push(p);
+  });
+  return out;
+}
+
+const linkClass =
+  "inline-flex h-8 min-w-8 items-center justify-center rounded-md border px-2 text-sm font-medium";
+
+export function Pagination({
+  pathname,
+  params,
+  page,
+  pageSize,
+  total,
+  noun = "items",
+}: {
+  pathname: string;
+  /** The list's current URL parameters; `page` among them is ignored. */
+  params: QueryParams;
+  page: number;
+  pageSize: number;
+  total: number;
+  /** Plural noun for the summary, e.g. "terminals". */
+  noun?: string;
+}) {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
+  const to = Math.min(total, page * pageSize);
+  return (
+    <div className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
+      <p data-testid="pagination-summary">
+        {total === 0
+          ? `No ${noun}`
+          : `Showing ${number.format(from)}–${number.format(to)} of ${number.format(total)} ${noun}`}
+      </p>
+      {pageCount > 1 ? (
+        <nav aria-label="Pagination">
+          <ul className="flex flex-wrap items-center gap-1">
+            <li>
+              {page > 1 ? (
+                <Link
+                  href={hrefWith(pathname, params, page - 1)}
+                  rel="prev"
+                  className={cn(linkClass, "border-slate-300 bg-white text-slate-800 hover:bg-slate-100")}
+                >
+                  Previous
+                </Link>
+              ) : (
+                <span className={cn(linkClass, "border-slate-200 text-slate-500")}>
+                  Previous
+                </span>
+              )}
+            </li>
+            {pageWindow(page, pageCount).map((p, i) =>
+              p === "gap" ? (
+                <li key={`gap-${i}`} aria-hidden className="px-1 text-slate-500">
+                  …
+                </li>
+              ) : (
+                <li key={p}>
+                  <Link
+                    href={hrefWith(pathname, params, p)}
+                    aria-label={`Page ${p}`}
+                    aria-current={p === page ? "page" : undefined}
+                    className={cn(
+                      linkClass,
+                      p === page
+                        ? "border-brand-700 bg-brand-700 text-white"
+                        : "border-slate-300 bg-white text-slate-800 hover:bg-slate-100",
+                    )}
+                  >
+                    {p}
+                  </Link>
+                </li>
+              ),
+            )}
+            <li>
+              {page < pageCount ? (
+                <Link
+                  href={hrefWith(pathname, params, page + 1)}
+                  rel="next"
+                  className={cn(linkClass, "border-slate-300 bg-white text-slate-800 hover:bg-slate-100")}
+                >
+                  Next
+                </Link>
+              ) : (
+                <span className={cn(linkClass, "border-slate-200 text-slate-500")}>
+                  Next
+                </span>
+              )}
+            </li>
+          </ul>
+        </nav>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * The status badges shared by the terminal list, the terminal page, the attempts list and the
+ * dashboard: one word per state, one colour per meaning (green = working, red = failed,
+ * amber = needs a look, blue = in progress, grey = inactive).
+ */
+import type { AttemptStatus, Environment, PairingStatus } from "@/lib/db/schema";
+import { Badge } from "./badge";
+
+type Tone = "neutral" | "success" | "warning" | "danger" | "info";
+
+const PAIRING: Record<PairingStatus, { label: string; tone: Tone }> = {
+  active: { label: "active", tone: "success" },
+  superseded: { label: "superseded", tone: "neutral" },
+  unpaired: { label: "unpaired", tone: "neutral" },
+};
+
+export const ATTEMPT_STATUS_LABELS: Record<AttemptStatus, string> = {
+  pending: "pending",
+  succeeded: "succeeded",
+  failed: "failed",
+  outcome_unknown: "outcome unknown",
+  needs_recovery: "needs recovery",
+};
+
+const ATTEMPT_TONES: Record<AttemptStatus, Tone> = {
+  pending: "info",
+  succeeded: "success",
+  failed: "danger",
+  outcome_unknown: "warning",
+  needs_recovery: "warning",
+};
+
+export function PairingStatusBadge({ status }: { status: PairingStatus }) {
+  const { label, tone } = PAIRING[status];
+  return (
+    <Badge tone={tone} data-status={status}>
+      {label}
+    </Badge>
+  );
+}
+
+export function AttemptStatusBadge({ status }: { status: AttemptStatus }) {
+  return (
+    <Badge tone={ATTEMPT_TONES[status]} data-status={status}>
+      {ATTEMPT_STATUS_LABELS[status]}
+    </Badge>
+  );
+}
+
+export function TerminalStatusBadge({ paired }: { paired: boolean }) {
+  return (
+    <Badge tone={paired ? "success" : "neutral"} data-status={paired ? "paired" : "unpaired"}>
+      {paired ? "paired" : "unpaired"}
+    </Badge>
+  );
+}
+
+export function EnvironmentBadge({ environment }: { environment: Environment }) {
+  return (
+    <Badge tone={environment === "production" ? "info" : "warning"} data-environment={environment}>
+      {environment}
+    </Badge>
+  );
+}

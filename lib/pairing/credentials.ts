@@ -1,0 +1,71 @@
+/** Reading a pairing's credentials out of the vault: for one call, never for a page. */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { DB } from "../db/client";
+import { pairings, pairingSecrets, terminals, type Environment } from "../db/schema";
+import { open, secretContext } from "../vault";
+
+export type PairingCredentials = {
+  clientId: string;
+  clientSecret: string;
+  webhookSecretKey: string | null;
+};
+
+export type PairingForCall = {
+  id: number;
+  status: "active" | "superseded" | "unpaired";
+  environment: Environment;
+  terminalRef: number;
+  terminalId: string;
+  name: string;
+  clientId: string;
+};
+
+export function pairingForCall(db: DB, pairingId: number): PairingForCall | undefined {
+  return db
+    .select({
+      id: pairings.id,
+      status: pairings.status,
+      environment: terminals.environment,
+      terminalRef: pairings.terminalRef,
+      terminalId: terminals.terminalId,
+      name: pairings.name,
+      clientId: pairings.clientId,
+    })
+    .from(pairings)
+    .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+    .where(eq(pairings.id, pairingId))
+    .get();
+}
+
+export function readCredentials(db: DB, pairing: { id: number; clientId: string }): PairingCredentials {
+  const rows = db
+    .select({
+      field: pairingSecrets.field,
+      keyId: pairingSecrets.keyId,
+      nonce: pairingSecrets.nonce,
+      ciphertext: pairingSecrets.ciphertext,
+    })
+    .from(pairingSecrets)
+    .where(eq(pairingSecrets.pairingId, pairing.id))
+    .all();
+  const value = (field: "client_secret" | "webhook_secret_key") => {
+    const row = rows.find((r) => r.field === field);
+    return row ? open(row, secretContext("pairings", pairing.id, field)) : null;
+  };
+  const clientSecret = value("client_secret");
+  if (clientSecret === null) {
+    throw new Error(`Pairing ${pairing.id} has no client secret in the vault.`);
+  }
+  return { clientId: pairing.clientId, clientSecret, webhookSecretKey: value("webhook_secret_key") };
+}
+
+export function hasSecrets(db: DB, pairingId: number): boolean {
+  return (
+    db
+      .select({ id: pairingSecrets.id })
+      .from(pairingSecrets)
+      .where(and(eq(pairingSecrets.pairingId, pairingId), eq(pairingSecrets.field, "client_secret")))
+      .get() !== undefined
+  );
+}

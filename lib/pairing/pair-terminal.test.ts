@@ -1,0 +1,197 @@
+import { testDataDir } from "../test/setup-env";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { createPayConnectClient } from "../pay-connect";
+import { startStub, type StubReply } from "../test/stub-server";
+import { createUser } from "../users";
+import { completeRecovery } from "./complete-recovery";
+import { readCredentials } from "./credentials";
+import { pairTerminal, RECOVERY_MESSAGE } from "./pair-terminal";
+import { listRecoverySpool } from "./recovery";
+import { unpairPairing } from "./unpair";
+
+const SECRET = "cs_live_0123456789abcdefghijklmnopqrstuv";
+const WEBHOOK_SECRET = "whsec_abcdefghijklmnopqrstuvwxyz012345";
+let reply: StubReply = { status: 200 };
+const okPair = (terminalId = "T-1001"): StubReply => ({
+  status: 200,
+  body: {
+    pay_connect_id: `pc-${terminalId}`,
+    pay_connect_name: "Front till",
+    terminal_id: terminalId,
+    client_id: `client-${terminalId}`,
+    client_secret: SECRET,
+    webhook_secret_key: WEBHOOK_SECRET,
+  },
+});
+const stub = await startStub((req) => {
+  if (req.url.endsWith("/auth/token/")) return { status: 200, body: { access_token: "tok", expires_in: "3600", token_type: "Bearer", scope: "" } };
+  return reply;
+});
+afterAll(() => stub.close());
+
+const client = createPayConnectClient({ environment: "sandbox", baseUrl: stub.url, integratorId: "int-1", timeoutMs: 300 });
+let db: DB;
+let actor: { id: number; email: string };
+let n = 0;
+const input = (over: Partial<Parameters<typeof pairTerminal>[2]> = {}) => ({
+  requestKey: `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
+  environment: "sandbox" as const,
+  name: "Front till",
+  otp: "ABCD2345",
+  webhookUrl: null,
+  webhookToken: null,
+  ...over,
+});
+const count = (table: string) => (db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+
+beforeEach(async () => {
+  db = openDatabase(":memory:");
+  const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
+  actor = { id: u.id, email: u.email };
+  fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
+});
+
+describe("pairTerminal", () => {
+  it("stores terminal, pairing, sealed secrets, attempt and audit in one go; no plaintext secret in the database", async () => {
+    reply = okPair();
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out.kind).toBe("paired");
+    if (out.kind !== "paired") return;
+    expect(count("terminals")).toBe(1);
+    expect(db.$client.prepare("select status, terminal_id, pairing_id from pairing_attempts").get()).toEqual({
+      status: "succeeded",
+      terminal_id: "T-1001",
+      pairing_id: out.pairingId,
+    });
+    expect(count("pairing_secrets")).toBe(2);
+    const dump = JSON.stringify(db.$client.prepare("select * from pairing_secrets").all()) +
+      JSON.stringify(db.$client.prepare("select * from audit_log").all()) +
+      JSON.stringify(db.$client.prepare("select * from pairing_attempts").all());
+    expect(dump).not.toContain(SECRET);
+    expect(dump).not.toContain("ABCD2345");
+    const buf = Buffer.concat(
+      (db.$client.prepare("select ciphertext from pairing_secrets").all() as { ciphertext: Buffer }[]).map((r) => r.ciphertext),
+    );
+    expect(buf.includes(Buffer.from(SECRET))).toBe(false);
+    expect(readCredentials(db, { id: out.pairingId, clientId: "client-T-1001" })).toEqual({
+      clientId: "client-T-1001",
+      clientSecret: SECRET,
+      webhookSecretKey: WEBHOOK_SECRET,
+    });
+    expect(db.$client.prepare("select action, details from audit_log").get()).toMatchObject({ action: "pairing.create" });
+  });
+
+  it("upserts the terminal: a second pairing of the same terminal adds a pairing, not a terminal", async () => {
+    reply = okPair();
+    await pairTerminal(db, client, input(), actor);
+    reply = { status: 200, body: { ...(okPair().body as object), pay_connect_id: "pc-other", client_id: "client-2" } };
+    await pairTerminal(db, client, input({ name: "Back till" }), actor);
+    expect(count("terminals")).toBe(1);
+    expect(count("pairings")).toBe(2);
+  });
+
+  it("a second submit of the same request does not call Pay-Connect again", async () => {
+    reply = okPair();
+    const i = input();
+    const first = await pairTerminal(db, client, i, actor);
+    const before = stub.requests.length;
+    const again = await pairTerminal(db, client, i, actor);
+    expect(stub.requests.length).toBe(before);
+    expect(again).toEqual(first);
+    expect(count("pairings")).toBe(1);
+  });
+
+  it("records a rejected OTP as failed with the support message, and creates nothing", async () => {
+    reply = { status: 400, body: { detail: "Invalid or expired OTP" } };
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out).toMatchObject({ kind: "failed", code: "otp_rejected" });
+    const row = db.$client.prepare("select status, reason, error_code from pairing_attempts").get();
+    expect(row).toMatchObject({ status: "failed", error_code: "otp_rejected" });
+    expect((row as { reason: string }).reason).toContain("The OTP was rejected");
+    expect(count("pairings")).toBe(0);
+  });
+
+  it("records a timeout as outcome unknown", async () => {
+    reply = { ...okPair(), delayMs: 1_000 };
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out.kind).toBe("outcome_unknown");
+    expect(db.$client.prepare("select status from pairing_attempts").get()).toEqual({ status: "outcome_unknown" });
+  });
+
+  it("spools the credentials when the database write fails, and an admin completes the recovery", async () => {
+    reply = okPair("T-RECOVER");
+    db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'injected fault'); end;");
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out).toMatchObject({ kind: "needs_recovery", message: RECOVERY_MESSAGE });
+    expect(count("pairings")).toBe(0);
+    expect(count("terminals")).toBe(0); // the whole transaction rolled back
+    expect(db.$client.prepare("select status, terminal_id from pairing_attempts").get()).toEqual({
+      status: "needs_recovery",
+      terminal_id: "T-RECOVER",
+    });
+    const spool = listRecoverySpool();
+    expect(spool).toHaveLength(1);
+    const raw = fs.readFileSync(spool[0]!.file, "utf8");
+    expect(raw).not.toContain(SECRET);
+    expect(raw).not.toContain(WEBHOOK_SECRET);
+    expect(fs.statSync(spool[0]!.file).mode & 0o777).toBe(0o600);
+
+    // Still broken: the recovery says so and keeps the spool.
+    expect(() => completeRecovery(db, out.attemptId, actor)).toThrow(/still cannot be written/);
+    expect(listRecoverySpool()).toHaveLength(1);
+
+    db.$client.exec("drop trigger fail_pairing");
+    const saved = completeRecovery(db, out.attemptId, actor);
+    expect(listRecoverySpool()).toHaveLength(0);
+    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-RECOVER" }).clientSecret).toBe(SECRET);
+    expect(db.$client.prepare("select status, recovered_at is not null as r from pairing_attempts").get()).toEqual({
+      status: "succeeded",
+      r: 1,
+    });
+    expect(db.$client.prepare("select action from audit_log order by id desc limit 1").get()).toEqual({ action: "pairing.recover" });
+  });
+
+  it("keeps the spool as the record when even the attempt cannot be marked", async () => {
+    reply = okPair("T-SPOOL");
+    db.$client.exec(`
+      create trigger fail_pairing before insert on pairings begin select raise(abort, 'disk gone'); end;
+      create trigger fail_attempt before update on pairing_attempts begin select raise(abort, 'disk gone'); end;`);
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out.kind).toBe("needs_recovery");
+    expect(db.$client.prepare("select status from pairing_attempts").get()).toEqual({ status: "pending" });
+    expect(listRecoverySpool().map((s) => s.terminalId)).toEqual(["T-SPOOL"]);
+  });
+});
+
+describe("unpairPairing", () => {
+  it("calls unpair with the pairing's credentials, then destroys its secrets", async () => {
+    reply = okPair("T-UNPAIR");
+    const out = await pairTerminal(db, client, input(), actor);
+    if (out.kind !== "paired") throw new Error("not paired");
+    reply = { status: 200, body: { detail: "Unpaired" } };
+    const res = await unpairPairing(db, () => client, out.pairingId, actor);
+    expect(res).toEqual({ ok: true, terminalRef: out.terminalRef });
+    const tokenCall = stub.requests.findLast((r) => r.url.endsWith("/auth/token/"));
+    expect(JSON.parse(tokenCall!.body)).toMatchObject({ client_id: "client-T-UNPAIR", client_secret: SECRET });
+    expect(stub.requests.at(-1)!.headers.authorization).toBe("Bearer tok");
+    expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
+    expect(count("pairing_secrets")).toBe(0);
+  });
+
+  it("changes nothing when Pay-Connect fails, and audits the failure", async () => {
+    reply = okPair("T-KEEP");
+    const out = await pairTerminal(db, client, input(), actor);
+    if (out.kind !== "paired") throw new Error("not paired");
+    reply = { status: 500 };
+    const res = await unpairPairing(db, () => client, out.pairingId, actor);
+    expect(res).toMatchObject({ ok: false, code: "unavailable" });
+    expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "active" });
+    expect(count("pairing_secrets")).toBe(2);
+    expect(db.$client.prepare("select action from audit_log order by id desc limit 1").get()).toEqual({
+      action: "pairing.unpair_failed",
+    });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Writing a successful pair call: terminal (upsert by environment + terminal id), pairing,
+ * sealed secrets, the attempt marked succeeded, and the audit entry — all in one transaction.
+ * Used by pairTerminal right after the 200 and by the recovery of a spooled result.
+ */
+import "server-only";
+import { and, eq, ne, sql } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import type { DB } from "../db/client";
+import {
+  pairingAttempts,
+  pairings,
+  pairingSecrets,
+  terminals,
+  type Environment,
+} from "../db/schema";
+import type { PairResult } from "../pay-connect";
+import { seal, secretContext } from "../vault";
+
+export type PersistInput = {
+  attemptId: number;
+  environment: Environment;
+  webhookUrl: string | null;
+  webhookToken: string | null;
+  result: PairResult;
+  /** Who made the pair call (the pairing's creator). */
+  createdById: number;
+  /** Who is writing it: the creator, or the admin completing a recovery. */
+  actor: { id: number; email: string };
+  recovered?: boolean;
+};
+
+export type Persisted = { terminalRef: number; pairingId: number };
+
+export function persistPairing(db: DB, input: PersistInput): Persisted {
+  const { result, actor } = input;
+  return db.transaction((tx) => {
+    const terminal = tx
+      .insert(terminals)
+      .values({ environment: input.environment, terminalId: result.terminalId })
+      .onConflictDoUpdate({
+        target: [terminals.environment, terminals.terminalId],
+        set: { updatedAt: sql`(unixepoch('subsec') * 1000)` },
+      })
+      .returning({ id: terminals.id })
+      .get();
+
+    // A pair call that returns a pay_connect_id we already hold replaces that pairing's
+    // credentials (assumption kept with the others in lib/pay-connect/).
+    tx.update(pairings)
+      .set({ status: "superseded", endedAt: new Date(), endedById: actor.id })
+      .where(
+        and(
+          eq(pairings.terminalRef, terminal.id),
+          eq(pairings.payConnectId, result.payConnectId),
+          eq(pairings.status, "active"),
+        ),
+      )
+      .run();
+
+    const pairing = tx
+      .insert(pairings)
+      .values({
+        terminalRef: terminal.id,
+        payConnectId: result.payConnectId,
+        name: result.payConnectName,
+        clientId: result.clientId,
+        webhookUrl: input.webhookUrl,
+        webhookToken: input.webhookToken,
+        hasWebhookSecret: result.webhookSecretKey !== null,
+        attemptId: input.attemptId,
+        createdById: input.createdById,
+      })
+      .returning({ id: pairings.id })
+      .get();
+
+    const secrets: { field: "client_secret" | "webhook_secret_key"; value: string }[] = [
+      { field: "client_secret", value: result.clientSecret },
+    ];
+    if (result.webhookSecretKey !== null) {
+      secrets.push({ field: "webhook_secret_key", value: result.webhookSecretKey });
+    }
+    for (const s of secrets) {
+      const sealed = seal(s.value, secretContext("pairings", pairing.id, s.field));
+      tx.insert(pairingSecrets).values({ pairingId: pairing.id, field: s.field, ...sealed }).run();
+    }
+
+    tx.update(pairingAttempts)
+      .set({
+        status: "succeeded",
+        reason: input.recovered ? "Completed from the recovery spool." : null,
+        errorCode: null,
+        terminalId: result.terminalId,
+        pairingId: pairing.id,
+        finishedAt: new Date(),
+        ...(input.recovered ? { recoveredAt: new Date() } : {}),
+      })
+      .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
+      .run();
+
+    writeAudit(tx, {
+      actor,
+      action: input.recovered ? "pairing.recover" : "pairing.create",
+      targetType: "pairing",
+      targetId: pairing.id,
+      details: {
+        environment: input.environment,
+        terminalId: result.terminalId,
+        name: result.payConnectName,
+        payConnectId: result.payConnectId,
+        attemptId: input.attemptId,
+      },
+    });
+    return { terminalRef: terminal.id, pairingId: pairing.id };
+  });
+}

@@ -1,0 +1,56 @@
+/** What the pairing form accepts. Shared by the server action and its tests. */
+import { z } from "zod";
+import { ENVIRONMENTS } from "../db/schema";
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+export const OTP_PATTERN = /^[A-Za-z0-9-]{4,32}$/;
+
+export const webhookUrlSchema = z
+  .string()
+  .trim()
+  .max(2000, "Webhook URL must be at most 2000 characters.")
+  .transform((v, ctx) => {
+    if (v === "") return null;
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: "Enter a full URL, like https://pairdesk.example.com/api/webhooks/…" });
+      return z.NEVER;
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: "custom", message: "The webhook URL must not contain a user name or password." });
+      return z.NEVER;
+    }
+    if (url.protocol === "https:" || (url.protocol === "http:" && LOCAL_HOSTS.has(url.hostname))) {
+      return url.toString();
+    }
+    ctx.addIssue({
+      code: "custom",
+      message: "The webhook URL must use https (http is allowed only for localhost).",
+    });
+    return z.NEVER;
+  });
+
+export const pairFormSchema = z.object({
+  requestKey: z.uuid("This form has expired: reload the page."),
+  name: z
+    .string({ error: "Enter a name." })
+    .trim()
+    .min(1, "Enter a name for this pairing.")
+    .max(100, "Name must be at most 100 characters."),
+  otp: z
+    .string({ error: "Enter the OTP." })
+    .trim()
+    .min(1, { error: "Enter the OTP shown on the terminal.", abort: true })
+    .regex(OTP_PATTERN, "The OTP is 4 to 32 letters, digits or dashes, exactly as the terminal shows it."),
+  environment: z.enum(ENVIRONMENTS, { error: "Choose production or sandbox." }),
+  webhookUrl: webhookUrlSchema,
+  webhookToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,64}$/)
+    .optional()
+    .catch(undefined),
+});
+export type PairForm = z.output<typeof pairFormSchema>;

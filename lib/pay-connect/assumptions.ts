@@ -1,0 +1,62 @@
+/**
+ * What Pairdesk assumes about Pay-Connect where its public documentation is silent, kept in one
+ * place so that each can be corrected when the real contract is known. Source of the documented
+ * parts: /work/shared/reference/pay-connect-api.md (seed pages + docs.lab4pay.com).
+ *
+ * DOCUMENTED
+ * - pair: POST /v1/pay-connect/pair/ {name, otp, webhook_url?} with X-Pay-Connect-Integrator-Id;
+ *   200 → {pay_connect_id, pay_connect_name, terminal_id, client_id, client_secret,
+ *   webhook_secret_key: string|null}; errors 400 and 500 (no body format documented).
+ *   The credentials are returned once and cannot be recovered.
+ * - token: POST /v1/auth/token/ {grant_type: "client_credentials", client_id, client_secret}
+ *   → {access_token, expires_in, token_type: "Bearer", scope}; the example shows expires_in as
+ *   a string. Lifetime not stated.
+ * - unpair: POST /v1/pay-connect/unpair/ with the pairing's bearer token; 200, 400, 401, 500.
+ *
+ * ASSUMED (not documented)
+ * 1. Integrator header on the token call: the reference sends it on every call "except the token
+ *    call"; Pairdesk sends it on the token call too (harmless if ignored, needed if required).
+ * 2. webhook_secret_key absent from the pair response is read as null.
+ * 3. token_type and scope are not required in the token response; only access_token and
+ *    expires_in are used.
+ * 4. Token lifetime: expires_in seconds (string or number); when it is missing or not a positive
+ *    number, DEFAULT_TOKEN_LIFETIME_SECONDS. A cached token is reused until
+ *    TOKEN_REFRESH_MARGIN_SECONDS before it expires.
+ * 5. Unpair body: `{}` with Content-Type application/json (the docs show no body); a 200's body
+ *    is not read.
+ * 6. Error bodies look like Django REST framework's `{"detail": "..."}` (also `error` or
+ *    `message`). A short one (< PROVIDER_DETAIL_MAX_CHARS, containing no value we sent) may be
+ *    appended to an error message; never for a 200, never for a pair 400 (fixed message).
+ * 7. A pair 400 means the OTP was rejected (mistyped, used or expired). The integrator id is
+ *    checked too, but a wrong one is configuration and shows up on every call.
+ * 8. A 401/403 on token or unpair means the pairing's credentials are no longer valid, most likely
+ *    because it was unpaired on Pay-Connect's side (e.g. on the terminal). On pair it means the
+ *    integrator id was refused.
+ * 9. Redirects are not followed (a POST followed across a 301/302 becomes a GET): a 3xx is
+ *    reported as a base-URL problem, and nothing was done.
+ *
+ * OUTCOME POLICY ("failed" = nothing happened on Pay-Connect's side; "unknown" = it may have)
+ * - Connection refused, DNS failure, TLS failure, a blocked port, or the integrator id missing:
+ *   the request never left → failed.
+ * - Timeout (AbortSignal.timeout(timeoutMs)), connection reset or closed mid-request: the
+ *   request may have been processed → unknown. For pair this means the terminal may be paired
+ *   and its credentials are lost: the user checks the terminal's screen.
+ * - pair/unpair 500 is documented as an error → failed. 502 and 504 come from a gateway in front
+ *   of Pay-Connect, which may have forwarded the request → unknown for pair and unpair.
+ * - A token-call failure inside unpair() is reported with outcome failed: the unpair request
+ *   itself was never sent.
+ * - A 2xx pair answer whose body fails the schema → invalid_response, unknown (credentials may
+ *   have been issued and could not be read). The body is never logged nor put in the message.
+ */
+
+/** Used when expires_in is missing or unreadable. */
+export const DEFAULT_TOKEN_LIFETIME_SECONDS = 300;
+
+/** A cached token is dropped this long before it expires. */
+export const TOKEN_REFRESH_MARGIN_SECONDS = 60;
+
+/** Provider error details at least this long are not shown. */
+export const PROVIDER_DETAIL_MAX_CHARS = 200;
+
+/** Gateway statuses after which a pair or unpair request may have reached Pay-Connect. */
+export const GATEWAY_UNKNOWN_OUTCOME_STATUSES: readonly number[] = [502, 504];

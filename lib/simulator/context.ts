@@ -1,0 +1,37 @@
+import { createHash, randomBytes, randomInt } from "node:crypto";
+import type { SimulatorDatabase } from "./db";
+
+/**
+ * Everything a simulator function needs. The route handlers build it from the configuration
+ * (./server.ts); tests build it around a `:memory:` database and a fake clock.
+ */
+export type SimulatorContext = {
+  db: SimulatorDatabase;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+  /** The integrator ids Pairdesk is configured with: any other is refused like Pay-Connect would. */
+  integratorIds: ReadonlySet<string>;
+  /** Delay of a "slow" fault set without delayMs (the app's timeout plus a margin). */
+  defaultSlowDelayMs: number;
+  /** Waits; tests may replace it. */
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export function sha256Hex(value: string): string {
+  return createHash("sha256").update(value).digest("hex");
+}
+
+export function randomToken(bytes = 32): string {
+  return randomBytes(bytes).toString("base64url");
+}
+
+/** `length` characters drawn uniformly from `alphabet` with a CSPRNG. */
+export function randomFrom(alphabet: string, length: number): string {
+  let out = "";
+  for (let i = 0; i < length; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}
+
+export function defaultSleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,75 @@
+/**
+ * The simulator's own SQLite file (never the app's database): it plays Pay-Connect, so it holds
+ * the provider's side of each pairing. Client secrets and access tokens are stored only as
+ * SHA-256 hashes; the webhook secret key is kept because the simulator signs webhooks with it.
+ * No `server-only` marker: the tests open it directly.
+ */
+import Database from "better-sqlite3";
+import fs from "node:fs";
+import path from "node:path";
+
+export type SimulatorDatabase = Database.Database;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS terminals (
+  terminal_id TEXT PRIMARY KEY,
+  label       TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS otps (
+  otp         TEXT PRIMARY KEY,
+  terminal_id TEXT NOT NULL REFERENCES terminals(terminal_id) ON DELETE CASCADE,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  used_at     INTEGER
+);
+CREATE INDEX IF NOT EXISTS otps_terminal_idx ON otps(terminal_id, created_at);
+CREATE TABLE IF NOT EXISTS pairings (
+  pay_connect_id       TEXT PRIMARY KEY,
+  terminal_id          TEXT NOT NULL REFERENCES terminals(terminal_id) ON DELETE CASCADE,
+  name                 TEXT NOT NULL,
+  webhook_url          TEXT,
+  integrator_id        TEXT NOT NULL,
+  client_id            TEXT NOT NULL UNIQUE,
+  client_secret_sha256 TEXT NOT NULL,
+  webhook_secret_key   TEXT,
+  status               TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'unpaired')),
+  created_at           INTEGER NOT NULL,
+  unpaired_at          INTEGER
+);
+CREATE INDEX IF NOT EXISTS pairings_terminal_idx ON pairings(terminal_id, created_at);
+CREATE TABLE IF NOT EXISTS tokens (
+  token_sha256   TEXT PRIMARY KEY,
+  pay_connect_id TEXT NOT NULL REFERENCES pairings(pay_connect_id) ON DELETE CASCADE,
+  expires_at     INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_pairing_idx ON tokens(pay_connect_id);
+CREATE TABLE IF NOT EXISTS faults (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind       TEXT NOT NULL,
+  remaining  INTEGER NOT NULL CHECK (remaining > 0),
+  delay_ms   INTEGER,
+  created_at INTEGER NOT NULL
+);
+`;
+
+/** Opens (creating if needed) the simulator database at `file`, or in memory for ":memory:". */
+export function openSimulatorDatabase(file: string): SimulatorDatabase {
+  if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 5000");
+  db.pragma("foreign_keys = ON");
+  db.pragma("synchronous = NORMAL");
+  db.exec(SCHEMA);
+  if (file !== ":memory:") {
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+      try {
+        fs.chmodSync(f, 0o600);
+      } catch {
+        // the -wal/-shm files may not exist yet
+      }
+    }
+  }
+  return db;
+}

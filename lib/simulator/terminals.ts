@@ -1,0 +1,149 @@
+/**
+ * Simulated terminals and the OTPs they show. An OTP is 8 characters from an alphabet without
+ * look-alikes (no 0/O, 1/I/L), valid for 5 minutes, usable once. Generating a new OTP does not
+ * cancel an earlier unused one (assumption: the real terminal's behaviour is not documented).
+ */
+import { randomFrom, type SimulatorContext } from "./context";
+
+export const TERMINAL_ID_PREFIX = "SIM-";
+const TERMINAL_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+export const OTP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+export const OTP_LENGTH = 8;
+export const OTP_LIFETIME_MS = 5 * 60 * 1000;
+export const TERMINAL_ID_PATTERN = /^SIM-[A-Z0-9]{8}$/;
+
+export type SimulatedTerminal = { terminalId: string; label: string; createdAt: number };
+
+/** A pairing as the terminal shows it: no credentials. */
+export type SimulatedPairingSummary = {
+  payConnectId: string;
+  name: string;
+  status: "active" | "unpaired";
+  webhookUrl: string | null;
+  createdAt: number;
+  unpairedAt: number | null;
+};
+
+export type SimulatedTerminalWithPairings = SimulatedTerminal & { pairings: SimulatedPairingSummary[] };
+
+export type GeneratedOtp = { otp: string; terminalId: string; expiresAt: number };
+
+type TerminalRow = { terminal_id: string; label: string; created_at: number };
+type PairingRow = {
+  pay_connect_id: string;
+  terminal_id: string;
+  name: string;
+  status: "active" | "unpaired";
+  webhook_url: string | null;
+  created_at: number;
+  unpaired_at: number | null;
+};
+
+function toTerminal(row: TerminalRow): SimulatedTerminal {
+  return { terminalId: row.terminal_id, label: row.label, createdAt: row.created_at };
+}
+
+function toPairing(row: PairingRow): SimulatedPairingSummary {
+  return {
+    payConnectId: row.pay_connect_id,
+    name: row.name,
+    status: row.status,
+    webhookUrl: row.webhook_url,
+    createdAt: row.created_at,
+    unpairedAt: row.unpaired_at,
+  };
+}
+
+/** Adds a simulated terminal. Label: trimmed, at most 60 characters, defaulted when empty. */
+export function createTerminal(ctx: SimulatorContext, input: { label?: string } = {}): SimulatedTerminal {
+  const { db } = ctx;
+  return db.transaction(() => {
+    const count = (db.prepare("SELECT count(*) AS n FROM terminals").get() as { n: number }).n;
+    const label = input.label?.trim().slice(0, 60) || `Simulated terminal ${count + 1}`;
+    const insert = db.prepare("INSERT OR IGNORE INTO terminals (terminal_id, label, created_at) VALUES (?, ?, ?)");
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const terminalId = TERMINAL_ID_PREFIX + randomFrom(TERMINAL_ID_ALPHABET, 8);
+      const createdAt = ctx.now();
+      if (insert.run(terminalId, label, createdAt).changes === 1) return { terminalId, label, createdAt };
+    }
+    throw new Error("Could not allocate a simulated terminal id.");
+  }).immediate();
+}
+
+export function getTerminal(ctx: SimulatorContext, terminalId: string): SimulatedTerminal | null {
+  const row = ctx.db
+    .prepare("SELECT terminal_id, label, created_at FROM terminals WHERE terminal_id = ?")
+    .get(terminalId) as TerminalRow | undefined;
+  return row ? toTerminal(row) : null;
+}
+
+/** Every simulated terminal, oldest first, with its pairings (newest first, no secrets). */
+export function listTerminals(ctx: SimulatorContext): SimulatedTerminalWithPairings[] {
+  const terminals = ctx.db
+    .prepare("SELECT terminal_id, label, created_at FROM terminals ORDER BY created_at, terminal_id")
+    .all() as TerminalRow[];
+  const pairings = ctx.db
+    .prepare(
+      `SELECT pay_connect_id, terminal_id, name, status, webhook_url, created_at, unpaired_at
+       FROM pairings ORDER BY created_at DESC, rowid DESC`,
+    )
+    .all() as PairingRow[];
+  const byTerminal = new Map<string, SimulatedPairingSummary[]>();
+  for (const p of pairings) {
+    const list = byTerminal.get(p.terminal_id) ?? [];
+    list.push(toPairing(p));
+    byTerminal.set(p.terminal_id, list);
+  }
+  return terminals.map((t) => ({ ...toTerminal(t), pairings: byTerminal.get(t.terminal_id) ?? [] }));
+}
+
+/**
+ * Shows a new OTP on the terminal: unique among all OTPs ever issued, valid OTP_LIFETIME_MS.
+ * Returns null when the terminal does not exist.
+ */
+export function generateOtp(ctx: SimulatorContext, terminalId: string): GeneratedOtp | null {
+  const { db } = ctx;
+  return db.transaction(() => {
+    if (!getTerminal(ctx, terminalId)) return null;
+    const now = ctx.now();
+    // OTPs that expired more than a day ago are of no use, even for the "expired" answer.
+    db.prepare("DELETE FROM otps WHERE expires_at < ?").run(now - 24 * 60 * 60 * 1000);
+    const insert = db.prepare(
+      "INSERT OR IGNORE INTO otps (otp, terminal_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    );
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const otp = randomFrom(OTP_ALPHABET, OTP_LENGTH);
+      const expiresAt = now + OTP_LIFETIME_MS;
+      if (insert.run(otp, terminalId, now, expiresAt).changes === 1) return { otp, terminalId, expiresAt };
+    }
+    throw new Error("Could not allocate a unique OTP.");
+  }).immediate();
+}
+
+/** The newest OTP of the terminal that is still usable (unused, unexpired), as its screen shows. */
+export function currentOtp(ctx: SimulatorContext, terminalId: string): GeneratedOtp | null {
+  const row = ctx.db
+    .prepare(
+      `SELECT otp, expires_at FROM otps
+       WHERE terminal_id = ? AND used_at IS NULL AND expires_at > ?
+       ORDER BY created_at DESC, rowid DESC LIMIT 1`,
+    )
+    .get(terminalId, ctx.now()) as { otp: string; expires_at: number } | undefined;
+  return row ? { otp: row.otp, terminalId, expiresAt: row.expires_at } : null;
+}
+
+/**
+ * Consumes an OTP: returns its terminal id when it exists, is unused and unexpired, and marks it
+ * used in the same statement (so two concurrent pair calls cannot both use it). Call it inside
+ * the transaction that records the pairing.
+ */
+export function consumeOtp(ctx: SimulatorContext, otp: string): string | null {
+  const now = ctx.now();
+  const row = ctx.db
+    .prepare(
+      `UPDATE otps SET used_at = ? WHERE otp = ? AND used_at IS NULL AND expires_at > ?
+       RETURNING terminal_id`,
+    )
+    .get(now, otp, now) as { terminal_id: string } | undefined;
+  return row?.terminal_id ?? null;
+}

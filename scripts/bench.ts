@@ -1,0 +1,130 @@
+/**
+ * Times the terminal list's SQL on a temporary database seeded with 10,000 terminals.
+ *
+ *   npx tsx --conditions=react-server scripts/bench.ts [--count 10000] [--runs 50] [--explain]
+ *
+ * Each case runs `queryTerminals` (the count and the page of rows, as the page does) `--runs`
+ * times after a warm-up, and prints the median and p95 in milliseconds. `--explain` also prints
+ * SQLite's EXPLAIN QUERY PLAN of both statements of each case.
+ */
+import fs from "node:fs";
+import { register } from "node:module";
+import os from "node:os";
+import path from "node:path";
+
+/**
+ * lib/data modules import `server-only` (which throws outside the `react-server` condition) and,
+ * through lib/auth, `next/navigation` (whose client build cannot load under `react-server` in
+ * plain Node). Neither is used by the pure queries timed here, so both are stubbed for this
+ * process: the bench runs the same with or without `--conditions=react-server`.
+ */
+const STUBS = `
+const stubs = {
+  "server-only": "export {};",
+  "next/navigation": "export function redirect(to) { throw new Error('redirect to ' + to); }" +
+    "export function notFound() { throw new Error('not found'); }",
+};
+export async function resolve(specifier, context, next) {
+  if (specifier in stubs) {
+    return { url: "data:text/javascript," + encodeURIComponent(stubs[specifier]), shortCircuit: true };
+  }
+  return next(specifier, context);
+}`;
+register(`data:text/javascript,${encodeURIComponent(STUBS)}`);
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+async function main() {
+  const { openDatabase } = await import("../lib/db/open");
+  const { seedTerminals } = await import("./seed-terminals");
+  const { queryTerminals, parseTerminalListParams, terminalListStatements } = await import(
+    "../lib/data/terminals"
+  );
+  type Input = Parameters<typeof queryTerminals>[1];
+
+  const args = process.argv.slice(2);
+  const count = Number(argValue(args, "count") ?? 10_000);
+  const runs = Number(argValue(args, "runs") ?? 50);
+  const explain = args.includes("--explain");
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-bench-"));
+  try {
+    const db = openDatabase(path.join(dir, "bench.db"));
+    const seeded = await seedTerminals(db, { count, seed: 42 });
+    console.log(
+      `Seeded ${seeded.terminals.toLocaleString("en-US")} terminals and ${seeded.pairings.toLocaleString("en-US")} pairings in ${Math.round(seeded.ms)} ms. ${runs} runs per case.\n`,
+    );
+    const lastPage = Math.ceil(count / 50);
+    const cases: [string, Input][] = [
+      ["first page", {}],
+      ["page 2", { page: 2 }],
+      ["last page", { page: lastPage }],
+      ["search terminal id (T000012)", { q: "T000012" }],
+      ["search pairing name (kiosk)", { q: "kiosk" }],
+      ["search, no match", { q: "no-such-terminal" }],
+      ["environment=production", { environment: "production" }],
+      ["environment=sandbox", { environment: "sandbox" }],
+      ["status=paired", { status: "paired" }],
+      ["status=unpaired", { status: "unpaired" }],
+      ["status=paired, last page", { status: "paired", page: 1_000_000 }],
+      ["sandbox + unpaired + search", { environment: "sandbox", status: "unpaired", q: "till" }],
+    ];
+
+    const table: Record<string, string | number>[] = [];
+    for (const [name, input] of cases) {
+      for (let i = 0; i < 3; i++) queryTerminals(db, input);
+      const times: number[] = [];
+      let result = queryTerminals(db, input);
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        result = queryTerminals(db, input);
+        times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      table.push({
+        case: name,
+        total: result.total,
+        page: result.page,
+        rows: result.rows.length,
+        "median ms": Number(percentile(times, 0.5).toFixed(2)),
+        "p95 ms": Number(percentile(times, 0.95).toFixed(2)),
+      });
+      if (explain) {
+        const params = parseTerminalListParams(input);
+        const statements = terminalListStatements(db, params, result.page);
+        console.log(`── ${name}`);
+        for (const [label, query] of [
+          ["count", statements.countQuery.toSQL()],
+          ["rows", statements.rowsQuery.toSQL()],
+        ] as const) {
+          const plan = db.$client
+            .prepare(`explain query plan ${query.sql}`)
+            .all(...(query.params as unknown[])) as { id: number; parent: number; detail: string }[];
+          const depth = new Map<number, number>([[0, 0]]);
+          console.log(`   ${label}:`);
+          for (const step of plan) {
+            const d = (depth.get(step.parent) ?? 0) + 1;
+            depth.set(step.id, d);
+            console.log(`   ${"  ".repeat(d)}${step.detail}`);
+          }
+        }
+      }
+    }
+    console.table(table);
+    db.$client.close();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

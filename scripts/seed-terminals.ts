@@ -1,0 +1,148 @@
+/**
+ * Seeds many terminals with realistic pairings, for the bench and for trying the lists at scale.
+ *
+ *   npx tsx --conditions=react-server scripts/seed-terminals.ts --count 10000 --db data/pairdesk.db
+ *
+ * Options: --count N (default 10000), --db PATH (default $DATABASE_PATH or data/pairdesk.db),
+ * --prefix P (terminal ids start with it, default "T"), --seed N (the random sequence).
+ * Mix per terminal: ~76% one active pairing, ~14% two, ~2% three (a terminal serves several
+ * registers), ~3% an ended pairing only, ~5% never paired; ~5% of paired terminals also have a
+ * superseded pairing. 80% production, 20% sandbox. One user ("seed-creator@pairdesk.local", an
+ * unusable random password) is the creator of every pairing. No credentials are stored: the
+ * vault stays empty for seeded pairings.
+ */
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { eq } from "drizzle-orm";
+import { openDatabase, type DB } from "../lib/db/open";
+import { pairings, terminals, users, type Environment, type PairingStatus } from "../lib/db/schema";
+import { hashPassword } from "../lib/password";
+
+export const SEED_CREATOR_EMAIL = "seed-creator@pairdesk.local";
+
+const LOCATIONS = [
+  "Ljubljana Center", "Maribor Europark", "Koper Port", "Celje Mall", "Kranj Old Town",
+  "Bled Lakeside", "Piran Marina", "Novo Mesto", "Ptuj Castle Shop", "Nova Gorica",
+  "Zagreb Ilica", "Vienna Naschmarkt", "Graz Hauptplatz", "Trieste Molo", "Web Shop",
+];
+const REGISTERS = ["Till", "Front desk", "Bar", "Terrace", "Kiosk", "Drive-through", "Virtual register"];
+
+/** A small seeded PRNG (mulberry32): the same seed gives the same data. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export type SeedOptions = { count: number; prefix?: string; seed?: number; creatorId?: number };
+export type SeedResult = { terminals: number; pairings: number; creatorId: number; ms: number };
+
+/** The creator of seeded pairings: found or created (with a random, never shown password). */
+export async function ensureSeedCreator(db: DB): Promise<number> {
+  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, SEED_CREATOR_EMAIL)).get();
+  if (existing) return existing.id;
+  const passwordHash = await hashPassword(randomBytes(24).toString("base64url"));
+  return db
+    .insert(users)
+    .values({ email: SEED_CREATOR_EMAIL, name: "Seed data", passwordHash, role: "support" })
+    .returning({ id: users.id })
+    .get().id;
+}
+
+export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedResult> {
+  const started = performance.now();
+  const { count, prefix = "T", seed = 42 } = options;
+  const creatorId = options.creatorId ?? (await ensureSeedCreator(db));
+  const rnd = random(seed);
+  const pick = <T,>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
+  const hex = (n: number) =>
+    Array.from({ length: n }, () => Math.floor(rnd() * 16).toString(16)).join("");
+  const now = Date.now();
+  const twoYears = 2 * 365 * 24 * 60 * 60 * 1000;
+  const width = Math.max(8, String(count).length);
+  let pairingCount = 0;
+
+  db.transaction((tx) => {
+    const CHUNK = 500;
+    for (let start = 0; start < count; start += CHUNK) {
+      const batch = Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => {
+        const createdAt = new Date(now - Math.floor(rnd() * twoYears));
+        return {
+          environment: (rnd() < 0.8 ? "production" : "sandbox") as Environment,
+          terminalId: `${prefix}${String(start + k + 1).padStart(width, "0")}`,
+          createdAt,
+          updatedAt: createdAt,
+        };
+      });
+      const ids = tx.insert(terminals).values(batch).returning({ id: terminals.id }).all();
+
+      const rows: (typeof pairings.$inferInsert)[] = [];
+      ids.forEach(({ id }, k) => {
+        const terminalCreated = batch[k]!.createdAt.getTime();
+        const at = () => new Date(terminalCreated + Math.floor(rnd() * (now - terminalCreated)));
+        const add = (status: PairingStatus) => {
+          const createdAt = at();
+          rows.push({
+            terminalRef: id,
+            payConnectId: `pc_${hex(24)}`,
+            name: `${pick(LOCATIONS)} – ${pick(REGISTERS)} ${1 + Math.floor(rnd() * 6)}`,
+            clientId: `cl_${hex(20)}`,
+            webhookUrl: rnd() < 0.7 ? `https://pairdesk.example.com/api/webhooks/pay-connect/${hex(16)}` : null,
+            hasWebhookSecret: rnd() < 0.7,
+            status,
+            createdById: creatorId,
+            createdAt,
+            endedAt: status === "active" ? null : new Date(createdAt.getTime() + Math.floor(rnd() * (now - createdAt.getTime()))),
+            endedById: status === "active" ? null : creatorId,
+          });
+        };
+        const r = rnd();
+        if (r < 0.05) return; // never paired
+        if (r < 0.08) return add("unpaired");
+        const active = r < 0.84 ? 1 : r < 0.98 ? 2 : 3;
+        if (rnd() < 0.05) add("superseded");
+        for (let n = 0; n < active; n++) add("active");
+      });
+      for (let i = 0; i < rows.length; i += CHUNK) tx.insert(pairings).values(rows.slice(i, i + CHUNK)).run();
+      pairingCount += rows.length;
+    }
+  });
+
+  return { terminals: count, pairings: pairingCount, creatorId, ms: performance.now() - started };
+}
+
+function argValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  if (i >= 0) return args[i + 1];
+  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const count = Number(argValue(args, "count") ?? 10_000);
+  if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive integer");
+  const file = path.resolve(argValue(args, "db") ?? process.env.DATABASE_PATH ?? "data/pairdesk.db");
+  const db = openDatabase(file);
+  const result = await seedTerminals(db, {
+    count,
+    prefix: argValue(args, "prefix") ?? "T",
+    seed: Number(argValue(args, "seed") ?? 42),
+  });
+  db.$client.close();
+  console.log(
+    `Seeded ${result.terminals} terminals and ${result.pairings} pairings into ${file} in ${Math.round(result.ms)} ms.`,
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,63 @@
+/**
+ * Operators' and tests' user command:
+ *   npm run user -- create --email E --password P --role admin|support|viewer [--name N]
+ * Uses DATABASE_PATH (default data/pairdesk.db) and applies migrations first.
+ */
+import { parseArgs } from "node:util";
+import path from "node:path";
+import { openDatabase } from "../lib/db/open";
+import { createUser, UserError } from "../lib/users";
+
+const USAGE = "usage: npm run user -- create --email E --password P --role admin|support|viewer [--name N]";
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        email: { type: "string" },
+        password: { type: "string" },
+        role: { type: "string" },
+        name: { type: "string" },
+      },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command] = parsed.positionals;
+  if (command !== "create") {
+    console.error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+    return 2;
+  }
+  const { email, password, role, name } = parsed.values;
+  if (!email || !password || !role) {
+    const missing = [!email && "--email", !password && "--password", !role && "--role"].filter(Boolean).join(", ");
+    console.error(`Missing ${missing}.\n${USAGE}`);
+    return 2;
+  }
+  const file = path.resolve(process.env.DATABASE_PATH ?? "data/pairdesk.db");
+  const db = openDatabase(file);
+  try {
+    const user = await createUser(db, { email, password, role: role as "admin", name: name ?? "" });
+    console.log(`Created ${user.role} ${user.email} (id ${user.id}) in ${file}.`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      console.error(`Could not create the user: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    db.$client.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
