@@ -9,6 +9,7 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { getServerSession, type NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { redirect } from "next/navigation";
+import { connection } from "next/server";
 import { cache } from "react";
 import { writeAudit } from "./audit";
 import { getDb, type DB } from "./db/client";
@@ -189,6 +190,7 @@ export function authOptions(): NextAuthOptions {
 
 /** The signed-in user, checked against the database, or null. Once per request. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
+  await connection(); // per request, never at build time
   const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number } | null;
   const uid = Number(session?.uid);
   if (!uid) return null;

@@ -156,7 +156,7 @@ function writeGenerated(file: string, secrets: GeneratedSecrets) {
   fs.chmodSync(file, 0o600);
 }
 
-export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const parsed = rawSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
@@ -168,7 +168,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   const mode: Mode =
     raw.PAIRDESK_MODE ?? (source.NODE_ENV === "production" ? "production" : "development");
 
-  const databasePath = path.resolve(raw.DATABASE_PATH);
+  const databasePath = path.resolve(/*turbopackIgnore: true*/ raw.DATABASE_PATH);
   const dataDir = path.dirname(databasePath);
   let authSecret = raw.AUTH_SECRET;
   let vaultKeyText = raw.VAULT_KEY;
@@ -234,9 +234,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     },
     simulator: {
       enabled: raw.PAIRDESK_SIMULATOR,
-      databasePath: path.resolve(raw.SIMULATOR_DATABASE_PATH ?? path.join(dataDir, "simulator.db")),
+      databasePath: path.resolve(/*turbopackIgnore: true*/ raw.SIMULATOR_DATABASE_PATH ?? path.join(dataDir, "simulator.db")),
     },
-    recoveryDir: path.resolve(raw.RECOVERY_DIR ?? path.join(dataDir, "recovery")),
+    recoveryDir: path.resolve(/*turbopackIgnore: true*/ raw.RECOVERY_DIR ?? path.join(dataDir, "recovery")),
     logLevel: raw.LOG_LEVEL,
     generated,
   };

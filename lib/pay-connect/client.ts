@@ -181,7 +181,6 @@ function providerDetail(text: string, sent: string[]): string | undefined {
     (v): v is string => typeof v === "string" && v.trim().length > 0,
   );
   if (!candidate) return undefined;
-  // eslint-disable-next-line no-control-regex
   const detail = candidate.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
   if (detail.length >= PROVIDER_DETAIL_MAX_CHARS) return undefined;
   if (TOKEN_LIKE.test(detail)) return undefined;

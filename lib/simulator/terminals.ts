@@ -80,7 +80,7 @@ export function getTerminal(ctx: SimulatorContext, terminalId: string): Simulate
 /** Every simulated terminal, oldest first, with its pairings (newest first, no secrets). */
 export function listTerminals(ctx: SimulatorContext): SimulatedTerminalWithPairings[] {
   const terminals = ctx.db
-    .prepare("SELECT terminal_id, label, created_at FROM terminals ORDER BY created_at, terminal_id")
+    .prepare("SELECT terminal_id, label, created_at FROM terminals ORDER BY created_at, rowid")
     .all() as TerminalRow[];
   const pairings = ctx.db
     .prepare(

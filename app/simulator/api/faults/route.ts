@@ -1,0 +1,26 @@
+/**
+ * Simulator test switches: GET lists the armed faults, POST {kind, delayMs?, count?} arms one,
+ * DELETE clears them all. 404 unless the simulator is enabled.
+ */
+import { handleFaultsDelete, handleFaultsGet, handleFaultsPost } from "@/lib/simulator/http";
+import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const sim = getSimulator();
+  if (!sim) return simulatorNotFound();
+  return handleFaultsGet(sim);
+}
+
+export async function POST(request: Request) {
+  const sim = getSimulator();
+  if (!sim) return simulatorNotFound();
+  return handleFaultsPost(sim, request);
+}
+
+export async function DELETE() {
+  const sim = getSimulator();
+  if (!sim) return simulatorNotFound();
+  return handleFaultsDelete(sim);
+}

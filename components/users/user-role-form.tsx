@@ -1,0 +1,76 @@
+"use client";
+
+import { useActionState } from "react";
+import { toast } from "sonner";
+import { Button } from "@/components/ui/button";
+import { Select } from "@/components/ui/input";
+import { changeUserRole } from "@/lib/actions/users";
+import type { ActionResult } from "@/lib/actions/safe-action";
+import { ROLES, type Role } from "@/lib/db/schema";
+
+/** A user's role: select + Save, inside the table row. Refusals show under it. */
+export function UserRoleForm({
+  userId,
+  email,
+  role,
+  isSelf,
+}: {
+  userId: number;
+  email: string;
+  role: Role;
+  isSelf: boolean;
+}) {
+  const [state, action, pending] = useActionState<ActionResult | null, FormData>(async (prev, formData) => {
+    const result = await changeUserRole(prev, formData);
+    if (result.ok) toast.success(result.message ?? "Role saved.");
+    return result;
+  }, null);
+
+  const error = state && !state.ok ? (state.fieldErrors?.role?.[0] ?? state.error) : null;
+  const selectId = `role-${userId}`;
+  const errorId = `role-${userId}-error`;
+
+  return (
+    <form action={action} className="space-y-1">
+      <input type="hidden" name="userId" value={userId} />
+      <div className="flex items-center gap-2">
+        <label htmlFor={selectId} className="sr-only">
+          Role of {email}
+        </label>
+        <Select
+          // Remounts with the saved role after the page refreshes.
+          key={role}
+          id={selectId}
+          name="role"
+          defaultValue={role}
+          disabled={isSelf || pending}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? errorId : isSelf ? `${selectId}-self` : undefined}
+          className="w-32"
+        >
+          {ROLES.map((r) => (
+            <option key={r} value={r}>
+              {r}
+            </option>
+          ))}
+        </Select>
+        {isSelf ? null : (
+          <Button type="submit" size="sm" variant="secondary" disabled={pending}>
+            {pending ? "Saving…" : "Save"}
+            <span className="sr-only"> role of {email}</span>
+          </Button>
+        )}
+      </div>
+      {isSelf ? (
+        <p id={`${selectId}-self`} className="text-xs text-slate-600">
+          Your own role: another admin can change it.
+        </p>
+      ) : null}
+      {error ? (
+        <p id={errorId} role="alert" className="max-w-64 text-sm text-red-700">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

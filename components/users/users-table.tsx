@@ -1,0 +1,59 @@
+import { Badge } from "@/components/ui/badge";
+import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { UserListRow } from "@/lib/data/users";
+import { formatDateTime } from "@/lib/format";
+import { UserRoleForm } from "./user-role-form";
+import { UserStatusDialog } from "./user-status-dialog";
+
+export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; currentUserId: number }) {
+  return (
+    <Table data-testid="users-table">
+      <caption className="sr-only">Users</caption>
+      <THead>
+        <tr>
+          <TH>Email</TH>
+          <TH>Name</TH>
+          <TH>Role</TH>
+          <TH>Status</TH>
+          <TH>Created</TH>
+          <TH>
+            <span className="sr-only">Actions</span>
+          </TH>
+        </tr>
+      </THead>
+      <TBody>
+        {rows.length === 0 ? <EmptyRow colSpan={6}>No users.</EmptyRow> : null}
+        {rows.map((u) => {
+          const isSelf = u.id === currentUserId;
+          return (
+            <TR key={u.id} data-testid="user-row" data-email={u.email}>
+              <TD className="break-all font-medium">
+                {u.email}
+                {isSelf ? <span className="ml-2 text-xs font-normal text-slate-600">(you)</span> : null}
+              </TD>
+              <TD>{u.name || <span className="text-slate-600">—</span>}</TD>
+              <TD>
+                <UserRoleForm userId={u.id} email={u.email} role={u.role} isSelf={isSelf} />
+              </TD>
+              <TD>
+                {u.disabledAt ? (
+                  <Badge tone="danger" title={`Disabled ${formatDateTime(u.disabledAt)}`}>
+                    disabled
+                  </Badge>
+                ) : (
+                  <Badge tone="success">active</Badge>
+                )}
+              </TD>
+              <TD className="whitespace-nowrap">
+                <time dateTime={u.createdAt.toISOString()}>{formatDateTime(u.createdAt)}</time>
+              </TD>
+              <TD className="text-right">
+                {isSelf ? null : <UserStatusDialog userId={u.id} email={u.email} disabled={u.disabledAt !== null} />}
+              </TD>
+            </TR>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}

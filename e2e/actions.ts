@@ -1,0 +1,31 @@
+/**
+ * Calling a server action the way a hostile client would: straight over HTTP with the signed-in
+ * user's cookies, bypassing the UI that hides it. The action id comes from the build's manifest.
+ */
+import type { Page } from "@playwright/test";
+import fs from "node:fs";
+import path from "node:path";
+
+type Manifest = { node: Record<string, { exportedName?: string; filename?: string }> };
+
+export function actionId(exportedName: string): string {
+  const manifest = JSON.parse(
+    fs.readFileSync(path.resolve(".next/server/server-reference-manifest.json"), "utf8"),
+  ) as Manifest;
+  const hit = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!hit) throw new Error(`no server action named ${exportedName} in the build`);
+  return hit[0];
+}
+
+/** Invokes a `(prevState, formData)` action with the page's session; returns the RSC text. */
+export async function callAction(page: Page, pathname: string, exportedName: string, fields: Record<string, string>) {
+  const form = new FormData();
+  form.append("0", JSON.stringify(["$undefined", "$K1"]));
+  for (const [k, v] of Object.entries(fields)) form.append(`1_${k}`, v);
+  const res = await page.request.fetch(pathname, {
+    method: "POST",
+    headers: { "Next-Action": actionId(exportedName), Accept: "text/x-component" },
+    multipart: Object.fromEntries(form.entries()) as Record<string, string>,
+  });
+  return { status: res.status(), text: await res.text() };
+}

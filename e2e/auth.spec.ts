@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { appDb, createUser, expect, signIn, test } from "./fixtures";
+
+test.describe("sign-in", () => {
+  test("signs in, shows the user and role, and signs out", async ({ page }) => {
+    const admin = await createUser("admin", "Ada Admin");
+    await signIn(page, admin);
+    await expect(page.getByTestId("current-user")).toHaveText("Ada Admin");
+    await expect(page.getByTestId("current-role")).toHaveText("admin");
+    const nav = page.getByRole("navigation", { name: "Main" });
+    for (const link of ["Dashboard", "Terminals", "Pairing attempts", "Audit log", "Users"]) {
+      await expect(nav.getByRole("link", { name: link })).toBeVisible();
+    }
+    const audit = appDb().prepare("select action from audit_log where actor_id = ? order by id").all(admin.id);
+    expect(audit).toEqual([{ action: "auth.sign_in" }]);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/login/);
+    await page.goto("/terminals");
+    await expect(page).toHaveURL(/\/login\?callbackUrl=/);
+  });
+
+  test("a wrong password says so, and repeated failures are rate limited", async ({ page }) => {
+    const user = await createUser("support");
+    await page.goto("/login");
+    for (let i = 0; i < 5; i++) {
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByLabel("Password").fill(`wrong-password-${i}`);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect");
+    }
+    // Locked now, even with the right password.
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("login-error")).toHaveText(/Too many failed sign-in attempts. Try again in \d+ minutes?\./);
+    await expect(page).toHaveURL(/\/login/);
+    const failed = appDb()
+      .prepare("select count(*) n from audit_log where action = 'auth.sign_in_failed' and actor_id = ?")
+      .get(user.id) as { n: number };
+    expect(failed.n).toBe(5);
+  });
+
+  test("an unknown email gets the same message", async ({ page }) => {
+    await page.goto("/login");
+    await page.getByLabel("Email").fill("nobody@e2e.test");
+    await page.getByLabel("Password").fill("whatever-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect");
+  });
+
+  test("pages and the dashboard API refuse a signed-out visitor", async ({ page, request }) => {
+    await page.goto("/terminals/pair");
+    await expect(page).toHaveURL(/\/login/);
+    const res = await request.get("/api/dashboard", { maxRedirects: 0 });
+    expect([302, 307, 401]).toContain(res.status());
+  });
+});
+
+test.describe("hardening", () => {
+  test("pages carry the security headers and no-store", async ({ request, page }) => {
+    const res = await request.get("/login");
+    const h = res.headers();
+    expect(h["content-security-policy"]).toContain("frame-ancestors 'none'");
+    expect(h["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+'/);
+    expect(h["referrer-policy"]).toBe("no-referrer");
+    expect(h["x-content-type-options"]).toBe("nosniff");
+    expect(h["cache-control"]).toContain("no-store");
+
+    const admin = await createUser("admin");
+    await signIn(page, admin);
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name.includes("next-auth.session-token"));
+    expect(session?.httpOnly).toBe(true);
+    expect(session?.sameSite).toBe("Lax");
+  });
+
+  test("a production start without secrets stops and names the variable", () => {
+    const next = path.resolve("node_modules/.bin/next");
+    const env = { ...process.env, NODE_ENV: "production", PAIRDESK_MODE: "", AUTH_SECRET: "", VAULT_KEY: "", DATABASE_PATH: path.resolve(".e2e/prod-check/x.db") } as NodeJS.ProcessEnv;
+    delete env.PAIRDESK_MODE;
+    const noSecret = spawnSync(next, ["start", "-p", "3199"], { env, encoding: "utf8", timeout: 30_000 });
+    expect(noSecret.status).toBe(1);
+    expect(noSecret.stderr).toContain("AUTH_SECRET is missing");
+
+    const weakKey = spawnSync(next, ["start", "-p", "3199"], {
+      env: { ...env, AUTH_SECRET: "a-strong-enough-auth-secret-for-this-test-0123", VAULT_KEY: "c2hvcnQ=" },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(weakKey.status).toBe(1);
+    expect(weakKey.stderr).toContain("VAULT_KEY key \"k1\" decodes to 5 bytes");
+
+    const simulator = spawnSync(next, ["start", "-p", "3199"], {
+      env: {
+        ...env,
+        AUTH_SECRET: "a-strong-enough-auth-secret-for-this-test-0123",
+        VAULT_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString("base64"),
+        PAIRDESK_SIMULATOR: "on",
+      },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(simulator.status).toBe(1);
+    expect(simulator.stderr).toContain("PAIRDESK_SIMULATOR is on: a production start refuses the simulator");
+  });
+});

@@ -1,0 +1,232 @@
+"use server";
+
+/**
+ * The Users page's actions (admin only: "users:manage", checked by validatedAction on every
+ * call). Each change and its audit entry are written in one transaction, and the rules that
+ * need the current state (self, last active admin) are checked inside that transaction.
+ */
+import { eq, sql } from "drizzle-orm";
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { writeAudit } from "../audit";
+import { getDb, type DB, type Tx } from "../db/client";
+import { users, type Role } from "../db/schema";
+import { hashPassword } from "../password";
+import { countAdmins, findUserIdByEmail, newUserSchema, roleSchema } from "../users";
+import { ActionError, validatedAction } from "./safe-action";
+
+const userIdSchema = z.coerce
+  .number({ error: "Choose a user." })
+  .int("Choose a user.")
+  .positive("Choose a user.");
+
+function duplicateEmail(email: string): ActionError {
+  const message = `A user with the email ${email} already exists.`;
+  return new ActionError(message, { email: [message] }, "duplicate_email");
+}
+
+/**
+ * Adds a user. newUserSchema (via validatedAction) gives the field errors: invalid email, weak
+ * password, unknown role. The insert and its audit entry share a transaction, which is why this
+ * does not call lib/users `createUser` (it hashes between its check and its insert, and a
+ * better-sqlite3 transaction cannot span an await): the password is hashed first, then the
+ * transaction runs.
+ */
+export const addUser = validatedAction(
+  "users.add",
+  "users:manage",
+  newUserSchema,
+  async (input, actor) => {
+    const db = getDb();
+    if (findUserIdByEmail(db, input.email) !== undefined) throw duplicateEmail(input.email);
+    const passwordHash = await hashPassword(input.password);
+    let id: number;
+    try {
+      id = db.transaction(
+        (tx) => {
+          const row = tx
+            .insert(users)
+            .values({ email: input.email, name: input.name, passwordHash, role: input.role })
+            .returning({ id: users.id })
+            .get();
+          writeAudit(tx, {
+            actor: { id: actor.id, email: actor.email },
+            action: "user.create",
+            targetType: "user",
+            targetId: row.id,
+            details: { email: input.email, name: input.name, role: input.role },
+          });
+          return row.id;
+        },
+        { behavior: "immediate" },
+      );
+    } catch (err) {
+      if (String(err).includes("UNIQUE")) throw duplicateEmail(input.email);
+      throw err;
+    }
+    revalidatePath("/users");
+    return { ok: true, data: { id }, message: `Added ${input.email} as ${input.role}.` };
+  },
+);
+
+type TargetUser = { id: number; email: string; role: Role; disabledAt: Date | null };
+
+function findTarget(tx: DB | Tx, id: number): TargetUser {
+  const target = tx
+    .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+    .from(users)
+    .where(eq(users.id, id))
+    .get();
+  if (!target) throw new ActionError("That user no longer exists. Reload the page.", undefined, "not_found");
+  return target;
+}
+
+/**
+ * True when `target` is the only admin who can still sign in. Called inside the transaction:
+ * better-sqlite3 runs it on the same connection, so the count is the transaction's.
+ */
+function isLastActiveAdmin(db: DB, target: TargetUser): boolean {
+  return target.role === "admin" && target.disabledAt === null && countAdmins(db) <= 1;
+}
+
+/**
+ * Changes a user's role. Not the admin's own (no self-demotion), never the last active admin's.
+ * Sessions stay valid: the role is read from the database on every request.
+ */
+export const changeUserRole = validatedAction(
+  "users.change_role",
+  "users:manage",
+  z.object({ userId: userIdSchema, role: roleSchema }),
+  async (input, actor) => {
+    const db = getDb();
+    const result = db.transaction(
+      (tx) => {
+        const target = findTarget(tx, input.userId);
+        if (target.role === input.role) return { target, changed: false };
+        if (target.id === actor.id) {
+          throw new ActionError(
+            "You cannot change your own role. Ask another admin to do it.",
+            { role: ["You cannot change your own role."] },
+            "self_demotion",
+          );
+        }
+        if (isLastActiveAdmin(db, target)) {
+          throw new ActionError(
+            `${target.email} is the last active admin and must stay an admin. Make another user an admin first.`,
+            { role: ["The last active admin must stay an admin."] },
+            "last_admin",
+          );
+        }
+        tx.update(users)
+          .set({ role: input.role, updatedAt: new Date() })
+          .where(eq(users.id, target.id))
+          .run();
+        writeAudit(tx, {
+          actor: { id: actor.id, email: actor.email },
+          action: "user.role_change",
+          targetType: "user",
+          targetId: target.id,
+          details: { email: target.email, from: target.role, to: input.role },
+        });
+        return { target, changed: true };
+      },
+      { behavior: "immediate" },
+    );
+    revalidatePath("/users");
+    return {
+      ok: true,
+      data: undefined,
+      message: result.changed
+        ? `${result.target.email} is now ${input.role}.`
+        : `${result.target.email} is already ${input.role}.`,
+    };
+  },
+);
+
+/**
+ * Disables a user: they cannot sign in, and bumping session_version ends the sessions they
+ * have open. Not the admin's own account, never the last active admin.
+ */
+export const disableUser = validatedAction(
+  "users.disable",
+  "users:manage",
+  z.object({ userId: userIdSchema }),
+  async (input, actor) => {
+    const db = getDb();
+    const result = db.transaction(
+      (tx) => {
+        const target = findTarget(tx, input.userId);
+        if (target.disabledAt) return { target, changed: false };
+        if (target.id === actor.id) {
+          throw new ActionError("You cannot disable your own account.", undefined, "self_disable");
+        }
+        if (isLastActiveAdmin(db, target)) {
+          throw new ActionError(
+            `${target.email} is the last active admin and cannot be disabled. Make another user an admin first.`,
+            undefined,
+            "last_admin",
+          );
+        }
+        const now = new Date();
+        tx.update(users)
+          .set({ disabledAt: now, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now })
+          .where(eq(users.id, target.id))
+          .run();
+        writeAudit(tx, {
+          actor: { id: actor.id, email: actor.email },
+          action: "user.disable",
+          targetType: "user",
+          targetId: target.id,
+          details: { email: target.email, role: target.role },
+        });
+        return { target, changed: true };
+      },
+      { behavior: "immediate" },
+    );
+    revalidatePath("/users");
+    return {
+      ok: true,
+      data: undefined,
+      message: result.changed
+        ? `${result.target.email} is disabled and signed out everywhere.`
+        : `${result.target.email} was already disabled.`,
+    };
+  },
+);
+
+/** Enables a disabled user: they can sign in again (their old sessions stay ended). */
+export const enableUser = validatedAction(
+  "users.enable",
+  "users:manage",
+  z.object({ userId: userIdSchema }),
+  async (input, actor) => {
+    const db = getDb();
+    const result = db.transaction(
+      (tx) => {
+        const target = findTarget(tx, input.userId);
+        if (!target.disabledAt) return { target, changed: false };
+        tx.update(users)
+          .set({ disabledAt: null, updatedAt: new Date() })
+          .where(eq(users.id, target.id))
+          .run();
+        writeAudit(tx, {
+          actor: { id: actor.id, email: actor.email },
+          action: "user.enable",
+          targetType: "user",
+          targetId: target.id,
+          details: { email: target.email, role: target.role },
+        });
+        return { target, changed: true };
+      },
+      { behavior: "immediate" },
+    );
+    revalidatePath("/users");
+    return {
+      ok: true,
+      data: undefined,
+      message: result.changed
+        ? `${result.target.email} is enabled and can sign in again.`
+        : `${result.target.email} was already enabled.`,
+    };
+  },
+);

@@ -1,0 +1,47 @@
+/**
+ * The simulator of this process, built from the configuration: null unless
+ * PAIRDESK_SIMULATOR is on, in which case every simulator page and route answers 404.
+ */
+import "server-only";
+import { getEnv } from "../env";
+import type { SimulatorContext } from "./context";
+import { openSimulatorDatabase, type SimulatorDatabase } from "./db";
+
+const globalForSimulator = globalThis as unknown as {
+  __pairdeskSimulatorDb?: { file: string; db: SimulatorDatabase };
+};
+
+function simulatorDatabase(file: string): SimulatorDatabase {
+  const held = globalForSimulator.__pairdeskSimulatorDb;
+  if (held && held.file === file && held.db.open) return held.db;
+  const db = openSimulatorDatabase(file);
+  globalForSimulator.__pairdeskSimulatorDb = { file, db };
+  return db;
+}
+
+export function isSimulatorEnabled(): boolean {
+  return getEnv().simulator.enabled;
+}
+
+/** The simulator's context, or null when it is disabled. */
+export function getSimulator(): SimulatorContext | null {
+  const env = getEnv();
+  if (!env.simulator.enabled) return null;
+  const integratorIds = new Set(
+    [env.payConnect.production.integratorId, env.payConnect.sandbox.integratorId].filter(
+      (v): v is string => !!v,
+    ),
+  );
+  return {
+    db: simulatorDatabase(env.simulator.databasePath),
+    now: Date.now,
+    integratorIds,
+    // Past the app's own timeout, so that "slow" reads as a timeout in Pairdesk.
+    defaultSlowDelayMs: env.payConnect.timeoutMs + 2000,
+  };
+}
+
+/** The answer of every simulator route while the simulator is disabled. */
+export function simulatorNotFound(): Response {
+  return new Response(null, { status: 404 });
+}

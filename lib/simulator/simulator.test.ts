@@ -1,0 +1,358 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { SimulatorContext } from "./context";
+import { openSimulatorDatabase } from "./db";
+import { clearFaults, listFaults, setFault, takeFault } from "./faults";
+import {
+  handleFaultsPost,
+  handleOtpRequest,
+  handlePairRequest,
+  handleTerminalsGet,
+  handleTerminalsPost,
+  handleTokenRequest,
+  handleUnpairRequest,
+} from "./http";
+import { issueToken, pair, unpair } from "./provider";
+import {
+  OTP_ALPHABET,
+  OTP_LIFETIME_MS,
+  TERMINAL_ID_PATTERN,
+  createTerminal,
+  currentOtp,
+  generateOtp,
+  listTerminals,
+} from "./terminals";
+
+const INTEGRATOR = "integrator-sim";
+
+let clock = Date.UTC(2025, 0, 1, 12, 0, 0);
+let ctx: SimulatorContext;
+let slept: number[];
+
+beforeEach(() => {
+  clock = Date.UTC(2025, 0, 1, 12, 0, 0);
+  slept = [];
+  ctx = {
+    db: openSimulatorDatabase(":memory:"),
+    now: () => clock,
+    integratorIds: new Set([INTEGRATOR]),
+    defaultSlowDelayMs: 17_000,
+    sleep: async (ms) => {
+      slept.push(ms);
+      clock += ms;
+    },
+  };
+});
+
+afterEach(() => {
+  ctx.db.close();
+});
+
+function headers(extra: Record<string, string> = {}, integrator: string | null = INTEGRATOR): Headers {
+  const h = new Headers({ "Content-Type": "application/json", ...extra });
+  if (integrator !== null) h.set("X-Pay-Connect-Integrator-Id", integrator);
+  return h;
+}
+
+function pairWith(otp: string, extra: Record<string, unknown> = {}) {
+  return pair(ctx, { headers: headers(), body: JSON.stringify({ name: "Front desk", otp, ...extra }) });
+}
+
+function pairedCredentials(webhookUrl?: string) {
+  const t = createTerminal(ctx);
+  const otp = generateOtp(ctx, t.terminalId)!.otp;
+  const res = pairWith(otp, webhookUrl ? { webhook_url: webhookUrl } : {});
+  expect(res.status).toBe(200);
+  return { terminal: t, body: res.body as Record<string, string | null> };
+}
+
+function tokenFor(clientId: string, clientSecret: string) {
+  return issueToken(ctx, {
+    headers: headers(),
+    body: JSON.stringify({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }),
+  });
+}
+
+describe("terminals and OTPs", () => {
+  it("creates terminals with SIM- ids and default labels", () => {
+    const a = createTerminal(ctx);
+    const b = createTerminal(ctx, { label: "  Bar counter  " });
+    expect(a.terminalId).toMatch(TERMINAL_ID_PATTERN);
+    expect(a.label).toBe("Simulated terminal 1");
+    expect(b.label).toBe("Bar counter");
+    expect(listTerminals(ctx).map((t) => t.terminalId)).toEqual([a.terminalId, b.terminalId]);
+  });
+
+  it("generates 8-character OTPs from the alphabet, valid 5 minutes", () => {
+    const t = createTerminal(ctx);
+    const otp = generateOtp(ctx, t.terminalId)!;
+    expect(otp.otp).toHaveLength(8);
+    expect([...otp.otp].every((c) => OTP_ALPHABET.includes(c))).toBe(true);
+    expect(otp.expiresAt).toBe(clock + OTP_LIFETIME_MS);
+    expect(currentOtp(ctx, t.terminalId)?.otp).toBe(otp.otp);
+    expect(generateOtp(ctx, "SIM-NOPE0000")).toBeNull();
+  });
+
+  it("OTPs are unique", () => {
+    const t = createTerminal(ctx);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) seen.add(generateOtp(ctx, t.terminalId)!.otp);
+    expect(seen.size).toBe(200);
+  });
+
+  it("an OTP pairs once", () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    const first = pairWith(otp);
+    expect(first.status).toBe(200);
+    expect(first.body.terminal_id).toBe(t.terminalId);
+    expect(currentOtp(ctx, t.terminalId)).toBeNull();
+    const second = pairWith(otp);
+    expect(second).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+  });
+
+  it("an OTP expires after 5 minutes", () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    clock += OTP_LIFETIME_MS - 1;
+    expect(currentOtp(ctx, t.terminalId)?.otp).toBe(otp);
+    clock += 1;
+    expect(currentOtp(ctx, t.terminalId)).toBeNull();
+    expect(pairWith(otp)).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+  });
+
+  it("an unknown OTP is refused", () => {
+    createTerminal(ctx);
+    expect(pairWith("ZZZZZZZZ")).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+  });
+});
+
+describe("pair", () => {
+  it("returns the documented response and stores only a hash of the client secret", () => {
+    const { terminal, body } = pairedCredentials("https://pairdesk.example/api/webhooks/pay-connect/x");
+    expect(Object.keys(body).sort()).toEqual(
+      ["client_id", "client_secret", "pay_connect_id", "pay_connect_name", "terminal_id", "webhook_secret_key"].sort(),
+    );
+    expect(body.pay_connect_name).toBe("Front desk");
+    expect(body.terminal_id).toBe(terminal.terminalId);
+    expect(body.client_secret!.length).toBeGreaterThanOrEqual(43);
+    expect(typeof body.webhook_secret_key).toBe("string");
+    const row = ctx.db.prepare("SELECT * FROM pairings").get() as Record<string, unknown>;
+    expect(JSON.stringify(row)).not.toContain(body.client_secret!);
+    expect(row.integrator_id).toBe(INTEGRATOR);
+    expect(row.status).toBe("active");
+    expect(listTerminals(ctx)[0]!.pairings).toHaveLength(1);
+  });
+
+  it("answers webhook_secret_key null without a webhook URL", () => {
+    expect(pairedCredentials().body.webhook_secret_key).toBeNull();
+  });
+
+  it("requires a known integrator id", () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    const body = JSON.stringify({ name: "A", otp });
+    expect(pair(ctx, { headers: headers({}, null), body })).toEqual({
+      status: 400,
+      body: { detail: "Missing X-Pay-Connect-Integrator-Id header" },
+    });
+    expect(pair(ctx, { headers: headers({}, "someone-else"), body }).status).toBe(400);
+    // The OTP was not consumed by the refused calls.
+    expect(pairWith(otp).status).toBe(200);
+  });
+
+  it("refuses invalid JSON and missing fields", () => {
+    expect(pair(ctx, { headers: headers(), body: "{nope" })).toEqual({
+      status: 400,
+      body: { detail: "Invalid JSON body" },
+    });
+    const missing = pair(ctx, { headers: headers(), body: JSON.stringify({ name: "A" }) });
+    expect(missing.status).toBe(400);
+    expect(missing.body.detail).toContain("otp");
+  });
+});
+
+describe("token and unpair", () => {
+  it("issues a token for valid credentials, expires_in as a string", () => {
+    const { body } = pairedCredentials();
+    const res = tokenFor(body.client_id!, body.client_secret!);
+    expect(res.status).toBe(200);
+    expect(res.body.expires_in).toBe("3600");
+    expect(res.body.token_type).toBe("Bearer");
+    expect(typeof res.body.access_token).toBe("string");
+    const stored = ctx.db.prepare("SELECT token_sha256 FROM tokens").all() as { token_sha256: string }[];
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.token_sha256).not.toBe(res.body.access_token);
+  });
+
+  it("refuses bad client credentials with 401", () => {
+    const { body } = pairedCredentials();
+    expect(tokenFor(body.client_id!, "wrong").status).toBe(401);
+    expect(tokenFor("sim_unknown", body.client_secret!).status).toBe(401);
+    const badGrant = issueToken(ctx, {
+      headers: headers(),
+      body: JSON.stringify({ grant_type: "password", client_id: body.client_id, client_secret: body.client_secret }),
+    });
+    expect(badGrant.status).toBe(400);
+  });
+
+  it("unpairs with a valid bearer, then refuses the token and the credentials", () => {
+    const { terminal, body } = pairedCredentials();
+    const token = tokenFor(body.client_id!, body.client_secret!).body.access_token as string;
+    const req = { headers: headers({ Authorization: `Bearer ${token}` }), body: "{}" };
+    expect(unpair(ctx, req)).toEqual({ status: 200, body: { detail: "Unpaired" } });
+    expect(listTerminals(ctx).find((t) => t.terminalId === terminal.terminalId)!.pairings[0]!.status).toBe("unpaired");
+    expect(unpair(ctx, req).status).toBe(401);
+    expect(tokenFor(body.client_id!, body.client_secret!).status).toBe(401);
+  });
+
+  it("refuses a missing, unknown or expired bearer with 401", () => {
+    const { body } = pairedCredentials();
+    expect(unpair(ctx, { headers: headers(), body: "{}" }).status).toBe(401);
+    expect(unpair(ctx, { headers: headers({ Authorization: "Bearer nope" }), body: "{}" }).status).toBe(401);
+    const token = tokenFor(body.client_id!, body.client_secret!).body.access_token as string;
+    clock += 3600 * 1000;
+    expect(unpair(ctx, { headers: headers({ Authorization: `Bearer ${token}` }), body: "{}" }).status).toBe(401);
+  });
+
+  it("requires the integrator header on unpair", () => {
+    const { body } = pairedCredentials();
+    const token = tokenFor(body.client_id!, body.client_secret!).body.access_token as string;
+    const res = unpair(ctx, { headers: headers({ Authorization: `Bearer ${token}` }, null), body: "{}" });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe("faults", () => {
+  it("are consumed one call at a time, oldest first, per call", () => {
+    setFault(ctx, { kind: "pair_500" });
+    setFault(ctx, { kind: "token_500", count: 2 });
+    setFault(ctx, { kind: "pair_slow", delayMs: 1234 });
+    expect(takeFault(ctx, "unpair")).toBeNull();
+    expect(takeFault(ctx, "pair")?.kind).toBe("pair_500");
+    expect(takeFault(ctx, "pair")).toMatchObject({ kind: "pair_slow", delayMs: 1234 });
+    expect(takeFault(ctx, "pair")).toBeNull();
+    expect(takeFault(ctx, "token")?.kind).toBe("token_500");
+    expect(listFaults(ctx)).toMatchObject([{ kind: "token_500", remaining: 1 }]);
+    clearFaults(ctx);
+    expect(listFaults(ctx)).toEqual([]);
+  });
+
+  it("a slow fault defaults to the configured delay", () => {
+    expect(setFault(ctx, { kind: "pair_slow" }).delayMs).toBe(17_000);
+    expect(setFault(ctx, { kind: "pair_500" }).delayMs).toBeNull();
+  });
+
+  it("pair_500 answers 500 and leaves the OTP usable", async () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    setFault(ctx, { kind: "pair_500" });
+    const res = await handlePairRequest(ctx, pairRequest(otp));
+    expect(res.status).toBe(500);
+    expect(listTerminals(ctx)[0]!.pairings).toHaveLength(0);
+    expect((await handlePairRequest(ctx, pairRequest(otp))).status).toBe(200);
+  });
+
+  it("pair_slow waits, then still pairs", async () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    setFault(ctx, { kind: "pair_slow", delayMs: 20_000 });
+    const res = await handlePairRequest(ctx, pairRequest(otp));
+    expect(slept).toEqual([20_000]);
+    expect(res.status).toBe(200);
+    expect(listTerminals(ctx)[0]!.pairings).toHaveLength(1);
+  });
+
+  it("pair_malformed pairs but answers without client_secret", async () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    setFault(ctx, { kind: "pair_malformed" });
+    const res = await handlePairRequest(ctx, pairRequest(otp));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body.client_secret).toBeUndefined();
+    expect(body.client_id).toBeTypeOf("string");
+    expect(listTerminals(ctx)[0]!.pairings).toHaveLength(1);
+  });
+
+  it("token_500 and unpair_500 answer 500", async () => {
+    const { body } = pairedCredentials();
+    setFault(ctx, { kind: "token_500" });
+    const tokenReq = () =>
+      new Request("http://sim/v1/auth/token/", {
+        method: "POST",
+        headers: headers(),
+        body: JSON.stringify({ grant_type: "client_credentials", client_id: body.client_id, client_secret: body.client_secret }),
+      });
+    expect((await handleTokenRequest(ctx, tokenReq())).status).toBe(500);
+    const token = ((await (await handleTokenRequest(ctx, tokenReq())).json()) as { access_token: string }).access_token;
+    setFault(ctx, { kind: "unpair_500" });
+    const unpairReq = () =>
+      new Request("http://sim/v1/pay-connect/unpair/", {
+        method: "POST",
+        headers: headers({ Authorization: `Bearer ${token}` }),
+        body: "{}",
+      });
+    expect((await handleUnpairRequest(ctx, unpairReq())).status).toBe(500);
+    expect((await handleUnpairRequest(ctx, unpairReq())).status).toBe(200);
+  });
+
+  it("POST /faults validates its body", async () => {
+    const post = (body: string) => handleFaultsPost(ctx, new Request("http://sim/faults", { method: "POST", body }));
+    expect((await post("{")).status).toBe(400);
+    expect((await post(JSON.stringify({ kind: "nope" }))).status).toBe(400);
+    expect((await post(JSON.stringify({ kind: "pair_slow", delayMs: 500 }))).status).toBe(201);
+    expect(listFaults(ctx)).toMatchObject([{ kind: "pair_slow", delayMs: 500 }]);
+  });
+});
+
+describe("test-driving endpoints", () => {
+  it("create a terminal, generate its OTP, list it without secrets", async () => {
+    const created = (await (
+      await handleTerminalsPost(ctx, new Request("http://sim/terminals", { method: "POST", body: '{"label":"Till 1"}' }))
+    ).json()) as { terminal_id: string; label: string };
+    expect(created.terminal_id).toMatch(TERMINAL_ID_PATTERN);
+    expect(created.label).toBe("Till 1");
+
+    const otpRes = handleOtpRequest(ctx, created.terminal_id);
+    expect(otpRes.status).toBe(201);
+    const { otp, expires_at } = (await otpRes.json()) as { otp: string; expires_at: string };
+    expect(Date.parse(expires_at)).toBe(clock + OTP_LIFETIME_MS);
+    expect(handleOtpRequest(ctx, "SIM-NOPE0000").status).toBe(404);
+
+    const paired = await handlePairRequest(ctx, pairRequest(otp));
+    const secret = ((await paired.json()) as { client_secret: string }).client_secret;
+    const listing = await handleTerminalsGet(ctx).text();
+    expect(listing).toContain("Front desk");
+    expect(listing).not.toContain(secret);
+    expect(listing).not.toContain(otp);
+  });
+});
+
+describe("database file", () => {
+  it("opens a file database in WAL mode and reopens it", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-sim-"));
+    try {
+      const file = path.join(dir, "nested", "sim.db");
+      const db = openSimulatorDatabase(file);
+      expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
+      db.prepare("INSERT INTO terminals (terminal_id, label, created_at) VALUES ('SIM-AAAAAAAA', 'x', 1)").run();
+      db.close();
+      const again = openSimulatorDatabase(file);
+      expect(again.prepare("SELECT count(*) AS n FROM terminals").get()).toEqual({ n: 1 });
+      again.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+function pairRequest(otp: string): Request {
+  return new Request("http://sim/v1/pay-connect/pair/", {
+    method: "POST",
+    headers: headers(),
+    body: JSON.stringify({ name: "Front desk", otp }),
+  });
+}
