@@ -1,14 +1,7 @@
-import AxeBuilder from "@axe-core/playwright";
+import { expectNoSeriousViolations } from "./axe";
 import type { Page } from "@playwright/test";
 import { createUser, expect, signIn, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
 
-async function expectNoSeriousViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  const serious = results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).slice(0, 3).join(", ")}`);
-  expect(serious, `${label}\n${serious.join("\n")}`).toEqual([]);
-}
 
 test("every page passes an axe scan with no serious or critical violation", async ({ page }) => {
   await page.goto("/login");
@@ -44,6 +37,8 @@ test("every page passes an axe scan with no serious or critical violation", asyn
   const vpage = await ctx.newPage();
   await signIn(vpage, viewer);
   await vpage.goto("/users");
+  await expect(vpage.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await vpage.waitForLoadState("networkidle");
   await expectNoSeriousViolations(vpage, "forbidden page");
   await vpage.goto(terminalPage);
   await expectNoSeriousViolations(vpage, "terminal page as viewer");

@@ -17,15 +17,19 @@ export function actionId(exportedName: string): string {
   return hit[0];
 }
 
-/** Invokes a `(prevState, formData)` action with the page's session; returns the RSC text. */
+/**
+ * Invokes a `(prevState, formData)` action with the page's session; returns the RSC text.
+ * Encoded as React 19.3's client does: the FormData argument's fields are `_1_<name>` and come
+ * before the root field "0" (which the server parses as soon as it arrives).
+ */
 export async function callAction(page: Page, pathname: string, exportedName: string, fields: Record<string, string>) {
   const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(`_1_${k}`, v);
   form.append("0", JSON.stringify(["$undefined", "$K1"]));
-  for (const [k, v] of Object.entries(fields)) form.append(`1_${k}`, v);
   const res = await page.request.fetch(pathname, {
     method: "POST",
     headers: { "Next-Action": actionId(exportedName), Accept: "text/x-component" },
-    multipart: Object.fromEntries(form.entries()) as Record<string, string>,
+    multipart: form,
   });
   return { status: res.status(), text: await res.text() };
 }

@@ -5,7 +5,7 @@
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ROLES, users, type Role } from "./db/schema";
-import type { DB } from "./db/open";
+import type { DB, Tx } from "./db/open";
 import { hashPassword, passwordWeakness } from "./password";
 
 export const emailSchema = z
@@ -46,28 +46,36 @@ export class UserError extends Error {
 
 export type UserSummary = { id: number; email: string; name: string; role: Role };
 
-export async function createUser(db: DB, input: NewUser): Promise<UserSummary> {
+/**
+ * Validates, hashes the password, then inserts in one immediate transaction in which
+ * `onCreated` runs too (the Users page writes its audit entry there).
+ */
+export async function createUser(
+  db: DB,
+  input: NewUser,
+  options: { onCreated?: (tx: Tx, user: UserSummary) => void } = {},
+): Promise<UserSummary> {
   const parsed = newUserSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new UserError(issue.message, issue.path[0] as UserError["field"]);
   }
   const { email, name, password, role } = parsed.data;
-  if (findUserIdByEmail(db, email) !== undefined) {
-    throw new UserError(`A user with the email ${email} already exists.`, "email");
-  }
+  const duplicate = () => new UserError(`A user with the email ${email} already exists.`, "email");
+  if (findUserIdByEmail(db, email) !== undefined) throw duplicate();
   const passwordHash = await hashPassword(password);
   try {
-    const row = db
-      .insert(users)
-      .values({ email, name, passwordHash, role })
-      .returning({ id: users.id })
-      .get();
-    return { id: row.id, email, name, role };
+    return db.transaction(
+      (tx) => {
+        const row = tx.insert(users).values({ email, name, passwordHash, role }).returning({ id: users.id }).get();
+        const user = { id: row.id, email, name, role };
+        options.onCreated?.(tx, user);
+        return user;
+      },
+      { behavior: "immediate" },
+    );
   } catch (err) {
-    if (String(err).includes("UNIQUE")) {
-      throw new UserError(`A user with the email ${email} already exists.`, "email");
-    }
+    if (String(err).includes("UNIQUE")) throw duplicate();
     throw err;
   }
 }

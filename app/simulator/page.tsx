@@ -238,7 +238,11 @@ export default async function SimulatorPage({
                 {SWITCHES.map((s) => (
                   <form key={s.kind} action={setFaultAction}>
                     <input type="hidden" name="kind" value={s.kind} />
-                    <SubmitButton variant="secondary" size="sm" className="w-full justify-start">
+                    <SubmitButton
+                      variant="secondary"
+                      size="sm"
+                      className="h-auto min-h-8 w-full justify-start whitespace-normal py-1.5 text-left"
+                    >
                       {s.label}
                     </SubmitButton>
                   </form>

@@ -28,7 +28,7 @@ function reasonOf(row: AttemptListRow, now: number): string {
 
 export function AttemptTable({ rows, empty, now }: { rows: AttemptListRow[]; empty: React.ReactNode; now: number }) {
   return (
-    <Table data-testid="attempt-table">
+    <Table label="Pairing attempts" data-testid="attempt-table">
       <caption className="sr-only">Pairing attempts, newest first</caption>
       <THead>
         <tr>
@@ -37,7 +37,7 @@ export function AttemptTable({ rows, empty, now }: { rows: AttemptListRow[]; emp
           <TH>Environment</TH>
           <TH>Name</TH>
           <TH>Outcome</TH>
-          <TH className="min-w-72">Reason</TH>
+          <TH>Reason</TH>
           <TH>Terminal</TH>
         </tr>
       </THead>
@@ -45,7 +45,7 @@ export function AttemptTable({ rows, empty, now }: { rows: AttemptListRow[]; emp
         {rows.length === 0 ? <EmptyRow colSpan={7}>{empty}</EmptyRow> : null}
         {rows.map((a) => (
           <TR key={a.id} data-testid="attempt-row" data-attempt-id={a.id}>
-            <TD className="whitespace-nowrap">
+            <TD className="min-w-28">
               <time dateTime={a.createdAt.toISOString()}>{formatDateTime(a.createdAt)}</time>
             </TD>
             <TD className="break-all">{a.createdByEmail ?? <span className="text-slate-600">—</span>}</TD>

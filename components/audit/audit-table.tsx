@@ -21,7 +21,7 @@ function Target({ row }: { row: AuditListRow }) {
 
 export function AuditTable({ rows, empty }: { rows: AuditListRow[]; empty: React.ReactNode }) {
   return (
-    <Table data-testid="audit-table">
+    <Table label="Audit log entries" data-testid="audit-table">
       <caption className="sr-only">Audit log, newest first</caption>
       <THead>
         <tr>
@@ -36,7 +36,7 @@ export function AuditTable({ rows, empty }: { rows: AuditListRow[]; empty: React
         {rows.length === 0 ? <EmptyRow colSpan={5}>{empty}</EmptyRow> : null}
         {rows.map((row) => (
           <TR key={row.id} data-testid="audit-row" data-action={row.action}>
-            <TD className="whitespace-nowrap">
+            <TD className="min-w-28">
               <time dateTime={row.at.toISOString()}>{formatDateTime(row.at)}</time>
             </TD>
             <TD className="break-all">{row.actorEmail ?? <span className="text-slate-600">system</span>}</TD>

@@ -1,10 +1,10 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -12,7 +12,6 @@ import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { completeRecoveryAction } from "@/lib/actions/pairing";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { formatDateTime } from "@/lib/format";
 
 export type DashboardData = {
@@ -39,25 +38,32 @@ export type DashboardData = {
 
 function RecoverButton({ attemptId }: { attemptId: number }) {
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult<{ terminalRef: number }> | null, FormData>(
-    completeRecoveryAction,
-    null,
-  );
-  useEffect(() => {
-    if (state?.ok) {
-      toast.success(state.message ?? "Recovered.");
-      router.push(`/terminals/${state.data.terminalRef}`);
-    }
-  }, [state, router]);
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  function submit(formData: FormData) {
+    setError(null);
+    startTransition(async () => {
+      // Called directly: on success this row disappears, and the navigation must still happen.
+      const result = await completeRecoveryAction(null, formData);
+      if (result.ok) {
+        toast.success(result.message ?? "Recovered.");
+        await queryClient.invalidateQueries({ queryKey: ["dashboard"] });
+        router.push(`/terminals/${result.data.terminalRef}`);
+      } else {
+        setError(result.error);
+      }
+    });
+  }
   return (
-    <form action={action} className="space-y-2">
+    <form action={submit} className="space-y-2">
       <input type="hidden" name="attemptId" value={attemptId} />
       <Button type="submit" size="sm" disabled={pending}>
         {pending ? "Completing…" : "Complete pairing"}
       </Button>
-      {state && !state.ok ? (
+      {error ? (
         <p role="alert" className="text-sm text-red-700">
-          {state.error}
+          {error}
         </p>
       ) : null}
     </form>
@@ -146,7 +152,7 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
             All attempts
           </Link>
         </div>
-        <Table>
+        <Table label="Latest pairing attempts">
           <THead>
             <tr>
               <TH>When</TH>

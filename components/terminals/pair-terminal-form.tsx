@@ -27,6 +27,7 @@ export function PairTerminalForm({
   const key = failed?.retryKey ?? requestKey;
   const defaultEnv = environments.find((e) => e.configured)?.value ?? "sandbox";
   const unknown = failed?.code === "outcome_unknown";
+  const values = failed?.values ?? {};
 
   return (
     <form action={formAction} className="max-w-xl space-y-5" noValidate>
@@ -51,13 +52,13 @@ export function PairTerminalForm({
       <input type="hidden" name="requestKey" value={key} />
       <input type="hidden" name="webhookToken" value={webhookToken} />
       <Field id="name" label="Name" hint="Shown in Pay-Connect and here, e.g. the shop and till." errors={failed?.fieldErrors?.name}>
-        <Input name="name" maxLength={100} required autoComplete="off" />
+        <Input name="name" maxLength={100} required autoComplete="off" defaultValue={values.name} />
       </Field>
       <Field id="otp" label="OTP" hint={'The one-time code shown on the terminal after "Generate Pay-Connect OTP", or given by support.'} errors={failed?.fieldErrors?.otp}>
-        <Input name="otp" required autoComplete="one-time-code" spellCheck={false} className="font-mono uppercase tracking-widest" />
+        <Input name="otp" defaultValue={values.otp} required autoComplete="one-time-code" spellCheck={false} className="font-mono uppercase tracking-widest" />
       </Field>
       <Field id="environment" label="Environment" errors={failed?.fieldErrors?.environment}>
-        <Select name="environment" defaultValue={defaultEnv}>
+        <Select name="environment" defaultValue={values.environment ?? defaultEnv}>
           {environments.map((e) => (
             <option key={e.value} value={e.value}>
               {e.label}
@@ -72,7 +73,7 @@ export function PairTerminalForm({
         hint="Where Pay-Connect sends this pairing's transaction updates. Pre-filled with this app's URL for the new pairing; leave it unless you know better."
         errors={failed?.fieldErrors?.webhookUrl}
       >
-        <Input name="webhookUrl" type="url" defaultValue={webhookUrl} spellCheck={false} className="font-mono text-xs" />
+        <Input name="webhookUrl" type="url" defaultValue={values.webhookUrl ?? webhookUrl} spellCheck={false} className="font-mono text-xs" />
       </Field>
       <Button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? <Loader2 aria-hidden className="animate-spin" /> : null}

@@ -7,7 +7,7 @@ import { formatDateTime } from "@/lib/format";
 /** One row per terminal with its newest active pairing ("+N more" when it serves several registers). */
 export function TerminalTable({ rows, empty }: { rows: TerminalListRow[]; empty: React.ReactNode }) {
   return (
-    <Table data-testid="terminal-table">
+    <Table label="Terminals" data-testid="terminal-table">
       <caption className="sr-only">Terminals</caption>
       <THead>
         <tr>

@@ -2,30 +2,37 @@
 
 import { Unlink } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useState } from "react";
+import { useState, useTransition } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { unpairAction } from "@/lib/actions/pairing";
-import type { ActionResult } from "@/lib/actions/safe-action";
 
 export function UnpairDialog({ pairingId, name, terminalId }: { pairingId: number; name: string; terminalId: string }) {
   const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
   const router = useRouter();
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(unpairAction, null);
 
-  useEffect(() => {
-    if (state?.ok) {
-      toast.success(state.message ?? "Unpaired.");
-      setOpen(false);
-      router.refresh();
-    }
-  }, [state, router]);
+  function submit(formData: FormData) {
+    setError(null);
+    startTransition(async () => {
+      // Called directly, not through useActionState: on success this dialog unmounts with its
+      // pairing's controls, and the toast must still be shown.
+      const result = await unpairAction(null, formData);
+      if (result.ok) {
+        toast.success(result.message ?? "Unpaired.");
+        setOpen(false);
+        router.refresh();
+      } else {
+        setError(result.error);
+      }
+    });
+  }
 
-  const failed = state && !state.ok ? state : null;
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
+    <Dialog open={open} onOpenChange={(o) => (setOpen(o), setError(null))}>
       <DialogTrigger asChild>
         <Button variant="danger" size="sm">
           <Unlink aria-hidden />
@@ -36,11 +43,11 @@ export function UnpairDialog({ pairingId, name, terminalId }: { pairingId: numbe
         title={`Unpair “${name}”?`}
         description={`Pay-Connect ends this pairing on terminal ${terminalId} and Pairdesk destroys its credentials. Pairing again needs a new OTP from the terminal.`}
       >
-        <form action={action} className="space-y-4">
+        <form action={submit} className="space-y-4">
           <input type="hidden" name="pairingId" value={pairingId} />
-          {failed ? (
+          {error ? (
             <Alert tone="danger" role="alert" title="Unpair failed" data-testid="unpair-error">
-              {failed.error}
+              {error}
             </Alert>
           ) : null}
           <div className="flex justify-end gap-2">

@@ -79,7 +79,7 @@ export function Pagination({
                   Previous
                 </Link>
               ) : (
-                <span className={cn(linkClass, "border-slate-200 text-slate-500")}>
+                <span className={cn(linkClass, "border-slate-200 text-slate-600")}>
                   Previous
                 </span>
               )}
@@ -117,7 +117,7 @@ export function Pagination({
                   Next
                 </Link>
               ) : (
-                <span className={cn(linkClass, "border-slate-200 text-slate-500")}>
+                <span className={cn(linkClass, "border-slate-200 text-slate-600")}>
                   Next
                 </span>
               )}

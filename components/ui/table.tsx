@@ -1,9 +1,19 @@
 import * as React from "react";
 import { cn } from "@/lib/utils";
 
-export function Table({ className, ...props }: React.TableHTMLAttributes<HTMLTableElement>) {
+/** A table in a horizontally scrollable region that keyboard users can focus and scroll. */
+export function Table({
+  className,
+  label,
+  ...props
+}: React.TableHTMLAttributes<HTMLTableElement> & { label?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+    <div
+      role="region"
+      aria-label={label ?? props["aria-label"] ?? "Table"}
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-slate-200 bg-white"
+    >
       <table className={cn("w-full text-left text-sm", className)} {...props} />
     </div>
   );

@@ -7,7 +7,7 @@ import { UserStatusDialog } from "./user-status-dialog";
 
 export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; currentUserId: number }) {
   return (
-    <Table data-testid="users-table">
+    <Table label="Users" data-testid="users-table">
       <caption className="sr-only">Users</caption>
       <THead>
         <tr>

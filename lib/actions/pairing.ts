@@ -49,8 +49,10 @@ export const pairTerminalAction = validatedAction(
       error: outcome.message,
       code: outcome.kind === "failed" ? outcome.code : outcome.kind,
       fieldErrors: outcome.code === "otp_rejected" ? { otp: ["Generate a new OTP on the terminal."] } : undefined,
-      // The next submit is a new attempt (a new OTP); this one stays on record.
+      // The next submit is a new attempt; this one stays on record.
       retryKey: randomUUID(),
+      // A rejected OTP is spent: the field starts empty for the new one.
+      values: outcome.code === "otp_rejected" ? { otp: "" } : undefined,
     };
   },
 );

@@ -14,7 +14,15 @@ export type FieldErrors = Record<string, string[] | undefined>;
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; error: string; fieldErrors?: FieldErrors; code?: string; retryKey?: string };
+  | {
+      ok: false;
+      error: string;
+      fieldErrors?: FieldErrors;
+      code?: string;
+      retryKey?: string;
+      /** What was submitted (never a password), so the form can show it again. */
+      values?: Record<string, string>;
+    };
 
 export class ActionError extends Error {
   constructor(
@@ -45,13 +53,28 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return out;
 }
 
+/** The submitted text fields, less anything that looks like a password. */
+function echoValues(raw: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === "string" && !/password|secret/i.test(k)) out[k] = v;
+  }
+  return out;
+}
+
 export function validatedAction<S extends z.ZodType, T>(
   name: string,
   permission: Permission,
   schema: S,
   handler: (input: z.output<S>, user: SessionUser) => Promise<ActionResult<T>>,
 ) {
-  return async (_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => {
+  return async (prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => {
+    const result = await run(prev, formData);
+    if (result.ok) return result;
+    return { ...result, values: { ...echoValues(formToObject(formData)), ...result.values } };
+  };
+
+  async function run(_prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> {
     let user: SessionUser;
     try {
       user = await requireUser(permission);
@@ -81,5 +104,5 @@ export function validatedAction<S extends z.ZodType, T>(
       log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed");
       return { ok: false, error: "Something went wrong on the server. Try again; if it keeps failing, an operator can find the details in the server log.", code: "internal" };
     }
-  };
+  }
 }

@@ -11,8 +11,7 @@ import { z } from "zod";
 import { writeAudit } from "../audit";
 import { getDb, type DB, type Tx } from "../db/client";
 import { users, type Role } from "../db/schema";
-import { hashPassword } from "../password";
-import { countAdmins, findUserIdByEmail, newUserSchema, roleSchema } from "../users";
+import { countAdmins, createUser, newUserSchema, roleSchema, UserError } from "../users";
 import { ActionError, validatedAction } from "./safe-action";
 
 const userIdSchema = z.coerce
@@ -20,48 +19,32 @@ const userIdSchema = z.coerce
   .int("Choose a user.")
   .positive("Choose a user.");
 
-function duplicateEmail(email: string): ActionError {
-  const message = `A user with the email ${email} already exists.`;
-  return new ActionError(message, { email: [message] }, "duplicate_email");
-}
-
 /**
  * Adds a user. newUserSchema (via validatedAction) gives the field errors: invalid email, weak
- * password, unknown role. The insert and its audit entry share a transaction, which is why this
- * does not call lib/users `createUser` (it hashes between its check and its insert, and a
- * better-sqlite3 transaction cannot span an await): the password is hashed first, then the
- * transaction runs.
+ * password, unknown role; createUser adds the duplicate-email check and writes the audit entry
+ * in its insert transaction.
  */
 export const addUser = validatedAction(
   "users.add",
   "users:manage",
   newUserSchema,
   async (input, actor) => {
-    const db = getDb();
-    if (findUserIdByEmail(db, input.email) !== undefined) throw duplicateEmail(input.email);
-    const passwordHash = await hashPassword(input.password);
     let id: number;
     try {
-      id = db.transaction(
-        (tx) => {
-          const row = tx
-            .insert(users)
-            .values({ email: input.email, name: input.name, passwordHash, role: input.role })
-            .returning({ id: users.id })
-            .get();
+      ({ id } = await createUser(getDb(), input, {
+        onCreated: (tx, user) =>
           writeAudit(tx, {
             actor: { id: actor.id, email: actor.email },
             action: "user.create",
             targetType: "user",
-            targetId: row.id,
-            details: { email: input.email, name: input.name, role: input.role },
-          });
-          return row.id;
-        },
-        { behavior: "immediate" },
-      );
+            targetId: user.id,
+            details: { email: user.email, name: user.name, role: user.role },
+          }),
+      }));
     } catch (err) {
-      if (String(err).includes("UNIQUE")) throw duplicateEmail(input.email);
+      if (err instanceof UserError) {
+        throw new ActionError(err.message, err.field ? { [err.field]: [err.message] } : undefined, "invalid");
+      }
       throw err;
     }
     revalidatePath("/users");

@@ -40,7 +40,7 @@ export const users = sqliteTable(
     name: text("name").notNull().default(""),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
-    /** Bumped when the user is disabled or their role changes: older sessions stop working. */
+    /** Bumped when the user is disabled: their existing sessions stop working. (Roles are read per request.) */
     sessionVersion: integer("session_version").notNull().default(1),
     disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),

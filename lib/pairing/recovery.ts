@@ -92,6 +92,12 @@ export function writeSpool(input: SpoolInput): string {
   return file;
 }
 
+function withoutSealed(entry: z.infer<typeof spoolSchema>): Omit<SpoolEntry, "file"> {
+  const copy: Partial<z.infer<typeof spoolSchema>> = { ...entry };
+  delete copy.sealed;
+  return copy as Omit<SpoolEntry, "file">;
+}
+
 function readEntry(file: string): z.infer<typeof spoolSchema> | null {
   try {
     return spoolSchema.parse(JSON.parse(fs.readFileSync(file, "utf8")));
@@ -115,8 +121,7 @@ export function listRecoverySpool(): SpoolEntry[] {
     const file = path.join(dir, name);
     const entry = readEntry(file);
     if (!entry) continue;
-    const { sealed: _sealed, ...rest } = entry;
-    out.push({ ...rest, file });
+    out.push({ ...withoutSealed(entry), file });
   }
   return out.sort((a, b) => a.spooledAt.localeCompare(b.spooledAt));
 }
@@ -133,8 +138,7 @@ export function readSpooledResult(attemptId: number): { entry: SpoolEntry; resul
     },
     context(attemptId),
   );
-  const { sealed: _sealed, ...rest } = entry;
-  return { entry: { ...rest, file }, result: JSON.parse(plaintext) as PairResult };
+  return { entry: { ...withoutSealed(entry), file }, result: JSON.parse(plaintext) as PairResult };
 }
 
 export function removeSpool(attemptId: number): void {

@@ -404,6 +404,19 @@ describe("getAccessToken", () => {
     expect(err.message).toContain('Pay-Connect said: "unsupported grant"');
   });
 
+  it("does not append a provider detail that echoes a value we sent, or is long", async () => {
+    handler = route({
+      "/v1/auth/token/": () => ({ status: 400, body: { detail: `bad client_secret ${SECRET}` } }),
+    });
+    const echoed = await caught(client().getAccessToken(CREDS));
+    expect(echoed.code).toBe("bad_request");
+    expect(echoed.message).not.toContain(SECRET);
+    expect(echoed.message).not.toContain("Pay-Connect said");
+
+    handler = route({ "/v1/auth/token/": () => ({ status: 400, body: { detail: "x ".repeat(150) } }) });
+    expect((await caught(client().getAccessToken(CREDS))).message).not.toContain("Pay-Connect said");
+  });
+
   it("maps a token response without access_token to invalid_response", async () => {
     handler = route({
       "/v1/auth/token/": () => ({ status: 200, body: { expires_in: "3600", token_type: "Bearer" } }),

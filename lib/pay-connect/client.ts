@@ -25,6 +25,8 @@ import {
   tokenResponseSchema,
 } from "./wire";
 
+export { PayConnectError, type PayConnectErrorCode } from "./errors";
+
 export type PayConnectEnvironment = "production" | "sandbox";
 export type PairInput = { name: string; otp: string; webhookUrl?: string };
 export type PairResult = {
@@ -430,7 +432,7 @@ export function createPayConnectClient(opts: PayConnectClientOptions): PayConnec
       throw fail(
         "pair",
         "invalid_response",
-        `Pay-Connect answered the pair call (HTTP ${status}) with a response Pairdesk could not read (${fieldsOf(parsed.error.issues)}). The outcome is unknown: the terminal may have been paired, but its credentials could not be read. Check the terminal's screen; if it is paired, unpair it there and pair again with a new OTP.`,
+        `Pay-Connect answered the pair call (HTTP ${status}) with a response Pairdesk could not read (${fieldsOf(parsed.error.issues)}). The outcome is unknown: the terminal may have been paired, but its credentials could not be read. Check the terminal's screen: if it shows this pairing, its credentials are lost; have it unpaired (on the terminal or by Pay-Connect support) and pair again with a new OTP.`,
         "unknown",
         status,
       );

@@ -1,0 +1,230 @@
+import { expectNoSeriousViolations } from "./axe";
+import type { Page } from "@playwright/test";
+import { randomBytes, randomUUID } from "node:crypto";
+import { appDb, createUser, expect, signIn, test } from "./fixtures";
+
+
+const tag = () => randomBytes(3).toString("hex");
+const pad = (i: number) => String(i).padStart(3, "0");
+
+/**
+ * 120 terminals `<prefix>001…120`: every 4th is sandbox (30), the rest production (90); every 5th
+ * has no active pairing (24 unpaired; every 20th has an ended one); every 10th from 1 serves two
+ * registers ("+1 more"); terminal 7's pairing has a unique name.
+ */
+function seedTerminals(creatorId: number) {
+  const prefix = `LST${tag()}-`.toUpperCase();
+  const nameTag = `Aquarium ${tag()}`;
+  const db = appDb();
+  const insertTerminal = db.prepare("insert into terminals (environment, terminal_id) values (?, ?)");
+  const insertPairing = db.prepare(
+    `insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
+     values (?, ?, ?, ?, 0, ?, ?, ?)`,
+  );
+  const ids = new Map<number, number>();
+  const now = Date.now();
+  db.transaction(() => {
+    for (let i = 1; i <= 120; i++) {
+      const environment = i % 4 === 0 ? "sandbox" : "production";
+      const ref = Number(insertTerminal.run(environment, `${prefix}${pad(i)}`).lastInsertRowid);
+      ids.set(i, ref);
+      const pairing = (name: string, status: string, at: number) =>
+        insertPairing.run(ref, `pc_${randomUUID()}`, name, `cl_${tag()}`, status, creatorId, at);
+      if (i % 5 === 0) {
+        if (i % 20 === 0) pairing(`${prefix} ended register ${i}`, "unpaired", now - 86_400_000);
+        continue;
+      }
+      if (i % 10 === 1) pairing(`${prefix} older register ${i}`, "active", now - 3_600_000);
+      pairing(i === 7 ? nameTag : `${prefix} register ${i}`, "active", now - i * 1000);
+    }
+  })();
+  return { prefix, nameTag, ids };
+}
+
+const rows = (page: Page) => page.getByTestId("terminal-row");
+const summary = (page: Page) => page.getByTestId("pagination-summary");
+const filters = (page: Page) => page.getByRole("search", { name: "Filter terminals" });
+
+test.describe("terminal list", () => {
+  test("search, filters and pages live in the URL and show the right terminals", async ({ page }) => {
+    const viewer = await createUser("viewer");
+    const { prefix, nameTag, ids } = seedTerminals(viewer.id);
+    await signIn(page, viewer);
+    await page.goto("/terminals");
+    await expect(page.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
+    // A viewer cannot pair.
+    await expect(page.getByRole("link", { name: "Pair terminal" })).toHaveCount(0);
+
+    // Search by the prefix: 120 terminals, 50 a page, in terminal id order.
+    await filters(page).getByLabel("Search").fill(prefix);
+    await filters(page).getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]q=${prefix}`));
+    await expect(summary(page)).toHaveText("Showing 1–50 of 120 terminals");
+    await expect(rows(page)).toHaveCount(50);
+    await expect(rows(page).first()).toContainText(`${prefix}001`);
+    await expectNoSeriousViolations(page, "terminal list, searched");
+
+    // The newest active pairing is shown, with "+1 more" for a terminal serving two registers.
+    const t11 = rows(page).filter({ hasText: `${prefix}011` });
+    await expect(t11).toContainText(`${prefix} register 11`);
+    await expect(t11).toContainText("+1 more");
+    await expect(t11).toContainText(viewer.email);
+    await expect(t11).toContainText("paired");
+    await expect(t11.getByRole("link", { name: `${prefix}011` })).toHaveAttribute("href", `/terminals/${ids.get(11)}`);
+    const t5 = rows(page).filter({ hasText: `${prefix}005` });
+    await expect(t5).toContainText("unpaired");
+
+    // Page 2 keeps the search.
+    await page.getByRole("navigation", { name: "Pagination" }).getByRole("link", { name: "Page 2" }).click();
+    await expect(page).toHaveURL(new RegExp(`q=${prefix}.*page=2|page=2.*q=${prefix}`));
+    await expect(summary(page)).toHaveText("Showing 51–100 of 120 terminals");
+    await expect(rows(page).first()).toContainText(`${prefix}051`);
+    await expect(page.getByRole("link", { name: "Page 2" })).toHaveAttribute("aria-current", "page");
+
+    // A narrower search: <prefix>01 is terminals 010–019.
+    await filters(page).getByLabel("Search").fill(`${prefix.toLowerCase()}01`);
+    await filters(page).getByRole("button", { name: "Apply" }).click();
+    await expect(summary(page)).toHaveText("Showing 1–10 of 10 terminals");
+    await expect(page).not.toHaveURL(/page=2/);
+    const shown = await rows(page).locator("td:first-child").allTextContents();
+    expect(shown).toEqual(Array.from({ length: 10 }, (_, k) => `${prefix}${pad(10 + k)}`));
+
+    // A pairing name finds its terminal.
+    await filters(page).getByLabel("Search").fill(nameTag.toLowerCase());
+    await filters(page).getByRole("button", { name: "Apply" }).click();
+    await expect(rows(page)).toHaveCount(1);
+    await expect(rows(page).first()).toContainText(`${prefix}007`);
+    await expect(rows(page).first()).toContainText(nameTag);
+
+    // Environment and status filters, in the URL.
+    await page.goto(`/terminals?q=${prefix}`);
+    await filters(page).getByLabel("Environment").selectOption("sandbox");
+    await filters(page).getByLabel("Status").selectOption("unpaired");
+    await filters(page).getByRole("button", { name: "Apply" }).click();
+    await expect(page).toHaveURL(/environment=sandbox/);
+    await expect(page).toHaveURL(/status=unpaired/);
+    await expect(summary(page)).toHaveText("Showing 1–6 of 6 terminals");
+    expect(await rows(page).locator("td:first-child").allTextContents()).toEqual(
+      [20, 40, 60, 80, 100, 120].map((i) => `${prefix}${pad(i)}`),
+    );
+    for (const text of await rows(page).allTextContents()) {
+      expect(text).toContain("sandbox");
+      expect(text).toContain("unpaired");
+    }
+    // The form shows the URL's filters.
+    await expect(filters(page).getByLabel("Environment")).toHaveValue("sandbox");
+    await expect(filters(page).getByLabel("Status")).toHaveValue("unpaired");
+
+    await filters(page).getByLabel("Status").selectOption("paired");
+    await filters(page).getByRole("button", { name: "Apply" }).click();
+    await expect(summary(page)).toHaveText("Showing 1–24 of 24 terminals");
+
+    // Page 2 of a filtered list keeps the filters.
+    await page.goto(`/terminals?q=${prefix}&environment=production`);
+    await expect(summary(page)).toHaveText("Showing 1–50 of 90 terminals");
+    await page.getByRole("link", { name: "Next" }).click();
+    await expect(page).toHaveURL(/page=2/);
+    await expect(page).toHaveURL(/environment=production/);
+    await expect(summary(page)).toHaveText("Showing 51–90 of 90 terminals");
+    for (const text of await rows(page).allTextContents()) expect(text).toContain("production");
+
+    // Bad values fall back to the defaults instead of failing.
+    await page.goto(`/terminals?q=${prefix}&environment=mars&status=maybe&page=-3`);
+    await expect(summary(page)).toHaveText("Showing 1–50 of 120 terminals");
+
+    // Nothing matches: the empty state.
+    await page.goto(`/terminals?q=${prefix}-nothing-here`);
+    await expect(page.getByText("No terminals match these filters.")).toBeVisible();
+    await page.getByRole("link", { name: "Clear filters" }).first().click();
+    await expect(page).toHaveURL(/\/terminals$/);
+  });
+
+  test("support sees the Pair terminal button", async ({ page }) => {
+    const support = await createUser("support");
+    await signIn(page, support);
+    await page.goto("/terminals");
+    await expect(page.getByRole("link", { name: "Pair terminal" })).toHaveAttribute("href", "/terminals/pair");
+  });
+});
+
+test("pairing attempts show a failed attempt's reason and link the known terminal", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix, ids } = seedTerminals(viewer.id);
+  const t = tag();
+  const reason = `The terminal rejected the OTP (${t}): ask the merchant to generate a new one on the terminal.`;
+  const insert = appDb().prepare(
+    `insert into pairing_attempts (request_key, environment, name, status, reason, error_code, terminal_id, created_by_id)
+     values (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  insert.run(randomUUID(), "sandbox", `Front desk ${t}`, "failed", reason, "otp_rejected", null, viewer.id);
+  insert.run(randomUUID(), "production", `Back bar ${t}`, "needs_recovery", null, null, `${prefix}001`, viewer.id);
+
+  await signIn(page, viewer);
+  await page.goto("/attempts");
+  await expect(page.getByRole("heading", { level: 1, name: "Pairing attempts" })).toBeVisible();
+  const form = page.getByRole("search", { name: "Filter pairing attempts" });
+  await form.getByLabel("Search").fill(t);
+  await form.getByLabel("Outcome").selectOption("failed");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/status=failed/);
+  const attemptRows = page.getByTestId("attempt-row");
+  await expect(attemptRows).toHaveCount(1);
+  const failed = attemptRows.first();
+  await expect(failed).toContainText(`Front desk ${t}`);
+  await expect(failed).toContainText(reason);
+  await expect(failed).toContainText("otp_rejected");
+  await expect(failed).toContainText("failed");
+  await expect(failed).toContainText(viewer.email);
+  await expect(failed).toContainText("not known");
+  await expectNoSeriousViolations(page, "attempts, filtered");
+
+  await form.getByLabel("Outcome").selectOption("all");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await expect(attemptRows).toHaveCount(2);
+  const recovery = attemptRows.filter({ hasText: `Back bar ${t}` });
+  await expect(recovery).toContainText("needs recovery");
+  await expect(recovery).toContainText("An admin must complete the recovery.");
+  await expect(recovery.getByRole("link", { name: `${prefix}001` })).toHaveAttribute("href", `/terminals/${ids.get(1)}`);
+});
+
+test("the audit log filters by action and by actor", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { ids } = seedTerminals(viewer.id);
+  const t = tag();
+  const actor = `auditor-${t}@e2e.test`;
+  const insert = appDb().prepare(
+    "insert into audit_log (actor_email, action, target_type, target_id, details) values (?, ?, ?, ?, ?)",
+  );
+  insert.run(actor, "pairing.unpair", "terminal", String(ids.get(3)), JSON.stringify({ name: `Till ${t}`, environment: "production" }));
+  insert.run(actor, "user.create", "user", "999999", JSON.stringify({ email: `someone-${t}@e2e.test`, role: "viewer" }));
+
+  await signIn(page, viewer);
+  await page.goto("/audit");
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  const form = page.getByRole("search", { name: "Filter the audit log" });
+  await form.getByLabel("Action").selectOption("pairing.unpair");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/action=pairing\.unpair/);
+  const auditRows = page.getByTestId("audit-row");
+  await expect(auditRows.filter({ hasText: `Till ${t}` })).toHaveCount(1);
+  await expect(page.locator('[data-testid="audit-row"]:not([data-action="pairing.unpair"])')).toHaveCount(0);
+  const row = auditRows.filter({ hasText: `Till ${t}` });
+  await expect(row).toContainText(actor);
+  await expect(row).toContainText("name:");
+  await expect(row).toContainText("environment:");
+  await expect(row.getByRole("link", { name: `terminal ${ids.get(3)}` })).toHaveAttribute("href", `/terminals/${ids.get(3)}`);
+  await expectNoSeriousViolations(page, "audit log, filtered");
+
+  // By actor: both entries; with the action again, one.
+  await form.getByLabel("Action").selectOption("all");
+  await form.getByLabel("Actor").fill(actor);
+  await form.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/actor=auditor-/);
+  await expect(auditRows).toHaveCount(2);
+  await expect(auditRows.first()).toHaveAttribute("data-action", "user.create");
+  await form.getByLabel("Action").selectOption("pairing.unpair");
+  await form.getByRole("button", { name: "Apply" }).click();
+  await expect(auditRows).toHaveCount(1);
+  await expect(page).toHaveURL(/action=pairing\.unpair/);
+  await expect(page).toHaveURL(/actor=auditor-/);
+});
