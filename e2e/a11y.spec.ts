@@ -1,5 +1,4 @@
 import { expectNoSeriousViolations } from "./axe";
-import type { Page } from "@playwright/test";
 import { createUser, expect, signIn, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
 
 

@@ -204,8 +204,8 @@ test("a used OTP gets the clear error, creates no pairing and is recorded", asyn
     reason: OTP_REJECTED,
   });
 
-  await page.goto("/attempts");
-  await expect(page.getByText(OTP_REJECTED).first()).toBeVisible();
+  await page.goto("/attempts?status=failed");
+  await expect(page.getByRole("row").filter({ hasText: "Second use" })).toContainText(OTP_REJECTED);
 });
 
 test("bad input gets field errors and calls nothing", async ({ page }) => {
@@ -263,8 +263,10 @@ test("a Pay-Connect timeout leaves the attempt 'outcome unknown' with guidance",
     error_code: "timeout",
   });
   expect(one("select count(*) n from pairings p join terminals t on t.id = p.terminal_ref where t.terminal_id = ?", terminalId)).toEqual({ n: 0 });
-  await page.goto("/attempts");
-  await expect(page.getByText(/outcome unknown/i).first()).toBeVisible();
+  await page.goto("/attempts?status=outcome_unknown");
+  const row = page.getByRole("row").filter({ hasText: "Slow" }).filter({ hasText: support.email });
+  await expect(row).toContainText(/outcome unknown/i);
+  await expect(row).toContainText("Check the terminal");
 });
 
 test("a failed database write spools the credentials; an admin completes the recovery from the dashboard", async ({ page, browser }) => {
@@ -304,7 +306,8 @@ test("a failed database write spools the credentials; an admin completes the rec
   expect(one("select count(*) n from pairing_secrets where pairing_id = ?", pairing.id)).toEqual({ n: 2 });
   expect(one("select actor_id from audit_log where action = 'pairing.recover' and target_id = ?", String(pairing.id))).toEqual({ actor_id: admin.id });
   await apage.goto("/");
-  await expect(apage.getByTestId("needs-recovery")).toHaveCount(0);
+  await expect(apage.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  await expect(apage.getByTestId("needs-recovery").getByText(terminalId)).toHaveCount(0);
   await ctx.close();
 });
 

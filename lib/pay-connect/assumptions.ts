@@ -26,9 +26,10 @@
  *    is not read.
  * 6. Error bodies look like Django REST framework's `{"detail": "..."}` (also `error` or
  *    `message`). A short one (< PROVIDER_DETAIL_MAX_CHARS, containing no value we sent) may be
- *    appended to an error message; never for a 200, never for a pair 400 (fixed message).
- * 7. A pair 400 means the OTP was rejected (mistyped, used or expired). The integrator id is
- *    checked too, but a wrong one is configuration and shows up on every call.
+ *    appended to an error message; never for a 200, never for a pair 400 about the OTP (fixed message).
+ * 7. A pair 400 means the OTP was rejected (mistyped, used or expired) — unless its detail names
+ *    the integrator id: then it is configuration, reported as such with the variable to check
+ *    (the simulator answers an unknown integrator id that way).
  * 8. A 401/403 on token or unpair means the pairing's credentials are no longer valid, most likely
  *    because it was unpaired on Pay-Connect's side (e.g. on the terminal). On pair it means the
  *    integrator id was refused.

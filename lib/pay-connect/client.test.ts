@@ -165,6 +165,18 @@ describe("pair", () => {
     );
   });
 
+  it("maps a 400 about the integrator id to a configuration message, not a bad OTP", async () => {
+    handler = route({
+      "/v1/pay-connect/pair/": () => ({ status: 400, body: { detail: "Unknown integrator id" } }),
+    });
+    const err = await caught(client().pair({ name: "A", otp: "ABCD2345" }));
+    expect(err.code).toBe("bad_request");
+    expect(err.outcome).toBe("failed");
+    expect(err.message).toContain("Pay-Connect refused the integrator id (400)");
+    expect(err.message).toContain("_INTEGRATOR_ID");
+    expect(err.message).not.toContain("OTP was rejected");
+  });
+
   it("maps a 500 to unavailable, outcome failed", async () => {
     handler = route({ "/v1/pay-connect/pair/": () => ({ status: 500, raw: "<html>oops</html>" }) });
     const err = await caught(client().pair({ name: "A", otp: "ABCD2345" }));

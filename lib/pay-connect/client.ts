@@ -316,6 +316,17 @@ export function createPayConnectClient(opts: PayConnectClientOptions): PayConnec
         status,
       );
     }
+    if (status === 400 && op === "pair" && /integrator/i.test(detail() ?? "")) {
+      // Assumption (see assumptions.ts): a 400 that names the integrator id is about the
+      // configuration, not the OTP, and says so rather than sending staff to the terminal.
+      return fail(
+        op,
+        "bad_request",
+        withDetail(`Pay-Connect refused the integrator id (400). Nothing was paired; check ${integratorVariable}.`, detail()),
+        "failed",
+        status,
+      );
+    }
     if (status === 400 && op === "pair") {
       return fail(
         op,
