@@ -31,5 +31,6 @@ export async function callAction(page: Page, pathname: string, exportedName: str
     headers: { "Next-Action": actionId(exportedName), Accept: "text/x-component" },
     multipart: form,
   });
-  return { status: res.status(), text: await res.text() };
+  // A redirect() in the action answers 200 with the target named in x-action-redirect.
+  return { status: res.status(), redirect: res.headers()["x-action-redirect"] ?? null, text: await res.text() };
 }

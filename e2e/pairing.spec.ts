@@ -208,6 +208,53 @@ test("a used OTP gets the clear error, creates no pairing and is recorded", asyn
   await expect(page.getByRole("row").filter({ hasText: "Second use" })).toContainText(OTP_REJECTED);
 });
 
+test("a double submit pairs once", async ({ page }) => {
+  const support = await createUser("support");
+  await signIn(page, support);
+  const terminalId = await simTerminal(page.request);
+  const otp = await simOtp(page.request, terminalId);
+  await page.goto("/terminals/pair");
+  await page.getByLabel("Name").fill("Double");
+  await page.getByLabel("OTP").fill(otp);
+  // Two submits in the same tick, before the button can disable itself.
+  const posts: string[] = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().endsWith("/terminals/pair")) posts.push(r.url());
+  });
+  await page.locator("form").filter({ has: page.getByLabel("OTP") }).evaluate((form: HTMLFormElement) => {
+    form.requestSubmit();
+    form.requestSubmit();
+  });
+  await expect(page.getByTestId("paired-notice")).toBeVisible();
+  expect(posts.length).toBeGreaterThanOrEqual(1);
+  expect(one("select count(*) n from pairing_attempts where name = 'Double' and created_by_id = ?", support.id)).toEqual({ n: 1 });
+  expect(one("select count(*) n from pairings p join terminals t on t.id = p.terminal_ref where t.terminal_id = ?", terminalId)).toEqual({ n: 1 });
+
+  // The browser queues a second submit; a client that replays the same form twice at once
+  // (same request key) still gets one attempt and one pairing.
+  const other = await simTerminal(page.request);
+  const fields = {
+    requestKey: crypto.randomUUID(),
+    name: "Replayed",
+    otp: await simOtp(page.request, other),
+    environment: "sandbox",
+    webhookUrl: "",
+  };
+  const replies = await Promise.all([
+    callAction(page, "/terminals/pair", "pairTerminalAction", fields),
+    callAction(page, "/terminals/pair", "pairTerminalAction", fields),
+  ]);
+  // Each reply is the redirect to the terminal, or "already being processed" for the one that
+  // lost the race: never a second pair call (which would answer "OTP rejected").
+  for (const r of replies) {
+    expect(r.text).not.toContain("The OTP was rejected");
+    expect(r.redirect?.match(/^\/terminals\/\d+\?paired=\d+/) || r.text.includes("already being processed")).toBeTruthy();
+  }
+  expect(one("select count(*) n from pairing_attempts where name = 'Replayed'")).toEqual({ n: 1 });
+  expect(one("select count(*) n from pairings p join terminals t on t.id = p.terminal_ref where t.terminal_id = ?", other)).toEqual({ n: 1 });
+  expect(one("select count(*) n from pairing_attempts where name = 'Replayed' and status = 'succeeded'")).toEqual({ n: 1 });
+});
+
 test("bad input gets field errors and calls nothing", async ({ page }) => {
   const support = await createUser("support");
   await signIn(page, support);
