@@ -11,6 +11,7 @@ import fs from "node:fs";
 import { register } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs } from "node:util";
 
 /**
  * lib/data modules import `server-only` (which throws outside the `react-server` condition) and,
@@ -32,10 +33,6 @@ export async function resolve(specifier, context, next) {
 }`;
 register(`data:text/javascript,${encodeURIComponent(STUBS)}`);
 
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
@@ -49,10 +46,16 @@ async function main() {
   );
   type Input = Parameters<typeof queryTerminals>[1];
 
-  const args = process.argv.slice(2);
-  const count = Number(argValue(args, "count") ?? 10_000);
-  const runs = Number(argValue(args, "runs") ?? 50);
-  const explain = args.includes("--explain");
+  const { values } = parseArgs({
+    options: {
+      count: { type: "string", default: "10000" },
+      runs: { type: "string", default: "50" },
+      explain: { type: "boolean", default: false },
+    },
+  });
+  const count = Number(values.count);
+  const runs = Number(values.runs);
+  const explain = values.explain;
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-bench-"));
   try {

@@ -13,6 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { openDatabase, type DB } from "../lib/db/open";
@@ -117,22 +118,23 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
   return { terminals: count, pairings: pairingCount, creatorId, ms: performance.now() - started };
 }
 
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  if (i >= 0) return args[i + 1];
-  return args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-}
-
 async function main() {
-  const args = process.argv.slice(2);
-  const count = Number(argValue(args, "count") ?? 10_000);
+  const { values } = parseArgs({
+    options: {
+      count: { type: "string", default: "10000" },
+      db: { type: "string" },
+      prefix: { type: "string", default: "T" },
+      seed: { type: "string", default: "42" },
+    },
+  });
+  const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive integer");
-  const file = path.resolve(argValue(args, "db") ?? process.env.DATABASE_PATH ?? "data/pairdesk.db");
+  const file = path.resolve(values.db ?? process.env.DATABASE_PATH ?? "data/pairdesk.db");
   const db = openDatabase(file);
   const result = await seedTerminals(db, {
     count,
-    prefix: argValue(args, "prefix") ?? "T",
-    seed: Number(argValue(args, "seed") ?? 42),
+    prefix: values.prefix,
+    seed: Number(values.seed),
   });
   db.$client.close();
   console.log(

@@ -4,6 +4,8 @@ import { DashboardView, type DashboardData } from "@/components/dashboard/dashbo
 import { Button } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth";
+import { AttemptTable } from "@/components/attempts/attempt-table";
+import { listAttempts } from "@/lib/data/attempts";
 import { getDashboard } from "@/lib/data/dashboard";
 import { can } from "@/lib/permissions";
 
@@ -11,7 +13,7 @@ export const metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
   const user = await requirePageUser("terminals:read");
-  const data = await getDashboard();
+  const [data, latest] = await Promise.all([getDashboard(), listAttempts({ pageSize: 8 })]);
   return (
     <>
       <PageHeader
@@ -28,6 +30,17 @@ export default async function DashboardPage() {
         }
       />
       <DashboardView initial={JSON.parse(JSON.stringify(data)) as DashboardData} canRecover={can(user.role, "pairing:recover")} />
+      <section aria-labelledby="attempts-heading" className="mt-6">
+        <div className="mb-2 flex items-center justify-between">
+          <h2 id="attempts-heading" className="text-base font-semibold">
+            Latest pairing attempts
+          </h2>
+          <Link href="/attempts" className="text-sm text-brand-700 underline-offset-4 hover:underline">
+            All attempts
+          </Link>
+        </div>
+        <AttemptTable rows={latest.rows} now={latest.readAt} empty="No pairing attempts yet." />
+      </section>
     </>
   );
 }

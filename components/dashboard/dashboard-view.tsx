@@ -9,22 +9,12 @@ import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
-import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
-import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { completeRecoveryAction } from "@/lib/actions/pairing";
 import { formatDateTime } from "@/lib/format";
 
 export type DashboardData = {
   byEnvironment: { environment: "production" | "sandbox"; paired: number; total: number }[];
-  latestAttempts: {
-    id: number;
-    createdAt: string | Date;
-    environment: "production" | "sandbox";
-    name: string;
-    status: "pending" | "succeeded" | "failed" | "outcome_unknown" | "needs_recovery";
-    reason: string | null;
-    by: string;
-  }[];
   needsRecovery: {
     attemptId: number;
     environment: "production" | "sandbox";
@@ -143,44 +133,6 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
         ))}
       </section>
 
-      <section aria-labelledby="attempts-heading">
-        <div className="mb-2 flex items-center justify-between">
-          <h2 id="attempts-heading" className="text-base font-semibold">
-            Latest pairing attempts
-          </h2>
-          <Link href="/attempts" className="text-sm text-brand-700 underline-offset-4 hover:underline">
-            All attempts
-          </Link>
-        </div>
-        <Table label="Latest pairing attempts">
-          <THead>
-            <tr>
-              <TH>When</TH>
-              <TH>Who</TH>
-              <TH>Environment</TH>
-              <TH>Name</TH>
-              <TH>Outcome</TH>
-            </tr>
-          </THead>
-          <TBody>
-            {data.latestAttempts.length === 0 ? <EmptyRow colSpan={5}>No pairing attempts yet.</EmptyRow> : null}
-            {data.latestAttempts.map((a) => (
-              <TR key={a.id}>
-                <TD className="whitespace-nowrap">{formatDateTime(a.createdAt)}</TD>
-                <TD>{a.by}</TD>
-                <TD>
-                  <EnvironmentBadge environment={a.environment} />
-                </TD>
-                <TD>{a.name}</TD>
-                <TD>
-                  <AttemptStatusBadge status={a.status} />
-                  {a.reason ? <p className="mt-1 max-w-md text-xs text-slate-600">{a.reason}</p> : null}
-                </TD>
-              </TR>
-            ))}
-          </TBody>
-        </Table>
-      </section>
     </div>
   );
 }

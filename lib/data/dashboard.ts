@@ -1,5 +1,5 @@
 import "server-only";
-import { desc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { requireUser } from "../auth";
 import { getDb, type DB } from "../db/client";
 import { pairingAttempts, terminals, users } from "../db/schema";
@@ -14,21 +14,6 @@ export function queryDashboard(db: DB) {
     })
     .from(terminals)
     .groupBy(terminals.environment)
-    .all();
-  const latestAttempts = db
-    .select({
-      id: pairingAttempts.id,
-      createdAt: pairingAttempts.createdAt,
-      environment: pairingAttempts.environment,
-      name: pairingAttempts.name,
-      status: pairingAttempts.status,
-      reason: pairingAttempts.reason,
-      by: users.email,
-    })
-    .from(pairingAttempts)
-    .innerJoin(users, eq(users.id, pairingAttempts.createdById))
-    .orderBy(desc(pairingAttempts.createdAt), desc(pairingAttempts.id))
-    .limit(8)
     .all();
   const flagged = db
     .select({
@@ -70,7 +55,7 @@ export function queryDashboard(db: DB) {
       });
     }
   }
-  return { byEnvironment, latestAttempts, needsRecovery };
+  return { byEnvironment, needsRecovery };
 }
 
 export async function getDashboard() {

@@ -1,0 +1,47 @@
+import Database from "better-sqlite3";
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-user-cmd-"));
+const dbPath = path.join(dir, "pairdesk.db");
+
+/** Runs `npm run user -- …`'s script as an operator would. */
+function user(...args: string[]) {
+  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/user.ts", ...args], {
+    env: { ...process.env, DATABASE_PATH: dbPath },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe("npm run user", () => {
+  it("creates a user, then refuses a duplicate, a weak password and an unknown role with clear messages", () => {
+    const ok = user("create", "--email", "Ops@Example.com", "--password", "a-long-operator-password", "--role", "admin");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("Created admin ops@example.com");
+
+    const dup = user("create", "--email", "ops@example.com", "--password", "another-long-password", "--role", "viewer");
+    expect(dup.code).toBe(1);
+    expect(dup.err).toContain("A user with the email ops@example.com already exists.");
+
+    const weak = user("create", "--email", "weak@example.com", "--password", "short", "--role", "viewer");
+    expect(weak.code).toBe(1);
+    expect(weak.err).toContain("Password must be at least 12 characters.");
+
+    const role = user("create", "--email", "role@example.com", "--password", "a-long-operator-password", "--role", "owner");
+    expect(role.code).toBe(1);
+    expect(role.err).toContain("Role must be one of: admin, support, viewer.");
+
+    const missing = user("create", "--email", "x@example.com");
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain("Missing --password, --role.");
+
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.prepare("select email, role from users").all()).toEqual([{ email: "ops@example.com", role: "admin" }]);
+    db.close();
+  });
+});
