@@ -2,6 +2,7 @@ import "server-only";
 import { ConfigError, getEnv } from "./env";
 import { getDb } from "./db/client";
 import { log } from "./log";
+import { settleOrphanedAttempts } from "./pairing/pair-terminal";
 import { listRecoverySpool } from "./pairing/recovery";
 
 export async function startServer(): Promise<void> {
@@ -21,7 +22,10 @@ export async function startServer(): Promise<void> {
       `${env.mode} start: generated ${env.generated.join(" and ")} into ${env.dataDir}/generated-secrets.json (mode 0600). Set them in the environment for a production start.`,
     );
   }
-  getDb();
+  const orphaned = settleOrphanedAttempts(getDb());
+  if (orphaned > 0) {
+    log.warn({ count: orphaned }, "pairing attempts were cut off by the last stop: marked outcome unknown");
+  }
   const spooled = listRecoverySpool();
   if (spooled.length > 0) {
     log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");

@@ -8,7 +8,7 @@ import { startStub, type StubReply } from "../test/stub-server";
 import { createUser } from "../users";
 import { completeRecovery } from "./complete-recovery";
 import { readCredentials } from "./credentials";
-import { pairTerminal, RECOVERY_MESSAGE } from "./pair-terminal";
+import { ORPHANED_MESSAGE, pairTerminal, RECOVERY_MESSAGE, settleOrphanedAttempts } from "./pair-terminal";
 import { listRecoverySpool } from "./recovery";
 import { unpairPairing } from "./unpair";
 
@@ -163,6 +163,22 @@ describe("pairTerminal", () => {
     expect(out.kind).toBe("needs_recovery");
     expect(db.$client.prepare("select status from pairing_attempts").get()).toEqual({ status: "pending" });
     expect(listRecoverySpool().map((s) => s.terminalId)).toEqual(["T-SPOOL"]);
+  });
+});
+
+describe("settleOrphanedAttempts", () => {
+  it("marks attempts left pending by a stopped server as outcome unknown, and nothing else", async () => {
+    const insert = db.$client.prepare(
+      "insert into pairing_attempts (request_key, environment, name, status, created_by_id, created_at) values (?, 'sandbox', ?, ?, ?, ?)",
+    );
+    const before = Date.now() - 60_000;
+    insert.run("k-orphan", "Orphan", "pending", actor.id, before);
+    insert.run("k-failed", "Failed", "failed", actor.id, before);
+    expect(settleOrphanedAttempts(db)).toBe(1);
+    expect(db.$client.prepare("select name, status, error_code, reason from pairing_attempts order by id").all()).toEqual([
+      { name: "Orphan", status: "outcome_unknown", error_code: "interrupted", reason: ORPHANED_MESSAGE },
+      { name: "Failed", status: "failed", error_code: null, reason: null },
+    ]);
   });
 });
 

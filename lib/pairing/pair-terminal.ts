@@ -8,7 +8,7 @@
  *    result into the recovery spool and mark the attempt "needs recovery".
  */
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
@@ -85,6 +85,21 @@ function existingOutcome(db: DB, requestKey: string): PairTerminalOutcome | null
     code: row.errorCode ?? "duplicate",
     message: `This request was already submitted: ${row.reason ?? row.status}`,
   };
+}
+
+export const ORPHANED_MESSAGE =
+  "Pairdesk stopped while waiting for Pay-Connect's answer, so the outcome is unknown: the terminal may have been paired. Check the terminal's screen; if it is not paired, generate a new OTP and pair again.";
+
+/**
+ * At start no pair call is in flight, so an attempt still pending from before was cut off
+ * mid-call (a crash or restart): it becomes "outcome unknown" instead of pending for ever.
+ */
+export function settleOrphanedAttempts(db: DB, startedAt = new Date()): number {
+  return db
+    .update(pairingAttempts)
+    .set({ status: "outcome_unknown", errorCode: "interrupted", reason: ORPHANED_MESSAGE, finishedAt: startedAt })
+    .where(and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt)))
+    .run().changes;
 }
 
 export async function pairTerminal(

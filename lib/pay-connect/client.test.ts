@@ -4,58 +4,23 @@
  */
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startStub, type StubReply, type StubRequest } from "../test/stub-server";
 import { clearTokenCache, createPayConnectClient, type PayConnectClient } from "./client";
 import { PayConnectError } from "./errors";
 
-type Received = {
-  method: string;
-  url: string;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-};
-
-type Reply = { status: number; body?: unknown; raw?: string; delayMs?: number };
+type Received = StubRequest;
+type Reply = StubReply;
 type Handler = (req: Received) => Reply;
 
-let server: http.Server;
-let baseUrl: string;
-let received: Received[] = [];
 let handler: Handler = () => ({ status: 404, body: { detail: "no handler" } });
-
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const r: Received = {
-        method: req.method ?? "",
-        url: req.url ?? "",
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString("utf8"),
-      };
-      received.push(r);
-      const reply = handler(r);
-      const send = () => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status, { "Content-Type": "application/json" });
-        res.end(reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
-      };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const stub = await startStub((req) => handler(req));
+const baseUrl = stub.url;
+const received = stub.requests;
+afterAll(() => stub.close());
 
 beforeEach(() => {
-  received = [];
+  received.length = 0;
   clearTokenCache();
 });
 

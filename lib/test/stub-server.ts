@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 
 export type StubRequest = { method: string; url: string; headers: http.IncomingHttpHeaders; body: string };
-export type StubReply = { status: number; body?: unknown; delayMs?: number };
+export type StubReply = { status: number; body?: unknown; raw?: string; delayMs?: number };
 
 /** A real HTTP server on 127.0.0.1 that answers with whatever the test queues. */
 export async function startStub(handler: (req: StubRequest) => StubReply | Promise<StubReply>) {
@@ -17,7 +17,7 @@ export async function startStub(handler: (req: StubRequest) => StubReply | Promi
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(reply.status, { "content-type": "application/json" });
-        res.end(reply.body === undefined ? "" : JSON.stringify(reply.body));
+        res.end(reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs);
       else send();
