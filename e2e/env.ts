@@ -1,3 +1,4 @@
+import { chromium } from "@playwright/test";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -13,12 +14,10 @@ export const E2E_TIMEOUT_MS = 2_500;
 export function chromiumExecutable(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { chromium } = require("@playwright/test") as typeof import("@playwright/test");
     const own = chromium.executablePath();
     if (own && fs.existsSync(own)) return undefined;
   } catch {
-    // fall through
+    // no browser of Playwright's own: use Debian's
   }
   return "/usr/bin/chromium";
 }
