@@ -11,3 +11,14 @@ export function newWebhookToken(): string {
 export function webhookUrlFor(token: string): string {
   return `${getEnv().publicUrl}/api/webhooks/pay-connect/${token}`;
 }
+
+/**
+ * A submitted webhook URL under this app's webhook endpoint gets a fresh path token for this
+ * attempt, minted here and never taken from the browser (a token must never be reused across
+ * attempts or pairings). Any other URL is the user's choice and kept as given.
+ */
+export function webhookForAttempt(submitted: string | null): { webhookUrl: string | null; webhookToken: string | null } {
+  if (submitted === null || !submitted.startsWith(webhookUrlFor(""))) return { webhookUrl: submitted, webhookToken: null };
+  const token = newWebhookToken();
+  return { webhookUrl: webhookUrlFor(token), webhookToken: token };
+}

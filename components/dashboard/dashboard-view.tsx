@@ -24,6 +24,7 @@ export type DashboardData = {
     by: string | null;
     inSpool: boolean;
   }[];
+  unreadableSpoolFiles: string[];
 };
 
 function RecoverButton({ attemptId }: { attemptId: number }) {
@@ -76,6 +77,12 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
   );
   return (
     <div className="space-y-6">
+      {data.unreadableSpoolFiles.length > 0 ? (
+        <Alert tone="danger" role="alert" title="Unreadable recovery spool files" data-testid="unreadable-spool">
+          These files in the recovery spool cannot be read: {data.unreadableSpoolFiles.join(", ")}. They may hold a
+          terminal&apos;s only credentials: keep them, and ask an operator to check them and the server log.
+        </Alert>
+      ) : null}
       {data.needsRecovery.length > 0 ? (
         <Card className="border-amber-400" data-testid="needs-recovery">
           <CardHeader className="flex items-center gap-2 bg-amber-50">

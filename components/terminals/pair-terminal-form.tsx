@@ -13,12 +13,10 @@ type EnvironmentOption = { value: "production" | "sandbox"; label: string; confi
 
 export function PairTerminalForm({
   requestKey,
-  webhookToken,
   webhookUrl,
   environments,
 }: {
   requestKey: string;
-  webhookToken: string;
   webhookUrl: string;
   environments: EnvironmentOption[];
 }) {
@@ -50,7 +48,6 @@ export function PairTerminalForm({
         </Alert>
       ) : null}
       <input type="hidden" name="requestKey" value={key} />
-      <input type="hidden" name="webhookToken" value={webhookToken} />
       <Field id="name" label="Name" hint="Shown in Pay-Connect and here, e.g. the shop and till." errors={failed?.fieldErrors?.name}>
         <Input name="name" maxLength={100} required autoComplete="off" defaultValue={values.name} />
       </Field>
@@ -70,7 +67,7 @@ export function PairTerminalForm({
       <Field
         id="webhookUrl"
         label="Webhook URL"
-        hint="Where Pay-Connect sends this pairing's transaction updates. Pre-filled with this app's URL for the new pairing; leave it unless you know better."
+        hint="Where Pay-Connect sends this pairing's transaction updates. Pre-filled with this app's webhook address: Pairdesk gives each pairing its own path under it when it pairs. Leave it unless you know better."
         errors={failed?.fieldErrors?.webhookUrl}
       >
         <Input name="webhookUrl" type="url" defaultValue={values.webhookUrl ?? webhookUrl} spellCheck={false} className="font-mono text-xs" />

@@ -14,7 +14,7 @@ import { pairTerminal } from "../pairing/pair-terminal";
 import { pairFormSchema } from "../pairing/schemas";
 import { unpairPairing } from "../pairing/unpair";
 import { payConnectClient } from "../pay-connect";
-import { webhookUrlFor } from "../webhook-url";
+import { webhookForAttempt } from "../webhook-url";
 import { ActionError, validatedAction, type ActionResult } from "./safe-action";
 
 export const pairTerminalAction = validatedAction(
@@ -22,8 +22,7 @@ export const pairTerminalAction = validatedAction(
   "pairing:create",
   pairFormSchema,
   async (input, user): Promise<ActionResult> => {
-    const webhookToken =
-      input.webhookToken && input.webhookUrl === webhookUrlFor(input.webhookToken) ? input.webhookToken : null;
+    const { webhookUrl, webhookToken } = webhookForAttempt(input.webhookUrl);
     const outcome = await pairTerminal(
       getDb(),
       payConnectClient(input.environment),
@@ -32,7 +31,7 @@ export const pairTerminalAction = validatedAction(
         environment: input.environment,
         name: input.name,
         otp: input.otp,
-        webhookUrl: input.webhookUrl,
+        webhookUrl,
         webhookToken,
       },
       { id: user.id, email: user.email },
@@ -51,8 +50,6 @@ export const pairTerminalAction = validatedAction(
       fieldErrors: outcome.code === "otp_rejected" ? { otp: ["Generate a new OTP on the terminal."] } : undefined,
       // The next submit is a new attempt; this one stays on record.
       retryKey: randomUUID(),
-      // A rejected OTP is spent: the field starts empty for the new one.
-      values: outcome.code === "otp_rejected" ? { otp: "" } : undefined,
     };
   },
 );
@@ -68,7 +65,7 @@ export const revealCredentialsAction = validatedAction(
     const pairing = pairingForCall(db, pairingId);
     if (!pairing) throw new ActionError("That pairing does not exist.");
     if (pairing.status !== "active") {
-      throw new ActionError(`This pairing is ${pairing.status}: its credentials were destroyed.`);
+      throw new ActionError(`This pairing is ${pairing.status}: its credentials were destroyed when it ended.`);
     }
     const denied = await confirmPassword(db, user, password);
     if (denied) {
@@ -101,7 +98,7 @@ export const unpairAction = validatedAction(
     const outcome = await unpairPairing(getDb(), payConnectClient, pairingId, user);
     if (!outcome.ok) throw new ActionError(outcome.message, undefined, outcome.code);
     revalidatePath("/", "layout");
-    return { ok: true, data: undefined, message: "The terminal was unpaired and the pairing's credentials were destroyed." };
+    return { ok: true, data: undefined, message: outcome.message };
   },
 );
 

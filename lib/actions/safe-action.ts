@@ -53,11 +53,11 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** The submitted text fields, less anything that looks like a password. */
+/** The submitted text fields, less passwords, secrets and one-time codes. */
 function echoValues(raw: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === "string" && !/password|secret/i.test(k)) out[k] = v;
+    if (typeof v === "string" && !/password|secret|otp/i.test(k)) out[k] = v;
   }
   return out;
 }

@@ -1,9 +1,10 @@
 import "server-only";
+import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { requireUser } from "../auth";
 import { getDb, type DB } from "../db/client";
 import { pairingAttempts, terminals, users } from "../db/schema";
-import { listRecoverySpool } from "../pairing/recovery";
+import { scanRecoverySpool } from "../pairing/recovery";
 
 export function queryDashboard(db: DB) {
   const byEnvironment = db
@@ -29,7 +30,7 @@ export function queryDashboard(db: DB) {
     .where(eq(pairingAttempts.status, "needs_recovery"))
     .all();
   // The spool is the record even when the attempt could not be marked.
-  const spool = listRecoverySpool();
+  const { entries: spool, unreadable } = scanRecoverySpool();
   const needsRecovery = spool.map((s) => {
     const attempt = flagged.find((f) => f.id === s.attemptId);
     return {
@@ -55,7 +56,8 @@ export function queryDashboard(db: DB) {
       });
     }
   }
-  return { byEnvironment, needsRecovery };
+  // File names only: where they are is the operator's business, not the page's.
+  return { byEnvironment, needsRecovery, unreadableSpoolFiles: unreadable.map((f) => path.basename(f)) };
 }
 
 export async function getDashboard() {

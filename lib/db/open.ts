@@ -20,7 +20,8 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("synchronous = NORMAL");
+  // FULL: a pairing whose commit returned must survive a power cut (its credentials exist nowhere else).
+  sqlite.pragma("synchronous = FULL");
   if (file !== ":memory:") {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) {
       try {

@@ -4,23 +4,50 @@ import { eq } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
+import type { PairResult } from "../pay-connect";
+import { VaultError } from "../vault";
 import { persistPairing, type Persisted } from "./persist";
-import { readSpooledResult, removeSpool } from "./recovery";
+import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 
 export class RecoveryError extends Error {}
 
+/** What a failed write means for the person at the dashboard. */
+function writeFailure(err: unknown): string {
+  const message = (err as Error)?.message ?? "";
+  const constraint = /(UNIQUE|FOREIGN KEY|CHECK|NOT NULL) constraint failed(: [\w., ]+)?/.exec(message);
+  if (constraint) {
+    return `The pairing conflicts with what the database already holds (${constraint[0]}). It stays in the recovery spool; an operator must resolve the conflict, then try again.`;
+  }
+  return "The pairing still cannot be written to the database. It stays in the recovery spool; check the server log and the disk, then try again.";
+}
+
 export function completeRecovery(db: DB, attemptId: number, actor: { id: number; email: string }): Persisted {
-  const spooled = readSpooledResult(attemptId);
+  let spooled: { entry: SpoolEntry; result: PairResult } | null;
+  try {
+    spooled = readSpooledResult(attemptId);
+  } catch (err) {
+    if (err instanceof VaultError) {
+      throw new RecoveryError(
+        `The spooled credentials cannot be decrypted with the configured VAULT_KEY: ${err.message} Restore the key that sealed them, then try again. The spool file is kept.`,
+      );
+    }
+    throw err;
+  }
   if (!spooled) throw new RecoveryError(`There is nothing in the recovery spool for attempt ${attemptId}.`);
   const attempt = db
-    .select({ status: pairingAttempts.status, pairingId: pairingAttempts.pairingId })
+    .select({ status: pairingAttempts.status })
     .from(pairingAttempts)
     .where(eq(pairingAttempts.id, attemptId))
     .get();
-  if (!attempt) throw new RecoveryError(`Pairing attempt ${attemptId} does not exist.`);
+  if (!attempt) {
+    throw new RecoveryError(
+      `Pairing attempt ${attemptId} is not in the database (was it restored from an older backup?). The spool file ${spooled.entry.file} is kept for an operator.`,
+    );
+  }
   if (attempt.status === "succeeded") {
-    removeSpool(attemptId);
-    throw new RecoveryError(`Pairing attempt ${attemptId} was already completed.`);
+    throw new RecoveryError(
+      `Pairing attempt ${attemptId} was already completed. The spool file ${spooled.entry.file} is kept for an operator to compare and remove.`,
+    );
   }
   let saved: Persisted;
   try {
@@ -36,11 +63,9 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
     });
   } catch (err) {
     log.error({ event: "recovery_failed", attemptId, failure: (err as Error)?.message }, "recovery write failed");
-    throw new RecoveryError(
-      "The pairing still cannot be written to the database. It stays in the recovery spool; check the server log and the disk, then try again.",
-    );
+    throw new RecoveryError(writeFailure(err));
   }
-  removeSpool(attemptId);
+  removeSpoolFile(spooled.entry.file);
   log.info({ event: "recovered", attemptId, pairingId: saved.pairingId }, "pairing recovered");
   return saved;
 }

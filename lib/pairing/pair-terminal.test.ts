@@ -9,8 +9,8 @@ import { createUser } from "../users";
 import { completeRecovery } from "./complete-recovery";
 import { readCredentials } from "./credentials";
 import { ORPHANED_MESSAGE, pairTerminal, RECOVERY_MESSAGE, settleOrphanedAttempts } from "./pair-terminal";
-import { listRecoverySpool } from "./recovery";
-import { unpairPairing } from "./unpair";
+import { listRecoverySpool, scanRecoverySpool, writeSpool } from "./recovery";
+import { ALREADY_ENDED_MESSAGE, unpairPairing } from "./unpair";
 
 const SECRET = "cs_live_0123456789abcdefghijklmnopqrstuv";
 const WEBHOOK_SECRET = "whsec_abcdefghijklmnopqrstuvwxyz012345";
@@ -93,6 +93,19 @@ describe("pairTerminal", () => {
     expect(count("pairings")).toBe(2);
   });
 
+  it("a pair call returning a pay_connect_id already held supersedes that pairing and destroys its secrets", async () => {
+    reply = okPair();
+    const first = await pairTerminal(db, client, input(), actor);
+    reply = { status: 200, body: { ...(okPair().body as object), client_id: "client-new" } };
+    const second = await pairTerminal(db, client, input(), actor);
+    if (first.kind !== "paired" || second.kind !== "paired") throw new Error("not paired");
+    expect(db.$client.prepare("select id, status from pairings order by id").all()).toEqual([
+      { id: first.pairingId, status: "superseded" },
+      { id: second.pairingId, status: "active" },
+    ]);
+    expect(db.$client.prepare("select distinct pairing_id from pairing_secrets").all()).toEqual([{ pairing_id: second.pairingId }]);
+  });
+
   it("a second submit of the same request does not call Pay-Connect again", async () => {
     reply = okPair();
     const i = input();
@@ -154,6 +167,47 @@ describe("pairTerminal", () => {
     expect(db.$client.prepare("select action from audit_log order by id desc limit 1").get()).toEqual({ action: "pairing.recover" });
   });
 
+  it("never overwrites a spool file, and reports the files it cannot read", () => {
+    const spool = {
+      attemptId: 41,
+      environment: "sandbox" as const,
+      webhookUrl: null,
+      webhookToken: null,
+      createdById: actor.id,
+      failure: "x",
+      result: { payConnectId: "pc", payConnectName: "A", terminalId: "T-41", clientId: "c", clientSecret: SECRET, webhookSecretKey: null },
+    };
+    const a = writeSpool(spool);
+    const b = writeSpool({ ...spool, result: { ...spool.result, terminalId: "T-41b" } });
+    expect(a).not.toBe(b);
+    expect(listRecoverySpool().map((e) => e.terminalId).sort()).toEqual(["T-41", "T-41b"]);
+    fs.writeFileSync(path.join(path.dirname(a), "attempt-99.json"), "{ torn");
+    expect(scanRecoverySpool().unreadable.map((f) => path.basename(f))).toEqual(["attempt-99.json"]);
+  });
+
+  it("explains a recovery that conflicts with the database, and keeps the spool", async () => {
+    reply = okPair("T-CONFLICT");
+    db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'injected fault'); end;");
+    const out = await pairTerminal(db, client, input(), actor);
+    db.$client.exec("drop trigger fail_pairing");
+    // Meanwhile the same terminal was paired again with the same pairing's webhook token.
+    db.$client.exec("create trigger conflict before insert on pairings begin select raise(abort, 'UNIQUE constraint failed: pairings.webhook_token'); end;");
+    expect(() => completeRecovery(db, out.attemptId, actor)).toThrow(/conflicts with what the database already holds \(UNIQUE constraint failed: pairings.webhook_token\)/);
+    expect(listRecoverySpool()).toHaveLength(1);
+  });
+
+  it("says which key is missing when the spooled credentials cannot be decrypted", async () => {
+    reply = okPair("T-KEY");
+    db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'injected fault'); end;");
+    const out = await pairTerminal(db, client, input(), actor);
+    db.$client.exec("drop trigger fail_pairing");
+    const file = listRecoverySpool()[0]!.file;
+    const raw = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.writeFileSync(file, JSON.stringify({ ...raw, sealed: { ...raw.sealed, keyId: "k9" } }));
+    expect(() => completeRecovery(db, out.attemptId, actor)).toThrow(/cannot be decrypted with the configured VAULT_KEY: .*"k9"/);
+    expect(listRecoverySpool()).toHaveLength(1);
+  });
+
   it("keeps the spool as the record when even the attempt cannot be marked", async () => {
     reply = okPair("T-SPOOL");
     db.$client.exec(`
@@ -174,7 +228,23 @@ describe("settleOrphanedAttempts", () => {
     const before = Date.now() - 60_000;
     insert.run("k-orphan", "Orphan", "pending", actor.id, before);
     insert.run("k-failed", "Failed", "failed", actor.id, before);
-    expect(settleOrphanedAttempts(db)).toBe(1);
+    insert.run("k-spooled", "Spooled", "pending", actor.id, before);
+    const spooledId = (db.$client.prepare("select id from pairing_attempts where request_key = 'k-spooled'").get() as { id: number }).id;
+    writeSpool({
+      attemptId: spooledId,
+      environment: "sandbox",
+      webhookUrl: null,
+      webhookToken: null,
+      createdById: actor.id,
+      failure: "disk I/O error",
+      result: { payConnectId: "pc", payConnectName: "Spooled", terminalId: "T-S", clientId: "c", clientSecret: SECRET, webhookSecretKey: null },
+    });
+    expect(settleOrphanedAttempts(db)).toBe(2);
+    expect(db.$client.prepare("select status, error_code from pairing_attempts where id = ?").get(spooledId)).toEqual({
+      status: "needs_recovery",
+      error_code: "write_failed",
+    });
+    db.$client.prepare("delete from pairing_attempts where id = ?").run(spooledId);
     expect(db.$client.prepare("select name, status, error_code, reason from pairing_attempts order by id").all()).toEqual([
       { name: "Orphan", status: "outcome_unknown", error_code: "interrupted", reason: ORPHANED_MESSAGE },
       { name: "Failed", status: "failed", error_code: null, reason: null },
@@ -189,12 +259,26 @@ describe("unpairPairing", () => {
     if (out.kind !== "paired") throw new Error("not paired");
     reply = { status: 200, body: { detail: "Unpaired" } };
     const res = await unpairPairing(db, () => client, out.pairingId, actor);
-    expect(res).toEqual({ ok: true, terminalRef: out.terminalRef });
+    expect(res).toMatchObject({ ok: true, terminalRef: out.terminalRef });
     const tokenCall = stub.requests.findLast((r) => r.url.endsWith("/auth/token/"));
     expect(JSON.parse(tokenCall!.body)).toMatchObject({ client_id: "client-T-UNPAIR", client_secret: SECRET });
     expect(stub.requests.at(-1)!.headers.authorization).toBe("Bearer tok");
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
     expect(count("pairing_secrets")).toBe(0);
+  });
+
+  it("marks the pairing unpaired when Pay-Connect no longer accepts its credentials (401)", async () => {
+    reply = okPair("T-GONE");
+    const out = await pairTerminal(db, client, input(), actor);
+    if (out.kind !== "paired") throw new Error("not paired");
+    reply = { status: 401, body: { detail: "Invalid token" } };
+    const res = await unpairPairing(db, () => client, out.pairingId, actor);
+    expect(res).toEqual({ ok: true, terminalRef: out.terminalRef, message: ALREADY_ENDED_MESSAGE });
+    expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
+    expect(count("pairing_secrets")).toBe(0);
+    expect(db.$client.prepare("select details from audit_log where action = 'pairing.unpair'").get()).toMatchObject({
+      details: expect.stringContaining('"remote":"already_ended"'),
+    });
   });
 
   it("changes nothing when Pay-Connect fails, and audits the failure", async () => {

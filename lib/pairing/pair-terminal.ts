@@ -8,13 +8,13 @@
  *    result into the recovery spool and mark the attempt "needs recovery".
  */
 import "server-only";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, inArray, lt } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
 import { PayConnectError, type PayConnectClient, type PairResult } from "../pay-connect";
 import { persistPairing } from "./persist";
-import { writeSpool } from "./recovery";
+import { listRecoverySpool, sealPairResult, writeSpool } from "./recovery";
 
 export type PairTerminalInput = {
   requestKey: string;
@@ -95,11 +95,23 @@ export const ORPHANED_MESSAGE =
  * mid-call (a crash or restart): it becomes "outcome unknown" instead of pending for ever.
  */
 export function settleOrphanedAttempts(db: DB, startedAt = new Date()): number {
-  return db
+  const pending = and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt));
+  // One whose result reached the spool (the write failed, then the stop came) needs recovery.
+  const spooled = listRecoverySpool().map((e) => e.attemptId);
+  let changed = 0;
+  if (spooled.length > 0) {
+    changed += db
+      .update(pairingAttempts)
+      .set({ status: "needs_recovery", errorCode: "write_failed", reason: RECOVERY_MESSAGE, finishedAt: startedAt })
+      .where(and(pending, inArray(pairingAttempts.id, spooled)))
+      .run().changes;
+  }
+  changed += db
     .update(pairingAttempts)
     .set({ status: "outcome_unknown", errorCode: "interrupted", reason: ORPHANED_MESSAGE, finishedAt: startedAt })
-    .where(and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt)))
+    .where(pending)
     .run().changes;
+  return changed;
 }
 
 export async function pairTerminal(
@@ -164,18 +176,34 @@ export async function pairTerminal(
   } catch (writeErr) {
     const failure = (writeErr as Error)?.message ?? String(writeErr);
     log.error({ event: "pair_write_failed", attemptId, terminalId: result.terminalId, failure }, "pairing write failed; spooling");
+    const spool = {
+      attemptId,
+      environment: input.environment,
+      webhookUrl: input.webhookUrl,
+      webhookToken: input.webhookToken,
+      createdById: actor.id,
+      failure,
+      result,
+    };
+    let sealed: ReturnType<typeof sealPairResult> | null = null;
     try {
-      writeSpool({
-        attemptId,
-        environment: input.environment,
-        webhookUrl: input.webhookUrl,
-        webhookToken: input.webhookToken,
-        createdById: actor.id,
-        failure,
-        result,
-      });
+      sealed = sealPairResult(attemptId, result);
+      writeSpool(spool, sealed);
     } catch (spoolErr) {
-      log.fatal({ event: "pair_spool_failed", attemptId, terminalId: result.terminalId, failure: (spoolErr as Error)?.message }, "credentials lost");
+      // Last resort: the sealed result (useless without VAULT_KEY) goes into the log, so an
+      // operator can still rebuild the spool file from it.
+      log.fatal(
+        {
+          event: "pair_spool_failed",
+          attemptId,
+          terminalId: result.terminalId,
+          failure: (spoolErr as Error)?.message,
+          sealedPairResult: sealed
+            ? { keyId: sealed.keyId, nonce: sealed.nonce.toString("base64"), ciphertext: sealed.ciphertext.toString("base64") }
+            : null,
+        },
+        "pairing could be neither saved nor spooled",
+      );
       try {
         finishAttempt(db, attemptId, "failed", "credentials_lost", LOST_MESSAGE, result.terminalId);
       } catch {

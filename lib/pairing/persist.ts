@@ -4,7 +4,7 @@
  * Used by pairTerminal right after the 200 and by the recovery of a spooled result.
  */
 import "server-only";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import type { DB } from "../db/client";
 import {
@@ -46,8 +46,10 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       .get();
 
     // A pair call that returns a pay_connect_id we already hold replaces that pairing's
-    // credentials (assumption kept with the others in lib/pay-connect/).
-    tx.update(pairings)
+    // credentials (assumption kept with the others in lib/pay-connect/): the old pairing is
+    // superseded and its dead secrets destroyed.
+    const replaced = tx
+      .update(pairings)
       .set({ status: "superseded", endedAt: new Date(), endedById: actor.id })
       .where(
         and(
@@ -56,7 +58,13 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
           eq(pairings.status, "active"),
         ),
       )
-      .run();
+      .returning({ id: pairings.id })
+      .all();
+    if (replaced.length > 0) {
+      tx.delete(pairingSecrets)
+        .where(inArray(pairingSecrets.pairingId, replaced.map((r) => r.id)))
+        .run();
+    }
 
     const pairing = tx
       .insert(pairings)

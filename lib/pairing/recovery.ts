@@ -4,6 +4,8 @@
  * one-time credentials are not lost. An admin completes it from the dashboard.
  *
  * A spool file holds the sealed result and a few non-secret fields to show on the dashboard.
+ * Files are never overwritten (attempt ids can repeat after a database restore), and a file that
+ * cannot be read is reported, not skipped.
  */
 import "server-only";
 import fs from "node:fs";
@@ -12,7 +14,7 @@ import { z } from "zod";
 import type { Environment } from "../db/schema";
 import { getEnv } from "../env";
 import type { PairResult } from "../pay-connect";
-import { open, seal, secretContext } from "../vault";
+import { open, seal, secretContext, type Sealed } from "../vault";
 
 const spoolSchema = z.object({
   version: z.literal(1),
@@ -27,7 +29,8 @@ const spoolSchema = z.object({
   failure: z.string(),
   sealed: z.object({ keyId: z.string(), nonce: z.string(), ciphertext: z.string() }),
 });
-export type SpoolEntry = Omit<z.infer<typeof spoolSchema>, "sealed"> & { file: string };
+type SpoolFile = z.infer<typeof spoolSchema>;
+export type SpoolEntry = Omit<SpoolFile, "sealed"> & { file: string };
 
 export type SpoolInput = {
   attemptId: number;
@@ -39,24 +42,35 @@ export type SpoolInput = {
   result: PairResult;
 };
 
+const SPOOL_NAME = /^attempt-(\d+)(-[0-9a-z]+)?\.json$/;
+
 function spoolDir(): string {
   return getEnv().recoveryDir;
-}
-
-function spoolFile(attemptId: number): string {
-  return path.join(spoolDir(), `attempt-${attemptId}.json`);
 }
 
 function context(attemptId: number): string {
   return secretContext("recovery", attemptId, "pair_result");
 }
 
-/** Seals the result and writes it durably (file and folder fsynced). Throws if it cannot. */
-export function writeSpool(input: SpoolInput): string {
+/** Seals a pair result for the spool (exported so a failed spool write can still log it sealed). */
+export function sealPairResult(attemptId: number, result: PairResult): Sealed {
+  return seal(JSON.stringify(result), context(attemptId));
+}
+
+function fsyncDir(dir: string) {
+  const fd = fs.openSync(dir, "r");
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Seals the result and writes it durably (file and folder fsynced), never over another file. */
+export function writeSpool(input: SpoolInput, sealed: Sealed = sealPairResult(input.attemptId, input.result)): string {
   const dir = spoolDir();
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const sealed = seal(JSON.stringify(input.result), context(input.attemptId));
-  const body: z.infer<typeof spoolSchema> = {
+  const body: SpoolFile = {
     version: 1,
     attemptId: input.attemptId,
     environment: input.environment,
@@ -73,32 +87,30 @@ export function writeSpool(input: SpoolInput): string {
       ciphertext: sealed.ciphertext.toString("base64"),
     },
   };
-  const file = spoolFile(input.attemptId);
-  const tmp = `${file}.tmp`;
-  const fd = fs.openSync(tmp, "w", 0o600);
+  const tmp = path.join(dir, `.attempt-${input.attemptId}-${process.pid}-${Date.now()}.tmp`);
+  const fd = fs.openSync(tmp, "wx", 0o600);
   try {
     fs.writeSync(fd, JSON.stringify(body));
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(tmp, file);
-  const dirFd = fs.openSync(dir, "r");
+  // link() fails rather than replace an existing file: a second spool for the same attempt id
+  // (after a database restore, say) gets its own name.
+  let file = path.join(dir, `attempt-${input.attemptId}.json`);
   try {
-    fs.fsyncSync(dirFd);
-  } finally {
-    fs.closeSync(dirFd);
+    fs.linkSync(tmp, file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    file = path.join(dir, `attempt-${input.attemptId}-${Date.now().toString(36)}.json`);
+    fs.linkSync(tmp, file);
   }
+  fs.unlinkSync(tmp);
+  fsyncDir(dir);
   return file;
 }
 
-function withoutSealed(entry: z.infer<typeof spoolSchema>): Omit<SpoolEntry, "file"> {
-  const copy: Partial<z.infer<typeof spoolSchema>> = { ...entry };
-  delete copy.sealed;
-  return copy as Omit<SpoolEntry, "file">;
-}
-
-function readEntry(file: string): z.infer<typeof spoolSchema> | null {
+function readFile(file: string): SpoolFile | null {
   try {
     return spoolSchema.parse(JSON.parse(fs.readFileSync(file, "utf8")));
   } catch {
@@ -106,41 +118,56 @@ function readEntry(file: string): z.infer<typeof spoolSchema> | null {
   }
 }
 
-/** Everything waiting in the spool, oldest first (non-secret fields only). */
-export function listRecoverySpool(): SpoolEntry[] {
+function withoutSealed(entry: SpoolFile, file: string): SpoolEntry {
+  const copy: Partial<SpoolFile> = { ...entry };
+  delete copy.sealed;
+  return { ...(copy as Omit<SpoolFile, "sealed">), file };
+}
+
+/** Everything in the spool, oldest first (non-secret fields only), and the files it cannot read. */
+export function scanRecoverySpool(): { entries: SpoolEntry[]; unreadable: string[] } {
   const dir = spoolDir();
   let names: string[];
   try {
     names = fs.readdirSync(dir);
   } catch {
-    return [];
+    return { entries: [], unreadable: [] };
   }
-  const out: SpoolEntry[] = [];
-  for (const name of names) {
-    if (!/^attempt-\d+\.json$/.test(name)) continue;
+  const entries: SpoolEntry[] = [];
+  const unreadable: string[] = [];
+  for (const name of names.sort()) {
+    if (!SPOOL_NAME.test(name)) continue;
     const file = path.join(dir, name);
-    const entry = readEntry(file);
-    if (!entry) continue;
-    out.push({ ...withoutSealed(entry), file });
+    const entry = readFile(file);
+    if (entry) entries.push(withoutSealed(entry, file));
+    else unreadable.push(file);
   }
-  return out.sort((a, b) => a.spooledAt.localeCompare(b.spooledAt));
+  entries.sort((a, b) => a.spooledAt.localeCompare(b.spooledAt));
+  return { entries, unreadable };
 }
 
+export function listRecoverySpool(): SpoolEntry[] {
+  return scanRecoverySpool().entries;
+}
+
+/** The oldest spooled result of an attempt, opened with the vault key. Throws VaultError. */
 export function readSpooledResult(attemptId: number): { entry: SpoolEntry; result: PairResult } | null {
-  const file = spoolFile(attemptId);
-  const entry = readEntry(file);
+  const entry = listRecoverySpool().find((e) => e.attemptId === attemptId);
   if (!entry) return null;
+  const raw = readFile(entry.file);
+  if (!raw) return null;
   const plaintext = open(
     {
-      keyId: entry.sealed.keyId,
-      nonce: Buffer.from(entry.sealed.nonce, "base64"),
-      ciphertext: Buffer.from(entry.sealed.ciphertext, "base64"),
+      keyId: raw.sealed.keyId,
+      nonce: Buffer.from(raw.sealed.nonce, "base64"),
+      ciphertext: Buffer.from(raw.sealed.ciphertext, "base64"),
     },
     context(attemptId),
   );
-  return { entry: { ...withoutSealed(entry), file }, result: JSON.parse(plaintext) as PairResult };
+  return { entry, result: JSON.parse(plaintext) as PairResult };
 }
 
-export function removeSpool(attemptId: number): void {
-  fs.rmSync(spoolFile(attemptId), { force: true });
+export function removeSpoolFile(file: string): void {
+  fs.rmSync(file, { force: true });
+  fsyncDir(path.dirname(file));
 }

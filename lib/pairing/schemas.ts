@@ -47,10 +47,5 @@ export const pairFormSchema = z.object({
     .regex(OTP_PATTERN, "The OTP is 4 to 32 letters, digits or dashes, exactly as the terminal shows it."),
   environment: z.enum(ENVIRONMENTS, { error: "Choose production or sandbox." }),
   webhookUrl: webhookUrlSchema,
-  webhookToken: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{16,64}$/)
-    .optional()
-    .catch(undefined),
 });
 export type PairForm = z.output<typeof pairFormSchema>;

@@ -1,9 +1,11 @@
 /**
  * Unpairing: get a token with the pairing's own credentials, call unpair, then mark the pairing
- * unpaired and destroy its secrets. A provider failure changes nothing but leaves an audit record.
+ * unpaired and destroy its secrets. A provider failure changes nothing but leaves an audit record;
+ * a 401 means Pay-Connect already ended the pairing (see lib/pay-connect/assumptions.ts), so it is
+ * marked unpaired here too.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import type { DB } from "../db/client";
 import { pairings, pairingSecrets } from "../db/schema";
@@ -11,7 +13,13 @@ import { log } from "../log";
 import { PayConnectError, type PayConnectClient } from "../pay-connect";
 import { pairingForCall, readCredentials } from "./credentials";
 
-export type UnpairOutcome = { ok: true; terminalRef: number } | { ok: false; code: string; message: string };
+export type UnpairOutcome =
+  | { ok: true; terminalRef: number; message: string }
+  | { ok: false; code: string; message: string };
+
+export const UNPAIRED_MESSAGE = "The terminal was unpaired and the pairing's credentials were destroyed.";
+export const ALREADY_ENDED_MESSAGE =
+  "Pay-Connect no longer accepts this pairing's credentials: it was already ended on Pay-Connect's side (for example unpaired on the terminal). Pairdesk marked it unpaired and destroyed its credentials.";
 
 export async function unpairPairing(
   db: DB,
@@ -25,27 +33,44 @@ export async function unpairPairing(
     return { ok: false, code: "not_active", message: `This pairing is already ${pairing.status}: there is nothing to unpair.` };
   }
   const details = { environment: pairing.environment, terminalId: pairing.terminalId, name: pairing.name };
+  let alreadyEnded = false;
   try {
     const creds = readCredentials(db, pairing);
     await clientFor(pairing.environment).unpair({ clientId: creds.clientId, clientSecret: creds.clientSecret });
   } catch (err) {
-    const message =
-      err instanceof PayConnectError
-        ? `${err.message} The pairing was not changed.`
-        : "The pairing's credentials could not be read from the vault. The pairing was not changed.";
-    const code = err instanceof PayConnectError ? err.code : "vault";
-    writeAudit(db, { actor, action: "pairing.unpair_failed", targetType: "pairing", targetId: pairingId, details: { ...details, code } });
-    log.warn({ event: "unpair_failed", pairingId, code }, "unpair failed");
-    return { ok: false, code, message };
+    if (err instanceof PayConnectError && err.code === "unauthorized") {
+      alreadyEnded = true;
+    } else {
+      const message =
+        err instanceof PayConnectError
+          ? `${err.message} The pairing was not changed.`
+          : "The pairing's credentials could not be read from the vault. The pairing was not changed.";
+      const code = err instanceof PayConnectError ? err.code : "vault";
+      writeAudit(db, { actor, action: "pairing.unpair_failed", targetType: "pairing", targetId: pairingId, details: { ...details, code } });
+      log.warn({ event: "unpair_failed", pairingId, code }, "unpair failed");
+      return { ok: false, code, message };
+    }
   }
-  db.transaction((tx) => {
-    tx.update(pairings)
+  const changed = db.transaction((tx) => {
+    const updated = tx
+      .update(pairings)
       .set({ status: "unpaired", endedAt: new Date(), endedById: actor.id })
-      .where(eq(pairings.id, pairingId))
-      .run();
+      .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active")))
+      .run().changes;
+    if (updated === 0) return false; // someone else ended it meanwhile
     tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, pairingId)).run();
-    writeAudit(tx, { actor, action: "pairing.unpair", targetType: "pairing", targetId: pairingId, details });
+    writeAudit(tx, {
+      actor,
+      action: "pairing.unpair",
+      targetType: "pairing",
+      targetId: pairingId,
+      details: alreadyEnded ? { ...details, remote: "already_ended" } : details,
+    });
+    return true;
   });
-  log.info({ event: "unpaired", pairingId }, "pairing unpaired");
-  return { ok: true, terminalRef: pairing.terminalRef };
+  if (!changed) {
+    return { ok: false, code: "not_active", message: "This pairing was ended by someone else meanwhile: there is nothing to unpair." };
+  }
+  log.info({ event: "unpaired", pairingId, alreadyEnded }, "pairing unpaired");
+  return { ok: true, terminalRef: pairing.terminalRef, message: alreadyEnded ? ALREADY_ENDED_MESSAGE : UNPAIRED_MESSAGE };
 }

@@ -35,6 +35,12 @@
  *    integrator id was refused.
  * 9. Redirects are not followed (a POST followed across a 301/302 becomes a GET): a 3xx is
  *    reported as a base-URL problem, and nothing was done.
+ * 10. Not documented: a pair call that returns a pay_connect_id Pairdesk already holds for that
+ *     terminal has replaced that pairing's credentials; the old pairing is "superseded" and its
+ *     secrets destroyed (lib/pairing/persist.ts).
+ * 11. A 401 on unpair (after one token refresh) means Pay-Connect no longer accepts the
+ *     credentials: the pairing was already ended on its side (e.g. on the terminal). Pairdesk
+ *     then marks it unpaired locally (lib/pairing/unpair.ts).
  *
  * OUTCOME POLICY ("failed" = nothing happened on Pay-Connect's side; "unknown" = it may have)
  * - Connection refused, DNS failure, TLS failure, a blocked port, or the integrator id missing:

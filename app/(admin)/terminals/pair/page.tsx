@@ -10,7 +10,6 @@ export const metadata = { title: "Pair a terminal" };
 export default async function PairTerminalPage() {
   await requirePageUser("pairing:create");
   const env = getEnv();
-  const webhookToken = newWebhookToken();
   return (
     <>
       <PageHeader
@@ -19,8 +18,7 @@ export default async function PairTerminalPage() {
       />
       <PairTerminalForm
         requestKey={randomUUID()}
-        webhookToken={webhookToken}
-        webhookUrl={webhookUrlFor(webhookToken)}
+        webhookUrl={webhookUrlFor(newWebhookToken())}
         environments={[
           { value: "sandbox", label: "Sandbox", configured: Boolean(env.payConnect.sandbox.integratorId) },
           { value: "production", label: "Production", configured: Boolean(env.payConnect.production.integratorId) },
