@@ -2,8 +2,6 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
-  // `npm test` type-checks the whole tree before it builds; the build need not do it again.
-  typescript: { ignoreBuildErrors: true },
   // Pay-Connect's paths end in a slash; the simulator serves them as written.
   skipTrailingSlashRedirect: true,
   async headers() {

@@ -1,6 +1,7 @@
 /**
  * The proxy: a nonce-based Content-Security-Policy on every page, `no-store` on everything
- * that is not a static asset, and a first gate that sends signed-out browsers to /login.
+ * that is not a static asset, Strict-Transport-Security when PUBLIC_URL is https, and a first
+ * gate that sends signed-out browsers to /login.
  * The gate is only a convenience: every page, action and route handler checks the session
  * and role itself (lib/auth.ts).
  */
@@ -26,6 +27,16 @@ function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** HSTS only when Pairdesk is served over https: on plain http the browser ignores it anyway. */
+const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
+
+function withTransportSecurity<T extends Response | null | undefined | void>(res: T): T {
+  if (res && getEnv().publicUrl.startsWith("https://")) {
+    res.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
+  }
+  return res;
+}
+
 function withSecurityHeaders(req: NextRequestWithAuth): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce);
@@ -38,14 +49,15 @@ function withSecurityHeaders(req: NextRequestWithAuth): NextResponse {
   return res;
 }
 
-export default function proxy(req: NextRequestWithAuth, event: NextFetchEvent) {
+export default async function proxy(req: NextRequestWithAuth, event: NextFetchEvent) {
   const { pathname } = req.nextUrl;
-  if (PUBLIC.some((re) => re.test(pathname))) return withSecurityHeaders(req);
+  if (PUBLIC.some((re) => re.test(pathname))) return withTransportSecurity(withSecurityHeaders(req));
   const gate = withAuth(withSecurityHeaders, {
     secret: getEnv().authSecret,
     pages: { signIn: "/login" },
   });
-  return gate(req, event);
+  // Also on the gate's redirect to /login.
+  return withTransportSecurity(await gate(req, event));
 }
 
 export const config = {

@@ -41,6 +41,25 @@ test.describe("sign-in", () => {
     expect(failed.n).toBe(5);
   });
 
+  test("before hydration the login form cannot send the password in a URL", async ({ browser }) => {
+    // Without JavaScript the page stays as the server rendered it: as it is before hydration.
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto("/login");
+      const form = page.locator("form").filter({ has: page.getByLabel("Password") });
+      await expect(form).toHaveAttribute("method", "post");
+      await expect(page.getByRole("button", { name: "Sign in" })).toBeDisabled();
+      await page.getByLabel("Email").fill("someone@e2e.test");
+      await page.getByLabel("Password").fill("typed-before-hydration");
+      await page.getByLabel("Password").press("Enter");
+      await page.waitForLoadState();
+      expect(page.url()).not.toContain("typed-before-hydration");
+    } finally {
+      await context.close();
+    }
+  });
+
   test("an unknown email gets the same message", async ({ page }) => {
     await page.goto("/login");
     await page.getByLabel("Email").fill("nobody@e2e.test");
@@ -54,6 +73,24 @@ test.describe("sign-in", () => {
     await expect(page).toHaveURL(/\/login/);
     const res = await request.get("/api/dashboard", { maxRedirects: 0 });
     expect([302, 307, 401]).toContain(res.status());
+  });
+
+  test("a session ended in the database is refused by the dashboard API itself, not only by the proxy", async ({ page }) => {
+    const user = await createUser("support");
+    await signIn(page, user);
+    const ok = await page.request.get("/api/dashboard", { maxRedirects: 0 });
+    expect(ok.status()).toBe(200);
+
+    // What disabling the user does; the JWT in the browser stays valid, so the proxy lets it through.
+    appDb()
+      .prepare("update users set session_version = session_version + 1, disabled_at = ? where id = ?")
+      .run(Date.now(), user.id);
+    const res = await page.request.get("/api/dashboard", { maxRedirects: 0 });
+    expect(res.status()).toBe(401);
+    expect(await res.json()).toEqual({ error: "Your session has ended. Sign in again." });
+
+    await page.goto("/");
+    await expect(page).toHaveURL(/\/login/);
   });
 });
 
@@ -79,6 +116,8 @@ test.describe("hardening", () => {
     const next = path.resolve("node_modules/.bin/next");
     const env = { ...process.env, NODE_ENV: "production", PAIRDESK_MODE: "", AUTH_SECRET: "", VAULT_KEY: "", DATABASE_PATH: path.resolve(".e2e/prod-check/x.db") } as NodeJS.ProcessEnv;
     delete env.PAIRDESK_MODE;
+    delete env.PUBLIC_URL;
+    delete env.PAIRDESK_SIMULATOR;
     const noSecret = spawnSync(next, ["start", "-p", "3199"], { env, encoding: "utf8", timeout: 30_000 });
     expect(noSecret.status).toBe(1);
     expect(noSecret.stderr).toContain("AUTH_SECRET is missing");
@@ -103,5 +142,17 @@ test.describe("hardening", () => {
     });
     expect(simulator.status).toBe(1);
     expect(simulator.stderr).toContain("PAIRDESK_SIMULATOR is on: a production start refuses the simulator");
+
+    const noPublicUrl = spawnSync(next, ["start", "-p", "3199"], {
+      env: {
+        ...env,
+        AUTH_SECRET: "a-strong-enough-auth-secret-for-this-test-0123",
+        VAULT_KEY: Buffer.from(Array.from({ length: 32 }, (_, i) => i * 5 + 3)).toString("base64"),
+      },
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expect(noPublicUrl.status).toBe(1);
+    expect(noPublicUrl.stderr).toContain("PUBLIC_URL must be the https address where browsers and Pay-Connect reach Pairdesk");
   });
 });

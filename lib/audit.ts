@@ -23,7 +23,7 @@ export type AuditEntry = {
   actor: { id: number; email: string } | null;
   action: AuditAction;
   targetType?: "user" | "terminal" | "pairing" | "pairing_attempt";
-  targetId?: string | number;
+  targetId?: string | number | null;
   /** Never a secret: names, ids, environments, outcomes. */
   details?: Record<string, string | number | boolean | null>;
 };
@@ -35,7 +35,7 @@ export function writeAudit(db: DB | Tx, entry: AuditEntry): void {
       actorEmail: entry.actor?.email ?? null,
       action: entry.action,
       targetType: entry.targetType ?? null,
-      targetId: entry.targetId === undefined ? null : String(entry.targetId),
+      targetId: entry.targetId == null ? null : String(entry.targetId),
       details: entry.details ? JSON.stringify(entry.details) : null,
     })
     .run();

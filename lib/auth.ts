@@ -103,7 +103,9 @@ export async function authorizeCredentials(
       actor: user ? { id: user.id, email: user.email } : null,
       action: "auth.sign_in_failed",
       targetType: "user",
-      targetId: user?.id ?? email,
+      // Not the typed email for an unknown one: people type passwords into the email field, and
+      // viewers read the audit log.
+      targetId: user?.id ?? null,
       details: { reason: !user ? "unknown_email" : !ok ? "wrong_password" : "disabled" },
     });
     log.info({ event: "sign_in_failed", userId: user?.id ?? null }, "sign-in failed");

@@ -42,6 +42,26 @@ describe("loadEnv", () => {
     ).toThrow(/PAIRDESK_SIMULATOR is on: a production start refuses the simulator/);
   });
 
+  it("stops a production start without an explicit https PUBLIC_URL, after the secret checks", () => {
+    const good = { NODE_ENV: "production", AUTH_SECRET: SECRET, VAULT_KEY: KEY, DATABASE_PATH: tmpDb() };
+    expect(() => loadEnv(good)).toThrow(
+      /PUBLIC_URL must be the https address where browsers and Pay-Connect reach Pairdesk.*set explicitly/,
+    );
+    expect(() => loadEnv({ ...good, PUBLIC_URL: "http://pairdesk.example.com" })).toThrow(
+      /PUBLIC_URL must be the https address .*, not http:\/\/pairdesk\.example\.com/,
+    );
+    const env = loadEnv({ ...good, PUBLIC_URL: "https://pairdesk.example.com/" });
+    expect(env.publicUrl).toBe("https://pairdesk.example.com");
+    // The secrets are still checked (and named) first.
+    expect(() => loadEnv({ NODE_ENV: "production", VAULT_KEY: KEY, DATABASE_PATH: tmpDb() })).toThrow(/AUTH_SECRET is missing/);
+    expect(() => loadEnv({ ...good, VAULT_KEY: "c2hvcnQ=" })).toThrow(/VAULT_KEY key "k1" decodes to 5 bytes/);
+    expect(() => loadEnv({ ...good, PAIRDESK_SIMULATOR: "on" })).toThrow(/PAIRDESK_SIMULATOR is on/);
+    // Other modes keep the local default.
+    expect(loadEnv({ PAIRDESK_MODE: "demo", AUTH_SECRET: SECRET, VAULT_KEY: KEY, DATABASE_PATH: tmpDb() }).publicUrl).toBe(
+      "http://localhost:3000",
+    );
+  });
+
   it("generates missing secrets in demo mode into the data folder, mode 0600, and reuses them", () => {
     const db = tmpDb();
     const first = loadEnv({ PAIRDESK_MODE: "demo", DATABASE_PATH: db });

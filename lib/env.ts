@@ -3,8 +3,10 @@
  * and by every module that needs a setting; it never runs at build time.
  *
  * Modes: `production` (a `next start`, unless told otherwise) refuses missing or weak secrets and
- * refuses the simulator; `demo` and `development` generate what is missing into the data folder.
+ * refuses the simulator, and needs an explicit https PUBLIC_URL; `demo` and `development`
+ * generate what is missing into the data folder.
  */
+import "server-only";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -36,7 +38,8 @@ const rawSchema = z.object({
   DATABASE_PATH: z.string().min(1).default("data/pairdesk.db"),
   AUTH_SECRET: optionalText,
   VAULT_KEY: optionalText,
-  PUBLIC_URL: httpUrl("PUBLIC_URL").default("http://localhost:3000"),
+  /** Optional in the schema so a production start can tell "not set" from the default. */
+  PUBLIC_URL: httpUrl("PUBLIC_URL").optional(),
   PAY_CONNECT_PRODUCTION_URL: httpUrl("PAY_CONNECT_PRODUCTION_URL").default(
     "https://api-payment.lab4pay.com",
   ),
@@ -214,13 +217,22 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   checkAuthSecret(authSecret!);
   const vaultKeys = parseVaultKeys(vaultKeyText!);
 
+  // After the secrets, so a start missing several settings names them in the same order as before.
+  if (mode === "production" && !raw.PUBLIC_URL?.startsWith("https://")) {
+    throw new ConfigError(
+      `PUBLIC_URL must be the https address where browsers and Pay-Connect reach Pairdesk (e.g. https://pairdesk.example.com)${
+        raw.PUBLIC_URL ? `, not ${raw.PUBLIC_URL}` : ": a production start needs it set explicitly"
+      }.`,
+    );
+  }
+
   return {
     mode,
     databasePath,
     dataDir,
     authSecret: authSecret!,
     vaultKeys,
-    publicUrl: raw.PUBLIC_URL,
+    publicUrl: raw.PUBLIC_URL ?? "http://localhost:3000",
     payConnect: {
       timeoutMs: raw.PAY_CONNECT_TIMEOUT_MS,
       production: {

@@ -25,11 +25,15 @@ function paths(): string[] {
   return REDACTED_FIELDS.flatMap((f) => [f, `*.${f}`, `*.*.${f}`]);
 }
 
-export const log: pino.Logger =
-  globalForLog.__pairdeskLog ??
-  (globalForLog.__pairdeskLog = pino({
+/** Pairdesk's logger, writing JSON lines to `destination` (standard output by default). */
+export function createLogger(destination?: pino.DestinationStream): pino.Logger {
+  const options: pino.LoggerOptions = {
     name: "pairdesk",
     level: process.env.LOG_LEVEL ?? "info",
     redact: { paths: paths(), censor: "[redacted]" },
     base: undefined,
-  }));
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+export const log: pino.Logger = globalForLog.__pairdeskLog ?? (globalForLog.__pairdeskLog = createLogger());

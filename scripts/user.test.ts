@@ -4,18 +4,34 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { verifyPassword } from "../lib/password";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-user-cmd-"));
 const dbPath = path.join(dir, "pairdesk.db");
 
-/** Runs `npm run user -- …`'s script as an operator would. */
-function user(...args: string[]) {
+/** Runs `npm run user -- …`'s script as an operator would, with `stdin` on standard input. */
+function userWithInput(stdin: string, ...args: string[]) {
   const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/user.ts", ...args], {
     env: { ...process.env, DATABASE_PATH: dbPath },
     encoding: "utf8",
+    input: stdin,
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function user(...args: string[]) {
+  return userWithInput("", ...args);
+}
+
+function passwordHash(email: string): string | undefined {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return (db.prepare("select password_hash from users where email = ?").get(email) as { password_hash: string } | undefined)
+      ?.password_hash;
+  } finally {
+    db.close();
+  }
 }
 
 describe("npm run user", () => {
@@ -43,5 +59,33 @@ describe("npm run user", () => {
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare("select email, role from users").all()).toEqual([{ email: "ops@example.com", role: "admin" }]);
     db.close();
+  });
+
+  it("reads the password from the first line of standard input with --password -", async () => {
+    const ok = userWithInput(
+      "a-long-piped-password\r\nsecond line is ignored\n",
+      "create", "--email", "reader@example.com", "--password", "-", "--role", "viewer",
+    );
+    expect(ok.err).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("Created viewer reader@example.com");
+    const hash = passwordHash("reader@example.com")!;
+    expect(await verifyPassword("a-long-piped-password", hash)).toBe(true);
+    expect(await verifyPassword("-", hash)).toBe(false);
+
+    const noNewline = userWithInput("another-piped-password", "create", "--email", "nonl@example.com", "--password", "-", "--role", "viewer");
+    expect(noNewline.code).toBe(0);
+    expect(await verifyPassword("another-piped-password", passwordHash("nonl@example.com")!)).toBe(true);
+
+    const empty = userWithInput("", "create", "--email", "empty@example.com", "--password", "-", "--role", "viewer");
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain("found no password on the first line of standard input");
+    expect(passwordHash("empty@example.com")).toBeUndefined();
+
+    const weak = userWithInput("short\n", "create", "--email", "weak2@example.com", "--password", "-", "--role", "viewer");
+    expect(weak.code).toBe(1);
+    expect(weak.err).toContain("Password must be at least 12 characters.");
+
+    expect(user("frobnicate").err).toContain("--password -  reads the password from the first line of standard input");
   });
 });

@@ -1,14 +1,30 @@
 /**
  * Operators' and tests' user command:
- *   npm run user -- create --email E --password P --role admin|support|viewer [--name N]
- * Uses DATABASE_PATH (default data/pairdesk.db) and applies migrations first.
+ *   npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]
+ * `--password -` reads the password from the first line of standard input instead, so it need
+ * not appear in `ps` or the shell's history. Uses DATABASE_PATH (default data/pairdesk.db) and
+ * applies migrations first.
  */
 import { parseArgs } from "node:util";
 import path from "node:path";
+import readline from "node:readline";
 import { openDatabase } from "../lib/db/open";
 import { createUser, UserError } from "../lib/users";
 
-const USAGE = "usage: npm run user -- create --email E --password P --role admin|support|viewer [--name N]";
+const USAGE =
+  "usage: npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]\n" +
+  "  --password -  reads the password from the first line of standard input";
+
+/** The first line of standard input (without its line ending), or undefined when there is none. */
+async function firstLineOfStdin(): Promise<string | undefined> {
+  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  try {
+    for await (const line of rl) return line;
+    return undefined;
+  } finally {
+    rl.close();
+  }
+}
 
 async function main(): Promise<number> {
   let parsed;
@@ -31,11 +47,19 @@ async function main(): Promise<number> {
     console.error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
     return 2;
   }
-  const { email, password, role, name } = parsed.values;
+  const { email, role, name } = parsed.values;
+  let password = parsed.values.password;
   if (!email || !password || !role) {
     const missing = [!email && "--email", !password && "--password", !role && "--role"].filter(Boolean).join(", ");
     console.error(`Missing ${missing}.\n${USAGE}`);
     return 2;
+  }
+  if (password === "-") {
+    password = await firstLineOfStdin();
+    if (!password) {
+      console.error(`--password - found no password on the first line of standard input.\n${USAGE}`);
+      return 2;
+    }
   }
   const file = path.resolve(process.env.DATABASE_PATH ?? "data/pairdesk.db");
   const db = openDatabase(file);

@@ -2,7 +2,7 @@
 
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useEffect, useState, useTransition } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
@@ -24,6 +24,12 @@ export function LoginForm() {
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
+  // Until React has hydrated the form, its submit handler is not attached: a click then would
+  // be a plain form submission. Keep the button disabled until then.
+  const [ready, setReady] = useState(false);
+  // Runs once, after hydration: exactly the moment to flip, hence the one extra render.
+  // eslint-disable-next-line react-hooks/set-state-in-effect
+  useEffect(() => setReady(true), []);
 
   function onSubmit(e: React.FormEvent<HTMLFormElement>) {
     e.preventDefault();
@@ -44,8 +50,9 @@ export function LoginForm() {
     });
   }
 
+  // method="post": even a submission before hydration never puts the password in a URL.
   return (
-    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+    <form method="post" onSubmit={onSubmit} className="space-y-4" noValidate>
       {error ? (
         <Alert tone="danger" role="alert" data-testid="login-error">
           {error}
@@ -57,7 +64,7 @@ export function LoginForm() {
       <Field id="password" label="Password">
         <Input name="password" type="password" autoComplete="current-password" required />
       </Field>
-      <Button type="submit" className="w-full" disabled={pending}>
+      <Button type="submit" className="w-full" disabled={!ready || pending}>
         {pending ? "Signing in…" : "Sign in"}
       </Button>
     </form>

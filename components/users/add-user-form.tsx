@@ -9,7 +9,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { addUser } from "@/lib/actions/users";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { ROLES } from "@/lib/db/schema";
+import { ROLES } from "@/lib/domain";
 
 const MIN_PASSWORD_LENGTH = 12;
 

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { changeUserRole } from "@/lib/actions/users";
 import type { ActionResult } from "@/lib/actions/safe-action";
-import { ROLES, type Role } from "@/lib/db/schema";
+import { ROLES, type Role } from "@/lib/domain";
 
 /** A user's role: select + Save, inside the table row. Refusals show under it. */
 export function UserRoleForm({

@@ -8,27 +8,27 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import {
+  ATTEMPT_STATUSES,
+  ENVIRONMENTS,
+  PAIRING_STATUSES,
+  ROLES,
+  SECRET_FIELDS,
+} from "../domain";
 
-export const ROLES = ["admin", "support", "viewer"] as const;
-export type Role = (typeof ROLES)[number];
-
-export const ENVIRONMENTS = ["production", "sandbox"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
-
-export const PAIRING_STATUSES = ["active", "superseded", "unpaired"] as const;
-export type PairingStatus = (typeof PAIRING_STATUSES)[number];
-
-export const ATTEMPT_STATUSES = [
-  "pending",
-  "succeeded",
-  "failed",
-  "outcome_unknown",
-  "needs_recovery",
-] as const;
-export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
-
-export const SECRET_FIELDS = ["client_secret", "webhook_secret_key"] as const;
-export type SecretField = (typeof SECRET_FIELDS)[number];
+// The plain constants live in lib/domain (importable by client components); re-exported here.
+export {
+  ATTEMPT_STATUSES,
+  ENVIRONMENTS,
+  PAIRING_STATUSES,
+  ROLES,
+  SECRET_FIELDS,
+  type AttemptStatus,
+  type Environment,
+  type PairingStatus,
+  type Role,
+  type SecretField,
+} from "../domain";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
 

@@ -9,8 +9,16 @@ export type SimulatorContext = {
   db: SimulatorDatabase;
   /** Milliseconds since the epoch. */
   now: () => number;
-  /** The integrator ids Pairdesk is configured with: any other is refused like Pay-Connect would. */
+  /**
+   * The integrator ids the simulated provider accepts (Pairdesk's sandbox one): any other is
+   * refused like Pay-Connect would.
+   */
   integratorIds: ReadonlySet<string>;
+  /**
+   * PUBLIC_URL's origin. The test-driving endpoints accept a browser request from it or from the
+   * request's own origin, and from no other site.
+   */
+  publicOrigin?: string;
   /** Delay of a "slow" fault set without delayMs (the app's timeout plus a margin). */
   defaultSlowDelayMs: number;
   /** Waits; tests may replace it. */

@@ -6,7 +6,8 @@
  *   POST /v1/pay-connect/pair/     handlePairRequest
  *   POST /v1/auth/token/           handleTokenRequest
  *   POST /v1/pay-connect/unpair/   handleUnpairRequest
- * Test driving:
+ * Test driving (no sign-in: each request that changes state must be same-origin JSON, see
+ * refuseCrossSite):
  *   GET /faults, POST /faults {kind, delayMs?, count?}, DELETE /faults   handleFaults*
  *   GET /terminals, POST /terminals {label?}                            handleTerminals*
  *   POST /terminals/{terminalId}/otp → {otp, expires_at}                handleOtpRequest
@@ -65,6 +66,33 @@ export function handleUnpairRequest(ctx: SimulatorContext, request: Request): Pr
 // ---------------------------------------------------------------------------------------------
 // Test driving
 
+/**
+ * The test-driving endpoints change state and have no sign-in, so another site's page must not
+ * drive them through a visitor's browser. Such a page can only send "simple" requests without a
+ * CORS preflight (which the simulator never grants): form-encoded, multipart or text bodies. So
+ * a POST must say `Content-Type: application/json`; and when the browser names the `Origin`, it
+ * must be this server's own (the request's origin, or PUBLIC_URL's). Null when allowed.
+ */
+export function refuseCrossSite(
+  ctx: SimulatorContext,
+  request: Request,
+  { json: needsJson }: { json: boolean },
+): Response | null {
+  const origin = request.headers.get("origin");
+  if (origin !== null) {
+    const allowed = new Set([new URL(request.url).origin]);
+    if (ctx.publicOrigin) allowed.add(ctx.publicOrigin);
+    if (!allowed.has(origin)) return json(403, { detail: "Cross-origin requests to the simulator are refused" });
+  }
+  if (needsJson) {
+    const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json") {
+      return json(415, { detail: "Send the request with Content-Type: application/json" });
+    }
+  }
+  return null;
+}
+
 function faultJson(f: Fault) {
   return { id: f.id, kind: f.kind, remaining: f.remaining, delay_ms: f.delayMs };
 }
@@ -74,6 +102,8 @@ export function handleFaultsGet(ctx: SimulatorContext): Response {
 }
 
 export async function handleFaultsPost(ctx: SimulatorContext, request: Request): Promise<Response> {
+  const refused = refuseCrossSite(ctx, request, { json: true });
+  if (refused) return refused;
   let body: unknown;
   try {
     body = JSON.parse(await readBody(request));
@@ -88,7 +118,10 @@ export async function handleFaultsPost(ctx: SimulatorContext, request: Request):
   return json(201, { fault: faultJson(fault), faults: listFaults(ctx).map(faultJson) });
 }
 
-export function handleFaultsDelete(ctx: SimulatorContext): Response {
+/** DELETE has no body, so no Content-Type to check: only the Origin. */
+export function handleFaultsDelete(ctx: SimulatorContext, request: Request): Response {
+  const refused = refuseCrossSite(ctx, request, { json: false });
+  if (refused) return refused;
   clearFaults(ctx);
   return json(200, { faults: [] });
 }
@@ -114,6 +147,8 @@ export function handleTerminalsGet(ctx: SimulatorContext): Response {
 }
 
 export async function handleTerminalsPost(ctx: SimulatorContext, request: Request): Promise<Response> {
+  const refused = refuseCrossSite(ctx, request, { json: true });
+  if (refused) return refused;
   const text = await readBody(request);
   let label: string | undefined;
   if (text.trim()) {
@@ -131,7 +166,9 @@ export async function handleTerminalsPost(ctx: SimulatorContext, request: Reques
   return json(201, terminalJson({ ...created, pairings: [] }));
 }
 
-export function handleOtpRequest(ctx: SimulatorContext, terminalId: string): Response {
+export function handleOtpRequest(ctx: SimulatorContext, request: Request, terminalId: string): Response {
+  const refused = refuseCrossSite(ctx, request, { json: true });
+  if (refused) return refused;
   if (!getTerminal(ctx, terminalId)) return json(404, { detail: "No such simulated terminal" });
   const otp = generateOtp(ctx, terminalId)!;
   return json(201, {

@@ -27,15 +27,14 @@ export function isSimulatorEnabled(): boolean {
 export function getSimulator(): SimulatorContext | null {
   const env = getEnv();
   if (!env.simulator.enabled) return null;
-  const integratorIds = new Set(
-    [env.payConnect.production.integratorId, env.payConnect.sandbox.integratorId].filter(
-      (v): v is string => !!v,
-    ),
-  );
+  // The simulator stands in for the sandbox only: the production integrator id is never
+  // accepted, so it cannot be tried out (or leaked) against a simulated provider.
+  const sandboxId = env.payConnect.sandbox.integratorId;
   return {
     db: simulatorDatabase(env.simulator.databasePath),
     now: Date.now,
-    integratorIds,
+    integratorIds: new Set(sandboxId ? [sandboxId] : []),
+    publicOrigin: new URL(env.publicUrl).origin,
     // Past the app's own timeout, so that "slow" reads as a timeout in Pairdesk.
     defaultSlowDelayMs: env.payConnect.timeoutMs + 2000,
   };

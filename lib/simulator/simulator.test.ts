@@ -6,6 +6,7 @@ import type { SimulatorContext } from "./context";
 import { openSimulatorDatabase } from "./db";
 import { clearFaults, listFaults, setFault, takeFault } from "./faults";
 import {
+  handleFaultsDelete,
   handleFaultsPost,
   handleOtpRequest,
   handlePairRequest,
@@ -73,6 +74,13 @@ function tokenFor(clientId: string, clientSecret: string) {
     headers: headers(),
     body: JSON.stringify({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret }),
   });
+}
+
+/** A request to the simulator's test-driving API at http://sim, JSON unless told otherwise. */
+function simRequest(method: string, path: string, body?: string, extra: Record<string, string> = {}): Request {
+  const h = new Headers(extra);
+  if (body !== undefined && !h.has("Content-Type")) h.set("Content-Type", "application/json");
+  return new Request(`http://sim${path}`, { method, headers: h, body });
 }
 
 describe("terminals and OTPs", () => {
@@ -300,7 +308,7 @@ describe("faults", () => {
   });
 
   it("POST /faults validates its body", async () => {
-    const post = (body: string) => handleFaultsPost(ctx, new Request("http://sim/faults", { method: "POST", body }));
+    const post = (body: string) => handleFaultsPost(ctx, simRequest("POST", "/faults", body));
     expect((await post("{")).status).toBe(400);
     expect((await post(JSON.stringify({ kind: "nope" }))).status).toBe(400);
     expect((await post(JSON.stringify({ kind: "pair_slow", delayMs: 500 }))).status).toBe(201);
@@ -311,16 +319,16 @@ describe("faults", () => {
 describe("test-driving endpoints", () => {
   it("create a terminal, generate its OTP, list it without secrets", async () => {
     const created = (await (
-      await handleTerminalsPost(ctx, new Request("http://sim/terminals", { method: "POST", body: '{"label":"Till 1"}' }))
+      await handleTerminalsPost(ctx, simRequest("POST", "/terminals", '{"label":"Till 1"}'))
     ).json()) as { terminal_id: string; label: string };
     expect(created.terminal_id).toMatch(TERMINAL_ID_PATTERN);
     expect(created.label).toBe("Till 1");
 
-    const otpRes = handleOtpRequest(ctx, created.terminal_id);
+    const otpRes = handleOtpRequest(ctx, simRequest("POST", `/terminals/${created.terminal_id}/otp`, "{}"), created.terminal_id);
     expect(otpRes.status).toBe(201);
     const { otp, expires_at } = (await otpRes.json()) as { otp: string; expires_at: string };
     expect(Date.parse(expires_at)).toBe(clock + OTP_LIFETIME_MS);
-    expect(handleOtpRequest(ctx, "SIM-NOPE0000").status).toBe(404);
+    expect(handleOtpRequest(ctx, simRequest("POST", "/terminals/SIM-NOPE0000/otp", "{}"), "SIM-NOPE0000").status).toBe(404);
 
     const paired = await handlePairRequest(ctx, pairRequest(otp));
     const secret = ((await paired.json()) as { client_secret: string }).client_secret;
@@ -328,6 +336,71 @@ describe("test-driving endpoints", () => {
     expect(listing).toContain("Front desk");
     expect(listing).not.toContain(secret);
     expect(listing).not.toContain(otp);
+  });
+});
+
+describe("test-driving endpoints refuse other sites", () => {
+  /** Each state-changing endpoint, called with a request built by `make`. */
+  const endpoints = (make: (method: string, path: string, body?: string) => Request) => {
+    const t = createTerminal(ctx);
+    return {
+      "POST /faults": () => handleFaultsPost(ctx, make("POST", "/faults", JSON.stringify({ kind: "pair_500" }))),
+      "DELETE /faults": async () => handleFaultsDelete(ctx, make("DELETE", "/faults")),
+      "POST /terminals": () => handleTerminalsPost(ctx, make("POST", "/terminals", "{}")),
+      "POST /terminals/{id}/otp": async () => handleOtpRequest(ctx, make("POST", `/terminals/${t.terminalId}/otp`, "{}"), t.terminalId),
+    };
+  };
+  const state = () => ({ faults: listFaults(ctx).length, terminals: listTerminals(ctx).length, otp: currentOtp(ctx, listTerminals(ctx)[0]!.terminalId) });
+
+  it("refuse a request from another origin with 403 and change nothing", async () => {
+    setFault(ctx, { kind: "token_500" });
+    for (const [name, call] of Object.entries(
+      endpoints((method, path, body) => simRequest(method, path, body, { Origin: "https://evil.example" })),
+    )) {
+      const before = state();
+      const res = await call();
+      expect(res.status, name).toBe(403);
+      expect(((await res.json()) as { detail: string }).detail, name).toMatch(/Cross-origin/);
+      expect(state(), name).toEqual(before);
+    }
+    // "null" (a sandboxed frame, a file) is another origin too.
+    const nullOrigin = await handleTerminalsPost(ctx, simRequest("POST", "/terminals", "{}", { Origin: "null" }));
+    expect(nullOrigin.status).toBe(403);
+  });
+
+  it("refuse a POST that is not JSON (a cross-site form or simple fetch) with 415", async () => {
+    for (const type of [null, "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]) {
+      const make = (method: string, path: string, body?: string) =>
+        new Request(`http://sim${path}`, { method, body, headers: type ? { "Content-Type": type } : {} });
+      const calls = endpoints(make);
+      for (const name of ["POST /faults", "POST /terminals", "POST /terminals/{id}/otp"] as const) {
+        const before = state();
+        const res = await calls[name]();
+        expect(res.status, `${name} ${type}`).toBe(415);
+        expect(((await res.json()) as { detail: string }).detail).toContain("application/json");
+        expect(state(), name).toEqual(before);
+      }
+    }
+  });
+
+  it("accept same-origin JSON, with or without an Origin header; DELETE needs no body", async () => {
+    ctx.publicOrigin = "https://pairdesk.example.com";
+    const sameOrigin = endpoints((method, path, body) => simRequest(method, path, body, { Origin: "http://sim" }));
+    const publicOrigin = endpoints((method, path, body) =>
+      simRequest(method, path, body, { Origin: "https://pairdesk.example.com" }),
+    );
+    const noOrigin = endpoints((method, path, body) =>
+      simRequest(method, path, body, { "Content-Type": "application/json; charset=utf-8" }),
+    );
+    for (const calls of [sameOrigin, publicOrigin, noOrigin]) {
+      expect((await calls["POST /faults"]()).status).toBe(201);
+      expect((await calls["DELETE /faults"]()).status).toBe(200);
+      expect((await calls["POST /terminals"]()).status).toBe(201);
+      expect((await calls["POST /terminals/{id}/otp"]()).status).toBe(201);
+    }
+    setFault(ctx, { kind: "pair_500" });
+    expect((await handleFaultsDelete(ctx, new Request("http://sim/faults", { method: "DELETE" }))).status).toBe(200);
+    expect(listFaults(ctx)).toEqual([]);
   });
 });
 

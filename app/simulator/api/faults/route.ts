@@ -1,6 +1,7 @@
 /**
  * Simulator test switches: GET lists the armed faults, POST {kind, delayMs?, count?} arms one,
- * DELETE clears them all. 404 unless the simulator is enabled.
+ * DELETE clears them all. 404 unless the simulator is enabled; POST and DELETE refuse other
+ * sites' requests and POST needs a JSON body (lib/simulator/http.ts, refuseCrossSite).
  */
 import { handleFaultsDelete, handleFaultsGet, handleFaultsPost } from "@/lib/simulator/http";
 import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
@@ -19,8 +20,8 @@ export async function POST(request: Request) {
   return handleFaultsPost(sim, request);
 }
 
-export async function DELETE() {
+export async function DELETE(request: Request) {
   const sim = getSimulator();
   if (!sim) return simulatorNotFound();
-  return handleFaultsDelete(sim);
+  return handleFaultsDelete(sim, request);
 }

@@ -1,6 +1,6 @@
 /**
  * Simulated terminals: GET lists them with their pairings (no secrets, no OTPs), POST {label?}
- * adds one. 404 unless the simulator is enabled.
+ * adds one (a JSON body, same-origin only). 404 unless the simulator is enabled.
  */
 import { handleTerminalsGet, handleTerminalsPost } from "@/lib/simulator/http";
 import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
