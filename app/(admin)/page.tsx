@@ -1,7 +1,6 @@
-import { Plus } from "lucide-react";
 import Link from "next/link";
 import { DashboardView, type DashboardData } from "@/components/dashboard/dashboard-view";
-import { Button } from "@/components/ui/button";
+import { PairTerminalLink } from "@/components/terminals/pair-terminal-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { requirePageUser } from "@/lib/auth";
 import { AttemptTable } from "@/components/attempts/attempt-table";
@@ -21,11 +20,7 @@ export default async function DashboardPage() {
         description="Terminals by environment, the latest pairing attempts, and anything that needs recovery."
         actions={
           can(user.role, "pairing:create") ? (
-            <Button asChild>
-              <Link href="/terminals/pair">
-                <Plus aria-hidden /> Pair terminal
-              </Link>
-            </Button>
+            <PairTerminalLink />
           ) : null
         }
       />

@@ -6,6 +6,7 @@
  * need the current state (self, last active admin) are checked inside that transaction.
  */
 import { eq, sql } from "drizzle-orm";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { writeAudit } from "../audit";
@@ -72,6 +73,47 @@ function isLastActiveAdmin(db: DB, target: TargetUser): boolean {
   return target.role === "admin" && target.disabledAt === null && countAdmins(db) <= 1;
 }
 
+type UserChange = {
+  set: SQLiteUpdateSetSource<typeof users>;
+  action: "user.role_change" | "user.disable" | "user.enable";
+  details: Record<string, string>;
+};
+
+/**
+ * One change to one user, in an immediate transaction: read the target, let `plan` check the
+ * rules against the current state (it throws ActionError to refuse, or returns null when there
+ * is nothing to change), then write the change and its audit entry together.
+ */
+function changeUser(
+  userId: number,
+  actor: { id: number; email: string },
+  plan: (target: TargetUser, db: DB) => UserChange | null,
+): { target: TargetUser; changed: boolean } {
+  const db = getDb();
+  const result = db.transaction(
+    (tx) => {
+      const target = findTarget(tx, userId);
+      const change = plan(target, db);
+      if (!change) return { target, changed: false };
+      tx.update(users)
+        .set({ ...change.set, updatedAt: new Date() })
+        .where(eq(users.id, target.id))
+        .run();
+      writeAudit(tx, {
+        actor: { id: actor.id, email: actor.email },
+        action: change.action,
+        targetType: "user",
+        targetId: target.id,
+        details: { email: target.email, ...change.details },
+      });
+      return { target, changed: true };
+    },
+    { behavior: "immediate" },
+  );
+  revalidatePath("/users");
+  return result;
+}
+
 /**
  * Changes a user's role. Not the admin's own (no self-demotion), never the last active admin's.
  * Sessions stay valid: the role is read from the database on every request.
@@ -81,47 +123,28 @@ export const changeUserRole = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema, role: roleSchema }),
   async (input, actor) => {
-    const db = getDb();
-    const result = db.transaction(
-      (tx) => {
-        const target = findTarget(tx, input.userId);
-        if (target.role === input.role) return { target, changed: false };
-        if (target.id === actor.id) {
-          throw new ActionError(
-            "You cannot change your own role. Ask another admin to do it.",
-            { role: ["You cannot change your own role."] },
-            "self_demotion",
-          );
-        }
-        if (isLastActiveAdmin(db, target)) {
-          throw new ActionError(
-            `${target.email} is the last active admin and must stay an admin. Make another user an admin first.`,
-            { role: ["The last active admin must stay an admin."] },
-            "last_admin",
-          );
-        }
-        tx.update(users)
-          .set({ role: input.role, updatedAt: new Date() })
-          .where(eq(users.id, target.id))
-          .run();
-        writeAudit(tx, {
-          actor: { id: actor.id, email: actor.email },
-          action: "user.role_change",
-          targetType: "user",
-          targetId: target.id,
-          details: { email: target.email, from: target.role, to: input.role },
-        });
-        return { target, changed: true };
-      },
-      { behavior: "immediate" },
-    );
-    revalidatePath("/users");
+    const { target, changed } = changeUser(input.userId, actor, (t, db) => {
+      if (t.role === input.role) return null;
+      if (t.id === actor.id) {
+        throw new ActionError(
+          "You cannot change your own role. Ask another admin to do it.",
+          { role: ["You cannot change your own role."] },
+          "self_demotion",
+        );
+      }
+      if (isLastActiveAdmin(db, t)) {
+        throw new ActionError(
+          `${t.email} is the last active admin and must stay an admin. Make another user an admin first.`,
+          { role: ["The last active admin must stay an admin."] },
+          "last_admin",
+        );
+      }
+      return { set: { role: input.role }, action: "user.role_change", details: { from: t.role, to: input.role } };
+    });
     return {
       ok: true,
       data: undefined,
-      message: result.changed
-        ? `${result.target.email} is now ${input.role}.`
-        : `${result.target.email} is already ${input.role}.`,
+      message: changed ? `${target.email} is now ${input.role}.` : `${target.email} is already ${input.role}.`,
     };
   },
 );
@@ -135,44 +158,28 @@ export const disableUser = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema }),
   async (input, actor) => {
-    const db = getDb();
-    const result = db.transaction(
-      (tx) => {
-        const target = findTarget(tx, input.userId);
-        if (target.disabledAt) return { target, changed: false };
-        if (target.id === actor.id) {
-          throw new ActionError("You cannot disable your own account.", undefined, "self_disable");
-        }
-        if (isLastActiveAdmin(db, target)) {
-          throw new ActionError(
-            `${target.email} is the last active admin and cannot be disabled. Make another user an admin first.`,
-            undefined,
-            "last_admin",
-          );
-        }
-        const now = new Date();
-        tx.update(users)
-          .set({ disabledAt: now, sessionVersion: sql`${users.sessionVersion} + 1`, updatedAt: now })
-          .where(eq(users.id, target.id))
-          .run();
-        writeAudit(tx, {
-          actor: { id: actor.id, email: actor.email },
-          action: "user.disable",
-          targetType: "user",
-          targetId: target.id,
-          details: { email: target.email, role: target.role },
-        });
-        return { target, changed: true };
-      },
-      { behavior: "immediate" },
-    );
-    revalidatePath("/users");
+    const { target, changed } = changeUser(input.userId, actor, (t, db) => {
+      if (t.disabledAt) return null;
+      if (t.id === actor.id) {
+        throw new ActionError("You cannot disable your own account.", undefined, "self_disable");
+      }
+      if (isLastActiveAdmin(db, t)) {
+        throw new ActionError(
+          `${t.email} is the last active admin and cannot be disabled. Make another user an admin first.`,
+          undefined,
+          "last_admin",
+        );
+      }
+      return {
+        set: { disabledAt: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` },
+        action: "user.disable",
+        details: { role: t.role },
+      };
+    });
     return {
       ok: true,
       data: undefined,
-      message: result.changed
-        ? `${result.target.email} is disabled and signed out everywhere.`
-        : `${result.target.email} was already disabled.`,
+      message: changed ? `${target.email} is disabled and signed out everywhere.` : `${target.email} was already disabled.`,
     };
   },
 );
@@ -183,33 +190,13 @@ export const enableUser = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema }),
   async (input, actor) => {
-    const db = getDb();
-    const result = db.transaction(
-      (tx) => {
-        const target = findTarget(tx, input.userId);
-        if (!target.disabledAt) return { target, changed: false };
-        tx.update(users)
-          .set({ disabledAt: null, updatedAt: new Date() })
-          .where(eq(users.id, target.id))
-          .run();
-        writeAudit(tx, {
-          actor: { id: actor.id, email: actor.email },
-          action: "user.enable",
-          targetType: "user",
-          targetId: target.id,
-          details: { email: target.email, role: target.role },
-        });
-        return { target, changed: true };
-      },
-      { behavior: "immediate" },
+    const { target, changed } = changeUser(input.userId, actor, (t) =>
+      t.disabledAt ? { set: { disabledAt: null }, action: "user.enable", details: { role: t.role } } : null,
     );
-    revalidatePath("/users");
     return {
       ok: true,
       data: undefined,
-      message: result.changed
-        ? `${result.target.email} is enabled and can sign in again.`
-        : `${result.target.email} was already enabled.`,
+      message: changed ? `${target.email} is enabled and can sign in again.` : `${target.email} was already enabled.`,
     };
   },
 );

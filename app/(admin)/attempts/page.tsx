@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { AttemptFilters } from "@/components/attempts/attempt-filters";
 import { AttemptTable } from "@/components/attempts/attempt-table";
+import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { requirePageUser } from "@/lib/auth";
@@ -31,12 +31,7 @@ export default async function AttemptsPage({
         now={list.readAt}
         empty={
           filtered ? (
-            <>
-              No attempts match these filters.{" "}
-              <Link href="/attempts" className="font-medium text-brand-700 underline underline-offset-4">
-                Clear filters
-              </Link>
-            </>
+            <NoMatches noun="attempts" clearHref="/attempts" />
           ) : (
             "No pairing attempts yet."
           )

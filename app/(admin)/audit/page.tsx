@@ -1,6 +1,6 @@
-import Link from "next/link";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
+import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { AUDIT_ACTIONS } from "@/lib/audit";
@@ -31,12 +31,7 @@ export default async function AuditPage({
         rows={list.rows}
         empty={
           filtered ? (
-            <>
-              No entries match these filters.{" "}
-              <Link href="/audit" className="font-medium text-brand-700 underline underline-offset-4">
-                Clear filters
-              </Link>
-            </>
+            <NoMatches noun="entries" clearHref="/audit" />
           ) : (
             "The audit log is empty."
           )

@@ -1,8 +1,7 @@
-import { Plus } from "lucide-react";
-import Link from "next/link";
 import { TerminalFilters } from "@/components/terminals/terminal-filters";
 import { TerminalTable } from "@/components/terminals/terminal-table";
-import { Button } from "@/components/ui/button";
+import { NoMatches } from "@/components/ui/no-matches";
+import { PairTerminalLink } from "@/components/terminals/pair-terminal-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { requirePageUser } from "@/lib/auth";
@@ -35,11 +34,7 @@ export default async function TerminalsPage({
         description="Every terminal known to Pairdesk, with the newest of its active pairings."
         actions={
           mayPair ? (
-            <Button asChild>
-              <Link href="/terminals/pair">
-                <Plus aria-hidden /> Pair terminal
-              </Link>
-            </Button>
+            <PairTerminalLink />
           ) : null
         }
       />
@@ -48,12 +43,7 @@ export default async function TerminalsPage({
         rows={list.rows}
         empty={
           filtered ? (
-            <>
-              No terminals match these filters.{" "}
-              <Link href="/terminals" className="font-medium text-brand-700 underline underline-offset-4">
-                Clear filters
-              </Link>
-            </>
+            <NoMatches noun="terminals" clearHref="/terminals" />
           ) : mayPair ? (
             "No terminals yet. Pair a terminal and it appears here."
           ) : (
