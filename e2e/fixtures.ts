@@ -72,8 +72,18 @@ export async function simOtp(request: APIRequestContext, terminalId: string): Pr
   return (await res.json()).otp as string;
 }
 
-export async function simFault(request: APIRequestContext, kind: string, delayMs?: number) {
-  const res = await request.post("/simulator/api/faults", { data: { kind, delayMs } });
+/**
+ * Arms a simulator fault. `terminalId` scopes it to one simulated terminal (its pair, token and
+ * unpair calls), so that tests running side by side do not take each other's faults.
+ */
+export async function simFault(
+  request: APIRequestContext,
+  kind: string,
+  options: { terminalId?: string; delayMs?: number; count?: number } = {},
+) {
+  const res = await request.post("/simulator/api/faults", {
+    data: { kind, delayMs: options.delayMs, count: options.count, terminal_id: options.terminalId },
+  });
   expect(res.ok()).toBeTruthy();
 }
 

@@ -181,8 +181,8 @@ test("an admin reveals the credentials once, audited; the secret is nowhere else
 test("an unpair that Pay-Connect refuses is explained and changes nothing", async ({ page }) => {
   const admin = await createUser("admin");
   await signIn(page, admin);
-  const { pairingId } = await pairFresh(page, "Keep me");
-  await simFault(page.request, "unpair_500");
+  const { pairingId, terminalId } = await pairFresh(page, "Keep me");
+  await simFault(page.request, "unpair_500", { terminalId });
   await page.getByRole("button", { name: "Unpair" }).click();
   await page.getByRole("button", { name: "Unpair terminal" }).click();
   await expect(page.getByTestId("unpair-error")).toContainText("Pay-Connect is unavailable");
@@ -261,7 +261,7 @@ test("Pay-Connect answering 500 is explained, recorded, and the same form can tr
   await signIn(page, support);
   const terminalId = await simTerminal(page.request);
   const otp = await simOtp(page.request, terminalId);
-  await simFault(page.request, "pair_500");
+  await simFault(page.request, "pair_500", { terminalId });
 
   await submitPairForm(page, { name: "Flaky", otp });
   await expect(page.getByTestId("pair-error")).toContainText("Pay-Connect is unavailable");
@@ -289,7 +289,7 @@ test("a Pay-Connect timeout leaves the attempt 'outcome unknown' with guidance",
   await signIn(page, support);
   const terminalId = await simTerminal(page.request);
   const otp = await simOtp(page.request, terminalId);
-  await simFault(page.request, "pair_slow", 4_000);
+  await simFault(page.request, "pair_slow", { terminalId, delayMs: 4_000 });
 
   await submitPairForm(page, { name: "Slow", otp });
   const error = page.getByTestId("pair-error");
