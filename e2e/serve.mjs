@@ -24,6 +24,7 @@ const child = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", port
     PAY_CONNECT_PRODUCTION_INTEGRATOR_ID: "",
     PAY_CONNECT_INTEGRATOR_ID: "",
     PAY_CONNECT_TIMEOUT_MS: "2500",
+    PAY_CONNECT_PAIR_TIMEOUT_MS: "2500",
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "info",
   },
 });

@@ -89,6 +89,13 @@ describe("loadEnv", () => {
     expect(env.simulator.enabled).toBe(false);
   });
 
+  it("gives the pair call its own timeout, 60 s unless PAY_CONNECT_PAIR_TIMEOUT_MS says otherwise", () => {
+    const base = { PAIRDESK_MODE: "test", AUTH_SECRET: SECRET, VAULT_KEY: KEY, DATABASE_PATH: tmpDb() };
+    expect(loadEnv(base).payConnect).toMatchObject({ timeoutMs: 15_000, pairTimeoutMs: 60_000 });
+    expect(loadEnv({ ...base, PAY_CONNECT_PAIR_TIMEOUT_MS: "90000" }).payConnect.pairTimeoutMs).toBe(90_000);
+    expect(() => loadEnv({ ...base, PAY_CONNECT_PAIR_TIMEOUT_MS: "soon" })).toThrow(/PAY_CONNECT_PAIR_TIMEOUT_MS/);
+  });
+
   it("rejects a malformed URL with the variable's name", () => {
     expect(() => loadEnv({ PAIRDESK_MODE: "test", AUTH_SECRET: SECRET, VAULT_KEY: KEY, PUBLIC_URL: "not a url" })).toThrow(
       /PUBLIC_URL/,

@@ -50,6 +50,8 @@ const rawSchema = z.object({
   PAY_CONNECT_PRODUCTION_INTEGRATOR_ID: optionalText,
   PAY_CONNECT_SANDBOX_INTEGRATOR_ID: optionalText,
   PAY_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** The pair call's answer is the only copy of the credentials: it gets its own, longer wait. */
+  PAY_CONNECT_PAIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(60_000),
   PAIRDESK_SIMULATOR: onOff,
   SIMULATOR_DATABASE_PATH: z.string().min(1).optional(),
   RECOVERY_DIR: z.string().min(1).optional(),
@@ -68,6 +70,7 @@ export type Env = {
   publicUrl: string;
   payConnect: {
     timeoutMs: number;
+    pairTimeoutMs: number;
     production: { baseUrl: string; integratorId: string | undefined };
     sandbox: { baseUrl: string; integratorId: string | undefined };
   };
@@ -235,6 +238,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     publicUrl: raw.PUBLIC_URL ?? "http://localhost:3000",
     payConnect: {
       timeoutMs: raw.PAY_CONNECT_TIMEOUT_MS,
+      pairTimeoutMs: raw.PAY_CONNECT_PAIR_TIMEOUT_MS,
       production: {
         baseUrl: raw.PAY_CONNECT_PRODUCTION_URL,
         integratorId: raw.PAY_CONNECT_PRODUCTION_INTEGRATOR_ID ?? raw.PAY_CONNECT_INTEGRATOR_ID,

@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
-import type { PairResult } from "../pay-connect";
+import type { PairResult } from "../providers/types";
 import { VaultError } from "../vault";
 import { persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";

@@ -12,7 +12,7 @@ import { and, eq, inArray, lt } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
-import { PayConnectError, type PayConnectClient, type PairResult } from "../pay-connect";
+import { ProviderError, type PairingProvider, type PairResult } from "../providers/types";
 import { persistPairing } from "./persist";
 import { listRecoverySpool, sealPairResult, writeSpool } from "./recovery";
 
@@ -116,7 +116,7 @@ export function settleOrphanedAttempts(db: DB, startedAt = new Date()): number {
 
 export async function pairTerminal(
   db: DB,
-  client: PayConnectClient,
+  client: PairingProvider,
   input: PairTerminalInput,
   actor: Actor,
 ): Promise<PairTerminalOutcome> {
@@ -151,7 +151,7 @@ export async function pairTerminal(
       webhookUrl: input.webhookUrl ?? undefined,
     });
   } catch (err) {
-    if (!(err instanceof PayConnectError)) {
+    if (!(err instanceof ProviderError)) {
       finishAttempt(db, attemptId, "outcome_unknown", "internal", "Pairdesk failed while calling Pay-Connect. The outcome is unknown: check the terminal's screen; if it is not paired, generate a new OTP and pair again.");
       throw err;
     }

@@ -14,7 +14,7 @@ import {
   terminals,
   type Environment,
 } from "../db/schema";
-import type { PairResult } from "../pay-connect";
+import type { PairResult } from "../providers/types";
 import { seal, secretContext } from "../vault";
 
 export type PersistInput = {

@@ -13,7 +13,7 @@ import path from "node:path";
 import { z } from "zod";
 import type { Environment } from "../db/schema";
 import { getEnv } from "../env";
-import type { PairResult } from "../pay-connect";
+import type { PairResult } from "../providers/types";
 import { open, seal, secretContext, type Sealed } from "../vault";
 
 const spoolSchema = z.object({

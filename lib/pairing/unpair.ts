@@ -1,8 +1,8 @@
 /**
- * Unpairing: get a token with the pairing's own credentials, call unpair, then mark the pairing
- * unpaired and destroy its secrets. A provider failure changes nothing but leaves an audit record;
- * a 401 means Pay-Connect already ended the pairing (see lib/pay-connect/assumptions.ts), so it is
- * marked unpaired here too.
+ * Unpairing: the provider ends the pairing with its own credentials, then Pairdesk marks it
+ * unpaired and destroys its secrets. A provider failure changes nothing but leaves an audit
+ * record; "unauthorized" means the provider already ended the pairing (for Pay-Connect see
+ * lib/pay-connect/assumptions.ts), so it is marked unpaired here too.
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
@@ -10,7 +10,7 @@ import { writeAudit } from "../audit";
 import type { DB } from "../db/client";
 import { pairings, pairingSecrets } from "../db/schema";
 import { log } from "../log";
-import { PayConnectError, type PayConnectClient } from "../pay-connect";
+import { ProviderError, type PairingProvider, type ProviderEnvironment } from "../providers/types";
 import { pairingForCall, readCredentials } from "./credentials";
 
 export type UnpairOutcome =
@@ -19,11 +19,11 @@ export type UnpairOutcome =
 
 export const UNPAIRED_MESSAGE = "The terminal was unpaired and the pairing's credentials were destroyed.";
 export const ALREADY_ENDED_MESSAGE =
-  "Pay-Connect no longer accepts this pairing's credentials: it was already ended on Pay-Connect's side (for example unpaired on the terminal). Pairdesk marked it unpaired and destroyed its credentials.";
+  "The payment provider no longer accepts this pairing's credentials: it was already ended on its side (for example unpaired on the terminal). Pairdesk marked it unpaired and destroyed its credentials.";
 
 export async function unpairPairing(
   db: DB,
-  clientFor: (environment: "production" | "sandbox") => PayConnectClient,
+  providerFor: (environment: ProviderEnvironment) => PairingProvider,
   pairingId: number,
   actor: { id: number; email: string },
 ): Promise<UnpairOutcome> {
@@ -34,18 +34,26 @@ export async function unpairPairing(
   }
   const details = { environment: pairing.environment, terminalId: pairing.terminalId, name: pairing.name };
   let alreadyEnded = false;
+  const provider = providerFor(pairing.environment);
+  if (!provider.unpair) {
+    return {
+      ok: false,
+      code: "unsupported",
+      message: `${provider.label} has no unpair call: unpair the terminal on its own screen. The pairing was not changed.`,
+    };
+  }
   try {
     const creds = readCredentials(db, pairing);
-    await clientFor(pairing.environment).unpair({ clientId: creds.clientId, clientSecret: creds.clientSecret });
+    await provider.unpair({ clientId: creds.clientId, clientSecret: creds.clientSecret });
   } catch (err) {
-    if (err instanceof PayConnectError && err.code === "unauthorized") {
+    if (err instanceof ProviderError && err.code === "unauthorized") {
       alreadyEnded = true;
     } else {
       const message =
-        err instanceof PayConnectError
+        err instanceof ProviderError
           ? `${err.message} The pairing was not changed.`
           : "The pairing's credentials could not be read from the vault. The pairing was not changed.";
-      const code = err instanceof PayConnectError ? err.code : "vault";
+      const code = err instanceof ProviderError ? err.code : "vault";
       writeAudit(db, { actor, action: "pairing.unpair_failed", targetType: "pairing", targetId: pairingId, details: { ...details, code } });
       log.warn({ event: "unpair_failed", pairingId, code }, "unpair failed");
       return { ok: false, code, message };

@@ -19,15 +19,16 @@
  * 2. webhook_secret_key absent from the pair response is read as null.
  * 3. token_type and scope are not required in the token response; only access_token and
  *    expires_in are used.
- * 4. Token lifetime: expires_in seconds (string or number); when it is missing or not a positive
- *    number, DEFAULT_TOKEN_LIFETIME_SECONDS. A cached token is reused until
- *    TOKEN_REFRESH_MARGIN_SECONDS before it expires.
+ * 4. Token lifetime: expires_in seconds (string or number). When it is missing, null, or not a
+ *    positive number, the token is still used, for DEFAULT_TOKEN_LIFETIME_SECONDS (wire.ts
+ *    tokenResponseSchema lets it be absent; token-cache.ts tokenLifetimeSeconds picks the
+ *    default). A cached token is reused until TOKEN_REFRESH_MARGIN_SECONDS before it expires.
  * 5. Unpair body: `{}` with Content-Type application/json (the docs show no body); a 200's body
  *    is not read.
  * 6. Error bodies look like Django REST framework's `{"detail": "..."}` (also `error` or
  *    `message`). A short one (< PROVIDER_DETAIL_MAX_CHARS, containing no value we sent) may be
  *    appended to an error message; never for a 200, never for a pair 400 about the OTP (fixed message).
- * 7. A pair 400 means the OTP was rejected (mistyped, used or expired) — unless its detail names
+ * 7. A pair 400 means the OTP was rejected (mistyped, or used or expired) — unless its detail names
  *    the integrator id: then it is configuration, reported as such with the variable to check
  *    (the simulator answers an unknown integrator id that way).
  * 8. A 401/403 on token or unpair means the pairing's credentials are no longer valid, most likely
@@ -41,13 +42,18 @@
  * 11. A 401 on unpair (after one token refresh) means Pay-Connect no longer accepts the
  *     credentials: the pairing was already ended on its side (e.g. on the terminal). Pairdesk
  *     then marks it unpaired locally (lib/pairing/unpair.ts).
+ * 12. The OTP is sent as typed, less white space (the form strips it): the docs do not say
+ *     whether OTPs are case-sensitive, so Pairdesk never changes their case.
  *
- * OUTCOME POLICY ("failed" = nothing happened on Pay-Connect's side; "unknown" = it may have)
+ * OUTCOME POLICY ("failed" = nothing happened on Pay-Connect's side; "unknown" = it may have);
+ * the status table that applies it is error-map.ts STATUS_ROWS, the network one NEVER_SENT_ROWS.
  * - Connection refused, DNS failure, TLS failure, a blocked port, or the integrator id missing:
  *   the request never left → failed.
- * - Timeout (AbortSignal.timeout(timeoutMs)), connection reset or closed mid-request: the
- *   request may have been processed → unknown. For pair this means the terminal may be paired
- *   and its credentials are lost: the user checks the terminal's screen.
+ * - Timeout (AbortSignal.timeout), connection reset or closed mid-request: the request may have
+ *   been processed → unknown. For pair this means the terminal may be paired and its
+ *   credentials are lost: the user checks the terminal's screen (advice for both answers in
+ *   error-map.ts UNKNOWN_OUTCOME). Because that is the worst result, the pair call waits
+ *   PAY_CONNECT_PAIR_TIMEOUT_MS (default 60 s), the other calls PAY_CONNECT_TIMEOUT_MS.
  * - pair/unpair 500 is documented as an error → failed. 502 and 504 come from a gateway in front
  *   of Pay-Connect, which may have forwarded the request → unknown for pair and unpair.
  * - A token-call failure inside unpair() is reported with outcome failed: the unpair request

@@ -1,33 +1,17 @@
-export type PayConnectErrorCode =
-  | "not_configured"
-  | "otp_rejected"
-  | "bad_request"
-  | "unauthorized"
-  | "unavailable"
-  | "timeout"
-  | "unreachable"
-  | "invalid_response";
+import { ProviderError, type CallOutcome, type ProviderErrorCode } from "../providers/types";
+
+export type PayConnectErrorCode = Exclude<ProviderErrorCode, "unsupported">;
 
 /**
- * A Pay-Connect call that did not succeed. The message is written for the person at the screen
- * and never contains an OTP, a secret, a token or the provider's response body.
+ * A Pay-Connect call that did not succeed: a ProviderError, so that lib/pairing handles it
+ * without knowing Pay-Connect. The message is written for the person at the screen and never
+ * contains an OTP, a secret, a token or the provider's response body.
  */
-export class PayConnectError extends Error {
-  readonly code: PayConnectErrorCode;
-  /** The HTTP status Pay-Connect answered, when it answered. */
-  readonly status?: number;
-  /** "failed": nothing happened on Pay-Connect's side; "unknown": the request may have been processed */
-  readonly outcome: "failed" | "unknown";
+export class PayConnectError extends ProviderError {
+  declare readonly code: PayConnectErrorCode;
 
-  constructor(
-    code: PayConnectErrorCode,
-    message: string,
-    options: { outcome: "failed" | "unknown"; status?: number },
-  ) {
-    super(message);
+  constructor(code: PayConnectErrorCode, message: string, options: { outcome: CallOutcome; status?: number }) {
+    super("pay-connect", code, message, options);
     this.name = "PayConnectError";
-    this.code = code;
-    this.outcome = options.outcome;
-    if (options.status !== undefined) this.status = options.status;
   }
 }

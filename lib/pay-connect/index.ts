@@ -1,6 +1,7 @@
 /**
  * Pay-Connect for the rest of Pairdesk: the only module that knows its URLs and field names.
- * `payConnectClient(environment)` builds a client from the validated configuration.
+ * `payConnectClient(environment)` builds a client from the validated configuration. Domain code
+ * reaches it through lib/providers (the provider-neutral seam), not directly.
  */
 import "server-only";
 import { getEnv } from "../env";
@@ -31,6 +32,7 @@ export function payConnectClient(environment: PayConnectEnvironment): PayConnect
     baseUrl: target.baseUrl,
     integratorId: target.integratorId,
     timeoutMs: env.payConnect.timeoutMs,
+    pairTimeoutMs: env.payConnect.pairTimeoutMs,
     logger: payConnectLog,
   });
 }

@@ -48,12 +48,13 @@ export type TokenRequestBody = z.infer<typeof tokenRequestSchema>;
 
 /**
  * `POST /v1/auth/token/` 200 response. `expires_in` is a string in the docs' example: accept a
- * string or a number. Only access_token and expires_in are used; token_type and scope are read
- * when present but not required (assumption: a provider that omits them should not break unpair).
+ * string or a number, and its absence (the token then lives DEFAULT_TOKEN_LIFETIME_SECONDS,
+ * assumption 4). Only access_token and expires_in are used; token_type and scope are read when
+ * present but not required (assumption 3: a provider that omits them should not break unpair).
  */
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
-  expires_in: z.union([z.string(), z.number()]),
+  expires_in: z.union([z.string(), z.number()]).nullish(),
   token_type: z.string().optional(),
   scope: z.string().nullish(),
 });
