@@ -17,7 +17,7 @@ import {
 } from "./fixtures";
 
 const OTP_REJECTED =
-  "The OTP was rejected: it may be mistyped, already used or expired. Generate a new OTP on the terminal.";
+  "The OTP was rejected: it may be mistyped, or already used or expired. Check it against the terminal's screen; if it matches, generate a new OTP on the terminal.";
 
 type Row = Record<string, unknown>;
 const one = (sql: string, ...args: unknown[]) => appDb().prepare(sql).get(...args) as Row | undefined;
@@ -51,10 +51,11 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   expect(otp).toMatch(/^[A-Z0-9]{8}$/);
   await expect(page.getByText(/valid for 5 minutes|expires in/i).first()).toBeVisible();
 
-  // In Pairdesk: the form, pre-filled with this app's webhook URL.
+  // In Pairdesk: the form, showing under "Advanced" this app's webhook endpoint that will be used.
   await page.goto("/terminals/pair");
-  await expect(page.getByLabel("Webhook URL")).toHaveValue(/^http:\/\/localhost:\d+\/api\/webhooks\/pay-connect\/[A-Za-z0-9_-]{16,}$/);
-  const webhookUrl = await page.getByLabel("Webhook URL").inputValue();
+  await page.getByText("Advanced").click();
+  await expect(page.getByTestId("webhook-default")).toHaveText(/^http:\/\/localhost:\d+\/api\/webhooks\/pay-connect\/‹a new secret token›$/);
+  const webhookEndpoint = (await page.getByTestId("webhook-default").innerText()).replace("‹a new secret token›", "");
   await page.getByLabel("Name").fill("Front till");
   await page.getByLabel("OTP").fill(`  ${otp} `);
   await page.getByLabel("Environment").selectOption("sandbox");
@@ -70,9 +71,9 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   expect(terminal.environment).toBe("sandbox");
   const pairing = one("select id, status, name, webhook_url, webhook_token, created_by_id from pairings where terminal_ref = ?", terminal.id)!;
   expect(pairing).toMatchObject({ status: "active", name: "Front till", created_by_id: support.id });
-  // Under the pre-filled address, with a path token minted by the server for this pairing.
-  expect(pairing.webhook_url).toBe(`${webhookUrl.replace(/[^/]+$/, "")}${pairing.webhook_token}`);
-  expect(pairing.webhook_token).not.toBe(webhookUrl.split("/").pop());
+  // Under the endpoint shown, with a path token minted by the server for this pairing.
+  expect(pairing.webhook_token).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  expect(pairing.webhook_url).toBe(`${webhookEndpoint}${pairing.webhook_token}`);
   await expect(page.getByText(String(pairing.webhook_url))).toBeVisible();
   expect(all("select field from pairing_secrets where pairing_id = ? order by field", pairing.id)).toEqual([
     { field: "client_secret" },
@@ -200,7 +201,7 @@ test("a used OTP gets the clear error, creates no pairing and is recorded", asyn
 
   await submitPairForm(page, { name: "Second use", otp });
   await expect(page.getByTestId("pair-error")).toContainText(OTP_REJECTED);
-  await expect(page.getByText("Generate a new OTP on the terminal.").last()).toBeVisible();
+  await expect(page.getByText("it may be mistyped, or already used or expired (then generate a new OTP on the terminal).")).toBeVisible();
   expect(one("select count(*) n from pairings")!.n).toBe(pairingsBefore);
   expect(one("select status, error_code, reason from pairing_attempts where name = 'Second use' and created_by_id = ?", support.id)).toEqual({
     status: "failed",
@@ -247,7 +248,8 @@ test("bad input gets field errors and calls nothing", async ({ page }) => {
   const before = one("select count(*) n from pairing_attempts")!.n;
   await page.goto("/terminals/pair");
   await page.getByLabel("OTP").fill("<x>");
-  await page.getByLabel("Webhook URL").fill("http://example.com/hook");
+  await page.getByText("Advanced").click();
+  await page.getByLabel("Another webhook URL").fill("http://example.com/hook");
   await page.getByRole("button", { name: "Pair terminal" }).click();
   await expect(page.getByText("Enter a name for this pairing.")).toBeVisible();
   await expect(page.getByText(/The OTP is 4 to 32 letters/)).toBeVisible();
@@ -271,11 +273,10 @@ test("Pay-Connect answering 500 is explained, recorded, and the same form can tr
   });
   expect(one("select count(*) n from terminals where terminal_id = ?", terminalId)).toEqual({ n: 0 });
 
-  // Same form (the name is kept, the OTP is not echoed back), same OTP since Pay-Connect never
-  // used it: a second attempt, recorded separately.
+  // Same form (the name is kept; the OTP stays in the field, not echoed back by the server),
+  // same OTP since Pay-Connect never used it: a second attempt, recorded separately.
   await expect(page.getByLabel("Name")).toHaveValue("Flaky");
-  await expect(page.getByLabel("OTP")).toHaveValue("");
-  await page.getByLabel("OTP").fill(otp);
+  await expect(page.getByLabel("OTP")).toHaveValue(otp);
   await page.getByRole("button", { name: "Pair terminal" }).click();
   await expect(page.getByTestId("paired-notice")).toBeVisible();
   expect(all("select status from pairing_attempts where name = 'Flaky' and created_by_id = ? order by id", support.id)).toEqual([
@@ -385,15 +386,4 @@ test("a viewer has no pairing form, and the action refuses a viewer who calls it
   await expect(spage.getByTestId("pair-error")).toContainText("Your role (viewer) cannot pair terminals.");
   expect(one("select count(*) n from pairing_attempts")!.n).toBe(attemptsBefore);
   await ctx.close();
-});
-
-test("a production environment without an integrator id is refused with the variable to set, and recorded", async ({ page }) => {
-  const support = await createUser("support");
-  await signIn(page, support);
-  await submitPairForm(page, { name: "Prod", otp: "ABCD2345", environment: "production" });
-  await expect(page.getByTestId("pair-error")).toContainText("PAY_CONNECT_PRODUCTION_INTEGRATOR_ID");
-  expect(one("select status, error_code from pairing_attempts where name = 'Prod' and created_by_id = ?", support.id)).toEqual({
-    status: "failed",
-    error_code: "not_configured",
-  });
 });

@@ -1,31 +1,53 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { pairTerminalAction } from "@/lib/actions/pairing";
 import type { ActionResult } from "@/lib/actions/safe-action";
+import { normalizeOtp } from "@/lib/pairing/otp";
 
-type EnvironmentOption = { value: "production" | "sandbox"; label: string; configured: boolean };
+export type PairEnvironmentOption = {
+  value: "production" | "sandbox";
+  label: string;
+  /** The provider's name, e.g. "Pay-Connect". */
+  providerLabel: string;
+  /** Why it cannot be chosen (a missing setting), or null. */
+  unavailableReason: string | null;
+  /** How long its pair call may take before the outcome is unknown. */
+  pairTimeoutMs: number;
+};
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} second${s === 1 ? "" : "s"}`;
+}
 
 export function PairTerminalForm({
   requestKey,
-  webhookUrl,
+  webhookEndpoint,
   environments,
 }: {
   requestKey: string;
-  webhookUrl: string;
-  environments: EnvironmentOption[];
+  /** This app's webhook endpoint; the server adds a fresh token for each pairing. */
+  webhookEndpoint: string;
+  environments: PairEnvironmentOption[];
 }) {
   const [state, formAction, pending] = useActionState<ActionResult | null, FormData>(pairTerminalAction, null);
   const failed = state && !state.ok ? state : null;
   const key = failed?.retryKey ?? requestKey;
-  const defaultEnv = environments.find((e) => e.configured)?.value ?? "sandbox";
-  const unknown = failed?.code === "outcome_unknown";
   const values = failed?.values ?? {};
+  const defaultEnv = environments.find((e) => !e.unavailableReason)?.value ?? environments[0]?.value ?? "sandbox";
+  const [environment, setEnvironment] = useState<string>(values.environment ?? defaultEnv);
+  // Controlled, so that it survives a failed submit (the server never echoes an OTP back) and
+  // shows exactly what will be sent.
+  const [otp, setOtp] = useState("");
+  const chosen = environments.find((e) => e.value === environment) ?? environments[0];
+  const unknown = failed?.code === "outcome_unknown";
+  const unavailable = environments.filter((e) => e.unavailableReason);
 
   return (
     <form action={formAction} className="max-w-xl space-y-5" noValidate>
@@ -51,27 +73,78 @@ export function PairTerminalForm({
       <Field id="name" label="Name" hint="Shown in Pay-Connect and here, e.g. the shop and till." errors={failed?.fieldErrors?.name}>
         <Input name="name" maxLength={100} required autoComplete="off" defaultValue={values.name} />
       </Field>
-      <Field id="otp" label="OTP" hint={'The one-time code shown on the terminal after "Generate Pay-Connect OTP", or given by support.'} errors={failed?.fieldErrors?.otp}>
-        <Input name="otp" defaultValue={values.otp} required autoComplete="one-time-code" spellCheck={false} className="font-mono uppercase tracking-widest" />
+      <Field
+        id="otp"
+        label="OTP"
+        hint={'The one-time code shown on the terminal after "Generate Pay-Connect OTP", or given by support. Type it exactly as shown; spaces are left out.'}
+        errors={failed?.fieldErrors?.otp}
+      >
+        <Input
+          name="otp"
+          value={otp}
+          onChange={(e) => setOtp(normalizeOtp(e.target.value))}
+          required
+          autoComplete="one-time-code"
+          autoCorrect="off"
+          spellCheck={false}
+          className="font-mono tracking-widest"
+        />
       </Field>
-      <Field id="environment" label="Environment" errors={failed?.fieldErrors?.environment}>
-        <Select name="environment" defaultValue={values.environment ?? defaultEnv}>
+      <Field
+        id="environment"
+        label="Environment"
+        hint={
+          unavailable.length > 0 ? (
+            <span data-testid="environment-unavailable">
+              {unavailable.map((e) => (
+                <span key={e.value} className="block">
+                  {e.label} cannot be chosen. {e.unavailableReason}
+                </span>
+              ))}
+            </span>
+          ) : undefined
+        }
+        errors={failed?.fieldErrors?.environment}
+      >
+        <Select name="environment" defaultValue={values.environment ?? defaultEnv} onChange={(e) => setEnvironment(e.target.value)}>
           {environments.map((e) => (
-            <option key={e.value} value={e.value}>
+            <option key={e.value} value={e.value} disabled={Boolean(e.unavailableReason)}>
               {e.label}
-              {e.configured ? "" : " (integrator id not configured)"}
+              {e.unavailableReason ? " (not configured)" : ""}
             </option>
           ))}
         </Select>
       </Field>
-      <Field
-        id="webhookUrl"
-        label="Webhook URL"
-        hint="Where Pay-Connect sends this pairing's transaction updates. Pre-filled with this app's webhook address: Pairdesk gives each pairing its own path under it when it pairs. Leave it unless you know better."
-        errors={failed?.fieldErrors?.webhookUrl}
-      >
-        <Input name="webhookUrl" type="url" defaultValue={values.webhookUrl ?? webhookUrl} spellCheck={false} className="font-mono text-xs" />
-      </Field>
+      <details className="rounded-md border border-slate-200 px-4 py-3" open={Boolean(values.webhookUrl || failed?.fieldErrors?.webhookUrl)}>
+        <summary className="cursor-pointer text-sm font-medium text-slate-800">Advanced</summary>
+        <div className="mt-3 space-y-4">
+          <div className="space-y-1 text-sm">
+            <p className="font-medium text-slate-800">Webhook URL</p>
+            <p className="break-all font-mono text-xs text-slate-700" data-testid="webhook-default">
+              {webhookEndpoint}
+              <span className="text-slate-500">‹a new secret token›</span>
+            </p>
+            <p className="text-xs text-slate-600">
+              Where {chosen?.providerLabel ?? "the provider"} sends this pairing&apos;s transaction updates. Pairdesk makes the
+              token, the last part, for each pairing when it pairs; the terminal&apos;s page shows the full URL afterwards.
+            </p>
+          </div>
+          <Field
+            id="webhookUrl"
+            label="Another webhook URL"
+            hint="Only if this pairing's updates must go somewhere else (https; http only for localhost). Leave empty to use Pairdesk's own, above."
+            errors={failed?.fieldErrors?.webhookUrl}
+          >
+            <Input name="webhookUrl" type="url" defaultValue={values.webhookUrl ?? ""} spellCheck={false} className="font-mono text-xs" />
+          </Field>
+        </div>
+      </details>
+      {pending ? (
+        <Alert tone="info" data-testid="pair-pending">
+          Waiting for {chosen?.providerLabel ?? "the provider"}&apos;s answer: this can take up to{" "}
+          {seconds(chosen?.pairTimeoutMs ?? 0)}. Keep this page open and do not pair again meanwhile.
+        </Alert>
+      ) : null}
       <Button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? <Loader2 aria-hidden className="animate-spin" /> : null}
         {pending ? "Pairing…" : "Pair terminal"}

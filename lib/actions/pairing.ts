@@ -4,28 +4,37 @@ import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { writeAudit } from "../audit";
-import { confirmPassword } from "../auth";
 import { getDb } from "../db/client";
-import { log } from "../log";
 import { completeRecovery, RecoveryError } from "../pairing/complete-recovery";
-import { pairingForCall, readCredentials, type PairingCredentials } from "../pairing/credentials";
+import type { PairingCredentials } from "../pairing/credentials";
 import { pairTerminal } from "../pairing/pair-terminal";
-import { pairFormSchema } from "../pairing/schemas";
+import { revealCredentials } from "../pairing/reveal";
+import { OTP_FIELD_HINT_AFTER_REJECTION, pairFormSchema } from "../pairing/schemas";
 import { unpairPairing } from "../pairing/unpair";
-import { payConnectClient } from "../pay-connect";
-import { webhookForAttempt } from "../webhook-url";
-import { ActionError, validatedAction, type ActionResult } from "./safe-action";
+import { webhookForAttempt } from "../pairing/webhook-url";
+import { pairingProvider } from "../providers";
+import { validatedAction, type ActionResult } from "./safe-action";
 
 export const pairTerminalAction = validatedAction(
   "pairTerminal",
   "pairing:create",
   pairFormSchema,
   async (input, user): Promise<ActionResult> => {
+    const provider = pairingProvider(input.environment);
+    if (provider.unavailableReason) {
+      // Refused before anything is recorded or sent: the same reason the form shows beside the
+      // disabled choice.
+      return {
+        ok: false,
+        error: provider.unavailableReason,
+        code: "not_configured",
+        fieldErrors: { environment: [provider.unavailableReason] },
+      };
+    }
     const { webhookUrl, webhookToken } = webhookForAttempt(input.webhookUrl);
     const outcome = await pairTerminal(
       getDb(),
-      payConnectClient(input.environment),
+      provider,
       {
         requestKey: input.requestKey,
         environment: input.environment,
@@ -47,7 +56,7 @@ export const pairTerminalAction = validatedAction(
       ok: false,
       error: outcome.message,
       code: outcome.kind === "failed" ? outcome.code : outcome.kind,
-      fieldErrors: outcome.code === "otp_rejected" ? { otp: ["Generate a new OTP on the terminal."] } : undefined,
+      fieldErrors: outcome.code === "otp_rejected" ? { otp: [OTP_FIELD_HINT_AFTER_REJECTION] } : undefined,
       // The next submit is a new attempt; this one stays on record.
       retryKey: randomUUID(),
     };
@@ -61,32 +70,14 @@ export const revealCredentialsAction = validatedAction(
   "pairing:reveal",
   z.object({ pairingId: pairingIdSchema, password: z.string().min(1, "Enter your password.") }),
   async ({ pairingId, password }, user): Promise<ActionResult<PairingCredentials>> => {
-    const db = getDb();
-    const pairing = pairingForCall(db, pairingId);
-    if (!pairing) throw new ActionError("That pairing does not exist.");
-    if (pairing.status !== "active") {
-      throw new ActionError(`This pairing is ${pairing.status}: its credentials were destroyed when it ended.`);
-    }
-    const denied = await confirmPassword(db, user, password);
-    if (denied) {
-      writeAudit(db, { actor: user, action: "pairing.reveal_denied", targetType: "pairing", targetId: pairingId });
-      throw new ActionError(denied, { password: [denied] });
-    }
-    let creds: PairingCredentials;
-    try {
-      creds = readCredentials(db, pairing);
-    } catch (err) {
-      log.error({ event: "reveal_failed", pairingId, failure: (err as Error)?.message }, "vault read failed");
-      throw new ActionError("The credentials could not be read from the vault (wrong VAULT_KEY or a damaged entry). Nothing was shown.");
-    }
-    writeAudit(db, {
-      actor: user,
-      action: "pairing.reveal",
-      targetType: "pairing",
-      targetId: pairingId,
-      details: { environment: pairing.environment, terminalId: pairing.terminalId, name: pairing.name },
-    });
-    return { ok: true, data: creds };
+    const outcome = await revealCredentials(getDb(), pairingId, user, password);
+    if (outcome.ok) return { ok: true, data: outcome.credentials };
+    return {
+      ok: false,
+      error: outcome.message,
+      code: outcome.code,
+      fieldErrors: outcome.field ? { [outcome.field]: [outcome.message] } : undefined,
+    };
   },
 );
 
@@ -95,8 +86,8 @@ export const unpairAction = validatedAction(
   "pairing:unpair",
   z.object({ pairingId: pairingIdSchema }),
   async ({ pairingId }, user): Promise<ActionResult> => {
-    const outcome = await unpairPairing(getDb(), payConnectClient, pairingId, user);
-    if (!outcome.ok) throw new ActionError(outcome.message, undefined, outcome.code);
+    const outcome = await unpairPairing(getDb(), pairingProvider, pairingId, user);
+    if (!outcome.ok) return { ok: false, error: outcome.message, code: outcome.code };
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: outcome.message };
   },
@@ -112,7 +103,7 @@ export const completeRecoveryAction = validatedAction(
       revalidatePath("/", "layout");
       return { ok: true, data: { terminalRef: saved.terminalRef }, message: "The pairing was recovered and its credentials are stored in the vault." };
     } catch (err) {
-      if (err instanceof RecoveryError) throw new ActionError(err.message);
+      if (err instanceof RecoveryError) return { ok: false, error: err.message, code: "recovery_failed" };
       throw err;
     }
   },

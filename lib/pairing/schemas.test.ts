@@ -19,6 +19,11 @@ describe("pairFormSchema", () => {
     expect(r.otp).toBe("ABCD2345");
     expect(r.name).toBe("Till 1");
   });
+  it("strips white space anywhere in the OTP and never changes its case", () => {
+    expect(pairFormSchema.parse({ ...base, otp: " 464a 3qhd\t" }).otp).toBe("464a3qhd");
+    expect(pairFormSchema.parse({ ...base, otp: "ABCD 2345" }).otp).toBe("ABCD2345");
+    expect(errors({ otp: "  \n " }).otp).toEqual(["Enter the OTP shown on the terminal."]);
+  });
   it("refuses a missing, too long or odd OTP", () => {
     expect(errors({ otp: "" }).otp).toEqual(["Enter the OTP shown on the terminal."]);
     expect(errors({ otp: "AB" }).otp?.[0]).toMatch(/4 to 32 letters/);

@@ -1,6 +1,9 @@
 /** What the pairing form accepts. Shared by the server action and its tests. */
 import { z } from "zod";
 import { ENVIRONMENTS } from "../db/schema";
+import { normalizeOtp } from "./otp";
+
+export { OTP_FIELD_HINT_AFTER_REJECTION } from "./otp";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
@@ -42,9 +45,13 @@ export const pairFormSchema = z.object({
     .max(100, "Name must be at most 100 characters."),
   otp: z
     .string({ error: "Enter the OTP." })
-    .trim()
-    .min(1, { error: "Enter the OTP shown on the terminal.", abort: true })
-    .regex(OTP_PATTERN, "The OTP is 4 to 32 letters, digits or dashes, exactly as the terminal shows it."),
+    .transform(normalizeOtp)
+    .pipe(
+      z
+        .string()
+        .min(1, { error: "Enter the OTP shown on the terminal.", abort: true })
+        .regex(OTP_PATTERN, "The OTP is 4 to 32 letters, digits or dashes, exactly as the terminal shows it."),
+    ),
   environment: z.enum(ENVIRONMENTS, { error: "Choose production or sandbox." }),
   webhookUrl: webhookUrlSchema,
 });

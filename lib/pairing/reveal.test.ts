@@ -1,0 +1,94 @@
+import "../test/setup-env";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { SessionUser } from "../auth";
+import { openDatabase, type DB } from "../db/open";
+import type { PairingProvider, PairResult } from "../providers/types";
+import { createUser } from "../users";
+import { pairTerminal } from "./pair-terminal";
+import { revealCredentials, VAULT_READ_FAILED } from "./reveal";
+
+const SECRET = "cs_reveal_0123456789abcdefghijklmnopqrstuv";
+const PASSWORD = "correct-horse-battery-staple";
+
+/** A provider in this process: the seam lets lib/pairing run without any HTTP. */
+function providerAnswering(result: PairResult): PairingProvider {
+  return {
+    provider: "in-process",
+    label: "Test provider",
+    environment: "sandbox",
+    unavailableReason: null,
+    pairTimeoutMs: 1000,
+    pair: async () => result,
+  };
+}
+
+let db: DB;
+let admin: SessionUser;
+let pairingId: number;
+const audit = () => db.$client.prepare("select action, actor_id, details from audit_log where action like 'pairing.reveal%' order by id").all();
+
+beforeEach(async () => {
+  db = openDatabase(":memory:");
+  const u = await createUser(db, { email: "admin@example.com", password: PASSWORD, role: "admin" });
+  admin = { id: u.id, email: "admin@example.com", name: "", role: "admin" };
+  const out = await pairTerminal(
+    db,
+    providerAnswering({
+      payConnectId: "pc-1",
+      payConnectName: "Till",
+      terminalId: "T-REVEAL",
+      clientId: "client-1",
+      clientSecret: SECRET,
+      webhookSecretKey: null,
+    }),
+    { requestKey: crypto.randomUUID(), environment: "sandbox", name: "Till", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+    admin,
+  );
+  if (out.kind !== "paired") throw new Error(`not paired: ${out.kind}`);
+  pairingId = out.pairingId;
+});
+
+describe("revealCredentials", () => {
+  it("returns the credentials to an admin with the right password, audited without them", async () => {
+    const out = await revealCredentials(db, pairingId, admin, PASSWORD);
+    expect(out).toEqual({ ok: true, credentials: { clientId: "client-1", clientSecret: SECRET, webhookSecretKey: null } });
+    expect(audit()).toEqual([
+      {
+        action: "pairing.reveal",
+        actor_id: admin.id,
+        details: JSON.stringify({ environment: "sandbox", terminalId: "T-REVEAL", name: "Till" }),
+      },
+    ]);
+    expect(JSON.stringify(db.$client.prepare("select * from audit_log").all())).not.toContain(SECRET);
+  });
+
+  it("returns a wrong password as a field error, audited as denied, and shows nothing", async () => {
+    const out = await revealCredentials(db, pairingId, admin, "not-my-password");
+    expect(out).toEqual({ ok: false, code: "wrong_password", message: "That password is incorrect.", field: "password" });
+    expect(audit()).toMatchObject([{ action: "pairing.reveal_denied", actor_id: admin.id }]);
+  });
+
+  it("returns refusals for a role that may not reveal, an unknown and an ended pairing", async () => {
+    const support: SessionUser = { ...admin, role: "support" };
+    expect(await revealCredentials(db, pairingId, support, PASSWORD)).toEqual({
+      ok: false,
+      code: "forbidden",
+      message: "Your role (support) cannot reveal credentials.",
+    });
+    expect(await revealCredentials(db, 9999, admin, PASSWORD)).toMatchObject({ ok: false, code: "not_found" });
+    db.$client.prepare("update pairings set status = 'unpaired' where id = ?").run(pairingId);
+    expect(await revealCredentials(db, pairingId, admin, PASSWORD)).toEqual({
+      ok: false,
+      code: "not_active",
+      message: "This pairing is unpaired: its credentials were destroyed when it ended.",
+    });
+    expect(audit()).toEqual([]);
+  });
+
+  it("returns a vault failure without the secret when the ciphertext is damaged", async () => {
+    db.$client.prepare("update pairing_secrets set ciphertext = zeroblob(length(ciphertext)) where pairing_id = ?").run(pairingId);
+    const out = await revealCredentials(db, pairingId, admin, PASSWORD);
+    expect(out).toEqual({ ok: false, code: "vault", message: VAULT_READ_FAILED });
+    expect(audit()).toEqual([]);
+  });
+});
