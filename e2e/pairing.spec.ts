@@ -45,6 +45,8 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   // At the terminal: add a simulated terminal and generate an OTP on its screen.
   await page.goto("/simulator");
   await page.getByRole("button", { name: "Add simulated terminal" }).click();
+  // The new terminal's screen (other terminals may exist: never click an older one's button).
+  await page.waitForURL(/\/simulator\?terminal=/);
   await page.getByRole("button", { name: "Generate Pay-Connect OTP" }).click();
   const otp = (await page.getByTestId("sim-otp").innerText()).trim();
   const terminalId = (await page.getByTestId("sim-terminal-id").innerText()).trim();
