@@ -112,7 +112,7 @@ export const completeRecoveryAction = validatedAction(
       revalidatePath("/", "layout");
       return { ok: true, data: { terminalRef: saved.terminalRef }, message: "The pairing was recovered and its credentials are stored in the vault." };
     } catch (err) {
-      if (err instanceof RecoveryError) throw new ActionError(err.message);
+      if (err instanceof RecoveryError) return { ok: false, error: err.message, code: "recovery_failed" };
       throw err;
     }
   },
