@@ -100,8 +100,8 @@ function main(): number {
     return 1;
   }
 
-  const databasePath = path.resolve(process.env.DATABASE_PATH ?? "data/pairdesk.db");
-  const spoolDir = path.resolve(process.env.RECOVERY_DIR ?? path.join(path.dirname(databasePath), "recovery"));
+  const databasePath = path.resolve(process.env.DATABASE_PATH || "data/pairdesk.db");
+  const spoolDir = path.resolve(process.env.RECOVERY_DIR || path.join(path.dirname(databasePath), "recovery"));
   const db = openExisting(databasePath);
   let failed = damaged.length > 0;
   try {
