@@ -8,7 +8,7 @@
  *    fsynced), then write everything in one transaction (persistPairing), then remove the spool
  *    file. A failed write leaves the spool file and marks the attempt "needs recovery"; a stop
  *    mid-write leaves the spool file, which the next start turns into "needs recovery"
- *    (settleOrphanedAttempts). If the spool itself cannot be written, the sealed record goes to
+ *    (settleAfterStop). If the spool itself cannot be written, the sealed record goes to
  *    the server log as the last resort (`npm run recover -- --from-log` imports it).
  */
 import "server-only";
@@ -257,7 +257,7 @@ function saveAfterPairCall(
     // Last resort, still before the transaction: the record (sealed, useless without VAULT_KEY)
     // goes synchronously to the server log, and the attempt says where its credentials are, so
     // that a stop during the write below loses nothing.
-    recoveryLog.logger.fatal(
+    recoveryLog.logger.error(
       {
         event: "pair_spool_failed",
         attemptId,

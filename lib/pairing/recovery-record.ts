@@ -41,7 +41,7 @@ export const INTERRUPTED_RECOVERY_MESSAGE =
   "Pay-Connect paired the terminal, but Pairdesk stopped before the pairing was saved. The credentials are held encrypted in the recovery spool: an admin can complete the pairing from the dashboard. Do not pair this terminal again.";
 
 export function credentialsInLogMessage(attemptId: number): string {
-  return `Pay-Connect paired the terminal, but Pairdesk could neither save the pairing nor write it to the recovery spool. The credentials are sealed in the server log (event pair_spool_failed, attempt ${attemptId}): an operator imports them with \`npm run recover -- --from-log <server log file>\`, then an admin completes the pairing from the dashboard. Do not pair this terminal again.`;
+  return `Pay-Connect paired the terminal, but Pairdesk could neither save the pairing nor write it to the recovery spool. The credentials are sealed in the server log (the pair_spool_failed and pair_unsaved_in_log lines of attempt ${attemptId}): an operator imports them with \`npm run recover -- --from-log <server log file>\`, then an admin completes the pairing from the dashboard. Do not pair this terminal again.`;
 }
 
 const SPOOL_NAME = /^attempt-(\d+)(-[0-9a-z]+)?\.json$/;
