@@ -2,7 +2,7 @@ import "server-only";
 import { ConfigError, getEnv } from "./env";
 import { getDb } from "./db/client";
 import { log } from "./log";
-import { settleOrphanedAttempts } from "./pairing/pair-terminal";
+import { settleAfterStop } from "./pairing/pair-terminal";
 import { listRecoverySpool } from "./pairing/recovery";
 
 export async function startServer(): Promise<void> {
@@ -22,9 +22,18 @@ export async function startServer(): Promise<void> {
       `${env.mode} start: generated ${env.generated.join(" and ")} into ${env.dataDir}/generated-secrets.json (mode 0600). Set them in the environment for a production start.`,
     );
   }
-  const orphaned = settleOrphanedAttempts(getDb());
-  if (orphaned > 0) {
-    log.warn({ count: orphaned }, "pairing attempts were cut off by the last stop: marked outcome unknown");
+  const settled = settleAfterStop(getDb());
+  if (settled.staleSpoolFiles > 0) {
+    log.info({ count: settled.staleSpoolFiles }, "removed spool files of pairings saved before the last stop");
+  }
+  if (settled.needsRecovery > 0) {
+    log.warn({ count: settled.needsRecovery }, "the last stop cut off pairings between Pay-Connect's answer and the database write: their credentials are in the recovery spool, marked needs recovery");
+  }
+  if (settled.inLog > 0) {
+    log.error({ count: settled.inLog }, "pairings whose credentials are only in the server log: run `npm run recover -- --from-log <server log>`");
+  }
+  if (settled.outcomeUnknown > 0) {
+    log.warn({ count: settled.outcomeUnknown }, "pairing attempts were cut off by the last stop: marked outcome unknown");
   }
   const spooled = listRecoverySpool();
   if (spooled.length > 0) {

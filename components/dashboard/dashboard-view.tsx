@@ -14,7 +14,13 @@ import { completeRecoveryAction } from "@/lib/actions/pairing";
 import { formatDateTime } from "@/lib/format";
 
 export type DashboardData = {
-  byEnvironment: { environment: "production" | "sandbox"; paired: number; total: number }[];
+  byEnvironment: {
+    environment: "production" | "sandbox";
+    total: number;
+    paired: number;
+    unpaired: number;
+    neverPaired: number;
+  }[];
   needsRecovery: {
     attemptId: number;
     environment: "production" | "sandbox";
@@ -22,7 +28,8 @@ export type DashboardData = {
     name: string;
     spooledAt: string;
     by: string | null;
-    inSpool: boolean;
+    /** Where the sealed credentials are: the recovery spool, only the server log, or nowhere. */
+    source: "spool" | "log" | "missing";
   }[];
   unreadableSpoolFiles: string[];
 };
@@ -73,7 +80,8 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
     refetchInterval: 15_000,
   });
   const envs = (["production", "sandbox"] as const).map(
-    (e) => data.byEnvironment.find((b) => b.environment === e) ?? { environment: e, paired: 0, total: 0 },
+    (e) =>
+      data.byEnvironment.find((b) => b.environment === e) ?? { environment: e, total: 0, paired: 0, unpaired: 0, neverPaired: 0 },
   );
   return (
     <div className="space-y-6">
@@ -91,12 +99,13 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
           </CardHeader>
           <CardBody className="space-y-3">
             <p className="text-sm text-slate-700">
-              Pay-Connect paired these terminals but Pairdesk could not save the pairing. The credentials are held
-              encrypted in the recovery spool. {canRecover ? "Complete each pairing once the database is healthy." : "An admin can complete them."}
+              Pay-Connect paired these terminals but Pairdesk did not save the pairing. Their credentials are sealed with
+              the vault key, in the recovery spool or, where it could not be written, in the server log.{" "}
+              {canRecover ? "Complete each pairing once the database is healthy." : "An admin can complete them."}
             </p>
             <ul className="divide-y divide-slate-100">
               {data.needsRecovery.map((r) => (
-                <li key={r.attemptId} className="flex flex-wrap items-center justify-between gap-3 py-3">
+                <li key={r.attemptId} data-source={r.source} className="flex flex-wrap items-center justify-between gap-3 py-3">
                   <div className="text-sm">
                     <p className="font-medium">
                       {r.name} · terminal <span className="font-mono">{r.terminalId || "unknown"}</span>
@@ -106,7 +115,14 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
                       {r.by ? ` by ${r.by}` : ""} · {formatDateTime(r.spooledAt)}
                     </p>
                   </div>
-                  {!r.inSpool ? (
+                  {r.source === "log" ? (
+                    <Alert tone="danger" title="Credentials only in the server log">
+                      The recovery spool could not be written, so the sealed credentials of attempt #{r.attemptId} are only
+                      in the server log. On the server, run{" "}
+                      <code className="font-mono">npm run recover -- --from-log &lt;server log file&gt;</code>, then complete
+                      the pairing here.
+                    </Alert>
+                  ) : r.source === "missing" ? (
                     <Alert tone="danger">The spool file for this attempt is missing: the terminal must be re-paired.</Alert>
                   ) : canRecover ? (
                     <RecoverButton attemptId={r.attemptId} />
@@ -129,8 +145,8 @@ export function DashboardView({ initial, canRecover }: { initial: DashboardData;
               <p className="mt-1 text-3xl font-semibold" data-testid={`count-${e.environment}`}>
                 {e.total}
               </p>
-              <p className="text-sm text-slate-600">
-                {e.paired} paired · {e.total - e.paired} unpaired
+              <p className="text-sm text-slate-600" data-testid={`breakdown-${e.environment}`}>
+                {e.paired} paired · {e.unpaired} unpaired · {e.neverPaired} never paired
               </p>
               <Link href={`/terminals?environment=${e.environment}`} className="mt-2 inline-block text-sm text-brand-700 underline-offset-4 hover:underline">
                 View {e.environment} terminals

@@ -3,19 +3,67 @@ import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { requireUser } from "../auth";
 import { getDb, type DB } from "../db/client";
-import { pairingAttempts, terminals, users } from "../db/schema";
-import { scanRecoverySpool } from "../pairing/recovery";
+import { pairingAttempts, terminals, users, type Environment } from "../db/schema";
+import { isCommitted, scanRecoverySpool } from "../pairing/recovery";
+import { CREDENTIALS_IN_LOG } from "../pairing/recovery-record";
 
-export function queryDashboard(db: DB) {
-  const byEnvironment = db
+export type EnvironmentCounts = {
+  environment: Environment;
+  total: number;
+  /** With an active pairing. */
+  paired: number;
+  /** Paired before, but no pairing active now (unpaired or superseded). */
+  unpaired: number;
+  /** No pairing ever. */
+  neverPaired: number;
+};
+
+/**
+ * Where the credentials of an attempt that needs recovery are: in the recovery spool (an admin
+ * completes it here), only in the server log (an operator imports them with `npm run recover`
+ * first), or nowhere Pairdesk can find (re-pair).
+ */
+export type RecoverySource = "spool" | "log" | "missing";
+
+export type NeedsRecovery = {
+  attemptId: number;
+  environment: Environment;
+  terminalId: string;
+  name: string;
+  spooledAt: string;
+  by: string | null;
+  source: RecoverySource;
+};
+
+// Written out with the outer table's name: an unqualified "id" inside the subquery would be the
+// pairing's own id (the bug that counted every terminal as paired).
+const hasActive = sql.raw(
+  `exists (select 1 from pairings p where p.terminal_ref = "terminals"."id" and p.status = 'active')`,
+);
+const hasAny = sql.raw(`exists (select 1 from pairings p where p.terminal_ref = "terminals"."id")`);
+
+export function terminalCounts(db: DB): EnvironmentCounts[] {
+  const rows = db
     .select({
       environment: terminals.environment,
-      paired: sql<number>`sum(case when exists (select 1 from pairings p where p.terminal_ref = ${terminals.id} and p.status = 'active') then 1 else 0 end)`,
       total: sql<number>`count(*)`,
+      paired: sql<number>`coalesce(sum(case when ${hasActive} then 1 else 0 end), 0)`,
+      everPaired: sql<number>`coalesce(sum(case when ${hasAny} then 1 else 0 end), 0)`,
     })
     .from(terminals)
     .groupBy(terminals.environment)
     .all();
+  return rows.map((r) => ({
+    environment: r.environment,
+    total: r.total,
+    paired: r.paired,
+    unpaired: r.everPaired - r.paired,
+    neverPaired: r.total - r.everPaired,
+  }));
+}
+
+export function queryDashboard(db: DB) {
+  const byEnvironment = terminalCounts(db);
   const flagged = db
     .select({
       id: pairingAttempts.id,
@@ -23,15 +71,19 @@ export function queryDashboard(db: DB) {
       environment: pairingAttempts.environment,
       name: pairingAttempts.name,
       terminalId: pairingAttempts.terminalId,
+      errorCode: pairingAttempts.errorCode,
       by: users.email,
     })
     .from(pairingAttempts)
     .innerJoin(users, eq(users.id, pairingAttempts.createdById))
     .where(eq(pairingAttempts.status, "needs_recovery"))
     .all();
-  // The spool is the record even when the attempt could not be marked.
-  const { entries: spool, unreadable } = scanRecoverySpool();
-  const needsRecovery = spool.map((s) => {
+  // The spool is the record even when the attempt could not be marked. A spool file whose
+  // pairing is already saved (its removal failed after the commit) is not offered: the next
+  // start removes it.
+  const { entries, unreadable } = scanRecoverySpool();
+  const spool = entries.filter((s) => !isCommitted(db, s));
+  const needsRecovery: NeedsRecovery[] = spool.map((s) => {
     const attempt = flagged.find((f) => f.id === s.attemptId);
     return {
       attemptId: s.attemptId,
@@ -40,7 +92,7 @@ export function queryDashboard(db: DB) {
       name: s.pairingName,
       spooledAt: s.spooledAt,
       by: attempt?.by ?? null,
-      inSpool: true,
+      source: "spool",
     };
   });
   for (const f of flagged) {
@@ -52,13 +104,15 @@ export function queryDashboard(db: DB) {
         name: f.name,
         spooledAt: f.createdAt.toISOString(),
         by: f.by,
-        inSpool: false,
+        source: f.errorCode === CREDENTIALS_IN_LOG ? "log" : "missing",
       });
     }
   }
   // File names only: where they are is the operator's business, not the page's.
   return { byEnvironment, needsRecovery, unreadableSpoolFiles: unreadable.map((f) => path.basename(f)) };
 }
+
+export type DashboardData = ReturnType<typeof queryDashboard>;
 
 export async function getDashboard() {
   await requireUser("terminals:read");

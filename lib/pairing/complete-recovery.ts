@@ -1,12 +1,13 @@
 /** An admin completes a spooled pairing: the same transaction as a normal pairing, then the spool file goes. */
 import "server-only";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
 import type { PairResult } from "../providers/types";
 import { VaultError } from "../vault";
-import { persistPairing, type Persisted } from "./persist";
+import { AlreadySavedError, persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 
 export class RecoveryError extends Error {}
@@ -41,12 +42,12 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
     .get();
   if (!attempt) {
     throw new RecoveryError(
-      `Pairing attempt ${attemptId} is not in the database (was it restored from an older backup?). The spool file ${spooled.entry.file} is kept for an operator.`,
+      `Pairing attempt ${attemptId} is not in the database (was it restored from an older backup?). The spool file ${path.basename(spooled.entry.file)} is kept for an operator.`,
     );
   }
   if (attempt.status === "succeeded") {
     throw new RecoveryError(
-      `Pairing attempt ${attemptId} was already completed. The spool file ${spooled.entry.file} is kept for an operator to compare and remove.`,
+      `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
     );
   }
   let saved: Persisted;
@@ -62,6 +63,11 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
       recovered: true,
     });
   } catch (err) {
+    if (err instanceof AlreadySavedError) {
+      throw new RecoveryError(
+        `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
+      );
+    }
     log.error({ event: "recovery_failed", attemptId, failure: (err as Error)?.message }, "recovery write failed");
     throw new RecoveryError(writeFailure(err));
   }

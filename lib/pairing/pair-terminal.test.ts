@@ -240,9 +240,10 @@ describe("settleOrphanedAttempts", () => {
       result: { payConnectId: "pc", payConnectName: "Spooled", terminalId: "T-S", clientId: "c", clientSecret: SECRET, webhookSecretKey: null },
     });
     expect(settleOrphanedAttempts(db)).toBe(2);
-    expect(db.$client.prepare("select status, error_code from pairing_attempts where id = ?").get(spooledId)).toEqual({
+    expect(db.$client.prepare("select status, error_code, terminal_id from pairing_attempts where id = ?").get(spooledId)).toEqual({
       status: "needs_recovery",
-      error_code: "write_failed",
+      error_code: "write_interrupted",
+      terminal_id: "T-S",
     });
     db.$client.prepare("delete from pairing_attempts where id = ?").run(spooledId);
     expect(db.$client.prepare("select name, status, error_code, reason from pairing_attempts order by id").all()).toEqual([

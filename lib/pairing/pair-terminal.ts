@@ -4,17 +4,37 @@
  *    same form finds its attempt and does not call again;
  * 2. call pair; a failure is recorded with a reason support staff can act on, a timeout as
  *    "outcome unknown";
- * 3. after a 200, write everything in one transaction (persistPairing); if that fails, seal the
- *    result into the recovery spool and mark the attempt "needs recovery".
+ * 3. after a 200, write-ahead: seal the result into the recovery spool (file and folder
+ *    fsynced), then write everything in one transaction (persistPairing), then remove the spool
+ *    file. A failed write leaves the spool file and marks the attempt "needs recovery"; a stop
+ *    mid-write leaves the spool file, which the next start turns into "needs recovery"
+ *    (settleAfterStop). If the spool itself cannot be written, the sealed record goes to
+ *    the server log as the last resort (`npm run recover -- --from-log` imports it).
  */
 import "server-only";
-import { and, eq, inArray, lt } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type PairResult } from "../providers/types";
 import { persistPairing } from "./persist";
-import { listRecoverySpool, sealPairResult, writeSpool } from "./recovery";
+import {
+  isCommitted,
+  listRecoverySpool,
+  recoveryLog,
+  recoveryRecord,
+  removeSpoolFile,
+  writeRecord,
+} from "./recovery";
+import {
+  CREDENTIALS_IN_LOG,
+  credentialsInLogMessage,
+  INTERRUPTED_RECOVERY_MESSAGE,
+  RECOVERY_MESSAGE,
+  type RecoveryRecord,
+} from "./recovery-record";
+
+export { CREDENTIALS_IN_LOG, INTERRUPTED_RECOVERY_MESSAGE, RECOVERY_MESSAGE };
 
 export type PairTerminalInput = {
   requestKey: string;
@@ -30,11 +50,8 @@ export type PairTerminalOutcome =
   | { kind: "failed" | "outcome_unknown" | "needs_recovery"; attemptId: number; code: string; message: string }
   | { kind: "in_progress"; attemptId: number; message: string };
 
-export const RECOVERY_MESSAGE =
-  "Pay-Connect paired the terminal, but Pairdesk could not save the pairing. The credentials are held encrypted in the recovery spool: an admin can complete the pairing from the dashboard. Do not pair this terminal again.";
-
 const LOST_MESSAGE =
-  "Pay-Connect paired the terminal, but Pairdesk could neither save the credentials nor spool them for recovery. They are lost: unpair the terminal on its screen and pair it again with a new OTP.";
+  "Pay-Connect paired the terminal, but Pairdesk could neither save the credentials nor seal them for recovery. They are lost: unpair the terminal on its screen and pair it again with a new OTP.";
 
 type Actor = { id: number; email: string };
 
@@ -88,30 +105,78 @@ function existingOutcome(db: DB, requestKey: string): PairTerminalOutcome | null
 }
 
 export const ORPHANED_MESSAGE =
-  "Pairdesk stopped while waiting for Pay-Connect's answer, so the outcome is unknown: the terminal may have been paired. Check the terminal's screen; if it is not paired, generate a new OTP and pair again.";
+  "Pairdesk stopped before it recorded Pay-Connect's answer, so the outcome is unknown: the terminal may have been paired. Check the terminal's screen; if it is not paired, generate a new OTP and pair again.";
+
+export type SettledAtStart = {
+  /** Pending attempts whose result is in the spool: now "needs recovery". */
+  needsRecovery: number;
+  /** Pending attempts whose sealed result only reached the server log: now "needs recovery" too. */
+  inLog: number;
+  /** Other pending attempts: now "outcome unknown". */
+  outcomeUnknown: number;
+  /** Spool files of pairings already committed (a stop or a failed removal after the commit): removed. */
+  staleSpoolFiles: number;
+};
 
 /**
  * At start no pair call is in flight, so an attempt still pending from before was cut off
- * mid-call (a crash or restart): it becomes "outcome unknown" instead of pending for ever.
+ * (a crash or restart):
+ * - its result in the spool (the stop came between Pay-Connect's 200 and the commit): needs recovery;
+ * - its result only in the server log (the spool could not be written): needs recovery, via `npm run recover`;
+ * - otherwise: outcome unknown instead of pending for ever.
+ * A spool file whose pairing is already committed is stale: it is removed, not offered for recovery.
  */
-export function settleOrphanedAttempts(db: DB, startedAt = new Date()): number {
+export function settleAfterStop(db: DB, startedAt = new Date()): SettledAtStart {
   const pending = and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt));
-  // One whose result reached the spool (the write failed, then the stop came) needs recovery.
-  const spooled = listRecoverySpool().map((e) => e.attemptId);
-  let changed = 0;
-  if (spooled.length > 0) {
-    changed += db
+  const out: SettledAtStart = { needsRecovery: 0, inLog: 0, outcomeUnknown: 0, staleSpoolFiles: 0 };
+  for (const entry of listRecoverySpool()) {
+    if (isCommitted(db, entry)) {
+      try {
+        removeSpoolFile(entry.file);
+        log.info({ event: "stale_spool_removed", attemptId: entry.attemptId, file: entry.file }, "removed the spool file of a pairing already saved");
+        out.staleSpoolFiles++;
+      } catch (err) {
+        // Harmless (the dashboard does not offer it), and never a reason not to start.
+        log.warn({ event: "stale_spool_kept", attemptId: entry.attemptId, file: entry.file, failure: (err as Error)?.message }, "could not remove the spool file of a pairing already saved");
+      }
+      continue;
+    }
+    out.needsRecovery += db
       .update(pairingAttempts)
-      .set({ status: "needs_recovery", errorCode: "write_failed", reason: RECOVERY_MESSAGE, finishedAt: startedAt })
-      .where(and(pending, inArray(pairingAttempts.id, spooled)))
+      .set({
+        status: "needs_recovery",
+        errorCode: "write_interrupted",
+        reason: INTERRUPTED_RECOVERY_MESSAGE,
+        terminalId: entry.terminalId,
+        finishedAt: startedAt,
+      })
+      .where(and(pending, eq(pairingAttempts.id, entry.attemptId)))
       .run().changes;
   }
-  changed += db
+  const inLog = db
+    .select({ id: pairingAttempts.id })
+    .from(pairingAttempts)
+    .where(and(pending, eq(pairingAttempts.errorCode, CREDENTIALS_IN_LOG)))
+    .all();
+  for (const { id } of inLog) {
+    out.inLog += db
+      .update(pairingAttempts)
+      .set({ status: "needs_recovery", reason: credentialsInLogMessage(id), finishedAt: startedAt })
+      .where(and(pending, eq(pairingAttempts.id, id)))
+      .run().changes;
+  }
+  out.outcomeUnknown = db
     .update(pairingAttempts)
     .set({ status: "outcome_unknown", errorCode: "interrupted", reason: ORPHANED_MESSAGE, finishedAt: startedAt })
     .where(pending)
     .run().changes;
-  return changed;
+  return out;
+}
+
+/** The number of attempts settleAfterStop changed (kept for callers that only count). */
+export function settleOrphanedAttempts(db: DB, startedAt = new Date()): number {
+  const s = settleAfterStop(db, startedAt);
+  return s.needsRecovery + s.inLog + s.outcomeUnknown;
 }
 
 export async function pairTerminal(
@@ -161,8 +226,62 @@ export async function pairTerminal(
     return { kind: status, attemptId, code: err.code, message: err.message };
   }
 
+  return saveAfterPairCall(db, input, attemptId, result, actor);
+}
+
+/**
+ * After Pay-Connect's 200 the credentials exist nowhere else: write-ahead to the spool, commit,
+ * then remove the spool file.
+ */
+function saveAfterPairCall(
+  db: DB,
+  input: PairTerminalInput,
+  attemptId: number,
+  result: PairResult,
+  actor: Actor,
+): PairTerminalOutcome {
+  let record: RecoveryRecord | null = null;
+  let spoolFile: string | null = null;
   try {
-    const saved = persistPairing(db, {
+    record = recoveryRecord({
+      attemptId,
+      environment: input.environment,
+      webhookUrl: input.webhookUrl,
+      webhookToken: input.webhookToken,
+      createdById: actor.id,
+      failure: "spooled before the database write (write-ahead)",
+      result,
+    });
+    spoolFile = writeRecord(record);
+  } catch (spoolErr) {
+    // Last resort, still before the transaction: the record (sealed, useless without VAULT_KEY)
+    // goes synchronously to the server log, and the attempt says where its credentials are, so
+    // that a stop during the write below loses nothing.
+    recoveryLog.logger.error(
+      {
+        event: "pair_spool_failed",
+        attemptId,
+        terminalId: result.terminalId,
+        failure: (spoolErr as Error)?.message ?? String(spoolErr),
+        recovery: record,
+      },
+      `the recovery spool cannot be written: the sealed pairing is only in this log line until the database write succeeds; if it does not, run \`npm run recover -- --from-log <this log>\``,
+    );
+    if (record) {
+      try {
+        db.update(pairingAttempts)
+          .set({ errorCode: CREDENTIALS_IN_LOG, terminalId: result.terminalId })
+          .where(and(eq(pairingAttempts.id, attemptId), eq(pairingAttempts.status, "pending")))
+          .run();
+      } catch {
+        // the log line is the record
+      }
+    }
+  }
+
+  let saved;
+  try {
+    saved = persistPairing(db, {
       attemptId,
       environment: input.environment,
       webhookUrl: input.webhookUrl,
@@ -171,51 +290,48 @@ export async function pairTerminal(
       createdById: actor.id,
       actor,
     });
-    log.info({ event: "paired", attemptId, pairingId: saved.pairingId, terminalId: result.terminalId }, "terminal paired");
-    return { kind: "paired", attemptId, ...saved };
   } catch (writeErr) {
     const failure = (writeErr as Error)?.message ?? String(writeErr);
-    log.error({ event: "pair_write_failed", attemptId, terminalId: result.terminalId, failure }, "pairing write failed; spooling");
-    const spool = {
-      attemptId,
-      environment: input.environment,
-      webhookUrl: input.webhookUrl,
-      webhookToken: input.webhookToken,
-      createdById: actor.id,
-      failure,
-      result,
-    };
-    let sealed: ReturnType<typeof sealPairResult> | null = null;
-    try {
-      sealed = sealPairResult(attemptId, result);
-      writeSpool(spool, sealed);
-    } catch (spoolErr) {
-      // Last resort: the sealed result (useless without VAULT_KEY) goes into the log, so an
-      // operator can still rebuild the spool file from it.
-      log.fatal(
-        {
-          event: "pair_spool_failed",
-          attemptId,
-          terminalId: result.terminalId,
-          failure: (spoolErr as Error)?.message,
-          sealedPairResult: sealed
-            ? { keyId: sealed.keyId, nonce: sealed.nonce.toString("base64"), ciphertext: sealed.ciphertext.toString("base64") }
-            : null,
-        },
-        "pairing could be neither saved nor spooled",
-      );
+    log.error({ event: "pair_write_failed", attemptId, terminalId: result.terminalId, failure, spooled: spoolFile !== null }, "pairing write failed");
+    if (spoolFile) {
+      try {
+        finishAttempt(db, attemptId, "needs_recovery", "write_failed", RECOVERY_MESSAGE, result.terminalId);
+      } catch {
+        // The spool file itself is listed on the dashboard.
+      }
+      return { kind: "needs_recovery", attemptId, code: "write_failed", message: RECOVERY_MESSAGE };
+    }
+    if (!record) {
       try {
         finishAttempt(db, attemptId, "failed", "credentials_lost", LOST_MESSAGE, result.terminalId);
       } catch {
-        // the log line above is the record
+        // the fatal log line above is the record
       }
       return { kind: "failed", attemptId, code: "credentials_lost", message: LOST_MESSAGE };
     }
+    const message = credentialsInLogMessage(attemptId);
+    recoveryLog.logger.fatal(
+      { event: "pair_unsaved_in_log", attemptId, terminalId: result.terminalId, failure, recovery: record },
+      "pairing could be neither saved nor spooled: its sealed credentials are in this log line; run `npm run recover -- --from-log <this log>`, then complete it from the dashboard",
+    );
     try {
-      finishAttempt(db, attemptId, "needs_recovery", "write_failed", RECOVERY_MESSAGE, result.terminalId);
+      finishAttempt(db, attemptId, "needs_recovery", CREDENTIALS_IN_LOG, message, result.terminalId);
     } catch {
-      // The spool file itself is listed on the dashboard.
+      // the log line is the record; a start marks the attempt from its error code, or the operator imports it
     }
-    return { kind: "needs_recovery", attemptId, code: "write_failed", message: RECOVERY_MESSAGE };
+    return { kind: "needs_recovery", attemptId, code: CREDENTIALS_IN_LOG, message };
   }
+
+  if (spoolFile) {
+    try {
+      removeSpoolFile(spoolFile);
+    } catch (err) {
+      // Committed: the file is stale, and the next start removes it (settleAfterStop).
+      log.warn({ event: "spool_remove_failed", attemptId, file: spoolFile, failure: (err as Error)?.message }, "pairing saved, but its spool file could not be removed");
+    }
+  } else if (record) {
+    log.warn({ event: "paired_without_spool", attemptId }, "pairing saved; the recovery record logged for this attempt is not needed");
+  }
+  log.info({ event: "paired", attemptId, pairingId: saved.pairingId, terminalId: result.terminalId }, "terminal paired");
+  return { kind: "paired", attemptId, ...saved };
 }

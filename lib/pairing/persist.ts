@@ -30,6 +30,13 @@ export type PersistInput = {
   recovered?: boolean;
 };
 
+export class AlreadySavedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AlreadySavedError";
+  }
+}
+
 export type Persisted = { terminalRef: number; pairingId: number };
 
 export function persistPairing(db: DB, input: PersistInput): Persisted {
@@ -93,7 +100,8 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       tx.insert(pairingSecrets).values({ pairingId: pairing.id, field: s.field, ...sealed }).run();
     }
 
-    tx.update(pairingAttempts)
+    const marked = tx
+      .update(pairingAttempts)
       .set({
         status: "succeeded",
         reason: input.recovered ? "Completed from the recovery spool." : null,
@@ -105,6 +113,11 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       })
       .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
       .run();
+    // The same pair result must never make two pairings (a recovery racing the original write,
+    // a spool file imported twice): an attempt already succeeded rolls the whole write back.
+    if (marked.changes !== 1) {
+      throw new AlreadySavedError(`Pairing attempt ${input.attemptId} is already saved, or no longer in the database.`);
+    }
 
     writeAudit(tx, {
       actor,

@@ -1,36 +1,43 @@
 /**
- * The recovery spool: when Pay-Connect answered 200 but the database write failed, the pair
- * result is sealed with the vault key and written to a file (flushed to disk) so that the
- * one-time credentials are not lost. An admin completes it from the dashboard.
+ * The recovery spool: a write-ahead record of every successful pair call. Right after
+ * Pay-Connect's 200, the pair result is sealed with the vault key and written to a file (file
+ * and folder fsynced) *before* the database transaction; the file is removed once the pairing is
+ * committed. A file left behind is either a pairing whose write failed or was cut off by a stop
+ * (an admin completes it from the dashboard), or — if the removal itself failed — a committed
+ * pairing, which the next start notices and removes.
  *
- * A spool file holds the sealed result and a few non-secret fields to show on the dashboard.
- * Files are never overwritten (attempt ids can repeat after a database restore), and a file that
- * cannot be read is reported, not skipped.
+ * A spool file holds the sealed result and a few non-secret fields to show on the dashboard
+ * (see recovery-record.ts). Files are never overwritten (attempt ids can repeat after a database
+ * restore), and a file that cannot be read is reported, not skipped.
  */
 import "server-only";
-import fs from "node:fs";
-import path from "node:path";
-import { z } from "zod";
-import type { Environment } from "../db/schema";
+import { and, eq } from "drizzle-orm";
+import pino from "pino";
+import type { DB } from "../db/client";
+import { pairings, terminals, type Environment } from "../db/schema";
 import { getEnv } from "../env";
+import { createLogger } from "../log";
 import type { PairResult } from "../providers/types";
 import { open, seal, secretContext, type Sealed } from "../vault";
+import {
+  readSpoolRecord,
+  removeSpoolRecord,
+  scanSpoolFolder,
+  writeSpoolRecord,
+  type RecoveryRecord,
+} from "./recovery-record";
 
-const spoolSchema = z.object({
-  version: z.literal(1),
-  attemptId: z.number().int().positive(),
-  environment: z.enum(["production", "sandbox"]),
-  terminalId: z.string(),
-  pairingName: z.string(),
-  webhookUrl: z.string().nullable(),
-  webhookToken: z.string().nullable(),
-  createdById: z.number().int(),
-  spooledAt: z.string(),
-  failure: z.string(),
-  sealed: z.object({ keyId: z.string(), nonce: z.string(), ciphertext: z.string() }),
-});
-type SpoolFile = z.infer<typeof spoolSchema>;
-export type SpoolEntry = Omit<SpoolFile, "sealed"> & { file: string };
+/**
+ * The logger of the last resort: when the spool cannot be written, the recovery record goes to
+ * the server log through this one, written synchronously (no buffering that a crash could lose).
+ * Same redaction as the app's logger; the record holds nothing it would redact. Replaceable by
+ * tests (`recoveryLog.logger = …`).
+ */
+export const recoveryLog: { logger: pino.Logger } = {
+  logger: createLogger(pino.destination({ dest: 1, sync: true })),
+};
+
+export type SpoolEntry = Omit<RecoveryRecord, "sealed"> & { file: string };
 
 export type SpoolInput = {
   attemptId: number;
@@ -42,8 +49,6 @@ export type SpoolInput = {
   result: PairResult;
 };
 
-const SPOOL_NAME = /^attempt-(\d+)(-[0-9a-z]+)?\.json$/;
-
 function spoolDir(): string {
   return getEnv().recoveryDir;
 }
@@ -52,25 +57,14 @@ function context(attemptId: number): string {
   return secretContext("recovery", attemptId, "pair_result");
 }
 
-/** Seals a pair result for the spool (exported so a failed spool write can still log it sealed). */
+/** Seals a pair result for the spool (bound to its attempt id). */
 export function sealPairResult(attemptId: number, result: PairResult): Sealed {
   return seal(JSON.stringify(result), context(attemptId));
 }
 
-function fsyncDir(dir: string) {
-  const fd = fs.openSync(dir, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Seals the result and writes it durably (file and folder fsynced), never over another file. */
-export function writeSpool(input: SpoolInput, sealed: Sealed = sealPairResult(input.attemptId, input.result)): string {
-  const dir = spoolDir();
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const body: SpoolFile = {
+/** The recovery record of a pair result: sealed, with the non-secret fields a recovery needs. */
+export function recoveryRecord(input: SpoolInput, sealed: Sealed = sealPairResult(input.attemptId, input.result)): RecoveryRecord {
+  return {
     version: 1,
     attemptId: input.attemptId,
     environment: input.environment,
@@ -87,74 +81,60 @@ export function writeSpool(input: SpoolInput, sealed: Sealed = sealPairResult(in
       ciphertext: sealed.ciphertext.toString("base64"),
     },
   };
-  const tmp = path.join(dir, `.attempt-${input.attemptId}-${process.pid}-${Date.now()}.tmp`);
-  const fd = fs.openSync(tmp, "wx", 0o600);
-  try {
-    fs.writeSync(fd, JSON.stringify(body));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  // link() fails rather than replace an existing file: a second spool for the same attempt id
-  // (after a database restore, say) gets its own name.
-  let file = path.join(dir, `attempt-${input.attemptId}.json`);
-  try {
-    fs.linkSync(tmp, file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    file = path.join(dir, `attempt-${input.attemptId}-${Date.now().toString(36)}.json`);
-    fs.linkSync(tmp, file);
-  }
-  fs.unlinkSync(tmp);
-  fsyncDir(dir);
-  return file;
 }
 
-function readFile(file: string): SpoolFile | null {
-  try {
-    return spoolSchema.parse(JSON.parse(fs.readFileSync(file, "utf8")));
-  } catch {
-    return null;
-  }
+/** Writes a record into the spool durably (file and folder fsynced), never over another file. */
+export function writeRecord(record: RecoveryRecord): string {
+  return writeSpoolRecord(spoolDir(), record);
 }
 
-function withoutSealed(entry: SpoolFile, file: string): SpoolEntry {
-  const copy: Partial<SpoolFile> = { ...entry };
+/** Seals the result and writes it durably, never over another file. */
+export function writeSpool(input: SpoolInput, sealed?: Sealed): string {
+  return writeRecord(recoveryRecord(input, sealed));
+}
+
+function withoutSealed(record: RecoveryRecord, file: string): SpoolEntry {
+  const copy: Partial<RecoveryRecord> = { ...record };
   delete copy.sealed;
-  return { ...(copy as Omit<SpoolFile, "sealed">), file };
+  return { ...(copy as Omit<RecoveryRecord, "sealed">), file };
 }
 
 /** Everything in the spool, oldest first (non-secret fields only), and the files it cannot read. */
 export function scanRecoverySpool(): { entries: SpoolEntry[]; unreadable: string[] } {
-  const dir = spoolDir();
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return { entries: [], unreadable: [] };
-  }
-  const entries: SpoolEntry[] = [];
-  const unreadable: string[] = [];
-  for (const name of names.sort()) {
-    if (!SPOOL_NAME.test(name)) continue;
-    const file = path.join(dir, name);
-    const entry = readFile(file);
-    if (entry) entries.push(withoutSealed(entry, file));
-    else unreadable.push(file);
-  }
-  entries.sort((a, b) => a.spooledAt.localeCompare(b.spooledAt));
-  return { entries, unreadable };
+  const { records, unreadable } = scanSpoolFolder(spoolDir());
+  return { entries: records.map((r) => withoutSealed(r.record, r.file)), unreadable };
 }
 
 export function listRecoverySpool(): SpoolEntry[] {
   return scanRecoverySpool().entries;
 }
 
+/**
+ * Whether a spool entry's pairing is already in the database: a pairing made by its attempt,
+ * for the same terminal in the same environment. Such a file is stale (the process stopped, or
+ * the removal failed, after the commit) and must not be offered for recovery.
+ */
+export function isCommitted(db: DB, entry: Pick<SpoolEntry, "attemptId" | "environment" | "terminalId">): boolean {
+  const row = db
+    .select({ id: pairings.id })
+    .from(pairings)
+    .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+    .where(
+      and(
+        eq(pairings.attemptId, entry.attemptId),
+        eq(terminals.environment, entry.environment),
+        eq(terminals.terminalId, entry.terminalId),
+      ),
+    )
+    .get();
+  return row !== undefined;
+}
+
 /** The oldest spooled result of an attempt, opened with the vault key. Throws VaultError. */
 export function readSpooledResult(attemptId: number): { entry: SpoolEntry; result: PairResult } | null {
   const entry = listRecoverySpool().find((e) => e.attemptId === attemptId);
   if (!entry) return null;
-  const raw = readFile(entry.file);
+  const raw = readSpoolRecord(entry.file);
   if (!raw) return null;
   const plaintext = open(
     {
@@ -168,6 +148,5 @@ export function readSpooledResult(attemptId: number): { entry: SpoolEntry; resul
 }
 
 export function removeSpoolFile(file: string): void {
-  fs.rmSync(file, { force: true });
-  fsyncDir(path.dirname(file));
+  removeSpoolRecord(file);
 }

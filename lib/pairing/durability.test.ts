@@ -1,0 +1,261 @@
+import { testDataDir } from "../test/setup-env";
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { createLogger } from "../log";
+import { createPayConnectClient } from "../pay-connect";
+import { startStub, type StubReply } from "../test/stub-server";
+import { createUser } from "../users";
+import { completeRecovery } from "./complete-recovery";
+import { readCredentials } from "./credentials";
+import {
+  CREDENTIALS_IN_LOG,
+  INTERRUPTED_RECOVERY_MESSAGE,
+  ORPHANED_MESSAGE,
+  pairTerminal,
+  settleAfterStop,
+} from "./pair-terminal";
+import { AlreadySavedError, persistPairing } from "./persist";
+import { listRecoverySpool, recoveryLog, writeSpool } from "./recovery";
+import { credentialsInLogMessage, recoveryRecordsInLog, writeSpoolRecord } from "./recovery-record";
+
+const SECRET = "cs_live_durable_0123456789abcdefghijklmn";
+const WEBHOOK_SECRET = "whsec_durable_abcdefghijklmnopqrstuvwx";
+const spoolDir = path.join(testDataDir, "recovery");
+let reply: StubReply = { status: 200 };
+const okPair = (terminalId: string): StubReply => ({
+  status: 200,
+  body: {
+    pay_connect_id: `pc-${terminalId}`,
+    pay_connect_name: "Front till",
+    terminal_id: terminalId,
+    client_id: `client-${terminalId}`,
+    client_secret: SECRET,
+    webhook_secret_key: WEBHOOK_SECRET,
+  },
+});
+const stub = await startStub((req) => {
+  if (req.url.endsWith("/auth/token/")) return { status: 200, body: { access_token: "tok", expires_in: "3600", token_type: "Bearer", scope: "" } };
+  return reply;
+});
+afterAll(() => stub.close());
+
+const client = createPayConnectClient({ environment: "sandbox", baseUrl: stub.url, integratorId: "int-1", timeoutMs: 2_000 });
+let db: DB;
+let actor: { id: number; email: string };
+let n = 0;
+const input = (over: Partial<Parameters<typeof pairTerminal>[2]> = {}) => ({
+  requestKey: `00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`,
+  environment: "sandbox" as const,
+  name: "Front till",
+  otp: "ABCD2345",
+  webhookUrl: "http://localhost:3000/api/webhooks/pay-connect/tok-durable-0123456789",
+  webhookToken: "tok-durable-0123456789",
+  ...over,
+});
+const one = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).get(...args) as Record<string, unknown> | undefined;
+const spoolFiles = () => (fs.existsSync(spoolDir) && fs.statSync(spoolDir).isDirectory() ? fs.readdirSync(spoolDir) : []);
+
+/** The last-resort log lines, kept in memory. */
+let logged: string[] = [];
+const originalRecoveryLogger = recoveryLog.logger;
+
+beforeEach(async () => {
+  db = openDatabase(":memory:");
+  const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
+  actor = { id: u.id, email: u.email };
+  fs.rmSync(spoolDir, { recursive: true, force: true });
+  logged = [];
+  recoveryLog.logger = createLogger({ write: (line: string) => void logged.push(line) });
+  recoveryLog.logger.level = "info";
+});
+afterEach(() => {
+  recoveryLog.logger = originalRecoveryLogger;
+  fs.rmSync(spoolDir, { recursive: true, force: true });
+});
+
+describe("the spool is a write-ahead record", () => {
+  it("is on disk while the pairing transaction runs, and gone once it committed", async () => {
+    // A trigger that looks at the disk from inside the transaction: no spool file, no pairing.
+    const seen: string[][] = [];
+    db.$client.function("spool_files", () => {
+      const files = spoolFiles().filter((f) => f.endsWith(".json"));
+      seen.push(files);
+      return files.length;
+    });
+    db.$client.exec(
+      "create trigger needs_spool before insert on pairings when spool_files() = 0 begin select raise(abort, 'no write-ahead record'); end;",
+    );
+    reply = okPair("T-WAL");
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out.kind).toBe("paired");
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toHaveLength(1);
+    expect(seen[0]![0]).toMatch(/^attempt-\d+\.json$/);
+    expect(spoolFiles()).toEqual([]);
+    expect(one("select status from pairing_attempts")).toEqual({ status: "succeeded" });
+  });
+
+  it("a stop mid-write leaves the sealed result in the spool: the next start marks the attempt needs recovery, and it completes", async () => {
+    // The stop, for real in-process: the transaction throws and the attempt is never marked,
+    // exactly what a kill between the spool write and the commit leaves on disk.
+    reply = okPair("T-CUT");
+    db.$client.exec(`
+      create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
+      create trigger cut_attempt before update on pairing_attempts begin select raise(abort, 'process killed'); end;`);
+    const out = await pairTerminal(db, client, input(), actor);
+    db.$client.exec("drop trigger cut_pairing; drop trigger cut_attempt;");
+    expect(one("select status from pairing_attempts where id = ?", out.attemptId)).toEqual({ status: "pending" });
+    expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([out.attemptId]);
+    const raw = fs.readFileSync(listRecoverySpool()[0]!.file, "utf8");
+    expect(raw).not.toContain(SECRET);
+    expect(raw).not.toContain(WEBHOOK_SECRET);
+
+    const settled = settleAfterStop(db, new Date(Date.now() + 1_000));
+    expect(settled).toEqual({ needsRecovery: 1, inLog: 0, outcomeUnknown: 0, staleSpoolFiles: 0 });
+    expect(one("select status, error_code, reason, terminal_id from pairing_attempts where id = ?", out.attemptId)).toEqual({
+      status: "needs_recovery",
+      error_code: "write_interrupted",
+      reason: INTERRUPTED_RECOVERY_MESSAGE,
+      terminal_id: "T-CUT",
+    });
+    const saved = completeRecovery(db, out.attemptId, actor);
+    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-CUT" })).toEqual({
+      clientId: "client-T-CUT",
+      clientSecret: SECRET,
+      webhookSecretKey: WEBHOOK_SECRET,
+    });
+    expect(one("select webhook_token, created_by_id from pairings where id = ?", saved.pairingId)).toEqual({
+      webhook_token: "tok-durable-0123456789",
+      created_by_id: actor.id,
+    });
+    expect(listRecoverySpool()).toEqual([]);
+  });
+
+  it("a spool file left after the commit is removed at the next start, not offered for recovery", async () => {
+    reply = okPair("T-STALE");
+    const out = await pairTerminal(db, client, input(), actor);
+    if (out.kind !== "paired") throw new Error("not paired");
+    // What a stop (or a failed removal) right after the commit leaves behind.
+    writeSpool({
+      attemptId: out.attemptId,
+      environment: "sandbox",
+      webhookUrl: null,
+      webhookToken: null,
+      createdById: actor.id,
+      failure: "spooled before the database write (write-ahead)",
+      result: { payConnectId: "pc-T-STALE", payConnectName: "Front till", terminalId: "T-STALE", clientId: "client-T-STALE", clientSecret: SECRET, webhookSecretKey: WEBHOOK_SECRET },
+    });
+    // Another attempt, cut off before Pay-Connect's answer was recorded: outcome unknown.
+    db.$client
+      .prepare("insert into pairing_attempts (request_key, environment, name, created_by_id, created_at) values ('k-cut', 'sandbox', 'Cut', ?, ?)")
+      .run(actor.id, Date.now() - 60_000);
+
+    expect(settleAfterStop(db)).toEqual({ needsRecovery: 0, inLog: 0, outcomeUnknown: 1, staleSpoolFiles: 1 });
+    expect(spoolFiles()).toEqual([]);
+    expect(one("select status, error_code from pairing_attempts where id = ?", out.attemptId)).toEqual({ status: "succeeded", error_code: null });
+    expect(one("select status, reason from pairing_attempts where request_key = 'k-cut'")).toEqual({ status: "outcome_unknown", reason: ORPHANED_MESSAGE });
+  });
+
+  it("never saves the same pair result twice", async () => {
+    reply = okPair("T-TWICE");
+    const out = await pairTerminal(db, client, input(), actor);
+    if (out.kind !== "paired") throw new Error("not paired");
+    expect(() =>
+      persistPairing(db, {
+        attemptId: out.attemptId,
+        environment: "sandbox",
+        webhookUrl: null,
+        webhookToken: null,
+        result: { payConnectId: "pc-T-TWICE", payConnectName: "Front till", terminalId: "T-TWICE", clientId: "c2", clientSecret: SECRET, webhookSecretKey: null },
+        createdById: actor.id,
+        actor,
+        recovered: true,
+      }),
+    ).toThrow(AlreadySavedError);
+    expect(one("select count(*) n from pairings")).toEqual({ n: 1 });
+    expect(one("select count(*) n from pairing_secrets")).toEqual({ n: 2 });
+  });
+});
+
+describe("the last resort: the spool cannot be written", () => {
+  beforeEach(() => {
+    // RECOVERY_DIR is a file, not a folder.
+    fs.writeFileSync(spoolDir, "not a folder");
+  });
+
+  it("still pairs when only the spool fails, and says the logged record is not needed", async () => {
+    reply = okPair("T-NOSPOOL");
+    const out = await pairTerminal(db, client, input(), actor);
+    expect(out.kind).toBe("paired");
+    expect(one("select status, error_code from pairing_attempts")).toEqual({ status: "succeeded", error_code: null });
+    expect(logged.map((l) => JSON.parse(l).event)).toEqual(["pair_spool_failed"]);
+  });
+
+  it("puts everything a recovery needs in the log line (sealed, never plaintext), flags the attempt, and the imported line completes", async () => {
+    reply = okPair("T-LOGONLY");
+    db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'disk I/O error'); end;");
+    const out = await pairTerminal(db, client, input(), actor);
+    db.$client.exec("drop trigger fail_pairing");
+
+    const message = credentialsInLogMessage(out.attemptId);
+    expect(out).toEqual({ kind: "needs_recovery", attemptId: out.attemptId, code: CREDENTIALS_IN_LOG, message });
+    expect(message).toContain("npm run recover -- --from-log");
+    expect(message).not.toMatch(/lost/);
+    expect(one("select status, error_code, reason, terminal_id from pairing_attempts")).toEqual({
+      status: "needs_recovery",
+      error_code: CREDENTIALS_IN_LOG,
+      reason: message,
+      terminal_id: "T-LOGONLY",
+    });
+
+    const text = logged.join("");
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(WEBHOOK_SECRET);
+    expect(text).not.toContain("ABCD2345");
+    const fatal = logged.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === "pair_unsaved_in_log")!;
+    expect(fatal.level).toBe(60);
+    expect(fatal.recovery).toMatchObject({
+      version: 1,
+      attemptId: out.attemptId,
+      environment: "sandbox",
+      terminalId: "T-LOGONLY",
+      pairingName: "Front till",
+      webhookUrl: "http://localhost:3000/api/webhooks/pay-connect/tok-durable-0123456789",
+      webhookToken: "tok-durable-0123456789",
+      createdById: actor.id,
+      sealed: { keyId: "k1", nonce: expect.any(String), ciphertext: expect.any(String) },
+    });
+    // Written before the transaction too, so a stop during the write loses nothing.
+    expect(JSON.parse(logged[0]!).event).toBe("pair_spool_failed");
+
+    // A start in between keeps it flagged (it is not "outcome unknown").
+    expect(settleAfterStop(db, new Date(Date.now() + 1_000)).outcomeUnknown).toBe(0);
+
+    // The operator mends the folder and imports the log; the normal recovery completes it.
+    fs.rmSync(spoolDir);
+    const { records } = recoveryRecordsInLog(logged.join("\n"));
+    expect(records).toHaveLength(1);
+    writeSpoolRecord(spoolDir, records[0]!);
+    const saved = completeRecovery(db, out.attemptId, actor);
+    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-LOGONLY" }).clientSecret).toBe(SECRET);
+    expect(one("select status from pairing_attempts")).toEqual({ status: "succeeded" });
+  });
+
+  it("a stop during the write after the spool failed: the next start flags the attempt as credentials in the log", async () => {
+    reply = okPair("T-LOGCUT");
+    db.$client.exec(`
+      create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
+      create trigger cut_finish before update of status on pairing_attempts begin select raise(abort, 'process killed'); end;`);
+    const out = await pairTerminal(db, client, input(), actor);
+    db.$client.exec("drop trigger cut_pairing; drop trigger cut_finish;");
+    expect(one("select status, error_code from pairing_attempts")).toEqual({ status: "pending", error_code: CREDENTIALS_IN_LOG });
+    expect(settleAfterStop(db, new Date(Date.now() + 1_000))).toEqual({ needsRecovery: 0, inLog: 1, outcomeUnknown: 0, staleSpoolFiles: 0 });
+    expect(one("select status, error_code, reason from pairing_attempts")).toEqual({
+      status: "needs_recovery",
+      error_code: CREDENTIALS_IN_LOG,
+      reason: credentialsInLogMessage(out.attemptId),
+    });
+  });
+});
