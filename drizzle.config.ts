@@ -1,10 +1,11 @@
 import { defineConfig } from "drizzle-kit";
+import { databasePathFrom } from "./lib/db/default-path";
 
 export default defineConfig({
   dialect: "sqlite",
   schema: "./lib/db/schema.ts",
   out: "./drizzle",
-  dbCredentials: { url: process.env.DATABASE_PATH ?? "data/pairdesk.db" },
+  dbCredentials: { url: databasePathFrom() },
   strict: true,
   verbose: true,
 });

@@ -3,9 +3,11 @@ import { chromiumExecutable, E2E_PORT, E2E_URL } from "./e2e/env";
 
 export default defineConfig({
   testDir: "./e2e",
-  // One server, one SQLite file and one simulator whose fault switches are global: run in order.
-  workers: 1,
-  fullyParallel: false,
+  // One server, one SQLite file and one simulator, shared by the workers: every spec seeds and
+  // asserts on its own rows, and scopes its simulator faults to its own simulated terminals.
+  // E2E_WORKERS overrides (1 to debug in order).
+  workers: Number(process.env.E2E_WORKERS ?? 2),
+  fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
   timeout: 45_000,
@@ -29,7 +31,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  projects: [
+    // Signs in once per role and saves the sessions the specs reuse (e2e/auth.setup.ts).
+    { name: "setup", testMatch: /.*\.setup\.ts/, use: { ...devices["Desktop Chrome"] } },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+  ],
   webServer: {
     command: "node e2e/serve.mjs",
     url: `${E2E_URL}/api/health`,

@@ -1,6 +1,10 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { appDb, createUser, expect, signIn, test } from "./fixtures";
+import { createUser, expect, signIn, test } from "./fixtures";
+import { auditRows, disableUserInDb } from "./seed";
+
+// Sign-in itself is under test here: these tests sign in through the form with users of their own
+// (never the shared sessions), and the deliberate failures use their own emails.
 
 test.describe("sign-in", () => {
   test("signs in, shows the user and role, and signs out", async ({ page }) => {
@@ -12,8 +16,7 @@ test.describe("sign-in", () => {
     for (const link of ["Dashboard", "Terminals", "Pairing attempts", "Audit log", "Users"]) {
       await expect(nav.getByRole("link", { name: link })).toBeVisible();
     }
-    const audit = appDb().prepare("select action from audit_log where actor_id = ? order by id").all(admin.id);
-    expect(audit).toEqual([{ action: "auth.sign_in" }]);
+    expect(auditRows({ actorId: admin.id }).map((a) => a.action)).toEqual(["auth.sign_in"]);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
@@ -35,10 +38,7 @@ test.describe("sign-in", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("login-error")).toHaveText(/Too many failed sign-in attempts. Try again in \d+ minutes?\./);
     await expect(page).toHaveURL(/\/login/);
-    const failed = appDb()
-      .prepare("select count(*) n from audit_log where action = 'auth.sign_in_failed' and actor_id = ?")
-      .get(user.id) as { n: number };
-    expect(failed.n).toBe(5);
+    expect(auditRows({ action: "auth.sign_in_failed", actorId: user.id })).toHaveLength(5);
   });
 
   test("before hydration the login form cannot send the password in a URL", async ({ browser }) => {
@@ -62,7 +62,7 @@ test.describe("sign-in", () => {
 
   test("an unknown email gets the same message", async ({ page }) => {
     await page.goto("/login");
-    await page.getByLabel("Email").fill("nobody@e2e.test");
+    await page.getByLabel("Email").fill(`nobody-${Date.now().toString(36)}@e2e.test`);
     await page.getByLabel("Password").fill("whatever-password");
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByTestId("login-error")).toHaveText("Email or password is incorrect");
@@ -82,9 +82,7 @@ test.describe("sign-in", () => {
     expect(ok.status()).toBe(200);
 
     // What disabling the user does; the JWT in the browser stays valid, so the proxy lets it through.
-    appDb()
-      .prepare("update users set session_version = session_version + 1, disabled_at = ? where id = ?")
-      .run(Date.now(), user.id);
+    disableUserInDb(user.id);
     const res = await page.request.get("/api/dashboard", { maxRedirects: 0 });
     expect(res.status()).toBe(401);
     expect(await res.json()).toEqual({ error: "Your session has ended. Sign in again." });

@@ -1,14 +1,16 @@
 import { chromium } from "@playwright/test";
 import fs from "node:fs";
-import path from "node:path";
 
-export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
-export const E2E_URL = `http://localhost:${E2E_PORT}`;
-export const E2E_DIR = path.resolve(".e2e");
-export const E2E_DB = path.join(E2E_DIR, "pairdesk.db");
-export const E2E_INTEGRATOR_ID = "e2e-integrator";
-/** The client's timeout in the E2E server: the "slow" simulator switch answers after it. */
-export const E2E_TIMEOUT_MS = 2_500;
+export {
+  E2E_AUTH_DIR,
+  E2E_DB,
+  E2E_DIR,
+  E2E_INTEGRATOR_ID,
+  E2E_PORT,
+  E2E_SERVER_LOG,
+  E2E_TIMEOUT_MS,
+  E2E_URL,
+} from "./constants.mjs";
 
 /** CHROMIUM_PATH, else Playwright's own Chromium if installed, else Debian's. */
 export function chromiumExecutable(): string | undefined {

@@ -2,13 +2,60 @@ import { expect, test as base, type APIRequestContext, type Page } from "@playwr
 import Database from "better-sqlite3";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import path from "node:path";
 import { openDatabase } from "../lib/db/open";
 import type { Role } from "../lib/db/schema";
 import { createUser as createUserInDb } from "../lib/users";
-import { E2E_DB, E2E_DIR } from "./env";
+import { E2E_AUTH_DIR, E2E_DB, E2E_SERVER_LOG } from "./env";
 
 export { expect };
-export const test = base;
+
+// ---- shared sessions: one user per role, signed in once by the setup project (auth.setup.ts) ----
+
+/** The storageState file of a role's shared session: `test.use({ storageState: sessionState("viewer") })`. */
+export function sessionState(role: Role): string {
+  return path.join(E2E_AUTH_DIR, `${role}.json`);
+}
+
+function sessionUserFile(role: Role): string {
+  return path.join(E2E_AUTH_DIR, `${role}.user.json`);
+}
+
+/** Written by the setup project beside the storageState. */
+export function saveSessionUser(user: TestUser): void {
+  fs.writeFileSync(sessionUserFile(user.role), JSON.stringify(user), { mode: 0o600 });
+}
+
+/** The user behind a role's shared session (its id and email for DB assertions). */
+export function sessionUser(role: Role): TestUser {
+  const file = sessionUserFile(role);
+  if (!fs.existsSync(file)) {
+    throw new Error(`No shared ${role} session at ${file}: the "setup" project signs in first (do not run with --no-deps).`);
+  }
+  return JSON.parse(fs.readFileSync(file, "utf8")) as TestUser;
+}
+
+type Fixtures = {
+  /**
+   * Puts the shared session of `role` in this test's browser context (its `page`, and
+   * `page.request`) and returns that user. Shared with every other test, so never sign it out,
+   * disable it, or change its role: a test that does must create and sign in a user of its own.
+   */
+  asRole: (role: Role) => Promise<TestUser>;
+};
+
+export const test = base.extend<Fixtures>({
+  asRole: async ({ page }, provide) => {
+    await provide(async (role) => {
+      const state = JSON.parse(fs.readFileSync(sessionState(role), "utf8")) as {
+        cookies: Parameters<ReturnType<Page["context"]>["addCookies"]>[0];
+      };
+      await page.context().clearCookies();
+      await page.context().addCookies(state.cookies);
+      return sessionUser(role);
+    });
+  },
+});
 
 let raw: Database.Database | undefined;
 
@@ -53,8 +100,7 @@ export function databaseBytes(): Buffer {
 }
 
 export function serverLog(): string {
-  const file = `${E2E_DIR}/server.log`;
-  return fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+  return fs.existsSync(E2E_SERVER_LOG) ? fs.readFileSync(E2E_SERVER_LOG, "utf8") : "";
 }
 
 // ---- the simulator, driven over HTTP like a person at the terminal would ----
@@ -79,7 +125,7 @@ export async function simOtp(request: APIRequestContext, terminalId: string): Pr
 export async function simFault(
   request: APIRequestContext,
   kind: string,
-  options: { terminalId?: string; delayMs?: number; count?: number } = {},
+  options: { terminalId: string; delayMs?: number; count?: number },
 ) {
   const res = await request.post("/simulator/api/faults", {
     data: { kind, delayMs: options.delayMs, count: options.count, terminal_id: options.terminalId },
@@ -87,8 +133,22 @@ export async function simFault(
   expect(res.ok()).toBeTruthy();
 }
 
-export async function clearSimFaults(request: APIRequestContext) {
-  await request.delete("/simulator/api/faults");
+/** Clears the faults armed for one simulated terminal (never another test's). */
+export async function clearSimFaults(request: APIRequestContext, terminalId: string) {
+  const res = await request.delete(`/simulator/api/faults?terminal_id=${encodeURIComponent(terminalId)}`);
+  expect(res.ok()).toBeTruthy();
+}
+
+export type SimPairing = { pay_connect_id: string; name: string; status: "active" | "unpaired"; unpaired_at: string | null };
+
+/** The provider side's pairings of one simulated terminal, newest first (what Pay-Connect knows). */
+export async function simPairings(request: APIRequestContext, terminalId: string): Promise<SimPairing[]> {
+  const res = await request.get("/simulator/api/terminals");
+  expect(res.ok()).toBeTruthy();
+  const body = (await res.json()) as { terminals: { terminal_id: string; pairings: SimPairing[] }[] };
+  const terminal = body.terminals.find((t) => t.terminal_id === terminalId);
+  expect(terminal, `simulated terminal ${terminalId}`).toBeDefined();
+  return terminal!.pairings;
 }
 
 /** Fills and submits the pairing form. */

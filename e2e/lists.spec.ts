@@ -1,7 +1,9 @@
 import { expectNoSeriousViolations } from "./axe";
 import type { Page } from "@playwright/test";
-import { randomBytes, randomUUID } from "node:crypto";
-import { appDb, createUser, expect, signIn, test } from "./fixtures";
+import { randomBytes } from "node:crypto";
+import type { PairingStatus } from "../lib/db/schema";
+import { expect, test } from "./fixtures";
+import { seedAttempt, seedAudit, seedTerminalsWithPairings } from "./seed";
 
 
 const tag = () => randomBytes(3).toString("hex");
@@ -15,29 +17,22 @@ const pad = (i: number) => String(i).padStart(3, "0");
 function seedTerminals(creatorId: number) {
   const prefix = `LST${tag()}-`.toUpperCase();
   const nameTag = `Aquarium ${tag()}`;
-  const db = appDb();
-  const insertTerminal = db.prepare("insert into terminals (environment, terminal_id) values (?, ?)");
-  const insertPairing = db.prepare(
-    `insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
-     values (?, ?, ?, ?, 0, ?, ?, ?)`,
-  );
-  const ids = new Map<number, number>();
   const now = Date.now();
-  db.transaction(() => {
-    for (let i = 1; i <= 120; i++) {
-      const environment = i % 4 === 0 ? "sandbox" : "production";
-      const ref = Number(insertTerminal.run(environment, `${prefix}${pad(i)}`).lastInsertRowid);
-      ids.set(i, ref);
-      const pairing = (name: string, status: string, at: number) =>
-        insertPairing.run(ref, `pc_${randomUUID()}`, name, `cl_${tag()}`, status, creatorId, at);
+  const numbers = Array.from({ length: 120 }, (_, k) => k + 1);
+  const refs = seedTerminalsWithPairings(
+    numbers.map((i) => {
+      const pairing = (name: string, status: PairingStatus, at: number) => ({ name, status, createdById: creatorId, createdAt: new Date(at) });
+      const pairings = [];
       if (i % 5 === 0) {
-        if (i % 20 === 0) pairing(`${prefix} ended register ${i}`, "unpaired", now - 86_400_000);
-        continue;
+        if (i % 20 === 0) pairings.push(pairing(`${prefix} ended register ${i}`, "unpaired", now - 86_400_000));
+      } else {
+        if (i % 10 === 1) pairings.push(pairing(`${prefix} older register ${i}`, "active", now - 3_600_000));
+        pairings.push(pairing(i === 7 ? nameTag : `${prefix} register ${i}`, "active", now - i * 1000));
       }
-      if (i % 10 === 1) pairing(`${prefix} older register ${i}`, "active", now - 3_600_000);
-      pairing(i === 7 ? nameTag : `${prefix} register ${i}`, "active", now - i * 1000);
-    }
-  })();
+      return { terminalId: `${prefix}${pad(i)}`, environment: i % 4 === 0 ? "sandbox" : "production", pairings };
+    }),
+  );
+  const ids = new Map(numbers.map((i, k) => [i, refs[k]!]));
   return { prefix, nameTag, ids };
 }
 
@@ -46,10 +41,9 @@ const summary = (page: Page) => page.getByTestId("pagination-summary");
 const filters = (page: Page) => page.getByRole("search", { name: "Filter terminals" });
 
 test.describe("terminal list", () => {
-  test("search, filters and pages live in the URL and show the right terminals", async ({ page }) => {
-    const viewer = await createUser("viewer");
+  test("search, filters and pages live in the URL and show the right terminals", async ({ page, asRole }) => {
+    const viewer = await asRole("viewer");
     const { prefix, nameTag, ids } = seedTerminals(viewer.id);
-    await signIn(page, viewer);
     await page.goto("/terminals");
     await expect(page.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
     // A viewer cannot pair.
@@ -139,27 +133,21 @@ test.describe("terminal list", () => {
     await expect(page).toHaveURL(/\/terminals$/);
   });
 
-  test("support sees the Pair terminal button", async ({ page }) => {
-    const support = await createUser("support");
-    await signIn(page, support);
+  test("support sees the Pair terminal button", async ({ page, asRole }) => {
+    await asRole("support");
     await page.goto("/terminals");
     await expect(page.getByRole("link", { name: "Pair terminal" })).toHaveAttribute("href", "/terminals/pair");
   });
 });
 
-test("pairing attempts show a failed attempt's reason and link the known terminal", async ({ page }) => {
-  const viewer = await createUser("viewer");
+test("pairing attempts show a failed attempt's reason and link the known terminal", async ({ page, asRole }) => {
+  const viewer = await asRole("viewer");
   const { prefix, ids } = seedTerminals(viewer.id);
   const t = tag();
   const reason = `The terminal rejected the OTP (${t}): ask the merchant to generate a new one on the terminal.`;
-  const insert = appDb().prepare(
-    `insert into pairing_attempts (request_key, environment, name, status, reason, error_code, terminal_id, created_by_id)
-     values (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  insert.run(randomUUID(), "sandbox", `Front desk ${t}`, "failed", reason, "otp_rejected", null, viewer.id);
-  insert.run(randomUUID(), "production", `Back bar ${t}`, "needs_recovery", null, null, `${prefix}001`, viewer.id);
+  seedAttempt({ environment: "sandbox", name: `Front desk ${t}`, status: "failed", reason, errorCode: "otp_rejected", createdById: viewer.id });
+  seedAttempt({ environment: "production", name: `Back bar ${t}`, status: "needs_recovery", terminalId: `${prefix}001`, createdById: viewer.id });
 
-  await signIn(page, viewer);
   await page.goto("/attempts");
   await expect(page.getByRole("heading", { level: 1, name: "Pairing attempts" })).toBeVisible();
   const form = page.getByRole("search", { name: "Filter pairing attempts" });
@@ -187,18 +175,14 @@ test("pairing attempts show a failed attempt's reason and link the known termina
   await expect(recovery.getByRole("link", { name: `${prefix}001` })).toHaveAttribute("href", `/terminals/${ids.get(1)}`);
 });
 
-test("the audit log filters by action and by actor", async ({ page }) => {
-  const viewer = await createUser("viewer");
+test("the audit log filters by action and by actor", async ({ page, asRole }) => {
+  const viewer = await asRole("viewer");
   const { ids } = seedTerminals(viewer.id);
   const t = tag();
   const actor = `auditor-${t}@e2e.test`;
-  const insert = appDb().prepare(
-    "insert into audit_log (actor_email, action, target_type, target_id, details) values (?, ?, ?, ?, ?)",
-  );
-  insert.run(actor, "pairing.unpair", "terminal", String(ids.get(3)), JSON.stringify({ name: `Till ${t}`, environment: "production" }));
-  insert.run(actor, "user.create", "user", "999999", JSON.stringify({ email: `someone-${t}@e2e.test`, role: "viewer" }));
+  seedAudit({ actorEmail: actor, action: "pairing.unpair", targetType: "terminal", targetId: ids.get(3)!, details: { name: `Till ${t}`, environment: "production" } });
+  seedAudit({ actorEmail: actor, action: "user.create", targetType: "user", targetId: 999999, details: { email: `someone-${t}@e2e.test`, role: "viewer" } });
 
-  await signIn(page, viewer);
   await page.goto("/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
   const form = page.getByRole("search", { name: "Filter the audit log" });

@@ -5,14 +5,10 @@
  */
 import type { Page, Request } from "@playwright/test";
 import { callAction } from "./actions";
-import { appDb, clearSimFaults, createUser, expect, signIn, simFault, simOtp, simTerminal, test } from "./fixtures";
+import { appDb, createUser, expect, signIn, simFault, simOtp, simTerminal, test } from "./fixtures";
 
 type Row = Record<string, unknown>;
 const one = (sql: string, ...args: unknown[]) => appDb().prepare(sql).get(...args) as Row | undefined;
-
-test.afterEach(async ({ request }) => {
-  await clearSimFaults(request);
-});
 
 /** The otp field of the next server-action POST, as the browser sent it. */
 function sentOtp(page: Page): Promise<string | null> {

@@ -2,29 +2,27 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { E2E_DB, E2E_DIR, E2E_INTEGRATOR_ID, E2E_PORT, E2E_SERVER_LOG, E2E_TIMEOUT_MS, E2E_URL } from "./constants.mjs";
 
-const port = process.env.E2E_PORT ?? "3100";
-const dir = path.resolve(".e2e");
-fs.rmSync(dir, { recursive: true, force: true });
-fs.mkdirSync(dir, { recursive: true });
-const url = `http://localhost:${port}`;
+fs.rmSync(E2E_DIR, { recursive: true, force: true });
+fs.mkdirSync(E2E_DIR, { recursive: true });
 // The server's log goes to .e2e/server.log too: the suite checks that no secret reaches it.
-const logFile = fs.createWriteStream(path.join(dir, "server.log"));
-const child = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", port], {
+const logFile = fs.createWriteStream(E2E_SERVER_LOG);
+const child = spawn(path.resolve("node_modules/.bin/next"), ["start", "-p", String(E2E_PORT)], {
   stdio: ["ignore", "pipe", "pipe"],
   env: {
     ...process.env,
     NODE_ENV: "production",
     PAIRDESK_MODE: "demo",
     PAIRDESK_SIMULATOR: "on",
-    DATABASE_PATH: path.join(dir, "pairdesk.db"),
-    PUBLIC_URL: url,
-    PAY_CONNECT_SANDBOX_URL: `${url}/simulator/api`,
-    PAY_CONNECT_SANDBOX_INTEGRATOR_ID: "e2e-integrator",
+    DATABASE_PATH: E2E_DB,
+    PUBLIC_URL: E2E_URL,
+    PAY_CONNECT_SANDBOX_URL: `${E2E_URL}/simulator/api`,
+    PAY_CONNECT_SANDBOX_INTEGRATOR_ID: E2E_INTEGRATOR_ID,
     PAY_CONNECT_PRODUCTION_INTEGRATOR_ID: "",
     PAY_CONNECT_INTEGRATOR_ID: "",
-    PAY_CONNECT_TIMEOUT_MS: "2500",
-    PAY_CONNECT_PAIR_TIMEOUT_MS: "2500",
+    PAY_CONNECT_TIMEOUT_MS: String(E2E_TIMEOUT_MS),
+    PAY_CONNECT_PAIR_TIMEOUT_MS: String(E2E_TIMEOUT_MS),
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? "info",
   },
 });

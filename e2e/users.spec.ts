@@ -2,21 +2,13 @@ import { expectNoSeriousViolations } from "./axe";
 import type { Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { callAction } from "./actions";
-import { appDb, createUser, expect, signIn, test } from "./fixtures";
+import { createUser, expect, signIn, test } from "./fixtures";
+import { auditRows, userByEmail } from "./seed";
 
-
-type UserRow = { id: number; email: string; name: string; role: string; password_hash: string; session_version: number; disabled_at: number | null };
-
-function userByEmail(email: string): UserRow | undefined {
-  return appDb()
-    .prepare("select id, email, name, role, password_hash, session_version, disabled_at from users where email = ?")
-    .get(email) as UserRow | undefined;
-}
+// The admin is the shared session (asRole); the users it changes are each test's own.
 
 function auditFor(action: string, userId: number) {
-  return appDb()
-    .prepare("select actor_id, actor_email, details from audit_log where action = ? and target_type = 'user' and target_id = ? order by id")
-    .all(action, String(userId)) as { actor_id: number; actor_email: string; details: string }[];
+  return auditRows({ action, targetType: "user", targetId: userId });
 }
 
 const unique = () => randomBytes(4).toString("hex");
@@ -25,9 +17,9 @@ const unique = () => randomBytes(4).toString("hex");
 const userRow = (page: Page, email: string) => page.getByTestId("user-row").filter({ hasText: email });
 
 test.describe("users (admin)", () => {
-  test("an admin adds a user: stored with a scrypt hash, audited, and listed", async ({ page }) => {
-    const admin = await createUser("admin");
-    await signIn(page, admin);
+  test("an admin adds a user: stored with a scrypt hash, audited, and listed", async ({ page, asRole }) => {
+    const admin = await asRole("admin");
+    await page.goto("/");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Users" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Users" })).toBeVisible();
 
@@ -46,13 +38,13 @@ test.describe("users (admin)", () => {
     await expect(form.getByLabel("Email", { exact: true })).toHaveValue("");
 
     const row = userByEmail(email);
-    expect(row).toMatchObject({ email, name: "Nora New", role: "support", disabled_at: null });
-    expect(row!.password_hash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
-    expect(row!.password_hash).not.toContain(password);
+    expect(row).toMatchObject({ email, name: "Nora New", role: "support", disabledAt: null });
+    expect(row!.passwordHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(row!.passwordHash).not.toContain(password);
     const audit = auditFor("user.create", row!.id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actor_id: admin.id, actor_email: admin.email });
-    expect(JSON.parse(audit[0]!.details)).toEqual({ email, name: "Nora New", role: "support" });
+    expect(audit[0]).toMatchObject({ actorId: admin.id, actorEmail: admin.email });
+    expect(JSON.parse(audit[0]!.details!)).toEqual({ email, name: "Nora New", role: "support" });
     expect(audit[0]!.details).not.toContain(password);
 
     // The new user can sign in with that password.
@@ -61,15 +53,14 @@ test.describe("users (admin)", () => {
     await ctx.close();
   });
 
-  test("a duplicate email and a weak password are refused inline and create nothing", async ({ page }) => {
-    const admin = await createUser("admin");
+  test("a duplicate email and a weak password are refused inline and create nothing", async ({ page, asRole }) => {
+    await asRole("admin");
     const existing = await createUser("viewer");
-    await signIn(page, admin);
     await page.goto("/users");
     const form = page.getByRole("form", { name: "Add a user" });
     const emailField = form.getByLabel("Email", { exact: true });
     const passwordField = form.getByLabel("Password", { exact: true });
-    const usersBefore = (appDb().prepare("select count(*) n from users").get() as { n: number }).n;
+    const existingBefore = userByEmail(existing.email);
 
     await emailField.fill(existing.email);
     await passwordField.fill(`A good long password ${unique()}`);
@@ -93,15 +84,16 @@ test.describe("users (admin)", () => {
     await form.getByRole("button", { name: "Add user" }).click();
     await expect(form.getByText("Enter a valid email address, like name@example.com.")).toBeVisible();
 
+    // None of the three was created (the other worker adds users meanwhile: no global count).
     expect(userByEmail(fresh)).toBeUndefined();
-    expect((appDb().prepare("select count(*) n from users").get() as { n: number }).n).toBe(usersBefore);
+    expect(userByEmail("not-an-email")).toBeUndefined();
+    expect(userByEmail(existing.email)).toEqual(existingBefore);
     expect(auditFor("user.create", existing.id)).toHaveLength(0);
   });
 
-  test("an admin changes a role: saved, audited, and the session stays", async ({ page }) => {
-    const admin = await createUser("admin");
+  test("an admin changes a role: saved, audited, and the session stays", async ({ page, asRole }) => {
+    const admin = await asRole("admin");
     const target = await createUser("viewer");
-    await signIn(page, admin);
     await page.goto("/users");
     const row = userRow(page, target.email);
     const before = userByEmail(target.email)!;
@@ -114,16 +106,15 @@ test.describe("users (admin)", () => {
     const after = userByEmail(target.email)!;
     expect(after.role).toBe("support");
     // Roles are read on every request: no need to end the user's sessions.
-    expect(after.session_version).toBe(before.session_version);
+    expect(after.sessionVersion).toBe(before.sessionVersion);
     const audit = auditFor("user.role_change", target.id);
     expect(audit).toHaveLength(1);
-    expect(audit[0]!.actor_id).toBe(admin.id);
-    expect(JSON.parse(audit[0]!.details)).toEqual({ email: target.email, from: "viewer", to: "support" });
+    expect(audit[0]!.actorId).toBe(admin.id);
+    expect(JSON.parse(audit[0]!.details!)).toEqual({ email: target.email, from: "viewer", to: "support" });
   });
 
-  test("an admin cannot disable or demote themselves", async ({ page }) => {
-    const admin = await createUser("admin");
-    await signIn(page, admin);
+  test("an admin cannot disable or demote themselves", async ({ page, asRole }) => {
+    const admin = await asRole("admin");
     await page.goto("/users");
     const row = userRow(page, admin.email);
     await expect(row).toContainText("(you)");
@@ -135,11 +126,12 @@ test.describe("users (admin)", () => {
     expect(demote.text).toContain("You cannot change your own role.");
     const disable = await callAction(page, "/users", "disableUser", { userId: String(admin.id) });
     expect(disable.text).toContain("You cannot disable your own account.");
-    expect(userByEmail(admin.email)).toMatchObject({ role: "admin", disabled_at: null });
+    expect(userByEmail(admin.email)).toMatchObject({ role: "admin", disabledAt: null });
   });
 
-  test("disabling a user ends their open session and stops their sign-in; enabling lets them back", async ({ page, browser }) => {
-    const admin = await createUser("admin");
+  test("disabling a user ends their open session and stops their sign-in; enabling lets them back", async ({ page, browser, asRole }) => {
+    await asRole("admin");
+    // The user disabled is this test's own, signed in through the form.
     const support = await createUser("support");
 
     // The support user is signed in, in another browser.
@@ -149,7 +141,6 @@ test.describe("users (admin)", () => {
     await supportPage.goto("/terminals");
     await expect(supportPage.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
 
-    await signIn(page, admin);
     await page.goto("/users");
     const row = userRow(page, support.email);
     const before = userByEmail(support.email)!;
@@ -163,8 +154,8 @@ test.describe("users (admin)", () => {
     await expect(row).toContainText("disabled");
 
     const after = userByEmail(support.email)!;
-    expect(after.disabled_at).not.toBeNull();
-    expect(after.session_version).toBe(before.session_version + 1);
+    expect(after.disabledAt).not.toBeNull();
+    expect(after.sessionVersion).toBe(before.sessionVersion + 1);
     expect(auditFor("user.disable", support.id)).toHaveLength(1);
 
     // Their open session ends at the next navigation…
@@ -181,7 +172,7 @@ test.describe("users (admin)", () => {
     await row.getByRole("button", { name: `Enable ${support.email}` }).click();
     await page.getByRole("dialog", { name: `Enable ${support.email}?` }).getByRole("button", { name: "Enable user" }).click();
     await expect(page.getByText(`${support.email} is enabled and can sign in again.`)).toBeVisible();
-    expect(userByEmail(support.email)!.disabled_at).toBeNull();
+    expect(userByEmail(support.email)!.disabledAt).toBeNull();
     expect(auditFor("user.enable", support.id)).toHaveLength(1);
     await signIn(supportPage, support);
     await supportCtx.close();
@@ -190,10 +181,10 @@ test.describe("users (admin)", () => {
 
 test.describe("users (not admin)", () => {
   for (const role of ["viewer", "support"] as const) {
-    test(`a ${role} has no Users link, /users says Not allowed, and the actions refuse`, async ({ page }) => {
-      const user = await createUser(role);
+    test(`a ${role} has no Users link, /users says Not allowed, and the actions refuse`, async ({ page, asRole }) => {
+      const user = await asRole(role);
       const victim = await createUser("viewer");
-      await signIn(page, user);
+      await page.goto("/");
       const nav = page.getByRole("navigation", { name: "Main" });
       await expect(nav.getByRole("link", { name: "Terminals" })).toBeVisible();
       await expect(nav.getByRole("link", { name: "Users" })).toHaveCount(0);
@@ -216,7 +207,7 @@ test.describe("users (not admin)", () => {
       const disable = await callAction(page, "/users", "disableUser", { userId: String(victim.id) });
       expect(disable.text).toContain(`Your role (${role}) cannot manage users.`);
       expect(userByEmail(user.email)!.role).toBe(role);
-      expect(userByEmail(victim.email)!.disabled_at).toBeNull();
+      expect(userByEmail(victim.email)!.disabledAt).toBeNull();
     });
   }
 });

@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_DATABASE_PATH } from "./db/default-path";
 
 export const MODES = ["production", "demo", "development", "test"] as const;
 export type Mode = (typeof MODES)[number];
@@ -35,7 +36,7 @@ const optionalText = z
 
 const rawSchema = z.object({
   PAIRDESK_MODE: z.enum(MODES).optional(),
-  DATABASE_PATH: z.string().min(1).default("data/pairdesk.db"),
+  DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
   AUTH_SECRET: optionalText,
   VAULT_KEY: optionalText,
   /** Optional in the schema so a production start can tell "not set" from the default. */

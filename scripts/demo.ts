@@ -2,17 +2,33 @@
  * `npm run demo`: build, migrate, enable the simulator, point the sandbox environment at it,
  * create (or reset) the first admin and print its login, then serve http://localhost:3000.
  * Anything already set in the environment wins. `--no-build` skips the build.
+ *
+ * The server listens on the loopback interface only (127.0.0.1): the demo prints an admin
+ * password and serves the unauthenticated simulator, so other machines must not reach it unless
+ * you say so with `--host ADDRESS` or DEMO_HOST (e.g. `--host 0.0.0.0` for every interface).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { eq } from "drizzle-orm";
+import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase } from "../lib/db/open";
 import { users } from "../lib/db/schema";
 import { hashPassword } from "../lib/password";
 import { createUser } from "../lib/users";
 
 const port = process.env.PORT ?? "3000";
+/** `--host ADDRESS` or `--host=ADDRESS`, else DEMO_HOST, else loopback. */
+function hostArgument(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--host") return argv[i + 1];
+    if (arg.startsWith("--host=")) return arg.slice("--host=".length);
+  }
+  return undefined;
+}
+const host = hostArgument(process.argv.slice(2)) || process.env.DEMO_HOST || "127.0.0.1";
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
 const publicUrl = process.env.PUBLIC_URL ?? `http://localhost:${port}`;
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -21,7 +37,7 @@ const env: NodeJS.ProcessEnv = {
   PUBLIC_URL: publicUrl,
   PAY_CONNECT_SANDBOX_URL: process.env.PAY_CONNECT_SANDBOX_URL ?? `${publicUrl}/simulator/api`,
   PAY_CONNECT_SANDBOX_INTEGRATOR_ID: process.env.PAY_CONNECT_SANDBOX_INTEGRATOR_ID ?? "pairdesk-demo",
-  DATABASE_PATH: process.env.DATABASE_PATH ?? "data/pairdesk.db",
+  DATABASE_PATH: databasePathFrom(),
 };
 const ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? "admin@pairdesk.local";
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
@@ -53,7 +69,10 @@ async function main() {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const admin = await firstAdmin();
-  const server = spawn(nextBin, ["start", "-p", port], { stdio: "inherit", env });
+  const server = spawn(nextBin, ["start", "-p", port, "-H", host], { stdio: "inherit", env });
+  const listening = LOOPBACK.has(host)
+    ? ` Listening on ${host} only (this machine). --host 0.0.0.0 to open it to your network.`
+    : ` Listening on ${host}: reachable from other machines. Anyone who reaches it can use the simulator.`;
   const banner = [
     "",
     "──────────────────────────────────────────────────────────",
@@ -61,6 +80,7 @@ async function main() {
     ` Sign in as   ${admin.email}`,
     ` Password     ${admin.password}${admin.created ? "" : "   (reset for this run)"}`,
     ` Simulated terminal: ${publicUrl}/simulator`,
+    listening,
     " Sandbox pairs against the built-in simulator. Ctrl+C stops.",
     "──────────────────────────────────────────────────────────",
     "",

@@ -16,6 +16,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
+import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase, type DB } from "../lib/db/open";
 import { pairings, terminals, users, type Environment, type PairingStatus } from "../lib/db/schema";
 import { hashPassword } from "../lib/password";
@@ -129,7 +130,7 @@ async function main() {
   });
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive integer");
-  const file = path.resolve(values.db ?? process.env.DATABASE_PATH ?? "data/pairdesk.db");
+  const file = path.resolve(values.db ?? databasePathFrom());
   const db = openDatabase(file);
   const result = await seedTerminals(db, {
     count,

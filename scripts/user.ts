@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import path from "node:path";
 import readline from "node:readline";
+import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase } from "../lib/db/open";
 import { createUser, UserError } from "../lib/users";
 
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
       return 2;
     }
   }
-  const file = path.resolve(process.env.DATABASE_PATH ?? "data/pairdesk.db");
+  const file = path.resolve(databasePathFrom());
   const db = openDatabase(file);
   try {
     const user = await createUser(db, { email, password, role: role as "admin", name: name ?? "" });

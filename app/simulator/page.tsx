@@ -34,7 +34,8 @@ function seconds(ms: number): string {
 function describeFault(f: Fault): string {
   const delay = f.delayMs !== null ? ` after ${seconds(f.delayMs)}` : "";
   const times = f.remaining > 1 ? `next ${f.remaining} calls` : "next call";
-  return `${FAULT_DESCRIPTIONS[f.kind]}${delay} (${times})`;
+  const scope = f.terminalId ? ` of ${f.terminalId}` : "";
+  return `${FAULT_DESCRIPTIONS[f.kind]}${delay} (${times}${scope})`;
 }
 
 const SWITCHES: { kind: FaultKind; label: string }[] = [

@@ -49,9 +49,16 @@ CREATE TABLE IF NOT EXISTS faults (
   kind       TEXT NOT NULL,
   remaining  INTEGER NOT NULL CHECK (remaining > 0),
   delay_ms   INTEGER,
-  created_at INTEGER NOT NULL
+  created_at INTEGER NOT NULL,
+  -- The simulated terminal whose calls the fault applies to; NULL: every terminal's calls.
+  terminal_id TEXT
 );
 `;
+
+/** Columns added after a table was first created: added to an older simulator file on open. */
+const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
+  { table: "faults", column: "terminal_id", definition: "TEXT" },
+];
 
 /** Opens (creating if needed) the simulator database at `file`, or in memory for ":memory:". */
 export function openSimulatorDatabase(file: string): SimulatorDatabase {
@@ -62,6 +69,11 @@ export function openSimulatorDatabase(file: string): SimulatorDatabase {
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
   db.exec(SCHEMA);
+  for (const { table, column, definition } of ADDED_COLUMNS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+  }
+  db.exec("CREATE INDEX IF NOT EXISTS faults_terminal_idx ON faults(terminal_id, id)");
   if (file !== ":memory:") {
     for (const f of [file, `${file}-wal`, `${file}-shm`]) {
       try {

@@ -6,9 +6,16 @@
  * - `<call>_slow`: wait delayMs, then do the work and answer normally; a client that gave up
  *   in the meantime sees a timeout although the call succeeded (pairing made, pairing unpaired).
  * - `pair_malformed`: make the pairing, then answer 200 without `client_secret`.
+ *
+ * A fault armed with a `terminal_id` applies only to that simulated terminal's calls: for pair,
+ * the terminal whose OTP is presented; for token and unpair, the terminal of the pairing whose
+ * client credentials or bearer token are used. A fault without one applies to any terminal's
+ * call (handy on the /simulator page; the E2E suite always scopes its faults, so that tests
+ * running side by side never take each other's). A call takes the oldest fault that applies.
  */
 import { z } from "zod";
 import type { SimulatorContext } from "./context";
+import { getTerminal, TERMINAL_ID_PATTERN } from "./terminals";
 
 export const FAULT_KINDS = [
   "pair_500",
@@ -24,13 +31,25 @@ export type ProviderCall = "pair" | "token" | "unpair";
 
 export const MAX_FAULT_DELAY_MS = 300_000;
 
-export type Fault = { id: number; kind: FaultKind; remaining: number; delayMs: number | null; createdAt: number };
+export type Fault = {
+  id: number;
+  kind: FaultKind;
+  remaining: number;
+  delayMs: number | null;
+  createdAt: number;
+  /** The simulated terminal it is scoped to, or null for every terminal. */
+  terminalId: string | null;
+};
 
 /** What setFault accepts (also the JSON body of POST /simulator/api/faults). */
 export const faultInputSchema = z.object({
   kind: z.enum(FAULT_KINDS),
   delayMs: z.coerce.number().int().min(0).max(MAX_FAULT_DELAY_MS).optional(),
   count: z.coerce.number().int().min(1).max(100).optional(),
+  terminal_id: z
+    .string()
+    .regex(TERMINAL_ID_PATTERN, "terminal_id must be a simulated terminal id like SIM-AB12CD34")
+    .optional(),
 });
 export type FaultInput = z.input<typeof faultInputSchema>;
 
@@ -44,51 +63,87 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   unpair_slow: "Unpair call answers late",
 };
 
-type FaultRow = { id: number; kind: FaultKind; remaining: number; delay_ms: number | null; created_at: number };
+type FaultRow = {
+  id: number;
+  kind: FaultKind;
+  remaining: number;
+  delay_ms: number | null;
+  created_at: number;
+  terminal_id: string | null;
+};
+const COLUMNS = "id, kind, remaining, delay_ms, created_at, terminal_id";
 
 function toFault(row: FaultRow): Fault {
-  return { id: row.id, kind: row.kind, remaining: row.remaining, delayMs: row.delay_ms, createdAt: row.created_at };
+  return {
+    id: row.id,
+    kind: row.kind,
+    remaining: row.remaining,
+    delayMs: row.delay_ms,
+    createdAt: row.created_at,
+    terminalId: row.terminal_id,
+  };
 }
 
-/** Arms a fault. A slow fault without delayMs waits ctx.defaultSlowDelayMs. */
+export class UnknownSimulatedTerminalError extends Error {
+  constructor(readonly terminalId: string) {
+    super(`No simulated terminal ${terminalId}`);
+  }
+}
+
+/**
+ * Arms a fault. A slow fault without delayMs waits ctx.defaultSlowDelayMs. A `terminal_id` must
+ * name an existing simulated terminal (UnknownSimulatedTerminalError otherwise).
+ */
 export function setFault(ctx: SimulatorContext, input: FaultInput): Fault {
   const parsed = faultInputSchema.parse(input);
   const delayMs = parsed.kind.endsWith("_slow")
     ? Math.min(parsed.delayMs ?? ctx.defaultSlowDelayMs, MAX_FAULT_DELAY_MS)
     : null;
+  const terminalId = parsed.terminal_id ?? null;
+  if (terminalId !== null && !getTerminal(ctx, terminalId)) throw new UnknownSimulatedTerminalError(terminalId);
   const row = ctx.db
     .prepare(
-      `INSERT INTO faults (kind, remaining, delay_ms, created_at) VALUES (?, ?, ?, ?)
-       RETURNING id, kind, remaining, delay_ms, created_at`,
+      `INSERT INTO faults (kind, remaining, delay_ms, created_at, terminal_id) VALUES (?, ?, ?, ?, ?)
+       RETURNING ${COLUMNS}`,
     )
-    .get(parsed.kind, parsed.count ?? 1, delayMs, ctx.now()) as FaultRow;
+    .get(parsed.kind, parsed.count ?? 1, delayMs, ctx.now(), terminalId) as FaultRow;
   return toFault(row);
 }
 
-export function clearFaults(ctx: SimulatorContext): void {
-  ctx.db.prepare("DELETE FROM faults").run();
+/**
+ * Clears the faults scoped to `terminalId`, or every fault (scoped or not) when none is given.
+ * Clearing one terminal's faults leaves the global ones and other terminals' alone.
+ */
+export function clearFaults(ctx: SimulatorContext, terminalId?: string): void {
+  if (terminalId === undefined) ctx.db.prepare("DELETE FROM faults").run();
+  else ctx.db.prepare("DELETE FROM faults WHERE terminal_id = ?").run(terminalId);
 }
 
-/** Armed faults, oldest first. */
-export function listFaults(ctx: SimulatorContext): Fault[] {
-  return (
-    ctx.db
-      .prepare("SELECT id, kind, remaining, delay_ms, created_at FROM faults ORDER BY id")
-      .all() as FaultRow[]
-  ).map(toFault);
+/** Armed faults, oldest first: all of them, or those scoped to `terminalId`. */
+export function listFaults(ctx: SimulatorContext, terminalId?: string): Fault[] {
+  const rows =
+    terminalId === undefined
+      ? ctx.db.prepare(`SELECT ${COLUMNS} FROM faults ORDER BY id`).all()
+      : ctx.db.prepare(`SELECT ${COLUMNS} FROM faults WHERE terminal_id = ? ORDER BY id`).all(terminalId);
+  return (rows as FaultRow[]).map(toFault);
 }
 
-/** Consumes one use of the oldest fault armed for `call`, if any. */
-export function takeFault(ctx: SimulatorContext, call: ProviderCall): Fault | null {
+/**
+ * Consumes one use of the oldest fault armed for `call` that applies to `terminalId` (scoped to
+ * it, or global), if any. With a null terminal (the call names none the simulator knows: a
+ * mistyped OTP, unknown credentials) only global faults apply.
+ */
+export function takeFault(ctx: SimulatorContext, call: ProviderCall, terminalId: string | null): Fault | null {
   const { db } = ctx;
+  const kinds = FAULT_KINDS.filter((k) => k.startsWith(`${call}_`));
   return db.transaction(() => {
     const row = db
       .prepare(
-        `SELECT id, kind, remaining, delay_ms, created_at FROM faults
-         WHERE kind IN (${FAULT_KINDS.filter((k) => k.startsWith(`${call}_`)).map(() => "?").join(", ")})
+        `SELECT ${COLUMNS} FROM faults
+         WHERE kind IN (${kinds.map(() => "?").join(", ")}) AND (terminal_id IS NULL OR terminal_id = ?)
          ORDER BY id LIMIT 1`,
       )
-      .get(...FAULT_KINDS.filter((k) => k.startsWith(`${call}_`))) as FaultRow | undefined;
+      .get(...kinds, terminalId) as FaultRow | undefined;
     if (!row) return null;
     if (row.remaining <= 1) db.prepare("DELETE FROM faults WHERE id = ?").run(row.id);
     else db.prepare("UPDATE faults SET remaining = remaining - 1 WHERE id = ?").run(row.id);

@@ -8,14 +8,25 @@
  *   POST /v1/pay-connect/unpair/   handleUnpairRequest
  * Test driving (no sign-in: each request that changes state must be same-origin JSON, see
  * refuseCrossSite):
- *   GET /faults, POST /faults {kind, delayMs?, count?}, DELETE /faults   handleFaults*
+ *   GET /faults[?terminal_id=], POST /faults {kind, delayMs?, count?, terminal_id?},
+ *   DELETE /faults[?terminal_id=]                                       handleFaults*
  *   GET /terminals, POST /terminals {label?}                            handleTerminals*
  *   POST /terminals/{terminalId}/otp → {otp, expires_at}                handleOtpRequest
+ * Every request body is read up to MAX_BODY_BYTES; a larger one gets 413 (readBody).
  */
 import { defaultSleep, type SimulatorContext } from "./context";
-import { clearFaults, faultInputSchema, listFaults, setFault, takeFault, type Fault, type ProviderCall } from "./faults";
-import { issueToken, pair, unpair, type ProviderRequest, type ProviderResponse } from "./provider";
-import { createTerminal, generateOtp, getTerminal, listTerminals } from "./terminals";
+import {
+  clearFaults,
+  faultInputSchema,
+  listFaults,
+  setFault,
+  takeFault,
+  UnknownSimulatedTerminalError,
+  type Fault,
+  type ProviderCall,
+} from "./faults";
+import { issueToken, pair, terminalOfCall, unpair, type ProviderRequest, type ProviderResponse } from "./provider";
+import { createTerminal, generateOtp, getTerminal, listTerminals, TERMINAL_ID_PATTERN } from "./terminals";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -23,12 +34,46 @@ function json(status: number, body: unknown): Response {
   return Response.json(body, { status, headers: NO_STORE });
 }
 
-async function readBody(request: Request): Promise<string> {
+/** The largest request body the simulator reads (every endpoint's bodies are tiny JSON). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+function bodyTooLarge(): Response {
+  return json(413, {
+    detail: `Request body too large: the simulator accepts at most ${MAX_BODY_BYTES} bytes (${MAX_BODY_BYTES / 1024} KiB).`,
+  });
+}
+
+/**
+ * The request's body as text, read chunk by chunk and given up (the stream cancelled) as soon as
+ * it passes `limit` bytes, so an oversized body is never held in memory; a Content-Length over
+ * the limit is refused before reading anything. `null` when too large. An unreadable body (the
+ * client went away) reads as empty, as before.
+ */
+export async function readBody(request: Request, limit = MAX_BODY_BYTES): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? "");
+  if (Number.isFinite(declared) && declared > limit) {
+    await request.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    return await request.text();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        return null;
+      }
+      chunks.push(value);
+    }
   } catch {
     return "";
   }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /**
@@ -41,8 +86,10 @@ async function providerCall(
   request: Request,
   handle: (req: ProviderRequest, fault: Fault | null) => ProviderResponse,
 ): Promise<Response> {
-  const req: ProviderRequest = { headers: request.headers, body: await readBody(request) };
-  const fault = takeFault(ctx, call);
+  const body = await readBody(request);
+  if (body === null) return bodyTooLarge();
+  const req: ProviderRequest = { headers: request.headers, body };
+  const fault = takeFault(ctx, call, terminalOfCall(ctx, call, req));
   if (fault?.kind.endsWith("_500")) return json(500, { detail: "Simulated server error" });
   if (fault?.kind.endsWith("_slow")) await (ctx.sleep ?? defaultSleep)(fault.delayMs ?? ctx.defaultSlowDelayMs);
   const res = handle(req, fault);
@@ -94,19 +141,37 @@ export function refuseCrossSite(
 }
 
 function faultJson(f: Fault) {
-  return { id: f.id, kind: f.kind, remaining: f.remaining, delay_ms: f.delayMs };
+  return { id: f.id, kind: f.kind, remaining: f.remaining, delay_ms: f.delayMs, terminal_id: f.terminalId };
 }
 
-export function handleFaultsGet(ctx: SimulatorContext): Response {
-  return json(200, { faults: listFaults(ctx).map(faultJson) });
+/**
+ * The `?terminal_id=` of a faults request: undefined when absent (all faults), the id when it
+ * is a simulated terminal id, or a 400 answer.
+ */
+function terminalParam(request: Request): { ok: true; terminalId: string | undefined } | { ok: false; response: Response } {
+  const value = new URL(request.url).searchParams.get("terminal_id");
+  if (value === null) return { ok: true, terminalId: undefined };
+  if (!TERMINAL_ID_PATTERN.test(value)) {
+    return { ok: false, response: json(400, { detail: "terminal_id must be a simulated terminal id like SIM-AB12CD34" }) };
+  }
+  return { ok: true, terminalId: value };
+}
+
+/** GET /faults: every armed fault, or with `?terminal_id=` those scoped to that terminal. */
+export function handleFaultsGet(ctx: SimulatorContext, request?: Request): Response {
+  const param = request ? terminalParam(request) : { ok: true as const, terminalId: undefined };
+  if (!param.ok) return param.response;
+  return json(200, { faults: listFaults(ctx, param.terminalId).map(faultJson) });
 }
 
 export async function handleFaultsPost(ctx: SimulatorContext, request: Request): Promise<Response> {
   const refused = refuseCrossSite(ctx, request, { json: true });
   if (refused) return refused;
+  const text = await readBody(request);
+  if (text === null) return bodyTooLarge();
   let body: unknown;
   try {
-    body = JSON.parse(await readBody(request));
+    body = JSON.parse(text);
   } catch {
     return json(400, { detail: "Invalid JSON body" });
   }
@@ -114,16 +179,26 @@ export async function handleFaultsPost(ctx: SimulatorContext, request: Request):
   if (!parsed.success) {
     return json(400, { detail: "Invalid fault", issues: parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })) });
   }
-  const fault = setFault(ctx, parsed.data);
-  return json(201, { fault: faultJson(fault), faults: listFaults(ctx).map(faultJson) });
+  try {
+    const fault = setFault(ctx, parsed.data);
+    return json(201, { fault: faultJson(fault), faults: listFaults(ctx, fault.terminalId ?? undefined).map(faultJson) });
+  } catch (err) {
+    if (err instanceof UnknownSimulatedTerminalError) return json(404, { detail: err.message });
+    throw err;
+  }
 }
 
-/** DELETE has no body, so no Content-Type to check: only the Origin. */
+/**
+ * DELETE /faults clears every fault; with `?terminal_id=` only that terminal's (what a test
+ * running beside others must use). No body, so no Content-Type to check: only the Origin.
+ */
 export function handleFaultsDelete(ctx: SimulatorContext, request: Request): Response {
   const refused = refuseCrossSite(ctx, request, { json: false });
   if (refused) return refused;
-  clearFaults(ctx);
-  return json(200, { faults: [] });
+  const param = terminalParam(request);
+  if (!param.ok) return param.response;
+  clearFaults(ctx, param.terminalId);
+  return json(200, { faults: listFaults(ctx, param.terminalId).map(faultJson) });
 }
 
 function terminalJson(t: ReturnType<typeof listTerminals>[number]) {
@@ -150,6 +225,7 @@ export async function handleTerminalsPost(ctx: SimulatorContext, request: Reques
   const refused = refuseCrossSite(ctx, request, { json: true });
   if (refused) return refused;
   const text = await readBody(request);
+  if (text === null) return bodyTooLarge();
   let label: string | undefined;
   if (text.trim()) {
     let body: unknown;

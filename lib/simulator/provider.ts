@@ -13,7 +13,8 @@ import {
   type TokenResponseBody,
 } from "../pay-connect/wire";
 import { randomToken, sha256Hex, type SimulatorContext } from "./context";
-import { consumeOtp } from "./terminals";
+import type { ProviderCall } from "./faults";
+import { consumeOtp, terminalOfOtp } from "./terminals";
 
 export type ProviderRequest = { headers: Headers; body: string };
 export type ProviderResponse = { status: number; body: Record<string, unknown> };
@@ -55,6 +56,36 @@ function sameHash(a: string, b: string): boolean {
   const x = Buffer.from(a, "hex");
   const y = Buffer.from(b, "hex");
   return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The simulated terminal a provider call is about, so that a fault scoped to it applies: for
+ * pair, the terminal that issued the OTP presented; for token, the terminal of the pairing
+ * whose client_id is presented; for unpair, the terminal of the bearer token's pairing. Null
+ * when the request names none the simulator knows (the call then fails on its own merits).
+ */
+export function terminalOfCall(ctx: SimulatorContext, call: ProviderCall, req: ProviderRequest): string | null {
+  const { db } = ctx;
+  if (call === "unpair") {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.get("authorization") ?? "");
+    if (!match) return null;
+    const row = db
+      .prepare(
+        `SELECT p.terminal_id FROM tokens t JOIN pairings p ON p.pay_connect_id = t.pay_connect_id
+         WHERE t.token_sha256 = ?`,
+      )
+      .get(sha256Hex(match[1]!)) as { terminal_id: string } | undefined;
+    return row?.terminal_id ?? null;
+  }
+  const json = parseJson(req.body);
+  if (!json.ok || !json.value || typeof json.value !== "object") return null;
+  const body = json.value as Record<string, unknown>;
+  if (call === "pair") return typeof body.otp === "string" ? terminalOfOtp(ctx, body.otp) : null;
+  if (typeof body.client_id !== "string") return null;
+  const row = db.prepare("SELECT terminal_id FROM pairings WHERE client_id = ?").get(body.client_id) as
+    | { terminal_id: string }
+    | undefined;
+  return row?.terminal_id ?? null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import Database from "better-sqlite3";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,6 +15,8 @@ import {
   handleTerminalsPost,
   handleTokenRequest,
   handleUnpairRequest,
+  MAX_BODY_BYTES,
+  readBody,
 } from "./http";
 import { issueToken, pair, unpair } from "./provider";
 import {
@@ -119,6 +122,21 @@ describe("terminals and OTPs", () => {
     expect(currentOtp(ctx, t.terminalId)).toBeNull();
     const second = pairWith(otp);
     expect(second).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+  });
+
+  it("an OTP is accepted whatever its case and white space, and still only once", () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    const typed = ` ${otp.slice(0, 4).toLowerCase()} ${otp.slice(4)}\t`;
+    const first = pairWith(typed);
+    expect(first.status).toBe(200);
+    expect(first.body.terminal_id).toBe(t.terminalId);
+    expect(pairWith(otp.toLowerCase())).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+    // Another character is another OTP.
+    const next = generateOtp(ctx, t.terminalId)!.otp;
+    const wrong = `${next.slice(0, 7)}${next[7] === "A" ? "B" : "A"}`;
+    expect(pairWith(wrong.toLowerCase()).status).toBe(400);
+    expect(currentOtp(ctx, t.terminalId)?.otp).toBe(next);
   });
 
   it("an OTP expires after 5 minutes", () => {
@@ -238,14 +256,102 @@ describe("faults", () => {
     setFault(ctx, { kind: "pair_500" });
     setFault(ctx, { kind: "token_500", count: 2 });
     setFault(ctx, { kind: "pair_slow", delayMs: 1234 });
-    expect(takeFault(ctx, "unpair")).toBeNull();
-    expect(takeFault(ctx, "pair")?.kind).toBe("pair_500");
-    expect(takeFault(ctx, "pair")).toMatchObject({ kind: "pair_slow", delayMs: 1234 });
-    expect(takeFault(ctx, "pair")).toBeNull();
-    expect(takeFault(ctx, "token")?.kind).toBe("token_500");
+    expect(takeFault(ctx, "unpair", null)).toBeNull();
+    expect(takeFault(ctx, "pair", null)?.kind).toBe("pair_500");
+    expect(takeFault(ctx, "pair", null)).toMatchObject({ kind: "pair_slow", delayMs: 1234 });
+    expect(takeFault(ctx, "pair", null)).toBeNull();
+    expect(takeFault(ctx, "token", null)?.kind).toBe("token_500");
     expect(listFaults(ctx)).toMatchObject([{ kind: "token_500", remaining: 1 }]);
     clearFaults(ctx);
     expect(listFaults(ctx)).toEqual([]);
+  });
+
+  it("a fault scoped to a terminal is taken only by that terminal's calls; a global one by any", () => {
+    const a = createTerminal(ctx).terminalId;
+    const b = createTerminal(ctx).terminalId;
+    setFault(ctx, { kind: "pair_500", terminal_id: a });
+    expect(takeFault(ctx, "pair", b)).toBeNull();
+    expect(takeFault(ctx, "pair", null)).toBeNull();
+    expect(takeFault(ctx, "pair", a)).toMatchObject({ kind: "pair_500", terminalId: a });
+    expect(takeFault(ctx, "pair", a)).toBeNull();
+
+    setFault(ctx, { kind: "token_500" });
+    setFault(ctx, { kind: "token_slow", terminal_id: a, delayMs: 10 });
+    // Oldest first among those that apply: b takes the global one, a then its own.
+    expect(takeFault(ctx, "token", b)).toMatchObject({ kind: "token_500", terminalId: null });
+    expect(takeFault(ctx, "token", b)).toBeNull();
+    expect(takeFault(ctx, "token", a)).toMatchObject({ kind: "token_slow", terminalId: a });
+  });
+
+  it("clearing one terminal's faults leaves the others' and the global ones", () => {
+    const a = createTerminal(ctx).terminalId;
+    const b = createTerminal(ctx).terminalId;
+    setFault(ctx, { kind: "pair_500", terminal_id: a });
+    setFault(ctx, { kind: "pair_500", terminal_id: b });
+    setFault(ctx, { kind: "unpair_500" });
+    clearFaults(ctx, a);
+    expect(listFaults(ctx).map((f) => f.terminalId)).toEqual([b, null]);
+    expect(listFaults(ctx, b)).toMatchObject([{ kind: "pair_500", terminalId: b }]);
+    clearFaults(ctx);
+    expect(listFaults(ctx)).toEqual([]);
+  });
+
+  it("a fault for an unknown or malformed terminal is refused", async () => {
+    expect(() => setFault(ctx, { kind: "pair_500", terminal_id: "SIM-NOPE0000" })).toThrow(/No simulated terminal SIM-NOPE0000/);
+    const unknown = await handleFaultsPost(ctx, simRequest("POST", "/faults", JSON.stringify({ kind: "pair_500", terminal_id: "SIM-NOPE0000" })));
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { detail: string }).detail).toBe("No simulated terminal SIM-NOPE0000");
+    const malformed = await handleFaultsPost(ctx, simRequest("POST", "/faults", JSON.stringify({ kind: "pair_500", terminal_id: "x" })));
+    expect(malformed.status).toBe(400);
+    expect(JSON.stringify(await malformed.json())).toContain("terminal_id must be a simulated terminal id");
+    expect((await handleFaultsDelete(ctx, simRequest("DELETE", "/faults?terminal_id=nope"))).status).toBe(400);
+    expect(listFaults(ctx)).toEqual([]);
+  });
+
+  it("over HTTP, each call takes only the faults of its own terminal: pair by OTP, token by client, unpair by bearer", async () => {
+    const mine = pairedCredentials();
+    const other = pairedCredentials();
+    const post = async (body: Record<string, unknown>) =>
+      (await handleFaultsPost(ctx, simRequest("POST", "/faults", JSON.stringify(body)))).status;
+    // Pair: a fault on the other terminal does not touch a pair call with my OTP.
+    const t = createTerminal(ctx);
+    const otp = generateOtp(ctx, t.terminalId)!.otp;
+    expect(await post({ kind: "pair_500", terminal_id: other.terminal.terminalId })).toBe(201);
+    expect(await post({ kind: "pair_500", terminal_id: t.terminalId })).toBe(201);
+    expect((await handlePairRequest(ctx, pairRequest(otp))).status).toBe(500);
+    expect((await handlePairRequest(ctx, pairRequest(otp))).status).toBe(200);
+    expect(listFaults(ctx)).toMatchObject([{ kind: "pair_500", terminalId: other.terminal.terminalId }]);
+
+    // Token: scoped by the pairing of the client credentials.
+    const tokenReq = (creds: Record<string, string | null>) =>
+      new Request("http://sim/v1/auth/token/", {
+        method: "POST",
+        headers: headers(),
+        body: JSON.stringify({ grant_type: "client_credentials", client_id: creds.client_id, client_secret: creds.client_secret }),
+      });
+    expect(await post({ kind: "token_500", terminal_id: mine.terminal.terminalId })).toBe(201);
+    expect((await handleTokenRequest(ctx, tokenReq(other.body))).status).toBe(200);
+    expect((await handleTokenRequest(ctx, tokenReq(mine.body))).status).toBe(500);
+    const token = ((await (await handleTokenRequest(ctx, tokenReq(mine.body))).json()) as { access_token: string }).access_token;
+    const otherToken = ((await (await handleTokenRequest(ctx, tokenReq(other.body))).json()) as { access_token: string }).access_token;
+
+    // Unpair: scoped by the bearer token's pairing.
+    const unpairReq = (bearer: string) =>
+      new Request("http://sim/v1/pay-connect/unpair/", {
+        method: "POST",
+        headers: headers({ Authorization: `Bearer ${bearer}` }),
+        body: "{}",
+      });
+    expect(await post({ kind: "unpair_500", terminal_id: mine.terminal.terminalId })).toBe(201);
+    expect((await handleUnpairRequest(ctx, unpairReq(otherToken))).status).toBe(200);
+    expect((await handleUnpairRequest(ctx, unpairReq(token))).status).toBe(500);
+    expect((await handleUnpairRequest(ctx, unpairReq(token))).status).toBe(200);
+
+    // Clearing over HTTP by terminal leaves the other terminal's fault.
+    expect(await post({ kind: "unpair_500", terminal_id: mine.terminal.terminalId })).toBe(201);
+    const cleared = await handleFaultsDelete(ctx, simRequest("DELETE", `/faults?terminal_id=${mine.terminal.terminalId}`));
+    expect(cleared.status).toBe(200);
+    expect(listFaults(ctx).map((f) => f.terminalId)).toEqual([other.terminal.terminalId]);
   });
 
   it("a slow fault defaults to the configured delay", () => {
@@ -313,6 +419,61 @@ describe("faults", () => {
     expect((await post(JSON.stringify({ kind: "nope" }))).status).toBe(400);
     expect((await post(JSON.stringify({ kind: "pair_slow", delayMs: 500 }))).status).toBe(201);
     expect(listFaults(ctx)).toMatchObject([{ kind: "pair_slow", delayMs: 500 }]);
+  });
+});
+
+describe("request bodies", () => {
+  /** A body streamed in 8 KiB chunks, with no Content-Length; counts the chunks pulled. */
+  function streamed(total: number) {
+    let pulled = 0;
+    const chunk = new Uint8Array(8 * 1024).fill(0x20);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (sent >= total) return controller.close();
+        controller.enqueue(chunk);
+        sent += chunk.byteLength;
+      },
+    });
+    return { body, pulled: () => pulled };
+  }
+
+  it("a body over the cap gets 413 with a clear message, is not read to the end, and changes nothing", async () => {
+    const t = createTerminal(ctx);
+    const { otp } = generateOtp(ctx, t.terminalId)!;
+    const stream = streamed(10 * 1024 * 1024);
+    const res = await handlePairRequest(
+      ctx,
+      new Request("http://sim/v1/pay-connect/pair/", { method: "POST", headers: headers(), body: stream.body, duplex: "half" } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { detail: string }).detail).toBe(
+      `Request body too large: the simulator accepts at most ${MAX_BODY_BYTES} bytes (64 KiB).`,
+    );
+    // Stopped right after the cap: 10 MiB would be 1280 chunks.
+    expect(stream.pulled()).toBeLessThan(MAX_BODY_BYTES / 8192 + 4);
+    expect(currentOtp(ctx, t.terminalId)?.otp).toBe(otp);
+    expect(listTerminals(ctx)[0]!.pairings).toHaveLength(0);
+  });
+
+  it("a declared Content-Length over the cap is refused before reading; the test-driving endpoints cap too", async () => {
+    const big = JSON.stringify({ kind: "pair_500", pad: "x".repeat(MAX_BODY_BYTES) });
+    const faults = await handleFaultsPost(ctx, simRequest("POST", "/faults", big));
+    expect(faults.status).toBe(413);
+    expect(listFaults(ctx)).toEqual([]);
+    const terminals = await handleTerminalsPost(ctx, simRequest("POST", "/terminals", JSON.stringify({ label: "x".repeat(MAX_BODY_BYTES) })));
+    expect(terminals.status).toBe(413);
+    expect(listTerminals(ctx)).toEqual([]);
+    const declared = new Request("http://sim/v1/auth/token/", {
+      method: "POST",
+      headers: headers({ "Content-Length": String(MAX_BODY_BYTES + 1) }),
+      body: "{}",
+    });
+    expect(await readBody(declared)).toBeNull();
+    // At the cap exactly is fine.
+    const atCap = "x".repeat(MAX_BODY_BYTES);
+    expect(await readBody(new Request("http://sim/", { method: "POST", body: atCap }))).toBe(atCap);
   });
 });
 
@@ -405,6 +566,27 @@ describe("test-driving endpoints refuse other sites", () => {
 });
 
 describe("database file", () => {
+  it("adds the faults' terminal_id column to a file made before it existed", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-sim-"));
+    try {
+      const file = path.join(dir, "old.db");
+      const old = new Database(file);
+      old.exec(
+        "CREATE TABLE faults (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, remaining INTEGER NOT NULL, delay_ms INTEGER, created_at INTEGER NOT NULL);" +
+          "INSERT INTO faults (kind, remaining, created_at) VALUES ('pair_500', 1, 1);",
+      );
+      old.close();
+      const db = openSimulatorDatabase(file);
+      ctx.db.close();
+      ctx = { ...ctx, db };
+      expect(listFaults(ctx)).toMatchObject([{ kind: "pair_500", terminalId: null }]);
+      const t = createTerminal(ctx).terminalId;
+      expect(setFault(ctx, { kind: "unpair_500", terminal_id: t }).terminalId).toBe(t);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("opens a file database in WAL mode and reopens it", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-sim-"));
     try {

@@ -2,6 +2,7 @@
  * Simulated terminals and the OTPs they show. An OTP is 8 characters from an alphabet without
  * look-alikes (no 0/O, 1/I/L), valid for 5 minutes, usable once. Generating a new OTP does not
  * cancel an earlier unused one (assumption: the real terminal's behaviour is not documented).
+ * An OTP is compared without regard to case or white space (normalizeOtp).
  */
 import { randomFrom, type SimulatorContext } from "./context";
 
@@ -133,9 +134,18 @@ export function currentOtp(ctx: SimulatorContext, terminalId: string): Generated
 }
 
 /**
- * Consumes an OTP: returns its terminal id when it exists, is unused and unexpired, and marks it
- * used in the same statement (so two concurrent pair calls cannot both use it). Call it inside
- * the transaction that records the pairing.
+ * An OTP as typed, in the form the terminal issued it: case does not matter (the screen shows
+ * capitals, people type `464a3qhd` for `464A3QHD`), and neither does white space anywhere in it
+ * (a code read out in groups, `464A 3QHD`, is still the same code; the alphabet has no space).
+ */
+export function normalizeOtp(typed: string): string {
+  return typed.replace(/\s+/g, "").toUpperCase();
+}
+
+/**
+ * Consumes an OTP (compared after normalizeOtp): returns its terminal id when it exists, is
+ * unused and unexpired, and marks it used in the same statement (so two concurrent pair calls
+ * cannot both use it). Call it inside the transaction that records the pairing.
  */
 export function consumeOtp(ctx: SimulatorContext, otp: string): string | null {
   const now = ctx.now();
@@ -144,6 +154,14 @@ export function consumeOtp(ctx: SimulatorContext, otp: string): string | null {
       `UPDATE otps SET used_at = ? WHERE otp = ? AND used_at IS NULL AND expires_at > ?
        RETURNING terminal_id`,
     )
-    .get(now, otp, now) as { terminal_id: string } | undefined;
+    .get(now, normalizeOtp(otp), now) as { terminal_id: string } | undefined;
+  return row?.terminal_id ?? null;
+}
+
+/** The terminal that issued `otp` (used, expired or not), or null: whose faults a pair call takes. */
+export function terminalOfOtp(ctx: SimulatorContext, otp: string): string | null {
+  const row = ctx.db.prepare("SELECT terminal_id FROM otps WHERE otp = ?").get(normalizeOtp(otp)) as
+    | { terminal_id: string }
+    | undefined;
   return row?.terminal_id ?? null;
 }

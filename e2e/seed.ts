@@ -1,0 +1,295 @@
+/**
+ * Typed seed helpers and readers over the E2E database, through drizzle and the app's own schema
+ * (lib/db/schema.ts) rather than SQL strings in the specs. Another worker writes to the same
+ * database at the same time: seed rows with unique names or ids, and read back your own rows
+ * (by id, terminal, name or user), never global counts.
+ */
+import { randomBytes, randomUUID } from "node:crypto";
+import { and, asc, eq, like, sql, type SQL } from "drizzle-orm";
+import { openDatabase, type DB } from "../lib/db/open";
+import {
+  auditLog,
+  pairingAttempts,
+  pairings,
+  pairingSecrets,
+  terminals,
+  users,
+  type AttemptStatus,
+  type Environment,
+  type PairingStatus,
+  type Role,
+} from "../lib/db/schema";
+import { E2E_DB } from "./env";
+
+let handle: DB | undefined;
+
+/** The worker's drizzle handle on the E2E database (migrated by the server at start). */
+export function e2eDb(): DB {
+  if (!handle) handle = openDatabase(E2E_DB, { migrate: false });
+  return handle;
+}
+
+/** A short random tag for names and ids that must not collide with another test's. */
+export const uniqueTag = (bytes = 3) => randomBytes(bytes).toString("hex");
+
+// ---- seeding ----
+
+export type SeededTerminal = { id: number; terminalId: string; environment: Environment };
+
+export function seedTerminal(input: { terminalId?: string; environment?: Environment } = {}): SeededTerminal {
+  const environment = input.environment ?? "sandbox";
+  const terminalId = input.terminalId ?? `E2E-${uniqueTag(5).toUpperCase()}`;
+  const { id } = e2eDb().insert(terminals).values({ environment, terminalId }).returning({ id: terminals.id }).get();
+  return { id, terminalId, environment };
+}
+
+export type PairingSeed = {
+  terminalRef: number;
+  name: string;
+  createdById: number;
+  status?: PairingStatus;
+  createdAt?: Date;
+  payConnectId?: string;
+  clientId?: string;
+  webhookUrl?: string | null;
+};
+
+/** A pairing row without credentials (the vault stays empty for it, as for scripts/seed-terminals). */
+export function seedPairing(input: PairingSeed): { id: number } {
+  return e2eDb().insert(pairings).values(pairingValues(input)).returning({ id: pairings.id }).get();
+}
+
+function pairingValues(input: PairingSeed): typeof pairings.$inferInsert {
+  return {
+    terminalRef: input.terminalRef,
+    payConnectId: input.payConnectId ?? `pc_${randomUUID()}`,
+    name: input.name,
+    clientId: input.clientId ?? `cl_${uniqueTag(8)}`,
+    webhookUrl: input.webhookUrl ?? null,
+    hasWebhookSecret: false,
+    status: input.status ?? "active",
+    createdById: input.createdById,
+    createdAt: input.createdAt ?? new Date(),
+  };
+}
+
+/**
+ * Many terminals, each with its pairings, in one transaction: `rows[i]` gives the terminal and
+ * its pairings. Returns the terminals' row ids in the same order.
+ */
+export function seedTerminalsWithPairings(
+  rows: { terminalId: string; environment: Environment; pairings: Omit<PairingSeed, "terminalRef">[] }[],
+): number[] {
+  const db = e2eDb();
+  return db.transaction((tx) =>
+    rows.map((row) => {
+      const { id } = tx
+        .insert(terminals)
+        .values({ terminalId: row.terminalId, environment: row.environment })
+        .returning({ id: terminals.id })
+        .get();
+      for (const p of row.pairings) tx.insert(pairings).values(pairingValues({ ...p, terminalRef: id })).run();
+      return id;
+    }),
+  );
+}
+
+export type AttemptSeed = {
+  name: string;
+  status: AttemptStatus;
+  createdById: number;
+  environment?: Environment;
+  reason?: string | null;
+  errorCode?: string | null;
+  terminalId?: string | null;
+};
+
+export function seedAttempt(input: AttemptSeed): { id: number } {
+  return e2eDb()
+    .insert(pairingAttempts)
+    .values({
+      requestKey: randomUUID(),
+      environment: input.environment ?? "sandbox",
+      name: input.name,
+      status: input.status,
+      reason: input.reason ?? null,
+      errorCode: input.errorCode ?? null,
+      terminalId: input.terminalId ?? null,
+      createdById: input.createdById,
+    })
+    .returning({ id: pairingAttempts.id })
+    .get();
+}
+
+export type AuditSeed = {
+  action: string;
+  actorEmail?: string | null;
+  actorId?: number | null;
+  targetType?: string | null;
+  targetId?: string | number | null;
+  details?: Record<string, unknown>;
+};
+
+export function seedAudit(input: AuditSeed): { id: number } {
+  return e2eDb()
+    .insert(auditLog)
+    .values({
+      action: input.action,
+      actorEmail: input.actorEmail ?? null,
+      actorId: input.actorId ?? null,
+      targetType: input.targetType ?? null,
+      targetId: input.targetId === undefined || input.targetId === null ? null : String(input.targetId),
+      details: input.details ? JSON.stringify(input.details) : null,
+    })
+    .returning({ id: auditLog.id })
+    .get();
+}
+
+// ---- changing a user behind the app's back (what another admin or an operator would do) ----
+
+export function setUserRole(userId: number, role: Role): void {
+  e2eDb().update(users).set({ role }).where(eq(users.id, userId)).run();
+}
+
+/** What disabling a user does to the database: their sessions end, their sign-in stops. */
+export function disableUserInDb(userId: number): void {
+  e2eDb()
+    .update(users)
+    .set({ sessionVersion: sql`${users.sessionVersion} + 1`, disabledAt: new Date() })
+    .where(eq(users.id, userId))
+    .run();
+}
+
+// ---- real faults in the database ----
+
+/**
+ * Makes the database refuse to insert a pairing with this exact name (a SQLite trigger), so that
+ * only the test that owns the name hits the fault; other workers' pairings go through. Returns
+ * the function that removes it.
+ */
+export function failPairingInsertsNamed(name: string): () => void {
+  const trigger = `e2e_fail_pairing_${uniqueTag(4)}`;
+  const raw = e2eDb().$client;
+  const quoted = `'${name.replaceAll("'", "''")}'`;
+  raw.exec(
+    `CREATE TRIGGER ${trigger} BEFORE INSERT ON pairings WHEN NEW.name = ${quoted}
+     BEGIN SELECT RAISE(ABORT, 'injected fault'); END;`,
+  );
+  return () => raw.exec(`DROP TRIGGER IF EXISTS ${trigger}`);
+}
+
+// ---- readers ----
+
+export function userByEmail(email: string) {
+  return e2eDb()
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      role: users.role,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+      disabledAt: users.disabledAt,
+    })
+    .from(users)
+    .where(eq(users.email, email))
+    .get();
+}
+
+export function terminalByTerminalId(terminalId: string) {
+  return e2eDb()
+    .select({ id: terminals.id, terminalId: terminals.terminalId, environment: terminals.environment })
+    .from(terminals)
+    .where(eq(terminals.terminalId, terminalId))
+    .get();
+}
+
+const pairingColumns = {
+  id: pairings.id,
+  terminalRef: pairings.terminalRef,
+  payConnectId: pairings.payConnectId,
+  name: pairings.name,
+  status: pairings.status,
+  webhookUrl: pairings.webhookUrl,
+  webhookToken: pairings.webhookToken,
+  createdById: pairings.createdById,
+  endedById: pairings.endedById,
+};
+
+export function pairingById(id: number) {
+  return e2eDb().select(pairingColumns).from(pairings).where(eq(pairings.id, id)).get();
+}
+
+/** The pairings of a terminal (by the provider's terminal id), oldest first. */
+export function pairingsOfTerminal(terminalId: string) {
+  return e2eDb()
+    .select(pairingColumns)
+    .from(pairings)
+    .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+    .where(eq(terminals.terminalId, terminalId))
+    .orderBy(asc(pairings.id))
+    .all();
+}
+
+/** The vault fields stored for a pairing, sorted (never the ciphertexts). */
+export function secretFields(pairingId: number): string[] {
+  return e2eDb()
+    .select({ field: pairingSecrets.field })
+    .from(pairingSecrets)
+    .where(eq(pairingSecrets.pairingId, pairingId))
+    .orderBy(asc(pairingSecrets.field))
+    .all()
+    .map((r) => r.field);
+}
+
+const attemptColumns = {
+  id: pairingAttempts.id,
+  name: pairingAttempts.name,
+  status: pairingAttempts.status,
+  errorCode: pairingAttempts.errorCode,
+  reason: pairingAttempts.reason,
+  terminalId: pairingAttempts.terminalId,
+  pairingId: pairingAttempts.pairingId,
+  createdById: pairingAttempts.createdById,
+  recoveredAt: pairingAttempts.recoveredAt,
+};
+
+/** Attempts matching every given filter, oldest first. */
+export function attempts(filter: { name?: string; createdById?: number; pairingId?: number; id?: number }) {
+  const where: SQL[] = [];
+  if (filter.id !== undefined) where.push(eq(pairingAttempts.id, filter.id));
+  if (filter.name !== undefined) where.push(eq(pairingAttempts.name, filter.name));
+  if (filter.createdById !== undefined) where.push(eq(pairingAttempts.createdById, filter.createdById));
+  if (filter.pairingId !== undefined) where.push(eq(pairingAttempts.pairingId, filter.pairingId));
+  return e2eDb().select(attemptColumns).from(pairingAttempts).where(and(...where)).orderBy(asc(pairingAttempts.id)).all();
+}
+
+/** Audit rows matching every given filter, oldest first; `action` may end in `%`. */
+export function auditRows(filter: { action?: string; targetType?: string; targetId?: string | number; actorId?: number }) {
+  const where: SQL[] = [];
+  if (filter.action !== undefined) {
+    where.push(filter.action.endsWith("%") ? like(auditLog.action, filter.action) : eq(auditLog.action, filter.action));
+  }
+  if (filter.targetType !== undefined) where.push(eq(auditLog.targetType, filter.targetType));
+  if (filter.targetId !== undefined) where.push(eq(auditLog.targetId, String(filter.targetId)));
+  if (filter.actorId !== undefined) where.push(eq(auditLog.actorId, filter.actorId));
+  return e2eDb()
+    .select({
+      id: auditLog.id,
+      action: auditLog.action,
+      actorId: auditLog.actorId,
+      actorEmail: auditLog.actorEmail,
+      targetType: auditLog.targetType,
+      targetId: auditLog.targetId,
+      details: auditLog.details,
+    })
+    .from(auditLog)
+    .where(and(...where))
+    .orderBy(asc(auditLog.id))
+    .all();
+}
+
+/** Every audit row's text, for "no secret anywhere in the audit log" checks. */
+export function allAuditText(): string {
+  return JSON.stringify(e2eDb().select().from(auditLog).all());
+}
