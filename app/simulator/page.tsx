@@ -231,7 +231,8 @@ export default async function SimulatorPage({
               <p className="mt-1 text-xs text-slate-600">
                 Each switch applies to one call. A delayed call answers after{" "}
                 {seconds(sim.defaultSlowDelayMs)} (Pairdesk gives up after{" "}
-                {seconds(env.payConnect.timeoutMs)}), and still completes.
+                {seconds(env.payConnect.pairTimeoutMs)} on pair, {seconds(env.payConnect.timeoutMs)} on
+                other calls), and still completes.
               </p>
             </CardHeader>
             <CardBody className="space-y-4">

@@ -35,8 +35,9 @@ export function getSimulator(): SimulatorContext | null {
     now: Date.now,
     integratorIds: new Set(sandboxId ? [sandboxId] : []),
     publicOrigin: new URL(env.publicUrl).origin,
-    // Past the app's own timeout, so that "slow" reads as a timeout in Pairdesk.
-    defaultSlowDelayMs: env.payConnect.timeoutMs + 2000,
+    // Past the app's own timeouts (the pair call has its own, longer one), so that "slow" reads
+    // as a timeout in Pairdesk whichever call it delays.
+    defaultSlowDelayMs: Math.max(env.payConnect.timeoutMs, env.payConnect.pairTimeoutMs) + 2000,
   };
 }
 
