@@ -250,6 +250,9 @@ describe("settleOrphanedAttempts", () => {
       { name: "Orphan", status: "outcome_unknown", error_code: "interrupted", reason: ORPHANED_MESSAGE },
       { name: "Failed", status: "failed", error_code: null, reason: null },
     ]);
+    // The advice covers both things the terminal's screen can show.
+    expect(ORPHANED_MESSAGE).toContain("If it shows it is paired");
+    expect(ORPHANED_MESSAGE).toContain("If it shows it is not paired");
   });
 });
 

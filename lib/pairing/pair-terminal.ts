@@ -104,8 +104,12 @@ function existingOutcome(db: DB, requestKey: string): PairTerminalOutcome | null
   };
 }
 
+/** What to do when a pair call's outcome is unknown, whichever the terminal's screen shows. */
+const BOTH_CASES_ADVICE =
+  "Check the terminal's screen. If it shows it is paired, its credentials did not reach Pairdesk and cannot be fetched again: unpair it on the terminal (or through the provider's support), generate a new OTP and pair again. If it shows it is not paired, generate a new OTP and pair again.";
+
 export const ORPHANED_MESSAGE =
-  "Pairdesk stopped before it recorded Pay-Connect's answer, so the outcome is unknown: the terminal may have been paired. Check the terminal's screen; if it is not paired, generate a new OTP and pair again.";
+  `Pairdesk stopped before it recorded the provider's answer, so the outcome is unknown: the terminal may have been paired. ${BOTH_CASES_ADVICE}`;
 
 export type SettledAtStart = {
   /** Pending attempts whose result is in the spool: now "needs recovery". */
@@ -217,7 +221,7 @@ export async function pairTerminal(
     });
   } catch (err) {
     if (!(err instanceof ProviderError)) {
-      finishAttempt(db, attemptId, "outcome_unknown", "internal", "Pairdesk failed while calling Pay-Connect. The outcome is unknown: check the terminal's screen; if it is not paired, generate a new OTP and pair again.");
+      finishAttempt(db, attemptId, "outcome_unknown", "internal", `Pairdesk failed while calling the provider. The outcome is unknown: the terminal may have been paired. ${BOTH_CASES_ADVICE}`);
       throw err;
     }
     const status = err.outcome === "unknown" ? "outcome_unknown" : "failed";
