@@ -32,7 +32,7 @@ const stub = await startStub((req) => {
 });
 afterAll(() => stub.close());
 
-const client = createPayConnectClient({ environment: "sandbox", baseUrl: stub.url, integratorId: "int-1", timeoutMs: 300 });
+const client = createPayConnectClient({ environment: "sandbox", baseUrl: stub.url, integratorId: "int-1", timeoutMs: 3_000 });
 let db: DB;
 let actor: { id: number; email: string };
 let n = 0;
@@ -128,7 +128,7 @@ describe("pairTerminal", () => {
   });
 
   it("records a timeout as outcome unknown", async () => {
-    reply = { ...okPair(), delayMs: 1_000 };
+    reply = { ...okPair(), delayMs: 4_000 };
     const out = await pairTerminal(db, client, input(), actor);
     expect(out.kind).toBe("outcome_unknown");
     expect(db.$client.prepare("select status from pairing_attempts").get()).toEqual({ status: "outcome_unknown" });
