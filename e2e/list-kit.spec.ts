@@ -97,7 +97,7 @@ test("filters apply as they change, show as chips that remove them, and Back res
   await expect(page).toHaveURL(/status=paired/);
   await expectIds(page, [4, 3, 2, 1].map((i) => `${prefix}-${i}`));
   await expect(chips(page)).toHaveCount(2);
-  await expect(page.getByRole("link", { name: "Remove filter Status: Paired" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Remove the Status filter" })).toBeVisible();
 
   await filters(page).getByLabel("Environment").selectOption("sandbox");
   await expect(page).toHaveURL(/environment=sandbox/);
@@ -105,7 +105,7 @@ test("filters apply as they change, show as chips that remove them, and Back res
   await expect(chips(page)).toHaveCount(3);
 
   // Removing a chip removes that filter only.
-  await page.getByRole("link", { name: "Remove filter Status: Paired" }).click();
+  await page.getByRole("link", { name: "Remove the Status filter" }).click();
   await expect(page).not.toHaveURL(/status=/);
   await expect(page).toHaveURL(/environment=sandbox/);
   await expectIds(page, [`${prefix}-6`, `${prefix}-3`]);
@@ -152,7 +152,7 @@ test("without JavaScript the URL is still the state: a GET form, chips and sorts
   for (const name of ["q", "environment", "status"]) expect(filtered).toContain(`name="${name}"`);
   // Chips and headers are links that keep the rest of the state.
   expect(filtered).toMatch(
-    new RegExp(`aria-label="Remove filter Environment: Production"[^>]* href="/terminals\\?q=${prefix}&amp;sort=-paired_at"`),
+    new RegExp(`aria-label="Remove the Environment filter"[^>]* href="/terminals\\?q=${prefix}&amp;sort=-paired_at"`),
   );
   expect(filtered).toContain(`href="/terminals?q=${prefix}&amp;environment=production"`); // Terminal ID header
   // What the form sends is a page of its own: production only, newest pairing first.

@@ -23,17 +23,22 @@ export function ListToolbar({
           <>
             <ul aria-label="Filters in force" className="flex min-w-0 flex-wrap gap-2">
               {chips.map((chip) => (
-                <li key={chip.key} className="min-w-0" data-testid="filter-chip">
+                <li
+                  key={chip.key}
+                  data-testid="filter-chip"
+                  className="inline-flex min-w-0 max-w-full items-center gap-0.5 rounded-full border border-brand-600/30 bg-brand-50 py-0.5 pl-3 pr-0.5 text-xs font-medium text-brand-800"
+                >
+                  <span className="truncate" title={`${chip.label}: ${chip.value}`}>
+                    {chip.label}: {chip.value}
+                  </span>
+                  {/* Named after the filter, not its value, so it never reads like the rows it filters. */}
                   <Link
                     href={chip.removeHref}
-                    aria-label={`Remove filter ${chip.label}: ${chip.value}`}
-                    title={`Remove filter ${chip.label}: ${chip.value}`}
-                    className="inline-flex max-w-full items-center gap-1 rounded-full border border-brand-600/30 bg-brand-50 py-0.5 pl-3 pr-1.5 text-xs font-medium text-brand-800 hover:bg-brand-100"
+                    aria-label={`Remove the ${chip.label} filter`}
+                    title={`Remove the ${chip.label} filter`}
+                    className="inline-flex size-6 shrink-0 items-center justify-center rounded-full hover:bg-brand-100"
                   >
-                    <span className="truncate">
-                      {chip.label}: {chip.value}
-                    </span>
-                    <X aria-hidden className="size-3.5 shrink-0" />
+                    <X aria-hidden className="size-3.5" />
                   </Link>
                 </li>
               ))}
