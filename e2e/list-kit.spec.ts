@@ -208,12 +208,13 @@ test("times read relative, the exact time on hover; long values truncate with th
   await page.goto(`/terminals?q=${prefix}`);
   const row1 = rows(page).filter({ hasText: `${prefix}-1` });
   const time = row1.locator("time");
-  await expect(time).toHaveText("3 min ago");
+  // Seeded 3 minutes before the page was read (a slow machine may round it up to 4).
+  await expect(time).toHaveText(/^[34] min ago$/);
   const iso = await time.getAttribute("datetime");
   expect(iso).toBeTruthy();
   const exact = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(new Date(iso!));
   await expect(time).toHaveAttribute("title", `${exact} UTC`);
-  await expect(rows(page).filter({ hasText: `${prefix}-2` }).locator("time")).toHaveText("10 min ago");
+  await expect(rows(page).filter({ hasText: `${prefix}-2` }).locator("time")).toHaveText(/^1[01] min ago$/);
 
   // The long pairing name is cut to one line; hovering shows all of it.
   const name = rows(page).filter({ hasText: `${prefix}-4` }).getByTitle(EVIL(t));
