@@ -16,6 +16,7 @@ export const AUDIT_ACTIONS = [
   "pairing.reveal_denied",
   "pairing.unpair",
   "pairing.unpair_failed",
+  "list.export",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

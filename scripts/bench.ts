@@ -4,7 +4,8 @@
  *   npx tsx --conditions=react-server scripts/bench.ts [--count 10000] [--runs 50] [--explain]
  *
  * Each case runs `queryTerminals` (the count and the page of rows, as the page does) `--runs`
- * times after a warm-up, and prints the median and p95 in milliseconds. `--explain` also prints
+ * times after a warm-up, and prints the median and p95 in milliseconds; the sorts included. Then
+ * it times a whole CSV export of the list, batch by batch. `--explain` also prints
  * SQLite's EXPLAIN QUERY PLAN of both statements of each case.
  */
 import fs from "node:fs";
@@ -41,9 +42,10 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   const { openDatabase } = await import("../lib/db/open");
   const { seedTerminals } = await import("./seed-terminals");
-  const { queryTerminals, parseTerminalListParams, terminalListStatements } = await import(
+  const { queryTerminals, terminalParams, terminalListStatements, terminalRows } = await import(
     "../lib/data/terminals"
   );
+  const { CSV_BATCH_SIZE, csvStream } = await import("../lib/lists/csv");
   type Input = Parameters<typeof queryTerminals>[1];
 
   const { values } = parseArgs({
@@ -78,6 +80,12 @@ async function main() {
       ["status=unpaired", { status: "unpaired" }],
       ["status=paired, last page", { status: "paired", page: 1_000_000 }],
       ["sandbox + unpaired + search", { environment: "sandbox", status: "unpaired", q: "till" }],
+      ["sort terminal id, descending", { sort: "-terminal_id" }],
+      ["sort environment", { sort: "environment" }],
+      ["sort environment, last page", { sort: "-environment", page: lastPage }],
+      ["sort paired at, newest first", { sort: "-paired_at" }],
+      ["sort paired at, oldest first, page 2", { sort: "paired_at", page: 2 }],
+      ["sort paired at, sandbox + paired", { sort: "-paired_at", environment: "sandbox", status: "paired" }],
     ];
 
     const table: Record<string, string | number>[] = [];
@@ -100,8 +108,11 @@ async function main() {
         "p95 ms": Number(percentile(times, 0.95).toFixed(2)),
       });
       if (explain) {
-        const params = parseTerminalListParams(input);
-        const statements = terminalListStatements(db, params, result.page);
+        const params = terminalParams(input);
+        const statements = terminalListStatements(db, params, {
+          limit: result.pageSize,
+          offset: (result.page - 1) * result.pageSize,
+        });
         console.log(`── ${name}`);
         for (const [label, query] of [
           ["count", statements.countQuery.toSQL()],
@@ -121,6 +132,24 @@ async function main() {
       }
     }
     console.table(table);
+
+    // The CSV export walks the whole list in batches, as its route handler does.
+    for (const sort of ["terminal_id", "-paired_at"] as const) {
+      const params = terminalParams({ sort });
+      const t0 = performance.now();
+      let rows = 0;
+      const stream = csvStream([{ header: "terminal_id", value: (r: { terminalId: string }) => r.terminalId }], (offset, limit) => {
+        const batch = terminalRows(db, params, { offset, limit });
+        rows += batch.length;
+        return batch;
+      });
+      let bytes = 0;
+      const reader = stream.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
+      console.log(
+        `CSV export, sort=${sort}: ${rows.toLocaleString("en-US")} rows, ${bytes.toLocaleString("en-US")} bytes, in batches of ${CSV_BATCH_SIZE}: ${Math.round(performance.now() - t0)} ms`,
+      );
+    }
     db.$client.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

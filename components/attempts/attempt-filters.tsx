@@ -1,26 +1,28 @@
-import { ENVIRONMENT_OPTIONS, FilterBar, FilterSearch, FilterSelect } from "@/components/ui/filter-bar";
+import { ENVIRONMENT_OPTIONS, FilterBar } from "@/components/ui/filter-bar";
 import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
-import type { AttemptListParams } from "@/lib/data/attempts";
 import { ATTEMPT_STATUSES } from "@/lib/domain";
+import { attemptList, type AttemptListParams } from "@/lib/lists/lists";
 
 /** Search and filters of the attempts list. */
 export function AttemptFilters({ params }: { params: AttemptListParams }) {
+  const { q, status, environment } = attemptList.defaults;
   return (
     <FilterBar
-      action="/attempts"
+      action={attemptList.pathname}
       label="Filter pairing attempts"
-      values={[params.q, params.status, params.environment]}
-      active={params.q !== "" || params.status !== "all" || params.environment !== "all"}
-    >
-      <FilterSearch id="attempt-search" label="Search" name="q" value={params.q} placeholder="Pairing name, terminal ID or email" maxLength={100} />
-      <FilterSelect
-        id="attempt-status"
-        label="Outcome"
-        name="status"
-        value={params.status}
-        options={[{ value: "all", label: "All outcomes" }, ...ATTEMPT_STATUSES.map((s) => ({ value: s, label: ATTEMPT_STATUS_LABELS[s] }))]}
-      />
-      <FilterSelect id="attempt-environment" label="Environment" name="environment" value={params.environment} options={ENVIRONMENT_OPTIONS} />
-    </FilterBar>
+      defaults={{ q, status, environment }}
+      hidden={params.sort === attemptList.defaults.sort ? {} : { sort: params.sort }}
+      fields={[
+        { kind: "search", id: "attempt-search", label: "Search", name: "q", placeholder: "Pairing name, terminal ID or email", maxLength: 100 },
+        {
+          kind: "select",
+          id: "attempt-status",
+          label: "Outcome",
+          name: "status",
+          options: [{ value: "all", label: "All outcomes" }, ...ATTEMPT_STATUSES.map((s) => ({ value: s, label: ATTEMPT_STATUS_LABELS[s] }))],
+        },
+        { kind: "select", id: "attempt-environment", label: "Environment", name: "environment", options: ENVIRONMENT_OPTIONS },
+      ]}
+    />
   );
 }

@@ -1,8 +1,13 @@
 import Link from "next/link";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Truncate } from "@/components/ui/truncate";
 import type { AttemptListRow } from "@/lib/data/attempts";
 import { formatDateTime } from "@/lib/format";
+
+type Column = "created_at" | "status";
 
 /** What an attempt's outcome means, when no reason was recorded. */
 const FALLBACK_REASON: Record<AttemptListRow["status"], string> = {
@@ -26,17 +31,30 @@ function reasonOf(row: AttemptListRow, now: number): string {
   return FALLBACK_REASON[row.status];
 }
 
-export function AttemptTable({ rows, empty, now }: { rows: AttemptListRow[]; empty: React.ReactNode; now: number }) {
+export function AttemptTable({
+  rows,
+  empty,
+  now,
+  sort,
+}: {
+  rows: AttemptListRow[];
+  empty: React.ReactNode;
+  now: number;
+  /** The list's sort and each sortable header's link; without it (the dashboard) headers are plain. */
+  sort?: SortState & { hrefFor: (column: Column) => string };
+}) {
+  const header = (label: string, column: Column) =>
+    sort ? <SortableTH label={label} column={column} sort={sort} href={sort.hrefFor(column)} /> : <TH>{label}</TH>;
   return (
     <Table label="Pairing attempts" data-testid="attempt-table">
       <caption className="sr-only">Pairing attempts, newest first</caption>
       <THead>
         <tr>
-          <TH>When</TH>
+          {header("When", "created_at")}
           <TH>Who</TH>
           <TH>Environment</TH>
           <TH>Name</TH>
-          <TH>Outcome</TH>
+          {header("Outcome", "status")}
           <TH>Reason</TH>
           <TH>Terminal</TH>
         </tr>
@@ -46,17 +64,19 @@ export function AttemptTable({ rows, empty, now }: { rows: AttemptListRow[]; emp
         {rows.map((a) => (
           <TR key={a.id} data-testid="attempt-row" data-attempt-id={a.id}>
             <TD className="min-w-28">
-              <time dateTime={a.createdAt.toISOString()}>{formatDateTime(a.createdAt)}</time>
+              <RelativeTime value={a.createdAt} now={now} />
             </TD>
-            <TD className="break-all">{a.createdByEmail ?? <span className="text-slate-600">—</span>}</TD>
+            <TD>{a.createdByEmail ? <Truncate text={a.createdByEmail} className="max-w-[12rem]" /> : <span className="text-slate-600">—</span>}</TD>
             <TD>
               <EnvironmentBadge environment={a.environment} />
             </TD>
-            <TD>{a.name}</TD>
+            <TD>
+              <Truncate text={a.name} className="max-w-[12rem]" />
+            </TD>
             <TD>
               <AttemptStatusBadge status={a.status} />
             </TD>
-            <TD>
+            <TD className="min-w-56">
               <p>{reasonOf(a, now)}</p>
               {a.errorCode ? (
                 <p className="mt-1 text-xs text-slate-600">

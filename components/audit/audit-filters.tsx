@@ -1,5 +1,6 @@
-import { FilterBar, FilterSearch, FilterSelect } from "@/components/ui/filter-bar";
-import type { AuditListParams } from "@/lib/data/audit";
+import { FilterBar } from "@/components/ui/filter-bar";
+import { auditList, type AuditListParams } from "@/lib/lists/lists";
+import { auditActionLabel } from "./action-labels";
 
 /** Filters of the audit log: by action, and by actor (any part of the email). */
 export function AuditFilters({
@@ -11,29 +12,31 @@ export function AuditFilters({
   actions: readonly string[];
   actorEmails: string[];
 }) {
+  const { action, actor } = auditList.defaults;
   return (
     <FilterBar
-      action="/audit"
+      action={auditList.pathname}
       label="Filter the audit log"
-      values={[params.action, params.actor]}
-      active={params.action !== "all" || params.actor !== ""}
-    >
-      <FilterSelect
-        id="audit-action"
-        label="Action"
-        name="action"
-        value={params.action}
-        options={[{ value: "all", label: "All actions" }, ...actions.map((a) => ({ value: a, label: a }))]}
-      />
-      <FilterSearch
-        id="audit-actor"
-        label="Actor"
-        name="actor"
-        value={params.actor}
-        placeholder="Email, or part of it"
-        maxLength={254}
-        suggestions={actorEmails}
-      />
-    </FilterBar>
+      defaults={{ action, actor }}
+      hidden={params.sort === auditList.defaults.sort ? {} : { sort: params.sort }}
+      fields={[
+        {
+          kind: "select",
+          id: "audit-action",
+          label: "Action",
+          name: "action",
+          options: [{ value: "all", label: "All actions" }, ...actions.map((a) => ({ value: a, label: auditActionLabel(a) }))],
+        },
+        {
+          kind: "search",
+          id: "audit-actor",
+          label: "Actor",
+          name: "actor",
+          placeholder: "Email, or part of it",
+          maxLength: 254,
+          suggestions: actorEmails,
+        },
+      ]}
+    />
   );
 }

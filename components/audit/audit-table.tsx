@@ -1,33 +1,57 @@
 import Link from "next/link";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Truncate } from "@/components/ui/truncate";
 import type { AuditListRow } from "@/lib/data/audit";
-import { formatDateTime } from "@/lib/format";
+import { auditActionLabel } from "./action-labels";
 
-function Target({ row }: { row: AuditListRow }) {
-  if (!row.targetType) return <span className="text-slate-600">—</span>;
-  const label = `${row.targetType.replace(/_/g, " ")} ${row.targetId ?? ""}`.trim();
-  if (row.targetTerminalRef !== null) {
-    return (
-      <Link
-        href={`/terminals/${row.targetTerminalRef}`}
-        className="font-medium text-brand-700 underline-offset-4 hover:underline"
-      >
-        {label}
-      </Link>
-    );
-  }
-  return <span>{label}</span>;
+type Column = "at" | "action";
+
+const linkClass = "font-medium text-brand-700 underline-offset-4 hover:underline";
+
+/** The target in words, a link to it where it still exists and the reader may open it. */
+function Target({ row, canSeeUsers }: { row: AuditListRow; canSeeUsers: boolean }) {
+  const target = row.target;
+  if (!target) return <span className="text-slate-600">—</span>;
+  const href =
+    target.terminalRef !== null
+      ? `/terminals/${target.terminalRef}`
+      : target.userExists && canSeeUsers
+        ? "/users"
+        : null;
+  const text = <Truncate text={target.label} className="max-w-[16rem]" />;
+  return href ? (
+    <Link href={href} className={linkClass} data-target-type={target.type}>
+      {text}
+    </Link>
+  ) : (
+    <span data-target-type={target.type}>{text}</span>
+  );
 }
 
-export function AuditTable({ rows, empty }: { rows: AuditListRow[]; empty: React.ReactNode }) {
+export function AuditTable({
+  rows,
+  empty,
+  now,
+  sort,
+  canSeeUsers,
+}: {
+  rows: AuditListRow[];
+  empty: React.ReactNode;
+  now: number;
+  sort: SortState & { hrefFor: (column: Column) => string };
+  /** Whether user targets link to the users page (admins only). */
+  canSeeUsers: boolean;
+}) {
   return (
     <Table label="Audit log entries" data-testid="audit-table">
-      <caption className="sr-only">Audit log, newest first</caption>
+      <caption className="sr-only">Audit log</caption>
       <THead>
         <tr>
-          <TH>Time</TH>
+          <SortableTH label="Time" column="at" sort={sort} href={sort.hrefFor("at")} />
           <TH>Actor</TH>
-          <TH>Action</TH>
+          <SortableTH label="Action" column="action" sort={sort} href={sort.hrefFor("action")} />
           <TH>Target</TH>
           <TH>Details</TH>
         </tr>
@@ -36,17 +60,23 @@ export function AuditTable({ rows, empty }: { rows: AuditListRow[]; empty: React
         {rows.length === 0 ? <EmptyRow colSpan={5}>{empty}</EmptyRow> : null}
         {rows.map((row) => (
           <TR key={row.id} data-testid="audit-row" data-action={row.action}>
-            <TD className="min-w-28">
-              <time dateTime={row.at.toISOString()}>{formatDateTime(row.at)}</time>
-            </TD>
-            <TD className="break-all">{row.actorEmail ?? <span className="text-slate-600">system</span>}</TD>
             <TD>
-              <code className="font-mono text-xs">{row.action}</code>
-            </TD>
-            <TD className="whitespace-nowrap">
-              <Target row={row} />
+              <RelativeTime value={row.at} now={now} />
             </TD>
             <TD>
+              {row.actorEmail ? (
+                <Truncate text={row.actorEmail} className="max-w-[14rem]" />
+              ) : (
+                <span className="text-slate-600">system</span>
+              )}
+            </TD>
+            <TD className="whitespace-nowrap" title={row.action}>
+              {auditActionLabel(row.action)}
+            </TD>
+            <TD>
+              <Target row={row} canSeeUsers={canSeeUsers} />
+            </TD>
+            <TD className="min-w-48">
               {row.details.length === 0 ? (
                 <span className="text-slate-600">—</span>
               ) : (
@@ -54,7 +84,9 @@ export function AuditTable({ rows, empty }: { rows: AuditListRow[]; empty: React
                   {row.details.map(([key, value]) => (
                     <div key={key} className="contents">
                       <dt className="font-medium text-slate-700">{key}:</dt>
-                      <dd className="break-all">{value}</dd>
+                      <dd className="min-w-0">
+                        <Truncate text={value} className="max-w-[20rem]" />
+                      </dd>
                     </div>
                   ))}
                 </dl>

@@ -1,20 +1,38 @@
 import Link from "next/link";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EnvironmentBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Truncate } from "@/components/ui/truncate";
 import type { TerminalListRow } from "@/lib/data/terminals";
-import { formatDateTime } from "@/lib/format";
+
+type Column = "terminal_id" | "environment" | "paired_at";
 
 /** One row per terminal with its newest active pairing ("+N more" when it serves several registers). */
-export function TerminalTable({ rows, empty }: { rows: TerminalListRow[]; empty: React.ReactNode }) {
+export function TerminalTable({
+  rows,
+  empty,
+  now,
+  sort,
+}: {
+  rows: TerminalListRow[];
+  empty: React.ReactNode;
+  now: number;
+  /** The list's sort and each column header's link. */
+  sort: SortState & { hrefFor: (column: Column) => string };
+}) {
+  const header = (label: string, column: Column) => (
+    <SortableTH label={label} column={column} sort={sort} href={sort.hrefFor(column)} />
+  );
   return (
     <Table label="Terminals" data-testid="terminal-table">
       <caption className="sr-only">Terminals</caption>
       <THead>
         <tr>
-          <TH>Terminal ID</TH>
-          <TH>Environment</TH>
+          {header("Terminal ID", "terminal_id")}
+          {header("Environment", "environment")}
           <TH>Active pairing</TH>
-          <TH>Paired at</TH>
+          {header("Paired at", "paired_at")}
           <TH>Paired by</TH>
           <TH>Status</TH>
         </tr>
@@ -38,29 +56,31 @@ export function TerminalTable({ rows, empty }: { rows: TerminalListRow[]; empty:
               </TD>
               <TD>
                 {t.activePairing ? (
-                  <>
-                    <span>{t.activePairing.name}</span>
+                  <span className="flex items-baseline">
+                    <Truncate text={t.activePairing.name} className="max-w-[14rem]" />
                     {more > 0 ? (
                       <span className="ml-2 whitespace-nowrap text-xs text-slate-600">
                         +{more} more
                       </span>
                     ) : null}
-                  </>
+                  </span>
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
               </TD>
               <TD className="whitespace-nowrap">
                 {t.activePairing ? (
-                  <time dateTime={t.activePairing.pairedAt.toISOString()}>
-                    {formatDateTime(t.activePairing.pairedAt)}
-                  </time>
+                  <RelativeTime value={t.activePairing.pairedAt} now={now} />
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
               </TD>
               <TD>
-                {t.activePairing?.pairedByEmail ?? <span className="text-slate-600">—</span>}
+                {t.activePairing?.pairedByEmail ? (
+                  <Truncate text={t.activePairing.pairedByEmail} className="max-w-[12rem]" />
+                ) : (
+                  <span className="text-slate-600">—</span>
+                )}
               </TD>
               <TD>
                 <TerminalStatusBadge paired={t.activePairingCount > 0} />

@@ -1,106 +1,140 @@
-import Form from "next/form";
-import Link from "next/link";
-import type * as React from "react";
+"use client";
+
+import { NuqsAdapter } from "nuqs/adapters/next/app";
+import { debounce, parseAsString, useQueryStates } from "nuqs";
+import { useMemo } from "react";
 import { Button } from "./button";
 import { Input, Label, Select } from "./input";
 
+export type FilterOption = { value: string; label: string };
+
+export type FilterField =
+  | {
+      kind: "search";
+      name: string;
+      id: string;
+      label: string;
+      placeholder: string;
+      maxLength: number;
+      suggestions?: string[];
+    }
+  | { kind: "select"; name: string; id: string; label: string; options: readonly FilterOption[] };
+
+/** How long typing in a search box waits before the list follows. */
+export const SEARCH_DEBOUNCE_MS = 350;
+
 /**
- * The search-and-filter bar of a list page: a GET form, so the state lives in the URL (works
- * without JavaScript; with it, next/form navigates without a full reload). Submitting goes back
- * to page 1; "Clear filters" shows while any filter is set.
+ * The search-and-filter bar of a list page. Filters apply as they change: a select at once, a
+ * search box once typing pauses. Each change pushes a history entry (Back restores the previous
+ * filters), goes back to page 1 and re-renders the server page (`shallow: false`); other URL
+ * parameters (the sort) are kept. The URL is the state: without JavaScript it is a plain GET form
+ * (Enter in the search box, or the Apply button shown only then), with hidden fields for the
+ * parameters it does not show.
  */
-export function FilterBar({
+export function FilterBar(props: {
+  action: string;
+  label: string;
+  fields: readonly FilterField[];
+  /** Each field's default, as the list kit declares it: a default leaves the URL. */
+  defaults: Record<string, string>;
+  /** The other URL parameters to keep when the form is submitted without JavaScript. */
+  hidden?: Record<string, string>;
+}) {
+  return (
+    <NuqsAdapter>
+      <FilterForm {...props} />
+    </NuqsAdapter>
+  );
+}
+
+function FilterForm({
   action,
   label,
-  values,
-  active,
-  children,
+  fields,
+  defaults,
+  hidden = {},
 }: {
   action: string;
   label: string;
-  /** The URL's filter values: a new form per URL, so after "Clear" or Back the fields show them. */
-  values: string[];
-  active: boolean;
-  children: React.ReactNode;
+  fields: readonly FilterField[];
+  defaults: Record<string, string>;
+  hidden?: Record<string, string>;
 }) {
+  const names = fields.map((f) => f.name).join(",");
+  const defaultsKey = JSON.stringify(defaults);
+  const parsers = useMemo(() => {
+    const map: Record<string, ReturnType<typeof parseAsString.withDefault>> = {};
+    const parsedDefaults = JSON.parse(defaultsKey) as Record<string, string>;
+    for (const name of names.split(",")) map[name] = parseAsString.withDefault(parsedDefaults[name] ?? "");
+    map.page = parseAsString.withDefault("1");
+    return map;
+  }, [names, defaultsKey]);
+  const [values, setValues] = useQueryStates(parsers, { shallow: false, history: "push" });
+
+  const apply = (name: string, value: string, debounced: boolean) =>
+    void setValues(
+      { [name]: value, page: null },
+      debounced ? { limitUrlUpdates: debounce(SEARCH_DEBOUNCE_MS) } : undefined,
+    );
+
   return (
-    <Form
+    <form
       action={action}
-      key={values.join("|")}
+      method="get"
       role="search"
       aria-label={label}
-      className="mb-4 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
+      onSubmit={(e) => {
+        // Enter in the search box: apply now rather than after the pause.
+        e.preventDefault();
+        const patch: Record<string, string | null> = { page: null };
+        for (const f of fields) patch[f.name] = values[f.name] ?? defaults[f.name] ?? "";
+        void setValues(patch);
+      }}
+      className="mb-3 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
     >
-      {children}
-      <div className="flex items-center gap-3">
+      {Object.entries(hidden).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
+      {fields.map((f) =>
+        f.kind === "search" ? (
+          <div key={f.name} className="min-w-0 flex-1 basis-56 space-y-1.5">
+            <Label htmlFor={f.id}>{f.label}</Label>
+            <Input
+              id={f.id}
+              name={f.name}
+              type="search"
+              list={f.suggestions ? `${f.id}-suggestions` : undefined}
+              value={values[f.name] ?? ""}
+              onChange={(e) => apply(f.name, e.target.value, true)}
+              placeholder={f.placeholder}
+              maxLength={f.maxLength}
+              autoComplete="off"
+            />
+            {f.suggestions ? (
+              <datalist id={`${f.id}-suggestions`}>
+                {f.suggestions.map((s) => (
+                  <option key={s} value={s} />
+                ))}
+              </datalist>
+            ) : null}
+          </div>
+        ) : (
+          <div key={f.name} className="min-w-0 space-y-1.5">
+            <Label htmlFor={f.id}>{f.label}</Label>
+            <Select id={f.id} name={f.name} value={values[f.name] ?? ""} onChange={(e) => apply(f.name, e.target.value, false)}>
+              {f.options.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </Select>
+          </div>
+        ),
+      )}
+      <noscript>
         <Button type="submit">Apply</Button>
-        {active ? (
-          <Link href={action} className="text-sm font-medium text-brand-700 underline-offset-4 hover:underline">
-            Clear filters
-          </Link>
-        ) : null}
-      </div>
-    </Form>
-  );
-}
-
-export function FilterSelect({
-  id,
-  label,
-  name,
-  value,
-  options,
-}: {
-  id: string;
-  label: string;
-  name: string;
-  value: string;
-  options: readonly { value: string; label: string }[];
-}) {
-  return (
-    <div className="space-y-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      <Select id={id} name={name} defaultValue={value}>
-        {options.map((o) => (
-          <option key={o.value} value={o.value}>
-            {o.label}
-          </option>
-        ))}
-      </Select>
-    </div>
-  );
-}
-
-export function FilterSearch({
-  id,
-  label,
-  name,
-  value,
-  placeholder,
-  maxLength,
-  suggestions,
-}: {
-  id: string;
-  label: string;
-  name: string;
-  value: string;
-  placeholder: string;
-  maxLength: number;
-  suggestions?: string[];
-}) {
-  const listId = suggestions ? `${id}-suggestions` : undefined;
-  return (
-    <div className="min-w-56 flex-1 space-y-1.5">
-      <Label htmlFor={id}>{label}</Label>
-      <Input id={id} name={name} type="search" list={listId} defaultValue={value} placeholder={placeholder} maxLength={maxLength} />
-      {suggestions ? (
-        <datalist id={listId}>
-          {suggestions.map((s) => (
-            <option key={s} value={s} />
-          ))}
-        </datalist>
-      ) : null}
-    </div>
+      </noscript>
+    </form>
   );
 }
 

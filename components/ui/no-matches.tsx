@@ -1,6 +1,6 @@
 import Link from "next/link";
 
-/** The empty state of a filtered list: says nothing matched and offers the unfiltered list. */
+/** The empty state of a filtered list: says nothing matched and offers the list without filters. */
 export function NoMatches({ noun, clearHref }: { noun: string; clearHref: string }) {
   return (
     <>

@@ -1,26 +1,12 @@
 /**
  * "Showing 1–50 of 10,000" and page links that keep the list's other URL parameters (filters,
- * search), so that every page of every filtered list has its own URL. A server component: plain
+ * search, sort), so that every page of every filtered list has its own URL. A server component: plain
  * links, no client JavaScript.
  */
 import Link from "next/link";
 import { cn } from "@/lib/utils";
 
-export type QueryParams = Record<string, string | number | undefined | null>;
-
 const number = new Intl.NumberFormat("en-US");
-
-/** `pathname?params` without empty values; page 1 is the default and is left out. */
-export function hrefWith(pathname: string, params: QueryParams, page?: number): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (key === "page" || value === undefined || value === null || value === "") continue;
-    search.set(key, String(value));
-  }
-  if (page && page > 1) search.set("page", String(page));
-  const query = search.toString();
-  return query ? `${pathname}?${query}` : pathname;
-}
 
 /** The page numbers to show: first, last, and two either side of the current one. */
 export function pageWindow(page: number, pageCount: number): (number | "gap")[] {
@@ -40,16 +26,14 @@ const linkClass =
   "inline-flex h-8 min-w-8 items-center justify-center rounded-md border px-2 text-sm font-medium";
 
 export function Pagination({
-  pathname,
-  params,
+  hrefFor,
   page,
   pageSize,
   total,
   noun = "items",
 }: {
-  pathname: string;
-  /** The list's current URL parameters; `page` among them is ignored. */
-  params: QueryParams;
+  /** The URL of page `p` of this list, with its filters and sort (the list kit's `pageHref`). */
+  hrefFor: (page: number) => string;
   page: number;
   pageSize: number;
   total: number;
@@ -72,7 +56,7 @@ export function Pagination({
             <li>
               {page > 1 ? (
                 <Link
-                  href={hrefWith(pathname, params, page - 1)}
+                  href={hrefFor(page - 1)}
                   rel="prev"
                   className={cn(linkClass, "border-slate-300 bg-white text-slate-800 hover:bg-slate-100")}
                 >
@@ -92,7 +76,7 @@ export function Pagination({
               ) : (
                 <li key={p}>
                   <Link
-                    href={hrefWith(pathname, params, p)}
+                    href={hrefFor(p)}
                     aria-label={`Page ${p}`}
                     aria-current={p === page ? "page" : undefined}
                     className={cn(
@@ -110,7 +94,7 @@ export function Pagination({
             <li>
               {page < pageCount ? (
                 <Link
-                  href={hrefWith(pathname, params, page + 1)}
+                  href={hrefFor(page + 1)}
                   rel="next"
                   className={cn(linkClass, "border-slate-300 bg-white text-slate-800 hover:bg-slate-100")}
                 >

@@ -1,7 +1,12 @@
 import * as React from "react";
 import { cn } from "@/lib/utils";
 
-/** A table in a horizontally scrollable region that keyboard users can focus and scroll. */
+/**
+ * A table in a horizontally scrollable region that keyboard users can focus and scroll: on a
+ * phone the table scrolls inside its card, never the page. `relative` keeps the table's
+ * visually hidden (absolutely positioned) captions and labels inside the region; without it they
+ * are placed against the page and widen it.
+ */
 export function Table({
   className,
   label,
@@ -12,7 +17,7 @@ export function Table({
       role="region"
       aria-label={label ?? props["aria-label"] ?? "Table"}
       tabIndex={0}
-      className="overflow-x-auto rounded-lg border border-slate-200 bg-white"
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white"
     >
       <table className={cn("w-full text-left text-sm", className)} {...props} />
     </div>

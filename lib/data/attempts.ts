@@ -1,38 +1,22 @@
 import "server-only";
-import { and, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { z } from "zod";
+import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { requireUser } from "../auth";
 import { getDb, type DB } from "../db/client";
 import {
-  ATTEMPT_STATUSES,
-  ENVIRONMENTS,
   pairingAttempts,
   terminals,
   users,
   type AttemptStatus,
   type Environment,
 } from "../db/schema";
+import { clampPage } from "../lists/kit";
+import { attemptList, type AttemptListParams } from "../lists/lists";
 import { likeContains } from "./terminals";
 
 /** Pairing attempts, newest first: what support reads when a merchant says "it didn't work". */
 
-export const ATTEMPT_PAGE_SIZE = 50;
-export const ATTEMPT_STATUS_FILTERS = ["all", ...ATTEMPT_STATUSES] as const;
-export const ATTEMPT_ENVIRONMENT_FILTERS = ["all", ...ENVIRONMENTS] as const;
-
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-
-export const attemptListParamsSchema = z.object({
-  /** Pairing name, terminal id or the email of who tried. */
-  q: z.preprocess(first, z.string().trim().transform((s) => s.slice(0, 100))).catch(""),
-  status: z.preprocess(first, z.enum(ATTEMPT_STATUS_FILTERS)).catch("all"),
-  environment: z.preprocess(first, z.enum(ATTEMPT_ENVIRONMENT_FILTERS)).catch("all"),
-  page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
-  pageSize: z.preprocess(first, z.coerce.number().int().min(1).max(200)).catch(ATTEMPT_PAGE_SIZE),
-});
-
-export type AttemptListParams = z.output<typeof attemptListParamsSchema>;
-export type AttemptListInput = Partial<Record<keyof AttemptListParams, unknown>>;
+export type { AttemptListParams } from "../lists/lists";
+export type AttemptListInput = Partial<AttemptListParams> & { pageSize?: number };
 
 export type AttemptListRow = {
   id: number;
@@ -64,8 +48,8 @@ export type AttemptList = {
   readAt: number;
 };
 
-export function parseAttemptListParams(input: AttemptListInput = {}): AttemptListParams {
-  return attemptListParamsSchema.parse(input);
+export function attemptParams(input: AttemptListInput = {}): AttemptListParams {
+  return attemptList.values(input);
 }
 
 function attemptListWhere(db: DB, params: AttemptListParams): SQL | undefined {
@@ -74,8 +58,9 @@ function attemptListWhere(db: DB, params: AttemptListParams): SQL | undefined {
   if (params.environment !== "all") {
     conditions.push(eq(pairingAttempts.environment, params.environment));
   }
-  if (params.q) {
-    const pattern = likeContains(params.q);
+  const q = params.q.trim();
+  if (q) {
+    const pattern = likeContains(q);
     const byEmail = db
       .select({ id: users.id })
       .from(users)
@@ -91,54 +76,56 @@ function attemptListWhere(db: DB, params: AttemptListParams): SQL | undefined {
   return conditions.length ? and(...conditions) : undefined;
 }
 
+function attemptOrder(params: AttemptListParams): SQL[] {
+  const { column, direction } = attemptList.sortOf(params);
+  const dir = direction === "asc" ? asc : desc;
+  if (column === "status") {
+    return [dir(pairingAttempts.status), desc(pairingAttempts.createdAt), desc(pairingAttempts.id)];
+  }
+  return [dir(pairingAttempts.createdAt), dir(pairingAttempts.id)];
+}
+
+/** Rows `offset…offset+limit` of the list: a page, or a batch of the CSV export. */
+export function attemptRows(db: DB, params: AttemptListParams, window: { limit: number; offset: number }): AttemptListRow[] {
+  return db
+    .select({
+      id: pairingAttempts.id,
+      createdAt: pairingAttempts.createdAt,
+      finishedAt: pairingAttempts.finishedAt,
+      recoveredAt: pairingAttempts.recoveredAt,
+      createdByEmail: users.email,
+      environment: pairingAttempts.environment,
+      name: pairingAttempts.name,
+      status: pairingAttempts.status,
+      reason: pairingAttempts.reason,
+      errorCode: pairingAttempts.errorCode,
+      terminalId: pairingAttempts.terminalId,
+      terminalRef: terminals.id,
+    })
+    .from(pairingAttempts)
+    .leftJoin(users, eq(users.id, pairingAttempts.createdById))
+    .leftJoin(
+      terminals,
+      and(
+        eq(terminals.environment, pairingAttempts.environment),
+        eq(terminals.terminalId, pairingAttempts.terminalId),
+      ),
+    )
+    .where(attemptListWhere(db, params))
+    .orderBy(...attemptOrder(params))
+    .limit(window.limit)
+    .offset(window.offset)
+    .all();
+}
+
 /** The list without a session check (tests, scripts, `listAttempts`). */
 export function queryAttempts(db: DB, input: AttemptListInput = {}): AttemptList {
-  const params = parseAttemptListParams(input);
-  const where = attemptListWhere(db, params);
-  const total = db.select({ n: count() }).from(pairingAttempts).where(where).get()?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / params.pageSize));
-  const page = Math.min(params.page, pageCount);
-  const rows =
-    total === 0
-      ? []
-      : db
-          .select({
-            id: pairingAttempts.id,
-            createdAt: pairingAttempts.createdAt,
-            finishedAt: pairingAttempts.finishedAt,
-            recoveredAt: pairingAttempts.recoveredAt,
-            createdByEmail: users.email,
-            environment: pairingAttempts.environment,
-            name: pairingAttempts.name,
-            status: pairingAttempts.status,
-            reason: pairingAttempts.reason,
-            errorCode: pairingAttempts.errorCode,
-            terminalId: pairingAttempts.terminalId,
-            terminalRef: terminals.id,
-          })
-          .from(pairingAttempts)
-          .leftJoin(users, eq(users.id, pairingAttempts.createdById))
-          .leftJoin(
-            terminals,
-            and(
-              eq(terminals.environment, pairingAttempts.environment),
-              eq(terminals.terminalId, pairingAttempts.terminalId),
-            ),
-          )
-          .where(where)
-          .orderBy(desc(pairingAttempts.createdAt), desc(pairingAttempts.id))
-          .limit(params.pageSize)
-          .offset((page - 1) * params.pageSize)
-          .all();
-  return {
-    rows,
-    total,
-    page,
-    pageSize: params.pageSize,
-    pageCount,
-    params: { ...params, page },
-    readAt: Date.now(),
-  };
+  const params = attemptParams(input);
+  const pageSize = input.pageSize ?? attemptList.pageSize;
+  const total = db.select({ n: count() }).from(pairingAttempts).where(attemptListWhere(db, params)).get()?.n ?? 0;
+  const { page, pageCount } = clampPage(params.page, total, pageSize);
+  const rows = total === 0 ? [] : attemptRows(db, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
 }
 
 /** Every pairing attempt, newest first, filtered by status, environment and `q`. */

@@ -1,38 +1,26 @@
 import "server-only";
-import { and, count, eq, exists, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, notExists, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { z } from "zod";
 import { requireUser } from "../auth";
 import { getDb, type DB } from "../db/client";
 import { pairings, terminals, users, type Environment } from "../db/schema";
+import { clampPage } from "../lists/kit";
+import { terminalList, type TerminalListParams } from "../lists/lists";
 
 /**
  * The terminal list: one row per terminal with its newest active pairing.
  *
  * Built to stay fast with 10,000+ terminals: the filters are EXISTS probes on
  * `pairings_terminal_status_idx` (terminal_ref, status, created_at), the page of terminal ids is
- * cut first (ordered by `terminals_terminal_id_idx`, LIMIT/OFFSET), and only then are the
- * correlated subqueries (newest active pairing, active count) run, for the rows shown.
+ * cut first (ordered by `terminals_terminal_id_idx`, or by environment on
+ * `terminals_environment_terminal_id_unique`, LIMIT/OFFSET), and only then are the correlated
+ * subqueries (newest active pairing, active count) run, for the rows shown. Sorting by "paired
+ * at" probes the same pairings index once per terminal (max created_at of its active pairings).
  */
 
-export const TERMINAL_PAGE_SIZE = 50;
-export const TERMINAL_ENVIRONMENT_FILTERS = ["all", "production", "sandbox"] as const;
-export const TERMINAL_STATUS_FILTERS = ["all", "paired", "unpaired"] as const;
-
-const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
-
-/** URL parameters of the list. Bad or missing values fall back to the defaults. */
-export const terminalListParamsSchema = z.object({
-  q: z.preprocess(first, z.string().trim().transform((s) => s.slice(0, 100))).catch(""),
-  environment: z.preprocess(first, z.enum(TERMINAL_ENVIRONMENT_FILTERS)).catch("all"),
-  status: z.preprocess(first, z.enum(TERMINAL_STATUS_FILTERS)).catch("all"),
-  page: z.preprocess(first, z.coerce.number().int().min(1).max(1_000_000)).catch(1),
-  pageSize: z.preprocess(first, z.coerce.number().int().min(1).max(200)).catch(TERMINAL_PAGE_SIZE),
-});
-
-export type TerminalListParams = z.output<typeof terminalListParamsSchema>;
-/** What a caller may pass: raw search params are fine, they are parsed. */
-export type TerminalListInput = Partial<Record<keyof TerminalListParams, unknown>>;
+export type { TerminalListParams } from "../lists/lists";
+/** What a caller may pass: any of the URL's values (the rest are the defaults), and a page size. */
+export type TerminalListInput = Partial<TerminalListParams> & { pageSize?: number };
 
 export type TerminalListRow = {
   /** terminals.id: the key of /terminals/{id}. */
@@ -59,10 +47,12 @@ export type TerminalList = {
   pageSize: number;
   pageCount: number;
   params: TerminalListParams;
+  /** When the list was read (ms): relative times are measured from it. */
+  readAt: number;
 };
 
-export function parseTerminalListParams(input: TerminalListInput = {}): TerminalListParams {
-  return terminalListParamsSchema.parse(input);
+export function terminalParams(input: TerminalListInput = {}): TerminalListParams {
+  return terminalList.values(input);
 }
 
 /** `%`, `_` and `\` match themselves in the search box. Use with `escape '\'`. */
@@ -83,8 +73,9 @@ export function terminalListWhere(db: DB, params: TerminalListParams): SQL | und
   if (params.environment !== "all") conditions.push(eq(terminals.environment, params.environment));
   if (params.status === "paired") conditions.push(exists(hasActivePairing(db)));
   if (params.status === "unpaired") conditions.push(notExists(hasActivePairing(db)));
-  if (params.q) {
-    const pattern = likeContains(params.q);
+  const q = params.q.trim();
+  if (q) {
+    const pattern = likeContains(q);
     // Any pairing's name matches, past ones too: a register that moved still finds the
     // terminal that served it.
     const nameMatches = db
@@ -103,9 +94,34 @@ export function terminalListWhere(db: DB, params: TerminalListParams): SQL | und
   return conditions.length ? and(...conditions) : undefined;
 }
 
-/** The two statements of one list page, unexecuted (the bench explains them). */
-export function terminalListStatements(db: DB, params: TerminalListParams, page: number) {
+/** ORDER BY of the list, on the unaliased `terminals` table; ties broken by terminal id, then id. */
+function terminalOrder(params: TerminalListParams): SQL[] {
+  const { column, direction } = terminalList.sortOf(params);
+  const dir = direction === "asc" ? asc : desc;
+  switch (column) {
+    case "environment":
+      return [dir(terminals.environment), asc(terminals.terminalId), asc(terminals.id)];
+    case "paired_at": {
+      const pairedAt = sql`(
+        select max(p.created_at) from ${pairings} p
+        where p.terminal_ref = ${terminals.id} and p.status = 'active'
+      )`;
+      // Unpaired terminals last, whichever the direction.
+      return [sql`${pairedAt} is null`, dir(pairedAt), asc(terminals.terminalId), asc(terminals.id)];
+    }
+    default:
+      return [dir(terminals.terminalId), dir(terminals.id)];
+  }
+}
+
+/** The two statements of one list page (or CSV batch), unexecuted (the bench explains them). */
+export function terminalListStatements(
+  db: DB,
+  params: TerminalListParams,
+  window: { limit: number; offset: number },
+) {
   const where = terminalListWhere(db, params);
+  const order = terminalOrder(params);
   const countQuery = db.select({ n: count() }).from(terminals).where(where);
 
   const pageIds = db.$with("page_ids").as(
@@ -113,9 +129,9 @@ export function terminalListStatements(db: DB, params: TerminalListParams, page:
       .select({ id: terminals.id })
       .from(terminals)
       .where(where)
-      .orderBy(terminals.terminalId, terminals.id)
-      .limit(params.pageSize)
-      .offset((page - 1) * params.pageSize),
+      .orderBy(...order)
+      .limit(window.limit)
+      .offset(window.offset),
   );
   const newest = alias(pairings, "newest");
   const creator = alias(users, "creator");
@@ -148,19 +164,15 @@ export function terminalListStatements(db: DB, params: TerminalListParams, page:
     .leftJoin(newest, eq(newest.id, newestActiveId))
     .leftJoin(creator, eq(creator.id, newest.createdById))
     .where(eq(terminals.id, pageIds.id))
-    .orderBy(terminals.terminalId, terminals.id);
+    .orderBy(...order);
   return { countQuery, rowsQuery };
 }
 
-/** The list without a session check: for the bench, tests and `listTerminals`. */
-export function queryTerminals(db: DB, input: TerminalListInput = {}): TerminalList {
-  const params = parseTerminalListParams(input);
-  const total = terminalListStatements(db, params, 1).countQuery.get()?.n ?? 0;
-  const pageCount = Math.max(1, Math.ceil(total / params.pageSize));
-  const page = Math.min(params.page, pageCount);
-  const rows = total === 0 ? [] : terminalListStatements(db, params, page).rowsQuery.all();
-  return {
-    rows: rows.map((r) => ({
+/** Rows `offset…offset+limit` of the list: a page, or a batch of the CSV export. */
+export function terminalRows(db: DB, params: TerminalListParams, window: { limit: number; offset: number }): TerminalListRow[] {
+  return terminalListStatements(db, params, window)
+    .rowsQuery.all()
+    .map((r) => ({
       id: r.id,
       terminalId: r.terminalId,
       environment: r.environment,
@@ -169,16 +181,20 @@ export function queryTerminals(db: DB, input: TerminalListInput = {}): TerminalL
         r.pairingId !== null && r.pairingName !== null && r.pairedAt !== null
           ? { id: r.pairingId, name: r.pairingName, pairedAt: r.pairedAt, pairedByEmail: r.pairedByEmail }
           : null,
-    })),
-    total,
-    page,
-    pageSize: params.pageSize,
-    pageCount,
-    params: { ...params, page },
-  };
+    }));
 }
 
-/** The terminal list page: `q` (terminal id or pairing name), environment, status, page. */
+/** The list without a session check: for the bench, tests and `listTerminals`. */
+export function queryTerminals(db: DB, input: TerminalListInput = {}): TerminalList {
+  const params = terminalParams(input);
+  const pageSize = input.pageSize ?? terminalList.pageSize;
+  const total = terminalListStatements(db, params, { limit: 1, offset: 0 }).countQuery.get()?.n ?? 0;
+  const { page, pageCount } = clampPage(params.page, total, pageSize);
+  const rows = total === 0 ? [] : terminalRows(db, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
+}
+
+/** The terminal list page: `q` (terminal id or pairing name), environment, status, sort, page. */
 export async function listTerminals(input: TerminalListInput = {}): Promise<TerminalList> {
   await requireUser("terminals:read");
   return queryTerminals(getDb(), input);

@@ -1,12 +1,18 @@
 import { AttemptFilters } from "@/components/attempts/attempt-filters";
 import { AttemptTable } from "@/components/attempts/attempt-table";
+import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
 import { requirePageUser } from "@/lib/auth";
 import { listAttempts } from "@/lib/data/attempts";
+import type { AttemptStatus } from "@/lib/domain";
+import { attemptList } from "@/lib/lists/lists";
 
 export const metadata = { title: "Pairing attempts" };
+
+const ENVIRONMENT_WORDS: Record<string, string> = { production: "Production", sandbox: "Sandbox" };
 
 export default async function AttemptsPage({
   searchParams,
@@ -14,10 +20,8 @@ export default async function AttemptsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   await requirePageUser("attempts:read");
-  const sp = await searchParams;
-  const list = await listAttempts({ q: sp.q, status: sp.status, environment: sp.environment, page: sp.page });
-  const { q, status, environment } = list.params;
-  const filtered = q !== "" || status !== "all" || environment !== "all";
+  const list = await listAttempts(attemptList.load(await searchParams));
+  const params = list.params;
 
   return (
     <>
@@ -25,25 +29,29 @@ export default async function AttemptsPage({
         title="Pairing attempts"
         description="Every try to pair a terminal, whatever its outcome, newest first. When a merchant says “it didn't work”, the reason is here."
       />
-      <AttemptFilters params={list.params} />
+      <AttemptFilters params={params} />
+      <ListToolbar
+        chips={attemptList.chips(params, {
+          status: (v) => ATTEMPT_STATUS_LABELS[v as AttemptStatus] ?? v,
+          environment: (v) => ENVIRONMENT_WORDS[v] ?? v,
+        })}
+        clearHref={attemptList.clearHref(params)}
+        exportHref={`/api/attempts/export${attemptList.search(params, { page: 1 })}`}
+      />
       <AttemptTable
         rows={list.rows}
         now={list.readAt}
+        sort={{ ...attemptList.sortOf(params), hrefFor: (column) => attemptList.sortHref(params, column) }}
         empty={
-          filtered ? (
-            <NoMatches noun="attempts" clearHref="/attempts" />
+          attemptList.isFiltered(params) ? (
+            <NoMatches noun="attempts" clearHref={attemptList.clearHref(params)} />
           ) : (
             "No pairing attempts yet."
           )
         }
       />
       <Pagination
-        pathname="/attempts"
-        params={{
-          q,
-          status: status === "all" ? undefined : status,
-          environment: environment === "all" ? undefined : environment,
-        }}
+        hrefFor={(p) => attemptList.pageHref(params, p)}
         page={list.page}
         pageSize={list.pageSize}
         total={list.total}

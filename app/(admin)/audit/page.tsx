@@ -1,11 +1,15 @@
+import { auditActionLabel } from "@/components/audit/action-labels";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
+import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { AUDIT_ACTIONS } from "@/lib/audit";
 import { requirePageUser } from "@/lib/auth";
 import { listAuditActorEmails, listAuditLog } from "@/lib/data/audit";
+import { auditList } from "@/lib/lists/lists";
+import { can } from "@/lib/permissions";
 
 export const metadata = { title: "Audit log" };
 
@@ -14,32 +18,37 @@ export default async function AuditPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePageUser("audit:read");
-  const sp = await searchParams;
+  const user = await requirePageUser("audit:read");
   const [list, actorEmails] = await Promise.all([
-    listAuditLog({ action: sp.action, actor: sp.actor, page: sp.page }),
+    listAuditLog(auditList.load(await searchParams)),
     listAuditActorEmails(),
   ]);
-  const { action, actor } = list.params;
-  const filtered = action !== "all" || actor !== "";
+  const params = list.params;
 
   return (
     <>
-      <PageHeader title="Audit log" description="Who did what, and when. Newest first; times in UTC." />
-      <AuditFilters params={list.params} actions={AUDIT_ACTIONS} actorEmails={actorEmails} />
+      <PageHeader title="Audit log" description="Who did what, and when. Newest first; hover a time for the exact time in UTC." />
+      <AuditFilters params={params} actions={AUDIT_ACTIONS} actorEmails={actorEmails} />
+      <ListToolbar
+        chips={auditList.chips(params, { action: auditActionLabel })}
+        clearHref={auditList.clearHref(params)}
+        exportHref={`/api/audit/export${auditList.search(params, { page: 1 })}`}
+      />
       <AuditTable
         rows={list.rows}
+        now={list.readAt}
+        canSeeUsers={can(user.role, "users:manage")}
+        sort={{ ...auditList.sortOf(params), hrefFor: (column) => auditList.sortHref(params, column) }}
         empty={
-          filtered ? (
-            <NoMatches noun="entries" clearHref="/audit" />
+          auditList.isFiltered(params) ? (
+            <NoMatches noun="entries" clearHref={auditList.clearHref(params)} />
           ) : (
             "The audit log is empty."
           )
         }
       />
       <Pagination
-        pathname="/audit"
-        params={{ action: action === "all" ? undefined : action, actor }}
+        hrefFor={(p) => auditList.pageHref(params, p)}
         page={list.page}
         pageSize={list.pageSize}
         total={list.total}

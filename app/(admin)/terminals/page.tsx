@@ -1,14 +1,19 @@
 import { TerminalFilters } from "@/components/terminals/terminal-filters";
 import { TerminalTable } from "@/components/terminals/terminal-table";
-import { NoMatches } from "@/components/ui/no-matches";
 import { PairTerminalLink } from "@/components/terminals/pair-terminal-link";
+import { ListToolbar } from "@/components/ui/filter-chips";
+import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { requirePageUser } from "@/lib/auth";
 import { listTerminals } from "@/lib/data/terminals";
+import { terminalList } from "@/lib/lists/lists";
 import { can } from "@/lib/permissions";
 
 export const metadata = { title: "Terminals" };
+
+const ENVIRONMENT_WORDS: Record<string, string> = { production: "Production", sandbox: "Sandbox" };
+const STATUS_WORDS: Record<string, string> = { paired: "Paired", unpaired: "Unpaired" };
 
 export default async function TerminalsPage({
   searchParams,
@@ -16,34 +21,34 @@ export default async function TerminalsPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const user = await requirePageUser("terminals:read");
-  const sp = await searchParams;
-  const list = await listTerminals({
-    q: sp.q,
-    environment: sp.environment,
-    status: sp.status,
-    page: sp.page,
-  });
-  const { q, environment, status } = list.params;
-  const filtered = q !== "" || environment !== "all" || status !== "all";
+  const list = await listTerminals(terminalList.load(await searchParams));
+  const params = list.params;
   const mayPair = can(user.role, "pairing:create");
+  const sort = terminalList.sortOf(params);
 
   return (
     <>
       <PageHeader
         title="Terminals"
         description="Every terminal known to Pairdesk, with the newest of its active pairings."
-        actions={
-          mayPair ? (
-            <PairTerminalLink />
-          ) : null
-        }
+        actions={mayPair ? <PairTerminalLink /> : null}
       />
-      <TerminalFilters params={list.params} />
+      <TerminalFilters params={params} />
+      <ListToolbar
+        chips={terminalList.chips(params, {
+          environment: (v) => ENVIRONMENT_WORDS[v] ?? v,
+          status: (v) => STATUS_WORDS[v] ?? v,
+        })}
+        clearHref={terminalList.clearHref(params)}
+        exportHref={`/api/terminals/export${terminalList.search(params, { page: 1 })}`}
+      />
       <TerminalTable
         rows={list.rows}
+        now={list.readAt}
+        sort={{ ...sort, hrefFor: (column) => terminalList.sortHref(params, column) }}
         empty={
-          filtered ? (
-            <NoMatches noun="terminals" clearHref="/terminals" />
+          terminalList.isFiltered(params) ? (
+            <NoMatches noun="terminals" clearHref={terminalList.clearHref(params)} />
           ) : mayPair ? (
             "No terminals yet. Pair a terminal and it appears here."
           ) : (
@@ -52,8 +57,7 @@ export default async function TerminalsPage({
         }
       />
       <Pagination
-        pathname="/terminals"
-        params={{ q, environment: environment === "all" ? undefined : environment, status: status === "all" ? undefined : status }}
+        hrefFor={(p) => terminalList.pageHref(params, p)}
         page={list.page}
         pageSize={list.pageSize}
         total={list.total}

@@ -1,0 +1,32 @@
+import { attemptRows, type AttemptListRow } from "@/lib/data/attempts";
+import type { CsvColumn } from "@/lib/lists/csv";
+import { exportList } from "@/lib/lists/export";
+import { attemptList } from "@/lib/lists/lists";
+
+export const dynamic = "force-dynamic";
+
+const COLUMNS: CsvColumn<AttemptListRow>[] = [
+  { header: "id", value: (r) => r.id },
+  { header: "created_at", value: (r) => r.createdAt },
+  { header: "created_by", value: (r) => r.createdByEmail },
+  { header: "environment", value: (r) => r.environment },
+  { header: "name", value: (r) => r.name },
+  { header: "status", value: (r) => r.status },
+  { header: "reason", value: (r) => r.reason },
+  { header: "error_code", value: (r) => r.errorCode },
+  { header: "terminal_id", value: (r) => r.terminalId },
+  { header: "finished_at", value: (r) => r.finishedAt },
+  { header: "recovered_at", value: (r) => r.recoveredAt },
+];
+
+/** The pairing attempts as CSV: the same filters and sort as /attempts (the page is ignored). */
+export async function GET(request: Request) {
+  const params = { ...attemptList.load(request), page: 1 };
+  return exportList({
+    list: "attempts",
+    permission: "attempts:read",
+    filters: attemptList.describe(params),
+    columns: COLUMNS,
+    fetchBatch: (db, offset, limit) => attemptRows(db, params, { offset, limit }),
+  });
+}

@@ -1,0 +1,27 @@
+import type { AuditAction } from "@/lib/audit";
+
+/** How each audit action reads on the page and in the CSV: "Pairing created", not pairing.create. */
+export const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {
+  "auth.sign_in": "Signed in",
+  "auth.sign_in_failed": "Sign-in failed",
+  "auth.sign_out": "Signed out",
+  "user.create": "User added",
+  "user.role_change": "User's role changed",
+  "user.disable": "User disabled",
+  "user.enable": "User enabled",
+  "pairing.create": "Pairing created",
+  "pairing.recover": "Pairing recovered",
+  "pairing.reveal": "Credentials revealed",
+  "pairing.reveal_denied": "Credentials reveal refused",
+  "pairing.unpair": "Terminal unpaired",
+  "pairing.unpair_failed": "Unpair failed",
+  "list.export": "List exported (CSV)",
+};
+
+/** The readable name of an action; one without a label (an older or newer code) reads as words. */
+export function auditActionLabel(action: string): string {
+  const label = AUDIT_ACTION_LABELS[action as AuditAction];
+  if (label) return label;
+  const words = action.replace(/[._]/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,389 @@
+import type { Page } from "@playwright/test";
+import { randomBytes, randomUUID } from "node:crypto";
+import { appDb, createUser, expect, signIn, test, type TestUser } from "./fixtures";
+
+/**
+ * The list kit on the three lists: filters that apply as they change and show as removable
+ * chips, Back, sortable columns, relative times, CSV export of the filtered rows, 390 px.
+ * Every test seeds its own rows under a unique prefix and filters on it (another worker shares
+ * the database).
+ */
+
+const tag = () => randomBytes(3).toString("hex");
+const MIN = 60_000;
+/** A pairing name a spreadsheet would run as a formula, with a quote and a comma. */
+const EVIL = (t: string) => `=HYPERLINK("http://evil.example/${t}","click"), "Till"`;
+
+/** Six terminals `<prefix>-1…6`: 1–4 paired (4 at the EVIL name), 5 and 6 never paired; 3 and 6 sandbox. */
+function seed(creator: TestUser) {
+  const t = tag();
+  const prefix = `KIT${t}`.toUpperCase();
+  const db = appDb();
+  const now = Date.now();
+  const refs: number[] = [];
+  db.transaction(() => {
+    for (let i = 1; i <= 6; i++) {
+      const env = i % 3 === 0 ? "sandbox" : "production";
+      const ref = Number(
+        db.prepare("insert into terminals (environment, terminal_id) values (?, ?)").run(env, `${prefix}-${i}`).lastInsertRowid,
+      );
+      refs.push(ref);
+      if (i <= 4) {
+        // Paired 3, 10, 20, 40 minutes ago: terminal 1 the newest.
+        const minutes = [3, 10, 20, 40][i - 1]!;
+        db.prepare(
+          `insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
+           values (?, ?, ?, ?, 0, 'active', ?, ?)`,
+        ).run(ref, `pc_${randomUUID()}`, i === 4 ? EVIL(t) : `${prefix} till ${i}`, `cl_${t}`, creator.id, now - minutes * MIN);
+      }
+    }
+  })();
+  return { t, prefix, refs, now };
+}
+
+const rows = (page: Page) => page.getByTestId("terminal-row");
+/** The terminal ids shown, in order (retried until the re-rendered page shows them). */
+const expectIds = (page: Page, expected: string[]) => expect(rows(page).locator("td:first-child")).toHaveText(expected);
+const filters = (page: Page) => page.getByRole("search", { name: "Filter terminals" });
+const chips = (page: Page) => page.getByTestId("filter-chip");
+
+/** Parses RFC 4180 text (quoted fields, doubled quotes, CRLF) into rows of fields. */
+function parseCsv(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      out.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += c;
+  }
+  expect(field, "the file ends with CRLF").toBe("");
+  return out;
+}
+
+test("filters apply as they change, show as chips that remove them, and Back restores them", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix } = seed(viewer);
+  await signIn(page, viewer);
+  await page.goto(`/terminals?sort=-terminal_id&page=3`);
+
+  // Typing searches once typing pauses; no button. The page goes back to 1, the sort stays.
+  await filters(page).getByLabel("Search").pressSequentially(prefix, { delay: 20 });
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${prefix}(&|$)`));
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(page).toHaveURL(/sort=-terminal_id/);
+  await expectIds(page, [6, 5, 4, 3, 2, 1].map((i) => `${prefix}-${i}`));
+  await expect(chips(page)).toHaveCount(1);
+  await expect(chips(page).first()).toHaveText(`Search: ${prefix}`);
+
+  // A select applies at once.
+  await filters(page).getByLabel("Status").selectOption("paired");
+  await expect(page).toHaveURL(/status=paired/);
+  await expectIds(page, [4, 3, 2, 1].map((i) => `${prefix}-${i}`));
+  await expect(chips(page)).toHaveCount(2);
+  await expect(page.getByRole("link", { name: "Remove the Status filter" })).toBeVisible();
+
+  await filters(page).getByLabel("Environment").selectOption("sandbox");
+  await expect(page).toHaveURL(/environment=sandbox/);
+  await expectIds(page, [`${prefix}-3`]);
+  await expect(chips(page)).toHaveCount(3);
+
+  // Removing a chip removes that filter only.
+  await page.getByRole("link", { name: "Remove the Status filter" }).click();
+  await expect(page).not.toHaveURL(/status=/);
+  await expect(page).toHaveURL(/environment=sandbox/);
+  await expectIds(page, [`${prefix}-6`, `${prefix}-3`]);
+  await expect(filters(page).getByLabel("Status")).toHaveValue("all");
+  await expect(chips(page)).toHaveCount(2);
+
+  // Back: the status filter again, in the list, the chips and the form.
+  await page.goBack();
+  await expect(page).toHaveURL(/status=paired/);
+  await expectIds(page, [`${prefix}-3`]);
+  await expect(filters(page).getByLabel("Status")).toHaveValue("paired");
+  await expect(chips(page)).toHaveCount(3);
+  // Back again: before the environment was chosen.
+  await page.goBack();
+  await expect(page).not.toHaveURL(/environment=/);
+  await expect(filters(page).getByLabel("Environment")).toHaveValue("all");
+  await expectIds(page, [4, 3, 2, 1].map((i) => `${prefix}-${i}`));
+
+  // "Clear filters" drops every filter but keeps the sort.
+  await page.getByRole("link", { name: "Clear filters" }).first().click();
+  await expect(page).toHaveURL(/\/terminals\?sort=-terminal_id$/);
+  await expect(chips(page)).toHaveCount(0);
+  await expect(filters(page).getByLabel("Search")).toHaveValue("");
+});
+
+test("without JavaScript the URL is still the state: a GET form, chips and sorts are links", async ({ page }) => {
+  // Read over plain HTTP, as a browser without JavaScript gets it. (Such a browser sees every admin
+  // page's loading.tsx skeleton, since it cannot swap in streamed content; the markup below is
+  // what it would use once the page is not streamed.)
+  const viewer = await createUser("viewer");
+  const { prefix } = seed(viewer);
+  await signIn(page, viewer);
+  const html = async (url: string) => {
+    const res = await page.request.get(url);
+    expect(res.status()).toBe(200);
+    return res.text();
+  };
+  const filtered = await html(`/terminals?q=${prefix}&environment=production&sort=-paired_at`);
+  // The form submits to the list with GET, keeps the sort in a hidden field, and shows Apply only
+  // when scripts are off.
+  expect(filtered).toMatch(/<form role="search" aria-label="Filter terminals"[^>]* action="\/terminals" method="get">/);
+  expect(filtered).toContain('<input type="hidden" name="sort" value="-paired_at"/>');
+  expect(filtered).toMatch(/<noscript><button[^>]*type="submit"[^>]*>Apply<\/button><\/noscript>/);
+  for (const name of ["q", "environment", "status"]) expect(filtered).toContain(`name="${name}"`);
+  // Chips and headers are links that keep the rest of the state.
+  expect(filtered).toMatch(
+    new RegExp(`aria-label="Remove the Environment filter"[^>]* href="/terminals\\?q=${prefix}&amp;sort=-paired_at"`),
+  );
+  expect(filtered).toContain(`href="/terminals?q=${prefix}&amp;environment=production"`); // Terminal ID header
+  // What the form sends is a page of its own: production only, newest pairing first.
+  const ids = (text: string) => [...text.matchAll(new RegExp(`>(${prefix}-\\d)<`, "g"))].map((m) => m[1]);
+  expect(ids(filtered).sort()).toEqual([1, 2, 4, 5].map((i) => `${prefix}-${i}`));
+});
+
+test("columns sort, in the URL, and the sorted column says so", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix } = seed(viewer);
+  await signIn(page, viewer);
+  await page.goto(`/terminals?q=${prefix}&page=2`);
+  const pairedAt = page.getByRole("columnheader", { name: /Paired at/ });
+  const terminalId = page.getByRole("columnheader", { name: /Terminal ID/ });
+  await expect(terminalId).toHaveAttribute("aria-sort", "ascending");
+  await expect(pairedAt).toHaveAttribute("aria-sort", "none");
+
+  // Paired at: newest first on the first click, unpaired terminals last; page 1 again.
+  await pairedAt.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=-paired_at/);
+  await expect(page).not.toHaveURL(/page=/);
+  await expect(pairedAt).toHaveAttribute("aria-sort", "descending");
+  await expectIds(page, [1, 2, 3, 4, 5, 6].map((i) => `${prefix}-${i}`));
+  await pairedAt.getByRole("link").click();
+  await expect(page).toHaveURL(/sort=paired_at/);
+  await expect(pairedAt).toHaveAttribute("aria-sort", "ascending");
+  await expectIds(page, [4, 3, 2, 1, 5, 6].map((i) => `${prefix}-${i}`));
+
+  // Environment: production first, terminal ids ascending within.
+  await page.getByRole("columnheader", { name: /Environment/ }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=environment/);
+  await expectIds(page, [1, 2, 4, 5, 3, 6].map((i) => `${prefix}-${i}`));
+  // The search survived every sort.
+  await expect(page).toHaveURL(new RegExp(`q=${prefix}`));
+
+  // Attempts by outcome, audit by action.
+  await page.goto("/attempts");
+  await page.getByRole("columnheader", { name: /Outcome/ }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=status/);
+  await expect(page.getByRole("columnheader", { name: /Outcome/ })).toHaveAttribute("aria-sort", "ascending");
+  await page.goto("/audit");
+  await page.getByRole("columnheader", { name: /Action/ }).getByRole("link").click();
+  await expect(page).toHaveURL(/sort=action/);
+  const actions = await page.getByTestId("audit-row").evaluateAll((els) => els.map((e) => e.getAttribute("data-action") ?? ""));
+  expect(actions.length).toBeGreaterThan(0);
+  expect(actions).toEqual([...actions].sort());
+});
+
+test("times read relative, the exact time on hover; long values truncate with the full text on hover", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix, t } = seed(viewer);
+  await signIn(page, viewer);
+  await page.goto(`/terminals?q=${prefix}`);
+  const row1 = rows(page).filter({ hasText: `${prefix}-1` });
+  const time = row1.locator("time");
+  // Seeded 3 minutes before the page was read (a slow machine may round it up to 4).
+  await expect(time).toHaveText(/^[34] min ago$/);
+  const iso = await time.getAttribute("datetime");
+  expect(iso).toBeTruthy();
+  const exact = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "medium", timeZone: "UTC" }).format(new Date(iso!));
+  await expect(time).toHaveAttribute("title", `${exact} UTC`);
+  await expect(rows(page).filter({ hasText: `${prefix}-2` }).locator("time")).toHaveText(/^1[01] min ago$/);
+
+  // The long pairing name is cut to one line; hovering shows all of it.
+  const name = rows(page).filter({ hasText: `${prefix}-4` }).getByTitle(EVIL(t));
+  await expect(name).toBeVisible();
+  const cut = await name.evaluate((el) => el.scrollWidth > el.clientWidth);
+  expect(cut).toBe(true);
+});
+
+test("Export CSV downloads the filtered rows, quoted, formula-safe, and is audited", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix, t } = seed(viewer);
+  await signIn(page, viewer);
+  await page.goto(`/terminals?q=${prefix}&status=paired&sort=-paired_at`);
+  const shown = [1, 2, 3, 4].map((i) => `${prefix}-${i}`);
+  await expectIds(page, shown);
+
+  const link = page.getByRole("link", { name: "Export CSV" });
+  await expect(link).toHaveAttribute("href", `/api/terminals/export?q=${prefix}&status=paired&sort=-paired_at`);
+  const [download] = await Promise.all([page.waitForEvent("download"), link.click()]);
+  expect(download.suggestedFilename()).toMatch(/^terminals-\d{8}-\d{4}\.csv$/);
+  const text = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
+  const csv = parseCsv(text);
+  expect(csv[0]).toEqual(["terminal_id", "environment", "status", "active_pairing", "active_pairings", "paired_at", "paired_by"]);
+  // The same rows, in the same order, as the page.
+  expect(csv.slice(1).map((r) => r[0])).toEqual(shown);
+  for (const r of csv.slice(1)) {
+    expect(r[2]).toBe("paired");
+    expect(r[6]).toBe(viewer.email);
+    expect(r[5]).toMatch(/^\d{4}-\d\d-\d\dT/);
+  }
+  // The name with a formula, quotes and a comma: one field, prefixed with an apostrophe.
+  expect(csv[4]![3]).toBe(`'${EVIL(t)}`);
+  expect(text).toContain(`"'=HYPERLINK(""http://evil.example/${t}"",""click""), ""Till"""`);
+
+  const res = await page.request.get(`/api/terminals/export?q=${prefix}&environment=sandbox`);
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toBe("text/csv; charset=utf-8");
+  expect(res.headers()["content-disposition"]).toMatch(/^attachment; filename="terminals-\d{8}-\d{4}\.csv"$/);
+  expect(parseCsv(await res.text()).slice(1).map((r) => r[0])).toEqual([`${prefix}-3`, `${prefix}-6`]);
+
+  // The export is in the audit log, with its filters, under the viewer's name.
+  const audited = appDb()
+    .prepare("select action, details from audit_log where actor_id = ? and action = 'list.export' order by id")
+    .all(viewer.id) as { action: string; details: string }[];
+  expect(audited.map((a) => JSON.parse(a.details))).toEqual([
+    { list: "terminals", q: prefix, environment: "all", status: "paired", sort: "-paired_at" },
+    { list: "terminals", q: prefix, environment: "sandbox", status: "all", sort: "terminal_id" },
+  ]);
+  // And it reads in words in the audit log.
+  await page.goto(`/audit?actor=${encodeURIComponent(viewer.email)}&action=list.export`);
+  await expect(page.getByTestId("audit-row").first()).toContainText("List exported (CSV)");
+});
+
+test("attempts and audit CSVs carry the page's filters", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const t = tag();
+  const insert = appDb().prepare(
+    `insert into pairing_attempts (request_key, environment, name, status, reason, error_code, created_by_id, created_at)
+     values (?, 'sandbox', ?, ?, ?, ?, ?, ?)`,
+  );
+  const now = Date.now();
+  insert.run(randomUUID(), `@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected", viewer.id, now - 2 * MIN);
+  insert.run(randomUUID(), `Bar ${t}`, "succeeded", null, null, viewer.id, now - MIN);
+  insert.run(randomUUID(), `Kiosk ${t}`, "failed", `Timed out (${t})`, "timeout", viewer.id, now);
+  await signIn(page, viewer);
+
+  await page.goto(`/attempts?q=${t}&status=failed`);
+  await expect(page.getByTestId("attempt-row")).toHaveCount(2);
+  const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
+  expect(href).toBe(`/api/attempts/export?q=${t}&status=failed`);
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  const csv = parseCsv(await res.text());
+  expect(csv[0]).toEqual(["id", "created_at", "created_by", "environment", "name", "status", "reason", "error_code", "terminal_id", "finished_at", "recovered_at"]);
+  expect(csv.slice(1).map((r) => [r[4], r[5], r[6], r[7]])).toEqual([
+    [`Kiosk ${t}`, "failed", `Timed out (${t})`, "timeout"],
+    [`'@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected"],
+  ]);
+
+  // The audit log filtered by this viewer: their sign-in and the attempts export above.
+  await page.goto(`/audit?actor=${encodeURIComponent(viewer.email)}`);
+  const auditHref = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
+  const audit = parseCsv(await (await page.request.get(auditHref!)).text());
+  expect(audit[0]).toEqual(["id", "at", "actor", "action", "action_label", "target_type", "target_id", "target", "details"]);
+  const body = audit.slice(1);
+  expect(body.length).toBeGreaterThanOrEqual(2);
+  for (const r of body) expect(r[2]).toBe(viewer.email);
+  expect(body.map((r) => r[3])).toContain("auth.sign_in");
+  expect(body.find((r) => r[3] === "list.export")?.[4]).toBe("List exported (CSV)");
+});
+
+test("the CSV handlers check the session themselves", async ({ page, request }) => {
+  // Signed out: no CSV (the proxy sends the browser to sign in).
+  const anon = await request.get("/api/terminals/export", { maxRedirects: 0 });
+  expect(anon.status()).not.toBe(200);
+  expect(await anon.text()).not.toContain("terminal_id");
+
+  // A session whose user was disabled since: the handler itself answers 401, and audits nothing.
+  const user = await createUser("viewer");
+  await signIn(page, user);
+  appDb().prepare("update users set disabled_at = ? where id = ?").run(Date.now(), user.id);
+  for (const list of ["terminals", "attempts", "audit"]) {
+    const res = await page.request.get(`/api/${list}/export`, { maxRedirects: 0 });
+    expect(res.status(), list).toBe(401);
+    expect(res.headers()["content-type"]).toContain("text/plain");
+    expect(await res.text()).toContain("Sign in again");
+  }
+  const exports = appDb().prepare("select count(*) n from audit_log where actor_id = ? and action = 'list.export'").get(user.id) as { n: number };
+  expect(exports.n).toBe(0);
+});
+
+test("the audit log names actions in words and links their targets", async ({ page }) => {
+  const admin = await createUser("admin");
+  const { prefix, refs } = seed(admin);
+  const pairingId = appDb().prepare("select id from pairings where terminal_ref = ?").pluck().get(refs[1]) as number;
+  const actor = `kit-${tag()}@e2e.test`;
+  const insert = appDb().prepare("insert into audit_log (actor_email, action, target_type, target_id) values (?, ?, ?, ?)");
+  insert.run(actor, "pairing.create", "pairing", String(pairingId));
+  insert.run(actor, "user.disable", "user", String(admin.id));
+  insert.run(actor, "pairing.unpair", "terminal", "987654321");
+  await signIn(page, admin);
+  await page.goto(`/audit?actor=${actor}`);
+  const auditRows = page.getByTestId("audit-row");
+  await expect(auditRows).toHaveCount(3);
+  const created = auditRows.filter({ hasText: "Pairing created" });
+  await expect(created.getByRole("link", { name: `Pairing “${prefix} till 2” on ${prefix}-2` })).toHaveAttribute("href", `/terminals/${refs[1]}`);
+  const disabled = auditRows.filter({ hasText: "User disabled" });
+  await expect(disabled.getByRole("link", { name: admin.email })).toHaveAttribute("href", "/users");
+  // A target that no longer exists is named, not linked.
+  const gone = auditRows.filter({ hasText: "Terminal unpaired" });
+  await expect(gone).toContainText("Terminal #987654321");
+  await expect(gone.getByRole("link")).toHaveCount(0);
+  // The filter offers the readable names.
+  await expect(page.getByLabel("Action").locator("option", { hasText: "Credentials revealed" })).toHaveAttribute("value", "pairing.reveal");
+});
+
+test("at 390 px the lists scroll inside their card, never the page", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix } = seed(viewer);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, viewer);
+  for (const path of [`/terminals?q=${prefix}&status=paired`, "/attempts", "/audit"]) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    // The shell's sidebar is the shell's business (it collapses on a phone); if it still takes a
+    // fixed column here, set it aside so that what is measured is the list page itself.
+    await page.evaluate(() => {
+      const aside = document.querySelector("aside");
+      if (aside && aside.getBoundingClientRect().width > window.innerWidth / 3) aside.style.display = "none";
+    });
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll("body *")]
+        .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+        .filter((el) => !el.closest('[role="region"]'))
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`.slice(0, 120)),
+    );
+    expect(wide, `${path}: wider than the phone`).toEqual([]);
+    const { page: pageWidth, viewport } = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      viewport: document.documentElement.clientWidth,
+    }));
+    expect(pageWidth, `${path} scrolls sideways`).toBeLessThanOrEqual(viewport);
+  }
+  // The terminal table is wider than the phone: its own region scrolls.
+  await page.goto(`/terminals?q=${prefix}`);
+  const region = page.getByRole("region", { name: "Terminals" });
+  const scrolls = await region.evaluate((el) => el.scrollWidth > el.clientWidth);
+  expect(scrolls).toBe(true);
+  await region.evaluate((el) => el.scrollBy(200, 0));
+  expect(await region.evaluate((el) => el.scrollLeft)).toBeGreaterThan(0);
+  expect(await page.evaluate(() => window.scrollX)).toBe(0);
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from "vitest";
+import { clampPage } from "./kit";
+import { attemptList, auditList, terminalList } from "./lists";
+import { formatRelative } from "./time";
+
+describe("a list's URL parameters", () => {
+  it("read the URL, with defaults for missing and bad values", () => {
+    expect(terminalList.load("?q=T-1&environment=sandbox&status=paired&sort=-paired_at&page=3")).toEqual({
+      q: "T-1",
+      environment: "sandbox",
+      status: "paired",
+      sort: "-paired_at",
+      page: 3,
+    });
+    expect(terminalList.load("?environment=mars&status=maybe&sort=password&page=-3")).toEqual(terminalList.defaults);
+    expect(terminalList.load({ page: ["2", "5"], q: ["a", "b"] })).toMatchObject({ page: 2, q: "a" });
+    expect(terminalList.load("?page=1.5").page).toBe(1);
+    expect(terminalList.load(`?q=${"x".repeat(300)}`).q).toHaveLength(100);
+    expect(auditList.load(`?actor=${"y".repeat(300)}`).actor).toHaveLength(254);
+    expect(auditList.load("?action=pairing.create").action).toBe("pairing.create");
+    expect(auditList.load("?action=drop.table").action).toBe("all");
+  });
+
+  it("leave defaults out of links, keep filters and sort on page links, go to page 1 on a sort", () => {
+    const values = terminalList.load("?q=ab c&environment=sandbox&sort=-environment&page=2");
+    expect(terminalList.href(terminalList.defaults)).toBe("/terminals");
+    expect(terminalList.pageHref(values, 3)).toBe("/terminals?q=ab+c&environment=sandbox&sort=-environment&page=3");
+    expect(terminalList.pageHref(values, 1)).toBe("/terminals?q=ab+c&environment=sandbox&sort=-environment");
+    // Flips the current column; another column starts in its own first direction.
+    expect(terminalList.sortHref(values, "environment")).toBe("/terminals?q=ab+c&environment=sandbox&sort=environment");
+    expect(terminalList.sortHref(values, "paired_at")).toBe("/terminals?q=ab+c&environment=sandbox&sort=-paired_at");
+    expect(terminalList.sortHref(values, "terminal_id")).toBe("/terminals?q=ab+c&environment=sandbox");
+    expect(terminalList.search(values, { page: 1 })).toBe("?q=ab+c&environment=sandbox&sort=-environment");
+  });
+
+  it("say whether a filter is in force, and make one chip per filter that removes only it", () => {
+    expect(attemptList.isFiltered(attemptList.defaults)).toBe(false);
+    // The sort and the page are not filters.
+    expect(attemptList.isFiltered(attemptList.load("?sort=status&page=4"))).toBe(false);
+    const values = attemptList.load("?q=desk&status=failed&sort=status&page=4");
+    expect(attemptList.isFiltered(values)).toBe(true);
+    expect(attemptList.chips(values, { status: (v) => v.toUpperCase() })).toEqual([
+      { key: "q", label: "Search", value: "desk", removeHref: "/attempts?status=failed&sort=status" },
+      { key: "status", label: "Outcome", value: "FAILED", removeHref: "/attempts?q=desk&sort=status" },
+    ]);
+    expect(attemptList.clearHref(values)).toBe("/attempts?sort=status");
+    expect(attemptList.describe(values)).toEqual({ q: "desk", status: "failed", environment: "all", sort: "status" });
+  });
+
+  it("clamp the page to the list", () => {
+    expect(clampPage(1, 0, 50)).toEqual({ page: 1, pageCount: 1 });
+    expect(clampPage(9, 120, 50)).toEqual({ page: 3, pageCount: 3 });
+    expect(clampPage(2, 120, 50)).toEqual({ page: 2, pageCount: 3 });
+  });
+});
+
+it("relative times read as people say them", () => {
+  const now = Date.UTC(2026, 10, 22, 12, 0, 0);
+  const ago = (ms: number) => formatRelative(new Date(now - ms), now);
+  expect(ago(10_000)).toBe("just now");
+  expect(ago(-60_000)).toBe("just now");
+  expect(ago(3 * 60_000)).toBe("3 min ago");
+  expect(ago(2 * 3_600_000)).toBe("2 h ago");
+  expect(ago(26 * 3_600_000)).toBe("yesterday");
+  expect(ago(5 * 86_400_000)).toBe("5 days ago");
+  expect(ago(90 * 86_400_000)).toBe("24 Aug 2026");
+});

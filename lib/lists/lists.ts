@@ -1,0 +1,57 @@
+/**
+ * The URL parameters of the three lists, declared once (see kit.ts). Pages, queries and the CSV
+ * route handlers all read the URL through these.
+ */
+import { parseAsStringLiteral, type inferParserType } from "nuqs/server";
+import { AUDIT_ACTIONS } from "../audit";
+import { ATTEMPT_STATUSES, ENVIRONMENTS } from "../domain";
+import { defineList, parseAsSearch } from "./kit";
+
+export const LIST_PAGE_SIZE = 50;
+
+export const terminalList = defineList({
+  pathname: "/terminals",
+  filters: {
+    /** Terminal id or any of its pairings' names. */
+    q: parseAsSearch(100),
+    environment: parseAsStringLiteral(["all", ...ENVIRONMENTS] as const).withDefault("all"),
+    status: parseAsStringLiteral(["all", "paired", "unpaired"] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", environment: "Environment", status: "Status" },
+  sortColumns: { terminal_id: "asc", environment: "asc", paired_at: "desc" },
+  defaultSort: "terminal_id",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type TerminalListParams = inferParserType<typeof terminalList.parsers>;
+export type TerminalSort = ReturnType<typeof terminalList.sortOf>;
+
+export const attemptList = defineList({
+  pathname: "/attempts",
+  filters: {
+    /** Pairing name, terminal id or the email of who tried. */
+    q: parseAsSearch(100),
+    status: parseAsStringLiteral(["all", ...ATTEMPT_STATUSES] as const).withDefault("all"),
+    environment: parseAsStringLiteral(["all", ...ENVIRONMENTS] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", status: "Outcome", environment: "Environment" },
+  sortColumns: { created_at: "desc", status: "asc" },
+  defaultSort: "-created_at",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type AttemptListParams = inferParserType<typeof attemptList.parsers>;
+export type AttemptSort = ReturnType<typeof attemptList.sortOf>;
+
+export const auditList = defineList({
+  pathname: "/audit",
+  filters: {
+    action: parseAsStringLiteral(["all", ...AUDIT_ACTIONS] as const).withDefault("all"),
+    /** Part of the actor's email, case-insensitive. */
+    actor: parseAsSearch(254),
+  },
+  filterLabels: { action: "Action", actor: "Actor" },
+  sortColumns: { at: "desc", action: "asc" },
+  defaultSort: "-at",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type AuditListParams = inferParserType<typeof auditList.parsers>;
+export type AuditSort = ReturnType<typeof auditList.sortOf>;
