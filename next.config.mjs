@@ -4,6 +4,10 @@ const nextConfig = {
   reactStrictMode: true,
   // Pay-Connect's paths end in a slash; the simulator serves them as written.
   skipTrailingSlashRedirect: true,
+  experimental: {
+    // forbidden() and app/forbidden.tsx: "Not allowed" answers 403.
+    authInterrupts: true,
+  },
   async headers() {
     return [
       {

@@ -1,15 +1,28 @@
 /**
- * The proxy: a nonce-based Content-Security-Policy on every page, `no-store` on everything
- * that is not a static asset, Strict-Transport-Security when PUBLIC_URL is https, and a first
- * gate that sends signed-out browsers to /login.
- * The gate is only a convenience: every page, action and route handler checks the session
- * and role itself (lib/auth.ts).
+ * The proxy, in front of every request:
+ * - refuses, with a 4xx and a plain message, what must never reach Next's parsers: a path with
+ *   malformed percent-encoding (400), a server-action POST that is not the multipart form data
+ *   every Pairdesk form sends (400), that is too big (413) or has no length (411), and a sign-in
+ *   POST that is too big (413);
+ * - sets a nonce-based Content-Security-Policy on every page, `no-store` on everything that is
+ *   not a static asset, Strict-Transport-Security when PUBLIC_URL is https;
+ * - passes the requested path to the pages (x-pairdesk-path, for the admin layout's 403 check);
+ * - sends signed-out browsers to /login, and answers 401 to signed-out API calls.
+ * The gate is only a first line: every page, action and route handler checks the session (in
+ * the database) and the role itself (lib/auth.ts).
  */
-import { withAuth, type NextRequestWithAuth } from "next-auth/middleware";
-import { NextResponse, type NextFetchEvent } from "next/server";
+import { getToken } from "next-auth/jwt";
+import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
 
-const PUBLIC = [/^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/simulator(\/|$)/, /^\/api\/webhooks(\/|$)/];
+const PUBLIC = [/^\/icon\.svg$/, /^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/simulator(\/|$)/, /^\/api\/webhooks(\/|$)/];
+
+/** No Pairdesk form sends more than a few kilobytes. */
+export const ACTION_BODY_LIMIT = 64 * 1024;
+/** The sign-in form: an email, a password and next-auth's few fields. */
+export const AUTH_BODY_LIMIT = 8 * 1024;
+
+const PATH_HEADER = "x-pairdesk-path";
 
 function contentSecurityPolicy(nonce: string): string {
   const dev = process.env.NODE_ENV === "development";
@@ -30,34 +43,112 @@ function contentSecurityPolicy(nonce: string): string {
 /** HSTS only when Pairdesk is served over https: on plain http the browser ignores it anyway. */
 const STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains";
 
-function withTransportSecurity<T extends Response | null | undefined | void>(res: T): T {
-  if (res && getEnv().publicUrl.startsWith("https://")) {
+function withTransportSecurity<T extends Response>(res: T): T {
+  if (getEnv().publicUrl.startsWith("https://")) {
     res.headers.set("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY);
   }
   return res;
 }
 
-function withSecurityHeaders(req: NextRequestWithAuth): NextResponse {
+function withSecurityHeaders(req: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce);
   const headers = new Headers(req.headers);
   headers.set("x-nonce", nonce);
   headers.set("Content-Security-Policy", csp);
+  // Always overwritten: a client cannot choose what the pages see here.
+  headers.set(PATH_HEADER, req.nextUrl.pathname + req.nextUrl.search);
   const res = NextResponse.next({ request: { headers } });
   res.headers.set("Content-Security-Policy", csp);
   res.headers.set("Cache-Control", "no-store");
   return res;
 }
 
-export default async function proxy(req: NextRequestWithAuth, event: NextFetchEvent) {
+function refuse(status: 400 | 401 | 411 | 413, message: string, json = false): Response {
+  const headers = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+  return json
+    ? Response.json({ error: message }, { status, headers })
+    : new Response(`${message}\n`, { status, headers: { ...headers, "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+function hasMalformedEncoding(rawPath: string): boolean {
+  try {
+    decodeURIComponent(rawPath);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** The declared body length, or null when there is none (a chunked body). */
+function declaredLength(req: NextRequest): number | null {
+  const value = req.headers.get("content-length");
+  if (value === null || !/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+/**
+ * A server-action call as React sends it for every Pairdesk form: multipart form data whose
+ * root field "0" lists the arguments, the last one being the FormData (`$K<id>`).
+ */
+async function checkActionRequest(req: NextRequest): Promise<Response | null> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data;/i.test(type)) {
+    return refuse(400, "Pairdesk forms are sent as multipart form data; this request was not. Reload the page and submit the form again.");
+  }
+  let args: unknown;
+  try {
+    const form = await req.clone().formData();
+    const root = form.get("0");
+    args = typeof root === "string" ? JSON.parse(root) : undefined;
+  } catch {
+    args = undefined;
+  }
+  const last = Array.isArray(args) ? args[args.length - 1] : undefined;
+  if (typeof last !== "string" || !/^\$K[0-9a-f]+$/.test(last)) {
+    return refuse(400, "This request did not come from a Pairdesk form (its arguments are not form data). Reload the page and submit the form again.");
+  }
+  return null;
+}
+
+export default async function proxy(req: NextRequest): Promise<Response> {
   const { pathname } = req.nextUrl;
+  const rawPath = new URL(req.url).pathname;
+  if (hasMalformedEncoding(rawPath) || hasMalformedEncoding(pathname)) {
+    return withTransportSecurity(refuse(400, "This address is not valid: it has malformed percent-encoding (a % not followed by two hex digits)."));
+  }
+  // A POST to a page is a form submission (a server action, or a form sent before hydration).
+  if (req.method === "POST" && !pathname.startsWith("/api/") && !pathname.startsWith("/simulator/api/")) {
+    const length = declaredLength(req);
+    if (length === null) return withTransportSecurity(refuse(411, "A form submission must say how long it is (Content-Length)."));
+    if (length > ACTION_BODY_LIMIT) {
+      return withTransportSecurity(
+        refuse(413, `This form submission is too large (${length} bytes; at most ${ACTION_BODY_LIMIT}). Shorten what you typed and submit again.`),
+      );
+    }
+    if (req.headers.has("next-action")) {
+      const refused = await checkActionRequest(req);
+      if (refused) return withTransportSecurity(refused);
+    }
+  }
+  if (req.method === "POST" && /^\/api\/auth\//.test(pathname)) {
+    const length = declaredLength(req);
+    if (length === null) return withTransportSecurity(refuse(411, "A sign-in request must say how long it is (Content-Length)."));
+    if (length > AUTH_BODY_LIMIT) {
+      return withTransportSecurity(refuse(413, "This sign-in request is too large: an email has at most 254 characters and a password at most 200."));
+    }
+  }
   if (PUBLIC.some((re) => re.test(pathname))) return withTransportSecurity(withSecurityHeaders(req));
-  const gate = withAuth(withSecurityHeaders, {
-    secret: getEnv().authSecret,
-    pages: { signIn: "/login" },
-  });
-  // Also on the gate's redirect to /login.
-  return withTransportSecurity(await gate(req, event));
+
+  const env = getEnv();
+  const token = await getToken({ req, secret: env.authSecret, secureCookie: env.publicUrl.startsWith("https://") });
+  if (!token) {
+    if (pathname.startsWith("/api/")) return withTransportSecurity(refuse(401, "Your session has ended. Sign in again.", true));
+    const login = new URL("/login", req.url);
+    login.searchParams.set("callbackUrl", pathname + req.nextUrl.search);
+    return withTransportSecurity(NextResponse.redirect(login));
+  }
+  return withTransportSecurity(withSecurityHeaders(req));
 }
 
 export const config = {

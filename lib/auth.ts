@@ -1,86 +1,98 @@
 /**
  * Sign-in (next-auth credentials, JWT sessions) and the session checks every page, action and
- * route handler makes. The JWT only names the user and the session version; role and disabled
- * state are read from the database on every request, so a role change applies at once and a
- * disabled user's sessions stop working.
+ * route handler makes. The JWT only names the user, the session version and the server-side
+ * session (lib/sessions.ts); the session row, role and disabled state are read from the
+ * database on every request, so signing out ends that session for every copy of its cookie, a
+ * role change applies at once, and a disabled user's sessions stop working.
  */
 import "server-only";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { getServerSession, type NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { redirect } from "next/navigation";
+import { cookies, headers } from "next/headers";
+import { forbidden, redirect } from "next/navigation";
 import { connection } from "next/server";
 import { cache } from "react";
 import { writeAudit } from "./audit";
 import { getDb, type DB } from "./db/client";
-import { signInFailures, users, type Role } from "./db/schema";
+import { users, type Role } from "./db/schema";
+import { clientAddress } from "./client-address";
 import { getEnv } from "./env";
+import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, issueDeviceToken, readDeviceToken, type KnownDevice } from "./known-device";
 import { log } from "./log";
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "./credential-limits";
 import { dummyPasswordHash, verifyPassword } from "./password";
-import { can, refusal, type Permission } from "./permissions";
+import { can, refusal, routePermission, type Permission } from "./permissions";
+import { claimAttempt, describeWait, settleAttempt, type ThrottleRule } from "./rate-limit";
+import { safeCallbackPath } from "./safe-callback";
+import { createSession, endSession, isSessionActive } from "./sessions";
 
 export const WRONG_LOGIN = "Email or password is incorrect";
+export const TOO_LONG_LOGIN = `Email or password is too long: an email has at most ${MAX_EMAIL_LENGTH} characters, a password at most ${MAX_PASSWORD_LENGTH}.`;
 export const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
-/** Failed sign-ins allowed per window, by email and by client address. */
-export const SIGN_IN_LIMITS = { windowMs: 15 * 60 * 1000, perEmail: 5, perAddress: 30 };
+/**
+ * How password checks are throttled (lib/rate-limit.ts: `free` failures in 15 minutes, then a
+ * wait that doubles from 1 s up to `capMs`; nothing ever locks for longer than its cap):
+ * - from a known device (a browser that signed in as this user before): that device's key only;
+ * - otherwise, per email and client address, plus a per-email ceiling over all addresses, plus
+ *   per client address over all emails (when the address is trusted, see TRUSTED_PROXY_HOPS;
+ *   else one shared key for every untrusted address, which a forged header cannot escape);
+ * - the password re-entry before a reveal: per user, a key of its own that sign-in never reads.
+ */
+export const SIGN_IN_LIMITS = {
+  device: { free: 5, capMs: 60_000 },
+  emailAddress: { free: 5, capMs: 60_000 },
+  email: { free: 10, capMs: 60_000 },
+  address: { free: 30, capMs: 60_000 },
+  unknownAddress: { free: 100, capMs: 60_000 },
+  reveal: { free: 3, capMs: 5 * 60_000 },
+} as const;
 
 export type SessionUser = { id: number; email: string; name: string; role: Role };
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const fwd = headers?.["x-forwarded-for"];
-  const first = typeof fwd === "string" ? fwd.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "local";
+export type SignInContext = {
+  /** The client's address when a trusted proxy gave it (lib/client-address.ts), else null. */
+  address: string | null;
+  /** The known-device cookie's device, if the browser sent a valid one. */
+  device: KnownDevice | null;
+};
+
+/** The throttle keys of one sign-in attempt. */
+export function signInRules(email: string, userId: number | undefined, ctx: SignInContext): ThrottleRule[] {
+  const L = SIGN_IN_LIMITS;
+  if (ctx.device && userId !== undefined && ctx.device.userId === userId) {
+    return [{ key: `device:${ctx.device.deviceId}`, ...L.device, clearOnSuccess: true }];
+  }
+  return [
+    { key: `email+address:${email}|${ctx.address ?? "unknown"}`, ...L.emailAddress, clearOnSuccess: true },
+    { key: `email:${email}`, ...L.email, clearOnSuccess: false },
+    ctx.address
+      ? { key: `address:${ctx.address}`, ...L.address, clearOnSuccess: false }
+      : { key: "address:unknown", ...L.unknownAddress, clearOnSuccess: false },
+  ];
 }
 
-function recentFailures(db: DB, key: string, since: number): { n: number; oldest: number | null } {
-  const row = db
-    .select({ n: sql<number>`count(*)`, oldest: sql<number | null>`min(${signInFailures.at})` })
-    .from(signInFailures)
-    .where(and(eq(signInFailures.key, key), gt(signInFailures.at, new Date(since))))
-    .get();
-  return { n: row?.n ?? 0, oldest: row?.oldest ?? null };
-}
-
-/** Null when sign-in may be tried; otherwise the message to show. */
-export function signInLockout(db: DB, email: string, address: string, now = Date.now()): string | null {
-  const since = now - SIGN_IN_LIMITS.windowMs;
-  const byEmail = recentFailures(db, `email:${email}`, since);
-  const byAddress = recentFailures(db, `address:${address}`, since);
-  const blocked =
-    byEmail.n >= SIGN_IN_LIMITS.perEmail
-      ? byEmail
-      : byAddress.n >= SIGN_IN_LIMITS.perAddress
-        ? byAddress
-        : null;
-  if (!blocked) return null;
-  const retryAt = (blocked.oldest ?? now) + SIGN_IN_LIMITS.windowMs;
-  const minutes = Math.max(1, Math.ceil((retryAt - now) / 60_000));
-  return `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
-}
-
-function recordFailure(db: DB, email: string, address: string) {
-  db.insert(signInFailures)
-    .values([{ key: `email:${email}` }, { key: `address:${address}` }])
-    .run();
-  // Keep the table small: forget failures older than a day.
-  db.delete(signInFailures)
-    .where(sql`${signInFailures.at} < ${Date.now() - 24 * 60 * 60 * 1000}`)
-    .run();
+export class SignInRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SignInRefused";
+  }
 }
 
 export async function authorizeCredentials(
   db: DB,
-  credentials: { email?: string; password?: string } | undefined,
-  address: string,
-): Promise<SessionUser & { sessionVersion: number }> {
-  const email = (credentials?.email ?? "").trim().toLowerCase();
-  const password = credentials?.password ?? "";
-  if (!email || !password) throw new Error(WRONG_LOGIN);
-
-  const locked = signInLockout(db, email, address);
-  if (locked) throw new Error(locked);
+  credentials: { email?: unknown; password?: unknown } | undefined,
+  ctx: SignInContext,
+): Promise<SessionUser & { sessionVersion: number; sessionId: string }> {
+  const rawEmail = typeof credentials?.email === "string" ? credentials.email : "";
+  const password = typeof credentials?.password === "string" ? credentials.password : "";
+  // Refused before any work: a megabyte "password" is never hashed.
+  if (rawEmail.length > MAX_EMAIL_LENGTH + 64 || password.length > MAX_PASSWORD_LENGTH) {
+    throw new SignInRefused(TOO_LONG_LOGIN);
+  }
+  const email = rawEmail.trim().toLowerCase();
+  if (!email || !password) throw new SignInRefused(WRONG_LOGIN);
 
   const user = db
     .select({
@@ -96,9 +108,15 @@ export async function authorizeCredentials(
     .where(eq(users.email, email))
     .get();
 
+  // Counted before the (slow) password check, atomically: parallel attempts cannot outrun it.
+  const claim = claimAttempt(db, signInRules(email, user?.id, ctx));
+  if (!claim.ok) {
+    log.info({ event: "sign_in_throttled", userId: user?.id ?? null }, "sign-in throttled");
+    throw new SignInRefused(`Too many failed sign-in attempts. Try again in ${describeWait(claim.retryAfterMs)}.`);
+  }
+
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok || user.disabledAt) {
-    recordFailure(db, email, address);
     writeAudit(db, {
       actor: user ? { id: user.id, email: user.email } : null,
       action: "auth.sign_in_failed",
@@ -109,14 +127,18 @@ export async function authorizeCredentials(
       details: { reason: !user ? "unknown_email" : !ok ? "wrong_password" : "disabled" },
     });
     log.info({ event: "sign_in_failed", userId: user?.id ?? null }, "sign-in failed");
-    throw new Error(WRONG_LOGIN);
+    throw new SignInRefused(WRONG_LOGIN);
   }
-  db.delete(signInFailures).where(eq(signInFailures.key, `email:${email}`)).run();
-  writeAudit(db, {
-    actor: { id: user.id, email: user.email },
-    action: "auth.sign_in",
-    targetType: "user",
-    targetId: user.id,
+  settleAttempt(db, claim, true);
+  const sessionId = db.transaction((tx) => {
+    const id = createSession(tx, user.id);
+    writeAudit(tx, {
+      actor: { id: user.id, email: user.email },
+      action: "auth.sign_in",
+      targetType: "user",
+      targetId: user.id,
+    });
+    return id;
   });
   log.info({ event: "sign_in", userId: user.id }, "signed in");
   return {
@@ -125,7 +147,32 @@ export async function authorizeCredentials(
     name: user.name,
     role: user.role,
     sessionVersion: user.sessionVersion,
+    sessionId,
   };
+}
+
+/** The sign-in context of the current request (inside the next-auth route handler). */
+async function requestSignInContext(forwardedFor: string | null): Promise<SignInContext> {
+  const env = getEnv();
+  const jar = await cookies();
+  return {
+    address: clientAddress(forwardedFor, env.trustedProxyHops),
+    device: readDeviceToken(env.authSecret, jar.get(DEVICE_COOKIE)?.value),
+  };
+}
+
+/** Remembers this browser as a known device of the user (see lib/known-device.ts). */
+async function rememberDevice(userId: number, current: KnownDevice | null) {
+  const env = getEnv();
+  const jar = await cookies();
+  const deviceId = current && current.userId === userId ? current.deviceId : undefined;
+  jar.set(DEVICE_COOKIE, issueDeviceToken(env.authSecret, userId, deviceId), {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: env.publicUrl.startsWith("https://"),
+    path: "/api/auth",
+    maxAge: DEVICE_COOKIE_MAX_AGE_S,
+  });
 }
 
 let options: NextAuthOptions | undefined;
@@ -145,16 +192,16 @@ export function authOptions(): NextAuthOptions {
           password: { label: "Password", type: "password" },
         },
         async authorize(credentials, req) {
-          const user = await authorizeCredentials(
-            getDb(),
-            credentials,
-            clientAddress(req?.headers as Record<string, unknown> | undefined),
-          );
+          const fwd = (req?.headers as Record<string, unknown> | undefined)?.["x-forwarded-for"];
+          const ctx = await requestSignInContext(typeof fwd === "string" ? fwd : null);
+          const user = await authorizeCredentials(getDb(), credentials, ctx);
+          await rememberDevice(user.id, ctx.device);
           return {
             id: String(user.id),
             email: user.email,
             name: user.name,
             sessionVersion: user.sessionVersion,
+            sessionId: user.sessionId,
           };
         },
       }),
@@ -162,14 +209,20 @@ export function authOptions(): NextAuthOptions {
     callbacks: {
       jwt({ token, user }) {
         if (user) {
+          const u = user as { sessionVersion?: number; sessionId?: string };
           token.uid = Number(user.id);
-          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 1;
+          token.sv = u.sessionVersion ?? 1;
+          token.sid = u.sessionId;
         }
         return token;
       },
       session({ session, token }) {
-        // Only what the proxy needs; pages read the user through getCurrentUser().
-        return { ...session, uid: token.uid, sv: token.sv };
+        // Only what the checks need; pages read the user through getCurrentUser().
+        return { ...session, uid: token.uid, sv: token.sv, sid: token.sid };
+      },
+      // Where next-auth sends the browser after signing in or out: only a path of this site.
+      redirect({ url, baseUrl }) {
+        return new URL(safeCallbackPath(url, baseUrl), baseUrl).toString();
       },
     },
     events: {
@@ -177,6 +230,8 @@ export function authOptions(): NextAuthOptions {
         const uid = Number(token?.uid);
         if (!uid) return;
         const db = getDb();
+        // This session only: the user's other sessions stay.
+        endSession(db, token?.sid, "sign_out");
         const user = db.select({ email: users.email }).from(users).where(eq(users.id, uid)).get();
         writeAudit(db, {
           actor: user ? { id: uid, email: user.email } : null,
@@ -193,10 +248,12 @@ export function authOptions(): NextAuthOptions {
 /** The signed-in user, checked against the database, or null. Once per request. */
 export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   await connection(); // per request, never at build time
-  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number } | null;
+  const session = (await getServerSession(authOptions())) as { uid?: number; sv?: number; sid?: string } | null;
   const uid = Number(session?.uid);
   if (!uid) return null;
-  const user = getDb()
+  const db = getDb();
+  if (!isSessionActive(db, session?.sid, uid)) return null;
+  const user = db
     .select({
       id: users.id,
       email: users.email,
@@ -212,12 +269,34 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 });
 
-/** For pages: the signed-in user with the permission, or a redirect / forbidden page. */
+/** The header in which the proxy passes the requested path (and query) to the pages. */
+export const PATH_HEADER = "x-pairdesk-path";
+
+/** The path (and query) of the current page request, as the proxy saw it. */
+export async function requestPath(): Promise<string> {
+  const value = (await headers()).get(PATH_HEADER) ?? "/";
+  return value.startsWith("/") && !value.startsWith("//") ? value : "/";
+}
+
+/**
+ * For pages: the signed-in user with the permission, else the sign-in page (signed out) or
+ * the 403 "Not allowed" page (app/forbidden.tsx).
+ */
 export async function requirePageUser(permission?: Permission): Promise<SessionUser> {
   const user = await getCurrentUser();
-  if (!user) redirect("/login");
-  if (permission && !can(user.role, permission)) redirect(`/forbidden?need=${permission}`);
+  if (!user) redirect(`/login?callbackUrl=${encodeURIComponent(await requestPath())}`);
+  if (permission && !can(user.role, permission)) forbidden();
   return user;
+}
+
+/**
+ * For the admin layout: requirePageUser with the permission the requested path needs
+ * (lib/permissions.ts routePermission), checked before the page's loading boundary streams,
+ * so that the refusal is a real 403 and the redirect a real one.
+ */
+export async function requireRouteUser(): Promise<SessionUser> {
+  const path = new URL(await requestPath(), "http://x").pathname;
+  return requirePageUser(routePermission(path));
 }
 
 export class AuthError extends Error {
@@ -241,14 +320,16 @@ export async function requireUser(permission?: Permission): Promise<SessionUser>
 }
 
 /**
- * Re-entering one's password before a sensitive step (revealing credentials). Failures count
- * towards the same limits as sign-in. Null when confirmed, otherwise the message to show.
+ * Re-entering one's password before a sensitive step (revealing credentials). Throttled per user
+ * under a key of its own: failures here never slow down or lock the user's sign-in. Null when
+ * confirmed, otherwise the message to show.
  */
 export async function confirmPassword(db: DB, user: SessionUser, password: string): Promise<string | null> {
-  const locked = signInLockout(db, user.email, `reauth:${user.id}`);
-  if (locked) return locked;
+  if (password.length > MAX_PASSWORD_LENGTH) return "That password is incorrect.";
+  const claim = claimAttempt(db, [{ key: `reveal:${user.id}`, ...SIGN_IN_LIMITS.reveal, clearOnSuccess: true }]);
+  if (!claim.ok) return `Too many wrong passwords. Try again in ${describeWait(claim.retryAfterMs)}.`;
   const row = db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get();
-  if (row && password && (await verifyPassword(password, row.hash))) return null;
-  recordFailure(db, user.email, `reauth:${user.id}`);
-  return "That password is incorrect.";
+  const ok = !!row && password.length > 0 && (await verifyPassword(password, row.hash));
+  settleAttempt(db, claim, ok);
+  return ok ? null : "That password is incorrect.";
 }

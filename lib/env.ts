@@ -57,6 +57,12 @@ const rawSchema = z.object({
   SIMULATOR_DATABASE_PATH: z.string().min(1).optional(),
   RECOVERY_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ error: "TRUSTED_PROXY_HOPS must be a whole number from 0 to 5." })
+    .int("TRUSTED_PROXY_HOPS must be a whole number from 0 to 5.")
+    .min(0, "TRUSTED_PROXY_HOPS must be a whole number from 0 to 5.")
+    .max(5, "TRUSTED_PROXY_HOPS must be a whole number from 0 to 5.")
+    .default(0),
 });
 
 export type VaultKey = { id: string; key: Buffer };
@@ -78,6 +84,11 @@ export type Env = {
   simulator: { enabled: boolean; databasePath: string };
   recoveryDir: string;
   logLevel: z.infer<typeof rawSchema>["LOG_LEVEL"];
+  /**
+   * How many reverse proxies in front of Pairdesk append the client's address to
+   * X-Forwarded-For. 0: none is trusted, the header is ignored (a client can write anything in it).
+   */
+  trustedProxyHops: number;
   /** Names of settings generated into the data folder at this start. */
   generated: string[];
 };
@@ -255,6 +266,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     },
     recoveryDir: path.resolve(/*turbopackIgnore: true*/ raw.RECOVERY_DIR ?? path.join(dataDir, "recovery")),
     logLevel: raw.LOG_LEVEL,
+    trustedProxyHops: raw.TRUSTED_PROXY_HOPS,
     generated,
   };
 }

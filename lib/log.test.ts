@@ -1,4 +1,6 @@
+import "./test/setup-env";
 import { describe, expect, it } from "vitest";
+import { getEnv } from "./env";
 import { createLogger } from "./log";
 
 const FIELDS = ["client_secret", "webhook_secret_key", "password", "otp", "access_token", "authorization"] as const;
@@ -6,8 +8,7 @@ const FIELDS = ["client_secret", "webhook_secret_key", "password", "otp", "acces
 /** A logger whose lines are kept in memory, parsed. */
 function capture() {
   const lines: string[] = [];
-  const logger = createLogger({ write: (line: string) => void lines.push(line) });
-  logger.level = "info";
+  const logger = createLogger({ write: (line: string) => void lines.push(line) }, "info");
   return { logger, lines, parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
@@ -47,5 +48,19 @@ describe("log", () => {
     expect(line.response!.body!.terminal_id).toBe("T-1");
     expect(line.userId).toBe(7);
     expect(line.msg).toBe("pairing call");
+  });
+});
+
+describe("log level", () => {
+  it("comes from the validated configuration (env.logLevel), not from the raw variable", () => {
+    const env = getEnv();
+    const saved = env.logLevel;
+    process.env.LOG_LEVEL = "silent";
+    try {
+      env.logLevel = "error";
+      expect(createLogger({ write: () => undefined }).level).toBe("error");
+    } finally {
+      env.logLevel = saved;
+    }
   });
 });

@@ -3,6 +3,7 @@
  * parameters so they can be raised later. No `server-only`: the operator command uses it too.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { MAX_PASSWORD_LENGTH } from "./credential-limits";
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -14,13 +15,14 @@ const KEY_LENGTH = 32;
 const MAX_MEM = 64 * 1024 * 1024;
 
 export const MIN_PASSWORD_LENGTH = 12;
+export { MAX_PASSWORD_LENGTH };
 
 /** Why a password is too weak, or null if it is acceptable. */
 export function passwordWeakness(password: string, email?: string): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) {
     return `Password must be at least ${MIN_PASSWORD_LENGTH} characters.`;
   }
-  if (password.length > 200) return "Password must be at most 200 characters.";
+  if (password.length > MAX_PASSWORD_LENGTH) return `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`;
   if (new Set(password.toLowerCase()).size < 5) {
     return "Password is too weak: use more different characters.";
   }

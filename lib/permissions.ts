@@ -14,8 +14,32 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
+/** A permission's name, checked as an own property (never `constructor`, `__proto__`, …). */
+export function isPermission(value: unknown): value is Permission {
+  return typeof value === "string" && Object.hasOwn(PERMISSIONS, value);
+}
+
 export function can(role: Role, permission: Permission): boolean {
+  if (!isPermission(permission)) return false;
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/**
+ * The permission each admin page needs, by path. The admin layout checks it before anything
+ * streams, so a refusal answers 403 (a page's own check, inside its loading boundary, could
+ * only answer 200). Pages still check their permission themselves.
+ */
+const ROUTE_PERMISSIONS: readonly [RegExp, Permission][] = [
+  [/^\/users(\/|$)/, "users:manage"],
+  [/^\/terminals\/pair(\/|$)/, "pairing:create"],
+  [/^\/terminals(\/|$)/, "terminals:read"],
+  [/^\/attempts(\/|$)/, "attempts:read"],
+  [/^\/audit(\/|$)/, "audit:read"],
+  [/^\/$/, "terminals:read"],
+];
+
+export function routePermission(pathname: string): Permission | undefined {
+  return ROUTE_PERMISSIONS.find(([re]) => re.test(pathname))?.[1];
 }
 
 const VERBS: Record<Permission, string> = {
@@ -30,5 +54,6 @@ const VERBS: Record<Permission, string> = {
 };
 
 export function refusal(role: Role, permission: Permission): string {
+  if (!isPermission(permission)) return `Your role (${role}) cannot open that page.`;
   return `Your role (${role}) cannot ${VERBS[permission]}.`;
 }

@@ -6,14 +6,19 @@ import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ROLES, users, type Role } from "./db/schema";
 import type { DB, Tx } from "./db/open";
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "./credential-limits";
 import { hashPassword, passwordWeakness } from "./password";
+
+export { MAX_EMAIL_LENGTH };
 
 export const emailSchema = z
   .string({ error: "Enter an email address." })
+  // Before trimming and lower-casing: nothing is done to an oversized value.
+  .max(MAX_EMAIL_LENGTH + 64, `Email must be at most ${MAX_EMAIL_LENGTH} characters.`)
   .trim()
   .toLowerCase()
   .min(1, "Enter an email address.")
-  .max(254, "Email must be at most 254 characters.")
+  .max(MAX_EMAIL_LENGTH, `Email must be at most ${MAX_EMAIL_LENGTH} characters.`)
   .pipe(z.email("Enter a valid email address, like name@example.com."));
 
 export const roleSchema = z.enum(ROLES, {
@@ -24,7 +29,8 @@ export const newUserSchema = z
   .object({
     email: emailSchema,
     name: z.string().trim().max(100, "Name must be at most 100 characters.").default(""),
-    password: z.string({ error: "Enter a password." }),
+    // The length cap first: a huge password is refused before any other check (and never hashed).
+    password: z.string({ error: "Enter a password." }).max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`),
     role: roleSchema,
   })
   .superRefine((v, ctx) => {
@@ -88,7 +94,7 @@ export function findUserIdByEmail(db: DB, email: string): number | undefined {
     .get()?.id;
 }
 
-export function countAdmins(db: DB): number {
+export function countAdmins(db: DB | Tx): number {
   return (
     db
       .select({ n: sql<number>`count(*)` })
@@ -96,4 +102,56 @@ export function countAdmins(db: DB): number {
       .where(sql`${users.role} = 'admin' and ${users.disabledAt} is null`)
       .get()?.n ?? 0
   );
+}
+
+/** A user as the rules below see them. */
+export type UserState = { id: number; email: string; role: Role; disabledAt: Date | null };
+
+/** Why a change to a user is refused; `field` names the form field the message belongs to. */
+export type UserRefusal = {
+  code: "self_demotion" | "self_disable" | "last_admin";
+  message: string;
+  fieldErrors?: Record<string, string[]>;
+};
+
+/**
+ * True when `target` is the only admin who can still sign in. Call it inside the transaction that
+ * makes the change: better-sqlite3 runs it on the same connection, so the count is the
+ * transaction's.
+ */
+export function isLastActiveAdmin(db: DB | Tx, target: UserState): boolean {
+  return target.role === "admin" && target.disabledAt === null && countAdmins(db) <= 1;
+}
+
+/** Null when `actorId` may give `target` the role `role`; otherwise why not. */
+export function roleChangeRefusal(db: DB | Tx, actorId: number, target: UserState, role: Role): UserRefusal | null {
+  if (target.role === role) return null;
+  if (target.id === actorId) {
+    return {
+      code: "self_demotion",
+      message: "You cannot change your own role. Ask another admin to do it.",
+      fieldErrors: { role: ["You cannot change your own role."] },
+    };
+  }
+  if (role !== "admin" && isLastActiveAdmin(db, target)) {
+    return {
+      code: "last_admin",
+      message: `${target.email} is the last active admin and must stay an admin. Make another user an admin first.`,
+      fieldErrors: { role: ["The last active admin must stay an admin."] },
+    };
+  }
+  return null;
+}
+
+/** Null when `actorId` may disable `target`; otherwise why not. */
+export function disableRefusal(db: DB | Tx, actorId: number, target: UserState): UserRefusal | null {
+  if (target.disabledAt) return null;
+  if (target.id === actorId) return { code: "self_disable", message: "You cannot disable your own account." };
+  if (isLastActiveAdmin(db, target)) {
+    return {
+      code: "last_admin",
+      message: `${target.email} is the last active admin and cannot be disabled. Make another user an admin first.`,
+    };
+  }
+  return null;
 }

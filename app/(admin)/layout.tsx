@@ -4,11 +4,12 @@ import { SidebarNav } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { Providers } from "@/components/providers";
 import { Badge } from "@/components/ui/badge";
-import { requirePageUser } from "@/lib/auth";
+import { requireRouteUser } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
-  const user = await requirePageUser();
+  // The path's permission too, before the loading boundary streams: a refusal is a real 403.
+  const user = await requireRouteUser();
   const env = getEnv();
   return (
     <div className="flex min-h-screen">

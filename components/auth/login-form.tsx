@@ -7,16 +7,12 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "@/lib/credential-limits";
+import { safeCallbackPath } from "@/lib/safe-callback";
 
 /** Only same-site paths: a callbackUrl can never send a user to another site. */
 function safeCallback(value: string | null): string {
-  if (!value) return "/";
-  try {
-    const url = new URL(value, window.location.origin);
-    return url.origin === window.location.origin ? url.pathname + url.search : "/";
-  } catch {
-    return "/";
-  }
+  return safeCallbackPath(value, window.location.origin);
 }
 
 export function LoginForm() {
@@ -59,10 +55,10 @@ export function LoginForm() {
         </Alert>
       ) : null}
       <Field id="email" label="Email">
-        <Input name="email" type="email" autoComplete="username" required />
+        <Input name="email" type="email" autoComplete="username" required maxLength={MAX_EMAIL_LENGTH} />
       </Field>
       <Field id="password" label="Password">
-        <Input name="password" type="password" autoComplete="current-password" required />
+        <Input name="password" type="password" autoComplete="current-password" required maxLength={MAX_PASSWORD_LENGTH} />
       </Field>
       <Button type="submit" className="w-full" disabled={!ready || pending}>
         {pending ? "Signing in…" : "Sign in"}

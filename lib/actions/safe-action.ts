@@ -1,7 +1,9 @@
 /**
  * The one wrapper every server action goes through: session → permission → zod parse of the
- * form → handler → a result the form can show. An unexpected error is logged (never with form
- * values) and becomes a generic message; nothing from it reaches the browser.
+ * form → handler → a result the form can show. Handlers RETURN their failures
+ * (`{ ok: false, error, fieldErrors?, code? }`) and throw only for the unexpected: such an
+ * error is logged (never with form values) and becomes a generic message; nothing from it
+ * reaches the browser. Arguments that are not form data get a clear failure, never a 500.
  */
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
@@ -24,17 +26,6 @@ export type ActionResult<T = undefined> =
       values?: Record<string, string>;
     };
 
-export class ActionError extends Error {
-  constructor(
-    message: string,
-    readonly fieldErrors?: FieldErrors,
-    readonly code?: string,
-  ) {
-    super(message);
-    this.name = "ActionError";
-  }
-}
-
 export function formToObject(formData: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of formData.entries()) {
@@ -53,14 +44,20 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** The submitted text fields, less passwords, secrets and one-time codes. */
+/** Longer submitted values are not sent back to the form (no field takes that much). */
+export const MAX_ECHOED_LENGTH = 2000;
+
+/** The submitted text fields, less passwords, secrets, one-time codes and oversized values. */
 function echoValues(raw: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === "string" && !/password|secret|otp/i.test(k)) out[k] = v;
+    if (typeof v === "string" && v.length <= MAX_ECHOED_LENGTH && !/password|secret|otp/i.test(k)) out[k] = v;
   }
   return out;
 }
+
+export const NOT_FORM_DATA =
+  "This request did not come from a Pairdesk form. Reload the page and submit the form again.";
 
 export function validatedAction<S extends z.ZodType, T>(
   name: string,
@@ -69,6 +66,11 @@ export function validatedAction<S extends z.ZodType, T>(
   handler: (input: z.output<S>, user: SessionUser) => Promise<ActionResult<T>>,
 ) {
   return async (prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => {
+    // A hostile client can send any arguments; the forms always send FormData.
+    if (!(formData instanceof FormData)) {
+      log.warn({ action: name }, "action called without form data");
+      return { ok: false, error: NOT_FORM_DATA, code: "bad_request" };
+    }
     const result = await run(prev, formData);
     if (result.ok) return result;
     return { ...result, values: { ...echoValues(formToObject(formData)), ...result.values } };
@@ -98,9 +100,6 @@ export function validatedAction<S extends z.ZodType, T>(
       return await handler(parsed.data, user);
     } catch (err) {
       unstable_rethrow(err);
-      if (err instanceof ActionError) {
-        return { ok: false, error: err.message, fieldErrors: err.fieldErrors, code: err.code };
-      }
       log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed");
       return { ok: false, error: "Something went wrong on the server. Try again; if it keeps failing, an operator can find the details in the server log.", code: "internal" };
     }

@@ -2,18 +2,29 @@
 
 /**
  * The Users page's actions (admin only: "users:manage", checked by validatedAction on every
- * call). Each change and its audit entry are written in one transaction, and the rules that
- * need the current state (self, last active admin) are checked inside that transaction.
+ * call). Each change and its audit entry are written in one transaction, and the rules
+ * (lib/users.ts: self, last active admin) are checked against the state inside that transaction.
+ * Refusals are returned as failures, never thrown.
  */
 import { eq, sql } from "drizzle-orm";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { writeAudit } from "../audit";
-import { getDb, type DB, type Tx } from "../db/client";
-import { users, type Role } from "../db/schema";
-import { countAdmins, createUser, newUserSchema, roleSchema, UserError } from "../users";
-import { ActionError, validatedAction } from "./safe-action";
+import { getDb, type Tx } from "../db/client";
+import { users } from "../db/schema";
+import { endAllSessions } from "../sessions";
+import {
+  createUser,
+  disableRefusal,
+  newUserSchema,
+  roleChangeRefusal,
+  roleSchema,
+  UserError,
+  type UserRefusal,
+  type UserState,
+} from "../users";
+import { validatedAction } from "./safe-action";
 
 const userIdSchema = z.coerce
   .number({ error: "Choose a user." })
@@ -44,7 +55,7 @@ export const addUser = validatedAction(
       }));
     } catch (err) {
       if (err instanceof UserError) {
-        throw new ActionError(err.message, err.field ? { [err.field]: [err.message] } : undefined, "invalid");
+        return { ok: false, error: err.message, fieldErrors: err.field ? { [err.field]: [err.message] } : undefined, code: "invalid" };
       }
       throw err;
     }
@@ -53,52 +64,47 @@ export const addUser = validatedAction(
   },
 );
 
-type TargetUser = { id: number; email: string; role: Role; disabledAt: Date | null };
-
-function findTarget(tx: DB | Tx, id: number): TargetUser {
-  const target = tx
-    .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
-    .from(users)
-    .where(eq(users.id, id))
-    .get();
-  if (!target) throw new ActionError("That user no longer exists. Reload the page.", undefined, "not_found");
-  return target;
-}
-
-/**
- * True when `target` is the only admin who can still sign in. Called inside the transaction:
- * better-sqlite3 runs it on the same connection, so the count is the transaction's.
- */
-function isLastActiveAdmin(db: DB, target: TargetUser): boolean {
-  return target.role === "admin" && target.disabledAt === null && countAdmins(db) <= 1;
-}
-
 type UserChange = {
   set: SQLiteUpdateSetSource<typeof users>;
   action: "user.role_change" | "user.disable" | "user.enable";
   details: Record<string, string>;
+  /** Also end every session the user has open (disabling). */
+  endSessions?: boolean;
 };
+
+type ChangeOutcome =
+  | { ok: true; target: UserState; changed: boolean }
+  | { ok: false; error: string; code: string; fieldErrors?: Record<string, string[]> };
 
 /**
  * One change to one user, in an immediate transaction: read the target, let `plan` check the
- * rules against the current state (it throws ActionError to refuse, or returns null when there
- * is nothing to change), then write the change and its audit entry together.
+ * rules (lib/users.ts) against the current state — it returns a refusal, null when there is
+ * nothing to change, or the change —, then write the change and its audit entry together.
  */
 function changeUser(
   userId: number,
   actor: { id: number; email: string },
-  plan: (target: TargetUser, db: DB) => UserChange | null,
-): { target: TargetUser; changed: boolean } {
+  plan: (target: UserState, tx: Tx) => UserChange | UserRefusal | null,
+): ChangeOutcome {
   const db = getDb();
   const result = db.transaction(
-    (tx) => {
-      const target = findTarget(tx, userId);
-      const change = plan(target, db);
-      if (!change) return { target, changed: false };
+    (tx): ChangeOutcome => {
+      const target = tx
+        .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+        .from(users)
+        .where(eq(users.id, userId))
+        .get();
+      if (!target) return { ok: false, error: "That user no longer exists. Reload the page.", code: "not_found" };
+      const change = plan(target, tx);
+      if (!change) return { ok: true, target, changed: false };
+      if ("code" in change) {
+        return { ok: false, error: change.message, code: change.code, fieldErrors: change.fieldErrors };
+      }
       tx.update(users)
         .set({ ...change.set, updatedAt: new Date() })
         .where(eq(users.id, target.id))
         .run();
+      if (change.endSessions) endAllSessions(tx, target.id, "disabled");
       writeAudit(tx, {
         actor: { id: actor.id, email: actor.email },
         action: change.action,
@@ -106,11 +112,11 @@ function changeUser(
         targetId: target.id,
         details: { email: target.email, ...change.details },
       });
-      return { target, changed: true };
+      return { ok: true, target, changed: true };
     },
     { behavior: "immediate" },
   );
-  revalidatePath("/users");
+  if (result.ok && result.changed) revalidatePath("/users");
   return result;
 }
 
@@ -123,24 +129,18 @@ export const changeUserRole = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema, role: roleSchema }),
   async (input, actor) => {
-    const { target, changed } = changeUser(input.userId, actor, (t, db) => {
+    const outcome = changeUser(input.userId, actor, (t, tx) => {
       if (t.role === input.role) return null;
-      if (t.id === actor.id) {
-        throw new ActionError(
-          "You cannot change your own role. Ask another admin to do it.",
-          { role: ["You cannot change your own role."] },
-          "self_demotion",
-        );
-      }
-      if (isLastActiveAdmin(db, t)) {
-        throw new ActionError(
-          `${t.email} is the last active admin and must stay an admin. Make another user an admin first.`,
-          { role: ["The last active admin must stay an admin."] },
-          "last_admin",
-        );
-      }
-      return { set: { role: input.role }, action: "user.role_change", details: { from: t.role, to: input.role } };
+      return (
+        roleChangeRefusal(tx, actor.id, t, input.role) ?? {
+          set: { role: input.role },
+          action: "user.role_change",
+          details: { from: t.role, to: input.role },
+        }
+      );
     });
+    if (!outcome.ok) return outcome;
+    const { target, changed } = outcome;
     return {
       ok: true,
       data: undefined,
@@ -150,32 +150,28 @@ export const changeUserRole = validatedAction(
 );
 
 /**
- * Disables a user: they cannot sign in, and bumping session_version ends the sessions they
- * have open. Not the admin's own account, never the last active admin.
+ * Disables a user: they cannot sign in, and every session they have open ends (their session
+ * rows are ended and session_version is bumped). Not the admin's own account, never the last
+ * active admin.
  */
 export const disableUser = validatedAction(
   "users.disable",
   "users:manage",
   z.object({ userId: userIdSchema }),
   async (input, actor) => {
-    const { target, changed } = changeUser(input.userId, actor, (t, db) => {
+    const outcome = changeUser(input.userId, actor, (t, tx) => {
       if (t.disabledAt) return null;
-      if (t.id === actor.id) {
-        throw new ActionError("You cannot disable your own account.", undefined, "self_disable");
-      }
-      if (isLastActiveAdmin(db, t)) {
-        throw new ActionError(
-          `${t.email} is the last active admin and cannot be disabled. Make another user an admin first.`,
-          undefined,
-          "last_admin",
-        );
-      }
-      return {
-        set: { disabledAt: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` },
-        action: "user.disable",
-        details: { role: t.role },
-      };
+      return (
+        disableRefusal(tx, actor.id, t) ?? {
+          set: { disabledAt: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` },
+          action: "user.disable",
+          details: { role: t.role },
+          endSessions: true,
+        }
+      );
     });
+    if (!outcome.ok) return outcome;
+    const { target, changed } = outcome;
     return {
       ok: true,
       data: undefined,
@@ -190,9 +186,11 @@ export const enableUser = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema }),
   async (input, actor) => {
-    const { target, changed } = changeUser(input.userId, actor, (t) =>
+    const outcome = changeUser(input.userId, actor, (t) =>
       t.disabledAt ? { set: { disabledAt: null }, action: "user.enable", details: { role: t.role } } : null,
     );
+    if (!outcome.ok) return outcome;
+    const { target, changed } = outcome;
     return {
       ok: true,
       data: undefined,

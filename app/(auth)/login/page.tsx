@@ -3,11 +3,16 @@ import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { LoginForm } from "@/components/auth/login-form";
 import { getCurrentUser } from "@/lib/auth";
+import { getEnv } from "@/lib/env";
+import { safeCallbackPath } from "@/lib/safe-callback";
 
 export const metadata = { title: "Sign in" };
 
-export default async function LoginPage() {
-  if (await getCurrentUser()) redirect("/");
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
+  if (await getCurrentUser()) {
+    const { callbackUrl } = await searchParams;
+    redirect(safeCallbackPath(typeof callbackUrl === "string" ? callbackUrl : null, getEnv().publicUrl));
+  }
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <div className="w-full max-w-sm rounded-lg border border-slate-200 bg-white p-8 shadow-sm">
