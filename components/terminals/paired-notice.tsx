@@ -1,0 +1,25 @@
+"use client";
+
+import { useEffect } from "react";
+import { Alert } from "@/components/ui/alert";
+
+/**
+ * "Terminal paired", once. The pairing form redirects to `?paired=<pairing id>`; this drops the
+ * parameter from the address at once (history.replaceState, which the App Router follows
+ * without refetching the page), so a reload, an unpair's refresh or a bookmark does not show
+ * the notice again. The page renders it only for a pairing that is still active.
+ */
+export function PairedNotice({ name, hasWebhookSecret }: { name: string; hasWebhookSecret: boolean }) {
+  useEffect(() => {
+    const url = new URL(window.location.href);
+    if (!url.searchParams.has("paired")) return;
+    url.searchParams.delete("paired");
+    window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
+  }, []);
+  return (
+    <Alert tone="success" title="Terminal paired" className="mb-6" data-testid="paired-notice">
+      “{name}” is paired. Its credentials (client secret{hasWebhookSecret ? " and webhook secret key" : ""}) are stored
+      encrypted in the vault; Pay-Connect will not show them again.
+    </Alert>
+  );
+}
