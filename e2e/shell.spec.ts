@@ -188,6 +188,7 @@ test.describe("dark mode", () => {
   });
 
   test("every page passes the axe scan in dark mode", async ({ page }) => {
+    test.setTimeout(120_000);
     await page.emulateMedia({ colorScheme: "dark" });
     await page.goto("/login");
     await expect(page.locator("html")).toHaveClass(/\bdark\b/);

@@ -11,10 +11,16 @@ import { Alert } from "@/components/ui/alert";
  */
 export function PairedNotice({ name, hasWebhookSecret }: { name: string; hasWebhookSecret: boolean }) {
   useEffect(() => {
-    const url = new URL(window.location.href);
-    if (!url.searchParams.has("paired")) return;
-    url.searchParams.delete("paired");
-    window.history.replaceState(window.history.state, "", `${url.pathname}${url.search}${url.hash}`);
+    // After the current commit's effects: on a full page load the App Router starts following
+    // history.replaceState in its own effect, which runs after this one.
+    const timer = setTimeout(() => {
+      const url = new URL(window.location.href);
+      if (!url.searchParams.has("paired")) return;
+      url.searchParams.delete("paired");
+      // `null`, not history.state: the router ignores calls that carry its own state.
+      window.history.replaceState(null, "", `${url.pathname}${url.search}${url.hash}`);
+    }, 0);
+    return () => clearTimeout(timer);
   }, []);
   return (
     <Alert tone="success" title="Terminal paired" className="mb-6" data-testid="paired-notice">
