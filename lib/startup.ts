@@ -39,6 +39,12 @@ export async function startServer(): Promise<void> {
   if (spooled.length > 0) {
     log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");
   }
+  if (env.simulator.enabled) {
+    log.warn(
+      { mode: env.mode, simulator: true },
+      "SIMULATOR ON: /simulator serves simulated Pay-Connect terminals and every page shows a simulator banner. Not for real payments; unset PAIRDESK_SIMULATOR to turn it off.",
+    );
+  }
   log.info(
     { mode: env.mode, simulator: env.simulator.enabled, database: env.databasePath },
     "Pairdesk started",

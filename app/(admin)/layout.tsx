@@ -1,9 +1,11 @@
 import { MonitorSmartphone } from "lucide-react";
 import Link from "next/link";
+import { MobileNav } from "@/components/layout/mobile-nav";
+import { SearchShortcut } from "@/components/layout/search-shortcut";
 import { SidebarNav } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
+import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { Providers } from "@/components/providers";
-import { Badge } from "@/components/ui/badge";
 import { requireRouteUser } from "@/lib/auth";
 import { getEnv } from "@/lib/env";
 
@@ -11,35 +13,53 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   // The path's permission too, before the loading boundary streams: a refusal is a real 403.
   const user = await requireRouteUser();
   const env = getEnv();
+  const isAdmin = user.role === "admin";
+  const account = (
+    <div className="space-y-3">
+      {env.simulator.enabled ? (
+        <Link href="/simulator" className="block text-xs text-shell-muted underline underline-offset-2 hover:text-shell-strong">
+          Simulated terminal
+        </Link>
+      ) : null}
+      <div>
+        <p className="truncate text-sm font-medium" data-testid="current-user">
+          {user.name || user.email}
+        </p>
+        {user.name ? <p className="truncate text-xs text-shell-muted">{user.email}</p> : null}
+        <span
+          className="mt-1 inline-flex items-center rounded-full bg-shell-raised px-2 py-0.5 text-xs font-medium text-shell-accent ring-1 ring-inset ring-shell-line"
+          data-testid="current-role"
+        >
+          {user.role}
+        </span>
+      </div>
+    </div>
+  );
   return (
-    <div className="flex min-h-screen">
-      <aside className="flex w-60 shrink-0 flex-col bg-slate-900 px-3 py-5 text-white">
+    <div className="flex flex-1 flex-col nav:flex-row">
+      <a
+        href="#main"
+        className="sr-only z-50 rounded-md bg-white px-4 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3"
+      >
+        Skip to content
+      </a>
+      <MobileNav isAdmin={isAdmin} account={account} />
+      <aside className="sticky top-(--banner-h) hidden h-[calc(100dvh-var(--banner-h))] w-60 shrink-0 flex-col overflow-y-auto bg-shell px-3 py-5 text-shell-strong nav:flex">
         <Link href="/" className="mb-6 flex items-center gap-2 px-3 text-lg font-semibold">
-          <MonitorSmartphone aria-hidden className="size-5 text-brand-100" />
+          <MonitorSmartphone aria-hidden className="size-5 text-shell-accent" />
           Pairdesk
         </Link>
-        <SidebarNav isAdmin={user.role === "admin"} />
-        <div className="mt-auto space-y-3 border-t border-slate-700 px-3 pt-4">
-          {env.simulator.enabled ? (
-            <Link href="/simulator" className="block text-xs text-slate-300 underline underline-offset-2 hover:text-white">
-              Simulated terminal
-            </Link>
-          ) : null}
-          <div>
-            <p className="truncate text-sm font-medium" data-testid="current-user">
-              {user.name || user.email}
-            </p>
-            {user.name ? <p className="truncate text-xs text-slate-400">{user.email}</p> : null}
-            <Badge tone="info" className="mt-1" data-testid="current-role">
-              {user.role}
-            </Badge>
-          </div>
+        <SidebarNav isAdmin={isAdmin} />
+        <div className="mt-auto space-y-3 border-t border-shell-line px-3 pt-4">
+          {account}
+          <ThemeToggle />
           <SignOutButton />
         </div>
       </aside>
-      <main id="main" className="min-w-0 flex-1 px-8 py-8">
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 focus:outline-none sm:px-8 sm:py-8">
         <Providers>{children}</Providers>
       </main>
+      <SearchShortcut />
     </div>
   );
 }

@@ -13,7 +13,7 @@ const ITEMS = [
   { href: "/users", label: "Users", icon: Users, adminOnly: true },
 ];
 
-export function SidebarNav({ isAdmin }: { isAdmin: boolean }) {
+export function SidebarNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?: () => void }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-col gap-1">
@@ -24,10 +24,11 @@ export function SidebarNav({ isAdmin }: { isAdmin: boolean }) {
           <Link
             key={item.href}
             href={item.href}
+            onClick={onNavigate}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-slate-300 hover:bg-slate-800 hover:text-white",
-              active && "bg-slate-800 text-white",
+              "flex items-center gap-3 rounded-md px-3 py-2 text-sm font-medium text-shell-muted hover:bg-shell-raised hover:text-shell-strong",
+              active && "bg-shell-raised text-shell-strong",
             )}
           >
             <Icon aria-hidden className="size-4" />

@@ -1,36 +1,48 @@
 "use client";
 
 import { Eye, KeyRound } from "lucide-react";
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { revealCredentialsAction } from "@/lib/actions/pairing";
-import type { ActionResult } from "@/lib/actions/safe-action";
-import type { PairingCredentials } from "@/lib/pairing/credentials";
-
-type RevealResult = ActionResult<PairingCredentials>;
 
 function RevealForm({ pairingId }: { pairingId: number }) {
   // The credentials live only in this component's state: closing the dialog unmounts it.
-  const [state, action, pending] = useActionState<RevealResult | null, FormData>(revealCredentialsAction, null);
+  // No toast and no refresh: the dialog itself shows the result.
+  const { state, formProps, pending, failed } = useActionForm(revealCredentialsAction, {
+    successMessage: false,
+    refresh: false,
+  });
   if (state?.ok) {
     const c = state.data;
+    const rows: [string, string | null][] = [
+      ["client_id", c.clientId],
+      ["client_secret", c.clientSecret],
+      ["webhook_secret_key", c.webhookSecretKey],
+    ];
     return (
       <div className="space-y-3" data-testid="revealed-credentials">
-        <Alert tone="warning">Shown once. Copy what you need now; closing this dialog hides them again.</Alert>
+        <Alert tone="warning">
+          Copy what you need now. Closing this dialog hides them; each later reveal asks for your password again
+          and is recorded in the audit log.
+        </Alert>
         <dl className="space-y-2 text-sm">
-          {[
-            ["client_id", c.clientId],
-            ["client_secret", c.clientSecret],
-            ["webhook_secret_key", c.webhookSecretKey ?? "(none issued)"],
-          ].map(([label, value]) => (
+          {rows.map(([label, value]) => (
             <div key={label}>
               <dt className="font-medium text-slate-700">{label}</dt>
-              <dd className="break-all rounded bg-slate-100 px-2 py-1 font-mono text-xs" data-testid={`revealed-${label}`}>
-                {value}
+              <dd className="flex items-start gap-1">
+                <span
+                  className="min-w-0 flex-1 break-all rounded bg-slate-100 px-2 py-1 font-mono text-xs"
+                  data-testid={`revealed-${label}`}
+                >
+                  {value ?? "(none issued)"}
+                </span>
+                {value ? <CopyButton value={value} label={label} className="flex-col items-end" /> : null}
               </dd>
             </div>
           ))}
@@ -38,13 +50,13 @@ function RevealForm({ pairingId }: { pairingId: number }) {
       </div>
     );
   }
-  const failed = state && !state.ok ? state : null;
+  const formError = failed && !failed.fieldErrors?.password ? failed.error : null;
   return (
-    <form action={action} className="space-y-4">
+    <form {...formProps} className="space-y-4">
       <input type="hidden" name="pairingId" value={pairingId} />
-      {failed && !failed.fieldErrors?.password ? (
+      {formError ? (
         <Alert tone="danger" role="alert">
-          {failed.error}
+          {formError}
         </Alert>
       ) : null}
       <Field id={`reveal-password-${pairingId}`} label="Your password" errors={failed?.fieldErrors?.password}>
@@ -70,7 +82,7 @@ export function RevealCredentialsDialog({ pairingId, name }: { pairingId: number
       </DialogTrigger>
       <DialogContent
         title={`Reveal credentials of “${name}”`}
-        description="Re-enter your password. The reveal is recorded in the audit log."
+        description="Re-enter your password. Every reveal is recorded in the audit log."
       >
         {open ? <RevealForm pairingId={pairingId} /> : null}
       </DialogContent>

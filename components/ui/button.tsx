@@ -4,13 +4,18 @@ import * as React from "react";
 import { cn } from "@/lib/utils";
 
 export const buttonVariants = cva(
-  "inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-md text-sm font-medium transition-colors disabled:pointer-events-none disabled:opacity-60 [&_svg]:size-4 [&_svg]:shrink-0",
+  // `relative` keeps an sr-only label inside the button (else, in a scrolling table, it can
+  // widen the page).
+  "relative inline-flex items-center justify-center gap-2 whitespace-nowrap rounded-md text-sm font-medium transition-colors disabled:pointer-events-none disabled:opacity-60 [&_svg]:size-4 [&_svg]:shrink-0",
   {
     variants: {
       variant: {
         primary: "bg-brand-700 text-white hover:bg-brand-800",
         secondary: "border border-slate-300 bg-white text-slate-900 hover:bg-slate-100",
-        danger: "bg-red-700 text-white hover:bg-red-800",
+        // A destructive action on a page: quieter than the page's primary action.
+        danger: "border border-red-300 bg-white text-red-700 hover:border-red-600 hover:bg-red-50",
+        // The confirming button inside a destructive action's dialog.
+        destructive: "bg-red-700 text-white hover:bg-red-800",
         ghost: "text-slate-700 hover:bg-slate-100",
         link: "text-brand-700 underline-offset-4 hover:underline",
       },

@@ -1,47 +1,26 @@
 "use client";
 
 import { UserPlus } from "lucide-react";
-import { startTransition, useActionState, useRef } from "react";
-import { toast } from "sonner";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { addUser } from "@/lib/actions/users";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { ROLES } from "@/lib/domain";
 
 const MIN_PASSWORD_LENGTH = 12;
 
 export function AddUserForm() {
-  const formRef = useRef<HTMLFormElement>(null);
-  const [state, action, pending] = useActionState<ActionResult<{ id: number }> | null, FormData>(
-    async (prev, formData) => {
-      const result = await addUser(prev, formData);
-      if (result.ok) {
-        toast.success(result.message ?? "User added.");
-        formRef.current?.reset();
-      }
-      return result;
-    },
-    null,
-  );
-
-  const failed = state && !state.ok ? state : null;
-  const errors = failed?.fieldErrors ?? {};
-  const formError = failed && !failed.fieldErrors ? failed.error : null;
+  // A refused form keeps its values: the admin corrects only the field that was refused.
+  const { formProps, pending, fieldErrors: errors, formError } = useActionForm(addUser, {
+    successMessage: "User added.",
+    resetOnSuccess: true,
+  });
 
   return (
     <form
-      ref={formRef}
-      action={action}
-      // Dispatch the action ourselves: React's automatic form reset would clear a refused form,
-      // and the admin should only have to correct the field that was refused.
-      onSubmit={(e) => {
-        e.preventDefault();
-        const data = new FormData(e.currentTarget);
-        startTransition(() => action(data));
-      }}
+      {...formProps}
       noValidate
       aria-label="Add a user"
       className="grid gap-4 sm:grid-cols-2"

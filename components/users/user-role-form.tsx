@@ -1,11 +1,9 @@
 "use client";
 
-import { useActionState } from "react";
-import { toast } from "sonner";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { changeUserRole } from "@/lib/actions/users";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { ROLES, type Role } from "@/lib/domain";
 
 /** A user's role: select + Save, inside the table row. Refusals show under it. */
@@ -20,20 +18,16 @@ export function UserRoleForm({
   role: Role;
   isSelf: boolean;
 }) {
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(async (prev, formData) => {
-    const result = await changeUserRole(prev, formData);
-    if (result.ok) toast.success(result.message ?? "Role saved.");
-    return result;
-  }, null);
+  const { formProps, pending, failed } = useActionForm(changeUserRole, { successMessage: "Role saved." });
 
-  const error = state && !state.ok ? (state.fieldErrors?.role?.[0] ?? state.error) : null;
+  const error = failed ? (failed.fieldErrors?.role?.[0] ?? failed.error) : null;
   const selectId = `role-${userId}`;
   const errorId = `role-${userId}-error`;
 
   return (
-    <form action={action} className="space-y-1">
+    <form {...formProps} className="space-y-1">
       <input type="hidden" name="userId" value={userId} />
-      <div className="flex items-center gap-2">
+      <div className="relative flex items-center gap-2">
         <label htmlFor={selectId} className="sr-only">
           Role of {email}
         </label>

@@ -1,26 +1,19 @@
 "use client";
 
-import { useActionState, useState } from "react";
-import { toast } from "sonner";
+import { useState } from "react";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { disableUser, enableUser } from "@/lib/actions/users";
-import type { ActionResult } from "@/lib/actions/safe-action";
 
 /** Disable (or enable) a user, after a confirmation dialog. */
 export function UserStatusDialog({ userId, email, disabled }: { userId: number; email: string; disabled: boolean }) {
   const [open, setOpen] = useState(false);
-  const [state, action, pending] = useActionState<ActionResult | null, FormData>(async (prev, formData) => {
-    const result = await (disabled ? enableUser : disableUser)(prev, formData);
-    if (result.ok) {
-      toast.success(result.message ?? (disabled ? "User enabled." : "User disabled."));
-      setOpen(false);
-    }
-    return result;
-  }, null);
-
-  const failed = state && !state.ok ? state : null;
+  const { formProps, pending, failed } = useActionForm(disabled ? enableUser : disableUser, {
+    successMessage: disabled ? "User enabled." : "User disabled.",
+    onSuccess: () => setOpen(false),
+  });
   const verb = disabled ? "Enable" : "Disable";
 
   return (
@@ -39,7 +32,7 @@ export function UserStatusDialog({ userId, email, disabled }: { userId: number; 
             : "They are signed out at once, everywhere, and cannot sign in until an admin enables them again. Their pairings and audit entries are kept."
         }
       >
-        <form action={action} className="space-y-4">
+        <form {...formProps} className="space-y-4">
           <input type="hidden" name="userId" value={userId} />
           {failed ? (
             <Alert tone="danger" role="alert" data-testid="user-status-error">
@@ -52,7 +45,7 @@ export function UserStatusDialog({ userId, email, disabled }: { userId: number; 
                 Cancel
               </Button>
             </DialogClose>
-            <Button type="submit" variant={disabled ? "primary" : "danger"} disabled={pending}>
+            <Button type="submit" variant={disabled ? "primary" : "destructive"} disabled={pending}>
               {pending ? `${disabled ? "Enabling" : "Disabling"}…` : `${verb} user`}
             </Button>
           </div>

@@ -16,7 +16,7 @@ export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; curre
           <TH>Role</TH>
           <TH>Status</TH>
           <TH>Created</TH>
-          <TH>
+          <TH className="relative">
             <span className="sr-only">Actions</span>
           </TH>
         </tr>

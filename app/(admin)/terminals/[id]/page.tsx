@@ -1,10 +1,11 @@
 import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { PairedNotice } from "@/components/terminals/paired-notice";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
 import { UnpairDialog } from "@/components/terminals/unpair-dialog";
-import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
 import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
 import { requirePageUser } from "@/lib/auth";
@@ -32,7 +33,8 @@ export default async function TerminalPage({
   if (!detail) notFound();
   const { terminal, pairings } = detail;
   const active = pairings.filter((p) => p.status === "active");
-  const justPaired = paired ? pairings.find((p) => String(p.id) === paired) : undefined;
+  // A one-off notice: only for a pairing still active (PairedNotice drops `paired` from the URL).
+  const justPaired = paired ? active.find((p) => String(p.id) === paired) : undefined;
   const mayReveal = can(user.role, "pairing:reveal");
   const mayUnpair = can(user.role, "pairing:unpair");
 
@@ -43,21 +45,16 @@ export default async function TerminalPage({
       </Link>
       <PageHeader
         title={`Terminal ${terminal.terminalId}`}
+        titleAside={<CopyButton value={terminal.terminalId} label="terminal id" />}
         description={
-          <span className="inline-flex items-center gap-2">
+          <span className="inline-flex flex-wrap items-center gap-2">
             <EnvironmentBadge environment={terminal.environment} />
             <TerminalStatusBadge paired={active.length > 0} />
             <span>First paired {formatDateTime(terminal.createdAt)}</span>
           </span>
         }
       />
-      {justPaired ? (
-        <Alert tone="success" title="Terminal paired" className="mb-6" data-testid="paired-notice">
-          “{justPaired.name}” is paired. Its credentials (client secret
-          {justPaired.hasWebhookSecret ? " and webhook secret key" : ""}) are stored encrypted in the vault; Pay-Connect
-          will not show them again.
-        </Alert>
-      ) : null}
+      {justPaired ? <PairedNotice name={justPaired.name} hasWebhookSecret={justPaired.hasWebhookSecret} /> : null}
       <Card>
         <CardHeader>
           <CardTitle>Pairings</CardTitle>
@@ -77,15 +74,16 @@ export default async function TerminalPage({
                   <PairingStatusBadge status={p.status} />
                 </div>
                 {p.status === "active" && (mayReveal || mayUnpair) ? (
-                  <div className="flex gap-2">
+                  <div className="flex flex-wrap gap-2">
                     {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
                     {mayUnpair ? <UnpairDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
                   </div>
                 ) : null}
               </div>
               <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
-                <Item label="pay_connect_id" value={p.payConnectId} mono />
-                <Item label="client_id" value={p.clientId} mono />
+                <Item label="Pairing id" value={String(p.id)} mono copy />
+                <Item label="pay_connect_id" value={p.payConnectId} mono copy />
+                <Item label="client_id" value={p.clientId} mono copy />
                 <Item
                   label="client_secret"
                   value={p.secretsStored > 0 ? `${MASK} (in the vault)` : "destroyed"}
@@ -96,7 +94,7 @@ export default async function TerminalPage({
                   value={!p.hasWebhookSecret ? "none issued" : p.secretsStored > 1 ? `${MASK} (in the vault)` : "destroyed"}
                   mono
                 />
-                <Item label="Webhook URL" value={p.webhookUrl ?? "none"} mono />
+                <Item label="Webhook URL" value={p.webhookUrl ?? "none"} mono copy={p.webhookUrl !== null} />
                 <Item label="Created" value={`${formatDateTime(p.createdAt)} by ${p.createdBy}`} />
                 {p.endedAt ? (
                   <Item
@@ -113,11 +111,16 @@ export default async function TerminalPage({
   );
 }
 
-function Item({ label, value, mono }: { label: string; value: string; mono?: boolean }) {
+function Item({ label, value, mono, copy }: { label: string; value: string; mono?: boolean; copy?: boolean }) {
   return (
     <div className="min-w-0">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
-      <dd className={mono ? "break-all font-mono text-xs" : undefined}>{value}</dd>
+      <dd className="flex min-w-0 items-center gap-1">
+        <span className={mono ? "min-w-0 break-all font-mono text-xs" : undefined} data-testid={copy ? `value-${label}` : undefined}>
+          {value}
+        </span>
+        {copy ? <CopyButton value={value} label={label} /> : null}
+      </dd>
     </div>
   );
 }
