@@ -316,3 +316,15 @@ test("a page a role may not open answers 403 with the reason", async ({ page }) 
   await expect(page.getByRole("heading", { level: 1, name: "Not allowed" })).toBeVisible();
   await expect(page.getByText("Your role (viewer) cannot manage users.")).toBeVisible();
 });
+
+test("a terminal that does not exist answers 404, not a 200 page that says so", async ({ page, asRole }) => {
+  await asRole("viewer");
+  for (const path of ["/terminals/999999999", "/terminals/abc", "/terminals/0"]) {
+    const res = await page.request.get(path, { maxRedirects: 0 });
+    expect(res.status(), path).toBe(404);
+    expect(await res.text(), path).toContain("Page not found");
+  }
+  // The pages still answer 200 when they exist.
+  expect((await page.request.get("/terminals", { maxRedirects: 0 })).status()).toBe(200);
+  expect((await page.request.get("/", { maxRedirects: 0 })).status()).toBe(200);
+});
