@@ -4,8 +4,7 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
-import { toast } from "sonner";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
@@ -37,31 +36,24 @@ export type DashboardData = {
 function RecoverButton({ attemptId }: { attemptId: number }) {
   const router = useRouter();
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, startTransition] = useTransition();
-  function submit(formData: FormData) {
-    setError(null);
-    startTransition(async () => {
-      // Called directly: on success this row disappears, and the navigation must still happen.
-      const result = await completeRecoveryAction(null, formData);
-      if (result.ok) {
-        toast.success(result.message ?? "Recovered.");
-        await queryClient.invalidateQueries({ queryKey: ["dashboard"] });
-        router.push(`/terminals/${result.data.terminalRef}`);
-      } else {
-        setError(result.error);
-      }
-    });
-  }
+  // The one form idiom; on success this row disappears, and the hook still toasts and navigates.
+  const { pending, formError, formProps } = useActionForm(completeRecoveryAction, {
+    successMessage: "Recovered.",
+    refresh: false,
+    onSuccess: (data) => {
+      void queryClient.invalidateQueries({ queryKey: ["dashboard"] });
+      router.push(`/terminals/${data.terminalRef}`);
+    },
+  });
   return (
-    <form action={submit} className="space-y-2">
+    <form {...formProps} className="space-y-2">
       <input type="hidden" name="attemptId" value={attemptId} />
       <Button type="submit" size="sm" disabled={pending}>
         {pending ? "Completing…" : "Complete pairing"}
       </Button>
-      {error ? (
+      {formError ? (
         <p role="alert" className="text-sm text-red-700">
-          {error}
+          {formError}
         </p>
       ) : null}
     </form>

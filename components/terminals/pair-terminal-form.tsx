@@ -1,13 +1,13 @@
 "use client";
 
 import { Loader2 } from "lucide-react";
-import { useActionState, useState } from "react";
+import { useState } from "react";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { pairTerminalAction } from "@/lib/actions/pairing";
-import type { ActionResult } from "@/lib/actions/safe-action";
 import { normalizeOtp } from "@/lib/pairing/otp";
 
 export type PairEnvironmentOption = {
@@ -36,8 +36,8 @@ export function PairTerminalForm({
   webhookEndpoint: string;
   environments: PairEnvironmentOption[];
 }) {
-  const [state, formAction, pending] = useActionState<ActionResult | null, FormData>(pairTerminalAction, null);
-  const failed = state && !state.ok ? state : null;
+  // The one form idiom; a success redirects to the terminal's page (the action's redirect).
+  const { failed, pending, formProps } = useActionForm(pairTerminalAction, { successMessage: false, refresh: false });
   const key = failed?.retryKey ?? requestKey;
   const values = failed?.values ?? {};
   const defaultEnv = environments.find((e) => !e.unavailableReason)?.value ?? environments[0]?.value ?? "sandbox";
@@ -50,7 +50,7 @@ export function PairTerminalForm({
   const unavailable = environments.filter((e) => e.unavailableReason);
 
   return (
-    <form action={formAction} className="max-w-xl space-y-5" noValidate>
+    <form {...formProps} className="max-w-xl space-y-5" noValidate>
       {failed ? (
         <Alert
           tone={unknown || failed.code === "needs_recovery" ? "warning" : "danger"}
