@@ -12,40 +12,16 @@ import path from "node:path";
 import { expect, signIn, simFault, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
 import {
   createOwnUser,
-  lockOwnPort,
   OWN_URL,
   ownDatabaseBytes,
   ownDataDir,
   ownDb,
-  startOwnServer,
+  ownServerLifecycle,
   until,
   type OwnServer,
 } from "./own-server";
 
-test.describe.configure({ mode: "serial" });
-test.use({ baseURL: OWN_URL });
-
-let unlock: (() => void) | undefined;
-const running: OwnServer[] = [];
-
-test.beforeAll(async ({}, testInfo) => {
-  testInfo.setTimeout(300_000);
-  unlock = await lockOwnPort();
-});
-test.afterEach(async () => {
-  while (running.length) await running.pop()!.kill9();
-});
-test.afterAll(() => unlock?.());
-
-async function start(dir: string, env?: Record<string, string>) {
-  const s = await startOwnServer(dir, env);
-  running.push(s);
-  return s;
-}
-async function kill9(s: OwnServer) {
-  await s.kill9();
-  running.splice(running.indexOf(s), 1);
-}
+const { start, kill9 } = ownServerLifecycle();
 
 type SimPairing = { client_id: string; client_secret_sha256: string; webhook_secret_key: string | null; status: string };
 

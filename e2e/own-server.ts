@@ -14,6 +14,7 @@ import { openDatabase } from "../lib/db/open";
 import type { Role } from "../lib/db/schema";
 import { createUser as createUserInDb } from "../lib/users";
 import { E2E_INTEGRATOR_ID } from "./env";
+import { test } from "./fixtures";
 
 export const OWN_PORT = 3141;
 export const OWN_URL = `http://localhost:${OWN_PORT}`;
@@ -167,4 +168,35 @@ export async function until<T>(what: string, check: () => T | undefined | false,
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+/**
+ * The lifecycle a spec with servers of its own needs: its tests run in order against OWN_URL,
+ * holding the port's lock, and every server a test started is killed after it. Call it once at
+ * the top of the spec; use the returned start and kill9 in the tests.
+ */
+export function ownServerLifecycle() {
+  const running: OwnServer[] = [];
+  let unlock: (() => void) | undefined;
+  test.describe.configure({ mode: "serial" });
+  test.use({ baseURL: OWN_URL });
+  test.beforeAll(async ({}, testInfo) => {
+    testInfo.setTimeout(300_000);
+    unlock = await lockOwnPort();
+  });
+  test.afterEach(async () => {
+    while (running.length) await running.pop()!.kill9();
+  });
+  test.afterAll(() => unlock?.());
+  return {
+    async start(dir: string, env?: Record<string, string>): Promise<OwnServer> {
+      const s = await startOwnServer(dir, env);
+      running.push(s);
+      return s;
+    },
+    async kill9(s: OwnServer): Promise<void> {
+      await s.kill9();
+      running.splice(running.indexOf(s), 1);
+    },
+  };
 }

@@ -6,28 +6,9 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, signIn, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
-import { createOwnUser, lockOwnPort, OWN_URL, ownDatabaseBytes, ownDataDir, ownDb, startOwnServer, type OwnServer } from "./own-server";
+import { createOwnUser, OWN_URL, ownDatabaseBytes, ownDataDir, ownDb, ownServerLifecycle } from "./own-server";
 
-test.describe.configure({ mode: "serial" });
-test.use({ baseURL: OWN_URL });
-
-let unlock: (() => void) | undefined;
-const running: OwnServer[] = [];
-
-test.beforeAll(async ({}, testInfo) => {
-  testInfo.setTimeout(300_000);
-  unlock = await lockOwnPort();
-});
-test.afterEach(async () => {
-  while (running.length) await running.pop()!.kill9();
-});
-test.afterAll(() => unlock?.());
-
-async function start(dir: string, env?: Record<string, string>) {
-  const s = await startOwnServer(dir, env);
-  running.push(s);
-  return s;
-}
+const { start } = ownServerLifecycle();
 
 test("when neither the database nor the spool can be written, the log line carries the sealed pairing, the dashboard says to run npm run recover, and the import completes", async ({ page, browser }) => {
   test.setTimeout(120_000);
