@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { unpairAction } from "@/lib/actions/pairing";
 
 export function UnpairDialog({ pairingId, name, terminalId }: { pairingId: number; name: string; terminalId: string }) {
@@ -47,16 +47,11 @@ function UnpairForm({ pairingId, onDone }: { pairingId: number; onDone: () => vo
           {failed.error}
         </Alert>
       ) : null}
-      <div className="flex justify-end gap-2">
-        <DialogClose asChild>
-          <Button type="button" variant="secondary">
-            Cancel
-          </Button>
-        </DialogClose>
+      <DialogActions>
         <Button type="submit" variant="destructive" disabled={pending}>
           {pending ? "Unpairing…" : "Unpair terminal"}
         </Button>
-      </div>
+      </DialogActions>
     </form>
   );
 }

@@ -4,6 +4,7 @@ import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { X } from "lucide-react";
 import * as React from "react";
 import { cn } from "@/lib/utils";
+import { Button } from "./button";
 
 export const Dialog = DialogPrimitive.Root;
 export const DialogTrigger = DialogPrimitive.Trigger;
@@ -46,5 +47,19 @@ export function DialogContent({
         </DialogPrimitive.Close>
       </DialogPrimitive.Content>
     </DialogPrimitive.Portal>
+  );
+}
+
+/** A dialog's footer: Cancel (closes it) and the dialog's own action buttons after it. */
+export function DialogActions({ children, cancelLabel = "Cancel" }: { children: React.ReactNode; cancelLabel?: string }) {
+  return (
+    <div className="flex justify-end gap-2">
+      <DialogClose asChild>
+        <Button type="button" variant="secondary">
+          {cancelLabel}
+        </Button>
+      </DialogClose>
+      {children}
+    </div>
   );
 }

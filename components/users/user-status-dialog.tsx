@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { disableUser, enableUser } from "@/lib/actions/users";
 
 /** Disable (or enable) a user, after a confirmation dialog. */
@@ -39,16 +39,11 @@ export function UserStatusDialog({ userId, email, disabled }: { userId: number; 
               {failed.error}
             </Alert>
           ) : null}
-          <div className="flex justify-end gap-2">
-            <DialogClose asChild>
-              <Button type="button" variant="secondary">
-                Cancel
-              </Button>
-            </DialogClose>
+          <DialogActions>
             <Button type="submit" variant={disabled ? "primary" : "destructive"} disabled={pending}>
               {pending ? `${disabled ? "Enabling" : "Disabling"}…` : `${verb} user`}
             </Button>
-          </div>
+          </DialogActions>
         </form>
       </DialogContent>
     </Dialog>
