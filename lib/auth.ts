@@ -45,7 +45,6 @@ export const SIGN_IN_LIMITS = {
   emailAddress: { free: 5, capMs: 60_000 },
   email: { free: 10, capMs: 60_000 },
   address: { free: 30, capMs: 60_000 },
-  unknownAddress: { free: 100, capMs: 60_000 },
   reveal: { free: 3, capMs: 5 * 60_000 },
 } as const;
 
@@ -64,13 +63,16 @@ export function signInRules(email: string, userId: number | undefined, ctx: Sign
   if (ctx.device && userId !== undefined && ctx.device.userId === userId) {
     return [{ key: `device:${ctx.device.deviceId}`, ...L.device, clearOnSuccess: true }];
   }
-  return [
+  const rules: ThrottleRule[] = [
     { key: `email+address:${email}|${ctx.address ?? "unknown"}`, ...L.emailAddress, clearOnSuccess: true },
     { key: `email:${email}`, ...L.email, clearOnSuccess: false },
-    ctx.address
-      ? { key: `address:${ctx.address}`, ...L.address, clearOnSuccess: false }
-      : { key: "address:unknown", ...L.unknownAddress, clearOnSuccess: false },
   ];
+  // Per client address only when a trusted proxy says who the client is. Without one, clients
+  // cannot be told apart, and one key shared by every unknown address would let anyone slow
+  // down every new browser's sign-in (a red-team finding): the email keys, which a forged
+  // header cannot escape, are then the limit.
+  if (ctx.address) rules.push({ key: `address:${ctx.address}`, ...L.address, clearOnSuccess: false });
+  return rules;
 }
 
 export class SignInRefused extends Error {
