@@ -86,10 +86,24 @@ async function main() {
     "",
   ].join("\n");
   setTimeout(() => console.log(banner), 1500);
-  const stop = (signal: NodeJS.Signals) => server.kill(signal);
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    stopping = true;
+    server.kill(signal);
+  };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  server.on("exit", (code) => process.exit(code ?? 0));
+  server.on("exit", (code, signal) => {
+    if (!stopping) {
+      // Never silently: the person at the terminal must know the app is gone, and how to restart.
+      console.error(
+        `\nThe Pairdesk server stopped (${signal ? `killed by ${signal}` : `exit code ${code}`}). ` +
+          "Its log is above. Start it again without rebuilding: npm run demo -- --no-build " +
+          "(the demo admin gets a new password, printed again).",
+      );
+    }
+    process.exit(code ?? (signal ? 1 : 0));
+  });
 }
 
 main().catch((err) => {
