@@ -9,6 +9,7 @@ import type { PairResult } from "../providers/types";
 import { VaultError } from "../vault";
 import { AlreadySavedError, persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
+import { webhookEndpoint } from "./webhook-url";
 
 export class RecoveryError extends Error {}
 
@@ -35,8 +36,17 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
     throw err;
   }
   if (!spooled) throw new RecoveryError(`There is nothing in the recovery spool for attempt ${attemptId}.`);
+  // Who asked, for which environment and which webhook URL come from the attempt row, written
+  // before the pair call: a spool file's or log line's plain fields are not sealed, and whoever
+  // can write one could otherwise choose them (a red-team finding). Only the sealed pair result
+  // is taken from the spool.
   const attempt = db
-    .select({ status: pairingAttempts.status })
+    .select({
+      status: pairingAttempts.status,
+      environment: pairingAttempts.environment,
+      createdById: pairingAttempts.createdById,
+      webhookUrl: pairingAttempts.webhookUrl,
+    })
     .from(pairingAttempts)
     .where(eq(pairingAttempts.id, attemptId))
     .get();
@@ -50,15 +60,26 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
       `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
     );
   }
+  // The token is the last part of the URL the attempt recorded, or it is not this pairing's.
+  const endpoint = webhookEndpoint();
+  const token = spooled.entry.webhookToken;
+  const webhookToken = attempt.webhookUrl?.startsWith(endpoint)
+    ? attempt.webhookUrl.slice(endpoint.length) || null
+    : token && attempt.webhookUrl?.endsWith(`/${token}`)
+      ? token
+      : null;
+  if (spooled.entry.environment !== attempt.environment || spooled.entry.createdById !== attempt.createdById || spooled.entry.webhookUrl !== attempt.webhookUrl) {
+    log.warn({ event: "recovery_fields_differ", attemptId }, "the spool record's plain fields differ from the attempt's: the attempt's are used");
+  }
   let saved: Persisted;
   try {
     saved = persistPairing(db, {
       attemptId,
-      environment: spooled.entry.environment,
-      webhookUrl: spooled.entry.webhookUrl,
-      webhookToken: spooled.entry.webhookToken,
+      environment: attempt.environment,
+      webhookUrl: attempt.webhookUrl,
+      webhookToken,
       result: spooled.result,
-      createdById: spooled.entry.createdById,
+      createdById: attempt.createdById,
       actor,
       recovered: true,
     });

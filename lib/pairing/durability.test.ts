@@ -133,6 +133,31 @@ describe("the spool is a write-ahead record", () => {
     expect(listRecoverySpool()).toEqual([]);
   });
 
+  it("completing takes who, where and which webhook from the attempt, never from the spool record's unsealed fields", async () => {
+    reply = okPair("T-TAMPER");
+    db.$client.exec(`
+      create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
+      create trigger cut_attempt before update on pairing_attempts begin select raise(abort, 'process killed'); end;`);
+    const out = await pairTerminal(db, client, input(), actor);
+    db.$client.exec("drop trigger cut_pairing; drop trigger cut_attempt;");
+    const other = await createUser(db, { email: "mallory@example.com", password: "a-long-test-password", role: "viewer" });
+    // Someone who can write the spool (or the log fed to npm run recover) edits the plain fields.
+    const file = listRecoverySpool()[0]!.file;
+    const record = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ ...record, webhookUrl: "https://evil.example/hook", webhookToken: null, createdById: other.id, environment: "production" }),
+    );
+    settleAfterStop(db, new Date(Date.now() + 1_000));
+    const saved = completeRecovery(db, out.attemptId, actor);
+    expect(one("select webhook_url, webhook_token, created_by_id from pairings where id = ?", saved.pairingId)).toEqual({
+      webhook_url: "http://localhost:3000/api/webhooks/pay-connect/tok-durable-0123456789",
+      webhook_token: "tok-durable-0123456789",
+      created_by_id: actor.id,
+    });
+    expect(one("select environment from terminals where id = ?", saved.terminalRef)).toEqual({ environment: "sandbox" });
+  });
+
   it("a spool file left after the commit is removed at the next start, not offered for recovery", async () => {
     reply = okPair("T-STALE");
     const out = await pairTerminal(db, client, input(), actor);
