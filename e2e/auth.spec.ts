@@ -20,6 +20,7 @@ test.describe("sign-in", () => {
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
+    await expect(page.getByTestId("signed-out")).toHaveText("You are signed out. This session has ended on the server too.");
     await page.goto("/terminals");
     await expect(page).toHaveURL(/\/login\?callbackUrl=/);
   });

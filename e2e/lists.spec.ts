@@ -121,9 +121,14 @@ test.describe("terminal list", () => {
     await page.goto(`/terminals?q=${prefix}&environment=mars&status=maybe&page=-3`);
     await expect(summary(page)).toHaveText("Showing 1–50 of 120 terminals");
 
-    // Nothing matches: the empty state.
+    // One match reads in the singular.
+    await page.goto(`/terminals?q=${prefix}007`);
+    await expect(summary(page)).toHaveText("Showing 1 terminal");
+
+    // Nothing matches: the empty state, and no summary repeating it.
     await page.goto(`/terminals?q=${prefix}-nothing-here`);
     await expect(page.getByText("No terminals match these filters.")).toBeVisible();
+    await expect(summary(page)).toHaveCount(0);
     await page.getByRole("link", { name: "Clear filters" }).first().click();
     await expect(page).toHaveURL(/\/terminals$/);
   });

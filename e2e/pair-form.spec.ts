@@ -91,6 +91,14 @@ test("while pairing the form says how long it may take; a timeout gives advice f
     status: "outcome_unknown",
     error_code: "timeout",
   });
+
+  // The advice can be followed: the terminal (the simulator's screen) shows the pairing that
+  // Pairdesk never saw once the slow answer lands, and is unpaired there, ready to pair again.
+  await page.goto(`/simulator?terminal=${terminalId}`);
+  const status = page.getByTestId("sim-pairing-status");
+  await expect(status).toContainText("Paired", { timeout: 15_000 });
+  await status.getByRole("button", { name: "Unpair on this terminal" }).click();
+  await expect(status).toContainText("Not paired");
 });
 
 test("the webhook URL shown under Advanced is the one used; another URL can be given there", async ({ page, baseURL }) => {
@@ -141,7 +149,8 @@ test("production without an integrator id is shown disabled with the reason, and
   const environment = page.getByLabel("Environment");
   await expect(environment).toHaveValue("sandbox");
   await expect(environment.locator('option[value="production"]')).toBeDisabled();
-  await expect(page.getByTestId("environment-unavailable")).toHaveText(`Production cannot be chosen. ${PRODUCTION_REASON}`);
+  // Support is told whom to ask; the setting to change is for admins.
+  await expect(page.getByTestId("environment-unavailable")).toHaveText("Production cannot be chosen. It is not set up on this Pairdesk yet: ask an admin.");
 
   // A client that sends it anyway gets the same reason; no attempt is recorded, nothing paired.
   const name = `Prod ${crypto.randomUUID()}`;
@@ -156,4 +165,10 @@ test("production without an integrator id is shown disabled with the reason, and
   expect(reply.text).toContain(PRODUCTION_REASON);
   expect(reply.text).toContain('"code":"not_configured"');
   expect(one("select count(*) n from pairing_attempts where name = ?", name)).toEqual({ n: 0 });
+});
+
+test("an admin is shown which setting makes production available", async ({ page, asRole }) => {
+  await asRole("admin");
+  await page.goto("/terminals/pair");
+  await expect(page.getByTestId("environment-unavailable")).toHaveText(`Production cannot be chosen. ${PRODUCTION_REASON}`);
 });

@@ -76,6 +76,9 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   await expect(page.getByTestId("paired-notice")).toContainText("stored encrypted in the vault");
   await expect(page.getByText("client_secret")).toBeVisible();
   await expect(page.getByText(/••••.*\(in the vault\)/).first()).toBeVisible();
+  // Support sees why there is no Reveal or Unpair.
+  await expect(page.getByTestId("admin-only-note")).toHaveText("Only an admin can reveal the credentials or unpair.");
+  await expect(page.getByRole("button", { name: "Reveal credentials" })).toHaveCount(0);
 
   // The database: one terminal, an active pairing with the webhook URL, both secrets sealed, the attempt succeeded.
   const terminal = terminalByTerminalId(terminalId)!;

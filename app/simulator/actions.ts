@@ -9,7 +9,7 @@ import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { clearFaults, FAULT_KINDS, setFault } from "@/lib/simulator/faults";
 import { getSimulator } from "@/lib/simulator/server";
-import { createTerminal, generateOtp, TERMINAL_ID_PATTERN } from "@/lib/simulator/terminals";
+import { createTerminal, generateOtp, TERMINAL_ID_PATTERN, unpairOnTerminal } from "@/lib/simulator/terminals";
 
 function simulator() {
   const sim = getSimulator();
@@ -32,6 +32,13 @@ export async function generateOtpAction(formData: FormData): Promise<void> {
   const sim = simulator();
   const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
   if (terminalId.success) generateOtp(sim, terminalId.data);
+  refresh();
+}
+
+export async function unpairOnTerminalAction(formData: FormData): Promise<void> {
+  const sim = simulator();
+  const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
+  if (terminalId.success) unpairOnTerminal(sim, terminalId.data);
   refresh();
 }
 

@@ -16,7 +16,7 @@ import { FAULT_DESCRIPTIONS, listFaults, type Fault, type FaultKind } from "@/li
 import { getSimulator } from "@/lib/simulator/server";
 import { currentOtp, listTerminals } from "@/lib/simulator/terminals";
 import { cn } from "@/lib/utils";
-import { addTerminalAction, clearFaultsAction, generateOtpAction, setFaultAction } from "./actions";
+import { addTerminalAction, clearFaultsAction, generateOtpAction, setFaultAction, unpairOnTerminalAction } from "./actions";
 
 export const dynamic = "force-dynamic";
 
@@ -199,6 +199,14 @@ export default async function SimulatorPage({
                       ) : (
                         <p className="mt-2 text-sm text-slate-300">Not paired</p>
                       )}
+                      {active.length > 0 && selected ? (
+                        <form action={unpairOnTerminalAction} className="mt-3">
+                          <input type="hidden" name="terminalId" value={selected.terminalId} />
+                          <SubmitButton variant="secondary" size="sm">
+                            Unpair on this terminal
+                          </SubmitButton>
+                        </form>
+                      ) : null}
                       {ended.length > 0 ? (
                         <details className="mt-3 text-xs text-slate-400">
                           <summary className="cursor-pointer">Earlier pairings ({ended.length})</summary>

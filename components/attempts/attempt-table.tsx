@@ -3,7 +3,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { Truncate } from "@/components/ui/truncate";
+import { LongText, Truncate } from "@/components/ui/truncate";
 import type { AttemptListRow } from "@/lib/data/attempts";
 import { formatDateTime } from "@/lib/format";
 
@@ -76,8 +76,8 @@ export function AttemptTable({
             <TD>
               <AttemptStatusBadge status={a.status} />
             </TD>
-            <TD className="min-w-56">
-              <p>{reasonOf(a, now)}</p>
+            <TD className="min-w-56 max-w-md">
+              <LongText text={reasonOf(a, now)} />
               {a.errorCode ? (
                 <p className="mt-1 text-xs text-slate-600">
                   Code: <code className="font-mono">{a.errorCode}</code>

@@ -15,7 +15,7 @@ export function SignOutButton({ compact, className }: { compact?: boolean; class
         compact ? "px-2" : "w-full justify-start",
         className,
       )}
-      onClick={() => signOut({ callbackUrl: "/login" })}
+      onClick={() => signOut({ callbackUrl: "/login?signedOut=1" })}
     >
       <LogOut aria-hidden />
       Sign out

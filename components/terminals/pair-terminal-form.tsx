@@ -76,7 +76,7 @@ export function PairTerminalForm({
       <Field
         id="otp"
         label="OTP"
-        hint={'The one-time code shown on the terminal after "Generate Pay-Connect OTP", or given by support. Type it exactly as shown; spaces are left out.'}
+        hint={'The one-time code shown on the terminal after "Generate Pay-Connect OTP", or given by support. Spaces are left out; letters are sent as you type them.'}
         errors={failed?.fieldErrors?.otp}
       >
         <Input

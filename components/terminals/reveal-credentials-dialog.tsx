@@ -6,7 +6,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { revealCredentialsAction } from "@/lib/actions/pairing";
@@ -62,10 +62,12 @@ function RevealForm({ pairingId }: { pairingId: number }) {
       <Field id={`reveal-password-${pairingId}`} label="Your password" errors={failed?.fieldErrors?.password}>
         <Input name="password" type="password" autoComplete="current-password" required />
       </Field>
-      <Button type="submit" disabled={pending}>
-        <Eye aria-hidden />
-        {pending ? "Checking…" : "Reveal"}
-      </Button>
+      <DialogActions>
+        <Button type="submit" disabled={pending}>
+          <Eye aria-hidden />
+          {pending ? "Checking…" : "Reveal"}
+        </Button>
+      </DialogActions>
     </form>
   );
 }

@@ -31,6 +31,7 @@ export function Pagination({
   pageSize,
   total,
   noun = "items",
+  singular = "item",
 }: {
   /** The URL of page `p` of this list, with its filters and sort (the list kit's `pageHref`). */
   hrefFor: (page: number) => string;
@@ -39,17 +40,22 @@ export function Pagination({
   total: number;
   /** Plural noun for the summary, e.g. "terminals". */
   noun?: string;
+  /** The same noun for one, e.g. "terminal". */
+  singular?: string;
 }) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
   const from = total === 0 ? 0 : (page - 1) * pageSize + 1;
   const to = Math.min(total, page * pageSize);
   return (
     <div className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
-      <p data-testid="pagination-summary">
-        {total === 0
-          ? `No ${noun}`
-          : `Showing ${number.format(from)}–${number.format(to)} of ${number.format(total)} ${noun}`}
-      </p>
+      {/* Nothing to sum up when the list is empty: its empty state says so. */}
+      {total > 0 ? (
+        <p data-testid="pagination-summary">
+          {total === 1
+            ? `Showing 1 ${singular}`
+            : `Showing ${number.format(from)}–${number.format(to)} of ${number.format(total)} ${noun}`}
+        </p>
+      ) : null}
       {pageCount > 1 ? (
         <nav aria-label="Pagination">
           <ul className="flex flex-wrap items-center gap-1">

@@ -47,8 +47,9 @@ export function TD({ className, ...props }: React.TdHTMLAttributes<HTMLTableCell
 export function EmptyRow({ colSpan, children }: { colSpan: number; children: React.ReactNode }) {
   return (
     <tr>
-      <td colSpan={colSpan} className="px-4 py-10 text-center text-slate-600">
-        {children}
+      <td colSpan={colSpan} className="px-4 py-10 text-slate-600">
+        {/* Pinned to the visible part of a table wider than a phone's screen, never cut off. */}
+        <div className="sticky left-4 max-w-[calc(100vw-5rem)] whitespace-normal">{children}</div>
       </td>
     </tr>
   );

@@ -27,7 +27,7 @@ export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; curre
           const isSelf = u.id === currentUserId;
           return (
             <TR key={u.id} data-testid="user-row" data-email={u.email}>
-              <TD className="break-all font-medium">
+              <TD className="whitespace-nowrap font-medium">
                 {u.email}
                 {isSelf ? <span className="ml-2 text-xs font-normal text-slate-600">(you)</span> : null}
               </TD>

@@ -27,6 +27,7 @@ import {
   currentOtp,
   generateOtp,
   listTerminals,
+  unpairOnTerminal,
 } from "./terminals";
 
 const INTEGRATOR = "integrator-sim";
@@ -232,6 +233,19 @@ describe("token and unpair", () => {
     expect(listTerminals(ctx).find((t) => t.terminalId === terminal.terminalId)!.pairings[0]!.status).toBe("unpaired");
     expect(unpair(ctx, req).status).toBe(401);
     expect(tokenFor(body.client_id!, body.client_secret!).status).toBe(401);
+  });
+
+  it("unpairing on the terminal ends its pairing: the token, the credentials and unpair are refused after it", () => {
+    const { terminal, body } = pairedCredentials();
+    const token = tokenFor(body.client_id!, body.client_secret!).body.access_token as string;
+    const other = pairedCredentials();
+    expect(unpairOnTerminal(ctx, terminal.terminalId)).toBe(1);
+    expect(listTerminals(ctx).find((t) => t.terminalId === terminal.terminalId)!.pairings[0]!.status).toBe("unpaired");
+    expect(unpair(ctx, { headers: headers({ Authorization: `Bearer ${token}` }), body: "{}" }).status).toBe(401);
+    expect(tokenFor(body.client_id!, body.client_secret!).status).toBe(401);
+    // Another terminal's pairing is untouched; a second press changes nothing.
+    expect(tokenFor(other.body.client_id!, other.body.client_secret!).status).toBe(200);
+    expect(unpairOnTerminal(ctx, terminal.terminalId)).toBe(0);
   });
 
   it("refuses a missing, unknown or expired bearer with 401", () => {

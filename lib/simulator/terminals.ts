@@ -165,3 +165,20 @@ export function terminalOfOtp(ctx: SimulatorContext, otp: string): string | null
     | undefined;
   return row?.terminal_id ?? null;
 }
+
+/**
+ * Unpairing on the terminal itself (its settings menu on a real device): every active pairing of
+ * the terminal ends and its tokens stop working, as after Pay-Connect's unpair call. This is what
+ * the "outcome unknown" advice asks a person to do when the terminal shows a pairing whose
+ * credentials never reached Pairdesk. Returns how many pairings ended.
+ */
+export function unpairOnTerminal(ctx: SimulatorContext, terminalId: string): number {
+  const { db } = ctx;
+  return db.transaction((): number => {
+    const ended = db
+      .prepare("UPDATE pairings SET status = 'unpaired', unpaired_at = ? WHERE terminal_id = ? AND status = 'active' RETURNING pay_connect_id")
+      .all(ctx.now(), terminalId) as { pay_connect_id: string }[];
+    for (const { pay_connect_id } of ended) db.prepare("DELETE FROM tokens WHERE pay_connect_id = ?").run(pay_connect_id);
+    return ended.length;
+  }).immediate();
+}

@@ -56,6 +56,7 @@ export default async function AttemptsPage({
         pageSize={list.pageSize}
         total={list.total}
         noun="attempts"
+        singular="attempt"
       />
     </>
   );

@@ -53,6 +53,7 @@ export default async function AuditPage({
         pageSize={list.pageSize}
         total={list.total}
         noun="entries"
+        singular="entry"
       />
     </>
   );

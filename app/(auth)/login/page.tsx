@@ -8,9 +8,13 @@ import { safeCallbackPath } from "@/lib/safe-callback";
 
 export const metadata = { title: "Sign in" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string | string[]; signedOut?: string | string[] }>;
+}) {
+  const { callbackUrl, signedOut } = await searchParams;
   if (await getCurrentUser()) {
-    const { callbackUrl } = await searchParams;
     redirect(safeCallbackPath(typeof callbackUrl === "string" ? callbackUrl : null, getEnv().publicUrl));
   }
   return (
@@ -20,6 +24,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
           <MonitorSmartphone aria-hidden className="size-6 text-brand-700" />
           <h1 className="text-xl font-semibold">Sign in to Pairdesk</h1>
         </div>
+        {signedOut ? (
+          <p role="status" className="mb-4 rounded-md bg-slate-100 px-3 py-2 text-sm text-slate-700" data-testid="signed-out">
+            You are signed out. This session has ended on the server too.
+          </p>
+        ) : null}
         <Suspense>
           <LoginForm />
         </Suspense>

@@ -62,6 +62,7 @@ export default async function TerminalsPage({
         pageSize={list.pageSize}
         total={list.total}
         noun="terminals"
+        singular="terminal"
       />
     </>
   );

@@ -78,6 +78,10 @@ export default async function TerminalPage({
                     {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
                     {mayUnpair ? <UnpairDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
                   </div>
+                ) : p.status === "active" ? (
+                  <p className="text-xs text-slate-600" data-testid="admin-only-note">
+                    Only an admin can reveal the credentials or unpair.
+                  </p>
                 ) : null}
               </div>
               <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">

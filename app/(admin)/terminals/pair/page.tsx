@@ -12,15 +12,19 @@ const ENVIRONMENTS = [
   { value: "production", label: "Production" },
 ] as const;
 
+const NOT_SET_UP = "It is not set up on this Pairdesk yet: ask an admin.";
+
 export default async function PairTerminalPage() {
-  await requirePageUser("pairing:create");
+  const user = await requirePageUser("pairing:create");
   const environments: PairEnvironmentOption[] = ENVIRONMENTS.map(({ value, label }) => {
     const provider = pairingProvider(value);
     return {
       value,
       label,
       providerLabel: provider.label,
-      unavailableReason: provider.unavailableReason,
+      // The setting to change is for admins; support only needs to know whom to ask.
+      unavailableReason:
+        provider.unavailableReason && user.role !== "admin" ? NOT_SET_UP : provider.unavailableReason,
       pairTimeoutMs: provider.pairTimeoutMs,
     };
   });
