@@ -1,11 +1,10 @@
 import { testDataDir } from "../test/setup-env";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../db/open";
 import { createLogger } from "../log";
-import { createPayConnectClient } from "../pay-connect";
-import { startStub, type StubReply } from "../test/stub-server";
+import { startPairingStub } from "../test/pairing-stub";
 import { createUser } from "../users";
 import { completeRecovery } from "./complete-recovery";
 import { readCredentials } from "./credentials";
@@ -23,25 +22,9 @@ import { credentialsInLogMessage, recoveryRecordsInLog, writeSpoolRecord } from 
 const SECRET = "cs_live_durable_0123456789abcdefghijklmn";
 const WEBHOOK_SECRET = "whsec_durable_abcdefghijklmnopqrstuvwx";
 const spoolDir = path.join(testDataDir, "recovery");
-let reply: StubReply = { status: 200 };
-const okPair = (terminalId: string): StubReply => ({
-  status: 200,
-  body: {
-    pay_connect_id: `pc-${terminalId}`,
-    pay_connect_name: "Front till",
-    terminal_id: terminalId,
-    client_id: `client-${terminalId}`,
-    client_secret: SECRET,
-    webhook_secret_key: WEBHOOK_SECRET,
-  },
-});
-const stub = await startStub((req) => {
-  if (req.url.endsWith("/auth/token/")) return { status: 200, body: { access_token: "tok", expires_in: "3600", token_type: "Bearer", scope: "" } };
-  return reply;
-});
-afterAll(() => stub.close());
-
-const client = createPayConnectClient({ environment: "sandbox", baseUrl: stub.url, integratorId: "int-1", timeoutMs: 2_000 });
+const pairing = await startPairingStub({ clientSecret: SECRET, webhookSecret: WEBHOOK_SECRET }, 2_000);
+const { client } = pairing;
+const { okPair } = pairing;
 let db: DB;
 let actor: { id: number; email: string };
 let n = 0;
@@ -75,6 +58,22 @@ afterEach(() => {
   fs.rmSync(spoolDir, { recursive: true, force: true });
 });
 
+/**
+ * A pair call whose write is cut off, for real in-process: the transaction throws and the attempt
+ * is never marked, exactly what a kill between the spool write and the commit leaves on disk.
+ */
+async function pairCutOffMidWrite(terminalId: string) {
+  pairing.state.reply = okPair(terminalId);
+  db.$client.exec(`
+    create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
+    create trigger cut_attempt before update on pairing_attempts begin select raise(abort, 'process killed'); end;`);
+  try {
+    return await pairTerminal(db, client, input(), actor);
+  } finally {
+    db.$client.exec("drop trigger cut_pairing; drop trigger cut_attempt;");
+  }
+}
+
 describe("the spool is a write-ahead record", () => {
   it("is on disk while the pairing transaction runs, and gone once it committed", async () => {
     // A trigger that looks at the disk from inside the transaction: no spool file, no pairing.
@@ -87,7 +86,7 @@ describe("the spool is a write-ahead record", () => {
     db.$client.exec(
       "create trigger needs_spool before insert on pairings when spool_files() = 0 begin select raise(abort, 'no write-ahead record'); end;",
     );
-    reply = okPair("T-WAL");
+    pairing.state.reply = okPair("T-WAL");
     const out = await pairTerminal(db, client, input(), actor);
     expect(out.kind).toBe("paired");
     expect(seen).toHaveLength(1);
@@ -98,14 +97,7 @@ describe("the spool is a write-ahead record", () => {
   });
 
   it("a stop mid-write leaves the sealed result in the spool: the next start marks the attempt needs recovery, and it completes", async () => {
-    // The stop, for real in-process: the transaction throws and the attempt is never marked,
-    // exactly what a kill between the spool write and the commit leaves on disk.
-    reply = okPair("T-CUT");
-    db.$client.exec(`
-      create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
-      create trigger cut_attempt before update on pairing_attempts begin select raise(abort, 'process killed'); end;`);
-    const out = await pairTerminal(db, client, input(), actor);
-    db.$client.exec("drop trigger cut_pairing; drop trigger cut_attempt;");
+    const out = await pairCutOffMidWrite("T-CUT");
     expect(one("select status from pairing_attempts where id = ?", out.attemptId)).toEqual({ status: "pending" });
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([out.attemptId]);
     const raw = fs.readFileSync(listRecoverySpool()[0]!.file, "utf8");
@@ -134,12 +126,7 @@ describe("the spool is a write-ahead record", () => {
   });
 
   it("completing takes who, where and which webhook from the attempt, never from the spool record's unsealed fields", async () => {
-    reply = okPair("T-TAMPER");
-    db.$client.exec(`
-      create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
-      create trigger cut_attempt before update on pairing_attempts begin select raise(abort, 'process killed'); end;`);
-    const out = await pairTerminal(db, client, input(), actor);
-    db.$client.exec("drop trigger cut_pairing; drop trigger cut_attempt;");
+    const out = await pairCutOffMidWrite("T-TAMPER");
     const other = await createUser(db, { email: "mallory@example.com", password: "a-long-test-password", role: "viewer" });
     // Someone who can write the spool (or the log fed to npm run recover) edits the plain fields.
     const file = listRecoverySpool()[0]!.file;
@@ -159,7 +146,7 @@ describe("the spool is a write-ahead record", () => {
   });
 
   it("a spool file left after the commit is removed at the next start, not offered for recovery", async () => {
-    reply = okPair("T-STALE");
+    pairing.state.reply = okPair("T-STALE");
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
     // What a stop (or a failed removal) right after the commit leaves behind.
@@ -184,7 +171,7 @@ describe("the spool is a write-ahead record", () => {
   });
 
   it("never saves the same pair result twice", async () => {
-    reply = okPair("T-TWICE");
+    pairing.state.reply = okPair("T-TWICE");
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
     expect(() =>
@@ -211,7 +198,7 @@ describe("the last resort: the spool cannot be written", () => {
   });
 
   it("still pairs when only the spool fails, and says the logged record is not needed", async () => {
-    reply = okPair("T-NOSPOOL");
+    pairing.state.reply = okPair("T-NOSPOOL");
     const out = await pairTerminal(db, client, input(), actor);
     expect(out.kind).toBe("paired");
     expect(one("select status, error_code from pairing_attempts")).toEqual({ status: "succeeded", error_code: null });
@@ -219,7 +206,7 @@ describe("the last resort: the spool cannot be written", () => {
   });
 
   it("puts everything a recovery needs in the log line (sealed, never plaintext), flags the attempt, and the imported line completes", async () => {
-    reply = okPair("T-LOGONLY");
+    pairing.state.reply = okPair("T-LOGONLY");
     db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'disk I/O error'); end;");
     const out = await pairTerminal(db, client, input(), actor);
     db.$client.exec("drop trigger fail_pairing");
@@ -269,7 +256,7 @@ describe("the last resort: the spool cannot be written", () => {
   });
 
   it("a stop during the write after the spool failed: the next start flags the attempt as credentials in the log", async () => {
-    reply = okPair("T-LOGCUT");
+    pairing.state.reply = okPair("T-LOGCUT");
     db.$client.exec(`
       create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
       create trigger cut_finish before update of status on pairing_attempts begin select raise(abort, 'process killed'); end;`);

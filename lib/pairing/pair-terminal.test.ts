@@ -1,10 +1,9 @@
 import { testDataDir } from "../test/setup-env";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../db/open";
-import { createPayConnectClient } from "../pay-connect";
-import { startStub, type StubReply } from "../test/stub-server";
+import { startPairingStub } from "../test/pairing-stub";
 import { createUser } from "../users";
 import { completeRecovery } from "./complete-recovery";
 import { readCredentials } from "./credentials";
@@ -14,25 +13,9 @@ import { ALREADY_ENDED_MESSAGE, unpairPairing } from "./unpair";
 
 const SECRET = "cs_live_0123456789abcdefghijklmnopqrstuv";
 const WEBHOOK_SECRET = "whsec_abcdefghijklmnopqrstuvwxyz012345";
-let reply: StubReply = { status: 200 };
-const okPair = (terminalId = "T-1001"): StubReply => ({
-  status: 200,
-  body: {
-    pay_connect_id: `pc-${terminalId}`,
-    pay_connect_name: "Front till",
-    terminal_id: terminalId,
-    client_id: `client-${terminalId}`,
-    client_secret: SECRET,
-    webhook_secret_key: WEBHOOK_SECRET,
-  },
-});
-const stub = await startStub((req) => {
-  if (req.url.endsWith("/auth/token/")) return { status: 200, body: { access_token: "tok", expires_in: "3600", token_type: "Bearer", scope: "" } };
-  return reply;
-});
-afterAll(() => stub.close());
-
-const client = createPayConnectClient({ environment: "sandbox", baseUrl: stub.url, integratorId: "int-1", timeoutMs: 3_000 });
+const pairing = await startPairingStub({ clientSecret: SECRET, webhookSecret: WEBHOOK_SECRET });
+const { client } = pairing;
+const okPair = (terminalId = "T-1001") => pairing.okPair(terminalId);
 let db: DB;
 let actor: { id: number; email: string };
 let n = 0;
@@ -56,7 +39,7 @@ beforeEach(async () => {
 
 describe("pairTerminal", () => {
   it("stores terminal, pairing, sealed secrets, attempt and audit in one go; no plaintext secret in the database", async () => {
-    reply = okPair();
+    pairing.state.reply = okPair();
     const out = await pairTerminal(db, client, input(), actor);
     expect(out.kind).toBe("paired");
     if (out.kind !== "paired") return;
@@ -85,18 +68,18 @@ describe("pairTerminal", () => {
   });
 
   it("upserts the terminal: a second pairing of the same terminal adds a pairing, not a terminal", async () => {
-    reply = okPair();
+    pairing.state.reply = okPair();
     await pairTerminal(db, client, input(), actor);
-    reply = { status: 200, body: { ...(okPair().body as object), pay_connect_id: "pc-other", client_id: "client-2" } };
+    pairing.state.reply = { status: 200, body: { ...(okPair().body as object), pay_connect_id: "pc-other", client_id: "client-2" } };
     await pairTerminal(db, client, input({ name: "Back till" }), actor);
     expect(count("terminals")).toBe(1);
     expect(count("pairings")).toBe(2);
   });
 
   it("a pair call returning a pay_connect_id already held supersedes that pairing and destroys its secrets", async () => {
-    reply = okPair();
+    pairing.state.reply = okPair();
     const first = await pairTerminal(db, client, input(), actor);
-    reply = { status: 200, body: { ...(okPair().body as object), client_id: "client-new" } };
+    pairing.state.reply = { status: 200, body: { ...(okPair().body as object), client_id: "client-new" } };
     const second = await pairTerminal(db, client, input(), actor);
     if (first.kind !== "paired" || second.kind !== "paired") throw new Error("not paired");
     expect(db.$client.prepare("select id, status from pairings order by id").all()).toEqual([
@@ -107,18 +90,18 @@ describe("pairTerminal", () => {
   });
 
   it("a second submit of the same request does not call Pay-Connect again", async () => {
-    reply = okPair();
+    pairing.state.reply = okPair();
     const i = input();
     const first = await pairTerminal(db, client, i, actor);
-    const before = stub.requests.length;
+    const before = pairing.requests.length;
     const again = await pairTerminal(db, client, i, actor);
-    expect(stub.requests.length).toBe(before);
+    expect(pairing.requests.length).toBe(before);
     expect(again).toEqual(first);
     expect(count("pairings")).toBe(1);
   });
 
   it("records a rejected OTP as failed with the support message, and creates nothing", async () => {
-    reply = { status: 400, body: { detail: "Invalid or expired OTP" } };
+    pairing.state.reply = { status: 400, body: { detail: "Invalid or expired OTP" } };
     const out = await pairTerminal(db, client, input(), actor);
     expect(out).toMatchObject({ kind: "failed", code: "otp_rejected" });
     const row = db.$client.prepare("select status, reason, error_code from pairing_attempts").get();
@@ -128,14 +111,14 @@ describe("pairTerminal", () => {
   });
 
   it("records a timeout as outcome unknown", async () => {
-    reply = { ...okPair(), delayMs: 4_000 };
+    pairing.state.reply = { ...okPair(), delayMs: 4_000 };
     const out = await pairTerminal(db, client, input(), actor);
     expect(out.kind).toBe("outcome_unknown");
     expect(db.$client.prepare("select status from pairing_attempts").get()).toEqual({ status: "outcome_unknown" });
   });
 
   it("spools the credentials when the database write fails, and an admin completes the recovery", async () => {
-    reply = okPair("T-RECOVER");
+    pairing.state.reply = okPair("T-RECOVER");
     db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'injected fault'); end;");
     const out = await pairTerminal(db, client, input(), actor);
     expect(out).toMatchObject({ kind: "needs_recovery", message: RECOVERY_MESSAGE });
@@ -186,7 +169,7 @@ describe("pairTerminal", () => {
   });
 
   it("explains a recovery that conflicts with the database, and keeps the spool", async () => {
-    reply = okPair("T-CONFLICT");
+    pairing.state.reply = okPair("T-CONFLICT");
     db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'injected fault'); end;");
     const out = await pairTerminal(db, client, input(), actor);
     db.$client.exec("drop trigger fail_pairing");
@@ -197,7 +180,7 @@ describe("pairTerminal", () => {
   });
 
   it("says which key is missing when the spooled credentials cannot be decrypted", async () => {
-    reply = okPair("T-KEY");
+    pairing.state.reply = okPair("T-KEY");
     db.$client.exec("create trigger fail_pairing before insert on pairings begin select raise(abort, 'injected fault'); end;");
     const out = await pairTerminal(db, client, input(), actor);
     db.$client.exec("drop trigger fail_pairing");
@@ -209,7 +192,7 @@ describe("pairTerminal", () => {
   });
 
   it("keeps the spool as the record when even the attempt cannot be marked", async () => {
-    reply = okPair("T-SPOOL");
+    pairing.state.reply = okPair("T-SPOOL");
     db.$client.exec(`
       create trigger fail_pairing before insert on pairings begin select raise(abort, 'disk gone'); end;
       create trigger fail_attempt before update on pairing_attempts begin select raise(abort, 'disk gone'); end;`);
@@ -258,24 +241,24 @@ describe("settleOrphanedAttempts", () => {
 
 describe("unpairPairing", () => {
   it("calls unpair with the pairing's credentials, then destroys its secrets", async () => {
-    reply = okPair("T-UNPAIR");
+    pairing.state.reply = okPair("T-UNPAIR");
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
-    reply = { status: 200, body: { detail: "Unpaired" } };
+    pairing.state.reply = { status: 200, body: { detail: "Unpaired" } };
     const res = await unpairPairing(db, () => client, out.pairingId, actor);
     expect(res).toMatchObject({ ok: true, terminalRef: out.terminalRef });
-    const tokenCall = stub.requests.findLast((r) => r.url.endsWith("/auth/token/"));
+    const tokenCall = pairing.requests.findLast((r) => r.url.endsWith("/auth/token/"));
     expect(JSON.parse(tokenCall!.body)).toMatchObject({ client_id: "client-T-UNPAIR", client_secret: SECRET });
-    expect(stub.requests.at(-1)!.headers.authorization).toBe("Bearer tok");
+    expect(pairing.requests.at(-1)!.headers.authorization).toBe("Bearer tok");
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
     expect(count("pairing_secrets")).toBe(0);
   });
 
   it("marks the pairing unpaired when Pay-Connect no longer accepts its credentials (401)", async () => {
-    reply = okPair("T-GONE");
+    pairing.state.reply = okPair("T-GONE");
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
-    reply = { status: 401, body: { detail: "Invalid token" } };
+    pairing.state.reply = { status: 401, body: { detail: "Invalid token" } };
     const res = await unpairPairing(db, () => client, out.pairingId, actor);
     expect(res).toEqual({ ok: true, terminalRef: out.terminalRef, message: ALREADY_ENDED_MESSAGE });
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
@@ -286,10 +269,10 @@ describe("unpairPairing", () => {
   });
 
   it("changes nothing when Pay-Connect fails, and audits the failure", async () => {
-    reply = okPair("T-KEEP");
+    pairing.state.reply = okPair("T-KEEP");
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
-    reply = { status: 500 };
+    pairing.state.reply = { status: 500 };
     const res = await unpairPairing(db, () => client, out.pairingId, actor);
     expect(res).toMatchObject({ ok: false, code: "unavailable" });
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "active" });
