@@ -13,6 +13,29 @@ const config = [
     },
   },
   {
+    // Pages, route handlers and components reach lib/data only through lib/data/access.ts, which
+    // takes the merchant scope from the signed-in user: they may not build a query context (or
+    // a scope) of their own, nor open the database directly.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    // The simulator (its own database) and the health check (no merchant data) are exempt.
+    ignores: ["app/simulator/**", "app/api/health/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@/lib/data/scope",
+              importNames: ["queryContext", "EVERY_MERCHANT", "merchantScope", "authorityOf", "viewOf"],
+              message: "Get the query context from lib/data/access.ts (pageAccess / access): it takes the scope from the session.",
+            },
+            { name: "@/lib/db/client", message: "Read through lib/data (via lib/data/access.ts), which keeps to the merchant scope." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     ignores: [".next/**", "node_modules/**", "drizzle/**", "next-env.d.ts", ".e2e/**", "data/**", "test-results/**", "playwright-report/**"],
   },
 ];

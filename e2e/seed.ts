@@ -9,6 +9,7 @@ import { and, asc, eq, like, sql, type SQL } from "drizzle-orm";
 import { openDatabase, type DB } from "../lib/db/open";
 import {
   auditLog,
+  merchants,
   pairingAttempts,
   pairings,
   pairingSecrets,
@@ -34,12 +35,41 @@ export const uniqueTag = (bytes = 3) => randomBytes(bytes).toString("hex");
 
 // ---- seeding ----
 
+/** The merchant seeded rows belong to unless a test says otherwise (found or created). */
+export const E2E_MERCHANT = "E2E merchant";
+
+export function seedMerchant(name = `E2E merchant ${uniqueTag(4)}`, status: "active" | "suspended" = "active"): { id: number; name: string } {
+  const db = e2eDb();
+  const existing = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).get();
+  if (existing) return { id: existing.id, name };
+  try {
+    const { id } = db.insert(merchants).values({ name, status }).returning({ id: merchants.id }).get();
+    return { id, name };
+  } catch (err) {
+    // Another worker created it meanwhile.
+    const again = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).get();
+    if (again) return { id: again.id, name };
+    throw err;
+  }
+}
+
+export function defaultMerchantId(): number {
+  return seedMerchant(E2E_MERCHANT).id;
+}
+
 export type SeededTerminal = { id: number; terminalId: string; environment: Environment };
 
-export function seedTerminal(input: { terminalId?: string; environment?: Environment } = {}): SeededTerminal {
+export function seedTerminal(
+  input: { terminalId?: string; environment?: Environment; merchantId?: number } = {},
+): SeededTerminal {
   const environment = input.environment ?? "sandbox";
   const terminalId = input.terminalId ?? `E2E-${uniqueTag(5).toUpperCase()}`;
-  const { id } = e2eDb().insert(terminals).values({ environment, terminalId }).returning({ id: terminals.id }).get();
+  const merchantId = input.merchantId ?? defaultMerchantId();
+  const { id } = e2eDb()
+    .insert(terminals)
+    .values({ environment, terminalId, merchantId })
+    .returning({ id: terminals.id })
+    .get();
   return { id, terminalId, environment };
 }
 
@@ -47,6 +77,8 @@ export type PairingSeed = {
   terminalRef: number;
   name: string;
   createdById: number;
+  /** Default: the terminal's merchant. */
+  merchantId?: number;
   status?: PairingStatus;
   createdAt?: Date;
   payConnectId?: string;
@@ -60,8 +92,13 @@ export function seedPairing(input: PairingSeed): { id: number } {
 }
 
 function pairingValues(input: PairingSeed): typeof pairings.$inferInsert {
+  const merchantId =
+    input.merchantId ??
+    e2eDb().select({ m: terminals.merchantId }).from(terminals).where(eq(terminals.id, input.terminalRef)).get()?.m ??
+    defaultMerchantId();
   return {
     terminalRef: input.terminalRef,
+    merchantId,
     payConnectId: input.payConnectId ?? `pc_${randomUUID()}`,
     name: input.name,
     clientId: input.clientId ?? `cl_${uniqueTag(8)}`,
@@ -78,17 +115,22 @@ function pairingValues(input: PairingSeed): typeof pairings.$inferInsert {
  * its pairings. Returns the terminals' row ids in the same order.
  */
 export function seedTerminalsWithPairings(
-  rows: { terminalId: string; environment: Environment; pairings: Omit<PairingSeed, "terminalRef">[] }[],
+  rows: { terminalId: string; environment: Environment; merchantId?: number; pairings: Omit<PairingSeed, "terminalRef">[] }[],
 ): number[] {
   const db = e2eDb();
+  const fallback = defaultMerchantId();
   return db.transaction((tx) =>
     rows.map((row) => {
       const { id } = tx
         .insert(terminals)
-        .values({ terminalId: row.terminalId, environment: row.environment })
+        .values({ terminalId: row.terminalId, environment: row.environment, merchantId: row.merchantId ?? fallback })
         .returning({ id: terminals.id })
         .get();
-      for (const p of row.pairings) tx.insert(pairings).values(pairingValues({ ...p, terminalRef: id })).run();
+      for (const p of row.pairings) {
+        tx.insert(pairings)
+          .values(pairingValues({ ...p, terminalRef: id, merchantId: p.merchantId ?? row.merchantId ?? fallback }))
+          .run();
+      }
       return id;
     }),
   );
@@ -98,6 +140,7 @@ export type AttemptSeed = {
   name: string;
   status: AttemptStatus;
   createdById: number;
+  merchantId?: number;
   environment?: Environment;
   reason?: string | null;
   errorCode?: string | null;
@@ -109,6 +152,7 @@ export function seedAttempt(input: AttemptSeed): { id: number } {
     .insert(pairingAttempts)
     .values({
       requestKey: randomUUID(),
+      merchantId: input.merchantId ?? defaultMerchantId(),
       environment: input.environment ?? "sandbox",
       name: input.name,
       status: input.status,

@@ -1,6 +1,9 @@
-import "server-only";
+/**
+ * The audit log's writer. No `server-only`: the operator commands (`npm run merchant`) write
+ * entries too (actor null: an operator at the server).
+ */
 import { auditLog } from "./db/schema";
-import type { DB, Tx } from "./db/client";
+import type { DB, Tx } from "./db/open";
 
 export const AUDIT_ACTIONS = [
   "auth.sign_in",
@@ -17,13 +20,24 @@ export const AUDIT_ACTIONS = [
   "pairing.unpair",
   "pairing.unpair_failed",
   "list.export",
+  "merchant.create",
+  "merchant.rename",
+  "merchant.suspend",
+  "merchant.reactivate",
+  "terminal.merchant_change",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditEntry = {
   actor: { id: number; email: string } | null;
+  /**
+   * The merchant the entry is about: its people read it in their audit log. Null only for
+   * staff-only entries (a staff member's sign-in, a staff user's change, an export of every
+   * merchant). Required, so that no entry forgets to say.
+   */
+  merchantId: number | null;
   action: AuditAction;
-  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt";
+  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt" | "merchant";
   targetId?: string | number | null;
   /** Never a secret: names, ids, environments, outcomes. */
   details?: Record<string, string | number | boolean | null>;
@@ -34,6 +48,7 @@ export function writeAudit(db: DB | Tx, entry: AuditEntry): void {
     .values({
       actorId: entry.actor?.id ?? null,
       actorEmail: entry.actor?.email ?? null,
+      merchantId: entry.merchantId,
       action: entry.action,
       targetType: entry.targetType ?? null,
       targetId: entry.targetId == null ? null : String(entry.targetId),

@@ -5,10 +5,12 @@ import { issueDeviceToken, readDeviceToken } from "./known-device";
 import { isSessionActive } from "./sessions";
 import { openDatabase, type DB } from "./db/open";
 import { createUser } from "./users";
+import { testMerchant } from "./test/merchants";
 
 let db: DB;
 beforeEach(() => {
   db = openDatabase(":memory:");
+  testMerchant(db);
 });
 
 const unknown: SignInContext = { address: null, device: null };
@@ -134,7 +136,7 @@ describe("sign-in throttling", () => {
 
   it("wrong passwords at the reveal re-entry never slow down or lock the user's sign-in", async () => {
     const u = await createUser(db, { email: "ana@example.com", password: PASSWORD, role: "admin" });
-    const user = { id: u.id, email: u.email, name: "", role: u.role };
+    const user = { id: u.id, email: u.email, name: "", role: u.role, merchantId: null, merchantName: null };
     for (let i = 0; i < 3; i++) expect(await confirmPassword(db, user, `wrong-${i}-password`)).toBe("That password is incorrect.");
     justNow();
     expect(await confirmPassword(db, user, PASSWORD)).toMatch(/^Too many wrong passwords\. Try again in \d+ seconds?\.$/);
@@ -149,7 +151,7 @@ describe("sign-in throttling", () => {
 
   it("parallel wrong reveal passwords are counted before they are verified", async () => {
     const u = await createUser(db, { email: "ana@example.com", password: PASSWORD, role: "admin" });
-    const user = { id: u.id, email: u.email, name: "", role: u.role };
+    const user = { id: u.id, email: u.email, name: "", role: u.role, merchantId: null, merchantName: null };
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => confirmPassword(db, user, `wrong-${i}-password`)));
     expect(results.filter((r) => r === "That password is incorrect.")).toHaveLength(SIGN_IN_LIMITS.reveal.free);
   });

@@ -15,7 +15,7 @@ import { connection } from "next/server";
 import { cache } from "react";
 import { writeAudit } from "./audit";
 import { getDb, type DB } from "./db/client";
-import { users, type Role } from "./db/schema";
+import { merchants, users, type Role } from "./db/schema";
 import { clientAddress } from "./client-address";
 import { getEnv } from "./env";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, issueDeviceToken, readDeviceToken, type KnownDevice } from "./known-device";
@@ -48,7 +48,19 @@ export const SIGN_IN_LIMITS = {
   reveal: { free: 3, capMs: 5 * 60_000 },
 } as const;
 
-export type SessionUser = { id: number; email: string; name: string; role: Role };
+export type SessionUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  /** A merchant role's merchant; null for staff. */
+  merchantId: number | null;
+  /** Its name, for the header; null for staff. */
+  merchantName: string | null;
+};
+
+export const MERCHANT_SUSPENDED_LOGIN =
+  "Your merchant's access to Pairdesk is suspended. Ask the integrator's support to reactivate it.";
 
 export type SignInContext = {
   /** The client's address when a trusted proxy gave it (lib/client-address.ts), else null. */
@@ -102,11 +114,15 @@ export async function authorizeCredentials(
       email: users.email,
       name: users.name,
       role: users.role,
+      merchantId: users.merchantId,
+      merchantName: merchants.name,
+      merchantStatus: merchants.status,
       passwordHash: users.passwordHash,
       disabledAt: users.disabledAt,
       sessionVersion: users.sessionVersion,
     })
     .from(users)
+    .leftJoin(merchants, eq(merchants.id, users.merchantId))
     .where(eq(users.email, email))
     .get();
 
@@ -118,17 +134,24 @@ export async function authorizeCredentials(
   }
 
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
-  if (!user || !ok || user.disabledAt) {
+  const suspended = !!user && ok && !user.disabledAt && user.merchantStatus === "suspended";
+  if (!user || !ok || user.disabledAt || suspended) {
     writeAudit(db, {
       actor: user ? { id: user.id, email: user.email } : null,
+      merchantId: user?.merchantId ?? null,
       action: "auth.sign_in_failed",
       targetType: "user",
       // Not the typed email for an unknown one: people type passwords into the email field, and
       // viewers read the audit log.
       targetId: user?.id ?? null,
-      details: { reason: !user ? "unknown_email" : !ok ? "wrong_password" : "disabled" },
+      details: { reason: !user ? "unknown_email" : !ok ? "wrong_password" : suspended ? "merchant_suspended" : "disabled" },
     });
     log.info({ event: "sign_in_failed", userId: user?.id ?? null }, "sign-in failed");
+    // Only after the right password: the suspension is no secret from the merchant's own people.
+    if (suspended) {
+      settleAttempt(db, claim, true);
+      throw new SignInRefused(MERCHANT_SUSPENDED_LOGIN);
+    }
     throw new SignInRefused(WRONG_LOGIN);
   }
   settleAttempt(db, claim, true);
@@ -136,6 +159,7 @@ export async function authorizeCredentials(
     const id = createSession(tx, user.id);
     writeAudit(tx, {
       actor: { id: user.id, email: user.email },
+      merchantId: user.merchantId,
       action: "auth.sign_in",
       targetType: "user",
       targetId: user.id,
@@ -148,6 +172,8 @@ export async function authorizeCredentials(
     email: user.email,
     name: user.name,
     role: user.role,
+    merchantId: user.merchantId,
+    merchantName: user.merchantName,
     sessionVersion: user.sessionVersion,
     sessionId,
   };
@@ -234,9 +260,14 @@ export function authOptions(): NextAuthOptions {
         const db = getDb();
         // This session only: the user's other sessions stay.
         endSession(db, token?.sid, "sign_out");
-        const user = db.select({ email: users.email }).from(users).where(eq(users.id, uid)).get();
+        const user = db
+          .select({ email: users.email, merchantId: users.merchantId })
+          .from(users)
+          .where(eq(users.id, uid))
+          .get();
         writeAudit(db, {
           actor: user ? { id: uid, email: user.email } : null,
+          merchantId: user?.merchantId ?? null,
           action: "auth.sign_out",
           targetType: "user",
           targetId: uid,
@@ -261,14 +292,27 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
       email: users.email,
       name: users.name,
       role: users.role,
+      merchantId: users.merchantId,
+      merchantName: merchants.name,
+      merchantStatus: merchants.status,
       disabledAt: users.disabledAt,
       sessionVersion: users.sessionVersion,
     })
     .from(users)
+    .leftJoin(merchants, eq(merchants.id, users.merchantId))
     .where(eq(users.id, uid))
     .get();
   if (!user || user.disabledAt || user.sessionVersion !== session?.sv) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  // A suspended merchant's people are signed out at their next request.
+  if (user.merchantStatus === "suspended") return null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    merchantId: user.merchantId,
+    merchantName: user.merchantName,
+  };
 });
 
 /** The header in which the proxy passes the requested path (and query) to the pages. */

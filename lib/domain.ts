@@ -4,8 +4,30 @@
  * into the browser bundle. lib/db/schema re-exports all of these.
  */
 
-export const ROLES = ["admin", "support", "viewer"] as const;
+/** The integrator's own people: every merchant. */
+export const STAFF_ROLES = ["admin", "support", "viewer"] as const;
+/** A merchant's people: their merchant only. */
+export const MERCHANT_ROLES = ["merchant-admin", "merchant-viewer"] as const;
+export const ROLES = [...STAFF_ROLES, ...MERCHANT_ROLES] as const;
 export type Role = (typeof ROLES)[number];
+export type StaffRole = (typeof STAFF_ROLES)[number];
+export type MerchantRole = (typeof MERCHANT_ROLES)[number];
+
+export function isMerchantRole(role: string): role is MerchantRole {
+  return (MERCHANT_ROLES as readonly string[]).includes(role);
+}
+
+export function isStaffRole(role: string): role is StaffRole {
+  return (STAFF_ROLES as readonly string[]).includes(role);
+}
+
+/** How a role is named on a page: "merchant admin". */
+export function roleLabel(role: Role): string {
+  return role.replace("-", " ");
+}
+
+export const MERCHANT_STATUSES = ["active", "suspended"] as const;
+export type MerchantStatus = (typeof MERCHANT_STATUSES)[number];
 
 export const ENVIRONMENTS = ["production", "sandbox"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];

@@ -1,15 +1,24 @@
 /** What each role may do. Shared by the server checks and the UI (to hide what is refused). */
-import type { Role } from "./db/schema";
+import { roleLabel, type Role } from "./domain";
 
+/**
+ * Staff roles act on every merchant, merchant roles on their own merchant only: the permission
+ * says what a role may do, the merchant scope (lib/data/scope.ts) on whose data.
+ */
 export const PERMISSIONS = {
-  "terminals:read": ["admin", "support", "viewer"],
-  "attempts:read": ["admin", "support", "viewer"],
-  "audit:read": ["admin", "support", "viewer"],
-  "pairing:create": ["admin", "support"],
+  "terminals:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
+  "attempts:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
+  "audit:read": ["admin", "support", "viewer", "merchant-admin"],
+  "pairing:create": ["admin", "support", "merchant-admin"],
+  // The credentials serve the integrator's backend, not the merchant.
   "pairing:reveal": ["admin"],
-  "pairing:unpair": ["admin"],
+  "pairing:unpair": ["admin", "merchant-admin"],
   "pairing:recover": ["admin"],
-  "users:manage": ["admin"],
+  /** Staff admins: every user; merchant admins: their merchant's users, merchant roles only. */
+  "users:manage": ["admin", "merchant-admin"],
+  /** The merchant switcher and the merchant column: staff only. */
+  "merchants:read": ["admin", "support", "viewer"],
+  "merchants:manage": ["admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -30,6 +39,7 @@ export function can(role: Role, permission: Permission): boolean {
  * only answer 200). Pages still check their permission themselves.
  */
 const ROUTE_PERMISSIONS: readonly [RegExp, Permission][] = [
+  [/^\/merchants(\/|$)/, "merchants:manage"],
   [/^\/users(\/|$)/, "users:manage"],
   [/^\/terminals\/pair(\/|$)/, "pairing:create"],
   [/^\/terminals(\/|$)/, "terminals:read"],
@@ -51,9 +61,11 @@ const VERBS: Record<Permission, string> = {
   "pairing:unpair": "unpair terminals",
   "pairing:recover": "complete a pairing recovery",
   "users:manage": "manage users",
+  "merchants:read": "see other merchants",
+  "merchants:manage": "manage merchants",
 };
 
 export function refusal(role: Role, permission: Permission): string {
-  if (!isPermission(permission)) return `Your role (${role}) cannot open that page.`;
-  return `Your role (${role}) cannot ${VERBS[permission]}.`;
+  if (!isPermission(permission)) return `Your role (${roleLabel(role)}) cannot open that page.`;
+  return `Your role (${roleLabel(role)}) cannot ${VERBS[permission]}.`;
 }

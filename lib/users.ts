@@ -4,7 +4,8 @@
  */
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
-import { ROLES, users, type Role } from "./db/schema";
+import { merchants, ROLES, users, type Role } from "./db/schema";
+import { isMerchantRole } from "./domain";
 import type { DB, Tx } from "./db/open";
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "./credential-limits";
 import { hashPassword, passwordWeakness } from "./password";
@@ -32,25 +33,40 @@ export const newUserSchema = z
     // The length cap first: a huge password is refused before any other check (and never hashed).
     password: z.string({ error: "Enter a password." }).max(MAX_PASSWORD_LENGTH, `Password must be at most ${MAX_PASSWORD_LENGTH} characters.`),
     role: roleSchema,
+    /** A merchant role's merchant; staff roles take none. */
+    merchantId: z.preprocess(
+      (v) => (v === "" || v === undefined || v === null ? undefined : v),
+      z.coerce.number({ error: "Choose a merchant." }).int("Choose a merchant.").positive("Choose a merchant.").optional(),
+    ),
   })
   .superRefine((v, ctx) => {
+    if (isMerchantRole(v.role) && v.merchantId === undefined) {
+      ctx.addIssue({ code: "custom", path: ["merchantId"], message: MERCHANT_ROLE_NEEDS_MERCHANT });
+    }
+    if (!isMerchantRole(v.role) && v.merchantId !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["merchantId"], message: STAFF_ROLE_TAKES_NO_MERCHANT });
+    }
     const weak = passwordWeakness(v.password, v.email);
     if (weak) ctx.addIssue({ code: "custom", path: ["password"], message: weak });
   });
 
 export type NewUser = z.input<typeof newUserSchema>;
 
+export const MERCHANT_ROLE_NEEDS_MERCHANT = "A merchant role (merchant-admin, merchant-viewer) needs a merchant: choose one.";
+export const STAFF_ROLE_TAKES_NO_MERCHANT =
+  "Staff roles (admin, support, viewer) see every merchant and take no merchant: leave it empty, or choose a merchant role.";
+
 export class UserError extends Error {
   constructor(
     message: string,
-    readonly field?: "email" | "password" | "role" | "name",
+    readonly field?: "email" | "password" | "role" | "name" | "merchantId",
   ) {
     super(message);
     this.name = "UserError";
   }
 }
 
-export type UserSummary = { id: number; email: string; name: string; role: Role };
+export type UserSummary = { id: number; email: string; name: string; role: Role; merchantId: number | null };
 
 /**
  * Validates, hashes the password, then inserts in one immediate transaction in which
@@ -67,14 +83,23 @@ export async function createUser(
     throw new UserError(issue.message, issue.path[0] as UserError["field"]);
   }
   const { email, name, password, role } = parsed.data;
+  const merchantId = parsed.data.merchantId ?? null;
+  if (merchantId !== null) {
+    const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId)).get();
+    if (!merchant) throw new UserError("That merchant does not exist.", "merchantId");
+  }
   const duplicate = () => new UserError(`A user with the email ${email} already exists.`, "email");
   if (findUserIdByEmail(db, email) !== undefined) throw duplicate();
   const passwordHash = await hashPassword(password);
   try {
     return db.transaction(
       (tx) => {
-        const row = tx.insert(users).values({ email, name, passwordHash, role }).returning({ id: users.id }).get();
-        const user = { id: row.id, email, name, role };
+        const row = tx
+          .insert(users)
+          .values({ email, name, passwordHash, role, merchantId })
+          .returning({ id: users.id })
+          .get();
+        const user = { id: row.id, email, name, role, merchantId };
         options.onCreated?.(tx, user);
         return user;
       },
@@ -105,11 +130,11 @@ export function countAdmins(db: DB | Tx): number {
 }
 
 /** A user as the rules below see them. */
-export type UserState = { id: number; email: string; role: Role; disabledAt: Date | null };
+export type UserState = { id: number; email: string; role: Role; merchantId: number | null; disabledAt: Date | null };
 
 /** Why a change to a user is refused; `field` names the form field the message belongs to. */
 export type UserRefusal = {
-  code: "self_demotion" | "self_disable" | "last_admin";
+  code: "self_demotion" | "self_disable" | "last_admin" | "role_kind";
   message: string;
   fieldErrors?: Record<string, string[]>;
 };
@@ -131,6 +156,15 @@ export function roleChangeRefusal(db: DB | Tx, actorId: number, target: UserStat
       code: "self_demotion",
       message: "You cannot change your own role. Ask another admin to do it.",
       fieldErrors: { role: ["You cannot change your own role."] },
+    };
+  }
+  if (isMerchantRole(role) !== isMerchantRole(target.role)) {
+    return {
+      code: "role_kind",
+      message: isMerchantRole(role)
+        ? `${target.email} is staff: a staff account cannot become a merchant's. Add a new user for the merchant instead.`
+        : `${target.email} belongs to a merchant: a merchant's account cannot become staff. Add a new staff user instead.`,
+      fieldErrors: { role: ["Staff and merchant roles cannot be swapped: add a new user instead."] },
     };
   }
   if (role !== "admin" && isLastActiveAdmin(db, target)) {

@@ -42,11 +42,11 @@ function percentile(sorted: number[], p: number): number {
 async function main() {
   const { openDatabase } = await import("../lib/db/open");
   const { seedTerminals } = await import("./seed-terminals");
-  const { queryTerminals, terminalParams, terminalListStatements, terminalRows } = await import(
-    "../lib/data/terminals"
-  );
+  const { explainTerminalList, queryTerminals, terminalRows } = await import("../lib/data/terminals");
+  const { EVERY_MERCHANT, merchantScope, queryContext } = await import("../lib/data/scope");
+  const { terminalList } = await import("../lib/lists/lists");
   const { CSV_BATCH_SIZE, csvStream } = await import("../lib/lists/csv");
-  type Input = Parameters<typeof queryTerminals>[1];
+  type Input = NonNullable<Parameters<typeof queryTerminals>[1]>;
 
   const { values } = parseArgs({
     options: {
@@ -64,10 +64,12 @@ async function main() {
     const db = openDatabase(path.join(dir, "bench.db"));
     const seeded = await seedTerminals(db, { count, seed: 42 });
     console.log(
-      `Seeded ${seeded.terminals.toLocaleString("en-US")} terminals and ${seeded.pairings.toLocaleString("en-US")} pairings in ${Math.round(seeded.ms)} ms. ${runs} runs per case.\n`,
+      `Seeded ${seeded.terminals.toLocaleString("en-US")} terminals and ${seeded.pairings.toLocaleString("en-US")} pairings across ${seeded.merchantIds.length} merchants in ${Math.round(seeded.ms)} ms. ${runs} runs per case (staff, every merchant, unless the case says "one merchant").\n`,
     );
+    const staff = queryContext(db, EVERY_MERCHANT);
+    const oneMerchant = queryContext(db, merchantScope(seeded.merchantIds[0]!));
     const lastPage = Math.ceil(count / 50);
-    const cases: [string, Input][] = [
+    const cases: [string, Input, typeof staff?][] = [
       ["first page", {}],
       ["page 2", { page: 2 }],
       ["last page", { page: lastPage }],
@@ -86,16 +88,20 @@ async function main() {
       ["sort paired at, newest first", { sort: "-paired_at" }],
       ["sort paired at, oldest first, page 2", { sort: "paired_at", page: 2 }],
       ["sort paired at, sandbox + paired", { sort: "-paired_at", environment: "sandbox", status: "paired" }],
+      ["one merchant: first page", {}, oneMerchant],
+      ["one merchant: search pairing name (kiosk)", { q: "kiosk" }, oneMerchant],
+      ["one merchant: status=unpaired", { status: "unpaired" }, oneMerchant],
+      ["one merchant: sort paired at", { sort: "-paired_at" }, oneMerchant],
     ];
 
     const table: Record<string, string | number>[] = [];
-    for (const [name, input] of cases) {
-      for (let i = 0; i < 3; i++) queryTerminals(db, input);
+    for (const [name, input, ctx = staff] of cases) {
+      for (let i = 0; i < 3; i++) queryTerminals(ctx, input);
       const times: number[] = [];
-      let result = queryTerminals(db, input);
+      let result = queryTerminals(ctx, input);
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
-        result = queryTerminals(db, input);
+        result = queryTerminals(ctx, input);
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
@@ -108,26 +114,14 @@ async function main() {
         "p95 ms": Number(percentile(times, 0.95).toFixed(2)),
       });
       if (explain) {
-        const params = terminalParams(input);
-        const statements = terminalListStatements(db, params, {
+        const plans = explainTerminalList(ctx, input, {
           limit: result.pageSize,
           offset: (result.page - 1) * result.pageSize,
         });
         console.log(`── ${name}`);
-        for (const [label, query] of [
-          ["count", statements.countQuery.toSQL()],
-          ["rows", statements.rowsQuery.toSQL()],
-        ] as const) {
-          const plan = db.$client
-            .prepare(`explain query plan ${query.sql}`)
-            .all(...(query.params as unknown[])) as { id: number; parent: number; detail: string }[];
-          const depth = new Map<number, number>([[0, 0]]);
+        for (const [label, steps] of Object.entries(plans)) {
           console.log(`   ${label}:`);
-          for (const step of plan) {
-            const d = (depth.get(step.parent) ?? 0) + 1;
-            depth.set(step.id, d);
-            console.log(`   ${"  ".repeat(d)}${step.detail}`);
-          }
+          for (const step of steps) console.log(`   ${step}`);
         }
       }
     }
@@ -135,11 +129,11 @@ async function main() {
 
     // The CSV export walks the whole list in batches, as its route handler does.
     for (const sort of ["terminal_id", "-paired_at"] as const) {
-      const params = terminalParams({ sort });
+      const params = terminalList.values({ sort });
       const t0 = performance.now();
       let rows = 0;
       const stream = csvStream([{ header: "terminal_id", value: (r: { terminalId: string }) => r.terminalId }], (offset, limit) => {
-        const batch = terminalRows(db, params, { offset, limit });
+        const batch = terminalRows(staff, params, { offset, limit });
         rows += batch.length;
         return batch;
       });

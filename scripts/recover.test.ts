@@ -9,6 +9,7 @@ import { readCredentials } from "../lib/pairing/credentials";
 import { recoveryRecord } from "../lib/pairing/recovery";
 import { CREDENTIALS_IN_LOG, credentialsInLogMessage, RECOVERY_MESSAGE } from "../lib/pairing/recovery-record";
 import { createUser } from "../lib/users";
+import { staff, testMerchant } from "../lib/test/merchants";
 
 const SECRET = "cs_live_recover_cmd_0123456789abcdefghij";
 const dbPath = path.join(testDataDir, "pairdesk.db");
@@ -33,11 +34,12 @@ function logLine(record: object, event = "pair_unsaved_in_log") {
 describe("npm run recover", () => {
   it("imports a sealed record from a server log into the spool, once, and the dashboard's recovery completes it", async () => {
     const db = openDatabase(dbPath);
+    testMerchant(db);
     const user = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
     const attemptId = Number(
       db.$client
         .prepare(
-          "insert into pairing_attempts (request_key, environment, name, status, error_code, reason, terminal_id, created_by_id) values ('k-1', 'sandbox', 'Till', 'needs_recovery', ?, ?, 'T-LOG', ?)",
+          "insert into pairing_attempts (merchant_id, request_key, environment, name, status, error_code, reason, terminal_id, created_by_id) values (1, 'k-1', 'sandbox', 'Till', 'needs_recovery', ?, ?, 'T-LOG', ?)",
         )
         .run(CREDENTIALS_IN_LOG, "x", user.id).lastInsertRowid,
     );
@@ -84,7 +86,7 @@ describe("npm run recover", () => {
     expect(again.out).toContain("already in the recovery spool");
     expect(fs.readdirSync(spoolDir)).toHaveLength(1);
 
-    const saved = completeRecovery(db, attemptId, { id: user.id, email: user.email });
+    const saved = completeRecovery(staff(db), attemptId, { id: user.id, email: user.email });
     expect(readCredentials(db, { id: saved.pairingId, clientId: "client-1" }).clientSecret).toBe(SECRET);
     expect(fs.readdirSync(spoolDir)).toEqual([]);
 

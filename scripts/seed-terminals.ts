@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { eq } from "drizzle-orm";
 import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase, type DB } from "../lib/db/open";
-import { pairings, terminals, users, type Environment, type PairingStatus } from "../lib/db/schema";
+import { merchants, pairings, terminals, users, type Environment, type PairingStatus } from "../lib/db/schema";
 import { hashPassword } from "../lib/password";
 
 export const SEED_CREATOR_EMAIL = "seed-creator@pairdesk.local";
@@ -42,8 +42,24 @@ function random(seed: number) {
   };
 }
 
-export type SeedOptions = { count: number; prefix?: string; seed?: number; creatorId?: number };
-export type SeedResult = { terminals: number; pairings: number; creatorId: number; ms: number };
+export type SeedOptions = {
+  count: number;
+  prefix?: string;
+  seed?: number;
+  creatorId?: number;
+  /** How many merchants share the terminals ("Seed merchant 01"…, found or created); default 20. */
+  merchants?: number;
+};
+export type SeedResult = { terminals: number; pairings: number; creatorId: number; merchantIds: number[]; ms: number };
+
+/** The seed merchants, found or created. */
+export function ensureSeedMerchants(db: DB, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => {
+    const name = `Seed merchant ${String(i + 1).padStart(2, "0")}`;
+    const existing = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).get();
+    return existing?.id ?? db.insert(merchants).values({ name }).returning({ id: merchants.id }).get().id;
+  });
+}
 
 /** The creator of seeded pairings: found or created (with a random, never shown password). */
 export async function ensureSeedCreator(db: DB): Promise<number> {
@@ -61,6 +77,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
   const started = performance.now();
   const { count, prefix = "T", seed = 42 } = options;
   const creatorId = options.creatorId ?? (await ensureSeedCreator(db));
+  const merchantIds = ensureSeedMerchants(db, Math.max(1, options.merchants ?? 20));
   const rnd = random(seed);
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const hex = (n: number) =>
@@ -76,6 +93,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
       const batch = Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => {
         const createdAt = new Date(now - Math.floor(rnd() * twoYears));
         return {
+          merchantId: pick(merchantIds),
           environment: (rnd() < 0.8 ? "production" : "sandbox") as Environment,
           terminalId: `${prefix}${String(start + k + 1).padStart(width, "0")}`,
           createdAt,
@@ -92,6 +110,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
           const createdAt = at();
           rows.push({
             terminalRef: id,
+            merchantId: batch[k]!.merchantId,
             payConnectId: `pc_${hex(24)}`,
             name: `${pick(LOCATIONS)} – ${pick(REGISTERS)} ${1 + Math.floor(rnd() * 6)}`,
             clientId: `cl_${hex(20)}`,
@@ -116,7 +135,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
     }
   });
 
-  return { terminals: count, pairings: pairingCount, creatorId, ms: performance.now() - started };
+  return { terminals: count, pairings: pairingCount, creatorId, merchantIds, ms: performance.now() - started };
 }
 
 async function main() {

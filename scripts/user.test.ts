@@ -49,8 +49,8 @@ describe("npm run user", () => {
     expect(weak.err).toContain("Password must be at least 12 characters.");
 
     const role = user("create", "--email", "role@example.com", "--password", "a-long-operator-password", "--role", "owner");
-    expect(role.code).toBe(1);
-    expect(role.err).toContain("Role must be one of: admin, support, viewer.");
+    expect(role.code).toBe(2);
+    expect(role.err).toContain('Unknown role "owner": use one of admin, support, viewer, merchant-admin, merchant-viewer.');
 
     const missing = user("create", "--email", "x@example.com");
     expect(missing.code).toBe(2);

@@ -1,6 +1,7 @@
 /**
  * Operators' and tests' user command:
  *   npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]
+ *   npm run user -- create --email E --password P|- --role merchant-admin|merchant-viewer --merchant <id or exact name> [--name N]
  * `--password -` reads the password from the first line of standard input instead, so it need
  * not appear in `ps` or the shell's history. Uses DATABASE_PATH (default data/pairdesk.db) and
  * applies migrations first.
@@ -10,11 +11,15 @@ import path from "node:path";
 import readline from "node:readline";
 import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase } from "../lib/db/open";
+import { isMerchantRole, ROLES, type Role } from "../lib/domain";
+import { findMerchant } from "../lib/merchants/merchants";
 import { createUser, UserError } from "../lib/users";
 
 const USAGE =
   "usage: npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]\n" +
-  "  --password -  reads the password from the first line of standard input";
+  "       npm run user -- create --email E --password P|- --role merchant-admin|merchant-viewer --merchant <id or exact name> [--name N]\n" +
+  "  --password -  reads the password from the first line of standard input\n" +
+  "  staff roles (admin, support, viewer) see every merchant and take no --merchant";
 
 /** The first line of standard input (without its line ending), or undefined when there is none. */
 async function firstLineOfStdin(): Promise<string | undefined> {
@@ -37,6 +42,7 @@ async function main(): Promise<number> {
         password: { type: "string" },
         role: { type: "string" },
         name: { type: "string" },
+        merchant: { type: "string" },
       },
     });
   } catch (err) {
@@ -48,11 +54,23 @@ async function main(): Promise<number> {
     console.error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
     return 2;
   }
-  const { email, role, name } = parsed.values;
+  const { email, role, name, merchant } = parsed.values;
   let password = parsed.values.password;
   if (!email || !password || !role) {
     const missing = [!email && "--email", !password && "--password", !role && "--role"].filter(Boolean).join(", ");
     console.error(`Missing ${missing}.\n${USAGE}`);
+    return 2;
+  }
+  if (!(ROLES as readonly string[]).includes(role)) {
+    console.error(`Unknown role "${role}": use one of ${ROLES.join(", ")}.\n${USAGE}`);
+    return 2;
+  }
+  if (isMerchantRole(role) && !merchant) {
+    console.error(`The role ${role} needs --merchant <id or exact name>.\n${USAGE}`);
+    return 2;
+  }
+  if (!isMerchantRole(role) && merchant !== undefined) {
+    console.error(`${role} is a staff role: staff see every merchant and take no --merchant. For a merchant's person use --role merchant-admin or merchant-viewer.`);
     return 2;
   }
   if (password === "-") {
@@ -65,8 +83,19 @@ async function main(): Promise<number> {
   const file = path.resolve(databasePathFrom());
   const db = openDatabase(file);
   try {
-    const user = await createUser(db, { email, password, role: role as "admin", name: name ?? "" });
-    console.log(`Created ${user.role} ${user.email} (id ${user.id}) in ${file}.`);
+    let merchantId: number | undefined;
+    let merchantName = "";
+    if (merchant !== undefined) {
+      const found = findMerchant(db, merchant);
+      if (!found) {
+        console.error(`No merchant "${merchant}": give its id or its exact name (npm run merchant -- list shows them).`);
+        return 1;
+      }
+      merchantId = found.id;
+      merchantName = ` of ${found.name} (merchant ${found.id})`;
+    }
+    const user = await createUser(db, { email, password, role: role as Role, name: name ?? "", merchantId });
+    console.log(`Created ${user.role} ${user.email} (id ${user.id})${merchantName} in ${file}.`);
     return 0;
   } catch (err) {
     if (err instanceof UserError) {

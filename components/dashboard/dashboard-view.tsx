@@ -60,11 +60,20 @@ function RecoverButton({ attemptId }: { attemptId: number }) {
   );
 }
 
-export function DashboardView({ initial, canRecover }: { initial: DashboardData; canRecover: boolean }) {
+export function DashboardView({
+  initial,
+  canRecover,
+  merchant,
+}: {
+  initial: DashboardData;
+  canRecover: boolean;
+  /** The switcher's merchant (staff), kept for each refresh. */
+  merchant: number | null;
+}) {
   const { data } = useQuery({
-    queryKey: ["dashboard"],
+    queryKey: ["dashboard", merchant],
     queryFn: async (): Promise<DashboardData> => {
-      const res = await fetch("/api/dashboard", { cache: "no-store" });
+      const res = await fetch(merchant ? `/api/dashboard?merchant=${merchant}` : "/api/dashboard", { cache: "no-store" });
       if (!res.ok) throw new Error(`dashboard ${res.status}`);
       return res.json();
     },

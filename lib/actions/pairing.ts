@@ -4,7 +4,9 @@ import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
+import { actionContext } from "../data/access";
 import { getDb } from "../db/client";
+import { merchantToPairInto } from "../merchants/merchants";
 import { completeRecovery, RecoveryError } from "../pairing/complete-recovery";
 import type { PairingCredentials } from "../pairing/credentials";
 import { pairTerminal } from "../pairing/pair-terminal";
@@ -20,6 +22,10 @@ export const pairTerminalAction = validatedAction(
   "pairing:create",
   pairFormSchema,
   async (input, user): Promise<ActionResult> => {
+    const merchant = merchantToPairInto(getDb(), user, input.merchantId);
+    if (!merchant.ok) {
+      return { ok: false, error: merchant.message, code: "merchant", fieldErrors: { merchantId: [merchant.message] } };
+    }
     const provider = pairingProvider(input.environment);
     if (provider.unavailableReason) {
       // Refused before anything is recorded or sent: the same reason the form shows beside the
@@ -37,6 +43,7 @@ export const pairTerminalAction = validatedAction(
       provider,
       {
         requestKey: input.requestKey,
+        merchantId: merchant.merchantId,
         environment: input.environment,
         name: input.name,
         otp: input.otp,
@@ -70,7 +77,7 @@ export const revealCredentialsAction = validatedAction(
   "pairing:reveal",
   z.object({ pairingId: pairingIdSchema, password: z.string().min(1, "Enter your password.") }),
   async ({ pairingId, password }, user): Promise<ActionResult<PairingCredentials>> => {
-    const outcome = await revealCredentials(getDb(), pairingId, user, password);
+    const outcome = await revealCredentials(actionContext(user), pairingId, user, password);
     if (outcome.ok) return { ok: true, data: outcome.credentials };
     return {
       ok: false,
@@ -86,7 +93,7 @@ export const unpairAction = validatedAction(
   "pairing:unpair",
   z.object({ pairingId: pairingIdSchema }),
   async ({ pairingId }, user): Promise<ActionResult> => {
-    const outcome = await unpairPairing(getDb(), pairingProvider, pairingId, user);
+    const outcome = await unpairPairing(actionContext(user), pairingProvider, pairingId, user);
     if (!outcome.ok) return { ok: false, error: outcome.message, code: outcome.code };
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: outcome.message };
@@ -99,7 +106,7 @@ export const completeRecoveryAction = validatedAction(
   z.object({ attemptId: z.coerce.number().int().positive() }),
   async ({ attemptId }, user): Promise<ActionResult<{ terminalRef: number }>> => {
     try {
-      const saved = completeRecovery(getDb(), attemptId, user);
+      const saved = completeRecovery(actionContext(user), attemptId, user);
       revalidatePath("/", "layout");
       return { ok: true, data: { terminalRef: saved.terminalRef }, message: "The pairing was recovered and its credentials are stored in the vault." };
     } catch (err) {

@@ -1,8 +1,9 @@
 "use server";
 
 /**
- * The Users page's actions (admin only: "users:manage", checked by validatedAction on every
- * call). Each change and its audit entry are written in one transaction, and the rules
+ * The Users page's actions ("users:manage", checked by validatedAction on every call). Staff
+ * admins manage every user; a merchant admin manages their merchant's users, with merchant roles
+ * only: another merchant's user, or a staff user, is not found for them. Each change and its audit entry are written in one transaction, and the rules
  * (lib/users.ts: self, last active admin) are checked against the state inside that transaction.
  * Refusals are returned as failures, never thrown.
  */
@@ -11,6 +12,9 @@ import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { writeAudit } from "../audit";
+import type { SessionUser } from "../auth";
+import { authorityOf, inScope } from "../data/scope";
+import { isMerchantRole } from "../domain";
 import { getDb, type Tx } from "../db/client";
 import { users } from "../db/schema";
 import { endAllSessions } from "../sessions";
@@ -42,11 +46,20 @@ export const addUser = validatedAction(
   newUserSchema,
   async (input, actor) => {
     let id: number;
+    if (isMerchantRole(actor.role)) {
+      // A merchant admin adds their merchant's people only, whatever the form says.
+      if (!isMerchantRole(input.role)) {
+        const message = "You can add merchant roles only (merchant-admin, merchant-viewer).";
+        return { ok: false, error: message, fieldErrors: { role: [message] }, code: "invalid" };
+      }
+      input = { ...input, merchantId: actor.merchantId ?? -1 };
+    }
     try {
       ({ id } = await createUser(getDb(), input, {
         onCreated: (tx, user) =>
           writeAudit(tx, {
             actor: { id: actor.id, email: actor.email },
+            merchantId: user.merchantId,
             action: "user.create",
             targetType: "user",
             targetId: user.id,
@@ -83,18 +96,28 @@ type ChangeOutcome =
  */
 function changeUser(
   userId: number,
-  actor: { id: number; email: string },
+  actor: SessionUser,
   plan: (target: UserState, tx: Tx) => UserChange | UserRefusal | null,
 ): ChangeOutcome {
   const db = getDb();
   const result = db.transaction(
     (tx): ChangeOutcome => {
       const target = tx
-        .select({ id: users.id, email: users.email, role: users.role, disabledAt: users.disabledAt })
+        .select({
+          id: users.id,
+          email: users.email,
+          role: users.role,
+          merchantId: users.merchantId,
+          disabledAt: users.disabledAt,
+        })
         .from(users)
         .where(eq(users.id, userId))
         .get();
-      if (!target) return { ok: false, error: "That user no longer exists. Reload the page.", code: "not_found" };
+      // Outside the actor's merchant (or staff, for a merchant admin): as if it did not exist.
+      const scope = authorityOf(actor);
+      if (!target || (scope.kind === "merchant" && !inScope(scope, target.merchantId))) {
+        return { ok: false, error: "That user no longer exists. Reload the page.", code: "not_found" };
+      }
       const change = plan(target, tx);
       if (!change) return { ok: true, target, changed: false };
       if ("code" in change) {
@@ -107,6 +130,7 @@ function changeUser(
       if (change.endSessions) endAllSessions(tx, target.id, "disabled");
       writeAudit(tx, {
         actor: { id: actor.id, email: actor.email },
+        merchantId: target.merchantId,
         action: change.action,
         targetType: "user",
         targetId: target.id,

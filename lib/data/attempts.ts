@@ -1,8 +1,8 @@
 import "server-only";
 import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
-import { requireUser } from "../auth";
-import { getDb, type DB } from "../db/client";
+import { type DB } from "../db/client";
 import {
+  merchants,
   pairingAttempts,
   terminals,
   users,
@@ -11,7 +11,8 @@ import {
 } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { attemptList, type AttemptListParams } from "../lists/lists";
-import { likeContains } from "./terminals";
+import { likeContains } from "../lists/search";
+import { scopedQuery, scopeWhere, type Scope } from "./scope";
 
 /** Pairing attempts, newest first: what support reads when a merchant says "it didn't work". */
 
@@ -24,6 +25,9 @@ export type AttemptListRow = {
   finishedAt: Date | null;
   recoveredAt: Date | null;
   createdByEmail: string | null;
+  /** The merchant the terminal was being paired into. */
+  merchantId: number;
+  merchantName: string;
   environment: Environment;
   name: string;
   status: AttemptStatus;
@@ -48,12 +52,10 @@ export type AttemptList = {
   readAt: number;
 };
 
-export function attemptParams(input: AttemptListInput = {}): AttemptListParams {
-  return attemptList.values(input);
-}
-
-function attemptListWhere(db: DB, params: AttemptListParams): SQL | undefined {
+function attemptListWhere(db: DB, scope: Scope, params: AttemptListParams): SQL | undefined {
   const conditions: SQL[] = [];
+  const inScope = scopeWhere(scope, pairingAttempts.merchantId);
+  if (inScope) conditions.push(inScope);
   if (params.status !== "all") conditions.push(eq(pairingAttempts.status, params.status));
   if (params.environment !== "all") {
     conditions.push(eq(pairingAttempts.environment, params.environment));
@@ -86,14 +88,17 @@ function attemptOrder(params: AttemptListParams): SQL[] {
 }
 
 /** Rows `offset…offset+limit` of the list: a page, or a batch of the CSV export. */
-export function attemptRows(db: DB, params: AttemptListParams, window: { limit: number; offset: number }): AttemptListRow[] {
-  return db
+export const attemptRows = scopedQuery(
+  ({ db, scope }, params: AttemptListParams, window: { limit: number; offset: number }): AttemptListRow[] =>
+    db
     .select({
       id: pairingAttempts.id,
       createdAt: pairingAttempts.createdAt,
       finishedAt: pairingAttempts.finishedAt,
       recoveredAt: pairingAttempts.recoveredAt,
       createdByEmail: users.email,
+      merchantId: pairingAttempts.merchantId,
+      merchantName: merchants.name,
       environment: pairingAttempts.environment,
       name: pairingAttempts.name,
       status: pairingAttempts.status,
@@ -103,33 +108,31 @@ export function attemptRows(db: DB, params: AttemptListParams, window: { limit: 
       terminalRef: terminals.id,
     })
     .from(pairingAttempts)
+    .innerJoin(merchants, eq(merchants.id, pairingAttempts.merchantId))
     .leftJoin(users, eq(users.id, pairingAttempts.createdById))
     .leftJoin(
       terminals,
       and(
         eq(terminals.environment, pairingAttempts.environment),
         eq(terminals.terminalId, pairingAttempts.terminalId),
+        // No link to a terminal that has since moved to another merchant.
+        scopeWhere(scope, terminals.merchantId),
       ),
     )
-    .where(attemptListWhere(db, params))
+    .where(attemptListWhere(db, scope, params))
     .orderBy(...attemptOrder(params))
     .limit(window.limit)
     .offset(window.offset)
-    .all();
-}
+    .all(),
+);
 
-/** The list without a session check (tests, scripts, `listAttempts`). */
-export function queryAttempts(db: DB, input: AttemptListInput = {}): AttemptList {
-  const params = attemptParams(input);
+/** Pairing attempts, newest first, filtered by status, environment and `q`. */
+export const queryAttempts = scopedQuery((ctx, input: AttemptListInput = {}): AttemptList => {
+  const params = attemptList.values(input);
   const pageSize = input.pageSize ?? attemptList.pageSize;
-  const total = db.select({ n: count() }).from(pairingAttempts).where(attemptListWhere(db, params)).get()?.n ?? 0;
+  const total =
+    ctx.db.select({ n: count() }).from(pairingAttempts).where(attemptListWhere(ctx.db, ctx.scope, params)).get()?.n ?? 0;
   const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = total === 0 ? [] : attemptRows(db, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  const rows = total === 0 ? [] : attemptRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
   return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
-}
-
-/** Every pairing attempt, newest first, filtered by status, environment and `q`. */
-export async function listAttempts(input: AttemptListInput = {}): Promise<AttemptList> {
-  await requireUser("attempts:read");
-  return queryAttempts(getDb(), input);
-}
+});

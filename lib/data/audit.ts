@@ -1,15 +1,19 @@
 import "server-only";
-import { and, asc, count, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { requireUser } from "../auth";
-import { getDb, type DB } from "../db/client";
-import { auditLog, pairingAttempts, pairings, terminals, users } from "../db/schema";
+import { auditLog, merchants, pairingAttempts, pairings, terminals, users } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { auditList, type AuditListParams } from "../lists/lists";
 import { REDACTED_FIELDS } from "../log";
-import { likeContains } from "./terminals";
+import { likeContains } from "../lists/search";
+import { scopedQuery, scopeWhere, type Scope } from "./scope";
 
-/** The audit log, newest first: who did what, when. */
+/**
+ * The audit log, newest first: who did what, when. A merchant's people read the entries about
+ * their merchant; entries without a merchant (a staff member's sign-in, an export of every
+ * merchant) are staff-only. A target that belongs to another merchant now is named by its id,
+ * without a link.
+ */
 
 export type { AuditListParams } from "../lists/lists";
 export type AuditListInput = Partial<AuditListParams> & { pageSize?: number };
@@ -29,6 +33,9 @@ export type AuditListRow = {
   id: number;
   at: Date;
   actorEmail: string | null;
+  /** The merchant the entry is about; null for staff-only entries. */
+  merchantId: number | null;
+  merchantName: string | null;
   action: string;
   target: AuditTarget | null;
   /** The details JSON as key/value pairs, in the order written. */
@@ -45,17 +52,13 @@ export type AuditList = {
   readAt: number;
 };
 
-export function auditParams(input: AuditListInput = {}): AuditListParams {
-  return auditList.values(input);
-}
-
 const HIDDEN_KEYS = new Set(REDACTED_FIELDS.map((f) => f.toLowerCase()));
 
 /**
  * Details as readable pairs. writeAudit never stores a secret; this is a second fence in case
  * one slips in: keys named like a secret are shown as "[hidden]".
  */
-export function auditDetailPairs(details: string | null): [string, string][] {
+function auditDetailPairs(details: string | null): [string, string][] {
   if (!details) return [];
   let parsed: unknown;
   try {
@@ -78,8 +81,10 @@ export function auditDetailPairs(details: string | null): [string, string][] {
   ]);
 }
 
-function auditListWhere(params: AuditListParams): SQL | undefined {
+function auditListWhere(scope: Scope, params: AuditListParams): SQL | undefined {
   const conditions: SQL[] = [];
+  const inScope = scopeWhere(scope, auditLog.merchantId);
+  if (inScope) conditions.push(inScope);
   if (params.action !== "all") conditions.push(eq(auditLog.action, params.action));
   const actor = params.actor.trim().toLowerCase();
   if (actor) {
@@ -135,7 +140,8 @@ function describeTarget(r: TargetColumns): AuditTarget | null {
 }
 
 /** Rows `offset…offset+limit` of the log: a page, or a batch of the CSV export. */
-export function auditRows(db: DB, params: AuditListParams, window: { limit: number; offset: number }): AuditListRow[] {
+export const auditRows = scopedQuery(
+  ({ db, scope }, params: AuditListParams, window: { limit: number; offset: number }): AuditListRow[] => {
   const targetId = sql`cast(${auditLog.targetId} as integer)`;
   const tTerminal = alias(terminals, "target_terminal");
   const tPairing = alias(pairings, "target_pairing");
@@ -148,6 +154,8 @@ export function auditRows(db: DB, params: AuditListParams, window: { limit: numb
       id: auditLog.id,
       at: auditLog.at,
       actorEmail: auditLog.actorEmail,
+      merchantId: auditLog.merchantId,
+      merchantName: merchants.name,
       action: auditLog.action,
       targetType: auditLog.targetType,
       targetId: auditLog.targetId,
@@ -162,16 +170,38 @@ export function auditRows(db: DB, params: AuditListParams, window: { limit: numb
       attemptTerminalRef: tAttemptTerminal.id,
     })
     .from(auditLog)
-    .leftJoin(tTerminal, and(eq(auditLog.targetType, "terminal"), eq(tTerminal.id, targetId)))
-    .leftJoin(tPairing, and(eq(auditLog.targetType, "pairing"), eq(tPairing.id, targetId)))
+    .leftJoin(merchants, eq(merchants.id, auditLog.merchantId))
+    // Each target only when it is inside the scope: another merchant's is named by its id.
+    .leftJoin(
+      tTerminal,
+      and(eq(auditLog.targetType, "terminal"), eq(tTerminal.id, targetId), scopeWhere(scope, tTerminal.merchantId)),
+    )
+    .leftJoin(
+      tPairing,
+      and(eq(auditLog.targetType, "pairing"), eq(tPairing.id, targetId), scopeWhere(scope, tPairing.merchantId)),
+    )
     .leftJoin(tPairingTerminal, eq(tPairingTerminal.id, tPairing.terminalRef))
-    .leftJoin(tUser, and(eq(auditLog.targetType, "user"), eq(tUser.id, targetId)))
-    .leftJoin(tAttempt, and(eq(auditLog.targetType, "pairing_attempt"), eq(tAttempt.id, targetId)))
+    .leftJoin(
+      tUser,
+      and(
+        eq(auditLog.targetType, "user"),
+        eq(tUser.id, targetId),
+        scope.kind === "all" ? undefined : and(isNotNull(tUser.merchantId), scopeWhere(scope, tUser.merchantId)),
+      ),
+    )
+    .leftJoin(
+      tAttempt,
+      and(eq(auditLog.targetType, "pairing_attempt"), eq(tAttempt.id, targetId), scopeWhere(scope, tAttempt.merchantId)),
+    )
     .leftJoin(
       tAttemptTerminal,
-      and(eq(tAttemptTerminal.environment, tAttempt.environment), eq(tAttemptTerminal.terminalId, tAttempt.terminalId)),
+      and(
+        eq(tAttemptTerminal.environment, tAttempt.environment),
+        eq(tAttemptTerminal.terminalId, tAttempt.terminalId),
+        scopeWhere(scope, tAttemptTerminal.merchantId),
+      ),
     )
-    .where(auditListWhere(params))
+    .where(auditListWhere(scope, params))
     .orderBy(...auditOrder(params))
     .limit(window.limit)
     .offset(window.offset)
@@ -180,35 +210,40 @@ export function auditRows(db: DB, params: AuditListParams, window: { limit: numb
     id: r.id,
     at: r.at,
     actorEmail: r.actorEmail,
+    merchantId: r.merchantId,
+    merchantName: r.merchantName,
     action: r.action,
     target: describeTarget(r),
     details: auditDetailPairs(r.details),
   }));
-}
-
-/** The log without a session check (tests, scripts, `listAuditLog`). */
-export function queryAuditLog(db: DB, input: AuditListInput = {}): AuditList {
-  const params = auditParams(input);
-  const pageSize = input.pageSize ?? auditList.pageSize;
-  const total = db.select({ n: count() }).from(auditLog).where(auditListWhere(params)).get()?.n ?? 0;
-  const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = total === 0 ? [] : auditRows(db, params, { limit: pageSize, offset: (page - 1) * pageSize });
-  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
-}
+  },
+);
 
 /** The audit log page: filter by action and by actor email; newest first. */
-export async function listAuditLog(input: AuditListInput = {}): Promise<AuditList> {
-  await requireUser("audit:read");
-  return queryAuditLog(getDb(), input);
-}
+export const queryAuditLog = scopedQuery((ctx, input: AuditListInput = {}): AuditList => {
+  const params = auditList.values(input);
+  const pageSize = input.pageSize ?? auditList.pageSize;
+  const total = ctx.db.select({ n: count() }).from(auditLog).where(auditListWhere(ctx.scope, params)).get()?.n ?? 0;
+  const { page, pageCount } = clampPage(params.page, total, pageSize);
+  const rows = total === 0 ? [] : auditRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
+});
 
-/** Emails of all users, for the actor filter's suggestions. */
-export async function listAuditActorEmails(): Promise<string[]> {
-  await requireUser("audit:read");
-  return getDb()
-    .select({ email: users.email })
-    .from(users)
-    .orderBy(asc(users.email))
-    .all()
-    .map((u) => u.email);
-}
+/**
+ * Suggestions for the actor filter: staff get every user's email; a merchant's people the emails
+ * of their merchant's users and of whoever appears in their log (staff who acted for them).
+ */
+export const queryAuditActorEmails = scopedQuery(({ db, scope }): string[] => {
+  if (scope.kind === "all") {
+    return db.select({ email: users.email }).from(users).orderBy(asc(users.email)).all().map((u) => u.email);
+  }
+  const rows = db.$client
+    .prepare(
+      `select email from users where merchant_id = ?
+       union
+       select actor_email from audit_log where merchant_id = ? and actor_email is not null
+       order by 1 limit 500`,
+    )
+    .all(scope.merchantId, scope.merchantId) as { email: string }[];
+  return rows.map((r) => r.email);
+});

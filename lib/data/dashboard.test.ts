@@ -7,13 +7,14 @@ import { writeSpool } from "../pairing/recovery";
 import { CREDENTIALS_IN_LOG } from "../pairing/recovery-record";
 import { createUser } from "../users";
 import { queryDashboard } from "./dashboard";
+import { staff, testMerchant } from "../test/merchants";
 
 let db: DB;
 let userId: number;
 
 function terminal(environment: "production" | "sandbox", terminalId: string): number {
   return Number(
-    db.$client.prepare("insert into terminals (environment, terminal_id) values (?, ?)").run(environment, terminalId).lastInsertRowid,
+    db.$client.prepare("insert into terminals (merchant_id, environment, terminal_id) values (1, ?, ?)").run(environment, terminalId).lastInsertRowid,
   );
 }
 
@@ -21,7 +22,7 @@ function pairing(terminalRef: number, status: "active" | "superseded" | "unpaire
   return Number(
     db.$client
       .prepare(
-        "insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, attempt_id, created_by_id) values (?, ?, 'Till', ?, 0, ?, ?, ?)",
+        "insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, attempt_id, created_by_id) values (1, ?, ?, 'Till', ?, 0, ?, ?, ?)",
       )
       .run(terminalRef, `pc-${terminalRef}-${status}-${Math.random()}`, `c-${Math.random()}`, status, attemptId, userId).lastInsertRowid,
   );
@@ -31,7 +32,7 @@ function attempt(status: string, errorCode: string | null = null, terminalId: st
   return Number(
     db.$client
       .prepare(
-        "insert into pairing_attempts (request_key, environment, name, status, error_code, terminal_id, created_by_id) values (?, 'sandbox', 'Till', ?, ?, ?, ?)",
+        "insert into pairing_attempts (merchant_id, request_key, environment, name, status, error_code, terminal_id, created_by_id) values (1, ?, 'sandbox', 'Till', ?, ?, ?, ?)",
       )
       .run(`k-${Math.random()}`, status, errorCode, terminalId, userId).lastInsertRowid,
   );
@@ -48,6 +49,7 @@ const result = (terminalId: string) => ({
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
+  testMerchant(db);
   userId = (await createUser(db, { email: "admin@example.com", password: "a-long-test-password", role: "admin" })).id;
   fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
 });
@@ -68,7 +70,7 @@ describe("queryDashboard", () => {
     pairing(s1, "unpaired");
     terminal("sandbox", "S-2"); // never paired
 
-    const { byEnvironment } = queryDashboard(db);
+    const { byEnvironment } = queryDashboard(staff(db));
     expect(byEnvironment.sort((a, b) => a.environment.localeCompare(b.environment))).toEqual([
       { environment: "production", total: 5, paired: 1, unpaired: 2, neverPaired: 2 },
       { environment: "sandbox", total: 2, paired: 0, unpaired: 1, neverPaired: 1 },
@@ -85,7 +87,7 @@ describe("queryDashboard", () => {
     pairing(terminal("sandbox", "T-SAVED"), "active", saved);
     writeSpool({ attemptId: saved, environment: "sandbox", webhookUrl: null, webhookToken: null, createdById: userId, failure: "x", result: result("T-SAVED") });
 
-    const { needsRecovery } = queryDashboard(db);
+    const { needsRecovery } = queryDashboard(staff(db));
     expect(needsRecovery.map((r) => [r.attemptId, r.terminalId, r.source, r.by])).toEqual([
       [spooled, "T-SPOOL", "spool", "admin@example.com"],
       [inLog, "T-LOG", "log", "admin@example.com"],

@@ -1,11 +1,10 @@
 import "server-only";
 import path from "node:path";
-import { eq, sql } from "drizzle-orm";
-import { requireUser } from "../auth";
-import { getDb, type DB } from "../db/client";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { pairingAttempts, terminals, users, type Environment } from "../db/schema";
 import { isCommitted, scanRecoverySpool } from "../pairing/recovery";
 import { CREDENTIALS_IN_LOG } from "../pairing/recovery-record";
+import { inScope, scopedQuery, scopeWhere, type Scope } from "./scope";
 
 export type EnvironmentCounts = {
   environment: Environment;
@@ -36,13 +35,18 @@ export type NeedsRecovery = {
 };
 
 // Written out with the outer table's name: an unqualified "id" inside the subquery would be the
-// pairing's own id (the bug that counted every terminal as paired).
-const hasActive = sql.raw(
-  `exists (select 1 from pairings p where p.terminal_ref = "terminals"."id" and p.status = 'active')`,
-);
-const hasAny = sql.raw(`exists (select 1 from pairings p where p.terminal_ref = "terminals"."id")`);
+// pairing's own id (the bug that counted every terminal as paired). A merchant counts its own
+// pairings only (a terminal that came from another merchant is "never paired" by it until it is).
+function pairingExists(scope: Scope, active: boolean) {
+  return sql`exists (select 1 from pairings p where p.terminal_ref = "terminals"."id"${
+    active ? sql.raw(` and p.status = 'active'`) : sql``
+  }${scope.kind === "all" ? sql`` : sql` and p.merchant_id = ${scope.merchantId}`})`;
+}
 
-export function terminalCounts(db: DB): EnvironmentCounts[] {
+/** Terminals per environment: paired, unpaired, never paired. */
+export const terminalCounts = scopedQuery(({ db, scope }): EnvironmentCounts[] => {
+  const hasActive = pairingExists(scope, true);
+  const hasAny = pairingExists(scope, false);
   const rows = db
     .select({
       environment: terminals.environment,
@@ -51,6 +55,7 @@ export function terminalCounts(db: DB): EnvironmentCounts[] {
       everPaired: sql<number>`coalesce(sum(case when ${hasAny} then 1 else 0 end), 0)`,
     })
     .from(terminals)
+    .where(scopeWhere(scope, terminals.merchantId))
     .groupBy(terminals.environment)
     .all();
   return rows.map((r) => ({
@@ -60,10 +65,16 @@ export function terminalCounts(db: DB): EnvironmentCounts[] {
     unpaired: r.everPaired - r.paired,
     neverPaired: r.total - r.everPaired,
   }));
-}
+});
 
-export function queryDashboard(db: DB) {
-  const byEnvironment = terminalCounts(db);
+/**
+ * The dashboard: counts, and the pairings waiting for recovery in the scope. A spool entry is
+ * placed by its attempt's merchant; one whose attempt is not in the database, and the spool files
+ * that cannot be read, are shown to staff looking at every merchant only.
+ */
+export const queryDashboard = scopedQuery((ctx) => {
+  const { db, scope } = ctx;
+  const byEnvironment = terminalCounts(ctx);
   const flagged = db
     .select({
       id: pairingAttempts.id,
@@ -76,13 +87,26 @@ export function queryDashboard(db: DB) {
     })
     .from(pairingAttempts)
     .innerJoin(users, eq(users.id, pairingAttempts.createdById))
-    .where(eq(pairingAttempts.status, "needs_recovery"))
+    .where(and(eq(pairingAttempts.status, "needs_recovery"), scopeWhere(scope, pairingAttempts.merchantId)))
     .all();
   // The spool is the record even when the attempt could not be marked. A spool file whose
   // pairing is already saved (its removal failed after the commit) is not offered: the next
   // start removes it.
   const { entries, unreadable } = scanRecoverySpool();
-  const spool = entries.filter((s) => !isCommitted(db, s));
+  const attemptIds = entries.map((s) => s.attemptId);
+  const merchantOf = new Map(
+    (attemptIds.length
+      ? db
+          .select({ id: pairingAttempts.id, merchantId: pairingAttempts.merchantId })
+          .from(pairingAttempts)
+          .where(inArray(pairingAttempts.id, attemptIds))
+          .all()
+      : []
+    ).map((a) => [a.id, a.merchantId]),
+  );
+  const spool = entries.filter(
+    (s) => !isCommitted(db, s) && (scope.kind === "all" || inScope(scope, merchantOf.get(s.attemptId))),
+  );
   const needsRecovery: NeedsRecovery[] = spool.map((s) => {
     const attempt = flagged.find((f) => f.id === s.attemptId);
     return {
@@ -109,12 +133,11 @@ export function queryDashboard(db: DB) {
     }
   }
   // File names only: where they are is the operator's business, not the page's.
-  return { byEnvironment, needsRecovery, unreadableSpoolFiles: unreadable.map((f) => path.basename(f)) };
-}
+  return {
+    byEnvironment,
+    needsRecovery,
+    unreadableSpoolFiles: scope.kind === "all" ? unreadable.map((f) => path.basename(f)) : [],
+  };
+});
 
 export type DashboardData = ReturnType<typeof queryDashboard>;
-
-export async function getDashboard() {
-  await requireUser("terminals:read");
-  return queryDashboard(getDb());
-}

@@ -1,24 +1,33 @@
 import "server-only";
 import { alias } from "drizzle-orm/sqlite-core";
-import { desc, eq, sql } from "drizzle-orm";
-import { requireUser } from "../auth";
-import { getDb, type DB } from "../db/client";
-import { pairings, pairingSecrets, terminals, users } from "../db/schema";
+import { and, desc, eq, sql } from "drizzle-orm";
+import { merchants, pairings, pairingSecrets, terminals, users } from "../db/schema";
+import { scopedQuery, scopeWhere } from "./scope";
 
-export function queryTerminalDetail(db: DB, terminalRef: number) {
+/**
+ * One terminal and its pairings, or null when it does not exist or belongs to another merchant
+ * (the page answers 404 either way). A merchant sees only its own pairings of the terminal: one
+ * that changed merchant keeps the other merchant's history apart.
+ */
+export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: number) => {
   const terminal = db
     .select({
       id: terminals.id,
       environment: terminals.environment,
       terminalId: terminals.terminalId,
+      merchantId: terminals.merchantId,
+      merchantName: merchants.name,
+      merchantStatus: merchants.status,
       createdAt: terminals.createdAt,
     })
     .from(terminals)
-    .where(eq(terminals.id, terminalRef))
+    .innerJoin(merchants, eq(merchants.id, terminals.merchantId))
+    .where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId)))
     .get();
   if (!terminal) return null;
   const creator = alias(users, "creator");
   const ender = alias(users, "ender");
+  const pairingMerchant = alias(merchants, "pairing_merchant");
   const rows = db
     .select({
       id: pairings.id,
@@ -28,6 +37,8 @@ export function queryTerminalDetail(db: DB, terminalRef: number) {
       webhookUrl: pairings.webhookUrl,
       hasWebhookSecret: pairings.hasWebhookSecret,
       status: pairings.status,
+      merchantId: pairings.merchantId,
+      merchantName: pairingMerchant.name,
       createdAt: pairings.createdAt,
       createdBy: creator.email,
       endedAt: pairings.endedAt,
@@ -36,16 +47,12 @@ export function queryTerminalDetail(db: DB, terminalRef: number) {
     })
     .from(pairings)
     .innerJoin(creator, eq(creator.id, pairings.createdById))
+    .innerJoin(pairingMerchant, eq(pairingMerchant.id, pairings.merchantId))
     .leftJoin(ender, eq(ender.id, pairings.endedById))
-    .where(eq(pairings.terminalRef, terminalRef))
+    .where(and(eq(pairings.terminalRef, terminalRef), scopeWhere(scope, pairings.merchantId)))
     .orderBy(desc(pairings.createdAt), desc(pairings.id))
     .all();
   return { terminal, pairings: rows };
-}
+});
 
 export type TerminalDetail = NonNullable<ReturnType<typeof queryTerminalDetail>>;
-
-export async function getTerminalDetail(terminalRef: number) {
-  await requireUser("terminals:read");
-  return queryTerminalDetail(getDb(), terminalRef);
-}

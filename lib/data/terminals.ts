@@ -1,11 +1,12 @@
 import "server-only";
 import { and, asc, count, desc, eq, exists, notExists, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { requireUser } from "../auth";
-import { getDb, type DB } from "../db/client";
-import { pairings, terminals, users, type Environment } from "../db/schema";
+import { type DB } from "../db/client";
+import { merchants, pairings, terminals, users, type Environment } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { terminalList, type TerminalListParams } from "../lists/lists";
+import { likeContains } from "../lists/search";
+import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "./scope";
 
 /**
  * The terminal list: one row per terminal with its newest active pairing.
@@ -16,6 +17,10 @@ import { terminalList, type TerminalListParams } from "../lists/lists";
  * `terminals_environment_terminal_id_unique`, LIMIT/OFFSET), and only then are the correlated
  * subqueries (newest active pairing, active count) run, for the rows shown. Sorting by "paired
  * at" probes the same pairings index once per terminal (max created_at of its active pairings).
+ *
+ * Scope: a terminal is in a merchant's list when it belongs to the merchant now; its pairings
+ * (shown, counted, searched by name) are the merchant's own, so a terminal that changed merchant
+ * never shows the other merchant's pairing names.
  */
 
 export type { TerminalListParams } from "../lists/lists";
@@ -28,6 +33,9 @@ export type TerminalListRow = {
   /** The provider's terminal id. */
   terminalId: string;
   environment: Environment;
+  /** The merchant it belongs to (staff see the name in a column). */
+  merchantId: number;
+  merchantName: string;
   /** How many pairings of this terminal are active (one per register it serves). */
   activePairingCount: number;
   /** The newest active pairing, or null when the terminal is unpaired. */
@@ -51,28 +59,28 @@ export type TerminalList = {
   readAt: number;
 };
 
-export function terminalParams(input: TerminalListInput = {}): TerminalListParams {
-  return terminalList.values(input);
+/** `and p.merchant_id = …` for the raw pairing subqueries (`p`), or nothing for every merchant. */
+function pairingScopeSql(scope: Scope): SQL {
+  return scope.kind === "all" ? sql`` : sql` and p.merchant_id = ${scope.merchantId}`;
 }
 
-/** `%`, `_` and `\` match themselves in the search box. Use with `escape '\'`. */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-function hasActivePairing(db: DB) {
+function hasActivePairing(db: DB, scope: Scope) {
   return db
     .select({ one: sql`1` })
     .from(pairings)
-    .where(and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")));
+    .where(
+      and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active"), scopeWhere(scope, pairings.merchantId)),
+    );
 }
 
 /** The WHERE of the list (on the unaliased `terminals` table). */
-export function terminalListWhere(db: DB, params: TerminalListParams): SQL | undefined {
+function terminalListWhere(db: DB, scope: Scope, params: TerminalListParams): SQL | undefined {
   const conditions: SQL[] = [];
+  const inScope = scopeWhere(scope, terminals.merchantId);
+  if (inScope) conditions.push(inScope);
   if (params.environment !== "all") conditions.push(eq(terminals.environment, params.environment));
-  if (params.status === "paired") conditions.push(exists(hasActivePairing(db)));
-  if (params.status === "unpaired") conditions.push(notExists(hasActivePairing(db)));
+  if (params.status === "paired") conditions.push(exists(hasActivePairing(db, scope)));
+  if (params.status === "unpaired") conditions.push(notExists(hasActivePairing(db, scope)));
   const q = params.q.trim();
   if (q) {
     const pattern = likeContains(q);
@@ -84,6 +92,7 @@ export function terminalListWhere(db: DB, params: TerminalListParams): SQL | und
       .where(
         and(
           eq(pairings.terminalRef, terminals.id),
+          scopeWhere(scope, pairings.merchantId),
           sql`${pairings.name} like ${pattern} escape '\\'`,
         ),
       );
@@ -95,7 +104,7 @@ export function terminalListWhere(db: DB, params: TerminalListParams): SQL | und
 }
 
 /** ORDER BY of the list, on the unaliased `terminals` table; ties broken by terminal id, then id. */
-function terminalOrder(params: TerminalListParams): SQL[] {
+function terminalOrder(scope: Scope, params: TerminalListParams): SQL[] {
   const { column, direction } = terminalList.sortOf(params);
   const dir = direction === "asc" ? asc : desc;
   switch (column) {
@@ -104,7 +113,7 @@ function terminalOrder(params: TerminalListParams): SQL[] {
     case "paired_at": {
       const pairedAt = sql`(
         select max(p.created_at) from ${pairings} p
-        where p.terminal_ref = ${terminals.id} and p.status = 'active'
+        where p.terminal_ref = ${terminals.id} and p.status = 'active'${pairingScopeSql(scope)}
       )`;
       // Unpaired terminals last, whichever the direction.
       return [sql`${pairedAt} is null`, dir(pairedAt), asc(terminals.terminalId), asc(terminals.id)];
@@ -114,14 +123,14 @@ function terminalOrder(params: TerminalListParams): SQL[] {
   }
 }
 
-/** The two statements of one list page (or CSV batch), unexecuted (the bench explains them). */
-export function terminalListStatements(
-  db: DB,
+/** The two statements of one list page (or CSV batch), unexecuted. */
+function terminalListStatements(
+  { db, scope }: QueryContext,
   params: TerminalListParams,
   window: { limit: number; offset: number },
 ) {
-  const where = terminalListWhere(db, params);
-  const order = terminalOrder(params);
+  const where = terminalListWhere(db, scope, params);
+  const order = terminalOrder(scope, params);
   const countQuery = db.select({ n: count() }).from(terminals).where(where);
 
   const pageIds = db.$with("page_ids").as(
@@ -137,13 +146,13 @@ export function terminalListStatements(
   const creator = alias(users, "creator");
   const newestActiveId = sql`(
     select p.id from ${pairings} p
-    where p.terminal_ref = ${terminals.id} and p.status = 'active'
+    where p.terminal_ref = ${terminals.id} and p.status = 'active'${pairingScopeSql(scope)}
     order by p.created_at desc, p.id desc
     limit 1
   )`;
   const activeCount = sql<number>`(
     select count(*) from ${pairings} p
-    where p.terminal_ref = ${terminals.id} and p.status = 'active'
+    where p.terminal_ref = ${terminals.id} and p.status = 'active'${pairingScopeSql(scope)}
   )`;
   const rowsQuery = db
     .with(pageIds)
@@ -151,6 +160,8 @@ export function terminalListStatements(
       id: terminals.id,
       terminalId: terminals.terminalId,
       environment: terminals.environment,
+      merchantId: terminals.merchantId,
+      merchantName: merchants.name,
       activePairingCount: activeCount,
       pairingId: newest.id,
       pairingName: newest.name,
@@ -161,6 +172,7 @@ export function terminalListStatements(
     // CROSS JOIN makes SQLite keep page_ids as the outer loop: 50 primary-key lookups, not a
     // walk of the whole terminal_id index to avoid sorting 50 rows.
     .crossJoin(terminals)
+    .innerJoin(merchants, eq(merchants.id, terminals.merchantId))
     .leftJoin(newest, eq(newest.id, newestActiveId))
     .leftJoin(creator, eq(creator.id, newest.createdById))
     .where(eq(terminals.id, pageIds.id))
@@ -169,33 +181,49 @@ export function terminalListStatements(
 }
 
 /** Rows `offset…offset+limit` of the list: a page, or a batch of the CSV export. */
-export function terminalRows(db: DB, params: TerminalListParams, window: { limit: number; offset: number }): TerminalListRow[] {
-  return terminalListStatements(db, params, window)
+export const terminalRows = scopedQuery(
+  (ctx, params: TerminalListParams, window: { limit: number; offset: number }): TerminalListRow[] =>
+    terminalListStatements(ctx, params, window)
     .rowsQuery.all()
     .map((r) => ({
       id: r.id,
       terminalId: r.terminalId,
       environment: r.environment,
+      merchantId: r.merchantId,
+      merchantName: r.merchantName,
       activePairingCount: r.activePairingCount,
       activePairing:
         r.pairingId !== null && r.pairingName !== null && r.pairedAt !== null
           ? { id: r.pairingId, name: r.pairingName, pairedAt: r.pairedAt, pairedByEmail: r.pairedByEmail }
           : null,
-    }));
-}
-
-/** The list without a session check: for the bench, tests and `listTerminals`. */
-export function queryTerminals(db: DB, input: TerminalListInput = {}): TerminalList {
-  const params = terminalParams(input);
-  const pageSize = input.pageSize ?? terminalList.pageSize;
-  const total = terminalListStatements(db, params, { limit: 1, offset: 0 }).countQuery.get()?.n ?? 0;
-  const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = total === 0 ? [] : terminalRows(db, params, { limit: pageSize, offset: (page - 1) * pageSize });
-  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
-}
+    })),
+);
 
 /** The terminal list page: `q` (terminal id or pairing name), environment, status, sort, page. */
-export async function listTerminals(input: TerminalListInput = {}): Promise<TerminalList> {
-  await requireUser("terminals:read");
-  return queryTerminals(getDb(), input);
-}
+export const queryTerminals = scopedQuery((ctx, input: TerminalListInput = {}): TerminalList => {
+  const params = terminalList.values(input);
+  const pageSize = input.pageSize ?? terminalList.pageSize;
+  const total = terminalListStatements(ctx, params, { limit: 1, offset: 0 }).countQuery.get()?.n ?? 0;
+  const { page, pageCount } = clampPage(params.page, total, pageSize);
+  const rows = total === 0 ? [] : terminalRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
+});
+
+/** The query plans of one list page (`npm run bench -- --explain`). */
+export const explainTerminalList = scopedQuery(
+  (ctx, input: TerminalListInput, window: { limit: number; offset: number }): { count: string[]; rows: string[] } => {
+    const statements = terminalListStatements(ctx, terminalList.values(input), window);
+    const plan = (query: { sql: string; params: unknown[] }) => {
+      const steps = ctx.db.$client
+        .prepare(`explain query plan ${query.sql}`)
+        .all(...query.params) as { id: number; parent: number; detail: string }[];
+      const depth = new Map<number, number>([[0, 0]]);
+      return steps.map((step) => {
+        const d = (depth.get(step.parent) ?? 0) + 1;
+        depth.set(step.id, d);
+        return `${"  ".repeat(d)}${step.detail}`;
+      });
+    };
+    return { count: plan(statements.countQuery.toSQL()), rows: plan(statements.rowsQuery.toSQL()) };
+  },
+);

@@ -32,6 +32,29 @@ export function openDatabase(file: string, options: { migrate?: boolean } = {}):
     }
   }
   const db = drizzle(sqlite, { schema }) as DB;
-  if (options.migrate !== false) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  if (options.migrate !== false) migrateDatabase(db);
   return db;
+}
+
+/**
+ * Applies the pending migrations with foreign keys off, as SQLite's table-rebuild procedure
+ * requires (PRAGMA foreign_keys is a no-op inside the migrator's transaction, and a DROP TABLE
+ * with foreign keys on would cascade-delete dependent rows, such as the vault's), then checks
+ * every foreign key and turns enforcement back on. A violation stops the start.
+ */
+export function migrateDatabase(db: DB): void {
+  const sqlite = db.$client;
+  sqlite.pragma("foreign_keys = OFF");
+  try {
+    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    const violations = sqlite.pragma("foreign_key_check") as { table: string; rowid: number; parent: string }[];
+    if (violations.length > 0) {
+      const first = violations[0]!;
+      throw new Error(
+        `The database has ${violations.length} broken reference(s) after its migrations (first: ${first.table} row ${first.rowid} → ${first.parent}).`,
+      );
+    }
+  } finally {
+    sqlite.pragma("foreign_keys = ON");
+  }
 }

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   type AnySQLiteColumn,
   blob,
+  check,
   index,
   integer,
   sqliteTable,
@@ -11,26 +12,63 @@ import {
 import {
   ATTEMPT_STATUSES,
   ENVIRONMENTS,
+  MERCHANT_ROLES,
+  MERCHANT_STATUSES,
   PAIRING_STATUSES,
   ROLES,
   SECRET_FIELDS,
+  STAFF_ROLES,
 } from "../domain";
 
 // The plain constants live in lib/domain (importable by client components); re-exported here.
 export {
   ATTEMPT_STATUSES,
   ENVIRONMENTS,
+  MERCHANT_ROLES,
+  MERCHANT_STATUSES,
   PAIRING_STATUSES,
   ROLES,
   SECRET_FIELDS,
+  STAFF_ROLES,
   type AttemptStatus,
   type Environment,
+  type MerchantRole,
+  type MerchantStatus,
   type PairingStatus,
   type Role,
+  type StaffRole,
   type SecretField,
 } from "../domain";
 
 const now = sql`(unixepoch('subsec') * 1000)`;
+
+/** `'a', 'b'`: constants in a CHECK (unqualified column names keep a table rebuild's rename safe). */
+const quoted = (values: readonly string[]) => values.map((v) => `'${v}'`).join(", ");
+const ROLE_MERCHANT_RULE =
+  `("role" in (${quoted(MERCHANT_ROLES)}) and "merchant_id" is not null) or ` +
+  `("role" in (${quoted(STAFF_ROLES)}) and "merchant_id" is null)`;
+
+/**
+ * A business served by the integrator. Terminals, pairings, attempts, merchant users and audit
+ * entries belong to one; merchant users see only theirs (lib/data/scope.ts).
+ */
+export const merchants = sqliteTable(
+  "merchants",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    status: text("status", { enum: MERCHANT_STATUSES }).notNull().default("active"),
+    /** The POS's own id for this merchant, if it has one. */
+    externalRef: text("external_ref"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("merchants_name_unique").on(sql`${t.name} collate nocase`),
+    uniqueIndex("merchants_external_ref_unique").on(t.externalRef).where(sql`${t.externalRef} is not null`),
+    check("merchants_status_check", sql.raw(`"status" in (${quoted(MERCHANT_STATUSES)})`)),
+  ],
+);
 
 export const users = sqliteTable(
   "users",
@@ -40,19 +78,30 @@ export const users = sqliteTable(
     name: text("name").notNull().default(""),
     passwordHash: text("password_hash").notNull(),
     role: text("role", { enum: ROLES }).notNull(),
+    /** The merchant of a merchant role; null for staff (who see every merchant). */
+    merchantId: integer("merchant_id").references(() => merchants.id),
     /** Bumped when the user is disabled: their existing sessions stop working. (Roles are read per request.) */
     sessionVersion: integer("session_version").notNull().default(1),
     disabledAt: integer("disabled_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
-  (t) => [uniqueIndex("users_email_unique").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_unique").on(t.email),
+    index("users_merchant_idx").on(t.merchantId),
+    // A merchant role has a merchant, a staff role none: held by the database, not only the forms.
+    check("users_role_merchant_check", sql.raw(ROLE_MERCHANT_RULE)),
+  ],
 );
 
 export const terminals = sqliteTable(
   "terminals",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The merchant the terminal belongs to now (its last pairing's merchant). */
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
     /** The provider's terminal id. */
     terminalId: text("terminal_id").notNull(),
@@ -62,6 +111,7 @@ export const terminals = sqliteTable(
   (t) => [
     uniqueIndex("terminals_environment_terminal_id_unique").on(t.environment, t.terminalId),
     index("terminals_terminal_id_idx").on(t.terminalId),
+    index("terminals_merchant_terminal_id_idx").on(t.merchantId, t.terminalId),
   ],
 );
 
@@ -71,6 +121,10 @@ export const pairingAttempts = sqliteTable(
     id: integer("id").primaryKey({ autoIncrement: true }),
     /** One per rendered pairing form: a second submit of the same form is refused. */
     requestKey: text("request_key").notNull(),
+    /** The merchant the terminal was being paired into. */
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
     name: text("name").notNull(),
     webhookUrl: text("webhook_url"),
@@ -93,6 +147,7 @@ export const pairingAttempts = sqliteTable(
     uniqueIndex("pairing_attempts_request_key_unique").on(t.requestKey),
     index("pairing_attempts_created_at_idx").on(t.createdAt),
     index("pairing_attempts_status_idx").on(t.status),
+    index("pairing_attempts_merchant_created_at_idx").on(t.merchantId, t.createdAt),
   ],
 );
 
@@ -103,6 +158,10 @@ export const pairings = sqliteTable(
     terminalRef: integer("terminal_ref")
       .notNull()
       .references(() => terminals.id),
+    /** The merchant the terminal was paired into (a terminal that changes merchant keeps its history apart). */
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
     payConnectId: text("pay_connect_id").notNull(),
     name: text("name").notNull(),
     clientId: text("client_id").notNull(),
@@ -153,6 +212,8 @@ export const auditLog = sqliteTable(
     actorId: integer("actor_id").references(() => users.id),
     /** Kept as written, so the log still reads right after a user changes. */
     actorEmail: text("actor_email"),
+    /** The merchant the entry is about (null: staff-only entries, e.g. a staff sign-in). */
+    merchantId: integer("merchant_id").references(() => merchants.id),
     action: text("action").notNull(),
     targetType: text("target_type"),
     targetId: text("target_id"),
@@ -163,6 +224,7 @@ export const auditLog = sqliteTable(
     index("audit_log_at_idx").on(t.at),
     index("audit_log_action_idx").on(t.action, t.at),
     index("audit_log_actor_idx").on(t.actorId, t.at),
+    index("audit_log_merchant_at_idx").on(t.merchantId, t.at),
   ],
 );
 

@@ -11,6 +11,7 @@ describe("a list's URL parameters", () => {
       status: "paired",
       sort: "-paired_at",
       page: 3,
+      merchant: null,
     });
     expect(terminalList.load("?environment=mars&status=maybe&sort=password&page=-3")).toEqual(terminalList.defaults);
     expect(terminalList.load({ page: ["2", "5"], q: ["a", "b"] })).toMatchObject({ page: 2, q: "a" });
@@ -44,7 +45,19 @@ describe("a list's URL parameters", () => {
       { key: "status", label: "Outcome", value: "FAILED", removeHref: "/attempts?q=desk&sort=status" },
     ]);
     expect(attemptList.clearHref(values)).toBe("/attempts?sort=status");
-    expect(attemptList.describe(values)).toEqual({ q: "desk", status: "failed", environment: "all", sort: "status" });
+    expect(attemptList.describe(values)).toEqual({ q: "desk", status: "failed", environment: "all", merchant: "", sort: "status" });
+  });
+
+  it("keep the merchant switcher's choice on every link, as no filter: no chip, and clearing the filters keeps it", () => {
+    const values = attemptList.load("?merchant=7&q=desk&page=2");
+    expect(values.merchant).toBe(7);
+    expect(attemptList.isFiltered(attemptList.load("?merchant=7"))).toBe(false);
+    expect(attemptList.chips(values).map((c) => c.key)).toEqual(["q"]);
+    expect(attemptList.clearHref(values)).toBe("/attempts?merchant=7");
+    expect(attemptList.pageHref(values, 3)).toBe("/attempts?q=desk&merchant=7&page=3");
+    expect(attemptList.sortHref(values, "status")).toBe("/attempts?q=desk&merchant=7&sort=status");
+    expect(attemptList.describe(values).merchant).toBe("7");
+    for (const bad of ["0", "-1", "x", "1.5", "9999999999"]) expect(attemptList.load(`?merchant=${bad}`).merchant).toBeNull();
   });
 
   it("clamp the page to the list", () => {

@@ -14,6 +14,16 @@ import {
   type ParserMap,
 } from "nuqs/server";
 
+/**
+ * The merchant switcher's choice (`?merchant=12`): staff narrow every list and the dashboard to
+ * one merchant; absent means every merchant. Not a filter (no chip; "clear filters" keeps it).
+ * A merchant's people are scoped to their own merchant whatever it says (lib/data/access.ts).
+ */
+export const parseAsMerchant = createParser<number>({
+  parse: (v) => (/^\d{1,9}$/.test(v) && Number(v) >= 1 ? Number(v) : null),
+  serialize: (v) => String(v),
+});
+
 /** A page number: a positive integer; anything else reads as page 1. */
 export const parseAsPage = createParser<number>({
   parse: (v) => (/^\d{1,7}$/.test(v) && Number(v) >= 1 ? Number(v) : null),
@@ -59,6 +69,7 @@ export function defineList<
   const sortValues = [...columns, ...columns.map((c) => `-${c}` as const)] as SortValue<C>[];
   const parsers = {
     ...config.filters,
+    merchant: parseAsMerchant,
     sort: parseAsStringLiteral(sortValues).withDefault(config.defaultSort),
     page: parseAsPage,
   };
@@ -88,9 +99,11 @@ export function defineList<
       const own = Object.entries(input).filter(([k, v]) => k in defaults && v !== undefined);
       return { ...defaults, ...Object.fromEntries(own) } as Values;
     },
-    /** The filters and sort, as text: what an export records in the audit log. */
+    /** The filters, merchant and sort, as text: what an export records in the audit log. */
     describe(values: Values): Record<string, string> {
-      return Object.fromEntries([...filterKeys, "sort"].map((k) => [k, text(values[k as keyof Values])]));
+      return Object.fromEntries(
+        [...filterKeys, "merchant", "sort"].map((k) => [k, text(values[k as keyof Values])]),
+      );
     },
     /** `pathname?query` for these values (defaults left out). */
     href,

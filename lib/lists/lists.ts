@@ -2,10 +2,13 @@
  * The URL parameters of the three lists, declared once (see kit.ts). Pages, queries and the CSV
  * route handlers all read the URL through these.
  */
-import { parseAsStringLiteral, type inferParserType } from "nuqs/server";
+import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
 import { AUDIT_ACTIONS } from "../audit";
 import { ATTEMPT_STATUSES, ENVIRONMENTS } from "../domain";
-import { defineList, parseAsSearch } from "./kit";
+import { defineList, parseAsMerchant, parseAsSearch } from "./kit";
+
+/** The merchant switcher's choice alone, for pages that are not lists (the dashboard). */
+export const loadMerchantView = createLoader({ merchant: parseAsMerchant });
 
 export const LIST_PAGE_SIZE = 50;
 

@@ -1,8 +1,8 @@
 /** An admin completes a spooled pairing: the same transaction as a normal pairing, then the spool file goes. */
 import "server-only";
 import path from "node:path";
-import { eq } from "drizzle-orm";
-import type { DB } from "../db/client";
+import { and, eq } from "drizzle-orm";
+import { scopeWhere, type QueryContext } from "../data/scope";
 import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
 import type { PairResult } from "../providers/types";
@@ -23,7 +23,11 @@ function writeFailure(err: unknown): string {
   return "The pairing still cannot be written to the database. It stays in the recovery spool; check the server log and the disk, then try again.";
 }
 
-export function completeRecovery(db: DB, attemptId: number, actor: { id: number; email: string }): Persisted {
+export function completeRecovery(
+  { db, scope }: QueryContext,
+  attemptId: number,
+  actor: { id: number; email: string },
+): Persisted {
   let spooled: { entry: SpoolEntry; result: PairResult } | null;
   try {
     spooled = readSpooledResult(attemptId);
@@ -43,12 +47,13 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
   const attempt = db
     .select({
       status: pairingAttempts.status,
+      merchantId: pairingAttempts.merchantId,
       environment: pairingAttempts.environment,
       createdById: pairingAttempts.createdById,
       webhookUrl: pairingAttempts.webhookUrl,
     })
     .from(pairingAttempts)
-    .where(eq(pairingAttempts.id, attemptId))
+    .where(and(eq(pairingAttempts.id, attemptId), scopeWhere(scope, pairingAttempts.merchantId)))
     .get();
   if (!attempt) {
     throw new RecoveryError(
@@ -75,6 +80,7 @@ export function completeRecovery(db: DB, attemptId: number, actor: { id: number;
   try {
     saved = persistPairing(db, {
       attemptId,
+      merchantId: attempt.merchantId,
       environment: attempt.environment,
       webhookUrl: attempt.webhookUrl,
       webhookToken,

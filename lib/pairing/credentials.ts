@@ -2,6 +2,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { DB } from "../db/client";
+import { scopeWhere, type Scope } from "../data/scope";
 import { pairings, pairingSecrets, terminals, type Environment } from "../db/schema";
 import { open, secretContext } from "../vault";
 
@@ -17,11 +18,14 @@ export type PairingForCall = {
   environment: Environment;
   terminalRef: number;
   terminalId: string;
+  /** The merchant the pairing was made for. */
+  merchantId: number;
   name: string;
   clientId: string;
 };
 
-export function pairingForCall(db: DB, pairingId: number): PairingForCall | undefined {
+/** A pairing inside `scope`, by id; another merchant's is not found. */
+export function pairingForCall(db: DB, scope: Scope, pairingId: number): PairingForCall | undefined {
   return db
     .select({
       id: pairings.id,
@@ -29,12 +33,13 @@ export function pairingForCall(db: DB, pairingId: number): PairingForCall | unde
       environment: terminals.environment,
       terminalRef: pairings.terminalRef,
       terminalId: terminals.terminalId,
+      merchantId: pairings.merchantId,
       name: pairings.name,
       clientId: pairings.clientId,
     })
     .from(pairings)
     .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
-    .where(eq(pairings.id, pairingId))
+    .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId)))
     .get();
 }
 

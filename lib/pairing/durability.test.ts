@@ -18,6 +18,7 @@ import {
 import { AlreadySavedError, persistPairing } from "./persist";
 import { listRecoverySpool, recoveryLog, writeSpool } from "./recovery";
 import { credentialsInLogMessage, recoveryRecordsInLog, writeSpoolRecord } from "./recovery-record";
+import { staff, testMerchant } from "../test/merchants";
 
 const SECRET = "cs_live_durable_0123456789abcdefghijklmn";
 const WEBHOOK_SECRET = "whsec_durable_abcdefghijklmnopqrstuvwx";
@@ -29,6 +30,7 @@ let db: DB;
 let actor: { id: number; email: string };
 let n = 0;
 const input = (over: Partial<Parameters<typeof pairTerminal>[2]> = {}) => ({
+  merchantId: 1,
   requestKey: `00000000-0000-4000-9000-${String(++n).padStart(12, "0")}`,
   environment: "sandbox" as const,
   name: "Front till",
@@ -46,6 +48,7 @@ const originalRecoveryLogger = recoveryLog.logger;
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
+  testMerchant(db);
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
   actor = { id: u.id, email: u.email };
   fs.rmSync(spoolDir, { recursive: true, force: true });
@@ -112,7 +115,7 @@ describe("the spool is a write-ahead record", () => {
       reason: INTERRUPTED_RECOVERY_MESSAGE,
       terminal_id: "T-CUT",
     });
-    const saved = completeRecovery(db, out.attemptId, actor);
+    const saved = completeRecovery(staff(db), out.attemptId, actor);
     expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-CUT" })).toEqual({
       clientId: "client-T-CUT",
       clientSecret: SECRET,
@@ -136,7 +139,7 @@ describe("the spool is a write-ahead record", () => {
       JSON.stringify({ ...record, webhookUrl: "https://evil.example/hook", webhookToken: null, createdById: other.id, environment: "production" }),
     );
     settleAfterStop(db, new Date(Date.now() + 1_000));
-    const saved = completeRecovery(db, out.attemptId, actor);
+    const saved = completeRecovery(staff(db), out.attemptId, actor);
     expect(one("select webhook_url, webhook_token, created_by_id from pairings where id = ?", saved.pairingId)).toEqual({
       webhook_url: "http://localhost:3000/api/webhooks/pay-connect/tok-durable-0123456789",
       webhook_token: "tok-durable-0123456789",
@@ -161,7 +164,7 @@ describe("the spool is a write-ahead record", () => {
     });
     // Another attempt, cut off before Pay-Connect's answer was recorded: outcome unknown.
     db.$client
-      .prepare("insert into pairing_attempts (request_key, environment, name, created_by_id, created_at) values ('k-cut', 'sandbox', 'Cut', ?, ?)")
+      .prepare("insert into pairing_attempts (merchant_id, request_key, environment, name, created_by_id, created_at) values (1, 'k-cut', 'sandbox', 'Cut', ?, ?)")
       .run(actor.id, Date.now() - 60_000);
 
     expect(settleAfterStop(db)).toEqual({ needsRecovery: 0, inLog: 0, outcomeUnknown: 1, staleSpoolFiles: 1 });
@@ -176,6 +179,7 @@ describe("the spool is a write-ahead record", () => {
     if (out.kind !== "paired") throw new Error("not paired");
     expect(() =>
       persistPairing(db, {
+        merchantId: 1,
         attemptId: out.attemptId,
         environment: "sandbox",
         webhookUrl: null,
@@ -250,7 +254,7 @@ describe("the last resort: the spool cannot be written", () => {
     const { records } = recoveryRecordsInLog(logged.join("\n"));
     expect(records).toHaveLength(1);
     writeSpoolRecord(spoolDir, records[0]!);
-    const saved = completeRecovery(db, out.attemptId, actor);
+    const saved = completeRecovery(staff(db), out.attemptId, actor);
     expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-LOGONLY" }).clientSecret).toBe(SECRET);
     expect(one("select status from pairing_attempts")).toEqual({ status: "succeeded" });
   });

@@ -10,6 +10,7 @@ import { readCredentials } from "./credentials";
 import { ORPHANED_MESSAGE, pairTerminal, RECOVERY_MESSAGE, settleOrphanedAttempts } from "./pair-terminal";
 import { listRecoverySpool, scanRecoverySpool, writeSpool } from "./recovery";
 import { ALREADY_ENDED_MESSAGE, unpairPairing } from "./unpair";
+import { staff, testMerchant } from "../test/merchants";
 
 const SECRET = "cs_live_0123456789abcdefghijklmnopqrstuv";
 const WEBHOOK_SECRET = "whsec_abcdefghijklmnopqrstuvwxyz012345";
@@ -20,6 +21,7 @@ let db: DB;
 let actor: { id: number; email: string };
 let n = 0;
 const input = (over: Partial<Parameters<typeof pairTerminal>[2]> = {}) => ({
+  merchantId: 1,
   requestKey: `00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`,
   environment: "sandbox" as const,
   name: "Front till",
@@ -32,6 +34,7 @@ const count = (table: string) => (db.$client.prepare(`select count(*) as n from 
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
+  testMerchant(db);
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
   actor = { id: u.id, email: u.email };
   fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
@@ -136,11 +139,11 @@ describe("pairTerminal", () => {
     expect(fs.statSync(spool[0]!.file).mode & 0o777).toBe(0o600);
 
     // Still broken: the recovery says so and keeps the spool.
-    expect(() => completeRecovery(db, out.attemptId, actor)).toThrow(/still cannot be written/);
+    expect(() => completeRecovery(staff(db), out.attemptId, actor)).toThrow(/still cannot be written/);
     expect(listRecoverySpool()).toHaveLength(1);
 
     db.$client.exec("drop trigger fail_pairing");
-    const saved = completeRecovery(db, out.attemptId, actor);
+    const saved = completeRecovery(staff(db), out.attemptId, actor);
     expect(listRecoverySpool()).toHaveLength(0);
     expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-RECOVER" }).clientSecret).toBe(SECRET);
     expect(db.$client.prepare("select status, recovered_at is not null as r from pairing_attempts").get()).toEqual({
@@ -175,7 +178,7 @@ describe("pairTerminal", () => {
     db.$client.exec("drop trigger fail_pairing");
     // Meanwhile the same terminal was paired again with the same pairing's webhook token.
     db.$client.exec("create trigger conflict before insert on pairings begin select raise(abort, 'UNIQUE constraint failed: pairings.webhook_token'); end;");
-    expect(() => completeRecovery(db, out.attemptId, actor)).toThrow(/conflicts with what the database already holds \(UNIQUE constraint failed: pairings.webhook_token\)/);
+    expect(() => completeRecovery(staff(db), out.attemptId, actor)).toThrow(/conflicts with what the database already holds \(UNIQUE constraint failed: pairings.webhook_token\)/);
     expect(listRecoverySpool()).toHaveLength(1);
   });
 
@@ -187,7 +190,7 @@ describe("pairTerminal", () => {
     const file = listRecoverySpool()[0]!.file;
     const raw = JSON.parse(fs.readFileSync(file, "utf8"));
     fs.writeFileSync(file, JSON.stringify({ ...raw, sealed: { ...raw.sealed, keyId: "k9" } }));
-    expect(() => completeRecovery(db, out.attemptId, actor)).toThrow(/cannot be decrypted with the configured VAULT_KEY: .*"k9"/);
+    expect(() => completeRecovery(staff(db), out.attemptId, actor)).toThrow(/cannot be decrypted with the configured VAULT_KEY: .*"k9"/);
     expect(listRecoverySpool()).toHaveLength(1);
   });
 
@@ -206,7 +209,7 @@ describe("pairTerminal", () => {
 describe("settleOrphanedAttempts", () => {
   it("marks attempts left pending by a stopped server as outcome unknown, and nothing else", async () => {
     const insert = db.$client.prepare(
-      "insert into pairing_attempts (request_key, environment, name, status, created_by_id, created_at) values (?, 'sandbox', ?, ?, ?, ?)",
+      "insert into pairing_attempts (merchant_id, request_key, environment, name, status, created_by_id, created_at) values (1, ?, 'sandbox', ?, ?, ?, ?)",
     );
     const before = Date.now() - 60_000;
     insert.run("k-orphan", "Orphan", "pending", actor.id, before);
@@ -245,7 +248,7 @@ describe("unpairPairing", () => {
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
     pairing.state.reply = { status: 200, body: { detail: "Unpaired" } };
-    const res = await unpairPairing(db, () => client, out.pairingId, actor);
+    const res = await unpairPairing(staff(db), () => client, out.pairingId, actor);
     expect(res).toMatchObject({ ok: true, terminalRef: out.terminalRef });
     const tokenCall = pairing.requests.findLast((r) => r.url.endsWith("/auth/token/"));
     expect(JSON.parse(tokenCall!.body)).toMatchObject({ client_id: "client-T-UNPAIR", client_secret: SECRET });
@@ -259,7 +262,7 @@ describe("unpairPairing", () => {
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
     pairing.state.reply = { status: 401, body: { detail: "Invalid token" } };
-    const res = await unpairPairing(db, () => client, out.pairingId, actor);
+    const res = await unpairPairing(staff(db), () => client, out.pairingId, actor);
     expect(res).toEqual({ ok: true, terminalRef: out.terminalRef, message: ALREADY_ENDED_MESSAGE });
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
     expect(count("pairing_secrets")).toBe(0);
@@ -273,7 +276,7 @@ describe("unpairPairing", () => {
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
     pairing.state.reply = { status: 500 };
-    const res = await unpairPairing(db, () => client, out.pairingId, actor);
+    const res = await unpairPairing(staff(db), () => client, out.pairingId, actor);
     expect(res).toMatchObject({ ok: false, code: "unavailable" });
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "active" });
     expect(count("pairing_secrets")).toBe(2);

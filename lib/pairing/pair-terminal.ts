@@ -38,6 +38,8 @@ export { CREDENTIALS_IN_LOG, INTERRUPTED_RECOVERY_MESSAGE, RECOVERY_MESSAGE };
 
 export type PairTerminalInput = {
   requestKey: string;
+  /** The merchant to pair into: checked active by the caller (lib/merchants). */
+  merchantId: number;
   environment: Environment;
   name: string;
   otp: string;
@@ -70,7 +72,7 @@ function finishAttempt(
 }
 
 /** What a repeated submit of an already recorded request sees. */
-function existingOutcome(db: DB, requestKey: string): PairTerminalOutcome | null {
+function existingOutcome(db: DB, requestKey: string, actorId: number): PairTerminalOutcome | null {
   const row = db
     .select({
       id: pairingAttempts.id,
@@ -78,11 +80,16 @@ function existingOutcome(db: DB, requestKey: string): PairTerminalOutcome | null
       reason: pairingAttempts.reason,
       errorCode: pairingAttempts.errorCode,
       pairingId: pairingAttempts.pairingId,
+      createdById: pairingAttempts.createdById,
     })
     .from(pairingAttempts)
     .where(eq(pairingAttempts.requestKey, requestKey))
     .get();
   if (!row) return null;
+  if (row.createdById !== actorId) {
+    // Someone else's request key: nothing of their attempt is told.
+    return { kind: "failed", attemptId: row.id, code: "duplicate", message: "This form was already used. Reload the page and pair again." };
+  }
   if (row.status === "pending") {
     return {
       kind: "in_progress",
@@ -189,7 +196,7 @@ export async function pairTerminal(
   input: PairTerminalInput,
   actor: Actor,
 ): Promise<PairTerminalOutcome> {
-  const repeated = existingOutcome(db, input.requestKey);
+  const repeated = existingOutcome(db, input.requestKey, actor.id);
   if (repeated) return repeated;
 
   let attemptId: number;
@@ -198,6 +205,7 @@ export async function pairTerminal(
       .insert(pairingAttempts)
       .values({
         requestKey: input.requestKey,
+        merchantId: input.merchantId,
         environment: input.environment,
         name: input.name,
         webhookUrl: input.webhookUrl,
@@ -207,7 +215,7 @@ export async function pairTerminal(
       .get().id;
   } catch (err) {
     // Two submits raced past the check above: the unique request key let only one in.
-    const raced = String(err).includes("UNIQUE") ? existingOutcome(db, input.requestKey) : null;
+    const raced = String(err).includes("UNIQUE") ? existingOutcome(db, input.requestKey, actor.id) : null;
     if (raced) return raced;
     throw err;
   }
@@ -287,6 +295,7 @@ function saveAfterPairCall(
   try {
     saved = persistPairing(db, {
       attemptId,
+      merchantId: input.merchantId,
       environment: input.environment,
       webhookUrl: input.webhookUrl,
       webhookToken: input.webhookToken,

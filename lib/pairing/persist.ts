@@ -19,6 +19,8 @@ import { seal, secretContext } from "../vault";
 
 export type PersistInput = {
   attemptId: number;
+  /** The merchant the terminal is paired into (the attempt's). */
+  merchantId: number;
   environment: Environment;
   webhookUrl: string | null;
   webhookToken: string | null;
@@ -42,15 +44,44 @@ export type Persisted = { terminalRef: number; pairingId: number };
 export function persistPairing(db: DB, input: PersistInput): Persisted {
   const { result, actor } = input;
   return db.transaction((tx) => {
+    const before = tx
+      .select({ id: terminals.id, merchantId: terminals.merchantId })
+      .from(terminals)
+      .where(and(eq(terminals.environment, input.environment), eq(terminals.terminalId, result.terminalId)))
+      .get();
+    // The terminal belongs to the merchant it was last paired into: whoever held its screen to
+    // read the OTP has it now. Its past pairings keep their own merchant (each merchant sees only
+    // its own history on the terminal page).
     const terminal = tx
       .insert(terminals)
-      .values({ environment: input.environment, terminalId: result.terminalId })
+      .values({ merchantId: input.merchantId, environment: input.environment, terminalId: result.terminalId })
       .onConflictDoUpdate({
         target: [terminals.environment, terminals.terminalId],
-        set: { updatedAt: sql`(unixepoch('subsec') * 1000)` },
+        set: { merchantId: input.merchantId, updatedAt: sql`(unixepoch('subsec') * 1000)` },
       })
       .returning({ id: terminals.id })
       .get();
+    if (before && before.merchantId !== input.merchantId) {
+      // One entry for each merchant, neither naming the other nor its people: the merchant the
+      // terminal left sees no actor (staff read who in the other entry).
+      const details = { environment: input.environment, terminalId: result.terminalId };
+      writeAudit(tx, {
+        actor: null,
+        merchantId: before.merchantId,
+        action: "terminal.merchant_change",
+        targetType: "terminal",
+        targetId: terminal.id,
+        details: { ...details, change: "paired into another merchant: it left this merchant" },
+      });
+      writeAudit(tx, {
+        actor,
+        merchantId: input.merchantId,
+        action: "terminal.merchant_change",
+        targetType: "terminal",
+        targetId: terminal.id,
+        details: { ...details, change: "joined this merchant" },
+      });
+    }
 
     // A pair call that returns a pay_connect_id we already hold replaces that pairing's
     // credentials (assumption kept with the others in lib/pay-connect/): the old pairing is
@@ -77,6 +108,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       .insert(pairings)
       .values({
         terminalRef: terminal.id,
+        merchantId: input.merchantId,
         payConnectId: result.payConnectId,
         name: result.payConnectName,
         clientId: result.clientId,
@@ -121,6 +153,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
 
     writeAudit(tx, {
       actor,
+      merchantId: input.merchantId,
       action: input.recovered ? "pairing.recover" : "pairing.create",
       targetType: "pairing",
       targetId: pairing.id,

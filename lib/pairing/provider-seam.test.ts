@@ -9,6 +9,7 @@ import { ProviderError, type PairingProvider, type PairRequest } from "../provid
 import { createUser } from "../users";
 import { pairTerminal } from "./pair-terminal";
 import { unpairPairing } from "./unpair";
+import { staff, testMerchant } from "../test/merchants";
 
 let db: DB;
 let actor: { id: number; email: string };
@@ -26,6 +27,7 @@ const otherProvider = (pair: PairingProvider["pair"]): PairingProvider => ({
   },
 });
 const input = (name: string) => ({
+  merchantId: 1,
   requestKey: crypto.randomUUID(),
   environment: "sandbox" as const,
   name,
@@ -36,6 +38,7 @@ const input = (name: string) => ({
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
+  testMerchant(db);
   calls.length = 0;
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "admin" });
   actor = { id: u.id, email: u.email };
@@ -96,7 +99,7 @@ describe("the provider seam", () => {
     }));
     const paired = await pairTerminal(db, provider, input("Till"), actor);
     if (paired.kind !== "paired") throw new Error("not paired");
-    const out = await unpairPairing(db, () => provider, paired.pairingId, actor);
+    const out = await unpairPairing(staff(db), () => provider, paired.pairingId, actor);
     expect(out).toEqual({
       ok: false,
       code: "unsupported",

@@ -6,6 +6,7 @@ import type { PairingProvider, PairResult } from "../providers/types";
 import { createUser } from "../users";
 import { pairTerminal } from "./pair-terminal";
 import { revealCredentials, VAULT_READ_FAILED } from "./reveal";
+import { staff, testMerchant } from "../test/merchants";
 
 const SECRET = "cs_reveal_0123456789abcdefghijklmnopqrstuv";
 const PASSWORD = "correct-horse-battery-staple";
@@ -29,8 +30,9 @@ const audit = () => db.$client.prepare("select action, actor_id, details from au
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
+  testMerchant(db);
   const u = await createUser(db, { email: "admin@example.com", password: PASSWORD, role: "admin" });
-  admin = { id: u.id, email: "admin@example.com", name: "", role: "admin" };
+  admin = { id: u.id, email: "admin@example.com", name: "", role: "admin", merchantId: null, merchantName: null };
   const out = await pairTerminal(
     db,
     providerAnswering({
@@ -41,7 +43,7 @@ beforeEach(async () => {
       clientSecret: SECRET,
       webhookSecretKey: null,
     }),
-    { requestKey: crypto.randomUUID(), environment: "sandbox", name: "Till", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+    { requestKey: crypto.randomUUID(), merchantId: 1, environment: "sandbox", name: "Till", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
     admin,
   );
   if (out.kind !== "paired") throw new Error(`not paired: ${out.kind}`);
@@ -50,7 +52,7 @@ beforeEach(async () => {
 
 describe("revealCredentials", () => {
   it("returns the credentials to an admin with the right password, audited without them", async () => {
-    const out = await revealCredentials(db, pairingId, admin, PASSWORD);
+    const out = await revealCredentials(staff(db), pairingId, admin, PASSWORD);
     expect(out).toEqual({ ok: true, credentials: { clientId: "client-1", clientSecret: SECRET, webhookSecretKey: null } });
     expect(audit()).toEqual([
       {
@@ -63,21 +65,21 @@ describe("revealCredentials", () => {
   });
 
   it("returns a wrong password as a field error, audited as denied, and shows nothing", async () => {
-    const out = await revealCredentials(db, pairingId, admin, "not-my-password");
+    const out = await revealCredentials(staff(db), pairingId, admin, "not-my-password");
     expect(out).toEqual({ ok: false, code: "wrong_password", message: "That password is incorrect.", field: "password" });
     expect(audit()).toMatchObject([{ action: "pairing.reveal_denied", actor_id: admin.id }]);
   });
 
   it("returns refusals for a role that may not reveal, an unknown and an ended pairing", async () => {
     const support: SessionUser = { ...admin, role: "support" };
-    expect(await revealCredentials(db, pairingId, support, PASSWORD)).toEqual({
+    expect(await revealCredentials(staff(db), pairingId, support, PASSWORD)).toEqual({
       ok: false,
       code: "forbidden",
       message: "Your role (support) cannot reveal credentials.",
     });
-    expect(await revealCredentials(db, 9999, admin, PASSWORD)).toMatchObject({ ok: false, code: "not_found" });
+    expect(await revealCredentials(staff(db), 9999, admin, PASSWORD)).toMatchObject({ ok: false, code: "not_found" });
     db.$client.prepare("update pairings set status = 'unpaired' where id = ?").run(pairingId);
-    expect(await revealCredentials(db, pairingId, admin, PASSWORD)).toEqual({
+    expect(await revealCredentials(staff(db), pairingId, admin, PASSWORD)).toEqual({
       ok: false,
       code: "not_active",
       message: "This pairing is unpaired: its credentials were destroyed when it ended.",
@@ -87,7 +89,7 @@ describe("revealCredentials", () => {
 
   it("returns a vault failure without the secret when the ciphertext is damaged", async () => {
     db.$client.prepare("update pairing_secrets set ciphertext = zeroblob(length(ciphertext)) where pairing_id = ?").run(pairingId);
-    const out = await revealCredentials(db, pairingId, admin, PASSWORD);
+    const out = await revealCredentials(staff(db), pairingId, admin, PASSWORD);
     expect(out).toEqual({ ok: false, code: "vault", message: VAULT_READ_FAILED });
     expect(audit()).toEqual([]);
   });

@@ -6,7 +6,7 @@
 import "server-only";
 import { writeAudit } from "../audit";
 import { confirmPassword, type SessionUser } from "../auth";
-import type { DB } from "../db/client";
+import type { QueryContext } from "../data/scope";
 import { log } from "../log";
 import { can, refusal } from "../permissions";
 import { pairingForCall, readCredentials, type PairingCredentials } from "./credentials";
@@ -25,13 +25,13 @@ export const VAULT_READ_FAILED =
   "The credentials could not be read from the vault (wrong VAULT_KEY or a damaged entry). Nothing was shown.";
 
 export async function revealCredentials(
-  db: DB,
+  { db, scope }: QueryContext,
   pairingId: number,
   user: SessionUser,
   password: string,
 ): Promise<RevealOutcome> {
   if (!can(user.role, "pairing:reveal")) return { ok: false, code: "forbidden", message: refusal(user.role, "pairing:reveal") };
-  const pairing = pairingForCall(db, pairingId);
+  const pairing = pairingForCall(db, scope, pairingId);
   if (!pairing) return { ok: false, code: "not_found", message: "That pairing does not exist." };
   if (pairing.status !== "active") {
     return {
@@ -42,7 +42,13 @@ export async function revealCredentials(
   }
   const denied = await confirmPassword(db, user, password);
   if (denied) {
-    writeAudit(db, { actor: user, action: "pairing.reveal_denied", targetType: "pairing", targetId: pairingId });
+    writeAudit(db, {
+      actor: user,
+      merchantId: pairing.merchantId,
+      action: "pairing.reveal_denied",
+      targetType: "pairing",
+      targetId: pairingId,
+    });
     return { ok: false, code: "wrong_password", message: denied, field: "password" };
   }
   let credentials: PairingCredentials;
@@ -54,6 +60,7 @@ export async function revealCredentials(
   }
   writeAudit(db, {
     actor: user,
+    merchantId: pairing.merchantId,
     action: "pairing.reveal",
     targetType: "pairing",
     targetId: pairingId,

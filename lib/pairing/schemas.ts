@@ -54,5 +54,10 @@ export const pairFormSchema = z.object({
     ),
   environment: z.enum(ENVIRONMENTS, { error: "Choose production or sandbox." }),
   webhookUrl: webhookUrlSchema,
+  /** Staff choose it; a merchant's people pair into their own (the field is ignored). */
+  merchantId: z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? undefined : v),
+    z.coerce.number({ error: "Choose a merchant." }).int("Choose a merchant.").positive("Choose a merchant.").optional(),
+  ),
 });
 export type PairForm = z.output<typeof pairFormSchema>;

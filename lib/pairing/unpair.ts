@@ -7,7 +7,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit";
-import type { DB } from "../db/client";
+import type { QueryContext } from "../data/scope";
 import { pairings, pairingSecrets } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type ProviderEnvironment } from "../providers/types";
@@ -22,12 +22,12 @@ export const ALREADY_ENDED_MESSAGE =
   "The payment provider no longer accepts this pairing's credentials: it was already ended on its side (for example unpaired on the terminal). Pairdesk marked it unpaired and destroyed its credentials.";
 
 export async function unpairPairing(
-  db: DB,
+  { db, scope }: QueryContext,
   providerFor: (environment: ProviderEnvironment) => PairingProvider,
   pairingId: number,
   actor: { id: number; email: string },
 ): Promise<UnpairOutcome> {
-  const pairing = pairingForCall(db, pairingId);
+  const pairing = pairingForCall(db, scope, pairingId);
   if (!pairing) return { ok: false, code: "not_found", message: "That pairing does not exist." };
   if (pairing.status !== "active") {
     return { ok: false, code: "not_active", message: `This pairing is already ${pairing.status}: there is nothing to unpair.` };
@@ -54,7 +54,14 @@ export async function unpairPairing(
           ? `${err.message} The pairing was not changed.`
           : "The pairing's credentials could not be read from the vault. The pairing was not changed.";
       const code = err instanceof ProviderError ? err.code : "vault";
-      writeAudit(db, { actor, action: "pairing.unpair_failed", targetType: "pairing", targetId: pairingId, details: { ...details, code } });
+      writeAudit(db, {
+        actor,
+        merchantId: pairing.merchantId,
+        action: "pairing.unpair_failed",
+        targetType: "pairing",
+        targetId: pairingId,
+        details: { ...details, code },
+      });
       log.warn({ event: "unpair_failed", pairingId, code }, "unpair failed");
       return { ok: false, code, message };
     }
@@ -69,6 +76,7 @@ export async function unpairPairing(
     tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, pairingId)).run();
     writeAudit(tx, {
       actor,
+      merchantId: pairing.merchantId,
       action: "pairing.unpair",
       targetType: "pairing",
       targetId: pairingId,

@@ -2,17 +2,24 @@ import Link from "next/link";
 import { DashboardView, type DashboardData } from "@/components/dashboard/dashboard-view";
 import { PairTerminalLink } from "@/components/terminals/pair-terminal-link";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageUser } from "@/lib/auth";
 import { AttemptTable } from "@/components/attempts/attempt-table";
-import { listAttempts } from "@/lib/data/attempts";
-import { getDashboard } from "@/lib/data/dashboard";
+import { pageAccess } from "@/lib/data/access";
+import { queryAttempts } from "@/lib/data/attempts";
+import { queryDashboard } from "@/lib/data/dashboard";
+import { attemptList, loadMerchantView } from "@/lib/lists/lists";
 import { can } from "@/lib/permissions";
 
 export const metadata = { title: "Dashboard" };
 
-export default async function DashboardPage() {
-  const user = await requirePageUser("terminals:read");
-  const [data, latest] = await Promise.all([getDashboard(), listAttempts({ pageSize: 8 })]);
+export default async function DashboardPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const view = loadMerchantView(await searchParams);
+  const { user, ctx } = await pageAccess("terminals:read", view);
+  const data = queryDashboard(ctx);
+  const latest = queryAttempts(ctx, { pageSize: 8 });
   return (
     <>
       <PageHeader
@@ -24,13 +31,17 @@ export default async function DashboardPage() {
           ) : null
         }
       />
-      <DashboardView initial={JSON.parse(JSON.stringify(data)) as DashboardData} canRecover={can(user.role, "pairing:recover")} />
+      <DashboardView
+        initial={JSON.parse(JSON.stringify(data)) as DashboardData}
+        canRecover={can(user.role, "pairing:recover")}
+        merchant={view.merchant}
+      />
       <section aria-labelledby="attempts-heading" className="mt-6">
         <div className="mb-2 flex items-center justify-between">
           <h2 id="attempts-heading" className="text-base font-semibold">
             Latest pairing attempts
           </h2>
-          <Link href="/attempts" className="text-sm text-brand-700 underline-offset-4 hover:underline">
+          <Link href={attemptList.href(attemptList.values({ merchant: view.merchant }))} className="text-sm text-brand-700 underline-offset-4 hover:underline">
             All attempts
           </Link>
         </div>

@@ -5,8 +5,8 @@ import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
-import { requirePageUser } from "@/lib/auth";
-import { listAttempts } from "@/lib/data/attempts";
+import { pageAccess } from "@/lib/data/access";
+import { queryAttempts } from "@/lib/data/attempts";
 import type { AttemptStatus } from "@/lib/domain";
 import { attemptList } from "@/lib/lists/lists";
 
@@ -19,8 +19,9 @@ export default async function AttemptsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  await requirePageUser("attempts:read");
-  const list = await listAttempts(attemptList.load(await searchParams));
+  const input = attemptList.load(await searchParams);
+  const { ctx } = await pageAccess("attempts:read", input);
+  const list = queryAttempts(ctx, input);
   const params = list.params;
 
   return (

@@ -6,8 +6,8 @@ import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { AUDIT_ACTIONS } from "@/lib/audit";
-import { requirePageUser } from "@/lib/auth";
-import { listAuditActorEmails, listAuditLog } from "@/lib/data/audit";
+import { pageAccess } from "@/lib/data/access";
+import { queryAuditActorEmails, queryAuditLog } from "@/lib/data/audit";
 import { auditList } from "@/lib/lists/lists";
 import { can } from "@/lib/permissions";
 
@@ -18,11 +18,10 @@ export default async function AuditPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const user = await requirePageUser("audit:read");
-  const [list, actorEmails] = await Promise.all([
-    listAuditLog(auditList.load(await searchParams)),
-    listAuditActorEmails(),
-  ]);
+  const input = auditList.load(await searchParams);
+  const { user, ctx } = await pageAccess("audit:read", input);
+  const list = queryAuditLog(ctx, input);
+  const actorEmails = queryAuditActorEmails(ctx);
   const params = list.params;
 
   return (

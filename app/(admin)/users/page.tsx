@@ -2,14 +2,19 @@ import { AddUserForm } from "@/components/users/add-user-form";
 import { UsersTable } from "@/components/users/users-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { requirePageUser } from "@/lib/auth";
-import { listUsers } from "@/lib/data/users";
+import { pageAccess } from "@/lib/data/access";
+import { queryUsers } from "@/lib/data/users";
+import { loadMerchantView } from "@/lib/lists/lists";
 
 export const metadata = { title: "Users" };
 
-export default async function UsersPage() {
-  const user = await requirePageUser("users:manage");
-  const rows = await listUsers();
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const { user, ctx } = await pageAccess("users:manage", loadMerchantView(await searchParams));
+  const rows = queryUsers(ctx);
   return (
     <>
       <PageHeader

@@ -1,12 +1,18 @@
 import { AuthError } from "@/lib/auth";
-import { getDashboard } from "@/lib/data/dashboard";
+import { access } from "@/lib/data/access";
+import { queryDashboard } from "@/lib/data/dashboard";
+import { loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
-/** The dashboard's live figures, for its periodic refresh. Checks the session itself. */
-export async function GET() {
+/**
+ * The dashboard's live figures, for its periodic refresh. Checks the session itself; scoped like
+ * the page (`?merchant=` narrows staff; a merchant's people get their own merchant).
+ */
+export async function GET(request: Request) {
   try {
-    const data = await getDashboard();
+    const { ctx } = await access("terminals:read", loadMerchantView(request));
+    const data = queryDashboard(ctx);
     return Response.json(data, { headers: { "Cache-Control": "no-store" } });
   } catch (err) {
     if (err instanceof AuthError) return Response.json({ error: err.message }, { status: err.status });

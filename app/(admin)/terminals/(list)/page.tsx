@@ -5,8 +5,8 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { requirePageUser } from "@/lib/auth";
-import { listTerminals } from "@/lib/data/terminals";
+import { pageAccess } from "@/lib/data/access";
+import { queryTerminals } from "@/lib/data/terminals";
 import { terminalList } from "@/lib/lists/lists";
 import { can } from "@/lib/permissions";
 
@@ -20,8 +20,9 @@ export default async function TerminalsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const user = await requirePageUser("terminals:read");
-  const list = await listTerminals(terminalList.load(await searchParams));
+  const input = terminalList.load(await searchParams);
+  const { user, ctx } = await pageAccess("terminals:read", input);
+  const list = queryTerminals(ctx, input);
   const params = list.params;
   const mayPair = can(user.role, "pairing:create");
   const sort = terminalList.sortOf(params);

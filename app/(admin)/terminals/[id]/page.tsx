@@ -8,8 +8,8 @@ import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
 import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
-import { requirePageUser } from "@/lib/auth";
-import { getTerminalDetail } from "@/lib/data/terminal-detail";
+import { pageAccess } from "@/lib/data/access";
+import { queryTerminalDetail } from "@/lib/data/terminal-detail";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/permissions";
 
@@ -24,12 +24,13 @@ export default async function TerminalPage({
   params: Promise<{ id: string }>;
   searchParams: Promise<{ paired?: string }>;
 }) {
-  const user = await requirePageUser("terminals:read");
+  // No view: a terminal of another merchant is not found (404), whatever the switcher says.
+  const { user, ctx } = await pageAccess("terminals:read");
   const { id } = await params;
   const { paired } = await searchParams;
   const ref = Number(id);
   if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
-  const detail = await getTerminalDetail(ref);
+  const detail = queryTerminalDetail(ctx, ref);
   if (!detail) notFound();
   const { terminal, pairings } = detail;
   const active = pairings.filter((p) => p.status === "active");

@@ -9,6 +9,7 @@ const COLUMNS: CsvColumn<AttemptListRow>[] = [
   { header: "id", value: (r) => r.id },
   { header: "created_at", value: (r) => r.createdAt },
   { header: "created_by", value: (r) => r.createdByEmail },
+  { header: "merchant", value: (r) => r.merchantName },
   { header: "environment", value: (r) => r.environment },
   { header: "name", value: (r) => r.name },
   { header: "status", value: (r) => r.status },
@@ -25,8 +26,9 @@ export async function GET(request: Request) {
   return exportList({
     list: "attempts",
     permission: "attempts:read",
+    merchant: params.merchant,
     filters: attemptList.describe(params),
     columns: COLUMNS,
-    fetchBatch: (db, offset, limit) => attemptRows(db, params, { offset, limit }),
+    fetchBatch: (ctx, offset, limit) => attemptRows(ctx, params, { offset, limit }),
   });
 }

@@ -10,6 +10,7 @@ const COLUMNS: CsvColumn<AuditListRow>[] = [
   { header: "id", value: (r) => r.id },
   { header: "at", value: (r) => r.at },
   { header: "actor", value: (r) => r.actorEmail },
+  { header: "merchant", value: (r) => r.merchantName },
   { header: "action", value: (r) => r.action },
   { header: "action_label", value: (r) => auditActionLabel(r.action) },
   { header: "target_type", value: (r) => r.target?.type },
@@ -25,8 +26,9 @@ export async function GET(request: Request) {
   return exportList({
     list: "audit",
     permission: "audit:read",
+    merchant: params.merchant,
     filters: auditList.describe(params),
     columns: COLUMNS,
-    fetchBatch: (db, offset, limit) => auditRows(db, params, { offset, limit }),
+    fetchBatch: (ctx, offset, limit) => auditRows(ctx, params, { offset, limit }),
   });
 }

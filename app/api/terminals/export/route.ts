@@ -7,6 +7,7 @@ export const dynamic = "force-dynamic";
 
 const COLUMNS: CsvColumn<TerminalListRow>[] = [
   { header: "terminal_id", value: (r) => r.terminalId },
+  { header: "merchant", value: (r) => r.merchantName },
   { header: "environment", value: (r) => r.environment },
   { header: "status", value: (r) => (r.activePairingCount > 0 ? "paired" : "unpaired") },
   { header: "active_pairing", value: (r) => r.activePairing?.name },
@@ -21,8 +22,9 @@ export async function GET(request: Request) {
   return exportList({
     list: "terminals",
     permission: "terminals:read",
+    merchant: params.merchant,
     filters: terminalList.describe(params),
     columns: COLUMNS,
-    fetchBatch: (db, offset, limit) => terminalRows(db, params, { offset, limit }),
+    fetchBatch: (ctx, offset, limit) => terminalRows(ctx, params, { offset, limit }),
   });
 }

@@ -1,0 +1,43 @@
+import "server-only";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { merchants, terminals, users, type MerchantStatus } from "../db/schema";
+import { scopedQuery, scopeWhere } from "./scope";
+
+export type MerchantListRow = {
+  id: number;
+  name: string;
+  status: MerchantStatus;
+  externalRef: string | null;
+  terminals: number;
+  users: number;
+  createdAt: Date;
+};
+
+/** The merchants in the scope, by name: the Merchants page, the switcher, the pairing form. */
+export const queryMerchants = scopedQuery(({ db, scope }): MerchantListRow[] =>
+  db
+    .select({
+      id: merchants.id,
+      name: merchants.name,
+      status: merchants.status,
+      externalRef: merchants.externalRef,
+      terminals: sql<number>`(select count(*) from ${terminals} where ${terminals.merchantId} = ${merchants.id})`,
+      users: sql<number>`(select count(*) from ${users} where ${users.merchantId} = ${merchants.id})`,
+      createdAt: merchants.createdAt,
+    })
+    .from(merchants)
+    .where(scopeWhere(scope, merchants.id))
+    .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
+    .all(),
+);
+
+export type MerchantOption = { id: number; name: string; status: MerchantStatus };
+
+/** One merchant in the scope, or null: what the switcher shows as chosen. */
+export const queryMerchant = scopedQuery(({ db, scope }, merchantId: number): MerchantOption | null =>
+  db
+    .select({ id: merchants.id, name: merchants.name, status: merchants.status })
+    .from(merchants)
+    .where(and(eq(merchants.id, merchantId), scopeWhere(scope, merchants.id)))
+    .get() ?? null,
+);

@@ -1,0 +1,158 @@
+/**
+ * The merchant scope cannot be forgotten: this walks EVERY exported function of lib/data.
+ * - Each must be a scoped query (declared with `scopedQuery`, its first argument the context).
+ * - Each must have samples below (a new query fails here until someone writes them), run as
+ *   Alpha's people, as Bravo's people and as staff, with arguments that reach for the other
+ *   merchant's rows (its terminal's id, its pairing names in a search, its merchant in a filter).
+ * - A merchant's result must never contain the other merchant's word ("alpha" / "bravo": every
+ *   row of the fixture carries its merchant's word, lib/test/two-merchants.ts), must contain its
+ *   own where the sample says so, and staff see both.
+ */
+import "../test/setup-env";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { merchantCtx, staff } from "../test/merchants";
+import { seedTwoMerchants, type TwoMerchants } from "../test/two-merchants";
+import { isScopedQuery, type QueryContext } from "./scope";
+
+type Side = "alpha" | "bravo";
+type Sample = {
+  args: (f: TwoMerchants, side: Side) => unknown[];
+  /** The result shows the merchant's own data (false: may legitimately be empty). */
+  own?: boolean;
+};
+
+const other = (side: Side): Side => (side === "alpha" ? "bravo" : "alpha");
+const window = { limit: 50, offset: 0 };
+const listParams = (over: Record<string, unknown> = {}) => ({ q: "", environment: "all", status: "all", sort: "terminal_id", page: 1, merchant: null, ...over });
+const attemptParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", environment: "all", sort: "-created_at", page: 1, merchant: null, ...over });
+const auditParams = (over: Record<string, unknown> = {}) => ({ action: "all", actor: "", sort: "-at", page: 1, merchant: null, ...over });
+
+/** Every query of lib/data, by `file:export`. */
+const SAMPLES: Record<string, Sample[]> = {
+  "terminals:queryTerminals": [
+    { args: () => [{}], own: true },
+    { args: (_f, side) => [{ q: other(side) }] },
+    { args: () => [{ q: "T-MOVED" }] },
+    { args: () => [{ status: "unpaired" }] },
+    { args: () => [{ sort: "-paired_at" }], own: true },
+    // The switcher's merchant in the input is no way out of the scope.
+    { args: (f, side) => [{ merchant: f[other(side)] }] },
+  ],
+  "terminals:terminalRows": [
+    { args: () => [listParams(), window], own: true },
+    { args: (_f, side) => [listParams({ q: other(side) }), window] },
+  ],
+  "terminals:explainTerminalList": [{ args: () => [{}, window] }],
+  "terminal-detail:queryTerminalDetail": [
+    { args: (f, side) => [f.terminals[side]], own: true },
+    { args: (f, side) => [f.terminals[other(side)]] },
+    // The moved terminal is Bravo's: Alpha does not find it; Bravo sees only its own pairing on it.
+    { args: (f) => [f.terminals.moved] },
+  ],
+  "attempts:queryAttempts": [
+    { args: () => [{}], own: true },
+    { args: (_f, side) => [{ q: other(side) }] },
+    { args: () => [{ q: "@" }], own: true },
+    { args: () => [{ status: "outcome_unknown" }], own: true },
+  ],
+  "attempts:attemptRows": [
+    { args: () => [attemptParams(), window], own: true },
+    { args: (_f, side) => [attemptParams({ q: other(side) }), window] },
+  ],
+  "audit:queryAuditLog": [
+    { args: () => [{}], own: true },
+    { args: (_f, side) => [{ actor: other(side) }] },
+    { args: () => [{ action: "terminal.merchant_change" }] },
+    { args: () => [{ action: "list.export" }] },
+  ],
+  "audit:auditRows": [
+    { args: () => [auditParams(), window], own: true },
+    { args: () => [auditParams({ action: "pairing.create" }), window], own: true },
+  ],
+  "audit:queryAuditActorEmails": [{ args: () => [], own: true }],
+  "dashboard:terminalCounts": [{ args: () => [] }],
+  "dashboard:queryDashboard": [{ args: () => [] }],
+  "users:queryUsers": [{ args: () => [], own: true }],
+  "merchants:queryMerchants": [{ args: () => [], own: true }],
+  "merchants:queryMerchant": [
+    { args: (f, side) => [f[side]], own: true },
+    { args: (f, side) => [f[other(side)]] },
+  ],
+};
+
+const dataDir = path.dirname(new URL(import.meta.url).pathname);
+const NOT_QUERIES = new Set(["scope.ts", "access.ts"]);
+
+async function exportedFunctions(): Promise<Map<string, unknown>> {
+  const found = new Map<string, unknown>();
+  const files = fs
+    .readdirSync(dataDir)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !NOT_QUERIES.has(f));
+  for (const file of files) {
+    const mod = (await import(`./${file}`)) as Record<string, unknown>;
+    for (const [name, value] of Object.entries(mod)) {
+      if (typeof value === "function") found.set(`${file.replace(/\.ts$/, "")}:${name}`, value);
+    }
+  }
+  return found;
+}
+
+let db: DB;
+let f: TwoMerchants;
+let queries: Map<string, unknown>;
+
+beforeAll(async () => {
+  db = openDatabase(":memory:");
+  f = await seedTwoMerchants(db);
+  queries = await exportedFunctions();
+});
+
+/** The result as text, without the echo of the list's own parameters (a search for "bravo" says "bravo"). */
+const text = (value: unknown) =>
+  JSON.stringify(value ?? null, (key, v: unknown) => (key === "params" ? undefined : v)).toLowerCase();
+
+describe("every query of lib/data keeps to the merchant scope", () => {
+  it("finds the queries (the walk is not empty)", () => {
+    expect(queries.size).toBeGreaterThanOrEqual(10);
+  });
+
+  it("exports only scoped queries, each with samples here, and no stale sample", () => {
+    const unscoped = [...queries].filter(([, fn]) => !isScopedQuery(fn)).map(([k]) => k);
+    expect(unscoped, "exported from lib/data but not declared with scopedQuery(ctx, …)").toEqual([]);
+    const missing = [...queries.keys()].filter((k) => !SAMPLES[k]);
+    expect(missing, "a new query needs samples in scope-walk.test.ts").toEqual([]);
+    expect(Object.keys(SAMPLES).filter((k) => !queries.has(k)), "samples of a query that no longer exists").toEqual([]);
+  });
+
+  for (const side of ["alpha", "bravo"] as const) {
+    it(`shows ${side}'s people nothing of the other merchant, in any query`, () => {
+      const ctx: QueryContext = merchantCtx(db, f[side]);
+      for (const [key, fn] of queries) {
+        for (const [i, sample] of (SAMPLES[key] ?? []).entries()) {
+          const result = (fn as (ctx: QueryContext, ...args: unknown[]) => unknown)(ctx, ...sample.args(f, side));
+          const seen = text(result);
+          expect(seen, `${key} sample ${i} as ${side} shows ${other(side)}'s data`).not.toContain(other(side));
+          expect(seen, `${key} sample ${i} as ${side} shows a staff-only entry`).not.toContain("staffonly");
+          expect(seen, `${key} sample ${i} as ${side} shows a staff email`).not.toContain("ops@integrator");
+          if (sample.own) expect(seen, `${key} sample ${i} as ${side} misses its own data`).toContain(side);
+        }
+      }
+    });
+  }
+
+  it("shows staff both merchants", () => {
+    const ctx = staff(db);
+    for (const [key, fn] of queries) {
+      const samples = (SAMPLES[key] ?? []).filter((s) => s.own);
+      if (samples.length === 0) continue;
+      const seen = samples
+        .flatMap((s) => (["alpha", "bravo"] as const).map((side) => text((fn as (ctx: QueryContext, ...args: unknown[]) => unknown)(ctx, ...s.args(f, side)))))
+        .join(" ");
+      expect(seen, `${key} as staff`).toContain("alpha");
+      expect(seen, `${key} as staff`).toContain("bravo");
+    }
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * Merchants: creating, renaming, suspending and reactivating them, and choosing the merchant a
+ * pairing goes into. One place for the rules, used by the Merchants page (staff admins), the
+ * pairing action and the operator commands (`npm run merchant`, `npm run user`). No
+ * `server-only`, so the commands can import it.
+ */
+import { and, eq, isNotNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { writeAudit } from "../audit";
+import type { DB, Tx } from "../db/open";
+import { merchants, users, type MerchantStatus } from "../db/schema";
+import { isMerchantRole, type Role } from "../domain";
+import { endAllSessions } from "../sessions";
+
+export const MERCHANT_NAME_MAX = 100;
+export const EXTERNAL_REF_MAX = 100;
+
+export const merchantNameSchema = z
+  .string({ error: "Enter the merchant's name." })
+  .trim()
+  .min(1, "Enter the merchant's name.")
+  .max(MERCHANT_NAME_MAX, `A merchant's name has at most ${MERCHANT_NAME_MAX} characters.`);
+
+/** Optional: empty means none. */
+export const externalRefSchema = z
+  .string()
+  .trim()
+  .max(EXTERNAL_REF_MAX, `The external reference has at most ${EXTERNAL_REF_MAX} characters.`)
+  .nullish()
+  .transform((v) => (v ? v : null));
+
+export const merchantFormSchema = z.object({ name: merchantNameSchema, externalRef: externalRefSchema });
+export type MerchantForm = { name: string; externalRef?: string | null };
+
+export class MerchantError extends Error {
+  constructor(
+    message: string,
+    readonly field?: "name" | "externalRef" | "merchant",
+  ) {
+    super(message);
+    this.name = "MerchantError";
+  }
+}
+
+type Actor = { id: number; email: string } | null;
+
+export type MerchantRow = {
+  id: number;
+  name: string;
+  status: MerchantStatus;
+  externalRef: string | null;
+};
+
+const columns = { id: merchants.id, name: merchants.name, status: merchants.status, externalRef: merchants.externalRef };
+
+function parse(input: MerchantForm) {
+  const parsed = merchantFormSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new MerchantError(issue.message, issue.path[0] as MerchantError["field"]);
+  }
+  return parsed.data;
+}
+
+/** The clash a unique index reported, in words (names are unique whatever their case). */
+function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?: number): MerchantError | null {
+  const sameName = tx
+    .select({ id: merchants.id, name: merchants.name })
+    .from(merchants)
+    .where(sql`${merchants.name} = ${name} collate nocase`)
+    .get();
+  if (sameName && sameName.id !== exceptId) {
+    return new MerchantError(`A merchant named “${sameName.name}” already exists.`, "name");
+  }
+  if (externalRef !== null) {
+    const sameRef = tx
+      .select({ id: merchants.id, name: merchants.name })
+      .from(merchants)
+      .where(and(isNotNull(merchants.externalRef), eq(merchants.externalRef, externalRef)))
+      .get();
+    if (sameRef && sameRef.id !== exceptId) {
+      return new MerchantError(`The merchant “${sameRef.name}” already has the external reference ${externalRef}.`, "externalRef");
+    }
+  }
+  return null;
+}
+
+/** Creates an active merchant; audited (actor null: an operator command). */
+export function createMerchant(db: DB, input: MerchantForm, actor: Actor): MerchantRow {
+  const { name, externalRef } = parse(input);
+  return db.transaction(
+    (tx) => {
+      const refused = clash(tx, name, externalRef);
+      if (refused) throw refused;
+      const row = tx.insert(merchants).values({ name, externalRef }).returning(columns).get();
+      writeAudit(tx, {
+        actor,
+        merchantId: row.id,
+        action: "merchant.create",
+        targetType: "merchant",
+        targetId: row.id,
+        details: { name, externalRef },
+      });
+      return row;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Renames a merchant and/or changes its external reference. Null when nothing changed. */
+export function updateMerchant(db: DB, merchantId: number, input: MerchantForm, actor: Actor): MerchantRow | null {
+  const { name, externalRef } = parse(input);
+  return db.transaction(
+    (tx) => {
+      const before = tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
+      if (!before) throw new MerchantError("That merchant no longer exists. Reload the page.", "merchant");
+      if (before.name === name && before.externalRef === externalRef) return null;
+      const refused = clash(tx, name, externalRef, merchantId);
+      if (refused) throw refused;
+      const row = tx
+        .update(merchants)
+        .set({ name, externalRef, updatedAt: new Date() })
+        .where(eq(merchants.id, merchantId))
+        .returning(columns)
+        .get();
+      writeAudit(tx, {
+        actor,
+        merchantId,
+        action: "merchant.rename",
+        targetType: "merchant",
+        targetId: merchantId,
+        details: {
+          from: before.name,
+          to: name,
+          ...(before.externalRef !== externalRef ? { externalRefFrom: before.externalRef, externalRefTo: externalRef } : {}),
+        },
+      });
+      return row!;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Suspends or reactivates a merchant. Suspending ends every session of its people (they cannot
+ * sign in until it is reactivated) and stops new pairings into it; its data stays, readable by
+ * staff. Returns the merchant and whether anything changed.
+ */
+export function setMerchantStatus(
+  db: DB,
+  merchantId: number,
+  status: MerchantStatus,
+  actor: Actor,
+): { merchant: MerchantRow; changed: boolean; sessionsEnded: number } {
+  return db.transaction(
+    (tx) => {
+      const before = tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
+      if (!before) throw new MerchantError("That merchant no longer exists. Reload the page.", "merchant");
+      if (before.status === status) return { merchant: before, changed: false, sessionsEnded: 0 };
+      tx.update(merchants).set({ status, updatedAt: new Date() }).where(eq(merchants.id, merchantId)).run();
+      let sessionsEnded = 0;
+      if (status === "suspended") {
+        const people = tx.select({ id: users.id }).from(users).where(eq(users.merchantId, merchantId)).all();
+        for (const p of people) sessionsEnded += endAllSessions(tx, p.id, "merchant_suspended");
+      }
+      writeAudit(tx, {
+        actor,
+        merchantId,
+        action: status === "suspended" ? "merchant.suspend" : "merchant.reactivate",
+        targetType: "merchant",
+        targetId: merchantId,
+        details: { name: before.name, ...(status === "suspended" ? { sessionsEnded } : {}) },
+      });
+      return { merchant: { ...before, status }, changed: true, sessionsEnded };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** A merchant by id (digits) or by its exact name (case-insensitive): for the commands. */
+export function findMerchant(db: DB | Tx, idOrName: string): MerchantRow | undefined {
+  const value = idOrName.trim();
+  if (/^\d{1,12}$/.test(value)) {
+    const byId = db.select(columns).from(merchants).where(eq(merchants.id, Number(value))).get();
+    if (byId) return byId;
+  }
+  return db.select(columns).from(merchants).where(sql`${merchants.name} = ${value} collate nocase`).get();
+}
+
+export type PairingMerchant = { ok: true; merchantId: number } | { ok: false; message: string };
+
+export const CHOOSE_MERCHANT = "Choose the merchant this terminal belongs to.";
+
+/**
+ * The merchant a pairing goes into: a merchant's people pair into their own (whatever the form
+ * says), staff into the one they chose. Refused for a suspended or unknown merchant.
+ */
+export function merchantToPairInto(
+  db: DB | Tx,
+  user: { role: Role; merchantId: number | null },
+  chosen: number | null | undefined,
+): PairingMerchant {
+  const merchantId = isMerchantRole(user.role) ? user.merchantId : (chosen ?? null);
+  if (merchantId === null) return { ok: false, message: CHOOSE_MERCHANT };
+  const merchant = db.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
+  if (!merchant) return { ok: false, message: "That merchant does not exist. Reload the page and choose again." };
+  if (merchant.status === "suspended") {
+    return {
+      ok: false,
+      message: isMerchantRole(user.role)
+        ? "Your merchant is suspended: nothing can be paired into it."
+        : `${merchant.name} is suspended: nothing can be paired into it. Reactivate it on the Merchants page first.`,
+    };
+  }
+  return { ok: true, merchantId };
+}

@@ -1,0 +1,19 @@
+/** For unit tests: merchants and query contexts on an in-memory database. */
+import type { DB } from "../db/open";
+import { merchants } from "../db/schema";
+import { EVERY_MERCHANT, merchantScope, queryContext, type QueryContext } from "../data/scope";
+
+/** A merchant (the first one made on a fresh database has id 1). */
+export function testMerchant(db: DB, name = "Test merchant", status: "active" | "suspended" = "active"): number {
+  return db.insert(merchants).values({ name, status }).returning({ id: merchants.id }).get().id;
+}
+
+/** Staff looking at every merchant. */
+export function staff(db: DB): QueryContext {
+  return queryContext(db, EVERY_MERCHANT);
+}
+
+/** One merchant's people. */
+export function merchantCtx(db: DB, merchantId: number): QueryContext {
+  return queryContext(db, merchantScope(merchantId));
+}

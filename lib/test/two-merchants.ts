@@ -1,0 +1,96 @@
+/**
+ * For unit tests of the merchant scope: two merchants' data in one database, through the real
+ * pairing path (pairTerminal with an in-process provider) and the real audit writer. Every row
+ * of Alpha carries "alpha" somewhere in its text, every row of Bravo "bravo", and nothing else
+ * does: a result seen by one merchant must never contain the other's word.
+ */
+import type { DB } from "../db/open";
+import { writeAudit } from "../audit";
+import { pairTerminal } from "../pairing/pair-terminal";
+import type { PairingProvider, PairResult } from "../providers/types";
+import { createUser } from "../users";
+import { testMerchant } from "./merchants";
+
+export function providerAnswering(result: PairResult | (() => PairResult)): PairingProvider {
+  return {
+    provider: "in-process",
+    label: "Test provider",
+    environment: "sandbox",
+    unavailableReason: null,
+    pairTimeoutMs: 1000,
+    pair: async () => (typeof result === "function" ? result() : result),
+  };
+}
+
+const result = (word: string, terminalId: string, n: number): PairResult => ({
+  payConnectId: `pc-${word}-${n}`,
+  payConnectName: `${word} till ${n}`,
+  terminalId,
+  clientId: `client-${word}-${n}`,
+  clientSecret: `cs_${word}_${n}_0123456789abcdefghijklmnop`,
+  webhookSecretKey: `whsec_${word}_${n}_0123456789abcdefghijkl`,
+});
+
+export type TwoMerchants = Awaited<ReturnType<typeof seedTwoMerchants>>;
+
+let key = 0;
+const requestKey = () => `00000000-0000-4000-a000-${String(++key).padStart(12, "0")}`;
+
+export async function seedTwoMerchants(db: DB) {
+  const alpha = testMerchant(db, "Alpha Foods");
+  const bravo = testMerchant(db, "Bravo Books");
+  const password = "a-long-test-password";
+  const staffAdmin = await createUser(db, { email: "ops@integrator.example", password, role: "admin" });
+  const alphaAdmin = await createUser(db, { email: "boss@alpha.example", password, role: "merchant-admin", merchantId: alpha });
+  const alphaViewer = await createUser(db, { email: "clerk@alpha.example", password, role: "merchant-viewer", merchantId: alpha });
+  const bravoAdmin = await createUser(db, { email: "boss@bravo.example", password, role: "merchant-admin", merchantId: bravo });
+
+  const pair = async (merchantId: number, actor: { id: number; email: string }, r: PairResult, environment: "sandbox" = "sandbox") => {
+    const out = await pairTerminal(
+      db,
+      providerAnswering(r),
+      { requestKey: requestKey(), merchantId, environment, name: r.payConnectName, otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+      actor,
+    );
+    if (out.kind !== "paired") throw new Error(`seed pairing failed: ${JSON.stringify(out)}`);
+    return out;
+  };
+  const alphaPaired = await pair(alpha, alphaAdmin, result("alpha", "T-ALPHA-1", 1));
+  const bravoPaired = await pair(bravo, bravoAdmin, result("bravo", "T-BRAVO-1", 1));
+  // A failed attempt of each (the provider refuses): attempts lists and the audit log.
+  for (const [merchantId, actor, word] of [
+    [alpha, alphaAdmin, "alpha"],
+    [bravo, bravoAdmin, "bravo"],
+  ] as const) {
+    await pairTerminal(
+      db,
+      { ...providerAnswering(result(word, "x", 0)), pair: async () => Promise.reject(new Error(`${word} refused`)) },
+      { requestKey: requestKey(), merchantId, environment: "sandbox", name: `${word} failed try`, otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+      actor,
+    ).catch(() => undefined);
+  }
+  // A terminal paired by Alpha first, then by Bravo: it belongs to Bravo now, and each keeps its
+  // own pairing on it apart.
+  const movedTerminalId = "T-MOVED-7";
+  const movedByAlpha = await pair(alpha, alphaAdmin, { ...result("alpha", movedTerminalId, 2) });
+  const movedByBravo = await pair(bravo, bravoAdmin, { ...result("bravo", movedTerminalId, 2) });
+  // A staff-only entry (no merchant): only staff see it.
+  writeAudit(db, { actor: staffAdmin, merchantId: null, action: "list.export", details: { list: "staffonly" } });
+
+  return {
+    alpha,
+    bravo,
+    users: { staffAdmin, alphaAdmin, alphaViewer, bravoAdmin },
+    terminals: {
+      alpha: alphaPaired.terminalRef,
+      bravo: bravoPaired.terminalRef,
+      moved: movedByBravo.terminalRef,
+    },
+    pairings: {
+      alpha: alphaPaired.pairingId,
+      bravo: bravoPaired.pairingId,
+      movedAlpha: movedByAlpha.pairingId,
+      movedBravo: movedByBravo.pairingId,
+    },
+  };
+}
