@@ -6,7 +6,9 @@ import path from "node:path";
 import { openDatabase } from "../lib/db/open";
 import type { Role } from "../lib/db/schema";
 import { createUser as createUserInDb } from "../lib/users";
+import { isMerchantRole } from "../lib/domain";
 import { E2E_AUTH_DIR, E2E_DB, E2E_SERVER_LOG } from "./env";
+import { defaultMerchantId, E2E_MERCHANT } from "./seed";
 
 export { expect };
 
@@ -68,16 +70,20 @@ export function appDb(): Database.Database {
   return raw;
 }
 
-export type TestUser = { id: number; email: string; password: string; role: Role };
+export type TestUser = { id: number; email: string; password: string; role: Role; merchantId: number | null };
 
-/** A fresh user with a unique email, written straight into the app's database. */
-export async function createUser(role: Role, name = ""): Promise<TestUser> {
+/**
+ * A fresh user with a unique email, written straight into the app's database. A merchant role
+ * belongs to `merchantId`, by default the shared "E2E merchant" (e2e/seed.ts); staff to none.
+ */
+export async function createUser(role: Role, name = "", merchantId?: number): Promise<TestUser> {
   const db = openDatabase(E2E_DB, { migrate: false });
   try {
     const email = `${role}-${randomBytes(5).toString("hex")}@e2e.test`;
     const password = `pw-${randomBytes(12).toString("hex")}`;
-    const user = await createUserInDb(db, { email, password, role, name });
-    return { id: user.id, email, password, role };
+    const merchant = isMerchantRole(role) ? (merchantId ?? defaultMerchantId()) : undefined;
+    const user = await createUserInDb(db, { email, password, role, name, merchantId: merchant });
+    return { id: user.id, email, password, role, merchantId: merchant ?? null };
   } finally {
     db.$client.close();
   }
@@ -151,12 +157,21 @@ export async function simPairings(request: APIRequestContext, terminalId: string
   return terminal!.pairings;
 }
 
-/** Fills and submits the pairing form. */
+/**
+ * Fills and submits the pairing form. Staff see a "Merchant" choice: `merchant` (a name) or else
+ * the shared "E2E merchant" is chosen; a merchant's people have no choice (their own merchant).
+ */
 export async function submitPairForm(
   page: Page,
-  values: { name: string; otp: string; environment?: "sandbox" | "production" },
+  values: { name: string; otp: string; environment?: "sandbox" | "production"; merchant?: string },
 ) {
   await page.goto("/terminals/pair");
+  const merchant = page.getByLabel("Merchant", { exact: true });
+  if (await merchant.count()) {
+    const name = values.merchant ?? E2E_MERCHANT;
+    if (!values.merchant) defaultMerchantId(); // make sure it exists
+    await merchant.selectOption({ label: name });
+  }
   await page.getByLabel("Name").fill(values.name);
   await page.getByLabel("OTP").fill(values.otp);
   if (values.environment) await page.getByLabel("Environment").selectOption(values.environment);
