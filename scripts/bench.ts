@@ -9,30 +9,12 @@
  * SQLite's EXPLAIN QUERY PLAN of both statements of each case.
  */
 import fs from "node:fs";
-import { register } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-/**
- * lib/data modules import `server-only` (which throws outside the `react-server` condition) and,
- * through lib/auth, `next/navigation` (whose client build cannot load under `react-server` in
- * plain Node). Neither is used by the pure queries timed here, so both are stubbed for this
- * process: the bench runs the same with or without `--conditions=react-server`.
- */
-const STUBS = `
-const stubs = {
-  "server-only": "export {};",
-  "next/navigation": "export function redirect(to) { throw new Error('redirect to ' + to); }" +
-    "export function notFound() { throw new Error('not found'); }",
-};
-export async function resolve(specifier, context, next) {
-  if (specifier in stubs) {
-    return { url: "data:text/javascript," + encodeURIComponent(stubs[specifier]), shortCircuit: true };
-  }
-  return next(specifier, context);
-}`;
-register(`data:text/javascript,${encodeURIComponent(STUBS)}`);
+// lib/data imports `server-only`: stubbed for this process (see the file).
+import "./server-only-stub";
 
 
 function percentile(sorted: number[], p: number): number {

@@ -1,12 +1,17 @@
 /**
  * `npm run demo`: build, migrate, enable the simulator, point the sandbox environment at it,
- * create (or reset) the first admin and print its login, then serve http://localhost:3000.
- * Anything already set in the environment wins. `--no-build` skips the build.
+ * create (or reset) the first admin, serve http://localhost:3000, make two merchants with a few
+ * terminals paired on the simulator (first run only), and print the staff admin's and one
+ * merchant admin's login. Anything already set in the environment wins. `--no-build` skips the
+ * build.
  *
  * The server listens on the loopback interface only (127.0.0.1): the demo prints an admin
  * password and serves the unauthenticated simulator, so other machines must not reach it unless
  * you say so with `--host ADDRESS` or DEMO_HOST (e.g. `--host 0.0.0.0` for every interface).
  */
+// lib/pairing imports `server-only`: stubbed for this process (the app modules below are
+// imported after it, dynamically).
+import "./server-only-stub";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
@@ -39,10 +44,12 @@ const env: NodeJS.ProcessEnv = {
   PAY_CONNECT_SANDBOX_INTEGRATOR_ID: process.env.PAY_CONNECT_SANDBOX_INTEGRATOR_ID ?? "pairdesk-demo",
   DATABASE_PATH: databasePathFrom(),
 };
+// This process seeds the demo merchants with the app's own modules: they read the same settings.
+Object.assign(process.env, env);
 const ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? "admin@pairdesk.local";
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
-async function firstAdmin(): Promise<{ email: string; password: string; created: boolean }> {
+async function firstAdmin(): Promise<{ id: number; email: string; password: string; created: boolean }> {
   const db = openDatabase(path.resolve(env.DATABASE_PATH!));
   try {
     const password = `demo-${randomBytes(12).toString("base64url")}`;
@@ -53,10 +60,10 @@ async function firstAdmin(): Promise<{ email: string; password: string; created:
         .set({ passwordHash: await hashPassword(password), disabledAt: null, role: "admin", updatedAt: new Date() })
         .where(eq(users.id, existing.id))
         .run();
-      return { email: ADMIN_EMAIL, password, created: false };
+      return { id: existing.id, email: ADMIN_EMAIL, password, created: false };
     }
-    await createUser(db, { email: ADMIN_EMAIL, name: "Demo admin", password, role: "admin" });
-    return { email: ADMIN_EMAIL, password, created: true };
+    const created = await createUser(db, { email: ADMIN_EMAIL, name: "Demo admin", password, role: "admin" });
+    return { id: created.id, email: ADMIN_EMAIL, password, created: true };
   } finally {
     db.$client.close();
   }
@@ -70,6 +77,10 @@ async function main() {
   }
   const admin = await firstAdmin();
   const server = spawn(nextBin, ["start", "-p", port, "-H", host], { stdio: "inherit", env });
+  const merchantAdmin = await demoMerchants(admin).catch((err: unknown) => {
+    console.error(`\nThe demo merchants could not be made (${(err as Error)?.message ?? err}). Pairdesk runs without them.`);
+    return null;
+  });
   const listening = LOOPBACK.has(host)
     ? ` Listening on ${host} only (this machine). --host 0.0.0.0 to open it to your network.`
     : ` Listening on ${host}: reachable from other machines. Anyone who reaches it can use the simulator.`;
@@ -77,15 +88,21 @@ async function main() {
     "",
     "──────────────────────────────────────────────────────────",
     ` Pairdesk demo: ${publicUrl}`,
-    ` Sign in as   ${admin.email}`,
-    ` Password     ${admin.password}${admin.created ? "" : "   (reset for this run)"}`,
+    ` Staff admin     ${admin.email}`,
+    ` Password        ${admin.password}${admin.created ? "" : "   (reset for this run)"}`,
+    ...(merchantAdmin
+      ? [
+          ` Merchant admin  ${merchantAdmin.email}   (Northwind Coffee only)`,
+          ` Password        ${merchantAdmin.password}`,
+        ]
+      : []),
     ` Simulated terminal: ${publicUrl}/simulator`,
     listening,
     " Sandbox pairs against the built-in simulator. Ctrl+C stops.",
     "──────────────────────────────────────────────────────────",
     "",
   ].join("\n");
-  setTimeout(() => console.log(banner), 1500);
+  console.log(banner);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     stopping = true;
@@ -104,6 +121,32 @@ async function main() {
     }
     process.exit(code ?? (signal ? 1 : 0));
   });
+}
+
+/** Waits for the server, then makes the demo merchants (first run) and their admin's login. */
+async function demoMerchants(admin: { id: number; email: string }) {
+  // The server listens on `host`; 127.0.0.1 reaches it unless it is bound to another address.
+  const origin = `http://${host === "0.0.0.0" || host === "localhost" || host === "127.0.0.1" ? "127.0.0.1" : host.includes(":") ? `[${host.replace(/^\[|\]$/g, "")}]` : host}:${port}`;
+  for (let i = 0; ; i++) {
+    const up = await fetch(`${origin}/api/health`).then((r) => r.status < 500, () => false);
+    if (up) break;
+    if (i > 120) throw new Error("the server did not answer within a minute");
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const { openDatabase: open } = await import("../lib/db/open");
+  const { ensureDemoMerchants, demoMerchantAdmin } = await import("./demo-merchants");
+  const db = open(path.resolve(env.DATABASE_PATH!));
+  try {
+    const made = await ensureDemoMerchants(db, {
+      simulatorApi: `${origin}/simulator/api`,
+      integratorId: env.PAY_CONNECT_SANDBOX_INTEGRATOR_ID!,
+      admin,
+    });
+    if (made.created) console.log(`Made the demo merchants Northwind Coffee and Harbour Books, with ${made.terminals} terminals paired on the simulator.`);
+    return await demoMerchantAdmin(db);
+  } finally {
+    db.$client.close();
+  }
 }
 
 main().catch((err) => {
