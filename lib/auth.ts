@@ -94,6 +94,19 @@ export class SignInRefused extends Error {
   }
 }
 
+/** A user as sign-in and every request read them: role, merchant and whether they may be in. */
+const USER_STATE = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: users.role,
+  merchantId: users.merchantId,
+  merchantName: merchants.name,
+  merchantStatus: merchants.status,
+  disabledAt: users.disabledAt,
+  sessionVersion: users.sessionVersion,
+};
+
 export async function authorizeCredentials(
   db: DB,
   credentials: { email?: unknown; password?: unknown } | undefined,
@@ -109,18 +122,7 @@ export async function authorizeCredentials(
   if (!email || !password) throw new SignInRefused(WRONG_LOGIN);
 
   const user = db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      merchantId: users.merchantId,
-      merchantName: merchants.name,
-      merchantStatus: merchants.status,
-      passwordHash: users.passwordHash,
-      disabledAt: users.disabledAt,
-      sessionVersion: users.sessionVersion,
-    })
+    .select({ ...USER_STATE, passwordHash: users.passwordHash })
     .from(users)
     .leftJoin(merchants, eq(merchants.id, users.merchantId))
     .where(eq(users.email, email))
@@ -287,17 +289,7 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const db = getDb();
   if (!isSessionActive(db, session?.sid, uid)) return null;
   const user = db
-    .select({
-      id: users.id,
-      email: users.email,
-      name: users.name,
-      role: users.role,
-      merchantId: users.merchantId,
-      merchantName: merchants.name,
-      merchantStatus: merchants.status,
-      disabledAt: users.disabledAt,
-      sessionVersion: users.sessionVersion,
-    })
+    .select(USER_STATE)
     .from(users)
     .leftJoin(merchants, eq(merchants.id, users.merchantId))
     .where(eq(users.id, uid))

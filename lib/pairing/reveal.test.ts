@@ -2,7 +2,7 @@ import "../test/setup-env";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "../auth";
 import { openDatabase, type DB } from "../db/open";
-import type { PairingProvider, PairResult } from "../providers/types";
+import { providerAnswering } from "../test/two-merchants";
 import { createUser } from "../users";
 import { pairTerminal } from "./pair-terminal";
 import { revealCredentials, VAULT_READ_FAILED } from "./reveal";
@@ -10,18 +10,6 @@ import { staff, testMerchant } from "../test/merchants";
 
 const SECRET = "cs_reveal_0123456789abcdefghijklmnopqrstuv";
 const PASSWORD = "correct-horse-battery-staple";
-
-/** A provider in this process: the seam lets lib/pairing run without any HTTP. */
-function providerAnswering(result: PairResult): PairingProvider {
-  return {
-    provider: "in-process",
-    label: "Test provider",
-    environment: "sandbox",
-    unavailableReason: null,
-    pairTimeoutMs: 1000,
-    pair: async () => result,
-  };
-}
 
 let db: DB;
 let admin: SessionUser;
