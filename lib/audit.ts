@@ -17,11 +17,15 @@ export const AUDIT_ACTIONS = [
   "pairing.unpair",
   "pairing.unpair_failed",
   "list.export",
+  "vault.rewrap",
+  "database.restore",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export type AuditEntry = {
   actor: { id: number; email: string } | null;
+  /** The merchant the entry belongs to (merchants are coming: ignored until then). */
+  merchantId?: number | null;
   action: AuditAction;
   targetType?: "user" | "terminal" | "pairing" | "pairing_attempt";
   targetId?: string | number | null;
