@@ -10,7 +10,8 @@
  */
 import { parseArgs } from "node:util";
 import { backupDatabase } from "../lib/ops/backup";
-import { commandPaths, formatBytes, formatCounts, OperatorError } from "../lib/ops/database";
+import { formatBytes, formatCounts, OperatorError } from "../lib/ops/database";
+import { commandPaths } from "../lib/ops/paths";
 
 const USAGE =
   "usage: npm run backup -- --out FILE [--force]\n" +

@@ -12,7 +12,8 @@
  * --check only checks FILE (and the key) and changes nothing.
  */
 import { parseArgs } from "node:util";
-import { commandPaths, formatCounts, OperatorError } from "../lib/ops/database";
+import { formatCounts, OperatorError } from "../lib/ops/database";
+import { commandPaths } from "../lib/ops/paths";
 import { commandVaultKeys, describeKeyring } from "../lib/ops/keyring";
 import { restoreDatabase, unreadableBackupSpool } from "../lib/ops/restore";
 

@@ -12,7 +12,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../lib/db/open";
-import { commandPaths, hasTable, OperatorError } from "../lib/ops/database";
+import { hasTable, OperatorError } from "../lib/ops/database";
+import { commandPaths } from "../lib/ops/paths";
 import { commandVaultKeys, describeKeyring } from "../lib/ops/keyring";
 import { rewrapVault, vaultStatus, type VaultStatus } from "../lib/ops/rewrap";
 

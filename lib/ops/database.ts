@@ -8,7 +8,6 @@
 import type Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { databasePathFrom } from "../db/default-path";
 import { MIGRATIONS_FOLDER } from "../db/open";
 
 /** Thrown for a refusal the operator can act on: the command prints its message and exits 1. */
@@ -112,13 +111,6 @@ export function fsyncDir(dir: string): void {
   } finally {
     fs.closeSync(fd);
   }
-}
-
-/** Where the commands find the database and the recovery spool: the server's settings and defaults. */
-export function commandPaths(env: Record<string, string | undefined> = process.env): { databasePath: string; recoveryDir: string } {
-  const databasePath = path.resolve(databasePathFrom(env));
-  const recoveryDir = path.resolve(env.RECOVERY_DIR || path.join(path.dirname(databasePath), "recovery"));
-  return { databasePath, recoveryDir };
 }
 
 /** A UTC time for file names: 20261122T054000Z. */
