@@ -33,7 +33,7 @@ for (const stream of [child.stdout, child.stderr]) {
   });
 }
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? (Number(process.exitCode) || 0)));
+child.on("exit", (code) => process.exit(Number(process.exitCode) || (code ?? 0)));
 
 // Playwright waits for /api/health to answer 2xx, and would wait out its whole timeout on a 503
 // (a broken check). Stop at once instead, saying which check is broken.
