@@ -33,7 +33,7 @@ const live = openDatabase(dbPath);
 const seeded = seedSealedPairings(live.$client, 40, vaultKeys());
 afterAll(() => live.$client.close());
 
-describe("npm run backup", () => {
+describe("npm run backup", { timeout: 120_000 }, () => {
   it("copies the database while another process writes in a loop: the copy is one moment, restores, and its secrets open", async () => {
     const writer = startDatabaseHolder(dbPath, { write: true });
     let before: number;

@@ -47,9 +47,9 @@ beforeEach(() => {
   fs.rmSync(spoolDir, { recursive: true }); // completed since
   db.$client.prepare("insert into terminals (environment, terminal_id) values ('sandbox', 'T-AFTER-BACKUP')").run();
   db.$client.close();
-});
+}, 120_000);
 
-describe("npm run restore", () => {
+describe("npm run restore", { timeout: 120_000 }, () => {
   it("puts the backup in place, keeps the replaced database beside it, and brings back the spool", () => {
     const r = restore(["--from", backupFile]);
     expect(r.err).toBe("");

@@ -55,7 +55,7 @@ beforeEach(() => {
 });
 afterEach(() => db.$client.close());
 
-describe("npm run vault", () => {
+describe("npm run vault", { timeout: 120_000 }, () => {
   it("status counts the secrets of each key id and names the key that seals new ones", () => {
     spoolOne(9001);
     const r = vault(["status"]);

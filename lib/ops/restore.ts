@@ -179,10 +179,12 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
           secrets: inspection.vault.total,
         },
       });
-      db.$client.pragma("journal_mode = DELETE");
     } finally {
+      // Left in WAL mode, as the server runs it (so nothing at the database's name ever needs a
+      // rollback journal); the last close folds the log into the file.
       db.$client.close();
     }
+    if (fs.existsSync(`${tmp}-wal`) && fs.statSync(`${tmp}-wal`).size > 0) throw new Error(`${tmp}-wal was not folded into the restored file.`);
     fsyncFile(tmp);
 
     // The backup's spool first: credentials waiting in it must not depend on the swap below.
@@ -200,12 +202,22 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
       }
     }
 
+    // The replaced database goes aside (its write-ahead log was folded into it by the lock; the
+    // lock's own rollback journal goes when the lock is closed). Without a database, a -wal or
+    // -journal left at its name is moved aside too: replayed into the new file, it would corrupt it.
+    const aside = `${target}.replaced-${fileStamp()}`;
     let keptAs: string | null = null;
     if (lock) {
-      for (const f of [`${target}-wal`, `${target}-shm`, `${target}-journal`]) fs.rmSync(f, { force: true });
-      keptAs = `${target}.replaced-${fileStamp()}`;
-      fs.renameSync(target, keptAs);
+      fs.renameSync(target, aside);
+      keptAs = aside;
+    } else {
+      for (const suffix of ["-wal", "-journal"]) {
+        const f = `${target}${suffix}`;
+        if (fs.existsSync(f) && fs.statSync(f).size > 0) fs.renameSync(f, `${aside}${suffix}`);
+        else fs.rmSync(f, { force: true });
+      }
     }
+    fs.rmSync(`${target}-shm`, { force: true }); // the index of a log that is gone: rebuilt by the next opener
     fs.renameSync(tmp, target);
     fsyncDir(dir);
     return { inspection, restored: true, keptAs, spoolImported, spoolAlreadyThere, ms: performance.now() - started };
