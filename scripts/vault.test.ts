@@ -128,6 +128,16 @@ describe("npm run vault", { timeout: 120_000 }, () => {
     expect(status.out).toContain("Missing from VAULT_KEY: k1.");
   });
 
+  it("a rewrap whose keyring holds another key under the old key's id stops before it changes anything", () => {
+    const before = secretRows();
+    const wrong = keyringText(k2, newKey("k1"));
+    const r = vault(["rewrap"], wrong);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain("Nothing was changed: VAULT_KEY's k1 is not the key that sealed the secrets stored under that id: they do not open.");
+    expect(secretRows()).toEqual(before);
+    expect(vault(["status"], wrong).out).toMatch(/k1 +45 {2}DO NOT OPEN: VAULT_KEY's k1 is not the key that sealed them/);
+  });
+
   it("killed in the middle of a transaction, it leaves every secret readable, and run again it finishes the job", async () => {
     const child = startCommand("vault", ["rewrap", "--batch", "10"], {
       DATABASE_PATH: dbPath,

@@ -29,7 +29,13 @@ function plural(n: number, one: string, many = `${one}s`): string {
 function printStatus(s: VaultStatus): void {
   console.log(`Secrets in the database: ${plural(s.total, "secret")}.`);
   for (const k of s.secrets) {
-    const note = k.active ? "  (the first key: seals new secrets)" : k.configured ? "" : "  NOT IN VAULT_KEY: cannot be read";
+    const note = !k.configured
+      ? "  NOT IN VAULT_KEY: cannot be read"
+      : s.wrongKey.includes(k.keyId)
+        ? `  DO NOT OPEN: VAULT_KEY's ${k.keyId} is not the key that sealed them`
+        : k.active
+          ? "  (the first key: seals new secrets)"
+          : "";
     console.log(`  ${k.keyId.padEnd(12)} ${String(k.count).padStart(8)}${note}`);
   }
   if (s.spool.records + s.spool.unreadable > 0) {

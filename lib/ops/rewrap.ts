@@ -24,7 +24,7 @@ import type { VaultKey } from "../env";
 import { recoveryRecordSchema, scanSpoolFolder, type RecoveryRecord } from "../pairing/recovery-record";
 import { open, seal, VaultError, type Sealed } from "../vault";
 import { fsyncDir, fsyncFile, OperatorError } from "./database";
-import { secretRowContext, secretsByKey, sealedOf, spoolByKey, spoolContext, type KeyCount, type SecretRow } from "./secrets";
+import { checkSecretsOpen, secretRowContext, secretsByKey, sealedOf, spoolByKey, spoolContext, type KeyCount, type SecretRow } from "./secrets";
 
 export type VaultStatus = {
   activeKeyId: string;
@@ -36,6 +36,8 @@ export type VaultStatus = {
   toRewrap: number;
   /** Key ids that seal something but are not in the keyring. */
   missing: string[];
+  /** Key ids in the keyring whose stored secrets do not open with it (another key under that id). */
+  wrongKey: string[];
 };
 
 export function vaultStatus(sqlite: Database.Database, keys: VaultKey[], spoolDir: string): VaultStatus {
@@ -50,6 +52,7 @@ export function vaultStatus(sqlite: Database.Database, keys: VaultKey[], spoolDi
     spool,
     toRewrap: all.filter((k) => !k.active).reduce((n, k) => n + k.count, 0),
     missing: [...new Set(all.filter((k) => !k.configured).map((k) => k.keyId))].sort(),
+    wrongKey: checkSecretsOpen(sqlite, keys).wrongKey,
   };
 }
 
@@ -111,6 +114,11 @@ export function rewrapVault(db: DB, keys: VaultKey[], options: RewrapOptions): R
   if (!active) throw new OperatorError("VAULT_KEY holds no key.");
   const status = vaultStatus(sqlite, keys, options.spoolDir);
   if (status.missing.length > 0) throw new MissingKeyError(status.missing, status);
+  if (status.wrongKey.length > 0) {
+    throw new OperatorError(
+      `Nothing was changed: VAULT_KEY's ${status.wrongKey.join(", ")} ${status.wrongKey.length === 1 ? "is not the key" : "are not the keys"} that sealed the secrets stored under ${status.wrongKey.length === 1 ? "that id" : "those ids"}: they do not open. Put the right key in the keyring and run the rewrap again.`,
+    );
+  }
 
   const batchSize = options.batchSize ?? 100;
   const result: RewrapResult = {
