@@ -48,9 +48,11 @@ export async function lockOwnPort(timeoutMs = 300_000): Promise<() => void> {
   }
 }
 
-async function healthy(): Promise<boolean> {
+/** Whether a server answers on the port: any answer, a 503 from /api/health (a broken check) too. */
+async function answers(): Promise<boolean> {
   try {
-    return (await fetch(`${OWN_URL}/api/health`)).ok;
+    await fetch(`${OWN_URL}/api/health`);
+    return true;
   } catch {
     return false;
   }
@@ -78,7 +80,7 @@ export function ownDataDir(name: string): string {
 
 /** Starts `next start` on OWN_PORT with the data in `dir` and waits until it answers. */
 export async function startOwnServer(dir: string, env: Record<string, string> = {}): Promise<OwnServer> {
-  if (await healthy()) throw new Error(`something already answers on ${OWN_URL}`);
+  if (await answers()) throw new Error(`something already answers on ${OWN_URL}`);
   const dbPath = path.join(dir, "pairdesk.db");
   const logFile = path.join(dir, "server.log");
   const out = fs.openSync(logFile, "a");
@@ -106,7 +108,7 @@ export async function startOwnServer(dir: string, env: Record<string, string> = 
   let gone = false;
   void exited.then(() => (gone = true));
   const until = Date.now() + 60_000;
-  while (!(await healthy())) {
+  while (!(await answers())) {
     if (gone) throw new Error(`the server exited at start:\n${fs.readFileSync(logFile, "utf8").slice(-3000)}`);
     if (Date.now() > until) throw new Error("the server did not answer within 60 s");
     await new Promise((r) => setTimeout(r, 200));
@@ -121,7 +123,7 @@ export async function startOwnServer(dir: string, env: Record<string, string> = 
       await exited;
     }
     // The port is free once the process group is gone.
-    while (await healthy()) await new Promise((r) => setTimeout(r, 100));
+    while (await answers()) await new Promise((r) => setTimeout(r, 100));
   };
   return {
     dir,

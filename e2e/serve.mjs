@@ -33,4 +33,27 @@ for (const stream of [child.stdout, child.stderr]) {
   });
 }
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
-child.on("exit", (code) => process.exit(code ?? 0));
+child.on("exit", (code) => process.exit(Number(process.exitCode) || (code ?? 0)));
+
+// Playwright waits for /api/health to answer 2xx, and would wait out its whole timeout on a 503
+// (a broken check). Stop at once instead, saying which check is broken.
+const started = Date.now();
+async function watchStart() {
+  let res;
+  try {
+    res = await fetch(`${E2E_URL}/api/health`);
+  } catch {
+    // not listening yet
+    if (Date.now() - started < 60_000) setTimeout(watchStart, 250);
+    return;
+  }
+  if (res.status === 503) {
+    const body = await res.text();
+    const message = `\nThe E2E server started broken: /api/health answers 503:\n${body}\n(server log: ${E2E_SERVER_LOG})\n`;
+    process.stderr.write(message);
+    logFile.write(message);
+    process.exitCode = 1;
+    child.kill("SIGTERM");
+  }
+}
+setTimeout(watchStart, 250);

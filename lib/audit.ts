@@ -25,6 +25,8 @@ export const AUDIT_ACTIONS = [
   "merchant.suspend",
   "merchant.reactivate",
   "terminal.merchant_change",
+  "vault.rewrap",
+  "database.restore",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -4,6 +4,7 @@ import { getDb } from "./db/client";
 import { log } from "./log";
 import { settleAfterStop } from "./pairing/pair-terminal";
 import { listRecoverySpool } from "./pairing/recovery";
+import { serverHealth } from "./health-server";
 
 export async function startServer(): Promise<void> {
   let env;
@@ -49,4 +50,6 @@ export async function startServer(): Promise<void> {
     { mode: env.mode, simulator: env.simulator.enabled, database: env.databasePath },
     "Pairdesk started",
   );
+  // The same checks as /api/health, logged once at start (an error line, with details, if broken).
+  serverHealth();
 }

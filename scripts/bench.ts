@@ -5,9 +5,11 @@
  *
  * Each case runs `queryTerminals` (the count and the page of rows, as the page does) `--runs`
  * times after a warm-up, and prints the median and p95 in milliseconds; the sorts included. Then
- * it times a whole CSV export of the list, batch by batch. `--explain` also prints
+ * it times a whole CSV export of the list, batch by batch, and a backup (`npm run backup`'s code)
+ * once every active pairing has its sealed secrets. `--explain` also prints
  * SQLite's EXPLAIN QUERY PLAN of both statements of each case.
  */
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -126,6 +128,30 @@ async function main() {
         `CSV export, sort=${sort}: ${rows.toLocaleString("en-US")} rows, ${bytes.toLocaleString("en-US")} bytes, in batches of ${CSV_BATCH_SIZE}: ${Math.round(performance.now() - t0)} ms`,
       );
     }
+
+    // Backup (npm run backup's code): first every active pairing gets its sealed secrets, as real
+    // pairings have (seeded ones have none), so the size is a real one.
+    const { seal, secretContext } = await import("../lib/vault");
+    const { backupDatabase } = await import("../lib/ops/backup");
+    const { formatBytes } = await import("../lib/ops/database");
+    const benchKeys = [{ id: "bench", key: randomBytes(32) }];
+    const active = db.$client.prepare("select id from pairings where status = 'active'").all() as { id: number }[];
+    const insertSecret = db.$client.prepare("insert into pairing_secrets (pairing_id, field, key_id, nonce, ciphertext) values (?, ?, ?, ?, ?)");
+    db.$client.transaction(() => {
+      active.forEach(({ id }, i) => {
+        const fields = i % 10 < 7 ? (["client_secret", "webhook_secret_key"] as const) : (["client_secret"] as const);
+        for (const field of fields) {
+          const sealed = seal(randomBytes(24).toString("base64url"), secretContext("pairings", id, field), benchKeys);
+          insertSecret.run(id, field, sealed.keyId, sealed.nonce, sealed.ciphertext);
+        }
+      });
+    })();
+    const backupOut = path.join(dir, "backup.db");
+    const backup = await backupDatabase({ databasePath: path.join(dir, "bench.db"), recoveryDir: path.join(dir, "recovery"), out: backupOut });
+    const secretCount = backup.tables.find((t) => t.table === "pairing_secrets")?.rows ?? 0;
+    console.log(
+      `Backup (npm run backup: SQLite online backup, checked, fsynced, renamed) of ${count.toLocaleString("en-US")} terminals, ${seeded.pairings.toLocaleString("en-US")} pairings and ${secretCount.toLocaleString("en-US")} sealed secrets: ${formatBytes(backup.bytes)} (${backup.bytes.toLocaleString("en-US")} bytes) in ${Math.round(backup.ms)} ms`,
+    );
     db.$client.close();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

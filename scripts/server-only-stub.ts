@@ -11,7 +11,8 @@ const STUBS = `
 const stubs = {
   "server-only": "export {};",
   "next/navigation": "export function redirect(to) { throw new Error('redirect to ' + to); }" +
-    "export function notFound() { throw new Error('not found'); }",
+    "export function notFound() { throw new Error('not found'); }" +
+    "export function forbidden() { throw new Error('forbidden'); }",
 };
 export async function resolve(specifier, context, next) {
   if (specifier in stubs) {

@@ -16,6 +16,8 @@ export const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   "pairing.unpair": "Terminal unpaired",
   "pairing.unpair_failed": "Unpair failed",
   "list.export": "List exported (CSV)",
+  "vault.rewrap": "Vault secrets moved to the new key",
+  "database.restore": "Database restored from a backup",
 };
 
 /** The readable name of an action; one without a label (an older or newer code) reads as words. */

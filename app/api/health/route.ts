@@ -1,10 +1,12 @@
-import { sql } from "drizzle-orm";
-import { getDb } from "@/lib/db/client";
+import { serverHealth } from "@/lib/health-server";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness for operators and the test runner: answers 200 once the database is open. */
+/**
+ * Health for operators, load balancers and the test runner: unauthenticated, 200 when every
+ * check is ok or needs attention, 503 when one is broken (lib/health.ts says what each means).
+ */
 export function GET() {
-  getDb().get(sql`select 1`);
-  return Response.json({ ok: true });
+  const health = serverHealth();
+  return Response.json(health, { status: health.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -1,0 +1,161 @@
+/**
+ * What /api/health reports: one entry per check — the database, its migrations, the vault, the
+ * recovery spool — each `ok` / `attention` / `broken` with a plain message. Any broken check
+ * makes the answer 503. The endpoint is unauthenticated (load balancers and the test runner
+ * poll it), so the messages name no file path, key id, version or count of secrets; the details
+ * an operator needs go to the server log, once, when the state changes.
+ *
+ * Cheap enough to be polled every few seconds: the database and spool checks read a little on
+ * each call, the vault check (which opens one stored secret per key id) and the spool's write
+ * probe are remembered for 30 seconds.
+ */
+import "server-only";
+import type Database from "better-sqlite3";
+import fs from "node:fs";
+import path from "node:path";
+import type { VaultKey } from "./env";
+import { migrationState, type KnownMigration } from "./ops/database";
+import { checkSecretsOpen, describeUnopened } from "./ops/secrets";
+import { scanSpoolFolder } from "./pairing/recovery-record";
+
+export type CheckStatus = "ok" | "attention" | "broken";
+export type HealthCheck = { ok: boolean; status: CheckStatus; message: string };
+export type CheckName = "database" | "migrations" | "vault" | "recoverySpool";
+export type Health = { ok: boolean; status: CheckStatus; checks: Record<CheckName, HealthCheck> };
+
+/** A check as computed: `detail` is for the server log only, never for the answer. */
+type Checked = HealthCheck & { detail?: string };
+
+export type HealthSources = {
+  database: () => Database.Database;
+  keys: () => VaultKey[];
+  recoveryDir: () => string;
+  migrations: () => KnownMigration[];
+};
+
+export const HEALTH_CACHE_MS = 30_000;
+
+/** Remembered vault and spool-write checks; one per server, a fresh one per test. */
+export type HealthCache = Map<string, { at: number; value: Checked }>;
+
+const ok = (message: string): Checked => ({ ok: true, status: "ok", message });
+const attention = (message: string, detail?: string): Checked => ({ ok: true, status: "attention", message, detail });
+const broken = (message: string, detail?: string): Checked => ({ ok: false, status: "broken", message, detail });
+const notChecked = (what: string): Checked => broken(`Not checked: the database does not answer, so ${what} cannot be read.`);
+
+function cached(cache: HealthCache | null, key: string, ttlMs: number, compute: () => Checked): Checked {
+  const now = Date.now();
+  const hit = cache?.get(key);
+  if (hit && now - hit.at < ttlMs) return hit.value;
+  const value = compute();
+  cache?.set(key, { at: now, value });
+  return value;
+}
+
+function checkMigrations(sqlite: Database.Database, known: KnownMigration[]): Checked {
+  const state = migrationState(sqlite, known);
+  if (state.unknown > 0) {
+    return broken(
+      "The database has migrations this version of Pairdesk does not know: it was written by a newer version.",
+      `${state.unknown} unknown migration(s); this code knows ${state.known}`,
+    );
+  }
+  if (state.pending.length > 0) {
+    return broken(
+      "Migrations of this version are not applied to the database: restart the server, which applies them.",
+      `pending: ${state.pending.map((m) => m.tag).join(", ")}`,
+    );
+  }
+  return ok(`All ${state.known} migrations are applied.`);
+}
+
+function checkVault(sqlite: Database.Database, keys: VaultKey[]): Checked {
+  const check = checkSecretsOpen(sqlite, keys);
+  if (check.missing.length > 0 || check.wrongKey.length > 0) {
+    return broken(
+      "VAULT_KEY does not open the stored secrets: credentials cannot be revealed or used. Run `npm run vault -- status` on the server.",
+      `key ids that do not open: ${describeUnopened(check)}`,
+    );
+  }
+  if (check.total === 0) return ok(`VAULT_KEY is loaded (${keys.length === 1 ? "1 key" : `${keys.length} keys`}); no secret is stored yet.`);
+  return ok(`VAULT_KEY is loaded (${keys.length === 1 ? "1 key" : `${keys.length} keys`}) and opens the stored secrets.`);
+}
+
+/** Whether a file can be created in the spool folder (created if missing, as the first pairing would). */
+function checkSpoolWritable(dir: string): Checked | null {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const probe = path.join(dir, `.health-${process.pid}.probe`);
+    fs.writeFileSync(probe, "", { mode: 0o600 });
+    fs.rmSync(probe, { force: true });
+    return null;
+  } catch (err) {
+    return broken(
+      "The recovery spool cannot be written: a pairing whose database write fails would keep its credentials only in the server log.",
+      (err as Error).message,
+    );
+  }
+}
+
+function checkSpool(dir: string, cache: HealthCache | null): Checked {
+  const writable = cached(cache, "spool-write", HEALTH_CACHE_MS, () => checkSpoolWritable(dir) ?? ok("writable"));
+  if (!writable.ok) return writable;
+  const { records, unreadable } = scanSpoolFolder(dir);
+  if (unreadable.length > 0) {
+    return attention(
+      `${unreadable.length === 1 ? "A spool file cannot" : `${unreadable.length} spool files cannot`} be read: see the dashboard.`,
+      unreadable.join(", "),
+    );
+  }
+  if (records.length > 0) {
+    return attention(
+      `${records.length === 1 ? "1 pairing waits" : `${records.length} pairings wait`} in the recovery spool: an admin completes ${records.length === 1 ? "it" : "them"} from the dashboard.`,
+    );
+  }
+  return ok("Empty, and writable.");
+}
+
+function overall(checks: Record<CheckName, Checked>): CheckStatus {
+  const all = Object.values(checks);
+  if (all.some((c) => c.status === "broken")) return "broken";
+  if (all.some((c) => c.status === "attention")) return "attention";
+  return "ok";
+}
+
+/** Runs every check. Returns the answer and, for the server log, the details of what is not ok. */
+export function checkHealth(sources: HealthSources, cache: HealthCache | null): { health: Health; details: Record<string, string> } {
+  let sqlite: Database.Database | null = null;
+  let database: Checked;
+  try {
+    sqlite = sources.database();
+    sqlite.prepare("select count(*) from sqlite_master").get();
+    database = ok("The database answers.");
+  } catch (err) {
+    sqlite = null;
+    database = broken("The database does not answer.", (err as Error).message);
+  }
+
+  const guard = (what: string, run: () => Checked): Checked => {
+    try {
+      return run();
+    } catch (err) {
+      return broken(`The ${what} check failed unexpectedly.`, (err as Error).message);
+    }
+  };
+  const checks: Record<CheckName, Checked> = {
+    database,
+    migrations: sqlite ? guard("migrations", () => checkMigrations(sqlite!, sources.migrations())) : notChecked("its migrations"),
+    vault: sqlite
+      ? cached(cache, "vault", HEALTH_CACHE_MS, () => guard("vault", () => checkVault(sqlite!, sources.keys())))
+      : notChecked("the stored secrets"),
+    recoverySpool: guard("recovery spool", () => checkSpool(sources.recoveryDir(), cache)),
+  };
+  const status = overall(checks);
+  const details: Record<string, string> = {};
+  const answer = {} as Record<CheckName, HealthCheck>;
+  for (const [name, c] of Object.entries(checks) as [CheckName, Checked][]) {
+    answer[name] = { ok: c.ok, status: c.status, message: c.message };
+    if (c.detail) details[name] = c.detail;
+  }
+  return { health: { ok: status !== "broken", status, checks: answer }, details };
+}
