@@ -40,7 +40,7 @@ export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
         {rows.map((m) => (
           <TR key={m.id} data-testid="merchant-row" data-merchant-id={m.id}>
             <TD className="font-medium">
-              <span className="block max-w-64 break-words">{m.name}</span>
+              <span className="block min-w-40 max-w-64 break-words">{m.name}</span>
             </TD>
             <TD>
               {m.externalRef ? (

@@ -45,7 +45,7 @@ export function UserRoleForm({
           disabled={isSelf || pending}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? errorId : isSelf ? `${selectId}-self` : undefined}
-          className="w-40"
+          className="w-48"
         >
           {roles.map((r) => (
             <option key={r} value={r}>

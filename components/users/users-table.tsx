@@ -47,7 +47,7 @@ export function UsersTable({
               </TD>
               <TD>{u.name || <span className="text-slate-600">—</span>}</TD>
               {showMerchant ? (
-                <TD data-testid="user-merchant">
+                <TD data-testid="user-merchant" className="min-w-36">
                   {u.merchantName ?? <span className="text-slate-600">Staff</span>}
                 </TD>
               ) : null}
