@@ -1,6 +1,6 @@
 "use client";
 
-import { ClipboardList, Gauge, History, MonitorSmartphone, Users } from "lucide-react";
+import { ClipboardList, Gauge, History, MonitorSmartphone, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -11,6 +11,8 @@ const ITEMS = [
   { href: "/attempts", label: "Pairing attempts", icon: History, adminOnly: false },
   { href: "/audit", label: "Audit log", icon: ClipboardList, adminOnly: false },
   { href: "/users", label: "Users", icon: Users, adminOnly: true },
+  // Staff admins only ("merchants:manage"): isAdmin is the staff admin role.
+  { href: "/merchants", label: "Merchants", icon: Store, adminOnly: true },
 ];
 
 export function SidebarNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?: () => void }) {

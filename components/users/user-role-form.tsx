@@ -4,9 +4,13 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
 import { changeUserRole } from "@/lib/actions/users";
-import { ROLES, type Role } from "@/lib/domain";
+import { isMerchantRole, MERCHANT_ROLES, roleLabel, STAFF_ROLES, type Role } from "@/lib/domain";
 
-/** A user's role: select + Save, inside the table row. Refusals show under it. */
+/**
+ * A user's role: select + Save, inside the table row. Refusals show under it. Only the roles of
+ * the user's kind are offered: staff roles for staff, merchant roles for a merchant's people
+ * (the server refuses a swap too).
+ */
 export function UserRoleForm({
   userId,
   email,
@@ -20,6 +24,7 @@ export function UserRoleForm({
 }) {
   const { formProps, pending, failed } = useActionForm(changeUserRole, { successMessage: "Role saved." });
 
+  const roles = isMerchantRole(role) ? MERCHANT_ROLES : STAFF_ROLES;
   const error = failed ? (failed.fieldErrors?.role?.[0] ?? failed.error) : null;
   const selectId = `role-${userId}`;
   const errorId = `role-${userId}-error`;
@@ -40,11 +45,11 @@ export function UserRoleForm({
           disabled={isSelf || pending}
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? errorId : isSelf ? `${selectId}-self` : undefined}
-          className="w-32"
+          className="w-48"
         >
-          {ROLES.map((r) => (
+          {roles.map((r) => (
             <option key={r} value={r}>
-              {r}
+              {roleLabel(r)}
             </option>
           ))}
         </Select>

@@ -5,7 +5,20 @@ import { formatDateTime } from "@/lib/format";
 import { UserRoleForm } from "./user-role-form";
 import { UserStatusDialog } from "./user-status-dialog";
 
-export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; currentUserId: number }) {
+/**
+ * The users in the page's scope. `showMerchant` (staff) adds the Merchant column ("Staff" for
+ * the integrator's own people); a merchant's people never see it (they see their own merchant only).
+ */
+export function UsersTable({
+  rows,
+  currentUserId,
+  showMerchant,
+}: {
+  rows: UserListRow[];
+  currentUserId: number;
+  showMerchant: boolean;
+}) {
+  const columns = showMerchant ? 7 : 6;
   return (
     <Table label="Users" data-testid="users-table">
       <caption className="sr-only">Users</caption>
@@ -13,6 +26,7 @@ export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; curre
         <tr>
           <TH>Email</TH>
           <TH>Name</TH>
+          {showMerchant ? <TH>Merchant</TH> : null}
           <TH>Role</TH>
           <TH>Status</TH>
           <TH>Created</TH>
@@ -22,7 +36,7 @@ export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; curre
         </tr>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={6}>No users.</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={columns}>No users.</EmptyRow> : null}
         {rows.map((u) => {
           const isSelf = u.id === currentUserId;
           return (
@@ -32,6 +46,11 @@ export function UsersTable({ rows, currentUserId }: { rows: UserListRow[]; curre
                 {isSelf ? <span className="ml-2 text-xs font-normal text-slate-600">(you)</span> : null}
               </TD>
               <TD>{u.name || <span className="text-slate-600">—</span>}</TD>
+              {showMerchant ? (
+                <TD data-testid="user-merchant" className="min-w-36">
+                  {u.merchantName ?? <span className="text-slate-600">Staff</span>}
+                </TD>
+              ) : null}
               <TD>
                 <UserRoleForm userId={u.id} email={u.email} role={u.role} isSelf={isSelf} />
               </TD>

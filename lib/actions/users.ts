@@ -3,7 +3,8 @@
 /**
  * The Users page's actions ("users:manage", checked by validatedAction on every call). Staff
  * admins manage every user; a merchant admin manages their merchant's users, with merchant roles
- * only: another merchant's user, or a staff user, is not found for them. Each change and its audit entry are written in one transaction, and the rules
+ * only: another merchant's user, or a staff user, is not found for them. Each change and its audit
+ * entry are written in one transaction, and the rules
  * (lib/users.ts: self, last active admin) are checked against the state inside that transaction.
  * Refusals are returned as failures, never thrown.
  */
@@ -14,7 +15,7 @@ import { z } from "zod";
 import { writeAudit } from "../audit";
 import type { SessionUser } from "../auth";
 import { authorityOf, inScope } from "../data/scope";
-import { isMerchantRole } from "../domain";
+import { isMerchantRole, isStaffRole, roleLabel } from "../domain";
 import { getDb, type Tx } from "../db/client";
 import { users } from "../db/schema";
 import { endAllSessions } from "../sessions";
@@ -28,7 +29,10 @@ import {
   type UserRefusal,
   type UserState,
 } from "../users";
-import { validatedAction } from "./safe-action";
+import { fieldErrorsOf, validatedAction, type ActionResult } from "./safe-action";
+
+const MERCHANT_ADMIN_ADDS_MERCHANT_ROLES =
+  "You can add merchant admins and merchant viewers only: staff roles are given by the integrator's admins.";
 
 const userIdSchema = z.coerce
   .number({ error: "Choose a user." })
@@ -36,24 +40,36 @@ const userIdSchema = z.coerce
   .positive("Choose a user.");
 
 /**
- * Adds a user. newUserSchema (via validatedAction) gives the field errors: invalid email, weak
- * password, unknown role; createUser adds the duplicate-email check and writes the audit entry
- * in its insert transaction.
+ * Adds a user. The form is checked here rather than by validatedAction's schema, because a
+ * merchant admin's form has no merchant field (their own merchant is set first, whatever the
+ * form says). newUserSchema gives the field errors: invalid email, weak password, unknown role,
+ * a merchant role without a merchant, a staff role with one; createUser adds the duplicate-email
+ * and unknown-merchant checks and writes the audit entry in its insert transaction.
  */
 export const addUser = validatedAction(
   "users.add",
   "users:manage",
-  newUserSchema,
-  async (input, actor) => {
-    let id: number;
+  z.record(z.string(), z.unknown()),
+  async (raw, actor): Promise<ActionResult<{ id: number }>> => {
+    const form: Record<string, unknown> = { ...raw };
     if (isMerchantRole(actor.role)) {
       // A merchant admin adds their merchant's people only, whatever the form says.
-      if (!isMerchantRole(input.role)) {
-        const message = "You can add merchant roles only (merchant-admin, merchant-viewer).";
-        return { ok: false, error: message, fieldErrors: { role: [message] }, code: "invalid" };
+      if (typeof form.role === "string" && isStaffRole(form.role)) {
+        return {
+          ok: false,
+          error: MERCHANT_ADMIN_ADDS_MERCHANT_ROLES,
+          fieldErrors: { role: [MERCHANT_ADMIN_ADDS_MERCHANT_ROLES] },
+          code: "invalid",
+        };
       }
-      input = { ...input, merchantId: actor.merchantId ?? -1 };
+      form.merchantId = actor.merchantId ?? undefined;
     }
+    const parsed = newUserSchema.safeParse(form);
+    if (!parsed.success) {
+      return { ok: false, error: "Some fields need attention.", fieldErrors: fieldErrorsOf(parsed.error), code: "invalid" };
+    }
+    const input = parsed.data;
+    let id: number;
     try {
       ({ id } = await createUser(getDb(), input, {
         onCreated: (tx, user) =>
@@ -73,7 +89,7 @@ export const addUser = validatedAction(
       throw err;
     }
     revalidatePath("/users");
-    return { ok: true, data: { id }, message: `Added ${input.email} as ${input.role}.` };
+    return { ok: true, data: { id }, message: `Added ${input.email} as ${roleLabel(input.role)}.` };
   },
 );
 
@@ -168,7 +184,9 @@ export const changeUserRole = validatedAction(
     return {
       ok: true,
       data: undefined,
-      message: changed ? `${target.email} is now ${input.role}.` : `${target.email} is already ${input.role}.`,
+      message: changed
+        ? `${target.email} is now ${roleLabel(input.role)}.`
+        : `${target.email} is already ${roleLabel(input.role)}.`,
     };
   },
 );

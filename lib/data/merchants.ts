@@ -21,8 +21,10 @@ export const queryMerchants = scopedQuery(({ db, scope }): MerchantListRow[] =>
       name: merchants.name,
       status: merchants.status,
       externalRef: merchants.externalRef,
-      terminals: sql<number>`(select count(*) from ${terminals} where ${terminals.merchantId} = ${merchants.id})`,
-      users: sql<number>`(select count(*) from ${users} where ${users.merchantId} = ${merchants.id})`,
+      // Qualified by hand: inside a select drizzle writes a column without its table, and the
+      // subquery's "merchant_id" = "id" would then compare two columns of the same row.
+      terminals: sql<number>`(select count(*) from ${terminals} where ${terminals}.${sql.identifier(terminals.merchantId.name)} = ${merchants}.${sql.identifier(merchants.id.name)})`,
+      users: sql<number>`(select count(*) from ${users} where ${users}.${sql.identifier(users.merchantId.name)} = ${merchants}.${sql.identifier(merchants.id.name)})`,
       createdAt: merchants.createdAt,
     })
     .from(merchants)

@@ -1,0 +1,87 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { MerchantListRow } from "@/lib/data/merchants";
+import type { MerchantStatus } from "@/lib/domain";
+import { formatDateTime } from "@/lib/format";
+import { EditMerchantDialog } from "./edit-merchant-dialog";
+import { MerchantStatusDialog } from "./merchant-status-dialog";
+
+export function MerchantStatusBadge({ status }: { status: MerchantStatus }) {
+  return (
+    <Badge tone={status === "active" ? "success" : "danger"} data-status={status}>
+      {status}
+    </Badge>
+  );
+}
+
+/** Every merchant, by name; its counts link to its terminals and users (the switcher's view). */
+export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
+  return (
+    <Table label="Merchants" data-testid="merchants-table">
+      <caption className="sr-only">Merchants</caption>
+      <THead>
+        <tr>
+          <TH>Name</TH>
+          <TH>External reference</TH>
+          <TH>Status</TH>
+          <TH className="text-right">Terminals</TH>
+          <TH className="text-right">Users</TH>
+          <TH>Created</TH>
+          <TH className="relative">
+            <span className="sr-only">Actions</span>
+          </TH>
+        </tr>
+      </THead>
+      <TBody>
+        {rows.length === 0 ? (
+          <EmptyRow colSpan={7}>No merchants yet: add the first one below.</EmptyRow>
+        ) : null}
+        {rows.map((m) => (
+          <TR key={m.id} data-testid="merchant-row" data-merchant-id={m.id}>
+            <TD className="font-medium">
+              <span className="block min-w-40 max-w-64 break-words">{m.name}</span>
+            </TD>
+            <TD>
+              {m.externalRef ? (
+                <span className="block max-w-48 break-all font-mono text-xs">{m.externalRef}</span>
+              ) : (
+                <span className="text-slate-600">—</span>
+              )}
+            </TD>
+            <TD>
+              <MerchantStatusBadge status={m.status} />
+            </TD>
+            <TD className="text-right tabular-nums">
+              <Link
+                href={`/terminals?merchant=${m.id}`}
+                className="text-brand-700 underline-offset-4 hover:underline"
+                aria-label={`${m.terminals} terminal${m.terminals === 1 ? "" : "s"} of ${m.name}`}
+              >
+                {m.terminals}
+              </Link>
+            </TD>
+            <TD className="text-right tabular-nums">
+              <Link
+                href={`/users?merchant=${m.id}`}
+                className="text-brand-700 underline-offset-4 hover:underline"
+                aria-label={`${m.users} user${m.users === 1 ? "" : "s"} of ${m.name}`}
+              >
+                {m.users}
+              </Link>
+            </TD>
+            <TD className="whitespace-nowrap">
+              <time dateTime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt)}</time>
+            </TD>
+            <TD>
+              <div className="flex justify-end gap-2">
+                <EditMerchantDialog merchant={{ id: m.id, name: m.name, externalRef: m.externalRef }} />
+                <MerchantStatusDialog merchant={{ id: m.id, name: m.name, status: m.status, users: m.users }} />
+              </div>
+            </TD>
+          </TR>
+        ))}
+      </TBody>
+    </Table>
+  );
+}
