@@ -40,11 +40,6 @@ export default async function AdminLayout({ children }: { children: React.ReactN
           {user.name || user.email}
         </p>
         {user.name ? <p className="truncate text-xs text-shell-muted">{user.email}</p> : null}
-        {ownMerchant ? (
-          <p className="mt-1 truncate text-xs text-shell-muted" data-testid="current-merchant">
-            {ownMerchant}
-          </p>
-        ) : null}
         <span
           className="mt-1 inline-flex items-center rounded-full bg-shell-raised px-2 py-0.5 text-xs font-medium text-shell-accent ring-1 ring-inset ring-shell-line"
           data-testid="current-role"
@@ -85,6 +80,18 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         {isStaffView ? (
           <div className="mb-4">
             <MerchantSwitcher merchants={merchants} variant="sidebar" />
+          </div>
+        ) : ownMerchant ? (
+          // Where staff have the switcher: the merchant these people work for, and their role.
+          <div className="mb-4 flex items-center gap-2 rounded-md bg-shell-raised/60 px-3 py-2 text-sm ring-1 ring-inset ring-shell-line">
+            <Store aria-hidden className="size-4 shrink-0 text-shell-accent" />
+            <div className="min-w-0">
+              <p className="text-xs text-shell-muted">Merchant</p>
+              <p className="truncate font-medium" title={ownMerchant} data-testid="current-merchant">
+                {ownMerchant}
+              </p>
+              <p className="text-xs text-shell-muted">{roleLabel(user.role)}</p>
+            </div>
           </div>
         ) : null}
         <SidebarNav isAdmin={isAdmin} keepMerchant={isStaffView} />

@@ -189,7 +189,9 @@ export function MerchantSwitcher({
                 className={choiceClass}
               >
                 {check(m.id === id)}
-                <span className="min-w-0 flex-1 truncate">{m.name}</span>
+                <span className="min-w-0 flex-1 truncate" title={m.name}>
+                  {m.name}
+                </span>
                 {m.status === "suspended" ? (
                   <span className="shrink-0 rounded-full bg-amber-300/15 px-1.5 text-xs text-amber-200 ring-1 ring-inset ring-amber-300/40">
                     suspended
