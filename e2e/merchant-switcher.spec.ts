@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import fs from "node:fs/promises";
+import { expectNoSeriousViolations } from "./axe";
 import { appDb, createUser, expect, signIn, test } from "./fixtures";
 import { seedAttempt, seedAudit, seedMerchant, seedTerminalsWithPairings, uniqueTag } from "./seed";
 
@@ -285,4 +286,30 @@ test("a merchant admin sees no switcher and no merchant column, and ?merchant= o
   await page.goto(`/terminals?merchant=${a.id}`);
   await expect(page.getByTestId("mobile-merchant")).toHaveText(own.name);
   await expect(switcherButton(page)).toHaveCount(0);
+});
+
+test("the switcher, open and closed, the Merchant column and the Unknown merchant notice pass the axe scan, light and dark", async ({
+  page,
+  asRole,
+}) => {
+  test.slow();
+  const { a } = await seed();
+  await asRole("support");
+  for (const scheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto("/audit");
+      if (scheme === "dark") await expect(page.locator("html")).toHaveClass(/\bdark\b/);
+      await expectNoSeriousViolations(page, `audit, all merchants, ${scheme}, ${width}px`);
+      await switcherButton(page).click();
+      await expect(page.getByRole("list", { name: "Merchants" }).filter({ visible: true })).toBeVisible();
+      await expectNoSeriousViolations(page, `switcher open, ${scheme}, ${width}px`);
+      await page.goto(`/terminals?merchant=${a.id}`);
+      await expectNoSeriousViolations(page, `terminals of one merchant, ${scheme}, ${width}px`);
+      await page.goto("/?merchant=999999999");
+      await expect(page.getByTestId("unknown-merchant")).toBeVisible();
+      await expectNoSeriousViolations(page, `unknown merchant, ${scheme}, ${width}px`);
+    }
+  }
 });
