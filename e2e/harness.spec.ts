@@ -4,6 +4,7 @@
  * do not depend on case, and the simulator's cap on request bodies.
  */
 import { ROLES } from "../lib/db/schema";
+import { roleLabel } from "../lib/domain";
 import {
   clearSimFaults,
   expect,
@@ -23,7 +24,7 @@ test.describe("shared sessions", () => {
       const user = await asRole(role);
       await page.goto("/");
       await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
-      await expect(page.getByTestId("current-role")).toHaveText(role);
+      await expect(page.getByTestId("current-role")).toHaveText(roleLabel(role));
       expect(user.email).toMatch(new RegExp(`^${role}-[0-9a-f]+@e2e\\.test$`));
     });
   }

@@ -11,7 +11,11 @@ export function AttemptFilters({ params }: { params: AttemptListParams }) {
       action={attemptList.pathname}
       label="Filter pairing attempts"
       defaults={{ q, status, environment }}
-      hidden={params.sort === attemptList.defaults.sort ? {} : { sort: params.sort }}
+      hidden={{
+        ...(params.sort === attemptList.defaults.sort ? {} : { sort: params.sort }),
+        // The switcher's merchant, for the form without JavaScript (nuqs keeps it otherwise).
+        ...(params.merchant ? { merchant: String(params.merchant) } : {}),
+      }}
       fields={[
         { kind: "search", id: "attempt-search", label: "Search", name: "q", placeholder: "Pairing name, terminal ID or email", maxLength: 100 },
         {

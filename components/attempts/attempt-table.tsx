@@ -36,10 +36,13 @@ export function AttemptTable({
   empty,
   now,
   sort,
+  showMerchant = false,
 }: {
   rows: AttemptListRow[];
   empty: React.ReactNode;
   now: number;
+  /** A "Merchant" column: staff looking at every merchant. */
+  showMerchant?: boolean;
   /** The list's sort and each sortable header's link; without it (the dashboard) headers are plain. */
   sort?: SortState & { hrefFor: (column: Column) => string };
 }) {
@@ -52,6 +55,7 @@ export function AttemptTable({
         <tr>
           {header("When", "created_at")}
           <TH>Who</TH>
+          {showMerchant ? <TH>Merchant</TH> : null}
           <TH>Environment</TH>
           <TH>Name</TH>
           {header("Outcome", "status")}
@@ -60,13 +64,18 @@ export function AttemptTable({
         </tr>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={7}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 8 : 7}>{empty}</EmptyRow> : null}
         {rows.map((a) => (
           <TR key={a.id} data-testid="attempt-row" data-attempt-id={a.id}>
             <TD className="min-w-28">
               <RelativeTime value={a.createdAt} now={now} />
             </TD>
             <TD>{a.createdByEmail ? <Truncate text={a.createdByEmail} className="max-w-[12rem]" /> : <span className="text-slate-600">—</span>}</TD>
+            {showMerchant ? (
+              <TD data-testid="merchant-cell">
+                <Truncate text={a.merchantName} className="max-w-[12rem]" />
+              </TD>
+            ) : null}
             <TD>
               <EnvironmentBadge environment={a.environment} />
             </TD>

@@ -18,7 +18,11 @@ export function AuditFilters({
       action={auditList.pathname}
       label="Filter the audit log"
       defaults={{ action, actor }}
-      hidden={params.sort === auditList.defaults.sort ? {} : { sort: params.sort }}
+      hidden={{
+        ...(params.sort === auditList.defaults.sort ? {} : { sort: params.sort }),
+        // The switcher's merchant, for the form without JavaScript (nuqs keeps it otherwise).
+        ...(params.merchant ? { merchant: String(params.merchant) } : {}),
+      }}
       fields={[
         {
           kind: "select",

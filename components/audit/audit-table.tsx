@@ -36,6 +36,7 @@ export function AuditTable({
   now,
   sort,
   canSeeUsers,
+  showMerchant = false,
 }: {
   rows: AuditListRow[];
   empty: React.ReactNode;
@@ -43,6 +44,8 @@ export function AuditTable({
   sort: SortState & { hrefFor: (column: Column) => string };
   /** Whether user targets link to the users page (admins only). */
   canSeeUsers: boolean;
+  /** A "Merchant" column: staff looking at every merchant ("Staff only" for entries of none). */
+  showMerchant?: boolean;
 }) {
   return (
     <Table label="Audit log entries" data-testid="audit-table">
@@ -51,13 +54,14 @@ export function AuditTable({
         <tr>
           <SortableTH label="Time" column="at" sort={sort} href={sort.hrefFor("at")} />
           <TH>Actor</TH>
+          {showMerchant ? <TH>Merchant</TH> : null}
           <SortableTH label="Action" column="action" sort={sort} href={sort.hrefFor("action")} />
           <TH>Target</TH>
           <TH>Details</TH>
         </tr>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={5}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 6 : 5}>{empty}</EmptyRow> : null}
         {rows.map((row) => (
           <TR key={row.id} data-testid="audit-row" data-action={row.action}>
             <TD>
@@ -70,6 +74,15 @@ export function AuditTable({
                 <span className="text-slate-600">system</span>
               )}
             </TD>
+            {showMerchant ? (
+              <TD data-testid="merchant-cell">
+                {row.merchantName ? (
+                  <Truncate text={row.merchantName} className="max-w-[12rem]" />
+                ) : (
+                  <span className="whitespace-nowrap text-slate-600">Staff only</span>
+                )}
+              </TD>
+            ) : null}
             <TD className="whitespace-nowrap" title={row.action}>
               {auditActionLabel(row.action)}
             </TD>

@@ -11,6 +11,7 @@ import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { completeRecoveryAction } from "@/lib/actions/pairing";
 import { formatDateTime } from "@/lib/format";
+import { withMerchant } from "@/lib/lists/merchant-links";
 
 export type DashboardData = {
   byEnvironment: {
@@ -149,7 +150,7 @@ export function DashboardView({
               <p className="text-sm text-slate-600" data-testid={`breakdown-${e.environment}`}>
                 {e.paired} paired · {e.unpaired} unpaired · {e.neverPaired} never paired
               </p>
-              <Link href={`/terminals?environment=${e.environment}`} className="mt-2 inline-block text-sm text-brand-700 underline-offset-4 hover:underline">
+              <Link href={withMerchant(`/terminals?environment=${e.environment}`, merchant)} className="mt-2 inline-block text-sm text-brand-700 underline-offset-4 hover:underline">
                 View {e.environment} terminals
               </Link>
             </CardBody>

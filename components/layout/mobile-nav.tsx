@@ -2,10 +2,9 @@
 
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { Menu, MonitorSmartphone, X } from "lucide-react";
-import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
-import { SidebarNav } from "./sidebar-nav";
+import { ShellLink, SidebarNav } from "./sidebar-nav";
 import { SignOutButton } from "./sign-out-button";
 import { ThemeToggle } from "./theme-toggle";
 
@@ -14,7 +13,19 @@ import { ThemeToggle } from "./theme-toggle";
  * and the navigation in a side sheet (a modal dialog: focus trapped, Esc closes, and it closes
  * when the page changes).
  */
-export function MobileNav({ isAdmin, account }: { isAdmin: boolean; account: React.ReactNode }) {
+export function MobileNav({
+  isAdmin,
+  keepMerchant,
+  account,
+  merchantSlot,
+}: {
+  isAdmin: boolean;
+  /** Staff: links keep the switcher's `?merchant=`. */
+  keepMerchant: boolean;
+  account: React.ReactNode;
+  /** In the top bar: staff's merchant switcher, or a merchant's name for its people. */
+  merchantSlot?: React.ReactNode;
+}) {
   const [open, setOpen] = useState(false);
   const pathname = usePathname();
   const [shownPath, setShownPath] = useState(pathname);
@@ -51,7 +62,7 @@ export function MobileNav({ isAdmin, account }: { isAdmin: boolean; account: Rea
                 <X aria-hidden className="size-5" />
               </DialogPrimitive.Close>
             </div>
-            <SidebarNav isAdmin={isAdmin} onNavigate={() => setOpen(false)} />
+            <SidebarNav isAdmin={isAdmin} keepMerchant={keepMerchant} onNavigate={() => setOpen(false)} />
             <div className="mt-auto space-y-3 border-t border-shell-line px-3 pt-4">
               {account}
               <ThemeToggle />
@@ -60,11 +71,13 @@ export function MobileNav({ isAdmin, account }: { isAdmin: boolean; account: Rea
           </DialogPrimitive.Content>
         </DialogPrimitive.Portal>
       </DialogPrimitive.Root>
-      <Link href="/" className="flex min-w-0 items-center gap-2 font-semibold">
+      <ShellLink href="/" keepMerchant={keepMerchant} className="flex shrink-0 items-center gap-2 font-semibold">
         <MonitorSmartphone aria-hidden className="size-5 shrink-0 text-shell-accent" />
-        Pairdesk
-      </Link>
-      <SignOutButton compact className="ml-auto" />
+        {/* Beside a merchant, the name gives way on a phone (the icon still leads home). */}
+        <span className={merchantSlot ? "sr-only sm:not-sr-only" : undefined}>Pairdesk</span>
+      </ShellLink>
+      {merchantSlot}
+      <SignOutButton compact className="ml-auto shrink-0" />
     </header>
   );
 }

@@ -2,7 +2,8 @@
 
 import { ClipboardList, Gauge, History, MonitorSmartphone, Store, Users } from "lucide-react";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
+import { parseMerchantId, withMerchant } from "@/lib/lists/merchant-links";
 import { cn } from "@/lib/utils";
 
 const ITEMS = [
@@ -15,8 +16,34 @@ const ITEMS = [
   { href: "/merchants", label: "Merchants", icon: Store, adminOnly: true },
 ];
 
-export function SidebarNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNavigate?: () => void }) {
+/** The switcher's merchant (staff) for every link of the shell; none for a merchant's people. */
+export function useKeptMerchant(keepMerchant: boolean): number | null {
+  const merchant = parseMerchantId(useSearchParams().get("merchant"));
+  return keepMerchant ? merchant : null;
+}
+
+/** A link of the shell that keeps the switcher's merchant (`keepMerchant`: staff). */
+export function ShellLink({
+  href,
+  keepMerchant,
+  ...props
+}: Omit<React.ComponentProps<typeof Link>, "href"> & { href: string; keepMerchant: boolean }) {
+  const merchant = useKeptMerchant(keepMerchant);
+  return <Link href={withMerchant(href, merchant)} {...props} />;
+}
+
+export function SidebarNav({
+  isAdmin,
+  keepMerchant,
+  onNavigate,
+}: {
+  isAdmin: boolean;
+  /** Staff: each link keeps the switcher's `?merchant=`. */
+  keepMerchant: boolean;
+  onNavigate?: () => void;
+}) {
   const pathname = usePathname();
+  const merchant = useKeptMerchant(keepMerchant);
   return (
     <nav aria-label="Main" className="flex flex-col gap-1">
       {ITEMS.filter((i) => isAdmin || !i.adminOnly).map((item) => {
@@ -25,7 +52,7 @@ export function SidebarNav({ isAdmin, onNavigate }: { isAdmin: boolean; onNaviga
         return (
           <Link
             key={item.href}
-            href={item.href}
+            href={withMerchant(item.href, merchant)}
             onClick={onNavigate}
             aria-current={active ? "page" : undefined}
             className={cn(

@@ -9,7 +9,11 @@ export function TerminalFilters({ params }: { params: TerminalListParams }) {
       action={terminalList.pathname}
       label="Filter terminals"
       defaults={{ q, environment, status }}
-      hidden={params.sort === terminalList.defaults.sort ? {} : { sort: params.sort }}
+      hidden={{
+        ...(params.sort === terminalList.defaults.sort ? {} : { sort: params.sort }),
+        // The switcher's merchant, for the form without JavaScript (nuqs keeps it otherwise).
+        ...(params.merchant ? { merchant: String(params.merchant) } : {}),
+      }}
       fields={[
         { kind: "search", id: "terminal-search", label: "Search", name: "q", placeholder: "Terminal ID or pairing name", maxLength: 100 },
         { kind: "select", id: "terminal-environment", label: "Environment", name: "environment", options: ENVIRONMENT_OPTIONS },

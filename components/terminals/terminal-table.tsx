@@ -14,10 +14,13 @@ export function TerminalTable({
   empty,
   now,
   sort,
+  showMerchant = false,
 }: {
   rows: TerminalListRow[];
   empty: React.ReactNode;
   now: number;
+  /** A "Merchant" column: staff looking at every merchant. */
+  showMerchant?: boolean;
   /** The list's sort and each column header's link. */
   sort: SortState & { hrefFor: (column: Column) => string };
 }) {
@@ -30,6 +33,7 @@ export function TerminalTable({
       <THead>
         <tr>
           {header("Terminal ID", "terminal_id")}
+          {showMerchant ? <TH>Merchant</TH> : null}
           {header("Environment", "environment")}
           <TH>Active pairing</TH>
           {header("Paired at", "paired_at")}
@@ -38,7 +42,7 @@ export function TerminalTable({
         </tr>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={6}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 7 : 6}>{empty}</EmptyRow> : null}
         {rows.map((t) => {
           const more = t.activePairingCount - 1;
           return (
@@ -51,6 +55,11 @@ export function TerminalTable({
                   {t.terminalId}
                 </Link>
               </TD>
+              {showMerchant ? (
+                <TD data-testid="merchant-cell">
+                  <Truncate text={t.merchantName} className="max-w-[12rem]" />
+                </TD>
+              ) : null}
               <TD>
                 <EnvironmentBadge environment={t.environment} />
               </TD>

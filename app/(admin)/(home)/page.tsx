@@ -6,6 +6,7 @@ import { AttemptTable } from "@/components/attempts/attempt-table";
 import { pageAccess } from "@/lib/data/access";
 import { queryAttempts } from "@/lib/data/attempts";
 import { queryDashboard } from "@/lib/data/dashboard";
+import { queryMerchant } from "@/lib/data/merchants";
 import { attemptList, loadMerchantView } from "@/lib/lists/lists";
 import { can } from "@/lib/permissions";
 
@@ -16,15 +17,31 @@ export default async function DashboardPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const view = loadMerchantView(await searchParams);
-  const { user, ctx } = await pageAccess("terminals:read", view);
+  const asked = loadMerchantView(await searchParams);
+  const { user, ctx } = await pageAccess("terminals:read", asked);
+  // The switcher's choice for staff; a merchant's people's links carry nothing of what the URL says.
+  const view = { merchant: can(user.role, "merchants:read") ? asked.merchant : null };
   const data = queryDashboard(ctx);
   const latest = queryAttempts(ctx, { pageSize: 8 });
+  // Which merchant these counts are of: all (staff), the switcher's choice, or one's own.
+  const shown = ctx.scope.kind === "all" ? null : queryMerchant(ctx, ctx.scope.merchantId);
+  const merchantLabel = ctx.scope.kind === "all" ? "All merchants" : shown ? shown.name : "Unknown merchant";
   return (
     <>
       <PageHeader
         title="Dashboard"
-        description="Terminals by environment, the latest pairing attempts, and anything that needs recovery."
+        description={
+          <>
+            <p>Terminals by environment, the latest pairing attempts, and anything that needs recovery.</p>
+            <p className="mt-1">
+              Merchant:{" "}
+              <strong className="font-semibold text-slate-800" data-testid="dashboard-merchant">
+                {merchantLabel}
+              </strong>
+              {shown?.status === "suspended" ? " (suspended)" : null}
+            </p>
+          </>
+        }
         actions={
           can(user.role, "pairing:create") ? (
             <PairTerminalLink />
@@ -45,7 +62,12 @@ export default async function DashboardPage({
             All attempts
           </Link>
         </div>
-        <AttemptTable rows={latest.rows} now={latest.readAt} empty="No pairing attempts yet." />
+        <AttemptTable
+          rows={latest.rows}
+          now={latest.readAt}
+          showMerchant={ctx.scope.kind === "all"}
+          empty="No pairing attempts yet."
+        />
       </section>
     </>
   );

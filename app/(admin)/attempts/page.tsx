@@ -42,6 +42,7 @@ export default async function AttemptsPage({
       <AttemptTable
         rows={list.rows}
         now={list.readAt}
+        showMerchant={ctx.scope.kind === "all"}
         sort={{ ...attemptList.sortOf(params), hrefFor: (column) => attemptList.sortHref(params, column) }}
         empty={
           attemptList.isFiltered(params) ? (

@@ -36,6 +36,7 @@ export default async function AuditPage({
       <AuditTable
         rows={list.rows}
         now={list.readAt}
+        showMerchant={ctx.scope.kind === "all"}
         canSeeUsers={can(user.role, "users:manage")}
         sort={{ ...auditList.sortOf(params), hrefFor: (column) => auditList.sortHref(params, column) }}
         empty={

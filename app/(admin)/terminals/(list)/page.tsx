@@ -46,6 +46,7 @@ export default async function TerminalsPage({
       <TerminalTable
         rows={list.rows}
         now={list.readAt}
+        showMerchant={ctx.scope.kind === "all"}
         sort={{ ...sort, hrefFor: (column) => terminalList.sortHref(params, column) }}
         empty={
           terminalList.isFiltered(params) ? (
