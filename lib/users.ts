@@ -52,7 +52,7 @@ export const newUserSchema = z
 
 export type NewUser = z.input<typeof newUserSchema>;
 
-export const MERCHANT_ROLE_NEEDS_MERCHANT = "A merchant role (merchant-admin, merchant-viewer) needs a merchant: choose one.";
+export const MERCHANT_ROLE_NEEDS_MERCHANT = "A merchant role (merchant admin or merchant viewer) needs a merchant: choose one.";
 export const STAFF_ROLE_TAKES_NO_MERCHANT =
   "Staff roles (admin, support, viewer) see every merchant and take no merchant: leave it empty, or choose a merchant role.";
 

@@ -19,7 +19,6 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   // The path's permission too, before the loading boundary streams: a refusal is a real 403.
   const user = await requireRouteUser();
   const env = getEnv();
-  const isAdmin = user.role === "admin";
   // Staff choose a merchant (or all) in the switcher; a merchant's people see their own name only.
   const isStaffView = can(user.role, "merchants:read");
   let merchants: MerchantChoice[] = [];
@@ -58,7 +57,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         Skip to content
       </a>
       <MobileNav
-        isAdmin={isAdmin}
+        role={user.role}
         keepMerchant={isStaffView}
         account={account}
         merchantSlot={
@@ -94,7 +93,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
             </div>
           </div>
         ) : null}
-        <SidebarNav isAdmin={isAdmin} keepMerchant={isStaffView} />
+        <SidebarNav role={user.role} keepMerchant={isStaffView} />
         <div className="mt-auto space-y-3 border-t border-shell-line px-3 pt-4">
           {account}
           <ThemeToggle />

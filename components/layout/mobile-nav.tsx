@@ -1,5 +1,6 @@
 "use client";
 
+import type { Role } from "@/lib/domain";
 import * as DialogPrimitive from "@radix-ui/react-dialog";
 import { Menu, MonitorSmartphone, X } from "lucide-react";
 import { usePathname } from "next/navigation";
@@ -14,12 +15,12 @@ import { ThemeToggle } from "./theme-toggle";
  * when the page changes).
  */
 export function MobileNav({
-  isAdmin,
+  role,
   keepMerchant,
   account,
   merchantSlot,
 }: {
-  isAdmin: boolean;
+  role: Role;
   /** Staff: links keep the switcher's `?merchant=`. */
   keepMerchant: boolean;
   account: React.ReactNode;
@@ -62,7 +63,7 @@ export function MobileNav({
                 <X aria-hidden className="size-5" />
               </DialogPrimitive.Close>
             </div>
-            <SidebarNav isAdmin={isAdmin} keepMerchant={keepMerchant} onNavigate={() => setOpen(false)} />
+            <SidebarNav role={role} keepMerchant={keepMerchant} onNavigate={() => setOpen(false)} />
             <div className="mt-auto space-y-3 border-t border-shell-line px-3 pt-4">
               {account}
               <ThemeToggle />

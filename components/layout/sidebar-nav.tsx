@@ -3,17 +3,19 @@
 import { ClipboardList, Gauge, History, MonitorSmartphone, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
+import type { Role } from "@/lib/domain";
 import { parseMerchantId, withMerchant } from "@/lib/lists/merchant-links";
+import { can, type Permission } from "@/lib/permissions";
 import { cn } from "@/lib/utils";
 
-const ITEMS = [
-  { href: "/", label: "Dashboard", icon: Gauge, adminOnly: false },
-  { href: "/terminals", label: "Terminals", icon: MonitorSmartphone, adminOnly: false },
-  { href: "/attempts", label: "Pairing attempts", icon: History, adminOnly: false },
-  { href: "/audit", label: "Audit log", icon: ClipboardList, adminOnly: false },
-  { href: "/users", label: "Users", icon: Users, adminOnly: true },
-  // Staff admins only ("merchants:manage"): isAdmin is the staff admin role.
-  { href: "/merchants", label: "Merchants", icon: Store, adminOnly: true },
+/** Each link shows to the roles that may open its page (the server checks again). */
+const ITEMS: { href: string; label: string; icon: typeof Gauge; permission: Permission }[] = [
+  { href: "/", label: "Dashboard", icon: Gauge, permission: "terminals:read" },
+  { href: "/terminals", label: "Terminals", icon: MonitorSmartphone, permission: "terminals:read" },
+  { href: "/attempts", label: "Pairing attempts", icon: History, permission: "attempts:read" },
+  { href: "/audit", label: "Audit log", icon: ClipboardList, permission: "audit:read" },
+  { href: "/users", label: "Users", icon: Users, permission: "users:manage" },
+  { href: "/merchants", label: "Merchants", icon: Store, permission: "merchants:manage" },
 ];
 
 /** The switcher's merchant (staff) for every link of the shell; none for a merchant's people. */
@@ -33,11 +35,11 @@ export function ShellLink({
 }
 
 export function SidebarNav({
-  isAdmin,
+  role,
   keepMerchant,
   onNavigate,
 }: {
-  isAdmin: boolean;
+  role: Role;
   /** Staff: each link keeps the switcher's `?merchant=`. */
   keepMerchant: boolean;
   onNavigate?: () => void;
@@ -46,7 +48,7 @@ export function SidebarNav({
   const merchant = useKeptMerchant(keepMerchant);
   return (
     <nav aria-label="Main" className="flex flex-col gap-1">
-      {ITEMS.filter((i) => isAdmin || !i.adminOnly).map((item) => {
+      {ITEMS.filter((i) => can(role, i.permission)).map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         const Icon = item.icon;
         return (
