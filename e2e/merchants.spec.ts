@@ -237,7 +237,7 @@ test.describe("users page with merchants", () => {
     await form.getByLabel("Email", { exact: true }).fill(email);
     await form.getByLabel("Password", { exact: true }).fill(`A good long password ${uniqueTag(6)}`);
     await form.getByRole("button", { name: "Add user" }).click();
-    await expect(form.getByText("A merchant role (merchant-admin, merchant-viewer) needs a merchant: choose one.")).toBeVisible();
+    await expect(form.getByText("A merchant role (merchant admin or merchant viewer) needs a merchant: choose one.")).toBeVisible();
     await expect(merchantField).toHaveAttribute("aria-invalid", "true");
     expect(userRowByEmail(email)).toBeUndefined();
 
