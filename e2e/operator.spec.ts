@@ -3,6 +3,7 @@
  * running server, a restore refused while it runs and done once it is killed, and /api/health's
  * 503 when the server's VAULT_KEY cannot open the stored secrets.
  */
+import { E2E_MERCHANT } from "./seed";
 import type { Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -29,6 +30,10 @@ function operator(script: "backup" | "restore", args: string[], server: Pick<Own
 /** Pairs a simulated terminal through the form; returns its terminal id once the pairing is saved. */
 async function pairOne(page: Page, server: OwnServer): Promise<string> {
   const support = await createOwnUser(server, "support");
+  // This server's own database: the merchant the pairing form's default choice names.
+  const merchants = ownDb(server.dbPath);
+  merchants.prepare("insert into merchants (name) values (?) on conflict do nothing").run(E2E_MERCHANT);
+  merchants.close();
   await signIn(page, support);
   const terminalId = await simTerminal(page.request);
   await submitPairForm(page, { name: `Operator ${terminalId}`, otp: await simOtp(page.request, terminalId) });
@@ -62,7 +67,7 @@ test("a backup of a running server restores: refused while the server runs, done
   expect(backup.out).toMatch(/pairing_secrets [1-9]/);
 
   const db = ownDb(server.dbPath);
-  db.prepare("insert into terminals (environment, terminal_id) values ('sandbox', 'T-AFTER-BACKUP')").run();
+  db.prepare("insert into terminals (merchant_id, environment, terminal_id) values ((select min(id) from merchants), 'sandbox', 'T-AFTER-BACKUP')").run();
   db.close();
 
   const refused = operator("restore", ["--from", backupFile], server, keyA);

@@ -9,6 +9,8 @@ import { knownMigrations } from "../lib/ops/database";
 import { readCredentials } from "../lib/pairing/credentials";
 import { recoveryRecord } from "../lib/pairing/recovery";
 import { readSpoolRecord, writeSpoolRecord } from "../lib/pairing/recovery-record";
+import { databaseBefore, migrationTags } from "../lib/test/migrations";
+import { seal, secretContext } from "../lib/vault";
 import { exited, keyringText, newKey, runCommand, seedSealedPairings, startDatabaseHolder, waitForOutput, type SeededPairing } from "../lib/test/ops-kit";
 
 const keyText = process.env.VAULT_KEY!;
@@ -45,7 +47,7 @@ beforeEach(() => {
   const made = runCommand("backup", ["--out", backupFile], { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined });
   if (made.code !== 0) throw new Error(made.err);
   fs.rmSync(spoolDir, { recursive: true }); // completed since
-  db.$client.prepare("insert into terminals (environment, terminal_id) values ('sandbox', 'T-AFTER-BACKUP')").run();
+  db.$client.prepare("insert into terminals (merchant_id, environment, terminal_id) values ((select min(id) from merchants), 'sandbox', 'T-AFTER-BACKUP')").run();
   db.$client.close();
 }, 120_000);
 
@@ -149,12 +151,16 @@ describe("npm run restore", { timeout: 120_000 }, () => {
   });
 
   it("brings an older backup to this code's schema, and --check changes nothing", () => {
+    // A backup made by the previous version: every migration but the latest, and a sealed secret.
     const older = path.join(backups, "older.db");
-    fs.copyFileSync(backupFile, older);
-    const o = new Database(older);
-    const latest = knownMigrations().at(-1)!;
-    o.prepare("delete from __drizzle_migrations where created_at = ?").run(latest.createdAt);
-    o.exec("drop table sessions");
+    const o = databaseBefore(older, migrationTags().at(-1)!);
+    o.exec("insert into users (email, password_hash, role) values ('old@example.com', 'x', 'admin')");
+    const m = o.prepare("select name from sqlite_master where type = 'table' and name = 'merchants'").get() ? "1" : null;
+    if (m) o.exec("insert into merchants (name) values ('Old merchant')");
+    o.exec(`insert into terminals (${m ? "merchant_id, " : ""}environment, terminal_id) values (${m ? "1, " : ""}'sandbox', 'T-OLD')`);
+    o.exec(`insert into pairings (${m ? "merchant_id, " : ""}terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, created_by_id) values (${m ? "1, " : ""}1, 'pc-old', 'Till', 'cl-old', 0, 1)`);
+    const sealed = seal("cs_old_0123456789abcdef", secretContext("pairings", 1, "client_secret"), [k1]);
+    o.prepare("insert into pairing_secrets (pairing_id, field, key_id, nonce, ciphertext) values (1, 'client_secret', ?, ?, ?)").run(sealed.keyId, sealed.nonce, sealed.ciphertext);
     o.close();
 
     const before = liveBytes();
@@ -169,7 +175,7 @@ describe("npm run restore", { timeout: 120_000 }, () => {
     expect(r.out).toContain("applied the other 1.");
     const db = new Database(dbPath, { readonly: true });
     expect(db.prepare("select count(*) as n from __drizzle_migrations").get()).toEqual({ n: knownMigrations().length });
-    expect(db.prepare("select count(*) as n from sessions").get()).toEqual({ n: 0 });
+    expect(db.prepare("select terminal_id from terminals").all()).toEqual([{ terminal_id: "T-OLD" }]);
     db.close();
   });
 });

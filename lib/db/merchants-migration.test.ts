@@ -5,37 +5,14 @@
  * holds, and the new rules are held by the database.
  */
 import "../test/setup-env";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
 import { describe, expect, it } from "vitest";
-import { MIGRATIONS_FOLDER, migrateDatabase, openDatabase, type DB } from "./open";
+import { databaseBefore } from "../test/migrations";
+import { migrateDatabase, openDatabase, type DB } from "./open";
 import * as schema from "./schema";
 
-/** A copy of drizzle/ holding only the migrations before `tag`. */
-function migrationsBefore(tag: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-migrations-"));
-  const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as {
-    entries: { tag: string }[];
-  };
-  const cut = journal.entries.findIndex((e) => e.tag === tag);
-  expect(cut).toBeGreaterThan(0);
-  journal.entries = journal.entries.slice(0, cut);
-  fs.mkdirSync(path.join(dir, "meta"));
-  fs.writeFileSync(path.join(dir, "meta/_journal.json"), JSON.stringify(journal));
-  for (const e of journal.entries) fs.copyFileSync(path.join(MIGRATIONS_FOLDER, `${e.tag}.sql`), path.join(dir, `${e.tag}.sql`));
-  return dir;
-}
-
 function oldDatabase(): DB {
-  const sqlite = new Database(":memory:");
-  sqlite.pragma("foreign_keys = ON");
-  const db = drizzle(sqlite, { schema }) as DB;
-  migrate(db, { migrationsFolder: migrationsBefore("0002_merchants") });
-  return db;
+  return drizzle(databaseBefore(":memory:", "0002_merchants"), { schema }) as DB;
 }
 
 const rows = (db: DB, sql: string) => db.$client.prepare(sql).all() as Record<string, unknown>[];

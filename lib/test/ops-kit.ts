@@ -81,11 +81,16 @@ export function seedSealedPairings(sqlite: Database.Database, count: number, key
         .prepare("insert into users (email, name, password_hash, role) values ('ops-seed@example.com', '', 'x', 'support')")
         .run().lastInsertRowid,
     );
+  const merchant =
+    (sqlite.prepare("select id from merchants where name = 'Ops seed merchant'").get() as { id: number } | undefined)?.id ??
+    Number(sqlite.prepare("insert into merchants (name) values ('Ops seed merchant')").run().lastInsertRowid);
   const out: SeededPairing[] = [];
   sqlite.transaction(() => {
     for (let i = 0; i < count; i++) {
       const terminal = Number(
-        sqlite.prepare("insert into terminals (environment, terminal_id) values ('sandbox', ?)").run(`${prefix}-${i}-${randomBytes(3).toString("hex")}`)
+        sqlite
+          .prepare("insert into terminals (merchant_id, environment, terminal_id) values (?, 'sandbox', ?)")
+          .run(merchant, `${prefix}-${i}-${randomBytes(3).toString("hex")}`)
           .lastInsertRowid,
       );
       const clientId = `client-${i}-${randomBytes(4).toString("hex")}`;
@@ -94,9 +99,9 @@ export function seedSealedPairings(sqlite: Database.Database, count: number, key
       const pairingId = Number(
         sqlite
           .prepare(
-            "insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, ?, ?, ?, 'active', ?)",
+            "insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, ?, ?, ?, ?, 'active', ?)",
           )
-          .run(terminal, `pc-${i}`, `Till ${i}`, clientId, webhookSecretKey ? 1 : 0, creator).lastInsertRowid,
+          .run(merchant, terminal, `pc-${i}`, `Till ${i}`, clientId, webhookSecretKey ? 1 : 0, creator).lastInsertRowid,
       );
       const insert = sqlite.prepare("insert into pairing_secrets (pairing_id, field, key_id, nonce, ciphertext) values (?, ?, ?, ?, ?)");
       for (const [field, value] of [["client_secret", clientSecret], ["webhook_secret_key", webhookSecretKey]] as const) {
@@ -131,7 +136,9 @@ export function startDatabaseHolder(file: string, options: { write?: boolean } =
     db.prepare("select count(*) from users").get();
     if (!${options.write ? "true" : "false"}) { process.stdout.write("ready\\n"); setInterval(() => {}, 1000); }
     else {
-      const terminal = db.prepare("insert into terminals (environment, terminal_id) values ('production', ?)");
+      const merchant = db.prepare("insert into merchants (name) values ('Holder merchant') on conflict do nothing").run();
+      const merchantId = db.prepare("select id from merchants where name = 'Holder merchant'").get().id;
+      const terminal = db.prepare("insert into terminals (merchant_id, environment, terminal_id) values (" + merchantId + ", 'production', ?)");
       const audit = db.prepare("insert into audit_log (action, details) values ('list.export', ?)");
       let n = 0;
       const write = db.transaction(() => { n++; terminal.run("W-" + n); audit.run(String(n)); });
