@@ -89,3 +89,61 @@ describe("npm run user", () => {
     expect(user("frobnicate").err).toContain("--password -  reads the password from the first line of standard input");
   });
 });
+
+describe("npm run user with merchants", { timeout: 120_000 }, () => {
+  /** A merchant straight in the database (the merchant command has its own tests). */
+  function merchantRow(name: string): number {
+    user("create", "--email", "boot@example.com", "--password", "a-long-operator-password", "--role", "viewer"); // migrates
+    const db = new Database(dbPath);
+    try {
+      return Number(db.prepare("insert into merchants (name) values (?) returning id").pluck().get(name));
+    } finally {
+      db.close();
+    }
+  }
+  const userRow = (email: string) => {
+    const db = new Database(dbPath, { readonly: true });
+    try {
+      return db.prepare("select role, merchant_id from users where email = ?").get(email) ?? null;
+    } finally {
+      db.close();
+    }
+  };
+
+  it("creates merchant admins and viewers with --merchant <id> or <exact name>", () => {
+    const id = merchantRow("Harbour Hardware");
+
+    const byId = user("create", "--email", "boss@harbour.example", "--password", "a-long-operator-password", "--role", "merchant-admin", "--merchant", String(id));
+    expect(byId.err).toBe("");
+    expect(byId.code).toBe(0);
+    expect(byId.out).toContain(`Created merchant-admin boss@harbour.example`);
+    expect(byId.out).toContain(`of Harbour Hardware (merchant ${id})`);
+    expect(userRow("boss@harbour.example")).toEqual({ role: "merchant-admin", merchant_id: id });
+
+    const byName = user("create", "--email", "clerk@harbour.example", "--password", "a-long-operator-password", "--role", "merchant-viewer", "--merchant", "Harbour Hardware");
+    expect(byName.code).toBe(0);
+    expect(userRow("clerk@harbour.example")).toEqual({ role: "merchant-viewer", merchant_id: id });
+  });
+
+  it("refuses an unknown merchant, a staff role given --merchant and a merchant role without one, creating nothing", () => {
+    const id = merchantRow("Island Ices");
+
+    const unknown = user("create", "--email", "u1@island.example", "--password", "a-long-operator-password", "--role", "merchant-admin", "--merchant", "Nowhere Ltd");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain('No merchant "Nowhere Ltd": give its id or its exact name (npm run merchant -- list shows them).');
+
+    const unknownId = user("create", "--email", "u2@island.example", "--password", "a-long-operator-password", "--role", "merchant-viewer", "--merchant", "987654");
+    expect(unknownId.code).toBe(1);
+    expect(unknownId.err).toContain('No merchant "987654"');
+
+    const staffWithMerchant = user("create", "--email", "u3@island.example", "--password", "a-long-operator-password", "--role", "support", "--merchant", String(id));
+    expect(staffWithMerchant.code).toBe(2);
+    expect(staffWithMerchant.err).toContain("support is a staff role: staff see every merchant and take no --merchant.");
+
+    const noMerchant = user("create", "--email", "u4@island.example", "--password", "a-long-operator-password", "--role", "merchant-admin");
+    expect(noMerchant.code).toBe(2);
+    expect(noMerchant.err).toContain("The role merchant-admin needs --merchant <id or exact name>.");
+
+    for (const n of [1, 2, 3, 4]) expect(userRow(`u${n}@island.example`)).toBeNull();
+  });
+});
