@@ -145,8 +145,6 @@ const PAGES: Record<string, PageRow> = {
     shows: ["A", "B", "S"],
     expect: { admin: "B", support: 403, viewer: 403, "A-admin": "A", "A-viewer": 403, "B-admin": "B" },
   },
-  // The Merchants page is being built on another branch: until it is merged every cell of this
-  // row may also be 404 (MERCHANTS_PAGE_PENDING below); set it to false after the merge.
   merchants: {
     path: () => "/merchants",
     heading: () => "Merchants",
@@ -154,7 +152,6 @@ const PAGES: Record<string, PageRow> = {
     expect: { admin: "AB", support: 403, viewer: 403, "A-admin": 403, "A-viewer": 403, "B-admin": 403 },
   },
 };
-const MERCHANTS_PAGE_PENDING = true;
 
 type ReadRow = {
   path: (s: Seeded) => string;
@@ -526,10 +523,7 @@ for (const { name } of ACTORS) {
       const expected = cell.expect[name];
       const res = await a.request.get(cell.path(seeded), { maxRedirects: 0 });
       const body = await res.text();
-      if (row === "merchants" && MERCHANTS_PAGE_PENDING) {
-        // Without the page there is no route to refuse: 404 for everyone until the merge.
-        expect([expected === 403 ? 403 : 200, 404], where).toContain(res.status());
-      } else if (typeof expected === "number") {
+      if (typeof expected === "number") {
         expect(res.status(), where).toBe(expected);
         // (A 404 thrown inside a page is streamed in after its shell: the words, not the h1.)
         expect(body, where).toContain(expected === 403 ? "Not allowed" : "Page not found");
@@ -578,15 +572,6 @@ function actionPage(action: string): string {
   return "/merchants";
 }
 
-function inBuild(action: string): boolean {
-  try {
-    actionId(action);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function resultOf(r: { status: number; redirect: string | null; text: string }): { ok: boolean; code: string | null } {
   if (r.redirect) return { ok: true, code: null };
   const ok = /"ok":(true|false)/.exec(r.text);
@@ -601,12 +586,6 @@ for (const { name } of ACTORS) {
     for (const [row, cell] of Object.entries(ACTIONS)) {
       const where = `${name} × ${row}`;
       const expected = cell.expect[name];
-      if (!inBuild(cell.action)) {
-        // The Merchants page (another branch) is what puts its actions in the build: until it is
-        // merged there is no action to call. The lead drops this skip after the merge.
-        test.info().annotations.push({ type: "pending", description: `${where}: ${cell.action} is not in this build yet` });
-        continue;
-      }
       const prepared = await cell.prepare(seeded, a, expected);
       const before = prepared.snapshot();
       const r = await callAction(a.page, actionPage(cell.action), cell.action, prepared.fields);
