@@ -17,7 +17,7 @@
 import type { APIRequestContext, Browser, BrowserContext, Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
-import { actionId, callAction } from "./actions";
+import { callAction } from "./actions";
 import { appDb, createUser, expect, signIn, simOtp, simTerminal, test, type TestUser } from "./fixtures";
 import { auditLog, users } from "../lib/db/schema";
 import { e2eDb, seedAttempt, seedMerchant, uniqueTag } from "./seed";
