@@ -25,7 +25,7 @@ function sentOtp(page: Page): Promise<string | null> {
 /** Opens the pairing form as staff, with the shared "E2E merchant" chosen (staff must choose one). */
 async function openPairForm(page: Page) {
   defaultMerchantId();
-  await openPairForm(page);
+  await page.goto("/terminals/pair");
   await page.getByLabel("Merchant", { exact: true }).selectOption({ label: E2E_MERCHANT });
 }
 
