@@ -1,6 +1,7 @@
 import type { Page } from "@playwright/test";
 import { randomBytes, randomUUID } from "node:crypto";
 import { appDb, createUser, expect, signIn, test, type TestUser } from "./fixtures";
+import { defaultMerchantId, E2E_MERCHANT } from "./seed";
 
 /**
  * The list kit on the three lists: filters that apply as they change and show as removable
@@ -21,20 +22,23 @@ function seed(creator: TestUser) {
   const db = appDb();
   const now = Date.now();
   const refs: number[] = [];
+  const merchant = defaultMerchantId();
   db.transaction(() => {
     for (let i = 1; i <= 6; i++) {
       const env = i % 3 === 0 ? "sandbox" : "production";
       const ref = Number(
-        db.prepare("insert into terminals (environment, terminal_id) values (?, ?)").run(env, `${prefix}-${i}`).lastInsertRowid,
+        db
+          .prepare("insert into terminals (environment, terminal_id, merchant_id) values (?, ?, ?)")
+          .run(env, `${prefix}-${i}`, merchant).lastInsertRowid,
       );
       refs.push(ref);
       if (i <= 4) {
         // Paired 3, 10, 20, 40 minutes ago: terminal 1 the newest.
         const minutes = [3, 10, 20, 40][i - 1]!;
         db.prepare(
-          `insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
-           values (?, ?, ?, ?, 0, 'active', ?, ?)`,
-        ).run(ref, `pc_${randomUUID()}`, i === 4 ? EVIL(t) : `${prefix} till ${i}`, `cl_${t}`, creator.id, now - minutes * MIN);
+          `insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
+           values (?, ?, ?, ?, ?, 0, 'active', ?, ?)`,
+        ).run(ref, merchant, `pc_${randomUUID()}`, i === 4 ? EVIL(t) : `${prefix} till ${i}`, `cl_${t}`, creator.id, now - minutes * MIN);
       }
     }
   })();
@@ -237,16 +241,17 @@ test("Export CSV downloads the filtered rows, quoted, formula-safe, and is audit
   expect(download.suggestedFilename()).toMatch(/^terminals-\d{8}-\d{4}\.csv$/);
   const text = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
   const csv = parseCsv(text);
-  expect(csv[0]).toEqual(["terminal_id", "environment", "status", "active_pairing", "active_pairings", "paired_at", "paired_by"]);
+  expect(csv[0]).toEqual(["terminal_id", "merchant", "environment", "status", "active_pairing", "active_pairings", "paired_at", "paired_by"]);
   // The same rows, in the same order, as the page.
   expect(csv.slice(1).map((r) => r[0])).toEqual(shown);
   for (const r of csv.slice(1)) {
-    expect(r[2]).toBe("paired");
-    expect(r[6]).toBe(viewer.email);
-    expect(r[5]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(r[1]).toBe(E2E_MERCHANT);
+    expect(r[3]).toBe("paired");
+    expect(r[7]).toBe(viewer.email);
+    expect(r[6]).toMatch(/^\d{4}-\d\d-\d\dT/);
   }
   // The name with a formula, quotes and a comma: one field, prefixed with an apostrophe.
-  expect(csv[4]![3]).toBe(`'${EVIL(t)}`);
+  expect(csv[4]![4]).toBe(`'${EVIL(t)}`);
   expect(text).toContain(`"'=HYPERLINK(""http://evil.example/${t}"",""click""), ""Till"""`);
 
   const res = await page.request.get(`/api/terminals/export?q=${prefix}&environment=sandbox`);
@@ -260,8 +265,8 @@ test("Export CSV downloads the filtered rows, quoted, formula-safe, and is audit
     .prepare("select action, details from audit_log where actor_id = ? and action = 'list.export' order by id")
     .all(viewer.id) as { action: string; details: string }[];
   expect(audited.map((a) => JSON.parse(a.details))).toEqual([
-    { list: "terminals", q: prefix, environment: "all", status: "paired", sort: "-paired_at" },
-    { list: "terminals", q: prefix, environment: "sandbox", status: "all", sort: "terminal_id" },
+    { list: "terminals", q: prefix, environment: "all", status: "paired", merchant: "", sort: "-paired_at" },
+    { list: "terminals", q: prefix, environment: "sandbox", status: "all", merchant: "", sort: "terminal_id" },
   ]);
   // And it reads in words in the audit log.
   await page.goto(`/audit?actor=${encodeURIComponent(viewer.email)}&action=list.export`);
@@ -272,13 +277,14 @@ test("attempts and audit CSVs carry the page's filters", async ({ page }) => {
   const viewer = await createUser("viewer");
   const t = tag();
   const insert = appDb().prepare(
-    `insert into pairing_attempts (request_key, environment, name, status, reason, error_code, created_by_id, created_at)
-     values (?, 'sandbox', ?, ?, ?, ?, ?, ?)`,
+    `insert into pairing_attempts (request_key, merchant_id, environment, name, status, reason, error_code, created_by_id, created_at)
+     values (?, ?, 'sandbox', ?, ?, ?, ?, ?, ?)`,
   );
+  const merchant = defaultMerchantId();
   const now = Date.now();
-  insert.run(randomUUID(), `@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected", viewer.id, now - 2 * MIN);
-  insert.run(randomUUID(), `Bar ${t}`, "succeeded", null, null, viewer.id, now - MIN);
-  insert.run(randomUUID(), `Kiosk ${t}`, "failed", `Timed out (${t})`, "timeout", viewer.id, now);
+  insert.run(randomUUID(), merchant, `@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected", viewer.id, now - 2 * MIN);
+  insert.run(randomUUID(), merchant, `Bar ${t}`, "succeeded", null, null, viewer.id, now - MIN);
+  insert.run(randomUUID(), merchant, `Kiosk ${t}`, "failed", `Timed out (${t})`, "timeout", viewer.id, now);
   await signIn(page, viewer);
 
   await page.goto(`/attempts?q=${t}&status=failed`);
@@ -288,8 +294,8 @@ test("attempts and audit CSVs carry the page's filters", async ({ page }) => {
   const res = await page.request.get(href!);
   expect(res.status()).toBe(200);
   const csv = parseCsv(await res.text());
-  expect(csv[0]).toEqual(["id", "created_at", "created_by", "environment", "name", "status", "reason", "error_code", "terminal_id", "finished_at", "recovered_at"]);
-  expect(csv.slice(1).map((r) => [r[4], r[5], r[6], r[7]])).toEqual([
+  expect(csv[0]).toEqual(["id", "created_at", "created_by", "merchant", "environment", "name", "status", "reason", "error_code", "terminal_id", "finished_at", "recovered_at"]);
+  expect(csv.slice(1).map((r) => [r[5], r[6], r[7], r[8]])).toEqual([
     [`Kiosk ${t}`, "failed", `Timed out (${t})`, "timeout"],
     [`'@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected"],
   ]);
@@ -298,12 +304,12 @@ test("attempts and audit CSVs carry the page's filters", async ({ page }) => {
   await page.goto(`/audit?actor=${encodeURIComponent(viewer.email)}`);
   const auditHref = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
   const audit = parseCsv(await (await page.request.get(auditHref!)).text());
-  expect(audit[0]).toEqual(["id", "at", "actor", "action", "action_label", "target_type", "target_id", "target", "details"]);
+  expect(audit[0]).toEqual(["id", "at", "actor", "merchant", "action", "action_label", "target_type", "target_id", "target", "details"]);
   const body = audit.slice(1);
   expect(body.length).toBeGreaterThanOrEqual(2);
   for (const r of body) expect(r[2]).toBe(viewer.email);
-  expect(body.map((r) => r[3])).toContain("auth.sign_in");
-  expect(body.find((r) => r[3] === "list.export")?.[4]).toBe("List exported (CSV)");
+  expect(body.map((r) => r[4])).toContain("auth.sign_in");
+  expect(body.find((r) => r[4] === "list.export")?.[5]).toBe("List exported (CSV)");
 });
 
 test("the CSV handlers check the session themselves", async ({ page, request }) => {

@@ -15,6 +15,7 @@ import type { Role } from "../lib/db/schema";
 import { createUser as createUserInDb } from "../lib/users";
 import { E2E_INTEGRATOR_ID } from "./env";
 import { test } from "./fixtures";
+import { E2E_MERCHANT } from "./seed";
 
 export const OWN_PORT = 3141;
 export const OWN_URL = `http://localhost:${OWN_PORT}`;
@@ -112,6 +113,15 @@ export async function startOwnServer(dir: string, env: Record<string, string> = 
     if (gone) throw new Error(`the server exited at start:\n${fs.readFileSync(logFile, "utf8").slice(-3000)}`);
     if (Date.now() > until) throw new Error("the server did not answer within 60 s");
     await new Promise((r) => setTimeout(r, 200));
+  }
+  // As on the shared server, staff pair into "E2E merchant" (the only merchant here, so the
+  // pairing form preselects it; submitPairForm chooses it by name).
+  const db = new Database(dbPath);
+  db.pragma("busy_timeout = 5000");
+  try {
+    db.prepare("insert into merchants (name) select ? where not exists (select 1 from merchants where name = ?)").run(E2E_MERCHANT, E2E_MERCHANT);
+  } finally {
+    db.close();
   }
   const killGroup = async (signal: NodeJS.Signals) => {
     if (!gone) {

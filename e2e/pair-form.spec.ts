@@ -6,6 +6,7 @@
 import type { Page, Request } from "@playwright/test";
 import { callAction } from "./actions";
 import { appDb, createUser, expect, signIn, simFault, simOtp, simTerminal, test } from "./fixtures";
+import { defaultMerchantId, E2E_MERCHANT } from "./seed";
 
 type Row = Record<string, unknown>;
 const one = (sql: string, ...args: unknown[]) => appDb().prepare(sql).get(...args) as Row | undefined;
@@ -21,10 +22,17 @@ function sentOtp(page: Page): Promise<string | null> {
     });
 }
 
+/** Opens the pairing form as staff, with the shared "E2E merchant" chosen (staff must choose one). */
+async function openPairForm(page: Page) {
+  defaultMerchantId();
+  await page.goto("/terminals/pair");
+  await page.getByLabel("Merchant", { exact: true }).selectOption({ label: E2E_MERCHANT });
+}
+
 test("the OTP field shows exactly what is sent: its case kept, spaces left out; a rejection says mistyped or used", async ({ page }) => {
   const support = await createUser("support");
   await signIn(page, support);
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   const otpField = page.getByLabel("OTP");
 
   await otpField.fill(" 464a 3qhd ");
@@ -55,7 +63,7 @@ test("an OTP typed in groups pairs as one code", async ({ page }) => {
   await signIn(page, support);
   const terminalId = await simTerminal(page.request);
   const otp = await simOtp(page.request, terminalId);
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   await page.getByLabel("Name").fill("Grouped");
   await page.getByLabel("OTP").pressSequentially(`${otp.slice(0, 4)} ${otp.slice(4)}`);
   await expect(page.getByLabel("OTP")).toHaveValue(otp);
@@ -72,7 +80,7 @@ test("while pairing the form says how long it may take; a timeout gives advice f
   // The E2E server's pair timeout is 2.5 s (PAY_CONNECT_PAIR_TIMEOUT_MS in e2e/serve.mjs).
   await simFault(page.request, "pair_slow", { terminalId, delayMs: 4_000 });
 
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   await page.getByLabel("Name").fill("Slow form");
   await page.getByLabel("OTP").fill(otp);
   await page.getByRole("button", { name: "Pair terminal" }).click();
@@ -107,7 +115,7 @@ test("the webhook URL shown under Advanced is the one used; another URL can be g
 
   // Default: this app's endpoint, with a token the server makes when it pairs.
   const first = await simTerminal(page.request);
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   const shown = page.getByTestId("webhook-default");
   await expect(shown).toBeHidden();
   await page.getByText("Advanced").click();
@@ -127,7 +135,7 @@ test("the webhook URL shown under Advanced is the one used; another URL can be g
 
   // Another URL, given under Advanced, is used as given.
   const second = await simTerminal(page.request);
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   await page.getByText("Advanced").click();
   await page.getByLabel("Another webhook URL").fill("https://pos.example.com/hooks/pay");
   await page.getByLabel("Name").fill("Own hook");
@@ -145,7 +153,7 @@ const PRODUCTION_REASON =
 test("production without an integrator id is shown disabled with the reason, and the server refuses it recording nothing", async ({ page }) => {
   const support = await createUser("support");
   await signIn(page, support);
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   const environment = page.getByLabel("Environment");
   await expect(environment).toHaveValue("sandbox");
   await expect(environment.locator('option[value="production"]')).toBeDisabled();
@@ -160,6 +168,7 @@ test("production without an integrator id is shown disabled with the reason, and
     otp: "ABCD2345",
     environment: "production",
     webhookUrl: "",
+    merchantId: String(defaultMerchantId()),
   });
   expect(reply.redirect).toBeNull();
   expect(reply.text).toContain(PRODUCTION_REASON);
@@ -169,6 +178,6 @@ test("production without an integrator id is shown disabled with the reason, and
 
 test("an admin is shown which setting makes production available", async ({ page, asRole }) => {
   await asRole("admin");
-  await page.goto("/terminals/pair");
+  await openPairForm(page);
   await expect(page.getByTestId("environment-unavailable")).toHaveText(`Production cannot be chosen. ${PRODUCTION_REASON}`);
 });

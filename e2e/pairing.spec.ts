@@ -20,6 +20,8 @@ import {
   allAuditText,
   attempts,
   auditRows,
+  defaultMerchantId,
+  E2E_MERCHANT,
   failPairingInsertsNamed,
   pairingById,
   pairingsOfTerminal,
@@ -64,6 +66,8 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
 
   // In Pairdesk: the form, showing under "Advanced" this app's webhook endpoint that will be used.
   await page.goto("/terminals/pair");
+  // Staff choose the merchant the terminal belongs to.
+  await page.getByLabel("Merchant", { exact: true }).selectOption({ label: E2E_MERCHANT });
   await page.getByText("Advanced").click();
   await expect(page.getByTestId("webhook-default")).toHaveText(/^http:\/\/localhost:\d+\/api\/webhooks\/pay-connect\/‹a new secret token›$/);
   const webhookEndpoint = (await page.getByTestId("webhook-default").innerText()).replace("‹a new secret token›", "");
@@ -229,6 +233,7 @@ test("a request replayed twice at once pairs once", async ({ page, asRole }) => 
     otp: await simOtp(page.request, other),
     environment: "sandbox",
     webhookUrl: "",
+    merchantId: String(defaultMerchantId()),
   };
   const replies = await Promise.all([
     callAction(page, "/terminals/pair", "pairTerminalAction", fields),

@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, signIn, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
+import { E2E_MERCHANT } from "./seed";
 import { createOwnUser, OWN_URL, ownDatabaseBytes, ownDataDir, ownDb, ownServerLifecycle } from "./own-server";
 
 const { start } = ownServerLifecycle();
@@ -131,14 +132,16 @@ test("the dashboard counts paired, unpaired and never-paired terminals per envir
   // Terminals known without a pairing (and production ones) are written straight in.
   const db = ownDb(server.dbPath);
   try {
-    const insert = db.prepare("insert into terminals (environment, terminal_id) values (?, ?)");
+    // Into the own server's one merchant (e2e/own-server.ts), as the pairings above.
+    const merchant = (db.prepare("select id from merchants where name = ?").get(E2E_MERCHANT) as { id: number }).id;
+    const insert = db.prepare(`insert into terminals (environment, terminal_id, merchant_id) values (?, ?, ${merchant})`);
     insert.run("sandbox", "SB-NEVER");
     const p1 = Number(insert.run("production", "PR-PAIRED").lastInsertRowid);
     const p2 = Number(insert.run("production", "PR-ENDED").lastInsertRowid);
     insert.run("production", "PR-NEVER-1");
     insert.run("production", "PR-NEVER-2");
     const pairing = db.prepare(
-      "insert into pairings (terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, 'Till', ?, 0, ?, ?)",
+      `insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ${merchant}, ?, 'Till', ?, 0, ?, ?)`,
     );
     pairing.run(p1, "pc-pr-1", "c-pr-1", "active", admin.id);
     pairing.run(p2, "pc-pr-2", "c-pr-2", "unpaired", admin.id);

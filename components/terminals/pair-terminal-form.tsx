@@ -1,6 +1,7 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
+import { Loader2, Store } from "lucide-react";
+import Link from "next/link";
 import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
@@ -21,6 +22,14 @@ export type PairEnvironmentOption = {
   pairTimeoutMs: number;
 };
 
+/**
+ * Whom the terminal is paired for. A merchant's people pair into their own merchant; staff choose
+ * among the active merchants (`preselected`: the switcher's merchant, or the only one).
+ */
+export type PairMerchantChoice =
+  | { kind: "own"; name: string }
+  | { kind: "choose"; options: { id: number; name: string }[]; preselected: number | null; mayManage: boolean };
+
 function seconds(ms: number): string {
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} second${s === 1 ? "" : "s"}`;
@@ -30,8 +39,10 @@ export function PairTerminalForm({
   requestKey,
   webhookEndpoint,
   environments,
+  merchant,
 }: {
   requestKey: string;
+  merchant: PairMerchantChoice;
   /** This app's webhook endpoint; the server adds a fresh token for each pairing. */
   webhookEndpoint: string;
   environments: PairEnvironmentOption[];
@@ -48,6 +59,11 @@ export function PairTerminalForm({
   const chosen = environments.find((e) => e.value === environment) ?? environments[0];
   const unknown = failed?.code === "outcome_unknown";
   const unavailable = environments.filter((e) => e.unavailableReason);
+  // Controlled, so that a failed attempt keeps the chosen merchant.
+  const [merchantId, setMerchantId] = useState<string>(
+    values.merchantId ?? (merchant.kind === "choose" && merchant.preselected !== null ? String(merchant.preselected) : ""),
+  );
+  const noMerchant = merchant.kind === "choose" && merchant.options.length === 0;
 
   return (
     <form {...formProps} className="max-w-xl space-y-5" noValidate>
@@ -70,6 +86,47 @@ export function PairTerminalForm({
         </Alert>
       ) : null}
       <input type="hidden" name="requestKey" value={key} />
+      {merchant.kind === "own" ? (
+        <p className="flex items-center gap-2 text-sm text-slate-700" data-testid="pair-merchant">
+          <Store aria-hidden className="size-4 shrink-0 text-slate-500" />
+          <span>
+            Pairing into <strong className="font-semibold text-slate-900">{merchant.name}</strong>
+          </span>
+        </p>
+      ) : noMerchant ? (
+        <Alert tone="warning" title="No merchant to pair into" data-testid="no-merchant">
+          Every terminal belongs to a merchant, and there is no active merchant yet.{" "}
+          {merchant.mayManage ? (
+            <>
+              Create one on the{" "}
+              <Link href="/merchants" className="font-medium underline">
+                Merchants
+              </Link>{" "}
+              page first.
+            </>
+          ) : (
+            "Ask an admin to create one."
+          )}
+        </Alert>
+      ) : (
+        <Field
+          id="merchantId"
+          label="Merchant"
+          hint="The merchant this terminal belongs to: its people will see it. Suspended merchants are not listed."
+          errors={failed?.fieldErrors?.merchantId}
+        >
+          <Select name="merchantId" value={merchantId} onChange={(e) => setMerchantId(e.target.value)} required>
+            <option value="" disabled>
+              Choose a merchant
+            </option>
+            {merchant.options.map((m) => (
+              <option key={m.id} value={String(m.id)}>
+                {m.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
       <Field id="name" label="Name" hint="Shown in Pay-Connect and here, e.g. the shop and till." errors={failed?.fieldErrors?.name}>
         <Input name="name" maxLength={100} required autoComplete="off" defaultValue={values.name} />
       </Field>
@@ -145,7 +202,7 @@ export function PairTerminalForm({
           {seconds(chosen?.pairTimeoutMs ?? 0)}. Keep this page open and do not pair again meanwhile.
         </Alert>
       ) : null}
-      <Button type="submit" disabled={pending} aria-disabled={pending}>
+      <Button type="submit" disabled={pending || noMerchant} aria-disabled={pending || noMerchant}>
         {pending ? <Loader2 aria-hidden className="animate-spin" /> : null}
         {pending ? "Pairing…" : "Pair terminal"}
       </Button>

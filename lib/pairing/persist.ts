@@ -43,6 +43,9 @@ export type Persisted = { terminalRef: number; pairingId: number };
 
 export function persistPairing(db: DB, input: PersistInput): Persisted {
   const { result, actor } = input;
+  // Immediate: the transaction now reads (the terminal's merchant) before it writes, and a
+  // deferred one that has read cannot wait for another writer's lock (SQLite answers "database
+  // is locked" at once, without busy_timeout), which turned a busy moment into needs recovery.
   return db.transaction((tx) => {
     const before = tx
       .select({ id: terminals.id, merchantId: terminals.merchantId })
@@ -166,5 +169,5 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       },
     });
     return { terminalRef: terminal.id, pairingId: pairing.id };
-  });
+  }, { behavior: "immediate" });
 }

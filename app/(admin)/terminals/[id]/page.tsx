@@ -7,6 +7,7 @@ import { UnpairDialog } from "@/components/terminals/unpair-dialog";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
+import { Badge } from "@/components/ui/badge";
 import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/data/access";
 import { queryTerminalDetail } from "@/lib/data/terminal-detail";
@@ -38,6 +39,15 @@ export default async function TerminalPage({
   const justPaired = paired ? active.find((p) => String(p.id) === paired) : undefined;
   const mayReveal = can(user.role, "pairing:reveal");
   const mayUnpair = can(user.role, "pairing:unpair");
+  // Staff see whose terminal it is; a merchant's people see only their own merchant's pairings
+  // (the query), and no merchant name at all.
+  const staff = can(user.role, "merchants:read");
+  // A terminal that moved from another merchant keeps its first pairing date; a merchant's
+  // people see when they first paired it.
+  const firstPaired = staff
+    ? terminal.createdAt
+    : pairings.reduce((min, p) => (p.createdAt < min ? p.createdAt : min), pairings[0]?.createdAt ?? terminal.createdAt);
+  const note = mayReveal || mayUnpair ? null : user.role === "merchant-viewer" ? "Only your merchant's admins can unpair." : "Only an admin can reveal the credentials or unpair.";
 
   return (
     <>
@@ -51,7 +61,16 @@ export default async function TerminalPage({
           <span className="inline-flex flex-wrap items-center gap-2">
             <EnvironmentBadge environment={terminal.environment} />
             <TerminalStatusBadge paired={active.length > 0} />
-            <span>First paired {formatDateTime(terminal.createdAt)}</span>
+            {staff ? (
+              <span className="inline-flex flex-wrap items-center gap-1" data-testid="terminal-merchant">
+                Merchant{" "}
+                <Link href={`/terminals?merchant=${terminal.merchantId}`} className="font-medium text-brand-700 hover:underline">
+                  {terminal.merchantName}
+                </Link>
+                {terminal.merchantStatus === "suspended" ? <Badge tone="warning">suspended</Badge> : null}
+              </span>
+            ) : null}
+            <span>First paired {formatDateTime(firstPaired)}</span>
           </span>
         }
       />
@@ -79,9 +98,9 @@ export default async function TerminalPage({
                     {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
                     {mayUnpair ? <UnpairDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
                   </div>
-                ) : p.status === "active" ? (
+                ) : p.status === "active" && note ? (
                   <p className="text-xs text-slate-600" data-testid="admin-only-note">
-                    Only an admin can reveal the credentials or unpair.
+                    {note}
                   </p>
                 ) : null}
               </div>
@@ -100,6 +119,9 @@ export default async function TerminalPage({
                   mono
                 />
                 <Item label="Webhook URL" value={p.webhookUrl ?? "none"} mono copy={p.webhookUrl !== null} />
+                {staff && p.merchantId !== terminal.merchantId ? (
+                  <Item label="Merchant" value={`${p.merchantName} (the terminal has since moved)`} testId="pairing-merchant" />
+                ) : null}
                 <Item label="Created" value={`${formatDateTime(p.createdAt)} by ${p.createdBy}`} />
                 {p.endedAt ? (
                   <Item
@@ -116,12 +138,24 @@ export default async function TerminalPage({
   );
 }
 
-function Item({ label, value, mono, copy }: { label: string; value: string; mono?: boolean; copy?: boolean }) {
+function Item({
+  label,
+  value,
+  mono,
+  copy,
+  testId,
+}: {
+  label: string;
+  value: string;
+  mono?: boolean;
+  copy?: boolean;
+  testId?: string;
+}) {
   return (
     <div className="min-w-0">
       <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
       <dd className="flex min-w-0 items-center gap-1">
-        <span className={mono ? "min-w-0 break-all font-mono text-xs" : undefined} data-testid={copy ? `value-${label}` : undefined}>
+        <span className={mono ? "min-w-0 break-all font-mono text-xs" : undefined} data-testid={testId ?? (copy ? `value-${label}` : undefined)}>
           {value}
         </span>
         {copy ? <CopyButton value={value} label={label} /> : null}
