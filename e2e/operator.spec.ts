@@ -3,7 +3,6 @@
  * running server, a restore refused while it runs and done once it is killed, and /api/health's
  * 503 when the server's VAULT_KEY cannot open the stored secrets.
  */
-import { E2E_MERCHANT } from "./seed";
 import type { Page } from "@playwright/test";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -30,10 +29,6 @@ function operator(script: "backup" | "restore", args: string[], server: Pick<Own
 /** Pairs a simulated terminal through the form; returns its terminal id once the pairing is saved. */
 async function pairOne(page: Page, server: OwnServer): Promise<string> {
   const support = await createOwnUser(server, "support");
-  // This server's own database: the merchant the pairing form's default choice names.
-  const merchants = ownDb(server.dbPath);
-  merchants.prepare("insert into merchants (name) values (?) on conflict do nothing").run(E2E_MERCHANT);
-  merchants.close();
   await signIn(page, support);
   const terminalId = await simTerminal(page.request);
   await submitPairForm(page, { name: `Operator ${terminalId}`, otp: await simOtp(page.request, terminalId) });
