@@ -9,7 +9,7 @@ import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { Providers } from "@/components/providers";
 import { requireRouteUser } from "@/lib/auth";
 import { pageAccess } from "@/lib/data/access";
-import { queryMerchants } from "@/lib/data/merchants";
+import { queryMerchantOptions } from "@/lib/data/merchants";
 import { roleLabel } from "@/lib/domain";
 import { getEnv } from "@/lib/env";
 import type { MerchantChoice } from "@/lib/lists/merchant-links";
@@ -24,7 +24,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   let merchants: MerchantChoice[] = [];
   if (isStaffView) {
     const { ctx } = await pageAccess("merchants:read");
-    merchants = queryMerchants(ctx).map(({ id, name, status }) => ({ id, name, status }));
+    merchants = queryMerchantOptions(ctx);
   }
   const ownMerchant = !isStaffView && user.merchantName ? user.merchantName : null;
   const account = (

@@ -13,7 +13,7 @@ export type MerchantListRow = {
   createdAt: Date;
 };
 
-/** The merchants in the scope, by name: the Merchants page, the switcher, the pairing form. */
+/** The merchants in the scope, by name, with their counts: the Merchants page. */
 export const queryMerchants = scopedQuery(({ db, scope }): MerchantListRow[] =>
   db
     .select({
@@ -34,6 +34,19 @@ export const queryMerchants = scopedQuery(({ db, scope }): MerchantListRow[] =>
 );
 
 export type MerchantOption = { id: number; name: string; status: MerchantStatus };
+
+/**
+ * The merchants in the scope, names and status only, by name: the switcher (on every page for
+ * staff), the pairing form and the Users page's choice. Cheaper than queryMerchants' counts.
+ */
+export const queryMerchantOptions = scopedQuery(({ db, scope }): MerchantOption[] =>
+  db
+    .select({ id: merchants.id, name: merchants.name, status: merchants.status })
+    .from(merchants)
+    .where(scopeWhere(scope, merchants.id))
+    .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
+    .all(),
+);
 
 /** One merchant in the scope, or null: what the switcher shows as chosen. */
 export const queryMerchant = scopedQuery(({ db, scope }, merchantId: number): MerchantOption | null =>

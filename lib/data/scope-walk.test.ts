@@ -77,6 +77,7 @@ const SAMPLES: Record<string, Sample[]> = {
   "dashboard:queryDashboard": [{ args: () => [] }],
   "users:queryUsers": [{ args: () => [], own: true }],
   "merchants:queryMerchants": [{ args: () => [], own: true }],
+  "merchants:queryMerchantOptions": [{ args: () => [], own: true }],
   "merchants:queryMerchant": [
     { args: (f, side) => [f[side]], own: true },
     { args: (f, side) => [f[other(side)]] },

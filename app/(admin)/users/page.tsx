@@ -3,7 +3,7 @@ import { UsersTable } from "@/components/users/users-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/data/access";
-import { queryMerchants } from "@/lib/data/merchants";
+import { queryMerchantOptions } from "@/lib/data/merchants";
 import { queryUsers } from "@/lib/data/users";
 import { loadMerchantView } from "@/lib/lists/lists";
 import { can } from "@/lib/permissions";
@@ -27,7 +27,7 @@ export default async function UsersPage({
   let merchants: MerchantChoice[] | null = null;
   if (isStaff) {
     const { ctx: everyMerchant } = await pageAccess("merchants:read");
-    merchants = queryMerchants(everyMerchant).map(({ id, name, status }) => ({ id, name, status }));
+    merchants = queryMerchantOptions(everyMerchant);
   }
   const preselected = isStaff && view.merchant !== null && merchants?.some((m) => m.id === view.merchant) ? view.merchant : null;
   return (

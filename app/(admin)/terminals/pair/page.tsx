@@ -6,7 +6,7 @@ import {
 } from "@/components/terminals/pair-terminal-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/data/access";
-import { queryMerchants } from "@/lib/data/merchants";
+import { queryMerchantOptions } from "@/lib/data/merchants";
 import { isMerchantRole } from "@/lib/domain";
 import { loadMerchantView } from "@/lib/lists/lists";
 import { webhookEndpoint } from "@/lib/pairing/webhook-url";
@@ -70,7 +70,7 @@ async function merchantChoice(
   searchParams: Promise<Record<string, string | string[] | undefined>>,
 ): Promise<PairMerchantChoice> {
   if (isMerchantRole(user.role)) return { kind: "own", name: user.merchantName ?? "your merchant" };
-  const active = queryMerchants(ctx)
+  const active = queryMerchantOptions(ctx)
     .filter((m) => m.status === "active")
     .map((m) => ({ id: m.id, name: m.name }));
   const { merchant: viewed } = loadMerchantView(await searchParams);
