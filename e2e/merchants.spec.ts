@@ -315,6 +315,18 @@ test.describe("users page with merchants", () => {
       expect(refused.text).toContain("You can add merchant admins and merchant viewers only");
       expect(userRowByEmail(staff)).toBeUndefined();
     }
+
+    // An email that belongs to someone elsewhere (here a staff user): refused without saying so.
+    const someoneElse = await createUser("support");
+    const taken = await callAction(page, "/users", "addUser", {
+      email: someoneElse.email,
+      name: "",
+      password: `A good long password ${uniqueTag(6)}`,
+      role: "merchant-viewer",
+    });
+    expect(taken.text).toContain("This email cannot be used for a new user.");
+    expect(taken.text).not.toContain("already exists");
+    expect(userRowByEmail(someoneElse.email)).toMatchObject({ role: "support", merchant_id: null });
   });
 
   test("a merchant admin changes and disables their merchant's users, never another merchant's, a staff user or themselves", async ({

@@ -16,6 +16,11 @@ export const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   "pairing.unpair": "Terminal unpaired",
   "pairing.unpair_failed": "Unpair failed",
   "list.export": "List exported (CSV)",
+  "merchant.create": "Merchant added",
+  "merchant.rename": "Merchant renamed",
+  "merchant.suspend": "Merchant suspended",
+  "merchant.reactivate": "Merchant reactivated",
+  "terminal.merchant_change": "Terminal changed merchant",
   "vault.rewrap": "Vault secrets moved to the new key",
   "database.restore": "Database restored from a backup",
 };

@@ -53,15 +53,14 @@ export function AuditTable({
       <THead>
         <tr>
           <SortableTH label="Time" column="at" sort={sort} href={sort.hrefFor("at")} />
-          <TH>Actor</TH>
-          {showMerchant ? <TH>Merchant</TH> : null}
+          <TH>{showMerchant ? "Actor · merchant" : "Actor"}</TH>
           <SortableTH label="Action" column="action" sort={sort} href={sort.hrefFor("action")} />
           <TH>Target</TH>
           <TH>Details</TH>
         </tr>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 6 : 5}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={5}>{empty}</EmptyRow> : null}
         {rows.map((row) => (
           <TR key={row.id} data-testid="audit-row" data-action={row.action}>
             <TD>
@@ -73,16 +72,17 @@ export function AuditTable({
               ) : (
                 <span className="text-slate-600">system</span>
               )}
+              {showMerchant ? (
+                // Under the actor, not a column of its own: the details stay in view at 1280 px.
+                <span data-testid="merchant-cell" className="mt-0.5 block text-xs text-slate-600">
+                  {row.merchantName ? (
+                    <Truncate text={row.merchantName} className="max-w-[14rem]" />
+                  ) : (
+                    <span className="whitespace-nowrap">Staff only</span>
+                  )}
+                </span>
+              ) : null}
             </TD>
-            {showMerchant ? (
-              <TD data-testid="merchant-cell">
-                {row.merchantName ? (
-                  <Truncate text={row.merchantName} className="max-w-[12rem]" />
-                ) : (
-                  <span className="whitespace-nowrap text-slate-600">Staff only</span>
-                )}
-              </TD>
-            ) : null}
             <TD className="whitespace-nowrap" title={row.action}>
               {auditActionLabel(row.action)}
             </TD>

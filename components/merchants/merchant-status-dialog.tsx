@@ -36,7 +36,9 @@ export function MerchantStatusDialog({
           ) : (
             <>
               <span className="block">
-                Its people ({people}) are signed out at once and cannot sign in until it is reactivated.
+                {merchant.users === 0
+                  ? "It has no users yet; none can sign in until it is reactivated."
+                  : `Its people (${people}) are signed out at once and cannot sign in until it is reactivated.`}
               </span>
               <span className="mt-1 block">Nothing can be paired into it meanwhile.</span>
               <span className="mt-1 block">

@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { MerchantListRow } from "@/lib/data/merchants";
 import type { MerchantStatus } from "@/lib/domain";
-import { formatDateTime } from "@/lib/format";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { EditMerchantDialog } from "./edit-merchant-dialog";
 import { MerchantStatusDialog } from "./merchant-status-dialog";
 
@@ -71,7 +71,9 @@ export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
               </Link>
             </TD>
             <TD className="whitespace-nowrap">
-              <time dateTime={m.createdAt.toISOString()}>{formatDateTime(m.createdAt)}</time>
+              <time dateTime={m.createdAt.toISOString()} title={formatDateTime(m.createdAt)}>
+                {formatDate(m.createdAt)}
+              </time>
             </TD>
             <TD>
               <div className="flex justify-end gap-2">

@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { UserListRow } from "@/lib/data/users";
-import { formatDateTime } from "@/lib/format";
+import { formatDate, formatDateTime } from "@/lib/format";
 import { UserRoleForm } from "./user-role-form";
 import { UserStatusDialog } from "./user-status-dialog";
 
@@ -64,7 +64,9 @@ export function UsersTable({
                 )}
               </TD>
               <TD className="whitespace-nowrap">
-                <time dateTime={u.createdAt.toISOString()}>{formatDateTime(u.createdAt)}</time>
+                <time dateTime={u.createdAt.toISOString()} title={formatDateTime(u.createdAt)}>
+                  {formatDate(u.createdAt)}
+                </time>
               </TD>
               <TD className="text-right">
                 {isSelf ? null : <UserStatusDialog userId={u.id} email={u.email} disabled={u.disabledAt !== null} />}

@@ -84,7 +84,13 @@ export const addUser = validatedAction(
       }));
     } catch (err) {
       if (err instanceof UserError) {
-        return { ok: false, error: err.message, fieldErrors: err.field ? { [err.field]: [err.message] } : undefined, code: "invalid" };
+        // An email is unique across Pairdesk: a merchant admin is not told that it belongs to
+        // someone (staff, another merchant's person), only that it cannot be used (red team).
+        const message =
+          isMerchantRole(actor.role) && err.field === "email" && err.message.includes("already exists")
+            ? "This email cannot be used for a new user. Use another, or ask the integrator's support."
+            : err.message;
+        return { ok: false, error: message, fieldErrors: err.field ? { [err.field]: [message] } : undefined, code: "invalid" };
       }
       throw err;
     }

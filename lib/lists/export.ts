@@ -1,6 +1,9 @@
 import "server-only";
 import { AuthError } from "../auth";
+import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit";
+import { merchants } from "../db/schema";
+import { isMerchantRole } from "../domain";
 import { access } from "../data/access";
 import type { QueryContext } from "../data/scope";
 import type { Permission } from "../permissions";
@@ -43,11 +46,19 @@ export async function exportList<T>({
     throw err;
   }
   const { user, ctx } = granted;
+  // The entry belongs to the merchant exported, if it exists (a staff member's `?merchant=` may
+  // name none: that export is empty and staff-only). A merchant's people's `?merchant=` changed
+  // nothing, so it is not recorded as if it had.
+  const scoped = ctx.scope.kind === "merchant" ? ctx.scope.merchantId : null;
+  const merchantId =
+    scoped !== null && ctx.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, scoped)).get() ? scoped : null;
+  const recorded: Record<string, string | number> = { ...filters };
+  if (isMerchantRole(user.role)) delete recorded.merchant;
   writeAudit(ctx.db, {
     actor: { id: user.id, email: user.email },
-    merchantId: ctx.scope.kind === "merchant" ? ctx.scope.merchantId : null,
+    merchantId,
     action: "list.export",
-    details: { list, ...filters },
+    details: { list, ...recorded },
   });
   return csvResponse(csvFilename(list), csvStream(columns, (offset, limit) => fetchBatch(ctx, offset, limit)));
 }

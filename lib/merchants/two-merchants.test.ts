@@ -222,3 +222,40 @@ describe("a terminal paired by another merchant", () => {
     }
   });
 });
+
+describe("a merchant suspended while one of its terminals is being paired", () => {
+  it("saves nothing into it: the result waits in the recovery spool until it is reactivated, then completes", async () => {
+    const admin = { id: f.users.staffAdmin.id, email: f.users.staffAdmin.email };
+    // The suspension lands during the pair call, after the check before it.
+    const provider: PairingProvider = {
+      ...providerAnswering({
+        payConnectId: "pc-alpha-suspended",
+        payConnectName: "alpha late till",
+        terminalId: "T-ALPHA-LATE",
+        clientId: "client-alpha-late",
+        clientSecret: "cs_alpha_late_0123456789abcdefghij",
+        webhookSecretKey: null,
+      }),
+    };
+    const pair = provider.pair;
+    provider.pair = async (input) => {
+      setMerchantStatus(db, f.alpha, "suspended", admin);
+      return pair(input);
+    };
+    const out = await pairTerminal(
+      db,
+      provider,
+      { requestKey: crypto.randomUUID(), merchantId: f.alpha, environment: "sandbox", name: "alpha late till", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+      admin,
+    );
+    expect(out).toMatchObject({ kind: "needs_recovery", code: "merchant_suspended" });
+    expect(one("select count(*) as n from terminals where terminal_id = 'T-ALPHA-LATE'")).toEqual({ n: 0 });
+    expect(listRecoverySpool().map((s) => s.attemptId)).toContain(out.attemptId);
+
+    const staff = queryContext(db, { kind: "all" });
+    expect(() => completeRecovery(staff, out.attemptId, admin)).toThrow(/merchant is suspended/);
+    setMerchantStatus(db, f.alpha, "active", admin);
+    const saved = completeRecovery(staff, out.attemptId, admin);
+    expect(one("select merchant_id, status from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.alpha, status: "active" });
+  });
+});

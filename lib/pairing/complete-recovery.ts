@@ -7,7 +7,7 @@ import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
 import type { PairResult } from "../providers/types";
 import { VaultError } from "../vault";
-import { AlreadySavedError, persistPairing, type Persisted } from "./persist";
+import { AlreadySavedError, MerchantSuspendedError, persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 import { webhookEndpoint } from "./webhook-url";
 
@@ -90,6 +90,11 @@ export function completeRecovery(
       recovered: true,
     });
   } catch (err) {
+    if (err instanceof MerchantSuspendedError) {
+      throw new RecoveryError(
+        "This pairing's merchant is suspended: nothing is saved into it. Reactivate the merchant on the Merchants page, then complete the pairing. The credentials stay in the recovery spool.",
+      );
+    }
     if (err instanceof AlreadySavedError) {
       throw new RecoveryError(
         `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,

@@ -17,7 +17,7 @@ import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type PairResult } from "../providers/types";
-import { persistPairing } from "./persist";
+import { MerchantSuspendedError, persistPairing } from "./persist";
 import {
   isCommitted,
   listRecoverySpool,
@@ -30,6 +30,7 @@ import {
   CREDENTIALS_IN_LOG,
   credentialsInLogMessage,
   INTERRUPTED_RECOVERY_MESSAGE,
+  MERCHANT_SUSPENDED_RECOVERY_MESSAGE,
   RECOVERY_MESSAGE,
   type RecoveryRecord,
 } from "./recovery-record";
@@ -307,12 +308,15 @@ function saveAfterPairCall(
     const failure = (writeErr as Error)?.message ?? String(writeErr);
     log.error({ event: "pair_write_failed", attemptId, terminalId: result.terminalId, failure, spooled: spoolFile !== null }, "pairing write failed");
     if (spoolFile) {
+      const suspended = writeErr instanceof MerchantSuspendedError;
+      const code = suspended ? "merchant_suspended" : "write_failed";
+      const message = suspended ? MERCHANT_SUSPENDED_RECOVERY_MESSAGE : RECOVERY_MESSAGE;
       try {
-        finishAttempt(db, attemptId, "needs_recovery", "write_failed", RECOVERY_MESSAGE, result.terminalId);
+        finishAttempt(db, attemptId, "needs_recovery", code, message, result.terminalId);
       } catch {
         // The spool file itself is listed on the dashboard.
       }
-      return { kind: "needs_recovery", attemptId, code: "write_failed", message: RECOVERY_MESSAGE };
+      return { kind: "needs_recovery", attemptId, code, message };
     }
     if (!record) {
       try {

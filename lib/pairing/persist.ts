@@ -8,6 +8,7 @@ import { and, eq, inArray, ne, sql } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import type { DB } from "../db/client";
 import {
+  merchants,
   pairingAttempts,
   pairings,
   pairingSecrets,
@@ -41,12 +42,26 @@ export class AlreadySavedError extends Error {
 
 export type Persisted = { terminalRef: number; pairingId: number };
 
+/**
+ * The merchant was suspended between the check before the pair call and this write: nothing is
+ * saved into it (the result stays in the recovery spool until it is reactivated).
+ */
+export class MerchantSuspendedError extends Error {
+  constructor() {
+    super("The merchant was suspended while the terminal was being paired.");
+    this.name = "MerchantSuspendedError";
+  }
+}
+
 export function persistPairing(db: DB, input: PersistInput): Persisted {
   const { result, actor } = input;
   // Immediate: the transaction now reads (the terminal's merchant) before it writes, and a
   // deferred one that has read cannot wait for another writer's lock (SQLite answers "database
   // is locked" at once, without busy_timeout), which turned a busy moment into needs recovery.
   return db.transaction((tx) => {
+    // Checked again inside the write: a suspension during the pair call wins.
+    const merchant = tx.select({ status: merchants.status }).from(merchants).where(eq(merchants.id, input.merchantId)).get();
+    if (merchant?.status !== "active") throw new MerchantSuspendedError();
     const before = tx
       .select({ id: terminals.id, merchantId: terminals.merchantId })
       .from(terminals)

@@ -37,6 +37,9 @@ export const CREDENTIALS_IN_LOG = "credentials_in_log";
 export const RECOVERY_MESSAGE =
   "Pay-Connect paired the terminal, but Pairdesk could not save the pairing. The credentials are held encrypted in the recovery spool: an admin can complete the pairing from the dashboard. Do not pair this terminal again.";
 
+export const MERCHANT_SUSPENDED_RECOVERY_MESSAGE =
+  "Pay-Connect paired the terminal, but its merchant was suspended meanwhile, so Pairdesk did not save the pairing into it. The credentials are held encrypted in the recovery spool: reactivate the merchant, then an admin completes the pairing from the dashboard (or unpair the terminal on its own screen). Do not pair this terminal again.";
+
 export const INTERRUPTED_RECOVERY_MESSAGE =
   "Pay-Connect paired the terminal, but Pairdesk stopped before the pairing was saved. The credentials are held encrypted in the recovery spool: an admin can complete the pairing from the dashboard. Do not pair this terminal again.";
 
