@@ -112,6 +112,7 @@ type TargetColumns = {
   userEmail: string | null;
   attemptName: string | null;
   attemptTerminalRef: number | null;
+  targetMerchantName: string | null;
 };
 
 function describeTarget(r: TargetColumns): AuditTarget | null {
@@ -130,6 +131,8 @@ function describeTarget(r: TargetColumns): AuditTarget | null {
         : { ...base, label: capital };
     case "user":
       return r.userEmail !== null ? { ...base, label: r.userEmail, userExists: true } : { ...base, label: capital };
+    case "merchant":
+      return r.targetMerchantName !== null ? { ...base, label: `Merchant ${r.targetMerchantName}` } : { ...base, label: capital };
     case "pairing_attempt":
       return r.attemptName !== null
         ? { ...base, label: `Attempt “${r.attemptName}”`, terminalRef: r.attemptTerminalRef }
@@ -149,6 +152,7 @@ export const auditRows = scopedQuery(
   const tUser = alias(users, "target_user");
   const tAttempt = alias(pairingAttempts, "target_attempt");
   const tAttemptTerminal = alias(terminals, "target_attempt_terminal");
+  const tMerchant = alias(merchants, "target_merchant");
   const rows = db
     .select({
       id: auditLog.id,
@@ -168,6 +172,7 @@ export const auditRows = scopedQuery(
       userEmail: tUser.email,
       attemptName: tAttempt.name,
       attemptTerminalRef: tAttemptTerminal.id,
+      targetMerchantName: tMerchant.name,
     })
     .from(auditLog)
     .leftJoin(merchants, eq(merchants.id, auditLog.merchantId))
@@ -200,6 +205,10 @@ export const auditRows = scopedQuery(
         eq(tAttemptTerminal.terminalId, tAttempt.terminalId),
         scopeWhere(scope, tAttemptTerminal.merchantId),
       ),
+    )
+    .leftJoin(
+      tMerchant,
+      and(eq(auditLog.targetType, "merchant"), eq(tMerchant.id, targetId), scopeWhere(scope, tMerchant.id)),
     )
     .where(auditListWhere(scope, params))
     .orderBy(...auditOrder(params))
