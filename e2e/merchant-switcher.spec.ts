@@ -235,7 +235,9 @@ test("on a phone, the switcher sits in the top bar and the menu's links keep the
   await page.getByRole("button", { name: "Menu" }).click();
   await page.getByTestId("nav-drawer").getByRole("link", { name: "Pairing attempts" }).click();
   await expect(page).toHaveURL(`/attempts?merchant=${b.id}`);
-  // Nothing is wider than the screen but the table's own scrolling region.
+  await expect(page.getByRole("heading", { level: 1, name: "Pairing attempts" })).toBeVisible();
+  // Nothing is wider than the screen but the table's own scrolling region (the loading skeleton
+  // was, once: CI caught it mid-load).
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(375);
 });

@@ -1,7 +1,7 @@
 import { cn } from "@/lib/utils";
 
 export function Skeleton({ className }: { className?: string }) {
-  return <div aria-hidden className={cn("animate-pulse rounded-md bg-slate-200", className)} />;
+  return <div aria-hidden className={cn("max-w-full animate-pulse rounded-md bg-slate-200", className)} />;
 }
 
 /** The loading state of an admin section: a title bar and a few rows. */
