@@ -595,7 +595,13 @@ for (const { name } of ACTORS) {
       const expected = cell.expect[name];
       const prepared = await cell.prepare(seeded, a, expected);
       const before = prepared.snapshot();
-      const r = await callAction(a.page, actionPage(cell.action), cell.action, prepared.fields);
+      // A refused POST to a page the actor may not open is sometimes reset by the server before
+      // its answer (a known proxy leftover, in the issue notes): a refusal is retried once, as it
+      // changes nothing; an allowed call never is.
+      const r = await callAction(a.page, actionPage(cell.action), cell.action, prepared.fields).catch((err: unknown) => {
+        if (expected.startsWith("ok") || !String(err).includes("ECONNRESET")) throw err;
+        return callAction(a.page, actionPage(cell.action), cell.action, prepared.fields);
+      });
       expect(r.status, where).toBe(200);
       const got = resultOf(r);
       if (expected.startsWith("ok")) {

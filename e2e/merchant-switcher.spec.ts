@@ -295,7 +295,10 @@ test("the switcher, open and closed, the Merchant column and the Unknown merchan
   asRole,
 }) => {
   test.slow();
-  const { a } = await seed();
+  const { a, t } = await seed();
+  // Always a suspended merchant in the list (its badge failed the dark scan once, when another
+  // test's happened to be there).
+  const suspended = seedMerchant(`Switch S ${t}`, "suspended");
   await asRole("support");
   for (const scheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme: scheme });
@@ -309,6 +312,8 @@ test("the switcher, open and closed, the Merchant column and the Unknown merchan
       await expectNoSeriousViolations(page, `switcher open, ${scheme}, ${width}px`);
       await page.goto(`/terminals?merchant=${a.id}`);
       await expectNoSeriousViolations(page, `terminals of one merchant, ${scheme}, ${width}px`);
+      await page.goto(`/terminals?merchant=${suspended.id}`);
+      await expectNoSeriousViolations(page, `a suspended merchant chosen, ${scheme}, ${width}px`);
       await page.goto("/?merchant=999999999");
       await expect(page.getByTestId("unknown-merchant")).toBeVisible();
       await expectNoSeriousViolations(page, `unknown merchant, ${scheme}, ${width}px`);

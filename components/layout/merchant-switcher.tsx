@@ -137,7 +137,10 @@ export function MerchantSwitcher({
           <span className="block truncate font-medium" data-testid="merchant-choice">
             {label}
           </span>
-          {chosen?.status === "suspended" ? <span className="block text-xs text-amber-300">Suspended</span> : null}
+          {chosen?.status === "suspended" ? (
+            // The caution pair (the simulator banner's): readable in light and dark alike.
+            <span className="mt-0.5 inline-block rounded-full bg-caution px-1.5 text-xs font-medium text-caution-ink">Suspended</span>
+          ) : null}
         </span>
         <ChevronsUpDown aria-hidden className="size-4 shrink-0 text-shell-muted" />
       </button>
@@ -193,7 +196,7 @@ export function MerchantSwitcher({
                   {m.name}
                 </span>
                 {m.status === "suspended" ? (
-                  <span className="shrink-0 rounded-full bg-amber-300/15 px-1.5 text-xs text-amber-200 ring-1 ring-inset ring-amber-300/40">
+                  <span className="shrink-0 rounded-full bg-caution px-1.5 text-xs font-medium text-caution-ink">
                     suspended
                   </span>
                 ) : null}
