@@ -107,6 +107,11 @@ const USER_STATE = {
   sessionVersion: users.sessionVersion,
 };
 
+/** The signed-in user as pages and actions see it, from a USER_STATE row. */
+function sessionUserOf(u: SessionUser): SessionUser {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, merchantId: u.merchantId, merchantName: u.merchantName };
+}
+
 export async function authorizeCredentials(
   db: DB,
   credentials: { email?: unknown; password?: unknown } | undefined,
@@ -170,12 +175,7 @@ export async function authorizeCredentials(
   });
   log.info({ event: "sign_in", userId: user.id }, "signed in");
   return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    merchantId: user.merchantId,
-    merchantName: user.merchantName,
+    ...sessionUserOf(user),
     sessionVersion: user.sessionVersion,
     sessionId,
   };
@@ -297,14 +297,7 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   if (!user || user.disabledAt || user.sessionVersion !== session?.sv) return null;
   // A suspended merchant's people are signed out at their next request.
   if (user.merchantStatus === "suspended") return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    role: user.role,
-    merchantId: user.merchantId,
-    merchantName: user.merchantName,
-  };
+  return sessionUserOf(user);
 });
 
 /** The header in which the proxy passes the requested path (and query) to the pages. */

@@ -5,15 +5,13 @@
  * Made once (skipped when the merchants exist); their merchant admin's password is new each run.
  * Import after ./server-only-stub (lib/pairing imports `server-only`).
  */
-import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { DB } from "../lib/db/open";
-import { merchants, users } from "../lib/db/schema";
+import { merchants } from "../lib/db/schema";
 import { createMerchant } from "../lib/merchants/merchants";
-import { hashPassword } from "../lib/password";
 import { createPayConnectClient } from "../lib/pay-connect";
 import { pairTerminal } from "../lib/pairing/pair-terminal";
-import { createUser } from "../lib/users";
+import { demoLogin, type DemoLogin } from "./demo-login";
 
 const DEMO_MERCHANTS = [
   { name: "Northwind Coffee", externalRef: "NW-001", tills: ["Front till", "Bar", "Terrace"] },
@@ -73,24 +71,8 @@ export async function ensureDemoMerchants(
 }
 
 /** The Northwind Coffee merchant admin, with a fresh password printed by the demo. */
-export async function demoMerchantAdmin(db: DB): Promise<{ email: string; password: string } | null> {
+export async function demoMerchantAdmin(db: DB): Promise<DemoLogin | null> {
   const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).get();
   if (!merchant) return null;
-  const password = `demo-${randomBytes(12).toString("base64url")}`;
-  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, MERCHANT_ADMIN_EMAIL)).get();
-  if (existing) {
-    db.update(users)
-      .set({ passwordHash: await hashPassword(password), disabledAt: null, updatedAt: new Date() })
-      .where(eq(users.id, existing.id))
-      .run();
-  } else {
-    await createUser(db, {
-      email: MERCHANT_ADMIN_EMAIL,
-      name: "Northwind manager",
-      password,
-      role: "merchant-admin",
-      merchantId: merchant.id,
-    });
-  }
-  return { email: MERCHANT_ADMIN_EMAIL, password };
+  return demoLogin(db, { email: MERCHANT_ADMIN_EMAIL, name: "Northwind manager", role: "merchant-admin", merchantId: merchant.id });
 }

@@ -13,14 +13,10 @@
 // imported after it, dynamically).
 import "./server-only-stub";
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { eq } from "drizzle-orm";
 import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase } from "../lib/db/open";
-import { users } from "../lib/db/schema";
-import { hashPassword } from "../lib/password";
-import { createUser } from "../lib/users";
+import { demoLogin, type DemoLogin } from "./demo-login";
 
 const port = process.env.PORT ?? "3000";
 /** `--host ADDRESS` or `--host=ADDRESS`, else DEMO_HOST, else loopback. */
@@ -49,21 +45,10 @@ Object.assign(process.env, env);
 const ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? "admin@pairdesk.local";
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
-async function firstAdmin(): Promise<{ id: number; email: string; password: string; created: boolean }> {
+async function firstAdmin(): Promise<DemoLogin> {
   const db = openDatabase(path.resolve(env.DATABASE_PATH!));
   try {
-    const password = `demo-${randomBytes(12).toString("base64url")}`;
-    const existing = db.select({ id: users.id }).from(users).where(eq(users.email, ADMIN_EMAIL)).get();
-    if (existing) {
-      // The old password was only ever printed: give the demo admin a fresh one.
-      db.update(users)
-        .set({ passwordHash: await hashPassword(password), disabledAt: null, role: "admin", updatedAt: new Date() })
-        .where(eq(users.id, existing.id))
-        .run();
-      return { id: existing.id, email: ADMIN_EMAIL, password, created: false };
-    }
-    const created = await createUser(db, { email: ADMIN_EMAIL, name: "Demo admin", password, role: "admin" });
-    return { id: created.id, email: ADMIN_EMAIL, password, created: true };
+    return await demoLogin(db, { email: ADMIN_EMAIL, name: "Demo admin", role: "admin" });
   } finally {
     db.$client.close();
   }

@@ -105,7 +105,7 @@ export const queryDashboard = scopedQuery((ctx) => {
     ).map((a) => [a.id, a.merchantId]),
   );
   const spool = entries.filter(
-    (s) => !isCommitted(db, s) && (scope.kind === "all" || inScope(scope, merchantOf.get(s.attemptId))),
+    (s) => !isCommitted(db, s) && inScope(scope, merchantOf.get(s.attemptId)),
   );
   const needsRecovery: NeedsRecovery[] = spool.map((s) => {
     const attempt = flagged.find((f) => f.id === s.attemptId);
