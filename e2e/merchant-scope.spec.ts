@@ -201,7 +201,7 @@ test("the terminal page: staff see its merchant and an earlier merchant's pairin
   const now = seedMerchant(`Current ${uniqueTag(4)}`);
   const staff = await asRole("admin");
   const terminal = seedTerminal({ merchantId: now.id });
-  const old = seedPairing({ terminalRef: terminal.id, merchantId: before.id, name: `Old ${uniqueTag()}`, status: "superseded", createdById: staff.id });
+  const old = seedPairing({ terminalRef: terminal.id, merchantId: before.id, name: `Old ${uniqueTag()}`, status: "replaced", createdById: staff.id });
   const current = seedPairing({ terminalRef: terminal.id, merchantId: now.id, name: `New ${uniqueTag()}`, createdById: staff.id });
 
   await page.goto(`/terminals/${terminal.id}`);

@@ -19,6 +19,16 @@ export const AUDIT_ACTIONS = [
   "pairing.reveal_denied",
   "pairing.unpair",
   "pairing.unpair_failed",
+  "pairing.replace",
+  "location.create",
+  "location.update",
+  "location.archive",
+  "register.create",
+  "register.update",
+  "register.archive",
+  "register.route",
+  "register.unroute",
+  "register.import",
   "list.export",
   "merchant.create",
   "merchant.rename",
@@ -39,7 +49,7 @@ export type AuditEntry = {
    */
   merchantId: number | null;
   action: AuditAction;
-  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt" | "merchant";
+  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt" | "merchant" | "location" | "register";
   targetId?: string | number | null;
   /** Never a secret: names, ids, environments, outcomes. */
   details?: Record<string, string | number | boolean | null>;

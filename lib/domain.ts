@@ -32,8 +32,17 @@ export type MerchantStatus = (typeof MERCHANT_STATUSES)[number];
 export const ENVIRONMENTS = ["production", "sandbox"] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
 
-export const PAIRING_STATUSES = ["active", "superseded", "unpaired"] as const;
+/**
+ * A terminal has at most one `active` pairing per environment (Pay-Connect pairs a terminal once
+ * per integration and environment): pairing it again makes the old one `replaced`; `unpaired`
+ * when ended by unpair (here or on the provider's side).
+ */
+export const PAIRING_STATUSES = ["active", "replaced", "unpaired"] as const;
 export type PairingStatus = (typeof PAIRING_STATUSES)[number];
+
+/** A physical register has a stable id the POS sends; a virtual register is the child of one physical register. */
+export const REGISTER_KINDS = ["physical", "virtual"] as const;
+export type RegisterKind = (typeof REGISTER_KINDS)[number];
 
 export const ATTEMPT_STATUSES = [
   "pending",

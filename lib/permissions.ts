@@ -19,6 +19,11 @@ export const PERMISSIONS = {
   /** The merchant switcher and the merchant column: staff only. */
   "merchants:read": ["admin", "support", "viewer"],
   "merchants:manage": ["admin"],
+  "registers:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
+  /** Locations, registers and virtual registers: create, edit, archive, import. */
+  "registers:manage": ["admin", "merchant-admin"],
+  /** Route a register to a terminal (or unroute it). */
+  "registers:route": ["admin", "support", "merchant-admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -42,6 +47,9 @@ const ROUTE_PERMISSIONS: readonly [RegExp, Permission][] = [
   [/^\/merchants(\/|$)/, "merchants:manage"],
   [/^\/users(\/|$)/, "users:manage"],
   [/^\/terminals\/pair(\/|$)/, "pairing:create"],
+  [/^\/registers\/import(\/|$)/, "registers:manage"],
+  [/^\/registers(\/|$)/, "registers:read"],
+  [/^\/locations(\/|$)/, "registers:read"],
   [/^\/terminals(\/|$)/, "terminals:read"],
   [/^\/attempts(\/|$)/, "attempts:read"],
   [/^\/audit(\/|$)/, "audit:read"],
@@ -63,6 +71,9 @@ const VERBS: Record<Permission, string> = {
   "users:manage": "manage users",
   "merchants:read": "see other merchants",
   "merchants:manage": "manage merchants",
+  "registers:read": "view locations and registers",
+  "registers:manage": "manage locations and registers",
+  "registers:route": "route registers",
 };
 
 export function refusal(role: Role, permission: Permission): string {

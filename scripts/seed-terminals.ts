@@ -5,9 +5,9 @@
  *
  * Options: --count N (default 10000), --db PATH (default $DATABASE_PATH or data/pairdesk.db),
  * --prefix P (terminal ids start with it, default "T"), --seed N (the random sequence).
- * Mix per terminal: ~76% one active pairing, ~14% two, ~2% three (a terminal serves several
- * registers), ~3% an ended pairing only, ~5% never paired; ~5% of paired terminals also have a
- * superseded pairing. 80% production, 20% sandbox. One user ("seed-creator@pairdesk.local", an
+ * Mix per terminal: ~92% one active pairing (Pay-Connect keeps one per terminal), of which ~14%
+ * were paired again before (one or two replaced pairings first), ~3% an ended pairing only, ~5%
+ * never paired. 80% production, 20% sandbox. One user ("seed-creator@pairdesk.local", an
  * unusable random password) is the creator of every pairing. No credentials are stored: the
  * vault stays empty for seeded pairings.
  */
@@ -126,9 +126,9 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
         const r = rnd();
         if (r < 0.05) return; // never paired
         if (r < 0.08) return add("unpaired");
-        const active = r < 0.84 ? 1 : r < 0.98 ? 2 : 3;
-        if (rnd() < 0.05) add("superseded");
-        for (let n = 0; n < active; n++) add("active");
+        const replaced = r < 0.84 ? 0 : r < 0.98 ? 1 : 2;
+        for (let n = 0; n < replaced; n++) add("replaced");
+        add("active");
       });
       for (let i = 0; i < rows.length; i += CHUNK) tx.insert(pairings).values(rows.slice(i, i + CHUNK)).run();
       pairingCount += rows.length;

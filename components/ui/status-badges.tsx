@@ -10,7 +10,7 @@ type Tone = "neutral" | "success" | "warning" | "danger" | "info";
 
 const PAIRING: Record<PairingStatus, { label: string; tone: Tone }> = {
   active: { label: "active", tone: "success" },
-  superseded: { label: "superseded", tone: "neutral" },
+  replaced: { label: "replaced", tone: "neutral" },
   unpaired: { label: "unpaired", tone: "neutral" },
 };
 

@@ -6,10 +6,10 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { actionContext } from "../data/access";
 import { getDb } from "../db/client";
-import { merchantToPairInto } from "../merchants/merchants";
 import { completeRecovery, RecoveryError } from "../pairing/complete-recovery";
 import type { PairingCredentials } from "../pairing/credentials";
 import { pairTerminal } from "../pairing/pair-terminal";
+import { pairingTarget } from "../pairing/target";
 import { revealCredentials } from "../pairing/reveal";
 import { OTP_FIELD_HINT_AFTER_REJECTION, pairFormSchema } from "../pairing/schemas";
 import { unpairPairing } from "../pairing/unpair";
@@ -22,11 +22,16 @@ export const pairTerminalAction = validatedAction(
   "pairing:create",
   pairFormSchema,
   async (input, user): Promise<ActionResult> => {
-    const merchant = merchantToPairInto(getDb(), user, input.merchantId);
-    if (!merchant.ok) {
-      return { ok: false, error: merchant.message, code: "merchant", fieldErrors: { merchantId: [merchant.message] } };
+    const target = pairingTarget(getDb(), user, input);
+    if (!target.ok) {
+      return {
+        ok: false,
+        error: target.message,
+        code: target.field === "merchantId" ? "merchant" : "not_found",
+        fieldErrors: { [target.field]: [target.message] },
+      };
     }
-    const provider = pairingProvider(input.environment);
+    const provider = pairingProvider(target.environment);
     if (provider.unavailableReason) {
       // Refused before anything is recorded or sent: the same reason the form shows beside the
       // disabled choice.
@@ -43,8 +48,10 @@ export const pairTerminalAction = validatedAction(
       provider,
       {
         requestKey: input.requestKey,
-        merchantId: merchant.merchantId,
-        environment: input.environment,
+        merchantId: target.merchantId,
+        environment: target.environment,
+        registerRef: target.registerRef,
+        intendedTerminalRef: target.intendedTerminalRef,
         name: input.name,
         otp: input.otp,
         webhookUrl,
@@ -54,7 +61,12 @@ export const pairTerminalAction = validatedAction(
     );
     revalidatePath("/", "layout");
     if (outcome.kind === "paired") {
-      redirect(`/terminals/${outcome.terminalRef}?paired=${outcome.pairingId}`);
+      // From a register's page, back to it (the route is shown there); otherwise the terminal's.
+      redirect(
+        target.registerRef !== null && outcome.routed
+          ? `/registers/${target.registerRef}?paired=${outcome.pairingId}`
+          : `/terminals/${outcome.terminalRef}?paired=${outcome.pairingId}`,
+      );
     }
     if (outcome.kind === "in_progress") {
       return { ok: false, error: outcome.message, code: "in_progress" };

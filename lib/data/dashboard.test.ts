@@ -18,7 +18,7 @@ function terminal(environment: "production" | "sandbox", terminalId: string): nu
   );
 }
 
-function pairing(terminalRef: number, status: "active" | "superseded" | "unpaired", attemptId: number | null = null): number {
+function pairing(terminalRef: number, status: "active" | "replaced" | "unpaired", attemptId: number | null = null): number {
   return Number(
     db.$client
       .prepare(
@@ -63,7 +63,7 @@ describe("queryDashboard", () => {
     const p2 = terminal("production", "P-2");
     pairing(p2, "unpaired"); // unpaired after a pairing
     const p3 = terminal("production", "P-3");
-    pairing(p3, "superseded"); // replaced, nothing active: unpaired
+    pairing(p3, "replaced"); // replaced, nothing active: unpaired
     terminal("production", "P-4"); // never paired
     terminal("production", "P-5"); // never paired
     const s1 = terminal("sandbox", "S-1");

@@ -11,7 +11,7 @@ export type EnvironmentCounts = {
   total: number;
   /** With an active pairing. */
   paired: number;
-  /** Paired before, but no pairing active now (unpaired or superseded). */
+  /** Paired before, but no pairing active now (unpaired or replaced). */
   unpaired: number;
   /** No pairing ever. */
   neverPaired: number;

@@ -28,6 +28,7 @@ const other = (side: Side): Side => (side === "alpha" ? "bravo" : "alpha");
 const window = { limit: 50, offset: 0 };
 const listParams = (over: Record<string, unknown> = {}) => ({ q: "", environment: "all", status: "all", sort: "terminal_id", page: 1, merchant: null, ...over });
 const attemptParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", environment: "all", sort: "-created_at", page: 1, merchant: null, ...over });
+const registerParams = (over: Record<string, unknown> = {}) => ({ q: "", location: 0, environment: "all", route: "all", sort: "location", page: 1, merchant: null, ...over });
 const auditParams = (over: Record<string, unknown> = {}) => ({ action: "all", actor: "", sort: "-at", page: 1, merchant: null, ...over });
 
 /** Every query of lib/data, by `file:export`. */
@@ -78,6 +79,42 @@ const SAMPLES: Record<string, Sample[]> = {
   "users:queryUsers": [{ args: () => [], own: true }],
   "merchants:queryMerchants": [{ args: () => [], own: true }],
   "merchants:queryMerchantOptions": [{ args: () => [], own: true }],
+  "registers:queryRegisters": [
+    { args: () => [{}], own: true },
+    { args: (_f, side) => [{ q: other(side) }] },
+    { args: (f, side) => [{ location: f.locations[other(side)] }] },
+    { args: () => [{ route: "unrouted" }], own: true },
+    { args: (f, side) => [{ merchant: f[other(side)] }], own: true },
+  ],
+  "registers:registerRows": [
+    { args: () => [registerParams(), window], own: true },
+    { args: (_f, side) => [registerParams({ q: other(side) }), window] },
+  ],
+  "registers:queryRegister": [
+    { args: (f, side) => [f.registers[side]], own: true },
+    { args: (f, side) => [f.registers[other(side)]] },
+    { args: (f, side) => [f.registers[side === "alpha" ? "bravoLane" : "alphaLane"]] },
+  ],
+  "registers:queryRoutableTerminals": [
+    { args: (f, side) => [{ merchantId: f[side], environment: "sandbox" }], own: true },
+    { args: (f, side) => [{ merchantId: f[other(side)], environment: "sandbox" }] },
+  ],
+  "registers:queryTerminalRegisters": [
+    { args: (f, side) => [f.terminals[side]], own: true },
+    { args: (f, side) => [f.terminals[other(side)]] },
+  ],
+  "registers:queryImportExisting": [
+    { args: (f, side) => [f[side]], own: true },
+    { args: (f, side) => [f[other(side)]] },
+  ],
+  "locations:queryLocations": [
+    { args: () => [{}], own: true },
+    { args: (_f, side) => [{ q: other(side) }] },
+  ],
+  "locations:queryLocation": [
+    { args: (f, side) => [f.locations[side]], own: true },
+    { args: (f, side) => [f.locations[other(side)]] },
+  ],
   "merchants:queryMerchant": [
     { args: (f, side) => [f[side]], own: true },
     { args: (f, side) => [f[other(side)]] },

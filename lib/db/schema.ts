@@ -15,6 +15,7 @@ import {
   MERCHANT_ROLES,
   MERCHANT_STATUSES,
   PAIRING_STATUSES,
+  REGISTER_KINDS,
   ROLES,
   SECRET_FIELDS,
   STAFF_ROLES,
@@ -27,6 +28,7 @@ export {
   MERCHANT_ROLES,
   MERCHANT_STATUSES,
   PAIRING_STATUSES,
+  REGISTER_KINDS,
   ROLES,
   SECRET_FIELDS,
   STAFF_ROLES,
@@ -35,6 +37,7 @@ export {
   type MerchantRole,
   type MerchantStatus,
   type PairingStatus,
+  type RegisterKind,
   type Role,
   type StaffRole,
   type SecretField,
@@ -135,6 +138,12 @@ export const pairingAttempts = sqliteTable(
     errorCode: text("error_code"),
     /** Filled in once Pay-Connect answered 200. */
     terminalId: text("terminal_id"),
+    /** "Pair again" of this terminal: a result for another terminal is kept and flagged (warning). */
+    intendedTerminalRef: integer("intended_terminal_ref").references((): AnySQLiteColumn => terminals.id),
+    /** Paired from this register's page: the register routes to the terminal in the same write. */
+    registerRef: integer("register_ref").references((): AnySQLiteColumn => registers.id),
+    /** A succeeded attempt that needs a second look (another terminal than meant, a route that could not be made). */
+    warning: text("warning"),
     pairingId: integer("pairing_id").references((): AnySQLiteColumn => pairings.id),
     createdById: integer("created_by_id")
       .notNull()
@@ -170,6 +179,8 @@ export const pairings = sqliteTable(
     webhookToken: text("webhook_token"),
     hasWebhookSecret: integer("has_webhook_secret", { mode: "boolean" }).notNull(),
     status: text("status", { enum: PAIRING_STATUSES }).notNull().default("active"),
+    /** The pairing that replaced this one (status replaced). */
+    replacedById: integer("replaced_by_id").references((): AnySQLiteColumn => pairings.id),
     attemptId: integer("attempt_id").references((): AnySQLiteColumn => pairingAttempts.id),
     createdById: integer("created_by_id")
       .notNull()
@@ -183,6 +194,80 @@ export const pairings = sqliteTable(
     index("pairings_status_idx").on(t.status),
     index("pairings_pay_connect_id_idx").on(t.payConnectId),
     uniqueIndex("pairings_webhook_token_unique").on(t.webhookToken),
+    // Pay-Connect pairs a terminal once per integration and environment (a terminal row is one
+    // environment's): at most one active pairing per terminal.
+    uniqueIndex("pairings_one_active_per_terminal").on(t.terminalRef).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+/** A merchant's place of business: its registers live here. */
+export const locations = sqliteTable(
+  "locations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    name: text("name").notNull(),
+    address: text("address").notNull().default(""),
+    /** IANA time zone, e.g. Europe/Lisbon. */
+    timeZone: text("time_zone").notNull(),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("locations_merchant_name_unique")
+      .on(t.merchantId, sql`${t.name} collate nocase`)
+      .where(sql`${t.archivedAt} is null`),
+  ],
+);
+
+/**
+ * The POS side: a physical register, or a virtual register (child of a physical register of the
+ * same location). Each routes to at most one terminal (terminal_ref), one with an active pairing
+ * of the register's merchant; the rules the columns cannot say are held by triggers (0003).
+ */
+export const registers = sqliteTable(
+  "registers",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** The stable UUID the POS sends. */
+    registerId: text("register_id").notNull(),
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    locationId: integer("location_id")
+      .notNull()
+      .references(() => locations.id),
+    kind: text("kind", { enum: REGISTER_KINDS }).notNull(),
+    parentId: integer("parent_id").references((): AnySQLiteColumn => registers.id),
+    name: text("name").notNull(),
+    externalRef: text("external_ref"),
+    /** The terminal the register sends its payments to (its route); null: unrouted. */
+    terminalRef: integer("terminal_ref").references(() => terminals.id),
+    routedAt: integer("routed_at", { mode: "timestamp_ms" }),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("registers_register_id_unique").on(t.registerId),
+    uniqueIndex("registers_location_name_unique")
+      .on(t.locationId, sql`${t.name} collate nocase`)
+      .where(sql`${t.archivedAt} is null`),
+    uniqueIndex("registers_merchant_external_ref_unique")
+      .on(t.merchantId, t.externalRef)
+      .where(sql`${t.externalRef} is not null and ${t.archivedAt} is null`),
+    index("registers_terminal_idx").on(t.terminalRef),
+    index("registers_parent_idx").on(t.parentId),
+    index("registers_merchant_location_idx").on(t.merchantId, t.locationId, t.name),
+    check("registers_kind_check", sql.raw(`"kind" in (${quoted(REGISTER_KINDS)})`)),
+    check(
+      "registers_parent_check",
+      sql.raw(`("kind" = 'physical' and "parent_id" is null) or ("kind" = 'virtual' and "parent_id" is not null)`),
+    ),
+    check("registers_archived_unrouted_check", sql.raw(`"archived_at" is null or "terminal_ref" is null`)),
   ],
 );
 

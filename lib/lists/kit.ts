@@ -24,6 +24,12 @@ export const parseAsMerchant = createParser<number>({
   serialize: (v) => String(v),
 });
 
+/** A row's id in a filter (`?location=3`): a positive integer; absent or bad reads as none (0). */
+export const parseAsId = createParser<number>({
+  parse: (v) => (/^\d{1,9}$/.test(v) && Number(v) >= 1 ? Number(v) : null),
+  serialize: (v) => String(v),
+}).withDefault(0);
+
 /** A page number: a positive integer; anything else reads as page 1. */
 export const parseAsPage = createParser<number>({
   parse: (v) => (/^\d{1,7}$/.test(v) && Number(v) >= 1 ? Number(v) : null),

@@ -5,7 +5,7 @@
 import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
 import { AUDIT_ACTIONS } from "../audit";
 import { ATTEMPT_STATUSES, ENVIRONMENTS } from "../domain";
-import { defineList, parseAsMerchant, parseAsSearch } from "./kit";
+import { defineList, parseAsId, parseAsMerchant, parseAsSearch } from "./kit";
 
 /** The merchant switcher's choice alone, for pages that are not lists (the dashboard). */
 export const loadMerchantView = createLoader({ merchant: parseAsMerchant });
@@ -58,3 +58,40 @@ export const auditList = defineList({
 });
 export type AuditListParams = inferParserType<typeof auditList.parsers>;
 export type AuditSort = ReturnType<typeof auditList.sortOf>;
+
+export const REGISTER_PAGE_SIZE = 100;
+
+/**
+ * The registers tree: location → register → virtual registers, one flat page in tree order
+ * (location, physical register, its virtual registers), so that 10,000 registers page like any
+ * list. Sorting is the tree's own order.
+ */
+export const registerList = defineList({
+  pathname: "/registers",
+  filters: {
+    /** Register name, register ID, external reference, or the terminal id it routes to. */
+    q: parseAsSearch(100),
+    /** A location's id. */
+    location: parseAsId,
+    environment: parseAsStringLiteral(["all", ...ENVIRONMENTS] as const).withDefault("all"),
+    route: parseAsStringLiteral(["all", "routed", "unrouted"] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", location: "Location", environment: "Environment", route: "Route" },
+  sortColumns: { location: "asc" },
+  defaultSort: "location",
+  pageSize: REGISTER_PAGE_SIZE,
+});
+export type RegisterListParams = inferParserType<typeof registerList.parsers>;
+
+export const locationList = defineList({
+  pathname: "/locations",
+  filters: {
+    q: parseAsSearch(100),
+    archived: parseAsStringLiteral(["no", "yes"] as const).withDefault("no"),
+  },
+  filterLabels: { q: "Search", archived: "Archived" },
+  sortColumns: { name: "asc" },
+  defaultSort: "name",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type LocationListParams = inferParserType<typeof locationList.parsers>;

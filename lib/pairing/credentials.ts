@@ -3,7 +3,7 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { scopeWhere, type Scope } from "../data/scope";
-import { pairings, pairingSecrets, terminals, type Environment } from "../db/schema";
+import { pairings, pairingSecrets, terminals, type Environment, type PairingStatus } from "../db/schema";
 import { open, secretContext } from "../vault";
 
 export type PairingCredentials = {
@@ -14,7 +14,7 @@ export type PairingCredentials = {
 
 export type PairingForCall = {
   id: number;
-  status: "active" | "superseded" | "unpaired";
+  status: PairingStatus;
   environment: Environment;
   terminalRef: number;
   terminalId: string;

@@ -70,7 +70,7 @@ describe("pairTerminal", () => {
     expect(db.$client.prepare("select action, details from audit_log").get()).toMatchObject({ action: "pairing.create" });
   });
 
-  it("upserts the terminal: a second pairing of the same terminal adds a pairing, not a terminal", async () => {
+  it("upserts the terminal: a second pairing of the same terminal adds a pairing (replacing the first), not a terminal", async () => {
     pairing.state.reply = okPair();
     await pairTerminal(db, client, input(), actor);
     pairing.state.reply = { status: 200, body: { ...(okPair().body as object), pay_connect_id: "pc-other", client_id: "client-2" } };
@@ -79,15 +79,16 @@ describe("pairTerminal", () => {
     expect(count("pairings")).toBe(2);
   });
 
-  it("a pair call returning a pay_connect_id already held supersedes that pairing and destroys its secrets", async () => {
+  it("pairing the terminal again replaces its active pairing, whatever its pay_connect_id, and destroys its secrets", async () => {
     pairing.state.reply = okPair();
     const first = await pairTerminal(db, client, input(), actor);
-    pairing.state.reply = { status: 200, body: { ...(okPair().body as object), client_id: "client-new" } };
+    pairing.state.reply = { status: 200, body: { ...(okPair().body as object), pay_connect_id: "pc-new", client_id: "client-new" } };
     const second = await pairTerminal(db, client, input(), actor);
     if (first.kind !== "paired" || second.kind !== "paired") throw new Error("not paired");
-    expect(db.$client.prepare("select id, status from pairings order by id").all()).toEqual([
-      { id: first.pairingId, status: "superseded" },
-      { id: second.pairingId, status: "active" },
+    expect(second.replacedPairingIds).toEqual([first.pairingId]);
+    expect(db.$client.prepare("select id, status, replaced_by_id from pairings order by id").all()).toEqual([
+      { id: first.pairingId, status: "replaced", replaced_by_id: second.pairingId },
+      { id: second.pairingId, status: "active", replaced_by_id: null },
     ]);
     expect(db.$client.prepare("select distinct pairing_id from pairing_secrets").all()).toEqual([{ pairing_id: second.pairingId }]);
   });
@@ -263,7 +264,7 @@ describe("unpairPairing", () => {
     if (out.kind !== "paired") throw new Error("not paired");
     pairing.state.reply = { status: 401, body: { detail: "Invalid token" } };
     const res = await unpairPairing(staff(db), () => client, out.pairingId, actor);
-    expect(res).toEqual({ ok: true, terminalRef: out.terminalRef, message: ALREADY_ENDED_MESSAGE });
+    expect(res).toEqual({ ok: true, terminalRef: out.terminalRef, unrouted: 0, message: ALREADY_ENDED_MESSAGE });
     expect(db.$client.prepare("select status from pairings").get()).toEqual({ status: "unpaired" });
     expect(count("pairing_secrets")).toBe(0);
     expect(db.$client.prepare("select details from audit_log where action = 'pairing.unpair'").get()).toMatchObject({

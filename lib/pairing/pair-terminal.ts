@@ -17,7 +17,7 @@ import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type PairResult } from "../providers/types";
-import { MerchantSuspendedError, persistPairing } from "./persist";
+import { MerchantSuspendedError, persistPairing, type Persisted } from "./persist";
 import {
   isCommitted,
   listRecoverySpool,
@@ -46,10 +46,14 @@ export type PairTerminalInput = {
   otp: string;
   webhookUrl: string | null;
   webhookToken: string | null;
+  /** "Pair again" of this terminal (checked in scope by the caller): another terminal's result is flagged. */
+  intendedTerminalRef?: number | null;
+  /** Paired from this register's page (checked in scope by the caller): it routes to the terminal. */
+  registerRef?: number | null;
 };
 
 export type PairTerminalOutcome =
-  | { kind: "paired"; attemptId: number; terminalRef: number; pairingId: number }
+  | ({ kind: "paired"; attemptId: number } & Persisted)
   | { kind: "failed" | "outcome_unknown" | "needs_recovery"; attemptId: number; code: string; message: string }
   | { kind: "in_progress"; attemptId: number; message: string };
 
@@ -81,6 +85,7 @@ function existingOutcome(db: DB, requestKey: string, actorId: number): PairTermi
       reason: pairingAttempts.reason,
       errorCode: pairingAttempts.errorCode,
       pairingId: pairingAttempts.pairingId,
+      warning: pairingAttempts.warning,
       createdById: pairingAttempts.createdById,
     })
     .from(pairingAttempts)
@@ -102,7 +107,9 @@ function existingOutcome(db: DB, requestKey: string, actorId: number): PairTermi
     const terminalRef = db.query.pairings
       .findFirst({ columns: { terminalRef: true }, where: (p, { eq: e }) => e(p.id, row.pairingId!) })
       .sync()?.terminalRef;
-    if (terminalRef) return { kind: "paired", attemptId: row.id, terminalRef, pairingId: row.pairingId };
+    if (terminalRef) {
+      return { kind: "paired", attemptId: row.id, terminalRef, pairingId: row.pairingId, replacedPairingIds: [], warning: row.warning, routed: null };
+    }
   }
   return {
     kind: row.status === "succeeded" ? "failed" : (row.status as "failed" | "outcome_unknown" | "needs_recovery"),
@@ -210,6 +217,8 @@ export async function pairTerminal(
         environment: input.environment,
         name: input.name,
         webhookUrl: input.webhookUrl,
+        intendedTerminalRef: input.intendedTerminalRef ?? null,
+        registerRef: input.registerRef ?? null,
         createdById: actor.id,
       })
       .returning({ id: pairingAttempts.id })

@@ -4,7 +4,7 @@
  * Used by pairTerminal right after the 200 and by the recovery of a spooled result.
  */
 import "server-only";
-import { and, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import type { DB } from "../db/client";
 import {
@@ -16,6 +16,9 @@ import {
   type Environment,
 } from "../db/schema";
 import type { PairResult } from "../providers/types";
+import { merchantScope } from "../data/scope";
+import { RuleViolation } from "../registers/rules";
+import { setRoute, unrouteTerminal, type RouteOutcome } from "../registers/routing";
 import { seal, secretContext } from "../vault";
 
 export type PersistInput = {
@@ -40,7 +43,16 @@ export class AlreadySavedError extends Error {
   }
 }
 
-export type Persisted = { terminalRef: number; pairingId: number };
+export type Persisted = {
+  terminalRef: number;
+  pairingId: number;
+  /** The terminal's earlier active pairing(s), now replaced. */
+  replacedPairingIds: number[];
+  /** A second look needed: another terminal than meant, or a route that could not be made. */
+  warning: string | null;
+  /** The register routed in the same write (paired from its page). */
+  routed: RouteOutcome | null;
+};
 
 /**
  * The merchant was suspended between the check before the pair call and this write: nothing is
@@ -67,6 +79,12 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       .from(terminals)
       .where(and(eq(terminals.environment, input.environment), eq(terminals.terminalId, result.terminalId)))
       .get();
+    // Registers of the merchant the terminal leaves cannot route to another merchant's terminal:
+    // they are unrouted first (the database refuses the move otherwise).
+    const unroutedByMove =
+      before && before.merchantId !== input.merchantId
+        ? unrouteTerminal(tx, before.id, null, "the terminal was paired into another merchant", input.merchantId)
+        : 0;
     // The terminal belongs to the merchant it was last paired into: whoever held its screen to
     // read the OTP has it now. Its past pairings keep their own merchant (each merchant sees only
     // its own history on the terminal page).
@@ -89,7 +107,11 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         action: "terminal.merchant_change",
         targetType: "terminal",
         targetId: terminal.id,
-        details: { ...details, change: "paired into another merchant: it left this merchant" },
+        details: {
+          ...details,
+          change: "paired into another merchant: it left this merchant",
+          ...(unroutedByMove > 0 ? { registersUnrouted: unroutedByMove } : {}),
+        },
       });
       writeAudit(tx, {
         actor,
@@ -101,25 +123,26 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       });
     }
 
-    // A pair call that returns a pay_connect_id we already hold replaces that pairing's
-    // credentials (assumption kept with the others in lib/pay-connect/): the old pairing is
-    // superseded and its dead secrets destroyed.
+    // Pay-Connect pairs a terminal once per integration and environment: the new pairing
+    // replaces the terminal's active one (assumption 10 in lib/pay-connect/assumptions.ts), whose
+    // dead secrets are destroyed. No unpair call is made for it. Registers route to the terminal,
+    // not to a pairing: they keep working on the new one.
     const replaced = tx
-      .update(pairings)
-      .set({ status: "superseded", endedAt: new Date(), endedById: actor.id })
-      .where(
-        and(
-          eq(pairings.terminalRef, terminal.id),
-          eq(pairings.payConnectId, result.payConnectId),
-          eq(pairings.status, "active"),
-        ),
-      )
-      .returning({ id: pairings.id })
+      .select({ id: pairings.id, merchantId: pairings.merchantId, name: pairings.name, payConnectId: pairings.payConnectId })
+      .from(pairings)
+      .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")))
       .all();
-    if (replaced.length > 0) {
-      tx.delete(pairingSecrets)
-        .where(inArray(pairingSecrets.pairingId, replaced.map((r) => r.id)))
+    for (const old of replaced) {
+      tx.update(pairings)
+        .set({
+          status: "replaced",
+          endedAt: new Date(),
+          // Another merchant's pairing is not told who replaced it.
+          endedById: old.merchantId === input.merchantId ? actor.id : null,
+        })
+        .where(eq(pairings.id, old.id))
         .run();
+      tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, old.id)).run();
     }
 
     const pairing = tx
@@ -138,6 +161,43 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       })
       .returning({ id: pairings.id })
       .get();
+    for (const old of replaced) {
+      tx.update(pairings).set({ replacedById: pairing.id }).where(eq(pairings.id, old.id)).run();
+      writeAudit(tx, {
+        actor: old.merchantId === input.merchantId ? actor : null,
+        merchantId: old.merchantId,
+        action: "pairing.replace",
+        targetType: "pairing",
+        targetId: old.id,
+        details: {
+          environment: input.environment,
+          terminalId: result.terminalId,
+          name: old.name,
+          ...(old.merchantId === input.merchantId ? { replacedBy: pairing.id } : { change: "paired again into another merchant" }),
+        },
+      });
+    }
+
+    // What the user meant: "pair again" of one terminal, or pairing from a register's page.
+    const meant = tx
+      .select({ intendedTerminalRef: pairingAttempts.intendedTerminalRef, registerRef: pairingAttempts.registerRef })
+      .from(pairingAttempts)
+      .where(eq(pairingAttempts.id, input.attemptId))
+      .get();
+    const warnings: string[] = [];
+    if (meant?.intendedTerminalRef != null && meant.intendedTerminalRef !== terminal.id) {
+      const intended = tx
+        .select({ terminalId: terminals.terminalId })
+        .from(terminals)
+        .where(eq(terminals.id, meant.intendedTerminalRef))
+        .get();
+      warnings.push(
+        `This OTP came from terminal ${result.terminalId}, not from ${intended?.terminalId ?? "the terminal you meant to pair again"}. ` +
+          `Pairdesk kept the new pairing of ${result.terminalId} (its credentials cannot be fetched again); ` +
+          `${intended?.terminalId ?? "the other terminal"} was not changed. If this was a mistake, unpair ${result.terminalId}.`,
+      );
+    }
+    const mismatch = warnings.length > 0 ? warnings.join(" ") : null;
 
     const secrets: { field: "client_secret" | "webhook_secret_key"; value: string }[] = [
       { field: "client_secret", value: result.clientSecret },
@@ -159,6 +219,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         terminalId: result.terminalId,
         pairingId: pairing.id,
         finishedAt: new Date(),
+        warning: mismatch,
         ...(input.recovered ? { recoveredAt: new Date() } : {}),
       })
       .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
@@ -183,6 +244,21 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         attemptId: input.attemptId,
       },
     });
-    return { terminalRef: terminal.id, pairingId: pairing.id };
+    let routed: RouteOutcome | null = null;
+    if (meant?.registerRef != null) {
+      try {
+        // A savepoint: a route that cannot be made never undoes the pairing.
+        const registerRef = meant.registerRef;
+        routed = tx.transaction((inner) => setRoute(inner, merchantScope(input.merchantId), registerRef, terminal.id, actor));
+      } catch (err) {
+        const why = err instanceof Error && (err instanceof RuleViolation || err.name === "NotFoundError" || err.name === "MerchantSuspendedChange") ? err.message : "an internal error";
+        warnings.push(`The terminal was paired, but the register could not be routed to it (${why}). Route it from the register's page.`);
+      }
+    }
+    const warning = warnings.length > 0 ? warnings.join(" ") : null;
+    if (warning !== mismatch) {
+      tx.update(pairingAttempts).set({ warning }).where(eq(pairingAttempts.id, input.attemptId)).run();
+    }
+    return { terminalRef: terminal.id, pairingId: pairing.id, replacedPairingIds: replaced.map((r) => r.id), warning, routed };
   }, { behavior: "immediate" });
 }

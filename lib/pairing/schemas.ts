@@ -36,6 +36,12 @@ export const webhookUrlSchema = z
     return z.NEVER;
   });
 
+const optionalId = (message: string) =>
+  z.preprocess(
+    (v) => (v === "" || v === undefined || v === null ? undefined : v),
+    z.coerce.number({ error: message }).int(message).positive(message).optional(),
+  );
+
 export const pairFormSchema = z.object({
   requestKey: z.uuid("This form has expired: reload the page."),
   name: z
@@ -55,9 +61,10 @@ export const pairFormSchema = z.object({
   environment: z.enum(ENVIRONMENTS, { error: "Choose production or sandbox." }),
   webhookUrl: webhookUrlSchema,
   /** Staff choose it; a merchant's people pair into their own (the field is ignored). */
-  merchantId: z.preprocess(
-    (v) => (v === "" || v === undefined || v === null ? undefined : v),
-    z.coerce.number({ error: "Choose a merchant." }).int("Choose a merchant.").positive("Choose a merchant.").optional(),
-  ),
+  merchantId: optionalId("Choose a merchant."),
+  /** Pairing from a register's page: the register routes to the terminal paired (its merchant is the pairing's). */
+  registerId: optionalId("Unknown register: reload the page."),
+  /** "Pair again" of this terminal (its merchant and environment are the pairing's). */
+  terminalRef: optionalId("Unknown terminal: reload the page."),
 });
 export type PairForm = z.output<typeof pairFormSchema>;

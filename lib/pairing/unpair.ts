@@ -11,15 +11,23 @@ import type { QueryContext } from "../data/scope";
 import { pairings, pairingSecrets } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type ProviderEnvironment } from "../providers/types";
+import { unrouteTerminal } from "../registers/routing";
 import { pairingForCall, readCredentials } from "./credentials";
 
 export type UnpairOutcome =
-  | { ok: true; terminalRef: number; message: string }
+  | { ok: true; terminalRef: number; unrouted: number; message: string }
   | { ok: false; code: string; message: string };
 
 export const UNPAIRED_MESSAGE = "The terminal was unpaired and the pairing's credentials were destroyed.";
 export const ALREADY_ENDED_MESSAGE =
   "The payment provider no longer accepts this pairing's credentials: it was already ended on its side (for example unpaired on the terminal). Pairdesk marked it unpaired and destroyed its credentials.";
+
+/** "3 registers that sent their payments to it are now unrouted: route them to another terminal." */
+export function unroutedSentence(n: number): string {
+  return n === 1
+    ? "1 register that sent its payments to it is now unrouted: route it to another terminal."
+    : `${n} registers that sent their payments to it are now unrouted: route them to another terminal.`;
+}
 
 export async function unpairPairing(
   { db, scope }: QueryContext,
@@ -66,27 +74,49 @@ export async function unpairPairing(
       return { ok: false, code, message };
     }
   }
-  const changed = db.transaction((tx) => {
-    const updated = tx
-      .update(pairings)
-      .set({ status: "unpaired", endedAt: new Date(), endedById: actor.id })
-      .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active")))
-      .run().changes;
-    if (updated === 0) return false; // someone else ended it meanwhile
-    tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, pairingId)).run();
-    writeAudit(tx, {
-      actor,
-      merchantId: pairing.merchantId,
-      action: "pairing.unpair",
-      targetType: "pairing",
-      targetId: pairingId,
-      details: alreadyEnded ? { ...details, remote: "already_ended" } : details,
-    });
-    return true;
-  });
+  const ENDED_MEANWHILE = Symbol("ended meanwhile");
+  let changed: { unrouted: number } | null;
+  try {
+    changed = db.transaction((tx) => {
+      // The registers that route to the terminal are unrouted in the same write (the database
+      // refuses to end a pairing that registers still route through): never left pointing at a
+      // dead pairing.
+      const unrouted = unrouteTerminal(tx, pairing.terminalRef, actor, "the terminal was unpaired");
+      const updated = tx
+        .update(pairings)
+        .set({ status: "unpaired", endedAt: new Date(), endedById: actor.id })
+        .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active")))
+        .run().changes;
+      // Someone else ended it meanwhile: thrown, so that the routes stay as they were.
+      if (updated === 0) throw ENDED_MEANWHILE;
+      tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, pairingId)).run();
+      writeAudit(tx, {
+        actor,
+        merchantId: pairing.merchantId,
+        action: "pairing.unpair",
+        targetType: "pairing",
+        targetId: pairingId,
+        details: {
+          ...details,
+          ...(alreadyEnded ? { remote: "already_ended" } : {}),
+          ...(unrouted > 0 ? { registersUnrouted: unrouted } : {}),
+        },
+      });
+      return { unrouted };
+    }, { behavior: "immediate" });
+  } catch (err) {
+    if (err !== ENDED_MEANWHILE) throw err;
+    changed = null;
+  }
   if (!changed) {
     return { ok: false, code: "not_active", message: "This pairing was ended by someone else meanwhile: there is nothing to unpair." };
   }
   log.info({ event: "unpaired", pairingId, alreadyEnded }, "pairing unpaired");
-  return { ok: true, terminalRef: pairing.terminalRef, message: alreadyEnded ? ALREADY_ENDED_MESSAGE : UNPAIRED_MESSAGE };
+  const message = alreadyEnded ? ALREADY_ENDED_MESSAGE : UNPAIRED_MESSAGE;
+  return {
+    ok: true,
+    terminalRef: pairing.terminalRef,
+    unrouted: changed.unrouted,
+    message: changed.unrouted > 0 ? `${message} ${unroutedSentence(changed.unrouted)}` : message,
+  };
 }

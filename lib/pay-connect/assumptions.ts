@@ -36,9 +36,13 @@
  *    integrator id was refused.
  * 9. Redirects are not followed (a POST followed across a 301/302 becomes a GET): a 3xx is
  *    reported as a base-URL problem, and nothing was done.
- * 10. Not documented: a pair call that returns a pay_connect_id Pairdesk already holds for that
- *     terminal has replaced that pairing's credentials; the old pairing is "superseded" and its
- *     secrets destroyed (lib/pairing/persist.ts).
+ * 10. Documented (seed 000, "One-Time Setup"): Pay-Connect pairs a terminal once per integration
+ *     and environment. Assumed from it: a successful pair call for a terminal that Pairdesk already
+ *     holds an active pairing of (same environment) ends that pairing on Pay-Connect's side, whatever
+ *     pay_connect_id it returns. Pairdesk marks the old pairing "replaced" and destroys its secrets in
+ *     the transaction that stores the new one (lib/pairing/persist.ts). It does NOT call unpair for
+ *     the replaced pairing: Pay-Connect notifies the terminal on unpair, which could undo the pairing
+ *     just made. Registers route to the terminal, not to a pairing, so they go on through the new one.
  * 11. A 401 on unpair (after one token refresh) means Pay-Connect no longer accepts the
  *     credentials: the pairing was already ended on its side (e.g. on the terminal). Pairdesk
  *     then marks it unpaired locally (lib/pairing/unpair.ts).

@@ -8,6 +8,10 @@ import type { DB } from "../db/open";
 import { writeAudit } from "../audit";
 import { pairTerminal } from "../pairing/pair-terminal";
 import type { PairingProvider, PairResult } from "../providers/types";
+import { merchantScope, queryContext } from "../data/scope";
+import { createLocation } from "../registers/locations";
+import { createRegister } from "../registers/registers";
+import { routeRegister } from "../registers/routing";
 import { createUser } from "../users";
 import { testMerchant } from "./merchants";
 
@@ -74,6 +78,19 @@ export async function seedTwoMerchants(db: DB) {
   const movedTerminalId = "T-MOVED-7";
   const movedByAlpha = await pair(alpha, alphaAdmin, { ...result("alpha", movedTerminalId, 2) });
   const movedByBravo = await pair(bravo, bravoAdmin, { ...result("bravo", movedTerminalId, 2) });
+  // Locations and registers of each, routed to its own terminal (one unrouted virtual register).
+  const places: Record<"alpha" | "bravo", { location: number; register: number; lane: number }> = {} as never;
+  for (const [merchantId, actor, word, terminalRef] of [
+    [alpha, alphaAdmin, "alpha", alphaPaired.terminalRef],
+    [bravo, bravoAdmin, "bravo", bravoPaired.terminalRef],
+  ] as const) {
+    const ctx = queryContext(db, merchantScope(merchantId));
+    const location = createLocation(ctx, merchantId, { name: `${word} shop`, address: `1 ${word} street`, timeZone: "Europe/Lisbon" }, actor);
+    const register = createRegister(ctx, { locationId: location.id, kind: "physical", parentId: null, name: `${word} till`, externalRef: `${word}-pos-1` }, actor);
+    const lane = createRegister(ctx, { locationId: location.id, kind: "virtual", parentId: register.id, name: `${word} lane`, externalRef: null }, actor);
+    routeRegister(ctx, register.id, terminalRef, actor);
+    places[word] = { location: location.id, register: register.id, lane: lane.id };
+  }
   // A staff-only entry (no merchant): only staff see it.
   writeAudit(db, { actor: staffAdmin, merchantId: null, action: "list.export", details: { list: "staffonly" } });
 
@@ -86,6 +103,8 @@ export async function seedTwoMerchants(db: DB) {
       bravo: bravoPaired.terminalRef,
       moved: movedByBravo.terminalRef,
     },
+    locations: { alpha: places.alpha.location, bravo: places.bravo.location },
+    registers: { alpha: places.alpha.register, bravo: places.bravo.register, alphaLane: places.alpha.lane, bravoLane: places.bravo.lane },
     pairings: {
       alpha: alphaPaired.pairingId,
       bravo: bravoPaired.pairingId,

@@ -1,0 +1,158 @@
+/**
+ * Locations of a merchant: create, edit, archive. Each change and its audit entry are one
+ * transaction; the database refuses what breaks a rule (rules.ts), and the caller's scope
+ * decides whose locations are found at all (another merchant's is "not found").
+ */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import type { QueryContext } from "../data/scope";
+import { inScope, scopeWhere, type Scope } from "../data/scope";
+import type { DB, Tx } from "../db/open";
+import { locations, merchants } from "../db/schema";
+import { RuleViolation, underRules } from "./rules";
+import type { LocationForm } from "./schemas";
+
+export type Actor = { id: number; email: string };
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NotFoundError";
+  }
+}
+
+export const LOCATION_NOT_FOUND = "That location does not exist, or it is not in your merchant.";
+
+/** A merchant that can take changes: in the scope, existing and active. */
+export function writableMerchant(db: DB | Tx, scope: Scope, merchantId: number): { id: number; name: string } {
+  if (!inScope(scope, merchantId)) throw new NotFoundError("That merchant does not exist.");
+  const merchant = db
+    .select({ id: merchants.id, name: merchants.name, status: merchants.status })
+    .from(merchants)
+    .where(eq(merchants.id, merchantId))
+    .get();
+  if (!merchant) throw new NotFoundError("That merchant does not exist.");
+  if (merchant.status !== "active") throw new MerchantSuspendedChange(scope.kind === "merchant" ? null : merchant.name);
+  return merchant;
+}
+
+export class MerchantSuspendedChange extends Error {
+  constructor(name: string | null) {
+    super(
+      name
+        ? `${name} is suspended: its locations, registers and routes cannot change. Reactivate it on the Merchants page first.`
+        : "Your merchant is suspended: its locations, registers and routes cannot change.",
+    );
+    this.name = "MerchantSuspendedChange";
+  }
+}
+
+export type LocationRow = typeof locations.$inferSelect;
+
+/** The location, if it is in the caller's scope (archived or not). */
+export function findLocation(db: DB | Tx, scope: Scope, locationId: number): LocationRow | undefined {
+  return db
+    .select()
+    .from(locations)
+    .where(and(eq(locations.id, locationId), scopeWhere(scope, locations.merchantId)))
+    .get();
+}
+
+export function createLocation(ctx: QueryContext, merchantId: number, input: LocationForm, actor: Actor): LocationRow {
+  return ctx.db.transaction(
+    (tx) => {
+      writableMerchant(tx, ctx.scope, merchantId);
+      const row = underRules(() =>
+        tx
+          .insert(locations)
+          .values({ merchantId, name: input.name, address: input.address, timeZone: input.timeZone })
+          .returning()
+          .get(),
+      );
+      writeAudit(tx, {
+        actor,
+        merchantId,
+        action: "location.create",
+        targetType: "location",
+        targetId: row.id,
+        details: { name: row.name, timeZone: row.timeZone },
+      });
+      return row;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+export function updateLocation(
+  ctx: QueryContext,
+  locationId: number,
+  input: LocationForm,
+  actor: Actor,
+): { location: LocationRow; changed: boolean } {
+  return ctx.db.transaction(
+    (tx) => {
+      const before = findLocation(tx, ctx.scope, locationId);
+      if (!before) throw new NotFoundError(LOCATION_NOT_FOUND);
+      if (before.archivedAt) throw new RuleViolation("register_location", "This location is archived: it cannot be edited.");
+      writableMerchant(tx, ctx.scope, before.merchantId);
+      const changes: Record<string, string> = {};
+      if (before.name !== input.name) changes.name = input.name;
+      if (before.address !== input.address) changes.address = input.address;
+      if (before.timeZone !== input.timeZone) changes.timeZone = input.timeZone;
+      if (Object.keys(changes).length === 0) return { location: before, changed: false };
+      const location = underRules(() =>
+        tx
+          .update(locations)
+          .set({ ...changes, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .where(eq(locations.id, locationId))
+          .returning()
+          .get(),
+      );
+      writeAudit(tx, {
+        actor,
+        merchantId: before.merchantId,
+        action: "location.update",
+        targetType: "location",
+        targetId: locationId,
+        details: {
+          name: location.name,
+          ...(changes.name ? { from: before.name } : {}),
+          ...(changes.address !== undefined ? { address: "changed" } : {}),
+          ...(changes.timeZone ? { timeZone: changes.timeZone } : {}),
+        },
+      });
+      return { location, changed: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Archives a location with no registers left (the database refuses one that has some). */
+export function archiveLocation(ctx: QueryContext, locationId: number, actor: Actor): LocationRow {
+  return ctx.db.transaction(
+    (tx) => {
+      const before = findLocation(tx, ctx.scope, locationId);
+      if (!before) throw new NotFoundError(LOCATION_NOT_FOUND);
+      if (before.archivedAt) return before;
+      writableMerchant(tx, ctx.scope, before.merchantId);
+      const location = underRules(() =>
+        tx
+          .update(locations)
+          .set({ archivedAt: new Date(), updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .where(and(eq(locations.id, locationId), isNull(locations.archivedAt)))
+          .returning()
+          .get(),
+      );
+      writeAudit(tx, {
+        actor,
+        merchantId: before.merchantId,
+        action: "location.archive",
+        targetType: "location",
+        targetId: locationId,
+        details: { name: before.name },
+      });
+      return location;
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * Pairings and routes together, through the real pairing path: pairing a terminal again replaces
+ * its pairing in one write (old secrets gone, no unpair call, its registers go on through the
+ * new pairing); a pairing made from a register's page routes it in the same write; a pair again
+ * that answers for another terminal is kept and flagged; unpairing leaves the registers unrouted.
+ */
+import { testDataDir } from "../test/setup-env";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { merchantScope, queryContext } from "../data/scope";
+import { openDatabase, type DB } from "../db/open";
+import { pairTerminal, type PairTerminalInput } from "../pairing/pair-terminal";
+import { readCredentials } from "../pairing/credentials";
+import { unpairPairing } from "../pairing/unpair";
+import type { PairingProvider, PairResult } from "../providers/types";
+import { staff, testMerchant } from "../test/merchants";
+import { createUser } from "../users";
+import { createLocation } from "./locations";
+import { createRegister } from "./registers";
+import { routeRegister } from "./routing";
+
+let db: DB;
+let merchant: number;
+let actor: { id: number; email: string };
+let unpairCalls: number;
+let key = 0;
+const rows = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).all(...args) as Record<string, unknown>[];
+
+function provider(result: PairResult): PairingProvider {
+  return {
+    provider: "in-process",
+    label: "Test provider",
+    environment: "sandbox",
+    unavailableReason: null,
+    pairTimeoutMs: 1000,
+    pair: async () => result,
+    unpair: async () => {
+      unpairCalls++;
+    },
+  };
+}
+
+const result = (terminalId: string, n: number): PairResult => ({
+  payConnectId: `pc-${terminalId}-${n}`,
+  payConnectName: `Till ${n}`,
+  terminalId,
+  clientId: `client-${terminalId}-${n}`,
+  clientSecret: `cs_${terminalId}_${n}_0123456789abcdefghijklmnop`,
+  webhookSecretKey: `whsec_${terminalId}_${n}_0123456789abcdefghij`,
+});
+
+async function pair(r: PairResult, extra: Partial<PairTerminalInput> = {}) {
+  const out = await pairTerminal(
+    db,
+    provider(r),
+    {
+      requestKey: `00000000-0000-4000-a000-${String(++key).padStart(12, "0")}`,
+      merchantId: merchant,
+      environment: "sandbox",
+      name: r.payConnectName,
+      otp: "ABCD2345",
+      webhookUrl: null,
+      webhookToken: null,
+      ...extra,
+    },
+    actor,
+  );
+  if (out.kind !== "paired") throw new Error(`not paired: ${JSON.stringify(out)}`);
+  return out;
+}
+
+let till: number;
+let lane: number;
+let other: number;
+
+beforeEach(async () => {
+  fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
+  db = openDatabase(":memory:");
+  merchant = testMerchant(db);
+  const u = await createUser(db, { email: "ops@example.com", password: "a-long-test-password", role: "admin" });
+  actor = { id: u.id, email: u.email };
+  unpairCalls = 0;
+  const ctx = staff(db);
+  const loc = createLocation(ctx, merchant, { name: "Front", address: "", timeZone: "UTC" }, actor);
+  till = createRegister(ctx, { locationId: loc.id, kind: "physical", parentId: null, name: "Till 1", externalRef: null }, actor).id;
+  lane = createRegister(ctx, { locationId: loc.id, kind: "virtual", parentId: till, name: "Lane A", externalRef: null }, actor).id;
+  other = createRegister(ctx, { locationId: loc.id, kind: "physical", parentId: null, name: "Till 2", externalRef: null }, actor).id;
+});
+
+describe("pair again", () => {
+  it("replaces the pairing in one write: old secrets gone, no unpair call, registers on the new pairing", async () => {
+    const first = await pair(result("T-1", 1));
+    routeRegister(staff(db), till, first.terminalRef, actor);
+    routeRegister(staff(db), lane, first.terminalRef, actor);
+    const second = await pair(result("T-1", 2), { intendedTerminalRef: first.terminalRef });
+
+    expect(second.terminalRef).toBe(first.terminalRef);
+    expect(second.replacedPairingIds).toEqual([first.pairingId]);
+    expect(second.warning).toBeNull();
+    expect(unpairCalls).toBe(0);
+    expect(rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
+      { id: first.pairingId, status: "replaced", replaced_by_id: second.pairingId },
+      { id: second.pairingId, status: "active", replaced_by_id: null },
+    ]);
+    expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: second.pairingId }]);
+    expect(() => readCredentials(db, { id: first.pairingId, clientId: "client-T-1-1" })).toThrow();
+    // The registers route to the terminal; its active pairing is the new one.
+    expect(
+      rows(
+        "select r.name, p.id as pairing from registers r join pairings p on p.terminal_ref = r.terminal_ref and p.status = 'active' order by r.id",
+      ),
+    ).toEqual([
+      { name: "Till 1", pairing: second.pairingId },
+      { name: "Lane A", pairing: second.pairingId },
+    ]);
+    expect(rows("select action, target_id from audit_log where action = 'pairing.replace'")).toEqual([
+      { action: "pairing.replace", target_id: String(first.pairingId) },
+    ]);
+  });
+
+  it("keeps and flags a pairing of another terminal than the one meant; the meant one is untouched", async () => {
+    const meant = await pair(result("T-1", 1));
+    const out = await pair(result("T-OTHER", 1), { intendedTerminalRef: meant.terminalRef });
+    expect(out.terminalRef).not.toBe(meant.terminalRef);
+    expect(out.warning).toMatch(/came from terminal T-OTHER, not from T-1/);
+    expect(rows("select warning from pairing_attempts where id = ?", out.attemptId)[0]!.warning).toBe(out.warning);
+    expect(rows("select status from pairings where id = ?", meant.pairingId)).toEqual([{ status: "active" }]);
+    expect(rows("select count(*) as n from pairing_secrets where pairing_id = ?", out.pairingId)).toEqual([{ n: 2 }]);
+  });
+});
+
+describe("pairing from a register's page", () => {
+  it("routes the register to the terminal in the same write", async () => {
+    const out = await pair(result("T-9", 1), { registerRef: lane });
+    expect(out.routed).toMatchObject({ changed: true, to: { ref: out.terminalRef } });
+    expect(rows("select terminal_ref from registers where id = ?", lane)).toEqual([{ terminal_ref: out.terminalRef }]);
+    expect(rows("select action from audit_log where action in ('pairing.create', 'register.route') order by id")).toEqual([
+      { action: "pairing.create" },
+      { action: "register.route" },
+    ]);
+  });
+
+  it("keeps the pairing when the register cannot be routed (archived meanwhile), and says so", async () => {
+    db.$client.prepare("update registers set archived_at = 1 where id = ?").run(other);
+    const out = await pair(result("T-9", 1), { registerRef: other });
+    expect(out.routed).toBeNull();
+    expect(out.warning).toMatch(/paired, but the register could not be routed/);
+    expect(rows("select status from pairings where id = ?", out.pairingId)).toEqual([{ status: "active" }]);
+    expect(rows("select terminal_ref from registers where id = ?", other)).toEqual([{ terminal_ref: null }]);
+  });
+
+  it("a terminal paired into another merchant leaves the first merchant's registers unrouted", async () => {
+    const first = await pair(result("T-1", 1));
+    routeRegister(staff(db), till, first.terminalRef, actor);
+    const elsewhere = testMerchant(db, "Elsewhere");
+    const moved = await pairTerminal(
+      db,
+      provider(result("T-1", 2)),
+      { requestKey: "00000000-0000-4000-a000-999999999999", merchantId: elsewhere, environment: "sandbox", name: "Theirs", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+      actor,
+    );
+    expect(moved.kind).toBe("paired");
+    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: null }]);
+    expect(rows("select status, ended_by_id from pairings where id = ?", first.pairingId)).toEqual([{ status: "replaced", ended_by_id: null }]);
+    expect(rows("select merchant_id, actor_id from audit_log where action = 'register.unroute'")).toEqual([{ merchant_id: merchant, actor_id: null }]);
+  });
+});
+
+describe("unpair", () => {
+  it("leaves the registers that routed to the terminal unrouted, and says how many", async () => {
+    const p = await pair(result("T-1", 1));
+    routeRegister(staff(db), till, p.terminalRef, actor);
+    routeRegister(staff(db), lane, p.terminalRef, actor);
+    const out = await unpairPairing(queryContext(db, merchantScope(merchant)), () => provider(result("T-1", 1)), p.pairingId, actor);
+    expect(out).toMatchObject({ ok: true, unrouted: 2, message: expect.stringMatching(/2 registers that sent their payments to it are now unrouted/) });
+    expect(unpairCalls).toBe(1);
+    expect(rows("select terminal_ref from registers order by id")).toEqual([{ terminal_ref: null }, { terminal_ref: null }, { terminal_ref: null }]);
+    expect(rows("select count(*) as n from audit_log where action = 'register.unroute'")).toEqual([{ n: 2 }]);
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * Registers and virtual registers: create, edit (name, external reference), archive. A register
+ * belongs to the merchant of its location; its register ID (a UUID, what the POS sends), kind,
+ * location and parent never change (the database refuses it: rules.ts).
+ */
+import { randomUUID } from "node:crypto";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import { scopeWhere, type QueryContext, type Scope } from "../data/scope";
+import type { DB, Tx } from "../db/open";
+import { registers, terminals, type RegisterKind } from "../db/schema";
+import { findLocation, LOCATION_NOT_FOUND, NotFoundError, writableMerchant, type Actor } from "./locations";
+import { RuleViolation, underRules } from "./rules";
+import type { RegisterForm } from "./schemas";
+
+export const REGISTER_NOT_FOUND = "That register does not exist, or it is not in your merchant.";
+
+export type RegisterRow = typeof registers.$inferSelect;
+
+export function findRegister(db: DB | Tx, scope: Scope, id: number): RegisterRow | undefined {
+  return db
+    .select()
+    .from(registers)
+    .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId)))
+    .get();
+}
+
+export type NewRegister = RegisterForm & { locationId: number; kind: RegisterKind; parentId: number | null };
+
+/** Inside a transaction: used by createRegister and the CSV import (one transaction for the file). */
+export function insertRegister(tx: Tx, scope: Scope, input: NewRegister, actor: Actor): RegisterRow {
+  const location = findLocation(tx, scope, input.locationId);
+  if (!location) throw new NotFoundError(LOCATION_NOT_FOUND);
+  if (location.archivedAt) throw new RuleViolation("register_location", "This location is archived: add registers to another location.");
+  writableMerchant(tx, scope, location.merchantId);
+  if (input.kind === "virtual") {
+    const parent = input.parentId === null ? undefined : findRegister(tx, scope, input.parentId);
+    if (!parent) throw new RuleViolation("register_parent", "Choose the physical register this virtual register belongs to.");
+  }
+  const row = underRules(() =>
+    tx
+      .insert(registers)
+      .values({
+        registerId: randomUUID(),
+        merchantId: location.merchantId,
+        locationId: location.id,
+        kind: input.kind,
+        parentId: input.kind === "virtual" ? input.parentId : null,
+        name: input.name,
+        externalRef: input.externalRef,
+      })
+      .returning()
+      .get(),
+  );
+  writeAudit(tx, {
+    actor,
+    merchantId: row.merchantId,
+    action: "register.create",
+    targetType: "register",
+    targetId: row.id,
+    details: { name: row.name, kind: row.kind, location: location.name, registerId: row.registerId },
+  });
+  return row;
+}
+
+export function createRegister(ctx: QueryContext, input: NewRegister, actor: Actor): RegisterRow {
+  return ctx.db.transaction((tx) => insertRegister(tx, ctx.scope, input, actor), { behavior: "immediate" });
+}
+
+export function updateRegister(
+  ctx: QueryContext,
+  id: number,
+  input: RegisterForm,
+  actor: Actor,
+): { register: RegisterRow; changed: boolean } {
+  return ctx.db.transaction(
+    (tx) => {
+      const before = findRegister(tx, ctx.scope, id);
+      if (!before) throw new NotFoundError(REGISTER_NOT_FOUND);
+      if (before.archivedAt) throw new RuleViolation("register_archived", "This register is archived: it cannot be edited.");
+      writableMerchant(tx, ctx.scope, before.merchantId);
+      const changes: { name?: string; externalRef?: string | null } = {};
+      if (before.name !== input.name) changes.name = input.name;
+      if (before.externalRef !== input.externalRef) changes.externalRef = input.externalRef;
+      if (Object.keys(changes).length === 0) return { register: before, changed: false };
+      const register = underRules(() =>
+        tx
+          .update(registers)
+          .set({ ...changes, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .where(eq(registers.id, id))
+          .returning()
+          .get(),
+      );
+      writeAudit(tx, {
+        actor,
+        merchantId: before.merchantId,
+        action: "register.update",
+        targetType: "register",
+        targetId: id,
+        details: {
+          name: register.name,
+          ...(changes.name !== undefined ? { from: before.name } : {}),
+          ...(changes.externalRef !== undefined ? { externalRef: changes.externalRef } : {}),
+        },
+      });
+      return { register, changed: true };
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Archives a register (refused while it has virtual registers). A routed register is unrouted in
+ * the same write: an archived register sends nothing anywhere.
+ */
+export function archiveRegister(ctx: QueryContext, id: number, actor: Actor): { register: RegisterRow; unroutedFrom: string | null } {
+  return ctx.db.transaction(
+    (tx) => {
+      const before = findRegister(tx, ctx.scope, id);
+      if (!before) throw new NotFoundError(REGISTER_NOT_FOUND);
+      if (before.archivedAt) return { register: before, unroutedFrom: null };
+      writableMerchant(tx, ctx.scope, before.merchantId);
+      const from =
+        before.terminalRef === null
+          ? null
+          : (tx.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, before.terminalRef)).get()
+              ?.terminalId ?? null);
+      const register = underRules(() =>
+        tx
+          .update(registers)
+          .set({ archivedAt: new Date(), terminalRef: null, routedAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .where(and(eq(registers.id, id), isNull(registers.archivedAt)))
+          .returning()
+          .get(),
+      );
+      writeAudit(tx, {
+        actor,
+        merchantId: before.merchantId,
+        action: "register.archive",
+        targetType: "register",
+        targetId: id,
+        details: { name: before.name, kind: before.kind, ...(from ? { unroutedFrom: from } : {}) },
+      });
+      return { register, unroutedFrom: from };
+    },
+    { behavior: "immediate" },
+  );
+}

@@ -1,0 +1,170 @@
+/**
+ * Routes: a register sends its payments to at most one terminal, one with an active pairing of
+ * its own merchant (held by the database: rules.ts). Routing a register to another terminal
+ * moves that register only: the terminal it leaves stays paired for its other registers, and
+ * no provider is called.
+ */
+import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import { scopeWhere, type QueryContext, type Scope } from "../data/scope";
+import type { Tx } from "../db/open";
+import { pairings, registers, terminals } from "../db/schema";
+import { NotFoundError, writableMerchant, type Actor } from "./locations";
+import { findRegister, REGISTER_NOT_FOUND } from "./registers";
+import { RuleViolation, underRules } from "./rules";
+
+export const TERMINAL_NOT_FOUND = "That terminal does not exist, or it is not in your merchant.";
+
+export class RouteChangedError extends Error {
+  constructor() {
+    super("This register's route changed since you opened the page. Look at its route again, then choose.");
+    this.name = "RouteChangedError";
+  }
+}
+
+export type RouteOutcome = {
+  changed: boolean;
+  register: { id: number; name: string };
+  from: { ref: number; terminalId: string; otherRegisters: number } | null;
+  to: { ref: number; terminalId: string } | null;
+};
+
+type Terminal = { id: number; terminalId: string; merchantId: number };
+
+function terminalInScope(tx: Tx, scope: Scope, ref: number): Terminal | undefined {
+  return tx
+    .select({ id: terminals.id, terminalId: terminals.terminalId, merchantId: terminals.merchantId })
+    .from(terminals)
+    .where(and(eq(terminals.id, ref), scopeWhere(scope, terminals.merchantId)))
+    .get();
+}
+
+/** Registers (not archived) routed to a terminal, less one. */
+function othersOn(tx: Tx, terminalRef: number, except: number): number {
+  return (
+    tx
+      .select({ n: count() })
+      .from(registers)
+      .where(and(eq(registers.terminalRef, terminalRef), ne(registers.id, except)))
+      .get()?.n ?? 0
+  );
+}
+
+/**
+ * Inside a transaction (also the pairing write's, for "pair a new terminal" from a register):
+ * routes the register to the terminal, or (terminalRef null) unroutes it. `expected` is the
+ * route the user saw (undefined: do not check): a route changed meanwhile is refused.
+ */
+export function setRoute(
+  tx: Tx,
+  scope: Scope,
+  registerId: number,
+  terminalRef: number | null,
+  actor: Actor,
+  expected?: number | null,
+): RouteOutcome {
+  const register = findRegister(tx, scope, registerId);
+  if (!register) throw new NotFoundError(REGISTER_NOT_FOUND);
+  if (register.archivedAt) throw new RuleViolation("register_archived");
+  writableMerchant(tx, scope, register.merchantId);
+  if (expected !== undefined && register.terminalRef !== expected) throw new RouteChangedError();
+  const from = register.terminalRef === null ? null : terminalInScope(tx, scope, register.terminalRef);
+  const fromOut = from ? { ref: from.id, terminalId: from.terminalId, otherRegisters: othersOn(tx, from.id, register.id) } : null;
+  let to: Terminal | null = null;
+  if (terminalRef !== null) {
+    to = terminalInScope(tx, scope, terminalRef) ?? null;
+    if (!to) throw new NotFoundError(TERMINAL_NOT_FOUND);
+    if (to.merchantId !== register.merchantId) throw new RuleViolation("route_other_merchant");
+  }
+  const summary = { id: register.id, name: register.name };
+  if (register.terminalRef === terminalRef) {
+    return { changed: false, register: summary, from: fromOut, to: to && { ref: to.id, terminalId: to.terminalId } };
+  }
+  underRules(() =>
+    tx
+      .update(registers)
+      .set({
+        terminalRef,
+        routedAt: terminalRef === null ? null : new Date(),
+        updatedAt: sql`(unixepoch('subsec') * 1000)`,
+      })
+      .where(and(eq(registers.id, register.id), isNull(registers.archivedAt)))
+      .run(),
+  );
+  writeAudit(tx, {
+    actor,
+    merchantId: register.merchantId,
+    action: terminalRef === null ? "register.unroute" : "register.route",
+    targetType: "register",
+    targetId: register.id,
+    details: {
+      name: register.name,
+      ...(fromOut ? { from: fromOut.terminalId, fromKeeps: fromOut.otherRegisters } : {}),
+      ...(to ? { to: to.terminalId } : {}),
+    },
+  });
+  return { changed: true, register: summary, from: fromOut, to: to && { ref: to.id, terminalId: to.terminalId } };
+}
+
+export function routeRegister(
+  ctx: QueryContext,
+  registerId: number,
+  terminalRef: number | null,
+  actor: Actor,
+  expected?: number | null,
+): RouteOutcome {
+  return ctx.db.transaction((tx) => setRoute(tx, ctx.scope, registerId, terminalRef, actor, expected), { behavior: "immediate" });
+}
+
+/**
+ * Inside the transaction that ends a terminal's pairing (unpair) or moves it to another merchant:
+ * the registers routed to it (of one merchant, or of every merchant but `keepMerchant`) become
+ * unrouted, with one audit entry per register in its merchant's log. Returns how many.
+ */
+export function unrouteTerminal(
+  tx: Tx,
+  terminalRef: number,
+  actor: Actor | null,
+  reason: string,
+  keepMerchant?: number,
+): number {
+  const routed = tx
+    .select({ id: registers.id, name: registers.name, merchantId: registers.merchantId, terminalId: terminals.terminalId })
+    .from(registers)
+    .innerJoin(terminals, eq(terminals.id, registers.terminalRef))
+    .where(
+      and(eq(registers.terminalRef, terminalRef), keepMerchant === undefined ? undefined : ne(registers.merchantId, keepMerchant)),
+    )
+    .all();
+  for (const r of routed) {
+    tx.update(registers)
+      .set({ terminalRef: null, routedAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+      .where(eq(registers.id, r.id))
+      .run();
+    writeAudit(tx, {
+      actor,
+      merchantId: r.merchantId,
+      action: "register.unroute",
+      targetType: "register",
+      targetId: r.id,
+      details: { name: r.name, from: r.terminalId, reason },
+    });
+  }
+  return routed.length;
+}
+
+/** How many registers route to a terminal (the unpair dialog's warning). */
+export function registersRoutedTo(tx: Tx, terminalRef: number): number {
+  return tx.select({ n: count() }).from(registers).where(eq(registers.terminalRef, terminalRef)).get()?.n ?? 0;
+}
+
+/** True when the terminal has an active pairing (the one registers route through). */
+export function hasActivePairing(tx: Tx, terminalRef: number): boolean {
+  return (
+    tx
+      .select({ id: pairings.id })
+      .from(pairings)
+      .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active")))
+      .get() !== undefined
+  );
+}

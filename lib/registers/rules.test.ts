@@ -1,0 +1,307 @@
+/**
+ * The routing rules at the database level (migration 0003): each violation is refused with its
+ * rule's code and nothing is written, whether it comes through lib/registers or a raw statement
+ * that skips every check in the code. Two writers on one file prove that a check raced by
+ * another connection cannot break a rule.
+ */
+import { testDataDir } from "../test/setup-env";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { merchantScope, queryContext } from "../data/scope";
+import { openDatabase, type DB } from "../db/open";
+import { createUser } from "../users";
+import { staff, testMerchant } from "../test/merchants";
+import { archiveLocation, createLocation } from "./locations";
+import { archiveRegister, createRegister, updateRegister } from "./registers";
+import { hasActivePairing, routeRegister } from "./routing";
+import { ruleOf, RuleViolation, type RuleCode } from "./rules";
+
+type Row = Record<string, unknown>;
+let db: DB;
+let alpha: number;
+let bravo: number;
+let actor: { id: number; email: string };
+let n = 0;
+
+const all = (d: DB, sql: string) => d.$client.prepare(sql).all() as Row[];
+
+/** Everything a refused change must leave as it was. */
+function snapshot(d: DB = db) {
+  return {
+    locations: all(d, "select * from locations order by id"),
+    registers: all(d, "select * from registers order by id"),
+    pairings: all(d, "select id, status, terminal_ref from pairings order by id"),
+    terminals: all(d, "select id, merchant_id from terminals order by id"),
+    audit: all(d, "select id from audit_log order by id"),
+  };
+}
+
+function terminal(d: DB, merchantId: number, paired: boolean, environment = "sandbox"): number {
+  const ref = Number(
+    d.$client
+      .prepare("insert into terminals (merchant_id, environment, terminal_id) values (?, ?, ?)")
+      .run(merchantId, environment, `T-${++n}`).lastInsertRowid,
+  );
+  if (paired) pairing(d, ref, merchantId, "active");
+  return ref;
+}
+
+function pairing(d: DB, terminalRef: number, merchantId: number, status: string): number {
+  return Number(
+    d.$client
+      .prepare(
+        "insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, ?, 'Till', ?, 0, ?, ?)",
+      )
+      .run(terminalRef, merchantId, `pc-${++n}`, `c-${n}`, status, actor.id).lastInsertRowid,
+  );
+}
+
+/** Runs `write`, expects the rule's refusal, and that nothing changed. */
+function refused(code: RuleCode, write: () => unknown, d: DB = db) {
+  const before = snapshot(d);
+  let caught: unknown = null;
+  try {
+    write();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, `expected the database to refuse with ${code}`).not.toBeNull();
+  expect(ruleOf(caught)).toBe(code);
+  expect(snapshot(d)).toEqual(before);
+}
+
+const location = (merchantId = alpha, name = `Shop ${++n}`) =>
+  createLocation(staff(db), merchantId, { name, address: "", timeZone: "Europe/Lisbon" }, actor);
+const physical = (locationId: number, name = `Till ${++n}`) =>
+  createRegister(staff(db), { locationId, kind: "physical", parentId: null, name, externalRef: null }, actor);
+const virtual = (locationId: number, parentId: number, name = `Lane ${++n}`) =>
+  createRegister(staff(db), { locationId, kind: "virtual", parentId, name, externalRef: null }, actor);
+
+beforeEach(async () => {
+  db = openDatabase(":memory:");
+  alpha = testMerchant(db, "Alpha");
+  bravo = testMerchant(db, "Bravo");
+  const u = await createUser(db, { email: "ops@example.com", password: "a-long-test-password", role: "admin" });
+  actor = { id: u.id, email: u.email };
+});
+
+describe("one active pairing per terminal and environment", () => {
+  it("refuses a second active pairing of a terminal", () => {
+    const t = terminal(db, alpha, true);
+    refused("one_active_pairing", () => pairing(db, t, alpha, "active"));
+    // Replaced and unpaired ones may be many.
+    pairing(db, t, alpha, "replaced");
+    pairing(db, t, alpha, "replaced");
+  });
+
+  it("refuses a status that is not a pairing status (the old word 'superseded' too)", () => {
+    const t = terminal(db, alpha, false);
+    refused("pairing_status", () => pairing(db, t, alpha, "superseded"));
+    const p = pairing(db, t, alpha, "active");
+    refused("pairing_status", () => db.$client.prepare("update pairings set status = 'gone' where id = ?").run(p));
+  });
+});
+
+describe("routes", () => {
+  it("routes a register to a paired terminal of its merchant, and moves it without touching the old terminal's pairing", () => {
+    const loc = location();
+    const till = physical(loc.id);
+    const other = physical(loc.id);
+    const t1 = terminal(db, alpha, true);
+    const t2 = terminal(db, alpha, true);
+    routeRegister(staff(db), other.id, t1, actor);
+    const first = routeRegister(staff(db), till.id, t1, actor);
+    expect(first).toMatchObject({ changed: true, from: null, to: { ref: t1 } });
+    const moved = routeRegister(staff(db), till.id, t2, actor, t1);
+    expect(moved).toMatchObject({ changed: true, from: { ref: t1, otherRegisters: 1 }, to: { ref: t2 } });
+    expect(hasActivePairing(db as never, t1)).toBe(true);
+    expect(all(db, "select name, terminal_ref from registers order by id")).toEqual([
+      { name: till.name, terminal_ref: t2 },
+      { name: other.name, terminal_ref: t1 },
+    ]);
+    expect(all(db, "select action from audit_log where action like 'register.route' order by id")).toHaveLength(3);
+  });
+
+  it("refuses a route to a terminal without an active pairing (never paired, or unpaired)", () => {
+    const till = physical(location().id);
+    const never = terminal(db, alpha, false);
+    refused("route_unpaired", () => routeRegister(staff(db), till.id, never, actor));
+    const ended = terminal(db, alpha, false);
+    pairing(db, ended, alpha, "unpaired");
+    pairing(db, ended, alpha, "replaced");
+    refused("route_unpaired", () => routeRegister(staff(db), till.id, ended, actor));
+    // The raw statement, past every check in the code.
+    refused("route_unpaired", () => db.$client.prepare("update registers set terminal_ref = ? where id = ?").run(ended, till.id));
+  });
+
+  it("refuses a route to another merchant's terminal; to that merchant's people it does not exist", () => {
+    const till = physical(location(alpha).id);
+    const theirs = terminal(db, bravo, true);
+    refused("route_other_merchant", () => routeRegister(staff(db), till.id, theirs, actor));
+    refused("route_other_merchant", () => db.$client.prepare("update registers set terminal_ref = ? where id = ?").run(theirs, till.id));
+    const before = snapshot();
+    expect(() => routeRegister(queryContext(db, merchantScope(alpha)), till.id, theirs, actor)).toThrow(/does not exist/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("refuses a route whose register changed meanwhile (the move the user confirmed is not the one that would happen)", () => {
+    const till = physical(location().id);
+    const t1 = terminal(db, alpha, true);
+    const t2 = terminal(db, alpha, true);
+    routeRegister(staff(db), till.id, t1, actor);
+    const before = snapshot();
+    expect(() => routeRegister(staff(db), till.id, t2, actor, null)).toThrow(/changed since you opened/);
+    expect(snapshot()).toEqual(before);
+  });
+
+  it("refuses to end a pairing that registers still route through, and to move the terminal to another merchant under them", () => {
+    const till = physical(location().id);
+    const t = terminal(db, alpha, true);
+    routeRegister(staff(db), till.id, t, actor);
+    refused("unpair_routed", () => db.$client.prepare("update pairings set status = 'unpaired' where terminal_ref = ?").run(t));
+    refused("terminal_merchant_routed", () => db.$client.prepare("update terminals set merchant_id = ? where id = ?").run(bravo, t));
+  });
+});
+
+describe("registers and virtual registers", () => {
+  it("a virtual register's parent is a physical register of the same location, not archived", () => {
+    const loc = location();
+    const elsewhere = location();
+    const till = physical(loc.id);
+    const lane = virtual(loc.id, till.id);
+    refused("register_parent", () => virtual(loc.id, lane.id)); // a virtual parent
+    refused("register_parent", () => virtual(elsewhere.id, till.id)); // another location
+    refused("register_parent", () =>
+      db.$client
+        .prepare("insert into registers (register_id, merchant_id, location_id, kind, name) values ('r-x', ?, ?, 'virtual', 'No parent')")
+        .run(alpha, loc.id),
+    );
+    refused("register_parent", () =>
+      db.$client
+        .prepare("insert into registers (register_id, merchant_id, location_id, kind, parent_id, name) values ('r-y', ?, ?, 'physical', ?, 'Has parent')")
+        .run(alpha, loc.id, till.id),
+    );
+  });
+
+  it("a register's id, kind, location and parent never change", () => {
+    const loc = location();
+    const till = physical(loc.id);
+    const other = physical(loc.id);
+    const lane = virtual(loc.id, till.id);
+    refused("register_fixed", () => db.$client.prepare("update registers set kind = 'virtual', parent_id = ? where id = ?").run(other.id, till.id));
+    refused("register_fixed", () => db.$client.prepare("update registers set parent_id = ? where id = ?").run(other.id, lane.id));
+    refused("register_fixed", () => db.$client.prepare("update registers set register_id = 'mine' where id = ?").run(till.id));
+    const elsewhere = location();
+    refused("register_fixed", () => db.$client.prepare("update registers set location_id = ? where id = ?").run(elsewhere.id, till.id));
+  });
+
+  it("names are unique within a location, whatever their case; another location or an archived register may reuse one", () => {
+    const loc = location();
+    physical(loc.id, "Front till");
+    refused("register_name_taken", () => physical(loc.id, "FRONT TILL"));
+    physical(location().id, "Front till");
+    const back = physical(loc.id, "Back till");
+    refused("register_name_taken", () => updateRegister(staff(db), back.id, { name: "front till", externalRef: null }, actor));
+    archiveRegister(staff(db), back.id, actor);
+    physical(loc.id, "Back till");
+  });
+
+  it("an external reference is unique within the merchant", () => {
+    const loc = location();
+    createRegister(staff(db), { locationId: loc.id, kind: "physical", parentId: null, name: "A", externalRef: "POS-1" }, actor);
+    const elsewhere = location();
+    refused("register_external_ref_taken", () =>
+      createRegister(staff(db), { locationId: elsewhere.id, kind: "physical", parentId: null, name: "B", externalRef: "POS-1" }, actor),
+    );
+    createRegister(staff(db), { locationId: location(bravo).id, kind: "physical", parentId: null, name: "B", externalRef: "POS-1" }, actor);
+  });
+
+  it("a register belongs to its location's merchant, in a location that is not archived", () => {
+    const loc = location(alpha);
+    refused("register_location", () =>
+      db.$client
+        .prepare("insert into registers (register_id, merchant_id, location_id, kind, name) values ('r-z', ?, ?, 'physical', 'Wrong merchant')")
+        .run(bravo, loc.id),
+    );
+  });
+});
+
+describe("archiving", () => {
+  it("refuses to archive a location that has registers, and a register that has virtual registers", () => {
+    const loc = location();
+    const till = physical(loc.id);
+    const lane = virtual(loc.id, till.id);
+    refused("location_has_registers", () => archiveLocation(staff(db), loc.id, actor));
+    refused("register_has_virtual", () => archiveRegister(staff(db), till.id, actor));
+    archiveRegister(staff(db), lane.id, actor);
+    archiveRegister(staff(db), till.id, actor);
+    archiveLocation(staff(db), loc.id, actor);
+    expect(all(db, "select archived_at is not null as archived from locations where id = " + loc.id)).toEqual([{ archived: 1 }]);
+  });
+
+  it("an archived register is unrouted, cannot be routed again, and stays archived", () => {
+    const loc = location();
+    const till = physical(loc.id);
+    const t = terminal(db, alpha, true);
+    routeRegister(staff(db), till.id, t, actor);
+    expect(archiveRegister(staff(db), till.id, actor).unroutedFrom).toMatch(/^T-/);
+    refused("register_archived", () => routeRegister(staff(db), till.id, t, actor));
+    refused("register_archived", () => db.$client.prepare("update registers set terminal_ref = ? where id = ?").run(t, till.id));
+    refused("register_archived", () => db.$client.prepare("update registers set archived_at = null where id = ?").run(till.id));
+  });
+
+  it("nothing changes in a suspended merchant", () => {
+    const loc = location();
+    db.$client.prepare("update merchants set status = 'suspended' where id = ?").run(alpha);
+    const before = snapshot();
+    expect(() => physical(loc.id)).toThrow(/suspended/);
+    expect(() => location()).toThrow(/suspended/);
+    expect(snapshot()).toEqual(before);
+  });
+});
+
+describe("two writers on one database", () => {
+  let a: DB;
+  let b: DB;
+  afterEach(() => {
+    a?.$client.close();
+    b?.$client.close();
+  });
+
+  it("a route checked against a pairing that the other writer ends is refused; two creates of one name: one wins", async () => {
+    const file = path.join(testDataDir, `two-writers-${Date.now()}.db`);
+    a = openDatabase(file);
+    b = openDatabase(file, { migrate: false });
+    const m = testMerchant(a, "Alpha");
+    const u = await createUser(a, { email: "w@example.com", password: "a-long-test-password", role: "admin" });
+    actor = { id: u.id, email: u.email };
+    const loc = createLocation(staff(a), m, { name: "Shop", address: "", timeZone: "UTC" }, actor);
+    const till = createRegister(staff(a), { locationId: loc.id, kind: "physical", parentId: null, name: "Till", externalRef: null }, actor);
+    const t = terminal(a, m, true);
+
+    // Writer A looks: the terminal is paired, so the route looks allowed.
+    expect(a.transaction((tx) => hasActivePairing(tx, t))).toBe(true);
+    // Writer B ends the pairing meanwhile (no register routes there yet) and commits.
+    b.$client.prepare("update pairings set status = 'unpaired' where terminal_ref = ?").run(t);
+    // A's route is refused by the database, whatever A saw.
+    refused("route_unpaired", () => routeRegister(staff(a), till.id, t, actor), a);
+
+    // Both writers see the name free, both insert: the unique index lets one in.
+    const free = (d: DB) => d.$client.prepare("select count(*) as n from registers where name = 'Lane' collate nocase").get() as { n: number };
+    expect(free(a).n).toBe(0);
+    expect(free(b).n).toBe(0);
+    createRegister(staff(b), { locationId: loc.id, kind: "physical", parentId: null, name: "Lane", externalRef: null }, actor);
+    refused("register_name_taken", () =>
+      createRegister(staff(a), { locationId: loc.id, kind: "physical", parentId: null, name: "lane", externalRef: null }, actor),
+    a);
+
+    // Two pairings of one terminal written at once: one active, whichever commits first.
+    const t2 = terminal(a, m, false);
+    pairing(b, t2, m, "active");
+    refused("one_active_pairing", () => pairing(a, t2, m, "active"), a);
+  });
+});
+
+it("RuleViolation carries the user's message", () => {
+  expect(new RuleViolation("route_unpaired").message).toMatch(/only route to a paired terminal/);
+});

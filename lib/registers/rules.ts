@@ -1,0 +1,96 @@
+/**
+ * The routing rules the database holds (migration 0003: constraints, unique indexes, triggers),
+ * and the message a user reads when one refuses a change. The database is the judge: these
+ * functions only translate its refusal, so a check forgotten by a page or raced by another
+ * writer still cannot break a rule.
+ */
+
+export type RuleCode =
+  | "pairing_status"
+  | "one_active_pairing"
+  | "unpair_routed"
+  | "terminal_merchant_routed"
+  | "location_merchant_fixed"
+  | "location_has_registers"
+  | "location_name_taken"
+  | "register_location"
+  | "register_parent"
+  | "register_fixed"
+  | "register_archived"
+  | "register_has_virtual"
+  | "register_name_taken"
+  | "register_external_ref_taken"
+  | "route_unpaired"
+  | "route_other_merchant";
+
+export const RULE_MESSAGES: Record<RuleCode, string> = {
+  pairing_status: "A pairing is active, replaced or unpaired: nothing else.",
+  one_active_pairing:
+    "This terminal already has an active pairing in that environment: Pay-Connect keeps one pairing per terminal, so pair it again to replace it.",
+  unpair_routed: "Registers still route to this terminal: unroute them before its pairing ends.",
+  terminal_merchant_routed:
+    "Registers of another merchant still route to this terminal: unroute them before it changes merchant.",
+  location_merchant_fixed: "A location stays with its merchant.",
+  location_has_registers:
+    "This location still has registers: archive its registers first (virtual registers before their physical register), then the location.",
+  location_name_taken: "This merchant already has a location with that name.",
+  register_location: "That location does not exist, is archived, or belongs to another merchant.",
+  register_parent:
+    "A virtual register's parent must be a physical register of the same location that is not archived.",
+  register_fixed:
+    "A register keeps its register ID, location, kind and parent: archive it and create a new one instead.",
+  register_archived: "This register is archived: it cannot be routed, and archiving cannot be undone.",
+  register_has_virtual:
+    "This register still has virtual registers: archive them first, then the physical register.",
+  register_name_taken: "This location already has a register with that name.",
+  register_external_ref_taken: "Another register of this merchant already has that external reference.",
+  route_unpaired:
+    "That terminal has no active pairing: a register can only route to a paired terminal. Pair it (again) first.",
+  route_other_merchant: "That terminal belongs to another merchant: a register only routes to its own merchant's terminals.",
+};
+
+/** The unique indexes, by the column list SQLite names in its message. */
+const UNIQUE_RULES: [string, RuleCode][] = [
+  ["pairings.terminal_ref", "one_active_pairing"],
+  ["locations.merchant_id, locations.name", "location_name_taken"],
+  ["registers.location_id, registers.name", "register_name_taken"],
+  ["registers.merchant_id, registers.external_ref", "register_external_ref_taken"],
+];
+
+export class RuleViolation extends Error {
+  constructor(
+    readonly code: RuleCode,
+    message = RULE_MESSAGES[code],
+  ) {
+    super(message);
+    this.name = "RuleViolation";
+  }
+}
+
+/** The rule a database error is about, or null when it is not a rule's refusal. */
+export function ruleOf(err: unknown): RuleCode | null {
+  if (err instanceof RuleViolation) return err.code;
+  const message = err instanceof Error ? err.message : "";
+  const raised = /pairdesk_rule:([a-z_]+)/.exec(message)?.[1];
+  if (raised && Object.hasOwn(RULE_MESSAGES, raised)) return raised as RuleCode;
+  if (message.startsWith("UNIQUE constraint failed:")) {
+    const columns = message.slice("UNIQUE constraint failed:".length).trim();
+    return UNIQUE_RULES.find(([c]) => c === columns)?.[1] ?? null;
+  }
+  if (message.startsWith("CHECK constraint failed:")) {
+    if (message.includes("registers_parent_check")) return "register_parent";
+    if (message.includes("registers_archived_unrouted_check")) return "register_archived";
+  }
+  return null;
+}
+
+/** Runs `write`; a rule's refusal becomes a RuleViolation with its message, anything else is rethrown. */
+export function underRules<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const code = ruleOf(err);
+    if (code) throw new RuleViolation(code);
+    throw err;
+  }
+}
