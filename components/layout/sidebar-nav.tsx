@@ -1,6 +1,6 @@
 "use client";
 
-import { ClipboardList, Gauge, History, MonitorSmartphone, Store, Users } from "lucide-react";
+import { ClipboardList, Gauge, History, MapPin, MonitorSmartphone, Network, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import type { Role } from "@/lib/domain";
@@ -12,6 +12,8 @@ import { cn } from "@/lib/utils";
 const ITEMS: { href: string; label: string; icon: typeof Gauge; permission: Permission }[] = [
   { href: "/", label: "Dashboard", icon: Gauge, permission: "terminals:read" },
   { href: "/terminals", label: "Terminals", icon: MonitorSmartphone, permission: "terminals:read" },
+  { href: "/registers", label: "Registers", icon: Network, permission: "registers:read" },
+  { href: "/locations", label: "Locations", icon: MapPin, permission: "registers:read" },
   { href: "/attempts", label: "Pairing attempts", icon: History, permission: "attempts:read" },
   { href: "/audit", label: "Audit log", icon: ClipboardList, permission: "audit:read" },
   { href: "/users", label: "Users", icon: Users, permission: "users:manage" },

@@ -30,6 +30,16 @@ export type PairMerchantChoice =
   | { kind: "own"; name: string }
   | { kind: "choose"; options: { id: number; name: string }[]; preselected: number | null; mayManage: boolean };
 
+/**
+ * What the form pairs: a new terminal (the Pair page), a terminal for a register (its page: the
+ * register routes to it, in the register's merchant), or the same terminal again (its page: its
+ * merchant and environment; the current pairing is replaced).
+ */
+export type PairTarget =
+  | { kind: "new" }
+  | { kind: "register"; registerId: number; defaultName: string; merchantName: string }
+  | { kind: "again"; terminalRef: number; terminalId: string; environment: "production" | "sandbox"; merchantName: string; defaultName: string };
+
 function seconds(ms: number): string {
   const s = ms / 1000;
   return `${Number.isInteger(s) ? s : s.toFixed(1)} second${s === 1 ? "" : "s"}`;
@@ -39,19 +49,27 @@ export function PairTerminalForm({
   requestKey,
   webhookEndpoint,
   environments,
-  merchant,
+  merchant: merchantChoice,
+  target = { kind: "new" },
+  submitLabel = "Pair terminal",
 }: {
   requestKey: string;
   merchant: PairMerchantChoice;
+  target?: PairTarget;
+  submitLabel?: string;
   /** This app's webhook endpoint; the server adds a fresh token for each pairing. */
   webhookEndpoint: string;
   environments: PairEnvironmentOption[];
 }) {
   // The one form idiom; a success redirects to the terminal's page (the action's redirect).
   const { failed, pending, formProps } = useActionForm(pairTerminalAction, { successMessage: false, refresh: false });
+  // A register's or terminal's merchant is the pairing's: no choice.
+  const merchant: PairMerchantChoice = target.kind === "new" ? merchantChoice : { kind: "own", name: target.merchantName };
+  const fixedEnvironment = target.kind === "again" ? target.environment : null;
   const key = failed?.retryKey ?? requestKey;
   const values = failed?.values ?? {};
-  const defaultEnv = environments.find((e) => !e.unavailableReason)?.value ?? environments[0]?.value ?? "sandbox";
+  const defaultEnv =
+    fixedEnvironment ?? environments.find((e) => !e.unavailableReason)?.value ?? environments[0]?.value ?? "sandbox";
   const [environment, setEnvironment] = useState<string>(values.environment ?? defaultEnv);
   // Controlled, so that it survives a failed submit (the server never echoes an OTP back) and
   // shows exactly what will be sent.
@@ -86,6 +104,8 @@ export function PairTerminalForm({
         </Alert>
       ) : null}
       <input type="hidden" name="requestKey" value={key} />
+      {target.kind === "register" ? <input type="hidden" name="registerId" value={target.registerId} /> : null}
+      {target.kind === "again" ? <input type="hidden" name="terminalRef" value={target.terminalRef} /> : null}
       {merchant.kind === "own" ? (
         <p className="flex items-center gap-2 text-sm text-slate-700" data-testid="pair-merchant">
           <Store aria-hidden className="size-4 shrink-0 text-slate-500" />
@@ -128,7 +148,13 @@ export function PairTerminalForm({
         </Field>
       )}
       <Field id="name" label="Name" hint="Shown in Pay-Connect and here, e.g. the shop and till." errors={failed?.fieldErrors?.name}>
-        <Input name="name" maxLength={100} required autoComplete="off" defaultValue={values.name} />
+        <Input
+          name="name"
+          maxLength={100}
+          required
+          autoComplete="off"
+          defaultValue={values.name ?? (target.kind === "new" ? undefined : target.defaultName)}
+        />
       </Field>
       <Field
         id="otp"
@@ -147,6 +173,12 @@ export function PairTerminalForm({
           className="font-mono tracking-widest"
         />
       </Field>
+      {fixedEnvironment ? (
+        <p className="text-sm text-slate-700" data-testid="pair-environment">
+          <input type="hidden" name="environment" value={fixedEnvironment} />
+          Environment: <strong className="font-semibold text-slate-900">{fixedEnvironment}</strong> (the terminal&apos;s)
+        </p>
+      ) : (
       <Field
         id="environment"
         label="Environment"
@@ -172,6 +204,7 @@ export function PairTerminalForm({
           ))}
         </Select>
       </Field>
+      )}
       <details className="rounded-md border border-slate-200 px-4 py-3" open={Boolean(values.webhookUrl || failed?.fieldErrors?.webhookUrl)}>
         <summary className="cursor-pointer text-sm font-medium text-slate-800">Advanced</summary>
         <div className="mt-3 space-y-4">
@@ -204,7 +237,7 @@ export function PairTerminalForm({
       ) : null}
       <Button type="submit" disabled={pending || noMerchant} aria-disabled={pending || noMerchant}>
         {pending ? <Loader2 aria-hidden className="animate-spin" /> : null}
-        {pending ? "Pairing…" : "Pair terminal"}
+        {pending ? "Pairing…" : submitLabel}
       </Button>
     </form>
   );

@@ -1,26 +1,15 @@
 import { randomUUID } from "node:crypto";
-import {
-  PairTerminalForm,
-  type PairEnvironmentOption,
-  type PairMerchantChoice,
-} from "@/components/terminals/pair-terminal-form";
+import { PairTerminalForm, type PairMerchantChoice } from "@/components/terminals/pair-terminal-form";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/data/access";
 import { queryMerchantOptions } from "@/lib/data/merchants";
 import { isMerchantRole } from "@/lib/domain";
 import { loadMerchantView } from "@/lib/lists/lists";
+import { pairEnvironmentOptions } from "@/lib/pairing/form-options";
 import { webhookEndpoint } from "@/lib/pairing/webhook-url";
 import { can } from "@/lib/permissions";
-import { pairingProvider } from "@/lib/providers";
 
 export const metadata = { title: "Pair a terminal" };
-
-const ENVIRONMENTS = [
-  { value: "sandbox", label: "Sandbox" },
-  { value: "production", label: "Production" },
-] as const;
-
-const NOT_SET_UP = "It is not set up on this Pairdesk yet: ask an admin.";
 
 export default async function PairTerminalPage({
   searchParams,
@@ -30,18 +19,7 @@ export default async function PairTerminalPage({
   // No view: staff may pair into any active merchant whatever the switcher shows; the switcher's
   // choice only preselects one.
   const { user, ctx } = await pageAccess("pairing:create");
-  const environments: PairEnvironmentOption[] = ENVIRONMENTS.map(({ value, label }) => {
-    const provider = pairingProvider(value);
-    return {
-      value,
-      label,
-      providerLabel: provider.label,
-      // The setting to change is for admins; support only needs to know whom to ask.
-      unavailableReason:
-        provider.unavailableReason && user.role !== "admin" ? NOT_SET_UP : provider.unavailableReason,
-      pairTimeoutMs: provider.pairTimeoutMs,
-    };
-  });
+  const environments = pairEnvironmentOptions(user.role);
   const merchant = await merchantChoice(user, ctx, searchParams);
   return (
     <>

@@ -1,0 +1,26 @@
+/** What the pairing form offers, built on the server for every page that shows it. */
+import "server-only";
+import type { PairEnvironmentOption } from "@/components/terminals/pair-terminal-form";
+import type { Role } from "../domain";
+import { pairingProvider } from "../providers";
+
+const ENVIRONMENTS = [
+  { value: "sandbox", label: "Sandbox" },
+  { value: "production", label: "Production" },
+] as const;
+
+const NOT_SET_UP = "It is not set up on this Pairdesk yet: ask an admin.";
+
+export function pairEnvironmentOptions(role: Role): PairEnvironmentOption[] {
+  return ENVIRONMENTS.map(({ value, label }) => {
+    const provider = pairingProvider(value);
+    return {
+      value,
+      label,
+      providerLabel: provider.label,
+      // The setting to change is for admins; support only needs to know whom to ask.
+      unavailableReason: provider.unavailableReason && role !== "admin" ? NOT_SET_UP : provider.unavailableReason,
+      pairTimeoutMs: provider.pairTimeoutMs,
+    };
+  });
+}
