@@ -1,5 +1,7 @@
 /**
- * Times the terminal list's SQL on a temporary database seeded with 10,000 terminals.
+ * Times the terminal list's SQL on a temporary database seeded with 10,000 terminals, then the
+ * Registers page's (and the register, location and route-picker queries) on a new database
+ * seeded with 10,000 registers.
  *
  *   npx tsx --conditions=react-server scripts/bench.ts [--count 10000] [--runs 50] [--explain]
  *
@@ -153,9 +155,94 @@ async function main() {
       `Backup (npm run backup: SQLite online backup, checked, fsynced, renamed) of ${count.toLocaleString("en-US")} terminals, ${seeded.pairings.toLocaleString("en-US")} pairings and ${secretCount.toLocaleString("en-US")} sealed secrets: ${formatBytes(backup.bytes)} (${backup.bytes.toLocaleString("en-US")} bytes) in ${Math.round(backup.ms)} ms`,
     );
     db.$client.close();
+
+    await benchRegisters(dir, runs);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Times a list case: warm-up, then `runs` runs; median and p95 in ms. */
+function timed<T>(runs: number, run: () => T): { result: T; median: number; p95: number } {
+  for (let i = 0; i < 3; i++) run();
+  const times: number[] = [];
+  let result = run();
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { result, median: Number(percentile(times, 0.5).toFixed(2)), p95: Number(percentile(times, 0.95).toFixed(2)) };
+}
+
+/**
+ * The Registers page's server work (its count, its page of the tree, the location filter's
+ * options), a register's page, a location's page and the route picker, on a new database holding
+ * 10,000 registers and nothing else but their merchants, locations and paired terminals.
+ */
+async function benchRegisters(dir: string, runs: number) {
+  const { openDatabase } = await import("../lib/db/open");
+  const { seedRegisters } = await import("./seed-registers");
+  const { queryRegisters, queryRegister, queryRoutableTerminals, registerRows } = await import("../lib/data/registers");
+  const { queryLocation, queryLocations } = await import("../lib/data/locations");
+  const { EVERY_MERCHANT, merchantScope, queryContext } = await import("../lib/data/scope");
+  const { registerList } = await import("../lib/lists/lists");
+  const { CSV_BATCH_SIZE, csvStream } = await import("../lib/lists/csv");
+
+  const db = openDatabase(path.join(dir, "registers.db"));
+  const seeded = await seedRegisters(db, { count: 10_000 });
+  console.log(
+    `\nRegisters: a new database seeded with ${seeded.registers.toLocaleString("en-US")} registers in ${seeded.locations} locations, ${seeded.terminals.toLocaleString("en-US")} paired terminals, ${seeded.routed.toLocaleString("en-US")} routes, ${seeded.merchantIds.length} merchants, in ${Math.round(seeded.ms)} ms (every row checked by the routing triggers).`,
+  );
+  const staff = queryContext(db, EVERY_MERCHANT);
+  const one = queryContext(db, merchantScope(seeded.merchantIds[0]!));
+  const someLocation = (db.$client.prepare("select id from locations order by id limit 1 offset 7").get() as { id: number }).id;
+  const someRegister = (db.$client.prepare("select id from registers where kind = 'physical' order by id limit 1 offset 500").get() as { id: number }).id;
+  type Input = NonNullable<Parameters<typeof queryRegisters>[1]>;
+  const cases: [string, Input, typeof staff?][] = [
+    ["first page", {}],
+    ["page 50", { page: 50 }],
+    ["last page", { page: 1_000_000 }],
+    ["search name (kiosk)", { q: "kiosk" }],
+    ["search terminal id (R01-0001)", { q: "R01-0001" }],
+    ["search, no match", { q: "no-such-register" }],
+    ["one location", { location: someLocation }],
+    ["route=unrouted", { route: "unrouted" }],
+    ["environment=sandbox", { environment: "sandbox" }],
+    ["one merchant: first page", {}, one],
+    ["one merchant: unrouted, last page", { route: "unrouted", page: 1_000_000 }, one],
+  ];
+  const table: Record<string, string | number>[] = [];
+  for (const [name, input, ctx = staff] of cases) {
+    const t = timed(runs, () => queryRegisters(ctx, input));
+    table.push({ case: `registers: ${name}`, total: t.result.total, page: t.result.page, rows: t.result.rows.length, "median ms": t.median, "p95 ms": t.p95 });
+  }
+  const reg = timed(runs, () => queryRegister(staff, someRegister));
+  table.push({ case: "register page", total: 1, page: 1, rows: 1 + (reg.result?.children.length ?? 0), "median ms": reg.median, "p95 ms": reg.p95 });
+  const loc = timed(runs, () => queryLocation(staff, someLocation));
+  table.push({ case: "location page (50 registers)", total: 1, page: 1, rows: loc.result?.registers.length ?? 0, "median ms": loc.median, "p95 ms": loc.p95 });
+  const locs = timed(runs, () => queryLocations(staff, {}));
+  table.push({ case: "locations list", total: locs.result.total, page: locs.result.page, rows: locs.result.rows.length, "median ms": locs.median, "p95 ms": locs.p95 });
+  const pick = timed(runs, () => queryRoutableTerminals(staff, { merchantId: seeded.merchantIds[0]!, environment: "production", q: "terminal 1" }));
+  table.push({ case: "route picker (search)", total: pick.result.length, page: 1, rows: pick.result.length, "median ms": pick.median, "p95 ms": pick.p95 });
+  console.table(table);
+
+  const params = registerList.values({});
+  const t0 = performance.now();
+  let rows = 0;
+  const stream = csvStream([{ header: "register", value: (r: { name: string }) => r.name }], (offset, limit) => {
+    const batch = registerRows(staff, params, { offset, limit });
+    rows += batch.length;
+    return batch;
+  });
+  let bytes = 0;
+  const reader = stream.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
+  console.log(
+    `Registers CSV export: ${rows.toLocaleString("en-US")} rows, ${bytes.toLocaleString("en-US")} bytes, in batches of ${CSV_BATCH_SIZE}: ${Math.round(performance.now() - t0)} ms`,
+  );
+  db.$client.close();
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: build, migrate, enable the simulator, point the sandbox environment at it,
  * create (or reset) the first admin, serve http://localhost:3000, make two merchants with a few
- * terminals paired on the simulator (first run only), and print the staff admin's and one
+ * terminals paired on the simulator and a location with registers, none routed (first run
+ * only), and print the staff admin's and one
  * merchant admin's login. Anything already set in the environment wins. `--no-build` skips the
  * build.
  *
@@ -119,7 +120,7 @@ async function demoMerchants(admin: { id: number; email: string }) {
     await new Promise((r) => setTimeout(r, 500));
   }
   const { openDatabase: open } = await import("../lib/db/open");
-  const { ensureDemoMerchants, demoMerchantAdmin } = await import("./demo-merchants");
+  const { ensureDemoMerchants, ensureDemoRegisters, demoMerchantAdmin, DEMO_LOCATION } = await import("./demo-merchants");
   const db = open(path.resolve(env.DATABASE_PATH!));
   try {
     const made = await ensureDemoMerchants(db, {
@@ -128,6 +129,12 @@ async function demoMerchants(admin: { id: number; email: string }) {
       admin,
     });
     if (made.created) console.log(`Made the demo merchants Northwind Coffee and Harbour Books, with ${made.terminals} terminals paired on the simulator.`);
+    const registers = ensureDemoRegisters(db, admin);
+    if (registers.created) {
+      console.log(
+        `Made Northwind's location ${DEMO_LOCATION.name} with ${registers.registers} registers, none routed yet: route them on the Registers page.`,
+      );
+    }
     return await demoMerchantAdmin(db);
   } finally {
     db.$client.close();
