@@ -87,6 +87,9 @@ function allowReplacedPairings(db: SimulatorDatabase): void {
   db.pragma("foreign_keys = OFF");
   try {
     db.transaction(() => {
+      // Another process may have rebuilt it while this one waited for the write lock.
+      const now = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'pairings'").get() as { sql: string };
+      if (now.sql.includes("'replaced'")) return;
       db.exec(`CREATE TABLE pairings_rebuilt (\n${PAIRINGS_COLUMNS}\n)`);
       const columns = old.join(", ");
       db.exec(`INSERT INTO pairings_rebuilt (${columns}) SELECT ${columns} FROM pairings`);

@@ -206,6 +206,15 @@ describe("call log", () => {
     expect(listCalls(ctx, b.terminalId)).toEqual([]);
   });
 
+  it("a call log that cannot be written never costs the answer: the pair call still returns its credentials", async () => {
+    const t = createTerminal(ctx);
+    ctx.db.exec("CREATE TRIGGER calls_refused BEFORE INSERT ON calls BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    const paired = await pairOver(t.terminalId, "Kept");
+    expect(paired.client_secret).toBeTruthy();
+    expect(pairingsOf(t.terminalId).map((p) => p.status)).toEqual(["active"]);
+    expect(listCalls(ctx, t.terminalId)).toEqual([]);
+  });
+
   it("GET calls answers 400 for a malformed terminal id and 404 for an unknown one", async () => {
     const malformed = handleCallsGet(ctx, "nope");
     expect(malformed.status).toBe(400);
