@@ -145,7 +145,13 @@ export async function clearSimFaults(request: APIRequestContext, terminalId: str
   expect(res.ok()).toBeTruthy();
 }
 
-export type SimPairing = { pay_connect_id: string; name: string; status: "active" | "unpaired"; unpaired_at: string | null };
+export type SimPairing = {
+  pay_connect_id: string;
+  name: string;
+  status: "active" | "replaced" | "unpaired";
+  unpaired_at: string | null;
+  replaced_at: string | null;
+};
 
 /** The provider side's pairings of one simulated terminal, newest first (what Pay-Connect knows). */
 export async function simPairings(request: APIRequestContext, terminalId: string): Promise<SimPairing[]> {
@@ -155,6 +161,18 @@ export async function simPairings(request: APIRequestContext, terminalId: string
   const terminal = body.terminals.find((t) => t.terminal_id === terminalId);
   expect(terminal, `simulated terminal ${terminalId}`).toBeDefined();
   return terminal!.pairings;
+}
+
+export type SimCall = { call: string; status: number; at: number };
+
+/**
+ * The provider calls (pair, token, unpair) the simulator answered about one simulated terminal,
+ * newest first, `at` in milliseconds since the epoch: e.g. to assert that no unpair call was made.
+ */
+export async function simCalls(request: APIRequestContext, terminalId: string): Promise<SimCall[]> {
+  const res = await request.get(`/simulator/api/terminals/${encodeURIComponent(terminalId)}/calls`);
+  expect(res.ok()).toBeTruthy();
+  return ((await res.json()) as { calls: SimCall[] }).calls;
 }
 
 /**

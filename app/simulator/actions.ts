@@ -1,15 +1,16 @@
 "use server";
 
 /**
- * The terminal screen's buttons. Public like the page (it emulates a device), and refused
+ * The terminal screens' buttons. Public like the page (it emulates devices), and refused
  * unless the simulator is enabled.
  */
 import { refresh } from "next/cache";
 import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
-import { clearFaults, FAULT_KINDS, setFault } from "@/lib/simulator/faults";
+import { clearFaults, FAULT_KINDS, setFault, UnknownSimulatedTerminalError } from "@/lib/simulator/faults";
 import { getSimulator } from "@/lib/simulator/server";
 import { createTerminal, generateOtp, TERMINAL_ID_PATTERN, unpairOnTerminal } from "@/lib/simulator/terminals";
+import { simulatorHref } from "@/lib/simulator/screens";
 
 function simulator() {
   const sim = getSimulator();
@@ -21,11 +22,18 @@ const labelSchema = z.string().trim().max(60).optional();
 const terminalIdSchema = z.string().regex(TERMINAL_ID_PATTERN);
 const faultKindSchema = z.enum(FAULT_KINDS);
 
+/**
+ * Adds a terminal and opens its screen beside the screens named in the page's address (the
+ * `shown` fields); from the bare /simulator page, alone.
+ */
 export async function addTerminalAction(formData: FormData): Promise<void> {
   const sim = simulator();
   const label = labelSchema.safeParse(formData.get("label") ?? undefined);
   const terminal = createTerminal(sim, { label: label.success ? label.data : undefined });
-  redirect(`/simulator?terminal=${encodeURIComponent(terminal.terminalId)}`);
+  const shown = formData
+    .getAll("shown")
+    .flatMap((v) => (typeof v === "string" && TERMINAL_ID_PATTERN.test(v) ? [v] : []));
+  redirect(simulatorHref([...shown, terminal.terminalId]));
 }
 
 export async function generateOtpAction(formData: FormData): Promise<void> {
@@ -42,14 +50,25 @@ export async function unpairOnTerminalAction(formData: FormData): Promise<void> 
   refresh();
 }
 
+/** Arms a fault for the next call of one terminal (its screen's switches). */
 export async function setFaultAction(formData: FormData): Promise<void> {
   const sim = simulator();
   const kind = faultKindSchema.safeParse(formData.get("kind"));
-  if (kind.success) setFault(sim, { kind: kind.data });
+  const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
+  if (kind.success && terminalId.success) {
+    try {
+      setFault(sim, { kind: kind.data, terminal_id: terminalId.data });
+    } catch (err) {
+      if (!(err instanceof UnknownSimulatedTerminalError)) throw err;
+    }
+  }
   refresh();
 }
 
-export async function clearFaultsAction(): Promise<void> {
-  clearFaults(simulator());
+/** Clears one terminal's faults, or, without a terminal, every fault. */
+export async function clearFaultsAction(formData: FormData): Promise<void> {
+  const sim = simulator();
+  const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
+  clearFaults(sim, terminalId.success ? terminalId.data : undefined);
   refresh();
 }

@@ -1,49 +1,45 @@
 /**
- * The simulated terminal's screen. Public (it stands in for a device, which has no Pairdesk
- * sign-in) and served only when the simulator is enabled.
+ * The simulated terminals' screens, side by side (a grid on a desktop, stacked on a phone).
+ * Public (it stands in for devices, which have no Pairdesk sign-in) and served only when the
+ * simulator is enabled. `?terminal=A&terminal=B` chooses the screens (lib/simulator/screens.ts).
  */
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { AutoRefresh } from "@/components/simulator/auto-refresh";
-import { OtpCountdown } from "@/components/simulator/otp-countdown";
 import { SubmitButton } from "@/components/simulator/submit-button";
+import { describeFault, seconds, TerminalScreen } from "@/components/simulator/terminal-screen";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { Input, Label } from "@/components/ui/input";
 import { getEnv } from "@/lib/env";
-import { FAULT_DESCRIPTIONS, listFaults, type Fault, type FaultKind } from "@/lib/simulator/faults";
+import { listCalls } from "@/lib/simulator/calls";
+import { listFaults } from "@/lib/simulator/faults";
+import { DEFAULT_SCREENS, MAX_SCREENS, requestedScreens, simulatorHref } from "@/lib/simulator/screens";
 import { getSimulator } from "@/lib/simulator/server";
-import { currentOtp, listTerminals } from "@/lib/simulator/terminals";
+import { currentOtp, getTerminalsWithPairings, pairedTerminalIds, recentTerminals } from "@/lib/simulator/terminals";
 import { cn } from "@/lib/utils";
-import { addTerminalAction, clearFaultsAction, generateOtpAction, setFaultAction, unpairOnTerminalAction } from "./actions";
+import {
+  addTerminalAction,
+  clearFaultsAction,
+  generateOtpAction,
+  setFaultAction,
+  unpairOnTerminalAction,
+} from "./actions";
 
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = { title: "Simulated terminal" };
+export const metadata: Metadata = { title: "Simulated terminals" };
 
-function formatTime(ms: number): string {
-  return `${new Date(ms).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC`;
-}
+/** How many terminals the list names (the newest). */
+const LISTED = 30;
 
-function seconds(ms: number): string {
-  const s = ms / 1000;
-  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
-}
-
-function describeFault(f: Fault): string {
-  const delay = f.delayMs !== null ? ` after ${seconds(f.delayMs)}` : "";
-  const times = f.remaining > 1 ? `next ${f.remaining} calls` : "next call";
-  const scope = f.terminalId ? ` of ${f.terminalId}` : "";
-  return `${FAULT_DESCRIPTIONS[f.kind]}${delay} (${times}${scope})`;
-}
-
-const SWITCHES: { kind: FaultKind; label: string }[] = [
-  { kind: "pair_500", label: "Fail next pair call (500)" },
-  { kind: "pair_slow", label: "Delay next pair call past the timeout" },
-  { kind: "pair_malformed", label: "Answer next pair call without client_secret" },
-  { kind: "unpair_500", label: "Fail next unpair call (500)" },
-];
+const SCREEN_ACTIONS = {
+  generateOtp: generateOtpAction,
+  unpairOnTerminal: unpairOnTerminalAction,
+  setFault: setFaultAction,
+  clearFaults: clearFaultsAction,
+};
 
 export default async function SimulatorPage({
   searchParams,
@@ -53,27 +49,33 @@ export default async function SimulatorPage({
   const sim = getSimulator();
   if (!sim) notFound();
   const env = getEnv();
-  const { terminal: requested } = await searchParams;
-  const terminals = listTerminals(sim);
-  const selected =
-    terminals.find((t) => t.terminalId === requested) ?? terminals[terminals.length - 1] ?? null;
-  const otp = selected ? currentOtp(sim, selected.terminalId) : null;
-  const active = selected?.pairings.filter((p) => p.status === "active") ?? [];
-  const ended = selected?.pairings.filter((p) => p.status === "unpaired") ?? [];
-  const faults = listFaults(sim);
+  const { terminal: param } = await searchParams;
+  const named = getTerminalsWithPairings(sim, requestedScreens(param));
+  const recent = recentTerminals(sim, LISTED);
+  const screens =
+    named.length > 0
+      ? named
+      : getTerminalsWithPairings(sim, recent.terminals.slice(0, DEFAULT_SCREENS).map((t) => t.terminalId).reverse());
+  const shownIds = screens.map((t) => t.terminalId);
+  // Only terminals named in the address stay beside a new one (see addTerminalAction).
+  const explicitIds = named.map((t) => t.terminalId);
+  const paired = pairedTerminalIds(sim, recent.terminals.map((t) => t.terminalId));
+  const allFaults = listFaults(sim);
+  const globalFaults = allFaults.filter((f) => f.terminalId === null);
 
   return (
     <main id="main" className="min-h-screen bg-slate-100">
       <AutoRefresh />
-      <div className="mx-auto max-w-6xl px-6 py-8">
+      <div className="mx-auto max-w-[96rem] px-4 py-6 sm:px-6 sm:py-8">
         <header className="mb-6 flex flex-wrap items-end justify-between gap-4">
           <div>
             <p className="text-sm font-semibold text-brand-700">Pairdesk simulator</p>
             <h1 className="text-2xl font-semibold tracking-tight">Simulated Pay-Connect terminals</h1>
             <p className="mt-1 max-w-2xl text-sm text-slate-600">
-              Stand-ins for real payment terminals. Pairdesk reaches them through the Pay-Connect API
-              served at <code className="rounded bg-white px-1 font-mono text-xs">/simulator/api</code>,
-              exactly as it reaches the real one.
+              Stand-ins for real payment terminals, each with its own screen and OTP. Pairdesk reaches
+              them through the Pay-Connect API served at{" "}
+              <code className="rounded bg-white px-1 font-mono text-xs">/simulator/api</code>, exactly as it
+              reaches the real one.
             </p>
           </div>
           <Link href="/" className="text-sm font-medium text-brand-700 underline underline-offset-4">
@@ -81,204 +83,150 @@ export default async function SimulatorPage({
           </Link>
         </header>
 
-        <div className="grid gap-6 lg:grid-cols-[16rem_minmax(0,1fr)_18rem]">
-          <Card>
-            <CardHeader>
-              <CardTitle>Terminals</CardTitle>
-            </CardHeader>
-            <CardBody className="space-y-4">
-              {terminals.length > 0 ? (
-                <nav aria-label="Simulated terminals">
-                  <ul className="space-y-1">
-                    {terminals.map((t) => {
-                      const isSelected = t.terminalId === selected?.terminalId;
-                      const paired = t.pairings.some((p) => p.status === "active");
-                      return (
-                        <li key={t.terminalId}>
-                          <Link
-                            href={`/simulator?terminal=${encodeURIComponent(t.terminalId)}`}
-                            aria-current={isSelected ? "page" : undefined}
+        <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
+          <div className="order-2 space-y-6 lg:order-1">
+            <Card aria-labelledby="sim-terminals-title">
+              <CardHeader>
+                <CardTitle id="sim-terminals-title">Terminals</CardTitle>
+              </CardHeader>
+              <CardBody className="space-y-4">
+                <form action={addTerminalAction} className="space-y-2">
+                  {explicitIds.map((id) => (
+                    <input key={id} type="hidden" name="shown" value={id} />
+                  ))}
+                  <Label htmlFor="sim-terminal-label">Label (optional)</Label>
+                  <Input id="sim-terminal-label" name="label" maxLength={60} placeholder="e.g. Bar counter" />
+                  <SubmitButton variant="secondary" className="w-full">
+                    Add simulated terminal
+                  </SubmitButton>
+                  <p className="text-xs text-slate-600">
+                    Its screen opens beside the ones shown (up to {MAX_SCREENS}).
+                  </p>
+                </form>
+                {recent.terminals.length > 0 ? (
+                  <nav aria-label="Simulated terminals" className="border-t border-slate-200 pt-4">
+                    <ul className="space-y-1">
+                      {recent.terminals.map((t) => {
+                        const isShown = shownIds.includes(t.terminalId);
+                        const toggle = isShown
+                          ? simulatorHref(shownIds.filter((id) => id !== t.terminalId))
+                          : simulatorHref([...shownIds, t.terminalId]);
+                        return (
+                          <li
+                            key={t.terminalId}
                             className={cn(
-                              "block rounded-md px-3 py-2 text-sm hover:bg-slate-100",
-                              isSelected && "bg-brand-50 ring-1 ring-brand-600/30",
+                              "rounded-md px-2 py-1.5 text-sm",
+                              isShown && "bg-brand-50 ring-1 ring-brand-600/30",
                             )}
                           >
                             <span className="flex items-center justify-between gap-2">
-                              <span className="truncate font-medium">{t.label}</span>
-                              {paired ? <Badge tone="success">Paired</Badge> : null}
+                              <Link
+                                href={simulatorHref([t.terminalId])}
+                                aria-current={isShown && shownIds.length === 1 ? "page" : undefined}
+                                className="min-w-0 truncate font-medium hover:underline"
+                              >
+                                {t.label}
+                              </Link>
+                              {paired.has(t.terminalId) ? <Badge tone="success">Paired</Badge> : null}
                             </span>
-                            <span className="block font-mono text-xs text-slate-600">{t.terminalId}</span>
-                          </Link>
-                        </li>
-                      );
-                    })}
-                  </ul>
-                </nav>
-              ) : (
-                <p className="text-sm text-slate-600">No simulated terminal yet.</p>
-              )}
-              <form action={addTerminalAction} className="space-y-2 border-t border-slate-200 pt-4">
-                <Label htmlFor="sim-terminal-label">Label (optional)</Label>
-                <Input id="sim-terminal-label" name="label" maxLength={60} placeholder="e.g. Bar counter" />
-                <SubmitButton variant="secondary" className="w-full">
-                  Add simulated terminal
-                </SubmitButton>
-              </form>
-            </CardBody>
-          </Card>
-
-          <section aria-labelledby="sim-screen-title" className="mx-auto w-full max-w-md">
-            <div className="rounded-[2.5rem] bg-slate-800 p-4 shadow-2xl ring-1 ring-slate-900">
-              <div className="flex min-h-[30rem] flex-col gap-5 rounded-[1.75rem] bg-slate-950 p-6 text-slate-100">
-                <div className="flex items-center justify-between text-xs text-slate-400">
-                  <span className="font-semibold tracking-wide">Pay-Connect</span>
-                  <span>Simulated device</span>
-                </div>
-                {selected ? (
-                  <>
-                    <div>
-                      <h2 id="sim-screen-title" className="text-lg font-semibold">
-                        {selected.label}
-                      </h2>
-                      <p className="text-sm text-slate-300">
-                        Terminal ID{" "}
-                        <span data-testid="sim-terminal-id" className="font-mono text-slate-100">
-                          {selected.terminalId}
-                        </span>
+                            <span className="flex items-center justify-between gap-2">
+                              <span className="font-mono text-xs text-slate-600">{t.terminalId}</span>
+                              {isShown && shownIds.length === 1 ? null : (
+                                <Link
+                                  href={toggle}
+                                  className="text-xs font-medium text-brand-700 underline underline-offset-2"
+                                  aria-label={isShown ? `Hide ${t.label} (${t.terminalId})` : `Show ${t.label} (${t.terminalId}) beside`}
+                                >
+                                  {isShown ? "Hide" : "Show beside"}
+                                </Link>
+                              )}
+                            </span>
+                          </li>
+                        );
+                      })}
+                    </ul>
+                    {recent.total > recent.terminals.length ? (
+                      <p className="mt-2 text-xs text-slate-600">
+                        The newest {recent.terminals.length} of {recent.total}.
                       </p>
-                    </div>
+                    ) : null}
+                  </nav>
+                ) : null}
+              </CardBody>
+            </Card>
 
-                    <div className="rounded-xl bg-slate-900 px-5 py-6 text-center ring-1 ring-slate-800">
-                      <div aria-live="polite" aria-atomic="true">
-                        {otp ? (
-                          <>
-                            <p className="text-xs font-medium uppercase tracking-wider text-slate-400">
-                              Pay-Connect OTP
-                            </p>
-                            <p
-                              data-testid="sim-otp"
-                              className="my-3 font-mono text-5xl font-bold tracking-[0.2em] text-white"
-                            >
-                              {otp.otp}
-                            </p>
-                          </>
-                        ) : (
-                          <p className="text-sm text-slate-300">
-                            No OTP on screen. Generate one, then type it into Pairdesk&apos;s pairing form.
-                          </p>
-                        )}
-                      </div>
-                      {otp ? (
-                        <p className="text-sm text-slate-300">
-                          <OtpCountdown key={otp.otp} expiresAt={otp.expiresAt} />
-                        </p>
-                      ) : null}
-                    </div>
-
-                    <form action={generateOtpAction}>
-                      <input type="hidden" name="terminalId" value={selected.terminalId} />
-                      <SubmitButton size="lg" className="h-16 w-full text-lg">
-                        Generate Pay-Connect OTP
-                      </SubmitButton>
-                    </form>
-
-                    <div className="mt-auto border-t border-slate-800 pt-4" data-testid="sim-pairing-status">
-                      <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">Pairing status</h3>
-                      {active.length > 0 ? (
-                        <ul className="mt-2 space-y-1 text-sm">
-                          {active.map((p) => (
-                            <li key={p.payConnectId} className="flex flex-wrap items-center gap-2">
-                              <Badge tone="success">Paired</Badge>
-                              <span className="font-medium" data-testid="sim-paired-name">
-                                {p.name}
-                              </span>
-                              <span className="text-xs text-slate-400">since {formatTime(p.createdAt)}</span>
-                            </li>
-                          ))}
-                        </ul>
-                      ) : (
-                        <p className="mt-2 text-sm text-slate-300">Not paired</p>
-                      )}
-                      {active.length > 0 && selected ? (
-                        <form action={unpairOnTerminalAction} className="mt-3">
-                          <input type="hidden" name="terminalId" value={selected.terminalId} />
-                          <SubmitButton variant="secondary" size="sm">
-                            Unpair on this terminal
-                          </SubmitButton>
-                        </form>
-                      ) : null}
-                      {ended.length > 0 ? (
-                        <details className="mt-3 text-xs text-slate-400">
-                          <summary className="cursor-pointer">Earlier pairings ({ended.length})</summary>
-                          <ul className="mt-1 space-y-0.5">
-                            {ended.map((p) => (
-                              <li key={p.payConnectId}>
-                                {p.name}: unpaired {p.unpairedAt !== null ? formatTime(p.unpairedAt) : ""}
-                              </li>
-                            ))}
-                          </ul>
-                        </details>
-                      ) : null}
-                    </div>
-                  </>
-                ) : (
-                  <div className="flex flex-1 flex-col items-center justify-center text-center">
-                    <h2 id="sim-screen-title" className="text-lg font-semibold">
-                      No terminal
-                    </h2>
-                    <p className="mt-2 text-sm text-slate-300">Add a simulated terminal to see its screen.</p>
-                  </div>
-                )}
-              </div>
-            </div>
-          </section>
-
-          <Card>
-            <CardHeader>
-              <CardTitle>Test switches</CardTitle>
-              <p className="mt-1 text-xs text-slate-600">
-                Each switch applies to one call. A delayed call answers after{" "}
-                {seconds(sim.defaultSlowDelayMs)} (Pairdesk gives up after{" "}
-                {seconds(env.payConnect.pairTimeoutMs)} on pair, {seconds(env.payConnect.timeoutMs)} on
-                other calls), and still completes.
-              </p>
-            </CardHeader>
-            <CardBody className="space-y-4">
-              <div className="space-y-2">
-                {SWITCHES.map((s) => (
-                  <form key={s.kind} action={setFaultAction}>
-                    <input type="hidden" name="kind" value={s.kind} />
-                    <SubmitButton
-                      variant="secondary"
-                      size="sm"
-                      className="h-auto min-h-8 w-full justify-start whitespace-normal py-1.5 text-left"
-                    >
-                      {s.label}
+            <Card aria-labelledby="sim-switches-title">
+              <CardHeader>
+                <CardTitle id="sim-switches-title">Test switches</CardTitle>
+              </CardHeader>
+              <CardBody className="space-y-3 text-xs text-slate-600">
+                <p>
+                  Each screen has its own switches, for its terminal&apos;s next call. A delayed call
+                  answers after {seconds(sim.defaultSlowDelayMs)} (Pairdesk gives up after{" "}
+                  {seconds(env.payConnect.pairTimeoutMs)} on pair, {seconds(env.payConnect.timeoutMs)} on
+                  other calls), and still completes.
+                </p>
+                <div role="status">
+                  <h3 className="text-sm font-medium text-slate-800">For every terminal</h3>
+                  {globalFaults.length > 0 ? (
+                    <ul className="mt-1 list-disc space-y-0.5 pl-5 text-sm text-slate-700" data-testid="sim-global-faults">
+                      {globalFaults.map((f) => (
+                        <li key={f.id}>{describeFault(f)}</li>
+                      ))}
+                    </ul>
+                  ) : (
+                    <p className="mt-1 text-sm text-slate-600" data-testid="sim-global-faults">
+                      None
+                    </p>
+                  )}
+                </div>
+                {allFaults.length > 0 ? (
+                  <form action={clearFaultsAction}>
+                    <SubmitButton variant="ghost" size="sm" className="w-full justify-start">
+                      Clear all {allFaults.length} armed, every terminal&apos;s
                     </SubmitButton>
                   </form>
-                ))}
-                <form action={clearFaultsAction}>
-                  <SubmitButton variant="ghost" size="sm" className="w-full justify-start">
-                    Clear switches
-                  </SubmitButton>
-                </form>
-              </div>
-              <div role="status" className="border-t border-slate-200 pt-3">
-                <h3 className="text-sm font-medium text-slate-800">Active switches</h3>
-                {faults.length > 0 ? (
-                  <ul className="mt-1 list-disc space-y-0.5 pl-5 text-sm text-slate-700" data-testid="sim-faults">
-                    {faults.map((f) => (
-                      <li key={f.id}>{describeFault(f)}</li>
-                    ))}
-                  </ul>
-                ) : (
-                  <p className="mt-1 text-sm text-slate-600" data-testid="sim-faults">
-                    None
-                  </p>
+                ) : null}
+              </CardBody>
+            </Card>
+          </div>
+
+          <div className="order-1 min-w-0 lg:order-2">
+            {screens.length > 0 ? (
+              <div
+                className={cn(
+                  "grid items-start gap-4",
+                  screens.length === 1 && "max-w-md",
+                  screens.length === 2 && "md:grid-cols-2 xl:max-w-4xl",
+                  screens.length >= 3 && "md:grid-cols-2 xl:grid-cols-3",
                 )}
+              >
+                {screens.map((t) => (
+                  <TerminalScreen
+                    key={t.terminalId}
+                    terminal={t}
+                    otp={currentOtp(sim, t.terminalId)}
+                    calls={listCalls(sim, t.terminalId, 6)}
+                    faults={allFaults.filter((f) => f.terminalId === t.terminalId)}
+                    hideHref={screens.length > 1 ? simulatorHref(shownIds.filter((id) => id !== t.terminalId)) : null}
+                    actions={SCREEN_ACTIONS}
+                  />
+                ))}
               </div>
-            </CardBody>
-          </Card>
+            ) : (
+              <section
+                aria-labelledby="sim-empty-title"
+                className="mx-auto max-w-md rounded-[2rem] bg-slate-800 p-2.5 shadow-xl ring-1 ring-slate-900"
+              >
+                <div className="flex min-h-64 flex-col items-center justify-center rounded-[1.5rem] bg-slate-950 p-6 text-center text-slate-100">
+                  <h2 id="sim-empty-title" className="text-lg font-semibold">
+                    No terminal
+                  </h2>
+                  <p className="mt-2 text-sm text-slate-300">Add a simulated terminal to see its screen.</p>
+                </div>
+              </section>
+            )}
+          </div>
         </div>
       </div>
     </main>

@@ -9,9 +9,10 @@
  *
  * A fault armed with a `terminal_id` applies only to that simulated terminal's calls: for pair,
  * the terminal whose OTP is presented; for token and unpair, the terminal of the pairing whose
- * client credentials or bearer token are used. A fault without one applies to any terminal's
- * call (handy on the /simulator page; the E2E suite always scopes its faults, so that tests
- * running side by side never take each other's). A call takes the oldest fault that applies.
+ * client credentials or bearer token are used (each screen of the /simulator page arms its own
+ * terminal's). A fault without one applies to any terminal's call (only over the API; the E2E
+ * suite always scopes its faults, so that tests running side by side never take each other's).
+ * A call takes the oldest fault that applies.
  */
 import { z } from "zod";
 import type { SimulatorContext } from "./context";

@@ -12,8 +12,11 @@
  *   DELETE /faults[?terminal_id=]                                       handleFaults*
  *   GET /terminals, POST /terminals {label?}                            handleTerminals*
  *   POST /terminals/{terminalId}/otp → {otp, expires_at}                handleOtpRequest
+ *   GET /terminals/{terminalId}/calls → {calls: [{call, status, at}]}   handleCallsGet
+ *     (the provider calls that concerned the terminal, newest first; no secret in them)
  * Every request body is read up to MAX_BODY_BYTES; a larger one gets 413 (readBody).
  */
+import { listCalls, recordCall } from "./calls";
 import { defaultSleep, type SimulatorContext } from "./context";
 import {
   clearFaults,
@@ -87,12 +90,21 @@ async function providerCall(
   handle: (req: ProviderRequest, fault: Fault | null) => ProviderResponse,
 ): Promise<Response> {
   const body = await readBody(request);
-  if (body === null) return bodyTooLarge();
+  if (body === null) {
+    recordCall(ctx, { call, terminalId: null, status: 413 });
+    return bodyTooLarge();
+  }
   const req: ProviderRequest = { headers: request.headers, body };
-  const fault = takeFault(ctx, call, terminalOfCall(ctx, call, req));
-  if (fault?.kind.endsWith("_500")) return json(500, { detail: "Simulated server error" });
+  // Determined before the call is handled: an unpair deletes the token that names the terminal.
+  const terminalId = terminalOfCall(ctx, call, req);
+  const fault = takeFault(ctx, call, terminalId);
+  if (fault?.kind.endsWith("_500")) {
+    recordCall(ctx, { call, terminalId, status: 500 });
+    return json(500, { detail: "Simulated server error" });
+  }
   if (fault?.kind.endsWith("_slow")) await (ctx.sleep ?? defaultSleep)(fault.delayMs ?? ctx.defaultSlowDelayMs);
   const res = handle(req, fault);
+  recordCall(ctx, { call, terminalId, status: res.status });
   return json(res.status, res.body);
 }
 
@@ -213,6 +225,7 @@ function terminalJson(t: ReturnType<typeof listTerminals>[number]) {
       webhook_url: p.webhookUrl,
       created_at: new Date(p.createdAt).toISOString(),
       unpaired_at: p.unpairedAt === null ? null : new Date(p.unpairedAt).toISOString(),
+      replaced_at: p.replacedAt === null ? null : new Date(p.replacedAt).toISOString(),
     })),
   };
 }
@@ -251,5 +264,19 @@ export function handleOtpRequest(ctx: SimulatorContext, request: Request, termin
     otp: otp.otp,
     terminal_id: otp.terminalId,
     expires_at: new Date(otp.expiresAt).toISOString(),
+  });
+}
+
+/**
+ * GET /terminals/{terminalId}/calls: the provider calls that concerned the terminal, newest
+ * first (`at` in milliseconds since the epoch). Reads only, like GET /terminals.
+ */
+export function handleCallsGet(ctx: SimulatorContext, terminalId: string): Response {
+  if (!TERMINAL_ID_PATTERN.test(terminalId)) {
+    return json(400, { detail: "terminal_id must be a simulated terminal id like SIM-AB12CD34" });
+  }
+  if (!getTerminal(ctx, terminalId)) return json(404, { detail: "No such simulated terminal" });
+  return json(200, {
+    calls: listCalls(ctx, terminalId).map((c) => ({ call: c.call, status: c.status, at: c.at })),
   });
 }

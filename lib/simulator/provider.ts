@@ -89,7 +89,25 @@ export function terminalOfCall(ctx: SimulatorContext, call: ProviderCall, req: P
 }
 
 /**
- * `POST /v1/pay-connect/pair/`. With `omitClientSecret` (the pair_malformed fault) the pairing
+ * Ends the terminal's active pairings of `integratorId` as `replaced`. Their client credentials
+ * then get the same 401 as unknown ones (issueToken wants an active pairing), and so do their
+ * bearer tokens on unpair. The tokens' hashes are kept until they expire, only so that a call
+ * presenting one is still logged against its terminal (an unpair of a replaced pairing must show
+ * in the call log). Call it inside the pair call's transaction. Returns the pay_connect_ids.
+ */
+function replaceActivePairings(ctx: SimulatorContext, terminalId: string, integratorId: string): string[] {
+  const replaced = ctx.db
+    .prepare(
+      `UPDATE pairings SET status = 'replaced', replaced_at = ?
+       WHERE terminal_id = ? AND integrator_id = ? AND status = 'active' RETURNING pay_connect_id`,
+    )
+    .all(ctx.now(), terminalId, integratorId) as { pay_connect_id: string }[];
+  return replaced.map((r) => r.pay_connect_id);
+}
+
+/**
+ * `POST /v1/pay-connect/pair/`: a new pairing of the OTP's terminal, replacing the terminal's
+ * active pairing of the same integrator. With `omitClientSecret` (the pair_malformed fault) the pairing
  * is made but the answer lacks client_secret.
  */
 export function pair(
@@ -109,6 +127,10 @@ export function pair(
   const result = db.transaction((): PairResponseBody | null => {
     const terminalId = consumeOtp(ctx, otp);
     if (!terminalId) return null;
+    // Pay-Connect pairs a terminal once per integration (and environment: the simulator is the
+    // sandbox only): this integrator's active pairing of the terminal ends as replaced, and its
+    // tokens stop working. Another integrator's pairing of the terminal is untouched.
+    replaceActivePairings(ctx, terminalId, integratorId);
     const payConnectId = randomUUID();
     const clientId = `sim_${randomToken(12)}`;
     const clientSecret = randomToken(32);

@@ -15,14 +15,22 @@ export const TERMINAL_ID_PATTERN = /^SIM-[A-Z0-9]{8}$/;
 
 export type SimulatedTerminal = { terminalId: string; label: string; createdAt: number };
 
+/**
+ * `active`; `replaced` once the same integrator paired the terminal again (Pay-Connect pairs a
+ * terminal once per integration); `unpaired` once ended by an unpair call or on the terminal.
+ */
+export type SimulatedPairingStatus = "active" | "replaced" | "unpaired";
+
 /** A pairing as the terminal shows it: no credentials. */
 export type SimulatedPairingSummary = {
   payConnectId: string;
   name: string;
-  status: "active" | "unpaired";
+  status: SimulatedPairingStatus;
   webhookUrl: string | null;
   createdAt: number;
   unpairedAt: number | null;
+  /** When a new pairing of the same integrator replaced it. */
+  replacedAt: number | null;
 };
 
 export type SimulatedTerminalWithPairings = SimulatedTerminal & { pairings: SimulatedPairingSummary[] };
@@ -34,10 +42,11 @@ type PairingRow = {
   pay_connect_id: string;
   terminal_id: string;
   name: string;
-  status: "active" | "unpaired";
+  status: SimulatedPairingStatus;
   webhook_url: string | null;
   created_at: number;
   unpaired_at: number | null;
+  replaced_at: number | null;
 };
 
 function toTerminal(row: TerminalRow): SimulatedTerminal {
@@ -52,6 +61,7 @@ function toPairing(row: PairingRow): SimulatedPairingSummary {
     webhookUrl: row.webhook_url,
     createdAt: row.created_at,
     unpairedAt: row.unpaired_at,
+    replacedAt: row.replaced_at,
   };
 }
 
@@ -61,14 +71,19 @@ export function createTerminal(ctx: SimulatorContext, input: { label?: string } 
   return db.transaction(() => {
     const count = (db.prepare("SELECT count(*) AS n FROM terminals").get() as { n: number }).n;
     const label = input.label?.trim().slice(0, 60) || `Simulated terminal ${count + 1}`;
-    const insert = db.prepare("INSERT OR IGNORE INTO terminals (terminal_id, label, created_at) VALUES (?, ?, ?)");
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const terminalId = TERMINAL_ID_PREFIX + randomFrom(TERMINAL_ID_ALPHABET, 8);
-      const createdAt = ctx.now();
-      if (insert.run(terminalId, label, createdAt).changes === 1) return { terminalId, label, createdAt };
-    }
-    throw new Error("Could not allocate a simulated terminal id.");
+    return insertTerminal(ctx, label);
   }).immediate();
+}
+
+/** Inserts a terminal with a fresh id; call it inside a transaction. */
+function insertTerminal(ctx: SimulatorContext, label: string): SimulatedTerminal {
+  const insert = ctx.db.prepare("INSERT OR IGNORE INTO terminals (terminal_id, label, created_at) VALUES (?, ?, ?)");
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const terminalId = TERMINAL_ID_PREFIX + randomFrom(TERMINAL_ID_ALPHABET, 8);
+    const createdAt = ctx.now();
+    if (insert.run(terminalId, label, createdAt).changes === 1) return { terminalId, label, createdAt };
+  }
+  throw new Error("Could not allocate a simulated terminal id.");
 }
 
 export function getTerminal(ctx: SimulatorContext, terminalId: string): SimulatedTerminal | null {
@@ -78,6 +93,60 @@ export function getTerminal(ctx: SimulatorContext, terminalId: string): Simulate
   return row ? toTerminal(row) : null;
 }
 
+const PAIRING_COLUMNS = "pay_connect_id, terminal_id, name, status, webhook_url, created_at, unpaired_at, replaced_at";
+
+/**
+ * The terminals named by `terminalIds` that exist, in that order, each with its pairings (newest
+ * first, no secrets): what the simulator's screens show.
+ */
+export function getTerminalsWithPairings(ctx: SimulatorContext, terminalIds: readonly string[]): SimulatedTerminalWithPairings[] {
+  const pairingsOf = ctx.db.prepare(
+    `SELECT ${PAIRING_COLUMNS} FROM pairings WHERE terminal_id = ? ORDER BY created_at DESC, rowid DESC`,
+  );
+  const out: SimulatedTerminalWithPairings[] = [];
+  for (const id of terminalIds) {
+    const terminal = getTerminal(ctx, id);
+    if (terminal) out.push({ ...terminal, pairings: (pairingsOf.all(id) as PairingRow[]).map(toPairing) });
+  }
+  return out;
+}
+
+/** The newest `limit` simulated terminals, newest first (no pairings), and how many exist. */
+export function recentTerminals(ctx: SimulatorContext, limit: number): { terminals: SimulatedTerminal[]; total: number } {
+  const rows = ctx.db
+    .prepare("SELECT terminal_id, label, created_at FROM terminals ORDER BY created_at DESC, rowid DESC LIMIT ?")
+    .all(limit) as TerminalRow[];
+  const total = (ctx.db.prepare("SELECT count(*) AS n FROM terminals").get() as { n: number }).n;
+  return { terminals: rows.map(toTerminal), total };
+}
+
+/** The ids of the terminals among `terminalIds` that have an active pairing. */
+export function pairedTerminalIds(ctx: SimulatorContext, terminalIds: readonly string[]): Set<string> {
+  const isPaired = ctx.db.prepare("SELECT 1 FROM pairings WHERE terminal_id = ? AND status = 'active' LIMIT 1");
+  return new Set(terminalIds.filter((id) => isPaired.get(id) !== undefined));
+}
+
+/**
+ * Makes sure a simulated terminal exists for each label (trimmed, at most 60 characters, not
+ * empty) and returns them in the order given: the oldest terminal with that label when one
+ * exists, else a new one. Idempotent, in one transaction: a demo started twice adds nothing the
+ * second time. The same label given twice is the same terminal.
+ */
+export function ensureSimulatedTerminals(ctx: SimulatorContext, labels: readonly string[]): SimulatedTerminal[] {
+  const wanted = labels.map((l) => l.trim().slice(0, 60));
+  if (wanted.some((l) => l === "")) throw new Error("A simulated terminal's label cannot be empty.");
+  const { db } = ctx;
+  return db.transaction(() => {
+    const byLabel = db.prepare(
+      "SELECT terminal_id, label, created_at FROM terminals WHERE label = ? ORDER BY created_at, rowid LIMIT 1",
+    );
+    return wanted.map((label) => {
+      const row = byLabel.get(label) as TerminalRow | undefined;
+      return row ? toTerminal(row) : insertTerminal(ctx, label);
+    });
+  }).immediate();
+}
+
 /** Every simulated terminal, oldest first, with its pairings (newest first, no secrets). */
 export function listTerminals(ctx: SimulatorContext): SimulatedTerminalWithPairings[] {
   const terminals = ctx.db
@@ -85,8 +154,7 @@ export function listTerminals(ctx: SimulatorContext): SimulatedTerminalWithPairi
     .all() as TerminalRow[];
   const pairings = ctx.db
     .prepare(
-      `SELECT pay_connect_id, terminal_id, name, status, webhook_url, created_at, unpaired_at
-       FROM pairings ORDER BY created_at DESC, rowid DESC`,
+      `SELECT ${PAIRING_COLUMNS} FROM pairings ORDER BY created_at DESC, rowid DESC`,
     )
     .all() as PairingRow[];
   const byTerminal = new Map<string, SimulatedPairingSummary[]>();

@@ -1,0 +1,269 @@
+/**
+ * One simulated terminal's screen: its label and id, the OTP it shows (with its countdown) and
+ * the button that generates one, its active and ended pairings, the last provider calls about
+ * it, and its test switches. A labelled region, so that several can sit side by side and each
+ * is found by its name ("<label> <terminal id>").
+ */
+import Link from "next/link";
+import { OtpCountdown } from "@/components/simulator/otp-countdown";
+import { SubmitButton } from "@/components/simulator/submit-button";
+import { Badge } from "@/components/ui/badge";
+import type { SimulatorCall } from "@/lib/simulator/calls";
+import { FAULT_DESCRIPTIONS, type Fault, type FaultKind } from "@/lib/simulator/faults";
+import type { GeneratedOtp, SimulatedTerminalWithPairings } from "@/lib/simulator/terminals";
+
+type FormAction = (formData: FormData) => Promise<void>;
+
+export type TerminalScreenActions = {
+  generateOtp: FormAction;
+  unpairOnTerminal: FormAction;
+  setFault: FormAction;
+  clearFaults: FormAction;
+};
+
+/** The switches each screen offers, for its own terminal's next call. */
+const SWITCHES: { kind: FaultKind; label: string }[] = [
+  { kind: "pair_500", label: "Fail next pair call (500)" },
+  { kind: "pair_slow", label: "Delay next pair call past the timeout" },
+  { kind: "pair_malformed", label: "Answer next pair call without client_secret" },
+  { kind: "unpair_500", label: "Fail next unpair call (500)" },
+];
+
+/** How many ended pairings and calls a screen lists. */
+const ENDED_SHOWN = 5;
+const CALLS_SHOWN = 6;
+
+export function formatTime(ms: number): string {
+  return `${new Date(ms).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC`;
+}
+
+function formatClock(ms: number): string {
+  return `${new Date(ms).toLocaleTimeString("en-GB", { timeZone: "UTC", hour12: false })} UTC`;
+}
+
+export function seconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+export function describeFault(f: Fault): string {
+  const delay = f.delayMs !== null ? ` after ${seconds(f.delayMs)}` : "";
+  const times = f.remaining > 1 ? `next ${f.remaining} calls` : "next call";
+  return `${FAULT_DESCRIPTIONS[f.kind]}${delay} (${times})`;
+}
+
+export function TerminalScreen({
+  terminal,
+  otp,
+  calls,
+  faults,
+  hideHref,
+  actions,
+}: {
+  terminal: SimulatedTerminalWithPairings;
+  otp: GeneratedOtp | null;
+  calls: SimulatorCall[];
+  /** The faults scoped to this terminal. */
+  faults: Fault[];
+  /** The page without this screen, when others are shown beside it. */
+  hideHref: string | null;
+  actions: TerminalScreenActions;
+}) {
+  const id = terminal.terminalId;
+  const titleId = `sim-screen-${id}-title`;
+  const idLabelId = `sim-screen-${id}-id`;
+  const active = terminal.pairings.filter((p) => p.status === "active");
+  const ended = terminal.pairings.filter((p) => p.status !== "active");
+
+  return (
+    <section
+      aria-labelledby={`${titleId} ${idLabelId}`}
+      data-testid="sim-screen"
+      data-terminal-id={id}
+      className="w-full min-w-0 rounded-[2rem] bg-slate-800 p-2.5 shadow-xl ring-1 ring-slate-900"
+    >
+      <div className="flex h-full flex-col gap-4 rounded-[1.5rem] bg-slate-950 p-4 text-slate-100 sm:p-5">
+        <div className="flex items-center justify-between gap-2 text-xs text-slate-400">
+          <span className="font-semibold tracking-wide">Pay-Connect</span>
+          {hideHref ? (
+            <Link
+              href={hideHref}
+              className="rounded px-1 text-slate-300 underline underline-offset-4 hover:text-white"
+              aria-label={`Hide the screen of ${terminal.label} (${id})`}
+            >
+              Hide
+            </Link>
+          ) : (
+            <span>Simulated device</span>
+          )}
+        </div>
+
+        <div className="min-w-0">
+          <h2 id={titleId} className="truncate text-lg font-semibold" title={terminal.label}>
+            {terminal.label}
+          </h2>
+          <p className="text-sm text-slate-300">
+            Terminal ID{" "}
+            <span id={idLabelId} data-testid="sim-terminal-id" className="font-mono text-slate-100">
+              {id}
+            </span>
+          </p>
+        </div>
+
+        <div className="rounded-xl bg-slate-900 px-3 py-5 text-center ring-1 ring-slate-800">
+          <div aria-live="polite" aria-atomic="true">
+            {otp ? (
+              <>
+                <p className="text-xs font-medium uppercase tracking-wider text-slate-400">Pay-Connect OTP</p>
+                <p
+                  data-testid="sim-otp"
+                  className="my-2 font-mono text-3xl font-bold tracking-[0.12em] text-white sm:text-4xl"
+                >
+                  {otp.otp}
+                </p>
+              </>
+            ) : (
+              <p className="text-sm text-slate-300">
+                No OTP on screen. Generate one, then type it into Pairdesk&apos;s pairing form.
+              </p>
+            )}
+          </div>
+          {otp ? (
+            <p className="text-sm text-slate-300">
+              <OtpCountdown key={otp.otp} expiresAt={otp.expiresAt} />
+            </p>
+          ) : null}
+        </div>
+
+        <form action={actions.generateOtp}>
+          <input type="hidden" name="terminalId" value={id} />
+          <SubmitButton size="lg" className="h-14 w-full text-base">
+            Generate Pay-Connect OTP
+          </SubmitButton>
+        </form>
+
+        <div className="border-t border-slate-800 pt-3" data-testid="sim-pairing-status">
+          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">Pairing status</h3>
+          {active.length > 0 ? (
+            <ul className="mt-2 space-y-2 text-sm">
+              {active.map((p) => (
+                <li key={p.payConnectId} data-testid="sim-active-pairing" className="min-w-0">
+                  <span className="flex flex-wrap items-center gap-2">
+                    <Badge tone="success">Paired</Badge>
+                    <span className="font-medium break-words" data-testid="sim-paired-name">
+                      {p.name}
+                    </span>
+                  </span>
+                  <span className="mt-0.5 block break-all font-mono text-xs text-slate-300">
+                    <span className="sr-only">pay_connect_id </span>
+                    {p.payConnectId}
+                  </span>
+                  <span className="block text-xs text-slate-400">since {formatTime(p.createdAt)}</span>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="mt-2 text-sm text-slate-300">Not paired</p>
+          )}
+          {active.length > 0 ? (
+            <form action={actions.unpairOnTerminal} className="mt-3">
+              <input type="hidden" name="terminalId" value={id} />
+              <SubmitButton variant="secondary" size="sm">
+                Unpair on this terminal
+              </SubmitButton>
+            </form>
+          ) : null}
+        </div>
+
+        {ended.length > 0 ? (
+          <div className="border-t border-slate-800 pt-3">
+            <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">
+              Ended pairings ({ended.length})
+            </h3>
+            <ul className="mt-2 space-y-1.5 text-xs text-slate-300" data-testid="sim-ended-pairings">
+              {ended.slice(0, ENDED_SHOWN).map((p) => (
+                <li key={p.payConnectId} data-testid="sim-ended-pairing" className="min-w-0">
+                  <span className="flex flex-wrap items-center gap-x-2">
+                    <Badge tone={p.status === "replaced" ? "warning" : "neutral"}>
+                      {p.status === "replaced" ? "Replaced" : "Unpaired"}
+                    </Badge>
+                    <span className="font-medium text-slate-100 break-words">{p.name}</span>
+                  </span>
+                  <span className="block break-all font-mono text-slate-400">{p.payConnectId}</span>
+                  <span className="block text-slate-400">
+                    {p.status === "replaced"
+                      ? `replaced by a new pairing ${p.replacedAt !== null ? formatTime(p.replacedAt) : ""}`
+                      : `unpaired ${p.unpairedAt !== null ? formatTime(p.unpairedAt) : ""}`}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {ended.length > ENDED_SHOWN ? (
+              <p className="mt-1 text-xs text-slate-400">and {ended.length - ENDED_SHOWN} earlier</p>
+            ) : null}
+          </div>
+        ) : null}
+
+        <div className="border-t border-slate-800 pt-3">
+          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">Last calls from Pairdesk</h3>
+          {calls.length > 0 ? (
+            <ol className="mt-2 space-y-0.5 font-mono text-xs text-slate-300" data-testid="sim-calls">
+              {calls.slice(0, CALLS_SHOWN).map((c, i) => (
+                <li key={`${c.at}-${i}`} className="flex justify-between gap-2">
+                  <span>
+                    {c.call} <span className={c.status >= 400 ? "text-amber-300" : "text-green-300"}>{c.status}</span>
+                  </span>
+                  <span className="text-slate-400">{formatClock(c.at)}</span>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p className="mt-2 text-xs text-slate-300" data-testid="sim-calls">
+              None yet
+            </p>
+          )}
+        </div>
+
+        <details className="mt-auto rounded-lg bg-slate-900 px-3 py-2 text-sm ring-1 ring-slate-800">
+          <summary className="cursor-pointer text-slate-200">
+            Test switches{faults.length > 0 ? ` (${faults.length} armed)` : ""}
+          </summary>
+          <div className="mt-2 space-y-1.5">
+            {SWITCHES.map((s) => (
+              <form key={s.kind} action={actions.setFault}>
+                <input type="hidden" name="terminalId" value={id} />
+                <input type="hidden" name="kind" value={s.kind} />
+                <SubmitButton
+                  variant="secondary"
+                  size="sm"
+                  className="h-auto min-h-8 w-full justify-start whitespace-normal py-1.5 text-left"
+                >
+                  {s.label}
+                </SubmitButton>
+              </form>
+            ))}
+          </div>
+          <div role="status" className="mt-2 text-xs text-slate-300">
+            {faults.length > 0 ? (
+              <ul className="list-disc space-y-0.5 pl-4" data-testid="sim-faults">
+                {faults.map((f) => (
+                  <li key={f.id}>{describeFault(f)}</li>
+                ))}
+              </ul>
+            ) : (
+              <p data-testid="sim-faults">No switch armed</p>
+            )}
+          </div>
+          {faults.length > 0 ? (
+            <form action={actions.clearFaults} className="mt-2">
+              <input type="hidden" name="terminalId" value={id} />
+              <SubmitButton variant="secondary" size="sm">
+                Clear switches
+              </SubmitButton>
+            </form>
+          ) : null}
+        </details>
+      </div>
+    </section>
+  );
+}
