@@ -2,7 +2,7 @@ import "server-only";
 import { and, asc, count, eq, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { DB } from "../db/client";
-import { locations, merchants, pairings, registers, terminals, type Environment, type RegisterKind } from "../db/schema";
+import { locations, merchants, pairingAttempts, pairings, registers, terminals, type Environment, type RegisterKind } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { registerList, type RegisterListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
@@ -38,6 +38,8 @@ export type RegisterListRow = {
   merchantId: number;
   merchantName: string;
   route: RouteSummary | null;
+  /** When its current route was set (null: unrouted). */
+  routedAt: Date | null;
 };
 
 export type RegisterList = {
@@ -96,6 +98,7 @@ function registerSelect(db: DB) {
       locationName: locations.name,
       merchantId: registers.merchantId,
       merchantName: merchants.name,
+      routedAt: registers.routedAt,
       terminalRef: terminals.id,
       terminalId: terminals.terminalId,
       environment: terminals.environment,
@@ -126,6 +129,7 @@ function toRow(r: SelectedRow): RegisterListRow {
     locationName: r.locationName,
     merchantId: r.merchantId,
     merchantName: r.merchantName,
+    routedAt: r.terminalRef !== null ? r.routedAt : null,
     route:
       r.terminalRef !== null && r.terminalId !== null && r.environment !== null
         ? {
@@ -187,10 +191,19 @@ export type RegisterDetail = RegisterListRow & {
   children: RegisterListRow[];
   /** Other registers (not archived) routed to the same terminal. */
   othersOnTerminal: number;
+  /**
+   * The pairing just made from this register's page (`?paired=`), while it is still active, with
+   * its attempt's warning: null otherwise.
+   */
+  justPaired: { id: number; name: string; hasWebhookSecret: boolean; warning: string | null } | null;
 };
 
-/** One register, in the caller's scope (archived ones too: their page says so). */
-export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: number): RegisterDetail | null => {
+/**
+ * One register, in the caller's scope (archived ones too: their page says so). `pairedId`: the
+ * pairing the register page's pairing form just made (its notice), looked up only among the
+ * attempts made for this register.
+ */
+export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: number, pairedId?: number): RegisterDetail | null => {
   const row = registerSelect(db)
     .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId)))
     .get();
@@ -225,6 +238,27 @@ export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: numbe
           .from(registers)
           .where(and(eq(registers.terminalRef, row.terminalRef), ne(registers.id, id)))
           .get()?.n ?? 0);
+  const justPaired =
+    pairedId === undefined
+      ? null
+      : (db
+          .select({
+            id: pairings.id,
+            name: pairings.name,
+            hasWebhookSecret: pairings.hasWebhookSecret,
+            warning: pairingAttempts.warning,
+          })
+          .from(pairingAttempts)
+          .innerJoin(pairings, eq(pairings.id, pairingAttempts.pairingId))
+          .where(
+            and(
+              eq(pairingAttempts.pairingId, pairedId),
+              eq(pairingAttempts.registerRef, id),
+              eq(pairings.status, "active"),
+              scopeWhere(scope, pairings.merchantId),
+            ),
+          )
+          .get() ?? null);
   return {
     ...toRow(row),
     archivedAt: extra.archivedAt,
@@ -235,6 +269,7 @@ export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: numbe
     merchantStatus: extra.merchantStatus,
     children,
     othersOnTerminal,
+    justPaired,
   };
 });
 

@@ -94,6 +94,7 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: (f, side) => [f.registers[side]], own: true },
     { args: (f, side) => [f.registers[other(side)]] },
     { args: (f, side) => [f.registers[side === "alpha" ? "bravoLane" : "alphaLane"]] },
+    { args: (f, side) => [f.registers[other(side)], 1] },
   ],
   "registers:queryRoutableTerminals": [
     { args: (f, side) => [{ merchantId: f[side], environment: "sandbox" }], own: true },

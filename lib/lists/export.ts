@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthError } from "../auth";
+import { AuthError, type SessionUser } from "../auth";
 import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import { merchants } from "../db/schema";
@@ -30,7 +30,8 @@ export async function exportList<T>({
   merchant: number | null;
   /** The filters and sort in force, for the audit entry (never a secret: these are URL values). */
   filters: Record<string, string | number>;
-  columns: readonly CsvColumn<T>[];
+  /** Or the columns for the signed-in user (a merchant column for staff only). */
+  columns: readonly CsvColumn<T>[] | ((user: SessionUser) => readonly CsvColumn<T>[]);
   fetchBatch: (ctx: QueryContext, offset: number, limit: number) => T[];
 }): Promise<Response> {
   let granted;
@@ -60,5 +61,6 @@ export async function exportList<T>({
     action: "list.export",
     details: { list, ...recorded },
   });
-  return csvResponse(csvFilename(list), csvStream(columns, (offset, limit) => fetchBatch(ctx, offset, limit)));
+  const chosen = typeof columns === "function" ? columns(user) : columns;
+  return csvResponse(csvFilename(list), csvStream(chosen, (offset, limit) => fetchBatch(ctx, offset, limit)));
 }

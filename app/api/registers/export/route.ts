@@ -1,0 +1,39 @@
+import { registerRows, type RegisterListRow } from "@/lib/data/registers";
+import { isMerchantRole } from "@/lib/domain";
+import type { CsvColumn } from "@/lib/lists/csv";
+import { exportList } from "@/lib/lists/export";
+import { registerList } from "@/lib/lists/lists";
+
+export const dynamic = "force-dynamic";
+
+const MERCHANT: CsvColumn<RegisterListRow> = { header: "merchant", value: (r) => r.merchantName };
+
+const COLUMNS: CsvColumn<RegisterListRow>[] = [
+  { header: "location", value: (r) => r.locationName },
+  { header: "register", value: (r) => r.name },
+  { header: "kind", value: (r) => r.kind },
+  { header: "parent_register", value: (r) => r.parentName },
+  { header: "register_id", value: (r) => r.registerId },
+  { header: "external_reference", value: (r) => r.externalRef },
+  { header: "routed_to_terminal", value: (r) => r.route?.terminalId },
+  { header: "environment", value: (r) => r.route?.environment },
+  { header: "pairing_name", value: (r) => r.route?.pairing?.name },
+  { header: "pay_connect_id", value: (r) => r.route?.pairing?.payConnectId },
+  { header: "routed_at", value: (r) => r.routedAt },
+];
+
+/**
+ * The registers tree as CSV, in tree order, with the same filters as /registers (the page is
+ * ignored). Staff get a merchant column first; a merchant's people, who see one merchant, do not.
+ */
+export async function GET(request: Request) {
+  const params = { ...registerList.load(request), page: 1 };
+  return exportList({
+    list: "registers",
+    permission: "registers:read",
+    merchant: params.merchant,
+    filters: registerList.describe(params),
+    columns: (user) => (isMerchantRole(user.role) ? COLUMNS : [MERCHANT, ...COLUMNS]),
+    fetchBatch: (ctx, offset, limit) => registerRows(ctx, params, { offset, limit }),
+  });
+}

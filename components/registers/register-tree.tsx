@@ -1,0 +1,183 @@
+import Link from "next/link";
+import { CopyButton } from "@/components/ui/copy-button";
+import { EnvironmentBadge } from "@/components/ui/status-badges";
+import { Truncate } from "@/components/ui/truncate";
+import type { RegisterListRow } from "@/lib/data/registers";
+import { withMerchant } from "@/lib/lists/merchant-links";
+import { RegisterKindBadge, shortRegisterId, UnroutedBadge } from "./register-badges";
+
+type Group = {
+  locationId: number;
+  locationName: string;
+  merchantName: string;
+  registers: { row: RegisterListRow; children: RegisterListRow[] }[];
+};
+
+/**
+ * The page's rows (already in tree order: location, physical register, its virtual registers)
+ * as groups. A virtual register whose physical register is on the previous page starts its own
+ * entry, named as a continuation.
+ */
+function groupRows(rows: RegisterListRow[]): Group[] {
+  const groups: Group[] = [];
+  for (const row of rows) {
+    let group = groups.at(-1);
+    if (!group || group.locationId !== row.locationId) {
+      group = { locationId: row.locationId, locationName: row.locationName, merchantName: row.merchantName, registers: [] };
+      groups.push(group);
+    }
+    const last = group.registers.at(-1);
+    const under =
+      row.kind === "virtual" &&
+      last !== undefined &&
+      (last.row.kind === "physical" ? last.row.id === row.parentId : last.row.parentId === row.parentId);
+    if (under) last.children.push(row);
+    else group.registers.push({ row, children: [] });
+  }
+  return groups;
+}
+
+/**
+ * The registers tree, as nested lists, which assistive technology reads as a tree with its
+ * levels ("list, level 2"): a location (a heading) → its physical registers → each one's virtual
+ * registers. Each entry is laid out in columns on a wide screen (the header row is for the eye
+ * only; every value carries its own label for screen readers and phones).
+ */
+export function RegisterTree({
+  rows,
+  empty,
+  showMerchant,
+  merchant,
+}: {
+  rows: RegisterListRow[];
+  empty: React.ReactNode;
+  /** Staff looking at every merchant: each location names its merchant. */
+  showMerchant: boolean;
+  /** The switcher's merchant, kept on links. */
+  merchant: number | null;
+}) {
+  if (rows.length === 0) {
+    return (
+      <div className="rounded-lg border border-slate-200 bg-white px-4 py-10 text-sm text-slate-600" data-testid="registers-empty">
+        {empty}
+      </div>
+    );
+  }
+  const groups = groupRows(rows);
+  return (
+    <div className="rounded-lg border border-slate-200 bg-white text-sm" data-testid="register-tree">
+      <div
+        aria-hidden
+        className="hidden border-b border-slate-200 bg-slate-50 px-4 py-2.5 text-xs font-semibold uppercase tracking-wide text-slate-700 lg:grid lg:grid-cols-[minmax(0,2fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,2fr)] lg:gap-4"
+      >
+        <span>Register</span>
+        <span>Register ID</span>
+        <span>External reference</span>
+        <span>Routes to</span>
+      </div>
+      <ul aria-label="Registers by location" className="divide-y divide-slate-200">
+        {groups.map((g, i) => (
+          <li key={`${g.locationId}-${i}`} data-testid="register-location" data-location-id={g.locationId}>
+            <h2 className="flex flex-wrap items-baseline gap-x-2 bg-slate-50/60 px-4 pb-1 pt-3 text-sm font-semibold text-slate-900">
+              <Link href={withMerchant(`/locations/${g.locationId}`, merchant)} className="text-brand-700 underline-offset-4 hover:underline">
+                {g.locationName}
+              </Link>
+              {showMerchant ? (
+                <span className="text-xs font-normal text-slate-600" data-testid="merchant-cell">
+                  {g.merchantName}
+                </span>
+              ) : null}
+            </h2>
+            <ul aria-label={`Registers of ${g.locationName}`} className="divide-y divide-slate-100">
+              {g.registers.map(({ row, children }) => (
+                <li key={row.id}>
+                  <RegisterEntry row={row} merchant={merchant} continued={row.kind === "virtual"} />
+                  {children.length > 0 ? (
+                    <ul aria-label={`Virtual registers of ${row.kind === "physical" ? row.name : (row.parentName ?? "")}`} className="divide-y divide-slate-100">
+                      {children.map((c) => (
+                        <li key={c.id}>
+                          <RegisterEntry row={c} merchant={merchant} nested />
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Label({ children }: { children: React.ReactNode }) {
+  return <span className="mr-1.5 text-xs text-slate-600 lg:sr-only">{children}</span>;
+}
+
+function RegisterEntry({
+  row,
+  merchant,
+  nested = false,
+  continued = false,
+}: {
+  row: RegisterListRow;
+  merchant: number | null;
+  nested?: boolean;
+  /** A virtual register listed without its physical register (on the previous page). */
+  continued?: boolean;
+}) {
+  return (
+    <div
+      data-testid="register-row"
+      data-register={row.id}
+      data-kind={row.kind}
+      data-level={nested ? 2 : 1}
+      className="grid gap-x-4 gap-y-1 px-4 py-2.5 hover:bg-slate-50 lg:grid-cols-[minmax(0,2fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,2fr)]"
+    >
+      <div className={nested ? "flex min-w-0 flex-wrap items-center gap-2 pl-6" : "flex min-w-0 flex-wrap items-center gap-2"}>
+        {nested ? (
+          <span aria-hidden className="-ml-5 text-slate-400">
+            └
+          </span>
+        ) : null}
+        <Link
+          href={withMerchant(`/registers/${row.id}`, merchant)}
+          className="min-w-0 break-words font-medium text-brand-700 underline-offset-4 hover:underline"
+        >
+          {row.name}
+        </Link>
+        <RegisterKindBadge kind={row.kind} />
+        {continued && row.parentName ? <span className="text-xs text-slate-600">of {row.parentName} (previous page)</span> : null}
+      </div>
+      <div className="flex min-w-0 items-center">
+        <Label>Register ID</Label>
+        <span className="font-mono text-xs" title={row.registerId}>
+          {shortRegisterId(row.registerId)}
+        </span>
+        <CopyButton value={row.registerId} label={`register ID of ${row.name}`} />
+      </div>
+      <div className="min-w-0">
+        <Label>External reference</Label>
+        {row.externalRef ? <Truncate text={row.externalRef} className="max-w-[12rem]" /> : <span className="text-slate-600">—</span>}
+      </div>
+      <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1" data-testid="register-route">
+        <Label>Routes to</Label>
+        {row.route ? (
+          <>
+            <Link
+              href={withMerchant(`/terminals/${row.route.terminalRef}`, merchant)}
+              className="font-mono font-medium text-brand-700 underline-offset-4 hover:underline"
+            >
+              {row.route.terminalId}
+            </Link>
+            <EnvironmentBadge environment={row.route.environment} />
+            {row.route.pairing ? <Truncate text={row.route.pairing.name} className="max-w-[12rem] text-slate-700" /> : null}
+          </>
+        ) : (
+          <UnroutedBadge />
+        )}
+      </div>
+    </div>
+  );
+}
