@@ -107,7 +107,9 @@ test.describe("locations (managers)", () => {
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
     const [stored] = locationsNamed(name);
     expect(stored).toMatchObject({ merchant_id: merchant.id, address: "1 Quay Street\nPorto", time_zone: "Europe/Madrid", archived_at: null });
-    await expect(page).toHaveURL(new RegExp(`/locations/${stored!.id}$`));
+    // The switcher's merchant stays chosen.
+    await expect(page).toHaveURL(new RegExp(`/locations/${stored!.id}\\?merchant=${merchant.id}$`));
+    await expect(page.locator("main").getByRole("link", { name: "Locations", exact: true })).toHaveAttribute("href", `/locations?merchant=${merchant.id}`);
     await expect(page.getByTestId("location-merchant")).toContainText(merchant.name);
     await expect(page.getByTestId("location-address")).toHaveText("1 Quay Street\nPorto");
     await expect(page.getByTestId("location-time-zone")).toHaveText("Europe/Madrid");
@@ -327,6 +329,16 @@ test.describe("locations (read only)", () => {
       expect(registersOf(location.id)).toEqual([till]);
     });
   }
+
+  test("a suspended merchant's location offers no change, even to a staff admin", async ({ page, asRole }) => {
+    await asRole("admin");
+    const merchant = seedMerchant(undefined, "suspended");
+    const location = seedLocation(merchant.id);
+    await page.goto(`/locations/${location.id}`);
+    await expect(page.getByTestId("suspended-notice")).toContainText(`${merchant.name} is suspended`);
+    await expect(page.getByRole("button", { name: /Edit|Archive/ })).toHaveCount(0);
+    await expect(page.getByRole("form", { name: "Add a register" })).toHaveCount(0);
+  });
 
   test("another merchant's location answers 404 to a merchant's people, and its actions find nothing", async ({ page, asRole }) => {
     await asRole("merchant-admin");

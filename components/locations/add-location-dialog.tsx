@@ -11,6 +11,7 @@ import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/component
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { createLocationAction } from "@/lib/actions/registers";
+import { withMerchant } from "@/lib/lists/merchant-links";
 import { LocationFields } from "./location-fields";
 
 /**
@@ -22,7 +23,16 @@ export type LocationMerchantChoice =
   | { kind: "choose"; options: { id: number; name: string }[]; preselected: number | null };
 
 /** "Add location": a dialog; a new location opens its page, where its registers are added. */
-export function AddLocationDialog({ merchant, timeZones }: { merchant: LocationMerchantChoice; timeZones: readonly string[] }) {
+export function AddLocationDialog({
+  merchant,
+  timeZones,
+  viewed = null,
+}: {
+  merchant: LocationMerchantChoice;
+  timeZones: readonly string[];
+  /** The switcher's merchant (staff), kept on the way to the new location. */
+  viewed?: number | null;
+}) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
@@ -36,7 +46,7 @@ export function AddLocationDialog({ merchant, timeZones }: { merchant: LocationM
         title="Add a location"
         description="A shop or site of the merchant. Its registers are added on its page next."
       >
-        {open ? <AddLocationForm merchant={merchant} timeZones={timeZones} onDone={() => setOpen(false)} /> : null}
+        {open ? <AddLocationForm merchant={merchant} timeZones={timeZones} viewed={viewed} onDone={() => setOpen(false)} /> : null}
       </DialogContent>
     </Dialog>
   );
@@ -45,10 +55,12 @@ export function AddLocationDialog({ merchant, timeZones }: { merchant: LocationM
 function AddLocationForm({
   merchant,
   timeZones,
+  viewed,
   onDone,
 }: {
   merchant: LocationMerchantChoice;
   timeZones: readonly string[];
+  viewed: number | null;
   onDone: () => void;
 }) {
   const router = useRouter();
@@ -56,7 +68,7 @@ function AddLocationForm({
     refresh: false,
     onSuccess: ({ id }) => {
       onDone();
-      router.push(`/locations/${id}`);
+      router.push(withMerchant(`/locations/${id}`, viewed));
     },
   });
   const noMerchant = merchant.kind === "choose" && merchant.options.length === 0;

@@ -4,6 +4,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { LocationDetail } from "@/lib/data/locations";
+import { withMerchant } from "@/lib/lists/merchant-links";
 import { cn } from "@/lib/utils";
 
 /**
@@ -15,9 +16,12 @@ export function LocationRegisters({
   registers,
   terminals,
   empty,
+  merchant = null,
 }: {
   registers: LocationDetail["registers"];
   terminals: LocationDetail["terminals"];
+  /** The switcher's merchant (staff), kept on the links. */
+  merchant?: number | null;
   empty: React.ReactNode;
 }) {
   const byRef = new Map(terminals.map((t) => [t.ref, t]));
@@ -47,7 +51,7 @@ export function LocationRegisters({
                       ↳
                     </span>
                   ) : null}
-                  <Link href={`/registers/${r.id}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+                  <Link href={withMerchant(`/registers/${r.id}`, merchant)} className="font-medium text-brand-700 underline-offset-4 hover:underline">
                     {r.name}
                   </Link>
                 </span>
@@ -63,7 +67,7 @@ export function LocationRegisters({
               <TD className="whitespace-nowrap" data-testid="route-cell">
                 {terminal ? (
                   <span className="inline-flex items-center gap-2">
-                    <Link href={`/terminals/${terminal.ref}`} className="font-mono text-brand-700 underline-offset-4 hover:underline">
+                    <Link href={withMerchant(`/terminals/${terminal.ref}`, merchant)} className="font-mono text-brand-700 underline-offset-4 hover:underline">
                       {terminal.terminalId}
                     </Link>
                     <EnvironmentBadge environment={terminal.environment} />

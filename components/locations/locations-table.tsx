@@ -3,17 +3,21 @@ import { Badge } from "@/components/ui/badge";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
 import type { LocationListRow } from "@/lib/data/locations";
+import { withMerchant } from "@/lib/lists/merchant-links";
 
 /** One row per location, with how many registers it has and how many of them route nowhere. */
 export function LocationsTable({
   rows,
   empty,
   showMerchant = false,
+  merchant = null,
 }: {
   rows: LocationListRow[];
   empty: React.ReactNode;
   /** A "Merchant" column: staff looking at every merchant. */
   showMerchant?: boolean;
+  /** The switcher's merchant (staff), kept on the links. */
+  merchant?: number | null;
 }) {
   const columns = showMerchant ? 6 : 5;
   return (
@@ -34,7 +38,7 @@ export function LocationsTable({
         {rows.map((l) => (
           <TR key={l.id} data-testid="location-row">
             <TD>
-              <Link href={`/locations/${l.id}`} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+              <Link href={withMerchant(`/locations/${l.id}`, merchant)} className="font-medium text-brand-700 underline-offset-4 hover:underline">
                 {l.name}
               </Link>
               {l.archivedAt ? (

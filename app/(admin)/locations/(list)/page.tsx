@@ -29,13 +29,15 @@ export default async function LocationsPage({
   const mayManage = can(user.role, "registers:manage");
   const merchant = mayManage ? await merchantChoice(user, params.merchant) : null;
   const filtered = locationList.isFiltered(params);
+  // The switcher's merchant, kept on links (staff only: a merchant's people have no switcher).
+  const viewed = isMerchantRole(user.role) ? null : params.merchant;
 
   return (
     <>
       <PageHeader
         title="Locations"
         description="A merchant's shops and sites. Each holds registers, which route to the merchant's paired terminals."
-        actions={merchant ? <AddLocationDialog merchant={merchant} timeZones={timeZones()} /> : null}
+        actions={merchant ? <AddLocationDialog merchant={merchant} timeZones={timeZones()} viewed={viewed} /> : null}
       />
       <LocationFilters params={params} />
       {filtered ? (
@@ -47,6 +49,7 @@ export default async function LocationsPage({
       <LocationsTable
         rows={list.rows}
         showMerchant={ctx.scope.kind === "all"}
+        merchant={viewed}
         empty={
           filtered ? (
             <NoMatches noun="locations" clearHref={locationList.clearHref(params)} />

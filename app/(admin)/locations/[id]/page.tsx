@@ -14,6 +14,8 @@ import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/data/access";
 import { queryLocation } from "@/lib/data/locations";
 import { formatDateTime } from "@/lib/format";
+import { loadMerchantView } from "@/lib/lists/lists";
+import { withMerchant } from "@/lib/lists/merchant-links";
 import { can } from "@/lib/permissions";
 import { timeZones } from "@/lib/registers/schemas";
 
@@ -29,18 +31,21 @@ export default async function LocationPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ parent?: string | string[] }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   // No view: another merchant's location is not found (404), whatever the switcher says.
   const { user, ctx } = await pageAccess("registers:read");
   const { id } = await params;
-  const { parent } = await searchParams;
+  const query = await searchParams;
+  const { parent } = query;
   const locationId = /^\d{1,12}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(locationId) || locationId <= 0) notFound();
   const location = queryLocation(ctx, locationId);
   if (!location) notFound();
   const readAt = readClock();
   const staff = can(user.role, "merchants:read");
+  // The switcher's choice does not scope this page (the location is found or not); staff keep it on links.
+  const merchant = staff ? loadMerchantView(query).merchant : null;
   const archived = location.archivedAt !== null;
   const suspended = location.merchantStatus === "suspended";
   const mayManage = can(user.role, "registers:manage") && !archived && !suspended;
@@ -49,7 +54,7 @@ export default async function LocationPage({
 
   return (
     <>
-      <Link href="/locations" className="mb-4 inline-flex items-center gap-1 text-sm text-brand-700 hover:underline">
+      <Link href={withMerchant("/locations", merchant)} className="mb-4 inline-flex items-center gap-1 text-sm text-brand-700 hover:underline">
         <ArrowLeft aria-hidden className="size-4" /> Locations
       </Link>
       <PageHeader
@@ -133,6 +138,7 @@ export default async function LocationPage({
             <LocationRegisters
               registers={location.registers}
               terminals={location.terminals}
+              merchant={merchant}
               empty={
                 mayManage ? (
                   <>
@@ -170,7 +176,7 @@ export default async function LocationPage({
           </CardHeader>
           <CardBody>
             {/* Routing diagram: mounted by the lead */}
-            <RoutingList registers={location.registers} terminals={location.terminals} />
+            <RoutingList registers={location.registers} terminals={location.terminals} merchant={merchant} />
           </CardBody>
         </Card>
       </div>
