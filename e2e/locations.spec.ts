@@ -2,7 +2,7 @@ import type { Page } from "@playwright/test";
 import { callAction } from "./actions";
 import { expectNoSeriousViolations } from "./axe";
 import { appDb, expect, test } from "./fixtures";
-import { auditRows, seedMerchant, uniqueTag } from "./seed";
+import { auditRows, seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
 
 // Locations and their registers, through the Locations pages. Each test works in locations of
 // its own (unique names), most in a merchant of its own; the shared sessions are never changed.
@@ -102,6 +102,9 @@ test.describe("locations (managers)", () => {
     await form.getByLabel("Address").fill("1 Quay Street\nPorto");
     await form.getByLabel("Time zone").selectOption("Europe/Madrid");
     await expectNoSeriousViolations(page, "add-location dialog");
+    await page.setViewportSize({ width: 375, height: 800 });
+    await page.screenshot({ path: test.info().outputPath("add-location-375.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
     await form.getByRole("button", { name: "Add location" }).click();
     await expect(page.getByText(`Added the location ${name}.`)).toBeVisible();
     await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
@@ -329,6 +332,39 @@ test.describe("locations (read only)", () => {
       expect(registersOf(location.id)).toEqual([till]);
     });
   }
+
+  test("routes show as terminal links with their environment and pairing; the others as not routed", async ({ page, asRole }) => {
+    const viewer = await asRole("viewer");
+    const merchant = seedMerchant();
+    const location = seedLocation(merchant.id);
+    const till1 = seedRegister(location, "Till 1");
+    const virtual = seedRegister(location, "Till 1 A", till1.id);
+    seedRegister(location, "Till 2");
+    const terminal = seedTerminal({ merchantId: merchant.id, environment: "sandbox" });
+    seedPairing({ terminalRef: terminal.id, name: `${location.name} / Till 1`, createdById: viewer.id });
+    // The route as the domain writes it (the database checks the terminal's active pairing).
+    const route = appDb().prepare("update registers set terminal_ref = ?, routed_at = unixepoch() * 1000 where id = ?");
+    route.run(terminal.id, till1.id);
+    route.run(terminal.id, virtual.id);
+
+    await page.goto(`/locations/${location.id}`);
+    const cell = registerRow(page, "Till 1").getByTestId("route-cell");
+    await expect(cell.getByRole("link", { name: terminal.terminalId })).toHaveAttribute("href", `/terminals/${terminal.id}`);
+    await expect(cell).toContainText("sandbox");
+    await expect(registerRow(page, "Till 2").getByTestId("route-cell")).toHaveText("Unrouted");
+    await expect(page.getByTestId("route-item")).toHaveText([
+      `Till 1 →routes to terminal ${terminal.terminalId} (sandbox, pairing “${location.name} / Till 1”)`,
+      `Till 1 A (virtual) →routes to terminal ${terminal.terminalId} (sandbox, pairing “${location.name} / Till 1”)`,
+      "Till 2: not routed",
+    ]);
+    await expectNoSeriousViolations(page, "location page with routes");
+    // The list counts the unrouted one.
+    await page.goto(`/locations?merchant=${merchant.id}`);
+    const row = page.getByTestId("location-row").filter({ hasText: location.name });
+    await expect(row.getByTestId("registers-cell")).toHaveText("3");
+    await expect(row.getByTestId("unrouted-cell")).toHaveText("1");
+    await expect(row.getByTestId("merchant-cell")).toHaveCount(0);
+  });
 
   test("a suspended merchant's location offers no change, even to a staff admin", async ({ page, asRole }) => {
     await asRole("admin");
