@@ -4,8 +4,8 @@ import type { ListChip } from "@/lib/lists/kit";
 
 /**
  * Below a list's filter bar: one removable chip per filter in force, "Clear filters", and the
- * "Export CSV" link, which carries the current filters and sort. Plain links: they work without
- * JavaScript.
+ * "Export CSV" link (when the list has an export), which carries the current filters and sort.
+ * Plain links: they work without JavaScript.
  */
 export function ListToolbar({
   chips,
@@ -14,7 +14,7 @@ export function ListToolbar({
 }: {
   chips: ListChip[];
   clearHref: string;
-  exportHref: string;
+  exportHref?: string;
 }) {
   return (
     <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
@@ -49,6 +49,7 @@ export function ListToolbar({
           </>
         ) : null}
       </div>
+      {exportHref ? (
       <a
         href={exportHref}
         className="inline-flex items-center gap-1.5 text-sm font-medium text-brand-700 underline-offset-4 hover:underline"
@@ -56,6 +57,7 @@ export function ListToolbar({
         <Download aria-hidden className="size-4" />
         Export CSV
       </a>
+      ) : null}
     </div>
   );
 }

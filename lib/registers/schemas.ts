@@ -39,7 +39,8 @@ export const registerNameSchema = cleanText("register's name", REGISTER_NAME_MAX
 export const addressSchema = z
   .string()
   .optional()
-  .transform((v) => (v ?? "").trim())
+  // A textarea sends its line breaks as CRLF: kept as plain newlines.
+  .transform((v) => (v ?? "").replace(/\r\n?/g, "\n").trim())
   .pipe(z.string().max(ADDRESS_MAX, `The address is at most ${ADDRESS_MAX} characters.`));
 
 export const timeZoneSchema = z

@@ -1,0 +1,65 @@
+"use client";
+
+import { Archive } from "lucide-react";
+import { useState } from "react";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { archiveLocationAction } from "@/lib/actions/registers";
+
+/**
+ * Archives a location after saying what that does. The database refuses a location that still
+ * has registers: the dialog says so beforehand (from the page's count) and shows the refusal.
+ */
+export function ArchiveLocationDialog({ locationId, name, registers }: { locationId: number; name: string; registers: number }) {
+  const [open, setOpen] = useState(false);
+  // Each opening starts clean: a refusal from an earlier try is not shown again.
+  const [attempt, setAttempt] = useState(0);
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) setAttempt((n) => n + 1);
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant="danger">
+          <Archive aria-hidden />
+          Archive
+          <span className="sr-only"> {name}</span>
+        </Button>
+      </DialogTrigger>
+      <DialogContent
+        title={`Archive ${name}?`}
+        description="It leaves the list of locations (it stays under Archived, read-only), and its name can be used again. Archiving cannot be undone."
+      >
+        <ArchiveForm key={attempt} locationId={locationId} registers={registers} onDone={() => setOpen(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function ArchiveForm({ locationId, registers, onDone }: { locationId: number; registers: number; onDone: () => void }) {
+  const { formProps, pending, failed } = useActionForm(archiveLocationAction, { onSuccess: onDone });
+  return (
+    <form {...formProps} className="space-y-4">
+      <input type="hidden" name="locationId" value={locationId} />
+      {failed ? (
+        <Alert tone="danger" role="alert" title="Not archived" data-testid="archive-location-error">
+          {failed.error}
+        </Alert>
+      ) : registers > 0 ? (
+        <Alert tone="warning" data-testid="archive-location-warning">
+          It still has {registers} register{registers === 1 ? "" : "s"}: archive {registers === 1 ? "it" : "them"} first (virtual registers before their physical register).
+        </Alert>
+      ) : null}
+      <DialogActions>
+        <Button type="submit" variant="destructive" disabled={pending}>
+          {pending ? "Archiving…" : "Archive location"}
+        </Button>
+      </DialogActions>
+    </form>
+  );
+}

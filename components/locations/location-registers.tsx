@@ -1,0 +1,85 @@
+import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
+import { CopyButton } from "@/components/ui/copy-button";
+import { EnvironmentBadge } from "@/components/ui/status-badges";
+import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import type { LocationDetail } from "@/lib/data/locations";
+import { withMerchant } from "@/lib/lists/merchant-links";
+import { cn } from "@/lib/utils";
+
+/**
+ * A location's registers in tree order: each physical register, then its virtual registers
+ * indented under it. Each with its register ID (short, the whole on hover and in the copy
+ * button: it is what the POS sends) and its route, or "Unrouted".
+ */
+export function LocationRegisters({
+  registers,
+  terminals,
+  empty,
+  merchant = null,
+}: {
+  registers: LocationDetail["registers"];
+  terminals: LocationDetail["terminals"];
+  /** The switcher's merchant (staff), kept on the links. */
+  merchant?: number | null;
+  empty: React.ReactNode;
+}) {
+  const byRef = new Map(terminals.map((t) => [t.ref, t]));
+  return (
+    <Table label="Registers of this location" data-testid="location-registers">
+      <caption className="sr-only">Registers of this location, each physical register followed by its virtual registers</caption>
+      <THead>
+        <tr>
+          <TH>Register</TH>
+          <TH>Kind</TH>
+          <TH>Register ID</TH>
+          <TH>External reference</TH>
+          <TH>Routes to</TH>
+        </tr>
+      </THead>
+      <TBody>
+        {registers.length === 0 ? <EmptyRow colSpan={5}>{empty}</EmptyRow> : null}
+        {registers.map((r) => {
+          const terminal = r.terminalRef !== null ? byRef.get(r.terminalRef) : undefined;
+          const virtual = r.kind === "virtual";
+          return (
+            <TR key={r.id} data-testid="register-row" data-register-id={r.registerId}>
+              <TD>
+                <span className={cn("flex items-center gap-1", virtual && "pl-6")}>
+                  {virtual ? (
+                    <span aria-hidden className="text-slate-400">
+                      ↳
+                    </span>
+                  ) : null}
+                  <Link href={withMerchant(`/registers/${r.id}`, merchant)} className="font-medium text-brand-700 underline-offset-4 hover:underline">
+                    {r.name}
+                  </Link>
+                </span>
+              </TD>
+              <TD className="whitespace-nowrap">{virtual ? "virtual" : "physical"}</TD>
+              <TD className="whitespace-nowrap">
+                <span className="font-mono text-xs" title={r.registerId}>
+                  {r.registerId.slice(0, 8)}…
+                </span>
+                <CopyButton value={r.registerId} label={`register ID of ${r.name}`} />
+              </TD>
+              <TD>{r.externalRef ?? <span className="text-slate-600">—</span>}</TD>
+              <TD className="whitespace-nowrap" data-testid="route-cell">
+                {terminal ? (
+                  <span className="inline-flex items-center gap-2">
+                    <Link href={withMerchant(`/terminals/${terminal.ref}`, merchant)} className="font-mono text-brand-700 underline-offset-4 hover:underline">
+                      {terminal.terminalId}
+                    </Link>
+                    <EnvironmentBadge environment={terminal.environment} />
+                  </span>
+                ) : (
+                  <Badge tone="warning">Unrouted</Badge>
+                )}
+              </TD>
+            </TR>
+          );
+        })}
+      </TBody>
+    </Table>
+  );
+}
