@@ -59,6 +59,9 @@ describe("App2AppHandoff", () => {
     expect(html).toContain('role="img" aria-label="QR code for the App2App hand-off of register Till 1"');
     expect(html).toContain("<title>QR code for the App2App hand-off of register Till 1</title>");
     expect(decodeQr(html)).toBe(payload);
+    // The card is a region named by its title, with an id unique to the register.
+    expect(html).toContain(`aria-labelledby="app2app-title-${props.registerId}"`);
+    expect(html).toContain(`id="app2app-title-${props.registerId}">App2App hand-off</h2>`);
   });
 
   it("uses the production package for a production route", () => {

@@ -36,11 +36,13 @@ export function App2AppHandoff({ registerName, registerId, route, integratorId }
   ];
   const qr = handoff ? qrCodeSvg(handoff.payloadText) : null;
   const qrName = `QR code for the App2App hand-off of register ${registerName}`;
+  // Unique per register, so that two cards on one page never share an id.
+  const titleId = `app2app-title-${registerId}`;
 
   return (
-    <Card aria-labelledby="app2app-title" data-testid="app2app-handoff">
+    <Card aria-labelledby={titleId} data-testid="app2app-handoff">
       <CardHeader>
-        <CardTitle id="app2app-title">App2App hand-off</CardTitle>
+        <CardTitle id={titleId}>App2App hand-off</CardTitle>
         <p className="mt-1 text-sm text-slate-600">
           {route ? (
             <>
