@@ -7,6 +7,9 @@ const nextConfig = {
   experimental: {
     // forbidden() and app/forbidden.tsx: "Not allowed" answers 403.
     authInterrupts: true,
+    // The register import sends a CSV file of up to 1 MiB as a field (the proxy keeps every other
+    // page's submissions to 64 KiB).
+    serverActions: { bodySizeLimit: "2mb" },
   },
   async headers() {
     return [

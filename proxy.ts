@@ -19,6 +19,9 @@ const PUBLIC = [/^\/icon\.svg$/, /^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api
 
 /** No Pairdesk form sends more than a few kilobytes. */
 export const ACTION_BODY_LIMIT = 64 * 1024;
+/** The register import page sends a whole CSV file (lib/registers/csv-import.ts MAX_IMPORT_BYTES) and a few fields. */
+export const IMPORT_BODY_LIMIT = 1024 * 1024 + 64 * 1024;
+const IMPORT_PATH = "/registers/import";
 /** The sign-in form: an email, a password and next-auth's few fields. */
 export const AUTH_BODY_LIMIT = 8 * 1024;
 
@@ -121,9 +124,15 @@ export default async function proxy(req: NextRequest): Promise<Response> {
   if (req.method === "POST" && !pathname.startsWith("/api/") && !pathname.startsWith("/simulator/api/")) {
     const length = declaredLength(req);
     if (length === null) return withTransportSecurity(refuse(411, "A form submission must say how long it is (Content-Length)."));
-    if (length > ACTION_BODY_LIMIT) {
+    const limit = pathname === IMPORT_PATH ? IMPORT_BODY_LIMIT : ACTION_BODY_LIMIT;
+    if (length > limit) {
       return withTransportSecurity(
-        refuse(413, `This form submission is too large (${length} bytes; at most ${ACTION_BODY_LIMIT}). Shorten what you typed and submit again.`),
+        refuse(
+          413,
+          pathname === IMPORT_PATH
+            ? `This file is too large (${length} bytes with the form; at most ${limit}). Split it into smaller files.`
+            : `This form submission is too large (${length} bytes; at most ${limit}). Shorten what you typed and submit again.`,
+        ),
       );
     }
     if (req.headers.has("next-action")) {

@@ -215,7 +215,11 @@ test.describe("locations (managers)", () => {
     expect(new Set(rows.map((r) => r.register_id)).size).toBe(3);
     // Tree order on the page: the physical register, then its virtual registers.
     await expect(page.getByTestId("register-row").getByRole("link")).toHaveText(["Till 1", "Till 1 A", "Till 1 B"]);
-    await expect(page.getByTestId("route-item")).toHaveText([/Till 1: not routed/, /Till 1 A \(virtual\): not routed/, /Till 1 B \(virtual\): not routed/]);
+    // The routing, as a screen reader reads it beside the diagram.
+    const routing = page.getByTestId("routing-list-reader");
+    for (const line of ["Till 1: not routed", "Till 1 A (virtual): not routed", "Till 1 B (virtual): not routed"]) {
+      await expect(routing).toContainText(line);
+    }
 
     // The parent select lists the physical registers only.
     await expect(form.getByLabel("Physical register").locator("option:not([disabled])")).toHaveText(["Till 1"]);
@@ -352,11 +356,16 @@ test.describe("locations (read only)", () => {
     await expect(cell.getByRole("link", { name: terminal.terminalId })).toHaveAttribute("href", `/terminals/${terminal.id}`);
     await expect(cell).toContainText("sandbox");
     await expect(registerRow(page, "Till 2").getByTestId("route-cell")).toHaveText("Unrouted");
-    await expect(page.getByTestId("route-item")).toHaveText([
-      `Till 1 →routes to terminal ${terminal.terminalId} (sandbox, pairing “${location.name} / Till 1”)`,
-      `Till 1 A (virtual) →routes to terminal ${terminal.terminalId} (sandbox, pairing “${location.name} / Till 1”)`,
+    // The diagram draws one line per route, and says the same as a list for screen readers.
+    await expect(page.getByTestId("routing-lines").locator("path")).toHaveCount(2);
+    const routing = page.getByTestId("routing-list-reader");
+    for (const line of [
+      `Till 1 → terminal ${terminal.terminalId} (sandbox, pairing “${location.name} / Till 1”)`,
+      `Till 1 A (virtual) → terminal ${terminal.terminalId} (sandbox, pairing “${location.name} / Till 1”)`,
       "Till 2: not routed",
-    ]);
+    ]) {
+      await expect(routing).toContainText(line);
+    }
     await expectNoSeriousViolations(page, "location page with routes");
     // The list counts the unrouted one.
     await page.goto(`/locations?merchant=${merchant.id}`);

@@ -6,7 +6,7 @@ import { ArchiveLocationDialog } from "@/components/locations/archive-location-d
 import { EditLocationDialog } from "@/components/locations/edit-location-dialog";
 import { LocalTime } from "@/components/locations/local-time";
 import { LocationRegisters } from "@/components/locations/location-registers";
-import { RoutingList } from "@/components/locations/routing-list";
+import { RoutingDiagram } from "@/components/locations/routing-diagram";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
@@ -175,8 +175,18 @@ export default async function LocationPage({
             </p>
           </CardHeader>
           <CardBody>
-            {/* Routing diagram: mounted by the lead */}
-            <RoutingList registers={location.registers} terminals={location.terminals} merchant={merchant} />
+            {/* The diagram on a wide screen (with the same as a list for screen readers), the list on a phone. */}
+            <RoutingDiagram
+              registers={location.registers.map((r) => ({
+                id: r.id,
+                name: r.name,
+                kind: r.kind,
+                parentId: r.parentId,
+                href: withMerchant(`/registers/${r.id}`, merchant),
+              }))}
+              terminals={location.terminals.map((t) => ({ ...t, href: withMerchant(`/terminals/${t.ref}`, merchant) }))}
+              routes={location.registers.flatMap((r) => (r.terminalRef === null ? [] : [{ registerId: r.id, terminalRef: r.terminalRef }]))}
+            />
           </CardBody>
         </Card>
       </div>

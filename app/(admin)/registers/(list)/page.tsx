@@ -1,4 +1,4 @@
-import { Plus } from "lucide-react";
+import { Plus, Upload } from "lucide-react";
 import Link from "next/link";
 import { RegisterFilters } from "@/components/registers/register-filters";
 import { RegisterTree } from "@/components/registers/register-tree";
@@ -39,10 +39,16 @@ export default async function RegistersPage({
         description="Each location's registers and virtual registers, and the terminal each one sends its payments to."
         actions={
           mayManage ? (
-            <Link href={locationsHref} className={buttonVariants()} data-testid="add-register">
-              <Plus aria-hidden />
-              Add a register
-            </Link>
+            <>
+              <Link href={withMerchant("/registers/import", params.merchant)} className={buttonVariants({ variant: "secondary" })}>
+                <Upload aria-hidden />
+                Import CSV
+              </Link>
+              <Link href={locationsHref} className={buttonVariants()} data-testid="add-register">
+                <Plus aria-hidden />
+                Add a register
+              </Link>
+            </>
           ) : null
         }
       />

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ArrowLeft, Plus, Search } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { App2AppHandoff } from "@/components/registers/app2app-handoff";
 import { ArchiveRegisterDialog, EditRegisterDialog } from "@/components/registers/register-manage-dialogs";
 import { RegisterKindBadge, UnroutedBadge } from "@/components/registers/register-badges";
 import { RouteHereButton, UnrouteDialog, type CurrentRoute } from "@/components/registers/route-controls";
@@ -19,6 +20,7 @@ import { pageAccess } from "@/lib/data/access";
 import { queryRegister, queryRoutableTerminals, type RegisterDetail, type RouteSummary } from "@/lib/data/registers";
 import type { QueryContext } from "@/lib/data/scope";
 import type { Environment } from "@/lib/db/schema";
+import { getEnv } from "@/lib/env";
 import { ENVIRONMENTS } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { parseMerchantId, withMerchant } from "@/lib/lists/merchant-links";
@@ -136,6 +138,18 @@ export default async function RegisterPage({ params, searchParams }: { params: P
             role={user.role}
             search={search}
             ctx={ctx}
+          />
+        ) : null}
+        {!archived && register.route?.pairing ? (
+          <App2AppHandoff
+            registerName={register.name}
+            registerId={register.registerId}
+            route={{
+              terminalId: register.route.terminalId,
+              payConnectId: register.route.pairing.payConnectId,
+              environment: register.route.environment,
+            }}
+            integratorId={getEnv().payConnect[register.route.environment].integratorId}
           />
         ) : null}
       </div>
@@ -300,7 +314,6 @@ function RouteCard({
           )}
           {mayRoute && current ? <UnrouteDialog register={summary} current={current} /> : null}
         </div>
-        {register.route ? <>{/* App2App hand-off: mounted by the lead */}</> : null}
         {mayRoute ? <TerminalPicker register={register} current={current} summary={summary} search={search} ctx={ctx} /> : null}
         {mayPair ? <PairHere register={register} role={role} /> : null}
       </CardBody>
