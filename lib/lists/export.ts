@@ -30,7 +30,8 @@ export async function exportList<T>({
   merchant: number | null;
   /** The filters and sort in force, for the audit entry (never a secret: these are URL values). */
   filters: Record<string, string | number>;
-  columns: readonly CsvColumn<T>[];
+  /** The columns, or a function choosing them by reader (a merchant column for staff only). */
+  columns: readonly CsvColumn<T>[] | ((reader: { staff: boolean }) => readonly CsvColumn<T>[]);
   fetchBatch: (ctx: QueryContext, offset: number, limit: number) => T[];
 }): Promise<Response> {
   let granted;
@@ -60,5 +61,6 @@ export async function exportList<T>({
     action: "list.export",
     details: { list, ...recorded },
   });
-  return csvResponse(csvFilename(list), csvStream(columns, (offset, limit) => fetchBatch(ctx, offset, limit)));
+  const chosen = typeof columns === "function" ? columns({ staff: !isMerchantRole(user.role) }) : columns;
+  return csvResponse(csvFilename(list), csvStream(chosen, (offset, limit) => fetchBatch(ctx, offset, limit)));
 }
