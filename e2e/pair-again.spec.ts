@@ -30,6 +30,17 @@ function routeTwoRegisters(terminalRef: number, tag: string) {
   return { location, front, lane };
 }
 
+/** Full-page screenshots at 1280 and 375 px (looked at by hand), and no sideways scroll at either. */
+async function shoot(page: Page, name: string) {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `test-results/pair-again/${name}-${width}.png`, fullPage: true });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${name}: no sideways scroll at ${width} px`).toBeLessThanOrEqual(0);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 const replacedByOf = (pairingId: number) =>
   (appDb().prepare("select replaced_by_id as replacedById from pairings where id = ?").get(pairingId) as { replacedById: number | null })
     .replacedById;
@@ -60,6 +71,7 @@ test("pair again from the terminal's page: warned first, the old pairing replace
   await expect(page.getByLabel("Name")).toHaveValue(first);
   await expect(page.getByText("Environment: sandbox (the terminal's)")).toBeVisible();
   await expectNoSeriousViolations(page, "pair again");
+  await shoot(page, "pair-again-form");
   const second = `Till ${tag} again`;
   await page.getByLabel("Name").fill(second);
   await page.getByLabel("OTP").fill(await simOtp(page.request, terminalId));
@@ -97,13 +109,7 @@ test("pair again from the terminal's page: warned first, the old pairing replace
   await expect(page.getByTestId(`pairing-${fresh.id}`).getByRole("button", { name: "Unpair" })).toBeVisible();
   await expect(page.getByTestId(`pairing-${fresh.id}`).getByRole("button", { name: "Reveal credentials" })).toBeVisible();
   await expectNoSeriousViolations(page, "terminal page with registers and a replaced pairing");
-  for (const width of [1280, 375]) {
-    await page.setViewportSize({ width, height: 900 });
-    await page.screenshot({ path: `test-results/pair-again/terminal-${width}.png`, fullPage: true });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow, `no sideways scroll at ${width} px`).toBeLessThanOrEqual(0);
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
+  await shoot(page, "terminal");
 
   // The audit log reads the replace entry: the pairing that replaced it, by name.
   await page.goto(`/audit?action=pairing.replace`);
@@ -134,6 +140,8 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   const warning = page.getByTestId("pairing-warning");
   await expect(warning).toContainText(`This OTP came from terminal ${otherTerminal}, not from ${meant.terminalId}.`);
   await expect(warning).toContainText(`${meant.terminalId} was not changed`);
+  await expectNoSeriousViolations(page, "landing page with a pairing warning");
+  await shoot(page, "pairing-warning");
 
   // Kept: the new pairing is active with its secrets; the meant terminal untouched.
   expect(other[0]).toMatchObject({ status: "active", name });
@@ -176,6 +184,7 @@ test("unpairing a terminal that 2 registers route to says so first; both end unr
     `2 registers send their payments to ${terminalId}: they will be unrouted (shown as such) until routed to another terminal.`,
   );
   await expectNoSeriousViolations(page, "unpair dialog with registers");
+  await page.screenshot({ path: "test-results/pair-again/unpair-dialog-1280.png" });
   await dialog.getByRole("button", { name: "Unpair terminal" }).click();
   await expect(page.getByText(/The terminal was unpaired/)).toBeVisible();
   await expect(page.getByTestId("no-registers")).toBeVisible();

@@ -81,14 +81,14 @@ export default async function TerminalPage({
         }
         actions={mayPairAgain ? <PairAgainLink terminalRef={terminal.id} paired={active.length > 0} /> : null}
       />
-      {justPaired ? <PairedNotice name={justPaired.name} hasWebhookSecret={justPaired.hasWebhookSecret} /> : null}
       {justPaired?.warning ? (
-        // Prominent, right under the notice: the pair call answered for a terminal other than the
+        // Prominent, above the paired notice: the pair call answered for a terminal other than the
         // one meant (or the register could not be routed). The pairing is kept either way.
         <Alert tone="warning" role="alert" title="Check this pairing" className="mb-6" data-testid="pairing-warning">
           {justPaired.warning}
         </Alert>
       ) : null}
+      {justPaired ? <PairedNotice name={justPaired.name} hasWebhookSecret={justPaired.hasWebhookSecret} /> : null}
       <TerminalRegisters rows={routed} terminalId={terminal.terminalId} />
       <Card>
         <CardHeader>
