@@ -199,9 +199,31 @@ test("unpairing a terminal that 2 registers route to says so first; both end unr
   expect(auditRows({ action: "register.unroute", targetType: "register", targetId: front.id })).toHaveLength(1);
   expect(auditRows({ action: "register.unroute", targetType: "register", targetId: lane.id })).toHaveLength(1);
 
+  // Unpaired, it is still offered Pair again, which says it makes a new pairing.
+  await page.getByRole("link", { name: "Pair again" }).click();
+  await expect(page.getByTestId("pair-again-warning")).toContainText(
+    `Terminal ${terminalId} is not paired now: pairing it again makes a new pairing with a new OTP from the terminal`,
+  );
+  await expect(page.getByLabel("Name")).toHaveValue(`Unpair ${tag}`);
+
   // The audit log names the registers and links to them.
   await page.goto(`/audit?action=register.unroute`);
   const link = page.getByRole("link", { name: `Virtual register “${lane.name}” at ${location.name}` });
   await expect(link).toHaveAttribute("href", `/registers/${lane.id}`);
   await expect(page.getByRole("link", { name: `Register “${front.name}” at ${location.name}` })).toHaveAttribute("href", `/registers/${front.id}`);
+});
+
+test("a viewer sees the terminal's registers but no Pair again, and the pair-again page refuses", async ({ page, asRole }) => {
+  await asRole("admin");
+  const tag = uniqueTag();
+  const { terminalRef } = await pairFresh(page, `Viewer ${tag}`);
+  const { front } = routeTwoRegisters(terminalRef, tag);
+  await asRole("viewer");
+  await page.goto(`/terminals/${terminalRef}`);
+  await expect(page.getByTestId("terminal-registers").getByRole("link", { name: front.name })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Pair again" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Unpair" })).toHaveCount(0);
+  await page.goto(`/terminals/${terminalRef}/pair-again`);
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await expect(page.getByLabel("OTP")).toHaveCount(0);
 });
