@@ -103,6 +103,18 @@ const PAGES: Record<string, PageRow> = {
     shows: ["B"],
     expect: { admin: "B", support: "B", viewer: "B", "A-admin": 404, "A-viewer": 404, "B-admin": "B" },
   },
+  "pair A's terminal again": {
+    path: (s) => `/terminals/${s.terminal.A}/pair-again`,
+    heading: (s) => `Pair ${s.terminalId.A} again`,
+    shows: ["A"],
+    expect: { admin: "A", support: "A", viewer: 403, "A-admin": "A", "A-viewer": 403, "B-admin": 404 },
+  },
+  "pair B's terminal again": {
+    path: (s) => `/terminals/${s.terminal.B}/pair-again`,
+    heading: (s) => `Pair ${s.terminalId.B} again`,
+    shows: ["B"],
+    expect: { admin: "B", support: "B", viewer: 403, "A-admin": 404, "A-viewer": 403, "B-admin": "B" },
+  },
   "pair a terminal": {
     path: () => "/terminals/pair",
     heading: () => "Pair a terminal",

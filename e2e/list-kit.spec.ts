@@ -241,14 +241,16 @@ test("Export CSV downloads the filtered rows, quoted, formula-safe, and is audit
   expect(download.suggestedFilename()).toMatch(/^terminals-\d{8}-\d{4}\.csv$/);
   const text = await (await import("node:fs/promises")).readFile((await download.path())!, "utf8");
   const csv = parseCsv(text);
-  expect(csv[0]).toEqual(["terminal_id", "merchant", "environment", "status", "active_pairing", "active_pairings", "paired_at", "paired_by"]);
+  expect(csv[0]).toEqual(["terminal_id", "merchant", "environment", "status", "active_pairing", "pay_connect_id", "paired_at", "paired_by", "registers_routed"]);
   // The same rows, in the same order, as the page.
   expect(csv.slice(1).map((r) => r[0])).toEqual(shown);
   for (const r of csv.slice(1)) {
     expect(r[1]).toBe(E2E_MERCHANT);
     expect(r[3]).toBe("paired");
+    expect(r[5]).toMatch(/^pc_[0-9a-f-]{36}$/);
     expect(r[7]).toBe(viewer.email);
     expect(r[6]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(r[8]).toBe("0");
   }
   // The name with a formula, quotes and a comma: one field, prefixed with an apostrophe.
   expect(csv[4]![4]).toBe(`'${EVIL(t)}`);

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import type { PairingStatus } from "../lib/db/schema";
 import { expect, test } from "./fixtures";
 import { seedAttempt, seedAudit, seedTerminalsWithPairings } from "./seed";
+import { seedLocation, seedRegister } from "./seed-terminal-registers";
 
 
 const tag = () => randomBytes(3).toString("hex");
@@ -11,8 +12,9 @@ const pad = (i: number) => String(i).padStart(3, "0");
 
 /**
  * 120 terminals `<prefix>001…120`: every 4th is sandbox (30), the rest production (90); every 5th
- * has no active pairing (24 unpaired; every 20th has an ended one); every 10th from 1 serves two
- * registers ("+1 more"); terminal 7's pairing has a unique name.
+ * has no active pairing (24 unpaired; every 20th has an ended one); every 10th from 1 was paired
+ * before (its older pairing is replaced) and two registers route to it; terminal 7's pairing has a
+ * unique name.
  */
 function seedTerminals(creatorId: number) {
   const prefix = `LST${tag()}-`.toUpperCase();
@@ -26,13 +28,17 @@ function seedTerminals(creatorId: number) {
       if (i % 5 === 0) {
         if (i % 20 === 0) pairings.push(pairing(`${prefix} ended register ${i}`, "unpaired", now - 86_400_000));
       } else {
-        if (i % 10 === 1) pairings.push(pairing(`${prefix} older register ${i}`, "active", now - 3_600_000));
+        if (i % 10 === 1) pairings.push(pairing(`${prefix} older register ${i}`, "replaced", now - 3_600_000));
         pairings.push(pairing(i === 7 ? nameTag : `${prefix} register ${i}`, "active", now - i * 1000));
       }
       return { terminalId: `${prefix}${pad(i)}`, environment: i % 4 === 0 ? "sandbox" : "production", pairings };
     }),
   );
   const ids = new Map(numbers.map((i, k) => [i, refs[k]!]));
+  const location = seedLocation(`${prefix} location`);
+  for (const i of numbers.filter((n) => n % 10 === 1)) {
+    for (const r of [1, 2]) seedRegister({ locationId: location.id, name: `${prefix} till ${i}.${r}`, terminalRef: ids.get(i)! });
+  }
   return { prefix, nameTag, ids };
 }
 
@@ -57,10 +63,12 @@ test.describe("terminal list", () => {
     await expect(rows(page).first()).toContainText(`${prefix}001`);
     await expectNoSeriousViolations(page, "terminal list, searched");
 
-    // The newest active pairing is shown, with "+1 more" for a terminal serving two registers.
+    // The active pairing is shown (not the replaced one), and the two registers routed to it.
     const t11 = rows(page).filter({ hasText: `${prefix}011` });
     await expect(t11).toContainText(`${prefix} register 11`);
-    await expect(t11).toContainText("+1 more");
+    await expect(t11).not.toContainText("older register");
+    await expect(t11.getByTestId("register-count")).toHaveText(/^2\b/);
+    await expect(rows(page).filter({ hasText: `${prefix}012` }).getByTestId("register-count")).toHaveText("0");
     await expect(t11).toContainText(viewer.email);
     await expect(t11).toContainText("paired");
     await expect(t11.getByRole("link", { name: `${prefix}011` })).toHaveAttribute("href", `/terminals/${ids.get(11)}`);

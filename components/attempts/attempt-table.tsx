@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
@@ -83,9 +84,21 @@ export function AttemptTable({
               <Truncate text={a.name} className="max-w-[12rem]" />
             </TD>
             <TD>
-              <AttemptStatusBadge status={a.status} />
+              <span className="inline-flex flex-wrap items-center gap-1">
+                <AttemptStatusBadge status={a.status} />
+                {a.warning ? (
+                  <Badge tone="warning" data-testid="attempt-check">
+                    check
+                  </Badge>
+                ) : null}
+              </span>
             </TD>
             <TD className="min-w-56 max-w-md">
+              {a.warning ? (
+                <p className="mb-1 font-medium text-amber-900" data-testid="attempt-warning">
+                  {a.warning}
+                </p>
+              ) : null}
               <LongText text={reasonOf(a, now)} />
               {a.errorCode ? (
                 <p className="mt-1 text-xs text-slate-600">

@@ -15,7 +15,9 @@ function Target({ row, canSeeUsers }: { row: AuditListRow; canSeeUsers: boolean 
   const target = row.target;
   if (!target) return <span className="text-slate-600">—</span>;
   const href =
-    target.terminalRef !== null
+    target.href !== null
+      ? target.href
+      : target.terminalRef !== null
       ? `/terminals/${target.terminalRef}`
       : target.userExists && canSeeUsers
         ? "/users"

@@ -8,7 +8,7 @@ import type { TerminalListRow } from "@/lib/data/terminals";
 
 type Column = "terminal_id" | "environment" | "paired_at";
 
-/** One row per terminal with its newest active pairing ("+N more" when it serves several registers). */
+/** One row per terminal with its active pairing and how many registers route to it. */
 export function TerminalTable({
   rows,
   empty,
@@ -38,13 +38,13 @@ export function TerminalTable({
           <TH>Active pairing</TH>
           {header("Paired at", "paired_at")}
           <TH>Paired by</TH>
+          <TH>Registers</TH>
           <TH>Status</TH>
         </tr>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 7 : 6}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 8 : 7}>{empty}</EmptyRow> : null}
         {rows.map((t) => {
-          const more = t.activePairingCount - 1;
           return (
             <TR key={t.id} data-testid="terminal-row">
               <TD>
@@ -65,14 +65,7 @@ export function TerminalTable({
               </TD>
               <TD>
                 {t.activePairing ? (
-                  <span className="flex items-baseline">
-                    <Truncate text={t.activePairing.name} className="max-w-[14rem]" />
-                    {more > 0 ? (
-                      <span className="ml-2 whitespace-nowrap text-xs text-slate-600">
-                        +{more} more
-                      </span>
-                    ) : null}
-                  </span>
+                  <Truncate text={t.activePairing.name} className="max-w-[14rem]" />
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
@@ -91,8 +84,18 @@ export function TerminalTable({
                   <span className="text-slate-600">—</span>
                 )}
               </TD>
+              <TD className="tabular-nums" data-testid="register-count">
+                {t.registerCount > 0 ? (
+                  <span>
+                    {t.registerCount}
+                    <span className="sr-only"> {t.registerCount === 1 ? "register routes" : "registers route"} here</span>
+                  </span>
+                ) : (
+                  <span className="text-slate-600">0</span>
+                )}
+              </TD>
               <TD>
-                <TerminalStatusBadge paired={t.activePairingCount > 0} />
+                <TerminalStatusBadge paired={t.activePairing !== null} />
               </TD>
             </TR>
           );

@@ -8,7 +8,27 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { unpairAction } from "@/lib/actions/pairing";
 
-export function UnpairDialog({ pairingId, name, terminalId }: { pairingId: number; name: string; terminalId: string }) {
+/** What unpairing leaves behind: the registers that route to the terminal are unrouted. */
+export function unpairRegistersWarning(registerCount: number, terminalId: string): string | null {
+  if (registerCount === 0) return null;
+  return registerCount === 1
+    ? `1 register sends its payments to ${terminalId}: it will be unrouted (shown as such) until routed to another terminal.`
+    : `${registerCount} registers send their payments to ${terminalId}: they will be unrouted (shown as such) until routed to another terminal.`;
+}
+
+export function UnpairDialog({
+  pairingId,
+  name,
+  terminalId,
+  registerCount,
+}: {
+  pairingId: number;
+  name: string;
+  terminalId: string;
+  /** How many registers route to the terminal (the page's count when it was read). */
+  registerCount: number;
+}) {
+  const registersWarning = unpairRegistersWarning(registerCount, terminalId);
   const [open, setOpen] = useState(false);
   // Each opening starts clean: a refusal from an earlier try is not shown again.
   const [attempt, setAttempt] = useState(0);
@@ -30,6 +50,11 @@ export function UnpairDialog({ pairingId, name, terminalId }: { pairingId: numbe
         title={`Unpair “${name}”?`}
         description={`Pay-Connect ends this pairing on terminal ${terminalId} and Pairdesk destroys its credentials. Pairing again needs a new OTP from the terminal.`}
       >
+        {registersWarning ? (
+          <Alert tone="warning" className="mb-4" data-testid="unpair-registers-warning">
+            {registersWarning}
+          </Alert>
+        ) : null}
         <UnpairForm key={attempt} pairingId={pairingId} onDone={() => setOpen(false)} />
       </DialogContent>
     </Dialog>

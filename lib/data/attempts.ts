@@ -39,6 +39,11 @@ export type AttemptListRow = {
   terminalId: string | null;
   /** terminals.id when the terminal is known here: the key of /terminals/{id}. */
   terminalRef: number | null;
+  /**
+   * A succeeded attempt that needs a second look (the OTP came from another terminal than the one
+   * meant to be paired again, or the register could not be routed): kept, and said here.
+   */
+  warning: string | null;
 };
 
 export type AttemptList = {
@@ -106,6 +111,7 @@ export const attemptRows = scopedQuery(
       errorCode: pairingAttempts.errorCode,
       terminalId: pairingAttempts.terminalId,
       terminalRef: terminals.id,
+      warning: pairingAttempts.warning,
     })
     .from(pairingAttempts)
     .innerJoin(merchants, eq(merchants.id, pairingAttempts.merchantId))

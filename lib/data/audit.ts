@@ -1,7 +1,7 @@
 import "server-only";
-import { and, asc, count, desc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { auditLog, merchants, pairingAttempts, pairings, terminals, users } from "../db/schema";
+import { auditLog, locations, merchants, pairingAttempts, pairings, registers, terminals, users } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { auditList, type AuditListParams } from "../lists/lists";
 import { REDACTED_FIELDS } from "../log";
@@ -27,6 +27,8 @@ export type AuditTarget = {
   terminalRef: number | null;
   /** Still exists: the target is a user. */
   userExists: boolean;
+  /** Still exists (in the scope): the page of the location or register, for a link. */
+  href: string | null;
 };
 
 export type AuditListRow = {
@@ -81,6 +83,20 @@ function auditDetailPairs(details: string | null): [string, string][] {
   ]);
 }
 
+/** The `replacedBy` pairing id of a pairing.replace entry's details, or null. */
+function replacedByOf(details: string): number | null {
+  try {
+    const parsed: unknown = JSON.parse(details);
+    if (parsed && typeof parsed === "object" && "replacedBy" in parsed) {
+      const id = (parsed as { replacedBy: unknown }).replacedBy;
+      return typeof id === "number" && Number.isSafeInteger(id) ? id : null;
+    }
+  } catch {
+    // Not JSON: shown as it is.
+  }
+  return null;
+}
+
 function auditListWhere(scope: Scope, params: AuditListParams): SQL | undefined {
   const conditions: SQL[] = [];
   const inScope = scopeWhere(scope, auditLog.merchantId);
@@ -113,11 +129,17 @@ type TargetColumns = {
   attemptName: string | null;
   attemptTerminalRef: number | null;
   targetMerchantName: string | null;
+  locationRef: number | null;
+  locationName: string | null;
+  registerRef: number | null;
+  registerName: string | null;
+  registerKind: string | null;
+  registerLocationName: string | null;
 };
 
 function describeTarget(r: TargetColumns): AuditTarget | null {
   if (!r.targetType) return null;
-  const base = { type: r.targetType, id: r.targetId, terminalRef: null, userExists: false };
+  const base = { type: r.targetType, id: r.targetId, terminalRef: null, userExists: false, href: null };
   const missing = `${r.targetType.replace(/_/g, " ")} #${r.targetId ?? "?"}`;
   const capital = missing.charAt(0).toUpperCase() + missing.slice(1);
   switch (r.targetType) {
@@ -133,6 +155,18 @@ function describeTarget(r: TargetColumns): AuditTarget | null {
       return r.userEmail !== null ? { ...base, label: r.userEmail, userExists: true } : { ...base, label: capital };
     case "merchant":
       return r.targetMerchantName !== null ? { ...base, label: `Merchant ${r.targetMerchantName}` } : { ...base, label: capital };
+    case "location":
+      return r.locationRef !== null
+        ? { ...base, label: `Location “${r.locationName}”`, href: `/locations/${r.locationRef}` }
+        : { ...base, label: capital };
+    case "register":
+      return r.registerRef !== null
+        ? {
+            ...base,
+            label: `${r.registerKind === "virtual" ? "Virtual register" : "Register"} “${r.registerName}” at ${r.registerLocationName}`,
+            href: `/registers/${r.registerRef}`,
+          }
+        : { ...base, label: capital };
     case "pairing_attempt":
       return r.attemptName !== null
         ? { ...base, label: `Attempt “${r.attemptName}”`, terminalRef: r.attemptTerminalRef }
@@ -153,6 +187,9 @@ export const auditRows = scopedQuery(
   const tAttempt = alias(pairingAttempts, "target_attempt");
   const tAttemptTerminal = alias(terminals, "target_attempt_terminal");
   const tMerchant = alias(merchants, "target_merchant");
+  const tLocation = alias(locations, "target_location");
+  const tRegister = alias(registers, "target_register");
+  const tRegisterLocation = alias(locations, "target_register_location");
   const rows = db
     .select({
       id: auditLog.id,
@@ -173,6 +210,12 @@ export const auditRows = scopedQuery(
       attemptName: tAttempt.name,
       attemptTerminalRef: tAttemptTerminal.id,
       targetMerchantName: tMerchant.name,
+      locationRef: tLocation.id,
+      locationName: tLocation.name,
+      registerRef: tRegister.id,
+      registerName: tRegister.name,
+      registerKind: tRegister.kind,
+      registerLocationName: tRegisterLocation.name,
     })
     .from(auditLog)
     .leftJoin(merchants, eq(merchants.id, auditLog.merchantId))
@@ -210,11 +253,40 @@ export const auditRows = scopedQuery(
       tMerchant,
       and(eq(auditLog.targetType, "merchant"), eq(tMerchant.id, targetId), scopeWhere(scope, tMerchant.id)),
     )
+    .leftJoin(
+      tLocation,
+      and(eq(auditLog.targetType, "location"), eq(tLocation.id, targetId), scopeWhere(scope, tLocation.merchantId)),
+    )
+    .leftJoin(
+      tRegister,
+      and(eq(auditLog.targetType, "register"), eq(tRegister.id, targetId), scopeWhere(scope, tRegister.merchantId)),
+    )
+    .leftJoin(tRegisterLocation, eq(tRegisterLocation.id, tRegister.locationId))
     .where(auditListWhere(scope, params))
     .orderBy(...auditOrder(params))
     .limit(window.limit)
     .offset(window.offset)
     .all();
+  // A replaced pairing's entry names the pairing that replaced it (when in the scope), not its id.
+  const replacerIds = [
+    ...new Set(
+      rows.flatMap((r) => {
+        if (r.action !== "pairing.replace" || !r.details) return [];
+        const id = replacedByOf(r.details);
+        return id === null ? [] : [id];
+      }),
+    ),
+  ];
+  const replacers = new Map(
+    replacerIds.length === 0
+      ? []
+      : db
+          .select({ id: pairings.id, name: pairings.name, createdAt: pairings.createdAt })
+          .from(pairings)
+          .where(and(inArray(pairings.id, replacerIds), scopeWhere(scope, pairings.merchantId)))
+          .all()
+          .map((p) => [p.id, p] as const),
+  );
   return rows.map((r) => ({
     id: r.id,
     at: r.at,
@@ -223,7 +295,11 @@ export const auditRows = scopedQuery(
     merchantName: r.merchantName,
     action: r.action,
     target: describeTarget(r),
-    details: auditDetailPairs(r.details),
+    details: auditDetailPairs(r.details).map(([key, value]): [string, string] => {
+      if (r.action !== "pairing.replace" || key !== "replacedBy") return [key, value];
+      const by = replacers.get(Number(value));
+      return ["replaced by", by ? `“${by.name}” (pairing ${by.id}, ${by.createdAt.toISOString().slice(0, 16).replace("T", " ")} UTC)` : `pairing ${value}`];
+    }),
   }));
   },
 );

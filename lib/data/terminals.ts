@@ -2,24 +2,26 @@ import "server-only";
 import { and, asc, count, desc, eq, exists, notExists, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { type DB } from "../db/client";
-import { merchants, pairings, terminals, users, type Environment } from "../db/schema";
+import { merchants, pairings, registers, terminals, users, type Environment } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { terminalList, type TerminalListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "./scope";
 
 /**
- * The terminal list: one row per terminal with its newest active pairing.
+ * The terminal list: one row per terminal with its active pairing (Pay-Connect keeps one per
+ * terminal and environment; the database holds it) and how many registers route to it.
  *
  * Built to stay fast with 10,000+ terminals: the filters are EXISTS probes on
  * `pairings_terminal_status_idx` (terminal_ref, status, created_at), the page of terminal ids is
  * cut first (ordered by `terminals_terminal_id_idx`, or by environment on
  * `terminals_environment_terminal_id_unique`, LIMIT/OFFSET), and only then are the correlated
- * subqueries (newest active pairing, active count) run, for the rows shown. Sorting by "paired
- * at" probes the same pairings index once per terminal (max created_at of its active pairings).
+ * subqueries (the active pairing, the count of registers routed to the terminal on
+ * `registers_terminal_idx`) run, for the rows shown. Sorting by "paired at" probes the same
+ * pairings index once per terminal (max created_at of its active pairings).
  *
  * Scope: a terminal is in a merchant's list when it belongs to the merchant now; its pairings
- * (shown, counted, searched by name) are the merchant's own, so a terminal that changed merchant
+ * (shown, searched by name) and registers (counted) are the merchant's own, so a terminal that changed merchant
  * never shows the other merchant's pairing names.
  */
 
@@ -36,12 +38,13 @@ export type TerminalListRow = {
   /** The merchant it belongs to (staff see the name in a column). */
   merchantId: number;
   merchantName: string;
-  /** How many pairings of this terminal are active (one per register it serves). */
-  activePairingCount: number;
-  /** The newest active pairing, or null when the terminal is unpaired. */
+  /** How many registers (physical and virtual, not archived) route to this terminal. */
+  registerCount: number;
+  /** The active pairing, or null when the terminal is unpaired. */
   activePairing: {
     id: number;
     name: string;
+    payConnectId: string;
     pairedAt: Date;
     pairedByEmail: string | null;
   } | null;
@@ -150,9 +153,10 @@ function terminalListStatements(
     order by p.created_at desc, p.id desc
     limit 1
   )`;
-  const activeCount = sql<number>`(
-    select count(*) from ${pairings} p
-    where p.terminal_ref = ${terminals.id} and p.status = 'active'${pairingScopeSql(scope)}
+  // Archived registers are unrouted (archiving unroutes), so every routed register counts.
+  const registerCount = sql<number>`(
+    select count(*) from ${registers} r
+    where r.terminal_ref = ${terminals.id}${scope.kind === "all" ? sql`` : sql` and r.merchant_id = ${scope.merchantId}`}
   )`;
   const rowsQuery = db
     .with(pageIds)
@@ -162,9 +166,10 @@ function terminalListStatements(
       environment: terminals.environment,
       merchantId: terminals.merchantId,
       merchantName: merchants.name,
-      activePairingCount: activeCount,
+      registerCount,
       pairingId: newest.id,
       pairingName: newest.name,
+      payConnectId: newest.payConnectId,
       pairedAt: newest.createdAt,
       pairedByEmail: creator.email,
     })
@@ -191,10 +196,10 @@ export const terminalRows = scopedQuery(
       environment: r.environment,
       merchantId: r.merchantId,
       merchantName: r.merchantName,
-      activePairingCount: r.activePairingCount,
+      registerCount: r.registerCount,
       activePairing:
-        r.pairingId !== null && r.pairingName !== null && r.pairedAt !== null
-          ? { id: r.pairingId, name: r.pairingName, pairedAt: r.pairedAt, pairedByEmail: r.pairedByEmail }
+        r.pairingId !== null && r.pairingName !== null && r.pairedAt !== null && r.payConnectId !== null
+          ? { id: r.pairingId, name: r.pairingName, payConnectId: r.payConnectId, pairedAt: r.pairedAt, pairedByEmail: r.pairedByEmail }
           : null,
     })),
 );

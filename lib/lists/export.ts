@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthError, type SessionUser } from "../auth";
+import { AuthError } from "../auth";
 import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import { merchants } from "../db/schema";
@@ -30,8 +30,8 @@ export async function exportList<T>({
   merchant: number | null;
   /** The filters and sort in force, for the audit entry (never a secret: these are URL values). */
   filters: Record<string, string | number>;
-  /** Or the columns for the signed-in user (a merchant column for staff only). */
-  columns: readonly CsvColumn<T>[] | ((user: SessionUser) => readonly CsvColumn<T>[]);
+  /** The columns, or a function choosing them by reader (a merchant column for staff only). */
+  columns: readonly CsvColumn<T>[] | ((reader: { staff: boolean }) => readonly CsvColumn<T>[]);
   fetchBatch: (ctx: QueryContext, offset: number, limit: number) => T[];
 }): Promise<Response> {
   let granted;
@@ -61,6 +61,6 @@ export async function exportList<T>({
     action: "list.export",
     details: { list, ...recorded },
   });
-  const chosen = typeof columns === "function" ? columns(user) : columns;
+  const chosen = typeof columns === "function" ? columns({ staff: !isMerchantRole(user.role) }) : columns;
   return csvResponse(csvFilename(list), csvStream(chosen, (offset, limit) => fetchBatch(ctx, offset, limit)));
 }

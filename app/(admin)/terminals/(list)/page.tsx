@@ -31,7 +31,7 @@ export default async function TerminalsPage({
     <>
       <PageHeader
         title="Terminals"
-        description="Every terminal known to Pairdesk, with the newest of its active pairings."
+        description="Every terminal known to Pairdesk, with its active pairing (Pay-Connect keeps one per terminal) and the registers that route to it."
         actions={mayPair ? <PairTerminalLink /> : null}
       />
       <TerminalFilters params={params} />

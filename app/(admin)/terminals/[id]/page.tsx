@@ -1,15 +1,19 @@
 import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { PairAgainLink } from "@/components/terminals/pair-again-link";
 import { PairedNotice } from "@/components/terminals/paired-notice";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
+import { TerminalRegisters } from "@/components/terminals/terminal-registers";
 import { UnpairDialog } from "@/components/terminals/unpair-dialog";
+import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/data/access";
+import { queryTerminalRegisters } from "@/lib/data/registers";
 import { queryTerminalDetail } from "@/lib/data/terminal-detail";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/permissions";
@@ -33,12 +37,14 @@ export default async function TerminalPage({
   if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
   const detail = queryTerminalDetail(ctx, ref);
   if (!detail) notFound();
-  const { terminal, pairings } = detail;
+  const { terminal, pairings, routedRegisterCount } = detail;
+  const routed = queryTerminalRegisters(ctx, terminal.id);
   const active = pairings.filter((p) => p.status === "active");
   // A one-off notice: only for a pairing still active (PairedNotice drops `paired` from the URL).
   const justPaired = paired ? active.find((p) => String(p.id) === paired) : undefined;
   const mayReveal = can(user.role, "pairing:reveal");
   const mayUnpair = can(user.role, "pairing:unpair");
+  const mayPairAgain = can(user.role, "pairing:create");
   // Staff see whose terminal it is; a merchant's people see only their own merchant's pairings
   // (the query), and no merchant name at all.
   const staff = can(user.role, "merchants:read");
@@ -73,8 +79,17 @@ export default async function TerminalPage({
             <span>First paired {formatDateTime(firstPaired)}</span>
           </span>
         }
+        actions={mayPairAgain ? <PairAgainLink terminalRef={terminal.id} paired={active.length > 0} /> : null}
       />
+      {justPaired?.warning ? (
+        // Prominent, above the paired notice: the pair call answered for a terminal other than the
+        // one meant (or the register could not be routed). The pairing is kept either way.
+        <Alert tone="warning" role="alert" title="Check this pairing" className="mb-6" data-testid="pairing-warning">
+          {justPaired.warning}
+        </Alert>
+      ) : null}
       {justPaired ? <PairedNotice name={justPaired.name} hasWebhookSecret={justPaired.hasWebhookSecret} /> : null}
+      <TerminalRegisters rows={routed} terminalId={terminal.terminalId} />
       <Card>
         <CardHeader>
           <CardTitle>Pairings</CardTitle>
@@ -96,7 +111,14 @@ export default async function TerminalPage({
                 {p.status === "active" && (mayReveal || mayUnpair) ? (
                   <div className="flex flex-wrap gap-2">
                     {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
-                    {mayUnpair ? <UnpairDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
+                    {mayUnpair ? (
+                      <UnpairDialog
+                        pairingId={p.id}
+                        name={p.name}
+                        terminalId={terminal.terminalId}
+                        registerCount={routedRegisterCount}
+                      />
+                    ) : null}
                   </div>
                 ) : p.status === "active" && note ? (
                   <p className="text-xs text-slate-600" data-testid="admin-only-note">
@@ -104,6 +126,18 @@ export default async function TerminalPage({
                   </p>
                 ) : null}
               </div>
+              {p.status === "replaced" ? (
+                <p className="mt-2 text-sm text-slate-700" data-testid="replaced-by">
+                  {p.replacedByName && p.replacedByCreatedAt
+                    ? `Replaced by “${p.replacedByName}” (paired again ${formatDateTime(p.replacedByCreatedAt)}). Its credentials were destroyed; no unpair call was made.`
+                    : "Replaced: the terminal was paired again. Its credentials were destroyed; no unpair call was made."}
+                </p>
+              ) : null}
+              {p.warning && p !== justPaired ? (
+                <p className="mt-2 text-sm font-medium text-amber-900" data-testid="pairing-check">
+                  Check: {p.warning}
+                </p>
+              ) : null}
               <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
                 <Item label="Pairing id" value={String(p.id)} mono copy />
                 <Item label="pay_connect_id" value={p.payConnectId} mono copy />
@@ -125,7 +159,7 @@ export default async function TerminalPage({
                 <Item label="Created" value={`${formatDateTime(p.createdAt)} by ${p.createdBy}`} />
                 {p.endedAt ? (
                   <Item
-                    label={p.status === "unpaired" ? "Unpaired" : "Ended"}
+                    label={p.status === "unpaired" ? "Unpaired" : p.status === "replaced" ? "Replaced" : "Ended"}
                     value={`${formatDateTime(p.endedAt)}${p.endedBy ? ` by ${p.endedBy}` : ""}`}
                   />
                 ) : null}

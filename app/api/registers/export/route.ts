@@ -1,5 +1,4 @@
 import { registerRows, type RegisterListRow } from "@/lib/data/registers";
-import { isMerchantRole } from "@/lib/domain";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { registerList } from "@/lib/lists/lists";
@@ -33,7 +32,7 @@ export async function GET(request: Request) {
     permission: "registers:read",
     merchant: params.merchant,
     filters: registerList.describe(params),
-    columns: (user) => (isMerchantRole(user.role) ? COLUMNS : [MERCHANT, ...COLUMNS]),
+    columns: ({ staff }) => (staff ? [MERCHANT, ...COLUMNS] : COLUMNS),
     fetchBatch: (ctx, offset, limit) => registerRows(ctx, params, { offset, limit }),
   });
 }
