@@ -7,7 +7,7 @@
  */
 import type { Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
-import { appDb, expect, simOtp, simPairings, simTerminal, submitPairForm, test } from "./fixtures";
+import { appDb, expect, simOtp, simCalls, simPairings, simTerminal, submitPairForm, test } from "./fixtures";
 import { auditRows, pairingById, pairingsOfTerminal, secretFields, uniqueTag } from "./seed";
 import { registerRoute, seedLocation, seedRegister } from "./seed-terminal-registers";
 
@@ -94,8 +94,10 @@ test("pair again from the terminal's page: warned first, the old pairing replace
   expect(registerRoute(front.id)).toBe(terminalRef);
   expect(registerRoute(lane.id)).toBe(terminalRef);
   expect(auditRows({ action: "pairing.replace", targetId: oldId })).toHaveLength(1);
-  // No unpair call was made: Pay-Connect's side still has the first pairing active too.
-  expect((await simPairings(page.request, terminalId)).every((p) => p.status === "active")).toBe(true);
+  // No unpair call was made: Pay-Connect's side ended the first pairing itself, as replaced (its
+  // rule: one pairing per terminal and integration), never as unpaired.
+  expect((await simPairings(page.request, terminalId)).map((p) => p.status).sort()).toEqual(["active", "replaced"]);
+  expect((await simCalls(page.request, terminalId)).filter((c) => c.call === "unpair")).toEqual([]);
 
   // The page: the registers still listed; the old pairing says what replaced it, and offers no
   // credential control; the new one does.

@@ -37,7 +37,7 @@ async function openRegister(page: Page, locationId: number, name: string) {
 }
 
 async function routeTo(page: Page, terminalId: string) {
-  await page.getByLabel("Environment", { exact: true }).selectOption("sandbox");
+  await page.locator("#pick-env").selectOption("sandbox");
   await page.getByLabel("Terminal ID or pairing name").fill(terminalId);
   await page.getByRole("search", { name: "Find a paired terminal" }).getByRole("button").click();
   await page.getByRole("button", { name: `Route here: ${terminalId}` }).click();

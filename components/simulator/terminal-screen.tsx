@@ -83,7 +83,7 @@ export function TerminalScreen({
       className="w-full min-w-0 rounded-[2rem] bg-slate-800 p-2.5 shadow-xl ring-1 ring-slate-900"
     >
       <div className="flex h-full flex-col gap-4 rounded-[1.5rem] bg-slate-950 p-4 text-slate-100 sm:p-5">
-        <div className="flex items-center justify-between gap-2 text-xs text-slate-400">
+        <div className="flex items-center justify-between gap-2 text-xs text-slate-400 dark:text-slate-300">
           <span className="font-semibold tracking-wide">Pay-Connect</span>
           {hideHref ? (
             <Link
@@ -114,7 +114,7 @@ export function TerminalScreen({
           <div aria-live="polite" aria-atomic="true">
             {otp ? (
               <>
-                <p className="text-xs font-medium uppercase tracking-wider text-slate-400">Pay-Connect OTP</p>
+                <p className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Pay-Connect OTP</p>
                 <p
                   data-testid="sim-otp"
                   className="my-2 font-mono text-3xl font-bold tracking-[0.12em] text-white sm:text-4xl"
@@ -143,7 +143,7 @@ export function TerminalScreen({
         </form>
 
         <div className="border-t border-slate-800 pt-3" data-testid="sim-pairing-status">
-          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">Pairing status</h3>
+          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Pairing status</h3>
           {active.length > 0 ? (
             <ul className="mt-2 space-y-2 text-sm">
               {active.map((p) => (
@@ -158,7 +158,7 @@ export function TerminalScreen({
                     <span className="sr-only">pay_connect_id </span>
                     {p.payConnectId}
                   </span>
-                  <span className="block text-xs text-slate-400">since {formatTime(p.createdAt)}</span>
+                  <span className="block text-xs text-slate-400 dark:text-slate-300">since {formatTime(p.createdAt)}</span>
                 </li>
               ))}
             </ul>
@@ -177,7 +177,7 @@ export function TerminalScreen({
 
         {ended.length > 0 ? (
           <div className="border-t border-slate-800 pt-3">
-            <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">
+            <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">
               Ended pairings ({ended.length})
             </h3>
             <ul className="mt-2 space-y-1.5 text-xs text-slate-300" data-testid="sim-ended-pairings">
@@ -189,8 +189,8 @@ export function TerminalScreen({
                     </Badge>
                     <span className="font-medium text-slate-100 break-words">{p.name}</span>
                   </span>
-                  <span className="block break-all font-mono text-slate-400">{p.payConnectId}</span>
-                  <span className="block text-slate-400">
+                  <span className="block break-all font-mono text-slate-400 dark:text-slate-300">{p.payConnectId}</span>
+                  <span className="block text-slate-400 dark:text-slate-300">
                     {p.status === "replaced"
                       ? `replaced by a new pairing ${p.replacedAt !== null ? formatTime(p.replacedAt) : ""}`
                       : `unpaired ${p.unpairedAt !== null ? formatTime(p.unpairedAt) : ""}`}
@@ -199,13 +199,13 @@ export function TerminalScreen({
               ))}
             </ul>
             {ended.length > ENDED_SHOWN ? (
-              <p className="mt-1 text-xs text-slate-400">and {ended.length - ENDED_SHOWN} earlier</p>
+              <p className="mt-1 text-xs text-slate-400 dark:text-slate-300">and {ended.length - ENDED_SHOWN} earlier</p>
             ) : null}
           </div>
         ) : null}
 
         <div className="border-t border-slate-800 pt-3">
-          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400">Last calls from Pairdesk</h3>
+          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Last calls from Pairdesk</h3>
           {calls.length > 0 ? (
             <ol className="mt-2 space-y-0.5 font-mono text-xs text-slate-300" data-testid="sim-calls">
               {calls.slice(0, CALLS_SHOWN).map((c, i) => (
@@ -213,7 +213,7 @@ export function TerminalScreen({
                   <span>
                     {c.call} <span className={c.status >= 400 ? "text-amber-300" : "text-green-300"}>{c.status}</span>
                   </span>
-                  <span className="text-slate-400">{formatClock(c.at)}</span>
+                  <span className="text-slate-400 dark:text-slate-300">{formatClock(c.at)}</span>
                 </li>
               ))}
             </ol>

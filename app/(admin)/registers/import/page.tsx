@@ -66,7 +66,11 @@ export default async function ImportRegistersPage({
             </li>
           </ul>
           <p>Each new register gets its register ID (a UUID) when it is imported. Routes are made afterwards, on each register&apos;s page.</p>
-          <pre className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs" aria-label="Example file">
+          <pre
+            tabIndex={0}
+            className="overflow-x-auto rounded-md border border-slate-200 bg-slate-50 p-3 font-mono text-xs"
+            aria-label="Example file"
+          >
             {EXAMPLE}
           </pre>
         </aside>
