@@ -5,7 +5,7 @@
  * next-auth's credentials endpoint, then each page fetched `--runs` times after a warm-up. Prints
  * the median and p95 of the time to the last byte, in milliseconds.
  *
- *   npm run bench:pages [-- --runs 20 --port 3199]
+ *   npm run bench:pages [-- --runs 20 --port 3199 --dump /tmp/pages]
  */
 import "./server-only-stub";
 import { spawn } from "node:child_process";
@@ -16,7 +16,12 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 
 const { values } = parseArgs({
-  options: { runs: { type: "string", default: "20" }, port: { type: "string", default: "3199" } },
+  options: {
+    runs: { type: "string", default: "20" },
+    port: { type: "string", default: "3199" },
+    /** A folder: each page's HTML is saved there, to see what makes it heavy. */
+    dump: { type: "string" },
+  },
 });
 const runs = Number(values.runs);
 const port = Number(values.port);
@@ -118,6 +123,11 @@ async function main() {
         times.push(last.ms);
       }
       times.sort((a, b) => a - b);
+      if (values.dump) {
+        fs.mkdirSync(values.dump, { recursive: true });
+        const res = await fetch(`${origin}${url}`, { headers: { Cookie: cookieHeader(jar) } });
+        fs.writeFileSync(path.join(values.dump, `${name.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}.html`), await res.text());
+      }
       table.push({
         page: name,
         status: last.status,
