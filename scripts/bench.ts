@@ -31,7 +31,6 @@ async function main() {
   const { explainTerminalList, queryTerminals, terminalRows } = await import("../lib/data/terminals");
   const { EVERY_MERCHANT, merchantScope, queryContext } = await import("../lib/data/scope");
   const { terminalList } = await import("../lib/lists/lists");
-  const { CSV_BATCH_SIZE, csvStream } = await import("../lib/lists/csv");
   type Input = NonNullable<Parameters<typeof queryTerminals>[1]>;
 
   const { values } = parseArgs({
@@ -116,19 +115,7 @@ async function main() {
     // The CSV export walks the whole list in batches, as its route handler does.
     for (const sort of ["terminal_id", "-paired_at"] as const) {
       const params = terminalList.values({ sort });
-      const t0 = performance.now();
-      let rows = 0;
-      const stream = csvStream([{ header: "terminal_id", value: (r: { terminalId: string }) => r.terminalId }], (offset, limit) => {
-        const batch = terminalRows(staff, params, { offset, limit });
-        rows += batch.length;
-        return batch;
-      });
-      let bytes = 0;
-      const reader = stream.getReader();
-      for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
-      console.log(
-        `CSV export, sort=${sort}: ${rows.toLocaleString("en-US")} rows, ${bytes.toLocaleString("en-US")} bytes, in batches of ${CSV_BATCH_SIZE}: ${Math.round(performance.now() - t0)} ms`,
-      );
+      await timeCsvExport(`CSV export, sort=${sort}`, (offset, limit) => terminalRows(staff, params, { offset, limit }));
     }
 
     // Backup (npm run backup's code): first every active pairing gets its sealed secrets, as real
@@ -162,6 +149,24 @@ async function main() {
   }
 }
 
+/** Walks a whole CSV export in batches, as its route handler does, and prints rows, bytes and time. */
+async function timeCsvExport(label: string, fetchBatch: (offset: number, limit: number) => unknown[]) {
+  const { CSV_BATCH_SIZE, csvStream } = await import("../lib/lists/csv");
+  const t0 = performance.now();
+  let rows = 0;
+  const stream = csvStream([{ header: "row", value: () => "x" }], (offset, limit) => {
+    const batch = fetchBatch(offset, limit);
+    rows += batch.length;
+    return batch;
+  });
+  let bytes = 0;
+  const reader = stream.getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
+  console.log(
+    `${label}: ${rows.toLocaleString("en-US")} rows (${bytes.toLocaleString("en-US")} bytes of one-column CSV), in batches of ${CSV_BATCH_SIZE}: ${Math.round(performance.now() - t0)} ms`,
+  );
+}
+
 /** Times a list case: warm-up, then `runs` runs; median and p95 in ms. */
 function timed<T>(runs: number, run: () => T): { result: T; median: number; p95: number } {
   for (let i = 0; i < 3; i++) run();
@@ -188,7 +193,6 @@ async function benchRegisters(dir: string, runs: number) {
   const { queryLocation, queryLocations } = await import("../lib/data/locations");
   const { EVERY_MERCHANT, merchantScope, queryContext } = await import("../lib/data/scope");
   const { registerList } = await import("../lib/lists/lists");
-  const { CSV_BATCH_SIZE, csvStream } = await import("../lib/lists/csv");
 
   const db = openDatabase(path.join(dir, "registers.db"));
   const seeded = await seedRegisters(db, { count: 10_000 });
@@ -229,19 +233,7 @@ async function benchRegisters(dir: string, runs: number) {
   console.table(table);
 
   const params = registerList.values({});
-  const t0 = performance.now();
-  let rows = 0;
-  const stream = csvStream([{ header: "register", value: (r: { name: string }) => r.name }], (offset, limit) => {
-    const batch = registerRows(staff, params, { offset, limit });
-    rows += batch.length;
-    return batch;
-  });
-  let bytes = 0;
-  const reader = stream.getReader();
-  for (let r = await reader.read(); !r.done; r = await reader.read()) bytes += r.value.byteLength;
-  console.log(
-    `Registers CSV export: ${rows.toLocaleString("en-US")} rows, ${bytes.toLocaleString("en-US")} bytes, in batches of ${CSV_BATCH_SIZE}: ${Math.round(performance.now() - t0)} ms`,
-  );
+  await timeCsvExport("Registers CSV export", (offset, limit) => registerRows(staff, params, { offset, limit }));
   db.$client.close();
 }
 

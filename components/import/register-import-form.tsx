@@ -10,6 +10,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { importRegistersAction, type ImportResult } from "@/lib/actions/register-import";
+import { MerchantOptions } from "@/components/merchants/merchant-options";
 
 export type ImportMerchantChoice =
   | { kind: "own"; name: string }
@@ -85,14 +86,7 @@ export function RegisterImportForm({ merchant }: { merchant: ImportMerchantChoic
               }}
               required
             >
-              <option value="" disabled>
-                Choose a merchant
-              </option>
-              {merchant.options.map((m) => (
-                <option key={m.id} value={String(m.id)}>
-                  {m.name}
-                </option>
-              ))}
+              <MerchantOptions options={merchant.options} />
             </Select>
           </Field>
         )}

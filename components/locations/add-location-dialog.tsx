@@ -13,6 +13,7 @@ import { Select } from "@/components/ui/input";
 import { createLocationAction } from "@/lib/actions/registers";
 import { withMerchant } from "@/lib/lists/merchant-links";
 import { LocationFields } from "./location-fields";
+import { MerchantOptions } from "@/components/merchants/merchant-options";
 
 /**
  * Whose location it is: a merchant admin's own merchant (no choice, the server sets it), or for
@@ -99,14 +100,7 @@ function AddLocationForm({
           errors={fieldErrors.merchantId}
         >
           <Select name="merchantId" defaultValue={merchant.preselected !== null ? String(merchant.preselected) : ""} required>
-            <option value="" disabled>
-              Choose a merchant
-            </option>
-            {merchant.options.map((m) => (
-              <option key={m.id} value={String(m.id)}>
-                {m.name}
-              </option>
-            ))}
+            <MerchantOptions options={merchant.options} />
           </Select>
         </Field>
       )}

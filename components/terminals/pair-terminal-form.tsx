@@ -10,6 +10,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { pairTerminalAction } from "@/lib/actions/pairing";
 import { normalizeOtp } from "@/lib/pairing/otp";
+import { MerchantOptions } from "@/components/merchants/merchant-options";
 
 export type PairEnvironmentOption = {
   value: "production" | "sandbox";
@@ -136,14 +137,7 @@ export function PairTerminalForm({
           errors={failed?.fieldErrors?.merchantId}
         >
           <Select name="merchantId" value={merchantId} onChange={(e) => setMerchantId(e.target.value)} required>
-            <option value="" disabled>
-              Choose a merchant
-            </option>
-            {merchant.options.map((m) => (
-              <option key={m.id} value={String(m.id)}>
-                {m.name}
-              </option>
-            ))}
+            <MerchantOptions options={merchant.options} />
           </Select>
         </Field>
       )}
