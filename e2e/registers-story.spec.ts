@@ -195,4 +195,10 @@ test("a CSV with one bad row imports nothing and names the row; the fixed file i
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("import-plan")).toContainText("importing it would create nothing");
   expect(count()).toBe(2);
+
+  // On a phone the page (its example file included) never scrolls sideways.
+  await page.setViewportSize({ width: 375, height: 800 });
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Import registers" })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 });

@@ -39,9 +39,9 @@ export default async function ImportRegistersPage({
         title="Import registers"
         description="Create many registers and virtual registers at once from a CSV file. Preview first: nothing is imported while any row is invalid, and registers already there are left as they are, so importing the same file twice creates nothing new."
       />
-      <div className="grid gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
+      <div className="grid grid-cols-1 gap-8 lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)]">
         <RegisterImportForm merchant={merchant} />
-        <aside className="space-y-3 text-sm text-slate-700" aria-labelledby="csv-format">
+        <aside className="min-w-0 space-y-3 text-sm text-slate-700" aria-labelledby="csv-format">
           <h2 id="csv-format" className="text-base font-semibold text-slate-900">
             The file
           </h2>
