@@ -12,6 +12,7 @@ import { merchantScope, queryContext } from "../data/scope";
 import { openDatabase, type DB } from "../db/open";
 import { pairTerminal, type PairTerminalInput } from "../pairing/pair-terminal";
 import { readCredentials } from "../pairing/credentials";
+import { completeRecovery } from "../pairing/complete-recovery";
 import { unpairPairing } from "../pairing/unpair";
 import type { PairingProvider, PairResult } from "../providers/types";
 import { staff, testMerchant } from "../test/merchants";
@@ -127,6 +128,44 @@ describe("pair again", () => {
     expect(rows("select warning from pairing_attempts where id = ?", out.attemptId)[0]!.warning).toBe(out.warning);
     expect(rows("select status from pairings where id = ?", meant.pairingId)).toEqual([{ status: "active" }]);
     expect(rows("select count(*) as n from pairing_secrets where pairing_id = ?", out.pairingId)).toEqual([{ n: 2 }]);
+  });
+
+  it("a pair again whose write fails loses nothing: the old pairing stays active until the recovery replaces it", async () => {
+    const first = await pair(result("T-1", 1));
+    routeRegister(staff(db), till, first.terminalRef, actor);
+    // The write after Pay-Connect's 200 fails (a stop mid-write): the result waits in the spool.
+    db.$client.exec("create trigger cut before insert on pairings begin select raise(abort, 'process killed'); end;");
+    const out = await pairTerminal(
+      db,
+      provider(result("T-1", 2)),
+      {
+        requestKey: "00000000-0000-4000-a000-888888888888",
+        merchantId: merchant,
+        environment: "sandbox",
+        name: "Again",
+        otp: "ABCD2345",
+        webhookUrl: null,
+        webhookToken: null,
+        intendedTerminalRef: first.terminalRef,
+      },
+      actor,
+    );
+    expect(out.kind).toBe("needs_recovery");
+    // Nothing half-done: the old pairing and its secrets and the route are as they were.
+    expect(rows("select id, status from pairings")).toEqual([{ id: first.pairingId, status: "active" }]);
+    expect(rows("select count(*) as n from pairing_secrets where pairing_id = ?", first.pairingId)).toEqual([{ n: 2 }]);
+    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
+    db.$client.exec("drop trigger cut");
+
+    const saved = completeRecovery(staff(db), out.attemptId, actor);
+    expect(saved.replacedPairingIds).toEqual([first.pairingId]);
+    expect(rows("select id, status from pairings order by id")).toEqual([
+      { id: first.pairingId, status: "replaced" },
+      { id: saved.pairingId, status: "active" },
+    ]);
+    expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: saved.pairingId }]);
+    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
+    expect(unpairCalls).toBe(0);
   });
 });
 
