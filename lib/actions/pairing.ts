@@ -120,7 +120,11 @@ export const completeRecoveryAction = validatedAction(
     try {
       const saved = completeRecovery(actionContext(user), attemptId, user);
       revalidatePath("/", "layout");
-      return { ok: true, data: { terminalRef: saved.terminalRef }, message: "The pairing was recovered and its credentials are stored in the vault." };
+      return {
+        ok: true,
+        data: { terminalRef: saved.terminalRef },
+        message: saved.warning ?? "The pairing was recovered and its credentials are stored in the vault.",
+      };
     } catch (err) {
       if (err instanceof RecoveryError) return { ok: false, error: err.message, code: "recovery_failed" };
       throw err;

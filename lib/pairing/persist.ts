@@ -4,7 +4,7 @@
  * Used by pairTerminal right after the 200 and by the recovery of a spooled result.
  */
 import "server-only";
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, gt, ne, sql } from "drizzle-orm";
 import { writeAudit } from "../audit";
 import type { DB } from "../db/client";
 import {
@@ -65,6 +65,78 @@ export class MerchantSuspendedError extends Error {
   }
 }
 
+type PersistTx = Parameters<Parameters<DB["transaction"]>[0]>[0];
+
+/** The recovered pairing, kept as replaced by the terminal's newer active pairing (if it has one). */
+function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, actor: { id: number; email: string }): Persisted | null {
+  const returnedAt = tx
+    .select({ finishedAt: pairingAttempts.finishedAt })
+    .from(pairingAttempts)
+    .where(eq(pairingAttempts.id, input.attemptId))
+    .get()?.finishedAt;
+  if (!returnedAt) return null;
+  const newer = tx
+    .select({ id: pairings.id, name: pairings.name })
+    .from(pairings)
+    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active"), gt(pairings.createdAt, returnedAt)))
+    .get();
+  if (!newer) return null;
+  const { result } = input;
+  const warning = `Recovered after the terminal was paired again (“${newer.name}”): that newer pairing stays active, and this one is kept as replaced. Pay-Connect keeps one pairing per terminal, so its credentials no longer work and were not stored.`;
+  const pairing = tx
+    .insert(pairings)
+    .values({
+      terminalRef,
+      merchantId: input.merchantId,
+      payConnectId: result.payConnectId,
+      name: result.payConnectName,
+      clientId: result.clientId,
+      webhookUrl: input.webhookUrl,
+      webhookToken: input.webhookToken,
+      hasWebhookSecret: result.webhookSecretKey !== null,
+      status: "replaced",
+      replacedById: newer.id,
+      endedAt: new Date(),
+      attemptId: input.attemptId,
+      createdById: input.createdById,
+    })
+    .returning({ id: pairings.id })
+    .get();
+  const marked = tx
+    .update(pairingAttempts)
+    .set({
+      status: "succeeded",
+      reason: "Completed from the recovery spool.",
+      errorCode: null,
+      terminalId: result.terminalId,
+      pairingId: pairing.id,
+      finishedAt: new Date(),
+      recoveredAt: new Date(),
+      warning,
+    })
+    .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
+    .run();
+  if (marked.changes !== 1) {
+    throw new AlreadySavedError(`Pairing attempt ${input.attemptId} is already saved, or no longer in the database.`);
+  }
+  writeAudit(tx, {
+    actor,
+    merchantId: input.merchantId,
+    action: "pairing.recover",
+    targetType: "pairing",
+    targetId: pairing.id,
+    details: {
+      environment: input.environment,
+      terminalId: result.terminalId,
+      name: result.payConnectName,
+      payConnectId: result.payConnectId,
+      attemptId: input.attemptId,
+      kept: "replaced: the terminal was paired again since",
+    },
+  });
+  return { terminalRef, pairingId: pairing.id, replacedPairingIds: [], warning, routed: null };
+}
+
 export function persistPairing(db: DB, input: PersistInput): Persisted {
   const { result, actor } = input;
   // Immediate: the transaction now reads (the terminal's merchant) before it writes, and a
@@ -79,6 +151,14 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       .from(terminals)
       .where(and(eq(terminals.environment, input.environment), eq(terminals.terminalId, result.terminalId)))
       .get();
+    // A recovery completed after the terminal was paired again: the newer pairing is the one
+    // Pay-Connect holds now (it replaced this one there), so it stays active, the terminal stays
+    // where it is, and the recovered pairing is kept as replaced by it, without its dead
+    // credentials. Newer: made after this attempt's result came back (the attempt's finish time).
+    if (input.recovered && before) {
+      const stale = staleRecovery(tx, input, before.id, actor);
+      if (stale) return stale;
+    }
     // Registers of the merchant the terminal leaves cannot route to another merchant's terminal:
     // they are unrouted first (the database refuses the move otherwise).
     const unroutedByMove =

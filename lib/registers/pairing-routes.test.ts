@@ -169,6 +169,40 @@ describe("pair again", () => {
   });
 });
 
+describe("a recovery completed after the terminal was paired again", () => {
+  it("keeps the newer pairing active and the recovered one as replaced, without its dead credentials", async () => {
+    const first = await pair(result("T-1", 1));
+    routeRegister(staff(db), till, first.terminalRef, actor);
+    db.$client.exec("create trigger cut before insert on pairings begin select raise(abort, 'process killed'); end;");
+    const spooled = await pairTerminal(
+      db,
+      provider(result("T-1", 2)),
+      { requestKey: "00000000-0000-4000-a000-777777777777", merchantId: merchant, environment: "sandbox", name: "Lost", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
+      actor,
+    );
+    expect(spooled.kind).toBe("needs_recovery");
+    db.$client.exec("drop trigger cut");
+    await new Promise((r) => setTimeout(r, 5));
+    // Meanwhile someone pairs the terminal again: Pay-Connect now holds this third pairing.
+    const third = await pair(result("T-1", 3));
+    expect(third.replacedPairingIds).toEqual([first.pairingId]);
+
+    const saved = completeRecovery(staff(db), spooled.attemptId, actor);
+    expect(saved.warning).toMatch(/paired again/);
+    expect(rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
+      { id: first.pairingId, status: "replaced", replaced_by_id: third.pairingId },
+      { id: third.pairingId, status: "active", replaced_by_id: null },
+      { id: saved.pairingId, status: "replaced", replaced_by_id: third.pairingId },
+    ]);
+    // The newer pairing's credentials are untouched; the recovered one's were not stored.
+    expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: third.pairingId }]);
+    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
+    expect(rows("select status, warning is not null as warned from pairing_attempts where id = ?", spooled.attemptId)).toEqual([
+      { status: "succeeded", warned: 1 },
+    ]);
+  });
+});
+
 describe("pairing from a register's page", () => {
   it("routes the register to the terminal in the same write", async () => {
     const out = await pair(result("T-9", 1), { registerRef: lane });
