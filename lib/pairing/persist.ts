@@ -76,13 +76,15 @@ function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, 
     .get()?.finishedAt;
   if (!returnedAt) return null;
   const newer = tx
-    .select({ id: pairings.id, name: pairings.name })
+    .select({ id: pairings.id, name: pairings.name, merchantId: pairings.merchantId })
     .from(pairings)
     .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active"), gt(pairings.createdAt, returnedAt)))
     .get();
   if (!newer) return null;
   const { result } = input;
-  const warning = `Recovered after the terminal was paired again (“${newer.name}”): that newer pairing stays active, and this one is kept as replaced. Pay-Connect keeps one pairing per terminal, so its credentials no longer work and were not stored.`;
+  // Another merchant's pairing is not named (the warning is read by this attempt's merchant).
+  const which = newer.merchantId === input.merchantId ? ` (“${newer.name}”)` : "";
+  const warning = `Recovered after the terminal was paired again${which}: that newer pairing stays active, and this one is kept as replaced. Pay-Connect keeps one pairing per terminal, so its credentials no longer work and were not stored.`;
   const pairing = tx
     .insert(pairings)
     .values({
