@@ -296,7 +296,7 @@ test("attempts and audit CSVs carry the page's filters", async ({ page }) => {
   const res = await page.request.get(href!);
   expect(res.status()).toBe(200);
   const csv = parseCsv(await res.text());
-  expect(csv[0]).toEqual(["id", "created_at", "created_by", "merchant", "environment", "name", "status", "reason", "error_code", "terminal_id", "finished_at", "recovered_at"]);
+  expect(csv[0]).toEqual(["id", "created_at", "created_by", "merchant", "environment", "name", "status", "reason", "error_code", "terminal_id", "finished_at", "recovered_at", "warning"]);
   expect(csv.slice(1).map((r) => [r[5], r[6], r[7], r[8]])).toEqual([
     [`Kiosk ${t}`, "failed", `Timed out (${t})`, "timeout"],
     [`'@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected"],

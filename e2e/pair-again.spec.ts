@@ -171,6 +171,11 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId("attempt-check")).toHaveText("check");
   await expect(row.getByTestId("attempt-warning")).toContainText(`not from ${meant.terminalId}`);
+  // And its CSV export carries the warning in its own column.
+  const csv = await (await page.request.get(`/api/attempts/export?q=${encodeURIComponent(name)}`)).text();
+  const [header, first] = csv.trim().split("\r\n");
+  expect(header!.split(",").at(-1)).toBe("warning");
+  expect(first).toContain(`not from ${meant.terminalId}`);
 });
 
 test("unpairing a terminal that 2 registers route to says so first; both end unrouted, audited", async ({ page, asRole }) => {

@@ -18,6 +18,8 @@ const COLUMNS: CsvColumn<AttemptListRow>[] = [
   { header: "terminal_id", value: (r) => r.terminalId },
   { header: "finished_at", value: (r) => r.finishedAt },
   { header: "recovered_at", value: (r) => r.recoveredAt },
+  // A succeeded attempt that needs a second look (another terminal answered a pair again, a route not made).
+  { header: "warning", value: (r) => r.warning },
 ];
 
 /** The pairing attempts as CSV: the same filters and sort as /attempts (the page is ignored). */
