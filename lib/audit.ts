@@ -36,6 +36,16 @@ export const AUDIT_ACTIONS = [
   "merchant.reactivate",
   "terminal.merchant_change",
   "vault.rewrap",
+  "transaction.charge",
+  "transaction.preauth",
+  "transaction.cancel",
+  "transaction.refund",
+  "transaction.revert",
+  "transaction.independent_refund",
+  "transaction.preauth_complete",
+  "transaction.operation_failed",
+  "terminal.configuration_refresh",
+  "webhook.reprocess",
   "database.restore",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -49,7 +59,7 @@ export type AuditEntry = {
    */
   merchantId: number | null;
   action: AuditAction;
-  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt" | "merchant" | "location" | "register";
+  targetType?: "user" | "terminal" | "pairing" | "pairing_attempt" | "merchant" | "location" | "register" | "transaction" | "operation" | "webhook_delivery";
   targetId?: string | number | null;
   /** Never a secret: names, ids, environments, outcomes. */
   details?: Record<string, string | number | boolean | null>;

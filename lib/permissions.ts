@@ -24,6 +24,13 @@ export const PERMISSIONS = {
   "registers:manage": ["admin", "merchant-admin"],
   /** Route a register to a terminal (or unroute it). */
   "registers:route": ["admin", "support", "merchant-admin"],
+  "transactions:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
+  /** Cancel, refund, revert, independent refund, preauth and its completion (and charge). */
+  "transactions:operate": ["admin", "merchant-admin"],
+  /** Send a charge: support only in the sandbox, to test a terminal (lib/transactions/operations.ts checks the environment). */
+  "transactions:charge": ["admin", "support", "merchant-admin"],
+  "webhooks:read": ["admin", "support", "viewer", "merchant-admin"],
+  "webhooks:reprocess": ["admin", "merchant-admin"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -53,6 +60,8 @@ const ROUTE_PERMISSIONS: readonly [RegExp, Permission][] = [
   [/^\/terminals(\/|$)/, "terminals:read"],
   [/^\/attempts(\/|$)/, "attempts:read"],
   [/^\/audit(\/|$)/, "audit:read"],
+  [/^\/transactions(\/|$)/, "transactions:read"],
+  [/^\/webhooks(\/|$)/, "webhooks:read"],
   [/^\/$/, "terminals:read"],
 ];
 
@@ -74,6 +83,11 @@ const VERBS: Record<Permission, string> = {
   "registers:read": "view locations and registers",
   "registers:manage": "manage locations and registers",
   "registers:route": "route registers",
+  "transactions:read": "view transactions",
+  "transactions:operate": "run operations on transactions",
+  "transactions:charge": "send charges",
+  "webhooks:read": "view webhook deliveries",
+  "webhooks:reprocess": "reprocess webhook deliveries",
 };
 
 export function refusal(role: Role, permission: Permission): string {

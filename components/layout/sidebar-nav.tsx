@@ -1,6 +1,6 @@
 "use client";
 
-import { ClipboardList, Gauge, History, MapPin, MonitorSmartphone, Network, Store, Users } from "lucide-react";
+import { ArrowLeftRight, ClipboardList, Gauge, History, Inbox, MapPin, MonitorSmartphone, Network, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import type { Role } from "@/lib/domain";
@@ -12,9 +12,11 @@ import { cn } from "@/lib/utils";
 const ITEMS: { href: string; label: string; icon: typeof Gauge; permission: Permission }[] = [
   { href: "/", label: "Dashboard", icon: Gauge, permission: "terminals:read" },
   { href: "/terminals", label: "Terminals", icon: MonitorSmartphone, permission: "terminals:read" },
+  { href: "/transactions", label: "Transactions", icon: ArrowLeftRight, permission: "transactions:read" },
   { href: "/registers", label: "Registers", icon: Network, permission: "registers:read" },
   { href: "/locations", label: "Locations", icon: MapPin, permission: "registers:read" },
   { href: "/attempts", label: "Pairing attempts", icon: History, permission: "attempts:read" },
+  { href: "/webhooks", label: "Webhook deliveries", icon: Inbox, permission: "webhooks:read" },
   { href: "/audit", label: "Audit log", icon: ClipboardList, permission: "audit:read" },
   { href: "/users", label: "Users", icon: Users, permission: "users:manage" },
   { href: "/merchants", label: "Merchants", icon: Store, permission: "merchants:manage" },

@@ -11,19 +11,40 @@ import {
 } from "drizzle-orm/sqlite-core";
 import {
   ATTEMPT_STATUSES,
+  DELIVERY_VERDICTS,
   ENVIRONMENTS,
+  EVENT_EFFECTS,
+  EVENT_SOURCES,
   MERCHANT_ROLES,
   MERCHANT_STATUSES,
+  OPERATION_KINDS,
+  OPERATION_STATUSES,
   PAIRING_STATUSES,
   REGISTER_KINDS,
   ROLES,
   SECRET_FIELDS,
   STAFF_ROLES,
+  TRANSACTION_KINDS,
+  TRANSACTION_STATUSES,
 } from "../domain";
 
 // The plain constants live in lib/domain (importable by client components); re-exported here.
 export {
   ATTEMPT_STATUSES,
+  DELIVERY_VERDICTS,
+  EVENT_EFFECTS,
+  EVENT_SOURCES,
+  OPERATION_KINDS,
+  OPERATION_STATUSES,
+  TRANSACTION_KINDS,
+  TRANSACTION_STATUSES,
+  type DeliveryVerdict,
+  type EventEffect,
+  type EventSource,
+  type OperationKind,
+  type OperationStatus,
+  type TransactionKind,
+  type TransactionStatus,
   ENVIRONMENTS,
   MERCHANT_ROLES,
   MERCHANT_STATUSES,
@@ -108,6 +129,14 @@ export const terminals = sqliteTable(
     environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
     /** The provider's terminal id. */
     terminalId: text("terminal_id").notNull(),
+    /** The terminal's configuration as the provider last reported it (null until fetched). */
+    currency: text("currency"),
+    timeZone: text("time_zone"),
+    /** JSON array of payment method names. */
+    paymentMethods: text("payment_methods"),
+    configFetchedAt: integer("config_fetched_at", { mode: "timestamp_ms" }),
+    /** Why the last configuration fetch failed (support-readable), null after a success. */
+    configError: text("config_error"),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
@@ -344,3 +373,241 @@ export const sessions = sqliteTable(
   },
   (t) => [index("sessions_user_idx").on(t.userId, t.endedAt)],
 );
+
+/**
+ * A payment as the provider reports it: created by an operation here (charge, preauth, refund,
+ * independent refund) or first seen in a webhook (started from a POS). Its status only moves
+ * through lib/transactions/apply.ts (applyTransactionEvent), which keeps every observation as a
+ * transaction event.
+ */
+export const transactions = sqliteTable(
+  "transactions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
+    terminalRef: integer("terminal_ref")
+      .notNull()
+      .references(() => terminals.id),
+    /** The pairing whose credentials created it or through which it was first seen. */
+    pairingId: integer("pairing_id")
+      .notNull()
+      .references(() => pairings.id),
+    /** The register it was charged from, when Pairdesk knows it. */
+    registerRef: integer("register_ref").references(() => registers.id),
+    /** The provider's transaction id. */
+    providerTransactionId: text("provider_transaction_id").notNull(),
+    /** Ours, sent with the create call so that a retried submit cannot create twice. */
+    clientTransactionId: text("client_transaction_id"),
+    kind: text("kind", { enum: TRANSACTION_KINDS }).notNull(),
+    /** A refund's original transaction. */
+    linkedTransactionRef: integer("linked_transaction_ref").references((): AnySQLiteColumn => transactions.id),
+    /** Minor units of `currency`. */
+    amount: integer("amount").notNull(),
+    tipAmount: integer("tip_amount"),
+    totalAmount: integer("total_amount"),
+    refundTotalAmount: integer("refund_total_amount").notNull().default(0),
+    /** ISO 4217 alpha-3; null until the provider or the terminal's configuration says. */
+    currency: text("currency"),
+    paymentMethod: text("payment_method"),
+    paymentOption: text("payment_option"),
+    status: text("status", { enum: TRANSACTION_STATUSES }).notNull(),
+    /** Source and time of the observation that set the current status. */
+    statusSource: text("status_source", { enum: EVENT_SOURCES }).notNull(),
+    statusChangedAt: integer("status_changed_at", { mode: "timestamp_ms" }).notNull(),
+    /** The last observation of any kind (a poll that found nothing new included). */
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    providerCreatedAt: integer("provider_created_at", { mode: "timestamp_ms" }),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+    canceledAt: integer("canceled_at", { mode: "timestamp_ms" }),
+    revertedAt: integer("reverted_at", { mode: "timestamp_ms" }),
+    /** JSON of the provider's other non-secret fields (tags, card type, last four digits, time zone...). */
+    details: text("details"),
+    /** JSON of the print slip, fetched once the transaction is final. */
+    slip: text("slip"),
+    slipFetchedAt: integer("slip_fetched_at", { mode: "timestamp_ms" }),
+    /** When the poller should look next; null: not polled (final, or given up). */
+    nextPollAt: integer("next_poll_at", { mode: "timestamp_ms" }),
+    pollCount: integer("poll_count").notNull().default(0),
+    lastPolledAt: integer("last_polled_at", { mode: "timestamp_ms" }),
+    /** The last poll's failure, support-readable; null after a good poll. */
+    pollError: text("poll_error"),
+    /** Set when the poller gave up (its horizon passed) while the status was still open. */
+    staleAt: integer("stale_at", { mode: "timestamp_ms" }),
+    createdById: integer("created_by_id").references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("transactions_environment_provider_id_unique").on(t.environment, t.providerTransactionId),
+    uniqueIndex("transactions_client_transaction_id_unique")
+      .on(t.environment, t.clientTransactionId)
+      .where(sql`${t.clientTransactionId} is not null`),
+    index("transactions_provider_id_idx").on(t.providerTransactionId),
+    // Keyset pages: (created_at, id) and (status_changed_at, id), each for every merchant and per merchant.
+    index("transactions_created_idx").on(t.createdAt, t.id),
+    index("transactions_merchant_created_idx").on(t.merchantId, t.createdAt, t.id),
+    index("transactions_changed_idx").on(t.statusChangedAt, t.id),
+    index("transactions_merchant_changed_idx").on(t.merchantId, t.statusChangedAt, t.id),
+    index("transactions_status_created_idx").on(t.status, t.createdAt, t.id),
+    index("transactions_merchant_status_created_idx").on(t.merchantId, t.status, t.createdAt, t.id),
+    index("transactions_terminal_created_idx").on(t.terminalRef, t.createdAt, t.id),
+    index("transactions_register_created_idx").on(t.registerRef, t.createdAt, t.id),
+    index("transactions_linked_idx").on(t.linkedTransactionRef),
+    index("transactions_next_poll_idx").on(t.nextPollAt).where(sql`${t.nextPollAt} is not null`),
+    check("transactions_kind_check", sql.raw(`"kind" in (${quoted(TRANSACTION_KINDS)})`)),
+    check("transactions_status_check", sql.raw(`"status" in (${quoted(TRANSACTION_STATUSES)})`)),
+    check("transactions_amount_check", sql.raw(`"amount" >= 0 and "refund_total_amount" >= 0`)),
+  ],
+);
+
+/**
+ * Every distinct observation of a transaction: its status and amounts as the source saw them.
+ * The same observation twice (same fingerprint) is one event.
+ */
+export const transactionEvents = sqliteTable(
+  "transaction_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    transactionRef: integer("transaction_ref")
+      .notNull()
+      .references(() => transactions.id),
+    status: text("status", { enum: TRANSACTION_STATUSES }).notNull(),
+    source: text("source", { enum: EVENT_SOURCES }).notNull(),
+    effect: text("effect", { enum: EVENT_EFFECTS }).notNull(),
+    /** Why an observation was ignored, or what it updated; never a secret. */
+    note: text("note"),
+    deliveryId: integer("delivery_id").references((): AnySQLiteColumn => webhookDeliveries.id),
+    operationId: integer("operation_id").references((): AnySQLiteColumn => transactionOperations.id),
+    /** SHA-256 of what was observed (status, amounts, times): one event per distinct observation. */
+    fingerprint: text("fingerprint").notNull(),
+    /** JSON of the observed amounts and times. */
+    observed: text("observed"),
+    at: integer("at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("transaction_events_fingerprint_unique").on(t.transactionRef, t.fingerprint),
+    index("transaction_events_transaction_idx").on(t.transactionRef, t.id),
+    index("transaction_events_delivery_idx").on(t.deliveryId),
+  ],
+);
+
+/**
+ * Each HTTP request to the webhook endpoint, stored raw with its verdict before it is answered.
+ * Rejected ones are capped and pruned (lib/webhooks/inbox.ts); accepted ones are kept.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    receivedAt: integer("received_at", { mode: "timestamp_ms" }).notNull().default(now),
+    pairingId: integer("pairing_id").references(() => pairings.id),
+    /** The pairing's merchant (null for an unknown token): who may read the delivery. */
+    merchantId: integer("merchant_id").references(() => merchants.id),
+    verdict: text("verdict", { enum: DELIVERY_VERDICTS }).notNull(),
+    httpStatus: integer("http_status").notNull(),
+    /** The request body's size in bytes as received (or as declared, when too large to read). */
+    sizeBytes: integer("size_bytes").notNull(),
+    /** The raw body (a rejected one may be cut, see bodyTruncated); null when it was not read. */
+    body: blob("body", { mode: "buffer" }),
+    bodyTruncated: integer("body_truncated", { mode: "boolean" }).notNull().default(false),
+    /** Which form of the body the signature matched: "raw" or "sorted" (null unless verified). */
+    signatureForm: text("signature_form"),
+    /** A plain reason for a rejection or a processing failure. */
+    reason: text("reason"),
+    /** When the accepted body was applied, and how many observations it held. */
+    processedAt: integer("processed_at", { mode: "timestamp_ms" }),
+    eventCount: integer("event_count"),
+    processError: text("process_error"),
+    reprocessedAt: integer("reprocessed_at", { mode: "timestamp_ms" }),
+    reprocessCount: integer("reprocess_count").notNull().default(0),
+  },
+  (t) => [
+    index("webhook_deliveries_received_idx").on(t.receivedAt, t.id),
+    index("webhook_deliveries_merchant_received_idx").on(t.merchantId, t.receivedAt, t.id),
+    index("webhook_deliveries_verdict_received_idx").on(t.verdict, t.receivedAt),
+    index("webhook_deliveries_pairing_received_idx").on(t.pairingId, t.receivedAt),
+    check("webhook_deliveries_verdict_check", sql.raw(`"verdict" in (${quoted(DELIVERY_VERDICTS)})`)),
+  ],
+);
+
+/**
+ * Each back-office operation sent (or tried) from Pairdesk, whatever its outcome. Charges,
+ * preauths and refunds create a transaction (result_transaction_ref); cancel, refund, revert
+ * and preauth completion act on one (transaction_ref).
+ */
+export const transactionOperations = sqliteTable(
+  "transaction_operations",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** One per rendered form: a second submit of the same form is refused. */
+    requestKey: text("request_key").notNull(),
+    kind: text("kind", { enum: OPERATION_KINDS }).notNull(),
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    environment: text("environment", { enum: ENVIRONMENTS }).notNull(),
+    terminalRef: integer("terminal_ref")
+      .notNull()
+      .references(() => terminals.id),
+    pairingId: integer("pairing_id")
+      .notNull()
+      .references(() => pairings.id),
+    registerRef: integer("register_ref").references(() => registers.id),
+    transactionRef: integer("transaction_ref").references(() => transactions.id),
+    resultTransactionRef: integer("result_transaction_ref").references(() => transactions.id),
+    amount: integer("amount"),
+    paymentMethod: text("payment_method"),
+    clientTransactionId: text("client_transaction_id"),
+    /** The provider's operation id (revert, preauth completion), followed until final. */
+    providerOperationId: text("provider_operation_id"),
+    /** The provider's operation status (INITIATED, IN_PROGRESS, SUCCESS, FAILED, EXPIRED). */
+    providerStatus: text("provider_status"),
+    status: text("status", { enum: OPERATION_STATUSES }).notNull().default("pending"),
+    errorCode: text("error_code"),
+    reason: text("reason"),
+    nextPollAt: integer("next_poll_at", { mode: "timestamp_ms" }),
+    pollCount: integer("poll_count").notNull().default(0),
+    createdById: integer("created_by_id")
+      .notNull()
+      .references(() => users.id),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("transaction_operations_request_key_unique").on(t.requestKey),
+    uniqueIndex("transaction_operations_client_transaction_id_unique")
+      .on(t.environment, t.clientTransactionId)
+      .where(sql`${t.clientTransactionId} is not null`),
+    index("transaction_operations_transaction_idx").on(t.transactionRef, t.id),
+    index("transaction_operations_result_idx").on(t.resultTransactionRef),
+    index("transaction_operations_merchant_created_idx").on(t.merchantId, t.createdAt),
+    index("transaction_operations_next_poll_idx").on(t.nextPollAt).where(sql`${t.nextPollAt} is not null`),
+    check("transaction_operations_kind_check", sql.raw(`"kind" in (${quoted(OPERATION_KINDS)})`)),
+    check("transaction_operations_status_check", sql.raw(`"status" in (${quoted(OPERATION_STATUSES)})`)),
+  ],
+);
+
+/**
+ * Background workers that must run once per database (the poller): a lease with an expiry, taken
+ * over when its holder stops renewing it, and the figures of the last run.
+ */
+export const workers = sqliteTable("workers", {
+  name: text("name").primaryKey(),
+  /** Who holds the lease (host:pid:random), null when released. */
+  holder: text("holder"),
+  leaseExpiresAt: integer("lease_expires_at", { mode: "timestamp_ms" }),
+  lastRunAt: integer("last_run_at", { mode: "timestamp_ms" }),
+  lastRunMs: integer("last_run_ms"),
+  /** Items handled in the last run and how many of them failed. */
+  lastRunCount: integer("last_run_count"),
+  lastRunErrors: integer("last_run_errors"),
+  /** How late the most overdue item was at the last run (ms). */
+  lagMs: integer("lag_ms"),
+  errorsTotal: integer("errors_total").notNull().default(0),
+  lastError: text("last_error"),
+  lastErrorAt: integer("last_error_at", { mode: "timestamp_ms" }),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+});

@@ -12,10 +12,18 @@
  *   the screen and never contains an OTP, a secret, a token or the response body.
  * Assumptions and the outcome policy are listed in ./assumptions.ts.
  */
-import type { ClientCredentials, PairingProvider, PairRequest, PairResult, ProviderEnvironment } from "../providers/types";
+import type {
+  ClientCredentials,
+  PairingProvider,
+  PairRequest,
+  PairResult,
+  ProviderEnvironment,
+  TransactionProvider,
+} from "../providers/types";
 import { createHttpCore, notConfiguredReason, type PayConnectLogger } from "./http";
 import { pair } from "./pair";
 import { tokenFor } from "./token";
+import { transactionCalls } from "./transactions";
 import { unpair } from "./unpair";
 
 export { PayConnectError, type PayConnectErrorCode } from "./errors";
@@ -26,7 +34,7 @@ export type { ClientCredentials, PairResult } from "../providers/types";
 export type PayConnectEnvironment = ProviderEnvironment;
 export type PairInput = PairRequest;
 
-export type PayConnectClient = PairingProvider & {
+export type PayConnectClient = PairingProvider & TransactionProvider & {
   pair(input: PairInput): Promise<PairResult>;
   unpair(creds: ClientCredentials): Promise<void>;
   /** A bearer token for the pairing's own calls (transactions, later). */
@@ -57,5 +65,6 @@ export function createPayConnectClient(opts: PayConnectClientOptions): PayConnec
     pair: (input) => pair(http, input, pairTimeoutMs),
     unpair: (creds) => unpair(http, creds),
     getAccessToken: async (creds) => (await tokenFor(http, creds)).token,
+    ...transactionCalls(http),
   };
 }

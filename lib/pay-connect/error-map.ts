@@ -15,12 +15,38 @@ export const UNKNOWN_OUTCOME: Record<Operation, string> = {
   pair: "The outcome is unknown: the terminal may have been paired. Check the terminal's screen. If it shows it is paired, its credentials did not reach Pairdesk and cannot be fetched again: unpair it on the terminal (or through Pay-Connect support), generate a new OTP and pair again. If it shows it is not paired, pair again: with the same OTP, or with a new one if that is refused.",
   token: "No pairing was changed; try again.",
   unpair: "The outcome is unknown: the terminal may have been unpaired. Check the terminal's screen, then try again.",
+  charge: "The outcome is unknown: the charge may have reached the terminal. Its status will show here once Pay-Connect reports it; do not charge again before checking the terminal.",
+  preauth: "The outcome is unknown: the preauthorisation may have reached the terminal. Its status will show here once Pay-Connect reports it.",
+  independentRefund: "The outcome is unknown: the refund may have reached the terminal. Its status will show here once Pay-Connect reports it; do not refund again before checking.",
+  refund: "The outcome is unknown: the refund may have been made. Check the transaction's refunds before trying again.",
+  cancel: "The outcome is unknown: the cancel may have reached the terminal. The transaction's status will say.",
+  revert: "The outcome is unknown: the revert may have been sent. The transaction's status will say.",
+  preauthComplete: "The outcome is unknown: the completion may have been sent. The transaction's status will say.",
+  preauthIncrement: "The outcome is unknown: the increment may have been sent. The transaction's status will say.",
+  transaction: "Nothing was changed; the status is asked again later.",
+  operation: "Nothing was changed; the operation is asked again later.",
+  printSlip: "Nothing was changed; try again.",
+  configuration: "Nothing was changed; try again.",
+  patch: "The outcome is unknown: the metadata may have been saved.",
 };
 
 export const NOTHING_DONE: Record<Operation, string> = {
   pair: "Nothing was paired",
   token: "No token was issued",
   unpair: "Nothing was unpaired",
+  charge: "Nothing was charged",
+  preauth: "Nothing was preauthorised",
+  independentRefund: "Nothing was refunded",
+  refund: "Nothing was refunded",
+  cancel: "Nothing was cancelled",
+  revert: "Nothing was reverted",
+  preauthComplete: "Nothing was completed",
+  preauthIncrement: "Nothing was incremented",
+  transaction: "The status was not read",
+  operation: "The operation was not read",
+  printSlip: "The print slip was not read",
+  configuration: "The configuration was not read",
+  patch: "Nothing was changed",
 };
 
 export const OTP_REJECTED_MESSAGE =

@@ -4,10 +4,21 @@
  */
 import "server-only";
 import { payConnectClient } from "../pay-connect";
-import type { PairingProvider, ProviderEnvironment } from "./types";
+import { payConnectWebhooks } from "../pay-connect/webhook";
+import type { PairingProvider, ProviderEnvironment, TransactionProvider, WebhookFormat } from "./types";
 
 export * from "./types";
 
 export function pairingProvider(environment: ProviderEnvironment): PairingProvider {
   return payConnectClient(environment);
+}
+
+/** The transaction calls for an environment's terminals. */
+export function transactionProvider(environment: ProviderEnvironment): TransactionProvider {
+  return payConnectClient(environment);
+}
+
+/** How the webhook endpoint verifies and reads a delivery. */
+export function webhookFormat(): WebhookFormat {
+  return payConnectWebhooks;
 }

@@ -101,3 +101,140 @@ export interface PairingProvider {
    */
   unpair?(credentials: ClientCredentials): Promise<void>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transactions (lib/transactions uses these; lib/pay-connect maps its wire format onto them)
+
+/** The provider's transaction status values, which Pairdesk uses as its own (lib/domain.ts). */
+export type ProviderTransactionStatus =
+  | "INITIATED"
+  | "IN_PROGRESS"
+  | "SUCCESS"
+  | "CANCELED"
+  | "DECLINED"
+  | "REVERTED"
+  | "EXPIRED"
+  | "FAILED";
+
+/**
+ * One observation of a transaction, in Pairdesk's words: amounts in minor units of `currency`,
+ * times in milliseconds since the epoch (null when absent or unreadable). Never a card number:
+ * at most its last four digits, in `details`.
+ */
+export type ProviderTransaction = {
+  transactionId: string;
+  status: ProviderTransactionStatus;
+  amount: number;
+  tipAmount: number | null;
+  totalAmount: number | null;
+  refundTotalAmount: number | null;
+  currency: string | null;
+  paymentMethod: string | null;
+  paymentOption: string | null;
+  clientTransactionId: string | null;
+  /** A refund's original transaction (the provider's id). */
+  linkedTransactionId: string | null;
+  /** The provider's terminal id, when the observation names it. */
+  terminalId: string | null;
+  tags: string[];
+  createdAt: number | null;
+  completedAt: number | null;
+  canceledAt: number | null;
+  revertedAt: number | null;
+  /** Other non-secret fields worth showing (card type, last four digits, time zone...). */
+  details: Record<string, string | number | boolean | null>;
+};
+
+/** A create call's answer (charge, preauth, refund, independent refund). */
+export type CreatedTransaction = { transactionId: string };
+
+/** An operation the provider runs on a transaction (revert, preauth completion), followed by id. */
+export type StartedOperation = { operationId: string; transactionId: string };
+
+export type ProviderOperationStatus = "INITIATED" | "IN_PROGRESS" | "SUCCESS" | "FAILED" | "EXPIRED";
+
+export type ProviderOperation = {
+  operationId: string;
+  /** The provider's own name for it (transaction.revert...). */
+  type: string;
+  transactionId: string;
+  status: ProviderOperationStatus;
+};
+
+/** A terminal's configuration as the provider reports it. */
+export type TerminalConfiguration = {
+  currency: string | null;
+  timeZone: string | null;
+  paymentMethods: string[];
+};
+
+/** The print slip of a completed transaction: the fields a receipt shows, all optional. */
+export type PrintSlip = {
+  merchantName: string | null;
+  address: string | null;
+  pointOfSale: string | null;
+  amount: number | null;
+  tipAmount: number | null;
+  totalAmount: number | null;
+  refundTotalAmount: number | null;
+  currency: string | null;
+  status: string | null;
+  paymentMethod: string | null;
+  paymentOption: string | null;
+  cardType: string | null;
+  /** Last four digits only. */
+  cardLast4: string | null;
+  approveCode: string | null;
+  aid: string | null;
+  cardTid: string | null;
+  timeZone: string | null;
+  createdAt: number | null;
+  completedAt: number | null;
+  canceledAt: number | null;
+  revertedAt: number | null;
+  digitalSlip: string | null;
+};
+
+/**
+ * The transaction calls of one provider in one environment, each made with a pairing's own
+ * credentials. Every failure is a ProviderError whose `outcome` says whether it may have been
+ * done; "unavailable" with status 429 or 5xx is worth retrying later.
+ */
+export interface TransactionProvider {
+  readonly provider: string;
+  readonly environment: ProviderEnvironment;
+  charge(creds: ClientCredentials, input: { amount: number; clientTransactionId: string; paymentMethod?: string }): Promise<CreatedTransaction>;
+  preauth(creds: ClientCredentials, input: { amount: number; clientTransactionId: string }): Promise<CreatedTransaction>;
+  /** Answers before the terminal has cancelled: confirm by polling or webhook. */
+  cancel(creds: ClientCredentials, transactionId: string): Promise<void>;
+  refund(creds: ClientCredentials, transactionId: string, input: { amount: number }): Promise<CreatedTransaction>;
+  independentRefund(creds: ClientCredentials, input: { amount: number; clientTransactionId: string }): Promise<CreatedTransaction>;
+  revert(creds: ClientCredentials, transactionId: string): Promise<StartedOperation>;
+  /** `amount` is the total (original plus increments), not a delta. */
+  preauthComplete(creds: ClientCredentials, transactionId: string, input: { amount: number }): Promise<StartedOperation>;
+  preauthIncrement(creds: ClientCredentials, transactionId: string, input: { amount: number }): Promise<StartedOperation>;
+  getTransaction(creds: ClientCredentials, transactionId: string): Promise<ProviderTransaction>;
+  getOperation(creds: ClientCredentials, operationId: string): Promise<ProviderOperation>;
+  getPrintSlip(creds: ClientCredentials, transactionId: string): Promise<PrintSlip>;
+  getConfiguration(creds: ClientCredentials): Promise<TerminalConfiguration>;
+  patchTransaction(creds: ClientCredentials, transactionId: string, metadata: Record<string, string>): Promise<void>;
+}
+
+/** How a webhook delivery's signature checked out. */
+export type WebhookVerification =
+  | { ok: true; form: "raw" | "sorted" }
+  | { ok: false; reason: "missing" | "malformed" | "mismatch" | "no_secret" };
+
+/** A webhook body read: the observations it holds, or why it cannot be read. */
+export type WebhookParse =
+  | { ok: true; transactions: ProviderTransaction[] }
+  | { ok: false; reason: string };
+
+/** The provider's webhook format: how a delivery is verified and read. */
+export interface WebhookFormat {
+  readonly provider: string;
+  /** Deliveries larger than this are refused (413) without being read. */
+  readonly maxBodyBytes: number;
+  verify(headers: Headers, rawBody: Buffer, secret: string | null): WebhookVerification;
+  parse(rawBody: Buffer): WebhookParse;
+}

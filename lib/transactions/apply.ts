@@ -1,0 +1,336 @@
+/**
+ * applyTransactionEvent: the one path by which a transaction's status changes, whoever observed
+ * it (a webhook delivery, a poll, an operation's answer). It is
+ * - idempotent: an observation is fingerprinted (status, amounts, times); the same one twice is
+ *   one event and changes nothing;
+ * - order-safe: lib/transactions/status.ts decides whether the observed status moves the
+ *   transaction (a late IN_PROGRESS never overwrites a final status; SUCCESS → REVERTED is the
+ *   one way out of a final status);
+ * - kept: every distinct observation is a transaction_events row with its source, time,
+ *   delivery or operation, and its effect (created, changed, updated, ignored with why).
+ * A transaction first seen here (started from a POS, not from Pairdesk) is created, linked to
+ * the terminal and pairing it was observed through. Call it inside a write transaction.
+ */
+import { createHash } from "node:crypto";
+import { and, eq, isNull } from "drizzle-orm";
+import type { DB, Tx } from "../db/open";
+import { transactionEvents, transactionOperations, transactions } from "../db/schema";
+import { isFinalStatus, type Environment, type EventEffect, type EventSource, type TransactionKind, type TransactionStatus } from "../domain";
+import type { ProviderTransaction } from "../providers/types";
+import { nextPollAt } from "./schedule";
+import { decideStatus } from "./status";
+
+/** The pairing an observation came through (its webhook URL, or the credentials that polled). */
+export type ObservedVia = {
+  pairingId: number;
+  merchantId: number;
+  terminalRef: number;
+  environment: Environment;
+};
+
+export type ObservationSource =
+  | { source: "webhook"; deliveryId: number }
+  | { source: "poll" }
+  | { source: "operation"; operationId: number };
+
+/** What the caller knows when it creates the transaction itself (an operation's answer). */
+export type CreateHints = {
+  kind?: TransactionKind;
+  registerRef?: number | null;
+  createdById?: number | null;
+  linkedTransactionRef?: number | null;
+};
+
+export type ApplyInput = {
+  observation: ProviderTransaction;
+  via: ObservedVia;
+  from: ObservationSource;
+  /** Defaults to Date.now(). */
+  at?: number;
+  create?: CreateHints;
+};
+
+export type ApplyResult = {
+  transactionRef: number;
+  /** "duplicate": already observed, or nothing new in it; nothing was written. */
+  effect: EventEffect | "duplicate";
+  status: TransactionStatus;
+  previous: TransactionStatus | null;
+  eventId: number | null;
+  note: string | null;
+};
+
+/** The statuses whose print slip is fetched once they are reached. */
+export function wantsSlip(status: TransactionStatus): boolean {
+  return status === "SUCCESS" || status === "REVERTED";
+}
+
+/** What identifies an observation: two with the same fingerprint are the same event. */
+export function fingerprintOf(o: ProviderTransaction): string {
+  const seen = [
+    o.status,
+    o.amount,
+    o.tipAmount,
+    o.totalAmount,
+    o.refundTotalAmount,
+    o.currency,
+    o.paymentMethod,
+    o.completedAt,
+    o.canceledAt,
+    o.revertedAt,
+  ];
+  return createHash("sha256").update(JSON.stringify(seen)).digest("hex");
+}
+
+function observedJson(o: ProviderTransaction): string {
+  return JSON.stringify({
+    amount: o.amount,
+    tip_amount: o.tipAmount,
+    total_amount: o.totalAmount,
+    refund_total_amount: o.refundTotalAmount,
+    currency: o.currency,
+    payment_method: o.paymentMethod,
+    completed_at: o.completedAt,
+    canceled_at: o.canceledAt,
+    reverted_at: o.revertedAt,
+  });
+}
+
+function kindFromTags(o: ProviderTransaction): TransactionKind {
+  if (o.tags.includes("refund")) return o.linkedTransactionId ? "refund" : "independent_refund";
+  return "charge";
+}
+
+function mergedDetails(previous: string | null, added: ProviderTransaction["details"]): string | null {
+  let base: Record<string, unknown> = {};
+  try {
+    base = previous ? (JSON.parse(previous) as Record<string, unknown>) : {};
+  } catch {
+    base = {};
+  }
+  const merged = { ...base, ...added };
+  return Object.keys(merged).length > 0 ? JSON.stringify(merged) : null;
+}
+
+function sourceRefs(from: ObservationSource) {
+  return {
+    deliveryId: from.source === "webhook" ? from.deliveryId : null,
+    operationId: from.source === "operation" ? from.operationId : null,
+  };
+}
+
+export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResult {
+  const { observation: o, via, from } = input;
+  const at = input.at ?? Date.now();
+  const source: EventSource = from.source;
+  const fingerprint = fingerprintOf(o);
+
+  const existing = tx
+    .select()
+    .from(transactions)
+    .where(and(eq(transactions.environment, via.environment), eq(transactions.providerTransactionId, o.transactionId)))
+    .get();
+
+  if (!existing) return create(tx, input, at, source, fingerprint);
+
+  const decision = decideStatus(existing.status, o.status);
+  if (decision.effect === "ignored") {
+    const event = tx
+      .insert(transactionEvents)
+      .values({
+        transactionRef: existing.id,
+        status: o.status,
+        source,
+        effect: "ignored",
+        note: decision.note,
+        ...sourceRefs(from),
+        fingerprint,
+        observed: observedJson(o),
+        at: new Date(at),
+      })
+      .onConflictDoNothing()
+      .returning({ id: transactionEvents.id })
+      .get();
+    return {
+      transactionRef: existing.id,
+      effect: event ? "ignored" : "duplicate",
+      status: existing.status,
+      previous: existing.status,
+      eventId: event?.id ?? null,
+      note: decision.note,
+    };
+  }
+
+  // What the observation adds: non-null fields override, the refund total only grows, times
+  // are filled in. An ignored observation changes none of them.
+  const changes: Partial<typeof transactions.$inferInsert> = {};
+  const notes: string[] = [];
+  const set = <K extends keyof typeof existing & keyof typeof changes>(key: K, value: (typeof existing)[K] | null | undefined) => {
+    if (value === null || value === undefined) return;
+    const old = existing[key];
+    const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
+    if (!same) (changes as Record<string, unknown>)[key] = value;
+  };
+  if (o.amount !== existing.amount) {
+    notes.push(`amount ${existing.amount} → ${o.amount}`);
+    changes.amount = o.amount;
+  }
+  set("tipAmount", o.tipAmount);
+  set("totalAmount", o.totalAmount);
+  if (o.refundTotalAmount !== null && o.refundTotalAmount > existing.refundTotalAmount) {
+    notes.push(`refunded ${existing.refundTotalAmount} → ${o.refundTotalAmount}`);
+    changes.refundTotalAmount = o.refundTotalAmount;
+  }
+  set("currency", o.currency);
+  set("paymentMethod", o.paymentMethod);
+  set("paymentOption", o.paymentOption);
+  if (o.createdAt !== null && existing.providerCreatedAt === null) changes.providerCreatedAt = new Date(o.createdAt);
+  if (o.completedAt !== null && existing.completedAt === null) changes.completedAt = new Date(o.completedAt);
+  if (o.canceledAt !== null && existing.canceledAt === null) changes.canceledAt = new Date(o.canceledAt);
+  if (o.revertedAt !== null && existing.revertedAt === null) changes.revertedAt = new Date(o.revertedAt);
+  if (o.clientTransactionId && !existing.clientTransactionId) changes.clientTransactionId = o.clientTransactionId;
+  const details = mergedDetails(existing.details, o.details);
+  if (details !== existing.details && Object.keys(o.details).length > 0) changes.details = details;
+
+  const statusChanged = decision.effect === "changed";
+  if (!statusChanged && Object.keys(changes).length === 0) {
+    return { transactionRef: existing.id, effect: "duplicate", status: existing.status, previous: existing.status, eventId: null, note: null };
+  }
+  const effect: EventEffect = statusChanged ? "changed" : "updated";
+  const note = statusChanged
+    ? [`${existing.status} → ${o.status}`, ...notes].join("; ")
+    : notes.join("; ") || "details updated";
+
+  const event = tx
+    .insert(transactionEvents)
+    .values({
+      transactionRef: existing.id,
+      status: o.status,
+      source,
+      effect,
+      note,
+      ...sourceRefs(from),
+      fingerprint,
+      observed: observedJson(o),
+      at: new Date(at),
+    })
+    .onConflictDoNothing()
+    .returning({ id: transactionEvents.id })
+    .get();
+  if (!event) {
+    return { transactionRef: existing.id, effect: "duplicate", status: existing.status, previous: existing.status, eventId: null, note: null };
+  }
+
+  if (statusChanged) {
+    changes.status = o.status;
+    changes.statusSource = source;
+    changes.statusChangedAt = new Date(at);
+    if (isFinalStatus(o.status)) {
+      changes.staleAt = null;
+      changes.pollError = null;
+      // One more visit by the poller to fetch the print slip, if it has one and none is kept.
+      changes.nextPollAt = wantsSlip(o.status) && existing.slipFetchedAt === null ? new Date(at) : null;
+    }
+  }
+  tx.update(transactions)
+    .set({ ...changes, lastSeenAt: new Date(at), updatedAt: new Date(at) })
+    .where(eq(transactions.id, existing.id))
+    .run();
+  return { transactionRef: existing.id, effect, status: statusChanged ? o.status : existing.status, previous: existing.status, eventId: event.id, note };
+}
+
+function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource, fingerprint: string): ApplyResult {
+  const { observation: o, via, from } = input;
+  // A create call whose answer was lost (outcome unknown) left an operation with our
+  // client_transaction_id and no transaction: this observation is its transaction.
+  const orphan = o.clientTransactionId
+    ? tx
+        .select()
+        .from(transactionOperations)
+        .where(
+          and(
+            eq(transactionOperations.environment, via.environment),
+            eq(transactionOperations.clientTransactionId, o.clientTransactionId),
+            isNull(transactionOperations.resultTransactionRef),
+          ),
+        )
+        .get()
+    : undefined;
+  const hints = input.create ?? {};
+  const kind: TransactionKind =
+    hints.kind ??
+    (orphan?.kind === "charge" || orphan?.kind === "preauth" || orphan?.kind === "independent_refund" ? orphan.kind : kindFromTags(o));
+  let linkedRef = hints.linkedTransactionRef ?? null;
+  if (linkedRef === null && o.linkedTransactionId) {
+    linkedRef =
+      tx
+        .select({ id: transactions.id })
+        .from(transactions)
+        .where(and(eq(transactions.environment, via.environment), eq(transactions.providerTransactionId, o.linkedTransactionId)))
+        .get()?.id ?? null;
+  }
+  const final = isFinalStatus(o.status);
+  const created = tx
+    .insert(transactions)
+    .values({
+      merchantId: orphan?.merchantId ?? via.merchantId,
+      environment: via.environment,
+      terminalRef: orphan?.terminalRef ?? via.terminalRef,
+      pairingId: orphan?.pairingId ?? via.pairingId,
+      registerRef: hints.registerRef ?? orphan?.registerRef ?? null,
+      providerTransactionId: o.transactionId,
+      clientTransactionId: o.clientTransactionId,
+      kind,
+      linkedTransactionRef: linkedRef,
+      amount: o.amount,
+      tipAmount: o.tipAmount,
+      totalAmount: o.totalAmount,
+      refundTotalAmount: o.refundTotalAmount ?? 0,
+      currency: o.currency,
+      paymentMethod: o.paymentMethod,
+      paymentOption: o.paymentOption,
+      status: o.status,
+      statusSource: source,
+      statusChangedAt: new Date(at),
+      lastSeenAt: new Date(at),
+      providerCreatedAt: o.createdAt === null ? null : new Date(o.createdAt),
+      completedAt: o.completedAt === null ? null : new Date(o.completedAt),
+      canceledAt: o.canceledAt === null ? null : new Date(o.canceledAt),
+      revertedAt: o.revertedAt === null ? null : new Date(o.revertedAt),
+      details: mergedDetails(null, o.details),
+      nextPollAt: final ? (wantsSlip(o.status) ? new Date(at) : null) : new Date(nextPollAt(at, at) ?? at),
+      createdById: hints.createdById ?? orphan?.createdById ?? null,
+      createdAt: new Date(at),
+      updatedAt: new Date(at),
+    })
+    .returning({ id: transactions.id })
+    .get();
+  if (orphan) {
+    tx.update(transactionOperations)
+      .set({ resultTransactionRef: created.id })
+      .where(eq(transactionOperations.id, orphan.id))
+      .run();
+  }
+  const note =
+    from.source === "webhook"
+      ? orphan
+        ? "First seen in a webhook: the transaction of an operation whose answer was lost."
+        : "First seen in a webhook (started outside Pairdesk, or its create answer was not kept)."
+      : null;
+  const event = tx
+    .insert(transactionEvents)
+    .values({
+      transactionRef: created.id,
+      status: o.status,
+      source,
+      effect: "created",
+      note,
+      ...sourceRefs(from),
+      fingerprint,
+      observed: observedJson(o),
+      at: new Date(at),
+    })
+    .returning({ id: transactionEvents.id })
+    .get();
+  return { transactionRef: created.id, effect: "created", status: o.status, previous: null, eventId: event.id, note };
+}
