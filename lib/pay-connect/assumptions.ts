@@ -48,6 +48,26 @@
  *     then marks it unpaired locally (lib/pairing/unpair.ts).
  * 12. The OTP is sent as typed, less white space (the form strips it): the docs do not say
  *     whether OTPs are case-sensitive, so Pairdesk never changes their case.
+ * 13. Status polling exists but its path is not documented: GET /v1/pay-connect/transactions/{id}/
+ *     with the pairing's bearer, answering one transaction object (the webhook item's shape).
+ * 14. Preauth increment: POST /v1/pay-connect/transaction-operations/{id}/preauth-increment/ with
+ *     {amount} (the increment), answering {operation_id, transaction_id}.
+ * 15. Configuration: GET /v1/pay-connect/configuration/ with the pairing's bearer →
+ *     {currency, timezone, payment_methods[]}; extra fields tolerated, absent ones read as unknown.
+ * 16. Metadata patch: PATCH /v1/pay-connect/transactions/{id}/ with {metadata}.
+ * 17. Webhook payload: the payment-facilitator webhooks' JSON array of transaction objects (a single
+ *     object is accepted too), no event-type field; strict on id, status and integer amounts,
+ *     lenient on every other field (null, absent, unknown values).
+ * 18. Webhook signature: hex HMAC-SHA256 in `Signature` over the raw body, or over the sorted-keys
+ *     serialisation of the parsed body (compact, or Python json.dumps(sort_keys=True) separators),
+ *     since the docs' sample signs "a JSON string with sorted keys". A `sha256=` prefix is tolerated.
+ * 19. Cancel and revert take no body: `{}` is sent as JSON. A 200 cancel answer's body is not read.
+ * 20. client_transaction_id is sent with every create call that documents it (charge, preauth,
+ *     independent refund); Pairdesk assumes Pay-Connect answers a repeated one with the same
+ *     transaction, and refuses a second submit of a form itself in any case.
+ * 21. Several partial refunds of one transaction are allowed, capped at amount − refund_total_amount;
+ *     a provider 400 explains itself (its short detail is shown).
+ * 22. 429 and 5xx are retryable (the poller backs off); other 4xx are refusals to show.
  *
  * OUTCOME POLICY ("failed" = nothing happened on Pay-Connect's side; "unknown" = it may have);
  * the status table that applies it is error-map.ts STATUS_ROWS, the network one NEVER_SENT_ROWS.

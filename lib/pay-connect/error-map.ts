@@ -52,6 +52,39 @@ export const NOTHING_DONE: Record<Operation, string> = {
 export const OTP_REJECTED_MESSAGE =
   "The OTP was rejected: it may be mistyped, or already used or expired. Check it against the terminal's screen; if it matches, generate a new OTP on the terminal.";
 
+/** What each call is called in a message ("the refund request"). */
+export const OP_LABELS: Record<Operation, string> = {
+  pair: "pair",
+  token: "token",
+  unpair: "unpair",
+  charge: "charge",
+  preauth: "preauthorisation",
+  independentRefund: "independent refund",
+  refund: "refund",
+  cancel: "cancel",
+  revert: "revert",
+  preauthComplete: "preauthorisation completion",
+  preauthIncrement: "preauthorisation increment",
+  transaction: "status",
+  operation: "operation status",
+  printSlip: "print slip",
+  configuration: "configuration",
+  patch: "metadata",
+};
+
+/** Calls about one transaction or operation, by id: their 404 means Pay-Connect does not know it. */
+const BY_ID: readonly Operation[] = [
+  "transaction",
+  "cancel",
+  "refund",
+  "printSlip",
+  "revert",
+  "preauthComplete",
+  "preauthIncrement",
+  "operation",
+  "patch",
+];
+
 export type Mapped = { code: PayConnectErrorCode; outcome: Outcome; message: string };
 
 /** What a row's message may use: the call, its answer and the settings to point at. */
@@ -115,6 +148,16 @@ export const STATUS_ROWS: readonly StatusRow[] = [
       `Pay-Connect refused this pairing's credentials (${c.status}): the pairing may already be unpaired on Pay-Connect's side.`,
   },
   {
+    when: (c) => c.status === 404 && BY_ID.includes(c.op),
+    code: "bad_request",
+    outcome: "failed",
+    message: (c) =>
+      said(
+        `Pay-Connect does not know this ${c.op === "operation" ? "operation" : "transaction"} for this pairing (HTTP 404): it may belong to another terminal or pairing. ${NOTHING_DONE[c.op]}.`,
+        c.detail(),
+      ),
+  },
+  {
     when: (c) => c.status === 404,
     code: "bad_request",
     outcome: "failed",
@@ -132,7 +175,7 @@ export const STATUS_ROWS: readonly StatusRow[] = [
     code: "bad_request",
     outcome: "failed",
     message: (c) =>
-      said(`Pay-Connect rejected the ${c.op} request (HTTP ${c.status}). ${NOTHING_DONE[c.op]}.`, c.detail()),
+      said(`Pay-Connect refused the ${OP_LABELS[c.op]} request (HTTP ${c.status}). ${NOTHING_DONE[c.op]}.`, c.detail()),
   },
   {
     when: (c) => c.op !== "token" && GATEWAY_UNKNOWN_OUTCOME_STATUSES.includes(c.status),

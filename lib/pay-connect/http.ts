@@ -34,7 +34,7 @@ export type HttpOptions = {
 };
 
 export type HttpRequest = {
-  method: "GET" | "POST";
+  method: "GET" | "POST" | "PATCH";
   /** Defaults to the operation's documented path. */
   path?: string;
   /** JSON body (POST only). */
@@ -122,14 +122,15 @@ export function createHttpCore(opts: HttpOptions): HttpCore {
       "User-Agent": "Pairdesk",
       [INTEGRATOR_ID_HEADER]: integratorId,
     };
-    if (req.method === "POST") headers["Content-Type"] = "application/json";
+    const hasBody = req.method !== "GET";
+    if (hasBody) headers["Content-Type"] = "application/json";
     if (req.bearer) headers.Authorization = `Bearer ${req.bearer}`;
     const started = Date.now();
     try {
       const res = await doFetch(`${baseUrl}${req.path ?? PAY_CONNECT_PATHS[op]}`, {
         method: req.method,
         headers,
-        body: req.method === "POST" ? JSON.stringify(req.body ?? {}) : undefined,
+        body: hasBody ? JSON.stringify(req.body ?? {}) : undefined,
         redirect: "manual",
         signal: AbortSignal.timeout(timeoutMs),
       });
