@@ -55,6 +55,13 @@ const rawSchema = z.object({
   PAY_CONNECT_PAIR_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(60_000),
   PAIRDESK_SIMULATOR: onOff,
   SIMULATOR_DATABASE_PATH: z.string().min(1).optional(),
+  /** Multiplies the simulator's webhook retry schedule (5 s … 80 s): 0.01 makes it 50 ms … 800 ms. */
+  SIMULATOR_WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.001).max(10).default(1),
+  /** The transaction poller: on by default, off for tools and tests that must not poll. */
+  PAIRDESK_POLLER: z
+    .enum(["on", "off", "true", "false", "1", "0", ""])
+    .default("on")
+    .transform((v) => v !== "off" && v !== "false" && v !== "0"),
   RECOVERY_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   TRUSTED_PROXY_HOPS: z.coerce
@@ -81,7 +88,8 @@ export type Env = {
     production: { baseUrl: string; integratorId: string | undefined };
     sandbox: { baseUrl: string; integratorId: string | undefined };
   };
-  simulator: { enabled: boolean; databasePath: string };
+  simulator: { enabled: boolean; databasePath: string; webhookRetryScale: number };
+  poller: { enabled: boolean };
   recoveryDir: string;
   logLevel: z.infer<typeof rawSchema>["LOG_LEVEL"];
   /**
@@ -263,7 +271,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     simulator: {
       enabled: raw.PAIRDESK_SIMULATOR,
       databasePath: path.resolve(/*turbopackIgnore: true*/ raw.SIMULATOR_DATABASE_PATH ?? path.join(dataDir, "simulator.db")),
+      webhookRetryScale: raw.SIMULATOR_WEBHOOK_RETRY_SCALE,
     },
+    poller: { enabled: raw.PAIRDESK_POLLER },
     recoveryDir: path.resolve(/*turbopackIgnore: true*/ raw.RECOVERY_DIR ?? path.join(dataDir, "recovery")),
     logLevel: raw.LOG_LEVEL,
     trustedProxyHops: raw.TRUSTED_PROXY_HOPS,

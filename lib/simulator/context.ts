@@ -21,6 +21,12 @@ export type SimulatorContext = {
   publicOrigin?: string;
   /** Delay of a "slow" fault set without delayMs (the app's timeout plus a margin). */
   defaultSlowDelayMs: number;
+  /** Multiplies the webhook retry schedule (tests shorten it). Defaults to 1. */
+  webhookRetryScale?: number;
+  /** Runs `fn` after `ms` (the simulated terminal's own moves); tests may replace it. Defaults to setTimeout. */
+  schedule?: (ms: number, fn: () => void) => void;
+  /** Sends a webhook; tests may replace it. Defaults to fetch. */
+  fetch?: typeof fetch;
   /** Waits; tests may replace it. */
   sleep?: (ms: number) => Promise<void>;
 };

@@ -7,6 +7,8 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
+import { PAYMENTS_SCHEMA } from "./payments";
+import { WEBHOOKS_SCHEMA } from "./webhooks";
 
 export type SimulatorDatabase = Database.Database;
 
@@ -118,6 +120,8 @@ export function openSimulatorDatabase(file: string): SimulatorDatabase {
   db.pragma("foreign_keys = ON");
   db.pragma("synchronous = NORMAL");
   db.exec(SCHEMA);
+  db.exec(PAYMENTS_SCHEMA);
+  db.exec(WEBHOOKS_SCHEMA);
   for (const { table, column, definition } of ADDED_COLUMNS) {
     const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
     if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);

@@ -6,6 +6,8 @@
  * - `<call>_slow`: wait delayMs, then do the work and answer normally; a client that gave up
  *   in the meantime sees a timeout although the call succeeded (pairing made, pairing unpaired).
  * - `pair_malformed`: make the pairing, then answer 200 without `client_secret`.
+ * - `webhook_drop` / `_duplicate` / `_reorder` (held back delayMs, default 3 s, so that later
+ *   changes arrive first) / `_delay` / `_bad_signature`: the next webhook of the terminal.
  *
  * A fault armed with a `terminal_id` applies only to that simulated terminal's calls: for pair,
  * the terminal whose OTP is presented; for token and unpair, the terminal of the pairing whose
@@ -26,9 +28,30 @@ export const FAULT_KINDS = [
   "token_slow",
   "unpair_500",
   "unpair_slow",
+  "charge_500",
+  "charge_slow",
+  "status_500",
+  "refund_500",
+  "cancel_500",
+  "revert_500",
+  "webhook_drop",
+  "webhook_duplicate",
+  "webhook_reorder",
+  "webhook_delay",
+  "webhook_bad_signature",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
-export type ProviderCall = "pair" | "token" | "unpair";
+/**
+ * The calls a fault can apply to. charge covers the create calls (charge, preauth, independent
+ * refund), status the status poll, revert the operations (revert, preauth completion), webhook
+ * the simulator's own webhook sends.
+ */
+export type ProviderCall = "pair" | "token" | "unpair" | "charge" | "status" | "refund" | "cancel" | "revert" | "webhook";
+
+/** Faults whose delayMs is used. */
+export function isDelayFault(kind: FaultKind): boolean {
+  return kind.endsWith("_slow") || kind === "webhook_delay" || kind === "webhook_reorder";
+}
 
 export const MAX_FAULT_DELAY_MS = 300_000;
 
@@ -62,6 +85,17 @@ export const FAULT_DESCRIPTIONS: Record<FaultKind, string> = {
   token_slow: "Token call answers late",
   unpair_500: "Unpair call answers 500",
   unpair_slow: "Unpair call answers late",
+  charge_500: "Charge call answers 500",
+  charge_slow: "Charge call answers late",
+  status_500: "Status poll answers 500",
+  refund_500: "Refund call answers 500",
+  cancel_500: "Cancel call answers 500",
+  revert_500: "Revert call answers 500",
+  webhook_drop: "Next webhook is never sent",
+  webhook_duplicate: "Next webhook is sent twice",
+  webhook_reorder: "Next webhook is held back, so later ones arrive first",
+  webhook_delay: "Next webhook is sent late",
+  webhook_bad_signature: "Next webhook has a wrong signature",
 };
 
 type FaultRow = {
@@ -97,8 +131,8 @@ export class UnknownSimulatedTerminalError extends Error {
  */
 export function setFault(ctx: SimulatorContext, input: FaultInput): Fault {
   const parsed = faultInputSchema.parse(input);
-  const delayMs = parsed.kind.endsWith("_slow")
-    ? Math.min(parsed.delayMs ?? ctx.defaultSlowDelayMs, MAX_FAULT_DELAY_MS)
+  const delayMs = isDelayFault(parsed.kind)
+    ? Math.min(parsed.delayMs ?? (parsed.kind.startsWith("webhook_") ? 3_000 : ctx.defaultSlowDelayMs), MAX_FAULT_DELAY_MS)
     : null;
   const terminalId = parsed.terminal_id ?? null;
   if (terminalId !== null && !getTerminal(ctx, terminalId)) throw new UnknownSimulatedTerminalError(terminalId);

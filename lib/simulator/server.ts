@@ -38,6 +38,7 @@ export function getSimulator(): SimulatorContext | null {
     // Past the app's own timeouts (the pair call has its own, longer one), so that "slow" reads
     // as a timeout in Pairdesk whichever call it delays.
     defaultSlowDelayMs: Math.max(env.payConnect.timeoutMs, env.payConnect.pairTimeoutMs) + 2000,
+    webhookRetryScale: env.simulator.webhookRetryScale,
   };
 }
 

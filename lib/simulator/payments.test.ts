@@ -1,0 +1,203 @@
+/**
+ * The Pay-Connect client against the simulator's handlers: every transaction call goes through
+ * the real client (createPayConnectClient) and the simulator's own request handling (strict
+ * bodies, bearer of an active pairing), over an in-process fetch. Timers are driven by hand.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { createPayConnectClient, PayConnectError, type PayConnectClient } from "../pay-connect/client";
+import { clearTokenCache } from "../pay-connect/token-cache";
+import { verifyWebhookSignature } from "../pay-connect/webhook";
+import type { ClientCredentials } from "../providers/types";
+import type { SimulatorContext } from "./context";
+import { openSimulatorDatabase } from "./db";
+import { setFault } from "./faults";
+import { handlePairRequest, handleTokenRequest } from "./http";
+import { moveTransaction, setAutoApprove } from "./payments";
+import { handlePaymentRequest } from "./payments-http";
+import { createTerminal, generateOtp } from "./terminals";
+import { deliverDue, RETRY_DELAYS_MS, terminalWebhooks } from "./webhooks";
+
+const INTEGRATOR = "int-test";
+const BASE = "http://sim.test/simulator/api";
+const HOOK = "http://app.test/api/webhooks/pay-connect/tok";
+
+type Timer = { at: number; fn: () => void };
+
+function setup(hookAnswers: number[] = []) {
+  let now = 1_700_000_000_000;
+  const timers: Timer[] = [];
+  const received: { body: string; headers: Headers }[] = [];
+  const ctx: SimulatorContext = {
+    db: openSimulatorDatabase(":memory:"),
+    now: () => now,
+    integratorIds: new Set([INTEGRATOR]),
+    defaultSlowDelayMs: 10,
+    webhookRetryScale: 1,
+    schedule: (ms, fn) => timers.push({ at: now + ms, fn }),
+    fetch: async (_url, init) => {
+      received.push({ body: String(init?.body), headers: new Headers(init?.headers) });
+      return new Response(null, { status: hookAnswers.shift() ?? 200 });
+    },
+  };
+  const simFetch: typeof fetch = async (input, init) => {
+    const request = new Request(input, init);
+    const path = new URL(request.url).pathname.slice("/simulator/api".length);
+    if (path === "/v1/pay-connect/pair/") return handlePairRequest(ctx, request);
+    if (path === "/v1/auth/token/") return handleTokenRequest(ctx, request);
+    return handlePaymentRequest(ctx, request, path.slice("/v1/pay-connect/".length));
+  };
+  const client = createPayConnectClient({ environment: "sandbox", baseUrl: BASE, integratorId: INTEGRATOR, timeoutMs: 2000, fetch: simFetch });
+  /** Runs every timer due within `ms`, in time order (timers they add included). */
+  const advance = async (ms: number) => {
+    const until = now + ms;
+    for (;;) {
+      timers.sort((a, b) => a.at - b.at);
+      const next = timers[0];
+      if (!next || next.at > until) break;
+      timers.shift();
+      now = Math.max(now, next.at);
+      next.fn();
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    now = until;
+  };
+  return { ctx, client, received, advance };
+}
+
+async function pairTerminal(ctx: SimulatorContext, client: PayConnectClient) {
+  const terminal = createTerminal(ctx, { label: "Desk" });
+  const otp = generateOtp(ctx, terminal.terminalId)!;
+  const result = await client.pair({ name: "Desk", otp: otp.otp, webhookUrl: HOOK });
+  const creds: ClientCredentials = { clientId: result.clientId, clientSecret: result.clientSecret };
+  return { terminalId: terminal.terminalId, creds, secret: result.webhookSecretKey! };
+}
+
+beforeEach(() => clearTokenCache());
+
+describe("simulated payments through the Pay-Connect client", () => {
+  it("charges, takes and approves a payment, and reads its status, slip and configuration", async () => {
+    const { ctx, client, advance, received } = setup();
+    const { terminalId, creds, secret } = await pairTerminal(ctx, client);
+    const { transactionId } = await client.charge(creds, { amount: 1250, clientTransactionId: "ctid-1" });
+    expect((await client.getTransaction(creds, transactionId)).status).toBe("INITIATED");
+    await advance(500);
+    expect((await client.getTransaction(creds, transactionId)).status).toBe("IN_PROGRESS");
+    moveTransaction(ctx, transactionId, "SUCCESS");
+    const status = await client.getTransaction(creds, transactionId);
+    expect(status).toMatchObject({ status: "SUCCESS", amount: 1250, currency: "EUR", clientTransactionId: "ctid-1", terminalId });
+    expect(status.details.card_last4).toBe("4242");
+    const slip = await client.getPrintSlip(creds, transactionId);
+    expect(slip).toMatchObject({ cardLast4: "4242", approveCode: "SIM123", totalAmount: 1250 });
+    expect(await client.getConfiguration(creds)).toEqual({ currency: "EUR", timeZone: "Europe/Ljubljana", paymentMethods: ["CARD", "MBILLS", "VALU", "GOCRYPTO"] });
+
+    // Every status change was sent, signed with the pairing's key.
+    await advance(10);
+    const statuses = received.map((r) => JSON.parse(r.body)[0].status);
+    expect(statuses).toEqual(["INITIATED", "IN_PROGRESS", "SUCCESS"]);
+    for (const r of received) expect(verifyWebhookSignature(r.headers, Buffer.from(r.body), secret)).toEqual({ ok: true, form: "raw" });
+  });
+
+  it("answers a repeated client_transaction_id with the same transaction", async () => {
+    const { ctx, client } = setup();
+    const { creds } = await pairTerminal(ctx, client);
+    const a = await client.charge(creds, { amount: 500, clientTransactionId: "same" });
+    const b = await client.charge(creds, { amount: 500, clientTransactionId: "same" });
+    expect(b.transactionId).toBe(a.transactionId);
+  });
+
+  it("auto-approves when the terminal's switch is on", async () => {
+    const { ctx, client, advance } = setup();
+    const { terminalId, creds } = await pairTerminal(ctx, client);
+    setAutoApprove(ctx, terminalId, true);
+    const { transactionId } = await client.charge(creds, { amount: 700, clientTransactionId: "auto" });
+    await advance(1_100);
+    expect((await client.getTransaction(creds, transactionId)).status).toBe("SUCCESS");
+  });
+
+  it("refunds partially, refuses a refund above what remains, and reverts only the latest success", async () => {
+    const { ctx, client, advance } = setup();
+    const { terminalId, creds } = await pairTerminal(ctx, client);
+    setAutoApprove(ctx, terminalId, true);
+    const first = await client.charge(creds, { amount: 1000, clientTransactionId: "c1" });
+    await advance(1_100);
+    const refund = await client.refund(creds, first.transactionId, { amount: 400 });
+    await advance(1_100);
+    expect((await client.getTransaction(creds, refund.transactionId)).linkedTransactionId).toBe(first.transactionId);
+    expect((await client.getTransaction(creds, first.transactionId)).refundTotalAmount).toBe(400);
+    const tooMuch = await client.refund(creds, first.transactionId, { amount: 700 }).catch((e: unknown) => e);
+    expect(tooMuch).toBeInstanceOf(PayConnectError);
+    expect((tooMuch as PayConnectError).message).toContain("Refund amount exceeds the refundable amount (600)");
+
+    const second = await client.charge(creds, { amount: 300, clientTransactionId: "c2" });
+    await advance(1_100);
+    const old = await client.revert(creds, first.transactionId).catch((e: unknown) => e);
+    expect((old as PayConnectError).message).toContain("most recent successful transaction");
+    const op = await client.revert(creds, second.transactionId);
+    expect((await client.getOperation(creds, op.operationId)).status).toBe("INITIATED");
+    await advance(1_000);
+    expect((await client.getOperation(creds, op.operationId)).status).toBe("SUCCESS");
+    expect((await client.getTransaction(creds, second.transactionId)).status).toBe("REVERTED");
+  });
+
+  it("cancels an INITIATED charge at once and refuses to cancel a final one", async () => {
+    const { ctx, client } = setup();
+    const { creds } = await pairTerminal(ctx, client);
+    const { transactionId } = await client.charge(creds, { amount: 100, clientTransactionId: "x" });
+    await client.cancel(creds, transactionId);
+    expect((await client.getTransaction(creds, transactionId)).status).toBe("CANCELED");
+    await expect(client.cancel(creds, transactionId)).rejects.toThrow(/already CANCELED/);
+  });
+
+  it("keeps each pairing to its own terminal's transactions", async () => {
+    const { ctx, client } = setup();
+    const a = await pairTerminal(ctx, client);
+    const b = await pairTerminal(ctx, client);
+    const { transactionId } = await client.charge(a.creds, { amount: 100, clientTransactionId: "mine" });
+    await expect(client.getTransaction(b.creds, transactionId)).rejects.toThrow(/does not know this transaction/);
+  });
+
+  it("retries a webhook on 500 after 5 s, 10 s … and gives up after five retries", async () => {
+    const { ctx, client, advance, received } = setup([500, 500, 500, 500, 500, 500]);
+    const { terminalId, creds } = await pairTerminal(ctx, client);
+    await client.charge(creds, { amount: 100, clientTransactionId: "r" });
+    await advance(0);
+    expect(received).toHaveLength(1);
+    // The IN_PROGRESS that follows is dropped, so only the first one's retries are seen.
+    setFault(ctx, { kind: "webhook_drop", terminal_id: terminalId });
+    let elapsed = 0;
+    for (const [i, delay] of RETRY_DELAYS_MS.entries()) {
+      await advance(delay - 1);
+      expect(received.map((r) => JSON.parse(r.body)[0].status), `before retry ${i + 1}`).toHaveLength(i + 1);
+      await advance(1);
+      elapsed += delay;
+      expect(received, `retry ${i + 1} at ${elapsed} ms`).toHaveLength(i + 2);
+    }
+    const hooks = terminalWebhooks(ctx, terminalId);
+    expect(hooks.map((h) => h.state).sort()).toEqual(["dropped", "failed"]);
+  });
+
+  it("applies each terminal's webhook faults to its own webhooks only", async () => {
+    const { ctx, client, advance, received } = setup();
+    const a = await pairTerminal(ctx, client);
+    const b = await pairTerminal(ctx, client);
+    setFault(ctx, { kind: "webhook_duplicate", terminal_id: a.terminalId });
+    setFault(ctx, { kind: "webhook_bad_signature", terminal_id: b.terminalId });
+    await client.charge(a.creds, { amount: 100, clientTransactionId: "a" });
+    await client.charge(b.creds, { amount: 200, clientTransactionId: "b" });
+    await advance(10);
+    const amounts = received.map((r) => JSON.parse(r.body)[0].amount);
+    expect(amounts.sort()).toEqual([100, 100, 200]);
+    const forged = received.find((r) => JSON.parse(r.body)[0].amount === 200)!;
+    expect(verifyWebhookSignature(forged.headers, Buffer.from(forged.body), b.secret)).toMatchObject({ ok: false });
+    expect(await deliverDue(ctx)).toBe(0);
+  });
+
+  it("answers 500 without doing anything when the terminal's charge_500 fault is armed", async () => {
+    const { ctx, client } = setup();
+    const { terminalId, creds } = await pairTerminal(ctx, client);
+    setFault(ctx, { kind: "charge_500", terminal_id: terminalId });
+    await expect(client.charge(creds, { amount: 100, clientTransactionId: "f" })).rejects.toThrow(/unavailable \(HTTP 500\)/);
+    const count = ctx.db.prepare("SELECT count(*) AS n FROM sim_transactions").get() as { n: number };
+    expect(count.n).toBe(0);
+  });
+});
