@@ -11,6 +11,7 @@ import { clearFaults, FAULT_KINDS, setFault, UnknownSimulatedTerminalError } fro
 import { getSimulator } from "@/lib/simulator/server";
 import { createTerminal, generateOtp, TERMINAL_ID_PATTERN, unpairOnTerminal } from "@/lib/simulator/terminals";
 import { simulatorHref } from "@/lib/simulator/screens";
+import { getTransaction, moveTransaction, setAutoApprove } from "@/lib/simulator/payments";
 
 function simulator() {
   const sim = getSimulator();
@@ -70,5 +71,27 @@ export async function clearFaultsAction(formData: FormData): Promise<void> {
   const sim = simulator();
   const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
   clearFaults(sim, terminalId.success ? terminalId.data : undefined);
+  refresh();
+}
+
+const MOVES = { approve: "SUCCESS", decline: "DECLINED", cancel: "CANCELED" } as const;
+
+/** The person at the terminal approves, declines or cancels an open payment. */
+export async function movePaymentAction(formData: FormData): Promise<void> {
+  const sim = simulator();
+  const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
+  const move = z.enum(["approve", "decline", "cancel"]).safeParse(formData.get("move"));
+  const transactionId = z.string().min(1).max(200).safeParse(formData.get("transactionId"));
+  if (terminalId.success && move.success && transactionId.success) {
+    const t = getTransaction(sim, transactionId.data);
+    if (t && t.terminal_id === terminalId.data) moveTransaction(sim, t.transaction_id, MOVES[move.data]);
+  }
+  refresh();
+}
+
+export async function setAutoApproveAction(formData: FormData): Promise<void> {
+  const sim = simulator();
+  const terminalId = terminalIdSchema.safeParse(formData.get("terminalId"));
+  if (terminalId.success) setAutoApprove(sim, terminalId.data, formData.get("on") === "on");
   refresh();
 }

@@ -16,12 +16,16 @@ import { getEnv } from "@/lib/env";
 import { listCalls } from "@/lib/simulator/calls";
 import { listFaults } from "@/lib/simulator/faults";
 import { DEFAULT_SCREENS, MAX_SCREENS, requestedScreens, simulatorHref } from "@/lib/simulator/screens";
+import { autoApprove, terminalTransactions } from "@/lib/simulator/payments";
 import { getSimulator } from "@/lib/simulator/server";
+import { resumeWebhooks, terminalWebhooks } from "@/lib/simulator/webhooks";
 import { currentOtp, getTerminalsWithPairings, pairedTerminalIds, recentTerminals } from "@/lib/simulator/terminals";
 import { cn } from "@/lib/utils";
 import {
   addTerminalAction,
   clearFaultsAction,
+  movePaymentAction,
+  setAutoApproveAction,
   generateOtpAction,
   setFaultAction,
   unpairOnTerminalAction,
@@ -39,6 +43,8 @@ const SCREEN_ACTIONS = {
   unpairOnTerminal: unpairOnTerminalAction,
   setFault: setFaultAction,
   clearFaults: clearFaultsAction,
+  movePayment: movePaymentAction,
+  setAutoApprove: setAutoApproveAction,
 };
 
 export default async function SimulatorPage({
@@ -48,6 +54,7 @@ export default async function SimulatorPage({
 }) {
   const sim = getSimulator();
   if (!sim) notFound();
+  resumeWebhooks(sim);
   const env = getEnv();
   const { terminal: param } = await searchParams;
   const named = getTerminalsWithPairings(sim, requestedScreens(param));
@@ -65,7 +72,7 @@ export default async function SimulatorPage({
 
   return (
     <main id="main" className="min-h-screen bg-slate-100">
-      <AutoRefresh />
+      <AutoRefresh intervalMs={1500} />
       <div className="mx-auto max-w-[96rem] px-4 py-6 sm:px-6 sm:py-8">
         <header className="mb-6 flex flex-wrap items-end justify-between gap-4">
           <div>
@@ -210,6 +217,9 @@ export default async function SimulatorPage({
                     faults={allFaults.filter((f) => f.terminalId === t.terminalId)}
                     hideHref={screens.length > 1 ? simulatorHref(shownIds.filter((id) => id !== t.terminalId)) : null}
                     actions={SCREEN_ACTIONS}
+                    payments={terminalTransactions(sim, t.terminalId, 5)}
+                    webhooks={terminalWebhooks(sim, t.terminalId, 6)}
+                    autoApprove={autoApprove(sim, t.terminalId)}
                   />
                 ))}
               </div>

@@ -10,7 +10,10 @@ import { SubmitButton } from "@/components/simulator/submit-button";
 import { Badge } from "@/components/ui/badge";
 import type { SimulatorCall } from "@/lib/simulator/calls";
 import { FAULT_DESCRIPTIONS, type Fault, type FaultKind } from "@/lib/simulator/faults";
+import { formatAmount } from "@/lib/money";
+import type { SimTransaction } from "@/lib/simulator/payments";
 import type { GeneratedOtp, SimulatedTerminalWithPairings } from "@/lib/simulator/terminals";
+import type { SimWebhook } from "@/lib/simulator/webhooks";
 
 type FormAction = (formData: FormData) => Promise<void>;
 
@@ -19,7 +22,20 @@ export type TerminalScreenActions = {
   unpairOnTerminal: FormAction;
   setFault: FormAction;
   clearFaults: FormAction;
+  /** approve | decline | cancel one open payment (fields terminalId, transactionId, move). */
+  movePayment: FormAction;
+  /** Turns the terminal's auto-approve switch on or off (fields terminalId, on). */
+  setAutoApprove: FormAction;
 };
+
+const KIND_LABEL: Record<SimTransaction["kind"], string> = {
+  charge: "Charge",
+  preauth: "Preauthorisation",
+  refund: "Refund",
+  independent_refund: "Independent refund",
+};
+const PAYMENTS_SHOWN = 5;
+const WEBHOOKS_SHOWN = 6;
 
 /** The switches each screen offers, for its own terminal's next call. */
 const SWITCHES: { kind: FaultKind; label: string }[] = [
@@ -27,6 +43,14 @@ const SWITCHES: { kind: FaultKind; label: string }[] = [
   { kind: "pair_slow", label: "Delay next pair call past the timeout" },
   { kind: "pair_malformed", label: "Answer next pair call without client_secret" },
   { kind: "unpair_500", label: "Fail next unpair call (500)" },
+  { kind: "charge_500", label: "Fail next charge call (500)" },
+  { kind: "status_500", label: "Fail next status poll (500)" },
+  { kind: "refund_500", label: "Fail next refund call (500)" },
+  { kind: "webhook_drop", label: "Drop next webhook" },
+  { kind: "webhook_duplicate", label: "Send next webhook twice" },
+  { kind: "webhook_reorder", label: "Hold next webhook back (reorder)" },
+  { kind: "webhook_delay", label: "Delay next webhook" },
+  { kind: "webhook_bad_signature", label: "Sign next webhook with a wrong key" },
 ];
 
 /** How many ended pairings and calls a screen lists. */
@@ -59,6 +83,9 @@ export function TerminalScreen({
   faults,
   hideHref,
   actions,
+  payments = [],
+  webhooks = [],
+  autoApprove = false,
 }: {
   terminal: SimulatedTerminalWithPairings;
   otp: GeneratedOtp | null;
@@ -68,6 +95,11 @@ export function TerminalScreen({
   /** The page without this screen, when others are shown beside it. */
   hideHref: string | null;
   actions: TerminalScreenActions;
+  /** The terminal's latest transactions, newest first. */
+  payments?: SimTransaction[];
+  /** Its latest webhooks, newest first. */
+  webhooks?: SimWebhook[];
+  autoApprove?: boolean;
 }) {
   const id = terminal.terminalId;
   const titleId = `sim-screen-${id}-title`;
@@ -203,6 +235,92 @@ export function TerminalScreen({
             ) : null}
           </div>
         ) : null}
+
+        <div className="border-t border-slate-800 pt-3" data-testid="sim-payments">
+          <div className="flex items-center justify-between gap-2">
+            <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Payments</h3>
+            <form action={actions.setAutoApprove}>
+              <input type="hidden" name="terminalId" value={id} />
+              <input type="hidden" name="on" value={autoApprove ? "off" : "on"} />
+              <SubmitButton variant="secondary" size="sm" aria-pressed={autoApprove} data-testid="sim-auto-approve">
+                Auto-approve: {autoApprove ? "on" : "off"}
+              </SubmitButton>
+            </form>
+          </div>
+          {payments.length > 0 ? (
+            <ul className="mt-2 space-y-2 text-sm">
+              {payments.slice(0, PAYMENTS_SHOWN).map((t) => {
+                const open = t.status === "INITIATED" || t.status === "IN_PROGRESS";
+                return (
+                  <li
+                    key={t.transaction_id}
+                    data-testid="sim-payment"
+                    data-transaction-id={t.transaction_id}
+                    data-status={t.status}
+                    className={open ? "rounded-lg bg-slate-900 p-3 ring-1 ring-sky-700" : "min-w-0"}
+                  >
+                    <span className="flex flex-wrap items-baseline justify-between gap-2">
+                      <span className={open ? "text-2xl font-bold text-white" : "font-medium"}>{formatAmount(t.amount, t.currency)}</span>
+                      <Badge tone={t.status === "SUCCESS" ? "success" : open ? "info" : "neutral"}>{t.status}</Badge>
+                    </span>
+                    <span className="block text-xs text-slate-300">
+                      {KIND_LABEL[t.kind]}
+                      {t.payment_method ? ` · ${t.payment_method}` : ""}
+                      {t.refund_total_amount > 0 ? ` · refunded ${formatAmount(t.refund_total_amount, t.currency)}` : ""}
+                    </span>
+                    <span className="block break-all font-mono text-[11px] text-slate-400 dark:text-slate-300">{t.transaction_id}</span>
+                    {open ? (
+                      <div className="mt-2 grid grid-cols-3 gap-2">
+                        {(["approve", "decline", "cancel"] as const).map((move) => (
+                          <form key={move} action={actions.movePayment}>
+                            <input type="hidden" name="terminalId" value={id} />
+                            <input type="hidden" name="transactionId" value={t.transaction_id} />
+                            <input type="hidden" name="move" value={move} />
+                            <SubmitButton
+                              size="sm"
+                              variant={move === "approve" ? "primary" : "secondary"}
+                              className="w-full"
+                              aria-label={`${move[0]!.toUpperCase()}${move.slice(1)} ${formatAmount(t.amount, t.currency)}`}
+                            >
+                              {move === "approve" ? "Approve" : move === "decline" ? "Decline" : "Cancel"}
+                            </SubmitButton>
+                          </form>
+                        ))}
+                      </div>
+                    ) : null}
+                  </li>
+                );
+              })}
+            </ul>
+          ) : (
+            <p className="mt-2 text-sm text-slate-300">No payment yet: a charge from Pairdesk shows here.</p>
+          )}
+        </div>
+
+        <div className="border-t border-slate-800 pt-3">
+          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Last webhooks sent</h3>
+          {webhooks.length > 0 ? (
+            <ol className="mt-2 space-y-0.5 font-mono text-xs text-slate-300" data-testid="sim-webhooks">
+              {webhooks.slice(0, WEBHOOKS_SHOWN).map((w) => (
+                <li key={w.id} className="flex justify-between gap-2">
+                  <span>
+                    {w.tx_status}{" "}
+                    <span className={w.state === "delivered" ? "text-green-300" : "text-amber-300"}>
+                      {w.state}
+                      {w.last_status !== null ? ` ${w.last_status}` : ""}
+                      {w.fault ? ` (${w.fault.replace("webhook_", "")})` : ""}
+                    </span>
+                  </span>
+                  <span className="text-slate-400 dark:text-slate-300">{formatClock(w.updated_at)}</span>
+                </li>
+              ))}
+            </ol>
+          ) : (
+            <p className="mt-2 text-xs text-slate-300" data-testid="sim-webhooks">
+              None yet
+            </p>
+          )}
+        </div>
 
         <div className="border-t border-slate-800 pt-3">
           <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Last calls from Pairdesk</h3>
