@@ -10,7 +10,7 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { WebhookFormat, WebhookParse, WebhookVerification } from "../providers/types";
 import { toProviderTransaction } from "./transaction-map";
-import { SIGNATURE_HEADER, webhookBodySchema } from "./wire";
+import { SIGNATURE_HEADER, transactionObjectSchema, webhookArraySchema } from "./wire";
 
 /** Deliveries over 1 MiB are refused (413) without being read. */
 export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
@@ -97,7 +97,8 @@ export function parseWebhookBody(rawBody: Buffer): WebhookParse {
   } catch {
     return { ok: false, reason: "The body is not JSON." };
   }
-  const parsed = webhookBodySchema.safeParse(json);
+  // The array or the object schema, by the body's own shape, so that the fields at fault are named.
+  const parsed = Array.isArray(json) ? webhookArraySchema.safeParse(json) : transactionObjectSchema.safeParse(json);
   if (!parsed.success) {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.map(String).join(".") || "body"))].slice(0, 6);
     return {

@@ -152,7 +152,8 @@ export const transactionObjectSchema = z
 export type TransactionObject = z.input<typeof transactionObjectSchema>;
 
 /** A webhook body: an array of transaction objects (documented for the payment-facilitator webhooks) or one. */
-export const webhookBodySchema = z.union([z.array(transactionObjectSchema).min(1).max(1000), transactionObjectSchema]);
+export const webhookArraySchema = z.array(transactionObjectSchema).min(1).max(1000);
+export const webhookBodySchema = z.union([webhookArraySchema, transactionObjectSchema]);
 
 /** Charge, preauth, refund and independent refund answer `{transaction_id}`. */
 export const createdTransactionSchema = z.object({ transaction_id: z.string().trim().min(1).max(200) }).loose();

@@ -1,0 +1,170 @@
+/**
+ * The webhook inbox: every delivery is written with its verdict BEFORE it is answered, and an
+ * accepted one is applied (applyTransactionEvent) in the same write transaction, each delivery in
+ * its own savepoint so that a failure while applying still keeps the stored delivery (its
+ * process_error says why; it can be reprocessed). GROUP COMMIT: deliveries that arrive while a
+ * write is pending are queued and written together, one transaction (one fsync) per batch, and
+ * each request's answer waits for its batch's commit. If the commit fails, every request of the
+ * batch gets an error (answered 500): nothing is acknowledged that is not stored.
+ *
+ * Rejected deliveries cannot fill the disk: their bodies are cut to REJECTED_BODY_BYTES, and at
+ * most REJECTED_KEEP of them are kept, none older than REJECTED_RETENTION_DAYS (pruned every
+ * PRUNE_EVERY batches).
+ */
+import "server-only";
+import { and, eq, lt, notInArray, sql } from "drizzle-orm";
+import type { DB } from "../db/client";
+import { webhookDeliveries } from "../db/schema";
+import type { DeliveryVerdict } from "../domain";
+import { log } from "../log";
+import type { ProviderTransaction } from "../providers/types";
+import { applyTransactionEvent, type ObservedVia } from "../transactions/apply";
+
+export const REJECTED_BODY_BYTES = 4 * 1024;
+export const REJECTED_KEEP = 10_000;
+export const REJECTED_RETENTION_DAYS = 30;
+const PRUNE_EVERY = 200;
+/** The verdicts whose bodies are kept whole: verified by the pairing's key. */
+const KEPT_WHOLE: readonly DeliveryVerdict[] = ["accepted", "unparsed"];
+
+export type IncomingDelivery = {
+  pairingId: number | null;
+  merchantId: number | null;
+  verdict: DeliveryVerdict;
+  httpStatus: number;
+  sizeBytes: number;
+  body: Buffer | null;
+  signatureForm?: "raw" | "sorted" | null;
+  reason?: string | null;
+  /** For an accepted delivery: what to apply, and through which pairing. */
+  apply?: { transactions: ProviderTransaction[]; via: ObservedVia };
+};
+
+export type StoredDelivery = { id: number; events: number; processError: string | null };
+
+type Queued = { item: IncomingDelivery; resolve: (s: StoredDelivery) => void; reject: (e: unknown) => void };
+
+type InboxState = { queue: Queued[]; scheduled: boolean; batches: number };
+const globalForInbox = globalThis as unknown as { __pairdeskWebhookInbox?: InboxState };
+const state: InboxState = (globalForInbox.__pairdeskWebhookInbox ??= { queue: [], scheduled: false, batches: 0 });
+
+/** Queues a delivery for the next batch; resolves once it is committed. */
+export function storeDelivery(db: DB, item: IncomingDelivery): Promise<StoredDelivery> {
+  return new Promise((resolve, reject) => {
+    state.queue.push({ item, resolve, reject });
+    if (!state.scheduled) {
+      state.scheduled = true;
+      setImmediate(() => flush(db));
+    }
+  });
+}
+
+function flush(db: DB): void {
+  state.scheduled = false;
+  const batch = state.queue.splice(0);
+  if (batch.length === 0) return;
+  let results: StoredDelivery[];
+  try {
+    results = writeBatch(db, batch.map((q) => q.item));
+  } catch (err) {
+    log.error({ err: (err as Error)?.message, deliveries: batch.length }, "webhook deliveries could not be stored");
+    for (const q of batch) q.reject(err);
+    return;
+  }
+  batch.forEach((q, i) => q.resolve(results[i]!));
+  state.batches += 1;
+  if (state.batches % PRUNE_EVERY === 0) {
+    try {
+      pruneRejected(db);
+    } catch (err) {
+      log.warn({ err: (err as Error)?.message }, "rejected webhook deliveries could not be pruned");
+    }
+  }
+}
+
+/** Writes deliveries (and applies the accepted ones) in one transaction. Exported for tests. */
+export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] {
+  return db.transaction(
+    (tx) =>
+      items.map((item) => {
+        const kept = !item.body || KEPT_WHOLE.includes(item.verdict) ? item.body : item.body.subarray(0, REJECTED_BODY_BYTES);
+        const now = Date.now();
+        const row = tx
+          .insert(webhookDeliveries)
+          .values({
+            receivedAt: new Date(now),
+            pairingId: item.pairingId,
+            merchantId: item.merchantId,
+            verdict: item.verdict,
+            httpStatus: item.httpStatus,
+            sizeBytes: item.sizeBytes,
+            body: kept,
+            bodyTruncated: kept !== null && item.body !== null && kept.length < item.body.length,
+            signatureForm: item.signatureForm ?? null,
+            reason: item.reason ?? null,
+          })
+          .returning({ id: webhookDeliveries.id })
+          .get();
+        if (!item.apply) return { id: row.id, events: 0, processError: null };
+        const applied = applyDelivery(tx, row.id, item.apply.transactions, item.apply.via, now);
+        return { id: row.id, ...applied };
+      }),
+    { behavior: "immediate" },
+  );
+}
+
+/**
+ * Applies a delivery's observations inside a savepoint and records the outcome on the delivery.
+ * A failure rolls back the observations only.
+ */
+export function applyDelivery(
+  tx: Parameters<Parameters<DB["transaction"]>[0]>[0],
+  deliveryId: number,
+  transactions: ProviderTransaction[],
+  via: ObservedVia,
+  now: number,
+): { events: number; processError: string | null } {
+  let events = 0;
+  let processError: string | null = null;
+  try {
+    tx.transaction((sp) => {
+      for (const observation of transactions) {
+        const r = applyTransactionEvent(sp, { observation, via, from: { source: "webhook", deliveryId }, at: now });
+        if (r.eventId !== null) events += 1;
+      }
+    });
+  } catch (err) {
+    events = 0;
+    const message = (err as Error)?.message ?? "unknown error";
+    processError = /pairdesk_rule:/.test(message)
+      ? "A database rule refused the change it holds."
+      : "It could not be applied (see the server log); it is kept and can be reprocessed.";
+    log.error({ deliveryId, err: message }, "an accepted webhook delivery could not be applied");
+  }
+  tx.update(webhookDeliveries)
+    .set({ processedAt: processError ? null : new Date(now), eventCount: events, processError })
+    .where(eq(webhookDeliveries.id, deliveryId))
+    .run();
+  return { events, processError };
+}
+
+/** Drops rejected deliveries past the retention, and the oldest beyond the cap. */
+export function pruneRejected(db: DB, now = Date.now()): number {
+  const rejected = notInArray(webhookDeliveries.verdict, [...KEPT_WHOLE]);
+  const old = db
+    .delete(webhookDeliveries)
+    .where(and(rejected, lt(webhookDeliveries.receivedAt, new Date(now - REJECTED_RETENTION_DAYS * 86_400_000))))
+    .run().changes;
+  const cutoff = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(rejected)
+    .orderBy(sql`${webhookDeliveries.id} desc`)
+    .limit(1)
+    .offset(REJECTED_KEEP)
+    .get();
+  const over = cutoff
+    ? db.delete(webhookDeliveries).where(and(rejected, sql`${webhookDeliveries.id} <= ${cutoff.id}`)).run().changes
+    : 0;
+  return old + over;
+}
