@@ -66,7 +66,7 @@ function post(body: string | Buffer, signature: string | null, to = token, heade
     new Request(`http://app.test/api/webhooks/pay-connect/${to}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", ...(signature ? { Signature: signature } : {}), ...headers },
-      body,
+      body: typeof body === "string" ? body : new Uint8Array(body),
     }),
     to,
   );

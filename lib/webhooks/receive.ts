@@ -11,7 +11,8 @@
  */
 import "server-only";
 import { eq } from "drizzle-orm";
-import type { DB } from "../db/client";
+import { getDb, type DB } from "../db/client";
+import { webhookFormat } from "../providers";
 import { pairings, terminals } from "../db/schema";
 import type { DeliveryVerdict } from "../domain";
 import { log } from "../log";
@@ -120,4 +121,9 @@ export async function receiveWebhook(db: DB, format: WebhookFormat, request: Req
   );
   if (item.verdict === "accepted") return answer(200, stored.processError ? "Stored; it will be reprocessed." : "Accepted.");
   return answer(item.httpStatus, item.reason ?? "Refused.");
+}
+
+/** The route handler's entry: the app's database and the provider's webhook format. */
+export function handleWebhookRequest(request: Request, token: string): Promise<Response> {
+  return receiveWebhook(getDb(), webhookFormat(), request, token);
 }
