@@ -18,6 +18,7 @@ export function serverHealth(): Health {
       recoveryDir: () => getEnv().recoveryDir,
       // The journal does not change while the server runs.
       migrations: () => (state.migrations ??= knownMigrations()),
+      pollerEnabled: () => getEnv().poller.enabled,
     },
     state.cache,
   );

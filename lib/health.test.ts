@@ -36,6 +36,7 @@ describe("checkHealth", () => {
         migrations: { ok: true, status: "ok", message: "All migrations are applied." },
         vault: { ok: true, status: "ok", message: "VAULT_KEY is loaded and opens the stored secrets." },
         recoverySpool: { ok: true, status: "ok", message: "Empty, and writable." },
+        poller: { ok: true, status: "ok", message: "Ready; no transaction to poll yet." },
       },
     });
   });

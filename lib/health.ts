@@ -20,7 +20,7 @@ import { scanSpoolFolder } from "./pairing/recovery-record";
 
 export type CheckStatus = "ok" | "attention" | "broken";
 export type HealthCheck = { ok: boolean; status: CheckStatus; message: string };
-export type CheckName = "database" | "migrations" | "vault" | "recoverySpool";
+export type CheckName = "database" | "migrations" | "vault" | "recoverySpool" | "poller";
 export type Health = { ok: boolean; status: CheckStatus; checks: Record<CheckName, HealthCheck> };
 
 /** A check as computed: `detail` is for the server log only, never for the answer. */
@@ -31,7 +31,47 @@ export type HealthSources = {
   keys: () => VaultKey[];
   recoveryDir: () => string;
   migrations: () => KnownMigration[];
+  /** Whether this server runs the poller (PAIRDESK_POLLER); defaults to true. */
+  pollerEnabled?: () => boolean;
+  now?: () => number;
 };
+
+/** Past these the poller needs attention. */
+export const POLLER_SILENT_MS = 60_000;
+export const POLLER_LAG_MS = 60_000;
+
+const secondsAgo = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
+
+/**
+ * The transaction poller (lib/transactions/poller.ts), read from its row in `workers`: it needs
+ * attention when it is off, silent or behind while transactions wait for a poll, or when its last
+ * run had failures. Never broken: webhooks still bring statuses. No counts in the message.
+ */
+function checkPoller(sqlite: Database.Database, enabled: boolean, now: number): Checked {
+  const waiting = (sqlite.prepare("select count(*) as n from transactions where next_poll_at is not null").get() as { n: number }).n;
+  const w = sqlite
+    .prepare("select holder, last_run_at, last_run_errors, lag_ms, last_error from workers where name = 'poller'")
+    .get() as { holder: string | null; last_run_at: number | null; last_run_errors: number | null; lag_ms: number | null; last_error: string | null } | undefined;
+  if (!enabled) {
+    return waiting > 0
+      ? attention("The poller is off on this server (PAIRDESK_POLLER=off): open transactions get their status from webhooks only, unless another server polls.")
+      : ok("Off on this server (PAIRDESK_POLLER=off); no transaction waits for a poll.");
+  }
+  if (!w?.last_run_at) {
+    return waiting > 0 ? attention("The poller has not run yet: transactions wait for their first poll.") : ok("Ready; no transaction to poll yet.");
+  }
+  const since = now - w.last_run_at;
+  if (since > POLLER_SILENT_MS && waiting > 0) {
+    return attention(`The poller last ran ${secondsAgo(since)} ago: no server process holds its lease.`, `holder ${w.holder ?? "none"}`);
+  }
+  if ((w.lag_ms ?? 0) > POLLER_LAG_MS) {
+    return attention(`The poller is behind: the most overdue poll waited ${secondsAgo(w.lag_ms ?? 0)}.`);
+  }
+  if ((w.last_run_errors ?? 0) > 0) {
+    return attention("The poller's last run had failed calls to the provider: the dashboard says which.", w.last_error ?? undefined);
+  }
+  return ok(`Last run ${secondsAgo(since)} ago, ${secondsAgo(w.lag_ms ?? 0)} behind.`);
+}
 
 export const HEALTH_CACHE_MS = 30_000;
 
@@ -150,6 +190,9 @@ export function checkHealth(sources: HealthSources, cache: HealthCache | null): 
       ? cached(cache, "vault", HEALTH_CACHE_MS, () => guard("vault", () => checkVault(sqlite!, sources.keys())))
       : notChecked("the stored secrets"),
     recoverySpool: guard("recovery spool", () => checkSpool(sources.recoveryDir(), cache)),
+    poller: sqlite
+      ? guard("poller", () => checkPoller(sqlite!, sources.pollerEnabled?.() ?? true, sources.now?.() ?? Date.now()))
+      : notChecked("the poller's state"),
   };
   const status = overall(checks);
   const details: Record<string, string> = {};

@@ -5,6 +5,7 @@ import { log } from "./log";
 import { settleAfterStop } from "./pairing/pair-terminal";
 import { listRecoverySpool } from "./pairing/recovery";
 import { serverHealth } from "./health-server";
+import { startPoller } from "./transactions/poller-runner";
 
 export async function startServer(): Promise<void> {
   let env;
@@ -52,4 +53,5 @@ export async function startServer(): Promise<void> {
   );
   // The same checks as /api/health, logged once at start (an error line, with details, if broken).
   serverHealth();
+  startPoller();
 }
