@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../db/open";
 import { transactionOperations, transactions, workers } from "../db/schema";
 import { PayConnectError } from "../pay-connect/errors";
-import type { ProviderTransaction, TransactionProvider } from "../providers/types";
+import type { TransactionProvider } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
 import { applyTransactionEvent } from "./apply";
 import { leaseHolder, releaseLease, takeLease } from "./lease";
