@@ -1,0 +1,208 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { merchantScope, queryContext, EVERY_MERCHANT } from "../data/scope";
+import { openDatabase, type DB } from "../db/open";
+import { auditLog, merchants, terminals, transactionOperations, transactions } from "../db/schema";
+import { PayConnectError } from "../pay-connect/errors";
+import type { TransactionProvider } from "../providers/types";
+import { observed, pairedTerminal } from "../test/transactions";
+import { refundableAmount } from "./allowed";
+import { applyTransactionEvent } from "./apply";
+import { runOperation, type OperationDeps, type Operator } from "./operations";
+
+let key = 0;
+const rk = () => `00000000-0000-4000-b000-${String(++key).padStart(12, "0")}`;
+
+function stubProvider(overrides: Partial<TransactionProvider> = {}) {
+  const calls: { name: string; args: unknown[] }[] = [];
+  let n = 0;
+  const base: Partial<TransactionProvider> = {
+    charge: async () => ({ transactionId: `ptx-${++n}` }),
+    preauth: async () => ({ transactionId: `ptx-${++n}` }),
+    independentRefund: async () => ({ transactionId: `ptx-${++n}` }),
+    refund: async () => ({ transactionId: `ptx-${++n}` }),
+    cancel: async () => undefined,
+    revert: async () => ({ operationId: "op-1", transactionId: "x" }),
+    preauthComplete: async () => ({ operationId: "op-2", transactionId: "x" }),
+    ...overrides,
+  };
+  const provider = new Proxy({} as TransactionProvider, {
+    get: (_t, name: string) => async (...args: unknown[]) => {
+      calls.push({ name, args });
+      return (base as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
+    },
+  });
+  const deps: OperationDeps = { provider: () => provider, credentials: (_db, p) => ({ clientId: p.clientId, clientSecret: "s" }) };
+  return { deps, calls };
+}
+
+const admin = (t: { userId: number }): Operator => ({ id: t.userId, email: "admin@example.test", role: "admin" });
+const staff = (db: DB) => queryContext(db, EVERY_MERCHANT);
+
+function success(db: DB, t: ReturnType<typeof pairedTerminal>, id: string, amount: number, at = Date.now()) {
+  return db.transaction(
+    (tx) =>
+      applyTransactionEvent(tx, {
+        observation: observed({ transactionId: id, status: "SUCCESS", amount, completedAt: at }),
+        via: t.via,
+        from: { source: "poll" },
+        at,
+      }),
+    { behavior: "immediate" },
+  ).transactionRef;
+}
+
+describe("runOperation", () => {
+  it("charges a terminal: one operation, one INITIATED transaction, an audit entry without secrets", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const { deps, calls } = stubProvider();
+    const key = rk();
+    const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: key, terminalRef: t.terminalRef, amount: 1250 });
+    expect(out).toMatchObject({ ok: true });
+    if (!out.ok) return;
+    expect(calls[0]).toMatchObject({ name: "charge", args: [{ clientId: `client-${t.terminalId.slice(2)}` }, { amount: 1250, clientTransactionId: `pd-${key}` }] });
+    const tx = db.select().from(transactions).where(eq(transactions.id, out.transactionRef!)).get()!;
+    expect(tx).toMatchObject({ status: "INITIATED", kind: "charge", amount: 1250, statusSource: "operation", createdById: t.userId });
+    const op = db.select().from(transactionOperations).get()!;
+    expect(op).toMatchObject({ kind: "charge", status: "succeeded", resultTransactionRef: tx.id, clientTransactionId: `pd-${key}` });
+    const audit = db.select().from(auditLog).where(eq(auditLog.action, "transaction.charge")).all();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.details).not.toMatch(/"s"|secret/);
+    // The same form again: refused, no second call.
+    const again = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: key, terminalRef: t.terminalRef, amount: 1250 });
+    expect(again).toMatchObject({ ok: false, code: "duplicate" });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("lets support charge only in the sandbox, and viewers nothing", async () => {
+    const db = openDatabase(":memory:");
+    const sandbox = pairedTerminal(db);
+    const production = pairedTerminal(db, { environment: "production" });
+    const { deps, calls } = stubProvider();
+    const support: Operator = { id: sandbox.userId, email: "s@x", role: "support" };
+    expect(await runOperation(staff(db), deps, support, { kind: "charge", requestKey: rk(), terminalRef: sandbox.terminalRef, amount: 100 })).toMatchObject({ ok: true });
+    expect(await runOperation(staff(db), deps, support, { kind: "charge", requestKey: rk(), terminalRef: production.terminalRef, amount: 100 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/sandbox only/),
+    });
+    expect(await runOperation(staff(db), deps, support, { kind: "independent_refund", requestKey: rk(), terminalRef: sandbox.terminalRef, amount: 100 })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    const viewer: Operator = { id: sandbox.userId, email: "v@x", role: "merchant-viewer" };
+    expect(await runOperation(queryContext(db, merchantScope(sandbox.merchantId)), deps, viewer, { kind: "charge", requestKey: rk(), terminalRef: sandbox.terminalRef, amount: 1 })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    expect(calls).toHaveLength(1);
+  });
+
+  it("does not find another merchant's terminal or transaction, and refuses a suspended merchant", async () => {
+    const db = openDatabase(":memory:");
+    const mine = pairedTerminal(db);
+    const theirs = pairedTerminal(db);
+    const { deps, calls } = stubProvider();
+    const merchantAdmin: Operator = { id: mine.userId, email: "m@x", role: "merchant-admin" };
+    const ctx = queryContext(db, merchantScope(mine.merchantId));
+    expect(await runOperation(ctx, deps, merchantAdmin, { kind: "charge", requestKey: rk(), terminalRef: theirs.terminalRef, amount: 1 })).toMatchObject({ ok: false, code: "not_found" });
+    const their = success(db, theirs, "ptx-theirs", 500);
+    expect(await runOperation(ctx, deps, merchantAdmin, { kind: "refund", requestKey: rk(), transactionRef: their, amount: 1 })).toMatchObject({ ok: false, code: "not_found" });
+    db.update(merchants).set({ status: "suspended" }).where(eq(merchants.id, mine.merchantId)).run();
+    expect(await runOperation(ctx, deps, merchantAdmin, { kind: "charge", requestKey: rk(), terminalRef: mine.terminalRef, amount: 1 })).toMatchObject({ ok: false, code: "merchant_suspended" });
+    expect(calls).toHaveLength(0);
+  });
+
+  it("refunds partially, never more than what remains (open refunds counted)", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const { deps } = stubProvider();
+    const ref = success(db, t, "ptx-orig", 1000);
+    const first = await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 400 });
+    expect(first).toMatchObject({ ok: true });
+    const refundTx = db.select().from(transactions).where(eq(transactions.linkedTransactionRef, ref)).get()!;
+    expect(refundTx).toMatchObject({ kind: "refund", amount: 400, status: "INITIATED" });
+    // 400 is still open: 600 remain.
+    const tooMuch = await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 700 });
+    expect(tooMuch).toMatchObject({ ok: false, code: "not_allowed", error: "You can refund at most €6.00: the rest is refunded or being refunded." });
+    expect(await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 600 })).toMatchObject({ ok: true });
+    expect(await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Nothing is left to refund/),
+    });
+  });
+
+  it("computes what remains from the provider's total or the refunds seen, whichever is larger", () => {
+    expect(refundableAmount({ amount: 1000, refundTotalAmount: 0, refundedBySeen: 0, refundsOpen: 0 })).toBe(1000);
+    expect(refundableAmount({ amount: 1000, refundTotalAmount: 300, refundedBySeen: 0, refundsOpen: 200 })).toBe(500);
+    expect(refundableAmount({ amount: 1000, refundTotalAmount: 300, refundedBySeen: 500, refundsOpen: 0 })).toBe(500);
+    expect(refundableAmount({ amount: 1000, refundTotalAmount: 900, refundedBySeen: 0, refundsOpen: 500 })).toBe(0);
+  });
+
+  it("reverts only the terminal's most recent successful transaction, and follows the operation", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const { deps } = stubProvider();
+    const older = success(db, t, "ptx-a", 100, 1_000);
+    const latest = success(db, t, "ptx-b", 200, 2_000);
+    expect(await runOperation(staff(db), deps, admin(t), { kind: "revert", requestKey: rk(), transactionRef: older })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/most recent successful/),
+    });
+    expect(await runOperation(staff(db), deps, admin(t), { kind: "revert", requestKey: rk(), transactionRef: latest })).toMatchObject({ ok: true });
+    const op = db.select().from(transactionOperations).where(eq(transactionOperations.kind, "revert")).all().at(-1)!;
+    expect(op).toMatchObject({ status: "sent", providerOperationId: "op-1", providerStatus: "INITIATED" });
+    expect(op.nextPollAt).not.toBeNull();
+  });
+
+  it("cancels only an open transaction", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const { deps } = stubProvider();
+    const done = success(db, t, "ptx-done", 100);
+    expect(await runOperation(staff(db), deps, admin(t), { kind: "cancel", requestKey: rk(), transactionRef: done })).toMatchObject({
+      ok: false,
+      error: "Only a transaction still in progress can be cancelled; this one is SUCCESS.",
+    });
+  });
+
+  it("records a provider refusal with its words, and an unknown outcome that a later webhook resolves", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const refused = stubProvider({
+      charge: async () => {
+        throw new PayConnectError("bad_request", 'Pay-Connect refused the charge request (HTTP 400). Nothing was charged. Pay-Connect said: "Terminal busy"', { outcome: "failed", status: 400 });
+      },
+    });
+    const a = await runOperation(staff(db), refused.deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 100 });
+    expect(a).toMatchObject({ ok: false, error: expect.stringMatching(/^Charge of 1\.00 was not sent: .*Terminal busy/) });
+    const lost = stubProvider({
+      charge: async () => {
+        throw new PayConnectError("timeout", "Pay-Connect did not answer within 15 seconds.", { outcome: "unknown" });
+      },
+    });
+    const key = rk();
+    const b = await runOperation(staff(db), lost.deps, admin(t), { kind: "charge", requestKey: key, terminalRef: t.terminalRef, amount: 300 });
+    expect(b).toMatchObject({ ok: false, error: expect.stringMatching(/may have been sent/) });
+    const ops = db.select().from(transactionOperations).orderBy(transactionOperations.id).all();
+    expect(ops.map((o) => o.status)).toEqual(["failed", "outcome_unknown"]);
+    // The transaction shows up by webhook with our client_transaction_id: linked to the operation.
+    const r = db.transaction(
+      (tx) =>
+        applyTransactionEvent(tx, { observation: observed({ transactionId: "ptx-late", status: "IN_PROGRESS", amount: 300, clientTransactionId: `pd-${key}` }), via: t.via, from: { source: "poll" } }),
+      { behavior: "immediate" },
+    );
+    expect(db.select().from(transactionOperations).where(eq(transactionOperations.id, ops[1]!.id)).get()!.resultTransactionRef).toBe(r.transactionRef);
+    expect(db.select().from(auditLog).where(eq(auditLog.action, "transaction.operation_failed")).all()).toHaveLength(2);
+  });
+
+  it("uses the terminal's configured currency for amounts", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    db.update(terminals).set({ currency: "JPY" }).where(eq(terminals.id, t.terminalRef)).run();
+    const { deps } = stubProvider();
+    const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 1250 });
+    expect(out).toMatchObject({ ok: true, message: expect.stringContaining("¥1,250") });
+    expect(db.select().from(transactions).get()!.currency).toBe("JPY");
+  });
+});

@@ -1,0 +1,336 @@
+/**
+ * The back-office operations: charge, preauth and independent refund (which create a
+ * transaction on a terminal), and cancel, refund, revert and preauth completion (which act on
+ * one). Each checks, itself and whoever calls it:
+ * - the role (transactions:operate; a charge needs transactions:charge, and support may send one
+ *   only in the sandbox, to test a terminal);
+ * - the merchant scope (another merchant's terminal or transaction is not found) and that the
+ *   merchant is not suspended;
+ * - that the terminal has an active pairing (its credentials make the call);
+ * - the transaction's state (./allowed.ts: cancel while open, refund never more than what
+ *   remains, revert only the terminal's latest success, completion of a successful preauth).
+ * Then it writes the operation (pending) first, so that every try leaves a record; a second
+ * submit of the same form (its request key) is refused; a create call carries a
+ * client_transaction_id made from that key, so a retried submit cannot charge twice. The
+ * provider's answer is recorded in one write with the transaction it creates (through
+ * applyTransactionEvent, source "operation") and the audit entry. A provider refusal is shown in
+ * its own plain words; an unknown outcome says what to check.
+ */
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { writeAudit, type AuditAction } from "../audit";
+import type { QueryContext } from "../data/scope";
+import { inScope, scopeWhere } from "../data/scope";
+import type { DB } from "../db/open";
+import { merchants, pairings, registers, terminals, transactionOperations, transactions } from "../db/schema";
+import type { Environment, OperationKind, Role } from "../domain";
+import { formatAmount } from "../money";
+import { can, refusal } from "../permissions";
+import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
+import { refundableAmount, refusalOf, type TransactionFacts } from "./allowed";
+import { applyTransactionEvent } from "./apply";
+
+export type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
+
+export type OperationRequest =
+  | { kind: CreateKind; requestKey: string; terminalRef: number; registerRef?: number | null; amount: number; paymentMethod?: string | null }
+  | { kind: "cancel" | "revert"; requestKey: string; transactionRef: number }
+  | { kind: "refund" | "preauth_complete"; requestKey: string; transactionRef: number; amount: number };
+
+export type OperationOutcome =
+  | { ok: true; operationId: number; transactionRef: number | null; message: string }
+  | { ok: false; code: string; error: string; operationId?: number };
+
+export type OperationDeps = {
+  provider: (environment: Environment) => TransactionProvider;
+  credentials: (db: DB, pairing: { id: number; clientId: string }) => ClientCredentials;
+  now?: () => number;
+};
+
+export type Operator = { id: number; email: string; role: Role };
+
+const LABEL: Record<OperationKind, string> = {
+  charge: "Charge",
+  preauth: "Preauthorisation",
+  independent_refund: "Independent refund",
+  cancel: "Cancel",
+  refund: "Refund",
+  revert: "Revert",
+  preauth_complete: "Completion",
+};
+
+const refuse = (code: string, error: string): OperationOutcome => ({ ok: false, code, error });
+
+/** The facts ./allowed.ts decides on, read for one transaction. */
+export function transactionFacts(db: DB, t: typeof transactions.$inferSelect): TransactionFacts {
+  const linked = db
+    .select({ status: transactions.status, amount: transactions.amount })
+    .from(transactions)
+    .where(and(eq(transactions.linkedTransactionRef, t.id), eq(transactions.kind, "refund")))
+    .all();
+  const pendingOps = db
+    .select({ amount: sql<number>`coalesce(sum(${transactionOperations.amount}), 0)` })
+    .from(transactionOperations)
+    .where(
+      and(
+        eq(transactionOperations.transactionRef, t.id),
+        eq(transactionOperations.kind, "refund"),
+        isNull(transactionOperations.resultTransactionRef),
+        inArray(transactionOperations.status, ["pending", "outcome_unknown"]),
+      ),
+    )
+    .get();
+  const latest = db
+    .select({ id: transactions.id })
+    .from(transactions)
+    .where(and(eq(transactions.terminalRef, t.terminalRef), eq(transactions.status, "SUCCESS")))
+    .orderBy(desc(sql`coalesce(${transactions.completedAt}, ${transactions.statusChangedAt})`), desc(transactions.id))
+    .limit(1)
+    .get();
+  return {
+    kind: t.kind,
+    status: t.status,
+    amount: t.amount,
+    refundTotalAmount: t.refundTotalAmount,
+    refundedBySeen: linked.filter((r) => r.status === "SUCCESS").reduce((s, r) => s + r.amount, 0),
+    refundsOpen:
+      linked.filter((r) => r.status === "INITIATED" || r.status === "IN_PROGRESS").reduce((s, r) => s + r.amount, 0) +
+      (pendingOps?.amount ?? 0),
+    latestSuccess: latest?.id === t.id,
+  };
+}
+
+type Target = {
+  merchantId: number;
+  environment: Environment;
+  terminalRef: number;
+  terminalId: string;
+  currency: string | null;
+  registerRef: number | null;
+  transaction: typeof transactions.$inferSelect | null;
+};
+
+function resolveTarget(ctx: QueryContext, req: OperationRequest): Target | OperationOutcome {
+  const { db, scope } = ctx;
+  if ("terminalRef" in req) {
+    const terminal = db.select().from(terminals).where(and(eq(terminals.id, req.terminalRef), scopeWhere(scope, terminals.merchantId))).get();
+    if (!terminal) return refuse("not_found", "That terminal does not exist.");
+    let registerRef: number | null = null;
+    if (req.registerRef) {
+      const register = db
+        .select({ id: registers.id, terminalRef: registers.terminalRef, archivedAt: registers.archivedAt, name: registers.name })
+        .from(registers)
+        .where(and(eq(registers.id, req.registerRef), scopeWhere(scope, registers.merchantId)))
+        .get();
+      if (!register || register.archivedAt) return refuse("not_found", "That register does not exist or is archived.");
+      if (register.terminalRef !== terminal.id) {
+        return refuse("route_changed", `${register.name} no longer routes to ${terminal.terminalId}: reload the page to see its route.`);
+      }
+      registerRef = register.id;
+    }
+    return { merchantId: terminal.merchantId, environment: terminal.environment, terminalRef: terminal.id, terminalId: terminal.terminalId, currency: terminal.currency, registerRef, transaction: null };
+  }
+  const t = db.select().from(transactions).where(and(eq(transactions.id, req.transactionRef), scopeWhere(scope, transactions.merchantId))).get();
+  if (!t) return refuse("not_found", "That transaction does not exist.");
+  const terminal = db.select().from(terminals).where(eq(terminals.id, t.terminalRef)).get()!;
+  return { merchantId: t.merchantId, environment: t.environment, terminalRef: t.terminalRef, terminalId: terminal.terminalId, currency: t.currency ?? terminal.currency, registerRef: t.registerRef, transaction: t };
+}
+
+/** Whether `role` may run `kind` in `environment`: null, or the refusal. */
+export function roleRefusal(role: Role, kind: OperationKind, environment: Environment): string | null {
+  if (kind === "charge") {
+    if (!can(role, "transactions:charge")) return refusal(role, "transactions:charge");
+    if (role === "support" && environment !== "sandbox") {
+      return "Support can send charges in the sandbox only, to test a terminal: ask an admin for a production charge.";
+    }
+    return null;
+  }
+  return can(role, "transactions:operate") ? null : refusal(role, "transactions:operate");
+}
+
+export async function runOperation(ctx: QueryContext, deps: OperationDeps, user: Operator, req: OperationRequest): Promise<OperationOutcome> {
+  const { db, scope } = ctx;
+  const now = deps.now ?? Date.now;
+  const target = resolveTarget(ctx, req);
+  if ("ok" in target) return target;
+  if (!inScope(scope, target.merchantId)) return refuse("not_found", "That terminal does not exist.");
+  const roleRefused = roleRefusal(user.role, req.kind, target.environment);
+  if (roleRefused) return refuse("forbidden", roleRefused);
+  const merchant = db.select({ name: merchants.name, status: merchants.status }).from(merchants).where(eq(merchants.id, target.merchantId)).get();
+  if (merchant?.status !== "active") {
+    return refuse(
+      "merchant_suspended",
+      scope.kind === "merchant" ? "Your merchant is suspended: no operation can be sent." : `${merchant?.name ?? "This merchant"} is suspended: no operation can be sent. Reactivate it on the Merchants page first.`,
+    );
+  }
+  const pairing = db
+    .select({ id: pairings.id, clientId: pairings.clientId })
+    .from(pairings)
+    .where(and(eq(pairings.terminalRef, target.terminalRef), eq(pairings.status, "active")))
+    .get();
+  if (!pairing) return refuse("not_paired", `Terminal ${target.terminalId} has no active pairing: pair it again before sending operations to it.`);
+
+  const amount = "amount" in req ? req.amount : null;
+  if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) return refuse("invalid", "Enter an amount above zero.");
+  if (target.transaction) {
+    const facts = transactionFacts(db, target.transaction);
+    const refused = refusalOf(req.kind as "cancel" | "refund" | "revert" | "preauth_complete", facts);
+    if (refused) return refuse("not_allowed", refused);
+    if (req.kind === "refund" && amount !== null && amount > refundableAmount(facts)) {
+      return refuse(
+        "not_allowed",
+        `You can refund at most ${formatAmount(refundableAmount(facts), target.currency)}: the rest is refunded or being refunded.`,
+      );
+    }
+  }
+
+  const clientTransactionId = "terminalRef" in req ? `pd-${req.requestKey}` : null;
+  let operationId: number;
+  try {
+    operationId = db
+      .insert(transactionOperations)
+      .values({
+        requestKey: req.requestKey,
+        kind: req.kind,
+        merchantId: target.merchantId,
+        environment: target.environment,
+        terminalRef: target.terminalRef,
+        pairingId: pairing.id,
+        registerRef: target.registerRef,
+        transactionRef: target.transaction?.id ?? null,
+        amount,
+        paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
+        clientTransactionId,
+        createdById: user.id,
+        createdAt: new Date(now()),
+      })
+      .returning({ id: transactionOperations.id })
+      .get().id;
+  } catch (err) {
+    if (/UNIQUE constraint failed: transaction_operations\.(request_key|environment)/.test((err as Error)?.message ?? "")) {
+      return refuse("duplicate", "This form was already sent: reload the page to see what happened before sending it again.");
+    }
+    throw err;
+  }
+
+  const provider = deps.provider(target.environment);
+  const what = `${LABEL[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
+  try {
+    const creds = deps.credentials(db, pairing);
+    const tid = target.transaction?.providerTransactionId ?? "";
+    let created: { transactionId: string } | null = null;
+    let started: { operationId: string } | null = null;
+    switch (req.kind) {
+      case "charge":
+        created = await provider.charge(creds, { amount: req.amount, clientTransactionId: clientTransactionId!, ...(req.paymentMethod ? { paymentMethod: req.paymentMethod } : {}) });
+        break;
+      case "preauth":
+        created = await provider.preauth(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
+        break;
+      case "independent_refund":
+        created = await provider.independentRefund(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
+        break;
+      case "refund":
+        created = await provider.refund(creds, tid, { amount: req.amount });
+        break;
+      case "cancel":
+        await provider.cancel(creds, tid);
+        break;
+      case "revert":
+        started = await provider.revert(creds, tid);
+        break;
+      case "preauth_complete":
+        started = await provider.preauthComplete(creds, tid, { amount: req.amount });
+        break;
+    }
+    const at = now();
+    const transactionRef = db.transaction(
+      (tx) => {
+        let ref = target.transaction?.id ?? null;
+        if (created) {
+          const kind = req.kind === "refund" ? "refund" : (req.kind as CreateKind);
+          ref = applyTransactionEvent(tx, {
+            observation: {
+              transactionId: created.transactionId,
+              status: "INITIATED",
+              amount: amount!,
+              tipAmount: null,
+              totalAmount: null,
+              refundTotalAmount: null,
+              currency: target.currency,
+              paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
+              paymentOption: null,
+              clientTransactionId,
+              linkedTransactionId: target.transaction?.providerTransactionId ?? null,
+              terminalId: target.terminalId,
+              tags: [],
+              createdAt: null,
+              completedAt: null,
+              canceledAt: null,
+              revertedAt: null,
+              details: {},
+            },
+            via: { pairingId: pairing.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
+            from: { source: "operation", operationId },
+            at,
+            create: { kind, registerRef: target.registerRef, createdById: user.id, linkedTransactionRef: target.transaction?.id ?? null },
+          }).transactionRef;
+        }
+        tx.update(transactionOperations)
+          .set({
+            status: created ? "succeeded" : "sent",
+            resultTransactionRef: created ? ref : null,
+            providerOperationId: started?.operationId ?? null,
+            providerStatus: started ? "INITIATED" : null,
+            nextPollAt: started ? new Date(at + 1_000) : null,
+            finishedAt: created ? new Date(at) : null,
+          })
+          .where(eq(transactionOperations.id, operationId))
+          .run();
+        // A cancel's effect arrives by webhook or poll: ask soon.
+        if (req.kind === "cancel" && target.transaction) {
+          tx.update(transactions).set({ nextPollAt: new Date(at + 1_000) }).where(eq(transactions.id, target.transaction.id)).run();
+        }
+        writeAudit(tx, {
+          actor: { id: user.id, email: user.email },
+          merchantId: target.merchantId,
+          action: `transaction.${req.kind}` as AuditAction,
+          targetType: "transaction",
+          targetId: ref,
+          details: { operation: operationId, terminal: target.terminalId, environment: target.environment, amount, currency: target.currency },
+        });
+        return ref;
+      },
+      { behavior: "immediate" },
+    );
+    const message =
+      req.kind === "cancel"
+        ? `Cancel sent to ${target.terminalId}: the transaction's status will say when the terminal has cancelled it.`
+        : started
+          ? `${what} sent: Pay-Connect confirms it shortly, and the transaction's status will follow.`
+          : `${what} sent to ${target.terminalId}: it shows on the terminal now.`;
+    return { ok: true, operationId, transactionRef, message };
+  } catch (err) {
+    const unknown = err instanceof ProviderError && err.outcome === "unknown";
+    const reason = err instanceof ProviderError ? err.message : "An unexpected error stopped the operation (see the server log).";
+    const code = err instanceof ProviderError ? err.code : "internal";
+    db.transaction(
+      (tx) => {
+        tx.update(transactionOperations)
+          .set({ status: unknown ? "outcome_unknown" : "failed", errorCode: code, reason, finishedAt: new Date(now()) })
+          .where(eq(transactionOperations.id, operationId))
+          .run();
+        writeAudit(tx, {
+          actor: { id: user.id, email: user.email },
+          merchantId: target.merchantId,
+          action: "transaction.operation_failed",
+          targetType: target.transaction ? "transaction" : "terminal",
+          targetId: target.transaction?.id ?? target.terminalRef,
+          details: { operation: operationId, kind: req.kind, outcome: unknown ? "unknown" : "failed", code, amount },
+        });
+      },
+      { behavior: "immediate" },
+    );
+    if (!(err instanceof ProviderError)) throw err;
+    return { ok: false, code, error: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId };
+  }
+}
