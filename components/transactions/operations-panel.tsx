@@ -1,10 +1,105 @@
 /**
  * The operations a user may run on a transaction now (cancel, refund, revert, preauth
- * completion), shown on the transaction's page. A server component: it checks the session, the
- * role and the transaction's state itself.
- * TODO(issue 8): filled in by the operations work; renders nothing until then.
+ * completion), shown on the transaction's page, and the operations already sent with their
+ * outcome. A server component: it reads the session, the role and the transaction's state
+ * itself; the actions check all of it again.
  */
+import { randomUUID } from "node:crypto";
+import { Badge } from "@/components/ui/badge";
+import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { pageAccess } from "@/lib/data/access";
+import { queryTransaction, queryTransactionOperations } from "@/lib/data/transactions";
+import { formatDateTime } from "@/lib/format";
+import { currencyDigits, formatAmount } from "@/lib/money";
+import { can } from "@/lib/permissions";
+import { refundableAmount, refusalOf, type TargetOperation } from "@/lib/transactions/allowed";
+import { transactionFacts } from "@/lib/transactions/operations";
+import { OperationDialog, type PanelOperation } from "./operation-dialog";
+
+const OUTCOME_TONE = { pending: "info", sent: "info", succeeded: "success", failed: "danger", outcome_unknown: "warning" } as const;
+const OUTCOME_WORDS = { pending: "sending", sent: "sent", succeeded: "done", failed: "failed", outcome_unknown: "outcome unknown" } as const;
+const KIND_WORDS: Record<string, string> = {
+  charge: "Charge",
+  preauth: "Preauthorisation",
+  independent_refund: "Independent refund",
+  cancel: "Cancel",
+  refund: "Refund",
+  revert: "Revert",
+  preauth_complete: "Completion",
+};
+
 export async function TransactionOperationsPanel({ transactionId }: { transactionId: number }) {
-  void transactionId;
-  return null;
+  const { user, ctx } = await pageAccess("transactions:read");
+  const t = queryTransaction(ctx, transactionId);
+  if (!t) return null;
+  const row = t.row;
+  const operations = queryTransactionOperations(ctx, transactionId);
+  const mayOperate = can(user.role, "transactions:operate");
+  const facts = transactionFacts(ctx.db, row);
+  const decimals = currencyDigits(row.currency);
+  const major = (minor: number) => (minor / 10 ** decimals).toFixed(decimals);
+  const left = refundableAmount(facts);
+  const candidates: PanelOperation[] = [
+    { kind: "cancel", label: "Cancel", explain: "The terminal is told to stop this payment. Its status changes once the terminal has cancelled it.", danger: true },
+    {
+      kind: "refund",
+      label: "Refund",
+      explain: `Returns money to the customer, in full or in part: at most ${formatAmount(left, row.currency)} is left to refund.`,
+      amount: { label: `Amount${row.currency ? ` (${row.currency})` : ""}`, hint: `At most ${formatAmount(left, row.currency)}.`, defaultValue: major(left) },
+    },
+    {
+      kind: "revert",
+      label: "Revert",
+      explain: "Cancels this payment before settlement (only the terminal's most recent successful transaction can be). Pay-Connect confirms it shortly.",
+      danger: true,
+    },
+    {
+      kind: "preauth_complete",
+      label: "Complete",
+      explain: "Captures the preauthorisation. The amount is the total to capture (the original plus any increments), not a difference.",
+      amount: { label: `Total${row.currency ? ` (${row.currency})` : ""}`, hint: "The whole amount to capture.", defaultValue: major(row.amount) },
+    },
+  ];
+  const allowed = mayOperate ? candidates.filter((c) => refusalOf(c.kind as TargetOperation, facts) === null) : [];
+
+  return (
+    <Card data-testid="operations-panel">
+      <CardHeader>
+        <CardTitle>Operations</CardTitle>
+      </CardHeader>
+      <CardBody className="space-y-4 text-sm">
+        {allowed.length > 0 ? (
+          <div className="flex flex-wrap gap-2">
+            {allowed.map((op) => (
+              <OperationDialog key={op.kind} transactionId={row.id} op={op} requestKey={randomUUID()} />
+            ))}
+          </div>
+        ) : (
+          <p className="text-slate-600" data-testid="no-operations">
+            {mayOperate ? "No operation applies to it now." : "Only admins can run operations on transactions."}
+          </p>
+        )}
+        {operations.length > 0 ? (
+          <ul className="space-y-2" data-testid="operations-done">
+            {operations.map((o) => (
+              <li key={o.id} data-testid="operation-record" data-kind={o.kind} data-status={o.status}>
+                <span className="flex flex-wrap items-center gap-2">
+                  <span className="font-medium">
+                    {KIND_WORDS[o.kind] ?? o.kind}
+                    {o.amount !== null ? ` ${formatAmount(o.amount, row.currency)}` : ""}
+                  </span>
+                  <Badge tone={OUTCOME_TONE[o.status]}>{OUTCOME_WORDS[o.status]}</Badge>
+                </span>
+                <span className="block text-xs text-slate-600">
+                  {formatDateTime(o.createdAt)} by {o.createdByEmail}
+                  {o.providerStatus ? ` · Pay-Connect: ${o.providerStatus}` : ""}
+                </span>
+                {o.reason ? <span className="block text-xs text-red-700">{o.reason}</span> : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </CardBody>
+    </Card>
+  );
 }

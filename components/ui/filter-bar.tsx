@@ -18,7 +18,8 @@ export type FilterField =
       maxLength: number;
       suggestions?: string[];
     }
-  | { kind: "select"; name: string; id: string; label: string; options: readonly FilterOption[] };
+  | { kind: "select"; name: string; id: string; label: string; options: readonly FilterOption[] }
+  | { kind: "date"; name: string; id: string; label: string };
 
 /** How long typing in a search box waits before the list follows. */
 export const SEARCH_DEBOUNCE_MS = 350;
@@ -39,6 +40,8 @@ export function FilterBar(props: {
   defaults: Record<string, string>;
   /** The other URL parameters to keep when the form is submitted without JavaScript. */
   hidden?: Record<string, string>;
+  /** URL parameters that a filter change drops (a keyset cursor), besides the page. */
+  resets?: readonly string[];
 }) {
   return (
     <NuqsAdapter>
@@ -53,27 +56,32 @@ function FilterForm({
   fields,
   defaults,
   hidden = {},
+  resets = [],
 }: {
   action: string;
   label: string;
   fields: readonly FilterField[];
   defaults: Record<string, string>;
   hidden?: Record<string, string>;
+  resets?: readonly string[];
 }) {
   const names = fields.map((f) => f.name).join(",");
   const defaultsKey = JSON.stringify(defaults);
+  const resetNames = resets.join(",");
+  const cleared = Object.fromEntries(resets.map((r) => [r, null]));
   const parsers = useMemo(() => {
     const map: Record<string, ReturnType<typeof parseAsString.withDefault>> = {};
     const parsedDefaults = JSON.parse(defaultsKey) as Record<string, string>;
     for (const name of names.split(",")) map[name] = parseAsString.withDefault(parsedDefaults[name] ?? "");
     map.page = parseAsString.withDefault("1");
+    for (const name of resetNames.split(",").filter(Boolean)) map[name] = parseAsString.withDefault("");
     return map;
-  }, [names, defaultsKey]);
+  }, [names, defaultsKey, resetNames]);
   const [values, setValues] = useQueryStates(parsers, { shallow: false, history: "push" });
 
   const apply = (name: string, value: string, debounced: boolean) =>
     void setValues(
-      { [name]: value, page: null },
+      { [name]: value, page: null, ...cleared },
       debounced ? { limitUrlUpdates: debounce(SEARCH_DEBOUNCE_MS) } : undefined,
     );
 
@@ -86,7 +94,7 @@ function FilterForm({
       onSubmit={(e) => {
         // Enter in the search box: apply now rather than after the pause.
         e.preventDefault();
-        const patch: Record<string, string | null> = { page: null };
+        const patch: Record<string, string | null> = { page: null, ...cleared };
         for (const f of fields) patch[f.name] = values[f.name] ?? defaults[f.name] ?? "";
         void setValues(patch);
       }}
@@ -117,6 +125,11 @@ function FilterForm({
                 ))}
               </datalist>
             ) : null}
+          </div>
+        ) : f.kind === "date" ? (
+          <div key={f.name} className="min-w-0 space-y-1.5">
+            <Label htmlFor={f.id}>{f.label}</Label>
+            <Input id={f.id} name={f.name} type="date" value={values[f.name] ?? ""} onChange={(e) => apply(f.name, e.target.value, false)} />
           </div>
         ) : (
           <div key={f.name} className="min-w-0 space-y-1.5">

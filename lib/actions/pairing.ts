@@ -15,7 +15,12 @@ import { OTP_FIELD_HINT_AFTER_REJECTION, pairFormSchema } from "../pairing/schem
 import { unpairPairing } from "../pairing/unpair";
 import { webhookForAttempt } from "../pairing/webhook-url";
 import { pairingProvider } from "../providers";
+import { refreshConfiguration } from "../transactions/configuration";
+import { providerDeps } from "../transactions/deps";
 import { validatedAction, type ActionResult } from "./safe-action";
+
+/** How long a new pairing waits for its terminal's configuration before showing the terminal. */
+const CONFIGURATION_WAIT_MS = 5_000;
 
 export const pairTerminalAction = validatedAction(
   "pairTerminal",
@@ -61,6 +66,12 @@ export const pairTerminalAction = validatedAction(
     );
     revalidatePath("/", "layout");
     if (outcome.kind === "paired") {
+      // The terminal's configuration (its currency for amounts), best effort: a failure or a
+      // slow answer never holds up the pairing; the terminal page offers Refresh.
+      await Promise.race([
+        refreshConfiguration(actionContext(user), providerDeps, outcome.terminalRef, null).catch(() => undefined),
+        new Promise((resolve) => setTimeout(resolve, CONFIGURATION_WAIT_MS)),
+      ]);
       // From a register's page, back to it (the route is shown there); otherwise the terminal's.
       redirect(
         target.registerRef !== null && outcome.routed

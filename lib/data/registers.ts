@@ -181,6 +181,8 @@ export const queryRegisters = scopedQuery((ctx: QueryContext, input: RegisterLis
 });
 
 export type RegisterDetail = RegisterListRow & {
+  /** The routed terminal's configuration (its currency), null when unrouted. */
+  terminalConfig: { currency: string | null; paymentMethods: string | null } | null;
   archivedAt: Date | null;
   createdAt: Date;
   routedAt: Date | null;
@@ -259,8 +261,18 @@ export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: numbe
             ),
           )
           .get() ?? null);
+  // The routed terminal's configuration: the currency a charge from this register is typed in.
+  const terminalConfig =
+    row.terminalRef === null
+      ? null
+      : (db
+          .select({ currency: terminals.currency, paymentMethods: terminals.paymentMethods })
+          .from(terminals)
+          .where(and(eq(terminals.id, row.terminalRef), scopeWhere(scope, terminals.merchantId)))
+          .get() ?? null);
   return {
     ...toRow(row),
+    terminalConfig,
     archivedAt: extra.archivedAt,
     createdAt: extra.createdAt,
     routedAt: extra.routedAt,

@@ -29,10 +29,37 @@ const window = { limit: 50, offset: 0 };
 const listParams = (over: Record<string, unknown> = {}) => ({ q: "", environment: "all", status: "all", sort: "terminal_id", page: 1, merchant: null, ...over });
 const attemptParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", environment: "all", sort: "-created_at", page: 1, merchant: null, ...over });
 const registerParams = (over: Record<string, unknown> = {}) => ({ q: "", location: 0, environment: "all", route: "all", sort: "location", page: 1, merchant: null, ...over });
+const txParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", environment: "all", terminal: 0, register: 0, from: "", to: "", sort: "-created", page: 1, merchant: null, ...over });
+const deliveryParams = (over: Record<string, unknown> = {}) => ({ verdict: "all", pairing: 0, sort: "-received", page: 1, merchant: null, ...over });
 const auditParams = (over: Record<string, unknown> = {}) => ({ action: "all", actor: "", sort: "-at", page: 1, merchant: null, ...over });
 
 /** Every query of lib/data, by `file:export`. */
 const SAMPLES: Record<string, Sample[]> = {
+  "transactions:queryTransactions": [
+    { args: () => [txParams()], own: true },
+    { args: (_f, side) => [txParams({ q: `ptx-${other(side)}` })] },
+    { args: (f, side) => [txParams({ terminal: f.terminals[other(side)] })] },
+    { args: () => [txParams({ sort: "-updated", status: "SUCCESS" })], own: true },
+  ],
+  "transactions:transactionRows": [{ args: () => [txParams(), null, 50], own: true }],
+  "transactions:queryTransaction": [
+    { args: (f, side) => [f.transactions[side]], own: true },
+    { args: (f, side) => [f.transactions[other(side)]] },
+  ],
+  "transactions:queryTransactionStatus": [{ args: (f, side) => [f.transactions[side]] }, { args: (f, side) => [f.transactions[other(side)]] }],
+  "transactions:queryTransactionOperations": [
+    { args: (f, side) => [f.transactions[side]], own: true },
+    { args: (f, side) => [f.transactions[other(side)]] },
+  ],
+  "webhooks:queryDeliveries": [
+    { args: () => [deliveryParams()], own: true },
+    { args: (f, side) => [deliveryParams({ pairing: f.pairings[other(side)] })] },
+  ],
+  "webhooks:queryDelivery": [
+    { args: (f, side) => [f.deliveries[side]], own: true },
+    { args: (f, side) => [f.deliveries[other(side)]] },
+  ],
+  "webhooks:queryDeliveriesToday": [{ args: () => [new Date(0)] }],
   "terminals:queryTerminals": [
     { args: () => [{}], own: true },
     { args: (_f, side) => [{ q: other(side) }] },

@@ -21,6 +21,11 @@ export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: numb
       merchantName: merchants.name,
       merchantStatus: merchants.status,
       createdAt: terminals.createdAt,
+      currency: terminals.currency,
+      timeZone: terminals.timeZone,
+      paymentMethods: terminals.paymentMethods,
+      configFetchedAt: terminals.configFetchedAt,
+      configError: terminals.configError,
     })
     .from(terminals)
     .innerJoin(merchants, eq(merchants.id, terminals.merchantId))

@@ -4,7 +4,8 @@
  */
 import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
 import { AUDIT_ACTIONS } from "../audit";
-import { ATTEMPT_STATUSES, ENVIRONMENTS } from "../domain";
+import { ATTEMPT_STATUSES, DELIVERY_VERDICTS, ENVIRONMENTS, TRANSACTION_STATUSES } from "../domain";
+import { createParser } from "nuqs/server";
 import { defineList, parseAsId, parseAsMerchant, parseAsSearch } from "./kit";
 
 /** The merchant switcher's choice alone, for pages that are not lists (the dashboard). */
@@ -95,3 +96,47 @@ export const locationList = defineList({
   pageSize: LIST_PAGE_SIZE,
 });
 export type LocationListParams = inferParserType<typeof locationList.parsers>;
+
+/** A calendar day (`2026-11-22`), UTC; anything else reads as none. */
+export const parseAsDay = createParser<string>({
+  parse: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00Z`)) ? v : null),
+  serialize: (v) => v,
+}).withDefault("");
+
+/**
+ * Transactions: keyset pages (a cursor in `after`/`before`, read by lib/data/transactions.ts),
+ * not numbered pages, so a deep page costs what the first one does.
+ */
+export const transactionList = defineList({
+  pathname: "/transactions",
+  filters: {
+    /** The provider's transaction id (whole or its start), or the client transaction id. */
+    q: parseAsSearch(200),
+    status: parseAsStringLiteral(["all", "open", ...TRANSACTION_STATUSES] as const).withDefault("all"),
+    environment: parseAsStringLiteral(["all", ...ENVIRONMENTS] as const).withDefault("all"),
+    terminal: parseAsId,
+    register: parseAsId,
+    /** Created on or after this day, and on or before this day (UTC). */
+    from: parseAsDay,
+    to: parseAsDay,
+  },
+  filterLabels: { q: "Search", status: "Status", environment: "Environment", terminal: "Terminal", register: "Register", from: "From", to: "To" },
+  sortColumns: { created: "desc", updated: "desc" },
+  defaultSort: "-created",
+  pageSize: 50,
+});
+export type TransactionListParams = inferParserType<typeof transactionList.parsers>;
+
+export const deliveryList = defineList({
+  pathname: "/webhooks",
+  filters: {
+    verdict: parseAsStringLiteral(["all", "rejected", ...DELIVERY_VERDICTS] as const).withDefault("all"),
+    /** A pairing's id. */
+    pairing: parseAsId,
+  },
+  filterLabels: { verdict: "Verdict", pairing: "Pairing" },
+  sortColumns: { received: "desc" },
+  defaultSort: "-received",
+  pageSize: 50,
+});
+export type DeliveryListParams = inferParserType<typeof deliveryList.parsers>;

@@ -13,6 +13,9 @@ import { createLocation } from "../registers/locations";
 import { createRegister } from "../registers/registers";
 import { routeRegister } from "../registers/routing";
 import { createUser } from "../users";
+import { transactionOperations } from "../db/schema";
+import { writeBatch } from "../webhooks/inbox";
+import { payConnectWebhooks } from "../pay-connect/webhook";
 import { testMerchant } from "./merchants";
 
 export function providerAnswering(result: PairResult | (() => PairResult)): PairingProvider {
@@ -91,6 +94,52 @@ export async function seedTwoMerchants(db: DB) {
     routeRegister(ctx, register.id, terminalRef, actor);
     places[word] = { location: location.id, register: register.id, lane: lane.id };
   }
+  // A transaction of each, first seen in a webhook delivery of its pairing, with an operation on it.
+  const txs = {} as Record<"alpha" | "bravo", number>;
+  const deliveries = {} as Record<"alpha" | "bravo", number>;
+  for (const [merchantId, word, paired, actor] of [
+    [alpha, "alpha", alphaPaired, alphaAdmin],
+    [bravo, "bravo", bravoPaired, bravoAdmin],
+  ] as const) {
+    const body = Buffer.from(
+      JSON.stringify([{ id: `ptx-${word}-1`, status: "SUCCESS", amount: 1250, currency: "EUR", external_transaction_id: `${word}-ext`, tags: ["charge"] }]),
+    );
+    const parsed = payConnectWebhooks.parse(body);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const [stored] = writeBatch(db, [
+      {
+        pairingId: paired.pairingId,
+        merchantId,
+        verdict: "accepted",
+        httpStatus: 200,
+        sizeBytes: body.length,
+        body,
+        signatureForm: "raw",
+        apply: { transactions: parsed.transactions, via: { pairingId: paired.pairingId, merchantId, terminalRef: paired.terminalRef, environment: "sandbox" } },
+      },
+    ]);
+    deliveries[word] = stored!.id;
+    const tx = db.$client.prepare("select id from transactions where provider_transaction_id = ?").get(`ptx-${word}-1`) as { id: number };
+    txs[word] = tx.id;
+    db.insert(transactionOperations)
+      .values({
+        requestKey: `op-${word}`,
+        kind: "refund",
+        merchantId,
+        environment: "sandbox",
+        terminalRef: paired.terminalRef,
+        pairingId: paired.pairingId,
+        transactionRef: tx.id,
+        amount: 100,
+        status: "failed",
+        reason: `${word} refund refused`,
+        createdById: actor.id,
+      })
+      .run();
+  }
+  // A delivery to a URL no pairing has: staff only.
+  writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: 2, body: Buffer.from("[]") }]);
+
   // A staff-only entry (no merchant): only staff see it.
   writeAudit(db, { actor: staffAdmin, merchantId: null, action: "list.export", details: { list: "staffonly" } });
 
@@ -105,6 +154,8 @@ export async function seedTwoMerchants(db: DB) {
     },
     locations: { alpha: places.alpha.location, bravo: places.bravo.location },
     registers: { alpha: places.alpha.register, bravo: places.bravo.register, alphaLane: places.alpha.lane, bravoLane: places.bravo.lane },
+    transactions: txs,
+    deliveries,
     pairings: {
       alpha: alphaPaired.pairingId,
       bravo: bravoPaired.pairingId,

@@ -38,7 +38,14 @@ export type OperationRequest =
 
 export type OperationOutcome =
   | { ok: true; operationId: number; transactionRef: number | null; message: string }
-  | { ok: false; code: string; error: string; operationId?: number };
+  | {
+      ok: false;
+      code: string;
+      error: string;
+      operationId?: number;
+      /** Nothing happened on the provider's side: the same form may be sent again (with a new key). */
+      retryable?: boolean;
+    };
 
 export type OperationDeps = {
   provider: (environment: Environment) => TransactionProvider;
@@ -331,6 +338,6 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
       { behavior: "immediate" },
     );
     if (!(err instanceof ProviderError)) throw err;
-    return { ok: false, code, error: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId };
+    return { ok: false, code, error: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
   }
 }

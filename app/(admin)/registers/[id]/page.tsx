@@ -15,6 +15,9 @@ import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Input, Label, Select } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
+import { ChargeDialog } from "@/components/transactions/charge-dialog";
+import { chargeKinds } from "@/components/transactions/terminal-payments-card";
+import { paymentMethodsOf } from "@/lib/transactions/configuration";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/data/access";
 import { queryRegister, queryRoutableTerminals, type RegisterDetail, type RouteSummary } from "@/lib/data/registers";
@@ -59,6 +62,22 @@ export default async function RegisterPage({ params, searchParams }: { params: P
   const mayManage = can(user.role, "registers:manage") && !frozen;
   const mayRoute = can(user.role, "registers:route") && !frozen;
   const mayPair = can(user.role, "pairing:create") && !frozen;
+  // A routed register charges through its terminal (recorded as the charge's register).
+  const kinds = register.route?.pairing && !archived ? chargeKinds(user.role, register.route.environment).filter((k) => k !== "independent_refund") : [];
+  const chargeFrom =
+    register.route && kinds.length > 0 ? (
+      <ChargeDialog
+        terminalRef={register.route.terminalRef}
+        terminalId={register.route.terminalId}
+        environment={register.route.environment}
+        registerRef={register.id}
+        registerName={register.name}
+        currency={register.terminalConfig?.currency ?? null}
+        paymentMethods={paymentMethodsOf(register.terminalConfig?.paymentMethods ?? null)}
+        kinds={kinds}
+        requestKey={randomUUID()}
+      />
+    ) : null;
   const current: CurrentRoute = register.route
     ? { terminalRef: register.route.terminalRef, terminalId: register.route.terminalId, otherRegisters: register.othersOnTerminal }
     : null;
@@ -90,14 +109,19 @@ export default async function RegisterPage({ params, searchParams }: { params: P
           </span>
         }
         actions={
-          mayManage ? (
+          mayManage || chargeFrom ? (
             <>
-              <EditRegisterDialog register={{ id: register.id, name: register.name, externalRef: register.externalRef }} />
-              <ArchiveRegisterDialog
-                register={summary}
-                refusal={register.children.length > 0 ? RULE_MESSAGES.register_has_virtual : null}
-                routedTo={register.route?.terminalId ?? null}
-              />
+              {chargeFrom}
+              {mayManage ? (
+                <>
+                  <EditRegisterDialog register={{ id: register.id, name: register.name, externalRef: register.externalRef }} />
+                  <ArchiveRegisterDialog
+                    register={summary}
+                    refusal={register.children.length > 0 ? RULE_MESSAGES.register_has_virtual : null}
+                    routedTo={register.route?.terminalId ?? null}
+                  />
+                </>
+              ) : null}
             </>
           ) : null
         }

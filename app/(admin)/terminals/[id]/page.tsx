@@ -5,6 +5,7 @@ import { PairAgainLink } from "@/components/terminals/pair-again-link";
 import { PairedNotice } from "@/components/terminals/paired-notice";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
 import { TerminalRegisters } from "@/components/terminals/terminal-registers";
+import { TerminalPaymentsCard } from "@/components/transactions/terminal-payments-card";
 import { UnpairDialog } from "@/components/terminals/unpair-dialog";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
@@ -89,6 +90,12 @@ export default async function TerminalPage({
         </Alert>
       ) : null}
       {justPaired ? <PairedNotice name={justPaired.name} hasWebhookSecret={justPaired.hasWebhookSecret} /> : null}
+      <TerminalPaymentsCard
+        terminal={terminal}
+        role={user.role}
+        paired={active.length > 0}
+        webhookSecret={active[0] ? active[0].hasWebhookSecret : null}
+      />
       <TerminalRegisters rows={routed} terminalId={terminal.terminalId} />
       <Card>
         <CardHeader>

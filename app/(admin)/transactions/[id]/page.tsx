@@ -1,0 +1,192 @@
+import { ArrowLeft } from "lucide-react";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { TransactionOperationsPanel } from "@/components/transactions/operations-panel";
+import { TransactionLive } from "@/components/transactions/transaction-timeline";
+import { KIND_WORDS } from "@/components/transactions/transaction-status-badge";
+import { Alert } from "@/components/ui/alert";
+import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { PageHeader } from "@/components/ui/page-header";
+import { EnvironmentBadge } from "@/components/ui/status-badges";
+import { pageAccess } from "@/lib/data/access";
+import { queryTransaction, queryTransactionStatus } from "@/lib/data/transactions";
+import { formatDateTime } from "@/lib/format";
+import { formatAmount } from "@/lib/money";
+import { can } from "@/lib/permissions";
+import type { PrintSlip } from "@/lib/providers/types";
+
+export const metadata = { title: "Transaction" };
+
+function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
+      <dd className="min-w-0 break-words" data-testid={testId}>
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+function parseJson<T>(text: string | null): T | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return null;
+  }
+}
+
+export default async function TransactionPage({ params }: { params: Promise<{ id: string }> }) {
+  const { user, ctx } = await pageAccess("transactions:read");
+  const { id } = await params;
+  const ref = Number(id);
+  if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
+  const t = queryTransaction(ctx, ref);
+  const status = queryTransactionStatus(ctx, ref);
+  if (!t || !status) notFound();
+  const row = t.row;
+  const money = (minor: number | null) => (minor === null ? "—" : formatAmount(minor, row.currency));
+  const remaining = row.kind === "charge" && row.status === "SUCCESS" ? Math.max(0, row.amount - row.refundTotalAmount) : null;
+  const details = parseJson<Record<string, string | number>>(row.details) ?? {};
+  const slip = parseJson<PrintSlip>(row.slip);
+  const staff = can(user.role, "merchants:read");
+
+  return (
+    <>
+      <Link href="/transactions" className="mb-4 inline-flex items-center gap-1 text-sm text-brand-700 hover:underline">
+        <ArrowLeft aria-hidden className="size-4" /> Transactions
+      </Link>
+      <PageHeader
+        title={`${KIND_WORDS[row.kind]} of ${money(row.amount)}`}
+        description={
+          <span className="inline-flex flex-wrap items-center gap-2">
+            <span className="font-mono text-xs break-all" data-testid="provider-transaction-id">
+              {row.providerTransactionId}
+            </span>
+            <CopyButton value={row.providerTransactionId} label="transaction id" />
+            <EnvironmentBadge environment={row.environment} />
+            {staff ? <span>{t.merchantName}</span> : null}
+          </span>
+        }
+      />
+      {row.staleAt ? (
+        <Alert tone="warning" className="mb-6" title="No final status" data-testid="stale-notice">
+          {row.pollError ?? "Pairdesk stopped polling it."}
+        </Alert>
+      ) : row.pollError ? (
+        <Alert tone="warning" className="mb-6" title="The last poll failed" data-testid="poll-error">
+          {row.pollError}
+        </Alert>
+      ) : null}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+        <div className="min-w-0 space-y-6">
+          <Card>
+            <CardBody>
+              <TransactionLive transactionId={row.id} initial={status} linkDeliveries={can(user.role, "webhooks:read")} />
+            </CardBody>
+          </Card>
+          <Card>
+            <CardHeader>
+              <CardTitle>Amounts</CardTitle>
+            </CardHeader>
+            <CardBody>
+              <dl className="grid gap-3 sm:grid-cols-3">
+                <Item label="Amount" testId="amount">{money(row.amount)}</Item>
+                <Item label="Tip">{money(row.tipAmount)}</Item>
+                <Item label="Total">{money(row.totalAmount ?? row.amount)}</Item>
+                <Item label="Refunded" testId="refunded">{money(row.refundTotalAmount)}</Item>
+                {remaining !== null ? <Item label="Left to refund" testId="remaining">{money(remaining)}</Item> : null}
+                <Item label="Currency">{row.currency ?? "not reported"}</Item>
+              </dl>
+            </CardBody>
+          </Card>
+          {slip ? (
+            <Card data-testid="print-slip">
+              <CardHeader>
+                <CardTitle>Print slip</CardTitle>
+              </CardHeader>
+              <CardBody>
+                <dl className="grid gap-3 sm:grid-cols-2">
+                  <Item label="Merchant">{slip.merchantName ?? "—"}</Item>
+                  <Item label="Address">{slip.address ?? "—"}</Item>
+                  <Item label="Point of sale">{slip.pointOfSale ?? "—"}</Item>
+                  <Item label="Card">{[slip.cardType, slip.cardLast4 ? `•••• ${slip.cardLast4}` : null].filter(Boolean).join(" ") || "—"}</Item>
+                  <Item label="Approval code" testId="approve-code">{slip.approveCode ?? "—"}</Item>
+                  <Item label="AID">{slip.aid ?? "—"}</Item>
+                  <Item label="Terminal (card) id">{slip.cardTid ?? "—"}</Item>
+                  <Item label="Completed">{slip.completedAt ? formatDateTime(new Date(slip.completedAt)) : "—"}</Item>
+                  <Item label="Total">{slip.totalAmount !== null ? formatAmount(slip.totalAmount, slip.currency ?? row.currency) : "—"}</Item>
+                  <Item label="Payment">{[slip.paymentMethod, slip.paymentOption].filter(Boolean).join(" · ") || "—"}</Item>
+                </dl>
+              </CardBody>
+            </Card>
+          ) : null}
+        </div>
+        <div className="min-w-0 space-y-6">
+          <TransactionOperationsPanel transactionId={row.id} />
+          <Card>
+            <CardHeader>
+              <CardTitle>References</CardTitle>
+            </CardHeader>
+            <CardBody>
+              <dl className="grid gap-3">
+                <Item label="Terminal">
+                  <Link href={`/terminals/${row.terminalRef}`} className="font-mono text-brand-700 hover:underline">
+                    {t.terminalId}
+                  </Link>{" "}
+                  <span className="text-slate-600">({t.pairingName})</span>
+                </Item>
+                <Item label="Register">
+                  {row.registerRef ? (
+                    <Link href={`/registers/${row.registerRef}`} className="text-brand-700 hover:underline">
+                      {t.registerName}
+                    </Link>
+                  ) : (
+                    "Not known (started from the terminal or a POS)"
+                  )}
+                </Item>
+                <Item label="Client transaction id">
+                  <span className="font-mono text-xs break-all">{row.clientTransactionId ?? "—"}</span>
+                </Item>
+                {row.linkedTransactionRef ? (
+                  <Item label="Refund of">
+                    <Link href={`/transactions/${row.linkedTransactionRef}`} className="font-mono text-xs break-all text-brand-700 hover:underline">
+                      {t.originalProviderId}
+                    </Link>
+                  </Item>
+                ) : null}
+                {t.refunds.length > 0 ? (
+                  <Item label="Refunds" testId="refunds">
+                    <ul className="space-y-1">
+                      {t.refunds.map((r) => (
+                        <li key={r.id}>
+                          <Link href={`/transactions/${r.id}`} className="text-brand-700 hover:underline">
+                            {money(r.amount)}
+                          </Link>{" "}
+                          <span className="text-slate-600">{r.status}</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </Item>
+                ) : null}
+                <Item label="Payment method">{[row.paymentMethod, row.paymentOption].filter(Boolean).join(" · ") || "—"}</Item>
+                {details.card_last4 ? <Item label="Card">•••• {details.card_last4}</Item> : null}
+                <Item label="Created">
+                  {formatDateTime(row.createdAt)}
+                  {t.createdByEmail ? ` by ${t.createdByEmail}` : " (first seen from Pay-Connect)"}
+                </Item>
+                <Item label="Next poll">
+                  {row.nextPollAt ? formatDateTime(row.nextPollAt) : "none"}
+                  {row.lastPolledAt ? ` · last ${formatDateTime(row.lastPolledAt)}` : ""}
+                </Item>
+                {!t.pairingHasWebhookSecret ? <Item label="Webhooks">Its pairing has no webhook secret: its status comes from polling.</Item> : null}
+              </dl>
+            </CardBody>
+          </Card>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,5 @@
+import { SectionSkeleton } from "@/components/ui/skeleton";
+
+export default function Loading() {
+  return <SectionSkeleton label="transactions" />;
+}

@@ -1,0 +1,70 @@
+"use client";
+
+import { useState } from "react";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { transactionOperationAction } from "@/lib/actions/transactions";
+
+export type PanelOperation = {
+  kind: "cancel" | "refund" | "revert" | "preauth_complete";
+  label: string;
+  /** What it does, said before it is sent. */
+  explain: string;
+  /** For refund and completion: the amount field. */
+  amount?: { label: string; hint: string; defaultValue: string };
+  danger?: boolean;
+};
+
+/** One operation's button and its confirmation (with an amount for refund and completion). */
+export function OperationDialog({ transactionId, op, requestKey }: { transactionId: number; op: PanelOperation; requestKey: string }) {
+  const [open, setOpen] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  return (
+    <Dialog
+      open={open}
+      onOpenChange={(o) => {
+        setOpen(o);
+        if (o) setAttempt((n) => n + 1);
+      }}
+    >
+      <DialogTrigger asChild>
+        <Button variant={op.danger ? "danger" : "secondary"} size="sm" data-testid={`operation-${op.kind}`}>
+          {op.label}
+        </Button>
+      </DialogTrigger>
+      <DialogContent title={`${op.label}?`} description={op.explain}>
+        <OperationForm key={attempt} transactionId={transactionId} op={op} requestKey={requestKey} onDone={() => setOpen(false)} />
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+function OperationForm({ transactionId, op, requestKey, onDone }: { transactionId: number; op: PanelOperation; requestKey: string; onDone: () => void }) {
+  const { formProps, pending, failed, fieldErrors, formError } = useActionForm(transactionOperationAction, { onSuccess: onDone });
+  return (
+    <form {...formProps} className="space-y-4">
+      <input type="hidden" name="requestKey" value={failed?.retryKey ?? requestKey} />
+      <input type="hidden" name="transactionId" value={transactionId} />
+      <input type="hidden" name="kind" value={op.kind} />
+      {op.amount ? (
+        <Field id={`op-${op.kind}-amount`} label={op.amount.label} hint={op.amount.hint} errors={fieldErrors.amount}>
+          <Input name="amount" inputMode="decimal" autoComplete="off" defaultValue={failed?.values?.amount ?? op.amount.defaultValue} />
+        </Field>
+      ) : null}
+      {formError ? (
+        <Alert tone="danger" role="alert" title="Not sent" data-testid="operation-error">
+          {formError}
+        </Alert>
+      ) : null}
+      <DialogActions>
+        <Button type="submit" variant={op.danger ? "destructive" : "primary"} disabled={pending}>
+          {pending ? "Sending…" : `Send ${op.label.toLowerCase()}`}
+        </Button>
+      </DialogActions>
+    </form>
+  );
+}

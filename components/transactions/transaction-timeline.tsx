@@ -1,0 +1,97 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import type { TimelineEvent, TransactionStatusView } from "@/lib/data/transactions";
+import type { TransactionStatus } from "@/lib/domain";
+import { STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
+
+/** How often an open transaction's page asks for news. */
+export const STATUS_POLL_MS = 2_000;
+
+const EFFECT_WORDS: Record<string, string> = {
+  created: "first seen",
+  changed: "status changed",
+  updated: "details updated",
+  ignored: "kept, not applied",
+};
+
+function time(ms: number) {
+  return new Date(ms).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+}
+
+/**
+ * The status and its timeline. While the transaction is open it asks the server for news every
+ * STATUS_POLL_MS (TanStack Query), and stops once the status is final; when the status changes it
+ * refreshes the server-rendered page too (amounts, the operations allowed now).
+ */
+export function TransactionLive({
+  transactionId,
+  initial,
+  linkDeliveries,
+}: {
+  transactionId: number;
+  initial: TransactionStatusView;
+  /** Whether the reader may open webhook deliveries (links). */
+  linkDeliveries: boolean;
+}) {
+  const router = useRouter();
+  const { data } = useQuery({
+    queryKey: ["transaction-status", transactionId],
+    queryFn: async (): Promise<TransactionStatusView> => {
+      const res = await fetch(`/api/transactions/${transactionId}/status`, { cache: "no-store" });
+      if (!res.ok) throw new Error(`status ${res.status}`);
+      return (await res.json()) as TransactionStatusView;
+    },
+    initialData: initial,
+    refetchInterval: (query) => (query.state.data?.final ? false : STATUS_POLL_MS),
+    refetchIntervalInBackground: false,
+  });
+  const view = data ?? initial;
+  const seen = useRef(`${initial.status}:${initial.refundTotalAmount}`);
+  useEffect(() => {
+    const now = `${view.status}:${view.refundTotalAmount}`;
+    if (now !== seen.current) {
+      seen.current = now;
+      router.refresh();
+    }
+  }, [view.status, view.refundTotalAmount, router]);
+
+  return (
+    <section aria-labelledby="timeline-title" className="space-y-3" data-testid="transaction-live" data-final={view.final ? "yes" : "no"}>
+      <div className="flex flex-wrap items-center gap-2" aria-live="polite">
+        <TransactionStatusBadge status={view.status as TransactionStatus} />
+        <span className="text-sm text-slate-600">
+          {view.final ? "Final" : "Waiting for the terminal"} · by {view.statusSource}, {time(view.statusChangedAt)}
+        </span>
+      </div>
+      <h2 id="timeline-title" className="text-base font-semibold">
+        Timeline
+      </h2>
+      <ol className="space-y-2 border-l-2 border-slate-200 pl-4" data-testid="timeline">
+        {view.timeline.map((e: TimelineEvent) => (
+          <li key={e.id} data-testid="timeline-event" data-status={e.status} data-source={e.source} data-effect={e.effect} className="text-sm">
+            <span className="font-medium">{STATUS_WORDS[e.status as TransactionStatus] ?? e.status}</span>{" "}
+            <span className="text-slate-600">
+              {EFFECT_WORDS[e.effect] ?? e.effect} · by {e.source}
+              {e.deliveryId !== null ? (
+                linkDeliveries ? (
+                  <>
+                    {" "}
+                    (<Link href={`/webhooks/${e.deliveryId}`} className="text-brand-700 hover:underline">delivery {e.deliveryId}</Link>)
+                  </>
+                ) : (
+                  ` (delivery ${e.deliveryId})`
+                )
+              ) : null}
+              {e.operationKind ? ` (${e.operationKind.replace("_", " ")})` : ""} · {time(e.at)}
+            </span>
+            {e.note ? <span className="block text-xs text-slate-600">{e.note}</span> : null}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

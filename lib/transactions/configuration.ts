@@ -1,0 +1,76 @@
+/**
+ * A terminal's configuration (currency, time zone, payment methods) as the provider reports it,
+ * kept on the terminal: fetched after a pairing (best effort: a failure never fails the pairing)
+ * and on the terminal page's Refresh button. Its currency is the one amounts are typed in.
+ */
+import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import type { QueryContext } from "../data/scope";
+import { scopeWhere } from "../data/scope";
+import { pairings, terminals } from "../db/schema";
+import { ProviderError } from "../providers/types";
+import type { OperationDeps } from "./operations";
+
+export type ConfigurationOutcome = { ok: true; message: string } | { ok: false; error: string };
+
+export async function refreshConfiguration(
+  ctx: QueryContext,
+  deps: Pick<OperationDeps, "provider" | "credentials">,
+  terminalRef: number,
+  actor: { id: number; email: string } | null,
+): Promise<ConfigurationOutcome> {
+  const { db, scope } = ctx;
+  const terminal = db.select().from(terminals).where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId))).get();
+  if (!terminal) return { ok: false, error: "That terminal does not exist." };
+  const pairing = db
+    .select({ id: pairings.id, clientId: pairings.clientId })
+    .from(pairings)
+    .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")))
+    .get();
+  if (!pairing) return { ok: false, error: `Terminal ${terminal.terminalId} has no active pairing: its configuration cannot be read.` };
+  try {
+    const config = await deps.provider(terminal.environment).getConfiguration(deps.credentials(db, pairing));
+    db.transaction(
+      (tx) => {
+        tx.update(terminals)
+          .set({
+            currency: config.currency,
+            timeZone: config.timeZone,
+            paymentMethods: JSON.stringify(config.paymentMethods),
+            configFetchedAt: new Date(),
+            configError: null,
+            updatedAt: new Date(),
+          })
+          .where(eq(terminals.id, terminal.id))
+          .run();
+        if (actor) {
+          writeAudit(tx, {
+            actor,
+            merchantId: terminal.merchantId,
+            action: "terminal.configuration_refresh",
+            targetType: "terminal",
+            targetId: terminal.id,
+            details: { terminal: terminal.terminalId, currency: config.currency },
+          });
+        }
+      },
+      { behavior: "immediate" },
+    );
+    return { ok: true, message: `Configuration of ${terminal.terminalId} read: ${config.currency ?? "no currency"}.` };
+  } catch (err) {
+    const error = err instanceof ProviderError ? err.message : "The configuration could not be read (see the server log).";
+    db.update(terminals).set({ configError: error }).where(eq(terminals.id, terminal.id)).run();
+    return { ok: false, error };
+  }
+}
+
+/** The payment methods stored on a terminal (JSON array), or an empty list. */
+export function paymentMethodsOf(json: string | null): string[] {
+  if (!json) return [];
+  try {
+    const value: unknown = JSON.parse(json);
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,13 @@
+/** The real provider and vault behind the operations, the configuration fetch and the poller. */
+import "server-only";
+import { readCredentials } from "../pairing/credentials";
+import { transactionProvider } from "../providers";
+import type { OperationDeps } from "./operations";
+
+export const providerDeps: OperationDeps = {
+  provider: transactionProvider,
+  credentials: (db, pairing) => {
+    const c = readCredentials(db, pairing);
+    return { clientId: c.clientId, clientSecret: c.clientSecret };
+  },
+};

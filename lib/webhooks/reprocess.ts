@@ -1,0 +1,64 @@
+/**
+ * Reprocess a stored delivery: read its body again and apply it again through
+ * applyTransactionEvent (idempotent: what was already applied records nothing new). Only a
+ * delivery that was verified (accepted, or unparsed) can be reprocessed; never a rejected one.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import type { QueryContext } from "../data/scope";
+import { scopeWhere } from "../data/scope";
+import { pairings, terminals, webhookDeliveries } from "../db/schema";
+import { payConnectWebhooks } from "../pay-connect/webhook";
+import { applyDelivery } from "./inbox";
+
+export type ReprocessOutcome = { ok: true; message: string; events: number } | { ok: false; error: string };
+
+export function reprocessDelivery(ctx: QueryContext, deliveryId: number, actor: { id: number; email: string }): ReprocessOutcome {
+  const { db, scope } = ctx;
+  const d = db
+    .select()
+    .from(webhookDeliveries)
+    .where(and(eq(webhookDeliveries.id, deliveryId), scope.kind === "all" ? undefined : scopeWhere(scope, webhookDeliveries.merchantId)))
+    .get();
+  if (!d) return { ok: false, error: "That delivery does not exist." };
+  if (d.verdict !== "accepted" && d.verdict !== "unparsed") {
+    return { ok: false, error: "Only a delivery whose signature was verified can be reprocessed: this one was refused." };
+  }
+  if (!d.body || d.pairingId === null) return { ok: false, error: "This delivery has no stored body to reprocess." };
+  const parsed = payConnectWebhooks.parse(d.body);
+  if (!parsed.ok) return { ok: false, error: `It still cannot be read: ${parsed.reason}` };
+  const via = db
+    .select({ pairingId: pairings.id, merchantId: pairings.merchantId, terminalRef: pairings.terminalRef, environment: terminals.environment })
+    .from(pairings)
+    .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+    .where(eq(pairings.id, d.pairingId))
+    .get()!;
+  const result = db.transaction(
+    (tx) => {
+      const r = applyDelivery(tx, d.id, parsed.transactions, via, Date.now());
+      tx.update(webhookDeliveries)
+        .set({ reprocessedAt: new Date(), reprocessCount: sql`${webhookDeliveries.reprocessCount} + 1` })
+        .where(eq(webhookDeliveries.id, d.id))
+        .run();
+      writeAudit(tx, {
+        actor,
+        merchantId: d.merchantId,
+        action: "webhook.reprocess",
+        targetType: "webhook_delivery",
+        targetId: d.id,
+        details: { events: r.events, failed: r.processError !== null },
+      });
+      return r;
+    },
+    { behavior: "immediate" },
+  );
+  if (result.processError) return { ok: false, error: result.processError };
+  return {
+    ok: true,
+    events: result.events,
+    message:
+      result.events === 0
+        ? "Reprocessed: nothing new in it (everything it holds was already applied)."
+        : `Reprocessed: ${result.events} new observation${result.events === 1 ? "" : "s"} applied.`,
+  };
+}
