@@ -52,7 +52,7 @@ describe("npm run backup", { timeout: 120_000 }, () => {
     expect(r.code).toBe(0);
     const file = path.join(backups, "while-writing.db");
     expect(r.out).toContain(`Backed up ${dbPath} to ${file}: `);
-    expect(r.out).toMatch(/Rows: audit_log [\d,]+, locations 0, merchants 2, pairing_attempts 0, pairing_secrets 60, pairings 40, registers 0, sessions 0, sign_in_failures 0, terminals [\d,]+, users 1\./);
+    expect(r.out).toMatch(/Rows: audit_log [\d,]+, locations 0, merchants 2, pairing_attempts 0, pairing_secrets 60, pairings 40, registers 0, sessions 0, sign_in_failures 0, terminals [\d,]+, transaction_events 0, transaction_operations 0, transactions 0, users 1, webhook_deliveries 0, workers 0\./);
     expect(r.out).toContain("Recovery spool: empty, nothing to copy.");
     expect(r.out).not.toContain(process.env.VAULT_KEY!);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);

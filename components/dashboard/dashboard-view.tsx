@@ -32,6 +32,21 @@ export type DashboardData = {
     source: "spool" | "log" | "missing";
   }[];
   unreadableSpoolFiles: string[];
+  payments: {
+    todayByStatus: Record<string, number>;
+    deliveriesToday: { accepted: number; rejected: number };
+    poller: {
+      lastRunAt: number | null;
+      lagMs: number;
+      lastRunErrors: number;
+      errorsTotal: number;
+      lastError: string | null;
+      lastErrorAt: number | null;
+    } | null;
+    silentHours: number;
+    silentTerminals: { id: number; terminalId: string; environment: "production" | "sandbox"; lastSeenAt: number | null }[];
+    moreSilent: boolean;
+  };
 };
 
 function RecoverButton({ attemptId }: { attemptId: number }) {
@@ -158,6 +173,98 @@ export function DashboardView({
         ))}
       </section>
 
+      <PaymentsSection data={data.payments} merchant={merchant} />
     </div>
+  );
+}
+
+const STATUS_ORDER = ["INITIATED", "IN_PROGRESS", "SUCCESS", "DECLINED", "CANCELED", "REVERTED", "EXPIRED", "FAILED"] as const;
+
+function seconds(ms: number) {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+}
+
+function PaymentsSection({ data, merchant }: { data: DashboardData["payments"]; merchant: number | null }) {
+  const total = Object.values(data.todayByStatus).reduce((a, b) => a + b, 0);
+  return (
+    <section aria-labelledby="payments-heading" className="grid gap-4 lg:grid-cols-3" data-testid="dashboard-payments">
+      <h2 id="payments-heading" className="sr-only">
+        Payments
+      </h2>
+      <Card>
+        <CardBody>
+          <p className="text-sm font-medium text-slate-600">Transactions today (UTC)</p>
+          <p className="mt-1 text-3xl font-semibold" data-testid="transactions-today">
+            {total}
+          </p>
+          <ul className="mt-1 flex flex-wrap gap-x-3 text-sm text-slate-600" data-testid="transactions-by-status">
+            {STATUS_ORDER.filter((st) => data.todayByStatus[st]).map((st) => (
+              <li key={st}>
+                <Link href={withMerchant(`/transactions?status=${st}`, merchant)} className="hover:underline">
+                  {data.todayByStatus[st]} {st.toLowerCase().replace("_", " ")}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardBody>
+          <p className="text-sm font-medium text-slate-600">Webhook deliveries today</p>
+          <p className="mt-1 text-3xl font-semibold" data-testid="deliveries-today">
+            {data.deliveriesToday.accepted}
+            <span className="text-base font-normal text-slate-600"> accepted</span>
+          </p>
+          <Link
+            href={withMerchant("/webhooks?verdict=rejected", merchant)}
+            className={data.deliveriesToday.rejected > 0 ? "text-sm font-medium text-red-700 hover:underline" : "text-sm text-slate-600 hover:underline"}
+            data-testid="deliveries-rejected"
+          >
+            {data.deliveriesToday.rejected} refused
+          </Link>
+        </CardBody>
+      </Card>
+      <Card>
+        <CardBody>
+          <p className="text-sm font-medium text-slate-600">Status polling</p>
+          {data.poller?.lastRunAt ? (
+            <div data-testid="poller-figures" className="text-sm">
+              <p className="mt-1 text-3xl font-semibold">{seconds(data.poller.lagMs)}</p>
+              <p className="text-slate-600">
+                behind · last run {new Date(data.poller.lastRunAt).toLocaleTimeString("en-GB")} · {data.poller.lastRunErrors} failed in it,{" "}
+                {data.poller.errorsTotal} in all
+              </p>
+              {data.poller.lastError ? <p className="mt-1 text-xs text-red-700">Last failure: {data.poller.lastError}</p> : null}
+            </div>
+          ) : (
+            <p className="mt-1 text-sm text-slate-600" data-testid="poller-figures">
+              Not run yet: it starts with the server and polls transactions that are still open.
+            </p>
+          )}
+        </CardBody>
+      </Card>
+      <Card className="lg:col-span-3" data-testid="silent-terminals">
+        <CardHeader>
+          <CardTitle>Paired terminals with no transaction for {data.silentHours} hours</CardTitle>
+        </CardHeader>
+        <CardBody>
+          {data.silentTerminals.length === 0 ? (
+            <p className="text-sm text-slate-600">None: every paired terminal saw a transaction in the last {data.silentHours} hours.</p>
+          ) : (
+            <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
+              {data.silentTerminals.map((t) => (
+                <li key={t.id}>
+                  <Link href={withMerchant(`/terminals/${t.id}`, merchant)} className="font-mono text-brand-700 hover:underline">
+                    {t.terminalId}
+                  </Link>{" "}
+                  <span className="text-slate-600">{t.lastSeenAt ? `last ${new Date(t.lastSeenAt).toLocaleDateString("en-GB")}` : "never"}</span>
+                </li>
+              ))}
+              {data.moreSilent ? <li className="text-slate-600">and more</li> : null}
+            </ul>
+          )}
+        </CardBody>
+      </Card>
+    </section>
   );
 }

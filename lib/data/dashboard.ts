@@ -1,10 +1,10 @@
 import "server-only";
 import path from "node:path";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { pairingAttempts, terminals, users, type Environment } from "../db/schema";
+import { pairingAttempts, pairings, terminals, transactions, users, webhookDeliveries, workers, type Environment } from "../db/schema";
 import { isCommitted, scanRecoverySpool } from "../pairing/recovery";
 import { CREDENTIALS_IN_LOG } from "../pairing/recovery-record";
-import { inScope, scopedQuery, scopeWhere, type Scope } from "./scope";
+import { inScope, scopedQuery, scopeWhere, type QueryContext, type Scope } from "./scope";
 
 export type EnvironmentCounts = {
   environment: Environment;
@@ -135,9 +135,68 @@ export const queryDashboard = scopedQuery((ctx) => {
   // File names only: where they are is the operator's business, not the page's.
   return {
     byEnvironment,
+    payments: paymentFigures(ctx),
     needsRecovery,
     unreadableSpoolFiles: scope.kind === "all" ? unreadable.map((f) => path.basename(f)) : [],
   };
 });
 
 export type DashboardData = ReturnType<typeof queryDashboard>;
+
+/** Terminals with an active pairing and no transaction seen for this long are listed. */
+export const SILENT_HOURS = 24;
+
+/**
+ * The payments side of the dashboard: today's transactions by status (UTC day), today's webhook
+ * deliveries accepted and refused, the poller's last run, and the paired terminals that have
+ * seen no transaction event for SILENT_HOURS (judged by their newest transaction's last update,
+ * read through the terminal's index).
+ */
+function paymentFigures({ db, scope }: QueryContext) {
+  const now = Date.now();
+  const today = new Date(new Date(now).toISOString().slice(0, 10) + "T00:00:00Z");
+  const byStatus = db
+    .select({ status: transactions.status, n: sql<number>`count(*)` })
+    .from(transactions)
+    .where(and(scopeWhere(scope, transactions.merchantId), sql`${transactions.createdAt} >= ${today.getTime()}`))
+    .groupBy(transactions.status)
+    .all();
+  const deliveries = db
+    .select({ accepted: sql<number>`coalesce(sum(case when ${webhookDeliveries.verdict} = 'accepted' then 1 else 0 end), 0)`, total: sql<number>`count(*)` })
+    .from(webhookDeliveries)
+    .where(and(scopeWhere(scope, webhookDeliveries.merchantId), sql`${webhookDeliveries.receivedAt} >= ${today.getTime()}`))
+    .get() ?? { accepted: 0, total: 0 };
+  const poller = db
+    .select({ lastRunAt: workers.lastRunAt, lagMs: workers.lagMs, lastRunErrors: workers.lastRunErrors, errorsTotal: workers.errorsTotal, lastError: workers.lastError, lastErrorAt: workers.lastErrorAt })
+    .from(workers)
+    .where(eq(workers.name, "poller"))
+    .get();
+  const cutoff = now - SILENT_HOURS * 3_600_000;
+  const lastSeen = sql<number | null>`(select t.last_seen_at from transactions t where t.terminal_ref = ${terminals.id} order by t.created_at desc, t.id desc limit 1)`;
+  const silent = db
+    .select({ id: terminals.id, terminalId: terminals.terminalId, environment: terminals.environment, lastSeenAt: lastSeen })
+    .from(terminals)
+    .innerJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")))
+    .where(and(scopeWhere(scope, terminals.merchantId), sql`coalesce(${lastSeen}, 0) < ${cutoff}`))
+    .orderBy(terminals.terminalId)
+    .limit(21)
+    .all();
+  return {
+    todayByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])) as Record<string, number>,
+    deliveriesToday: { accepted: deliveries.accepted, rejected: deliveries.total - deliveries.accepted },
+    poller: poller
+      ? {
+          lastRunAt: poller.lastRunAt?.getTime() ?? null,
+          lagMs: poller.lagMs ?? 0,
+          lastRunErrors: poller.lastRunErrors ?? 0,
+          errorsTotal: poller.errorsTotal,
+          // The provider's message: no secret, but other merchants' details may be in it.
+          lastError: scope.kind === "all" ? poller.lastError : null,
+          lastErrorAt: poller.lastErrorAt?.getTime() ?? null,
+        }
+      : null,
+    silentHours: SILENT_HOURS,
+    silentTerminals: silent.slice(0, 20).map((t) => ({ ...t, lastSeenAt: t.lastSeenAt ?? null })),
+    moreSilent: silent.length > 20,
+  };
+}
