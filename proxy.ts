@@ -15,7 +15,7 @@ import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
 
-const PUBLIC = [/^\/icon\.svg$/, /^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/simulator(\/|$)/, /^\/api\/webhooks(\/|$)/];
+const PUBLIC = [/^\/icon\.svg$/, /^\/api\/ping$/, /^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/simulator(\/|$)/, /^\/api\/webhooks(\/|$)/];
 
 /** No Pairdesk form sends more than a few kilobytes. */
 export const ACTION_BODY_LIMIT = 64 * 1024;

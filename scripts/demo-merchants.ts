@@ -12,6 +12,7 @@ import { locations, merchants } from "../lib/db/schema";
 import { createMerchant } from "../lib/merchants/merchants";
 import { createPayConnectClient } from "../lib/pay-connect";
 import { pairTerminal } from "../lib/pairing/pair-terminal";
+import { webhookForAttempt } from "../lib/pairing/webhook-url";
 import { createLocation } from "../lib/registers/locations";
 import { createRegister } from "../lib/registers/registers";
 import { demoLogin, type DemoLogin } from "./demo-login";
@@ -21,7 +22,7 @@ import { demoLogin, type DemoLogin } from "./demo-login";
  * device it is). Northwind also gets a location with registers and nothing routed
  * (ensureDemoRegisters): a newcomer routes them to these terminals in a minute.
  */
-const DEMO_MERCHANTS = [
+export const DEMO_MERCHANTS = [
   { name: "Northwind Coffee", externalRef: "NW-001", terminals: ["Counter terminal", "Bar terminal", "Terrace terminal"] },
   { name: "Harbour Books", externalRef: "HB-002", terminals: ["Desk terminal", "Café terminal"] },
 ] as const;
@@ -79,8 +80,8 @@ export async function ensureDemoMerchants(
           environment: "sandbox",
           name: till,
           otp,
-          webhookUrl: null,
-          webhookToken: null,
+          // Pairdesk's own webhook URL (PUBLIC_URL), so the simulator's webhooks reach it.
+          ...webhookForAttempt(null),
         },
         opts.admin,
       );

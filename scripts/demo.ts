@@ -135,6 +135,16 @@ async function demoMerchants(admin: { id: number; email: string }) {
         `Made Northwind's location ${DEMO_LOCATION.name} with ${registers.registers} registers, none routed yet: route them on the Registers page.`,
       );
     }
+    const { ensureDemoTransactions } = await import("./demo-transactions");
+    const payments = await ensureDemoTransactions(db, admin).catch((err: unknown) => {
+      console.error(`The demo payments could not be made (${(err as Error)?.message ?? err}).`);
+      return { created: 0 };
+    });
+    if (payments.created > 0) {
+      console.log(
+        `Made ${payments.created} demo payments on Northwind's terminals: see Transactions. The Bar terminal's €7.80 waits on its screen at /simulator: approve it there and watch its page.`,
+      );
+    }
     return await demoMerchantAdmin(db);
   } finally {
     db.$client.close();
