@@ -79,6 +79,7 @@ test("charge → approve on the terminal → SUCCESS on the transaction page wit
   await expect(page.getByRole("heading", { name: "Charge of €12.50" })).toBeVisible();
   await expect(page.getByTestId("transaction-live")).toHaveAttribute("data-final", "no");
   await expect(page.getByTestId("transaction-status")).toHaveAttribute("data-status", /INITIATED|IN_PROGRESS/);
+  await expect(page.locator("[data-sonner-toast]")).toHaveCount(0, { timeout: 10_000 });
   await expectNoSeriousViolations(page, "open transaction page");
 
   await onTerminal(page, terminalId, "Approve", "€12.50");
@@ -238,12 +239,13 @@ test("a viewer sees no operation buttons, and the actions refuse a viewer who ca
   await page.goto(`/terminals/${terminal.id}`);
   await expect(page.getByTestId("charge-button")).toHaveCount(0);
 
-  for (const [name, fields] of [
-    ["transactionOperationAction", { requestKey: crypto.randomUUID(), transactionId: String(tx.id), kind: "refund", amount: "1" }],
-    ["chargeAction", { requestKey: crypto.randomUUID(), terminalId: String(terminal.id), amount: "1" }],
+  for (const [path, name, fields] of [
+    [`/transactions/${tx.id}`, "transactionOperationAction", { requestKey: crypto.randomUUID(), transactionId: String(tx.id), kind: "refund", amount: "1" }],
+    [`/terminals/${terminal.id}`, "chargeAction", { requestKey: crypto.randomUUID(), terminalId: String(terminal.id), amount: "1" }],
   ] as const) {
-    const res = await callAction(page, `/transactions/${tx.id}`, name, fields);
-    expect(res.text).toMatch(/cannot (run operations on transactions|send charges)/);
+    const res = await callAction(page, path, name, fields);
+    expect(res.text, name).toContain('"code":"forbidden"');
+    expect(res.text, name).toMatch(/cannot (run operations on transactions|send charges)/);
   }
   expect((appDb().prepare("select count(*) as n from transaction_operations where terminal_ref = ?").get(terminal.id) as { n: number }).n).toBe(0);
 });

@@ -39,25 +39,29 @@ export function TransactionLive({
 }) {
   const router = useRouter();
   const { data } = useQuery({
-    queryKey: ["transaction-status", transactionId],
+    // The server's render is the starting point: a new one (after an operation, a refresh) starts
+    // a new query from it, so that a revert sent on a final transaction is followed again.
+    queryKey: ["transaction-status", transactionId, initial.status, initial.watching, initial.timeline.length],
     queryFn: async (): Promise<TransactionStatusView> => {
       const res = await fetch(`/api/transactions/${transactionId}/status`, { cache: "no-store" });
       if (!res.ok) throw new Error(`status ${res.status}`);
       return (await res.json()) as TransactionStatusView;
     },
     initialData: initial,
-    refetchInterval: (query) => (query.state.data?.final ? false : STATUS_POLL_MS),
+    // Until final, and after that while an operation on it is still being followed (a revert,
+    // a cancel, a refund whose total has not come back yet).
+    refetchInterval: (query) => (query.state.data?.watching ? STATUS_POLL_MS : false),
     refetchIntervalInBackground: false,
   });
   const view = data ?? initial;
-  const seen = useRef(`${initial.status}:${initial.refundTotalAmount}`);
+  const seen = useRef(`${initial.status}:${initial.refundTotalAmount}:${initial.watching}`);
   useEffect(() => {
-    const now = `${view.status}:${view.refundTotalAmount}`;
+    const now = `${view.status}:${view.refundTotalAmount}:${view.watching}`;
     if (now !== seen.current) {
       seen.current = now;
       router.refresh();
     }
-  }, [view.status, view.refundTotalAmount, router]);
+  }, [view.status, view.refundTotalAmount, view.watching, router]);
 
   return (
     <section aria-labelledby="timeline-title" className="space-y-3" data-testid="transaction-live" data-final={view.final ? "yes" : "no"}>
@@ -80,7 +84,7 @@ export function TransactionLive({
                 linkDeliveries ? (
                   <>
                     {" "}
-                    (<Link href={`/webhooks/${e.deliveryId}`} className="text-brand-700 hover:underline">delivery {e.deliveryId}</Link>)
+                    (<Link href={`/webhooks/${e.deliveryId}`} className="text-brand-700 underline underline-offset-2">delivery {e.deliveryId}</Link>)
                   </>
                 ) : (
                   ` (delivery ${e.deliveryId})`

@@ -215,6 +215,8 @@ function timelineOf(db: DB, id: number): TimelineEvent[] {
 export type TransactionStatusView = {
   status: string;
   final: boolean;
+  /** Worth asking again soon: not final, or an operation on it (or a refund of it) still open. */
+  watching: boolean;
   statusSource: string;
   statusChangedAt: number;
   refundTotalAmount: number;
@@ -234,9 +236,29 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
     .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId)))
     .get();
   if (!t) return null;
+  const final = isFinalStatus(t.status);
+  const following =
+    final &&
+    (db
+      .select({ id: transactionOperations.id })
+      .from(transactionOperations)
+      .where(
+        and(
+          eq(transactionOperations.transactionRef, id),
+          inArray(transactionOperations.kind, ["revert", "preauth_complete"]),
+          inArray(transactionOperations.status, ["pending", "sent"]),
+        ),
+      )
+      .get() !== undefined ||
+      db
+        .select({ id: transactions.id })
+        .from(transactions)
+        .where(and(eq(transactions.linkedTransactionRef, id), inArray(transactions.status, [...OPEN_TRANSACTION_STATUSES])))
+        .get() !== undefined);
   return {
     status: t.status,
-    final: isFinalStatus(t.status),
+    final,
+    watching: !final || following,
     statusSource: t.statusSource,
     statusChangedAt: t.statusChangedAt.getTime(),
     refundTotalAmount: t.refundTotalAmount,
