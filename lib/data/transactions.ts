@@ -89,7 +89,10 @@ export const queryTransactions = scopedQuery(
       where.push(smaller ? sql`(${col}, ${transactions.id}) < (${cursor.at}, ${cursor.id})` : sql`(${col}, ${transactions.id}) > (${cursor.at}, ${cursor.id})`);
     }
     const order = smaller ? [desc(col), desc(transactions.id)] : [asc(col), asc(transactions.id)];
-    const rows = db
+    // The page's rows from `transactions` alone, so that the planner walks the sort's index and
+    // stops at the limit (joined, it may start from terminals and sort every transaction); the
+    // names come after, for these rows only.
+    const base = db
       .select({
         id: transactions.id,
         providerTransactionId: transactions.providerTransactionId,
@@ -101,24 +104,37 @@ export const queryTransactions = scopedQuery(
         currency: transactions.currency,
         environment: transactions.environment,
         terminalRef: transactions.terminalRef,
-        terminalId: terminals.terminalId,
         registerRef: transactions.registerRef,
-        registerName: registers.name,
         merchantId: transactions.merchantId,
-        merchantName: merchants.name,
         createdAt: transactions.createdAt,
         statusChangedAt: transactions.statusChangedAt,
         statusSource: transactions.statusSource,
         staleAt: transactions.staleAt,
       })
       .from(transactions)
-      .innerJoin(terminals, eq(terminals.id, transactions.terminalRef))
-      .innerJoin(merchants, eq(merchants.id, transactions.merchantId))
-      .leftJoin(registers, eq(registers.id, transactions.registerRef))
       .where(and(...where))
       .orderBy(...order)
       .limit(limit + 1)
       .all();
+    const ids = <T,>(values: (T | null)[]) => [...new Set(values.filter((v): v is T => v !== null))];
+    const terminalIds = ids(base.map((r) => r.terminalRef));
+    const registerIds = ids(base.map((r) => r.registerRef));
+    const merchantIds = ids(base.map((r) => r.merchantId));
+    const terminalNames = new Map(
+      terminalIds.length ? db.select({ id: terminals.id, v: terminals.terminalId }).from(terminals).where(inArray(terminals.id, terminalIds)).all().map((r) => [r.id, r.v]) : [],
+    );
+    const registerNames = new Map(
+      registerIds.length ? db.select({ id: registers.id, v: registers.name }).from(registers).where(inArray(registers.id, registerIds)).all().map((r) => [r.id, r.v]) : [],
+    );
+    const merchantNames = new Map(
+      merchantIds.length ? db.select({ id: merchants.id, v: merchants.name }).from(merchants).where(inArray(merchants.id, merchantIds)).all().map((r) => [r.id, r.v]) : [],
+    );
+    const rows: TransactionListRow[] = base.map((r) => ({
+      ...r,
+      terminalId: terminalNames.get(r.terminalRef) ?? "",
+      registerName: r.registerRef === null ? null : (registerNames.get(r.registerRef) ?? null),
+      merchantName: merchantNames.get(r.merchantId) ?? "",
+    }));
     const more = rows.length > limit;
     const shown = rows.slice(0, limit);
     if (backwards) shown.reverse();
@@ -126,7 +142,7 @@ export const queryTransactions = scopedQuery(
     const first = shown[0];
     const last = shown[shown.length - 1];
     return {
-      rows: shown as TransactionListRow[],
+      rows: shown,
       next: last && (backwards || more) ? key(last) : null,
       prev: first && (backwards ? more : !!cursor) ? key(first) : null,
       params,
