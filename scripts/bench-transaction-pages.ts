@@ -39,7 +39,6 @@ function percentile(sorted: number[], p: number): number {
 type Seeded = { terminalRef: number; deepCursor: string | null };
 
 async function seed(dbPath: string, email: string, password: string, txCount: number): Promise<Seeded> {
-  const full = txCount > 0;
   const { openDatabase } = await import("../lib/db/open");
   const { createUser } = await import("../lib/users");
   const db = openDatabase(dbPath);
