@@ -239,9 +239,11 @@ export function createTransaction(
   }).immediate();
   if (!result.existing) {
     const id = result.transaction.transaction_id;
+    // The switch as it is when the payment arrives decides (turning it off later leaves it be).
+    const auto = autoApprove(ctx, pairing.terminalId);
     later(ctx, TAKE_AFTER_MS, () => {
       moveTransaction(ctx, id, "IN_PROGRESS");
-      if (autoApprove(ctx, pairing.terminalId)) later(ctx, AUTO_APPROVE_AFTER_MS - TAKE_AFTER_MS, () => moveTransaction(ctx, id, "SUCCESS"));
+      if (auto) later(ctx, AUTO_APPROVE_AFTER_MS - TAKE_AFTER_MS, () => moveTransaction(ctx, id, "SUCCESS"));
     });
   }
   return result;
