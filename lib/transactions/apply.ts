@@ -12,7 +12,8 @@
  * the terminal and pairing it was observed through. Call it inside a write transaction.
  */
 import { createHash } from "node:crypto";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { prepared } from "../db/prepared";
 import type { DB, Tx } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
 import { isFinalStatus, type Environment, type EventEffect, type EventSource, type TransactionKind, type TransactionStatus } from "../domain";
@@ -112,6 +113,39 @@ function mergedDetails(previous: string | null, added: ProviderTransaction["deta
   return Object.keys(merged).length > 0 ? JSON.stringify(merged) : null;
 }
 
+type EventRow = typeof transactionEvents.$inferInsert;
+
+/** Inserts an event unless the same observation is already kept; its id, or undefined. */
+function insertEvent(tx: DB | Tx, row: Required<Pick<EventRow, "transactionRef" | "status" | "source" | "effect" | "fingerprint">> & Pick<EventRow, "note" | "deliveryId" | "operationId" | "observed" | "at">) {
+  return prepared(tx, "apply.event", (db) =>
+    db
+      .insert(transactionEvents)
+      .values({
+        transactionRef: sql.placeholder("transactionRef"),
+        status: sql.placeholder("status"),
+        source: sql.placeholder("source"),
+        effect: sql.placeholder("effect"),
+        note: sql.placeholder("note"),
+        deliveryId: sql.placeholder("deliveryId"),
+        operationId: sql.placeholder("operationId"),
+        fingerprint: sql.placeholder("fingerprint"),
+        observed: sql.placeholder("observed"),
+        at: sql.placeholder("at"),
+      })
+      .onConflictDoNothing()
+      .returning({ id: transactionEvents.id })
+      .prepare(),
+  ).get({
+    note: null,
+    deliveryId: null,
+    operationId: null,
+    observed: null,
+    ...row,
+    // Placeholders go through the column's own mapping (a Date for a timestamp).
+    at: row.at instanceof Date ? row.at : new Date(row.at ?? Date.now()),
+  });
+}
+
 function sourceRefs(from: ObservationSource) {
   return {
     deliveryId: from.source === "webhook" ? from.deliveryId : null,
@@ -125,19 +159,19 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   const source: EventSource = from.source;
   const fingerprint = fingerprintOf(o);
 
-  const existing = tx
-    .select()
-    .from(transactions)
-    .where(and(eq(transactions.environment, via.environment), eq(transactions.providerTransactionId, o.transactionId)))
-    .get();
+  const existing = prepared(tx, "apply.existing", (db) =>
+    db
+      .select()
+      .from(transactions)
+      .where(and(eq(transactions.environment, sql.placeholder("environment")), eq(transactions.providerTransactionId, sql.placeholder("id"))))
+      .prepare(),
+  ).get({ environment: via.environment, id: o.transactionId });
 
   if (!existing) return create(tx, input, at, source, fingerprint);
 
   const decision = decideStatus(existing.status, o.status);
   if (decision.effect === "ignored") {
-    const event = tx
-      .insert(transactionEvents)
-      .values({
+    const event = insertEvent(tx, {
         transactionRef: existing.id,
         status: o.status,
         source,
@@ -147,10 +181,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
         fingerprint,
         observed: observedJson(o),
         at: new Date(at),
-      })
-      .onConflictDoNothing()
-      .returning({ id: transactionEvents.id })
-      .get();
+      });
     return {
       transactionRef: existing.id,
       effect: event ? "ignored" : "duplicate",
@@ -201,9 +232,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
     ? [`${existing.status} → ${o.status}`, ...notes].join("; ")
     : notes.join("; ") || "details updated";
 
-  const event = tx
-    .insert(transactionEvents)
-    .values({
+  const event = insertEvent(tx, {
       transactionRef: existing.id,
       status: o.status,
       source,
@@ -213,10 +242,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
       fingerprint,
       observed: observedJson(o),
       at: new Date(at),
-    })
-    .onConflictDoNothing()
-    .returning({ id: transactionEvents.id })
-    .get();
+    });
   if (!event) {
     return { transactionRef: existing.id, effect: "duplicate", status: existing.status, previous: existing.status, eventId: null, note: null };
   }
@@ -270,9 +296,43 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
         .get()?.id ?? null;
   }
   const final = isFinalStatus(o.status);
-  const created = tx
-    .insert(transactions)
-    .values({
+  const created = prepared(tx, "apply.create", (db) =>
+    db
+      .insert(transactions)
+      .values({
+        merchantId: sql.placeholder("merchantId"),
+        environment: sql.placeholder("environment"),
+        terminalRef: sql.placeholder("terminalRef"),
+        pairingId: sql.placeholder("pairingId"),
+        registerRef: sql.placeholder("registerRef"),
+        providerTransactionId: sql.placeholder("providerTransactionId"),
+        clientTransactionId: sql.placeholder("clientTransactionId"),
+        kind: sql.placeholder("kind"),
+        linkedTransactionRef: sql.placeholder("linkedTransactionRef"),
+        amount: sql.placeholder("amount"),
+        tipAmount: sql.placeholder("tipAmount"),
+        totalAmount: sql.placeholder("totalAmount"),
+        refundTotalAmount: sql.placeholder("refundTotalAmount"),
+        currency: sql.placeholder("currency"),
+        paymentMethod: sql.placeholder("paymentMethod"),
+        paymentOption: sql.placeholder("paymentOption"),
+        status: sql.placeholder("status"),
+        statusSource: sql.placeholder("statusSource"),
+        statusChangedAt: sql`${sql.placeholder("statusChangedAt")}`,
+        lastSeenAt: sql`${sql.placeholder("lastSeenAt")}`,
+        providerCreatedAt: sql`${sql.placeholder("providerCreatedAt")}`,
+        completedAt: sql`${sql.placeholder("completedAt")}`,
+        canceledAt: sql`${sql.placeholder("canceledAt")}`,
+        revertedAt: sql`${sql.placeholder("revertedAt")}`,
+        details: sql.placeholder("details"),
+        nextPollAt: sql`${sql.placeholder("nextPollAt")}`,
+        createdById: sql.placeholder("createdById"),
+        createdAt: sql`${sql.placeholder("createdAt")}`,
+        updatedAt: sql`${sql.placeholder("updatedAt")}`,
+      })
+      .returning({ id: transactions.id })
+      .prepare(),
+  ).get({
       merchantId: orphan?.merchantId ?? via.merchantId,
       environment: via.environment,
       terminalRef: orphan?.terminalRef ?? via.terminalRef,
@@ -291,20 +351,20 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
       paymentOption: o.paymentOption,
       status: o.status,
       statusSource: source,
-      statusChangedAt: new Date(at),
-      lastSeenAt: new Date(at),
-      providerCreatedAt: o.createdAt === null ? null : new Date(o.createdAt),
-      completedAt: o.completedAt === null ? null : new Date(o.completedAt),
-      canceledAt: o.canceledAt === null ? null : new Date(o.canceledAt),
-      revertedAt: o.revertedAt === null ? null : new Date(o.revertedAt),
+      statusChangedAt: at,
+      lastSeenAt: at,
+      providerCreatedAt: o.createdAt,
+      completedAt: o.completedAt,
+      canceledAt: o.canceledAt,
+      revertedAt: o.revertedAt,
       details: mergedDetails(null, o.details),
-      nextPollAt: final ? (wantsSlip(o.status) ? new Date(at) : null) : new Date(nextPollAt(at, at) ?? at),
+      // Timestamps go in raw (milliseconds): a null would not pass the Date mapping.
+      nextPollAt: final ? (wantsSlip(o.status) ? at : null) : (nextPollAt(at, at) ?? at),
       createdById: hints.createdById ?? orphan?.createdById ?? null,
-      createdAt: new Date(at),
-      updatedAt: new Date(at),
-    })
-    .returning({ id: transactions.id })
-    .get();
+      createdAt: at,
+      updatedAt: at,
+    })!;
+
   if (orphan) {
     tx.update(transactionOperations)
       .set({ resultTransactionRef: created.id })
@@ -317,9 +377,7 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
         ? "First seen in a webhook: the transaction of an operation whose answer was lost."
         : "First seen in a webhook (started outside Pairdesk, or its create answer was not kept)."
       : null;
-  const event = tx
-    .insert(transactionEvents)
-    .values({
+  const event = insertEvent(tx, {
       transactionRef: created.id,
       status: o.status,
       source,
@@ -329,8 +387,6 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
       fingerprint,
       observed: observedJson(o),
       at: new Date(at),
-    })
-    .returning({ id: transactionEvents.id })
-    .get();
+    });
   return { transactionRef: created.id, effect: "created", status: o.status, previous: null, eventId: event.id, note };
 }

@@ -14,6 +14,11 @@ export async function readLimitedBody(request: Request, limit: number): Promise<
     return { ok: false, tooLarge: true, declared };
   }
   if (!request.body) return { ok: true, body: Buffer.alloc(0) };
+  // A declared length within the limit: read at once (the runtime holds the body to that length).
+  if (declared !== null) {
+    const body = Buffer.from(await request.arrayBuffer());
+    return body.length > limit ? { ok: false, tooLarge: true, declared: body.length } : { ok: true, body };
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

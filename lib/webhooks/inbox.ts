@@ -13,6 +13,7 @@
  */
 import "server-only";
 import { and, eq, lt, notInArray, sql } from "drizzle-orm";
+import { prepared } from "../db/prepared";
 import type { DB } from "../db/client";
 import { webhookDeliveries } from "../db/schema";
 import type { DeliveryVerdict } from "../domain";
@@ -89,22 +90,36 @@ export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] 
       items.map((item) => {
         const kept = !item.body || KEPT_WHOLE.includes(item.verdict) ? item.body : item.body.subarray(0, REJECTED_BODY_BYTES);
         const now = Date.now();
-        const row = tx
-          .insert(webhookDeliveries)
-          .values({
-            receivedAt: new Date(now),
-            pairingId: item.pairingId,
-            merchantId: item.merchantId,
-            verdict: item.verdict,
-            httpStatus: item.httpStatus,
-            sizeBytes: item.sizeBytes,
-            body: kept,
-            bodyTruncated: kept !== null && item.body !== null && kept.length < item.body.length,
-            signatureForm: item.signatureForm ?? null,
-            reason: item.reason ?? null,
-          })
-          .returning({ id: webhookDeliveries.id })
-          .get();
+        const row = prepared(tx, "inbox.insert", (db) =>
+          db
+            .insert(webhookDeliveries)
+            .values({
+              receivedAt: sql`${sql.placeholder("receivedAt")}`,
+              pairingId: sql.placeholder("pairingId"),
+              merchantId: sql.placeholder("merchantId"),
+              verdict: sql.placeholder("verdict"),
+              httpStatus: sql.placeholder("httpStatus"),
+              sizeBytes: sql.placeholder("sizeBytes"),
+              body: sql`${sql.placeholder("body")}`,
+              bodyTruncated: sql`${sql.placeholder("bodyTruncated")}`,
+              signatureForm: sql.placeholder("signatureForm"),
+              reason: sql.placeholder("reason"),
+            })
+            .returning({ id: webhookDeliveries.id })
+            .prepare(),
+        ).get({
+          // Raw values (milliseconds, bytes, 0/1): the columns' mappings refuse a null.
+          receivedAt: now,
+          pairingId: item.pairingId,
+          merchantId: item.merchantId,
+          verdict: item.verdict,
+          httpStatus: item.httpStatus,
+          sizeBytes: item.sizeBytes,
+          body: kept,
+          bodyTruncated: kept !== null && item.body !== null && kept.length < item.body.length ? 1 : 0,
+          signatureForm: item.signatureForm ?? null,
+          reason: item.reason ?? null,
+        })!;
         if (!item.apply) return { id: row.id, events: 0, processError: null };
         const applied = applyDelivery(tx, row.id, item.apply.transactions, item.apply.via, now);
         return { id: row.id, ...applied };
@@ -141,10 +156,17 @@ export function applyDelivery(
       : "It could not be applied (see the server log); it is kept and can be reprocessed.";
     log.error({ deliveryId, err: message }, "an accepted webhook delivery could not be applied");
   }
-  tx.update(webhookDeliveries)
-    .set({ processedAt: processError ? null : new Date(now), eventCount: events, processError })
-    .where(eq(webhookDeliveries.id, deliveryId))
-    .run();
+  prepared(tx, "inbox.processed", (db) =>
+    db
+      .update(webhookDeliveries)
+      .set({
+        processedAt: sql`${sql.placeholder("processedAt")}`,
+        eventCount: sql`${sql.placeholder("eventCount")}`,
+        processError: sql`${sql.placeholder("processError")}`,
+      })
+      .where(eq(webhookDeliveries.id, sql.placeholder("id")))
+      .prepare(),
+  ).run({ processedAt: processError ? null : now, eventCount: events, processError, id: deliveryId });
   return { events, processError };
 }
 

@@ -10,7 +10,8 @@
  * than its status and a short reason; no secret, token or body reaches a log line.
  */
 import "server-only";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { prepared } from "../db/prepared";
 import { getDb, type DB } from "../db/client";
 import { webhookFormat } from "../providers";
 import { pairings, terminals } from "../db/schema";
@@ -56,20 +57,22 @@ const answer = (status: number, message: string) =>
 export async function receiveWebhook(db: DB, format: WebhookFormat, request: Request, token: string): Promise<Response> {
   const started = Date.now();
   const pairing = /^[A-Za-z0-9_-]{8,100}$/.test(token)
-    ? db
-        .select({
-          id: pairings.id,
-          merchantId: pairings.merchantId,
-          terminalRef: pairings.terminalRef,
-          status: pairings.status,
-          hasWebhookSecret: pairings.hasWebhookSecret,
-          clientId: pairings.clientId,
-          environment: terminals.environment,
-        })
-        .from(pairings)
-        .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
-        .where(eq(pairings.webhookToken, token))
-        .get()
+    ? prepared(db, "webhooks.pairing", (d) =>
+        d
+          .select({
+            id: pairings.id,
+            merchantId: pairings.merchantId,
+            terminalRef: pairings.terminalRef,
+            status: pairings.status,
+            hasWebhookSecret: pairings.hasWebhookSecret,
+            clientId: pairings.clientId,
+            environment: terminals.environment,
+          })
+          .from(pairings)
+          .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+          .where(eq(pairings.webhookToken, sql.placeholder("token")))
+          .prepare(),
+      ).get({ token })
     : undefined;
 
   const read = await readLimitedBody(request, format.maxBodyBytes).catch(() => null);
