@@ -9,7 +9,7 @@ import type { Page } from "@playwright/test";
 import { callAction } from "./actions";
 import { expectNoSeriousViolations } from "./axe";
 import { appDb, expect, simFault, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
-import { pairingsOfTerminal, seedPairing, seedTerminal, uniqueTag } from "./seed";
+import { pairingsOfTerminal, seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
 
 type TxRow = { id: number; status: string; status_source: string; amount: number; refund_total_amount: number; kind: string; linked_transaction_ref: number | null };
 
@@ -250,4 +250,18 @@ test("a viewer sees no operation buttons, and the actions refuse a viewer who ca
     expect(res.text, name).toMatch(/cannot (run operations on transactions|send charges)/);
   }
   expect((appDb().prepare("select count(*) as n from transaction_operations where terminal_ref = ?").get(terminal.id) as { n: number }).n).toBe(0);
+
+  // Another merchant's transaction and delivery list entry: a real 404, page and status route alike.
+  const other = seedMerchant();
+  const theirTerminal = seedTerminal({ merchantId: other.id });
+  const theirPairing = seedPairing({ terminalRef: theirTerminal.id, name: `Their till ${uniqueTag()}`, createdById: admin.id });
+  const theirs = appDb()
+    .prepare(
+      `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, provider_transaction_id, kind, amount, currency, status,
+         status_source, status_changed_at, last_seen_at, created_at, updated_at)
+       values (?, 'sandbox', ?, ?, ?, 'charge', 900, 'EUR', 'SUCCESS', 'webhook', ?, ?, ?, ?) returning id`,
+    )
+    .get(other.id, theirTerminal.id, theirPairing.id, `ptx-theirs-${uniqueTag()}`, now, now, now, now) as { id: number };
+  expect((await page.goto(`/transactions/${theirs.id}`))?.status()).toBe(404);
+  expect((await page.request.get(`/api/transactions/${theirs.id}/status`)).status()).toBe(404);
 });
