@@ -57,6 +57,13 @@ const rawSchema = z.object({
   SIMULATOR_DATABASE_PATH: z.string().min(1).optional(),
   /** Multiplies the simulator's webhook retry schedule (5 s … 80 s): 0.01 makes it 50 ms … 800 ms. */
   SIMULATOR_WEBHOOK_RETRY_SCALE: z.coerce.number().min(0.001).max(10).default(1),
+  /** How long an open payment waits at a simulated terminal before it expires. */
+  SIMULATOR_PAYMENT_EXPIRY_SECONDS: z.coerce
+    .number({ error: "SIMULATOR_PAYMENT_EXPIRY_SECONDS must be a number of seconds from 2 to 86400." })
+    .int("SIMULATOR_PAYMENT_EXPIRY_SECONDS must be a whole number of seconds from 2 to 86400.")
+    .min(2, "SIMULATOR_PAYMENT_EXPIRY_SECONDS must be a number of seconds from 2 to 86400.")
+    .max(86_400, "SIMULATOR_PAYMENT_EXPIRY_SECONDS must be a number of seconds from 2 to 86400.")
+    .default(300),
   /** The transaction poller: on by default, off for tools and tests that must not poll. */
   PAIRDESK_POLLER: z
     .enum(["on", "off", "true", "false", "1", "0", ""])
@@ -88,7 +95,7 @@ export type Env = {
     production: { baseUrl: string; integratorId: string | undefined };
     sandbox: { baseUrl: string; integratorId: string | undefined };
   };
-  simulator: { enabled: boolean; databasePath: string; webhookRetryScale: number };
+  simulator: { enabled: boolean; databasePath: string; webhookRetryScale: number; paymentExpiryMs: number };
   poller: { enabled: boolean };
   recoveryDir: string;
   logLevel: z.infer<typeof rawSchema>["LOG_LEVEL"];
@@ -272,6 +279,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       enabled: raw.PAIRDESK_SIMULATOR,
       databasePath: path.resolve(/*turbopackIgnore: true*/ raw.SIMULATOR_DATABASE_PATH ?? path.join(dataDir, "simulator.db")),
       webhookRetryScale: raw.SIMULATOR_WEBHOOK_RETRY_SCALE,
+      paymentExpiryMs: raw.SIMULATOR_PAYMENT_EXPIRY_SECONDS * 1000,
     },
     poller: { enabled: raw.PAIRDESK_POLLER },
     recoveryDir: path.resolve(/*turbopackIgnore: true*/ raw.RECOVERY_DIR ?? path.join(dataDir, "recovery")),

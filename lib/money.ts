@@ -4,14 +4,39 @@
  * decimals (ISO 4217, as Intl knows it). No imports: client components use them too.
  */
 
+// Building an Intl.NumberFormat costs far more than using one (a list page formats a hundred
+// amounts): each is made once per currency (and locale) and kept. A currency Intl refuses is
+// remembered as null.
+const digitsOf = new Map<string, number>();
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
 /** How many decimals the currency has (2 when unknown or absent). */
 export function currencyDigits(currency: string | null | undefined): number {
   if (!currency) return 2;
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let digits = digitsOf.get(currency);
+  if (digits === undefined) {
+    try {
+      digits = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    if (digitsOf.size < 500) digitsOf.set(currency, digits);
   }
+  return digits;
+}
+
+function formatterFor(locale: string, currency: string, digits: number): Intl.NumberFormat | null {
+  const key = `${locale}|${currency}`;
+  let formatter = formatters.get(key);
+  if (formatter === undefined) {
+    try {
+      formatter = new Intl.NumberFormat(locale, { style: "currency", currency, minimumFractionDigits: digits, maximumFractionDigits: digits });
+    } catch {
+      formatter = null;
+    }
+    if (formatters.size < 500) formatters.set(key, formatter);
+  }
+  return formatter;
 }
 
 /** "€12.50", or "12.50" when the currency is unknown. */
@@ -19,16 +44,8 @@ export function formatAmount(minor: number, currency: string | null | undefined,
   const digits = currencyDigits(currency);
   const major = minor / 10 ** digits;
   if (!currency) return major.toFixed(digits);
-  try {
-    return new Intl.NumberFormat(locale, {
-      style: "currency",
-      currency,
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(major);
-  } catch {
-    return `${major.toFixed(digits)} ${currency}`;
-  }
+  const formatter = formatterFor(locale, currency, digits);
+  return formatter ? formatter.format(major) : `${major.toFixed(digits)} ${currency}`;
 }
 
 export type ParsedAmount = { ok: true; minor: number } | { ok: false; error: string };

@@ -16,7 +16,7 @@ import { getEnv } from "@/lib/env";
 import { listCalls } from "@/lib/simulator/calls";
 import { listFaults } from "@/lib/simulator/faults";
 import { DEFAULT_SCREENS, MAX_SCREENS, requestedScreens, simulatorHref } from "@/lib/simulator/screens";
-import { autoApprove, terminalTransactions } from "@/lib/simulator/payments";
+import { autoApprove, expireOverdue, terminalTransactions } from "@/lib/simulator/payments";
 import { getSimulator } from "@/lib/simulator/server";
 import { resumeWebhooks, terminalWebhooks } from "@/lib/simulator/webhooks";
 import { currentOtp, getTerminalsWithPairings, pairedTerminalIds, recentTerminals } from "@/lib/simulator/terminals";
@@ -55,6 +55,7 @@ export default async function SimulatorPage({
   const sim = getSimulator();
   if (!sim) notFound();
   resumeWebhooks(sim);
+  expireOverdue(sim);
   const env = getEnv();
   const { terminal: param } = await searchParams;
   const named = getTerminalsWithPairings(sim, requestedScreens(param));

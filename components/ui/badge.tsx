@@ -3,7 +3,8 @@ import * as React from "react";
 import { cn } from "@/lib/utils";
 
 export const badgeVariants = cva(
-  "inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset",
+  // One class (app/globals.css) for the shape every badge shares: a list draws several per row.
+  "badge",
   {
     variants: {
       tone: {

@@ -28,8 +28,8 @@ export function THead(props: React.HTMLAttributes<HTMLTableSectionElement>) {
   return <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-700" {...props} />;
 }
 
-export function TBody(props: React.HTMLAttributes<HTMLTableSectionElement>) {
-  return <tbody className="divide-y divide-slate-100" {...props} />;
+export function TBody({ className, ...props }: React.HTMLAttributes<HTMLTableSectionElement>) {
+  return <tbody className={cn("divide-y divide-slate-100", className)} {...props} />;
 }
 
 export function TR({ className, ...props }: React.HTMLAttributes<HTMLTableRowElement>) {

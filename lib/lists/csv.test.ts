@@ -82,6 +82,22 @@ describe("csvStream", () => {
     expect(fetched).toBeLessThanOrEqual(200);
   });
 
+  it("starts with a small batch, then doubles it up to the batch size", async () => {
+    const limits: number[] = [];
+    const stream = csvStream(
+      [{ header: "n", value: (r: number) => r }],
+      (offset, limit) => {
+        limits.push(limit);
+        return Array.from({ length: Math.max(0, Math.min(limit, 1000 - offset)) }, (_, i) => offset + i);
+      },
+      300,
+    );
+    const text = await readAll(stream);
+    // 50 + 100 + 200 + 300 + 300 = 950 rows, then a batch of 300 that finds the last 50.
+    expect(limits).toEqual([50, 100, 200, 300, 300, 300]);
+    expect(text.split("\r\n").length).toBe(1 + 1000 + 1);
+  });
+
   it("an empty list is the header alone", async () => {
     expect(await readAll(csvStream([{ header: "a", value: () => 1 }], () => [], 10))).toBe("a\r\n");
   });

@@ -22,11 +22,14 @@ export function csvLine(fields: readonly (string | number | boolean | Date | nul
 }
 
 export const CSV_BATCH_SIZE = 500;
+/** The first batch is small, so that the first rows leave soon; the batches then grow to batchSize. */
+export const CSV_FIRST_BATCH_SIZE = 50;
 
 /**
  * A stream of the header line and then every row, `fetchBatch(offset, limit)` called once per
  * pull until it returns fewer than `limit` rows. Each batch is a fresh, short query, so the
- * database is never held busy while the client is slow.
+ * database is never held busy while the client is slow. Batches start at CSV_FIRST_BATCH_SIZE and
+ * double up to `batchSize`.
  */
 export function csvStream<T>(
   columns: readonly CsvColumn<T>[],
@@ -36,20 +39,26 @@ export function csvStream<T>(
   const encoder = new TextEncoder();
   let offset = 0;
   let headerSent = false;
+  let limit = Math.min(CSV_FIRST_BATCH_SIZE, batchSize);
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
+      async pull(controller) {
         if (!headerSent) {
           headerSent = true;
           controller.enqueue(encoder.encode(csvLine(columns.map((c) => c.header))));
           return;
         }
-        const rows = fetchBatch(offset, batchSize);
+        // Let what was enqueued (the response's headers and the header line, then each batch)
+        // leave for the socket before the next query holds the event loop: the first byte goes
+        // out at once, not after the first batch, and a long export lets other requests in.
+        await new Promise((resolve) => setImmediate(resolve));
+        const rows = fetchBatch(offset, limit);
         offset += rows.length;
         if (rows.length > 0) {
           controller.enqueue(encoder.encode(rows.map((r) => csvLine(columns.map((c) => c.value(r)))).join("")));
         }
-        if (rows.length < batchSize) controller.close();
+        if (rows.length < limit) controller.close();
+        limit = Math.min(limit * 2, batchSize);
       },
     },
     { highWaterMark: 1 },

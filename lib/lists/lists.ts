@@ -123,7 +123,9 @@ export const transactionList = defineList({
   filterLabels: { q: "Search", status: "Status", environment: "Environment", terminal: "Terminal", register: "Register", from: "From", to: "To" },
   sortColumns: { created: "desc", updated: "desc" },
   defaultSort: "-created",
-  pageSize: 50,
+  // 25 rows: a transaction row is the heaviest the app draws (three links, two badges, two
+  // times), and this list is watched and reloaded all day; see README "Performance".
+  pageSize: 25,
 });
 export type TransactionListParams = inferParserType<typeof transactionList.parsers>;
 

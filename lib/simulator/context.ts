@@ -21,6 +21,8 @@ export type SimulatorContext = {
   publicOrigin?: string;
   /** Delay of a "slow" fault set without delayMs (the app's timeout plus a margin). */
   defaultSlowDelayMs: number;
+  /** How long an open payment waits at a terminal before it EXPIRES (a terminal's own setting wins). */
+  paymentExpiryMs?: number;
   /** Multiplies the webhook retry schedule (tests shorten it). Defaults to 1. */
   webhookRetryScale?: number;
   /** Runs `fn` after `ms` (the simulated terminal's own moves); tests may replace it. Defaults to setTimeout. */

@@ -109,6 +109,8 @@ function allowReplacedPairings(db: SimulatorDatabase): void {
 /** Columns added after a table was first created: added to an older simulator file on open. */
 const ADDED_COLUMNS: { table: string; column: string; definition: string }[] = [
   { table: "faults", column: "terminal_id", definition: "TEXT" },
+  { table: "sim_transactions", column: "expires_at", definition: "INTEGER" },
+  { table: "sim_terminal_settings", column: "payment_expiry_ms", definition: "INTEGER" },
 ];
 
 /** Opens (creating if needed) the simulator database at `file`, or in memory for ":memory:". */

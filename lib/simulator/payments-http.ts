@@ -27,6 +27,7 @@ import {
   cancelTransaction,
   completePreauth,
   createTransaction,
+  expireOverdue,
   getOperation,
   getTransaction,
   incrementPreauth,
@@ -239,6 +240,7 @@ const ROUTES: Route[] = [
 /** Handles `<method> /simulator/api/v1/pay-connect/<path>`. */
 export async function handlePaymentRequest(ctx: SimulatorContext, request: Request, path: string): Promise<Response> {
   resumeWebhooks(ctx);
+  expireOverdue(ctx);
   const method = request.method.toUpperCase();
   let route: Route | undefined;
   let id: string | undefined;

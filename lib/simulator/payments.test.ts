@@ -12,8 +12,9 @@ import type { SimulatorContext } from "./context";
 import { openSimulatorDatabase } from "./db";
 import { setFault } from "./faults";
 import { handlePairRequest, handleTokenRequest } from "./http";
-import { moveTransaction, setAutoApprove } from "./payments";
+import { DEFAULT_PAYMENT_EXPIRY_MS, expireOverdue, moveTransaction, setAutoApprove } from "./payments";
 import { handlePaymentRequest } from "./payments-http";
+import { handleScreenPaymentMove, handleScreenPaymentsGet, handleScreenSettingsGet, handleScreenSettingsPut } from "./screen-http";
 import { createTerminal, generateOtp } from "./terminals";
 import { deliverDue, RETRY_DELAYS_MS, terminalWebhooks } from "./webhooks";
 
@@ -112,6 +113,71 @@ describe("simulated payments through the Pay-Connect client", () => {
     const { transactionId } = await client.charge(creds, { amount: 700, clientTransactionId: "auto" });
     await advance(1_100);
     expect((await client.getTransaction(creds, transactionId)).status).toBe("SUCCESS");
+  });
+
+  it("expires a payment nobody answers: by its timer, or by the sweep after a restart lost it", async () => {
+    const { ctx, client, advance, received } = setup();
+    const { creds } = await pairTerminal(ctx, client);
+    const { transactionId } = await client.charge(creds, { amount: 900, clientTransactionId: "exp-1" });
+    await advance(DEFAULT_PAYMENT_EXPIRY_MS - 1_000);
+    expect((await client.getTransaction(creds, transactionId)).status).toBe("IN_PROGRESS");
+    await advance(1_000);
+    expect((await client.getTransaction(creds, transactionId)).status).toBe("EXPIRED");
+    await advance(10);
+    expect(received.map((r) => JSON.parse(r.body)[0].status)).toContain("EXPIRED");
+
+    // A restart loses the timers: the next request sweeps what is overdue.
+    const second = await client.charge(creds, { amount: 900, clientTransactionId: "exp-2" });
+    ctx.schedule = () => undefined;
+    const third = await client.charge(creds, { amount: 900, clientTransactionId: "exp-3" });
+    ctx.db.prepare("UPDATE sim_transactions SET expires_at = ? WHERE transaction_id = ?").run(ctx.now() - 1, third.transactionId);
+    expect((await client.getTransaction(creds, third.transactionId)).status).toBe("EXPIRED");
+    expect(expireOverdue(ctx)).toBe(0);
+    expect((await client.getTransaction(creds, second.transactionId)).status).toBe("INITIATED");
+  });
+
+  it("test driving: lists a terminal's payments, approves and declines them, refuses a final one, and sets its switches", async () => {
+    const { ctx, client, advance } = setup();
+    const { terminalId, creds } = await pairTerminal(ctx, client);
+    const url = (path: string) => `http://sim.test/simulator/api/terminals/${terminalId}${path}`;
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      new Request(url(path), { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const a = await client.charge(creds, { amount: 100, clientTransactionId: "td-a" });
+    const b = await client.charge(creds, { amount: 200, clientTransactionId: "td-b" });
+    const listed = (await handleScreenPaymentsGet(ctx, terminalId).json()) as { payments: { id: string; status: string; amount: number }[] };
+    expect(listed.payments.map((p) => [p.amount, p.status])).toEqual([
+      [200, "INITIATED"],
+      [100, "INITIATED"],
+    ]);
+
+    const approved = await handleScreenPaymentMove(ctx, post(`/payments/${a.transactionId}`, { move: "approve" }), terminalId, a.transactionId);
+    expect(approved.status).toBe(200);
+    expect((await client.getTransaction(creds, a.transactionId)).status).toBe("SUCCESS");
+    const again = await handleScreenPaymentMove(ctx, post(`/payments/${a.transactionId}`, { move: "decline" }), terminalId, a.transactionId);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ status: "SUCCESS" });
+    expect((await handleScreenPaymentMove(ctx, post(`/payments/${b.transactionId}`, { move: "decline" }), terminalId, b.transactionId)).status).toBe(200);
+    expect((await client.getTransaction(creds, b.transactionId)).status).toBe("DECLINED");
+
+    // Bad moves, another terminal's payment, another site, not JSON: refused, nothing changes.
+    expect((await handleScreenPaymentMove(ctx, post("/payments/x", { move: "refund" }), terminalId, b.transactionId)).status).toBe(400);
+    const other = createTerminal(ctx, { label: "Other" });
+    expect((await handleScreenPaymentMove(ctx, post("/payments/x", { move: "approve" }), other.terminalId, b.transactionId)).status).toBe(404);
+    expect((await handleScreenPaymentMove(ctx, post("/payments/x", { move: "approve" }, { Origin: "http://evil.test" }), terminalId, b.transactionId)).status).toBe(403);
+
+    // Switches: auto-approve and a short expiry, for the next payments only.
+    const put = (body: unknown) => handleScreenSettingsPut(ctx, new Request(url("/settings"), { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }), terminalId);
+    expect((await put({ payment_expiry_seconds: 1 })).status).toBe(400);
+    expect(await (await put({ auto_approve: true, payment_expiry_seconds: 30 })).json()).toEqual({ terminal_id: terminalId, auto_approve: true, payment_expiry_seconds: 30 });
+    const c = await client.charge(creds, { amount: 300, clientTransactionId: "td-c" });
+    await advance(1_100);
+    expect((await client.getTransaction(creds, c.transactionId)).status).toBe("SUCCESS");
+    expect(await (await put({ auto_approve: false })).json()).toMatchObject({ auto_approve: false, payment_expiry_seconds: 30 });
+    const d = await client.charge(creds, { amount: 400, clientTransactionId: "td-d" });
+    await advance(30_000);
+    expect((await client.getTransaction(creds, d.transactionId)).status).toBe("EXPIRED");
+    expect(await (await put({ payment_expiry_seconds: null })).json()).toMatchObject({ payment_expiry_seconds: DEFAULT_PAYMENT_EXPIRY_MS / 1000 });
+    expect(await handleScreenSettingsGet(ctx, terminalId).json()).toMatchObject({ auto_approve: false });
   });
 
   it("refunds partially, refuses a refund above what remains, and reverts only the latest success", async () => {

@@ -3,7 +3,9 @@
  * simulator's own database:
  * - a charge, preauth or independent refund is INITIATED; the terminal takes it (IN_PROGRESS)
  *   shortly after; the person at the terminal screen approves (SUCCESS), declines (DECLINED) or
- *   cancels (CANCELED) it, or the terminal's auto-approve switch approves it after ~1 s;
+ *   cancels (CANCELED) it, or the terminal's auto-approve switch approves it after ~1 s; one left
+ *   open past the terminal's expiry (5 min unless set: SIMULATOR_PAYMENT_EXPIRY_SECONDS, or per
+ *   terminal through the test-driving API) EXPIRES;
  * - cancel: INITIATED cancels at once, IN_PROGRESS after a short delay (the terminal is told);
  * - refund: successful transactions only, amount ≤ amount − refunded so far (several partial
  *   refunds allowed); it is a new transaction linked to the original, approved like a charge;
@@ -44,6 +46,8 @@ export type SimTransaction = {
   completed_at: number | null;
   canceled_at: number | null;
   reverted_at: number | null;
+  /** When it EXPIRES if nobody at the terminal answers it (null: made before expiry existed). */
+  expires_at: number | null;
 };
 
 export const SIM_CURRENCY = "EUR";
@@ -54,6 +58,9 @@ export const TAKE_AFTER_MS = 300;
 export const AUTO_APPROVE_AFTER_MS = 1_000;
 export const CANCEL_AFTER_MS = 500;
 export const OPERATION_AFTER_MS = 700;
+export const DEFAULT_PAYMENT_EXPIRY_MS = 5 * 60_000;
+/** A payment must outlive auto-approval: shorter expiries are refused. */
+export const MIN_PAYMENT_EXPIRY_MS = 2_000;
 
 export const PAYMENTS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS sim_transactions (
@@ -135,20 +142,52 @@ export function terminalTransactions(ctx: SimulatorContext, terminalId: string, 
     .all(terminalId, limit) as SimTransaction[];
 }
 
-export function autoApprove(ctx: SimulatorContext, terminalId: string): boolean {
-  const row = ctx.db.prepare("SELECT auto_approve FROM sim_terminal_settings WHERE terminal_id = ?").get(terminalId) as
-    | { auto_approve: number }
+export type TerminalSettings = { autoApprove: boolean; paymentExpiryMs: number };
+
+/** A terminal's switches: auto-approve (off unless set) and how long an open payment waits. */
+export function terminalSettings(ctx: SimulatorContext, terminalId: string): TerminalSettings {
+  const row = ctx.db.prepare("SELECT auto_approve, payment_expiry_ms FROM sim_terminal_settings WHERE terminal_id = ?").get(terminalId) as
+    | { auto_approve: number; payment_expiry_ms: number | null }
     | undefined;
-  return row?.auto_approve === 1;
+  return {
+    autoApprove: row?.auto_approve === 1,
+    paymentExpiryMs: row?.payment_expiry_ms ?? ctx.paymentExpiryMs ?? DEFAULT_PAYMENT_EXPIRY_MS,
+  };
+}
+
+export function autoApprove(ctx: SimulatorContext, terminalId: string): boolean {
+  return terminalSettings(ctx, terminalId).autoApprove;
+}
+
+export function setTerminalSettings(ctx: SimulatorContext, terminalId: string, change: { autoApprove?: boolean; paymentExpiryMs?: number | null }): void {
+  const current = ctx.db.prepare("SELECT auto_approve, payment_expiry_ms FROM sim_terminal_settings WHERE terminal_id = ?").get(terminalId) as
+    | { auto_approve: number; payment_expiry_ms: number | null }
+    | undefined;
+  const auto = change.autoApprove === undefined ? (current?.auto_approve ?? 0) : change.autoApprove ? 1 : 0;
+  const expiry = change.paymentExpiryMs === undefined ? (current?.payment_expiry_ms ?? null) : change.paymentExpiryMs;
+  ctx.db
+    .prepare(
+      `INSERT INTO sim_terminal_settings (terminal_id, auto_approve, payment_expiry_ms) VALUES (?, ?, ?)
+       ON CONFLICT(terminal_id) DO UPDATE SET auto_approve = excluded.auto_approve, payment_expiry_ms = excluded.payment_expiry_ms`,
+    )
+    .run(terminalId, auto, expiry);
 }
 
 export function setAutoApprove(ctx: SimulatorContext, terminalId: string, on: boolean): void {
-  ctx.db
-    .prepare(
-      `INSERT INTO sim_terminal_settings (terminal_id, auto_approve) VALUES (?, ?)
-       ON CONFLICT(terminal_id) DO UPDATE SET auto_approve = excluded.auto_approve`,
-    )
-    .run(terminalId, on ? 1 : 0);
+  setTerminalSettings(ctx, terminalId, { autoApprove: on });
+}
+
+/**
+ * Every open payment past its expiry becomes EXPIRED (with its webhook). Each payment has a timer
+ * for it too; this sweep catches those whose timer a restart lost. Returns how many expired.
+ */
+export function expireOverdue(ctx: SimulatorContext): number {
+  const overdue = ctx.db
+    .prepare("SELECT transaction_id FROM sim_transactions WHERE status IN ('INITIATED', 'IN_PROGRESS') AND expires_at <= ?")
+    .all(ctx.now()) as { transaction_id: string }[];
+  let n = 0;
+  for (const { transaction_id } of overdue) if (moveTransaction(ctx, transaction_id, "EXPIRED")) n++;
+  return n;
 }
 
 function later(ctx: SimulatorContext, ms: number, fn: () => void): void {
@@ -218,8 +257,8 @@ export function createTransaction(
     const id = randomUUID();
     db.prepare(
       `INSERT INTO sim_transactions (transaction_id, pay_connect_id, terminal_id, kind, amount, currency, status,
-         payment_method, client_transaction_id, linked_transaction_id, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'INITIATED', ?, ?, ?, ?, ?)`,
+         payment_method, client_transaction_id, linked_transaction_id, created_at, updated_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'INITIATED', ?, ?, ?, ?, ?, ?)`,
     ).run(
       id,
       pairing.payConnectId,
@@ -232,6 +271,7 @@ export function createTransaction(
       input.linkedTransactionId ?? null,
       now,
       now,
+      now + terminalSettings(ctx, pairing.terminalId).paymentExpiryMs,
     );
     const t = getTransaction(ctx, id)!;
     enqueueWebhook(ctx, t);
@@ -239,12 +279,14 @@ export function createTransaction(
   }).immediate();
   if (!result.existing) {
     const id = result.transaction.transaction_id;
-    // The switch as it is when the payment arrives decides (turning it off later leaves it be).
-    const auto = autoApprove(ctx, pairing.terminalId);
+    // The switches as they are when the payment arrives decide (turning one later leaves it be).
+    const settings = terminalSettings(ctx, pairing.terminalId);
     later(ctx, TAKE_AFTER_MS, () => {
       moveTransaction(ctx, id, "IN_PROGRESS");
-      if (auto) later(ctx, AUTO_APPROVE_AFTER_MS - TAKE_AFTER_MS, () => moveTransaction(ctx, id, "SUCCESS"));
+      if (settings.autoApprove) later(ctx, AUTO_APPROVE_AFTER_MS - TAKE_AFTER_MS, () => moveTransaction(ctx, id, "SUCCESS"));
     });
+    // Nobody at the terminal: it gives up (a final payment is left as it is).
+    later(ctx, settings.paymentExpiryMs, () => moveTransaction(ctx, id, "EXPIRED"));
   }
   return result;
 }

@@ -39,6 +39,7 @@ export function getSimulator(): SimulatorContext | null {
     // as a timeout in Pairdesk whichever call it delays.
     defaultSlowDelayMs: Math.max(env.payConnect.timeoutMs, env.payConnect.pairTimeoutMs) + 2000,
     webhookRetryScale: env.simulator.webhookRetryScale,
+    paymentExpiryMs: env.simulator.paymentExpiryMs,
   };
 }
 

@@ -39,6 +39,17 @@ export type PollerDeps = {
   /** Consecutive failures per transaction (backoff); kept by the running poller. */
   failures: Map<number, number>;
   log?: { warn(obj: Record<string, unknown>, msg: string): void };
+  /**
+   * Set by the running loop (./poller-loop.ts), which takes and renews the lease on its own
+   * timer: a run then starts only while it holds it, and stops starting calls once it is lost.
+   * Without it (tests, one-off callers), each run takes the lease itself.
+   */
+  lease?: { holds: () => boolean };
+  /**
+   * When set, a run that found nothing to do records its figures at most this often (a busy run
+   * always does), so that an idle server does not commit to disk every second.
+   */
+  idleFigures?: { everyMs: number; lastAt: number };
 };
 
 export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: number; ms: number };
@@ -81,7 +92,10 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
 export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const { db } = deps;
   const started = deps.now();
-  if (!takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS)) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
+  const holds = deps.lease ? deps.lease.holds() : takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
+  if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
+  // A run can outlast a lease (slow provider calls): once the loop has lost it, the rest waits.
+  const lost = () => (deps.lease ? !deps.lease.holds() : false);
 
   const due = db
     .select({
@@ -115,6 +129,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   let lastError: string | null = null;
 
   await inBatches(due, CONCURRENCY, async (t) => {
+    if (lost()) return;
     const now = deps.now();
     const set = (values: Partial<typeof transactions.$inferInsert>) =>
       db.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)).run();
@@ -184,6 +199,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   });
 
   await inBatches(ops, CONCURRENCY, async (op) => {
+    if (lost()) return;
     const now = deps.now();
     const set = (values: Partial<typeof transactionOperations.$inferInsert>) =>
       db.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)).run();
@@ -231,6 +247,9 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
 
   const finished = deps.now();
   const count = due.length + ops.length;
+  const idle = count === 0 && deps.idleFigures;
+  if (idle && finished - idle.lastAt < idle.everyMs) return { ran: true, count, errors, lagMs, ms: finished - started };
+  if (deps.idleFigures) deps.idleFigures.lastAt = finished;
   db.update(workers)
     .set({
       lastRunAt: new Date(finished),
