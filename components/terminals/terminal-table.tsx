@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EnvironmentBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
-import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { EmptyRow, Table, TBody, TH, THead } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
 import type { TerminalListRow } from "@/lib/data/terminals";
 
@@ -42,49 +42,49 @@ export function TerminalTable({
           <TH>Status</TH>
         </tr>
       </THead>
-      <TBody>
+      <TBody styled>
         {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 8 : 7}>{empty}</EmptyRow> : null}
         {rows.map((t) => {
           return (
-            <TR key={t.id} data-testid="terminal-row">
-              <TD>
+            <tr key={t.id} data-testid="terminal-row">
+              <td>
                 <Link
                   href={`/terminals/${t.id}`}
                   className="font-mono font-medium text-brand-700 underline-offset-4 hover:underline"
                 >
                   {t.terminalId}
                 </Link>
-              </TD>
+              </td>
               {showMerchant ? (
-                <TD data-testid="merchant-cell">
+                <td data-testid="merchant-cell">
                   <Truncate text={t.merchantName} className="max-w-[12rem]" />
-                </TD>
+                </td>
               ) : null}
-              <TD>
+              <td>
                 <EnvironmentBadge environment={t.environment} />
-              </TD>
-              <TD>
+              </td>
+              <td>
                 {t.activePairing ? (
                   <Truncate text={t.activePairing.name} className="max-w-[14rem]" />
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
-              </TD>
-              <TD className="whitespace-nowrap">
+              </td>
+              <td className="whitespace-nowrap">
                 {t.activePairing ? (
                   <RelativeTime value={t.activePairing.pairedAt} now={now} />
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
-              </TD>
-              <TD>
+              </td>
+              <td>
                 {t.activePairing?.pairedByEmail ? (
                   <Truncate text={t.activePairing.pairedByEmail} className="max-w-[12rem]" />
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
-              </TD>
-              <TD className="tabular-nums" data-testid="register-count">
+              </td>
+              <td className="tabular-nums" data-testid="register-count">
                 {t.registerCount > 0 ? (
                   <span>
                     {t.registerCount}
@@ -93,11 +93,11 @@ export function TerminalTable({
                 ) : (
                   <span className="text-slate-600">0</span>
                 )}
-              </TD>
-              <TD>
+              </td>
+              <td>
                 <TerminalStatusBadge paired={t.activePairing !== null} />
-              </TD>
-            </TR>
+              </td>
+            </tr>
           );
         })}
       </TBody>

@@ -37,9 +37,7 @@ export function TransactionTable({
           <SortableTH label="Last update" column="updated" sort={sort} href={sort.hrefFor("updated")} />
         </tr>
       </THead>
-      {/* A list page draws a hundred cells per ten rows: their padding is set once, here, rather
-          than repeated on every cell (the page's HTML and its RSC payload both carry each class). */}
-      <TBody className="[&>tr>td]:px-4 [&>tr>td]:py-2.5 [&>tr>td]:align-top [&>tr]:hover:bg-slate-50">
+      <TBody styled>
         {rows.length === 0 ? (
           <EmptyRow colSpan={showMerchant ? 8 : 7}>{empty}</EmptyRow>
         ) : (

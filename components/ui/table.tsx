@@ -28,8 +28,21 @@ export function THead(props: React.HTMLAttributes<HTMLTableSectionElement>) {
   return <thead className="border-b border-slate-200 bg-slate-50 text-xs uppercase tracking-wide text-slate-700" {...props} />;
 }
 
-export function TBody({ className, ...props }: React.HTMLAttributes<HTMLTableSectionElement>) {
-  return <tbody className={cn("divide-y divide-slate-100", className)} {...props} />;
+// Not the empty row's single cell (EmptyRow): it has its own padding.
+const STYLED_ROWS = "[&>tr]:hover:bg-slate-50 [&>tr>td:not([colspan])]:px-4 [&>tr>td:not([colspan])]:py-2.5 [&>tr>td]:align-top";
+
+/**
+ * With `styled`, the body styles its rows and cells itself (padding, alignment, hover), so that a
+ * long list writes plain <tr>/<td> and each class once rather than once per cell: a list page's
+ * HTML and its RSC payload both carry every class of every cell.
+ */
+export function TBody({ className, styled, ...props }: React.HTMLAttributes<HTMLTableSectionElement> & { styled?: boolean }) {
+  return (
+    <tbody
+      className={cn("divide-y divide-slate-100", styled && STYLED_ROWS, className)}
+      {...props}
+    />
+  );
 }
 
 export function TR({ className, ...props }: React.HTMLAttributes<HTMLTableRowElement>) {
