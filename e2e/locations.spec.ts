@@ -275,9 +275,8 @@ test.describe("locations (managers)", () => {
     const dialog = page.getByRole("dialog", { name: `Archive ${location.name}?` });
     await expect(dialog.getByTestId("archive-location-warning")).toContainText("It still has 2 registers");
     await expectNoSeriousViolations(page, "archive dialog");
-    await dialog.getByRole("button", { name: "Archive location" }).click();
-    await expect(dialog.getByTestId("archive-location-error")).toContainText(HAS_REGISTERS);
-    expect(locationById(location.id).archived_at).toBeNull();
+    // Nothing to press but Cancel.
+    await expect(dialog.getByRole("button", { name: "Archive location" })).toHaveCount(0);
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
     // Its registers archived (the virtual one first), the location can go.
@@ -286,8 +285,17 @@ test.describe("locations (managers)", () => {
     archive.run(till.id);
     await page.reload();
     await expect(page.getByTestId("location-registers")).toContainText("No registers yet.");
+    // A register added after the page was drawn: the database still refuses, and the dialog says so.
+    const late = seedRegister(location, "Till 2");
     await page.getByRole("button", { name: `Archive ${location.name}` }).click();
     await expect(dialog.getByTestId("archive-location-warning")).toHaveCount(0);
+    await dialog.getByRole("button", { name: "Archive location" }).click();
+    await expect(dialog.getByTestId("archive-location-error")).toContainText(HAS_REGISTERS);
+    expect(locationById(location.id).archived_at).toBeNull();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    archive.run(late.id);
+    await page.reload();
+    await page.getByRole("button", { name: `Archive ${location.name}` }).click();
     await dialog.getByRole("button", { name: "Archive location" }).click();
     await expect(page.getByText(`Archived the location ${location.name}.`)).toBeVisible();
     await expect(page.getByTestId("archived-notice")).toBeVisible();

@@ -29,7 +29,7 @@ export function passwordWeakness(password: string, email?: string): string | nul
   const lower = password.toLowerCase();
   const local = email?.split("@")[0]?.toLowerCase();
   if (local && local.length >= 4 && lower.includes(local)) {
-    return "Password is too weak: it must not contain the email address.";
+    return `Password is too weak: it must not contain "${local}", the start of the email address.`;
   }
   if (/^(password|qwerty|letmein|welcome|admin|pairdesk)/.test(lower) && lower.length < 16) {
     return "Password is too weak: it starts with a commonly guessed word.";

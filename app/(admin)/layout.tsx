@@ -29,7 +29,8 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   const ownMerchant = !isStaffView && user.merchantName ? user.merchantName : null;
   const account = (
     <div className="space-y-3">
-      {env.simulator.enabled ? (
+      {/* Staff only: the simulator's screens name every merchant's demo terminals. */}
+      {env.simulator.enabled && isStaffView ? (
         <Link href="/simulator" className="block text-xs text-shell-muted underline underline-offset-2 hover:text-shell-strong">
           Simulated terminal
         </Link>

@@ -108,7 +108,9 @@ export default async function SimulatorPage({
                     Add simulated terminal
                   </SubmitButton>
                   <p className="text-xs text-slate-600">
-                    Its screen opens beside the ones shown (up to {MAX_SCREENS}).
+                    {explicitIds.length > 0
+                      ? `Its screen opens beside the ones shown (up to ${MAX_SCREENS}).`
+                      : "Its screen opens on its own; open others beside it from the list below."}
                   </p>
                 </form>
                 {recent.terminals.length > 0 ? (

@@ -10,7 +10,8 @@ import { archiveLocationAction } from "@/lib/actions/registers";
 
 /**
  * Archives a location after saying what that does. The database refuses a location that still
- * has registers: the dialog says so beforehand (from the page's count) and shows the refusal.
+ * has registers: the dialog says so beforehand (from the page's count) and then offers only
+ * Close; a refusal (the count changed meanwhile) is shown as it comes.
  */
 export function ArchiveLocationDialog({ locationId, name, registers }: { locationId: number; name: string; registers: number }) {
   const [open, setOpen] = useState(false);
@@ -55,10 +56,13 @@ function ArchiveForm({ locationId, registers, onDone }: { locationId: number; re
           It still has {registers} register{registers === 1 ? "" : "s"}: archive {registers === 1 ? "it" : "them"} first (virtual registers before their physical register).
         </Alert>
       ) : null}
+      {/* Nothing to try while it has registers (the database would refuse it): Cancel alone. */}
       <DialogActions>
-        <Button type="submit" variant="destructive" disabled={pending}>
-          {pending ? "Archiving…" : "Archive location"}
-        </Button>
+        {registers > 0 ? null : (
+          <Button type="submit" variant="destructive" disabled={pending}>
+            {pending ? "Archiving…" : "Archive location"}
+          </Button>
+        )}
       </DialogActions>
     </form>
   );

@@ -124,7 +124,10 @@ function RegisterEntry({
   row: RegisterListRow;
   merchant: number | null;
   nested?: boolean;
-  /** A virtual register listed without its physical register (on the previous page). */
+  /**
+   * A virtual register listed without its physical register (on the previous page, or left out
+   * by a filter: the list cannot tell which, so it names the parent and says no more).
+   */
   continued?: boolean;
 }) {
   return (
@@ -148,7 +151,7 @@ function RegisterEntry({
           {row.name}
         </Link>
         <RegisterKindBadge kind={row.kind} />
-        {continued && row.parentName ? <span className="text-xs text-slate-600">of {row.parentName} (previous page)</span> : null}
+        {continued && row.parentName ? <span className="text-xs text-slate-600">of {row.parentName}</span> : null}
       </div>
       <div className="flex min-w-0 items-center">
         <Label>Register ID</Label>
