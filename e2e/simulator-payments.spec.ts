@@ -2,7 +2,7 @@
  * Payments driven through the simulator's test-driving API (lib/simulator/screen-http.ts) rather
  * than its screen: a decline, a payment left open until it EXPIRES, a provider 500 on a charge, a
  * preauthorisation completed, and an independent refund, each followed on Pairdesk's pages in a
- * real browser, with the database checked after.
+ * real browser, with the database checked after. Also the preauthorisation's increase.
  */
 import type { APIRequestContext, Page } from "@playwright/test";
 import { appDb, expect, simFault, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
@@ -105,7 +105,7 @@ test("a provider 500 on a charge says what to do, records the failed try, and a 
   expect(txRow(idFromUrl(page))).toMatchObject({ kind: "charge", amount: 770 });
 });
 
-test("a preauthorisation approved then completed, and an independent refund approved, from the dialogs", async ({ page, asRole }) => {
+test("a preauthorisation approved, increased and completed, and an independent refund approved, from the dialogs", async ({ page, asRole }) => {
   await asRole("admin");
   const { terminalId, terminalRef } = await pairFresh(page, uniqueTag());
   expect(await settings(page.request, terminalId, { auto_approve: true })).toMatchObject({ auto_approve: true });
@@ -115,9 +115,17 @@ test("a preauthorisation approved then completed, and an independent refund appr
   const preauth = idFromUrl(page);
   await expect(page.getByTestId("transaction-status")).toHaveAttribute("data-status", "SUCCESS", { timeout: 15_000 });
   expect(txRow(preauth)).toMatchObject({ kind: "preauth", amount: 2000 });
-  // A preauthorisation is completed, not refunded or reverted... only Complete is offered with a total.
+  // A preauthorisation is increased and completed, not refunded.
   await page.reload();
   await expect(page.getByTestId("operation-refund")).toHaveCount(0);
+  await page.getByTestId("operation-preauth_increment").click();
+  const increase = page.getByRole("dialog");
+  await increase.getByLabel(/^Increase by/).fill("3.50");
+  await increase.getByRole("button", { name: "Send increase" }).click();
+  await expect(page.getByTestId("operation-record").filter({ hasText: "Increment €3.50" })).toBeVisible();
+  // Pay-Connect confirms it, and its webhook brings the new amount: the page shows it by itself.
+  await expect(page.getByRole("heading", { name: "Preauthorisation of €23.50" })).toBeVisible({ timeout: 20_000 });
+  expect(txRow(preauth).amount).toBe(2350);
   await page.getByTestId("operation-preauth_complete").click();
   const complete = page.getByRole("dialog");
   await complete.getByLabel(/^Total/).fill("23.50");

@@ -43,6 +43,7 @@ export const AUDIT_ACTIONS = [
   "transaction.revert",
   "transaction.independent_refund",
   "transaction.preauth_complete",
+  "transaction.preauth_increment",
   "transaction.operation_failed",
   "terminal.configuration_refresh",
   "webhook.reprocess",

@@ -110,6 +110,7 @@ export const OPERATION_KINDS = [
   "revert",
   "independent_refund",
   "preauth_complete",
+  "preauth_increment",
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 

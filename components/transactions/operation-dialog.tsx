@@ -10,7 +10,7 @@ import { Input } from "@/components/ui/input";
 import { transactionOperationAction } from "@/lib/actions/transactions";
 
 export type PanelOperation = {
-  kind: "cancel" | "refund" | "revert" | "preauth_complete";
+  kind: "cancel" | "refund" | "revert" | "preauth_complete" | "preauth_increment";
   label: string;
   /** What it does, said before it is sent. */
   explain: string;

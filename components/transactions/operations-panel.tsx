@@ -26,6 +26,7 @@ const KIND_WORDS: Record<string, string> = {
   refund: "Refund",
   revert: "Revert",
   preauth_complete: "Completion",
+  preauth_increment: "Increment",
 };
 
 export async function TransactionOperationsPanel({ transactionId }: { transactionId: number }) {
@@ -58,6 +59,12 @@ export async function TransactionOperationsPanel({ transactionId }: { transactio
       label: "Complete",
       explain: "Captures the preauthorisation. The amount is the total to capture (the original plus any increments), not a difference.",
       amount: { label: `Total${row.currency ? ` (${row.currency})` : ""}`, hint: "The whole amount to capture.", defaultValue: major(row.amount) },
+    },
+    {
+      kind: "preauth_increment",
+      label: "Increase",
+      explain: `Raises the amount held on the card by what you enter (added to ${formatAmount(row.amount, row.currency)}). Pay-Connect confirms it shortly.`,
+      amount: { label: `Increase by${row.currency ? ` (${row.currency})` : ""}`, hint: "The amount to add, not the new total.", defaultValue: "" },
     },
   ];
   const allowed = mayOperate ? candidates.filter((c) => refusalOf(c.kind as TargetOperation, facts) === null) : [];

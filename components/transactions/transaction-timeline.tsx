@@ -24,8 +24,8 @@ function time(ms: number) {
 
 /**
  * The status and its timeline. While the transaction is open it asks the server for news every
- * STATUS_POLL_MS (TanStack Query), and stops once the status is final; when the status changes it
- * refreshes the server-rendered page too (amounts, the operations allowed now).
+ * STATUS_POLL_MS (TanStack Query), and stops once the status is final; when there is news (a
+ * status, a new event) it refreshes the server-rendered page too (amounts, the operations allowed now).
  */
 export function TransactionLive({
   transactionId,
@@ -54,14 +54,16 @@ export function TransactionLive({
     refetchIntervalInBackground: false,
   });
   const view = data ?? initial;
-  const seen = useRef(`${initial.status}:${initial.refundTotalAmount}:${initial.watching}`);
+  // Any news (a status, a refund total, an operation ended, a new event such as an amount
+  // changed by a preauthorisation's increase) redraws the server-rendered parts.
+  const seen = useRef(`${initial.status}:${initial.refundTotalAmount}:${initial.watching}:${initial.timeline.length}`);
   useEffect(() => {
-    const now = `${view.status}:${view.refundTotalAmount}:${view.watching}`;
+    const now = `${view.status}:${view.refundTotalAmount}:${view.watching}:${view.timeline.length}`;
     if (now !== seen.current) {
       seen.current = now;
       router.refresh();
     }
-  }, [view.status, view.refundTotalAmount, view.watching, router]);
+  }, [view.status, view.refundTotalAmount, view.watching, view.timeline.length, router]);
 
   return (
     <section aria-labelledby="timeline-title" className="space-y-3" data-testid="transaction-live" data-final={view.final ? "yes" : "no"}>

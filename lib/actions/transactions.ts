@@ -63,7 +63,7 @@ export const transactionOperationAction = validatedAction(
   z.object({
     requestKey,
     transactionId: id,
-    kind: z.enum(["cancel", "refund", "revert", "preauth_complete"]),
+    kind: z.enum(["cancel", "refund", "revert", "preauth_complete", "preauth_increment"]),
     amount: z.string().max(40).optional(),
   }),
   async (input, user): Promise<ActionResult<{ transactionId: number | null }>> => {
@@ -75,7 +75,7 @@ export const transactionOperationAction = validatedAction(
       .get();
     if (!t) return { ok: false, error: "That transaction does not exist.", code: "not_found" };
     let out;
-    if (input.kind === "refund" || input.kind === "preauth_complete") {
+    if (input.kind === "refund" || input.kind === "preauth_complete" || input.kind === "preauth_increment") {
       const amount = parseAmount(input.amount ?? "", t.currency);
       if (!amount.ok) return { ok: false, error: "Some fields need attention.", fieldErrors: { amount: [amount.error] }, code: "invalid" };
       out = await runOperation(ctx, deps, user, { kind: input.kind, requestKey: input.requestKey, transactionRef: input.transactionId, amount: amount.minor });

@@ -261,7 +261,7 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
       .where(
         and(
           eq(transactionOperations.transactionRef, id),
-          inArray(transactionOperations.kind, ["revert", "preauth_complete"]),
+          inArray(transactionOperations.kind, ["revert", "preauth_complete", "preauth_increment"]),
           inArray(transactionOperations.status, ["pending", "sent"]),
         ),
       )

@@ -25,7 +25,7 @@ export function refundableAmount(f: Pick<TransactionFacts, "amount" | "refundTot
   return Math.max(0, f.amount - Math.max(f.refundTotalAmount, f.refundedBySeen) - f.refundsOpen);
 }
 
-export type TargetOperation = Extract<OperationKind, "cancel" | "refund" | "revert" | "preauth_complete">;
+export type TargetOperation = Extract<OperationKind, "cancel" | "refund" | "revert" | "preauth_complete" | "preauth_increment">;
 
 /** Null when `op` is allowed on the transaction now, else the reason in plain words. */
 export function refusalOf(op: TargetOperation, f: TransactionFacts): string | null {
@@ -48,5 +48,8 @@ export function refusalOf(op: TargetOperation, f: TransactionFacts): string | nu
     case "preauth_complete":
       if (f.kind !== "preauth") return "Only a preauthorisation can be completed.";
       return f.status === "SUCCESS" ? null : `Only a successful preauthorisation can be completed; this one is ${f.status}.`;
+    case "preauth_increment":
+      if (f.kind !== "preauth") return "Only a preauthorisation can be increased.";
+      return f.status === "SUCCESS" ? null : `Only a successful preauthorisation can be increased; this one is ${f.status}.`;
   }
 }

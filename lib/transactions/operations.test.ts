@@ -24,6 +24,7 @@ function stubProvider(overrides: Partial<TransactionProvider> = {}) {
     cancel: async () => undefined,
     revert: async () => ({ operationId: "op-1", transactionId: "x" }),
     preauthComplete: async () => ({ operationId: "op-2", transactionId: "x" }),
+    preauthIncrement: async () => ({ operationId: "op-3", transactionId: "x" }),
     ...overrides,
   };
   const provider = new Proxy({} as TransactionProvider, {
@@ -53,6 +54,36 @@ function success(db: DB, t: ReturnType<typeof pairedTerminal>, id: string, amoun
 }
 
 describe("runOperation", () => {
+  it("increases a successful preauthorisation (an operation followed by the poller), and nothing else", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const { deps, calls } = stubProvider();
+    const at = Date.now();
+    const preauth = db.transaction(
+      (tx) =>
+        applyTransactionEvent(tx, {
+          observation: observed({ transactionId: "pre-1", status: "SUCCESS", amount: 2000, completedAt: at }),
+          via: t.via,
+          from: { source: "poll" },
+          at,
+          create: { kind: "preauth" },
+        }),
+      { behavior: "immediate" },
+    ).transactionRef;
+    const charge = success(db, t, "chg-1", 1000);
+    const out = await runOperation(staff(db), deps, admin(t), { kind: "preauth_increment", requestKey: rk(), transactionRef: preauth, amount: 350 });
+    expect(out).toMatchObject({ ok: true });
+    expect(calls.at(-1)).toMatchObject({ name: "preauthIncrement", args: [{}, "pre-1", { amount: 350 }] });
+    const op = db.select().from(transactionOperations).where(eq(transactionOperations.kind, "preauth_increment")).get()!;
+    expect(op).toMatchObject({ status: "sent", providerOperationId: "op-3", amount: 350, transactionRef: preauth });
+    expect(op.nextPollAt).not.toBeNull();
+    expect(db.select().from(auditLog).where(eq(auditLog.action, "transaction.preauth_increment")).all()).toHaveLength(1);
+
+    const refused = await runOperation(staff(db), deps, admin(t), { kind: "preauth_increment", requestKey: rk(), transactionRef: charge, amount: 350 });
+    expect(refused).toMatchObject({ ok: false, code: "not_allowed", error: "Only a preauthorisation can be increased." });
+    expect(calls.filter((c) => c.name === "preauthIncrement")).toHaveLength(1);
+  });
+
   it("charges a terminal: one operation, one INITIATED transaction, an audit entry without secrets", async () => {
     const db = openDatabase(":memory:");
     const t = pairedTerminal(db);

@@ -26,7 +26,7 @@ import type { Environment, OperationKind, Role } from "../domain";
 import { formatAmount } from "../money";
 import { can, refusal } from "../permissions";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
-import { refundableAmount, refusalOf, type TransactionFacts } from "./allowed";
+import { refundableAmount, refusalOf, type TargetOperation, type TransactionFacts } from "./allowed";
 import { applyTransactionEvent } from "./apply";
 
 export type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
@@ -34,7 +34,7 @@ export type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independ
 export type OperationRequest =
   | { kind: CreateKind; requestKey: string; terminalRef: number; registerRef?: number | null; amount: number; paymentMethod?: string | null }
   | { kind: "cancel" | "revert"; requestKey: string; transactionRef: number }
-  | { kind: "refund" | "preauth_complete"; requestKey: string; transactionRef: number; amount: number };
+  | { kind: "refund" | "preauth_complete" | "preauth_increment"; requestKey: string; transactionRef: number; amount: number };
 
 export type OperationOutcome =
   | { ok: true; operationId: number; transactionRef: number | null; message: string }
@@ -63,6 +63,7 @@ const LABEL: Record<OperationKind, string> = {
   refund: "Refund",
   revert: "Revert",
   preauth_complete: "Completion",
+  preauth_increment: "Increment",
 };
 
 const refuse = (code: string, error: string): OperationOutcome => ({ ok: false, code, error });
@@ -180,7 +181,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) return refuse("invalid", "Enter an amount above zero.");
   if (target.transaction) {
     const facts = transactionFacts(db, target.transaction);
-    const refused = refusalOf(req.kind as "cancel" | "refund" | "revert" | "preauth_complete", facts);
+    const refused = refusalOf(req.kind as TargetOperation, facts);
     if (refused) return refuse("not_allowed", refused);
     if (req.kind === "refund" && amount !== null && amount > refundableAmount(facts)) {
       return refuse(
@@ -247,6 +248,9 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
         break;
       case "preauth_complete":
         started = await provider.preauthComplete(creds, tid, { amount: req.amount });
+        break;
+      case "preauth_increment":
+        started = await provider.preauthIncrement(creds, tid, { amount: req.amount });
         break;
     }
     const at = now();
