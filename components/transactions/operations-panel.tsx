@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { pageAccess } from "@/lib/data/access";
-import { queryTransaction, queryTransactionOperations } from "@/lib/data/transactions";
+import { queryTransactionOperations, type queryTransaction } from "@/lib/data/transactions";
 import { formatDateTime } from "@/lib/format";
 import { currencyDigits, formatAmount } from "@/lib/money";
 import { can } from "@/lib/permissions";
@@ -29,12 +29,14 @@ const KIND_WORDS: Record<string, string> = {
   preauth_increment: "Increment",
 };
 
-export async function TransactionOperationsPanel({ transactionId }: { transactionId: number }) {
+/**
+ * `transaction` is the page's own read of it (queryTransaction, already scoped): passed in rather
+ * than read again. The session and role are checked here all the same.
+ */
+export async function TransactionOperationsPanel({ transaction }: { transaction: NonNullable<ReturnType<typeof queryTransaction>> }) {
   const { user, ctx } = await pageAccess("transactions:read");
-  const t = queryTransaction(ctx, transactionId);
-  if (!t) return null;
-  const row = t.row;
-  const operations = queryTransactionOperations(ctx, transactionId);
+  const row = transaction.row;
+  const operations = queryTransactionOperations(ctx, row.id);
   const mayOperate = can(user.role, "transactions:operate");
   const facts = transactionFacts(ctx.db, row);
   const decimals = currencyDigits(row.currency);

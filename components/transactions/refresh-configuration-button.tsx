@@ -1,24 +1,18 @@
 "use client";
 
 import { RefreshCw } from "lucide-react";
-import { useActionForm } from "@/components/forms/use-action-form";
-import { Button } from "@/components/ui/button";
+import { ActionButton } from "@/components/forms/action-button";
 import { refreshConfigurationAction } from "@/lib/actions/transactions";
 
 export function RefreshConfigurationButton({ terminalRef }: { terminalRef: number }) {
-  const { formProps, pending, failed } = useActionForm(refreshConfigurationAction);
   return (
-    <form {...formProps} className="space-y-2">
-      <input type="hidden" name="terminalId" value={terminalRef} />
-      <Button type="submit" variant="secondary" size="sm" disabled={pending}>
-        <RefreshCw aria-hidden />
-        {pending ? "Reading…" : "Refresh configuration"}
-      </Button>
-      {failed ? (
-        <p role="alert" className="text-sm text-red-700" data-testid="configuration-error">
-          {failed.error}
-        </p>
-      ) : null}
-    </form>
+    <ActionButton
+      action={refreshConfigurationAction}
+      fields={{ terminalId: terminalRef }}
+      icon={<RefreshCw aria-hidden />}
+      label="Refresh configuration"
+      pendingLabel="Reading…"
+      errorTestId="configuration-error"
+    />
   );
 }

@@ -39,6 +39,7 @@ import {
   SIM_PAYMENT_METHODS,
   SIM_TIME_ZONE,
   transactionObject,
+  type PaymentRefusal,
   type SimTransaction,
 } from "./payments";
 import { resumeWebhooks } from "./webhooks";
@@ -89,6 +90,31 @@ function own(ctx: SimulatorContext, p: Pairing, id: string | undefined): SimTran
 }
 
 const created = (t: SimTransaction) => json(200, { transaction_id: t.transaction_id });
+
+/**
+ * An operation on one of the pairing's transactions (revert, preauth completion and increase):
+ * its body validated when it has one, refused in the provider's words, or started, answering the
+ * operation's id.
+ */
+function operationRoute(
+  pattern: RegExp,
+  schema: typeof preauthCompleteRequestSchema | null,
+  start: (ctx: SimulatorContext, t: SimTransaction, body: z.output<typeof preauthCompleteRequestSchema> | null) => { operationId: string } | PaymentRefusal,
+): Route {
+  return {
+    method: "POST",
+    pattern,
+    call: "revert",
+    handle: (ctx, p, id, raw) => {
+      const t = own(ctx, p, id);
+      if (t instanceof Response) return t;
+      const b = schema ? bodyOf(schema, raw) : null;
+      if (b instanceof Response) return b;
+      const r = start(ctx, t, b);
+      return "refused" in r ? detail(400, r.refused) : json(200, { operation_id: r.operationId, transaction_id: t.transaction_id });
+    },
+  };
+}
 
 const ROUTES: Route[] = [
   {
@@ -181,43 +207,9 @@ const ROUTES: Route[] = [
       return json(200, printSlip(t, p.label));
     },
   },
-  {
-    method: "POST",
-    pattern: /^transaction-operations\/([^/]+)\/revert\/$/,
-    call: "revert",
-    handle: (ctx, p, id) => {
-      const t = own(ctx, p, id);
-      if (t instanceof Response) return t;
-      const r = revertTransaction(ctx, t);
-      return "refused" in r ? detail(400, r.refused) : json(200, { operation_id: r.operationId, transaction_id: t.transaction_id });
-    },
-  },
-  {
-    method: "POST",
-    pattern: /^transaction-operations\/([^/]+)\/preauth-complete\/$/,
-    call: "revert",
-    handle: (ctx, p, id, raw) => {
-      const t = own(ctx, p, id);
-      if (t instanceof Response) return t;
-      const b = bodyOf(preauthCompleteRequestSchema, raw);
-      if (b instanceof Response) return b;
-      const r = completePreauth(ctx, t, b.amount);
-      return "refused" in r ? detail(400, r.refused) : json(200, { operation_id: r.operationId, transaction_id: t.transaction_id });
-    },
-  },
-  {
-    method: "POST",
-    pattern: /^transaction-operations\/([^/]+)\/preauth-increment\/$/,
-    call: "revert",
-    handle: (ctx, p, id, raw) => {
-      const t = own(ctx, p, id);
-      if (t instanceof Response) return t;
-      const b = bodyOf(preauthCompleteRequestSchema, raw);
-      if (b instanceof Response) return b;
-      const r = incrementPreauth(ctx, t, b.amount);
-      return "refused" in r ? detail(400, r.refused) : json(200, { operation_id: r.operationId, transaction_id: t.transaction_id });
-    },
-  },
+  operationRoute(/^transaction-operations\/([^/]+)\/revert\/$/, null, (ctx, t) => revertTransaction(ctx, t)),
+  operationRoute(/^transaction-operations\/([^/]+)\/preauth-complete\/$/, preauthCompleteRequestSchema, (ctx, t, b) => completePreauth(ctx, t, b!.amount)),
+  operationRoute(/^transaction-operations\/([^/]+)\/preauth-increment\/$/, preauthCompleteRequestSchema, (ctx, t, b) => incrementPreauth(ctx, t, b!.amount)),
   {
     method: "GET",
     pattern: /^transaction-operations\/([^/]+)\/$/,

@@ -125,7 +125,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           ) : null}
         </div>
         <div className="min-w-0 space-y-6">
-          <TransactionOperationsPanel transactionId={row.id} />
+          <TransactionOperationsPanel transaction={t} />
           <Card>
             <CardHeader>
               <CardTitle>References</CardTitle>
