@@ -4,21 +4,16 @@
  * preauthorisation completed, and an independent refund, each followed on Pairdesk's pages in a
  * real browser, with the database checked after. Also the preauthorisation's increase.
  */
+import http from "node:http";
+import zlib from "node:zlib";
 import type { APIRequestContext, Page } from "@playwright/test";
-import { appDb, expect, simFault, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
-import { pairingsOfTerminal, uniqueTag } from "./seed";
+import { E2E_URL } from "./env";
+import { appDb, expect, serverLog, simFault, test } from "./fixtures";
+import { pairFresh } from "./payments";
+import { uniqueTag } from "./seed";
 
 type Payment = { id: string; status: string; amount: number; kind: string };
 
-async function pairFresh(page: Page, tag: string) {
-  const terminalId = await simTerminal(page.request);
-  const otp = await simOtp(page.request, terminalId);
-  await submitPairForm(page, { name: `Till ${tag}`, otp });
-  await expect(page.getByTestId("paired-notice")).toBeVisible();
-  const terminalRef = Number(new URL(page.url()).pathname.split("/").pop());
-  expect(pairingsOfTerminal(terminalId).some((p) => p.name === `Till ${tag}`)).toBe(true);
-  return { terminalId, terminalRef };
-}
 
 async function payments(request: APIRequestContext, terminalId: string): Promise<Payment[]> {
   const res = await request.get(`/simulator/api/terminals/${terminalId}/payments`);
@@ -146,4 +141,39 @@ test("a preauthorisation approved, increased and completed, and an independent r
   await expect(page.getByTestId("transaction-status")).toHaveAttribute("data-status", "SUCCESS", { timeout: 15_000 });
   expect(txRow(refund)).toMatchObject({ kind: "independent_refund", amount: 500 });
   await expect(page.getByRole("heading", { name: /Independent refund of €5.00/ })).toBeVisible();
+});
+
+test("a CSV export reads right whatever encoding the client takes, and one abandoned after its first bytes leaves no server error", async ({ page, asRole }) => {
+  await asRole("admin");
+  await page.goto("/transactions");
+  const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
+  const before = serverLog().length;
+  /** Raw HTTP (fetch would decode): the status, Content-Encoding and bytes, all or only the first. */
+  const get = (encoding: string, whole: boolean) =>
+    new Promise<{ status: number; encoding: string | undefined; body: Buffer }>((resolve, reject) => {
+      const req = http.get(`${E2E_URL}/api/transactions/export`, { headers: { Cookie: cookie, "Accept-Encoding": encoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        const done = () => resolve({ status: res.statusCode ?? 0, encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) });
+        res.on("data", (c: Buffer) => {
+          chunks.push(c);
+          if (!whole) {
+            req.destroy();
+            done();
+          }
+        });
+        res.on("end", done);
+      });
+      req.on("error", (err) => (whole ? reject(err) : undefined));
+    });
+  for (const encoding of ["gzip, deflate, br", "identity"]) {
+    const all = await get(encoding, true);
+    expect(all.status).toBe(200);
+    // Whatever the server chose, the bytes are what Content-Encoding says they are.
+    const text = (all.encoding === "gzip" ? zlib.gunzipSync(all.body) : all.encoding === "br" ? zlib.brotliDecompressSync(all.body) : all.encoding === "deflate" ? zlib.inflateSync(all.body) : all.body).toString();
+    expect(text.split("\r\n")[0]).toMatch(/^transaction_id,client_transaction_id,kind,status/);
+    if (encoding === "identity") expect(all.encoding).toBeUndefined();
+    for (let i = 0; i < 3; i++) expect((await get(encoding, false)).status).toBe(200);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  expect(serverLog().slice(before)).not.toMatch(/uncaughtException|Unable to enqueue|ERR_INVALID_STATE/);
 });

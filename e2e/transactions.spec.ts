@@ -8,8 +8,9 @@
 import type { Page } from "@playwright/test";
 import { callAction } from "./actions";
 import { expectNoSeriousViolations } from "./axe";
-import { appDb, expect, simFault, simOtp, simTerminal, submitPairForm, test } from "./fixtures";
-import { pairingsOfTerminal, seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
+import { appDb, expect, simFault, test } from "./fixtures";
+import { pairFresh } from "./payments";
+import { seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
 
 type TxRow = { id: number; status: string; status_source: string; amount: number; refund_total_amount: number; kind: string; linked_transaction_ref: number | null };
 
@@ -18,15 +19,6 @@ const txById = (id: number) =>
 const eventsOf = (id: number) =>
   appDb().prepare("select status, source, effect from transaction_events where transaction_ref = ? order by id").all(id) as { status: string; source: string; effect: string }[];
 
-async function pairFresh(page: Page, tag: string) {
-  const terminalId = await simTerminal(page.request);
-  const otp = await simOtp(page.request, terminalId);
-  await submitPairForm(page, { name: `Till ${tag}`, otp });
-  await expect(page.getByTestId("paired-notice")).toBeVisible();
-  const terminalRef = Number(new URL(page.url()).pathname.split("/").pop());
-  const pairing = pairingsOfTerminal(terminalId).find((p) => p.name === `Till ${tag}`)!;
-  return { terminalId, terminalRef, pairingId: pairing.id };
-}
 
 /** Charges from the terminal's page through the dialog; returns the new transaction's id (its page is open). */
 async function charge(page: Page, terminalRef: number, amount: string) {

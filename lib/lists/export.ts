@@ -1,7 +1,6 @@
 import "server-only";
 import { AuthError } from "../auth";
 import { eq } from "drizzle-orm";
-import { headers } from "next/headers";
 import { writeAudit } from "../audit";
 import { merchants } from "../db/schema";
 import { isMerchantRole } from "../domain";
@@ -9,7 +8,6 @@ import { access } from "../data/access";
 import type { QueryContext } from "../data/scope";
 import type { Permission } from "../permissions";
 import { csvFilename, csvResponse, csvStream, type CsvColumn } from "./csv";
-import { acceptsGzip, gzipFlushingEachChunk } from "./gzip-stream";
 
 /**
  * A list's CSV export, for its route handler: checks the session and the read permission itself
@@ -64,14 +62,5 @@ export async function exportList<T>({
     details: { list, ...recorded },
   });
   const chosen = typeof columns === "function" ? columns({ staff: !isMerchantRole(user.role) }) : columns;
-  const rows = csvStream(chosen, (offset, limit) => fetchBatch(ctx, offset, limit));
-  // Compressed here, a batch at a time, rather than by the server's own compression, which holds
-  // the first batches back (./gzip-stream.ts).
-  if (acceptsGzip((await headers()).get("accept-encoding"))) {
-    const response = csvResponse(csvFilename(list), rows.pipeThrough(gzipFlushingEachChunk()));
-    response.headers.set("Content-Encoding", "gzip");
-    response.headers.set("Vary", "Accept-Encoding");
-    return response;
-  }
-  return csvResponse(csvFilename(list), rows);
+  return csvResponse(csvFilename(list), csvStream(chosen, (offset, limit) => fetchBatch(ctx, offset, limit)));
 }
