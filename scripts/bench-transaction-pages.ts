@@ -2,7 +2,8 @@
  * The terminals and transactions pages at scale, over HTTP against `next start` (run `npx next
  * build` first): a scratch database seeded with 10,000 paired terminals and 1,000,000
  * transactions (one event each, over 90 days, mixed statuses), and the same pages on an empty
- * database (one terminal, no transactions) and on one with a single page of transactions. Prints,
+ * database (one terminal, no transactions) and on one with a single page of transactions, the
+ * three served at once and their requests interleaved. Prints,
  * for each page, the median and p95 time to the last byte (the CSV export: to its first byte) and
  * the ratios (target ≤ 1.5× the empty database).
  *
@@ -31,7 +32,6 @@ const TX = Number(values.transactions);
 const TERMINALS = Number(values.terminals);
 const runs = Number(values.runs);
 const port = Number(values.port);
-const origin = `http://127.0.0.1:${port}`;
 const STATUSES = ["SUCCESS", "SUCCESS", "SUCCESS", "SUCCESS", "DECLINED", "CANCELED", "REVERTED", "EXPIRED", "FAILED", "IN_PROGRESS"];
 
 function percentile(sorted: number[], p: number): number {
@@ -106,8 +106,12 @@ function keep(jar: Map<string, string>, res: Response) {
 }
 const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 
-async function measure(txCount: number): Promise<Map<string, { median: number; p95: number; status: number }>> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-bench-tx-"));
+type Started = { label: string; origin: string; cookie: string; seeded: Seeded; stop: () => Promise<void> };
+
+/** A scratch database with `txCount` transactions, `next start` on it at `port`, and a signed-in session. */
+async function start(label: string, txCount: number, port: number): Promise<Started> {
+  const origin = `http://127.0.0.1:${port}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-bench-tx-"));
   const dbPath = path.join(dir, "pairdesk.db");
   const password = randomBytes(18).toString("base64url");
   const email = "bench-admin@pairdesk.local";
@@ -115,7 +119,16 @@ async function measure(txCount: number): Promise<Map<string, { median: number; p
   Object.assign(process.env, env);
   const seeded = await seed(dbPath, email, password, txCount);
   const server = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], { env, stdio: ["ignore", "ignore", "inherit"] });
-  const out = new Map<string, { median: number; p95: number; status: number }>();
+  const stop = async () => {
+    if (server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGTERM");
+      const late = setTimeout(() => server.kill("SIGKILL"), 5_000);
+      await exited;
+      clearTimeout(late);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
   try {
     for (let i = 0; ; i++) {
       if (await fetch(`${origin}/api/health`).then((r) => r.status < 500, () => false)) break;
@@ -135,50 +148,65 @@ async function measure(txCount: number): Promise<Map<string, { median: number; p
         body: new URLSearchParams({ csrfToken, email, password, callbackUrl: `${origin}/`, json: "true" }),
       }),
     );
-    const pages: [string, string, "body" | "first-byte"][] = [
-      ["Terminals, first page", "/terminals", "body"],
-      ["Transactions, first page", "/transactions", "body"],
-      ["Transactions, filtered (declined)", "/transactions?status=DECLINED", "body"],
-      ["Transactions, one terminal", `/transactions?terminal=${seeded.terminalRef}`, "body"],
-      ["Transactions, deep page (row 900,000)", seeded.deepCursor ? `/transactions?after=${seeded.deepCursor}` : "/transactions", "body"],
-      ["Transactions, sorted by last update", "/transactions?sort=-updated", "body"],
-      ["Transactions CSV, first byte", "/api/transactions/export", "first-byte"],
-    ];
     const probe = await fetch(`${origin}/transactions`, { headers: { Cookie: cookieHeader(jar) }, redirect: "manual" });
     if (probe.status !== 200) throw new Error(`signing in failed: /transactions answered ${probe.status}`);
-    for (const [name, url, mode] of pages) {
-      const get = async () => {
-        const t0 = performance.now();
-        const res = await fetch(`${origin}${url}`, { headers: { Cookie: cookieHeader(jar) }, redirect: "manual" });
-        if (mode === "first-byte") {
-          const reader = res.body!.getReader();
-          await reader.read();
-          const ms = performance.now() - t0;
-          await reader.cancel();
-          return { ms, status: res.status };
-        }
-        await res.text();
-        return { ms: performance.now() - t0, status: res.status };
-      };
-      for (let i = 0; i < 2; i++) await get();
-      const times: number[] = [];
-      let status = 0;
-      for (let i = 0; i < runs; i++) {
-        const r = await get();
-        times.push(r.ms);
-        status = r.status;
+    return { label, origin, cookie: cookieHeader(jar), seeded, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+type Figures = { median: number; p95: number; status: number };
+
+/**
+ * Every page on every database, the requests interleaved (empty, one page, full, empty, …), so
+ * that whatever else the machine does at the time weighs on all three alike.
+ */
+async function measure(servers: Started[]): Promise<Map<string, Map<string, Figures>>> {
+  const pages: [string, (s: Seeded) => string, "body" | "first-byte"][] = [
+    ["Terminals, first page", () => "/terminals", "body"],
+    ["Transactions, first page", () => "/transactions", "body"],
+    ["Transactions, filtered (declined)", () => "/transactions?status=DECLINED", "body"],
+    ["Transactions, one terminal", (s) => `/transactions?terminal=${s.terminalRef}`, "body"],
+    ["Transactions, deep page (row 900,000)", (s) => (s.deepCursor ? `/transactions?after=${s.deepCursor}` : "/transactions"), "body"],
+    ["Transactions, sorted by last update", () => "/transactions?sort=-updated", "body"],
+    ["Transactions CSV, first byte", () => "/api/transactions/export", "first-byte"],
+  ];
+  const out = new Map<string, Map<string, Figures>>();
+  for (const [name, urlOf, mode] of pages) {
+    const get = async (s: Started) => {
+      const t0 = performance.now();
+      const res = await fetch(`${s.origin}${urlOf(s.seeded)}`, { headers: { Cookie: s.cookie }, redirect: "manual" });
+      if (mode === "first-byte") {
+        const reader = res.body!.getReader();
+        await reader.read();
+        const ms = performance.now() - t0;
+        await reader.cancel();
+        return { ms, status: res.status };
       }
-      times.sort((a, b) => a - b);
-      out.set(name, { median: percentile(times, 0.5), p95: percentile(times, 0.95), status });
+      await res.text();
+      return { ms: performance.now() - t0, status: res.status };
+    };
+    const times = new Map(servers.map((s) => [s.label, [] as number[]]));
+    const statuses = new Map<string, number>();
+    for (let i = 0; i < 3; i++) for (const s of servers) await get(s);
+    for (let i = 0; i < runs; i++) {
+      for (const s of servers) {
+        const r = await get(s);
+        times.get(s.label)!.push(r.ms);
+        statuses.set(s.label, r.status);
+      }
     }
-  } finally {
-    // Wait for it to be gone: the next database's server takes the same port.
-    const exited = new Promise((r) => server.once("exit", r));
-    server.kill("SIGTERM");
-    const late = setTimeout(() => server.kill("SIGKILL"), 5_000);
-    await exited;
-    clearTimeout(late);
-    fs.rmSync(dir, { recursive: true, force: true });
+    out.set(
+      name,
+      new Map(
+        servers.map((s) => {
+          const t = times.get(s.label)!.sort((a, b) => a - b);
+          return [s.label, { median: percentile(t, 0.5), p95: percentile(t, 0.95), status: statuses.get(s.label)! }];
+        }),
+      ),
+    );
   }
   return out;
 }
@@ -188,34 +216,41 @@ async function main() {
     console.error("No production build: run `npx next build` first.");
     process.exit(1);
   }
-  console.log("Empty database (one terminal, no transactions)…");
-  const empty = await measure(0);
-  console.log("One page of transactions (10 terminals, 120 transactions)…");
-  const small = await measure(120);
-  let full = small;
-  if (!values.quick) {
-    console.log(`Seeding ${TERMINALS.toLocaleString("en-US")} terminals and ${TX.toLocaleString("en-US")} transactions…`);
-    full = await measure(TX);
+  const servers: Started[] = [];
+  try {
+    console.log("Empty database (one terminal, no transactions)…");
+    servers.push(await start("empty", 0, port));
+    console.log("One page of transactions (10 terminals, 120 transactions)…");
+    servers.push(await start("one page", 120, port + 1));
+    if (!values.quick) {
+      console.log(`Seeding ${TERMINALS.toLocaleString("en-US")} terminals and ${TX.toLocaleString("en-US")} transactions…`);
+      servers.push(await start("full", TX, port + 2));
+    }
+    const figures = await measure(servers);
+    const full = values.quick ? "one page" : "full";
+    console.table(
+      [...figures].map(([page, f]) => {
+        const e = f.get("empty")!;
+        const o = f.get("one page")!;
+        const x = f.get(full)!;
+        return {
+          page,
+          status: x.status,
+          "empty ms": Number(e.median.toFixed(1)),
+          "one page ms": Number(o.median.toFixed(1)),
+          "full ms": Number(x.median.toFixed(1)),
+          "full p95 ms": Number(x.p95.toFixed(1)),
+          "× empty": Number((x.median / e.median).toFixed(2)),
+          "× one page": Number((x.median / o.median).toFixed(2)),
+        };
+      }),
+    );
+    console.log(
+      "Medians of the time to the last byte (the CSV: to its first byte), the three databases' requests interleaved. Target: ≤ 1.5× the empty database. An empty page renders no rows, so '× one page' (the same rows drawn, on 120 transactions) is what the million rows themselves cost.",
+    );
+  } finally {
+    for (const s of servers) await s.stop();
   }
-  console.table(
-    [...full].map(([page, f]) => {
-      const e = empty.get(page)!;
-      const o = small.get(page)!;
-      return {
-        page,
-        status: f.status,
-        "empty ms": Number(e.median.toFixed(1)),
-        "one page ms": Number(o.median.toFixed(1)),
-        "full ms": Number(f.median.toFixed(1)),
-        "full p95 ms": Number(f.p95.toFixed(1)),
-        "× empty": Number((f.median / e.median).toFixed(2)),
-        "× one page": Number((f.median / o.median).toFixed(2)),
-      };
-    }),
-  );
-  console.log(
-    "Medians of the time to the last byte (the CSV: to its first byte). Target: ≤ 1.5× the empty database. An empty page renders no rows, so '× one page' (the same rows drawn, on 120 transactions) is what the million rows themselves cost.",
-  );
 }
 
 main().catch((err: unknown) => {
