@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { merchantScope, queryContext, EVERY_MERCHANT } from "../data/scope";
@@ -161,6 +164,24 @@ describe("runOperation", () => {
       ok: false,
       error: expect.stringMatching(/Nothing is left to refund/),
     });
+  });
+
+  it("two refunds sent at once (two connections on one file, the provider slow): only what remains passes", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-ops-")), "db.sqlite");
+    const a = openDatabase(file);
+    const b = openDatabase(file, { migrate: false });
+    const t = pairedTerminal(a);
+    const ref = success(a, t, "ptx-race", 1000);
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((r) => (release = r));
+    const { deps, calls } = stubProvider({ refund: async () => (await slow, { transactionId: `ptx-r-${Math.random()}` }) });
+    const first = runOperation(staff(a), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 700 });
+    const second = runOperation(staff(b), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 700 });
+    release();
+    const outcomes = await Promise.all([first, second]);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.find((o) => !o.ok)).toMatchObject({ code: "not_allowed", error: "You can refund at most €3.00: the rest is refunded or being refunded." });
+    expect(calls.filter((c) => c.name === "refund")).toHaveLength(1);
   });
 
   it("computes what remains from the provider's total or the refunds seen, whichever is larger", () => {

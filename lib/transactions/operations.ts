@@ -20,7 +20,7 @@ import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { writeAudit, type AuditAction } from "../audit";
 import type { QueryContext } from "../data/scope";
 import { inScope, scopeWhere } from "../data/scope";
-import type { DB } from "../db/open";
+import type { DB, Tx } from "../db/open";
 import { merchants, pairings, registers, terminals, transactionOperations, transactions } from "../db/schema";
 import type { Environment, OperationKind, Role } from "../domain";
 import { formatAmount } from "../money";
@@ -69,7 +69,7 @@ const LABEL: Record<OperationKind, string> = {
 const refuse = (code: string, error: string): OperationOutcome => ({ ok: false, code, error });
 
 /** The facts ./allowed.ts decides on, read for one transaction. */
-export function transactionFacts(db: DB, t: typeof transactions.$inferSelect): TransactionFacts {
+export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelect): TransactionFacts {
   const linked = db
     .select({ status: transactions.status, amount: transactions.amount })
     .from(transactions)
@@ -179,46 +179,55 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
 
   const amount = "amount" in req ? req.amount : null;
   if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) return refuse("invalid", "Enter an amount above zero.");
-  if (target.transaction) {
-    const facts = transactionFacts(db, target.transaction);
-    const refused = refusalOf(req.kind as TargetOperation, facts);
-    if (refused) return refuse("not_allowed", refused);
-    if (req.kind === "refund" && amount !== null && amount > refundableAmount(facts)) {
-      return refuse(
-        "not_allowed",
-        `You can refund at most ${formatAmount(refundableAmount(facts), target.currency)}: the rest is refunded or being refunded.`,
-      );
-    }
-  }
-
   const clientTransactionId = "terminalRef" in req ? `pd-${req.requestKey}` : null;
-  let operationId: number;
-  try {
-    operationId = db
-      .insert(transactionOperations)
-      .values({
-        requestKey: req.requestKey,
-        kind: req.kind,
-        merchantId: target.merchantId,
-        environment: target.environment,
-        terminalRef: target.terminalRef,
-        pairingId: pairing.id,
-        registerRef: target.registerRef,
-        transactionRef: target.transaction?.id ?? null,
-        amount,
-        paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
-        clientTransactionId,
-        createdById: user.id,
-        createdAt: new Date(now()),
-      })
-      .returning({ id: transactionOperations.id })
-      .get().id;
-  } catch (err) {
-    if (/UNIQUE constraint failed: transaction_operations\.(request_key|environment)/.test((err as Error)?.message ?? "")) {
-      return refuse("duplicate", "This form was already sent: reload the page to see what happened before sending it again.");
-    }
-    throw err;
-  }
+  // The state check and the operation's record in one write transaction: two refunds sent at
+  // once (from two server processes on one database) cannot both pass the check on what
+  // remains, since the second sees the first one's pending record.
+  const recorded = db.transaction(
+    (tx): OperationOutcome | number => {
+      if (target.transaction) {
+        const current = tx.select().from(transactions).where(eq(transactions.id, target.transaction.id)).get() ?? target.transaction;
+        const facts = transactionFacts(tx, current);
+        const refused = refusalOf(req.kind as TargetOperation, facts);
+        if (refused) return refuse("not_allowed", refused);
+        if (req.kind === "refund" && amount !== null && amount > refundableAmount(facts)) {
+          return refuse(
+            "not_allowed",
+            `You can refund at most ${formatAmount(refundableAmount(facts), target.currency)}: the rest is refunded or being refunded.`,
+          );
+        }
+      }
+      try {
+        return tx
+          .insert(transactionOperations)
+          .values({
+            requestKey: req.requestKey,
+            kind: req.kind,
+            merchantId: target.merchantId,
+            environment: target.environment,
+            terminalRef: target.terminalRef,
+            pairingId: pairing.id,
+            registerRef: target.registerRef,
+            transactionRef: target.transaction?.id ?? null,
+            amount,
+            paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
+            clientTransactionId,
+            createdById: user.id,
+            createdAt: new Date(now()),
+          })
+          .returning({ id: transactionOperations.id })
+          .get().id;
+      } catch (err) {
+        if (/UNIQUE constraint failed: transaction_operations\.(request_key|environment)/.test((err as Error)?.message ?? "")) {
+          return refuse("duplicate", "This form was already sent: reload the page to see what happened before sending it again.");
+        }
+        throw err;
+      }
+    },
+    { behavior: "immediate" },
+  );
+  if (typeof recorded !== "number") return recorded;
+  const operationId = recorded;
 
   const provider = deps.provider(target.environment);
   const what = `${LABEL[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
