@@ -57,6 +57,13 @@ test("declined through the test API, then a payment nobody answers EXPIRES; both
   await send(page, terminalRef, "6.10");
   await page.waitForURL(/\/transactions\/\d+$/);
   const declined = idFromUrl(page);
+  // The terminal's screen with the payment waiting on it fits a phone.
+  const phone = await page.context().newPage();
+  await phone.setViewportSize({ width: 375, height: 800 });
+  await phone.goto(`/simulator?terminal=${terminalId}`);
+  await expect(phone.getByRole("button", { name: "Approve €6.10" })).toBeVisible();
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await phone.close();
   const listed = await payments(page.request, terminalId);
   expect(listed.map((p) => [p.id, p.amount])).toEqual([[providerIdOf(declined), 610]]);
   expect((await move(page.request, terminalId, providerIdOf(declined), "decline")).status()).toBe(200);

@@ -12,7 +12,7 @@ import type { DB } from "../lib/db/open";
 import { merchants, pairings, terminals, transactions } from "../lib/db/schema";
 import { getEnv } from "../lib/env";
 import { openSimulatorDatabase } from "../lib/simulator/db";
-import { setAutoApprove } from "../lib/simulator/payments";
+import { setAutoApprove, setTerminalSettings } from "../lib/simulator/payments";
 import { refreshConfiguration } from "../lib/transactions/configuration";
 import { providerDeps } from "../lib/transactions/deps";
 import { runOperation, type Operator } from "../lib/transactions/operations";
@@ -57,6 +57,9 @@ export async function ensureDemoTransactions(db: DB, admin: { id: number; email:
     await wait(250);
   }
   setAutoApprove(simCtx, counter.terminalId, false);
+  // The Bar terminal's payment waits for the newcomer (a day, not the simulator's 5 minutes):
+  // /simulator shows its screen first while it waits.
+  setTerminalSettings(simCtx, bar.terminalId, { paymentExpiryMs: 24 * 3_600_000 });
   await chargeOn(bar.id, 780);
   sim.close();
   return { created };

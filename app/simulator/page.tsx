@@ -16,7 +16,7 @@ import { getEnv } from "@/lib/env";
 import { listCalls } from "@/lib/simulator/calls";
 import { listFaults } from "@/lib/simulator/faults";
 import { DEFAULT_SCREENS, MAX_SCREENS, requestedScreens, simulatorHref } from "@/lib/simulator/screens";
-import { autoApprove, expireOverdue, terminalTransactions } from "@/lib/simulator/payments";
+import { autoApprove, expireOverdue, terminalsWithOpenPayments, terminalTransactions } from "@/lib/simulator/payments";
 import { getSimulator } from "@/lib/simulator/server";
 import { resumeWebhooks, terminalWebhooks } from "@/lib/simulator/webhooks";
 import { currentOtp, getTerminalsWithPairings, pairedTerminalIds, recentTerminals } from "@/lib/simulator/terminals";
@@ -60,10 +60,12 @@ export default async function SimulatorPage({
   const { terminal: param } = await searchParams;
   const named = getTerminalsWithPairings(sim, requestedScreens(param));
   const recent = recentTerminals(sim, LISTED);
-  const screens =
-    named.length > 0
-      ? named
-      : getTerminalsWithPairings(sim, recent.terminals.slice(0, DEFAULT_SCREENS).map((t) => t.terminalId).reverse());
+  // The bare address shows the terminals where a payment waits for someone first (the person at
+  // the terminal is who this page is for), then the newest ones.
+  const byDefault = [
+    ...new Set([...terminalsWithOpenPayments(sim, DEFAULT_SCREENS), ...recent.terminals.map((t) => t.terminalId)]),
+  ].slice(0, DEFAULT_SCREENS);
+  const screens = named.length > 0 ? named : getTerminalsWithPairings(sim, byDefault);
   const shownIds = screens.map((t) => t.terminalId);
   // Only terminals named in the address stay beside a new one (see addTerminalAction).
   const explicitIds = named.map((t) => t.terminalId);
@@ -91,7 +93,7 @@ export default async function SimulatorPage({
           </Link>
         </header>
 
-        <div className="grid gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
+        <div className="grid grid-cols-1 gap-6 lg:grid-cols-[15rem_minmax(0,1fr)]">
           <div className="order-2 space-y-6 lg:order-1">
             <Card aria-labelledby="sim-terminals-title">
               <CardHeader>
@@ -205,7 +207,7 @@ export default async function SimulatorPage({
             {screens.length > 0 ? (
               <div
                 className={cn(
-                  "grid items-start gap-4",
+                  "grid grid-cols-1 items-start gap-4",
                   screens.length === 1 && "max-w-md",
                   screens.length === 2 && "md:grid-cols-2 xl:max-w-4xl",
                   screens.length >= 3 && "md:grid-cols-2 xl:grid-cols-3",

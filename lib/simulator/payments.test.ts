@@ -12,7 +12,7 @@ import type { SimulatorContext } from "./context";
 import { openSimulatorDatabase } from "./db";
 import { setFault } from "./faults";
 import { handlePairRequest, handleTokenRequest } from "./http";
-import { DEFAULT_PAYMENT_EXPIRY_MS, expireOverdue, moveTransaction, setAutoApprove } from "./payments";
+import { DEFAULT_PAYMENT_EXPIRY_MS, expireOverdue, moveTransaction, setAutoApprove, terminalsWithOpenPayments } from "./payments";
 import { handlePaymentRequest } from "./payments-http";
 import { handleScreenPaymentMove, handleScreenPaymentsGet, handleScreenSettingsGet, handleScreenSettingsPut } from "./screen-http";
 import { createTerminal, generateOtp } from "./terminals";
@@ -134,6 +134,20 @@ describe("simulated payments through the Pay-Connect client", () => {
     expect((await client.getTransaction(creds, third.transactionId)).status).toBe("EXPIRED");
     expect(expireOverdue(ctx)).toBe(0);
     expect((await client.getTransaction(creds, second.transactionId)).status).toBe("INITIATED");
+  });
+
+  it("names the terminals where a payment waits, the latest first (what the bare /simulator shows first)", async () => {
+    const { ctx, client, advance } = setup();
+    const one = await pairTerminal(ctx, client);
+    const two = await pairTerminal(ctx, client);
+    expect(terminalsWithOpenPayments(ctx, 3)).toEqual([]);
+    const a = await client.charge(one.creds, { amount: 100, clientTransactionId: "w-1" });
+    await advance(10);
+    await client.charge(two.creds, { amount: 100, clientTransactionId: "w-2" });
+    expect(terminalsWithOpenPayments(ctx, 3)).toEqual([two.terminalId, one.terminalId]);
+    expect(terminalsWithOpenPayments(ctx, 1)).toEqual([two.terminalId]);
+    moveTransaction(ctx, a.transactionId, "DECLINED");
+    expect(terminalsWithOpenPayments(ctx, 3)).toEqual([two.terminalId]);
   });
 
   it("test driving: lists a terminal's payments, approves and declines them, refuses a final one, and sets its switches", async () => {

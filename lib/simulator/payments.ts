@@ -155,6 +155,18 @@ export function terminalSettings(ctx: SimulatorContext, terminalId: string): Ter
   };
 }
 
+/** The terminals with a payment waiting (INITIATED, IN_PROGRESS), the latest payment first. */
+export function terminalsWithOpenPayments(ctx: SimulatorContext, limit: number): string[] {
+  return (
+    ctx.db
+      .prepare(
+        `SELECT terminal_id FROM sim_transactions WHERE status IN ('INITIATED', 'IN_PROGRESS')
+         GROUP BY terminal_id ORDER BY max(created_at) DESC LIMIT ?`,
+      )
+      .all(limit) as { terminal_id: string }[]
+  ).map((r) => r.terminal_id);
+}
+
 export function autoApprove(ctx: SimulatorContext, terminalId: string): boolean {
   return terminalSettings(ctx, terminalId).autoApprove;
 }
