@@ -144,7 +144,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                       {t.registerName}
                     </Link>
                   ) : (
-                    "Not known (started from the terminal or a POS)"
+                    row.createdById !== null ? "None (sent from the terminal's page)" : "Not known (started on the terminal or from a POS)"
                   )}
                 </Item>
                 <Item label="Client transaction id">
