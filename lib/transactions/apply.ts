@@ -168,6 +168,9 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   ).get({ environment: via.environment, id: o.transactionId });
 
   if (!existing) return create(tx, input, at, source, fingerprint);
+  // A pairing speaks for its own terminal only: a (verified) webhook about another terminal's
+  // transaction, perhaps another merchant's, changes nothing there.
+  if (existing.terminalRef !== via.terminalRef) throw new ForeignTransactionError(o.transactionId);
 
   const decision = decideStatus(existing.status, o.status);
   if (decision.effect === "ignored") {
@@ -265,6 +268,14 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   return { transactionRef: existing.id, effect, status: statusChanged ? o.status : existing.status, previous: existing.status, eventId: event.id, note };
 }
 
+/** An observation, through one terminal's pairing, of a transaction that belongs to another terminal. */
+export class ForeignTransactionError extends Error {
+  constructor(transactionId: string) {
+    super(`Transaction ${transactionId} belongs to another terminal than this pairing's: it was not changed.`);
+    this.name = "ForeignTransactionError";
+  }
+}
+
 function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource, fingerprint: string): ApplyResult {
   const { observation: o, via, from } = input;
   // A create call whose answer was lost (outcome unknown) left an operation with our
@@ -277,6 +288,8 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
           and(
             eq(transactionOperations.environment, via.environment),
             eq(transactionOperations.clientTransactionId, o.clientTransactionId),
+            // Only an operation sent to this same terminal: another's is not this one's to claim.
+            eq(transactionOperations.terminalRef, via.terminalRef),
             isNull(transactionOperations.resultTransactionRef),
           ),
         )
@@ -292,7 +305,14 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
       tx
         .select({ id: transactions.id })
         .from(transactions)
-        .where(and(eq(transactions.environment, via.environment), eq(transactions.providerTransactionId, o.linkedTransactionId)))
+        .where(
+          and(
+            eq(transactions.environment, via.environment),
+            eq(transactions.providerTransactionId, o.linkedTransactionId),
+            // A refund is made on the terminal that took the payment.
+            eq(transactions.terminalRef, via.terminalRef),
+          ),
+        )
         .get()?.id ?? null;
   }
   const final = isFinalStatus(o.status);

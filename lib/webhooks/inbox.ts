@@ -19,7 +19,7 @@ import { webhookDeliveries } from "../db/schema";
 import type { DeliveryVerdict } from "../domain";
 import { log } from "../log";
 import type { ProviderTransaction } from "../providers/types";
-import { applyTransactionEvent, type ObservedVia } from "../transactions/apply";
+import { applyTransactionEvent, ForeignTransactionError, type ObservedVia } from "../transactions/apply";
 
 export const REJECTED_BODY_BYTES = 4 * 1024;
 export const REJECTED_KEEP = 10_000;
@@ -151,9 +151,12 @@ export function applyDelivery(
   } catch (err) {
     events = 0;
     const message = (err as Error)?.message ?? "unknown error";
-    processError = /pairdesk_rule:/.test(message)
-      ? "A database rule refused the change it holds."
-      : "It could not be applied (see the server log); it is kept and can be reprocessed.";
+    processError =
+      err instanceof ForeignTransactionError
+        ? message
+        : /pairdesk_rule:/.test(message)
+          ? "A database rule refused the change it holds."
+          : "It could not be applied (see the server log); it is kept and can be reprocessed.";
     log.error({ deliveryId, err: message }, "an accepted webhook delivery could not be applied");
   }
   prepared(tx, "inbox.processed", (db) =>

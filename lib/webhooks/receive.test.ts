@@ -116,6 +116,22 @@ describe("the webhook endpoint", () => {
     expect(db.select().from(transactionEvents).all()).toHaveLength(1);
   });
 
+  it("a pairing's verified delivery about another terminal's (another merchant's) transaction changes nothing there", async () => {
+    // Merchant A's pairing reports a transaction; merchant B's pairing, with its own valid secret,
+    // then sends a delivery about that same transaction id.
+    expect((await signed(JSON.stringify([item({ id: "tx-a", status: "IN_PROGRESS" })]))).status).toBe(200);
+    const other = await pair("whsec_other_0123456789abcdefghijklmn");
+    const body = JSON.stringify([item({ id: "tx-a", status: "DECLINED" })]);
+    const res = await post(body, hmacHex("whsec_other_0123456789abcdefghijklmn", body), other.token);
+    // Stored and answered 200 (the provider must not retry it), but not applied, and it says why.
+    expect(res.status).toBe(200);
+    const last = deliveries().at(-1)!;
+    expect(last).toMatchObject({ verdict: "accepted", pairingId: other.pairingId, eventCount: 0 });
+    expect(last.processError).toBe("Transaction tx-a belongs to another terminal than this pairing's: it was not changed.");
+    expect(txRow("tx-a")).toMatchObject({ status: "IN_PROGRESS", pairingId });
+    expect(db.select().from(transactionEvents).where(eq(transactionEvents.deliveryId, last.id)).all()).toEqual([]);
+  });
+
   it("refuses a forged delivery with 403, stores it, and changes nothing", async () => {
     await signed(JSON.stringify([item({ status: "IN_PROGRESS" })]));
     const forged = JSON.stringify([item({ status: "SUCCESS" })]);
