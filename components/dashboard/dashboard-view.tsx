@@ -3,6 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
+import { STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
 import { useRouter } from "next/navigation";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
@@ -201,7 +202,7 @@ function PaymentsSection({ data, merchant }: { data: DashboardData["payments"]; 
             {STATUS_ORDER.filter((st) => data.todayByStatus[st]).map((st) => (
               <li key={st}>
                 <Link href={withMerchant(`/transactions?status=${st}`, merchant)} className="hover:underline">
-                  {data.todayByStatus[st]} {st.toLowerCase().replace("_", " ")}
+                  {data.todayByStatus[st]} {STATUS_WORDS[st].toLowerCase()}
                 </Link>
               </li>
             ))}

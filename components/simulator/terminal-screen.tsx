@@ -46,6 +46,8 @@ const SWITCHES: { kind: FaultKind; label: string }[] = [
   { kind: "charge_500", label: "Fail next charge call (500)" },
   { kind: "status_500", label: "Fail next status poll (500)" },
   { kind: "refund_500", label: "Fail next refund call (500)" },
+  { kind: "cancel_500", label: "Fail next cancel call (500)" },
+  { kind: "revert_500", label: "Fail next revert call (500)" },
   { kind: "webhook_drop", label: "Drop next webhook" },
   { kind: "webhook_duplicate", label: "Send next webhook twice" },
   { kind: "webhook_reorder", label: "Hold next webhook back (reorder)" },

@@ -17,6 +17,8 @@ export type PanelOperation = {
   /** For refund and completion: the amount field. */
   amount?: { label: string; hint: string; defaultValue: string };
   danger?: boolean;
+  /** The send button's words, when "Send <label>" reads badly. */
+  submit?: string;
 };
 
 /** One operation's button and its confirmation (with an amount for refund and completion). */
@@ -60,9 +62,10 @@ function OperationForm({ transactionId, op, requestKey, onDone }: { transactionI
           {formError}
         </Alert>
       ) : null}
-      <DialogActions>
+      {/* "Close", not "Cancel": beside a payment's Cancel operation, "Cancel" read both ways. */}
+      <DialogActions cancelLabel="Close">
         <Button type="submit" variant={op.danger ? "destructive" : "primary"} disabled={pending}>
-          {pending ? "Sending…" : `Send ${op.label.toLowerCase()}`}
+          {pending ? "Sending…" : (op.submit ?? `Send ${op.label.toLowerCase()}`)}
         </Button>
       </DialogActions>
     </form>

@@ -43,7 +43,13 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
   const major = (minor: number) => (minor / 10 ** decimals).toFixed(decimals);
   const left = refundableAmount(facts);
   const candidates: PanelOperation[] = [
-    { kind: "cancel", label: "Cancel", explain: "The terminal is told to stop this payment. Its status changes once the terminal has cancelled it.", danger: true },
+    {
+      kind: "cancel",
+      label: "Cancel payment",
+      submit: "Send the cancel to the terminal",
+      explain: "The terminal is told to stop this payment. Its status changes once the terminal has cancelled it.",
+      danger: true,
+    },
     {
       kind: "refund",
       label: "Refund",
@@ -53,7 +59,8 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
     {
       kind: "revert",
       label: "Revert",
-      explain: "Cancels this payment before settlement (only the terminal's most recent successful transaction can be). Pay-Connect confirms it shortly.",
+      explain:
+        "Undoes this successful payment before settlement, in full (only the terminal's most recent successful transaction can be reverted). Pay-Connect confirms it shortly.",
       danger: true,
     },
     {

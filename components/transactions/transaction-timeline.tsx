@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import type { TimelineEvent, TransactionStatusView } from "@/lib/data/transactions";
+import { formatDateTime } from "@/lib/format";
 import type { TransactionStatus } from "@/lib/domain";
 import { STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
 
@@ -18,8 +19,9 @@ const EFFECT_WORDS: Record<string, string> = {
   ignored: "kept, not applied",
 };
 
+/** In UTC, as everywhere else in the app (the server and every reader see the same time). */
 function time(ms: number) {
-  return new Date(ms).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "medium" });
+  return formatDateTime(ms);
 }
 
 /**

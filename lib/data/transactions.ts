@@ -247,15 +247,18 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
       statusSource: transactions.statusSource,
       statusChangedAt: transactions.statusChangedAt,
       refundTotalAmount: transactions.refundTotalAmount,
+      nextPollAt: transactions.nextPollAt,
     })
     .from(transactions)
     .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId)))
     .get();
   if (!t) return null;
   const final = isFinalStatus(t.status);
+  // A final transaction the poller still visits (for its print slip) has news to come too.
   const following =
     final &&
-    (db
+    (t.nextPollAt !== null ||
+      db
       .select({ id: transactionOperations.id })
       .from(transactionOperations)
       .where(

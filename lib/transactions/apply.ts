@@ -18,6 +18,7 @@ import type { DB, Tx } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
 import { isFinalStatus, type Environment, type EventEffect, type EventSource, type TransactionKind, type TransactionStatus } from "../domain";
 import type { ProviderTransaction } from "../providers/types";
+import { formatAmount } from "../money";
 import { nextPollAt } from "./schedule";
 import { decideStatus } from "./status";
 
@@ -199,6 +200,8 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   // are filled in. An ignored observation changes none of them.
   const changes: Partial<typeof transactions.$inferInsert> = {};
   const notes: string[] = [];
+  // Notes are read by people: amounts in the transaction's currency, not minor units.
+  const money = (minor: number) => formatAmount(minor, existing.currency ?? o.currency);
   const set = <K extends keyof typeof existing & keyof typeof changes>(key: K, value: (typeof existing)[K] | null | undefined) => {
     if (value === null || value === undefined) return;
     const old = existing[key];
@@ -206,13 +209,13 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
     if (!same) (changes as Record<string, unknown>)[key] = value;
   };
   if (o.amount !== existing.amount) {
-    notes.push(`amount ${existing.amount} → ${o.amount}`);
+    notes.push(`amount ${money(existing.amount)} → ${money(o.amount)}`);
     changes.amount = o.amount;
   }
   set("tipAmount", o.tipAmount);
   set("totalAmount", o.totalAmount);
   if (o.refundTotalAmount !== null && o.refundTotalAmount > existing.refundTotalAmount) {
-    notes.push(`refunded ${existing.refundTotalAmount} → ${o.refundTotalAmount}`);
+    notes.push(`refunded ${money(existing.refundTotalAmount)} → ${money(o.refundTotalAmount)}`);
     changes.refundTotalAmount = o.refundTotalAmount;
   }
   set("currency", o.currency);
@@ -265,6 +268,17 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
     .set({ ...changes, lastSeenAt: new Date(at), updatedAt: new Date(at) })
     .where(eq(transactions.id, existing.id))
     .run();
+  // A cancel has no operation of its own to follow: the transaction's final status says how it ended.
+  if (statusChanged && isFinalStatus(o.status)) {
+    tx.update(transactionOperations)
+      .set(
+        o.status === "CANCELED"
+          ? { status: "succeeded", finishedAt: new Date(at) }
+          : { status: "failed", finishedAt: new Date(at), reason: `The payment ended as ${o.status} before the terminal cancelled it.` },
+      )
+      .where(and(eq(transactionOperations.transactionRef, existing.id), eq(transactionOperations.kind, "cancel"), eq(transactionOperations.status, "sent")))
+      .run();
+  }
   return { transactionRef: existing.id, effect, status: statusChanged ? o.status : existing.status, previous: existing.status, eventId: event.id, note };
 }
 
@@ -394,7 +408,7 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
   const note =
     from.source === "webhook"
       ? orphan
-        ? "First seen in a webhook: the transaction of an operation whose answer was lost."
+        ? "First seen in a webhook, before the answer to the operation that sent it: linked to that operation."
         : "First seen in a webhook (started outside Pairdesk, or its create answer was not kept)."
       : null;
   const event = insertEvent(tx, {

@@ -216,6 +216,20 @@ describe("runOperation", () => {
       ok: false,
       error: "Only a transaction still in progress can be cancelled; this one is SUCCESS.",
     });
+    // An open one: the cancel is sent, and the CANCELED status that follows says it succeeded.
+    const open = db.transaction(
+      (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: "ptx-open", status: "IN_PROGRESS" }), via: t.via, from: { source: "poll" } }),
+      { behavior: "immediate" },
+    ).transactionRef;
+    expect(await runOperation(staff(db), deps, admin(t), { kind: "cancel", requestKey: rk(), transactionRef: open })).toMatchObject({ ok: true });
+    const cancel = () => db.select().from(transactionOperations).where(eq(transactionOperations.transactionRef, open)).get()!;
+    expect(cancel().status).toBe("sent");
+    db.transaction(
+      (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: "ptx-open", status: "CANCELED" }), via: t.via, from: { source: "poll" } }),
+      { behavior: "immediate" },
+    );
+    expect(cancel()).toMatchObject({ status: "succeeded" });
+    expect(cancel().finishedAt).not.toBeNull();
   });
 
   it("records a provider refusal with its words, and an unknown outcome that a later webhook resolves", async () => {

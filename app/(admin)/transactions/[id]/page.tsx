@@ -14,6 +14,8 @@ import { queryTransaction, queryTransactionStatus } from "@/lib/data/transaction
 import { formatDateTime } from "@/lib/format";
 import { formatAmount } from "@/lib/money";
 import { can } from "@/lib/permissions";
+import { refundableAmount } from "@/lib/transactions/allowed";
+import { transactionFacts } from "@/lib/transactions/operations";
 import type { PrintSlip } from "@/lib/providers/types";
 
 export const metadata = { title: "Transaction" };
@@ -48,7 +50,9 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
   if (!t || !status) notFound();
   const row = t.row;
   const money = (minor: number | null) => (minor === null ? "—" : formatAmount(minor, row.currency));
-  const remaining = row.kind === "charge" && row.status === "SUCCESS" ? Math.max(0, row.amount - row.refundTotalAmount) : null;
+  // What the Refund dialog allows: refunds still open count against it.
+  const facts = row.kind === "charge" && row.status === "SUCCESS" ? transactionFacts(ctx.db, row) : null;
+  const remaining = facts ? refundableAmount(facts) : null;
   const details = parseJson<Record<string, string | number>>(row.details) ?? {};
   const slip = parseJson<PrintSlip>(row.slip);
   const staff = can(user.role, "merchants:read");
@@ -97,7 +101,12 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                 <Item label="Tip">{money(row.tipAmount)}</Item>
                 <Item label="Total">{money(row.totalAmount ?? row.amount)}</Item>
                 <Item label="Refunded" testId="refunded">{money(row.refundTotalAmount)}</Item>
-                {remaining !== null ? <Item label="Left to refund" testId="remaining">{money(remaining)}</Item> : null}
+                {remaining !== null ? (
+                  <Item label="Left to refund" testId="remaining">
+                    {money(remaining)}
+                    {facts && facts.refundsOpen > 0 ? <span className="block text-xs text-slate-600">{money(facts.refundsOpen)} being refunded</span> : null}
+                  </Item>
+                ) : null}
                 <Item label="Currency">{row.currency ?? "not reported"}</Item>
               </dl>
             </CardBody>
