@@ -20,6 +20,8 @@ import { INTEGRATOR_ID_HEADER, PAY_CONNECT_PATHS } from "./wire";
 /** A pino-compatible subset. Receives call name, host, status, duration and error code only. */
 export type PayConnectLogger = {
   info(obj: Record<string, unknown>, msg: string): void;
+  /** For routine reads that answered 2xx (a status poll every few seconds); info when absent. */
+  debug?(obj: Record<string, unknown>, msg: string): void;
   warn(obj: Record<string, unknown>, msg: string): void;
 };
 
@@ -135,10 +137,11 @@ export function createHttpCore(opts: HttpOptions): HttpCore {
         signal: AbortSignal.timeout(timeoutMs),
       });
       const text = await res.text();
-      logger?.info(
-        { call: op, environment, host, status: res.status, ms: Date.now() - started },
-        "Pay-Connect call answered",
-      );
+      // A read that answered 2xx is routine (the poller asks every few seconds): debug, so that
+      // the log keeps what a person needs to see. Every write, and every failure, stays at info.
+      const fields = { call: op, environment, host, status: res.status, ms: Date.now() - started };
+      if (req.method === "GET" && res.status < 300 && logger?.debug) logger.debug(fields, "Pay-Connect call answered");
+      else logger?.info(fields, "Pay-Connect call answered");
       return { status: res.status, text };
     } catch (err) {
       throw networkError(op, err, timeoutMs);
