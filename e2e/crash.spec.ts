@@ -43,10 +43,31 @@ function spoolFiles(server: OwnServer): string[] {
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".json")).map((f) => path.join(dir, f)) : [];
 }
 
+/** Whether the simulator still holds the pair_slow fault armed for `terminalId` (it takes it when the pair call arrives). */
+function pairFaultArmed(server: OwnServer, terminalId: string): boolean {
+  const db = ownDb(server.simulatorDbPath);
+  try {
+    return db.prepare("select 1 from faults where kind = 'pair_slow' and terminal_id = ?").get(terminalId) !== undefined;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The settings of this spec's servers. Nothing but the pairing may write to the database while
+ * the test holds its lock: better-sqlite3 waits synchronously, so any other write (the poller's
+ * lease, every 5 s) would freeze the whole process, the simulator's slow answer included. And the
+ * stalled write waits for the test, not for a clock: its busy timeout is far longer than a test.
+ */
+const STALL_ENV = { PAIRDESK_POLLER: "off", DATABASE_BUSY_TIMEOUT_MS: "600000" };
+
 /**
  * Submits the pairing form and stalls the server's write: the pair call answers late (the
  * simulator's pair_slow, for this terminal), and meanwhile a test connection takes the
- * database's write lock, so that after the 200 the server's transaction waits in busy_timeout.
+ * database's write lock, so that after the 200 the server's transaction waits for it.
+ * The lock is taken at a point the server has announced: the simulator has taken its fault,
+ * so the pair call is in flight and every write before it is done (taken earlier, it could
+ * hold up a write the server makes before the call, and the call with it).
  * Returns once Pay-Connect has paired the terminal and the spool file is on disk, with the lock
  * still held (release() lets the write go on).
  */
@@ -54,18 +75,19 @@ async function pairWithStalledWrite(server: OwnServer, page: Page, name: string)
   const terminalId = await simTerminal(page.request);
   const otp = await simOtp(page.request, terminalId);
   await simFault(page.request, "pair_slow", { terminalId, delayMs: 1_500 });
+  expect(pairFaultArmed(server, terminalId)).toBe(true);
   await submitPairForm(page, { name, otp });
 
+  await until("the simulator to receive the pair call", () => !pairFaultArmed(server, terminalId), 60_000);
   const lock = ownDb(server.dbPath);
-  // The attempt is recorded before the pair call: take the lock only after that.
-  const attemptId = await until("the pending attempt", () => {
-    const row = lock.prepare("select id, status from pairing_attempts where name = ?").get(name) as { id: number; status: string } | undefined;
-    return row?.status === "pending" ? row.id : undefined;
-  });
   lock.exec("BEGIN IMMEDIATE");
-  const sim = await until("Pay-Connect's side of the pairing", () => simulatorPairing(server, terminalId));
-  // Write-ahead: on disk while the write waits (well inside the server's 5 s busy_timeout).
-  const spoolFile = await until("the spool file", () => spoolFiles(server).find((f) => path.basename(f) === `attempt-${attemptId}.json`), 1_500);
+  // The attempt was committed before the pair call.
+  const attempt = lock.prepare("select id, status from pairing_attempts where name = ?").get(name) as { id: number; status: string } | undefined;
+  expect(attempt?.status).toBe("pending");
+  const attemptId = attempt!.id;
+  const sim = await until("Pay-Connect's side of the pairing", () => simulatorPairing(server, terminalId), 60_000);
+  // Write-ahead: on disk while the write waits for the lock.
+  const spoolFile = await until("the spool file", () => spoolFiles(server).find((f) => path.basename(f) === `attempt-${attemptId}.json`), 60_000);
   // The server is now inside its write, waiting for the lock: nothing committed yet.
   expect(lock.prepare("select status from pairing_attempts where id = ?").get(attemptId)).toEqual({ status: "pending" });
   return {
@@ -97,7 +119,7 @@ async function revealClientSecret(browser: Browser, admin: { email: string; pass
 test("a kill between Pay-Connect's 200 and the commit: the restart marks the attempt needs recovery, and an admin completes it", async ({ page, browser }) => {
   test.setTimeout(120_000);
   const dir = ownDataDir("crash");
-  let server = await start(dir);
+  let server = await start(dir, STALL_ENV);
   const support = await createOwnUser(server, "support");
   const admin = await createOwnUser(server, "admin");
   await signIn(page, support);
@@ -112,7 +134,7 @@ test("a kill between Pay-Connect's 200 and the commit: the restart marks the att
   expect(stalled.sim.webhook_secret_key).toBeTruthy();
   expect(spoolText).not.toContain(stalled.sim.webhook_secret_key!);
 
-  server = await start(dir);
+  server = await start(dir, STALL_ENV);
   const db = ownDb(server.dbPath);
   try {
     expect(db.prepare("select status, error_code, terminal_id from pairing_attempts where id = ?").get(stalled.attemptId)).toEqual({
@@ -175,7 +197,7 @@ test("a kill after the commit, with the spool file not yet removed: the restart 
   test.skip(!canPin, "needs chattr +i (CAP_LINUX_IMMUTABLE on ext4 or similar) to make the spool file's removal fail");
 
   const dir = ownDataDir("after-commit");
-  let server = await start(dir);
+  let server = await start(dir, STALL_ENV);
   const support = await createOwnUser(server, "support");
   const admin = await createOwnUser(server, "admin");
   await signIn(page, support);
@@ -201,7 +223,7 @@ test("a kill after the commit, with the spool file not yet removed: the restart 
     spawnSync("chattr", ["-i", stalled.spoolFile]);
   }
 
-  server = await start(dir);
+  server = await start(dir, STALL_ENV);
   expect(fs.existsSync(stalled.spoolFile)).toBe(false);
   await expect.poll(() => server.log()).toContain("removed spool files of pairings saved before the last stop");
   const db = ownDb(server.dbPath);

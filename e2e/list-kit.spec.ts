@@ -1,5 +1,6 @@
 import type { Page } from "@playwright/test";
 import { randomBytes, randomUUID } from "node:crypto";
+import { SEARCH_DEBOUNCE_MS } from "../lib/lists/search";
 import { appDb, createUser, expect, signIn, test, type TestUser } from "./fixtures";
 import { defaultMerchantId, E2E_MERCHANT } from "./seed";
 
@@ -133,6 +134,43 @@ test("filters apply as they change, show as chips that remove them, and Back res
   await expect(page).toHaveURL(/\/terminals\?sort=-terminal_id$/);
   await expect(chips(page)).toHaveCount(0);
   await expect(filters(page).getByLabel("Search")).toHaveValue("");
+});
+
+test("a link followed while a search still waits wins: the search does not pull the page back", async ({ page }) => {
+  const viewer = await createUser("viewer");
+  const { prefix } = seed(viewer);
+  await signIn(page, viewer);
+  await page.goto("/terminals");
+  await expect(page.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
+
+  // Type, then follow a sidebar link at once, inside the search's pause, to a page that is slow
+  // to answer (held back here for longer than the pause): the search's pause ends while the
+  // navigation is still under way.
+  let held = 0;
+  await page.route(
+    (url) => url.pathname === "/attempts",
+    async (route) => {
+      held++;
+      await new Promise((r) => setTimeout(r, SEARCH_DEBOUNCE_MS * 4));
+      // A prefetch of the page may still be held when the test moves on.
+      await route.continue().catch(() => undefined);
+    },
+  );
+  await filters(page).getByLabel("Search").fill(prefix);
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Pairing attempts" }).click();
+  await expect(page).toHaveURL("/attempts");
+  expect(held).toBeGreaterThan(0);
+  await expect(page.getByRole("heading", { level: 1, name: "Pairing attempts" })).toBeVisible();
+  // A negative: the dropped search would have landed one pause after the typing. Wait it out, twice over.
+  await page.waitForTimeout(SEARCH_DEBOUNCE_MS * 3);
+  await expect(page).toHaveURL("/attempts");
+
+  // Typed and left alone, the search applies.
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.goto("/terminals");
+  await filters(page).getByLabel("Search").fill(prefix);
+  await expect(page).toHaveURL(`/terminals?q=${prefix}`);
+  await expect(rows(page)).toHaveCount(6);
 });
 
 test("without JavaScript the URL is still the state: a GET form, chips and sorts are links", async ({ page }) => {

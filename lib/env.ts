@@ -37,6 +37,16 @@ const optionalText = z
 const rawSchema = z.object({
   PAIRDESK_MODE: z.enum(MODES).optional(),
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
+  /**
+   * How long a write waits for another connection's write lock before it fails (SQLite's
+   * busy_timeout). The process waits with it: better-sqlite3 is synchronous.
+   */
+  DATABASE_BUSY_TIMEOUT_MS: z.coerce
+    .number({ error: "DATABASE_BUSY_TIMEOUT_MS must be a number of milliseconds from 100 to 600000." })
+    .int("DATABASE_BUSY_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000.")
+    .min(100, "DATABASE_BUSY_TIMEOUT_MS must be a number of milliseconds from 100 to 600000.")
+    .max(600_000, "DATABASE_BUSY_TIMEOUT_MS must be a number of milliseconds from 100 to 600000.")
+    .default(5_000),
   AUTH_SECRET: optionalText,
   VAULT_KEY: optionalText,
   /** Optional in the schema so a production start can tell "not set" from the default. */
@@ -84,6 +94,7 @@ export type VaultKey = { id: string; key: Buffer };
 export type Env = {
   mode: Mode;
   databasePath: string;
+  databaseBusyTimeoutMs: number;
   dataDir: string;
   authSecret: string;
   /** The first key encrypts; all of them decrypt (rotation). */
@@ -259,6 +270,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   return {
     mode,
     databasePath,
+    databaseBusyTimeoutMs: raw.DATABASE_BUSY_TIMEOUT_MS,
     dataDir,
     authSecret: authSecret!,
     vaultKeys,

@@ -1,8 +1,9 @@
 "use client";
 
 import { NuqsAdapter } from "nuqs/adapters/next/app";
-import { debounce, parseAsString, useQueryStates } from "nuqs";
-import { useMemo } from "react";
+import { parseAsString, useQueryStates } from "nuqs";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { SEARCH_DEBOUNCE_MS } from "@/lib/lists/search";
 import { Button } from "./button";
 import { Input, Label, Select } from "./input";
 
@@ -21,8 +22,6 @@ export type FilterField =
   | { kind: "select"; name: string; id: string; label: string; options: readonly FilterOption[] }
   | { kind: "date"; name: string; id: string; label: string };
 
-/** How long typing in a search box waits before the list follows. */
-export const SEARCH_DEBOUNCE_MS = 350;
 
 /**
  * The search-and-filter bar of a list page. Filters apply as they change: a select at once, a
@@ -31,6 +30,10 @@ export const SEARCH_DEBOUNCE_MS = 350;
  * parameters (the sort) are kept. The URL is the state: without JavaScript it is a plain GET form
  * (Enter in the search box, or the Apply button shown only then), with hidden fields for the
  * parameters it does not show.
+ *
+ * The search's pause is kept here rather than in nuqs, so that a navigation wins over it: a link
+ * followed while a search is still waiting (type, then click the sidebar at once) drops the
+ * search, which would otherwise land after the click and take the person back to the list.
  */
 export function FilterBar(props: {
   action: string;
@@ -78,12 +81,50 @@ function FilterForm({
     return map;
   }, [names, defaultsKey, resetNames]);
   const [values, setValues] = useQueryStates(parsers, { shallow: false, history: "push" });
+  const formRef = useRef<HTMLFormElement>(null);
+  // What is typed in a search box and not yet in the URL, and the timer that will put it there.
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const apply = (name: string, value: string, debounced: boolean) =>
-    void setValues(
-      { [name]: value, page: null, ...cleared },
-      debounced ? { limitUrlUpdates: debounce(SEARCH_DEBOUNCE_MS) } : undefined,
-    );
+  const cancelPending = () => {
+    if (pending.current !== null) clearTimeout(pending.current);
+    pending.current = null;
+  };
+  const apply = (patch: Record<string, string>) => {
+    cancelPending();
+    setDrafts({});
+    void setValues({ ...patch, page: null, ...cleared });
+  };
+  const type = (name: string, value: string) => {
+    const next = { ...drafts, [name]: value };
+    setDrafts(next);
+    cancelPending();
+    pending.current = setTimeout(() => {
+      pending.current = null;
+      apply(next);
+    }, SEARCH_DEBOUNCE_MS);
+  };
+
+  useEffect(() => {
+    const drop = () => {
+      if (pending.current === null) return;
+      clearTimeout(pending.current);
+      pending.current = null;
+      setDrafts({});
+    };
+    // A link followed elsewhere on the page (the sidebar, a row, the switcher), or Back, drops a search still waiting.
+    const onClick = (e: MouseEvent) => {
+      const link = e.target instanceof Element ? e.target.closest("a[href]") : null;
+      if (link && !formRef.current?.contains(link)) drop();
+    };
+    document.addEventListener("click", onClick, true);
+    window.addEventListener("popstate", drop);
+    return () => {
+      document.removeEventListener("click", onClick, true);
+      window.removeEventListener("popstate", drop);
+      if (pending.current !== null) clearTimeout(pending.current);
+    };
+  }, []);
 
   return (
     <form
@@ -91,12 +132,13 @@ function FilterForm({
       method="get"
       role="search"
       aria-label={label}
+      ref={formRef}
       onSubmit={(e) => {
         // Enter in the search box: apply now rather than after the pause.
         e.preventDefault();
-        const patch: Record<string, string | null> = { page: null, ...cleared };
-        for (const f of fields) patch[f.name] = values[f.name] ?? defaults[f.name] ?? "";
-        void setValues(patch);
+        const patch: Record<string, string> = {};
+        for (const f of fields) patch[f.name] = drafts[f.name] ?? values[f.name] ?? defaults[f.name] ?? "";
+        apply(patch);
       }}
       className="mb-3 flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-4"
     >
@@ -112,8 +154,8 @@ function FilterForm({
               name={f.name}
               type="search"
               list={f.suggestions ? `${f.id}-suggestions` : undefined}
-              value={values[f.name] ?? ""}
-              onChange={(e) => apply(f.name, e.target.value, true)}
+              value={drafts[f.name] ?? values[f.name] ?? ""}
+              onChange={(e) => type(f.name, e.target.value)}
               placeholder={f.placeholder}
               maxLength={f.maxLength}
               autoComplete="off"
@@ -129,12 +171,12 @@ function FilterForm({
         ) : f.kind === "date" ? (
           <div key={f.name} className="min-w-0 space-y-1.5">
             <Label htmlFor={f.id}>{f.label}</Label>
-            <Input id={f.id} name={f.name} type="date" value={values[f.name] ?? ""} onChange={(e) => apply(f.name, e.target.value, false)} />
+            <Input id={f.id} name={f.name} type="date" value={values[f.name] ?? ""} onChange={(e) => apply({ ...drafts, [f.name]: e.target.value })} />
           </div>
         ) : (
           <div key={f.name} className="min-w-0 space-y-1.5">
             <Label htmlFor={f.id}>{f.label}</Label>
-            <Select id={f.id} name={f.name} value={values[f.name] ?? ""} onChange={(e) => apply(f.name, e.target.value, false)}>
+            <Select id={f.id} name={f.name} value={values[f.name] ?? ""} onChange={(e) => apply({ ...drafts, [f.name]: e.target.value })}>
               {f.options.map((o) => (
                 <option key={o.value} value={o.value}>
                   {o.label}

@@ -7,7 +7,7 @@ const globalForDb = globalThis as unknown as { __pairdeskDb?: DB };
 /** The app's database: opened and migrated once per process. */
 export function getDb(): DB {
   if (!globalForDb.__pairdeskDb) {
-    globalForDb.__pairdeskDb = openDatabase(getEnv().databasePath);
+    globalForDb.__pairdeskDb = openDatabase(getEnv().databasePath, { busyTimeoutMs: getEnv().databaseBusyTimeoutMs });
   }
   return globalForDb.__pairdeskDb;
 }

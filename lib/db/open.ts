@@ -14,12 +14,15 @@ export type Tx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
-export function openDatabase(file: string, options: { migrate?: boolean } = {}): DB {
+/** SQLite's busy_timeout unless told otherwise (DATABASE_BUSY_TIMEOUT_MS for the server). */
+export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+
+export function openDatabase(file: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): DB {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS)}`);
   // FULL: a pairing whose commit returned must survive a power cut (its credentials exist nowhere else).
   sqlite.pragma("synchronous = FULL");
   if (file !== ":memory:") {
