@@ -22,7 +22,6 @@ export type FilterField =
   | { kind: "select"; name: string; id: string; label: string; options: readonly FilterOption[] }
   | { kind: "date"; name: string; id: string; label: string };
 
-
 /**
  * The search-and-filter bar of a list page. Filters apply as they change: a select at once, a
  * search box once typing pauses. Each change pushes a history entry (Back restores the previous
