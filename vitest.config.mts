@@ -12,6 +12,9 @@ export default defineConfig({
     environment: "node",
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.tsx"],
     pool: "forks",
-    testTimeout: 20_000,
+    // A hang detector, not a speed target: the operator-command tests start several tsx processes
+    // each, which took over 20 s on a machine busy with builds.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });
