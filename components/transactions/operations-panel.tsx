@@ -77,6 +77,22 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
     },
   ];
   const allowed = mayOperate ? candidates.filter((c) => refusalOf(c.kind as TargetOperation, facts) === null) : [];
+  // What a person would look for on this transaction and does not find: said, with why.
+  const open = row.status === "INITIATED" || row.status === "IN_PROGRESS";
+  const payment = row.kind === "charge" || (row.kind === "preauth" && facts.endingDone === "preauth_complete");
+  const expected: Record<TargetOperation, boolean> = {
+    cancel: open,
+    refund: row.status === "SUCCESS" && payment,
+    revert: row.status === "SUCCESS" && payment,
+    preauth_complete: row.status === "SUCCESS" && row.kind === "preauth",
+    preauth_increment: row.status === "SUCCESS" && row.kind === "preauth",
+  };
+  const withheld = mayOperate
+    ? candidates
+        .filter((c) => expected[c.kind as TargetOperation])
+        .map((c) => ({ label: c.label, why: refusalOf(c.kind as TargetOperation, facts) }))
+        .filter((c): c is { label: string; why: string } => c.why !== null)
+    : [];
 
   return (
     <Card data-testid="operations-panel">
@@ -95,6 +111,15 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
             {mayOperate ? "No operation applies to it now." : "Only admins can run operations on transactions."}
           </p>
         )}
+        {withheld.length > 0 ? (
+          <ul className="space-y-1 text-xs text-slate-600" data-testid="operations-withheld">
+            {withheld.map((w) => (
+              <li key={w.label}>
+                <span className="font-medium text-slate-700">{w.label}</span> is not offered: {w.why}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {operations.length > 0 ? (
           <ul className="space-y-2" data-testid="operations-done">
             {operations.map((o) => (

@@ -166,6 +166,8 @@ export const queryTransaction = scopedQuery(({ db, scope }, id: number) => {
       row: transactions,
       terminalId: terminals.terminalId,
       terminalTimeZone: terminals.timeZone,
+      terminalMerchantId: terminals.merchantId,
+      pairingMerchantId: pairings.merchantId,
       pairingName: pairings.name,
       pairingStatus: pairings.status,
       pairingHasWebhookSecret: pairings.hasWebhookSecret,
@@ -184,13 +186,17 @@ export const queryTransaction = scopedQuery(({ db, scope }, id: number) => {
     .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId)))
     .get();
   if (!t) return null;
+  // Another merchant's pairing or terminal is never named on this merchant's page.
+  const { terminalMerchantId, pairingMerchantId, ...shown } = t;
+  const terminalElsewhere = terminalMerchantId !== t.row.merchantId;
+  const pairingName = pairingMerchantId === t.row.merchantId ? t.pairingName : null;
   const refunds = db
     .select({ id: transactions.id, providerTransactionId: transactions.providerTransactionId, amount: transactions.amount, status: transactions.status, createdAt: transactions.createdAt })
     .from(transactions)
     .where(and(eq(transactions.linkedTransactionRef, id), scopeWhere(scope, transactions.merchantId)))
     .orderBy(asc(transactions.id))
     .all();
-  return { ...t, refunds, timeline: timelineOf(db, id) };
+  return { ...shown, pairingName, terminalElsewhere, refunds, timeline: timelineOf(db, id) };
 });
 
 type DB = Parameters<Parameters<typeof scopedQuery>[0]>[0]["db"];

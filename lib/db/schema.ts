@@ -217,6 +217,13 @@ export const pairings = sqliteTable(
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     endedAt: integer("ended_at", { mode: "timestamp_ms" }),
     endedById: integer("ended_by_id").references(() => users.id),
+    /**
+     * Set when Pay-Connect refused this (active) pairing's credentials on a fresh token request
+     * (unpaired on the terminal, or ended by the provider): the terminal takes no payment until
+     * it is paired again. Cleared by the next call those credentials make successfully.
+     */
+    credentialsRefusedAt: integer("credentials_refused_at", { mode: "timestamp_ms" }),
+    credentialsRefusedReason: text("credentials_refused_reason"),
   },
   (t) => [
     index("pairings_terminal_status_idx").on(t.terminalRef, t.status, t.createdAt),
@@ -434,6 +441,12 @@ export const transactions = sqliteTable(
     lastPolledAt: integer("last_polled_at", { mode: "timestamp_ms" }),
     /** The last poll's failure, support-readable; null after a good poll. */
     pollError: text("poll_error"),
+    /**
+     * The last observation that contradicted the final transaction's amount or currency: kept as
+     * an ignored event, not applied (a final amount is the refund ceiling), and flagged here.
+     */
+    conflictAt: integer("conflict_at", { mode: "timestamp_ms" }),
+    conflictNote: text("conflict_note"),
     /** Set when the poller gave up (its horizon passed) while the status was still open. */
     staleAt: integer("stale_at", { mode: "timestamp_ms" }),
     createdById: integer("created_by_id").references(() => users.id),
@@ -521,6 +534,8 @@ export const webhookDeliveries = sqliteTable(
     processedAt: integer("processed_at", { mode: "timestamp_ms" }),
     eventCount: integer("event_count"),
     processError: text("process_error"),
+    /** Applied, but something in it was refused (a final transaction's amount or currency): why. */
+    conflict: text("conflict"),
     reprocessedAt: integer("reprocessed_at", { mode: "timestamp_ms" }),
     reprocessCount: integer("reprocess_count").notNull().default(0),
   },

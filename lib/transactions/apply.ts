@@ -12,7 +12,7 @@
  * the terminal and pairing it was observed through. Call it inside a write transaction.
  */
 import { createHash } from "node:crypto";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared";
 import type { DB, Tx } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
@@ -60,7 +60,39 @@ export type ApplyResult = {
   previous: TransactionStatus | null;
   eventId: number | null;
   note: string | null;
+  /** Set when the observation contradicted a final transaction's amount or currency: kept, not applied. */
+  conflict?: string;
 };
+
+/**
+ * Once final, a transaction's amount and currency stay (the amount is its refund ceiling): an
+ * observation that says otherwise is kept as an ignored event and flagged, not applied. A
+ * successful preauthorisation's amount still moves by its own increments and completion, when
+ * the new amount is one that an operation sent from Pairdesk asked for.
+ */
+function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, o: ProviderTransaction): string | null {
+  if (!isFinalStatus(existing.status)) return null;
+  const money = (minor: number, currency: string | null) => formatAmount(minor, currency);
+  if (existing.currency !== null && o.currency !== null && o.currency !== existing.currency) {
+    return `Conflict, not applied: this observation says the currency is ${o.currency}, but the transaction is final in ${existing.currency}. A final transaction's amount and currency do not change.`;
+  }
+  if (o.amount === existing.amount) return null;
+  if (existing.kind === "preauth" && existing.status === "SUCCESS") {
+    const asked = tx
+      .select({ kind: transactionOperations.kind, amount: transactionOperations.amount })
+      .from(transactionOperations)
+      .where(
+        and(
+          eq(transactionOperations.transactionRef, existing.id),
+          inArray(transactionOperations.kind, ["preauth_increment", "preauth_complete"]),
+          inArray(transactionOperations.status, ["sent", "succeeded", "outcome_unknown"]),
+        ),
+      )
+      .all();
+    if (asked.some((op) => op.amount !== null && (op.kind === "preauth_complete" ? op.amount === o.amount : existing.amount + op.amount === o.amount))) return null;
+  }
+  return `Conflict, not applied: this observation says the amount is ${money(o.amount, existing.currency)}, but the transaction is final at ${money(existing.amount, existing.currency)}. A final transaction's amount and currency do not change.`;
+}
 
 /** The statuses whose print slip is fetched once they are reached. */
 export function wantsSlip(status: TransactionStatus): boolean {
@@ -172,6 +204,33 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   // A pairing speaks for its own terminal only: a (verified) webhook about another terminal's
   // transaction, perhaps another merchant's, changes nothing there.
   if (existing.terminalRef !== via.terminalRef) throw new ForeignTransactionError(o.transactionId);
+
+  const conflict = finalConflict(tx, existing, o);
+  if (conflict) {
+    const event = insertEvent(tx, {
+      transactionRef: existing.id,
+      status: o.status,
+      source,
+      effect: "ignored",
+      note: conflict,
+      ...sourceRefs(from),
+      fingerprint,
+      observed: observedJson(o),
+      at: new Date(at),
+    });
+    if (event) {
+      tx.update(transactions).set({ conflictAt: new Date(at), conflictNote: conflict }).where(eq(transactions.id, existing.id)).run();
+    }
+    return {
+      transactionRef: existing.id,
+      effect: event ? "ignored" : "duplicate",
+      status: existing.status,
+      previous: existing.status,
+      eventId: event?.id ?? null,
+      note: conflict,
+      conflict,
+    };
+  }
 
   const decision = decideStatus(existing.status, o.status);
   if (decision.effect === "ignored") {

@@ -21,13 +21,16 @@ import { writeAudit, type AuditAction } from "../audit";
 import type { QueryContext } from "../data/scope";
 import { inScope, scopeWhere } from "../data/scope";
 import type { DB, Tx } from "../db/open";
-import { merchants, pairings, registers, terminals, transactionOperations, transactions } from "../db/schema";
-import type { Environment, OperationKind, Role } from "../domain";
+import { merchants, registers, terminals, transactionOperations, transactions } from "../db/schema";
+import type { Environment, OperationKind, OperationStatus, Role } from "../domain";
 import { formatAmount } from "../money";
 import { can, refusal } from "../permissions";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
-import { refundableAmount, refusalOf, type TargetOperation, type TransactionFacts } from "./allowed";
+import { ENDING_OPERATIONS, refundableAmount, refusalOf, type EndingOperation, type TargetOperation, type TransactionFacts } from "./allowed";
 import { applyTransactionEvent } from "./apply";
+import { activePairingFor } from "./pairing-reach";
+
+export { activePairingFor };
 
 export type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
 
@@ -68,15 +71,21 @@ const LABEL: Record<OperationKind, string> = {
 
 const refuse = (code: string, error: string): OperationOutcome => ({ ok: false, code, error });
 
+/**
+ * An ending operation whose outcome is unknown (its answer was lost) stops the others this long:
+ * by then the transaction's own status (webhook or poll) has shown whether it took effect.
+ */
+export const UNKNOWN_ENDING_HOLD_MS = 30 * 60_000;
+
 /** The facts ./allowed.ts decides on, read for one transaction. */
-export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelect): TransactionFacts {
+export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelect, now = Date.now()): TransactionFacts {
   const linked = db
     .select({ status: transactions.status, amount: transactions.amount })
     .from(transactions)
     .where(and(eq(transactions.linkedTransactionRef, t.id), eq(transactions.kind, "refund")))
     .all();
   const pendingOps = db
-    .select({ amount: sql<number>`coalesce(sum(${transactionOperations.amount}), 0)` })
+    .select({ amount: sql<number>`coalesce(sum(${transactionOperations.amount}), 0)`, n: sql<number>`count(*)` })
     .from(transactionOperations)
     .where(
       and(
@@ -87,6 +96,11 @@ export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelec
       ),
     )
     .get();
+  const endings = db
+    .select({ kind: transactionOperations.kind, status: transactionOperations.status, createdAt: transactionOperations.createdAt })
+    .from(transactionOperations)
+    .where(and(eq(transactionOperations.transactionRef, t.id), inArray(transactionOperations.kind, [...ENDING_OPERATIONS])))
+    .all() as { kind: EndingOperation; status: OperationStatus; createdAt: Date }[];
   const latest = db
     .select({ id: transactions.id })
     .from(transactions)
@@ -94,16 +108,26 @@ export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelec
     .orderBy(desc(sql`coalesce(${transactions.completedAt}, ${transactions.statusChangedAt})`), desc(transactions.id))
     .limit(1)
     .get();
+  const openLinked = linked.filter((r) => r.status === "INITIATED" || r.status === "IN_PROGRESS");
+  const open = endings.find(
+    (e) => e.status === "pending" || e.status === "sent" || (e.status === "outcome_unknown" && now - e.createdAt.getTime() < UNKNOWN_ENDING_HOLD_MS),
+  );
+  // The most final of those that succeeded: a revert after a completion ends it.
+  const done = (["revert", "cancel", "preauth_complete"] as const).find((k) => endings.some((e) => e.kind === k && e.status === "succeeded"));
+  const terminal = db.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, t.terminalRef)).get();
   return {
     kind: t.kind,
     status: t.status,
     amount: t.amount,
     refundTotalAmount: t.refundTotalAmount,
     refundedBySeen: linked.filter((r) => r.status === "SUCCESS").reduce((s, r) => s + r.amount, 0),
-    refundsOpen:
-      linked.filter((r) => r.status === "INITIATED" || r.status === "IN_PROGRESS").reduce((s, r) => s + r.amount, 0) +
-      (pendingOps?.amount ?? 0),
+    refundsOpen: openLinked.reduce((s, r) => s + r.amount, 0) + (pendingOps?.amount ?? 0),
+    openRefundCount: openLinked.length + (pendingOps?.n ?? 0),
     latestSuccess: latest?.id === t.id,
+    endingOpen: open?.kind ?? null,
+    endingDone: done ?? null,
+    pairing: activePairingFor(db, t.terminalRef, t.merchantId).reach,
+    terminalId: terminal?.terminalId ?? "",
   };
 }
 
@@ -170,33 +194,34 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
       scope.kind === "merchant" ? "Your merchant is suspended: no operation can be sent." : `${merchant?.name ?? "This merchant"} is suspended: no operation can be sent. Reactivate it on the Merchants page first.`,
     );
   }
-  const pairing = db
-    .select({ id: pairings.id, clientId: pairings.clientId })
-    .from(pairings)
-    .where(and(eq(pairings.terminalRef, target.terminalRef), eq(pairings.status, "active")))
-    .get();
-  if (!pairing) return refuse("not_paired", `Terminal ${target.terminalId} has no active pairing: pair it again before sending operations to it.`);
-
   const amount = "amount" in req ? req.amount : null;
   if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) return refuse("invalid", "Enter an amount above zero.");
   const clientTransactionId = "terminalRef" in req ? `pd-${req.requestKey}` : null;
-  // The state check and the operation's record in one write transaction: two refunds sent at
-  // once (from two server processes on one database) cannot both pass the check on what
-  // remains, since the second sees the first one's pending record.
+  // The state check and the operation's record in one immediate write transaction: of two
+  // refunds sent at once (from two server processes on one database) only one passes the check
+  // on what remains, and of two completions (or cancels, or reverts) only the first, since the
+  // second sees the first one's pending record. The pairing is read in it too: an operation
+  // goes only through the terminal's active pairing of the transaction's own merchant.
+  let pairing: { id: number; clientId: string } | null = null;
   const recorded = db.transaction(
     (tx): OperationOutcome | number => {
+      const reach = activePairingFor(tx, target.terminalRef, target.merchantId);
       if (target.transaction) {
         const current = tx.select().from(transactions).where(eq(transactions.id, target.transaction.id)).get() ?? target.transaction;
-        const facts = transactionFacts(tx, current);
+        const facts = transactionFacts(tx, current, now());
         const refused = refusalOf(req.kind as TargetOperation, facts);
-        if (refused) return refuse("not_allowed", refused);
+        if (refused) return refuse(facts.pairing === "own" ? "not_allowed" : facts.pairing === "none" ? "not_paired" : "paired_elsewhere", refused);
         if (req.kind === "refund" && amount !== null && amount > refundableAmount(facts)) {
           return refuse(
             "not_allowed",
             `You can refund at most ${formatAmount(refundableAmount(facts), target.currency)}: the rest is refunded or being refunded.`,
           );
         }
+      } else if (reach.reach === "elsewhere") {
+        return refuse("paired_elsewhere", `Terminal ${target.terminalId} is paired to another merchant now: pair it again (with a new OTP from its screen) before sending payments to it.`);
       }
+      if (!reach.pairing) return refuse("not_paired", `Terminal ${target.terminalId} has no active pairing: pair it again before sending operations to it.`);
+      pairing = reach.pairing;
       try {
         return tx
           .insert(transactionOperations)
@@ -206,7 +231,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
             merchantId: target.merchantId,
             environment: target.environment,
             terminalRef: target.terminalRef,
-            pairingId: pairing.id,
+            pairingId: reach.pairing.id,
             registerRef: target.registerRef,
             transactionRef: target.transaction?.id ?? null,
             amount,
@@ -228,11 +253,12 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   );
   if (typeof recorded !== "number") return recorded;
   const operationId = recorded;
+  const via = pairing!;
 
   const provider = deps.provider(target.environment);
   const what = `${LABEL[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
   try {
-    const creds = deps.credentials(db, pairing);
+    const creds = deps.credentials(db, via);
     const tid = target.transaction?.providerTransactionId ?? "";
     let created: { transactionId: string } | null = null;
     let started: { operationId: string } | null = null;
@@ -289,7 +315,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
               revertedAt: null,
               details: {},
             },
-            via: { pairingId: pairing.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
+            via: { pairingId: via.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
             from: { source: "operation", operationId },
             at,
             create: { kind, registerRef: target.registerRef, createdById: user.id, linkedTransactionRef: target.transaction?.id ?? null },

@@ -16,6 +16,7 @@ import { pairings, transactionOperations, transactions, workers } from "../db/sc
 import { isFinalStatus, type Environment } from "../domain";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
 import { applyTransactionEvent } from "./apply";
+import { activePairingFor } from "./pairing-reach";
 import { takeLease } from "./lease";
 import { nextPollAt, POLL_HORIZON_MS } from "./schedule";
 
@@ -66,15 +67,19 @@ function plain(err: unknown): string {
   return "An unexpected error stopped this poll (see the server log).";
 }
 
-/** The credentials to poll with: the transaction's pairing if active, else the terminal's active one. */
-function pairingFor(db: DB, pairingId: number, terminalRef: number) {
-  const own = db.select({ id: pairings.id, clientId: pairings.clientId, status: pairings.status }).from(pairings).where(eq(pairings.id, pairingId)).get();
-  if (own?.status === "active") return own;
-  return db
-    .select({ id: pairings.id, clientId: pairings.clientId, status: pairings.status })
+/**
+ * The credentials to poll with: the transaction's pairing if still active, else the terminal's
+ * active pairing, and either only when it is the transaction's own merchant's. A terminal paired
+ * by another merchant since is not asked about this merchant's transactions ("elsewhere").
+ */
+function pairingFor(db: DB, t: { pairingId: number; terminalRef: number; merchantId: number }) {
+  const own = db
+    .select({ id: pairings.id, clientId: pairings.clientId, status: pairings.status, merchantId: pairings.merchantId })
     .from(pairings)
-    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active")))
+    .where(eq(pairings.id, t.pairingId))
     .get();
+  if (own?.status === "active" && own.merchantId === t.merchantId) return { reach: "own" as const, pairing: { id: own.id, clientId: own.clientId } };
+  return activePairingFor(db, t.terminalRef, t.merchantId);
 }
 
 async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -133,7 +138,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
     const now = deps.now();
     const set = (values: Partial<typeof transactions.$inferInsert>) =>
       db.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)).run();
-    const pairing = pairingFor(db, t.pairingId, t.terminalRef);
+    const { reach, pairing } = pairingFor(db, t);
     if (isFinalStatus(t.status)) {
       // A final transaction is only visited for its print slip.
       if (!pairing || t.slipFetchedAt) return set({ nextPollAt: null });
@@ -159,7 +164,10 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       return set({
         nextPollAt: null,
         staleAt: new Date(now),
-        pollError: "The terminal has no active pairing, so its status cannot be asked: pair the terminal again to follow it.",
+        pollError:
+          reach === "elsewhere"
+            ? "The terminal is paired to another merchant now, so Pairdesk no longer asks its status for this one. A webhook can still bring it."
+            : "The terminal has no active pairing, so its status cannot be asked: pair the terminal again to follow it.",
       });
     }
     try {
@@ -207,8 +215,15 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
     if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
       return set({ nextPollAt: null, reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
     }
-    const pairing = db.select({ id: pairings.id, clientId: pairings.clientId }).from(pairings).where(eq(pairings.id, op.pairingId)).get();
-    if (!pairing) return set({ nextPollAt: null });
+    // The operation's own pairing, while it is still its merchant's active one.
+    const pairing = db
+      .select({ id: pairings.id, clientId: pairings.clientId })
+      .from(pairings)
+      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active")))
+      .get();
+    if (!pairing) {
+      return set({ nextPollAt: null, reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
+    }
     try {
       const remote = await deps.provider(op.environment).getOperation(deps.credentials(db, pairing), op.providerOperationId);
       const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";

@@ -141,15 +141,18 @@ export function applyDelivery(
 ): { events: number; processError: string | null } {
   let events = 0;
   let processError: string | null = null;
+  const conflicts: string[] = [];
   try {
     tx.transaction((sp) => {
       for (const observation of transactions) {
         const r = applyTransactionEvent(sp, { observation, via, from: { source: "webhook", deliveryId }, at: now });
         if (r.eventId !== null) events += 1;
+        if (r.conflict) conflicts.push(`${observation.transactionId}: ${r.conflict}`);
       }
     });
   } catch (err) {
     events = 0;
+    conflicts.length = 0;
     const message = (err as Error)?.message ?? "unknown error";
     processError =
       err instanceof ForeignTransactionError
@@ -166,10 +169,11 @@ export function applyDelivery(
         processedAt: sql`${sql.placeholder("processedAt")}`,
         eventCount: sql`${sql.placeholder("eventCount")}`,
         processError: sql`${sql.placeholder("processError")}`,
+        conflict: sql`${sql.placeholder("conflict")}`,
       })
       .where(eq(webhookDeliveries.id, sql.placeholder("id")))
       .prepare(),
-  ).run({ processedAt: processError ? null : now, eventCount: events, processError, id: deliveryId });
+  ).run({ processedAt: processError ? null : now, eventCount: events, processError, conflict: conflicts.length ? conflicts.join("\n") : null, id: deliveryId });
   return { events, processError };
 }
 

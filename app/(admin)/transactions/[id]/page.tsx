@@ -51,8 +51,9 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
   const row = t.row;
   const money = (minor: number | null) => (minor === null ? "—" : formatAmount(minor, row.currency));
   // What the Refund dialog allows: refunds still open count against it.
-  const facts = row.kind === "charge" && row.status === "SUCCESS" ? transactionFacts(ctx.db, row) : null;
-  const remaining = facts ? refundableAmount(facts) : null;
+  const facts = (row.kind === "charge" || row.kind === "preauth") && row.status === "SUCCESS" ? transactionFacts(ctx.db, row) : null;
+  // A preauthorisation is refundable once completed.
+  const remaining = facts && (row.kind === "charge" || facts.endingDone === "preauth_complete") ? refundableAmount(facts) : null;
   const details = parseJson<Record<string, string | number>>(row.details) ?? {};
   const slip = parseJson<PrintSlip>(row.slip);
   const staff = can(user.role, "merchants:read");
@@ -82,6 +83,11 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
       ) : row.pollError ? (
         <Alert tone="warning" className="mb-6" title="The last poll failed" data-testid="poll-error">
           {row.pollError}
+        </Alert>
+      ) : null}
+      {row.conflictNote ? (
+        <Alert tone="danger" className="mb-6" title="A later observation contradicted it" data-testid="conflict-notice">
+          {row.conflictNote} ({row.conflictAt ? formatDateTime(row.conflictAt) : "time not kept"}; the timeline shows it as ignored.)
         </Alert>
       ) : null}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
@@ -141,11 +147,19 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
             </CardHeader>
             <CardBody>
               <dl className="grid gap-3">
-                <Item label="Terminal">
-                  <Link href={`/terminals/${row.terminalRef}`} className="font-mono text-brand-700 hover:underline">
-                    {t.terminalId}
-                  </Link>{" "}
-                  <span className="text-slate-600">({t.pairingName})</span>
+                <Item label="Terminal" testId="transaction-terminal">
+                  {t.terminalElsewhere ? (
+                    <>
+                      <span className="font-mono">{t.terminalId}</span> <span className="text-slate-600">(paired elsewhere now)</span>
+                    </>
+                  ) : (
+                    <>
+                      <Link href={`/terminals/${row.terminalRef}`} className="font-mono text-brand-700 hover:underline">
+                        {t.terminalId}
+                      </Link>{" "}
+                      <span className="text-slate-600">({t.pairingName ?? "paired elsewhere now"})</span>
+                    </>
+                  )}
                 </Item>
                 <Item label="Register">
                   {row.registerRef ? (

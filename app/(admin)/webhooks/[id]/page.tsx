@@ -63,6 +63,11 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           {row.processError}
         </Alert>
       ) : null}
+      {row.conflict ? (
+        <Alert tone="danger" className="mb-6" title="Applied in part: a conflict was refused" data-testid="delivery-conflict">
+          <span className="whitespace-pre-line">{row.conflict}</span>
+        </Alert>
+      ) : null}
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <Card className="min-w-0">
           <CardHeader>
