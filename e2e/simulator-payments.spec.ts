@@ -52,8 +52,8 @@ const txRow = (id: number) =>
 test("declined through the test API, then a payment nobody answers EXPIRES; both show by themselves", async ({ page, asRole }) => {
   await asRole("admin");
   const { terminalId, terminalRef } = await pairFresh(page, uniqueTag());
-  expect(await settings(page.request, terminalId, { payment_expiry_seconds: 4 })).toMatchObject({ auto_approve: false, payment_expiry_seconds: 4 });
 
+  // The first payment waits (the simulator's default expiry) for as long as the test takes.
   await send(page, terminalRef, "6.10");
   await page.waitForURL(/\/transactions\/\d+$/);
   const declined = idFromUrl(page);
@@ -73,6 +73,8 @@ test("declined through the test API, then a payment nobody answers EXPIRES; both
   expect(again.status()).toBe(409);
   expect(txRow(declined).status).toBe("DECLINED");
 
+  // The next one expires after 4 s (set now: a slow machine took longer than that to decline the first).
+  expect(await settings(page.request, terminalId, { payment_expiry_seconds: 4 })).toMatchObject({ auto_approve: false, payment_expiry_seconds: 4 });
   await send(page, terminalRef, "6.20");
   await page.waitForURL((url) => /\/transactions\/\d+$/.test(url.pathname) && !url.pathname.endsWith(`/${declined}`));
   const expired = idFromUrl(page);
