@@ -13,7 +13,9 @@
  */
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { actionArgumentsProblem, actionRouteProblem, actionRoutes, allowedOrigins, originProblem } from "@/lib/action-request";
 import { getEnv } from "@/lib/env";
+import { log } from "@/lib/log";
 
 const PUBLIC = [/^\/icon\.svg$/, /^\/api\/ping$/, /^\/login(\/|$)/, /^\/api\/auth(\/|$)/, /^\/api\/health$/, /^\/simulator(\/|$)/, /^\/api\/webhooks(\/|$)/];
 
@@ -57,6 +59,9 @@ function withSecurityHeaders(req: NextRequest): NextResponse {
   const nonce = Buffer.from(crypto.randomUUID()).toString("base64");
   const csp = contentSecurityPolicy(nonce);
   const headers = new Headers(req.headers);
+  // A client's own X-Forwarded-Host counts for nothing without a trusted proxy that sets it
+  // (Next compares a server action's Origin with it): the Host the client connected to stands.
+  if (getEnv().trustedProxyHops === 0 && headers.has("x-forwarded-host") && headers.has("host")) headers.set("x-forwarded-host", headers.get("host")!);
   headers.set("x-nonce", nonce);
   headers.set("Content-Security-Policy", csp);
   // Always overwritten: a client cannot choose what the pages see here.
@@ -67,7 +72,7 @@ function withSecurityHeaders(req: NextRequest): NextResponse {
   return res;
 }
 
-function refuse(status: 400 | 401 | 411 | 413, message: string, json = false): Response {
+function refuse(status: 400 | 401 | 403 | 404 | 411 | 413, message: string, json = false): Response {
   const headers = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
   return json
     ? Response.json({ error: message }, { status, headers })
@@ -92,24 +97,45 @@ function declaredLength(req: NextRequest): number | null {
 
 /**
  * A server-action call as React sends it for every Pairdesk form: multipart form data whose
- * root field "0" lists the arguments, the last one being the FormData (`$K<id>`).
+ * root field "0" lists a few plain arguments, the last one being the FormData (`$K<id>`); from
+ * this site; naming an action of the page it is posted to (lib/action-request.ts).
  */
-async function checkActionRequest(req: NextRequest): Promise<Response | null> {
+async function checkActionRequest(req: NextRequest, actionId: string): Promise<Response | null> {
+  const env = getEnv();
+  const origin = originProblem(
+    req.headers.get("origin"),
+    allowedOrigins({
+      publicUrl: env.publicUrl,
+      protocol: req.nextUrl.protocol,
+      host: req.headers.get("host"),
+      forwardedHost: req.headers.get("x-forwarded-host"),
+      forwardedProto: req.headers.get("x-forwarded-proto"),
+      trustedProxyHops: env.trustedProxyHops,
+    }),
+  );
+  if (origin) {
+    log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: origin }, "a form submission was refused");
+    return refuse(403, `This form submission was refused: ${origin}. Pairdesk takes forms from its own pages only.`);
+  }
+  const route = actionRouteProblem(actionId, req.nextUrl.pathname, actionRoutes());
+  if (route) {
+    log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: route }, "a form submission was refused");
+    return refuse(404, `This form submission was refused: ${route}. Reload the page and submit the form again.`);
+  }
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data;/i.test(type)) {
     return refuse(400, "Pairdesk forms are sent as multipart form data; this request was not. Reload the page and submit the form again.");
   }
-  let args: unknown;
+  let problem: string | null;
   try {
     const form = await req.clone().formData();
-    const root = form.get("0");
-    args = typeof root === "string" ? JSON.parse(root) : undefined;
+    problem = actionArgumentsProblem(form.get("0"));
   } catch {
-    args = undefined;
+    problem = "its body is not readable form data";
   }
-  const last = Array.isArray(args) ? args[args.length - 1] : undefined;
-  if (typeof last !== "string" || !/^\$K[0-9a-f]+$/.test(last)) {
-    return refuse(400, "This request did not come from a Pairdesk form (its arguments are not form data). Reload the page and submit the form again.");
+  if (problem) {
+    log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: problem }, "a form submission was refused");
+    return refuse(400, `This request did not come from a Pairdesk form (${problem}). Reload the page and submit the form again.`);
   }
   return null;
 }
@@ -135,8 +161,9 @@ export default async function proxy(req: NextRequest): Promise<Response> {
         ),
       );
     }
-    if (req.headers.has("next-action")) {
-      const refused = await checkActionRequest(req);
+    const actionId = req.headers.get("next-action");
+    if (actionId !== null) {
+      const refused = await checkActionRequest(req, actionId);
       if (refused) return withTransportSecurity(refused);
     }
   }

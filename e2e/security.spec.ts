@@ -5,7 +5,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { actionId, callAction } from "./actions";
-import { appDb, createUser, expect, signIn, simOtp, simTerminal, submitPairForm, test, type TestUser } from "./fixtures";
+import { appDb, createUser, expect, serverLog, signIn, simOtp, simTerminal, submitPairForm, test, type TestUser } from "./fixtures";
 
 const TOO_MANY = /^Too many failed sign-in attempts\. Try again in (\d+) seconds?\.$/;
 
@@ -259,6 +259,62 @@ test.describe("bad input gets a 4xx with a clear message", () => {
     expect(text.status).toBe(400);
     expect(text.text).toContain("sent as multipart form data");
     expect(one("select count(*) n from users where email = ?", email)).toEqual({ n: 0 });
+  });
+
+  test("crafted action requests answer 4xx with one quiet log line: long or odd argument lists, another site's Origin, a forged X-Forwarded-Host, another page's action", async ({
+    page,
+    playwright,
+    baseURL,
+  }) => {
+    const email = `crafted-${randomBytes(4).toString("hex")}@e2e.test`;
+    const logBefore = serverLog().length;
+    const fields = (root: unknown[], extra: Record<string, string> = {}) => {
+      const form = new FormData();
+      for (const [k, v] of Object.entries({ "1_email": email, "1_password": `A good long password ${email}`, "1_role": "viewer", ...extra })) form.append(k, v);
+      form.append("0", JSON.stringify(root));
+      return form;
+    };
+    const long = await rawAction(page, "/users", "addUser", { multipart: fields([...Array(5000).fill("$undefined"), "$K1"]) });
+    expect(long).toEqual({ status: 400, text: expect.stringContaining("it has 5001 arguments") });
+    const odd = await rawAction(page, "/users", "addUser", { multipart: fields(["$@1", "$Q1", "$K1"], { "1": "x" }) });
+    expect(odd).toEqual({ status: 400, text: expect.stringContaining("it holds a reference no Pairdesk form sends ($@1)") });
+
+    const fromSite = async (headers: Record<string, string>) => {
+      const res = await page.request.fetch("/users", {
+        method: "POST",
+        headers: { "Next-Action": actionId("addUser"), Accept: "text/x-component", ...headers },
+        multipart: fields(["$undefined", "$K1"]),
+      });
+      return { status: res.status(), text: await res.text() };
+    };
+    for (const origin of ["http://evil.example", "null"]) {
+      const refused = await fromSite({ Origin: origin });
+      expect(refused.status, origin).toBe(403);
+      expect(refused.text).toContain("This form submission was refused");
+    }
+    // A forged X-Forwarded-Host that matches the forged Origin counts for nothing without a trusted proxy.
+    expect((await fromSite({ Origin: "http://evil.example", "X-Forwarded-Host": "evil.example" })).status).toBe(403);
+    expect(one("select count(*) n from users where email = ?", email)).toEqual({ n: 0 });
+
+    // Signed out, a Pairdesk action posted to the sign-in page or the simulator.
+    const anonymous = await playwright.request.newContext({ baseURL });
+    try {
+      for (const pathname of ["/login", "/simulator"]) {
+        const res = await anonymous.fetch(pathname, {
+          method: "POST",
+          headers: { "Next-Action": actionId("chargeAction"), Accept: "text/x-component" },
+          multipart: fields(["$undefined", "$K1"]),
+        });
+        expect(res.status(), pathname).toBe(404);
+        expect(await res.text()).toContain("it names a form of another page");
+      }
+    } finally {
+      await anonymous.dispose();
+    }
+    // Quiet: no stack, no uncaught exception, one warning line a request.
+    await expect.poll(() => serverLog().slice(logBefore).match(/"event":"action_refused"/g)?.length ?? 0).toBeGreaterThanOrEqual(7);
+    const logged = serverLog().slice(logBefore);
+    expect(logged).not.toMatch(/uncaughtException|Error: aborted|Invalid Server Actions request|arguments list is too long|Invalid forward reference/);
   });
 
   test("an action body over the size limit, and a long value is not echoed back", async ({ page }) => {

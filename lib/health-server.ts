@@ -19,6 +19,7 @@ export function serverHealth(): Health {
       // The journal does not change while the server runs.
       migrations: () => (state.migrations ??= knownMigrations()),
       pollerEnabled: () => getEnv().poller.enabled,
+      proxy: () => ({ mode: getEnv().mode, trustedProxyHops: getEnv().trustedProxyHops }),
     },
     state.cache,
   );

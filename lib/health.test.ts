@@ -37,8 +37,17 @@ describe("checkHealth", () => {
         vault: { ok: true, status: "ok", message: "VAULT_KEY is loaded and opens the stored secrets." },
         recoverySpool: { ok: true, status: "ok", message: "Empty, and writable." },
         poller: { ok: true, status: "ok", message: "Ready; no transaction to poll yet." },
+        signInLimits: { ok: true, status: "ok", message: "Per account (per address needs TRUSTED_PROXY_HOPS, for a server behind a proxy)." },
       },
     });
+  });
+
+  it("needs attention on a production server without a trusted proxy: the per-address sign-in limit is off", () => {
+    const prod = run({ proxy: () => ({ mode: "production", trustedProxyHops: 0 }) }).health;
+    expect(prod.status).toBe("attention");
+    expect(prod.checks.signInLimits).toEqual({ ok: true, status: "attention", message: expect.stringContaining("set TRUSTED_PROXY_HOPS to the number of proxies in front") });
+    expect(run({ proxy: () => ({ mode: "production", trustedProxyHops: 1 }) }).health.checks.signInLimits.status).toBe("ok");
+    expect(run({ proxy: () => ({ mode: "demo", trustedProxyHops: 0 }) }).health.checks.signInLimits.status).toBe("ok");
   });
 
   it("is broken when VAULT_KEY cannot open the stored secrets, without naming keys or paths", () => {

@@ -20,7 +20,7 @@ import { scanSpoolFolder } from "./pairing/recovery-record";
 
 export type CheckStatus = "ok" | "attention" | "broken";
 export type HealthCheck = { ok: boolean; status: CheckStatus; message: string };
-export type CheckName = "database" | "migrations" | "vault" | "recoverySpool" | "poller";
+export type CheckName = "database" | "migrations" | "vault" | "recoverySpool" | "poller" | "signInLimits";
 export type Health = { ok: boolean; status: CheckStatus; checks: Record<CheckName, HealthCheck> };
 
 /** A check as computed: `detail` is for the server log only, never for the answer. */
@@ -33,8 +33,21 @@ export type HealthSources = {
   migrations: () => KnownMigration[];
   /** Whether this server runs the poller (PAIRDESK_POLLER); defaults to true. */
   pollerEnabled?: () => boolean;
+  /** The mode and TRUSTED_PROXY_HOPS: whether the per-address sign-in limit can work. */
+  proxy?: () => { mode: string; trustedProxyHops: number };
   now?: () => number;
 };
+
+/** What a production server without a trusted proxy says (at start and in /api/health). */
+export const NO_PROXY_MESSAGE =
+  "Sign-in limits per address are off: TRUSTED_PROXY_HOPS=0, so Pairdesk cannot know a client's address. Behind your TLS proxy, set TRUSTED_PROXY_HOPS to the number of proxies in front (usually 1); the limit per account still applies.";
+
+/** Attention when a production server has no trusted proxy: the per-address sign-in limit cannot work. */
+export function checkSignInLimits(proxy: { mode: string; trustedProxyHops: number }): HealthCheck {
+  if (proxy.trustedProxyHops > 0) return { ok: true, status: "ok", message: `Per address and per account (the client's address from ${proxy.trustedProxyHops} trusted prox${proxy.trustedProxyHops === 1 ? "y" : "ies"}).` };
+  if (proxy.mode === "production") return { ok: true, status: "attention", message: NO_PROXY_MESSAGE };
+  return { ok: true, status: "ok", message: "Per account (per address needs TRUSTED_PROXY_HOPS, for a server behind a proxy)." };
+}
 
 /** Past these the poller needs attention. */
 export const POLLER_SILENT_MS = 60_000;
@@ -193,6 +206,7 @@ export function checkHealth(sources: HealthSources, cache: HealthCache | null): 
     poller: sqlite
       ? guard("poller", () => checkPoller(sqlite!, sources.pollerEnabled?.() ?? true, sources.now?.() ?? Date.now()))
       : notChecked("the poller's state"),
+    signInLimits: checkSignInLimits(sources.proxy?.() ?? { mode: "test", trustedProxyHops: 0 }),
   };
   const status = overall(checks);
   const details: Record<string, string> = {};

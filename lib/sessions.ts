@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { DB, Tx } from "./db/open";
 import { sessions } from "./db/schema";
 
-export type SessionEndReason = "sign_out" | "disabled" | "merchant_suspended";
+export type SessionEndReason = "sign_out" | "disabled" | "merchant_suspended" | "password_changed";
 
 /** Ended and very old rows are forgotten after this long. */
 const KEEP_MS = 30 * 24 * 60 * 60 * 1000;

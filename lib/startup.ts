@@ -4,6 +4,7 @@ import { getDb } from "./db/client";
 import { log } from "./log";
 import { settleAfterStop } from "./pairing/pair-terminal";
 import { listRecoverySpool } from "./pairing/recovery";
+import { NO_PROXY_MESSAGE } from "./health";
 import { serverHealth } from "./health-server";
 import { startPoller } from "./transactions/poller-runner";
 
@@ -41,6 +42,7 @@ export async function startServer(): Promise<void> {
   if (spooled.length > 0) {
     log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");
   }
+  if (env.mode === "production" && env.trustedProxyHops === 0) log.warn({ setting: "TRUSTED_PROXY_HOPS" }, NO_PROXY_MESSAGE);
   if (env.simulator.enabled) {
     log.warn(
       { mode: env.mode, simulator: true },

@@ -9,6 +9,8 @@ import { isMerchantRole } from "./domain";
 import type { DB, Tx } from "./db/open";
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "./credential-limits";
 import { hashPassword, passwordWeakness } from "./password";
+import { writeAudit } from "./audit";
+import { endAllSessions } from "./sessions";
 
 export { MAX_EMAIL_LENGTH };
 
@@ -188,4 +190,35 @@ export function disableRefusal(db: DB | Tx, actorId: number, target: UserState):
     };
   }
   return null;
+}
+
+/**
+ * Gives a user a new password (the operator's `npm run user -- password`, the demo's fresh
+ * logins): checked by the same rule as a new user's, and every session the user has is ended in
+ * the same write, so that whoever knew the old password is signed out. Audited (without the
+ * password). Returns how many sessions were ended.
+ */
+export async function setUserPassword(db: DB, userId: number, password: string, actor: { id: number; email: string } | null = null): Promise<number> {
+  const user = db.select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId }).from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new UserError("No such user.", "email");
+  if (password.length > MAX_PASSWORD_LENGTH) throw new UserError(`Password must be at most ${MAX_PASSWORD_LENGTH} characters.`, "password");
+  const weak = passwordWeakness(password, user.email);
+  if (weak) throw new UserError(weak, "password");
+  const passwordHash = await hashPassword(password);
+  return db.transaction(
+    (tx) => {
+      tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId)).run();
+      const ended = endAllSessions(tx, userId, "password_changed");
+      writeAudit(tx, {
+        actor,
+        merchantId: user.merchantId,
+        action: "user.password_reset",
+        targetType: "user",
+        targetId: user.id,
+        details: { email: user.email, sessionsEnded: ended },
+      });
+      return ended;
+    },
+    { behavior: "immediate" },
+  );
 }

@@ -8,8 +8,7 @@ import { eq } from "drizzle-orm";
 import type { DB } from "../lib/db/open";
 import { users } from "../lib/db/schema";
 import type { Role } from "../lib/domain";
-import { hashPassword } from "../lib/password";
-import { createUser } from "../lib/users";
+import { createUser, setUserPassword } from "../lib/users";
 
 export type DemoLogin = { id: number; email: string; password: string; created: boolean };
 
@@ -21,15 +20,11 @@ export async function demoLogin(
   const existing = db.select({ id: users.id }).from(users).where(eq(users.email, who.email)).get();
   if (existing) {
     db.update(users)
-      .set({
-        passwordHash: await hashPassword(password),
-        disabledAt: null,
-        role: who.role,
-        merchantId: who.merchantId ?? null,
-        updatedAt: new Date(),
-      })
+      .set({ disabledAt: null, role: who.role, merchantId: who.merchantId ?? null, updatedAt: new Date() })
       .where(eq(users.id, existing.id))
       .run();
+    // The old password was printed at an earlier start: whoever signed in with it is signed out.
+    await setUserPassword(db, existing.id, password);
     return { id: existing.id, email: who.email, password, created: false };
   }
   const created = await createUser(db, { ...who, password });

@@ -146,4 +146,41 @@ describe("npm run user with merchants", { timeout: 120_000 }, () => {
 
     for (const n of [1, 2, 3, 4]) expect(userRow(`u${n}@island.example`)).toBeNull();
   });
+
+  it("password: sets a new password, ends every session of that user (and only theirs), audits it, and refuses a weak one", async () => {
+    expect(user("create", "--email", "reset@example.com", "--password", "a-long-first-password", "--role", "support").code).toBe(0);
+    expect(user("create", "--email", "bystander@example.com", "--password", "a-long-other-password", "--role", "support").code).toBe(0);
+    const db = new Database(dbPath);
+    const idOf = (email: string) => (db.prepare("select id from users where email = ?").get(email) as { id: number }).id;
+    const now = Date.now();
+    for (const [sid, email] of [["s-reset-1", "reset@example.com"], ["s-reset-2", "reset@example.com"], ["s-other", "bystander@example.com"]] as const) {
+      db.prepare("insert into sessions (id, user_id, created_at) values (?, ?, ?)").run(sid, idOf(email), now);
+    }
+    db.close();
+
+    const weak = user("password", "--email", "reset@example.com", "--password", "short");
+    expect(weak.code).toBe(1);
+    expect(weak.err).toMatch(/^Could not set the password: /);
+    const unknown = user("password", "--email", "nobody@example.com", "--password", "a-long-second-password");
+    expect(unknown.code).toBe(1);
+    expect(unknown.err).toContain("No user nobody@example.com");
+
+    const ok = userWithInput("a-long-second-password\n", "password", "--email", "Reset@Example.com", "--password", "-");
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toContain("New password set for reset@example.com; 2 sessions ended");
+    expect(await verifyPassword("a-long-second-password", passwordHash("reset@example.com")!)).toBe(true);
+    const check = new Database(dbPath, { readonly: true });
+    try {
+      expect(check.prepare("select id, end_reason from sessions where id like 's-%' order by id").all()).toEqual([
+        { id: "s-other", end_reason: null },
+        { id: "s-reset-1", end_reason: "password_changed" },
+        { id: "s-reset-2", end_reason: "password_changed" },
+      ]);
+      const audit = check.prepare("select action, details from audit_log where action = 'user.password_reset'").all() as { details: string }[];
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.details).not.toContain("a-long-second-password");
+    } finally {
+      check.close();
+    }
+  });
 });

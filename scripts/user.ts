@@ -2,6 +2,7 @@
  * Operators' and tests' user command:
  *   npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]
  *   npm run user -- create --email E --password P|- --role merchant-admin|merchant-viewer --merchant <id or exact name> [--name N]
+ *   npm run user -- password --email E --password P|-   (a new password; every session of the user ends)
  * `--password -` reads the password from the first line of standard input instead, so it need
  * not appear in `ps` or the shell's history. Uses DATABASE_PATH (default data/pairdesk.db) and
  * applies migrations first.
@@ -13,11 +14,14 @@ import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase } from "../lib/db/open";
 import { isMerchantRole, ROLES, type Role } from "../lib/domain";
 import { findMerchant } from "../lib/merchants/merchants";
-import { createUser, UserError } from "../lib/users";
+import { eq } from "drizzle-orm";
+import { users } from "../lib/db/schema";
+import { createUser, emailSchema, setUserPassword, UserError } from "../lib/users";
 
 const USAGE =
   "usage: npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]\n" +
   "       npm run user -- create --email E --password P|- --role merchant-admin|merchant-viewer --merchant <id or exact name> [--name N]\n" +
+  "       npm run user -- password --email E --password P|-   (sets a new password and signs the user out everywhere)\n" +
   "  --password -  reads the password from the first line of standard input\n" +
   "  staff roles (admin, support, viewer) see every merchant and take no --merchant";
 
@@ -50,6 +54,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const [command] = parsed.positionals;
+  if (command === "password") return resetPassword(parsed.values.email, parsed.values.password);
   if (command !== "create") {
     console.error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
     return 2;
@@ -100,6 +105,44 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof UserError) {
       console.error(`Could not create the user: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    db.$client.close();
+  }
+}
+
+/** `password --email E --password P|-`: a new password, and every session of that user ended. */
+async function resetPassword(emailArg: string | undefined, passwordArg: string | undefined): Promise<number> {
+  if (!emailArg || !passwordArg) {
+    console.error(`Missing ${[!emailArg && "--email", !passwordArg && "--password"].filter(Boolean).join(", ")}.\n${USAGE}`);
+    return 2;
+  }
+  const email = emailSchema.safeParse(emailArg);
+  if (!email.success) {
+    console.error(`${email.error.issues[0]?.message ?? "Enter a valid email address."}\n${USAGE}`);
+    return 2;
+  }
+  const password = passwordArg === "-" ? await firstLineOfStdin() : passwordArg;
+  if (!password) {
+    console.error(`--password - found no password on the first line of standard input.\n${USAGE}`);
+    return 2;
+  }
+  const file = path.resolve(databasePathFrom());
+  const db = openDatabase(file);
+  try {
+    const user = db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get();
+    if (!user) {
+      console.error(`No user ${email.data} in ${file}.`);
+      return 1;
+    }
+    const ended = await setUserPassword(db, user.id, password);
+    console.log(`New password set for ${email.data}; ${ended} session${ended === 1 ? "" : "s"} ended (signed out everywhere).`);
+    return 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      console.error(`Could not set the password: ${err.message}`);
       return 1;
     }
     throw err;

@@ -8,11 +8,11 @@
  * batch gets an error (answered 500): nothing is acknowledged that is not stored.
  *
  * Rejected deliveries cannot fill the disk: their bodies are cut to REJECTED_BODY_BYTES, and at
- * most REJECTED_KEEP of them are kept, none older than REJECTED_RETENTION_DAYS (pruned every
- * PRUNE_EVERY batches).
+ * most REJECTED_KEEP of them are kept (the write that crosses the cap drops the oldest), none
+ * older than REJECTED_RETENTION_DAYS (pruned every PRUNE_EVERY batches).
  */
 import "server-only";
-import { and, eq, lt, notInArray, sql } from "drizzle-orm";
+import { and, count, eq, lt, notInArray, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared";
 import type { DB } from "../db/client";
 import { webhookDeliveries } from "../db/schema";
@@ -86,8 +86,8 @@ function flush(db: DB): void {
 /** Writes deliveries (and applies the accepted ones) in one transaction. Exported for tests. */
 export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] {
   return db.transaction(
-    (tx) =>
-      items.map((item) => {
+    (tx) => {
+      const stored = items.map((item) => {
         const kept = !item.body || KEPT_WHOLE.includes(item.verdict) ? item.body : item.body.subarray(0, REJECTED_BODY_BYTES);
         const now = Date.now();
         const row = prepared(tx, "inbox.insert", (db) =>
@@ -123,9 +123,31 @@ export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] 
         if (!item.apply) return { id: row.id, events: 0, processError: null };
         const applied = applyDelivery(tx, row.id, item.apply.transactions, item.apply.via, now);
         return { id: row.id, ...applied };
-      }),
+      });
+      // The write that takes the refused deliveries past the cap drops the oldest, so that a
+      // flood of them (from many connections at once) never keeps more than REJECTED_KEEP.
+      if (items.some((item) => !KEPT_WHOLE.includes(item.verdict))) trimRejected(tx);
+      return stored;
+    },
     { behavior: "immediate" },
   );
+}
+
+const REJECTED_VERDICTS = () => notInArray(webhookDeliveries.verdict, [...KEPT_WHOLE]);
+
+/** Drops the oldest refused deliveries beyond REJECTED_KEEP; counts first (on the verdict index), so a write under the cap pays little. */
+function trimRejected(db: DB | Parameters<Parameters<DB["transaction"]>[0]>[0]): number {
+  const kept = db.select({ n: count() }).from(webhookDeliveries).where(REJECTED_VERDICTS()).get()?.n ?? 0;
+  if (kept <= REJECTED_KEEP) return 0;
+  const cutoff = db
+    .select({ id: webhookDeliveries.id })
+    .from(webhookDeliveries)
+    .where(REJECTED_VERDICTS())
+    .orderBy(sql`${webhookDeliveries.id} desc`)
+    .limit(1)
+    .offset(REJECTED_KEEP)
+    .get();
+  return cutoff ? db.delete(webhookDeliveries).where(and(REJECTED_VERDICTS(), sql`${webhookDeliveries.id} <= ${cutoff.id}`)).run().changes : 0;
 }
 
 /**
@@ -179,21 +201,9 @@ export function applyDelivery(
 
 /** Drops rejected deliveries past the retention, and the oldest beyond the cap. */
 export function pruneRejected(db: DB, now = Date.now()): number {
-  const rejected = notInArray(webhookDeliveries.verdict, [...KEPT_WHOLE]);
   const old = db
     .delete(webhookDeliveries)
-    .where(and(rejected, lt(webhookDeliveries.receivedAt, new Date(now - REJECTED_RETENTION_DAYS * 86_400_000))))
+    .where(and(REJECTED_VERDICTS(), lt(webhookDeliveries.receivedAt, new Date(now - REJECTED_RETENTION_DAYS * 86_400_000))))
     .run().changes;
-  const cutoff = db
-    .select({ id: webhookDeliveries.id })
-    .from(webhookDeliveries)
-    .where(rejected)
-    .orderBy(sql`${webhookDeliveries.id} desc`)
-    .limit(1)
-    .offset(REJECTED_KEEP)
-    .get();
-  const over = cutoff
-    ? db.delete(webhookDeliveries).where(and(rejected, sql`${webhookDeliveries.id} <= ${cutoff.id}`)).run().changes
-    : 0;
-  return old + over;
+  return old + trimRejected(db);
 }

@@ -236,9 +236,16 @@ describe("the webhook endpoint", () => {
       body: Buffer.from("x"),
     }));
     writeBatch(db, [{ pairingId, merchantId: null, verdict: "accepted", httpStatus: 200, sizeBytes: 1, body: Buffer.from("[]") }]);
+    // The write that crosses the cap drops the oldest refused rows itself.
     writeBatch(db, rows);
-    expect(pruneRejected(db)).toBe(6);
     expect(deliveries().filter((d) => d.verdict === "accepted")).toHaveLength(1);
     expect(deliveries()).toHaveLength(REJECTED_KEEP + 1);
+    expect(pruneRejected(db)).toBe(0);
+    // More refused deliveries, one write each (as many requests would make them): never over the cap.
+    for (let i = 0; i < 25; i++) {
+      writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: 1, body: Buffer.from("y") }]);
+      expect(deliveries().filter((d) => d.verdict !== "accepted")).toHaveLength(REJECTED_KEEP);
+    }
+    expect(deliveries().filter((d) => d.verdict === "accepted")).toHaveLength(1);
   });
 });
