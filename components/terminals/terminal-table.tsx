@@ -36,7 +36,7 @@ export function TerminalTable({
     <Table label="Terminals" data-testid="terminal-table" stack>
       <caption className="sr-only">Terminals</caption>
       <THead>
-        <tr role="row">
+        <tr>
           {header("Terminal ID", "terminal_id")}
           <TH>Status</TH>
           {showMerchant ? <TH>Merchant</TH> : null}
@@ -49,8 +49,8 @@ export function TerminalTable({
         {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 6 : 5}>{empty}</EmptyRow> : null}
         {rows.map((t) => {
           return (
-            <tr role="row" key={t.id} data-testid="terminal-row">
-              <td role="cell" data-stack="primary" className="whitespace-nowrap">
+            <tr key={t.id} data-testid="terminal-row">
+              <td data-stack="primary" className="whitespace-nowrap">
                 <Link
                   href={`/terminals/${t.id}`}
                   className="font-mono font-medium text-brand-700 underline-offset-4 [overflow-wrap:anywhere] hover:underline"
@@ -58,7 +58,7 @@ export function TerminalTable({
                   {t.terminalId}
                 </Link>
               </td>
-              <td role="cell" data-stack="aside" className="whitespace-nowrap">
+              <td data-stack="aside" className="whitespace-nowrap">
                 <TerminalStatusBadge paired={t.activePairing !== null} />
                 <span className="mt-1 block text-xs text-slate-600">
                   <span data-testid="register-count" className="tabular-nums">
@@ -68,14 +68,14 @@ export function TerminalTable({
                 </span>
               </td>
               {showMerchant ? (
-                <td role="cell" data-testid="merchant-cell" data-label="Merchant">
+                <td data-testid="merchant-cell" data-label="Merchant">
                   <Truncate text={t.merchantName} className="max-w-[11rem]" />
                 </td>
               ) : null}
-              <td role="cell" data-stack="inline">
+              <td data-stack="inline">
                 <EnvironmentBadge environment={t.environment} />
               </td>
-              <td role="cell" data-label="Pairing" className="w-full">
+              <td data-label="Pairing" className="w-full">
                 {t.activePairing ? (
                   <CellFill>
                     <Truncate text={t.activePairing.name} className="max-w-[20rem]" />
@@ -89,7 +89,7 @@ export function TerminalTable({
                   <span className="text-slate-600">—</span>
                 )}
               </td>
-              <td role="cell" className="whitespace-nowrap" data-label="Paired" data-stack={t.activePairing ? "inline" : "hide"}>
+              <td className="whitespace-nowrap" data-label="Paired" data-stack={t.activePairing ? "inline" : "hide"}>
                 {t.activePairing ? (
                   <RelativeTime value={t.activePairing.pairedAt} now={now} />
                 ) : (
