@@ -32,6 +32,12 @@ function reasonOf(row: AttemptListRow, now: number): string {
   return FALLBACK_REASON[row.status];
 }
 
+/**
+ * Pairing attempts, newest first (the attempts page, and the dashboard's latest). Four columns
+ * fit a 1280 px card: when (and who, under it), the name (with the terminal, its environment and,
+ * for staff, the merchant under it), the outcome, and the reason, which takes the room left. In a
+ * narrow card the rows stack: the name and the outcome on the first line, then the rest.
+ */
 export function AttemptTable({
   rows,
   empty,
@@ -42,7 +48,7 @@ export function AttemptTable({
   rows: AttemptListRow[];
   empty: React.ReactNode;
   now: number;
-  /** A "Merchant" column: staff looking at every merchant. */
+  /** The merchant under each name (and "merchant" in its header): staff looking at every merchant. */
   showMerchant?: boolean;
   /** The list's sort and each sortable header's link; without it (the dashboard) headers are plain. */
   sort?: SortState & { hrefFor: (column: Column) => string };
@@ -50,41 +56,57 @@ export function AttemptTable({
   const header = (label: string, column: Column) =>
     sort ? <SortableTH label={label} column={column} sort={sort} href={sort.hrefFor(column)} /> : <TH>{label}</TH>;
   return (
-    <Table label="Pairing attempts" data-testid="attempt-table">
+    <Table label="Pairing attempts" data-testid="attempt-table" stack>
       <caption className="sr-only">Pairing attempts, newest first</caption>
       <THead>
-        <tr>
+        <TR>
           {header("When", "created_at")}
-          <TH>Who</TH>
-          {showMerchant ? <TH>Merchant</TH> : null}
-          <TH>Environment</TH>
-          <TH>Name</TH>
+          <TH>{showMerchant ? "Name · terminal · merchant" : "Name · terminal"}</TH>
           {header("Outcome", "status")}
           <TH>Reason</TH>
-          <TH>Terminal</TH>
-        </tr>
+        </TR>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 8 : 7}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={4}>{empty}</EmptyRow> : null}
         {rows.map((a) => (
           <TR key={a.id} data-testid="attempt-row" data-attempt-id={a.id}>
-            <TD className="min-w-28">
+            <TD data-stack="end" className="w-40 min-w-40">
               <RelativeTime value={a.createdAt} now={now} />
+              <span className="mt-0.5 flex min-w-0 gap-1 text-xs text-slate-600">
+                {a.createdByEmail ? (
+                  <>
+                    by <Truncate text={a.createdByEmail} className="max-w-[10rem]" />
+                  </>
+                ) : (
+                  "by —"
+                )}
+              </span>
             </TD>
-            <TD>{a.createdByEmail ? <Truncate text={a.createdByEmail} className="max-w-[12rem]" /> : <span className="text-slate-600">—</span>}</TD>
-            {showMerchant ? (
-              <TD data-testid="merchant-cell">
-                <Truncate text={a.merchantName} className="max-w-[12rem]" />
-              </TD>
-            ) : null}
-            <TD>
-              <EnvironmentBadge environment={a.environment} />
+            <TD data-stack="primary" className="w-64 min-w-64">
+              <Truncate text={a.name} className="max-w-[15rem] font-medium" />
+              <span className="mt-1 flex flex-wrap items-center gap-x-2 gap-y-1 text-xs font-normal">
+                <EnvironmentBadge environment={a.environment} />
+                {a.terminalRef !== null && a.terminalId ? (
+                  <Link
+                    href={`/terminals/${a.terminalRef}`}
+                    className="font-mono font-medium text-brand-700 underline-offset-4 [overflow-wrap:anywhere] hover:underline"
+                  >
+                    {a.terminalId}
+                  </Link>
+                ) : a.terminalId ? (
+                  <span className="font-mono [overflow-wrap:anywhere]">{a.terminalId}</span>
+                ) : (
+                  <span className="text-slate-600">terminal not known</span>
+                )}
+              </span>
+              {showMerchant ? (
+                <span data-testid="merchant-cell" className="mt-1 block text-xs font-normal text-slate-600">
+                  <Truncate text={a.merchantName} className="max-w-[15rem]" />
+                </span>
+              ) : null}
             </TD>
-            <TD>
-              <Truncate text={a.name} className="max-w-[12rem]" />
-            </TD>
-            <TD>
-              <span className="inline-flex flex-wrap items-center gap-1">
+            <TD data-stack="aside" className="w-36 min-w-36">
+              <span className="inline-flex flex-wrap items-center justify-end gap-1">
                 <AttemptStatusBadge status={a.status} />
                 {a.warning ? (
                   <Badge tone="warning" data-testid="attempt-check">
@@ -93,7 +115,7 @@ export function AttemptTable({
                 ) : null}
               </span>
             </TD>
-            <TD className="min-w-56 max-w-md">
+            <TD className="w-full">
               {a.warning ? (
                 <p className="mb-1 font-medium text-amber-900" data-testid="attempt-warning">
                   {a.warning}
@@ -101,27 +123,13 @@ export function AttemptTable({
               ) : null}
               <LongText text={reasonOf(a, now)} />
               {a.errorCode ? (
-                <p className="mt-1 text-xs text-slate-600">
+                <p className="mt-1 text-xs text-slate-600 [overflow-wrap:anywhere]">
                   Code: <code className="font-mono">{a.errorCode}</code>
                 </p>
               ) : null}
               {a.recoveredAt ? (
                 <p className="mt-1 text-xs text-slate-600">Recovered {formatDateTime(a.recoveredAt)}</p>
               ) : null}
-            </TD>
-            <TD className="whitespace-nowrap">
-              {a.terminalRef !== null && a.terminalId ? (
-                <Link
-                  href={`/terminals/${a.terminalRef}`}
-                  className="font-mono font-medium text-brand-700 underline-offset-4 hover:underline"
-                >
-                  {a.terminalId}
-                </Link>
-              ) : a.terminalId ? (
-                <span className="font-mono">{a.terminalId}</span>
-              ) : (
-                <span className="text-slate-600">not known</span>
-              )}
             </TD>
           </TR>
         ))}

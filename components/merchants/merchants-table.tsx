@@ -15,13 +15,17 @@ export function MerchantStatusBadge({ status }: { status: MerchantStatus }) {
   );
 }
 
-/** Every merchant, by name; its counts link to its terminals and users (the switcher's view). */
+/**
+ * Every merchant, by name; its counts link to its terminals and users (the switcher's view). In a
+ * narrow card the rows stack: the name and the status first, then the reference, the counts, the
+ * date added and the buttons.
+ */
 export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
   return (
-    <Table label="Merchants" data-testid="merchants-table">
+    <Table label="Merchants" data-testid="merchants-table" stack>
       <caption className="sr-only">Merchants</caption>
       <THead>
-        <tr>
+        <TR>
           <TH>Name</TH>
           <TH>External reference</TH>
           <TH>Status</TH>
@@ -31,7 +35,7 @@ export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
           <TH className="relative">
             <span className="sr-only">Actions</span>
           </TH>
-        </tr>
+        </TR>
       </THead>
       <TBody>
         {rows.length === 0 ? (
@@ -39,20 +43,20 @@ export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
         ) : null}
         {rows.map((m) => (
           <TR key={m.id} data-testid="merchant-row" data-merchant-id={m.id}>
-            <TD className="font-medium">
-              <span className="block min-w-40 max-w-64 break-words">{m.name}</span>
+            <TD data-stack="primary" className="font-medium">
+              <span className="block max-w-64 break-words">{m.name}</span>
             </TD>
-            <TD>
+            <TD data-label="External reference">
               {m.externalRef ? (
-                <span className="block max-w-48 break-all font-mono text-xs">{m.externalRef}</span>
+                <span className="block max-w-48 overflow-hidden font-mono text-xs [overflow-wrap:anywhere]">{m.externalRef}</span>
               ) : (
                 <span className="text-slate-600">—</span>
               )}
             </TD>
-            <TD>
+            <TD data-stack="aside">
               <MerchantStatusBadge status={m.status} />
             </TD>
-            <TD className="text-right tabular-nums">
+            <TD data-stack="inline" data-label="Terminals" className="text-right tabular-nums">
               <Link
                 href={`/terminals?merchant=${m.id}`}
                 className="text-brand-700 underline-offset-4 hover:underline"
@@ -61,7 +65,7 @@ export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
                 {m.terminals}
               </Link>
             </TD>
-            <TD className="text-right tabular-nums">
+            <TD data-stack="inline" data-label="Users" className="text-right tabular-nums">
               <Link
                 href={`/users?merchant=${m.id}`}
                 className="text-brand-700 underline-offset-4 hover:underline"
@@ -70,7 +74,7 @@ export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
                 {m.users}
               </Link>
             </TD>
-            <TD className="whitespace-nowrap">
+            <TD data-stack="inline" data-label="Added" className="whitespace-nowrap">
               <time dateTime={m.createdAt.toISOString()} title={formatDateTime(m.createdAt)}>
                 {formatDate(m.createdAt)}
               </time>

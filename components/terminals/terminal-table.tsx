@@ -2,13 +2,18 @@ import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EnvironmentBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
-import { EmptyRow, Table, TBody, TH, THead } from "@/components/ui/table";
+import { CellFill, EmptyRow, Table, TBody, TH, THead } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
 import type { TerminalListRow } from "@/lib/data/terminals";
 
 type Column = "terminal_id" | "environment" | "paired_at";
 
-/** One row per terminal with its active pairing and how many registers route to it. */
+/**
+ * One row per terminal with its active pairing and how many registers route to it. It fits its
+ * card at 1280 px with the Merchant column: the status (with the register count under it) comes
+ * right after the terminal id, and who paired it sits under the pairing's name. In a narrow card
+ * the rows stack: the terminal id and its status on the first line, then the rest, labelled.
+ */
 export function TerminalTable({
   rows,
   empty,
@@ -28,74 +33,68 @@ export function TerminalTable({
     <SortableTH label={label} column={column} sort={sort} href={sort.hrefFor(column)} />
   );
   return (
-    <Table label="Terminals" data-testid="terminal-table">
+    <Table label="Terminals" data-testid="terminal-table" stack>
       <caption className="sr-only">Terminals</caption>
       <THead>
         <tr>
           {header("Terminal ID", "terminal_id")}
+          <TH>Status</TH>
           {showMerchant ? <TH>Merchant</TH> : null}
           {header("Environment", "environment")}
           <TH>Active pairing</TH>
           {header("Paired at", "paired_at")}
-          <TH>Paired by</TH>
-          <TH>Registers</TH>
-          <TH>Status</TH>
         </tr>
       </THead>
       <TBody styled>
-        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 8 : 7}>{empty}</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={showMerchant ? 6 : 5}>{empty}</EmptyRow> : null}
         {rows.map((t) => {
           return (
             <tr key={t.id} data-testid="terminal-row">
-              <td>
+              <td data-stack="primary" className="whitespace-nowrap">
                 <Link
                   href={`/terminals/${t.id}`}
-                  className="font-mono font-medium text-brand-700 underline-offset-4 hover:underline"
+                  className="font-mono font-medium text-brand-700 underline-offset-4 [overflow-wrap:anywhere] hover:underline"
                 >
                   {t.terminalId}
                 </Link>
               </td>
+              <td data-stack="aside" className="whitespace-nowrap">
+                <TerminalStatusBadge paired={t.activePairing !== null} />
+                <span className="mt-1 block text-xs text-slate-600">
+                  <span data-testid="register-count" className="tabular-nums">
+                    {t.registerCount}
+                  </span>{" "}
+                  {t.registerCount === 1 ? "register" : "registers"}
+                </span>
+              </td>
               {showMerchant ? (
-                <td data-testid="merchant-cell">
-                  <Truncate text={t.merchantName} className="max-w-[12rem]" />
+                <td data-testid="merchant-cell" data-label="Merchant">
+                  <Truncate text={t.merchantName} className="max-w-[11rem]" />
                 </td>
               ) : null}
-              <td>
+              <td data-stack="inline">
                 <EnvironmentBadge environment={t.environment} />
               </td>
-              <td>
+              <td data-label="Pairing" className="w-full">
                 {t.activePairing ? (
-                  <Truncate text={t.activePairing.name} className="max-w-[14rem]" />
+                  <CellFill>
+                    <Truncate text={t.activePairing.name} className="max-w-[20rem]" />
+                    {t.activePairing.pairedByEmail ? (
+                      <span className="flex min-w-0 gap-1 text-xs text-slate-600">
+                        by <Truncate text={t.activePairing.pairedByEmail} className="max-w-[18rem]" />
+                      </span>
+                    ) : null}
+                  </CellFill>
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
               </td>
-              <td className="whitespace-nowrap">
+              <td className="whitespace-nowrap" data-label="Paired" data-stack={t.activePairing ? "inline" : "hide"}>
                 {t.activePairing ? (
                   <RelativeTime value={t.activePairing.pairedAt} now={now} />
                 ) : (
                   <span className="text-slate-600">—</span>
                 )}
-              </td>
-              <td>
-                {t.activePairing?.pairedByEmail ? (
-                  <Truncate text={t.activePairing.pairedByEmail} className="max-w-[12rem]" />
-                ) : (
-                  <span className="text-slate-600">—</span>
-                )}
-              </td>
-              <td className="tabular-nums" data-testid="register-count">
-                {t.registerCount > 0 ? (
-                  <span>
-                    {t.registerCount}
-                    <span className="sr-only"> {t.registerCount === 1 ? "register routes" : "registers route"} here</span>
-                  </span>
-                ) : (
-                  <span className="text-slate-600">0</span>
-                )}
-              </td>
-              <td>
-                <TerminalStatusBadge paired={t.activePairing !== null} />
               </td>
             </tr>
           );

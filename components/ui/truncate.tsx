@@ -1,9 +1,12 @@
 import { cn } from "@/lib/utils";
 
-/** A long value cut to one line with an ellipsis; the full text on hover (and for screen readers). */
+/**
+ * A long value cut to one line with an ellipsis; the full text on hover (and for screen readers).
+ * In a stacked table row (components/ui/table.tsx) it wraps instead, found by `data-truncate`.
+ */
 export function Truncate({ text, className }: { text: string; className?: string }) {
   return (
-    <span title={text} className={cn("block max-w-[16rem] truncate", className)}>
+    <span title={text} data-truncate="" className={cn("block max-w-[16rem] truncate", className)}>
       {text}
     </span>
   );

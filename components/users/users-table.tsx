@@ -1,5 +1,6 @@
 import { Badge } from "@/components/ui/badge";
-import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { CellFill, EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
+import { Truncate } from "@/components/ui/truncate";
 import type { UserListRow } from "@/lib/data/users";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { UserRoleForm } from "./user-role-form";
@@ -8,6 +9,9 @@ import { UserStatusDialog } from "./user-status-dialog";
 /**
  * The users in the page's scope. `showMerchant` (staff) adds the Merchant column ("Staff" for
  * the integrator's own people); a merchant's people never see it (they see their own merchant only).
+ * It fits a 1280 px card: the name under the email, the date added under the status, and the
+ * email cut to the room left (the whole on hover). In a narrow card the rows stack: the email
+ * and the Disable button on the first line, then the merchant, the role and the status.
  */
 export function UsersTable({
   rows,
@@ -18,22 +22,20 @@ export function UsersTable({
   currentUserId: number;
   showMerchant: boolean;
 }) {
-  const columns = showMerchant ? 7 : 6;
+  const columns = showMerchant ? 5 : 4;
   return (
-    <Table label="Users" data-testid="users-table">
+    <Table label="Users" data-testid="users-table" stack>
       <caption className="sr-only">Users</caption>
       <THead>
-        <tr>
-          <TH>Email</TH>
-          <TH>Name</TH>
+        <TR>
+          <TH>Email · name</TH>
           {showMerchant ? <TH>Merchant</TH> : null}
           <TH>Role</TH>
-          <TH>Status</TH>
-          <TH>Created</TH>
+          <TH className="whitespace-nowrap">Status · added</TH>
           <TH className="relative">
             <span className="sr-only">Actions</span>
           </TH>
-        </tr>
+        </TR>
       </THead>
       <TBody>
         {rows.length === 0 ? <EmptyRow colSpan={columns}>No users.</EmptyRow> : null}
@@ -41,20 +43,28 @@ export function UsersTable({
           const isSelf = u.id === currentUserId;
           return (
             <TR key={u.id} data-testid="user-row" data-email={u.email}>
-              <TD className="whitespace-nowrap font-medium">
-                {u.email}
-                {isSelf ? <span className="ml-2 text-xs font-normal text-slate-600">(you)</span> : null}
+              <TD data-stack="primary" className="w-full min-w-48">
+                <CellFill>
+                  <Truncate text={u.email} className="max-w-full font-medium" />
+                  <span className="flex min-w-0 gap-1 text-xs text-slate-600">
+                    {u.name ? <Truncate text={u.name} className="max-w-full" /> : null}
+                    {isSelf ? <span>(you)</span> : null}
+                  </span>
+                </CellFill>
               </TD>
-              <TD>{u.name || <span className="text-slate-600">—</span>}</TD>
               {showMerchant ? (
-                <TD data-testid="user-merchant" className="min-w-36">
-                  {u.merchantName ?? <span className="text-slate-600">Staff</span>}
+                <TD data-testid="user-merchant" data-label="Merchant">
+                  {u.merchantName ? (
+                    <Truncate text={u.merchantName} className="max-w-[10rem]" />
+                  ) : (
+                    <span className="text-slate-600">Staff</span>
+                  )}
                 </TD>
               ) : null}
               <TD>
                 <UserRoleForm userId={u.id} email={u.email} role={u.role} isSelf={isSelf} />
               </TD>
-              <TD>
+              <TD data-stack="inline" className="whitespace-nowrap">
                 {u.disabledAt ? (
                   <Badge tone="danger" title={`Disabled ${formatDateTime(u.disabledAt)}`}>
                     disabled
@@ -62,13 +72,14 @@ export function UsersTable({
                 ) : (
                   <Badge tone="success">active</Badge>
                 )}
+                <span className="mt-1 block text-xs text-slate-600">
+                  added{" "}
+                  <time dateTime={u.createdAt.toISOString()} title={formatDateTime(u.createdAt)}>
+                    {formatDate(u.createdAt)}
+                  </time>
+                </span>
               </TD>
-              <TD className="whitespace-nowrap">
-                <time dateTime={u.createdAt.toISOString()} title={formatDateTime(u.createdAt)}>
-                  {formatDate(u.createdAt)}
-                </time>
-              </TD>
-              <TD className="text-right">
+              <TD data-stack="aside" className="text-right">
                 {isSelf ? null : <UserStatusDialog userId={u.id} email={u.email} disabled={u.disabledAt !== null} />}
               </TD>
             </TR>
