@@ -33,6 +33,7 @@ export type DashboardData = {
     source: "spool" | "log" | "missing";
   }[];
   unreadableSpoolFiles: string[];
+  credentialsRefused: { terminalRef: number; terminalId: string; environment: "production" | "sandbox"; pairingName: string; since: number }[];
   payments: {
     todayByStatus: Record<string, number>;
     deliveriesToday: { accepted: number; rejected: number };
@@ -108,6 +109,33 @@ export function DashboardView({
           These files in the recovery spool cannot be read: {data.unreadableSpoolFiles.join(", ")}. They may hold a
           terminal&apos;s only credentials: keep them, and ask an operator to check them and the server log.
         </Alert>
+      ) : null}
+      {data.credentialsRefused.length > 0 ? (
+        <Card className="border-red-400" data-testid="credentials-refused">
+          <CardHeader className="flex items-center gap-2 bg-red-50">
+            <AlertTriangle aria-hidden className="size-5 text-red-700" />
+            <CardTitle>Credentials refused ({data.credentialsRefused.length})</CardTitle>
+          </CardHeader>
+          <CardBody className="space-y-3">
+            <p className="text-sm text-slate-700">
+              Pay-Connect refuses these pairings&apos; credentials (the terminal was unpaired on its own screen, or by Pay-Connect): no
+              payment can go through them. Generate a new OTP on each terminal and pair it again.
+            </p>
+            <ul className="divide-y divide-slate-100">
+              {data.credentialsRefused.map((r) => (
+                <li key={r.terminalRef} className="flex flex-wrap items-baseline justify-between gap-2 py-2 text-sm">
+                  <span className="min-w-0 break-words">
+                    <Link href={`/terminals/${r.terminalRef}`} className="font-mono text-brand-700 hover:underline">
+                      {r.terminalId}
+                    </Link>{" "}
+                    {r.pairingName} · {r.environment}
+                  </span>
+                  <span className="text-slate-600">since {formatDateTime(new Date(r.since))}</span>
+                </li>
+              ))}
+            </ul>
+          </CardBody>
+        </Card>
       ) : null}
       {data.needsRecovery.length > 0 ? (
         <Card className="border-amber-400" data-testid="needs-recovery">

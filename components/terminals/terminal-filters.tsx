@@ -26,6 +26,7 @@ export function TerminalFilters({ params }: { params: TerminalListParams }) {
             { value: "all", label: "All statuses" },
             { value: "paired", label: "Paired" },
             { value: "unpaired", label: "Unpaired" },
+            { value: "credentials_refused", label: "Credentials refused" },
           ],
         },
       ]}

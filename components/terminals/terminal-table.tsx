@@ -59,7 +59,7 @@ export function TerminalTable({
                 </Link>
               </td>
               <td data-stack="aside" className="whitespace-nowrap">
-                <TerminalStatusBadge paired={t.activePairing !== null} />
+                <TerminalStatusBadge paired={t.activePairing !== null} credentialsRefused={!!t.activePairing?.credentialsRefusedAt} />
                 <span className="mt-1 block text-xs text-slate-600">
                   <span data-testid="register-count" className="tabular-nums">
                     {t.registerCount}

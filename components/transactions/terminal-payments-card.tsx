@@ -11,6 +11,7 @@ import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import type { Environment, Role } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/permissions";
+import { CREDENTIALS_REFUSED_FIX } from "@/lib/pairing/credentials-state";
 import { paymentMethodsOf } from "@/lib/transactions/configuration";
 import { roleRefusal } from "@/lib/transactions/operations";
 
@@ -35,17 +36,22 @@ export function TerminalPaymentsCard({
   role,
   paired,
   webhookSecret,
+  credentialsRefused = false,
 }: {
   terminal: PaymentsTerminal;
   role: Role;
   paired: boolean;
+  /** Pay-Connect refused the active pairing's credentials: no payment can go through it. */
+  credentialsRefused?: boolean;
   /** Whether the active pairing has a webhook secret (null when there is no active pairing). */
   webhookSecret: boolean | null;
 }) {
   const methods = paymentMethodsOf(terminal.paymentMethods);
-  const kinds = paired ? chargeKinds(role, terminal.environment) : [];
+  const kinds = paired && !credentialsRefused ? chargeKinds(role, terminal.environment) : [];
   const why = !paired
     ? "Pair the terminal to send payments to it."
+    : credentialsRefused
+      ? `Pay-Connect refuses this pairing's credentials, so no payment can be sent. ${CREDENTIALS_REFUSED_FIX}`
     : kinds.length === 0
       ? (roleRefusal(role, "charge", terminal.environment) ?? null)
       : null;

@@ -47,7 +47,15 @@ export function AttemptStatusBadge({ status }: { status: AttemptStatus }) {
   );
 }
 
-export function TerminalStatusBadge({ paired }: { paired: boolean }) {
+/** A terminal's state: paired, unpaired, or paired with credentials Pay-Connect refuses (pair again). */
+export function TerminalStatusBadge({ paired, credentialsRefused = false }: { paired: boolean; credentialsRefused?: boolean }) {
+  if (paired && credentialsRefused) {
+    return (
+      <Badge tone="danger" data-status="credentials_refused" title="Pay-Connect refuses this pairing's credentials: pair the terminal again with a new OTP.">
+        credentials refused
+      </Badge>
+    );
+  }
   return (
     <Badge tone={paired ? "success" : "neutral"} data-status={paired ? "paired" : "unpaired"}>
       {paired ? "paired" : "unpaired"}

@@ -51,7 +51,11 @@ export const chargeAction = validatedAction(
       amount: amount.minor,
       paymentMethod: input.paymentMethod || null,
     });
-    if (!out.ok) return { ok: false, error: out.error, code: out.code, ...(out.retryable ? { retryKey: randomUUID() } : {}) };
+    if (!out.ok) {
+      // A try that reached the provider left a record (and perhaps a "credentials refused" mark): the page shows it.
+      if (out.operationId !== undefined) revalidatePath("/", "layout");
+      return { ok: false, error: out.error, code: out.code, ...(out.retryable ? { retryKey: randomUUID() } : {}) };
+    }
     revalidatePath("/", "layout");
     return { ok: true, data: { transactionId: out.transactionRef }, message: out.message };
   },
@@ -82,7 +86,11 @@ export const transactionOperationAction = validatedAction(
     } else {
       out = await runOperation(ctx, deps, user, { kind: input.kind, requestKey: input.requestKey, transactionRef: input.transactionId });
     }
-    if (!out.ok) return { ok: false, error: out.error, code: out.code, ...(out.retryable ? { retryKey: randomUUID() } : {}) };
+    if (!out.ok) {
+      // A try that reached the provider left a record (and perhaps a "credentials refused" mark): the page shows it.
+      if (out.operationId !== undefined) revalidatePath("/", "layout");
+      return { ok: false, error: out.error, code: out.code, ...(out.retryable ? { retryKey: randomUUID() } : {}) };
+    }
     revalidatePath("/", "layout");
     return { ok: true, data: { transactionId: out.transactionRef }, message: out.message };
   },
@@ -94,8 +102,9 @@ export const refreshConfigurationAction = validatedAction(
   z.object({ terminalId: id }),
   async ({ terminalId }, user): Promise<ActionResult> => {
     const out = await refreshConfiguration(actionContext(user), deps, terminalId, user);
-    if (!out.ok) return { ok: false, error: out.error, code: "provider" };
+    // Either way the terminal changed (its configuration, or the error and perhaps a "credentials refused" mark).
     revalidatePath("/", "layout");
+    if (!out.ok) return { ok: false, error: out.error, code: "provider" };
     return { ok: true, data: undefined, message: out.message };
   },
 );

@@ -1,6 +1,6 @@
 import "server-only";
 import path from "node:path";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, sql } from "drizzle-orm";
 import { pairingAttempts, pairings, terminals, transactions, users, webhookDeliveries, workers, type Environment } from "../db/schema";
 import { isCommitted, scanRecoverySpool } from "../pairing/recovery";
 import { CREDENTIALS_IN_LOG } from "../pairing/recovery-record";
@@ -132,9 +132,26 @@ export const queryDashboard = scopedQuery((ctx) => {
       });
     }
   }
+  // Terminals whose active pairing Pay-Connect refuses (lib/pairing/credentials-state.ts).
+  const credentialsRefused = db
+    .select({
+      terminalRef: terminals.id,
+      terminalId: terminals.terminalId,
+      environment: terminals.environment,
+      pairingName: pairings.name,
+      since: pairings.credentialsRefusedAt,
+    })
+    .from(pairings)
+    .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+    .where(and(eq(pairings.status, "active"), isNotNull(pairings.credentialsRefusedAt), scopeWhere(scope, pairings.merchantId)))
+    .orderBy(desc(pairings.credentialsRefusedAt))
+    .limit(50)
+    .all()
+    .map((r) => ({ ...r, since: r.since!.getTime() }));
   // File names only: where they are is the operator's business, not the page's.
   return {
     byEnvironment,
+    credentialsRefused,
     payments: paymentFigures(ctx),
     needsRecovery,
     unreadableSpoolFiles: scope.kind === "all" ? unreadable.map((f) => path.basename(f)) : [],

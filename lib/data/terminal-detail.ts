@@ -45,6 +45,8 @@ export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: numb
       webhookUrl: pairings.webhookUrl,
       hasWebhookSecret: pairings.hasWebhookSecret,
       status: pairings.status,
+      credentialsRefusedAt: pairings.credentialsRefusedAt,
+      credentialsRefusedReason: pairings.credentialsRefusedReason,
       merchantId: pairings.merchantId,
       merchantName: pairingMerchant.name,
       createdAt: pairings.createdAt,

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, desc, eq, exists, notExists, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, isNotNull, notExists, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { type DB } from "../db/client";
 import { merchants, pairings, registers, terminals, users, type Environment } from "../db/schema";
@@ -47,6 +47,8 @@ export type TerminalListRow = {
     payConnectId: string;
     pairedAt: Date;
     pairedByEmail: string | null;
+    /** Set when Pay-Connect refused its credentials (lib/pairing/credentials-state.ts). */
+    credentialsRefusedAt: Date | null;
   } | null;
 };
 
@@ -84,6 +86,16 @@ function terminalListWhere(db: DB, scope: Scope, params: TerminalListParams): SQ
   if (params.environment !== "all") conditions.push(eq(terminals.environment, params.environment));
   if (params.status === "paired") conditions.push(exists(hasActivePairing(db, scope)));
   if (params.status === "unpaired") conditions.push(notExists(hasActivePairing(db, scope)));
+  if (params.status === "credentials_refused") {
+    conditions.push(
+      exists(
+        db
+          .select({ one: sql`1` })
+          .from(pairings)
+          .where(and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active"), isNotNull(pairings.credentialsRefusedAt), scopeWhere(scope, pairings.merchantId))),
+      ),
+    );
+  }
   const q = params.q.trim();
   if (q) {
     const pattern = likeContains(q);
@@ -172,6 +184,7 @@ function terminalListStatements(
       payConnectId: newest.payConnectId,
       pairedAt: newest.createdAt,
       pairedByEmail: creator.email,
+      credentialsRefusedAt: newest.credentialsRefusedAt,
     })
     .from(pageIds)
     // CROSS JOIN makes SQLite keep page_ids as the outer loop: 50 primary-key lookups, not a
@@ -199,7 +212,7 @@ export const terminalRows = scopedQuery(
       registerCount: r.registerCount,
       activePairing:
         r.pairingId !== null && r.pairingName !== null && r.pairedAt !== null && r.payConnectId !== null
-          ? { id: r.pairingId, name: r.pairingName, payConnectId: r.payConnectId, pairedAt: r.pairedAt, pairedByEmail: r.pairedByEmail }
+          ? { id: r.pairingId, name: r.pairingName, payConnectId: r.payConnectId, pairedAt: r.pairedAt, pairedByEmail: r.pairedByEmail, credentialsRefusedAt: r.credentialsRefusedAt }
           : null,
     })),
 );

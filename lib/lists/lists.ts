@@ -19,7 +19,7 @@ export const terminalList = defineList({
     /** Terminal id or any of its pairings' names. */
     q: parseAsSearch(100),
     environment: parseAsStringLiteral(["all", ...ENVIRONMENTS] as const).withDefault("all"),
-    status: parseAsStringLiteral(["all", "paired", "unpaired"] as const).withDefault("all"),
+    status: parseAsStringLiteral(["all", "paired", "unpaired", "credentials_refused"] as const).withDefault("all"),
   },
   filterLabels: { q: "Search", environment: "Environment", status: "Status" },
   sortColumns: { terminal_id: "asc", environment: "asc", paired_at: "desc" },

@@ -10,7 +10,7 @@ export type PayConnectErrorCode = Exclude<ProviderErrorCode, "unsupported">;
 export class PayConnectError extends ProviderError {
   declare readonly code: PayConnectErrorCode;
 
-  constructor(code: PayConnectErrorCode, message: string, options: { outcome: CallOutcome; status?: number }) {
+  constructor(code: PayConnectErrorCode, message: string, options: { outcome: CallOutcome; status?: number; credentialsRefused?: boolean }) {
     super("pay-connect", code, message, options);
     this.name = "PayConnectError";
   }

@@ -157,7 +157,12 @@ export function createHttpCore(opts: HttpOptions): HttpCore {
       urlVariable,
       integratorVariable,
     });
-    return fail(op, mapped.code, mapped.message, mapped.outcome, answer.status);
+    const err = fail(op, mapped.code, mapped.message, mapped.outcome, answer.status);
+    // Assumption 8: a token request refused with 401/403 means the credentials themselves are
+    // no longer valid (the pairing was ended on the terminal or by Pay-Connect).
+    return op === "token" && (answer.status === 401 || answer.status === 403)
+      ? new PayConnectError(err.code, err.message, { outcome: err.outcome, status: answer.status, credentialsRefused: true })
+      : err;
   };
 
   return { environment, baseUrl, fail, requireIntegratorId, request, statusError };

@@ -119,6 +119,16 @@ describe("getAccessToken", () => {
     expect(err.message).toBe(
       "Pay-Connect refused this pairing's credentials (401): the pairing may already be unpaired on Pay-Connect's side.",
     );
+    expect(err.credentialsRefused).toBe(true);
+  });
+
+  it("says the credentials themselves are refused only for a refused token, not for a 5xx or a 400", async () => {
+    for (const status of [400, 500]) {
+      kit.handler = route({ "/v1/auth/token/": () => ({ status, body: { detail: "no" } }) });
+      expect((await caught(kit.client().getAccessToken(CREDS))).credentialsRefused, String(status)).toBe(false);
+    }
+    kit.handler = route({ "/v1/auth/token/": () => ({ status: 403, body: {} }) });
+    expect((await caught(kit.client().getAccessToken(CREDS))).credentialsRefused).toBe(true);
   });
 
   it("maps a token 400 to bad_request and appends a short provider detail", async () => {

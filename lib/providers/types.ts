@@ -42,18 +42,25 @@ export class ProviderError extends Error {
   readonly outcome: CallOutcome;
   /** The HTTP status the provider answered, when it answered. */
   readonly status?: number;
+  /**
+   * The provider refused the pairing's credentials themselves (a fresh token was refused): the
+   * pairing is over on the provider's side (unpaired on the terminal, or by its support) and
+   * only pairing again helps.
+   */
+  readonly credentialsRefused: boolean;
 
   constructor(
     provider: string,
     code: ProviderErrorCode,
     message: string,
-    options: { outcome: CallOutcome; status?: number },
+    options: { outcome: CallOutcome; status?: number; credentialsRefused?: boolean },
   ) {
     super(message);
     this.name = "ProviderError";
     this.provider = provider;
     this.code = code;
     this.outcome = options.outcome;
+    this.credentialsRefused = options.credentialsRefused ?? false;
     if (options.status !== undefined) this.status = options.status;
   }
 }

@@ -10,6 +10,7 @@ import { scopeWhere } from "../data/scope";
 import { pairings, terminals } from "../db/schema";
 import { ProviderError } from "../providers/types";
 import type { OperationDeps } from "./operations";
+import { watchCredentials } from "../pairing/credentials-state";
 
 export type ConfigurationOutcome = { ok: true; message: string } | { ok: false; error: string };
 
@@ -29,7 +30,7 @@ export async function refreshConfiguration(
     .get();
   if (!pairing) return { ok: false, error: `Terminal ${terminal.terminalId} has no active pairing: its configuration cannot be read.` };
   try {
-    const config = await deps.provider(terminal.environment).getConfiguration(deps.credentials(db, pairing));
+    const config = await watchCredentials(db, pairing.id, () => deps.provider(terminal.environment).getConfiguration(deps.credentials(db, pairing)));
     db.transaction(
       (tx) => {
         tx.update(terminals)

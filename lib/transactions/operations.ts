@@ -29,6 +29,7 @@ import { ProviderError, type ClientCredentials, type TransactionProvider } from 
 import { ENDING_OPERATIONS, refundableAmount, refusalOf, type EndingOperation, type TargetOperation, type TransactionFacts } from "./allowed";
 import { applyTransactionEvent } from "./apply";
 import { activePairingFor } from "./pairing-reach";
+import { watchCredentials } from "../pairing/credentials-state";
 
 export { activePairingFor };
 
@@ -262,32 +263,35 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
     const tid = target.transaction?.providerTransactionId ?? "";
     let created: { transactionId: string } | null = null;
     let started: { operationId: string } | null = null;
-    switch (req.kind) {
-      case "charge":
-        created = await provider.charge(creds, { amount: req.amount, clientTransactionId: clientTransactionId!, ...(req.paymentMethod ? { paymentMethod: req.paymentMethod } : {}) });
-        break;
-      case "preauth":
-        created = await provider.preauth(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
-        break;
-      case "independent_refund":
-        created = await provider.independentRefund(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
-        break;
-      case "refund":
-        created = await provider.refund(creds, tid, { amount: req.amount });
-        break;
-      case "cancel":
-        await provider.cancel(creds, tid);
-        break;
-      case "revert":
-        started = await provider.revert(creds, tid);
-        break;
-      case "preauth_complete":
-        started = await provider.preauthComplete(creds, tid, { amount: req.amount });
-        break;
-      case "preauth_increment":
-        started = await provider.preauthIncrement(creds, tid, { amount: req.amount });
-        break;
-    }
+    // A refusal of the credentials themselves marks the pairing (lib/pairing/credentials-state.ts).
+    await watchCredentials(db, via.id, async () => {
+      switch (req.kind) {
+        case "charge":
+          created = await provider.charge(creds, { amount: req.amount, clientTransactionId: clientTransactionId!, ...(req.paymentMethod ? { paymentMethod: req.paymentMethod } : {}) });
+          break;
+        case "preauth":
+          created = await provider.preauth(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
+          break;
+        case "independent_refund":
+          created = await provider.independentRefund(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
+          break;
+        case "refund":
+          created = await provider.refund(creds, tid, { amount: req.amount });
+          break;
+        case "cancel":
+          await provider.cancel(creds, tid);
+          break;
+        case "revert":
+          started = await provider.revert(creds, tid);
+          break;
+        case "preauth_complete":
+          started = await provider.preauthComplete(creds, tid, { amount: req.amount });
+          break;
+        case "preauth_increment":
+          started = await provider.preauthIncrement(creds, tid, { amount: req.amount });
+          break;
+      }
+    });
     const at = now();
     const transactionRef = db.transaction(
       (tx) => {

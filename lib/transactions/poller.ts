@@ -17,6 +17,7 @@ import { isFinalStatus, type Environment } from "../domain";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
 import { applyTransactionEvent } from "./apply";
 import { activePairingFor } from "./pairing-reach";
+import { watchCredentials } from "../pairing/credentials-state";
 import { takeLease } from "./lease";
 import { nextPollAt, POLL_HORIZON_MS } from "./schedule";
 
@@ -143,7 +144,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       // A final transaction is only visited for its print slip.
       if (!pairing || t.slipFetchedAt) return set({ nextPollAt: null });
       try {
-        const slip = await deps.provider(t.environment).getPrintSlip(deps.credentials(db, pairing), t.providerTransactionId);
+        const slip = await watchCredentials(db, pairing.id, () => deps.provider(t.environment).getPrintSlip(deps.credentials(db, pairing), t.providerTransactionId));
         set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
       } catch (err) {
         errors += 1;
@@ -171,7 +172,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       });
     }
     try {
-      const observation = await deps.provider(t.environment).getTransaction(deps.credentials(db, pairing), t.providerTransactionId);
+      const observation = await watchCredentials(db, pairing.id, () => deps.provider(t.environment).getTransaction(deps.credentials(db, pairing), t.providerTransactionId));
       const at = deps.now();
       db.transaction(
         (tx) => {
@@ -225,7 +226,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       return set({ nextPollAt: null, reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
     }
     try {
-      const remote = await deps.provider(op.environment).getOperation(deps.credentials(db, pairing), op.providerOperationId);
+      const remote = await watchCredentials(db, pairing.id, () => deps.provider(op.environment).getOperation(deps.credentials(db, pairing), op.providerOperationId!));
       const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";
       db.transaction(
         (tx) => {

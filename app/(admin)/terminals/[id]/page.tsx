@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PairAgainLink } from "@/components/terminals/pair-again-link";
 import { PairedNotice } from "@/components/terminals/paired-notice";
+import { CREDENTIALS_REFUSED_FIX } from "@/lib/pairing/credentials-state";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
 import { TerminalRegisters } from "@/components/terminals/terminal-registers";
 import { TerminalPaymentsCard } from "@/components/transactions/terminal-payments-card";
@@ -41,6 +42,7 @@ export default async function TerminalPage({
   const { terminal, pairings, routedRegisterCount } = detail;
   const routed = queryTerminalRegisters(ctx, terminal.id);
   const active = pairings.filter((p) => p.status === "active");
+  const refused = active.find((p) => p.credentialsRefusedAt !== null);
   // A one-off notice: only for a pairing still active (PairedNotice drops `paired` from the URL).
   const justPaired = paired ? active.find((p) => String(p.id) === paired) : undefined;
   const mayReveal = can(user.role, "pairing:reveal");
@@ -67,7 +69,7 @@ export default async function TerminalPage({
         description={
           <span className="inline-flex flex-wrap items-center gap-2">
             <EnvironmentBadge environment={terminal.environment} />
-            <TerminalStatusBadge paired={active.length > 0} />
+            <TerminalStatusBadge paired={active.length > 0} credentialsRefused={!!refused} />
             {staff ? (
               <span className="inline-flex flex-wrap items-center gap-1" data-testid="terminal-merchant">
                 Merchant{" "}
@@ -89,11 +91,19 @@ export default async function TerminalPage({
           {justPaired.warning}
         </Alert>
       ) : null}
+      {refused ? (
+        <Alert tone="danger" role="alert" title="Pay-Connect refuses this pairing's credentials" className="mb-6" data-testid="credentials-refused">
+          Since {formatDateTime(refused.credentialsRefusedAt!)}, Pay-Connect has refused the credentials of “{refused.name}”: the terminal was probably
+          unpaired on its own screen, or by Pay-Connect. No payment can go through it. {CREDENTIALS_REFUSED_FIX} (A later call that Pay-Connect accepts clears
+          this, for example Refresh configuration.)
+        </Alert>
+      ) : null}
       {justPaired ? <PairedNotice name={justPaired.name} hasWebhookSecret={justPaired.hasWebhookSecret} /> : null}
       <TerminalPaymentsCard
         terminal={terminal}
         role={user.role}
         paired={active.length > 0}
+        credentialsRefused={!!refused}
         webhookSecret={active[0] ? active[0].hasWebhookSecret : null}
       />
       <TerminalRegisters rows={routed} terminalId={terminal.terminalId} />
