@@ -70,6 +70,7 @@ export function LocationRegisters({
                     <Link href={withMerchant(`/terminals/${terminal.ref}`, merchant)} className="font-mono text-brand-700 underline-offset-4 hover:underline">
                       {terminal.terminalId}
                     </Link>
+                    {terminal.pairingName ? <span className="max-w-[12rem] truncate text-slate-700" title={terminal.pairingName}>{terminal.pairingName}</span> : null}
                     <EnvironmentBadge environment={terminal.environment} />
                   </span>
                 ) : (
