@@ -143,6 +143,9 @@ describe("transactions search", () => {
     expect(mine("Counter")).not.toContain("ptx-theirs");
     expect(mine("SIM-COUNTER")).not.toContain("ptx-theirs");
     expect(providerIds({ q: "12.50" })).toContain("ptx-theirs");
+    // Counted in the scope too, not only drawn in it.
+    expect(queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "12.50" })).count).toMatchObject({ kind: "window", matches: 2 });
+    expect(queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "Counter" })).count).toEqual({ kind: "exact", total: 2, start: 1 });
   });
 });
 
@@ -288,6 +291,17 @@ describe("webhook deliveries", () => {
     expect(ids({ q: "ptx-deliv" })).toEqual([d2, d1]);
     expect(ids({ q: "ptx-none" })).toEqual([]);
     expect(deliveryRows(staff(db), deliveryList.values({ terminal: counter.terminal }), 1, 10).map((r) => r.id)).toEqual([d1]);
+  });
+
+  it("never shows another merchant's transaction as a delivery's event", () => {
+    const other = testMerchant(db, "Harbour");
+    const theirs = terminal(other, "SIM-THEIRS", "Their till", "pc-theirs");
+    const theirTx = tx(theirs, { provider: "ptx-their-secret-sale", merchantId: other });
+    const mine = delivery(counter.pairing, "accepted", T0 + 9);
+    event(theirTx, mine, "SUCCESS");
+    const rows = queryDeliveries(merchantCtx(db, merchant), deliveryList.values({})).rows;
+    expect(rows.find((r) => r.id === mine)?.events).toEqual([]);
+    expect(queryDeliveries(merchantCtx(db, merchant), deliveryList.values({ q: "ptx-their" })).rows).toEqual([]);
   });
 });
 
