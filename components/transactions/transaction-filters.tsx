@@ -11,6 +11,11 @@ export function terminalLabel(t: { terminalId: string; pairingName: string | nul
   return t.pairingName ? `${t.pairingName} · ${t.terminalId}` : t.terminalId;
 }
 
+/** An option's label, cut so that one long name does not widen the filter bar. */
+export function optionLabel(text: string, max = 48): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /**
  * Search and filters of the transactions list. The terminal and register filters are lists when
  * the scope has at most a couple of hundred of each; past that the search box finds them (and a
@@ -65,7 +70,7 @@ export function TransactionFilters({ params, options }: { params: TransactionLis
       id: "transaction-terminal",
       label: "Terminal",
       name: "terminal",
-      options: [{ value: "0", label: "All terminals" }, ...options.terminals.map((t) => ({ value: String(t.id), label: terminalLabel(t) }))],
+      options: [{ value: "0", label: "All terminals" }, ...options.terminals.map((t) => ({ value: String(t.id), label: optionLabel(terminalLabel(t)) }))],
     });
   }
   if (registerListed && options.registers) {
@@ -74,7 +79,7 @@ export function TransactionFilters({ params, options }: { params: TransactionLis
       id: "transaction-register",
       label: "Register",
       name: "register",
-      options: [{ value: "0", label: "All registers" }, ...options.registers.map((r) => ({ value: String(r.id), label: `${r.locationName} · ${r.name}` }))],
+      options: [{ value: "0", label: "All registers" }, ...options.registers.map((r) => ({ value: String(r.id), label: optionLabel(`${r.locationName} · ${r.name}`) }))],
     });
   }
   fields.push(

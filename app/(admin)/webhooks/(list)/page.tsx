@@ -1,4 +1,4 @@
-import { terminalLabel } from "@/components/transactions/transaction-filters";
+import { optionLabel, terminalLabel } from "@/components/transactions/transaction-filters";
 import { DeliveryTable } from "@/components/webhooks/delivery-table";
 import { VERDICT_WORDS } from "@/components/webhooks/verdict-badge";
 import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
@@ -46,7 +46,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       id: "delivery-terminal",
       label: "Terminal",
       name: "terminal",
-      options: [{ value: "0", label: "All terminals" }, ...terminals.map((t) => ({ value: String(t.id), label: terminalLabel(t) }))],
+      options: [{ value: "0", label: "All terminals" }, ...terminals.map((t) => ({ value: String(t.id), label: optionLabel(terminalLabel(t)) }))],
     });
   }
   // The chip of the transaction filter names it by its id, from its rows (or by number).
