@@ -21,12 +21,11 @@ const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 const number = new Intl.NumberFormat("en-US");
 
 /** "1–25 of 1,204", "26–50 of more than 10,000", "11 found in the latest 5,000 transactions…". */
-function countText(count: TransactionCount, shown: number): string {
+function countText(count: TransactionCount, shown: number, newestFirst: boolean): string {
   if (count.kind === "window") {
     const found = `${number.format(count.matches)} ${count.matches === 1 ? "transaction" : "transactions"}`;
-    return count.through === null
-      ? found
-      : `${found} among the latest ${number.format(count.scanned)} (to ${formatDateTime(count.through)}); Next searches further`;
+    if (count.through === null) return count.matches <= shown ? found : `1–${number.format(shown)} of ${number.format(count.matches)}`;
+    return `${found} among the ${number.format(count.scanned)} ${newestFirst ? "newest" : "oldest"} (to ${formatDateTime(count.through)}); Next searches further`;
   }
   const of = count.kind === "exact" ? number.format(count.total) : "more than 10,000";
   if (shown === 0) return count.kind === "exact" && count.total === 0 ? "No transactions" : `None here, of ${of}`;
@@ -107,7 +106,7 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
         )}
         <p className="text-slate-700" data-testid="transaction-count" aria-live="polite">
           {list.count
-            ? countText(list.count, list.rows.length)
+            ? countText(list.count, list.rows.length, transactionList.sortOf(params).direction === "desc")
             : list.lookedThrough
               ? `${list.rows.length} found, searched to ${formatDateTime(list.lookedThrough)}; ${before ? "Previous" : "Next"} searches further`
               : null}
