@@ -171,6 +171,11 @@ async function measure(servers: Started[]): Promise<Map<string, Map<string, Figu
     ["Transactions, one terminal", (s) => `/transactions?terminal=${s.terminalRef}`, "body"],
     ["Transactions, deep page (row 900,000)", (s) => (s.deepCursor ? `/transactions?after=${s.deepCursor}` : "/transactions"), "body"],
     ["Transactions, sorted by last update", () => "/transactions?sort=-updated", "body"],
+    // Issue 16: search and the filters no index serves (looked for within a window per page).
+    ["Transactions, search an amount (12.50)", () => "/transactions?q=12.50", "body"],
+    ["Transactions, search a terminal id", () => "/transactions?q=BT-000123", "body"],
+    ["Transactions, search a pairing name", () => "/transactions?q=Till%2012", "body"],
+    ["Transactions, kind refund (none)", () => "/transactions?kind=refund", "body"],
     ["Transactions CSV, first byte", () => "/api/transactions/export", "first-byte"],
   ];
   const out = new Map<string, Map<string, Figures>>();

@@ -82,6 +82,7 @@ export function LocationRegisters({
                     >
                       {terminal.terminalId}
                     </Link>
+                    {terminal.pairingName ? <span className="max-w-[12rem] truncate text-slate-700" title={terminal.pairingName}>{terminal.pairingName}</span> : null}
                     <EnvironmentBadge environment={terminal.environment} />
                   </span>
                 ) : (

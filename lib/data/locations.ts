@@ -34,41 +34,53 @@ export type LocationList = {
   readAt: number;
 };
 
+function locationWhere(scope: QueryContext["scope"], params: LocationListParams) {
+  const q = params.q.trim();
+  return and(
+    scopeWhere(scope, locations.merchantId),
+    params.archived === "yes" ? isNotNull(locations.archivedAt) : isNull(locations.archivedAt),
+    q ? sql`${locations.name} like ${likeContains(q)} escape '\\'` : undefined,
+  );
+}
+
+function locationRowsOf({ db, scope }: QueryContext, params: LocationListParams, offset: number, limit: number): LocationListRow[] {
+  const live = sql`r.location_id = ${locations.id} and r.archived_at is null`;
+  return db
+    .select({
+      id: locations.id,
+      name: locations.name,
+      address: locations.address,
+      timeZone: locations.timeZone,
+      merchantId: locations.merchantId,
+      merchantName: merchants.name,
+      archivedAt: locations.archivedAt,
+      createdAt: locations.createdAt,
+      registers: sql<number>`(select count(*) from ${registers} r where ${live})`,
+      unrouted: sql<number>`(select count(*) from ${registers} r where ${live} and r.terminal_ref is null)`,
+    })
+    .from(locations)
+    .innerJoin(merchants, eq(merchants.id, locations.merchantId))
+    .where(locationWhere(scope, params))
+    .orderBy(sql`${locations.name} collate nocase`, asc(merchants.name), asc(locations.id))
+    .limit(limit)
+    .offset(offset)
+    .all();
+}
+
 export const queryLocations = scopedQuery(
-  ({ db, scope }: QueryContext, input: Partial<LocationListParams> & { pageSize?: number } = {}): LocationList => {
+  (ctx: QueryContext, input: Partial<LocationListParams> & { pageSize?: number } = {}): LocationList => {
     const params = locationList.values(input);
     const pageSize = input.pageSize ?? locationList.pageSize;
-    const q = params.q.trim();
-    const where = and(
-      scopeWhere(scope, locations.merchantId),
-      params.archived === "yes" ? isNotNull(locations.archivedAt) : isNull(locations.archivedAt),
-      q ? sql`${locations.name} like ${likeContains(q)} escape '\\'` : undefined,
-    );
-    const total = db.select({ n: count() }).from(locations).where(where).get()?.n ?? 0;
+    const total = ctx.db.select({ n: count() }).from(locations).where(locationWhere(ctx.scope, params)).get()?.n ?? 0;
     const { page, pageCount } = clampPage(params.page, total, pageSize);
-    const live = sql`r.location_id = ${locations.id} and r.archived_at is null`;
-    const rows = db
-      .select({
-        id: locations.id,
-        name: locations.name,
-        address: locations.address,
-        timeZone: locations.timeZone,
-        merchantId: locations.merchantId,
-        merchantName: merchants.name,
-        archivedAt: locations.archivedAt,
-        createdAt: locations.createdAt,
-        registers: sql<number>`(select count(*) from ${registers} r where ${live})`,
-        unrouted: sql<number>`(select count(*) from ${registers} r where ${live} and r.terminal_ref is null)`,
-      })
-      .from(locations)
-      .innerJoin(merchants, eq(merchants.id, locations.merchantId))
-      .where(where)
-      .orderBy(sql`${locations.name} collate nocase`, asc(merchants.name), asc(locations.id))
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .all();
+    const rows = locationRowsOf(ctx, params, (page - 1) * pageSize, pageSize);
     return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
   },
+);
+
+/** For the CSV export: `limit` locations from `offset`, in the list's order. */
+export const locationRows = scopedQuery((ctx: QueryContext, params: LocationListParams, offset: number, limit: number) =>
+  locationRowsOf(ctx, locationList.values(params), offset, limit),
 );
 
 export type LocationDetail = {

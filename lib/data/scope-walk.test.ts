@@ -29,8 +29,8 @@ const window = { limit: 50, offset: 0 };
 const listParams = (over: Record<string, unknown> = {}) => ({ q: "", environment: "all", status: "all", sort: "terminal_id", page: 1, merchant: null, ...over });
 const attemptParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", environment: "all", sort: "-created_at", page: 1, merchant: null, ...over });
 const registerParams = (over: Record<string, unknown> = {}) => ({ q: "", location: 0, environment: "all", route: "all", sort: "location", page: 1, merchant: null, ...over });
-const txParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", environment: "all", terminal: 0, register: 0, from: "", to: "", sort: "-created", page: 1, merchant: null, ...over });
-const deliveryParams = (over: Record<string, unknown> = {}) => ({ verdict: "all", pairing: 0, sort: "-received", page: 1, merchant: null, ...over });
+const txParams = (over: Record<string, unknown> = {}) => ({ q: "", status: "all", kind: "all", environment: "all", terminal: 0, register: 0, from: "", to: "", sort: "-created", page: 1, merchant: null, ...over });
+const deliveryParams = (over: Record<string, unknown> = {}) => ({ q: "", verdict: "all", pairing: 0, terminal: 0, transaction: 0, sort: "-received", page: 1, merchant: null, ...over });
 const auditParams = (over: Record<string, unknown> = {}) => ({ action: "all", actor: "", sort: "-at", page: 1, merchant: null, ...over });
 
 /** Every query of lib/data, by `file:export`. */
@@ -40,8 +40,18 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: (_f, side) => [txParams({ q: `ptx-${other(side)}` })] },
     { args: (f, side) => [txParams({ terminal: f.terminals[other(side)] })] },
     { args: () => [txParams({ sort: "-updated", status: "SUCCESS" })], own: true },
+    // Both merchants have a €12.50: an amount, a terminal's pairing name, a register's name.
+    { args: () => [txParams({ q: "12.50" })], own: true },
+    { args: (_f, side) => [txParams({ q: `${other(side)} till` })] },
+    { args: (_f, side) => [txParams({ q: `pc-${other(side)}-1` })] },
+    { args: (_f, side) => [txParams({ q: `ptx-${other(side)}`, kind: "charge", environment: "sandbox" })] },
+    { args: (f, side) => [txParams({ register: f.registers[other(side)] })] },
   ],
-  "transactions:transactionRows": [{ args: () => [txParams(), null, 50], own: true }],
+  "transactions:transactionRows": [
+    { args: () => [txParams(), null, 50], own: true },
+    { args: () => [txParams({ q: "12.50" }), null, 50], own: true },
+  ],
+  "transactions:queryTransactionFilterOptions": [{ args: () => [], own: true }],
   "transactions:queryTransaction": [
     { args: (f, side) => [f.transactions[side]], own: true },
     { args: (f, side) => [f.transactions[other(side)]] },
@@ -54,6 +64,14 @@ const SAMPLES: Record<string, Sample[]> = {
   "webhooks:queryDeliveries": [
     { args: () => [deliveryParams()], own: true },
     { args: (f, side) => [deliveryParams({ pairing: f.pairings[other(side)] })] },
+    { args: (f, side) => [deliveryParams({ terminal: f.terminals[other(side)] })] },
+    { args: (f, side) => [deliveryParams({ transaction: f.transactions[other(side)] })] },
+    { args: (_f, side) => [deliveryParams({ q: `ptx-${other(side)}` })] },
+    { args: (_f, side) => [deliveryParams({ q: `ptx-${side}` })], own: true },
+  ],
+  "webhooks:deliveryRows": [
+    { args: () => [deliveryParams(), 0, 50], own: true },
+    { args: (f, side) => [deliveryParams({ transaction: f.transactions[other(side)] }), 0, 50] },
   ],
   "webhooks:queryDelivery": [
     { args: (f, side) => [f.deliveries[side]], own: true },
@@ -138,6 +156,10 @@ const SAMPLES: Record<string, Sample[]> = {
   "locations:queryLocations": [
     { args: () => [{}], own: true },
     { args: (_f, side) => [{ q: other(side) }] },
+  ],
+  "locations:locationRows": [
+    { args: () => [{ q: "", archived: "no", sort: "name", page: 1, merchant: null }, 0, 50], own: true },
+    { args: (_f, side) => [{ q: other(side), archived: "no", sort: "name", page: 1, merchant: null }, 0, 50] },
   ],
   "locations:queryLocation": [
     { args: (f, side) => [f.locations[side]], own: true },

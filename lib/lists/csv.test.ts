@@ -27,6 +27,11 @@ describe("csvField", () => {
     expect(csvField("a=b")).toBe("a=b");
     // Numbers are numbers, not text: -1 stays -1.
     expect(csvField(-1)).toBe("-1");
+    // A plain negative decimal (a refund's amount) is a number too; anything more is guarded.
+    expect(csvField("-1.50")).toBe("-1.50");
+    expect(csvField("-1.50+A1")).toBe("'-1.50+A1");
+    expect(csvField("-1e5")).toBe("'-1e5");
+    expect(csvField("-")).toBe("'-");
   });
 });
 

@@ -8,12 +8,14 @@
 export type CsvColumn<T> = { header: string; value: (row: T) => string | number | boolean | Date | null | undefined };
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+const PLAIN_NUMBER = /^-\d+(\.\d+)?$/;
 
 /** One field, guarded and quoted as needed. */
 export function csvField(value: string | number | boolean | Date | null | undefined): string {
   if (value === null || value === undefined) return "";
   let s = value instanceof Date ? value.toISOString() : String(value);
-  if (typeof value === "string" && FORMULA_START.test(s)) s = `'${s}`;
+  // A plain negative number ("-1.50", a refund's amount) is a number to a spreadsheet, not a formula.
+  if (typeof value === "string" && FORMULA_START.test(s) && !PLAIN_NUMBER.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

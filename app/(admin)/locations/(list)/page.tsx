@@ -40,12 +40,11 @@ export default async function LocationsPage({
         actions={merchant ? <AddLocationDialog merchant={merchant} timeZones={timeZones()} viewed={viewed} /> : null}
       />
       <LocationFilters params={params} />
-      {filtered ? (
-        <ListToolbar
-          chips={locationList.chips(params, { archived: (v) => ARCHIVED_WORDS[v] ?? v })}
-          clearHref={locationList.clearHref(params)}
-        />
-      ) : null}
+      <ListToolbar
+        chips={locationList.chips(params, { archived: (v) => ARCHIVED_WORDS[v] ?? v })}
+        clearHref={locationList.clearHref(params)}
+        exportHref={`/api/locations/export${locationList.search(params, { page: 1 })}`}
+      />
       <LocationsTable
         rows={list.rows}
         showMerchant={ctx.scope.kind === "all"}
