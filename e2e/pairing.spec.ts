@@ -31,8 +31,8 @@ import {
   uniqueTag,
 } from "./seed";
 
-const OTP_REJECTED =
-  "The OTP was rejected: it may be mistyped, or already used or expired. Check it against the terminal's screen; if it matches, generate a new OTP on the terminal.";
+const OTP_USED =
+  "This OTP was already used: an OTP pairs once. If the terminal shows it is paired, its credentials went to whoever used the OTP; generate a new OTP on the terminal to pair it here.";
 
 // Simulator faults are armed for each test's own simulated terminal (simFault's terminalId), so
 // they never touch another test's calls and need no clearing between tests.
@@ -212,13 +212,14 @@ test("a used OTP gets the clear error, creates no pairing and is recorded", asyn
   const second = `Second use ${uniqueTag()}`;
 
   await submitPairForm(page, { name: second, otp });
-  await expect(page.getByTestId("pair-error")).toContainText(OTP_REJECTED);
+  // The simulator says why (as Pay-Connect may): the message names it.
+  await expect(page.getByTestId("pair-error")).toContainText(OTP_USED);
   await expect(page.getByText("it may be mistyped, or already used or expired (then generate a new OTP on the terminal).")).toBeVisible();
   expect(pairingsOfTerminal(terminalId).map((p) => p.name)).toEqual(["First use"]);
-  expect(attempts({ name: second })).toMatchObject([{ status: "failed", errorCode: "otp_rejected", reason: OTP_REJECTED }]);
+  expect(attempts({ name: second })).toMatchObject([{ status: "failed", errorCode: "otp_rejected", reason: OTP_USED }]);
 
   await page.goto("/attempts?status=failed");
-  await expect(page.getByRole("row").filter({ hasText: second })).toContainText(OTP_REJECTED);
+  await expect(page.getByRole("row").filter({ hasText: second })).toContainText("This OTP was already used");
 });
 
 test("a request replayed twice at once pairs once", async ({ page, asRole }) => {

@@ -116,7 +116,9 @@ export function actionRoutes(dir = process.cwd()): ActionRoutes | null {
   if (cached && !dev) return cached.routes;
   let routes: ActionRoutes | null = null;
   try {
-    const manifest = JSON.parse(fs.readFileSync(path.join(dir, ".next", "server", "server-reference-manifest.json"), "utf8")) as Manifest;
+    // PAIRDESK_ACTIONS_MANIFEST: another build's manifest (the unit tests point it at their own).
+    const file = process.env.PAIRDESK_ACTIONS_MANIFEST ?? path.join(dir, ".next", "server", "server-reference-manifest.json");
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8")) as Manifest;
     routes = new Map(Object.entries(manifest.node ?? {}).map(([id, v]) => [id, Object.keys(v.workers ?? {}).filter((w) => w.endsWith("/page")).map(routePattern)]));
   } catch {
     routes = null;

@@ -1,7 +1,19 @@
 import "./test/setup-env";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { NextRequest } from "next/server";
 import { afterEach, describe, expect, it } from "vitest";
-import proxy from "../proxy";
+
+// A build's action manifest of the test's own (whether a real build sits in .next or not): the
+// action "abc" belongs to the sign-in page and the users page.
+const manifestDir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-proxy-"));
+process.env.PAIRDESK_ACTIONS_MANIFEST = path.join(manifestDir, "server-reference-manifest.json");
+fs.writeFileSync(
+  process.env.PAIRDESK_ACTIONS_MANIFEST,
+  JSON.stringify({ node: { abc: { workers: { "app/(auth)/login/page": {}, "app/(admin)/users/page": {} } }, other: { workers: { "app/simulator/page": {} } } } }),
+);
+const { default: proxy } = await import("../proxy");
 
 const HSTS = "max-age=31536000; includeSubDomains";
 
@@ -94,6 +106,20 @@ describe("proxy refusals", () => {
 
     const noLength = await send("/users", { method: "POST", body: "x", headers: { "content-type": ok.headers["content-type"], "next-action": "abc" } });
     expect(noLength.status).toBe(411);
+  });
+
+  it("refuses an action of another page, one the build does not know, and one from another site", async () => {
+    const ok = await multipart(actionForm('["$undefined","$K1"]', { _1_userId: "3" }));
+    const elsewhere = await send("/login", { method: "POST", body: ok.body, headers: { ...ok.headers, "next-action": "other" } });
+    expect(elsewhere.status).toBe(404);
+    expect(await elsewhere.text()).toContain("it names a form of another page");
+    const unknown = await send("/login", { method: "POST", body: ok.body, headers: { ...ok.headers, "next-action": "zzz" } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain("it names no form of this version of Pairdesk");
+    const foreign = await send("/users", { method: "POST", body: ok.body, headers: { ...ok.headers, "next-action": "abc", origin: "http://evil.example" } });
+    expect(foreign.status).toBe(403);
+    const own = await send("/users", { method: "POST", body: ok.body, headers: { ...ok.headers, "next-action": "abc", origin: "http://localhost:3000" } });
+    expect(own.status).not.toBe(403);
   });
 
   it("refuses an oversized sign-in before next-auth reads it", async () => {

@@ -14,6 +14,7 @@
 // imported after it, dynamically).
 import "./server-only-stub";
 import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { databasePathFrom } from "../lib/db/default-path";
 import { openDatabase } from "../lib/db/open";
@@ -62,7 +63,13 @@ async function main() {
     if (build.status !== 0) process.exit(build.status ?? 1);
   }
   const admin = await firstAdmin();
-  const server = spawn(nextBin, ["start", "-p", port, "-H", host], { stdio: "inherit", env });
+  // The server's log goes to a file beside the database, so that the logins printed below stay
+  // on the screen (the poller and every request would scroll them away).
+  const logFile = path.join(path.dirname(path.resolve(env.DATABASE_PATH!)), "demo-server.log");
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const out = fs.openSync(logFile, "a");
+  const server = spawn(nextBin, ["start", "-p", port, "-H", host], { stdio: ["ignore", out, out], env });
+  fs.closeSync(out);
   const merchantAdmin = await demoMerchants(admin).catch((err: unknown) => {
     console.error(`\nThe demo merchants could not be made (${(err as Error)?.message ?? err}). Pairdesk runs without them.`);
     return null;
@@ -85,6 +92,7 @@ async function main() {
     ` Simulated terminal: ${publicUrl}/simulator`,
     listening,
     " Sandbox pairs against the built-in simulator. Ctrl+C stops.",
+    ` Server log: ${path.relative(process.cwd(), logFile)} (tail -f it to follow)`,
     "──────────────────────────────────────────────────────────",
     "",
   ].join("\n");
@@ -101,12 +109,22 @@ async function main() {
       // Never silently: the person at the terminal must know the app is gone, and how to restart.
       console.error(
         `\nThe Pairdesk server stopped (${signal ? `killed by ${signal}` : `exit code ${code}`}). ` +
-          "Its log is above. Start it again without rebuilding: npm run demo -- --no-build " +
+          `The end of its log (${logFile}):\n${tail(logFile, 30)}\n` +
+          "Start it again without rebuilding: npm run demo -- --no-build " +
           "(the demo admin gets a new password, printed again).",
       );
     }
     process.exit(code ?? (signal ? 1 : 0));
   });
+}
+
+/** The last `lines` lines of a file (the server log), or a note that it cannot be read. */
+function tail(file: string, lines: number): string {
+  try {
+    return fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch {
+    return "(the log cannot be read)";
+  }
 }
 
 /** Waits for the server, then makes the demo merchants (first run) and their admin's login. */

@@ -46,7 +46,7 @@ export type DashboardData = {
       lastErrorAt: number | null;
     } | null;
     silentHours: number;
-    silentTerminals: { id: number; terminalId: string; environment: "production" | "sandbox"; lastSeenAt: number | null }[];
+    silentTerminals: { id: number; terminalId: string; environment: "production" | "sandbox"; lastSeenAt: number | null; pairingName: string; pairedAt: number }[];
     moreSilent: boolean;
   };
 };
@@ -282,11 +282,18 @@ function PaymentsSection({ data, merchant }: { data: DashboardData["payments"]; 
           ) : (
             <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
               {data.silentTerminals.map((t) => (
-                <li key={t.id}>
+                <li key={t.id} data-testid="silent-terminal">
+                  <span className="font-medium">{t.pairingName}</span>{" "}
                   <Link href={withMerchant(`/terminals/${t.id}`, merchant)} className="font-mono text-brand-700 hover:underline">
                     {t.terminalId}
                   </Link>{" "}
-                  <span className="text-slate-600">{t.lastSeenAt ? `last ${new Date(t.lastSeenAt).toLocaleDateString("en-GB")}` : "never"}</span>
+                  <span className="text-slate-600">
+                    {t.lastSeenAt
+                      ? `last payment ${formatDateTime(new Date(t.lastSeenAt))}`
+                      : t.pairedAt > Date.now() - data.silentHours * 3_600_000
+                        ? "new, no payment yet"
+                        : `no payment since it was paired, ${formatDateTime(new Date(t.pairedAt))}`}
+                  </span>
                 </li>
               ))}
               {data.moreSilent ? <li className="text-slate-600">and more</li> : null}

@@ -5,7 +5,9 @@
  * itself; the actions check all of it again.
  */
 import { randomUUID } from "node:crypto";
+import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { TransactionStatusBadge } from "./transaction-status-badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { pageAccess } from "@/lib/data/access";
 import { queryTransactionOperations, type queryTransaction } from "@/lib/data/transactions";
@@ -14,6 +16,7 @@ import { currencyDigits, formatAmount } from "@/lib/money";
 import { can } from "@/lib/permissions";
 import { refundableAmount, refusalOf, type TargetOperation } from "@/lib/transactions/allowed";
 import { transactionFacts } from "@/lib/transactions/operations";
+import { OffersGate } from "./live-status";
 import { OperationDialog, type PanelOperation } from "./operation-dialog";
 
 const OUTCOME_TONE = { pending: "info", sent: "info", succeeded: "success", failed: "danger", outcome_unknown: "warning" } as const;
@@ -101,11 +104,13 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
       </CardHeader>
       <CardBody className="space-y-4 text-sm">
         {allowed.length > 0 ? (
-          <div className="flex flex-wrap gap-2">
-            {allowed.map((op) => (
-              <OperationDialog key={op.kind} transactionId={row.id} op={op} requestKey={randomUUID()} />
-            ))}
-          </div>
+          <OffersGate renderedStatus={row.status}>
+            <div className="flex flex-wrap gap-2">
+              {allowed.map((op) => (
+                <OperationDialog key={op.kind} transactionId={row.id} op={op} requestKey={randomUUID()} />
+              ))}
+            </div>
+          </OffersGate>
         ) : (
           <p className="text-slate-600" data-testid="no-operations">
             {mayOperate ? "No operation applies to it now." : "Only admins can run operations on transactions."}
@@ -126,10 +131,21 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
               <li key={o.id} data-testid="operation-record" data-kind={o.kind} data-status={o.status}>
                 <span className="flex flex-wrap items-center gap-2">
                   <span className="font-medium">
-                    {KIND_WORDS[o.kind] ?? o.kind}
+                    {o.resultTransactionRef !== null && o.resultTransactionRef !== row.id ? (
+                      <Link href={`/transactions/${o.resultTransactionRef}`} className="text-brand-700 hover:underline">
+                        {KIND_WORDS[o.kind] ?? o.kind}
+                      </Link>
+                    ) : (
+                      (KIND_WORDS[o.kind] ?? o.kind)
+                    )}
                     {o.amount !== null ? ` ${formatAmount(o.amount, row.currency)}` : ""}
                   </span>
-                  <Badge tone={OUTCOME_TONE[o.status]}>{OUTCOME_WORDS[o.status]}</Badge>
+                  {/* An operation that created a transaction (a refund) says what its transaction says, in the same words. */}
+                  {o.status === "succeeded" && o.resultStatus && o.resultTransactionRef !== row.id ? (
+                    <TransactionStatusBadge status={o.resultStatus} testId="operation-result-status" />
+                  ) : (
+                    <Badge tone={OUTCOME_TONE[o.status]}>{OUTCOME_WORDS[o.status]}</Badge>
+                  )}
                 </span>
                 <span className="block text-xs text-slate-600">
                   {formatDateTime(o.createdAt)} by {o.createdByEmail}

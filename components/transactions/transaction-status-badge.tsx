@@ -32,9 +32,9 @@ export const KIND_WORDS = {
 
 export const SOURCE_WORDS = { webhook: "webhook", poll: "poll", operation: "operation" } as const;
 
-export function TransactionStatusBadge({ status }: { status: TransactionStatus }) {
+export function TransactionStatusBadge({ status, testId = "transaction-status" }: { status: TransactionStatus; testId?: string }) {
   return (
-    <Badge tone={TONE[status]} data-testid="transaction-status" data-status={status}>
+    <Badge tone={TONE[status]} data-testid={testId} data-status={status}>
       {STATUS_WORDS[status]}
     </Badge>
   );

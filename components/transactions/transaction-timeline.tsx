@@ -7,6 +7,7 @@ import { useEffect, useRef } from "react";
 import type { TimelineEvent, TransactionStatusView } from "@/lib/data/transactions";
 import { formatDateTime } from "@/lib/format";
 import type { TransactionStatus } from "@/lib/domain";
+import { useSetLiveStatus } from "./live-status";
 import { STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
 
 /** How often an open transaction's page asks for news. */
@@ -56,6 +57,8 @@ export function TransactionLive({
     refetchIntervalInBackground: false,
   });
   const view = data ?? initial;
+  const setLive = useSetLiveStatus();
+  useEffect(() => setLive(view.status), [view.status, setLive]);
   // Any news (a status, a refund total, an operation ended, a new event such as an amount
   // changed by a preauthorisation's increase) redraws the server-rendered parts.
   const seen = useRef(`${initial.status}:${initial.refundTotalAmount}:${initial.watching}:${initial.timeline.length}`);
@@ -80,7 +83,14 @@ export function TransactionLive({
       </h2>
       <ol className="space-y-2 border-l-2 border-slate-200 pl-4" data-testid="timeline">
         {view.timeline.map((e: TimelineEvent) => (
-          <li key={e.id} data-testid="timeline-event" data-status={e.status} data-source={e.source} data-effect={e.effect} className="text-sm">
+          <li key={e.id} data-testid={e.refund ? "timeline-refund-event" : "timeline-event"} data-status={e.status} data-source={e.source} data-effect={e.effect} className="text-sm">
+            {e.refund ? (
+              <>
+                <Link href={`/transactions/${e.refund.id}`} className="font-medium text-brand-700 underline underline-offset-2" data-testid="timeline-refund">
+                  Refund {e.refund.amount}
+                </Link>{" "}
+              </>
+            ) : null}
             <span className="font-medium">{STATUS_WORDS[e.status as TransactionStatus] ?? e.status}</span>{" "}
             <span className="text-slate-600">
               {EFFECT_WORDS[e.effect] ?? e.effect} · by {e.source}

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
-import { auditLog, locations, merchants, pairingAttempts, pairings, registers, terminals, users } from "../db/schema";
+import { auditLog, locations, merchants, pairingAttempts, pairings, registers, terminals, transactions, users } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { auditList, type AuditListParams } from "../lists/lists";
 import { REDACTED_FIELDS } from "../log";
@@ -135,7 +135,12 @@ type TargetColumns = {
   registerName: string | null;
   registerKind: string | null;
   registerLocationName: string | null;
+  transactionRef: number | null;
+  transactionProviderId: string | null;
+  transactionKind: string | null;
 };
+
+const TRANSACTION_KIND_WORDS: Record<string, string> = { charge: "Charge", preauth: "Preauthorisation", refund: "Refund", independent_refund: "Independent refund" };
 
 function describeTarget(r: TargetColumns): AuditTarget | null {
   if (!r.targetType) return null;
@@ -167,6 +172,10 @@ function describeTarget(r: TargetColumns): AuditTarget | null {
             href: `/registers/${r.registerRef}`,
           }
         : { ...base, label: capital };
+    case "transaction":
+      return r.transactionRef !== null
+        ? { ...base, label: `${TRANSACTION_KIND_WORDS[r.transactionKind ?? ""] ?? "Transaction"} ${r.transactionProviderId}`, href: `/transactions/${r.transactionRef}` }
+        : { ...base, label: capital };
     case "pairing_attempt":
       return r.attemptName !== null
         ? { ...base, label: `Attempt “${r.attemptName}”`, terminalRef: r.attemptTerminalRef }
@@ -190,6 +199,7 @@ export const auditRows = scopedQuery(
   const tLocation = alias(locations, "target_location");
   const tRegister = alias(registers, "target_register");
   const tRegisterLocation = alias(locations, "target_register_location");
+  const tTransaction = alias(transactions, "target_transaction");
   const rows = db
     .select({
       id: auditLog.id,
@@ -216,6 +226,9 @@ export const auditRows = scopedQuery(
       registerName: tRegister.name,
       registerKind: tRegister.kind,
       registerLocationName: tRegisterLocation.name,
+      transactionRef: tTransaction.id,
+      transactionProviderId: tTransaction.providerTransactionId,
+      transactionKind: tTransaction.kind,
     })
     .from(auditLog)
     .leftJoin(merchants, eq(merchants.id, auditLog.merchantId))
@@ -262,6 +275,10 @@ export const auditRows = scopedQuery(
       and(eq(auditLog.targetType, "register"), eq(tRegister.id, targetId), scopeWhere(scope, tRegister.merchantId)),
     )
     .leftJoin(tRegisterLocation, eq(tRegisterLocation.id, tRegister.locationId))
+    .leftJoin(
+      tTransaction,
+      and(eq(auditLog.targetType, "transaction"), eq(tTransaction.id, targetId), scopeWhere(scope, tTransaction.merchantId)),
+    )
     .where(auditListWhere(scope, params))
     .orderBy(...auditOrder(params))
     .limit(window.limit)

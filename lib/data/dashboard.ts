@@ -191,7 +191,7 @@ function paymentFigures({ db, scope }: QueryContext) {
   const cutoff = now - SILENT_HOURS * 3_600_000;
   const lastSeen = sql<number | null>`(select t.last_seen_at from transactions t where t.terminal_ref = ${terminals.id} order by t.created_at desc, t.id desc limit 1)`;
   const silent = db
-    .select({ id: terminals.id, terminalId: terminals.terminalId, environment: terminals.environment, lastSeenAt: lastSeen })
+    .select({ id: terminals.id, terminalId: terminals.terminalId, environment: terminals.environment, lastSeenAt: lastSeen, pairingName: pairings.name, pairedAt: pairings.createdAt })
     .from(terminals)
     .innerJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")))
     .where(and(scopeWhere(scope, terminals.merchantId), sql`coalesce(${lastSeen}, 0) < ${cutoff}`))
@@ -213,7 +213,7 @@ function paymentFigures({ db, scope }: QueryContext) {
         }
       : null,
     silentHours: SILENT_HOURS,
-    silentTerminals: silent.slice(0, 20).map((t) => ({ ...t, lastSeenAt: t.lastSeenAt ?? null })),
+    silentTerminals: silent.slice(0, 20).map((t) => ({ ...t, lastSeenAt: t.lastSeenAt ?? null, pairedAt: t.pairedAt.getTime() })),
     moreSilent: silent.length > 20,
   };
 }

@@ -7,6 +7,7 @@
 import "server-only";
 import { and, asc, count as count_, desc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import { formatAmount } from "../money";
 import {
   locations,
   merchants,
@@ -419,9 +420,17 @@ export type TimelineEvent = {
   deliveryId: number | null;
   operationId: number | null;
   operationKind: string | null;
+  /** Set on an event of a refund of this transaction: the refund, and its amount in words. */
+  refund: { id: number; amount: string } | null;
 };
 
+/**
+ * The transaction's events, and those of its refunds (from the moment one is sent: a refund is a
+ * transaction of its own, and the charge's timeline shows it at once, in the same status words).
+ * Refunds are of the same merchant and terminal (lib/transactions/apply.ts links them so).
+ */
 function timelineOf(db: DB, id: number): TimelineEvent[] {
+  const subject = alias(transactions, "subject");
   return db
     .select({
       id: transactionEvents.id,
@@ -433,13 +442,21 @@ function timelineOf(db: DB, id: number): TimelineEvent[] {
       deliveryId: transactionEvents.deliveryId,
       operationId: transactionEvents.operationId,
       operationKind: transactionOperations.kind,
+      transactionRef: transactionEvents.transactionRef,
+      amount: subject.amount,
+      currency: subject.currency,
     })
     .from(transactionEvents)
+    .innerJoin(subject, eq(subject.id, transactionEvents.transactionRef))
     .leftJoin(transactionOperations, eq(transactionOperations.id, transactionEvents.operationId))
-    .where(eq(transactionEvents.transactionRef, id))
+    .where(or(eq(transactionEvents.transactionRef, id), and(eq(subject.linkedTransactionRef, id), eq(subject.kind, "refund"))))
     .orderBy(asc(transactionEvents.id))
     .all()
-    .map((e) => ({ ...e, at: e.at.getTime() }));
+    .map(({ transactionRef, amount, currency, ...e }) => ({
+      ...e,
+      at: e.at.getTime(),
+      refund: transactionRef === id ? null : { id: transactionRef, amount: formatAmount(amount, currency) },
+    }));
 }
 
 export type TransactionStatusView = {
@@ -500,8 +517,10 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
 });
 
 /** The operations sent for (or from) a transaction, newest first. */
-export const queryTransactionOperations = scopedQuery(({ db, scope }, id: number) =>
-  db
+export const queryTransactionOperations = scopedQuery(({ db, scope }, id: number) => {
+  // The transaction an operation created (a refund): its own status is the operation's news.
+  const result = alias(transactions, "result");
+  return db
     .select({
       id: transactionOperations.id,
       kind: transactionOperations.kind,
@@ -511,9 +530,12 @@ export const queryTransactionOperations = scopedQuery(({ db, scope }, id: number
       providerStatus: transactionOperations.providerStatus,
       createdAt: transactionOperations.createdAt,
       createdByEmail: users.email,
+      resultTransactionRef: transactionOperations.resultTransactionRef,
+      resultStatus: result.status,
     })
     .from(transactionOperations)
     .innerJoin(users, eq(users.id, transactionOperations.createdById))
+    .leftJoin(result, and(eq(result.id, transactionOperations.resultTransactionRef), scopeWhere(scope, result.merchantId)))
     .where(
       and(
         or(eq(transactionOperations.transactionRef, id), eq(transactionOperations.resultTransactionRef, id)),
@@ -521,8 +543,8 @@ export const queryTransactionOperations = scopedQuery(({ db, scope }, id: number
       ),
     )
     .orderBy(desc(transactionOperations.id))
-    .all(),
-);
+    .all();
+});
 
 /** How many terminals (or registers) a filter offers as a list; past that, the search finds them. */
 const FILTER_OPTIONS = 200;

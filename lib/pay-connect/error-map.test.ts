@@ -1,6 +1,6 @@
 /** The status table: what each answer means for the person at the screen, and its outcome. */
 import { describe, expect, it } from "vitest";
-import { mapStatus, OTP_REJECTED_MESSAGE, type Operation } from "./error-map";
+import { mapStatus, OTP_EXPIRED_MESSAGE, OTP_REJECTED_MESSAGE, OTP_USED_MESSAGE, type Operation } from "./error-map";
 import { caught, payConnectKit, route } from "../test/pay-connect-kit";
 
 const kit = await payConnectKit();
@@ -20,6 +20,21 @@ describe("status table", () => {
     );
     expect(err.message).toBe(OTP_REJECTED_MESSAGE);
     expect(err.message).not.toContain("ABCD2345");
+  });
+
+  it("says an expired and a used OTP apart where Pay-Connect's answer does, and covers every case where it does not", async () => {
+    for (const [said, message] of [
+      ["OTP expired", OTP_EXPIRED_MESSAGE],
+      ["OTP already used", OTP_USED_MESSAGE],
+      ["Invalid OTP", OTP_REJECTED_MESSAGE],
+      ["Invalid or expired OTP", OTP_REJECTED_MESSAGE],
+      ["", OTP_REJECTED_MESSAGE],
+    ] as const) {
+      kit.handler = route({ "/v1/pay-connect/pair/": () => ({ status: 400, body: { detail: said } }) });
+      const err = await caught(kit.client().pair({ name: "A", otp: "ABCD2345" }));
+      expect(err.code, said).toBe("otp_rejected");
+      expect(err.message, said).toBe(message);
+    }
   });
 
   it("maps a 400 about the integrator id to a configuration message, not a bad OTP", async () => {

@@ -51,6 +51,22 @@ export const NOTHING_DONE: Record<Operation, string> = {
 
 export const OTP_REJECTED_MESSAGE =
   "The OTP was rejected: it may be mistyped, or already used or expired. Check it against the terminal's screen; if it matches, generate a new OTP on the terminal.";
+export const OTP_EXPIRED_MESSAGE =
+  "The OTP has expired (an OTP lasts a few minutes). Generate a new OTP on the terminal and enter it.";
+export const OTP_USED_MESSAGE =
+  "This OTP was already used: an OTP pairs once. If the terminal shows it is paired, its credentials went to whoever used the OTP; generate a new OTP on the terminal to pair it here.";
+
+/**
+ * Assumption 7b: Pay-Connect documents no error body. Where its detail says why an OTP failed
+ * (expired, already used), the message says so; otherwise the one message covers every case.
+ */
+export function otpRejectedMessage(detail: string | undefined): string {
+  const d = (detail ?? "").toLowerCase();
+  if (/expired/.test(d) && !/invalid|used/.test(d)) return OTP_EXPIRED_MESSAGE;
+  if (/already used|used/.test(d) && !/invalid|expired/.test(d)) return OTP_USED_MESSAGE;
+  // "Invalid OTP" may mean an expired or used one too: the message that covers every case.
+  return OTP_REJECTED_MESSAGE;
+}
 
 /** What each call is called in a message ("the refund request"). */
 export const OP_LABELS: Record<Operation, string> = {
@@ -130,7 +146,7 @@ export const STATUS_ROWS: readonly StatusRow[] = [
     when: (c) => c.op === "pair" && c.status === 400,
     code: "otp_rejected",
     outcome: "failed",
-    message: () => OTP_REJECTED_MESSAGE,
+    message: (c) => otpRejectedMessage(c.detail()),
   },
   {
     when: (c) => c.op === "pair" && (c.status === 401 || c.status === 403),

@@ -14,7 +14,7 @@ import {
 } from "../pay-connect/wire";
 import { randomToken, sha256Hex, type SimulatorContext } from "./context";
 import type { ProviderCall } from "./faults";
-import { consumeOtp, terminalOfOtp } from "./terminals";
+import { consumeOtp, otpRefusal, terminalOfOtp } from "./terminals";
 
 export type ProviderRequest = { headers: Headers; body: string };
 export type ProviderResponse = { status: number; body: Record<string, unknown> };
@@ -27,7 +27,12 @@ const detail = (status: number, text: string): ProviderResponse => ({ status, bo
 const MISSING_INTEGRATOR = detail(400, `Missing ${INTEGRATOR_ID_HEADER} header`);
 const UNKNOWN_INTEGRATOR = detail(400, `Unknown ${INTEGRATOR_ID_HEADER}`);
 const INVALID_JSON = detail(400, "Invalid JSON body");
-const INVALID_OTP = detail(400, "Invalid or expired OTP");
+/** The pair refusals for an OTP, one for each reason the terminal knows (the adapter tells them apart). */
+const OTP_REFUSALS = {
+  unknown: detail(400, "Invalid OTP"),
+  used: detail(400, "OTP already used"),
+  expired: detail(400, "OTP expired"),
+} as const;
 const INVALID_CLIENT = detail(401, "Invalid client credentials");
 const NO_BEARER = detail(401, "Authentication credentials were not provided.");
 const INVALID_TOKEN = detail(401, "Invalid or expired token");
@@ -161,7 +166,7 @@ export function pair(
     };
   }).immediate();
 
-  if (!result) return INVALID_OTP;
+  if (!result) return OTP_REFUSALS[otpRefusal(ctx, otp)];
   if (options.omitClientSecret) {
     const partial: Partial<PairResponseBody> = { ...result };
     delete partial.client_secret;

@@ -122,7 +122,7 @@ describe("terminals and OTPs", () => {
     expect(first.body.terminal_id).toBe(t.terminalId);
     expect(currentOtp(ctx, t.terminalId)).toBeNull();
     const second = pairWith(otp);
-    expect(second).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+    expect(second).toEqual({ status: 400, body: { detail: "OTP already used" } });
   });
 
   it("an OTP is accepted whatever its case and white space, and still only once", () => {
@@ -132,7 +132,7 @@ describe("terminals and OTPs", () => {
     const first = pairWith(typed);
     expect(first.status).toBe(200);
     expect(first.body.terminal_id).toBe(t.terminalId);
-    expect(pairWith(otp.toLowerCase())).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+    expect(pairWith(otp.toLowerCase())).toEqual({ status: 400, body: { detail: "OTP already used" } });
     // Another character is another OTP.
     const next = generateOtp(ctx, t.terminalId)!.otp;
     const wrong = `${next.slice(0, 7)}${next[7] === "A" ? "B" : "A"}`;
@@ -147,12 +147,12 @@ describe("terminals and OTPs", () => {
     expect(currentOtp(ctx, t.terminalId)?.otp).toBe(otp);
     clock += 1;
     expect(currentOtp(ctx, t.terminalId)).toBeNull();
-    expect(pairWith(otp)).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+    expect(pairWith(otp)).toEqual({ status: 400, body: { detail: "OTP expired" } });
   });
 
   it("an unknown OTP is refused", () => {
     createTerminal(ctx);
-    expect(pairWith("ZZZZZZZZ")).toEqual({ status: 400, body: { detail: "Invalid or expired OTP" } });
+    expect(pairWith("ZZZZZZZZ")).toEqual({ status: 400, body: { detail: "Invalid OTP" } });
   });
 });
 

@@ -226,6 +226,15 @@ export function consumeOtp(ctx: SimulatorContext, otp: string): string | null {
   return row?.terminal_id ?? null;
 }
 
+/** Why `otp` cannot pair: never issued, already used, or expired (as the terminal knows it). */
+export function otpRefusal(ctx: SimulatorContext, otp: string): "unknown" | "used" | "expired" {
+  const row = ctx.db.prepare("SELECT used_at, expires_at FROM otps WHERE otp = ?").get(normalizeOtp(otp)) as
+    | { used_at: number | null; expires_at: number }
+    | undefined;
+  if (!row) return "unknown";
+  return row.used_at !== null ? "used" : "expired";
+}
+
 /** The terminal that issued `otp` (used, expired or not), or null: whose faults a pair call takes. */
 export function terminalOfOtp(ctx: SimulatorContext, otp: string): string | null {
   const row = ctx.db.prepare("SELECT terminal_id FROM otps WHERE otp = ?").get(normalizeOtp(otp)) as

@@ -2,8 +2,9 @@ import { ArrowLeft } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { TransactionOperationsPanel } from "@/components/transactions/operations-panel";
+import { LiveStatusProvider } from "@/components/transactions/live-status";
 import { TransactionLive } from "@/components/transactions/transaction-timeline";
-import { KIND_WORDS } from "@/components/transactions/transaction-status-badge";
+import { KIND_WORDS, STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -90,6 +91,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           {row.conflictNote} ({row.conflictAt ? formatDateTime(row.conflictAt) : "time not kept"}; the timeline shows it as ignored.)
         </Alert>
       ) : null}
+      <LiveStatusProvider initial={status.status}>
       <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
         <div className="min-w-0 space-y-6">
           <Card>
@@ -188,7 +190,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                           <Link href={`/transactions/${r.id}`} className="text-brand-700 hover:underline">
                             {money(r.amount)}
                           </Link>{" "}
-                          <span className="text-slate-600">{r.status}</span>
+                          <span className="text-slate-600">{STATUS_WORDS[r.status]}</span>
                         </li>
                       ))}
                     </ul>
@@ -210,6 +212,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
           </Card>
         </div>
       </div>
+      </LiveStatusProvider>
     </>
   );
 }
