@@ -129,7 +129,8 @@ async function checkActionRequest(req: NextRequest, actionId: string): Promise<R
   let problem: string | null;
   try {
     const form = await req.clone().formData();
-    problem = actionArgumentsProblem(form.get("0"));
+    // One root field: React decodes the last one, the check reads it too.
+    problem = form.getAll("0").length === 1 ? actionArgumentsProblem(form.get("0")) : "it has more than one argument list";
   } catch {
     problem = "its body is not readable form data";
   }
@@ -138,6 +139,64 @@ async function checkActionRequest(req: NextRequest, actionId: string): Promise<R
     return refuse(400, `This request did not come from a Pairdesk form (${problem}). Reload the page and submit the form again.`);
   }
   return null;
+}
+
+/**
+ * A form posted without JavaScript (no Next-Action header): a Pairdesk form sends it to its own
+ * page with the action named in a `$ACTION_ID_<id>` field (or `$ACTION_REF_<n>` and the bound
+ * arguments in `$ACTION_<n>:<i>`). The same checks as a server action's: this site's Origin, an
+ * action of that page, and no reference no Pairdesk form sends in its bound arguments.
+ */
+async function checkFormPost(req: NextRequest): Promise<Response | null> {
+  const env = getEnv();
+  const origin = originProblem(
+    req.headers.get("origin"),
+    allowedOrigins({
+      publicUrl: env.publicUrl,
+      protocol: req.nextUrl.protocol,
+      host: req.headers.get("host"),
+      forwardedHost: req.headers.get("x-forwarded-host"),
+      forwardedProto: req.headers.get("x-forwarded-proto"),
+      trustedProxyHops: env.trustedProxyHops,
+    }),
+  );
+  if (origin) {
+    log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: origin }, "a form submission was refused");
+    return refuse(403, `This form submission was refused: ${origin}. Pairdesk takes forms from its own pages only.`);
+  }
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^multipart\/form-data;|^application\/x-www-form-urlencoded/i.test(type)) return null;
+  let problem: string | null = null;
+  try {
+    const form = await req.clone().formData();
+    for (const [name, value] of form.entries()) {
+      const id = /^\$ACTION_ID_(.+)$/.exec(name)?.[1];
+      const bound = /^\$ACTION_\d+:(\d+)$/.exec(name);
+      if (id) problem = actionRouteProblem(id, req.nextUrl.pathname, actionRoutes());
+      else if (bound && typeof value === "string") {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          problem = "its bound arguments are not valid JSON";
+        }
+        if (problem) break;
+        if (bound[1] === "0") {
+          // `{"id": <action>, "bound": null | "$@<n>"}`: the action, and where its bound arguments are.
+          const head = parsed as { id?: unknown; bound?: unknown } | null;
+          if (!head || typeof head !== "object" || typeof head.id !== "string" || !(head.bound === null || (typeof head.bound === "string" && /^\$@\d{1,4}$/.test(head.bound)))) {
+            problem = "its action is not named as a Pairdesk form names it";
+          } else problem = actionRouteProblem(head.id, req.nextUrl.pathname, actionRoutes());
+        } else problem = actionArgumentsProblem(JSON.stringify([parsed, "$K1"]));
+      }
+      if (problem) break;
+    }
+  } catch {
+    problem = "its body is not readable form data";
+  }
+  if (!problem) return null;
+  log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: problem }, "a form submission was refused");
+  return refuse(400, `This form submission was refused (${problem}). Reload the page and submit the form again.`);
 }
 
 export default async function proxy(req: NextRequest): Promise<Response> {
@@ -165,6 +224,9 @@ export default async function proxy(req: NextRequest): Promise<Response> {
     if (actionId !== null) {
       const refused = await checkActionRequest(req, actionId);
       if (refused) return withTransportSecurity(refused);
+    } else {
+      const refused = await checkFormPost(req);
+      if (refused) return withTransportSecurity(refused);
     }
   }
   if (req.method === "POST" && /^\/api\/auth\//.test(pathname)) {
@@ -188,5 +250,6 @@ export default async function proxy(req: NextRequest): Promise<Response> {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|robots.txt).*)"],
+  // Everything but the build's static files: a POST to any other path (even /favicon.ico) is checked.
+  matcher: ["/((?!_next/static|_next/image).*)"],
 };

@@ -311,10 +311,26 @@ test.describe("bad input gets a 4xx with a clear message", () => {
     } finally {
       await anonymous.dispose();
     }
+    // Two argument lists (React decodes the last, a check reading the first would pass it).
+    const twice = fields(["$undefined", "$K1"]);
+    twice.append("0", JSON.stringify(["$@1", "$Q1", "$K1"]));
+    expect(await rawAction(page, "/users", "addUser", { multipart: twice })).toEqual({ status: 400, text: expect.stringContaining("more than one argument list") });
+    // A form posted without JavaScript (no Next-Action header): the same checks.
+    const noJs = new FormData();
+    noJs.append(`$ACTION_ID_${actionId("chargeAction")}`, "");
+    noJs.append("email", email);
+    const foreign = await page.request.fetch("/users", { method: "POST", headers: { Origin: "http://evil.example" }, multipart: noJs });
+    expect(foreign.status()).toBe(403);
+    const elsewhere = await page.request.fetch("/users", { method: "POST", multipart: noJs });
+    expect(elsewhere.status()).toBe(400);
+    expect(await elsewhere.text()).toContain("it names a form of another page");
+    // Paths the proxy used to skip.
+    const icon = await page.request.fetch("/favicon.ico", { method: "POST", headers: { "Next-Action": actionId("chargeAction") }, multipart: fields(["$undefined", "$K1"]) });
+    expect(icon.status()).toBe(404);
     // Quiet: no stack, no uncaught exception, one warning line a request.
-    await expect.poll(() => serverLog().slice(logBefore).match(/"event":"action_refused"/g)?.length ?? 0).toBeGreaterThanOrEqual(7);
+    await expect.poll(() => serverLog().slice(logBefore).match(/"event":"action_refused"/g)?.length ?? 0).toBeGreaterThanOrEqual(11);
     const logged = serverLog().slice(logBefore);
-    expect(logged).not.toMatch(/uncaughtException|Error: aborted|Invalid Server Actions request|arguments list is too long|Invalid forward reference/);
+    expect(logged).not.toMatch(/uncaughtException|Error: aborted|Invalid Server Actions request|arguments list is too long|Invalid forward reference|enqueueModel|Failed to find Server Action/);
   });
 
   test("an action body over the size limit, and a long value is not echoed back", async ({ page }) => {

@@ -6,6 +6,7 @@ import { settleAfterStop } from "./pairing/pair-terminal";
 import { listRecoverySpool } from "./pairing/recovery";
 import { NO_PROXY_MESSAGE } from "./health";
 import { serverHealth } from "./health-server";
+import { settleOperationsAfterStop } from "./transactions/operations";
 import { startPoller } from "./transactions/poller-runner";
 
 export async function startServer(): Promise<void> {
@@ -38,6 +39,8 @@ export async function startServer(): Promise<void> {
   if (settled.outcomeUnknown > 0) {
     log.warn({ count: settled.outcomeUnknown }, "pairing attempts were cut off by the last stop: marked outcome unknown");
   }
+  const cutOff = settleOperationsAfterStop(getDb());
+  if (cutOff > 0) log.warn({ count: cutOff }, "operations were cut off by the last stop while being sent: marked outcome unknown");
   const spooled = listRecoverySpool();
   if (spooled.length > 0) {
     log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");

@@ -46,7 +46,7 @@ export type DashboardData = {
       lastErrorAt: number | null;
     } | null;
     silentHours: number;
-    silentTerminals: { id: number; terminalId: string; environment: "production" | "sandbox"; lastSeenAt: number | null; pairingName: string; pairedAt: number }[];
+    silentTerminals: { id: number; terminalId: string; environment: "production" | "sandbox"; lastSeenAt: number | null; pairingName: string; pairedAt: number; isNew: boolean }[];
     moreSilent: boolean;
   };
 };
@@ -290,7 +290,7 @@ function PaymentsSection({ data, merchant }: { data: DashboardData["payments"]; 
                   <span className="text-slate-600">
                     {t.lastSeenAt
                       ? `last payment ${formatDateTime(new Date(t.lastSeenAt))}`
-                      : t.pairedAt > Date.now() - data.silentHours * 3_600_000
+                      : t.isNew
                         ? "new, no payment yet"
                         : `no payment since it was paired, ${formatDateTime(new Date(t.pairedAt))}`}
                   </span>

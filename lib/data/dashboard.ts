@@ -213,7 +213,8 @@ function paymentFigures({ db, scope }: QueryContext) {
         }
       : null,
     silentHours: SILENT_HOURS,
-    silentTerminals: silent.slice(0, 20).map((t) => ({ ...t, lastSeenAt: t.lastSeenAt ?? null, pairedAt: t.pairedAt.getTime() })),
+    // Paired within the window and no payment yet: new, not silent.
+    silentTerminals: silent.slice(0, 20).map((t) => ({ ...t, lastSeenAt: t.lastSeenAt ?? null, pairedAt: t.pairedAt.getTime(), isNew: !t.lastSeenAt && t.pairedAt.getTime() >= cutoff })),
     moreSilent: silent.length > 20,
   };
 }

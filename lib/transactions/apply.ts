@@ -71,12 +71,23 @@ export type ApplyResult = {
  * the new amount is one that an operation sent from Pairdesk asked for.
  */
 function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, o: ProviderTransaction): string | null {
-  if (!isFinalStatus(existing.status)) return null;
   const money = (minor: number, currency: string | null) => formatAmount(minor, currency);
+  // A charge or refund Pairdesk sent has the amount it asked for, final or not.
+  if (existing.createdById !== null && existing.kind !== "preauth" && o.amount !== existing.amount) {
+    return `Conflict, not applied: this observation says the amount is ${money(o.amount, existing.currency)}, but Pairdesk sent it for ${money(existing.amount, existing.currency)}.`;
+  }
+  if (!isFinalStatus(existing.status)) return null;
   if (existing.currency !== null && o.currency !== null && o.currency !== existing.currency) {
     return `Conflict, not applied: this observation says the currency is ${o.currency}, but the transaction is final in ${existing.currency}. A final transaction's amount and currency do not change.`;
   }
-  if (o.amount === existing.amount) return null;
+  if (o.amount === existing.amount) {
+    // The tip and the total of a final transaction stay too (the total is amount + tip).
+    const changed = (was: number | null, now: number | null) => was !== null && now !== null && was !== now;
+    if (changed(existing.tipAmount, o.tipAmount) || changed(existing.totalAmount, o.totalAmount)) {
+      return `Conflict, not applied: this observation says the tip is ${money(o.tipAmount ?? 0, existing.currency)} and the total ${money(o.totalAmount ?? o.amount, existing.currency)}, but the transaction is final with ${money(existing.tipAmount ?? 0, existing.currency)} and ${money(existing.totalAmount ?? existing.amount, existing.currency)}. A final transaction's amounts do not change.`;
+    }
+    return null;
+  }
   if (existing.kind === "preauth" && existing.status === "SUCCESS") {
     const asked = tx
       .select({ kind: transactionOperations.kind, amount: transactionOperations.amount })
@@ -204,6 +215,9 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   // A pairing speaks for its own terminal only: a (verified) webhook about another terminal's
   // transaction, perhaps another merchant's, changes nothing there.
   if (existing.terminalRef !== via.terminalRef) throw new ForeignTransactionError(o.transactionId);
+  // Nor for another merchant's: a terminal paired by another merchant since speaks for that
+  // merchant's payments only (operations and polls refuse the same, lib/transactions/pairing-reach.ts).
+  if (existing.merchantId !== via.merchantId) throw new ForeignTransactionError(o.transactionId, "merchant");
 
   const conflict = finalConflict(tx, existing, o);
   if (conflict) {
@@ -343,8 +357,12 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
 
 /** An observation, through one terminal's pairing, of a transaction that belongs to another terminal. */
 export class ForeignTransactionError extends Error {
-  constructor(transactionId: string) {
-    super(`Transaction ${transactionId} belongs to another terminal than this pairing's: it was not changed.`);
+  constructor(transactionId: string, whose: "terminal" | "merchant" = "terminal") {
+    super(
+      whose === "terminal"
+        ? `Transaction ${transactionId} belongs to another terminal than this pairing's: it was not changed.`
+        : `Transaction ${transactionId} belongs to a merchant that paired this terminal before: this pairing does not speak for it, and it was not changed.`,
+    );
     this.name = "ForeignTransactionError";
   }
 }

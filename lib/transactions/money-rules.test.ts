@@ -24,7 +24,7 @@ import { createUser } from "../users";
 import { writeBatch } from "../webhooks/inbox";
 import { refusalOf } from "./allowed";
 import { applyTransactionEvent, type ObservedVia } from "./apply";
-import { runOperation, transactionFacts, type OperationDeps, type Operator } from "./operations";
+import { runOperation, settleOperationsAfterStop, transactionFacts, UNKNOWN_ENDING_HOLD_MS, type OperationDeps, type Operator } from "./operations";
 import { pollOnce } from "./poller";
 
 let key = 0;
@@ -329,5 +329,62 @@ describe("a final transaction's amount and currency stay", () => {
     expect(db.select({ amount: transactions.amount }).from(transactions).where(eq(transactions.id, ref)).get()).toEqual({ amount: 2000 });
     observe(db, t.via, { transactionId: "pre-1", status: "SUCCESS", amount: 2500, completedAt: 1_000 });
     expect(db.select({ amount: transactions.amount }).from(transactions).where(eq(transactions.id, ref)).get()).toEqual({ amount: 2500 });
+  });
+});
+
+describe("what the red team found", () => {
+  it("a record a crash left pending (or a follow-up left sent) blocks the others for 30 minutes at most, and a start marks it outcome unknown", async () => {
+    const db = openDatabase(tempFile());
+    const t = pairedTerminal(db);
+    const ctx = queryContext(db, EVERY_MERCHANT);
+    const charge = observe(db, t.via, { transactionId: "chg-crash", status: "SUCCESS", amount: 1000, completedAt: 1_000 }).transactionRef;
+    const startedAt = Date.now();
+    db.insert(transactionOperations)
+      .values({ requestKey: rk(), kind: "revert", merchantId: t.merchantId, environment: "sandbox", terminalRef: t.terminalRef, pairingId: t.pairingId, transactionRef: charge, createdById: t.userId, createdAt: new Date(startedAt - 1_000) })
+      .run();
+    const { deps, calls } = countingProvider();
+    expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "refund", requestKey: rk(), transactionRef: charge, amount: 100 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/^A revert of it was sent/),
+    });
+    expect(settleOperationsAfterStop(db, new Date(startedAt))).toBe(1);
+    expect(db.select({ status: transactionOperations.status, reason: transactionOperations.reason }).from(transactionOperations).get()).toEqual({
+      status: "outcome_unknown",
+      reason: expect.stringMatching(/^Pairdesk stopped while sending it/),
+    });
+    // Thirty minutes on, the transaction's own status is the truth: a refund goes.
+    const later = { ...deps, now: () => startedAt + UNKNOWN_ENDING_HOLD_MS + 1 };
+    expect(await runOperation(ctx, later, staffAdmin(t.userId), { kind: "refund", requestKey: rk(), transactionRef: charge, amount: 100 })).toMatchObject({ ok: true });
+    expect(calls).toEqual(["refund"]);
+  });
+
+  it("a webhook through another merchant's pairing of the terminal changes nothing of the first merchant's payment", () => {
+    const db = openDatabase(":memory:");
+    const north = pairedTerminal(db);
+    const charge = observe(db, north.via, { transactionId: "ptx-north", status: "SUCCESS", amount: 780, completedAt: 1_000 }).transactionRef;
+    const harbour = testMerchant(db, "Harbour");
+    const via: ObservedVia = { ...north.via, merchantId: harbour };
+    const stored = writeBatch(db, [
+      { pairingId: north.pairingId, merchantId: harbour, verdict: "accepted", httpStatus: 200, sizeBytes: 2, body: Buffer.from("{}"), signatureForm: "raw", apply: { transactions: [observed({ transactionId: "ptx-north", status: "REVERTED", amount: 780, refundTotalAmount: 700 })], via } },
+    ])[0]!;
+    expect(stored.processError).toMatch(/belongs to a merchant that paired this terminal before/);
+    expect(db.select({ status: transactions.status, refunded: transactions.refundTotalAmount }).from(transactions).where(eq(transactions.id, charge)).get()).toEqual({ status: "SUCCESS", refunded: 0 });
+  });
+
+  it("a final transaction's tip and total stay, and a payment Pairdesk sent keeps the amount it asked for", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const ref = observe(db, t.via, { transactionId: "ptx-1000", status: "SUCCESS", amount: 1000, tipAmount: 0, totalAmount: 1000, completedAt: 1_000 }).transactionRef;
+    const r = observe(db, t.via, { transactionId: "ptx-1000", status: "SUCCESS", amount: 1000, tipAmount: 0, totalAmount: 999999, completedAt: 1_000 });
+    expect(r.conflict).toMatch(/A final transaction's amounts do not change/);
+    expect(db.select({ total: transactions.totalAmount }).from(transactions).where(eq(transactions.id, ref)).get()).toEqual({ total: 1000 });
+
+    const { deps } = countingProvider();
+    const sent = await runOperation(queryContext(db, EVERY_MERCHANT), deps, staffAdmin(t.userId), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 100 });
+    expect(sent).toMatchObject({ ok: true });
+    const id = db.select({ id: transactions.providerTransactionId }).from(transactions).where(eq(transactions.id, (sent as { transactionRef: number }).transactionRef)).get()!.id;
+    const big = observe(db, t.via, { transactionId: id, status: "SUCCESS", amount: 999999, completedAt: 2_000 });
+    expect(big.conflict).toMatch(/says the amount is (€)?9,?999\.99, but Pairdesk sent it for (€)?1\.00/);
+    expect(db.select({ amount: transactions.amount, status: transactions.status }).from(transactions).where(eq(transactions.providerTransactionId, id)).get()).toEqual({ amount: 100, status: "INITIATED" });
   });
 });

@@ -16,7 +16,7 @@
  * applyTransactionEvent, source "operation") and the audit entry. A provider refusal is shown in
  * its own plain words; an unknown outcome says what to check.
  */
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { writeAudit, type AuditAction } from "../audit";
 import type { QueryContext } from "../data/scope";
 import { inScope, scopeWhere } from "../data/scope";
@@ -73,8 +73,9 @@ const LABEL: Record<OperationKind, string> = {
 const refuse = (code: string, error: string): OperationOutcome => ({ ok: false, code, error });
 
 /**
- * An ending operation whose outcome is unknown (its answer was lost) stops the others this long:
- * by then the transaction's own status (webhook or poll) has shown whether it took effect.
+ * An ending operation not known to have ended (sending, sent, or its answer lost) stops the
+ * others this long: by then the transaction's own status (webhook or poll) has shown whether it
+ * took effect. The poller follows an operation as long (OPERATION_HORIZON_MS).
  */
 export const UNKNOWN_ENDING_HOLD_MS = 30 * 60_000;
 
@@ -110,8 +111,11 @@ export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelec
     .limit(1)
     .get();
   const openLinked = linked.filter((r) => r.status === "INITIATED" || r.status === "IN_PROGRESS");
+  // Not yet ended (sending, sent, or its answer lost), for at most UNKNOWN_ENDING_HOLD_MS: by then
+  // the poller has stopped following it (its horizon is the same) and the transaction's own
+  // status is the truth, so a record a crash or a lost follow-up left open blocks nothing for ever.
   const open = endings.find(
-    (e) => e.status === "pending" || e.status === "sent" || (e.status === "outcome_unknown" && now - e.createdAt.getTime() < UNKNOWN_ENDING_HOLD_MS),
+    (e) => (e.status === "pending" || e.status === "sent" || e.status === "outcome_unknown") && now - e.createdAt.getTime() < UNKNOWN_ENDING_HOLD_MS,
   );
   // The most final of those that succeeded: a revert after a completion ends it.
   const done = (["revert", "cancel", "preauth_complete"] as const).find((k) => endings.some((e) => e.kind === k && e.status === "succeeded"));
@@ -383,4 +387,21 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
     if (!(err instanceof ProviderError)) throw err;
     return { ok: false, code, error: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
   }
+}
+
+/**
+ * At start no operation is being sent, so one still `pending` from before was cut off (a crash
+ * between its record and the provider's answer): its outcome is unknown, and its record says so.
+ */
+export function settleOperationsAfterStop(db: DB, startedAt = new Date()): number {
+  return db
+    .update(transactionOperations)
+    .set({
+      status: "outcome_unknown",
+      errorCode: "interrupted",
+      reason: "Pairdesk stopped while sending it, so whether Pay-Connect received it is unknown: the transaction's status will show whether it took effect.",
+      finishedAt: startedAt,
+    })
+    .where(and(eq(transactionOperations.status, "pending"), lt(transactionOperations.createdAt, startedAt)))
+    .run().changes;
 }

@@ -214,7 +214,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       db.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)).run();
     if (!op.providerOperationId) return set({ nextPollAt: null });
     if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
-      return set({ nextPollAt: null, reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
+      return set({ nextPollAt: null, status: "outcome_unknown", reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
     }
     // The operation's own pairing, while it is still its merchant's active one.
     const pairing = db
@@ -223,7 +223,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active")))
       .get();
     if (!pairing) {
-      return set({ nextPollAt: null, reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
+      return set({ nextPollAt: null, status: "outcome_unknown", reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
     }
     try {
       const remote = await watchCredentials(db, pairing.id, () => deps.provider(op.environment).getOperation(deps.credentials(db, pairing), op.providerOperationId!));
