@@ -95,12 +95,8 @@ function declaredLength(req: NextRequest): number | null {
   return Number(value);
 }
 
-/**
- * A server-action call as React sends it for every Pairdesk form: multipart form data whose
- * root field "0" lists a few plain arguments, the last one being the FormData (`$K<id>`); from
- * this site; naming an action of the page it is posted to (lib/action-request.ts).
- */
-async function checkActionRequest(req: NextRequest, actionId: string): Promise<Response | null> {
+/** 403 for a form from another site's page (lib/action-request.ts), or null. */
+function originRefusal(req: NextRequest): Response | null {
   const env = getEnv();
   const origin = originProblem(
     req.headers.get("origin"),
@@ -113,10 +109,19 @@ async function checkActionRequest(req: NextRequest, actionId: string): Promise<R
       trustedProxyHops: env.trustedProxyHops,
     }),
   );
-  if (origin) {
-    log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: origin }, "a form submission was refused");
-    return refuse(403, `This form submission was refused: ${origin}. Pairdesk takes forms from its own pages only.`);
-  }
+  if (!origin) return null;
+  log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: origin }, "a form submission was refused");
+  return refuse(403, `This form submission was refused: ${origin}. Pairdesk takes forms from its own pages only.`);
+}
+
+/**
+ * A server-action call as React sends it for every Pairdesk form: multipart form data whose
+ * root field "0" lists a few plain arguments, the last one being the FormData (`$K<id>`); from
+ * this site; naming an action of the page it is posted to (lib/action-request.ts).
+ */
+async function checkActionRequest(req: NextRequest, actionId: string): Promise<Response | null> {
+  const foreign = originRefusal(req);
+  if (foreign) return foreign;
   const route = actionRouteProblem(actionId, req.nextUrl.pathname, actionRoutes());
   if (route) {
     log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: route }, "a form submission was refused");
@@ -148,22 +153,8 @@ async function checkActionRequest(req: NextRequest, actionId: string): Promise<R
  * action of that page, and no reference no Pairdesk form sends in its bound arguments.
  */
 async function checkFormPost(req: NextRequest): Promise<Response | null> {
-  const env = getEnv();
-  const origin = originProblem(
-    req.headers.get("origin"),
-    allowedOrigins({
-      publicUrl: env.publicUrl,
-      protocol: req.nextUrl.protocol,
-      host: req.headers.get("host"),
-      forwardedHost: req.headers.get("x-forwarded-host"),
-      forwardedProto: req.headers.get("x-forwarded-proto"),
-      trustedProxyHops: env.trustedProxyHops,
-    }),
-  );
-  if (origin) {
-    log.warn({ event: "action_refused", path: req.nextUrl.pathname, why: origin }, "a form submission was refused");
-    return refuse(403, `This form submission was refused: ${origin}. Pairdesk takes forms from its own pages only.`);
-  }
+  const foreign = originRefusal(req);
+  if (foreign) return foreign;
   const type = req.headers.get("content-type") ?? "";
   if (!/^multipart\/form-data;|^application\/x-www-form-urlencoded/i.test(type)) return null;
   let problem: string | null = null;
