@@ -273,10 +273,14 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         .from(terminals)
         .where(eq(terminals.id, meant.intendedTerminalRef))
         .get();
+      // Which pairing of that terminal it replaced: this merchant's by name, another's without.
+      const ended = replaced.map((r) => (r.merchantId === input.merchantId ? `“${r.name}”` : "another merchant's pairing")).join(" and ");
       warnings.push(
         `This OTP came from terminal ${result.terminalId}, not from ${intended?.terminalId ?? "the terminal you meant to pair again"}. ` +
-          `Pairdesk kept the new pairing of ${result.terminalId} (its credentials cannot be fetched again); ` +
-          `${intended?.terminalId ?? "the other terminal"} was not changed. If this was a mistake, unpair ${result.terminalId}.`,
+          `Pairdesk kept the new pairing of ${result.terminalId} (its credentials cannot be fetched again)` +
+          `${ended ? `, which replaced ${ended} on ${result.terminalId}` : ""}; ` +
+          `${intended?.terminalId ?? "the other terminal"} was not changed. It took the name typed for ${intended?.terminalId ?? "the other terminal"}. ` +
+          `If this was a mistake, unpair ${result.terminalId}.`,
       );
     }
     const mismatch = warnings.length > 0 ? warnings.join(" ") : null;

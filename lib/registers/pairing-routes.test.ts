@@ -125,9 +125,15 @@ describe("pair again", () => {
     const out = await pair(result("T-OTHER", 1), { intendedTerminalRef: meant.terminalRef });
     expect(out.terminalRef).not.toBe(meant.terminalRef);
     expect(out.warning).toMatch(/came from terminal T-OTHER, not from T-1/);
+    expect(out.warning).not.toMatch(/which replaced/);
     expect(rows("select warning from pairing_attempts where id = ?", out.attemptId)[0]!.warning).toBe(out.warning);
     expect(rows("select status from pairings where id = ?", meant.pairingId)).toEqual([{ status: "active" }]);
     expect(rows("select count(*) as n from pairing_secrets where pairing_id = ?", out.pairingId)).toEqual([{ n: 2 }]);
+    // Again, now that T-OTHER has a pairing: the warning names the pairing it replaced there.
+    const again = await pair(result("T-OTHER", 2), { intendedTerminalRef: meant.terminalRef });
+    const replacedName = rows("select name from pairings where id = ?", out.pairingId)[0]!.name;
+    expect(again.warning).toContain(`which replaced “${replacedName}” on T-OTHER`);
+    expect(again.warning).toContain("It took the name typed for T-1.");
   });
 
   it("a pair again whose write fails loses nothing: the old pairing stays active until the recovery replaces it", async () => {
