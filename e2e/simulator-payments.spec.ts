@@ -126,7 +126,7 @@ test("a preauthorisation approved, increased and completed, and an independent r
   const increase = page.getByRole("dialog");
   await increase.getByLabel(/^Increase by/).fill("3.50");
   await increase.getByRole("button", { name: "Send increase" }).click();
-  await expect(page.getByTestId("operation-record").filter({ hasText: "Increment €3.50" })).toBeVisible();
+  await expect(page.getByTestId("operation-record").filter({ hasText: "Increase €3.50" })).toBeVisible();
   // Pay-Connect confirms it, and its webhook brings the new amount: the page shows it by itself.
   await expect(page.getByRole("heading", { name: "Preauthorisation of €23.50" })).toBeVisible({ timeout: 20_000 });
   expect(txRow(preauth).amount).toBe(2350);

@@ -7,7 +7,8 @@
 import { randomUUID } from "node:crypto";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
-import { TransactionStatusBadge } from "./transaction-status-badge";
+import type { TransactionStatus } from "@/lib/domain";
+import { STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { pageAccess } from "@/lib/data/access";
 import { queryTransactionOperations, type queryTransaction } from "@/lib/data/transactions";
@@ -29,7 +30,7 @@ const KIND_WORDS: Record<string, string> = {
   refund: "Refund",
   revert: "Revert",
   preauth_complete: "Completion",
-  preauth_increment: "Increment",
+  preauth_increment: "Increase",
 };
 
 /**
@@ -86,7 +87,8 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
   const expected: Record<TargetOperation, boolean> = {
     cancel: open,
     refund: row.status === "SUCCESS" && payment,
-    revert: row.status === "SUCCESS" && payment,
+    // A successful refund is the terminal's latest success at times: say why it is not reverted.
+    revert: row.status === "SUCCESS" && (payment || row.kind === "refund" || row.kind === "independent_refund"),
     preauth_complete: row.status === "SUCCESS" && row.kind === "preauth",
     preauth_increment: row.status === "SUCCESS" && row.kind === "preauth",
   };
@@ -143,13 +145,16 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
                   {/* An operation that created a transaction (a refund) says what its transaction says, in the same words. */}
                   {o.status === "succeeded" && o.resultStatus && o.resultTransactionRef !== row.id ? (
                     <TransactionStatusBadge status={o.resultStatus} testId="operation-result-status" />
+                  ) : o.status === "succeeded" && o.resultTransactionRef === row.id ? (
+                    // The request that made this transaction: sent; its status above says how it went.
+                    <Badge tone="neutral">sent</Badge>
                   ) : (
                     <Badge tone={OUTCOME_TONE[o.status]}>{OUTCOME_WORDS[o.status]}</Badge>
                   )}
                 </span>
                 <span className="block text-xs text-slate-600">
                   {formatDateTime(o.createdAt)} by {o.createdByEmail}
-                  {o.providerStatus ? ` · Pay-Connect: ${o.providerStatus}` : ""}
+                  {o.providerStatus ? ` · Pay-Connect says: ${STATUS_WORDS[o.providerStatus as TransactionStatus] ?? o.providerStatus}` : ""}
                 </span>
                 {o.reason ? <span className="block text-xs text-red-700">{o.reason}</span> : null}
               </li>

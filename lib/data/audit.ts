@@ -1,4 +1,5 @@
 import "server-only";
+import { formatAmount } from "../money";
 import { and, asc, count, desc, eq, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { auditLog, locations, merchants, pairingAttempts, pairings, registers, terminals, transactions, users } from "../db/schema";
@@ -71,15 +72,20 @@ function auditDetailPairs(details: string | null): [string, string][] {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     return [["details", JSON.stringify(parsed)]];
   }
-  return Object.entries(parsed as Record<string, unknown>).map(([key, value]) => [
+  const record = parsed as Record<string, unknown>;
+  // Amounts are kept in minor units with their currency: shown as money, as everywhere else.
+  const currency = typeof record.currency === "string" ? record.currency : null;
+  return Object.entries(record).map(([key, value]) => [
     key,
-    HIDDEN_KEYS.has(key.toLowerCase())
-      ? "[hidden]"
-      : value === null
-        ? "—"
-        : typeof value === "string"
-          ? value
-          : JSON.stringify(value),
+    (key === "amount" || key === "refunded") && typeof value === "number" && Number.isSafeInteger(value)
+      ? formatAmount(value, currency)
+      : HIDDEN_KEYS.has(key.toLowerCase())
+        ? "[hidden]"
+        : value === null
+          ? "—"
+          : typeof value === "string"
+            ? value
+            : JSON.stringify(value),
   ]);
 }
 

@@ -249,7 +249,11 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
             .run();
           // Its effect shows on the transaction: ask for it at once.
           if (ended && op.transactionRef) {
-            tx.update(transactions).set({ nextPollAt: new Date(now) }).where(eq(transactions.id, op.transactionRef)).run();
+            // A completion, an increase or a revert that went through changes the print slip: fetch it again.
+            tx.update(transactions)
+              .set({ nextPollAt: new Date(now), ...(remote.status === "SUCCESS" ? { slipFetchedAt: null, pollCount: 0 } : {}) })
+              .where(eq(transactions.id, op.transactionRef))
+              .run();
           }
         },
         { behavior: "immediate" },
