@@ -92,7 +92,7 @@ async function main() {
     ` Simulated terminal: ${publicUrl}/simulator`,
     listening,
     " Sandbox pairs against the built-in simulator. Ctrl+C stops.",
-    ` Server log: ${path.relative(process.cwd(), logFile)} (tail -f it to follow)`,
+    ` Server log: ${logFile.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), logFile) : logFile} (tail -f it to follow)`,
     "──────────────────────────────────────────────────────────",
     "",
   ].join("\n");
