@@ -124,7 +124,7 @@ export function DashboardView({
             <ul className="divide-y divide-slate-100">
               {data.credentialsRefused.map((r) => (
                 <li key={r.terminalRef} className="flex flex-wrap items-baseline justify-between gap-2 py-2 text-sm">
-                  <span className="min-w-0 break-words">
+                  <span className="min-w-0 [overflow-wrap:anywhere]">
                     <Link href={`/terminals/${r.terminalRef}`} className="font-mono text-brand-700 hover:underline">
                       {r.terminalId}
                     </Link>{" "}
@@ -282,7 +282,7 @@ function PaymentsSection({ data, merchant }: { data: DashboardData["payments"]; 
           ) : (
             <ul className="flex flex-wrap gap-x-4 gap-y-1 text-sm">
               {data.silentTerminals.map((t) => (
-                <li key={t.id} data-testid="silent-terminal">
+                <li key={t.id} data-testid="silent-terminal" className="min-w-0 max-w-full [overflow-wrap:anywhere]">
                   <span className="font-medium">{t.pairingName}</span>{" "}
                   <Link href={withMerchant(`/terminals/${t.id}`, merchant)} className="font-mono text-brand-700 hover:underline">
                     {t.terminalId}
