@@ -430,7 +430,16 @@ export type TimelineEvent = {
  * Refunds are of the same merchant and terminal (lib/transactions/apply.ts links them so).
  */
 function timelineOf(db: DB, id: number): TimelineEvent[] {
-  const subject = alias(transactions, "subject");
+  // Its refunds first (the link index), then the events of those few transactions (the events'
+  // transaction index): one query with an OR across both tables scans every event.
+  const refunds = new Map(
+    db
+      .select({ id: transactions.id, amount: transactions.amount, currency: transactions.currency })
+      .from(transactions)
+      .where(and(eq(transactions.linkedTransactionRef, id), eq(transactions.kind, "refund")))
+      .all()
+      .map((r) => [r.id, formatAmount(r.amount, r.currency)]),
+  );
   return db
     .select({
       id: transactionEvents.id,
@@ -443,19 +452,16 @@ function timelineOf(db: DB, id: number): TimelineEvent[] {
       operationId: transactionEvents.operationId,
       operationKind: transactionOperations.kind,
       transactionRef: transactionEvents.transactionRef,
-      amount: subject.amount,
-      currency: subject.currency,
     })
     .from(transactionEvents)
-    .innerJoin(subject, eq(subject.id, transactionEvents.transactionRef))
     .leftJoin(transactionOperations, eq(transactionOperations.id, transactionEvents.operationId))
-    .where(or(eq(transactionEvents.transactionRef, id), and(eq(subject.linkedTransactionRef, id), eq(subject.kind, "refund"))))
+    .where(inArray(transactionEvents.transactionRef, [id, ...refunds.keys()]))
     .orderBy(asc(transactionEvents.id))
     .all()
-    .map(({ transactionRef, amount, currency, ...e }) => ({
+    .map(({ transactionRef, ...e }) => ({
       ...e,
       at: e.at.getTime(),
-      refund: transactionRef === id ? null : { id: transactionRef, amount: formatAmount(amount, currency) },
+      refund: transactionRef === id ? null : { id: transactionRef, amount: refunds.get(transactionRef)! },
     }));
 }
 
