@@ -158,6 +158,24 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   expect(attempt).toMatchObject({ status: "succeeded", intended: meant.terminalRef });
   expect(attempt.warning).toContain(otherTerminal);
 
+  // The warning asks for this terminal's name (the one typed was meant for the other terminal).
+  const nameField = warning.getByLabel(`Name for terminal ${otherTerminal}`);
+  await expect(nameField).toHaveValue(name);
+  await nameField.fill("   ");
+  await warning.getByRole("button", { name: "Save name" }).click();
+  await expect(warning.getByText("Enter a name for this pairing.")).toBeVisible();
+  expect(pairingById(other[0]!.id)).toMatchObject({ name });
+  const rightName = `Right one ${tag}`;
+  await nameField.fill(rightName);
+  await warning.getByRole("button", { name: "Save name" }).click();
+  await expect(page.getByText(`Renamed to “${rightName}” in Pairdesk.`)).toBeVisible();
+  await expect(page.getByTestId(`pairing-${other[0]!.id}`).getByRole("heading", { name: rightName })).toBeVisible();
+  expect(pairingById(other[0]!.id)).toMatchObject({ name: rightName, status: "active" });
+  expect(pairingById(meant.pairingId)).toMatchObject({ name: `Meant ${tag}` });
+  const renamed = auditRows({ action: "pairing.rename", targetId: other[0]!.id });
+  expect(renamed).toHaveLength(1);
+  expect(JSON.parse(renamed[0]!.details!)).toMatchObject({ from: name, to: rightName, terminalId: otherTerminal });
+
   // Still said on the terminal's page after a reload (the one-off notice is gone).
   await page.reload();
   await expect(page.getByTestId("paired-notice")).toHaveCount(0);

@@ -21,6 +21,7 @@ export const AUDIT_ACTIONS = [
   "pairing.unpair",
   "pairing.unpair_failed",
   "pairing.replace",
+  "pairing.rename",
   "pairing.credentials_refused",
   "pairing.credentials_accepted",
   "location.create",

@@ -17,6 +17,7 @@ export const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   "pairing.unpair": "Terminal unpaired",
   "pairing.unpair_failed": "Unpair failed",
   "pairing.replace": "Pairing replaced (terminal paired again)",
+  "pairing.rename": "Pairing renamed",
   "pairing.credentials_refused": "Credentials refused by Pay-Connect",
   "pairing.credentials_accepted": "Credentials accepted again",
   "location.create": "Location added",

@@ -10,8 +10,9 @@ import { completeRecovery, RecoveryError } from "../pairing/complete-recovery";
 import type { PairingCredentials } from "../pairing/credentials";
 import { pairTerminal } from "../pairing/pair-terminal";
 import { pairingTarget } from "../pairing/target";
+import { renamePairing } from "../pairing/rename";
 import { revealCredentials } from "../pairing/reveal";
-import { OTP_FIELD_HINT_AFTER_REJECTION, pairFormSchema } from "../pairing/schemas";
+import { OTP_FIELD_HINT_AFTER_REJECTION, pairFormSchema, pairingNameSchema } from "../pairing/schemas";
 import { unpairPairing } from "../pairing/unpair";
 import { webhookForAttempt } from "../pairing/webhook-url";
 import { pairingProvider } from "../providers";
@@ -108,6 +109,18 @@ export const revealCredentialsAction = validatedAction(
       code: outcome.code,
       fieldErrors: outcome.field ? { [outcome.field]: [outcome.message] } : undefined,
     };
+  },
+);
+
+export const renamePairingAction = validatedAction(
+  "renamePairing",
+  "pairing:create",
+  z.object({ pairingId: pairingIdSchema, name: pairingNameSchema, expectedName: z.string().max(200).optional() }),
+  async ({ pairingId, name, expectedName }, user): Promise<ActionResult<{ name: string }>> => {
+    const outcome = renamePairing(actionContext(user), pairingId, { name, expectedName }, user);
+    if (!outcome.ok) return { ok: false, error: outcome.message, code: outcome.code };
+    revalidatePath("/", "layout");
+    return { ok: true, data: { name: outcome.name }, message: outcome.message };
   },
 );
 

@@ -59,6 +59,8 @@ export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: numb
       // The attempt's warning: a pairing that needs a second look (another terminal answered
       // a "pair again", or its register could not be routed) says so for as long as it is shown.
       warning: pairingAttempts.warning,
+      // Pair again answered for this terminal, not the one meant: the name typed was the other's.
+      meantAnotherTerminal: sql<boolean>`coalesce(${pairingAttempts.intendedTerminalRef} <> ${pairings.terminalRef}, 0)`.mapWith(Boolean),
       secretsStored: sql<number>`(select count(*) from ${pairingSecrets} where ${pairingSecrets.pairingId} = ${pairings.id})`,
     })
     .from(pairings)

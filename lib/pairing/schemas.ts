@@ -42,13 +42,16 @@ const optionalId = (message: string) =>
     z.coerce.number({ error: message }).int(message).positive(message).optional(),
   );
 
+/** A pairing's name, as typed when pairing or renaming. */
+export const pairingNameSchema = z
+  .string({ error: "Enter a name." })
+  .trim()
+  .min(1, "Enter a name for this pairing.")
+  .max(100, "Name must be at most 100 characters.");
+
 export const pairFormSchema = z.object({
   requestKey: z.uuid("This form has expired: reload the page."),
-  name: z
-    .string({ error: "Enter a name." })
-    .trim()
-    .min(1, "Enter a name for this pairing.")
-    .max(100, "Name must be at most 100 characters."),
+  name: pairingNameSchema,
   otp: z
     .string({ error: "Enter the OTP." })
     .transform(normalizeOtp)

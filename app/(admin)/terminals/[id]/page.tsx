@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PairAgainLink } from "@/components/terminals/pair-again-link";
 import { PairedNotice } from "@/components/terminals/paired-notice";
 import { CREDENTIALS_REFUSED_FIX } from "@/lib/pairing/credentials-state";
+import { RenamePairingDialog, RenamePairingForm } from "@/components/terminals/rename-pairing";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
 import { TerminalRegisters } from "@/components/terminals/terminal-registers";
 import { TerminalPaymentsCard } from "@/components/transactions/terminal-payments-card";
@@ -89,6 +90,12 @@ export default async function TerminalPage({
         // one meant (or the register could not be routed). The pairing is kept either way.
         <Alert tone="warning" role="alert" title="Check this pairing" className="mb-6" data-testid="pairing-warning">
           {justPaired.warning}
+          {justPaired.meantAnotherTerminal && mayPairAgain ? (
+            // The name typed was meant for the other terminal: ask for this one's now.
+            <div className="mt-3 max-w-md">
+              <RenamePairingForm pairingId={justPaired.id} name={justPaired.name} terminalId={terminal.terminalId} idPrefix="mismatch-rename" />
+            </div>
+          ) : null}
         </Alert>
       ) : null}
       {refused ? (
@@ -125,22 +132,26 @@ export default async function TerminalPage({
                   <h3 className="font-semibold">{p.name}</h3>
                   <PairingStatusBadge status={p.status} />
                 </div>
-                {p.status === "active" && (mayReveal || mayUnpair) ? (
-                  <div className="flex flex-wrap gap-2">
-                    {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
-                    {mayUnpair ? (
-                      <UnpairDialog
-                        pairingId={p.id}
-                        name={p.name}
-                        terminalId={terminal.terminalId}
-                        registerCount={routedRegisterCount}
-                      />
+                {p.status === "active" && (mayReveal || mayUnpair || mayPairAgain || note) ? (
+                  <div className="flex flex-col items-end gap-2">
+                    <div className="flex flex-wrap gap-2">
+                      {mayPairAgain ? <RenamePairingDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
+                      {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
+                      {mayUnpair ? (
+                        <UnpairDialog
+                          pairingId={p.id}
+                          name={p.name}
+                          terminalId={terminal.terminalId}
+                          registerCount={routedRegisterCount}
+                        />
+                      ) : null}
+                    </div>
+                    {note ? (
+                      <p className="text-xs text-slate-600" data-testid="admin-only-note">
+                        {note}
+                      </p>
                     ) : null}
                   </div>
-                ) : p.status === "active" && note ? (
-                  <p className="text-xs text-slate-600" data-testid="admin-only-note">
-                    {note}
-                  </p>
                 ) : null}
               </div>
               {p.status === "replaced" ? (

@@ -1,0 +1,79 @@
+/**
+ * Renaming a pairing: Pairdesk's name for it, shown on the terminal, in the lists and in the
+ * audit log. Pay-Connect has no call to rename a pairing, so it keeps the name the pairing was
+ * made with (recorded in the pairing's "Pairing created" audit entry).
+ *
+ * The case that needs it: Pair again with another terminal's OTP makes a pairing of that other
+ * terminal under the name typed for the terminal meant; the warning asks for the right name.
+ */
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import { writeAudit } from "../audit";
+import { scopeWhere, type QueryContext } from "../data/scope";
+import { merchants, pairings, terminals } from "../db/schema";
+
+export type RenameOutcome =
+  | { ok: true; name: string; message: string }
+  | { ok: false; code: "not_found" | "not_active" | "merchant_suspended" | "stale"; message: string };
+
+export function renamePairing(
+  { db, scope }: QueryContext,
+  pairingId: number,
+  input: { name: string; expectedName?: string },
+  actor: { id: number; email: string },
+): RenameOutcome {
+  return db.transaction(
+    (tx): RenameOutcome => {
+      const pairing = tx
+        .select({
+          id: pairings.id,
+          name: pairings.name,
+          status: pairings.status,
+          merchantId: pairings.merchantId,
+          merchantStatus: merchants.status,
+          environment: terminals.environment,
+          terminalId: terminals.terminalId,
+        })
+        .from(pairings)
+        .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
+        .innerJoin(merchants, eq(merchants.id, pairings.merchantId))
+        .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId)))
+        .get();
+      if (!pairing) return { ok: false, code: "not_found", message: "That pairing does not exist." };
+      if (pairing.status !== "active") {
+        return { ok: false, code: "not_active", message: `This pairing is ${pairing.status}: only an active pairing can be renamed.` };
+      }
+      if (pairing.merchantStatus !== "active") {
+        return {
+          ok: false,
+          code: "merchant_suspended",
+          message: "The pairing's merchant is suspended: its pairings cannot be renamed until it is reactivated.",
+        };
+      }
+      // A page open for a while: someone else renamed it since. Say so rather than overwrite.
+      if (input.expectedName !== undefined && input.expectedName !== pairing.name) {
+        return {
+          ok: false,
+          code: "stale",
+          message: `Someone renamed this pairing to “${pairing.name}” meanwhile. Reload the page to rename it again.`,
+        };
+      }
+      if (pairing.name === input.name) return { ok: true, name: pairing.name, message: `The name stays “${pairing.name}”.` };
+      tx.update(pairings).set({ name: input.name }).where(eq(pairings.id, pairing.id)).run();
+      writeAudit(tx, {
+        actor,
+        merchantId: pairing.merchantId,
+        action: "pairing.rename",
+        targetType: "pairing",
+        targetId: pairing.id,
+        details: { environment: pairing.environment, terminalId: pairing.terminalId, from: pairing.name, to: input.name },
+      });
+      return {
+        ok: true,
+        name: input.name,
+        message: `Renamed to “${input.name}” in Pairdesk. Pay-Connect keeps the name it was paired with.`,
+      };
+    },
+    { behavior: "immediate" },
+  );
+}
