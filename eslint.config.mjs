@@ -13,7 +13,7 @@ const config = [
     },
   },
   {
-    // Pages, route handlers and components reach lib/data only through lib/data/access.ts, which
+    // Pages, route handlers and components reach the queries only through lib/auth/access.ts, which
     // takes the merchant scope from the signed-in user: they may not build a query context (or
     // a scope) of their own, nor open the database directly.
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
@@ -25,11 +25,11 @@ const config = [
         {
           paths: [
             {
-              name: "@/lib/data/scope",
+              name: "@/lib/auth/scope",
               importNames: ["queryContext", "EVERY_MERCHANT", "merchantScope", "authorityOf", "viewOf"],
-              message: "Get the query context from lib/data/access.ts (pageAccess / access): it takes the scope from the session.",
+              message: "Get the query context from lib/auth/access.ts (pageAccess / access): it takes the scope from the session.",
             },
-            { name: "@/lib/db/client", message: "Read through lib/data (via lib/data/access.ts), which keeps to the merchant scope." },
+            { name: "@/lib/db/client", message: "Read through the domain queries (with the context from lib/auth/access.ts), which keep to the merchant scope." },
           ],
         },
       ],

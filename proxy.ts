@@ -9,11 +9,11 @@
  * - passes the requested path to the pages (x-pairdesk-path, for the admin layout's 403 check);
  * - sends signed-out browsers to /login, and answers 401 to signed-out API calls.
  * The gate is only a first line: every page, action and route handler checks the session (in
- * the database) and the role itself (lib/auth.ts).
+ * the database) and the role itself (lib/auth/auth.ts).
  */
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
-import { actionArgumentsProblem, actionRouteProblem, actionRoutes, allowedOrigins, originProblem } from "@/lib/action-request";
+import { actionArgumentsProblem, actionRouteProblem, actionRoutes, allowedOrigins, originProblem } from "@/lib/auth/action-request";
 import { getEnv } from "@/lib/env";
 import { log } from "@/lib/log";
 
@@ -95,7 +95,7 @@ function declaredLength(req: NextRequest): number | null {
   return Number(value);
 }
 
-/** 403 for a form from another site's page (lib/action-request.ts), or null. */
+/** 403 for a form from another site's page (lib/auth/action-request.ts), or null. */
 function originRefusal(req: NextRequest): Response | null {
   const env = getEnv();
   const origin = originProblem(
@@ -117,7 +117,7 @@ function originRefusal(req: NextRequest): Response | null {
 /**
  * A server-action call as React sends it for every Pairdesk form: multipart form data whose
  * root field "0" lists a few plain arguments, the last one being the FormData (`$K<id>`); from
- * this site; naming an action of the page it is posted to (lib/action-request.ts).
+ * this site; naming an action of the page it is posted to (lib/auth/action-request.ts).
  */
 async function checkActionRequest(req: NextRequest, actionId: string): Promise<Response | null> {
   const foreign = originRefusal(req);

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { getCurrentUser, requestPath } from "@/lib/auth";
-import { refusal, routePermission } from "@/lib/permissions";
+import { getCurrentUser, requestPath } from "@/lib/auth/auth";
+import { refusal, routePermission } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Not allowed" };
 

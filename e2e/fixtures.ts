@@ -5,7 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../lib/db/open";
 import type { Role } from "../lib/db/schema";
-import { createUser as createUserInDb } from "../lib/users";
+import { createUser as createUserInDb } from "../lib/users/users";
 import { isMerchantRole } from "../lib/domain";
 import { E2E_AUTH_DIR, E2E_DB, E2E_SERVER_LOG } from "./env";
 import { defaultMerchantId, E2E_MERCHANT } from "./seed";

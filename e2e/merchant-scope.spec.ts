@@ -10,7 +10,7 @@ import { setMerchantStatus } from "../lib/merchants/merchants";
 import { appDb, createUser, expect, signIn, simOtp, simTerminal, submitPairForm, test, type TestUser } from "./fixtures";
 import { attempts, e2eDb, seedMerchant, seedPairing, seedTerminal, terminalByTerminalId, uniqueTag } from "./seed";
 
-/** lib/auth.ts's MERCHANT_SUSPENDED_LOGIN (that module is server-only). */
+/** lib/auth/auth.ts's MERCHANT_SUSPENDED_LOGIN (that module is server-only). */
 const MERCHANT_SUSPENDED_LOGIN = "Your merchant's access to Pairdesk is suspended. Ask the integrator's support to reactivate it.";
 
 type Row = Record<string, unknown>;

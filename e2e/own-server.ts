@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../lib/db/open";
 import type { Role } from "../lib/db/schema";
-import { createUser as createUserInDb } from "../lib/users";
+import { createUser as createUserInDb } from "../lib/users/users";
 import { E2E_INTEGRATOR_ID } from "./env";
 import { test } from "./fixtures";
 import { E2E_MERCHANT } from "./seed";

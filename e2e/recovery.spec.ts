@@ -81,7 +81,7 @@ test("when neither the database nor the spool can be written, the log line carri
   // The operator mends the spool folder and imports the log, as the message says.
   fs.rmSync(recoveryDir);
   db.exec("drop trigger e2e_fail_pairing");
-  const run = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/recover.ts", "--from-log", server.logFile], {
+  const run = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/ops/recover.ts", "--from-log", server.logFile], {
     env: { ...process.env, DATABASE_PATH: server.dbPath, RECOVERY_DIR: recoveryDir },
     encoding: "utf8",
     timeout: 60_000,

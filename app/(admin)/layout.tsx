@@ -7,13 +7,13 @@ import { ShellLink, SidebarNav } from "@/components/layout/sidebar-nav";
 import { SignOutButton } from "@/components/layout/sign-out-button";
 import { ThemeToggle } from "@/components/layout/theme-toggle";
 import { Providers } from "@/components/providers";
-import { requireRouteUser } from "@/lib/auth";
-import { pageAccess } from "@/lib/data/access";
-import { queryMerchantOptions } from "@/lib/data/merchants";
+import { requireRouteUser } from "@/lib/auth/auth";
+import { pageAccess } from "@/lib/auth/access";
+import { queryMerchantOptions } from "@/lib/merchants/queries";
 import { roleLabel } from "@/lib/domain";
 import { getEnv } from "@/lib/env";
 import type { MerchantChoice } from "@/lib/lists/merchant-links";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
   // The path's permission too, before the loading boundary streams: a refusal is a real 403.

@@ -5,7 +5,7 @@ import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { AttemptStatusBadge, EnvironmentBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { LongText, Truncate } from "@/components/ui/truncate";
-import type { AttemptListRow } from "@/lib/data/attempts";
+import type { AttemptListRow } from "@/lib/pairing/attempt-queries";
 import { formatDateTime } from "@/lib/format";
 
 type Column = "created_at" | "status";

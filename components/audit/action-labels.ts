@@ -1,4 +1,4 @@
-import type { AuditAction } from "@/lib/audit";
+import type { AuditAction } from "@/lib/audit/audit";
 
 /** How each audit action reads on the page and in the CSV: "Pairing created", not pairing.create. */
 export const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {

@@ -3,7 +3,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { CellFill, EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
-import type { AuditListRow } from "@/lib/data/audit";
+import type { AuditListRow } from "@/lib/audit/queries";
 import { auditActionLabel } from "./action-labels";
 
 type Column = "at" | "action";

@@ -7,8 +7,8 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "@/lib/credential-limits";
-import { safeCallbackPath } from "@/lib/safe-callback";
+import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "@/lib/auth/credential-limits";
+import { safeCallbackPath } from "@/lib/auth/safe-callback";
 
 /** Only same-site paths: a callbackUrl can never send a user to another site. */
 function safeCallback(value: string | null): string {

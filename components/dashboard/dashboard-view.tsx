@@ -10,7 +10,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
-import { completeRecoveryAction } from "@/lib/actions/pairing";
+import { completeRecoveryAction } from "@/lib/pairing/actions";
 import { formatDateTime } from "@/lib/format";
 import { withMerchant } from "@/lib/lists/merchant-links";
 

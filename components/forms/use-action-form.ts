@@ -4,7 +4,7 @@
  * The one client idiom for a form that calls a server action: submit → result → toast → refresh.
  *
  * Contract
- * - `action` is a server action `(prev, formData) => Promise<ActionResult<T>>` (lib/actions/
+ * - `action` is a server action `(prev, formData) => Promise<ActionResult<T>>` (lib/auth/
  *   safe-action.ts): `{ ok: true, data, message? }` or `{ ok: false, error, fieldErrors?, code?,
  *   values? }`. It returns failures; anything it throws is unexpected and reaches the section's
  *   error boundary.
@@ -26,7 +26,7 @@
 import { useRouter } from "next/navigation";
 import { startTransition, useActionState, useRef, type FormEvent } from "react";
 import { toast } from "sonner";
-import type { ActionResult, FieldErrors } from "@/lib/actions/safe-action";
+import type { ActionResult, FieldErrors } from "@/lib/auth/safe-action";
 
 export type FormAction<T> = (prev: ActionResult<T> | null, formData: FormData) => Promise<ActionResult<T>>;
 

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import { importRegistersAction, type ImportResult } from "@/lib/actions/register-import";
+import { importRegistersAction, type ImportResult } from "@/lib/registers/import-actions";
 import { MerchantOptions } from "@/components/merchants/merchant-options";
 
 export type ImportMerchantChoice =

@@ -5,7 +5,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import type { Role } from "@/lib/domain";
 import { parseMerchantId, withMerchant } from "@/lib/lists/merchant-links";
-import { can, type Permission } from "@/lib/permissions";
+import { can, type Permission } from "@/lib/auth/permissions";
 import { cn } from "@/lib/utils";
 
 /** Each link shows to the roles that may open its page (the server checks again). */

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
-import { createLocationAction } from "@/lib/actions/registers";
+import { createLocationAction } from "@/lib/registers/actions";
 import { withMerchant } from "@/lib/lists/merchant-links";
 import { LocationFields } from "./location-fields";
 import { MerchantOptions } from "@/components/merchants/merchant-options";

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { createRegisterAction } from "@/lib/actions/registers";
+import { createRegisterAction } from "@/lib/registers/actions";
 
 type Physical = { id: number; name: string };
 

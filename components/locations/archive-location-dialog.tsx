@@ -6,7 +6,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { archiveLocationAction } from "@/lib/actions/registers";
+import { archiveLocationAction } from "@/lib/registers/actions";
 
 /**
  * Archives a location after saying what that does. The database refuses a location that still

@@ -6,7 +6,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { updateLocationAction } from "@/lib/actions/registers";
+import { updateLocationAction } from "@/lib/registers/actions";
 import { LocationFields } from "./location-fields";
 
 type Location = { id: number; name: string; address: string; timeZone: string };

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { Field } from "@/components/ui/field";
 import { controlClass, Input, Select } from "@/components/ui/input";
-import type { FieldErrors } from "@/lib/actions/safe-action";
+import type { FieldErrors } from "@/lib/auth/safe-action";
 import { cn } from "@/lib/utils";
 
 /** The zones grouped by region (the part before the first "/"); UTC and the like under "Other". */

@@ -4,7 +4,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
-import type { LocationDetail } from "@/lib/data/locations";
+import type { LocationDetail } from "@/lib/registers/location-queries";
 import { withMerchant } from "@/lib/lists/merchant-links";
 import { cn } from "@/lib/utils";
 

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { CellFill, EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
-import type { LocationListRow } from "@/lib/data/locations";
+import type { LocationListRow } from "@/lib/registers/location-queries";
 import { withMerchant } from "@/lib/lists/merchant-links";
 
 /**

@@ -4,7 +4,7 @@ import { Plus } from "lucide-react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { createMerchantAction } from "@/lib/actions/merchants";
+import { createMerchantAction } from "@/lib/merchants/actions";
 import { MerchantFields } from "./merchant-fields";
 
 /** Adds an active merchant: a name (unique, whatever its case) and an optional external reference. */

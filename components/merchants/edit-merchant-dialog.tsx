@@ -6,7 +6,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { updateMerchantAction } from "@/lib/actions/merchants";
+import { updateMerchantAction } from "@/lib/merchants/actions";
 import { MerchantFields } from "./merchant-fields";
 
 type Merchant = { id: number; name: string; externalRef: string | null };

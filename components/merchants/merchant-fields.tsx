@@ -1,6 +1,6 @@
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { FieldErrors } from "@/lib/actions/safe-action";
+import type { FieldErrors } from "@/lib/auth/safe-action";
 
 /**
  * A merchant's name and external reference: the add form's and the edit dialog's fields. No

@@ -5,7 +5,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { setMerchantStatusAction } from "@/lib/actions/merchants";
+import { setMerchantStatusAction } from "@/lib/merchants/actions";
 import type { MerchantStatus } from "@/lib/domain";
 
 /** Suspend (or reactivate) a merchant, after a dialog that says what it does. */

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
-import type { MerchantListRow } from "@/lib/data/merchants";
+import type { MerchantListRow } from "@/lib/merchants/queries";
 import type { MerchantStatus } from "@/lib/domain";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { EditMerchantDialog } from "./edit-merchant-dialog";

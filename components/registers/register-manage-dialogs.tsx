@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { archiveRegisterAction, updateRegisterAction } from "@/lib/actions/registers";
+import { archiveRegisterAction, updateRegisterAction } from "@/lib/registers/actions";
 
 /** Each opening starts clean: a refusal from an earlier try is not shown again. */
 function useFreshDialog() {

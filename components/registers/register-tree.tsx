@@ -2,7 +2,7 @@ import Link from "next/link";
 import { CopyButton } from "@/components/ui/copy-button";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { Truncate } from "@/components/ui/truncate";
-import type { RegisterListRow } from "@/lib/data/registers";
+import type { RegisterListRow } from "@/lib/registers/queries";
 import { withMerchant } from "@/lib/lists/merchant-links";
 import { RegisterKindBadge, shortRegisterId, UnroutedBadge } from "./register-badges";
 

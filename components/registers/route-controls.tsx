@@ -6,7 +6,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { routeRegisterAction, unrouteRegisterAction } from "@/lib/actions/registers";
+import { routeRegisterAction, unrouteRegisterAction } from "@/lib/registers/actions";
 
 export type CurrentRoute = { terminalRef: number; terminalId: string; otherRegisters: number } | null;
 

@@ -10,7 +10,7 @@ import { SubmitButton } from "@/components/simulator/submit-button";
 import { Badge } from "@/components/ui/badge";
 import type { SimulatorCall } from "@/lib/simulator/calls";
 import { FAULT_DESCRIPTIONS, type Fault, type FaultKind } from "@/lib/simulator/faults";
-import { formatAmount } from "@/lib/money";
+import { formatAmount } from "@/lib/transactions/money";
 import type { SimTransaction } from "@/lib/simulator/payments";
 import type { GeneratedOtp, SimulatedTerminalWithPairings } from "@/lib/simulator/terminals";
 import type { SimWebhook } from "@/lib/simulator/webhooks";

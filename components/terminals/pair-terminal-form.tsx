@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { pairTerminalAction } from "@/lib/actions/pairing";
+import { pairTerminalAction } from "@/lib/pairing/actions";
 import { normalizeOtp } from "@/lib/pairing/otp";
 import { MerchantOptions } from "@/components/merchants/merchant-options";
 

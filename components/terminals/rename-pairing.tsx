@@ -8,7 +8,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { renamePairingAction } from "@/lib/actions/pairing";
+import { renamePairingAction } from "@/lib/pairing/actions";
 
 const PAY_CONNECT_KEEPS = "Pay-Connect keeps the name the pairing was made with; Pairdesk shows this one.";
 

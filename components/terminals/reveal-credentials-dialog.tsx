@@ -9,7 +9,7 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { revealCredentialsAction } from "@/lib/actions/pairing";
+import { revealCredentialsAction } from "@/lib/pairing/actions";
 
 function RevealForm({ pairingId }: { pairingId: number }) {
   // The credentials live only in this component's state: closing the dialog unmounts it.

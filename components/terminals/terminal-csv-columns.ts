@@ -1,4 +1,4 @@
-import type { TerminalListRow } from "@/lib/data/terminals";
+import type { TerminalListRow } from "@/lib/pairing/terminal-queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 
 /**

@@ -3,7 +3,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
-import type { RegisterListRow } from "@/lib/data/registers";
+import type { RegisterListRow } from "@/lib/registers/queries";
 
 /**
  * The registers that route to a terminal (its payments' sources): physical and virtual, in tree

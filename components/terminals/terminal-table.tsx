@@ -4,7 +4,7 @@ import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EnvironmentBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
 import { CellFill, EmptyRow, Table, TBody, TH, THead } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
-import type { TerminalListRow } from "@/lib/data/terminals";
+import type { TerminalListRow } from "@/lib/pairing/terminal-queries";
 
 type Column = "terminal_id" | "environment" | "paired_at";
 

@@ -6,7 +6,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { unpairAction } from "@/lib/actions/pairing";
+import { unpairAction } from "@/lib/pairing/actions";
 
 /** What unpairing leaves behind: the registers that route to the terminal are unrouted. */
 export function unpairRegistersWarning(registerCount: number, terminalId: string): string | null {

@@ -9,8 +9,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { chargeAction } from "@/lib/actions/transactions";
-import { currencyDigits, formatAmount, parseAmount } from "@/lib/money";
+import { chargeAction } from "@/lib/transactions/actions";
+import { currencyDigits, formatAmount, parseAmount } from "@/lib/transactions/money";
 
 export type ChargeKind = "charge" | "preauth" | "independent_refund";
 

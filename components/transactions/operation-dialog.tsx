@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { transactionOperationAction } from "@/lib/actions/transactions";
+import { transactionOperationAction } from "@/lib/transactions/actions";
 
 export type PanelOperation = {
   kind: "cancel" | "refund" | "revert" | "preauth_complete" | "preauth_increment";

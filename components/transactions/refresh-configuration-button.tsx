@@ -2,7 +2,7 @@
 
 import { RefreshCw } from "lucide-react";
 import { ActionButton } from "@/components/forms/action-button";
-import { refreshConfigurationAction } from "@/lib/actions/transactions";
+import { refreshConfigurationAction } from "@/lib/transactions/actions";
 
 export function RefreshConfigurationButton({ terminalRef }: { terminalRef: number }) {
   return (

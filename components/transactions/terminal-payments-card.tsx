@@ -10,7 +10,7 @@ import { RefreshConfigurationButton } from "@/components/transactions/refresh-co
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import type { Environment, Role } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 import { CREDENTIALS_REFUSED_FIX } from "@/lib/pairing/credentials-state";
 import { paymentMethodsOf } from "@/lib/transactions/configuration";
 import { roleRefusal } from "@/lib/transactions/operations";

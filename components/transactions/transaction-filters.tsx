@@ -1,5 +1,5 @@
 import { ENVIRONMENT_OPTIONS, FilterBar, type FilterField } from "@/components/ui/filter-bar";
-import type { TransactionFilterOptions } from "@/lib/data/transactions";
+import type { TransactionFilterOptions } from "@/lib/transactions/queries";
 import { TRANSACTION_STATUSES } from "@/lib/domain";
 import { transactionList, type TransactionListParams } from "@/lib/lists/lists";
 import { STATUS_WORDS } from "./transaction-status-badge";

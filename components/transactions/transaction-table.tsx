@@ -3,8 +3,8 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { TH } from "@/components/ui/table";
-import type { TransactionListRow } from "@/lib/data/transactions";
-import { formatAmount } from "@/lib/money";
+import type { TransactionListRow } from "@/lib/transactions/queries";
+import { formatAmount } from "@/lib/transactions/money";
 import { KIND_WORDS, SOURCE_WORDS, STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
 
 type Column = "created" | "updated";

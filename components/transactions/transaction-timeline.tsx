@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import type { TimelineEvent, TransactionStatusView } from "@/lib/data/transactions";
+import type { TimelineEvent, TransactionStatusView } from "@/lib/transactions/queries";
 import { formatDateTime } from "@/lib/format";
 import type { TransactionStatus } from "@/lib/domain";
 import { useSetLiveStatus } from "./live-status";

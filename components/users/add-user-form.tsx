@@ -7,7 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { addUser } from "@/lib/actions/users";
+import { addUser } from "@/lib/users/actions";
 import { isMerchantRole, MERCHANT_ROLES, roleLabel, STAFF_ROLES, type MerchantStatus, type Role } from "@/lib/domain";
 
 const MIN_PASSWORD_LENGTH = 12;

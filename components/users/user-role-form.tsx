@@ -3,7 +3,7 @@
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Select } from "@/components/ui/input";
-import { changeUserRole } from "@/lib/actions/users";
+import { changeUserRole } from "@/lib/users/actions";
 import { isMerchantRole, MERCHANT_ROLES, roleLabel, STAFF_ROLES, type Role } from "@/lib/domain";
 
 /**

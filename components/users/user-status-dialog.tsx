@@ -5,7 +5,7 @@ import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
-import { disableUser, enableUser } from "@/lib/actions/users";
+import { disableUser, enableUser } from "@/lib/users/actions";
 
 /** Disable (or enable) a user, after a confirmation dialog. */
 export function UserStatusDialog({ userId, email, disabled }: { userId: number; email: string; disabled: boolean }) {

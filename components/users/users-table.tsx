@@ -1,7 +1,7 @@
 import { Badge } from "@/components/ui/badge";
 import { CellFill, EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
-import type { UserListRow } from "@/lib/data/users";
+import type { UserListRow } from "@/lib/users/queries";
 import { formatDate, formatDateTime } from "@/lib/format";
 import { UserRoleForm } from "./user-role-form";
 import { UserStatusDialog } from "./user-status-dialog";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TH } from "@/components/ui/table";
 import { STATUS_WORDS, TransactionStatusBadge } from "@/components/transactions/transaction-status-badge";
-import type { DeliveryListRow } from "@/lib/data/webhooks";
+import type { DeliveryListRow } from "@/lib/webhooks/queries";
 import { VerdictBadge } from "./verdict-badge";
 
 export function deliverySize(bytes: number) {

@@ -2,7 +2,7 @@
 
 import { RotateCw } from "lucide-react";
 import { ActionButton } from "@/components/forms/action-button";
-import { reprocessDeliveryAction } from "@/lib/actions/transactions";
+import { reprocessDeliveryAction } from "@/lib/webhooks/actions";
 
 export function ReprocessButton({ deliveryId }: { deliveryId: number }) {
   return (

@@ -74,7 +74,7 @@ const ROLE_MERCHANT_RULE =
 
 /**
  * A business served by the integrator. Terminals, pairings, attempts, merchant users and audit
- * entries belong to one; merchant users see only theirs (lib/data/scope.ts).
+ * entries belong to one; merchant users see only theirs (lib/auth/scope.ts).
  */
 export const merchants = sqliteTable(
   "merchants",

@@ -1,12 +1,12 @@
 import "server-only";
-import { AuthError } from "../auth";
+import { AuthError } from "../auth/auth";
 import { eq } from "drizzle-orm";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { merchants } from "../db/schema";
 import { isMerchantRole } from "../domain";
-import { access } from "../data/access";
-import type { QueryContext } from "../data/scope";
-import type { Permission } from "../permissions";
+import { access } from "../auth/access";
+import type { QueryContext } from "../auth/scope";
+import type { Permission } from "../auth/permissions";
 import { csvFilename, csvResponse, csvStream, type CsvColumn } from "./csv";
 
 /**

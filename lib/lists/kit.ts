@@ -17,7 +17,7 @@ import {
 /**
  * The merchant switcher's choice (`?merchant=12`): staff narrow every list and the dashboard to
  * one merchant; absent means every merchant. Not a filter (no chip; "clear filters" keeps it).
- * A merchant's people are scoped to their own merchant whatever it says (lib/data/access.ts).
+ * A merchant's people are scoped to their own merchant whatever it says (lib/auth/access.ts).
  */
 export const parseAsMerchant = createParser<number>({
   parse: (v) => (/^\d{1,9}$/.test(v) && Number(v) >= 1 ? Number(v) : null),

@@ -3,7 +3,7 @@
  * route handlers all read the URL through these.
  */
 import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
-import { AUDIT_ACTIONS } from "../audit";
+import { AUDIT_ACTIONS } from "../audit/audit";
 import { ATTEMPT_STATUSES, DELIVERY_VERDICTS, ENVIRONMENTS, TRANSACTION_STATUSES } from "../domain";
 import { createParser } from "nuqs/server";
 import { defineList, parseAsId, parseAsMerchant, parseAsSearch } from "./kit";
@@ -104,7 +104,7 @@ export const parseAsDay = createParser<string>({
 }).withDefault("");
 
 /**
- * Transactions: keyset pages (a cursor in `after`/`before`, read by lib/data/transactions.ts),
+ * Transactions: keyset pages (a cursor in `after`/`before`, read by lib/transactions/queries.ts),
  * not numbered pages, so a deep page costs what the first one does.
  */
 export const transactionList = defineList({

@@ -6,11 +6,11 @@
  */
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import type { DB, Tx } from "../db/open";
 import { merchants, users, type MerchantStatus } from "../db/schema";
 import { isMerchantRole, type Role } from "../domain";
-import { endAllSessions } from "../sessions";
+import { endAllSessions } from "../auth/sessions";
 
 export const MERCHANT_NAME_MAX = 100;
 export const EXTERNAL_REF_MAX = 100;

@@ -10,7 +10,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { openDatabase } from "../db/open";
 import type { VaultKey } from "../env";
 import { readSpoolRecord, scanSpoolFolder, writeSpoolRecord } from "../pairing/recovery-record";

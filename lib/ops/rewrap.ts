@@ -18,11 +18,11 @@
 import type Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import type { DB } from "../db/open";
 import type { VaultKey } from "../env";
 import { recoveryRecordSchema, scanSpoolFolder, type RecoveryRecord } from "../pairing/recovery-record";
-import { open, seal, VaultError, type Sealed } from "../vault";
+import { open, seal, VaultError, type Sealed } from "../pairing/vault";
 import { fsyncDir, fsyncFile, OperatorError } from "./database";
 import { checkSecretsOpen, secretRowContext, secretsByKey, sealedOf, spoolByKey, spoolContext, type KeyCount, type SecretRow } from "./secrets";
 

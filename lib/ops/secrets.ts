@@ -7,7 +7,7 @@
 import type Database from "better-sqlite3";
 import type { VaultKey } from "../env";
 import { scanSpoolFolder } from "../pairing/recovery-record";
-import { open, secretContext, VaultError, type Sealed } from "../vault";
+import { open, secretContext, VaultError, type Sealed } from "../pairing/vault";
 
 export type SecretRow = { id: number; pairing_id: number; field: string; key_id: string; nonce: Buffer; ciphertext: Buffer };
 

@@ -2,11 +2,11 @@
 import "server-only";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { scopeWhere, type QueryContext } from "../data/scope";
+import { scopeWhere, type QueryContext } from "../auth/scope";
 import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
 import type { PairResult } from "../providers/types";
-import { VaultError } from "../vault";
+import { VaultError } from "./vault";
 import { AlreadySavedError, MerchantSuspendedError, persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 import { webhookEndpoint } from "./webhook-url";

@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { EVERY_MERCHANT, queryContext } from "../data/scope";
+import { EVERY_MERCHANT, queryContext } from "../auth/scope";
 import { openDatabase } from "../db/open";
 import { auditLog, pairings } from "../db/schema";
 import { PayConnectError } from "../pay-connect/errors";
@@ -8,7 +8,7 @@ import type { TransactionProvider } from "../providers/types";
 import { pairedTerminal } from "../test/transactions";
 import { refreshConfiguration } from "../transactions/configuration";
 import { runOperation } from "../transactions/operations";
-import { queryTerminals } from "../data/terminals";
+import { queryTerminals } from "./terminal-queries";
 
 const refusedToken = () =>
   new PayConnectError("unauthorized", "Pay-Connect refused this pairing's credentials (401): the pairing may already be unpaired on Pay-Connect's side.", {

@@ -11,7 +11,7 @@
  * replaces it as usual). No `server-only`: the poller's child process and the tests use it.
  */
 import { and, eq, isNotNull, isNull } from "drizzle-orm";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import type { DB } from "../db/open";
 import { pairings, terminals } from "../db/schema";
 import { ProviderError } from "../providers/types";

@@ -2,9 +2,9 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { DB } from "../db/client";
-import { scopeWhere, type Scope } from "../data/scope";
+import { scopeWhere, type Scope } from "../auth/scope";
 import { pairings, pairingSecrets, terminals, type Environment, type PairingStatus } from "../db/schema";
-import { open, secretContext } from "../vault";
+import { open, secretContext } from "./vault";
 
 export type PairingCredentials = {
   clientId: string;

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../db/open";
 import { createLogger } from "../log";
 import { startPairingStub } from "../test/pairing-stub";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { completeRecovery } from "./complete-recovery";
 import { readCredentials } from "./credentials";
 import {

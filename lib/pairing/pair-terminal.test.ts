@@ -4,7 +4,7 @@ import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../db/open";
 import { startPairingStub } from "../test/pairing-stub";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { completeRecovery } from "./complete-recovery";
 import { readCredentials } from "./credentials";
 import { ORPHANED_MESSAGE, pairTerminal, RECOVERY_MESSAGE, settleOrphanedAttempts } from "./pair-terminal";

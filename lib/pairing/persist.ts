@@ -5,7 +5,7 @@
  */
 import "server-only";
 import { and, eq, gt, ne, sql } from "drizzle-orm";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import type { DB } from "../db/client";
 import {
   merchants,
@@ -16,10 +16,10 @@ import {
   type Environment,
 } from "../db/schema";
 import type { PairResult } from "../providers/types";
-import { merchantScope } from "../data/scope";
+import { merchantScope } from "../auth/scope";
 import { RuleViolation } from "../registers/rules";
 import { setRoute, unrouteTerminal, type RouteOutcome } from "../registers/routing";
-import { seal, secretContext } from "../vault";
+import { seal, secretContext } from "./vault";
 
 export type PersistInput = {
   attemptId: number;

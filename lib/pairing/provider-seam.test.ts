@@ -6,7 +6,7 @@ import "../test/setup-env";
 import { beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type DB } from "../db/open";
 import { ProviderError, type PairingProvider, type PairRequest } from "../providers/types";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { pairTerminal } from "./pair-terminal";
 import { unpairPairing } from "./unpair";
 import { staff, testMerchant } from "../test/merchants";

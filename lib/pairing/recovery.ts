@@ -18,7 +18,7 @@ import { pairings, terminals, type Environment } from "../db/schema";
 import { getEnv } from "../env";
 import { createLogger } from "../log";
 import type { PairResult } from "../providers/types";
-import { open, seal, secretContext, type Sealed } from "../vault";
+import { open, seal, secretContext, type Sealed } from "./vault";
 import {
   readSpoolRecord,
   removeSpoolRecord,

@@ -8,8 +8,8 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import { scopeWhere, type QueryContext } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import { scopeWhere, type QueryContext } from "../auth/scope";
 import { merchants, pairings, terminals } from "../db/schema";
 
 export type RenameOutcome =

@@ -1,9 +1,9 @@
 import "../test/setup-env";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { SessionUser } from "../auth";
+import type { SessionUser } from "../auth/auth";
 import { openDatabase, type DB } from "../db/open";
 import { providerAnswering } from "../test/two-merchants";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { pairTerminal } from "./pair-terminal";
 import { revealCredentials, VAULT_READ_FAILED } from "./reveal";
 import { staff, testMerchant } from "../test/merchants";

@@ -4,11 +4,11 @@
  * password is audited as denied, a reveal as done. The credentials leave only in the result.
  */
 import "server-only";
-import { writeAudit } from "../audit";
-import { confirmPassword, type SessionUser } from "../auth";
-import type { QueryContext } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import { confirmPassword, type SessionUser } from "../auth/auth";
+import type { QueryContext } from "../auth/scope";
 import { log } from "../log";
-import { can, refusal } from "../permissions";
+import { can, refusal } from "../auth/permissions";
 import { pairingForCall, readCredentials, type PairingCredentials } from "./credentials";
 
 export type RevealOutcome =

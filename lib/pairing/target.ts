@@ -7,7 +7,7 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { authorityOf, scopeWhere, type ScopedUser } from "../data/scope";
+import { authorityOf, scopeWhere, type ScopedUser } from "../auth/scope";
 import type { DB } from "../db/client";
 import { terminals, type Environment } from "../db/schema";
 import { merchantToPairInto } from "../merchants/merchants";

@@ -6,8 +6,8 @@
  */
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import type { QueryContext } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import type { QueryContext } from "../auth/scope";
 import { pairings, pairingSecrets } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type ProviderEnvironment } from "../providers/types";

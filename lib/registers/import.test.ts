@@ -5,10 +5,10 @@
  */
 import "../test/setup-env";
 import { beforeEach, expect, it } from "vitest";
-import { merchantScope, queryContext } from "../data/scope";
+import { merchantScope, queryContext } from "../auth/scope";
 import { openDatabase, type DB } from "../db/open";
 import { staff, testMerchant } from "../test/merchants";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { applyImport, previewImport } from "./import";
 import { createLocation } from "./locations";
 

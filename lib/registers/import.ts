@@ -7,9 +7,9 @@
  */
 import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import { queryImportExisting } from "../data/registers";
-import { queryContext, type QueryContext } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import { queryImportExisting } from "./queries";
+import { queryContext, type QueryContext } from "../auth/scope";
 import type { DB } from "../db/client";
 import { registers } from "../db/schema";
 import { nameKey, parseRegisterCsv, planRegisterImport, type ImportError, type ImportPlan } from "./csv-import";

@@ -4,9 +4,9 @@
  * decides whose locations are found at all (another merchant's is "not found").
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import type { QueryContext } from "../data/scope";
-import { inScope, scopeWhere, type Scope } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import type { QueryContext } from "../auth/scope";
+import { inScope, scopeWhere, type Scope } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { locations, merchants } from "../db/schema";
 import { RuleViolation, underRules } from "./rules";

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import { scopeWhere, type QueryContext, type Scope } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import { scopeWhere, type QueryContext, type Scope } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { registers, terminals, type RegisterKind } from "../db/schema";
 import { findLocation, LOCATION_NOT_FOUND, NotFoundError, writableMerchant, type Actor } from "./locations";

@@ -5,8 +5,8 @@
  * no provider is called.
  */
 import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import { scopeWhere, type QueryContext, type Scope } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import { scopeWhere, type QueryContext, type Scope } from "../auth/scope";
 import type { Tx } from "../db/open";
 import { pairings, registers, terminals } from "../db/schema";
 import { NotFoundError, writableMerchant, type Actor } from "./locations";

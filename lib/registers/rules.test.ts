@@ -7,9 +7,9 @@
 import { testDataDir } from "../test/setup-env";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { merchantScope, queryContext } from "../data/scope";
+import { merchantScope, queryContext } from "../auth/scope";
 import { openDatabase, type DB } from "../db/open";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { staff, testMerchant } from "../test/merchants";
 import { archiveLocation, createLocation } from "./locations";
 import { archiveRegister, createRegister, updateRegister } from "./registers";

@@ -1,7 +1,7 @@
 /** For unit tests: merchants and query contexts on an in-memory database. */
 import type { DB } from "../db/open";
 import { merchants } from "../db/schema";
-import { EVERY_MERCHANT, merchantScope, queryContext, type QueryContext } from "../data/scope";
+import { EVERY_MERCHANT, merchantScope, queryContext, type QueryContext } from "../auth/scope";
 
 /** A merchant (the first one made on a fresh database has id 1). */
 export function testMerchant(db: DB, name = "Test merchant", status: "active" | "suspended" = "active"): number {

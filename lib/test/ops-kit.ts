@@ -7,13 +7,13 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import type { VaultKey } from "../env";
-import { seal, secretContext } from "../vault";
+import { seal, secretContext } from "../pairing/vault";
 
 export type CommandResult = { code: number | null; out: string; err: string };
 
 /** `npm run <name> -- …`: the script under tsx, with the server-side condition the npm scripts use. */
 export function runCommand(script: "backup" | "restore" | "vault", args: string[], env: Record<string, string | undefined>): CommandResult {
-  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", `scripts/${script}.ts`, ...args], {
+  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", `scripts/ops/${script}.ts`, ...args], {
     env: { ...process.env, ...env },
     encoding: "utf8",
     timeout: 120_000,
@@ -26,7 +26,7 @@ export function runCommand(script: "backup" | "restore" | "vault", args: string[
  * tsx command would run it in a child of its own, which a kill of tsx would leave running).
  */
 export function startCommand(script: "backup" | "restore" | "vault", args: string[], env: Record<string, string | undefined>): ChildProcess {
-  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", `scripts/${script}.ts`, ...args], {
+  return spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", `scripts/ops/${script}.ts`, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

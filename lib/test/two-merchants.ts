@@ -5,14 +5,14 @@
  * does: a result seen by one merchant must never contain the other's word.
  */
 import type { DB } from "../db/open";
-import { writeAudit } from "../audit";
+import { writeAudit } from "../audit/audit";
 import { pairTerminal } from "../pairing/pair-terminal";
 import type { PairingProvider, PairResult } from "../providers/types";
-import { merchantScope, queryContext } from "../data/scope";
+import { merchantScope, queryContext } from "../auth/scope";
 import { createLocation } from "../registers/locations";
 import { createRegister } from "../registers/registers";
 import { routeRegister } from "../registers/routing";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { transactionOperations } from "../db/schema";
 import { writeBatch } from "../webhooks/inbox";
 import { payConnectWebhooks } from "../pay-connect/webhook";

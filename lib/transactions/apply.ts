@@ -18,8 +18,8 @@ import type { DB, Tx } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
 import { isFinalStatus, type Environment, type EventEffect, type EventSource, type TransactionKind, type TransactionStatus } from "../domain";
 import type { ProviderTransaction } from "../providers/types";
-import { formatAmount } from "../money";
-import { nextPollAt } from "./schedule";
+import { formatAmount } from "./money";
+import { nextPollAt } from "../poller/schedule";
 import { decideStatus } from "./status";
 
 /** The pairing an observation came through (its webhook URL, or the credentials that polled). */

@@ -4,9 +4,9 @@
  * and on the terminal page's Refresh button. Its currency is the one amounts are typed in.
  */
 import { and, eq } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import type { QueryContext } from "../data/scope";
-import { scopeWhere } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import type { QueryContext } from "../auth/scope";
+import { scopeWhere } from "../auth/scope";
 import { pairings, terminals } from "../db/schema";
 import { ProviderError } from "../providers/types";
 import type { OperationDeps } from "./operations";

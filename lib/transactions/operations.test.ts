@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { merchantScope, queryContext, EVERY_MERCHANT } from "../data/scope";
+import { merchantScope, queryContext, EVERY_MERCHANT } from "../auth/scope";
 import { openDatabase, type DB } from "../db/open";
 import { auditLog, merchants, terminals, transactionOperations, transactions } from "../db/schema";
 import { PayConnectError } from "../pay-connect/errors";

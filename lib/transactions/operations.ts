@@ -17,14 +17,14 @@
  * its own plain words; an unknown outcome says what to check.
  */
 import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
-import { writeAudit, type AuditAction } from "../audit";
-import type { QueryContext } from "../data/scope";
-import { inScope, scopeWhere } from "../data/scope";
+import { writeAudit, type AuditAction } from "../audit/audit";
+import type { QueryContext } from "../auth/scope";
+import { inScope, scopeWhere } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { merchants, registers, terminals, transactionOperations, transactions } from "../db/schema";
 import type { Environment, OperationKind, OperationStatus, Role } from "../domain";
-import { formatAmount } from "../money";
-import { can, refusal } from "../permissions";
+import { formatAmount } from "./money";
+import { can, refusal } from "../auth/permissions";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
 import { ENDING_OPERATIONS, refundableAmount, refusalOf, type EndingOperation, type TargetOperation, type TransactionFacts } from "./allowed";
 import { applyTransactionEvent } from "./apply";

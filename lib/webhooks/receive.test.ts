@@ -11,7 +11,7 @@ import { pairTerminal } from "../pairing/pair-terminal";
 import { payConnectWebhooks, hmacHex, sortedPython } from "../pay-connect/webhook";
 import { testMerchant } from "../test/merchants";
 import { providerAnswering } from "../test/two-merchants";
-import { createUser } from "../users";
+import { createUser } from "../users/users";
 import { pruneRejected, REJECTED_BODY_BYTES, REJECTED_KEEP, writeBatch } from "./inbox";
 import { forgetWebhookSecrets, receiveWebhook } from "./receive";
 

@@ -4,9 +4,9 @@
  * delivery that was verified (accepted, or unparsed) can be reprocessed; never a rejected one.
  */
 import { and, eq, sql } from "drizzle-orm";
-import { writeAudit } from "../audit";
-import type { QueryContext } from "../data/scope";
-import { scopeWhere } from "../data/scope";
+import { writeAudit } from "../audit/audit";
+import type { QueryContext } from "../auth/scope";
+import { scopeWhere } from "../auth/scope";
 import { pairings, terminals, webhookDeliveries } from "../db/schema";
 import { payConnectWebhooks } from "../pay-connect/webhook";
 import { applyDelivery } from "./inbox";

@@ -3,12 +3,12 @@ import { DashboardView, type DashboardData } from "@/components/dashboard/dashbo
 import { PairTerminalLink } from "@/components/terminals/pair-terminal-link";
 import { PageHeader } from "@/components/ui/page-header";
 import { AttemptTable } from "@/components/attempts/attempt-table";
-import { pageAccess } from "@/lib/data/access";
-import { queryAttempts } from "@/lib/data/attempts";
-import { queryDashboard } from "@/lib/data/dashboard";
-import { queryMerchant } from "@/lib/data/merchants";
+import { pageAccess } from "@/lib/auth/access";
+import { queryAttempts } from "@/lib/pairing/attempt-queries";
+import { queryDashboard } from "@/lib/dashboard/queries";
+import { queryMerchant } from "@/lib/merchants/queries";
 import { attemptList, loadMerchantView } from "@/lib/lists/lists";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Dashboard" };
 

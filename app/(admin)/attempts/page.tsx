@@ -5,8 +5,8 @@ import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
-import { pageAccess } from "@/lib/data/access";
-import { queryAttempts } from "@/lib/data/attempts";
+import { pageAccess } from "@/lib/auth/access";
+import { queryAttempts } from "@/lib/pairing/attempt-queries";
 import type { AttemptStatus } from "@/lib/domain";
 import { attemptList } from "@/lib/lists/lists";
 

@@ -5,11 +5,11 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { AUDIT_ACTIONS } from "@/lib/audit";
-import { pageAccess } from "@/lib/data/access";
-import { queryAuditActorEmails, queryAuditLog } from "@/lib/data/audit";
+import { AUDIT_ACTIONS } from "@/lib/audit/audit";
+import { pageAccess } from "@/lib/auth/access";
+import { queryAuditActorEmails, queryAuditLog } from "@/lib/audit/queries";
 import { auditList } from "@/lib/lists/lists";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Audit log" };
 

@@ -2,8 +2,8 @@ import { AddMerchantForm } from "@/components/merchants/add-merchant-form";
 import { MerchantsTable } from "@/components/merchants/merchants-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryMerchants } from "@/lib/data/merchants";
+import { pageAccess } from "@/lib/auth/access";
+import { queryMerchants } from "@/lib/merchants/queries";
 
 export const metadata = { title: "Merchants" };
 

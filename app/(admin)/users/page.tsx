@@ -2,11 +2,11 @@ import { AddUserForm, type MerchantChoice } from "@/components/users/add-user-fo
 import { UsersTable } from "@/components/users/users-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryMerchantOptions } from "@/lib/data/merchants";
-import { queryUsers } from "@/lib/data/users";
+import { pageAccess } from "@/lib/auth/access";
+import { queryMerchantOptions } from "@/lib/merchants/queries";
+import { queryUsers } from "@/lib/users/queries";
 import { loadMerchantView } from "@/lib/lists/lists";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Users" };
 

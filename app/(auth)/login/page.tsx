@@ -2,9 +2,9 @@ import { MonitorSmartphone } from "lucide-react";
 import { redirect } from "next/navigation";
 import { Suspense } from "react";
 import { LoginForm } from "@/components/auth/login-form";
-import { getCurrentUser } from "@/lib/auth";
+import { getCurrentUser } from "@/lib/auth/auth";
 import { getEnv } from "@/lib/env";
-import { safeCallbackPath } from "@/lib/safe-callback";
+import { safeCallbackPath } from "@/lib/auth/safe-callback";
 
 export const metadata = { title: "Sign in" };
 

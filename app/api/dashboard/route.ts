@@ -1,6 +1,6 @@
-import { AuthError } from "@/lib/auth";
-import { access } from "@/lib/data/access";
-import { queryDashboard } from "@/lib/data/dashboard";
+import { AuthError } from "@/lib/auth/auth";
+import { access } from "@/lib/auth/access";
+import { queryDashboard } from "@/lib/dashboard/queries";
 import { loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";

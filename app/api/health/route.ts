@@ -1,10 +1,10 @@
-import { serverHealth } from "@/lib/health-server";
+import { serverHealth } from "@/lib/ops/health-server";
 
 export const dynamic = "force-dynamic";
 
 /**
  * Health for operators, load balancers and the test runner: unauthenticated, 200 when every
- * check is ok or needs attention, 503 when one is broken (lib/health.ts says what each means).
+ * check is ok or needs attention, 503 when one is broken (lib/ops/health.ts says what each means).
  */
 export function GET() {
   const health = serverHealth();

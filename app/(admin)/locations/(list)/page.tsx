@@ -5,12 +5,12 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { pageAccess } from "@/lib/data/access";
-import { queryLocations } from "@/lib/data/locations";
-import { queryMerchantOptions } from "@/lib/data/merchants";
+import { pageAccess } from "@/lib/auth/access";
+import { queryLocations } from "@/lib/registers/location-queries";
+import { queryMerchantOptions } from "@/lib/merchants/queries";
 import { isMerchantRole } from "@/lib/domain";
 import { locationList } from "@/lib/lists/lists";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 import { timeZones } from "@/lib/registers/schemas";
 
 export const metadata = { title: "Locations" };

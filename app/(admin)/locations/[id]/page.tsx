@@ -11,12 +11,12 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryLocation } from "@/lib/data/locations";
+import { pageAccess } from "@/lib/auth/access";
+import { queryLocation } from "@/lib/registers/location-queries";
 import { formatDateTime } from "@/lib/format";
 import { loadMerchantView } from "@/lib/lists/lists";
 import { withMerchant } from "@/lib/lists/merchant-links";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 import { timeZones } from "@/lib/registers/schemas";
 
 export const metadata = { title: "Location" };

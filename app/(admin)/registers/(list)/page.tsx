@@ -7,11 +7,11 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { pageAccess } from "@/lib/data/access";
-import { queryRegisters } from "@/lib/data/registers";
+import { pageAccess } from "@/lib/auth/access";
+import { queryRegisters } from "@/lib/registers/queries";
 import { registerList } from "@/lib/lists/lists";
 import { withMerchant } from "@/lib/lists/merchant-links";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Registers" };
 

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { RegisterImportForm, type ImportMerchantChoice } from "@/components/import/register-import-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryMerchantOptions } from "@/lib/data/merchants";
+import { pageAccess } from "@/lib/auth/access";
+import { queryMerchantOptions } from "@/lib/merchants/queries";
 import { isMerchantRole } from "@/lib/domain";
 import { loadMerchantView } from "@/lib/lists/lists";
 

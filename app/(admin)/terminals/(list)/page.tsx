@@ -5,10 +5,10 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { pageAccess } from "@/lib/data/access";
-import { queryTerminals } from "@/lib/data/terminals";
+import { pageAccess } from "@/lib/auth/access";
+import { queryTerminals } from "@/lib/pairing/terminal-queries";
 import { terminalList } from "@/lib/lists/lists";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Terminals" };
 

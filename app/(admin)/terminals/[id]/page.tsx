@@ -15,11 +15,11 @@ import { CopyButton } from "@/components/ui/copy-button";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
-import { pageAccess } from "@/lib/data/access";
-import { queryTerminalRegisters } from "@/lib/data/registers";
-import { queryTerminalDetail } from "@/lib/data/terminal-detail";
+import { pageAccess } from "@/lib/auth/access";
+import { queryTerminalRegisters } from "@/lib/registers/queries";
+import { queryTerminalDetail } from "@/lib/pairing/terminal-detail-queries";
 import { formatDateTime } from "@/lib/format";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Terminal" };
 

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { PairTerminalForm, type PairMerchantChoice } from "@/components/terminals/pair-terminal-form";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryMerchantOptions } from "@/lib/data/merchants";
+import { pageAccess } from "@/lib/auth/access";
+import { queryMerchantOptions } from "@/lib/merchants/queries";
 import { isMerchantRole } from "@/lib/domain";
 import { loadMerchantView } from "@/lib/lists/lists";
 import { pairEnvironmentOptions } from "@/lib/pairing/form-options";
 import { webhookEndpoint } from "@/lib/pairing/webhook-url";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Pair a terminal" };
 

@@ -6,9 +6,9 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { pageAccess } from "@/lib/data/access";
-import { queryTransactionFilterOptions } from "@/lib/data/transactions";
-import { queryDeliveries } from "@/lib/data/webhooks";
+import { pageAccess } from "@/lib/auth/access";
+import { queryTransactionFilterOptions } from "@/lib/transactions/queries";
+import { queryDeliveries } from "@/lib/webhooks/queries";
 import { DELIVERY_VERDICTS, type DeliveryVerdict } from "@/lib/domain";
 import { deliveryList } from "@/lib/lists/lists";
 

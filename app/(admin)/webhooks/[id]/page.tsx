@@ -6,10 +6,10 @@ import { VerdictBadge } from "@/components/webhooks/verdict-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryDelivery } from "@/lib/data/webhooks";
+import { pageAccess } from "@/lib/auth/access";
+import { queryDelivery } from "@/lib/webhooks/queries";
 import { formatDateTime } from "@/lib/format";
-import { can } from "@/lib/permissions";
+import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Webhook delivery" };
 

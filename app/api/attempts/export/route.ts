@@ -1,4 +1,4 @@
-import { attemptRows, type AttemptListRow } from "@/lib/data/attempts";
+import { attemptRows, type AttemptListRow } from "@/lib/pairing/attempt-queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { attemptList } from "@/lib/lists/lists";

@@ -1,5 +1,5 @@
 import { auditActionLabel } from "@/components/audit/action-labels";
-import { auditRows, type AuditListRow } from "@/lib/data/audit";
+import { auditRows, type AuditListRow } from "@/lib/audit/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { auditList } from "@/lib/lists/lists";

@@ -1,5 +1,5 @@
 import NextAuth from "next-auth";
-import { authOptions } from "@/lib/auth";
+import { authOptions } from "@/lib/auth/auth";
 
 function handler(req: Request, ctx: { params: Promise<{ nextauth: string[] }> }) {
   return NextAuth(authOptions())(req, ctx);

@@ -1,4 +1,4 @@
-import { deliveryRows, type DeliveryListRow } from "@/lib/data/webhooks";
+import { deliveryRows, type DeliveryListRow } from "@/lib/webhooks/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { deliveryList } from "@/lib/lists/lists";

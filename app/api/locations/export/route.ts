@@ -1,4 +1,4 @@
-import { locationRows, type LocationListRow } from "@/lib/data/locations";
+import { locationRows, type LocationListRow } from "@/lib/registers/location-queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { locationList } from "@/lib/lists/lists";

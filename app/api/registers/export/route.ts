@@ -1,4 +1,4 @@
-import { registerRows, type RegisterListRow } from "@/lib/data/registers";
+import { registerRows, type RegisterListRow } from "@/lib/registers/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { registerList } from "@/lib/lists/lists";

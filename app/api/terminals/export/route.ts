@@ -1,5 +1,5 @@
 import { terminalCsvColumns } from "@/components/terminals/terminal-csv-columns";
-import { terminalRows } from "@/lib/data/terminals";
+import { terminalRows } from "@/lib/pairing/terminal-queries";
 import { exportList } from "@/lib/lists/export";
 import { terminalList } from "@/lib/lists/lists";
 

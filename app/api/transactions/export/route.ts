@@ -1,8 +1,8 @@
-import { transactionRows, type Cursor, type TransactionListRow } from "@/lib/data/transactions";
+import { transactionRows, type Cursor, type TransactionListRow } from "@/lib/transactions/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { exportList } from "@/lib/lists/export";
 import { transactionList } from "@/lib/lists/lists";
-import { currencyDigits } from "@/lib/money";
+import { currencyDigits } from "@/lib/transactions/money";
 
 export const dynamic = "force-dynamic";
 

@@ -6,8 +6,8 @@ import { pairAgainWarning } from "@/components/terminals/pair-again-warning";
 import { PairTerminalForm } from "@/components/terminals/pair-terminal-form";
 import { Alert } from "@/components/ui/alert";
 import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/data/access";
-import { queryTerminalDetail } from "@/lib/data/terminal-detail";
+import { pageAccess } from "@/lib/auth/access";
+import { queryTerminalDetail } from "@/lib/pairing/terminal-detail-queries";
 import { pairEnvironmentOptions } from "@/lib/pairing/form-options";
 import { webhookEndpoint } from "@/lib/pairing/webhook-url";
 

@@ -1,7 +1,7 @@
 /** A transaction's status and timeline, for its page's self-update. Scoped; another merchant's is 404. */
-import { AuthError } from "@/lib/auth";
-import { access } from "@/lib/data/access";
-import { queryTransactionStatus } from "@/lib/data/transactions";
+import { AuthError } from "@/lib/auth/auth";
+import { access } from "@/lib/auth/access";
+import { queryTransactionStatus } from "@/lib/transactions/queries";
 
 export const dynamic = "force-dynamic";
 

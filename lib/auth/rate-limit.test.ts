@@ -1,0 +1,46 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { claimAttempt, delayAfter, describeWait, settleAttempt, type ThrottleRule } from "./rate-limit";
+
+let db: DB;
+beforeEach(() => {
+  db = openDatabase(":memory:");
+});
+
+const rule: ThrottleRule = { key: "k", free: 3, capMs: 10_000, clearOnSuccess: true };
+const T0 = 1_800_000_000_000;
+
+describe("rate limit", () => {
+  it("the wait doubles after the free failures, up to the cap", () => {
+    expect([0, 2, 3, 4, 5, 6, 7, 40].map((n) => delayAfter(n, rule))).toEqual([0, 0, 1000, 2000, 4000, 8000, 10_000, 10_000]);
+  });
+
+  it("refuses while waiting, does not count the refusals, and lets the next attempt in after the wait", () => {
+    for (let i = 0; i < 3; i++) expect(claimAttempt(db, [rule], T0 + i).ok).toBe(true);
+    expect(claimAttempt(db, [rule], T0 + 500)).toEqual({ ok: false, retryAfterMs: 502 });
+    expect(claimAttempt(db, [rule], T0 + 900)).toEqual({ ok: false, retryAfterMs: 102 });
+    // Refused attempts were not counted: the 4th attempt is allowed 1 s after the 3rd.
+    expect(claimAttempt(db, [rule], T0 + 1002).ok).toBe(true);
+    expect(claimAttempt(db, [rule], T0 + 2000)).toEqual({ ok: false, retryAfterMs: 1002 });
+  });
+
+  it("forgets failures older than 15 minutes", () => {
+    for (let i = 0; i < 6; i++) claimAttempt(db, [rule], T0 - 16 * 60_000 + i * 20_000);
+    expect(claimAttempt(db, [rule], T0).ok).toBe(true);
+  });
+
+  it("a success takes its attempt back and clears only the keys that a success clears", () => {
+    const kept: ThrottleRule = { key: "kept", free: 3, capMs: 10_000, clearOnSuccess: false };
+    for (let i = 0; i < 2; i++) claimAttempt(db, [rule, kept], T0 + i);
+    const claim = claimAttempt(db, [rule, kept], T0 + 10);
+    if (!claim.ok) throw new Error("refused");
+    settleAttempt(db, claim, true);
+    expect(db.$client.prepare("select key, count(*) n from sign_in_failures group by key").all()).toEqual([{ key: "kept", n: 2 }]);
+  });
+
+  it("says how long to wait", () => {
+    expect([1, 999, 1000, 1001, 59_000, 60_000, 61_000, 300_000].map(describeWait)).toEqual([
+      "1 second", "1 second", "1 second", "2 seconds", "59 seconds", "1 minute", "2 minutes", "5 minutes",
+    ]);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Server-side sessions: every sign-in creates a row whose id goes into the session cookie, and
+ * every request checks that row (lib/auth/auth.ts getCurrentUser). Ending the row ends the session,
+ * whatever copies of the cookie exist. No `server-only`: the tests import it.
+ */
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
+import { randomBytes } from "node:crypto";
+import type { DB, Tx } from "../db/open";
+import { sessions } from "../db/schema";
+
+export type SessionEndReason = "sign_out" | "disabled" | "merchant_suspended" | "password_changed";
+
+/** Ended and very old rows are forgotten after this long. */
+const KEEP_MS = 30 * 24 * 60 * 60 * 1000;
+
+export function createSession(db: DB | Tx, userId: number, now = Date.now()): string {
+  const id = randomBytes(32).toString("base64url");
+  db.insert(sessions).values({ id, userId, createdAt: new Date(now) }).run();
+  db.delete(sessions).where(lt(sessions.createdAt, new Date(now - KEEP_MS))).run();
+  return id;
+}
+
+/** True when the session exists, belongs to `userId` and has not ended. */
+export function isSessionActive(db: DB | Tx, id: unknown, userId: number): boolean {
+  if (typeof id !== "string" || id.length === 0 || id.length > 100) return false;
+  const row = db
+    .select({ userId: sessions.userId, endedAt: sessions.endedAt })
+    .from(sessions)
+    .where(eq(sessions.id, id))
+    .get();
+  return !!row && row.userId === userId && row.endedAt === null;
+}
+
+/** Ends one session (signing out). */
+export function endSession(db: DB | Tx, id: unknown, reason: SessionEndReason = "sign_out"): boolean {
+  if (typeof id !== "string" || id.length === 0) return false;
+  return (
+    db
+      .update(sessions)
+      .set({ endedAt: new Date(), endReason: reason })
+      .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
+      .run().changes > 0
+  );
+}
+
+/** Ends every session of a user (disabling them). */
+export function endAllSessions(db: DB | Tx, userId: number, reason: SessionEndReason): number {
+  return db
+    .update(sessions)
+    .set({ endedAt: new Date(), endReason: reason })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)))
+    .run().changes;
+}
+
+export function activeSessionCount(db: DB | Tx, userId: number): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(sessions)
+      .where(and(eq(sessions.userId, userId), isNull(sessions.endedAt)))
+      .get()?.n ?? 0
+  );
+}

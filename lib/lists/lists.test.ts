@@ -1,0 +1,146 @@
+import "../test/setup-env";
+import { beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { terminalList } from "./lists";
+import { queryAttempts, attemptRows } from "../pairing/attempt-queries";
+import { queryAuditLog } from "../audit/queries";
+import { queryTerminals, terminalRows } from "../pairing/terminal-queries";
+import { staff, testMerchant } from "../test/merchants";
+
+let db: DB;
+let userId: number;
+const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
+
+beforeEach(() => {
+  db = openDatabase(":memory:");
+  testMerchant(db);
+  userId = run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')");
+});
+
+function terminal(environment: string, terminalId: string, pairedAt?: number, status = "active") {
+  const ref = run("insert into terminals (merchant_id, environment, terminal_id) values (1, ?, ?)", environment, terminalId);
+  if (pairedAt !== undefined) {
+    run(
+      `insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
+       values (1, ?, ?, ?, 'cl', 0, ?, ?, ?)`,
+      ref,
+      `pc-${terminalId}`,
+      `Till ${terminalId}`,
+      status,
+      userId,
+      pairedAt,
+    );
+  }
+  return ref;
+}
+
+const ids = (rows: { terminalId: string }[]) => rows.map((r) => r.terminalId);
+
+describe("terminal list sorting", () => {
+  beforeEach(() => {
+    terminal("sandbox", "B", 3_000);
+    terminal("production", "C", 1_000);
+    terminal("production", "A", 2_000);
+    terminal("sandbox", "D"); // never paired
+    terminal("production", "E", 4_000, "unpaired"); // paired once, ended
+  });
+
+  it("by terminal id, either way", () => {
+    expect(ids(queryTerminals(staff(db)).rows)).toEqual(["A", "B", "C", "D", "E"]);
+    expect(ids(queryTerminals(staff(db), { sort: "-terminal_id" }).rows)).toEqual(["E", "D", "C", "B", "A"]);
+  });
+
+  it("by environment, then terminal id", () => {
+    expect(ids(queryTerminals(staff(db), { sort: "environment" }).rows)).toEqual(["A", "C", "E", "B", "D"]);
+    expect(ids(queryTerminals(staff(db), { sort: "-environment" }).rows)).toEqual(["B", "D", "A", "C", "E"]);
+  });
+
+  it("by paired at (the newest active pairing), unpaired terminals last either way", () => {
+    expect(ids(queryTerminals(staff(db), { sort: "-paired_at" }).rows)).toEqual(["B", "A", "C", "D", "E"]);
+    expect(ids(queryTerminals(staff(db), { sort: "paired_at" }).rows)).toEqual(["C", "A", "B", "D", "E"]);
+  });
+
+  it("pages keep the sort, and a page past the end shows the last one", () => {
+    const second = queryTerminals(staff(db), { sort: "-paired_at", page: 2, pageSize: 2 });
+    expect(ids(second.rows)).toEqual(["C", "D"]);
+    const past = queryTerminals(staff(db), { sort: "-paired_at", page: 99, pageSize: 2 });
+    expect(past.page).toBe(3);
+    expect(ids(past.rows)).toEqual(["E"]);
+  });
+
+  it("export batches walk the filtered, sorted list", () => {
+    const params = terminalList.values({ environment: "production", sort: "-terminal_id" });
+    expect(ids(terminalRows(staff(db), params, { offset: 0, limit: 2 }))).toEqual(["E", "C"]);
+    expect(ids(terminalRows(staff(db), params, { offset: 2, limit: 2 }))).toEqual(["A"]);
+  });
+});
+
+it("attempts sort by time (newest first by default) and by outcome", () => {
+  const attempt = (name: string, status: string, at: number) =>
+    run(
+      "insert into pairing_attempts (merchant_id, request_key, environment, name, status, created_by_id, created_at) values (1, ?, 'sandbox', ?, ?, ?, ?)",
+      `rk-${name}`,
+      name,
+      status,
+      userId,
+      at,
+    );
+  attempt("one", "succeeded", 1_000);
+  attempt("two", "failed", 2_000);
+  attempt("three", "pending", 3_000);
+  attempt("four", "failed", 4_000);
+  const names = (rows: { name: string }[]) => rows.map((r) => r.name);
+  expect(names(queryAttempts(staff(db)).rows)).toEqual(["four", "three", "two", "one"]);
+  expect(names(queryAttempts(staff(db), { sort: "created_at" }).rows)).toEqual(["one", "two", "three", "four"]);
+  expect(names(queryAttempts(staff(db), { sort: "status" }).rows)).toEqual(["four", "two", "three", "one"]);
+  expect(names(attemptRows(staff(db), { ...queryAttempts(staff(db)).params, q: "  t  " }, { offset: 0, limit: 10 }))).toEqual([
+    "three",
+    "two",
+  ]);
+});
+
+describe("audit log", () => {
+  const entry = (action: string, at: number, targetType: string | null = null, targetId: string | null = null, details: string | null = null) =>
+    run(
+      "insert into audit_log (actor_email, action, target_type, target_id, details, at) values ('ana@example.com', ?, ?, ?, ?, ?)",
+      action,
+      targetType,
+      targetId,
+      details,
+      at,
+    );
+
+  it("sorts by time and by action (newest first within an action)", () => {
+    entry("user.create", 1_000);
+    entry("pairing.create", 2_000);
+    entry("user.create", 3_000);
+    const order = (rows: { id: number; action: string }[]) => rows.map((r) => `${r.action}@${r.id}`);
+    expect(order(queryAuditLog(staff(db)).rows)).toEqual(["user.create@3", "pairing.create@2", "user.create@1"]);
+    expect(order(queryAuditLog(staff(db), { sort: "action" }).rows)).toEqual(["pairing.create@2", "user.create@3", "user.create@1"]);
+    expect(order(queryAuditLog(staff(db), { sort: "-action" }).rows)).toEqual(["user.create@3", "user.create@1", "pairing.create@2"]);
+  });
+
+  it("names its targets in words and says where they still exist", () => {
+    const ref = terminal("sandbox", "T-9", 1_000);
+    const pairingId = db.$client.prepare("select id from pairings where terminal_ref = ?").pluck().get(ref) as number;
+    entry("pairing.unpair", 1, "terminal", String(ref));
+    entry("pairing.create", 2, "pairing", String(pairingId));
+    entry("user.create", 3, "user", String(userId));
+    entry("user.disable", 4, "user", "9999");
+    entry("pairing.unpair", 5, "terminal", "9999");
+    entry("auth.sign_in", 6, null, null, JSON.stringify({ client_secret: "s3cr3t", ok: true }));
+    const rows = queryAuditLog(staff(db), { sort: "at" }).rows;
+    expect(rows.map((r) => r.target && { label: r.target.label, terminalRef: r.target.terminalRef, user: r.target.userExists })).toEqual([
+      { label: "Terminal T-9", terminalRef: ref, user: false },
+      { label: "Pairing “Till T-9” on T-9", terminalRef: ref, user: false },
+      { label: "ana@example.com", terminalRef: null, user: true },
+      { label: "User #9999", terminalRef: null, user: false },
+      { label: "Terminal #9999", terminalRef: null, user: false },
+      null,
+    ]);
+    expect(rows[5]!.details).toEqual([
+      ["client_secret", "[hidden]"],
+      ["ok", "true"],
+    ]);
+  });
+});

@@ -1,0 +1,62 @@
+import "server-only";
+import { ConfigError, getEnv } from "../env";
+import { getDb } from "../db/client";
+import { log } from "../log";
+import { settleAfterStop } from "../pairing/pair-terminal";
+import { listRecoverySpool } from "../pairing/recovery";
+import { NO_PROXY_MESSAGE } from "./health";
+import { serverHealth } from "./health-server";
+import { settleOperationsAfterStop } from "../transactions/operations";
+import { startPoller } from "../poller/poller-runner";
+
+export async function startServer(): Promise<void> {
+  let env;
+  try {
+    env = getEnv();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`\nPairdesk cannot start: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  if (env.generated.length > 0) {
+    log.warn(
+      { generated: env.generated, dataDir: env.dataDir },
+      `${env.mode} start: generated ${env.generated.join(" and ")} into ${env.dataDir}/generated-secrets.json (mode 0600). Set them in the environment for a production start.`,
+    );
+  }
+  const settled = settleAfterStop(getDb());
+  if (settled.staleSpoolFiles > 0) {
+    log.info({ count: settled.staleSpoolFiles }, "removed spool files of pairings saved before the last stop");
+  }
+  if (settled.needsRecovery > 0) {
+    log.warn({ count: settled.needsRecovery }, "the last stop cut off pairings between Pay-Connect's answer and the database write: their credentials are in the recovery spool, marked needs recovery");
+  }
+  if (settled.inLog > 0) {
+    log.error({ count: settled.inLog }, "pairings whose credentials are only in the server log: run `npm run recover -- --from-log <server log>`");
+  }
+  if (settled.outcomeUnknown > 0) {
+    log.warn({ count: settled.outcomeUnknown }, "pairing attempts were cut off by the last stop: marked outcome unknown");
+  }
+  const cutOff = settleOperationsAfterStop(getDb());
+  if (cutOff > 0) log.warn({ count: cutOff }, "operations were cut off by the last stop while being sent: marked outcome unknown");
+  const spooled = listRecoverySpool();
+  if (spooled.length > 0) {
+    log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");
+  }
+  if (env.mode === "production" && env.trustedProxyHops === 0) log.warn({ setting: "TRUSTED_PROXY_HOPS" }, NO_PROXY_MESSAGE);
+  if (env.simulator.enabled) {
+    log.warn(
+      { mode: env.mode, simulator: true },
+      "SIMULATOR ON: /simulator serves simulated Pay-Connect terminals and every page shows a simulator banner. Not for real payments; unset PAIRDESK_SIMULATOR to turn it off.",
+    );
+  }
+  log.info(
+    { mode: env.mode, simulator: env.simulator.enabled, database: env.databasePath },
+    "Pairdesk started",
+  );
+  // The same checks as /api/health, logged once at start (an error line, with details, if broken).
+  serverHealth();
+  startPoller();
+}

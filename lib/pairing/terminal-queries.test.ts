@@ -1,0 +1,105 @@
+/**
+ * The terminal list's "Registers" column (how many registers route to each terminal, counted for
+ * the page's rows) and its CSV columns, on a real in-memory database with the real migrations;
+ * locations, registers and routes made through the domain functions (the database's rules apply).
+ */
+import "../test/setup-env";
+import { beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { csvLine } from "../lists/csv";
+import { terminalList } from "../lists/lists";
+import { createLocation } from "../registers/locations";
+import { archiveRegister, createRegister } from "../registers/registers";
+import { routeRegister } from "../registers/routing";
+import { merchantCtx, staff, testMerchant } from "../test/merchants";
+import { terminalCsvColumns } from "../../components/terminals/terminal-csv-columns";
+import { queryTerminals, terminalRows } from "./terminal-queries";
+
+let db: DB;
+let merchant: number;
+let actor: { id: number; email: string };
+const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
+
+function terminal(terminalId: string, paired: boolean): number {
+  const ref = run("insert into terminals (merchant_id, environment, terminal_id) values (?, 'sandbox', ?)", merchant, terminalId);
+  if (paired) {
+    run(
+      `insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
+       values (?, ?, ?, ?, 'cl', 0, 'active', ?, ?)`,
+      merchant,
+      ref,
+      `pc-${terminalId}`,
+      `Till ${terminalId}`,
+      actor.id,
+      Date.UTC(2026, 10, 20, 9, 30),
+    );
+  }
+  return ref;
+}
+
+let refs: { a: number; b: number; c: number };
+let registers: { front: number; lane: number; back: number };
+
+beforeEach(() => {
+  db = openDatabase(":memory:");
+  merchant = testMerchant(db, "Northwind Coffee");
+  actor = { id: run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')"), email: "ana@example.com" };
+  refs = { a: terminal("T-A", true), b: terminal("T-B", true), c: terminal("T-C", false) };
+  const ctx = merchantCtx(db, merchant);
+  const location = createLocation(ctx, merchant, { name: "Shop", address: "", timeZone: "Europe/Amsterdam" }, actor);
+  const register = (name: string, parentId: number | null = null) =>
+    createRegister(ctx, { locationId: location.id, kind: parentId ? "virtual" : "physical", parentId, name, externalRef: null }, actor).id;
+  const front = register("Front");
+  registers = { front, lane: register("Lane 1", front), back: register("Back") };
+  register("Unrouted");
+  routeRegister(ctx, registers.front, refs.a, actor);
+  routeRegister(ctx, registers.lane, refs.a, actor);
+  routeRegister(ctx, registers.back, refs.b, actor);
+});
+
+const counts = (rows: { terminalId: string; registerCount: number }[]) => Object.fromEntries(rows.map((r) => [r.terminalId, r.registerCount]));
+
+describe("terminal list: registers routed to each terminal", () => {
+  it("counts the physical and virtual registers routing to each terminal; unrouted ones count nowhere", () => {
+    expect(counts(queryTerminals(staff(db)).rows)).toEqual({ "T-A": 2, "T-B": 1, "T-C": 0 });
+    expect(counts(queryTerminals(merchantCtx(db, merchant)).rows)).toEqual({ "T-A": 2, "T-B": 1, "T-C": 0 });
+  });
+
+  it("follows the routes: a register moved or archived leaves its terminal's count", () => {
+    const ctx = merchantCtx(db, merchant);
+    routeRegister(ctx, registers.lane, refs.b, actor);
+    expect(counts(queryTerminals(staff(db)).rows)).toEqual({ "T-A": 1, "T-B": 2, "T-C": 0 });
+    archiveRegister(ctx, registers.back, actor);
+    expect(counts(queryTerminals(staff(db)).rows)).toEqual({ "T-A": 1, "T-B": 1, "T-C": 0 });
+  });
+
+  it("counts per terminal on every page, and another merchant sees none of it", () => {
+    const page2 = queryTerminals(staff(db), { page: 2, pageSize: 1 });
+    expect(counts(page2.rows)).toEqual({ "T-B": 1 });
+    const other = testMerchant(db, "Harbour Books");
+    expect(queryTerminals(merchantCtx(db, other)).rows).toEqual([]);
+  });
+});
+
+describe("terminal list CSV columns", () => {
+  const params = terminalList.values({});
+  const lines = (staffReader: boolean) => {
+    const columns = terminalCsvColumns({ staff: staffReader });
+    const rows = terminalRows(staff(db), params, { offset: 0, limit: 50 });
+    return [csvLine(columns.map((c) => c.header)), ...rows.map((r) => csvLine(columns.map((c) => c.value(r))))];
+  };
+
+  it("gives staff the merchant, and every column a spreadsheet user expects", () => {
+    expect(lines(true)).toEqual([
+      "terminal_id,merchant,environment,status,active_pairing,pay_connect_id,paired_at,paired_by,registers_routed\r\n",
+      "T-A,Northwind Coffee,sandbox,paired,Till T-A,pc-T-A,2026-11-20T09:30:00.000Z,ana@example.com,2\r\n",
+      "T-B,Northwind Coffee,sandbox,paired,Till T-B,pc-T-B,2026-11-20T09:30:00.000Z,ana@example.com,1\r\n",
+      "T-C,Northwind Coffee,sandbox,unpaired,,,,,0\r\n",
+    ]);
+  });
+
+  it("leaves the merchant out for a merchant's people (their own terminals only)", () => {
+    expect(lines(false)[0]).toBe("terminal_id,environment,status,active_pairing,pay_connect_id,paired_at,paired_by,registers_routed\r\n");
+    expect(lines(false)[3]).toBe("T-C,sandbox,unpaired,,,,,0\r\n");
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * Starts the poller with the server (lib/ops/startup.ts, which instrumentation.ts runs on `next start`
+ * and `next dev`): the loop of ./poller-loop.ts, polling only while this process holds the lease.
+ * PAIRDESK_POLLER=off leaves it stopped. The lease is released when the process exits normally;
+ * a process killed outright stops renewing it, and another takes over after LEASE_TTL_MS.
+ */
+import "server-only";
+import { getDb } from "../db/client";
+import { getEnv } from "../env";
+import { log } from "../log";
+import { readCredentials } from "../pairing/credentials";
+import { transactionProvider } from "../providers/index";
+import { newHolderId, runPollerLoop } from "./poller-loop";
+
+const globalForPoller = globalThis as unknown as { __pairdeskPoller?: { stop: () => void } };
+const pollerLog = log.child({ module: "poller" });
+
+export function startPoller(): void {
+  if (globalForPoller.__pairdeskPoller || !getEnv().poller.enabled) return;
+  const holder = newHolderId();
+  const loop = runPollerLoop(
+    {
+      db: getDb(),
+      provider: transactionProvider,
+      credentials: (d, pairing) => {
+        const c = readCredentials(d, pairing);
+        return { clientId: c.clientId, clientSecret: c.clientSecret };
+      },
+      now: Date.now,
+      holder,
+      failures: new Map(),
+      log: pollerLog,
+    },
+    {
+      onLease: (held) => pollerLog.info({ holder }, held ? "this process polls transactions (lease taken)" : "another process polls transactions"),
+      onError: (err) => pollerLog.error({ err: (err as Error)?.message }, "the poller's loop failed; it runs again shortly"),
+    },
+  );
+  process.once("exit", loop.stop);
+  globalForPoller.__pairdeskPoller = loop;
+}

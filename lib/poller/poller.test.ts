@@ -1,0 +1,200 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { transactionOperations, transactions, workers } from "../db/schema";
+import { PayConnectError } from "../pay-connect/errors";
+import type { TransactionProvider } from "../providers/types";
+import { observed, pairedTerminal } from "../test/transactions";
+import { applyTransactionEvent } from "../transactions/apply";
+import { leaseHolder, releaseLease, takeLease } from "./lease";
+import { LEASE_TTL_MS, pollOnce, POLLER, type PollerDeps } from "./poller";
+import { MAX_BACKOFF_MS, nextPollAt, POLL_HORIZON_MS, pollInterval } from "./schedule";
+
+describe("the poll schedule", () => {
+  it("polls soon after a transaction starts, then less often", () => {
+    expect(pollInterval(0)).toBe(3_000);
+    expect(pollInterval(5 * 60_000)).toBe(15_000);
+    expect(pollInterval(30 * 60_000)).toBe(60_000);
+    expect(pollInterval(2 * 3600_000)).toBe(600_000);
+    expect(pollInterval(12 * 3600_000)).toBe(3600_000);
+  });
+
+  it("backs off after failures, doubling up to a cap, and stops at the horizon", () => {
+    expect(nextPollAt(0, 1_000, 0)).toBe(4_000);
+    expect(nextPollAt(0, 1_000, 1)).toBe(1_000 + 6_000);
+    expect(nextPollAt(0, 1_000, 2)).toBe(1_000 + 12_000);
+    expect(nextPollAt(0, 1_000, 30)).toBe(1_000 + MAX_BACKOFF_MS);
+    expect(nextPollAt(0, POLL_HORIZON_MS - 1_000, 0)).toBe(POLL_HORIZON_MS);
+    expect(nextPollAt(0, POLL_HORIZON_MS, 0)).toBeNull();
+  });
+});
+
+type Stub = Partial<TransactionProvider>;
+
+function harness(db: DB, stub: Stub, holder = "me") {
+  let now = 1_000_000;
+  const calls: string[] = [];
+  const provider = new Proxy({} as TransactionProvider, {
+    get: (_t, name: string) => async (...args: unknown[]) => {
+      calls.push(name);
+      const fn = (stub as Record<string, (...a: unknown[]) => unknown>)[name];
+      if (!fn) throw new Error(`unexpected call ${name}`);
+      return fn(...args);
+    },
+  });
+  const deps: PollerDeps = {
+    db,
+    provider: () => provider,
+    credentials: (_db, p) => ({ clientId: p.clientId, clientSecret: "secret" }),
+    now: () => now,
+    holder,
+    failures: new Map(),
+  };
+  return { deps, calls, set: (ms: number) => (now = ms), at: () => now };
+}
+
+function openTx(db: DB, t: ReturnType<typeof pairedTerminal>, id: string, at: number) {
+  return db.transaction(
+    (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: id, status: "INITIATED" }), via: t.via, from: { source: "poll" }, at }),
+    { behavior: "immediate" },
+  ).transactionRef;
+}
+const row = (db: DB, id: number) => db.select().from(transactions).where(eq(transactions.id, id)).get()!;
+
+describe("pollOnce", () => {
+  it("polls a due transaction, applies what it finds, and schedules the next poll", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const h = harness(db, { getTransaction: async (_c, id) => observed({ transactionId: id as string, status: "IN_PROGRESS" }) });
+    const ref = openTx(db, t, "tx-1", 1_000_000);
+    h.set(1_000_000 + 3_500);
+    const figures = await pollOnce(h.deps);
+    expect(figures).toMatchObject({ ran: true, count: 1, errors: 0, lagMs: 500 });
+    expect(row(db, ref)).toMatchObject({ status: "IN_PROGRESS", statusSource: "poll", pollCount: 1, pollError: null });
+    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_003_500 + 3_000);
+    // Not due yet: nothing is asked.
+    await pollOnce(h.deps);
+    expect(h.calls).toEqual(["getTransaction"]);
+    const w = db.select().from(workers).where(eq(workers.name, POLLER)).get()!;
+    expect(w).toMatchObject({ lastRunCount: 0, lastRunErrors: 0, holder: "me" });
+  });
+
+  it("fetches the print slip once a poll finds SUCCESS, then stops", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const h = harness(db, {
+      getTransaction: async (_c, id) => observed({ transactionId: id as string, status: "SUCCESS" }),
+      getPrintSlip: async () => ({ approveCode: "OK1", cardLast4: "4242" }) as never,
+    });
+    const ref = openTx(db, t, "tx-s", 1_000_000);
+    h.set(1_004_000);
+    await pollOnce(h.deps);
+    expect(row(db, ref).status).toBe("SUCCESS");
+    await pollOnce(h.deps);
+    expect(JSON.parse(row(db, ref).slip!)).toEqual({ approveCode: "OK1", cardLast4: "4242" });
+    expect(row(db, ref).nextPollAt).toBeNull();
+    await pollOnce(h.deps);
+    expect(h.calls).toEqual(["getTransaction", "getPrintSlip"]);
+  });
+
+  it("backs off on a 500 and says why, then recovers", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    let fail = 2;
+    const h = harness(db, {
+      getTransaction: async (_c, id) => {
+        if (fail-- > 0) throw new PayConnectError("unavailable", "Pay-Connect is unavailable (HTTP 500).", { outcome: "failed", status: 500 });
+        return observed({ transactionId: id as string, status: "DECLINED" });
+      },
+    });
+    const ref = openTx(db, t, "tx-b", 1_000_000);
+    h.set(1_003_000);
+    await pollOnce(h.deps);
+    expect(row(db, ref).pollError).toMatch(/HTTP 500/);
+    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_003_000 + 6_000);
+    h.set(1_009_000);
+    await pollOnce(h.deps);
+    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_009_000 + 12_000);
+    h.set(1_021_000);
+    await pollOnce(h.deps);
+    expect(row(db, ref)).toMatchObject({ status: "DECLINED", pollError: null, nextPollAt: null });
+    expect(db.select().from(workers).get()!.errorsTotal).toBe(2);
+  });
+
+  it("marks a transaction stale past the horizon", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    const h = harness(db, {});
+    const ref = openTx(db, t, "tx-old", 1_000_000);
+    h.set(1_000_000 + POLL_HORIZON_MS);
+    await pollOnce(h.deps);
+    expect(row(db, ref).staleAt).not.toBeNull();
+    expect(row(db, ref).pollError).toMatch(/24 hours/);
+    expect(h.calls).toEqual([]);
+  });
+
+  it("follows a revert until the provider says it succeeded, then polls its transaction", async () => {
+    const db = openDatabase(":memory:");
+    const t = pairedTerminal(db);
+    let status: "INITIATED" | "SUCCESS" = "INITIATED";
+    const h = harness(db, { getOperation: async (_c, id) => ({ operationId: id as string, type: "transaction.revert", transactionId: "tx-r", status }) });
+    const ref = openTx(db, t, "tx-r", 1_000_000);
+    db.update(transactions).set({ nextPollAt: null }).where(eq(transactions.id, ref)).run();
+    const op = db
+      .insert(transactionOperations)
+      .values({
+        requestKey: "rk",
+        kind: "revert",
+        merchantId: t.merchantId,
+        environment: "sandbox",
+        terminalRef: t.terminalRef,
+        pairingId: t.pairingId,
+        transactionRef: ref,
+        providerOperationId: "op-1",
+        status: "sent",
+        nextPollAt: new Date(1_000_000),
+        createdById: t.userId,
+        createdAt: new Date(1_000_000),
+      })
+      .returning({ id: transactionOperations.id })
+      .get();
+    h.set(1_001_000);
+    await pollOnce(h.deps);
+    const opRow = () => db.select().from(transactionOperations).where(eq(transactionOperations.id, op.id)).get()!;
+    expect(opRow()).toMatchObject({ providerStatus: "INITIATED", status: "sent" });
+    status = "SUCCESS";
+    h.set(1_003_000);
+    await pollOnce(h.deps);
+    expect(opRow()).toMatchObject({ providerStatus: "SUCCESS", status: "succeeded", nextPollAt: null });
+    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_003_000);
+  });
+});
+
+describe("the poller's lease", () => {
+  it("lets one holder at a time poll a database file, and another take over once it lapses", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-lease-")), "db.sqlite");
+    const a = openDatabase(file);
+    const b = openDatabase(file, { migrate: false });
+    expect(takeLease(a, POLLER, "A", 0, LEASE_TTL_MS)).toBe(true);
+    expect(takeLease(b, POLLER, "B", 1_000, LEASE_TTL_MS)).toBe(false);
+    // A renews; B still cannot take it.
+    expect(takeLease(a, POLLER, "A", 10_000, LEASE_TTL_MS)).toBe(true);
+    expect(takeLease(b, POLLER, "B", 20_000, LEASE_TTL_MS)).toBe(false);
+    // A stops renewing (it died): after the expiry B takes over, and A no longer has it.
+    expect(takeLease(b, POLLER, "B", 10_000 + LEASE_TTL_MS + 1, LEASE_TTL_MS)).toBe(true);
+    expect(leaseHolder(a, POLLER)?.holder).toBe("B");
+    expect(takeLease(a, POLLER, "A", 10_000 + LEASE_TTL_MS + 2, LEASE_TTL_MS)).toBe(false);
+    // A polling process without the lease does nothing.
+    const t = pairedTerminal(a);
+    openTx(a, t, "tx-l", 0);
+    const h = harness(a, {}, "A");
+    h.set(30_000);
+    expect((await pollOnce(h.deps)).ran).toBe(false);
+    // Released on stop: free at once.
+    releaseLease(b, POLLER, "B");
+    expect(takeLease(a, POLLER, "A", 30_001, LEASE_TTL_MS)).toBe(true);
+  });
+});

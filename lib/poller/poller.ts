@@ -1,0 +1,287 @@
+/**
+ * The poller: a background worker that asks the provider for the status of every open
+ * transaction, on the schedule of ./schedule.ts (soon after it starts, then less often; backing
+ * off after a 429, a 5xx, a timeout or an unreachable provider; giving up at the horizon and
+ * marking the transaction stale). Results go through applyTransactionEvent (source poll), like
+ * webhooks. It also fetches the print slip of a transaction that reached SUCCESS or REVERTED,
+ * and follows operations (revert, preauth completion) until the provider says how they ended.
+ *
+ * One at a time per database (./lease.ts): a process that does not hold the lease does nothing.
+ * pollOnce() is one loop, with everything it needs passed in, so a test can run it against an
+ * in-memory database, a stub provider and a fake clock. No `server-only`: tests import it.
+ */
+import { and, asc, eq, isNotNull, lte, sql } from "drizzle-orm";
+import type { DB } from "../db/open";
+import { pairings, transactionOperations, transactions, workers } from "../db/schema";
+import { isFinalStatus, type Environment } from "../domain";
+import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
+import { applyTransactionEvent } from "../transactions/apply";
+import { activePairingFor } from "../transactions/pairing-reach";
+import { watchCredentials } from "../pairing/credentials-state";
+import { takeLease } from "./lease";
+import { nextPollAt, POLL_HORIZON_MS } from "./schedule";
+
+export const POLLER = "poller";
+export const LEASE_TTL_MS = 15_000;
+/** How many items one loop handles at most, and how many provider calls run at once. */
+export const BATCH = 50;
+export const CONCURRENCY = 4;
+/** A print slip is asked for this many times at most. */
+export const SLIP_TRIES = 3;
+/** An operation is followed this long at most. */
+export const OPERATION_HORIZON_MS = 30 * 60_000;
+
+export type PollerDeps = {
+  db: DB;
+  provider: (environment: Environment) => TransactionProvider;
+  /** The pairing's credentials, from the vault (never logged). */
+  credentials: (db: DB, pairing: { id: number; clientId: string }) => ClientCredentials;
+  now: () => number;
+  holder: string;
+  /** Consecutive failures per transaction (backoff); kept by the running poller. */
+  failures: Map<number, number>;
+  log?: { warn(obj: Record<string, unknown>, msg: string): void };
+  /**
+   * Set by the running loop (./poller-loop.ts), which takes and renews the lease on its own
+   * timer: a run then starts only while it holds it, and stops starting calls once it is lost.
+   * Without it (tests, one-off callers), each run takes the lease itself.
+   */
+  lease?: { holds: () => boolean };
+  /**
+   * When set, a run that found nothing to do records its figures at most this often (a busy run
+   * always does), so that an idle server does not commit to disk every second.
+   */
+  idleFigures?: { everyMs: number; lastAt: number };
+};
+
+export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: number; ms: number };
+
+/** A failure worth retrying later with a longer wait. */
+export function isRetryable(err: unknown): boolean {
+  if (!(err instanceof ProviderError)) return true;
+  if (err.status === 429 || (err.status !== undefined && err.status >= 500)) return true;
+  return err.code === "timeout" || err.code === "unreachable" || err.code === "unavailable";
+}
+
+function plain(err: unknown): string {
+  if (err instanceof ProviderError) return err.message;
+  return "An unexpected error stopped this poll (see the server log).";
+}
+
+/**
+ * The credentials to poll with: the transaction's pairing if still active, else the terminal's
+ * active pairing, and either only when it is the transaction's own merchant's. A terminal paired
+ * by another merchant since is not asked about this merchant's transactions ("elsewhere").
+ */
+function pairingFor(db: DB, t: { pairingId: number; terminalRef: number; merchantId: number }) {
+  const own = db
+    .select({ id: pairings.id, clientId: pairings.clientId, status: pairings.status, merchantId: pairings.merchantId })
+    .from(pairings)
+    .where(eq(pairings.id, t.pairingId))
+    .get();
+  if (own?.status === "active" && own.merchantId === t.merchantId) return { reach: "own" as const, pairing: { id: own.id, clientId: own.clientId } };
+  return activePairingFor(db, t.terminalRef, t.merchantId);
+}
+
+async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, run));
+}
+
+/** One loop, if this holder has (or takes) the lease. */
+export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
+  const { db } = deps;
+  const started = deps.now();
+  const holds = deps.lease ? deps.lease.holds() : takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
+  if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
+  // A run can outlast a lease (slow provider calls): once the loop has lost it, the rest waits.
+  const lost = () => (deps.lease ? !deps.lease.holds() : false);
+
+  const due = db
+    .select({
+      id: transactions.id,
+      providerTransactionId: transactions.providerTransactionId,
+      status: transactions.status,
+      environment: transactions.environment,
+      merchantId: transactions.merchantId,
+      terminalRef: transactions.terminalRef,
+      pairingId: transactions.pairingId,
+      createdAt: transactions.createdAt,
+      nextPollAt: transactions.nextPollAt,
+      slipFetchedAt: transactions.slipFetchedAt,
+      pollCount: transactions.pollCount,
+    })
+    .from(transactions)
+    .where(and(isNotNull(transactions.nextPollAt), lte(transactions.nextPollAt, new Date(started))))
+    .orderBy(asc(transactions.nextPollAt))
+    .limit(BATCH)
+    .all();
+  const ops = db
+    .select()
+    .from(transactionOperations)
+    .where(and(isNotNull(transactionOperations.nextPollAt), lte(transactionOperations.nextPollAt, new Date(started))))
+    .orderBy(asc(transactionOperations.nextPollAt))
+    .limit(BATCH)
+    .all();
+  const overdue = [...due.map((d) => d.nextPollAt!.getTime()), ...ops.map((o) => o.nextPollAt!.getTime())];
+  const lagMs = overdue.length > 0 ? Math.max(0, started - Math.min(...overdue)) : 0;
+  let errors = 0;
+  let lastError: string | null = null;
+
+  await inBatches(due, CONCURRENCY, async (t) => {
+    if (lost()) return;
+    const now = deps.now();
+    const set = (values: Partial<typeof transactions.$inferInsert>) =>
+      db.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)).run();
+    const { reach, pairing } = pairingFor(db, t);
+    if (isFinalStatus(t.status)) {
+      // A final transaction is only visited for its print slip.
+      if (!pairing || t.slipFetchedAt) return set({ nextPollAt: null });
+      try {
+        const slip = await watchCredentials(db, pairing.id, () => deps.provider(t.environment).getPrintSlip(deps.credentials(db, pairing), t.providerTransactionId));
+        set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
+      } catch (err) {
+        errors += 1;
+        lastError = plain(err);
+        const tries = t.pollCount + 1;
+        set({
+          pollCount: tries,
+          pollError: `The print slip could not be read: ${plain(err)}`,
+          nextPollAt: tries >= SLIP_TRIES ? null : new Date(now + 30_000 * tries),
+        });
+      }
+      return;
+    }
+    if (now - t.createdAt.getTime() >= POLL_HORIZON_MS) {
+      return set({ nextPollAt: null, staleAt: new Date(now), pollError: "No final status within 24 hours: Pairdesk stopped polling. A webhook can still bring it." });
+    }
+    if (!pairing) {
+      return set({
+        nextPollAt: null,
+        staleAt: new Date(now),
+        pollError:
+          reach === "elsewhere"
+            ? "The terminal is paired to another merchant now, so Pairdesk no longer asks its status for this one. A webhook can still bring it."
+            : "The terminal has no active pairing, so its status cannot be asked: pair the terminal again to follow it.",
+      });
+    }
+    try {
+      const observation = await watchCredentials(db, pairing.id, () => deps.provider(t.environment).getTransaction(deps.credentials(db, pairing), t.providerTransactionId));
+      const at = deps.now();
+      db.transaction(
+        (tx) => {
+          const r = applyTransactionEvent(tx, {
+            observation,
+            via: { pairingId: pairing.id, merchantId: t.merchantId, terminalRef: t.terminalRef, environment: t.environment },
+            from: { source: "poll" },
+            at,
+          });
+          const open = !isFinalStatus(r.status);
+          tx.update(transactions)
+            .set({
+              lastPolledAt: new Date(at),
+              pollCount: sql`${transactions.pollCount} + 1`,
+              pollError: null,
+              ...(open ? { nextPollAt: new Date(nextPollAt(t.createdAt.getTime(), at) ?? at) } : {}),
+            })
+            .where(eq(transactions.id, t.id))
+            .run();
+        },
+        { behavior: "immediate" },
+      );
+      deps.failures.delete(t.id);
+    } catch (err) {
+      errors += 1;
+      lastError = plain(err);
+      const failures = (deps.failures.get(t.id) ?? 0) + 1;
+      deps.failures.set(t.id, failures);
+      const next = nextPollAt(t.createdAt.getTime(), now, isRetryable(err) ? failures : Math.max(failures, 3));
+      set({ lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) });
+      deps.log?.warn({ transaction: t.id, code: err instanceof ProviderError ? err.code : "error" }, "a transaction poll failed");
+    }
+  });
+
+  await inBatches(ops, CONCURRENCY, async (op) => {
+    if (lost()) return;
+    const now = deps.now();
+    const set = (values: Partial<typeof transactionOperations.$inferInsert>) =>
+      db.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)).run();
+    if (!op.providerOperationId) return set({ nextPollAt: null });
+    if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
+      return set({ nextPollAt: null, status: "outcome_unknown", reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
+    }
+    // The operation's own pairing, while it is still its merchant's active one.
+    const pairing = db
+      .select({ id: pairings.id, clientId: pairings.clientId })
+      .from(pairings)
+      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active")))
+      .get();
+    if (!pairing) {
+      return set({ nextPollAt: null, status: "outcome_unknown", reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
+    }
+    try {
+      const remote = await watchCredentials(db, pairing.id, () => deps.provider(op.environment).getOperation(deps.credentials(db, pairing), op.providerOperationId!));
+      const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";
+      db.transaction(
+        (tx) => {
+          tx.update(transactionOperations)
+            .set({
+              providerStatus: remote.status,
+              nextPollAt: ended ? null : new Date(now + 2_000),
+              ...(ended
+                ? {
+                    status: remote.status === "SUCCESS" ? "succeeded" : "failed",
+                    finishedAt: new Date(now),
+                    reason:
+                      remote.status === "SUCCESS"
+                        ? null
+                        : `The terminal did not complete it (${remote.status}): the transaction may have completed before the terminal received it.`,
+                  }
+                : {}),
+            })
+            .where(eq(transactionOperations.id, op.id))
+            .run();
+          // Its effect shows on the transaction: ask for it at once.
+          if (ended && op.transactionRef) {
+            // A completion, an increase or a revert that went through changes the print slip: fetch it again.
+            tx.update(transactions)
+              .set({ nextPollAt: new Date(now), ...(remote.status === "SUCCESS" ? { slipFetchedAt: null, pollCount: 0 } : {}) })
+              .where(eq(transactions.id, op.transactionRef))
+              .run();
+          }
+        },
+        { behavior: "immediate" },
+      );
+    } catch (err) {
+      errors += 1;
+      lastError = plain(err);
+      set({ nextPollAt: new Date(now + (isRetryable(err) ? 10_000 : 60_000)) });
+    }
+  });
+
+  const finished = deps.now();
+  const count = due.length + ops.length;
+  const idle = count === 0 && deps.idleFigures;
+  if (idle && finished - idle.lastAt < idle.everyMs) return { ran: true, count, errors, lagMs, ms: finished - started };
+  if (deps.idleFigures) deps.idleFigures.lastAt = finished;
+  db.update(workers)
+    .set({
+      lastRunAt: new Date(finished),
+      lastRunMs: finished - started,
+      lastRunCount: count,
+      lastRunErrors: errors,
+      lagMs,
+      errorsTotal: sql`${workers.errorsTotal} + ${errors}`,
+      ...(lastError ? { lastError, lastErrorAt: new Date(finished) } : {}),
+      updatedAt: new Date(finished),
+    })
+    .where(eq(workers.name, POLLER))
+    .run();
+  return { ran: true, count, errors, lagMs, ms: finished - started };
+}

@@ -1,0 +1,372 @@
+import "server-only";
+import { and, asc, count, eq, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
+import type { DB } from "../db/client";
+import { locations, merchants, pairingAttempts, pairings, registers, terminals, type Environment, type RegisterKind } from "../db/schema";
+import { clampPage } from "../lists/kit";
+import { registerList, type RegisterListParams } from "../lists/lists";
+import { likeContains } from "../lists/search";
+import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
+
+/**
+ * Registers: the tree list (location → register → virtual registers, one flat page in tree
+ * order), one register's page, the terminals a register may route to, the registers routed to a
+ * terminal, and what the CSV import compares a file with. Archived registers are not listed.
+ */
+
+export type { RegisterListParams } from "../lists/lists";
+export type RegisterListInput = Partial<RegisterListParams> & { pageSize?: number };
+
+export type RouteSummary = {
+  terminalRef: number;
+  terminalId: string;
+  environment: Environment;
+  /** The terminal's active pairing (a routed register's terminal always has one: the database holds it). */
+  pairing: { id: number; name: string; payConnectId: string } | null;
+};
+
+export type RegisterListRow = {
+  id: number;
+  registerId: string;
+  name: string;
+  kind: RegisterKind;
+  parentId: number | null;
+  parentName: string | null;
+  externalRef: string | null;
+  locationId: number;
+  locationName: string;
+  merchantId: number;
+  merchantName: string;
+  route: RouteSummary | null;
+  /** When its current route was set (null: unrouted). */
+  routedAt: Date | null;
+};
+
+export type RegisterList = {
+  rows: RegisterListRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pageCount: number;
+  params: RegisterListParams;
+  /** The merchant's locations (not archived), for the location filter. */
+  locations: { id: number; name: string; merchantName: string }[];
+  readAt: number;
+};
+
+const parent = alias(registers, "parent");
+const activePairing = alias(pairings, "active_pairing");
+
+function registerListWhere(scope: Scope, params: RegisterListParams): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)];
+  if (params.location) conditions.push(eq(registers.locationId, params.location));
+  if (params.environment !== "all") conditions.push(eq(terminals.environment, params.environment));
+  if (params.route === "routed") conditions.push(isNotNull(registers.terminalRef));
+  if (params.route === "unrouted") conditions.push(isNull(registers.terminalRef));
+  const q = params.q.trim();
+  if (q) {
+    const pattern = likeContains(q);
+    const like = (column: SQL.Aliased | typeof registers.name | typeof registers.registerId | typeof registers.externalRef | typeof terminals.terminalId) =>
+      sql`${column} like ${pattern} escape '\\'`;
+    conditions.push(or(like(registers.name), like(registers.registerId), like(registers.externalRef), like(terminals.terminalId)));
+  }
+  return and(...conditions);
+}
+
+/** Tree order: location, then each physical register followed by its virtual registers. */
+const treeOrder = [
+  sql`${locations.name} collate nocase`,
+  asc(locations.id),
+  sql`coalesce(${parent.name}, ${registers.name}) collate nocase`,
+  sql`coalesce(${registers.parentId}, ${registers.id})`,
+  sql`${registers.kind} = 'virtual'`,
+  sql`${registers.name} collate nocase`,
+  asc(registers.id),
+];
+
+function registerSelect(db: DB) {
+  return db
+    .select({
+      id: registers.id,
+      registerId: registers.registerId,
+      name: registers.name,
+      kind: registers.kind,
+      parentId: registers.parentId,
+      parentName: parent.name,
+      externalRef: registers.externalRef,
+      locationId: registers.locationId,
+      locationName: locations.name,
+      merchantId: registers.merchantId,
+      merchantName: merchants.name,
+      routedAt: registers.routedAt,
+      terminalRef: terminals.id,
+      terminalId: terminals.terminalId,
+      environment: terminals.environment,
+      pairingId: activePairing.id,
+      pairingName: activePairing.name,
+      payConnectId: activePairing.payConnectId,
+    })
+    .from(registers)
+    .innerJoin(locations, eq(locations.id, registers.locationId))
+    .innerJoin(merchants, eq(merchants.id, registers.merchantId))
+    .leftJoin(parent, eq(parent.id, registers.parentId))
+    .leftJoin(terminals, eq(terminals.id, registers.terminalRef))
+    .leftJoin(activePairing, and(eq(activePairing.terminalRef, terminals.id), eq(activePairing.status, "active")));
+}
+
+type SelectedRow = Awaited<ReturnType<ReturnType<typeof registerSelect>["all"]>>[number];
+
+function toRow(r: SelectedRow): RegisterListRow {
+  return {
+    id: r.id,
+    registerId: r.registerId,
+    name: r.name,
+    kind: r.kind,
+    parentId: r.parentId,
+    parentName: r.parentName,
+    externalRef: r.externalRef,
+    locationId: r.locationId,
+    locationName: r.locationName,
+    merchantId: r.merchantId,
+    merchantName: r.merchantName,
+    routedAt: r.terminalRef !== null ? r.routedAt : null,
+    route:
+      r.terminalRef !== null && r.terminalId !== null && r.environment !== null
+        ? {
+            terminalRef: r.terminalRef,
+            terminalId: r.terminalId,
+            environment: r.environment,
+            pairing:
+              r.pairingId !== null && r.pairingName !== null && r.payConnectId !== null
+                ? { id: r.pairingId, name: r.pairingName, payConnectId: r.payConnectId }
+                : null,
+          }
+        : null,
+  };
+}
+
+/** Rows `offset…offset+limit` of the tree: a page, or a batch of the CSV export. */
+export const registerRows = scopedQuery(
+  ({ db, scope }: QueryContext, params: RegisterListParams, window: { limit: number; offset: number }): RegisterListRow[] =>
+    registerSelect(db)
+      .where(registerListWhere(scope, params))
+      .orderBy(...treeOrder)
+      .limit(window.limit)
+      .offset(window.offset)
+      .all()
+      .map(toRow),
+);
+
+export const queryRegisters = scopedQuery((ctx: QueryContext, input: RegisterListInput = {}): RegisterList => {
+  const { db, scope } = ctx;
+  const params = registerList.values(input);
+  const pageSize = input.pageSize ?? registerList.pageSize;
+  const total =
+    db
+      .select({ n: count() })
+      .from(registers)
+      .leftJoin(terminals, eq(terminals.id, registers.terminalRef))
+      .where(registerListWhere(scope, params))
+      .get()?.n ?? 0;
+  const { page, pageCount } = clampPage(params.page, total, pageSize);
+  const rows = registerRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  const locationOptions = db
+    .select({ id: locations.id, name: locations.name, merchantName: merchants.name })
+    .from(locations)
+    .innerJoin(merchants, eq(merchants.id, locations.merchantId))
+    .where(and(isNull(locations.archivedAt), scopeWhere(scope, locations.merchantId)))
+    .orderBy(sql`${locations.name} collate nocase`, asc(locations.id))
+    .all();
+  return { rows, total, page, pageSize, pageCount, params: { ...params, page }, locations: locationOptions, readAt: Date.now() };
+});
+
+export type RegisterDetail = RegisterListRow & {
+  /** The routed terminal's configuration (its currency), null when unrouted. */
+  terminalConfig: { currency: string | null; paymentMethods: string | null } | null;
+  archivedAt: Date | null;
+  createdAt: Date;
+  routedAt: Date | null;
+  locationTimeZone: string;
+  locationArchived: boolean;
+  merchantStatus: "active" | "suspended";
+  /** The physical register's virtual registers (not archived), with their routes. */
+  children: RegisterListRow[];
+  /** Other registers (not archived) routed to the same terminal. */
+  othersOnTerminal: number;
+  /**
+   * The pairing just made from this register's page (`?paired=`), while it is still active, with
+   * its attempt's warning: null otherwise.
+   */
+  justPaired: { id: number; name: string; hasWebhookSecret: boolean; warning: string | null } | null;
+};
+
+/**
+ * One register, in the caller's scope (archived ones too: their page says so). `pairedId`: the
+ * pairing the register page's pairing form just made (its notice), looked up only among the
+ * attempts made for this register.
+ */
+export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: number, pairedId?: number): RegisterDetail | null => {
+  const row = registerSelect(db)
+    .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId)))
+    .get();
+  if (!row) return null;
+  const extra = db
+    .select({
+      archivedAt: registers.archivedAt,
+      createdAt: registers.createdAt,
+      routedAt: registers.routedAt,
+      timeZone: locations.timeZone,
+      locationArchivedAt: locations.archivedAt,
+      merchantStatus: merchants.status,
+    })
+    .from(registers)
+    .innerJoin(locations, eq(locations.id, registers.locationId))
+    .innerJoin(merchants, eq(merchants.id, registers.merchantId))
+    .where(eq(registers.id, id))
+    .get()!;
+  const children =
+    row.kind === "physical"
+      ? registerSelect(db)
+          .where(and(eq(registers.parentId, id), isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)))
+          .orderBy(sql`${registers.name} collate nocase`, asc(registers.id))
+          .all()
+          .map(toRow)
+      : [];
+  const othersOnTerminal =
+    row.terminalRef === null
+      ? 0
+      : (db
+          .select({ n: count() })
+          .from(registers)
+          .where(and(eq(registers.terminalRef, row.terminalRef), ne(registers.id, id)))
+          .get()?.n ?? 0);
+  const justPaired =
+    pairedId === undefined
+      ? null
+      : (db
+          .select({
+            id: pairings.id,
+            name: pairings.name,
+            hasWebhookSecret: pairings.hasWebhookSecret,
+            warning: pairingAttempts.warning,
+          })
+          .from(pairingAttempts)
+          .innerJoin(pairings, eq(pairings.id, pairingAttempts.pairingId))
+          .where(
+            and(
+              eq(pairingAttempts.pairingId, pairedId),
+              eq(pairingAttempts.registerRef, id),
+              eq(pairings.status, "active"),
+              scopeWhere(scope, pairings.merchantId),
+            ),
+          )
+          .get() ?? null);
+  // The routed terminal's configuration: the currency a charge from this register is typed in.
+  const terminalConfig =
+    row.terminalRef === null
+      ? null
+      : (db
+          .select({ currency: terminals.currency, paymentMethods: terminals.paymentMethods })
+          .from(terminals)
+          .where(and(eq(terminals.id, row.terminalRef), scopeWhere(scope, terminals.merchantId)))
+          .get() ?? null);
+  return {
+    ...toRow(row),
+    terminalConfig,
+    archivedAt: extra.archivedAt,
+    createdAt: extra.createdAt,
+    routedAt: extra.routedAt,
+    locationTimeZone: extra.timeZone,
+    locationArchived: extra.locationArchivedAt !== null,
+    merchantStatus: extra.merchantStatus,
+    children,
+    othersOnTerminal,
+    justPaired,
+  };
+});
+
+export type RoutableTerminal = {
+  terminalRef: number;
+  terminalId: string;
+  environment: Environment;
+  pairingName: string;
+  payConnectId: string;
+  /** Registers (not archived) routed to it now. */
+  registers: number;
+};
+
+/**
+ * The terminals a register of `merchantId` may route to: its merchant's, with an active pairing,
+ * in one environment, searched by terminal id or pairing name. At most `limit`.
+ */
+export const queryRoutableTerminals = scopedQuery(
+  (
+    { db, scope }: QueryContext,
+    input: { merchantId: number; environment: Environment; q?: string; limit?: number },
+  ): RoutableTerminal[] => {
+    const q = (input.q ?? "").trim().slice(0, 100);
+    const pattern = likeContains(q);
+    const routed = sql<number>`(select count(*) from ${registers} r where r.terminal_ref = ${terminals.id})`;
+    return db
+      .select({
+        terminalRef: terminals.id,
+        terminalId: terminals.terminalId,
+        environment: terminals.environment,
+        pairingName: pairings.name,
+        payConnectId: pairings.payConnectId,
+        registers: routed,
+      })
+      .from(terminals)
+      .innerJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")))
+      .where(
+        and(
+          eq(terminals.merchantId, input.merchantId),
+          scopeWhere(scope, terminals.merchantId),
+          eq(terminals.environment, input.environment),
+          q ? or(sql`${terminals.terminalId} like ${pattern} escape '\\'`, sql`${pairings.name} like ${pattern} escape '\\'`) : undefined,
+        ),
+      )
+      .orderBy(asc(terminals.terminalId), asc(terminals.id))
+      .limit(Math.min(Math.max(input.limit ?? 50, 1), 200))
+      .all();
+  },
+);
+
+/** The registers (not archived) that send their payments to a terminal, in tree order. */
+export const queryTerminalRegisters = scopedQuery(({ db, scope }: QueryContext, terminalRef: number): RegisterListRow[] =>
+  registerSelect(db)
+    .where(and(eq(registers.terminalRef, terminalRef), isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)))
+    .orderBy(...treeOrder)
+    .all()
+    .map(toRow),
+);
+
+export type ImportExisting = {
+  locations: { id: number; name: string }[];
+  registers: { id: number; locationId: number; name: string; kind: RegisterKind; parentId: number | null; externalRef: string | null }[];
+};
+
+/** A merchant's locations and registers (not archived): what a CSV import is compared with. */
+export const queryImportExisting = scopedQuery(({ db, scope }: QueryContext, merchantId: number): ImportExisting => {
+  const merchantWhere = (column: typeof locations.merchantId | typeof registers.merchantId) =>
+    and(eq(column, merchantId), scopeWhere(scope, column));
+  return {
+    locations: db
+      .select({ id: locations.id, name: locations.name })
+      .from(locations)
+      .where(and(merchantWhere(locations.merchantId), isNull(locations.archivedAt)))
+      .all(),
+    registers: db
+      .select({
+        id: registers.id,
+        locationId: registers.locationId,
+        name: registers.name,
+        kind: registers.kind,
+        parentId: registers.parentId,
+        externalRef: registers.externalRef,
+      })
+      .from(registers)
+      .where(and(merchantWhere(registers.merchantId), isNull(registers.archivedAt)))
+      .all(),
+  };
+});

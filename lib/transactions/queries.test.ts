@@ -1,0 +1,316 @@
+/**
+ * The transactions list finds payments (issue 16 item 11): search by amount, transaction ids,
+ * terminal id, pairing name or Pay-Connect id, register name; the kind filter; the count (exact,
+ * "more than 10,000", or within the scan window); the window's continuation; refunds linked to
+ * their charge; and the webhook deliveries' and locations' list queries (item 13). A real SQLite
+ * file, no mocks.
+ */
+import { testDataDir } from "../test/setup-env";
+import fs from "node:fs";
+import path from "node:path";
+import { beforeEach, describe, expect, it } from "vitest";
+import { openDatabase, type DB } from "../db/open";
+import { LIST_COUNT_CAP, TRANSACTION_SCAN_WINDOW, deliveryList, transactionList } from "../lists/lists";
+import { searchAmount } from "../lists/search";
+import { merchantCtx, staff, testMerchant } from "../test/merchants";
+import { locationRows } from "../registers/location-queries";
+import { queryTransactionFilterOptions, queryTransactions, transactionRows } from "./queries";
+import { deliveryRows, queryDeliveries } from "../webhooks/queries";
+
+let db: DB;
+let file = 0;
+const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
+const T0 = Date.parse("2026-11-01T10:00:00Z");
+
+let merchant: number;
+let user: number;
+let counter: { terminal: number; pairing: number };
+let front: { terminal: number; pairing: number };
+let till: number;
+
+function terminal(merchantId: number, terminalId: string, name: string, payConnectId: string) {
+  const t = run("insert into terminals (merchant_id, environment, terminal_id, currency) values (?, 'sandbox', ?, 'EUR')", merchantId, terminalId);
+  const p = run(
+    `insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id)
+     values (?, ?, ?, ?, 'cl', 1, 'active', ?)`,
+    merchantId,
+    t,
+    payConnectId,
+    name,
+    user,
+  );
+  return { terminal: t, pairing: p };
+}
+
+let seq = 0;
+function tx(
+  at: terminal,
+  o: { amount?: number; kind?: string; linked?: number | null; register?: number | null; client?: string | null; provider?: string; created?: number; environment?: string; merchantId?: number } = {},
+) {
+  seq += 1;
+  const created = o.created ?? T0 + seq * 1000;
+  return run(
+    `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, register_ref, provider_transaction_id, client_transaction_id, kind,
+       linked_transaction_ref, amount, currency, status, status_source, status_changed_at, last_seen_at, created_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'EUR', 'SUCCESS', 'webhook', ?, ?, ?, ?)`,
+    o.merchantId ?? merchant,
+    o.environment ?? "sandbox",
+    at.terminal,
+    at.pairing,
+    o.register ?? null,
+    o.provider ?? `ptx-${seq.toString().padStart(6, "0")}`,
+    o.client ?? null,
+    o.kind ?? "charge",
+    o.linked ?? null,
+    o.amount ?? 100,
+    created,
+    created,
+    created,
+    created,
+  );
+}
+type terminal = { terminal: number; pairing: number };
+
+const list = (input: Record<string, unknown>, page: Parameters<typeof queryTransactions>[2] = {}, ctx = staff(db)) =>
+  queryTransactions(ctx, transactionList.values(input as never), page);
+const providerIds = (input: Record<string, unknown>) => list(input).rows.map((r) => r.providerTransactionId);
+
+beforeEach(() => {
+  file += 1;
+  const dbPath = path.join(testDataDir, `transaction-list-${file}.db`);
+  fs.rmSync(dbPath, { force: true });
+  db = openDatabase(dbPath);
+  merchant = testMerchant(db, "Northwind");
+  user = run("insert into users (email, password_hash, role) values (?, 'x', 'admin')", `ana${file}@example.com`);
+  counter = terminal(merchant, "SIM-COUNTER-1", "Counter terminal", "pc-counter-77");
+  front = terminal(merchant, "SIM-FRONT-2", "Front desk", "pc-front-88");
+  const location = run("insert into locations (merchant_id, name, time_zone) values (?, 'Main Street', 'UTC')", merchant);
+  till = run("insert into registers (merchant_id, location_id, kind, name, register_id) values (?, ?, 'physical', 'Front till', ?)", merchant, location, crypto.randomUUID());
+});
+
+describe("searchAmount", () => {
+  it("reads amounts as a person types them, and nothing else", () => {
+    expect(searchAmount("12.50")).toBe(1250);
+    expect(searchAmount("12,5")).toBe(1250);
+    expect(searchAmount("€12.50")).toBe(1250);
+    expect(searchAmount("12.50 EUR")).toBe(1250);
+    expect(searchAmount("12")).toBe(1200);
+    expect(searchAmount("12.505")).toBeNull();
+    expect(searchAmount("ptx-12")).toBeNull();
+    expect(searchAmount("SIM-1")).toBeNull();
+  });
+});
+
+describe("transactions search", () => {
+  beforeEach(() => {
+    tx(counter, { amount: 1250, provider: "ptx-aaa-1" });
+    tx(front, { amount: 1250, provider: "ptx-bbb-2", register: till });
+    tx(front, { amount: 999, provider: "ptx-ccc-3", client: "pos-order-42" });
+    tx(counter, { amount: 125, provider: "ptx-ddd-4" });
+  });
+
+  it("finds an amount, typed as a person types it", () => {
+    expect(providerIds({ q: "12.50" }).sort()).toEqual(["ptx-aaa-1", "ptx-bbb-2"]);
+    expect(providerIds({ q: "€12,50" }).sort()).toEqual(["ptx-aaa-1", "ptx-bbb-2"]);
+    expect(providerIds({ q: "1.25" })).toEqual(["ptx-ddd-4"]);
+  });
+
+  it("finds a terminal by its id (or its start, any case), its pairing's name or its Pay-Connect id", () => {
+    expect(providerIds({ q: "SIM-COUNTER-1" }).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
+    expect(providerIds({ q: "sim-count" }).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
+    expect(providerIds({ q: "Counter" }).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
+    expect(providerIds({ q: "pc-front-88" }).sort()).toEqual(["ptx-bbb-2", "ptx-ccc-3"]);
+  });
+
+  it("finds a register by name, a client transaction id, and Pay-Connect's transaction id or its start", () => {
+    expect(providerIds({ q: "front till" })).toEqual(["ptx-bbb-2"]);
+    expect(providerIds({ q: "pos-order-42" })).toEqual(["ptx-ccc-3"]);
+    expect(providerIds({ q: "ptx-ccc" })).toEqual(["ptx-ccc-3"]);
+    expect(providerIds({ q: "nothing like it" })).toEqual([]);
+  });
+
+  it("names the terminal's pairing on each row", () => {
+    const row = list({ q: "ptx-aaa-1" }).rows[0]!;
+    expect(row).toMatchObject({ terminalId: "SIM-COUNTER-1", pairingName: "Counter terminal" });
+  });
+
+  it("keeps to the merchant: another merchant's €12.50 on a terminal of the same name is not found", () => {
+    const other = testMerchant(db, "Harbour");
+    const theirs = terminal(other, "SIM-COUNTER-9", "Counter terminal", "pc-theirs");
+    tx(theirs, { amount: 1250, provider: "ptx-theirs", merchantId: other });
+    const mine = (q: string) => queryTransactions(merchantCtx(db, merchant), transactionList.values({ q })).rows.map((r) => r.providerTransactionId);
+    expect(mine("12.50")).not.toContain("ptx-theirs");
+    expect(mine("Counter")).not.toContain("ptx-theirs");
+    expect(mine("SIM-COUNTER")).not.toContain("ptx-theirs");
+    expect(providerIds({ q: "12.50" })).toContain("ptx-theirs");
+    // Counted in the scope too, not only drawn in it.
+    expect(queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "12.50" })).count).toMatchObject({ kind: "window", matches: 2 });
+    expect(queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "Counter" })).count).toEqual({ kind: "exact", total: 2, start: 1 });
+  });
+});
+
+describe("kind filter and refunds", () => {
+  it("filters charges, preauthorisations and refunds (a refund of a charge or an independent one)", () => {
+    const charge = tx(counter, { amount: 2000, provider: "ptx-charge" });
+    tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
+    tx(counter, { amount: 300, kind: "independent_refund", provider: "ptx-indep" });
+    tx(counter, { amount: 700, kind: "preauth", provider: "ptx-pre" });
+    expect(providerIds({ kind: "charge" })).toEqual(["ptx-charge"]);
+    expect(providerIds({ kind: "preauth" })).toEqual(["ptx-pre"]);
+    expect(providerIds({ kind: "refund" })).toEqual(["ptx-indep", "ptx-refund"]);
+  });
+
+  it("a refund names its charge, and the charge lists its refunds", () => {
+    const charge = tx(counter, { amount: 2000, provider: "ptx-charge" });
+    const refund = tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
+    const rows = list({}).rows;
+    expect(rows.find((r) => r.id === refund)).toMatchObject({ chargeProviderId: "ptx-charge", linkedTransactionRef: charge, refunds: [] });
+    expect(rows.find((r) => r.id === charge)?.refunds).toEqual([{ id: refund, providerTransactionId: "ptx-refund", amount: 500, status: "SUCCESS" }]);
+  });
+});
+
+describe("the count", () => {
+  it("is exact with where the page starts, on every page and back", () => {
+    for (let i = 0; i < 60; i++) tx(counter);
+    const first = list({});
+    expect(first.count).toEqual({ kind: "exact", total: 60, start: 1 });
+    const second = list({}, { after: first.next });
+    expect(second.count).toEqual({ kind: "exact", total: 60, start: 26 });
+    const third = list({}, { after: second.next });
+    expect(third.rows).toHaveLength(10);
+    expect(third.count).toEqual({ kind: "exact", total: 60, start: 51 });
+    expect(third.next).toBeNull();
+    const back = list({}, { before: third.prev });
+    expect(back.rows.map((r) => r.id)).toEqual(second.rows.map((r) => r.id));
+    expect(back.count).toEqual({ kind: "exact", total: 60, start: 26 });
+  });
+
+  it("says 'more than' past the cap instead of counting on", () => {
+    const insert = db.$client.transaction(() => {
+      for (let i = 0; i < LIST_COUNT_CAP + 5; i++) tx(counter);
+    });
+    insert();
+    expect(list({}).count).toEqual({ kind: "more", start: 1 });
+    expect(list({ q: "SIM-COUNTER-1" }).count).toEqual({ kind: "more", start: 1 });
+    expect(list({ terminal: front.terminal }).count).toEqual({ kind: "exact", total: 0, start: 1 });
+  });
+});
+
+describe("what no index serves looks through a window, and goes on from its end", () => {
+  it("counts within the window, stops at its end, and Next (and the CSV) go on", () => {
+    const old = [tx(counter, { amount: 1250, provider: "ptx-old-1250" }), tx(counter, { amount: 1250, provider: "ptx-old-1250-b" })];
+    const insert = db.$client.transaction(() => {
+      for (let i = 0; i < TRANSACTION_SCAN_WINDOW + 10; i++) tx(counter, { amount: 100 });
+    });
+    insert();
+    const recent = tx(counter, { amount: 1250, provider: "ptx-new-1250" });
+    const first = list({ q: "12.50" });
+    expect(first.rows.map((r) => r.id)).toEqual([recent]);
+    expect(first.count).toMatchObject({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1 });
+    expect(first.count?.kind === "window" && first.count.through).toBeInstanceOf(Date);
+    expect(first.lookedThrough).toBeInstanceOf(Date);
+    expect(first.next).not.toBeNull();
+    const second = list({ q: "12.50" }, { after: first.next });
+    expect(second.rows.map((r) => r.id)).toEqual([...old].reverse());
+    expect(second.next).toBeNull();
+    expect(second.count).toBeNull();
+    // Previous from there looks back through a window of its own (none in it here), then on.
+    const back = list({ q: "12.50" }, { before: second.prev });
+    expect(back.rows).toEqual([]);
+    expect(back.lookedThrough).toBeInstanceOf(Date);
+    expect(list({ q: "12.50" }, { before: back.prev }).rows.map((r) => r.id)).toEqual([recent]);
+    // The export does not stop at a window's end.
+    expect(transactionRows(staff(db), transactionList.values({ q: "12.50" }), null, 50).map((r) => r.id)).toEqual([recent, ...[...old].reverse()]);
+  });
+
+  it("a small list is counted whole, even through the window", () => {
+    tx(counter, { kind: "refund" });
+    tx(counter);
+    expect(list({ kind: "refund" }).count).toEqual({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1, through: null });
+  });
+});
+
+describe("filter options", () => {
+  it("offers each terminal with its active pairing's name, and the registers with their location", () => {
+    const options = queryTransactionFilterOptions(staff(db));
+    expect(options.terminals).toEqual([
+      { id: counter.terminal, terminalId: "SIM-COUNTER-1", pairingName: "Counter terminal" },
+      { id: front.terminal, terminalId: "SIM-FRONT-2", pairingName: "Front desk" },
+    ]);
+    expect(options.registers).toEqual([{ id: till, name: "Front till", locationName: "Main Street" }]);
+  });
+});
+
+describe("webhook deliveries", () => {
+  function delivery(pairing: number | null, verdict: string, at: number) {
+    return run(
+      "insert into webhook_deliveries (received_at, pairing_id, merchant_id, verdict, http_status, size_bytes, reason) values (?, ?, ?, ?, ?, 10, ?)",
+      at,
+      pairing,
+      pairing ? merchant : null,
+      verdict,
+      verdict === "accepted" ? 200 : 401,
+      verdict === "accepted" ? null : "The signature does not match.",
+    );
+  }
+  function event(transactionRef: number, deliveryId: number, status: string) {
+    run(
+      "insert into transaction_events (transaction_ref, status, source, effect, delivery_id, fingerprint, at) values (?, ?, 'webhook', 'updated', ?, ?, ?)",
+      transactionRef,
+      status,
+      deliveryId,
+      crypto.randomUUID(),
+      T0,
+    );
+  }
+
+  it("shows each delivery's event and transaction, and filters by verdict, terminal, transaction and transaction id", () => {
+    const a = tx(counter, { provider: "ptx-deliv-a" });
+    const b = tx(front, { provider: "ptx-deliv-b" });
+    const d1 = delivery(counter.pairing, "accepted", T0 + 1);
+    event(a, d1, "IN_PROGRESS");
+    const d2 = delivery(front.pairing, "accepted", T0 + 2);
+    event(b, d2, "SUCCESS");
+    event(a, d2, "SUCCESS");
+    const d3 = delivery(counter.pairing, "bad_signature", T0 + 3);
+    const ids = (input: Record<string, unknown>) => queryDeliveries(staff(db), deliveryList.values(input as never)).rows.map((r) => r.id);
+
+    const rows = queryDeliveries(staff(db), deliveryList.values({})).rows;
+    expect(rows.map((r) => r.id)).toEqual([d3, d2, d1]);
+    expect(rows.find((r) => r.id === d2)?.events).toEqual([
+      { status: "SUCCESS", effect: "updated", transactionRef: b, providerTransactionId: "ptx-deliv-b" },
+      { status: "SUCCESS", effect: "updated", transactionRef: a, providerTransactionId: "ptx-deliv-a" },
+    ]);
+    expect(rows.find((r) => r.id === d3)).toMatchObject({ events: [], reason: "The signature does not match.", pairingName: "Counter terminal" });
+
+    expect(ids({ verdict: "bad_signature" })).toEqual([d3]);
+    expect(ids({ verdict: "rejected" })).toEqual([d3]);
+    expect(ids({ terminal: counter.terminal })).toEqual([d3, d1]);
+    expect(ids({ transaction: a })).toEqual([d2, d1]);
+    expect(ids({ q: "ptx-deliv-b" })).toEqual([d2]);
+    expect(ids({ q: "ptx-deliv" })).toEqual([d2, d1]);
+    expect(ids({ q: "ptx-none" })).toEqual([]);
+    expect(deliveryRows(staff(db), deliveryList.values({ terminal: counter.terminal }), 1, 10).map((r) => r.id)).toEqual([d1]);
+  });
+
+  it("never shows another merchant's transaction as a delivery's event", () => {
+    const other = testMerchant(db, "Harbour");
+    const theirs = terminal(other, "SIM-THEIRS", "Their till", "pc-theirs");
+    const theirTx = tx(theirs, { provider: "ptx-their-secret-sale", merchantId: other });
+    const mine = delivery(counter.pairing, "accepted", T0 + 9);
+    event(theirTx, mine, "SUCCESS");
+    const rows = queryDeliveries(merchantCtx(db, merchant), deliveryList.values({})).rows;
+    expect(rows.find((r) => r.id === mine)?.events).toEqual([]);
+    expect(queryDeliveries(merchantCtx(db, merchant), deliveryList.values({ q: "ptx-their" })).rows).toEqual([]);
+  });
+});
+
+describe("locations export rows", () => {
+  it("pages by offset in the list's order, with register counts", () => {
+    const second = run("insert into locations (merchant_id, name, time_zone) values (?, 'Harbour front', 'UTC')", merchant);
+    const rows = locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 0, 10);
+    expect(rows.map((r) => r.name)).toEqual(["Harbour front", "Main Street"]);
+    expect(rows[1]).toMatchObject({ registers: 1, unrouted: 1 });
+    expect(locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 1, 10).map((r) => r.id)).not.toContain(second);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Operators' merchant command (uses DATABASE_PATH, default data/pairdesk.db; applies migrations):
+ *   npm run merchant -- create --name N [--external-ref R]   prints the new merchant's id
+ *   npm run merchant -- list
+ *   npm run merchant -- suspend <id or exact name>
+ *   npm run merchant -- reactivate <id or exact name>
+ * Each change is in the audit log, by "operator" (no signed-in actor).
+ */
+import { parseArgs } from "node:util";
+import path from "node:path";
+import { databasePathFrom } from "../../lib/db/default-path";
+import { openDatabase, type DB } from "../../lib/db/open";
+import { createMerchant, findMerchant, MerchantError, setMerchantStatus } from "../../lib/merchants/merchants";
+import { merchants } from "../../lib/db/schema";
+import { asc, sql } from "drizzle-orm";
+
+const USAGE =
+  "usage: npm run merchant -- create --name N [--external-ref R]\n" +
+  "       npm run merchant -- list\n" +
+  "       npm run merchant -- suspend|reactivate <id or exact name>";
+
+function run(db: DB, command: string, values: { name?: string; "external-ref"?: string }, target: string | undefined): number {
+  switch (command) {
+    case "create": {
+      if (!values.name) {
+        console.error(`Missing --name.\n${USAGE}`);
+        return 2;
+      }
+      const merchant = createMerchant(db, { name: values.name, externalRef: values["external-ref"] ?? null }, null);
+      // The id alone on the last line: scripts can take it with `tail -1`.
+      console.log(`Created the merchant ${merchant.name} (id ${merchant.id}).`);
+      console.log(String(merchant.id));
+      return 0;
+    }
+    case "list": {
+      const rows = db
+        .select({ id: merchants.id, name: merchants.name, status: merchants.status, externalRef: merchants.externalRef })
+        .from(merchants)
+        .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
+        .all();
+      if (rows.length === 0) console.log("No merchants yet: npm run merchant -- create --name N");
+      for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.name}${r.externalRef ? `\t(${r.externalRef})` : ""}`);
+      return 0;
+    }
+    case "suspend":
+    case "reactivate": {
+      if (!target) {
+        console.error(`Which merchant? Give its id or exact name.\n${USAGE}`);
+        return 2;
+      }
+      const merchant = findMerchant(db, target);
+      if (!merchant) {
+        console.error(`No merchant "${target}": give its id or its exact name (npm run merchant -- list shows them).`);
+        return 1;
+      }
+      const { changed, sessionsEnded } = setMerchantStatus(db, merchant.id, command === "suspend" ? "suspended" : "active", null);
+      console.log(
+        !changed
+          ? `${merchant.name} was already ${command === "suspend" ? "suspended" : "active"}.`
+          : command === "suspend"
+            ? `Suspended ${merchant.name}: its people cannot sign in (${sessionsEnded} session(s) ended).`
+            : `Reactivated ${merchant.name}: its people can sign in again.`,
+      );
+      return 0;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n${USAGE}`);
+      return 2;
+  }
+}
+
+function main(): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: { name: { type: "string" }, "external-ref": { type: "string" } },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const [command, target] = parsed.positionals;
+  if (!command) {
+    console.error(USAGE);
+    return 2;
+  }
+  const file = path.resolve(databasePathFrom());
+  const db = openDatabase(file);
+  try {
+    return run(db, command, parsed.values, target);
+  } catch (err) {
+    if (err instanceof MerchantError) {
+      console.error(`Could not ${command} the merchant: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    db.$client.close();
+  }
+}
+
+process.exit(main());

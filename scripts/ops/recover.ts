@@ -1,0 +1,158 @@
+/**
+ * Operators' recovery command, for the last resort: Pay-Connect paired a terminal, Pairdesk
+ * could not save the pairing, and the recovery spool could not be written either, so the sealed
+ * credentials are only in a server log line (event pair_spool_failed / pair_unsaved_in_log).
+ *
+ *   npm run recover -- --from-log <log file>     every recovery record in a server log
+ *   npm run recover -- --from-log -              the same, from standard input (a whole log or one pasted line)
+ *   npm run recover -- --line '<one log line>'   a single pasted line
+ *
+ * Each record is written into the recovery spool (RECOVERY_DIR, default `<folder of
+ * DATABASE_PATH>/recovery`) exactly as it was logged: still sealed, so the command needs no
+ * VAULT_KEY and never sees a secret. An admin then completes the pairing from the dashboard
+ * (with the VAULT_KEY that sealed it). A record whose pairing is already saved, or that is
+ * already in the spool, is skipped. Running it twice is harmless.
+ */
+import Database from "better-sqlite3";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  CREDENTIALS_IN_LOG,
+  RECOVERY_MESSAGE,
+  recoveryRecordsInLog,
+  scanSpoolFolder,
+  writeSpoolRecord,
+  type RecoveryRecord,
+} from "../../lib/pairing/recovery-record";
+
+const USAGE =
+  "usage: npm run recover -- --from-log <server log file | ->\n" +
+  "       npm run recover -- --line '<one server log line>'\n" +
+  "  imports the sealed pairing results that the server could only log (event pair_spool_failed)\n" +
+  "  into the recovery spool; then complete each pairing from the dashboard";
+
+function readInput(source: string): string {
+  if (source === "-") return fs.readFileSync(0, "utf8");
+  return fs.readFileSync(source, "utf8");
+}
+
+/** The database, if there is one: to skip what is already saved and to point the attempt at the spool. */
+function openExisting(file: string): Database.Database | null {
+  if (!fs.existsSync(file)) {
+    console.warn(`No database at ${file}: importing without checking what is already saved.`);
+    return null;
+  }
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    db.pragma("busy_timeout = 5000");
+    return db;
+  } catch (err) {
+    console.warn(`Cannot open the database ${file} (${(err as Error).message}): importing without checking what is already saved.`);
+    return null;
+  }
+}
+
+function savedPairing(db: Database.Database, r: RecoveryRecord): number | null {
+  const row = db
+    .prepare(
+      `select p.id from pairings p join terminals t on t.id = p.terminal_ref
+       where p.attempt_id = ? and t.environment = ? and t.terminal_id = ?`,
+    )
+    .get(r.attemptId, r.environment, r.terminalId) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+function main(): number {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: false,
+      options: { "from-log": { type: "string" }, line: { type: "string" } },
+    });
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const { "from-log": fromLog, line } = parsed.values;
+  if ((fromLog === undefined) === (line === undefined)) {
+    console.error(`Give either --from-log or --line.\n${USAGE}`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = line ?? readInput(fromLog!);
+  } catch (err) {
+    console.error(`Cannot read ${fromLog}: ${(err as Error).message}`);
+    return 1;
+  }
+
+  const { records, damaged } = recoveryRecordsInLog(text);
+  for (const n of damaged) {
+    console.error(`Line ${n} carries a recovery record that cannot be read (cut off or altered?): check it by hand.`);
+  }
+  if (records.length === 0) {
+    console.error(
+      damaged.length > 0
+        ? "No readable recovery record found."
+        : "No recovery record found: look for log lines with \"event\":\"pair_spool_failed\" or \"pair_unsaved_in_log\".",
+    );
+    return 1;
+  }
+
+  const databasePath = path.resolve(process.env.DATABASE_PATH || "data/pairdesk.db");
+  const spoolDir = path.resolve(process.env.RECOVERY_DIR || path.join(path.dirname(databasePath), "recovery"));
+  const db = openExisting(databasePath);
+  let failed = damaged.length > 0;
+  try {
+    const inSpool = scanSpoolFolder(spoolDir).records;
+    for (const r of records) {
+      const what = `Attempt ${r.attemptId} (${r.environment} terminal ${r.terminalId}, "${r.pairingName}")`;
+      const pairingId = db ? savedPairing(db, r) : null;
+      if (pairingId !== null) {
+        console.log(`${what}: already saved as pairing #${pairingId}; nothing to import.`);
+        continue;
+      }
+      if (inSpool.some((s) => s.record.attemptId === r.attemptId && s.record.sealed.ciphertext === r.sealed.ciphertext)) {
+        console.log(`${what}: already in the recovery spool; complete it from the dashboard.`);
+        continue;
+      }
+      let file: string;
+      try {
+        file = writeSpoolRecord(spoolDir, { ...r, failure: `imported from the server log: ${r.failure}` });
+      } catch (err) {
+        console.error(`${what}: cannot write to the recovery spool ${spoolDir}: ${(err as Error).message}`);
+        failed = true;
+        continue;
+      }
+      console.log(`${what}: imported into the recovery spool as ${file}. An admin completes it from the dashboard.`);
+      if (db) {
+        try {
+          const attempt = db.prepare("select status from pairing_attempts where id = ?").get(r.attemptId) as
+            | { status: string }
+            | undefined;
+          if (!attempt) {
+            console.warn(`  Attempt ${r.attemptId} is not in the database (restored from an older backup?): the dashboard lists the spool file, but completing it needs the attempt.`);
+          } else {
+            // The attempt now says where its credentials are (a pending one is settled at the next start).
+            db.prepare(
+              "update pairing_attempts set error_code = 'write_failed', reason = ? where id = ? and status = 'needs_recovery' and error_code = ?",
+            ).run(RECOVERY_MESSAGE, r.attemptId, CREDENTIALS_IN_LOG);
+          }
+        } catch (err) {
+          console.warn(`  Could not update attempt ${r.attemptId} in the database (${(err as Error).message}); the spool file is what counts.`);
+        }
+      }
+    }
+  } finally {
+    db?.close();
+  }
+  return failed ? 1 : 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+}
