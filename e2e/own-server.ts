@@ -17,7 +17,8 @@ import { E2E_INTEGRATOR_ID } from "./env";
 import { test } from "./fixtures";
 import { E2E_MERCHANT } from "./seed";
 
-export const OWN_PORT = 3141;
+/** E2E_OWN_PORT: another suite on the same machine (a second checkout) uses its own. */
+export const OWN_PORT = Number(process.env.E2E_OWN_PORT ?? 3141);
 export const OWN_URL = `http://localhost:${OWN_PORT}`;
 
 const LOCK = path.join(os.tmpdir(), `pairdesk-e2e-own-server-${OWN_PORT}.lock`);
