@@ -129,7 +129,7 @@ export const transactionList = defineList({
   sortColumns: { created: "desc", updated: "desc" },
   defaultSort: "-created",
   // 25 rows: a transaction row is the heaviest the app draws (three links, two badges, two
-  // times), and this list is watched and reloaded all day; see README "Performance".
+  // times), and this list is watched and reloaded all day; see docs/performance.md.
   pageSize: 25,
 });
 export type TransactionListParams = inferParserType<typeof transactionList.parsers>;
@@ -137,7 +137,7 @@ export type TransactionListParams = inferParserType<typeof transactionList.parse
 /**
  * How many transactions one page of the list may look through for what no index serves (the
  * environment, the kind, an amount in the search): a page stays as fast at a million rows as on
- * an empty database, and says how far back it looked. See README "Performance".
+ * an empty database, and says how far back it looked. See docs/performance.md.
  */
 export const TRANSACTION_SCAN_WINDOW = 5_000;
 /** A list's count stops here: past it the page says "more than 10,000". */

@@ -7,7 +7,7 @@
  * Uses DATABASE_PATH, RECOVERY_DIR and VAULT_KEY as the server does (the keyring
  * `new:<base64>,old:<base64>`: the first key seals, the others still open). The rewrap runs
  * beside a running server, in transactions of N secrets (default 100); after a crash, run it
- * again: it carries on. See README, "Operating Pairdesk".
+ * again: it carries on. See docs/operations.md, "Rotating the vault key".
  */
 import fs from "node:fs";
 import { parseArgs } from "node:util";
