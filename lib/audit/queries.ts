@@ -148,7 +148,22 @@ type TargetColumns = {
 
 const TRANSACTION_KIND_WORDS: Record<string, string> = { charge: "Charge", preauth: "Preauthorisation", refund: "Refund", independent_refund: "Independent refund" };
 
-function describeTarget(r: TargetColumns): AuditTarget | null {
+/**
+ * The pairing's name when the entry was written: a rename's new name, or the name its details
+ * recorded (created, replaced, unpaired…); a later rename does not rewrite past entries.
+ */
+function pairingNameThen(action: string, details: string | null): string | null {
+  if (!details) return null;
+  try {
+    const d = JSON.parse(details) as Record<string, unknown>;
+    const then = action === "pairing.rename" ? d.to : d.name;
+    return typeof then === "string" ? then : null;
+  } catch {
+    return null;
+  }
+}
+
+function describeTarget(r: TargetColumns & { action: string; details: string | null }): AuditTarget | null {
   if (!r.targetType) return null;
   const base = { type: r.targetType, id: r.targetId, terminalRef: null, userExists: false, href: null };
   const missing = `${r.targetType.replace(/_/g, " ")} #${r.targetId ?? "?"}`;
@@ -160,7 +175,7 @@ function describeTarget(r: TargetColumns): AuditTarget | null {
         : { ...base, label: capital };
     case "pairing":
       return r.pairingTerminalRef !== null
-        ? { ...base, label: `Pairing “${r.pairingName}” on ${r.pairingTerminalId}`, terminalRef: r.pairingTerminalRef }
+        ? { ...base, label: `Pairing “${pairingNameThen(r.action, r.details) ?? r.pairingName}” on ${r.pairingTerminalId}`, terminalRef: r.pairingTerminalRef }
         : { ...base, label: capital };
     case "user":
       return r.userEmail !== null ? { ...base, label: r.userEmail, userExists: true } : { ...base, label: capital };

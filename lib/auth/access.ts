@@ -18,7 +18,7 @@ function contextFor(user: SessionUser, view: { merchant: number | null } | undef
   return queryContext(getDb(), view ? viewOf(user, view.merchant) : authorityOf(user));
 }
 
-/** For route handlers and actions: AuthError (401/403) when refused. */
+/** For route handlers and actions: a DomainError (unauthenticated 401, forbidden 403) when refused. */
 export async function access(permission: Permission, view?: { merchant: number | null }): Promise<Access> {
   const user = await requireUser(permission);
   return { user, ctx: contextFor(user, view) };

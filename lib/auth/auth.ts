@@ -18,6 +18,7 @@ import { getDb, type DB } from "../db/client";
 import { merchants, users, type Role } from "../db/schema";
 import { clientAddress } from "./client-address";
 import { getEnv } from "../env";
+import { DomainError } from "../errors";
 import { DEVICE_COOKIE, DEVICE_COOKIE_MAX_AGE_S, issueDeviceToken, readDeviceToken, type KnownDevice } from "./known-device";
 import { log } from "../log";
 import { MAX_EMAIL_LENGTH, MAX_PASSWORD_LENGTH } from "./credential-limits";
@@ -330,22 +331,15 @@ export async function requireRouteUser(): Promise<SessionUser> {
   return requirePageUser(routePermission(path));
 }
 
-export class AuthError extends Error {
-  constructor(
-    message: string,
-    readonly status: 401 | 403,
-  ) {
-    super(message);
-    this.name = "AuthError";
-  }
-}
-
-/** For actions, route handlers and queries: the user with the permission, or AuthError. */
+/**
+ * For actions, route handlers and queries: the user with the permission, or a DomainError
+ * "unauthenticated" (401) or "forbidden" (403).
+ */
 export async function requireUser(permission?: Permission): Promise<SessionUser> {
   const user = await getCurrentUser();
-  if (!user) throw new AuthError("Your session has ended. Sign in again.", 401);
+  if (!user) throw new DomainError("unauthenticated", "Your session has ended. Sign in again.");
   if (permission && !can(user.role, permission)) {
-    throw new AuthError(refusal(user.role, permission), 403);
+    throw new DomainError("forbidden", refusal(user.role, permission));
   }
   return user;
 }

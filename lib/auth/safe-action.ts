@@ -1,16 +1,32 @@
 /**
  * The one wrapper every server action goes through: session → permission → zod parse of the
- * form → handler → a result the form can show. Handlers RETURN their failures
- * (`{ ok: false, error, fieldErrors?, code? }`) and throw only for the unexpected: such an
- * error is logged (never with form values) and becomes a generic message; nothing from it
- * reaches the browser. Arguments that are not form data get a clear failure, never a 500.
+ * form → handler → a result the form can show. The handler receives the session: the user, the
+ * query context of their own authority (another merchant's ids are "not found" through it) and
+ * the actor for audit entries — as dub's authActionClient puts the workspace in `ctx`.
+ *
+ * A refusal is a thrown DomainError (lib/errors.ts), mapped here once: its sentence, its code,
+ * and its field's error when it names one. Anything else thrown is unexpected: logged (never with
+ * form values) and answered with a generic sentence; nothing from it reaches the browser.
+ * Arguments that are not form data get a clear failure, never a 500.
  */
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
-import { AuthError, requireUser, type SessionUser } from "./auth";
+import { DomainError } from "../errors";
 import { log } from "../log";
+import { actionContext } from "./access";
+import { requireUser, type SessionUser } from "./auth";
 import type { Permission } from "./permissions";
+import type { QueryContext } from "./scope";
+
+/** What an action's handler is given besides its input. */
+export type ActionSession = {
+  user: SessionUser;
+  /** The user's own authority: every merchant for staff, their merchant for a merchant's people. */
+  ctx: QueryContext;
+  /** For audit entries. */
+  actor: { id: number; email: string };
+};
 
 export type FieldErrors = Record<string, string[] | undefined>;
 
@@ -63,7 +79,7 @@ export function validatedAction<S extends z.ZodType, T>(
   name: string,
   permission: Permission,
   schema: S,
-  handler: (input: z.output<S>, user: SessionUser) => Promise<ActionResult<T>>,
+  handler: (input: z.output<S>, session: ActionSession) => Promise<ActionResult<T>>,
 ) {
   return async (prev: ActionResult<T> | null, formData: FormData): Promise<ActionResult<T>> => {
     // A hostile client can send any arguments; the forms always send FormData.
@@ -81,9 +97,9 @@ export function validatedAction<S extends z.ZodType, T>(
     try {
       user = await requireUser(permission);
     } catch (err) {
-      if (err instanceof AuthError) {
-        log.warn({ action: name, status: err.status }, "action refused");
-        return { ok: false, error: err.message, code: err.status === 401 ? "unauthenticated" : "forbidden" };
+      if (err instanceof DomainError) {
+        log.warn({ action: name, code: err.code }, "action refused");
+        return refused(err);
       }
       throw err;
     }
@@ -97,11 +113,25 @@ export function validatedAction<S extends z.ZodType, T>(
       };
     }
     try {
-      return await handler(parsed.data, user);
+      return await handler(parsed.data, { user, ctx: actionContext(user), actor: { id: user.id, email: user.email } });
     } catch (err) {
       unstable_rethrow(err);
+      if (err instanceof DomainError) return refused(err);
       log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed");
       return { ok: false, error: "Something went wrong on the server. Try again; if it keeps failing, an operator can find the details in the server log.", code: "internal" };
     }
   }
+}
+
+/**
+ * A DomainError, or a command's returned Failure, as the form's failure: the sentence, the code,
+ * and the field's error if it names one.
+ */
+export function refused(err: { code: string; message: string; field?: string }): ActionResult<never> {
+  return {
+    ok: false,
+    error: err.message,
+    code: err.code,
+    fieldErrors: err.field ? { [err.field]: [err.message] } : undefined,
+  };
 }

@@ -57,6 +57,10 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: (f, side) => [f.transactions[side]], own: true },
     { args: (f, side) => [f.transactions[other(side)]] },
   ],
+  "transactions/queries:queryAmountCurrency": [
+    { args: (f, side) => [{ terminalRef: f.terminals[other(side)] }] },
+    { args: (f, side) => [{ transactionRef: f.transactions[other(side)] }] },
+  ],
   "transactions/queries:queryTransactionStatus": [{ args: (f, side) => [f.transactions[side]] }, { args: (f, side) => [f.transactions[other(side)]] }],
   "transactions/queries:queryTransactionOperations": [
     { args: (f, side) => [f.transactions[side]], own: true },

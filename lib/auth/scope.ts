@@ -14,6 +14,7 @@ import { eq, type SQL } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { DB } from "../db/open";
 import { isMerchantRole, type Role } from "../domain";
+import { DomainError } from "../errors";
 
 export type Scope =
   /** Staff with no merchant chosen: every merchant. */
@@ -36,6 +37,21 @@ export type ScopedUser = { role: Role; merchantId: number | null };
 export function authorityOf(user: ScopedUser): Scope {
   if (isMerchantRole(user.role)) return merchantScope(user.merchantId ?? -1);
   return EVERY_MERCHANT;
+}
+
+/**
+ * The one rule for the merchant a new thing (a location, a register import, a user, a pairing)
+ * belongs to: a merchant's people's own merchant, whatever the form says; staff's choice, which
+ * they must make (`ask` is the field's sentence, e.g. "Choose the merchant this location
+ * belongs to."). Whether that merchant exists and takes changes is the command's check.
+ */
+export function owningMerchant(user: ScopedUser, chosen: number | null | undefined, ask: string): number {
+  if (isMerchantRole(user.role)) {
+    if (user.merchantId === null) throw new DomainError("forbidden", "Your user has no merchant.");
+    return user.merchantId;
+  }
+  if (chosen === null || chosen === undefined) throw new DomainError("invalid", ask, { field: "merchantId" });
+  return chosen;
 }
 
 /**
@@ -78,4 +94,20 @@ export function scopedQuery<A extends unknown[], R>(fn: (ctx: QueryContext, ...a
 
 export function isScopedQuery(value: unknown): boolean {
   return typeof value === "function" && (value as unknown as Record<symbol, unknown>)[SCOPED_QUERY] === true;
+}
+
+const SCOPED_COMMAND = Symbol.for("pairdesk.scopedCommand");
+
+/**
+ * Declares the commands (writes) of a module, each taking the QueryContext first: run in one
+ * merchant's scope against another merchant's ids, a command changes nothing and refuses with
+ * "not found" (lib/auth/command-walk.test.ts runs every one of them so; an action's call of a
+ * function with its `ctx` that is neither a command nor a query fails that walk).
+ */
+export function scopedCommands(...fns: ((ctx: QueryContext, ...args: never[]) => unknown)[]): void {
+  for (const fn of fns) Object.assign(fn, { [SCOPED_COMMAND]: true as const });
+}
+
+export function isScopedCommand(value: unknown): boolean {
+  return typeof value === "function" && (value as unknown as Record<symbol, unknown>)[SCOPED_COMMAND] === true;
 }

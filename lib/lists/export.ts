@@ -1,52 +1,36 @@
 import "server-only";
-import { AuthError } from "../auth/auth";
 import { eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
+import type { Access } from "../auth/access";
+import type { QueryContext } from "../auth/scope";
 import { merchants } from "../db/schema";
 import { isMerchantRole } from "../domain";
-import { access } from "../auth/access";
-import type { QueryContext } from "../auth/scope";
-import type { Permission } from "../auth/permissions";
 import { csvFilename, csvResponse, csvStream, type CsvColumn } from "./csv";
 
 /**
- * A list's CSV export, for its route handler: checks the session and the read permission itself
- * (401 / 403 with a plain message, no rows), scopes the rows as the list page does (the
- * switcher's merchant for staff, their own merchant for a merchant's people), records who
- * exported what with which filters in the audit log, and streams the rows in batches.
+ * A list's CSV export, for its route handler (wrapped in withAccess with the list's merchant
+ * view, which checked the session and the read permission: 401 / 403 with a plain message, no
+ * rows): scopes the rows as the list page does (the switcher's merchant for staff, their own
+ * merchant for a merchant's people), records who exported what with which filters in the audit
+ * log, and streams the rows in batches.
  */
-export async function exportList<T>({
-  list,
-  permission,
-  merchant,
-  filters,
-  columns,
-  fetchBatch,
-}: {
-  /** "terminals", "attempts", "audit": the file name and the audit detail. */
-  list: string;
-  permission: Permission;
-  /** The switcher's `?merchant=` (ignored for a merchant's people). */
-  merchant: number | null;
-  /** The filters and sort in force, for the audit entry (never a secret: these are URL values). */
-  filters: Record<string, string | number>;
-  /** The columns, or a function choosing them by reader (a merchant column for staff only). */
-  columns: readonly CsvColumn<T>[] | ((reader: { staff: boolean }) => readonly CsvColumn<T>[]);
-  fetchBatch: (ctx: QueryContext, offset: number, limit: number) => T[];
-}): Promise<Response> {
-  let granted;
-  try {
-    granted = await access(permission, { merchant });
-  } catch (err) {
-    if (err instanceof AuthError) {
-      return new Response(`${err.message}\n`, {
-        status: err.status,
-        headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
-      });
-    }
-    throw err;
-  }
-  const { user, ctx } = granted;
+export function exportList<T>(
+  { user, ctx }: Access,
+  {
+    list,
+    filters,
+    columns,
+    fetchBatch,
+  }: {
+    /** "terminals", "attempts", "audit": the file name and the audit detail. */
+    list: string;
+    /** The filters and sort in force, for the audit entry (never a secret: these are URL values). */
+    filters: Record<string, string | number>;
+    /** The columns, or a function choosing them by reader (a merchant column for staff only). */
+    columns: readonly CsvColumn<T>[] | ((reader: { staff: boolean }) => readonly CsvColumn<T>[]);
+    fetchBatch: (ctx: QueryContext, offset: number, limit: number) => T[];
+  },
+): Response {
   // The entry belongs to the merchant exported, if it exists (a staff member's `?merchant=` may
   // name none: that export is empty and staff-only). A merchant's people's `?merchant=` changed
   // nothing, so it is not recorded as if it had.

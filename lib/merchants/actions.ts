@@ -3,7 +3,7 @@
 /**
  * The Merchants page's actions: staff admins only ("merchants:manage", checked by
  * validatedAction on every call). Each change and its audit entry are one transaction
- * (lib/merchants/merchants.ts); refusals are returned, never thrown.
+ * (lib/merchants/merchants.ts); refusals are DomainErrors, mapped by the wrapper.
  */
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
@@ -11,7 +11,6 @@ import { getDb } from "../db/client";
 import {
   createMerchant,
   merchantFormSchema,
-  MerchantError,
   setMerchantStatus,
   updateMerchant,
 } from "./merchants";
@@ -22,30 +21,14 @@ const merchantIdSchema = z.coerce
   .int("Choose a merchant.")
   .positive("Choose a merchant.");
 
-function refused(err: unknown): ActionResult<never> {
-  if (err instanceof MerchantError) {
-    return {
-      ok: false,
-      error: err.message,
-      code: err.field === "merchant" ? "not_found" : "invalid",
-      fieldErrors: err.field && err.field !== "merchant" ? { [err.field]: [err.message] } : undefined,
-    };
-  }
-  throw err;
-}
-
 export const createMerchantAction = validatedAction(
   "merchants.create",
   "merchants:manage",
   merchantFormSchema,
-  async (input, actor): Promise<ActionResult<{ id: number }>> => {
-    try {
-      const merchant = createMerchant(getDb(), input, { id: actor.id, email: actor.email });
-      revalidatePath("/", "layout");
-      return { ok: true, data: { id: merchant.id }, message: `Added the merchant ${merchant.name}.` };
-    } catch (err) {
-      return refused(err);
-    }
+  async (input, { user: actor }): Promise<ActionResult<{ id: number }>> => {
+    const merchant = createMerchant(getDb(), input, { id: actor.id, email: actor.email });
+    revalidatePath("/", "layout");
+    return { ok: true, data: { id: merchant.id }, message: `Added the merchant ${merchant.name}.` };
   },
 );
 
@@ -53,14 +36,10 @@ export const updateMerchantAction = validatedAction(
   "merchants.update",
   "merchants:manage",
   merchantFormSchema.extend({ merchantId: merchantIdSchema }),
-  async ({ merchantId, ...input }, actor): Promise<ActionResult> => {
-    try {
-      const merchant = updateMerchant(getDb(), merchantId, input, { id: actor.id, email: actor.email });
-      revalidatePath("/", "layout");
-      return { ok: true, data: undefined, message: merchant ? `Saved ${merchant.name}.` : "Nothing changed." };
-    } catch (err) {
-      return refused(err);
-    }
+  async ({ merchantId, ...input }, { user: actor }): Promise<ActionResult> => {
+    const merchant = updateMerchant(getDb(), merchantId, input, { id: actor.id, email: actor.email });
+    revalidatePath("/", "layout");
+    return { ok: true, data: undefined, message: merchant ? `Saved ${merchant.name}.` : "Nothing changed." };
   },
 );
 
@@ -71,21 +50,17 @@ export const setMerchantStatusAction = validatedAction(
     merchantId: merchantIdSchema,
     status: z.enum(["active", "suspended"], { error: "Choose active or suspended." }),
   }),
-  async ({ merchantId, status }, actor): Promise<ActionResult> => {
-    try {
-      const { merchant, changed, sessionsEnded } = setMerchantStatus(getDb(), merchantId, status, {
-        id: actor.id,
-        email: actor.email,
-      });
-      revalidatePath("/", "layout");
-      const message = !changed
-        ? `${merchant.name} was already ${status}.`
-        : status === "suspended"
-          ? `${merchant.name} is suspended: its people cannot sign in${sessionsEnded ? ` (${sessionsEnded} session${sessionsEnded === 1 ? "" : "s"} ended)` : ""}, and nothing can be paired into it.`
-          : `${merchant.name} is active again: its people can sign in.`;
-      return { ok: true, data: undefined, message };
-    } catch (err) {
-      return refused(err);
-    }
+  async ({ merchantId, status }, { user: actor }): Promise<ActionResult> => {
+    const { merchant, changed, sessionsEnded } = setMerchantStatus(getDb(), merchantId, status, {
+      id: actor.id,
+      email: actor.email,
+    });
+    revalidatePath("/", "layout");
+    const message = !changed
+      ? `${merchant.name} was already ${status}.`
+      : status === "suspended"
+        ? `${merchant.name} is suspended: its people cannot sign in${sessionsEnded ? ` (${sessionsEnded} session${sessionsEnded === 1 ? "" : "s"} ended)` : ""}, and nothing can be paired into it.`
+        : `${merchant.name} is active again: its people can sign in.`;
+    return { ok: true, data: undefined, message };
   },
 );

@@ -4,6 +4,8 @@
  * pairing action and the operator commands (`npm run merchant`, `npm run user`). No
  * `server-only`, so the commands can import it.
  */
+import { owningMerchant } from "../auth/scope";
+import { DomainError } from "../errors";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { writeAudit } from "../audit/audit";
@@ -32,15 +34,8 @@ export const externalRefSchema = z
 export const merchantFormSchema = z.object({ name: merchantNameSchema, externalRef: externalRefSchema });
 export type MerchantForm = { name: string; externalRef?: string | null };
 
-export class MerchantError extends Error {
-  constructor(
-    message: string,
-    readonly field?: "name" | "externalRef" | "merchant",
-  ) {
-    super(message);
-    this.name = "MerchantError";
-  }
-}
+/** A refusal about one field of a merchant's form ("invalid", "conflict"), or one gone ("not_found"). */
+const merchantError = (message: string, field: string, code = "invalid") => new DomainError(code, message, { field });
 
 type Actor = { id: number; email: string } | null;
 
@@ -57,20 +52,20 @@ function parse(input: MerchantForm) {
   const parsed = merchantFormSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new MerchantError(issue.message, issue.path[0] as MerchantError["field"]);
+    throw merchantError(issue.message, String(issue.path[0]));
   }
   return parsed.data;
 }
 
 /** The clash a unique index reported, in words (names are unique whatever their case). */
-function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?: number): MerchantError | null {
+function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?: number): DomainError | null {
   const sameName = tx
     .select({ id: merchants.id, name: merchants.name })
     .from(merchants)
     .where(sql`${merchants.name} = ${name} collate nocase`)
     .get();
   if (sameName && sameName.id !== exceptId) {
-    return new MerchantError(`A merchant named “${sameName.name}” already exists.`, "name");
+    return merchantError(`A merchant named “${sameName.name}” already exists.`, "name", "conflict");
   }
   if (externalRef !== null) {
     const sameRef = tx
@@ -79,7 +74,7 @@ function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?:
       .where(and(isNotNull(merchants.externalRef), eq(merchants.externalRef, externalRef)))
       .get();
     if (sameRef && sameRef.id !== exceptId) {
-      return new MerchantError(`The merchant “${sameRef.name}” already has the external reference ${externalRef}.`, "externalRef");
+      return merchantError(`The merchant “${sameRef.name}” already has the external reference ${externalRef}.`, "externalRef", "conflict");
     }
   }
   return null;
@@ -113,7 +108,7 @@ export function updateMerchant(db: DB, merchantId: number, input: MerchantForm, 
   return db.transaction(
     (tx) => {
       const before = tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
-      if (!before) throw new MerchantError("That merchant no longer exists. Reload the page.", "merchant");
+      if (!before) throw merchantError("That merchant no longer exists. Reload the page.", "merchant", "not_found");
       if (before.name === name && before.externalRef === externalRef) return null;
       const refused = clash(tx, name, externalRef, merchantId);
       if (refused) throw refused;
@@ -155,7 +150,7 @@ export function setMerchantStatus(
   return db.transaction(
     (tx) => {
       const before = tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
-      if (!before) throw new MerchantError("That merchant no longer exists. Reload the page.", "merchant");
+      if (!before) throw merchantError("That merchant no longer exists. Reload the page.", "merchant", "not_found");
       if (before.status === status) return { merchant: before, changed: false, sessionsEnded: 0 };
       tx.update(merchants).set({ status, updatedAt: new Date() }).where(eq(merchants.id, merchantId)).run();
       let sessionsEnded = 0;
@@ -200,8 +195,13 @@ export function merchantToPairInto(
   user: { role: Role; merchantId: number | null },
   chosen: number | null | undefined,
 ): PairingMerchant {
-  const merchantId = isMerchantRole(user.role) ? user.merchantId : (chosen ?? null);
-  if (merchantId === null) return { ok: false, message: CHOOSE_MERCHANT };
+  let merchantId: number;
+  try {
+    merchantId = owningMerchant(user, chosen, CHOOSE_MERCHANT);
+  } catch (err) {
+    if (err instanceof DomainError) return { ok: false, message: err.message };
+    throw err;
+  }
   const merchant = db.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
   if (!merchant) return { ok: false, message: "That merchant does not exist. Reload the page and choose again." };
   if (merchant.status === "suspended") {

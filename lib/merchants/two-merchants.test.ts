@@ -12,7 +12,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "../auth/auth";
 import { openDatabase, type DB } from "../db/open";
 import { merchantScope, queryContext } from "../auth/scope";
-import { completeRecovery, RecoveryError } from "../pairing/complete-recovery";
+import { completeRecovery } from "../pairing/complete-recovery";
+import { DomainError } from "../errors";
 import { pairTerminal } from "../pairing/pair-terminal";
 import { listRecoverySpool } from "../pairing/recovery";
 import { revealCredentials } from "../pairing/reveal";
@@ -122,7 +123,7 @@ describe("another merchant's objects are not found, and nothing changes", () => 
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([cut.attemptId]);
     const before = snapshot();
 
-    expect(() => completeRecovery(merchantCtx(db, f.alpha), cut.attemptId, f.users.alphaAdmin)).toThrow(RecoveryError);
+    expect(() => completeRecovery(merchantCtx(db, f.alpha), cut.attemptId, f.users.alphaAdmin)).toThrow(DomainError);
     expect(snapshot()).toEqual(before);
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([cut.attemptId]);
     expect(one("select count(*) n from terminals where terminal_id = 'T-BRAVO-9'")).toEqual({ n: 0 });

@@ -4,9 +4,8 @@ import { randomUUID } from "node:crypto";
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { z } from "zod";
-import { actionContext } from "../auth/access";
 import { getDb } from "../db/client";
-import { completeRecovery, RecoveryError } from "./complete-recovery";
+import { completeRecovery } from "./complete-recovery";
 import type { PairingCredentials } from "./credentials";
 import { pairTerminal } from "./pair-terminal";
 import { pairingTarget } from "./target";
@@ -18,7 +17,7 @@ import { webhookForAttempt } from "./webhook-url";
 import { pairingProvider } from "../providers/index";
 import { refreshConfiguration } from "../transactions/configuration";
 import { providerDeps } from "../transactions/deps";
-import { validatedAction, type ActionResult } from "../auth/safe-action";
+import { refused, validatedAction, type ActionResult } from "../auth/safe-action";
 
 /** How long a new pairing waits for its terminal's configuration before showing the terminal. */
 const CONFIGURATION_WAIT_MS = 5_000;
@@ -27,7 +26,7 @@ export const pairTerminalAction = validatedAction(
   "pairTerminal",
   "pairing:create",
   pairFormSchema,
-  async (input, user): Promise<ActionResult> => {
+  async (input, { user, ctx, actor }): Promise<ActionResult> => {
     const target = pairingTarget(getDb(), user, input);
     if (!target.ok) {
       return {
@@ -63,14 +62,14 @@ export const pairTerminalAction = validatedAction(
         webhookUrl,
         webhookToken,
       },
-      { id: user.id, email: user.email },
+      actor,
     );
     revalidatePath("/", "layout");
     if (outcome.kind === "paired") {
       // The terminal's configuration (its currency for amounts), best effort: a failure or a
       // slow answer never holds up the pairing; the terminal page offers Refresh.
       await Promise.race([
-        refreshConfiguration(actionContext(user), providerDeps, outcome.terminalRef, null).catch(() => undefined),
+        refreshConfiguration(ctx, providerDeps, outcome.terminalRef, null).catch(() => undefined),
         new Promise((resolve) => setTimeout(resolve, CONFIGURATION_WAIT_MS)),
       ]);
       // From a register's page, back to it (the route is shown there); otherwise the terminal's.
@@ -100,25 +99,19 @@ export const revealCredentialsAction = validatedAction(
   "revealCredentials",
   "pairing:reveal",
   z.object({ pairingId: pairingIdSchema, password: z.string().min(1, "Enter your password.") }),
-  async ({ pairingId, password }, user): Promise<ActionResult<PairingCredentials>> => {
-    const outcome = await revealCredentials(actionContext(user), pairingId, user, password);
+  async ({ pairingId, password }, { user, ctx }): Promise<ActionResult<PairingCredentials>> => {
+    const outcome = await revealCredentials(ctx, pairingId, user, password);
     if (outcome.ok) return { ok: true, data: outcome.credentials };
-    return {
-      ok: false,
-      error: outcome.message,
-      code: outcome.code,
-      fieldErrors: outcome.field ? { [outcome.field]: [outcome.message] } : undefined,
-    };
+    return refused(outcome);
   },
 );
 
 export const renamePairingAction = validatedAction(
   "renamePairing",
   "pairing:create",
-  z.object({ pairingId: pairingIdSchema, name: pairingNameSchema, expectedName: z.string().max(200).optional() }),
-  async ({ pairingId, name, expectedName }, user): Promise<ActionResult<{ name: string }>> => {
-    const outcome = renamePairing(actionContext(user), pairingId, { name, expectedName }, user);
-    if (!outcome.ok) return { ok: false, error: outcome.message, code: outcome.code };
+  z.object({ pairingId: pairingIdSchema, name: pairingNameSchema, expectedName: z.string().max(10_000).optional() }),
+  async ({ pairingId, name, expectedName }, { user, ctx }): Promise<ActionResult<{ name: string }>> => {
+    const outcome = renamePairing(ctx, pairingId, { name, expectedName }, user);
     revalidatePath("/", "layout");
     return { ok: true, data: { name: outcome.name }, message: outcome.message };
   },
@@ -128,9 +121,9 @@ export const unpairAction = validatedAction(
   "unpair",
   "pairing:unpair",
   z.object({ pairingId: pairingIdSchema }),
-  async ({ pairingId }, user): Promise<ActionResult> => {
-    const outcome = await unpairPairing(actionContext(user), pairingProvider, pairingId, user);
-    if (!outcome.ok) return { ok: false, error: outcome.message, code: outcome.code };
+  async ({ pairingId }, { user, ctx }): Promise<ActionResult> => {
+    const outcome = await unpairPairing(ctx, pairingProvider, pairingId, user);
+    if (!outcome.ok) return refused(outcome);
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: outcome.message };
   },
@@ -140,18 +133,13 @@ export const completeRecoveryAction = validatedAction(
   "completeRecovery",
   "pairing:recover",
   z.object({ attemptId: z.coerce.number().int().positive() }),
-  async ({ attemptId }, user): Promise<ActionResult<{ terminalRef: number }>> => {
-    try {
-      const saved = completeRecovery(actionContext(user), attemptId, user);
-      revalidatePath("/", "layout");
-      return {
-        ok: true,
-        data: { terminalRef: saved.terminalRef },
-        message: saved.warning ?? "The pairing was recovered and its credentials are stored in the vault.",
-      };
-    } catch (err) {
-      if (err instanceof RecoveryError) return { ok: false, error: err.message, code: "recovery_failed" };
-      throw err;
-    }
+  async ({ attemptId }, { user, ctx }): Promise<ActionResult<{ terminalRef: number }>> => {
+    const saved = completeRecovery(ctx, attemptId, user);
+    revalidatePath("/", "layout");
+    return {
+      ok: true,
+      data: { terminalRef: saved.terminalRef },
+      message: saved.warning ?? "The pairing was recovered and its credentials are stored in the vault.",
+    };
   },
 );

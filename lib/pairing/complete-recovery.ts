@@ -1,17 +1,19 @@
 /** An admin completes a spooled pairing: the same transaction as a normal pairing, then the spool file goes. */
+import { DomainError, notFound } from "../errors";
 import "server-only";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { scopeWhere, type QueryContext } from "../auth/scope";
+import { scopeWhere, type QueryContext, scopedCommands } from "../auth/scope";
 import { pairingAttempts } from "../db/schema";
 import { log } from "../log";
 import type { PairResult } from "../providers/types";
 import { VaultError } from "./vault";
-import { AlreadySavedError, MerchantSuspendedError, persistPairing, type Persisted } from "./persist";
+import { persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 import { webhookEndpoint } from "./webhook-url";
 
-export class RecoveryError extends Error {}
+/** A recovery that cannot be completed now: the sentence says why and what to do. */
+const recoveryError = (message: string) => new DomainError("recovery_failed", message);
 
 /** What a failed write means for the person at the dashboard. */
 function writeFailure(err: unknown): string {
@@ -28,18 +30,6 @@ export function completeRecovery(
   attemptId: number,
   actor: { id: number; email: string },
 ): Persisted {
-  let spooled: { entry: SpoolEntry; result: PairResult } | null;
-  try {
-    spooled = readSpooledResult(attemptId);
-  } catch (err) {
-    if (err instanceof VaultError) {
-      throw new RecoveryError(
-        `The spooled credentials cannot be decrypted with the configured VAULT_KEY: ${err.message} Restore the key that sealed them, then try again. The spool file is kept.`,
-      );
-    }
-    throw err;
-  }
-  if (!spooled) throw new RecoveryError(`There is nothing in the recovery spool for attempt ${attemptId}.`);
   // Who asked, for which environment and which webhook URL come from the attempt row, written
   // before the pair call: a spool file's or log line's plain fields are not sealed, and whoever
   // can write one could otherwise choose them (a red-team finding). Only the sealed pair result
@@ -55,13 +45,24 @@ export function completeRecovery(
     .from(pairingAttempts)
     .where(and(eq(pairingAttempts.id, attemptId), scopeWhere(scope, pairingAttempts.merchantId)))
     .get();
+  // Another merchant's attempt, or none: not found, before anything is read from the spool.
   if (!attempt) {
-    throw new RecoveryError(
-      `Pairing attempt ${attemptId} is not in the database (was it restored from an older backup?). The spool file ${path.basename(spooled.entry.file)} is kept for an operator.`,
-    );
+    throw notFound(`Pairing attempt ${attemptId} is not in the database (was it restored from an older backup?). Its spool file, if any, is kept for an operator.`);
   }
+  let spooled: { entry: SpoolEntry; result: PairResult } | null;
+  try {
+    spooled = readSpooledResult(attemptId);
+  } catch (err) {
+    if (err instanceof VaultError) {
+      throw recoveryError(
+        `The spooled credentials cannot be decrypted with the configured VAULT_KEY: ${err.message} Restore the key that sealed them, then try again. The spool file is kept.`,
+      );
+    }
+    throw err;
+  }
+  if (!spooled) throw recoveryError(`There is nothing in the recovery spool for attempt ${attemptId}.`);
   if (attempt.status === "succeeded") {
-    throw new RecoveryError(
+    throw recoveryError(
       `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
     );
   }
@@ -90,20 +91,22 @@ export function completeRecovery(
       recovered: true,
     });
   } catch (err) {
-    if (err instanceof MerchantSuspendedError) {
-      throw new RecoveryError(
+    if (err instanceof DomainError && err.code === "merchant_suspended") {
+      throw recoveryError(
         "This pairing's merchant is suspended: nothing is saved into it. Reactivate the merchant on the Merchants page, then complete the pairing. The credentials stay in the recovery spool.",
       );
     }
-    if (err instanceof AlreadySavedError) {
-      throw new RecoveryError(
+    if (err instanceof DomainError && err.code === "already_saved") {
+      throw recoveryError(
         `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
       );
     }
     log.error({ event: "recovery_failed", attemptId, failure: (err as Error)?.message }, "recovery write failed");
-    throw new RecoveryError(writeFailure(err));
+    throw recoveryError(writeFailure(err));
   }
   removeSpoolFile(spooled.entry.file);
   log.info({ event: "recovered", attemptId, pairingId: saved.pairingId }, "pairing recovered");
   return saved;
 }
+
+scopedCommands(completeRecovery);

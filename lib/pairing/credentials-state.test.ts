@@ -30,7 +30,7 @@ describe("credentials refused", () => {
     const admin = { id: t.userId, email: "a@x", role: "admin" as const };
     const refusing = providerThat(() => Promise.reject(refusedToken()));
 
-    expect(await refreshConfiguration(ctx, refusing, t.terminalRef, admin)).toMatchObject({ ok: false, error: expect.stringMatching(/refused this pairing's credentials/) });
+    expect(await refreshConfiguration(ctx, refusing, t.terminalRef, admin)).toMatchObject({ ok: false, message: expect.stringMatching(/refused this pairing's credentials/) });
     const out = await runOperation(ctx, refusing, admin, { kind: "charge", requestKey: "00000000-0000-4000-d000-000000000001", terminalRef: t.terminalRef, amount: 100 });
     expect(out).toMatchObject({ ok: false });
     const row = () => db.select().from(pairings).where(eq(pairings.id, t.pairingId)).get()!;

@@ -11,13 +11,14 @@
  *    (settleAfterStop). If the spool itself cannot be written, the sealed record goes to
  *    the server log as the last resort (`npm run recover -- --from-log` imports it).
  */
+import { DomainError } from "../errors";
 import "server-only";
 import { and, eq, lt } from "drizzle-orm";
 import type { DB } from "../db/client";
 import { pairingAttempts, type Environment } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type PairResult } from "../providers/types";
-import { MerchantSuspendedError, persistPairing, type Persisted } from "./persist";
+import { persistPairing, type Persisted } from "./persist";
 import {
   isCommitted,
   listRecoverySpool,
@@ -317,7 +318,7 @@ function saveAfterPairCall(
     const failure = (writeErr as Error)?.message ?? String(writeErr);
     log.error({ event: "pair_write_failed", attemptId, terminalId: result.terminalId, failure, spooled: spoolFile !== null }, "pairing write failed");
     if (spoolFile) {
-      const suspended = writeErr instanceof MerchantSuspendedError;
+      const suspended = writeErr instanceof DomainError && writeErr.code === "merchant_suspended";
       const code = suspended ? "merchant_suspended" : "write_failed";
       const message = suspended ? MERCHANT_SUSPENDED_RECOVERY_MESSAGE : RECOVERY_MESSAGE;
       try {

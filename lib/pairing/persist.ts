@@ -3,6 +3,7 @@
  * sealed secrets, the attempt marked succeeded, and the audit entry — all in one transaction.
  * Used by pairTerminal right after the 200 and by the recovery of a spooled result.
  */
+import { DomainError } from "../errors";
 import "server-only";
 import { and, eq, gt, ne, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
@@ -17,7 +18,6 @@ import {
 } from "../db/schema";
 import type { PairResult } from "../providers/types";
 import { merchantScope } from "../auth/scope";
-import { RuleViolation } from "../registers/rules";
 import { setRoute, unrouteTerminal, type RouteOutcome } from "../registers/routing";
 import { seal, secretContext } from "./vault";
 
@@ -36,12 +36,9 @@ export type PersistInput = {
   recovered?: boolean;
 };
 
-export class AlreadySavedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AlreadySavedError";
-  }
-}
+/** The same pair result must never make two pairings: the attempt is already saved (or gone). */
+const alreadySaved = (attemptId: number) =>
+  new DomainError("already_saved", `Pairing attempt ${attemptId} is already saved, or no longer in the database.`);
 
 export type Persisted = {
   terminalRef: number;
@@ -58,12 +55,7 @@ export type Persisted = {
  * The merchant was suspended between the check before the pair call and this write: nothing is
  * saved into it (the result stays in the recovery spool until it is reactivated).
  */
-export class MerchantSuspendedError extends Error {
-  constructor() {
-    super("The merchant was suspended while the terminal was being paired.");
-    this.name = "MerchantSuspendedError";
-  }
-}
+export const SUSPENDED_WHILE_PAIRING = "The merchant was suspended while the terminal was being paired.";
 
 type PersistTx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 
@@ -119,7 +111,7 @@ function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, 
     .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
     .run();
   if (marked.changes !== 1) {
-    throw new AlreadySavedError(`Pairing attempt ${input.attemptId} is already saved, or no longer in the database.`);
+    throw alreadySaved(input.attemptId);
   }
   writeAudit(tx, {
     actor,
@@ -147,7 +139,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
   return db.transaction((tx) => {
     // Checked again inside the write: a suspension during the pair call wins.
     const merchant = tx.select({ status: merchants.status }).from(merchants).where(eq(merchants.id, input.merchantId)).get();
-    if (merchant?.status !== "active") throw new MerchantSuspendedError();
+    if (merchant?.status !== "active") throw new DomainError("merchant_suspended", SUSPENDED_WHILE_PAIRING);
     const before = tx
       .select({ id: terminals.id, merchantId: terminals.merchantId })
       .from(terminals)
@@ -313,7 +305,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
     // The same pair result must never make two pairings (a recovery racing the original write,
     // a spool file imported twice): an attempt already succeeded rolls the whole write back.
     if (marked.changes !== 1) {
-      throw new AlreadySavedError(`Pairing attempt ${input.attemptId} is already saved, or no longer in the database.`);
+      throw alreadySaved(input.attemptId);
     }
 
     writeAudit(tx, {
@@ -337,7 +329,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         const registerRef = meant.registerRef;
         routed = tx.transaction((inner) => setRoute(inner, merchantScope(input.merchantId), registerRef, terminal.id, actor));
       } catch (err) {
-        const why = err instanceof Error && (err instanceof RuleViolation || err.name === "NotFoundError" || err.name === "MerchantSuspendedChange") ? err.message : "an internal error";
+        const why = err instanceof DomainError ? err.message : "an internal error";
         warnings.push(`The terminal was paired, but the register could not be routed to it (${why}). Route it from the register's page.`);
       }
     }

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { openDatabase } from "../db/open";
+import { DomainError } from "../errors";
 import { auditLog, merchants, pairings } from "../db/schema";
 import { merchantCtx, staff } from "../test/merchants";
 import { pairedTerminal } from "../test/transactions";
@@ -21,34 +22,41 @@ describe("renamePairing", () => {
   it("renames an active pairing of the caller's merchant, audited with the old and new names", () => {
     const { db, mine, actor, nameOf, renames } = setup();
     const out = renamePairing(merchantCtx(db, mine.merchantId), mine.pairingId, { name: "Bar till", expectedName: nameOf(mine.pairingId) }, actor);
-    expect(out).toEqual({ ok: true, name: "Bar till", message: "Renamed to “Bar till” in Pairdesk. Pay-Connect keeps the name it was paired with." });
+    expect(out).toEqual({ name: "Bar till", message: "Renamed to “Bar till” in Pairdesk. Pay-Connect keeps the name it was paired with." });
     expect(nameOf(mine.pairingId)).toBe("Bar till");
     expect(renames()).toHaveLength(1);
     expect(renames()[0]).toMatchObject({ merchantId: mine.merchantId, targetType: "pairing", targetId: String(mine.pairingId) });
     expect(JSON.parse(renames()[0]!.details!)).toMatchObject({ from: expect.stringMatching(/^Till /), to: "Bar till", terminalId: mine.terminalId });
     // The same name again changes nothing and writes no entry.
-    expect(renamePairing(staff(db), mine.pairingId, { name: "Bar till" }, actor)).toMatchObject({ ok: true });
+    expect(renamePairing(staff(db), mine.pairingId, { name: "Bar till" }, actor)).toMatchObject({ name: "Bar till" });
     expect(renames()).toHaveLength(1);
   });
 
   it("another merchant's pairing is not found, and a replaced one, a suspended merchant's or a stale page is refused; nothing changes", () => {
     const { db, mine, theirs, actor, nameOf, renames } = setup();
     const before = nameOf(theirs.pairingId);
-    expect(renamePairing(merchantCtx(db, mine.merchantId), theirs.pairingId, { name: "Mine now" }, actor)).toEqual({
-      ok: false,
+    const refusal = (run: () => unknown) => {
+      try {
+        run();
+      } catch (err) {
+        expect(err).toBeInstanceOf(DomainError);
+        return { code: (err as DomainError).code, message: (err as DomainError).message };
+      }
+      throw new Error("not refused");
+    };
+    expect(refusal(() => renamePairing(merchantCtx(db, mine.merchantId), theirs.pairingId, { name: "Mine now" }, actor))).toEqual({
       code: "not_found",
       message: "That pairing does not exist.",
     });
-    expect(renamePairing(merchantCtx(db, mine.merchantId), 999_999, { name: "X" }, actor)).toMatchObject({ code: "not_found" });
-    expect(renamePairing(staff(db), theirs.pairingId, { name: "New", expectedName: "Someone else's idea" }, actor)).toMatchObject({
-      ok: false,
+    expect(refusal(() => renamePairing(merchantCtx(db, mine.merchantId), 999_999, { name: "X" }, actor))).toMatchObject({ code: "not_found" });
+    expect(refusal(() => renamePairing(staff(db), theirs.pairingId, { name: "New", expectedName: "Someone else's idea" }, actor))).toEqual({
       code: "stale",
       message: `Someone renamed this pairing to “${before}” meanwhile. Reload the page to rename it again.`,
     });
     db.update(pairings).set({ status: "replaced", endedAt: new Date() }).where(eq(pairings.id, theirs.pairingId)).run();
-    expect(renamePairing(staff(db), theirs.pairingId, { name: "New" }, actor)).toMatchObject({ ok: false, code: "not_active" });
+    expect(refusal(() => renamePairing(staff(db), theirs.pairingId, { name: "New" }, actor))).toMatchObject({ code: "not_active" });
     db.update(merchants).set({ status: "suspended" }).where(eq(merchants.id, mine.merchantId)).run();
-    expect(renamePairing(staff(db), mine.pairingId, { name: "New" }, actor)).toMatchObject({ ok: false, code: "merchant_suspended" });
+    expect(refusal(() => renamePairing(staff(db), mine.pairingId, { name: "New" }, actor))).toMatchObject({ code: "merchant_suspended" });
     expect(nameOf(theirs.pairingId)).toBe(before);
     expect(nameOf(mine.pairingId)).toMatch(/^Till /);
     expect(renames()).toEqual([]);
@@ -58,5 +66,8 @@ describe("renamePairing", () => {
     expect(pairingNameSchema.safeParse("   ").error?.issues[0]?.message).toBe("Enter a name for this pairing.");
     expect(pairingNameSchema.safeParse("x".repeat(101)).error?.issues[0]?.message).toBe("Name must be at most 100 characters.");
     expect(pairingNameSchema.parse("  Bar  ")).toBe("Bar");
+    for (const sneaky of ["Bar\u202E", "Bar\u0000", "Bar\nTill", "\u2066Bar"]) {
+      expect(pairingNameSchema.safeParse(sneaky).error?.issues[0]?.message).toBe("A name cannot contain control characters or text-direction marks.");
+    }
   });
 });

@@ -9,21 +9,20 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
-import { scopeWhere, type QueryContext } from "../auth/scope";
+import { scopeWhere, type QueryContext, scopedCommands } from "../auth/scope";
 import { merchants, pairings, terminals } from "../db/schema";
+import { DomainError, notFound } from "../errors";
 
-export type RenameOutcome =
-  | { ok: true; name: string; message: string }
-  | { ok: false; code: "not_found" | "not_active" | "merchant_suspended" | "stale"; message: string };
+export type Renamed = { name: string; message: string };
 
 export function renamePairing(
   { db, scope }: QueryContext,
   pairingId: number,
   input: { name: string; expectedName?: string },
   actor: { id: number; email: string },
-): RenameOutcome {
+): Renamed {
   return db.transaction(
-    (tx): RenameOutcome => {
+    (tx): Renamed => {
       const pairing = tx
         .select({
           id: pairings.id,
@@ -39,26 +38,20 @@ export function renamePairing(
         .innerJoin(merchants, eq(merchants.id, pairings.merchantId))
         .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId)))
         .get();
-      if (!pairing) return { ok: false, code: "not_found", message: "That pairing does not exist." };
+      if (!pairing) throw notFound("That pairing does not exist.");
       if (pairing.status !== "active") {
-        return { ok: false, code: "not_active", message: `This pairing is ${pairing.status}: only an active pairing can be renamed.` };
+        throw new DomainError("not_active", `This pairing is ${pairing.status}: only an active pairing can be renamed.`);
       }
       if (pairing.merchantStatus !== "active") {
-        return {
-          ok: false,
-          code: "merchant_suspended",
-          message: "The pairing's merchant is suspended: its pairings cannot be renamed until it is reactivated.",
-        };
+        throw new DomainError("merchant_suspended", "The pairing's merchant is suspended: its pairings cannot be renamed until it is reactivated.");
       }
       // A page open for a while: someone else renamed it since. Say so rather than overwrite.
       if (input.expectedName !== undefined && input.expectedName !== pairing.name) {
-        return {
-          ok: false,
-          code: "stale",
-          message: `Someone renamed this pairing to “${pairing.name}” meanwhile. Reload the page to rename it again.`,
-        };
+        throw new DomainError("stale", `Someone renamed this pairing to “${pairing.name}” meanwhile. Reload the page to rename it again.`, {
+          field: "name",
+        });
       }
-      if (pairing.name === input.name) return { ok: true, name: pairing.name, message: `The name stays “${pairing.name}”.` };
+      if (pairing.name === input.name) return { name: pairing.name, message: `The name stays “${pairing.name}”.` };
       tx.update(pairings).set({ name: input.name }).where(eq(pairings.id, pairing.id)).run();
       writeAudit(tx, {
         actor,
@@ -69,7 +62,6 @@ export function renamePairing(
         details: { environment: pairing.environment, terminalId: pairing.terminalId, from: pairing.name, to: input.name },
       });
       return {
-        ok: true,
         name: input.name,
         message: `Renamed to “${input.name}” in Pairdesk. Pay-Connect keeps the name it was paired with.`,
       };
@@ -77,3 +69,5 @@ export function renamePairing(
     { behavior: "immediate" },
   );
 }
+
+scopedCommands(renamePairing);

@@ -6,7 +6,7 @@
 import "server-only";
 import { writeAudit } from "../audit/audit";
 import { confirmPassword, type SessionUser } from "../auth/auth";
-import type { QueryContext } from "../auth/scope";
+import { scopedCommands, type QueryContext } from "../auth/scope";
 import { log } from "../log";
 import { can, refusal } from "../auth/permissions";
 import { pairingForCall, readCredentials, type PairingCredentials } from "./credentials";
@@ -68,3 +68,5 @@ export async function revealCredentials(
   });
   return { ok: true, credentials };
 }
+
+scopedCommands(revealCredentials);

@@ -47,7 +47,10 @@ export const pairingNameSchema = z
   .string({ error: "Enter a name." })
   .trim()
   .min(1, "Enter a name for this pairing.")
-  .max(100, "Name must be at most 100 characters.");
+  .max(100, "Name must be at most 100 characters.")
+  // Control characters and text-direction marks (which turn the words after a name around in
+  // the audit log) have no place in a name a person reads.
+  .refine((v) => !/[\p{Cc}\u200E\u200F\u202A-\u202E\u2066-\u2069]/u.test(v), "A name cannot contain control characters or text-direction marks.");
 
 export const pairFormSchema = z.object({
   requestKey: z.uuid("This form has expired: reload the page."),

@@ -7,7 +7,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
-import type { QueryContext } from "../auth/scope";
+import { scopedCommands, type QueryContext } from "../auth/scope";
 import { pairings, pairingSecrets } from "../db/schema";
 import { log } from "../log";
 import { ProviderError, type PairingProvider, type ProviderEnvironment } from "../providers/types";
@@ -120,3 +120,5 @@ export async function unpairPairing(
     message: changed.unrouted > 0 ? `${message} ${unroutedSentence(changed.unrouted)}` : message,
   };
 }
+
+scopedCommands(unpairPairing);

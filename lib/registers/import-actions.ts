@@ -8,11 +8,9 @@
  */
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionContext } from "../auth/access";
-import { isMerchantRole } from "../domain";
+import { owningMerchant } from "../auth/scope";
 import { MAX_IMPORT_BYTES, type ImportError, type ImportPlan } from "./csv-import";
 import { applyImport, previewImport } from "./import";
-import { MerchantSuspendedChange, NotFoundError } from "./locations";
 import { idSchema } from "./schemas";
 import { validatedAction, type ActionResult } from "../auth/safe-action";
 
@@ -31,29 +29,17 @@ export const importRegistersAction = validatedAction(
       .min(1, "Choose a CSV file: this one is empty.")
       .max(MAX_IMPORT_BYTES, `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MiB: split it into smaller files.`),
   }),
-  async ({ merchantId, mode, csv }, user): Promise<ActionResult<ImportResult>> => {
-    const merchant = isMerchantRole(user.role) ? user.merchantId : (merchantId ?? null);
-    if (merchant === null) {
-      const message = "Choose the merchant whose registers these are.";
-      return { ok: false, error: message, code: "invalid", fieldErrors: { merchantId: [message] } };
-    }
-    try {
-      const ctx = actionContext(user);
-      const outcome = mode === "preview" ? previewImport(ctx, merchant, csv) : applyImport(ctx, merchant, csv, user);
-      if (mode === "import" && outcome.ok) revalidatePath("/", "layout");
-      const message = !outcome.ok
+  async ({ merchantId, mode, csv }, { user, ctx }): Promise<ActionResult<ImportResult>> => {
+    const merchant = owningMerchant(user, merchantId, "Choose the merchant whose registers these are.");
+    const outcome = mode === "preview" ? previewImport(ctx, merchant, csv) : applyImport(ctx, merchant, csv, user);
+    if (mode === "import" && outcome.ok) revalidatePath("/", "layout");
+    const message = !outcome.ok
+      ? undefined
+      : mode === "preview"
         ? undefined
-        : mode === "preview"
-          ? undefined
-          : outcome.created === 0
-            ? "Nothing new to import: every register in the file is already there."
-            : `Imported ${outcome.created} register${outcome.created === 1 ? "" : "s"}.`;
-      return { ok: true, data: { mode, ...outcome } as ImportResult, message };
-    } catch (err) {
-      if (err instanceof NotFoundError || err instanceof MerchantSuspendedChange) {
-        return { ok: false, error: err.message, code: err instanceof NotFoundError ? "not_found" : "merchant_suspended" };
-      }
-      throw err;
-    }
+        : outcome.created === 0
+          ? "Nothing new to import: every register in the file is already there."
+          : `Imported ${outcome.created} register${outcome.created === 1 ? "" : "s"}.`;
+    return { ok: true, data: { mode, ...outcome } as ImportResult, message };
   },
 );

@@ -9,7 +9,7 @@ import "server-only";
 import { and, eq, isNull } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import { queryImportExisting } from "./queries";
-import { queryContext, type QueryContext } from "../auth/scope";
+import { queryContext, type QueryContext, scopedCommands } from "../auth/scope";
 import type { DB } from "../db/client";
 import { registers } from "../db/schema";
 import { nameKey, parseRegisterCsv, planRegisterImport, type ImportError, type ImportPlan } from "./csv-import";
@@ -98,3 +98,5 @@ export function applyImport(ctx: QueryContext, merchantId: number, text: string,
     throw err;
   }
 }
+
+scopedCommands(previewImport, applyImport);

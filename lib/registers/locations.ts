@@ -6,45 +6,38 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import type { QueryContext } from "../auth/scope";
-import { inScope, scopeWhere, type Scope } from "../auth/scope";
+import { inScope, scopeWhere, type Scope, scopedCommands } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { locations, merchants } from "../db/schema";
-import { RuleViolation, underRules } from "./rules";
+import { DomainError, notFound } from "../errors";
+import { ruleViolation, underRules } from "./rules";
 import type { LocationForm } from "./schemas";
 
 export type Actor = { id: number; email: string };
-
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "NotFoundError";
-  }
-}
 
 export const LOCATION_NOT_FOUND = "That location does not exist, or it is not in your merchant.";
 
 /** A merchant that can take changes: in the scope, existing and active. */
 export function writableMerchant(db: DB | Tx, scope: Scope, merchantId: number): { id: number; name: string } {
-  if (!inScope(scope, merchantId)) throw new NotFoundError("That merchant does not exist.");
+  if (!inScope(scope, merchantId)) throw notFound("That merchant does not exist.");
   const merchant = db
     .select({ id: merchants.id, name: merchants.name, status: merchants.status })
     .from(merchants)
     .where(eq(merchants.id, merchantId))
     .get();
-  if (!merchant) throw new NotFoundError("That merchant does not exist.");
-  if (merchant.status !== "active") throw new MerchantSuspendedChange(scope.kind === "merchant" ? null : merchant.name);
+  if (!merchant) throw notFound("That merchant does not exist.");
+  if (merchant.status !== "active") throw merchantSuspendedChange(scope.kind === "merchant" ? null : merchant.name);
   return merchant;
 }
 
-export class MerchantSuspendedChange extends Error {
-  constructor(name: string | null) {
-    super(
-      name
-        ? `${name} is suspended: its locations, registers and routes cannot change. Reactivate it on the Merchants page first.`
-        : "Your merchant is suspended: its locations, registers and routes cannot change.",
-    );
-    this.name = "MerchantSuspendedChange";
-  }
+/** Refused: the merchant is suspended ("Your merchant…" for its own people, by name for staff). */
+export function merchantSuspendedChange(name: string | null): DomainError {
+  return new DomainError(
+    "merchant_suspended",
+    name
+      ? `${name} is suspended: its locations, registers and routes cannot change. Reactivate it on the Merchants page first.`
+      : "Your merchant is suspended: its locations, registers and routes cannot change.",
+  );
 }
 
 export type LocationRow = typeof locations.$inferSelect;
@@ -92,8 +85,8 @@ export function updateLocation(
   return ctx.db.transaction(
     (tx) => {
       const before = findLocation(tx, ctx.scope, locationId);
-      if (!before) throw new NotFoundError(LOCATION_NOT_FOUND);
-      if (before.archivedAt) throw new RuleViolation("register_location", "This location is archived: it cannot be edited.");
+      if (!before) throw notFound(LOCATION_NOT_FOUND);
+      if (before.archivedAt) throw ruleViolation("register_location", "This location is archived: it cannot be edited.");
       writableMerchant(tx, ctx.scope, before.merchantId);
       const changes: Record<string, string> = {};
       if (before.name !== input.name) changes.name = input.name;
@@ -132,7 +125,7 @@ export function archiveLocation(ctx: QueryContext, locationId: number, actor: Ac
   return ctx.db.transaction(
     (tx) => {
       const before = findLocation(tx, ctx.scope, locationId);
-      if (!before) throw new NotFoundError(LOCATION_NOT_FOUND);
+      if (!before) throw notFound(LOCATION_NOT_FOUND);
       if (before.archivedAt) return before;
       writableMerchant(tx, ctx.scope, before.merchantId);
       const location = underRules(() =>
@@ -156,3 +149,5 @@ export function archiveLocation(ctx: QueryContext, locationId: number, actor: Ac
     { behavior: "immediate" },
   );
 }
+
+scopedCommands(createLocation, updateLocation, archiveLocation);

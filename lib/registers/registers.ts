@@ -3,14 +3,15 @@
  * belongs to the merchant of its location; its register ID (a UUID, what the POS sends), kind,
  * location and parent never change (the database refuses it: rules.ts).
  */
+import { DomainError, notFound } from "../errors";
 import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
-import { scopeWhere, type QueryContext, type Scope } from "../auth/scope";
+import { scopeWhere, type QueryContext, type Scope, scopedCommands } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { registers, terminals, type RegisterKind } from "../db/schema";
-import { findLocation, LOCATION_NOT_FOUND, NotFoundError, writableMerchant, type Actor } from "./locations";
-import { RuleViolation, underRules } from "./rules";
+import { findLocation, LOCATION_NOT_FOUND, writableMerchant, type Actor } from "./locations";
+import { ruleViolation, underRules } from "./rules";
 import type { RegisterForm } from "./schemas";
 
 export const REGISTER_NOT_FOUND = "That register does not exist, or it is not in your merchant.";
@@ -30,12 +31,12 @@ export type NewRegister = RegisterForm & { locationId: number; kind: RegisterKin
 /** Inside a transaction: used by createRegister and the CSV import (one transaction for the file). */
 export function insertRegister(tx: Tx, scope: Scope, input: NewRegister, actor: Actor): RegisterRow {
   const location = findLocation(tx, scope, input.locationId);
-  if (!location) throw new NotFoundError(LOCATION_NOT_FOUND);
-  if (location.archivedAt) throw new RuleViolation("register_location", "This location is archived: add registers to another location.");
+  if (!location) throw notFound(LOCATION_NOT_FOUND);
+  if (location.archivedAt) throw ruleViolation("register_location", "This location is archived: add registers to another location.");
   writableMerchant(tx, scope, location.merchantId);
   if (input.kind === "virtual") {
-    const parent = input.parentId === null ? undefined : findRegister(tx, scope, input.parentId);
-    if (!parent) throw new RuleViolation("register_parent", "Choose the physical register this virtual register belongs to.");
+    if (input.parentId === null) throw ruleViolation("register_parent", "Choose the physical register this virtual register belongs to.");
+    if (!findRegister(tx, scope, input.parentId)) throw new DomainError("not_found", REGISTER_NOT_FOUND, { field: "parentId" });
   }
   const row = underRules(() =>
     tx
@@ -76,8 +77,8 @@ export function updateRegister(
   return ctx.db.transaction(
     (tx) => {
       const before = findRegister(tx, ctx.scope, id);
-      if (!before) throw new NotFoundError(REGISTER_NOT_FOUND);
-      if (before.archivedAt) throw new RuleViolation("register_archived", "This register is archived: it cannot be edited.");
+      if (!before) throw notFound(REGISTER_NOT_FOUND);
+      if (before.archivedAt) throw ruleViolation("register_archived", "This register is archived: it cannot be edited.");
       writableMerchant(tx, ctx.scope, before.merchantId);
       const changes: { name?: string; externalRef?: string | null } = {};
       if (before.name !== input.name) changes.name = input.name;
@@ -117,7 +118,7 @@ export function archiveRegister(ctx: QueryContext, id: number, actor: Actor): { 
   return ctx.db.transaction(
     (tx) => {
       const before = findRegister(tx, ctx.scope, id);
-      if (!before) throw new NotFoundError(REGISTER_NOT_FOUND);
+      if (!before) throw notFound(REGISTER_NOT_FOUND);
       if (before.archivedAt) return { register: before, unroutedFrom: null };
       writableMerchant(tx, ctx.scope, before.merchantId);
       const from =
@@ -146,3 +147,5 @@ export function archiveRegister(ctx: QueryContext, id: number, actor: Actor): { 
     { behavior: "immediate" },
   );
 }
+
+scopedCommands(createRegister, updateRegister, archiveRegister);

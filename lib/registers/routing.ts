@@ -4,22 +4,21 @@
  * moves that register only: the terminal it leaves stays paired for its other registers, and
  * no provider is called.
  */
+import { DomainError, notFound } from "../errors";
 import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
-import { scopeWhere, type QueryContext, type Scope } from "../auth/scope";
+import { scopeWhere, type QueryContext, type Scope, scopedCommands } from "../auth/scope";
 import type { Tx } from "../db/open";
 import { pairings, registers, terminals } from "../db/schema";
-import { NotFoundError, writableMerchant, type Actor } from "./locations";
+import { writableMerchant, type Actor } from "./locations";
 import { findRegister, REGISTER_NOT_FOUND } from "./registers";
-import { RuleViolation, underRules } from "./rules";
+import { ruleViolation, underRules } from "./rules";
 
 export const TERMINAL_NOT_FOUND = "That terminal does not exist, or it is not in your merchant.";
 
-export class RouteChangedError extends Error {
-  constructor() {
-    super("This register's route changed since you opened the page. Look at its route again, then choose.");
-    this.name = "RouteChangedError";
-  }
+/** Refused: the register's route is not the one the page showed. */
+function routeChanged(): DomainError {
+  return new DomainError("route_changed", "This register's route changed since you opened the page. Look at its route again, then choose.");
 }
 
 export type RouteOutcome = {
@@ -64,17 +63,17 @@ export function setRoute(
   expected?: number | null,
 ): RouteOutcome {
   const register = findRegister(tx, scope, registerId);
-  if (!register) throw new NotFoundError(REGISTER_NOT_FOUND);
-  if (register.archivedAt) throw new RuleViolation("register_archived");
+  if (!register) throw notFound(REGISTER_NOT_FOUND);
+  if (register.archivedAt) throw ruleViolation("register_archived");
   writableMerchant(tx, scope, register.merchantId);
-  if (expected !== undefined && register.terminalRef !== expected) throw new RouteChangedError();
+  if (expected !== undefined && register.terminalRef !== expected) throw routeChanged();
   const from = register.terminalRef === null ? null : terminalInScope(tx, scope, register.terminalRef);
   const fromOut = from ? { ref: from.id, terminalId: from.terminalId, otherRegisters: othersOn(tx, from.id, register.id) } : null;
   let to: Terminal | null = null;
   if (terminalRef !== null) {
     to = terminalInScope(tx, scope, terminalRef) ?? null;
-    if (!to) throw new NotFoundError(TERMINAL_NOT_FOUND);
-    if (to.merchantId !== register.merchantId) throw new RuleViolation("route_other_merchant");
+    if (!to) throw notFound(TERMINAL_NOT_FOUND);
+    if (to.merchantId !== register.merchantId) throw ruleViolation("route_other_merchant");
   }
   const summary = { id: register.id, name: register.name };
   if (register.terminalRef === terminalRef) {
@@ -168,3 +167,5 @@ export function hasActivePairing(tx: Tx, terminalRef: number): boolean {
       .get() !== undefined
   );
 }
+
+scopedCommands(routeRegister);

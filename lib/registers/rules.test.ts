@@ -14,7 +14,7 @@ import { staff, testMerchant } from "../test/merchants";
 import { archiveLocation, createLocation } from "./locations";
 import { archiveRegister, createRegister, updateRegister } from "./registers";
 import { hasActivePairing, routeRegister } from "./routing";
-import { ruleOf, RuleViolation, type RuleCode } from "./rules";
+import { ruleOf, ruleViolation, type RuleCode } from "./rules";
 
 type Row = Record<string, unknown>;
 let db: DB;
@@ -302,6 +302,7 @@ describe("two writers on one database", () => {
   });
 });
 
-it("RuleViolation carries the user's message", () => {
-  expect(new RuleViolation("route_unpaired").message).toMatch(/only route to a paired terminal/);
+it("a rule's refusal carries the user's message, its code and its field", () => {
+  expect(ruleViolation("route_unpaired")).toMatchObject({ code: "route_unpaired", field: "terminalRef", status: 409 });
+  expect(ruleViolation("route_unpaired").message).toMatch(/only route to a paired terminal/);
 });

@@ -5,6 +5,8 @@
  * writer still cannot break a rule.
  */
 
+import { DomainError } from "../errors";
+
 export type RuleCode =
   | "pairing_status"
   | "one_active_pairing"
@@ -57,22 +59,31 @@ const UNIQUE_RULES: [string, RuleCode][] = [
   ["registers.merchant_id, registers.external_ref", "register_external_ref_taken"],
 ];
 
-export class RuleViolation extends Error {
-  constructor(
-    readonly code: RuleCode,
-    message = RULE_MESSAGES[code],
-  ) {
-    super(message);
-    this.name = "RuleViolation";
-  }
+/** Which form field a rule's refusal belongs to, when it is about one. */
+const RULE_FIELDS: Partial<Record<RuleCode, string>> = {
+  location_name_taken: "name",
+  register_name_taken: "name",
+  register_external_ref_taken: "externalRef",
+  register_parent: "parentId",
+  route_unpaired: "terminalRef",
+  route_other_merchant: "terminalRef",
+};
+
+/** A rule's refusal: a DomainError with the rule's code, its sentence (or a more precise one) and its field. */
+export function ruleViolation(code: RuleCode, message: string = RULE_MESSAGES[code]): DomainError {
+  return new DomainError(code, message, { field: RULE_FIELDS[code] });
+}
+
+function isRuleCode(code: string): code is RuleCode {
+  return Object.hasOwn(RULE_MESSAGES, code);
 }
 
 /** The rule a database error is about, or null when it is not a rule's refusal. */
 export function ruleOf(err: unknown): RuleCode | null {
-  if (err instanceof RuleViolation) return err.code;
+  if (err instanceof DomainError) return isRuleCode(err.code) ? err.code : null;
   const message = err instanceof Error ? err.message : "";
   const raised = /pairdesk_rule:([a-z_]+)/.exec(message)?.[1];
-  if (raised && Object.hasOwn(RULE_MESSAGES, raised)) return raised as RuleCode;
+  if (raised && isRuleCode(raised)) return raised;
   if (message.startsWith("UNIQUE constraint failed:")) {
     const columns = message.slice("UNIQUE constraint failed:".length).trim();
     return UNIQUE_RULES.find(([c]) => c === columns)?.[1] ?? null;
@@ -84,13 +95,13 @@ export function ruleOf(err: unknown): RuleCode | null {
   return null;
 }
 
-/** Runs `write`; a rule's refusal becomes a RuleViolation with its message, anything else is rethrown. */
+/** Runs `write`; a rule's refusal becomes its DomainError (ruleViolation), anything else is rethrown. */
 export function underRules<T>(write: () => T): T {
   try {
     return write();
   } catch (err) {
     const code = ruleOf(err);
-    if (code) throw new RuleViolation(code);
+    if (code) throw ruleViolation(code);
     throw err;
   }
 }

@@ -47,3 +47,17 @@ export function getSimulator(): SimulatorContext | null {
 export function simulatorNotFound(): Response {
   return new Response(null, { status: 404 });
 }
+
+/**
+ * The wrapper of every simulator route: 404 (and nothing else) unless the simulator is enabled;
+ * otherwise the handler gets the simulator, the request and the route's parameters.
+ */
+export function withSimulator<P extends Record<string, string | string[]> = Record<string, never>>(
+  handler: (sim: SimulatorContext, request: Request, params: P) => Promise<Response> | Response,
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  return async (request, context) => {
+    const sim = getSimulator();
+    if (!sim) return simulatorNotFound();
+    return handler(sim, request, ((await context?.params) ?? {}) as P);
+  };
+}

@@ -11,6 +11,7 @@
  * A transaction first seen here (started from a POS, not from Pairdesk) is created, linked to
  * the terminal and pairing it was observed through. Call it inside a write transaction.
  */
+import { DomainError } from "../errors";
 import { createHash } from "node:crypto";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared";
@@ -214,10 +215,10 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   if (!existing) return create(tx, input, at, source, fingerprint);
   // A pairing speaks for its own terminal only: a (verified) webhook about another terminal's
   // transaction, perhaps another merchant's, changes nothing there.
-  if (existing.terminalRef !== via.terminalRef) throw new ForeignTransactionError(o.transactionId);
+  if (existing.terminalRef !== via.terminalRef) throw foreignTransaction(o.transactionId);
   // Nor for another merchant's: a terminal paired by another merchant since speaks for that
   // merchant's payments only (operations and polls refuse the same, lib/transactions/pairing-reach.ts).
-  if (existing.merchantId !== via.merchantId) throw new ForeignTransactionError(o.transactionId, "merchant");
+  if (existing.merchantId !== via.merchantId) throw foreignTransaction(o.transactionId, "merchant");
 
   const conflict = finalConflict(tx, existing, o);
   if (conflict) {
@@ -356,15 +357,13 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
 }
 
 /** An observation, through one terminal's pairing, of a transaction that belongs to another terminal. */
-export class ForeignTransactionError extends Error {
-  constructor(transactionId: string, whose: "terminal" | "merchant" = "terminal") {
-    super(
-      whose === "terminal"
-        ? `Transaction ${transactionId} belongs to another terminal than this pairing's: it was not changed.`
-        : `Transaction ${transactionId} belongs to a merchant that paired this terminal before: this pairing does not speak for it, and it was not changed.`,
-    );
-    this.name = "ForeignTransactionError";
-  }
+export function foreignTransaction(transactionId: string, whose: "terminal" | "merchant" = "terminal"): DomainError {
+  return new DomainError(
+    "foreign_transaction",
+    whose === "terminal"
+      ? `Transaction ${transactionId} belongs to another terminal than this pairing's: it was not changed.`
+      : `Transaction ${transactionId} belongs to a merchant that paired this terminal before: this pairing does not speak for it, and it was not changed.`,
+  );
 }
 
 function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource, fingerprint: string): ApplyResult {

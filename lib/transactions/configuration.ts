@@ -3,16 +3,17 @@
  * kept on the terminal: fetched after a pairing (best effort: a failure never fails the pairing)
  * and on the terminal page's Refresh button. Its currency is the one amounts are typed in.
  */
+import { failure, type Failure } from "../errors";
 import { and, eq } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import type { QueryContext } from "../auth/scope";
-import { scopeWhere } from "../auth/scope";
+import { scopeWhere, scopedCommands } from "../auth/scope";
 import { pairings, terminals } from "../db/schema";
 import { ProviderError } from "../providers/types";
 import type { OperationDeps } from "./operations";
 import { watchCredentials } from "../pairing/credentials-state";
 
-export type ConfigurationOutcome = { ok: true; message: string } | { ok: false; error: string };
+export type ConfigurationOutcome = { ok: true; message: string } | Failure;
 
 export async function refreshConfiguration(
   ctx: QueryContext,
@@ -22,13 +23,13 @@ export async function refreshConfiguration(
 ): Promise<ConfigurationOutcome> {
   const { db, scope } = ctx;
   const terminal = db.select().from(terminals).where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId))).get();
-  if (!terminal) return { ok: false, error: "That terminal does not exist." };
+  if (!terminal) return failure("not_found", "That terminal does not exist.");
   const pairing = db
     .select({ id: pairings.id, clientId: pairings.clientId })
     .from(pairings)
     .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")))
     .get();
-  if (!pairing) return { ok: false, error: `Terminal ${terminal.terminalId} has no active pairing: its configuration cannot be read.` };
+  if (!pairing) return failure("not_paired", `Terminal ${terminal.terminalId} has no active pairing: its configuration cannot be read.`);
   try {
     const config = await watchCredentials(db, pairing.id, () => deps.provider(terminal.environment).getConfiguration(deps.credentials(db, pairing)));
     db.transaction(
@@ -61,7 +62,7 @@ export async function refreshConfiguration(
   } catch (err) {
     const error = err instanceof ProviderError ? err.message : "The configuration could not be read (see the server log).";
     db.update(terminals).set({ configError: error }).where(eq(terminals.id, terminal.id)).run();
-    return { ok: false, error };
+    return failure("provider", error);
   }
 }
 
@@ -75,3 +76,5 @@ export function paymentMethodsOf(json: string | null): string[] {
     return [];
   }
 }
+
+scopedCommands(refreshConfiguration);

@@ -134,7 +134,7 @@ describe("an operation goes only through the transaction's own merchant's pairin
       expect(out, req.kind).toMatchObject({
         ok: false,
         code: "paired_elsewhere",
-        error: expect.stringMatching(/^Terminal T-SHARED-1 is paired to another merchant now.*independent refund from one of your own terminals\.$/),
+        message: expect.stringMatching(/^Terminal T-SHARED-1 is paired to another merchant now.*independent refund from one of your own terminals\.$/),
       });
     }
     // Staff see the same refusal: the rule is the transaction's merchant, not the user's scope.
@@ -201,7 +201,7 @@ describe("an operation that ends a transaction happens once", () => {
   it("four completions of a preauthorisation at once: one reaches Pay-Connect; a later one, Complete and Increase are refused", async () => {
     const { db, t, ref, outcomes, calls, deps } = await race("preauth_complete", preauth, 2000);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-    for (const o of outcomes.filter((x) => !x.ok)) expect(o).toMatchObject({ code: "not_allowed", error: expect.stringMatching(/^A completion of it was sent and has not ended yet/) });
+    for (const o of outcomes.filter((x) => !x.ok)) expect(o).toMatchObject({ code: "not_allowed", message: expect.stringMatching(/^A completion of it was sent and has not ended yet/) });
     expect(calls).toEqual(["preauthComplete"]);
     // Two seconds later, and once it succeeded: still once.
     const again = await runOperation(queryContext(db, EVERY_MERCHANT), deps, staffAdmin(t.userId), { kind: "preauth_complete", requestKey: rk(), transactionRef: ref, amount: 2000 });
@@ -219,7 +219,7 @@ describe("an operation that ends a transaction happens once", () => {
   it("four reverts of the latest charge at once: one reaches Pay-Connect", async () => {
     const { outcomes, calls } = await race("revert", (db, t) => observe(db, t.via, { transactionId: "chg-latest", status: "SUCCESS", amount: 780, completedAt: 1_000 }).transactionRef);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.error)).toEqual(Array(3).fill(expect.stringMatching(/^A revert of it was sent and has not ended yet/)));
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.message)).toEqual(Array(3).fill(expect.stringMatching(/^A revert of it was sent and has not ended yet/)));
     expect(calls).toEqual(["revert"]);
   });
 
@@ -240,13 +240,13 @@ describe("an operation that ends a transaction happens once", () => {
     expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "refund", requestKey: rk(), transactionRef: charge, amount: 100 })).toMatchObject({ ok: true });
     expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: charge })).toMatchObject({
       ok: false,
-      error: "A refund of it is still open: a revert waits until it has ended.",
+      message: "A refund of it is still open: a revert waits until it has ended.",
     });
     const other = observe(db, t.via, { transactionId: "chg-b", status: "SUCCESS", amount: 1000, completedAt: 2_000 }).transactionRef;
     expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: other })).toMatchObject({ ok: true });
     expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "refund", requestKey: rk(), transactionRef: other, amount: 100 })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^A revert of it was sent/),
+      message: expect.stringMatching(/^A revert of it was sent/),
     });
   });
 });
@@ -270,7 +270,7 @@ describe("a refund is never reverted", () => {
     expect(db.select({ kind: transactions.kind }).from(transactions).where(eq(transactions.id, refund)).get()).toEqual({ kind: "refund" });
     expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: refund })).toMatchObject({
       ok: false,
-      error: "A refund cannot be reverted: Pay-Connect reverts payments (charges and completed preauthorisations) only.",
+      message: "A refund cannot be reverted: Pay-Connect reverts payments (charges and completed preauthorisations) only.",
     });
     const independent = db.transaction(
       (tx) =>
@@ -281,8 +281,8 @@ describe("a refund is never reverted", () => {
         }),
       { behavior: "immediate" },
     ).transactionRef;
-    expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: independent })).toMatchObject({ ok: false, error: expect.stringMatching(/^A refund cannot be reverted/) });
-    expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: charge })).toMatchObject({ ok: false, error: expect.stringMatching(/a later one \(perhaps a refund of this one\) succeeded since/) });
+    expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: independent })).toMatchObject({ ok: false, message: expect.stringMatching(/^A refund cannot be reverted/) });
+    expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "revert", requestKey: rk(), transactionRef: charge })).toMatchObject({ ok: false, message: expect.stringMatching(/a later one \(perhaps a refund of this one\) succeeded since/) });
     expect(calls).toEqual([]);
   });
 });
@@ -345,7 +345,7 @@ describe("what the red team found", () => {
     const { deps, calls } = countingProvider();
     expect(await runOperation(ctx, deps, staffAdmin(t.userId), { kind: "refund", requestKey: rk(), transactionRef: charge, amount: 100 })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/^A revert of it was sent/),
+      message: expect.stringMatching(/^A revert of it was sent/),
     });
     expect(settleOperationsAfterStop(db, new Date(startedAt))).toBe(1);
     expect(db.select({ status: transactionOperations.status, reason: transactionOperations.reason }).from(transactionOperations).get()).toEqual({

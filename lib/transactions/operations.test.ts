@@ -83,7 +83,7 @@ describe("runOperation", () => {
     expect(db.select().from(auditLog).where(eq(auditLog.action, "transaction.preauth_increment")).all()).toHaveLength(1);
 
     const refused = await runOperation(staff(db), deps, admin(t), { kind: "preauth_increment", requestKey: rk(), transactionRef: charge, amount: 350 });
-    expect(refused).toMatchObject({ ok: false, code: "not_allowed", error: "Only a preauthorisation can be increased." });
+    expect(refused).toMatchObject({ ok: false, code: "not_allowed", message: "Only a preauthorisation can be increased." });
     expect(calls.filter((c) => c.name === "preauthIncrement")).toHaveLength(1);
   });
 
@@ -118,7 +118,7 @@ describe("runOperation", () => {
     expect(await runOperation(staff(db), deps, support, { kind: "charge", requestKey: rk(), terminalRef: sandbox.terminalRef, amount: 100 })).toMatchObject({ ok: true });
     expect(await runOperation(staff(db), deps, support, { kind: "charge", requestKey: rk(), terminalRef: production.terminalRef, amount: 100 })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/sandbox only/),
+      message: expect.stringMatching(/sandbox only/),
     });
     expect(await runOperation(staff(db), deps, support, { kind: "independent_refund", requestKey: rk(), terminalRef: sandbox.terminalRef, amount: 100 })).toMatchObject({
       ok: false,
@@ -158,11 +158,11 @@ describe("runOperation", () => {
     expect(refundTx).toMatchObject({ kind: "refund", amount: 400, status: "INITIATED" });
     // 400 is still open: 600 remain.
     const tooMuch = await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 700 });
-    expect(tooMuch).toMatchObject({ ok: false, code: "not_allowed", error: "You can refund at most €6.00: the rest is refunded or being refunded." });
+    expect(tooMuch).toMatchObject({ ok: false, code: "not_allowed", message: "You can refund at most €6.00: the rest is refunded or being refunded." });
     expect(await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 600 })).toMatchObject({ ok: true });
     expect(await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 1 })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/Nothing is left to refund/),
+      message: expect.stringMatching(/Nothing is left to refund/),
     });
   });
 
@@ -180,7 +180,7 @@ describe("runOperation", () => {
     release();
     const outcomes = await Promise.all([first, second]);
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
-    expect(outcomes.find((o) => !o.ok)).toMatchObject({ code: "not_allowed", error: "You can refund at most €3.00: the rest is refunded or being refunded." });
+    expect(outcomes.find((o) => !o.ok)).toMatchObject({ code: "not_allowed", message: "You can refund at most €3.00: the rest is refunded or being refunded." });
     expect(calls.filter((c) => c.name === "refund")).toHaveLength(1);
   });
 
@@ -199,7 +199,7 @@ describe("runOperation", () => {
     const latest = success(db, t, "ptx-b", 200, 2_000);
     expect(await runOperation(staff(db), deps, admin(t), { kind: "revert", requestKey: rk(), transactionRef: older })).toMatchObject({
       ok: false,
-      error: expect.stringMatching(/most recent successful/),
+      message: expect.stringMatching(/most recent successful/),
     });
     expect(await runOperation(staff(db), deps, admin(t), { kind: "revert", requestKey: rk(), transactionRef: latest })).toMatchObject({ ok: true });
     const op = db.select().from(transactionOperations).where(eq(transactionOperations.kind, "revert")).all().at(-1)!;
@@ -214,7 +214,7 @@ describe("runOperation", () => {
     const done = success(db, t, "ptx-done", 100);
     expect(await runOperation(staff(db), deps, admin(t), { kind: "cancel", requestKey: rk(), transactionRef: done })).toMatchObject({
       ok: false,
-      error: "Only a transaction still in progress can be cancelled; this one is SUCCESS.",
+      message: "Only a transaction still in progress can be cancelled; this one is SUCCESS.",
     });
     // An open one: the cancel is sent, and the CANCELED status that follows says it succeeded.
     const open = db.transaction(
@@ -241,7 +241,7 @@ describe("runOperation", () => {
       },
     });
     const a = await runOperation(staff(db), refused.deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 100 });
-    expect(a).toMatchObject({ ok: false, error: expect.stringMatching(/^Charge of 1\.00 was not sent: .*Terminal busy/) });
+    expect(a).toMatchObject({ ok: false, message: expect.stringMatching(/^Charge of 1\.00 was not sent: .*Terminal busy/) });
     const lost = stubProvider({
       charge: async () => {
         throw new PayConnectError("timeout", "Pay-Connect did not answer within 15 seconds.", { outcome: "unknown" });
@@ -249,7 +249,7 @@ describe("runOperation", () => {
     });
     const key = rk();
     const b = await runOperation(staff(db), lost.deps, admin(t), { kind: "charge", requestKey: key, terminalRef: t.terminalRef, amount: 300 });
-    expect(b).toMatchObject({ ok: false, error: expect.stringMatching(/may have been sent/) });
+    expect(b).toMatchObject({ ok: false, message: expect.stringMatching(/may have been sent/) });
     const ops = db.select().from(transactionOperations).orderBy(transactionOperations.id).all();
     expect(ops.map((o) => o.status)).toEqual(["failed", "outcome_unknown"]);
     // The transaction shows up by webhook with our client_transaction_id: linked to the operation.

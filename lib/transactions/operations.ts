@@ -19,7 +19,7 @@
 import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { writeAudit, type AuditAction } from "../audit/audit";
 import type { QueryContext } from "../auth/scope";
-import { inScope, scopeWhere } from "../auth/scope";
+import { inScope, scopeWhere, scopedCommands } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { merchants, registers, terminals, transactionOperations, transactions } from "../db/schema";
 import type { Environment, OperationKind, OperationStatus, Role } from "../domain";
@@ -45,7 +45,7 @@ export type OperationOutcome =
   | {
       ok: false;
       code: string;
-      error: string;
+      message: string;
       operationId?: number;
       /** Nothing happened on the provider's side: the same form may be sent again (with a new key). */
       retryable?: boolean;
@@ -70,7 +70,7 @@ const LABEL: Record<OperationKind, string> = {
   preauth_increment: "Increment",
 };
 
-const refuse = (code: string, error: string): OperationOutcome => ({ ok: false, code, error });
+const refuse = (code: string, message: string): OperationOutcome => ({ ok: false, code, message });
 
 /**
  * An ending operation not known to have ended (sending, sent, or its answer lost) stops the
@@ -385,7 +385,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
       { behavior: "immediate" },
     );
     if (!(err instanceof ProviderError)) throw err;
-    return { ok: false, code, error: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
+    return { ok: false, code, message: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
   }
 }
 
@@ -405,3 +405,5 @@ export function settleOperationsAfterStop(db: DB, startedAt = new Date()): numbe
     .where(and(eq(transactionOperations.status, "pending"), lt(transactionOperations.createdAt, startedAt)))
     .run().changes;
 }
+
+scopedCommands(runOperation);

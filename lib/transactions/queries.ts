@@ -584,3 +584,22 @@ export const queryTransactionFilterOptions = scopedQuery(({ db, scope }): Transa
     registers: registerRows.length > FILTER_OPTIONS ? null : registerRows,
   };
 });
+
+/**
+ * The currency an amount typed for a new operation is read in: the terminal's (a charge), or the
+ * transaction's (a refund, a completion). Undefined when not found in the scope.
+ */
+export const queryAmountCurrency = scopedQuery(
+  ({ db, scope }, target: { terminalRef: number } | { transactionRef: number }): { currency: string | null } | undefined =>
+    "terminalRef" in target
+      ? db
+          .select({ currency: terminals.currency })
+          .from(terminals)
+          .where(and(eq(terminals.id, target.terminalRef), scopeWhere(scope, terminals.merchantId)))
+          .get()
+      : db
+          .select({ currency: transactions.currency })
+          .from(transactions)
+          .where(and(eq(transactions.id, target.transactionRef), scopeWhere(scope, transactions.merchantId)))
+          .get(),
+);

@@ -1,8 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { DomainError } from "../errors";
 import { openDatabase, type DB } from "../db/open";
 import { verifyPassword } from "../auth/password";
 import { activeSessionCount, createSession, endAllSessions, endSession, isSessionActive } from "../auth/sessions";
-import { countAdmins, createUser, disableRefusal, isLastActiveAdmin, roleChangeRefusal, UserError, type UserState } from "./users";
+import { countAdmins, createUser, disableRefusal, isLastActiveAdmin, roleChangeRefusal, type UserState } from "./users";
 
 let db: DB;
 beforeEach(() => {
@@ -32,7 +33,7 @@ describe("createUser", () => {
     );
     await expect(
       createUser(db, { email: "bo@example.com", password: "a-long-test-password", role: "owner" as "admin" }),
-    ).rejects.toThrow(UserError);
+    ).rejects.toThrow(DomainError);
     await expect(createUser(db, { email: "not-an-email", password: "a-long-test-password", role: "viewer" })).rejects.toThrow(
       /valid email/,
     );

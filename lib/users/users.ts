@@ -2,6 +2,7 @@
  * Creating and changing users: one place for the rules, used by the Users page and by the
  * operator command (`npm run user`). No `server-only`, so the command can import it.
  */
+import { DomainError } from "../errors";
 import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { merchants, ROLES, users, type Role } from "../db/schema";
@@ -58,15 +59,8 @@ export const MERCHANT_ROLE_NEEDS_MERCHANT = "A merchant role (merchant admin or 
 export const STAFF_ROLE_TAKES_NO_MERCHANT =
   "Staff roles (admin, support, viewer) see every merchant and take no merchant: leave it empty, or choose a merchant role.";
 
-export class UserError extends Error {
-  constructor(
-    message: string,
-    readonly field?: "email" | "password" | "role" | "name" | "merchantId",
-  ) {
-    super(message);
-    this.name = "UserError";
-  }
-}
+/** A refusal about one field of a user ("invalid"), or a user that does not exist ("not_found"). */
+const userError = (message: string, field: string, code = "invalid") => new DomainError(code, message, { field });
 
 export type UserSummary = { id: number; email: string; name: string; role: Role; merchantId: number | null };
 
@@ -82,15 +76,15 @@ export async function createUser(
   const parsed = newUserSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UserError(issue.message, issue.path[0] as UserError["field"]);
+    throw userError(issue.message, String(issue.path[0]));
   }
   const { email, name, password, role } = parsed.data;
   const merchantId = parsed.data.merchantId ?? null;
   if (merchantId !== null) {
     const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId)).get();
-    if (!merchant) throw new UserError("That merchant does not exist.", "merchantId");
+    if (!merchant) throw userError("That merchant does not exist.", "merchantId", "not_found");
   }
-  const duplicate = () => new UserError(`A user with the email ${email} already exists.`, "email");
+  const duplicate = () => userError(`A user with the email ${email} already exists.`, "email", "conflict");
   if (findUserIdByEmail(db, email) !== undefined) throw duplicate();
   const passwordHash = await hashPassword(password);
   try {
@@ -200,10 +194,10 @@ export function disableRefusal(db: DB | Tx, actorId: number, target: UserState):
  */
 export async function setUserPassword(db: DB, userId: number, password: string, actor: { id: number; email: string } | null = null): Promise<number> {
   const user = db.select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId }).from(users).where(eq(users.id, userId)).get();
-  if (!user) throw new UserError("No such user.", "email");
-  if (password.length > MAX_PASSWORD_LENGTH) throw new UserError(`Password must be at most ${MAX_PASSWORD_LENGTH} characters.`, "password");
+  if (!user) throw userError("No such user.", "email", "not_found");
+  if (password.length > MAX_PASSWORD_LENGTH) throw userError(`Password must be at most ${MAX_PASSWORD_LENGTH} characters.`, "password");
   const weak = passwordWeakness(password, user.email);
-  if (weak) throw new UserError(weak, "password");
+  if (weak) throw userError(weak, "password");
   const passwordHash = await hashPassword(password);
   return db.transaction(
     (tx) => {

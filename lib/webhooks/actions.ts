@@ -3,8 +3,7 @@
 /** The webhook inbox's server action: reprocess a stored delivery (lib/webhooks/reprocess.ts). */
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actionContext } from "../auth/access";
-import { validatedAction, type ActionResult } from "../auth/safe-action";
+import { refused, validatedAction, type ActionResult } from "../auth/safe-action";
 import { reprocessDelivery } from "./reprocess";
 
 const id = z.coerce.number({ error: "Missing id." }).int().positive();
@@ -13,9 +12,9 @@ export const reprocessDeliveryAction = validatedAction(
   "reprocessDelivery",
   "webhooks:reprocess",
   z.object({ deliveryId: id }),
-  async ({ deliveryId }, user): Promise<ActionResult> => {
-    const out = reprocessDelivery(actionContext(user), deliveryId, user);
-    if (!out.ok) return { ok: false, error: out.error, code: "not_allowed" };
+  async ({ deliveryId }, { user, ctx }): Promise<ActionResult> => {
+    const out = reprocessDelivery(ctx, deliveryId, user);
+    if (!out.ok) return refused(out);
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: out.message };
   },

@@ -11,6 +11,7 @@
  * most REJECTED_KEEP of them are kept (the write that crosses the cap drops the oldest), none
  * older than REJECTED_RETENTION_DAYS (pruned every PRUNE_EVERY batches).
  */
+import { DomainError } from "../errors";
 import "server-only";
 import { and, count, eq, lt, notInArray, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared";
@@ -19,7 +20,7 @@ import { webhookDeliveries } from "../db/schema";
 import type { DeliveryVerdict } from "../domain";
 import { log } from "../log";
 import type { ProviderTransaction } from "../providers/types";
-import { applyTransactionEvent, ForeignTransactionError, type ObservedVia } from "../transactions/apply";
+import { applyTransactionEvent, type ObservedVia } from "../transactions/apply";
 
 export const REJECTED_BODY_BYTES = 4 * 1024;
 export const REJECTED_KEEP = 10_000;
@@ -177,7 +178,7 @@ export function applyDelivery(
     conflicts.length = 0;
     const message = (err as Error)?.message ?? "unknown error";
     processError =
-      err instanceof ForeignTransactionError
+      err instanceof DomainError && err.code === "foreign_transaction"
         ? message
         : /pairdesk_rule:/.test(message)
           ? "A database rule refused the change it holds."

@@ -3,15 +3,16 @@
  * applyTransactionEvent (idempotent: what was already applied records nothing new). Only a
  * delivery that was verified (accepted, or unparsed) can be reprocessed; never a rejected one.
  */
+import { failure, type Failure } from "../errors";
 import { and, eq, sql } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import type { QueryContext } from "../auth/scope";
-import { scopeWhere } from "../auth/scope";
+import { scopeWhere, scopedCommands } from "../auth/scope";
 import { pairings, terminals, webhookDeliveries } from "../db/schema";
 import { payConnectWebhooks } from "../pay-connect/webhook";
 import { applyDelivery } from "./inbox";
 
-export type ReprocessOutcome = { ok: true; message: string; events: number } | { ok: false; error: string };
+export type ReprocessOutcome = { ok: true; message: string; events: number } | Failure;
 
 export function reprocessDelivery(ctx: QueryContext, deliveryId: number, actor: { id: number; email: string }): ReprocessOutcome {
   const { db, scope } = ctx;
@@ -20,13 +21,13 @@ export function reprocessDelivery(ctx: QueryContext, deliveryId: number, actor: 
     .from(webhookDeliveries)
     .where(and(eq(webhookDeliveries.id, deliveryId), scope.kind === "all" ? undefined : scopeWhere(scope, webhookDeliveries.merchantId)))
     .get();
-  if (!d) return { ok: false, error: "That delivery does not exist." };
+  if (!d) return failure("not_found", "That delivery does not exist.");
   if (d.verdict !== "accepted" && d.verdict !== "unparsed") {
-    return { ok: false, error: "Only a delivery whose signature was verified can be reprocessed: this one was refused." };
+    return failure("not_allowed", "Only a delivery whose signature was verified can be reprocessed: this one was refused.");
   }
-  if (!d.body || d.pairingId === null) return { ok: false, error: "This delivery has no stored body to reprocess." };
+  if (!d.body || d.pairingId === null) return failure("not_allowed", "This delivery has no stored body to reprocess.");
   const parsed = payConnectWebhooks.parse(d.body);
-  if (!parsed.ok) return { ok: false, error: `It still cannot be read: ${parsed.reason}` };
+  if (!parsed.ok) return failure("not_allowed", `It still cannot be read: ${parsed.reason}`);
   const via = db
     .select({ pairingId: pairings.id, merchantId: pairings.merchantId, terminalRef: pairings.terminalRef, environment: terminals.environment })
     .from(pairings)
@@ -52,7 +53,7 @@ export function reprocessDelivery(ctx: QueryContext, deliveryId: number, actor: 
     },
     { behavior: "immediate" },
   );
-  if (result.processError) return { ok: false, error: result.processError };
+  if (result.processError) return failure("not_allowed", result.processError);
   return {
     ok: true,
     events: result.events,
@@ -62,3 +63,5 @@ export function reprocessDelivery(ctx: QueryContext, deliveryId: number, actor: 
         : `Reprocessed: ${result.events} new observation${result.events === 1 ? "" : "s"} applied.`,
   };
 }
+
+scopedCommands(reprocessDelivery);

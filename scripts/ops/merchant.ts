@@ -6,11 +6,12 @@
  *   npm run merchant -- reactivate <id or exact name>
  * Each change is in the audit log, by "operator" (no signed-in actor).
  */
+import { DomainError } from "../../lib/errors";
 import { parseArgs } from "node:util";
 import path from "node:path";
 import { databasePathFrom } from "../../lib/db/default-path";
 import { openDatabase, type DB } from "../../lib/db/open";
-import { createMerchant, findMerchant, MerchantError, setMerchantStatus } from "../../lib/merchants/merchants";
+import { createMerchant, findMerchant, setMerchantStatus } from "../../lib/merchants/merchants";
 import { merchants } from "../../lib/db/schema";
 import { asc, sql } from "drizzle-orm";
 
@@ -90,7 +91,7 @@ function main(): number {
   try {
     return run(db, command, parsed.values, target);
   } catch (err) {
-    if (err instanceof MerchantError) {
+    if (err instanceof DomainError) {
       console.error(`Could not ${command} the merchant: ${err.message}`);
       return 1;
     }

@@ -7,6 +7,7 @@
  * not appear in `ps` or the shell's history. Uses DATABASE_PATH (default data/pairdesk.db) and
  * applies migrations first.
  */
+import { DomainError } from "../../lib/errors";
 import { parseArgs } from "node:util";
 import path from "node:path";
 import readline from "node:readline";
@@ -16,7 +17,7 @@ import { isMerchantRole, ROLES, type Role } from "../../lib/domain";
 import { findMerchant } from "../../lib/merchants/merchants";
 import { eq } from "drizzle-orm";
 import { users } from "../../lib/db/schema";
-import { createUser, emailSchema, setUserPassword, UserError } from "../../lib/users/users";
+import { createUser, emailSchema, setUserPassword } from "../../lib/users/users";
 
 const USAGE =
   "usage: npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]\n" +
@@ -103,7 +104,7 @@ async function main(): Promise<number> {
     console.log(`Created ${user.role} ${user.email} (id ${user.id})${merchantName} in ${file}.`);
     return 0;
   } catch (err) {
-    if (err instanceof UserError) {
+    if (err instanceof DomainError) {
       console.error(`Could not create the user: ${err.message}`);
       return 1;
     }
@@ -141,7 +142,7 @@ async function resetPassword(emailArg: string | undefined, passwordArg: string |
     console.log(`New password set for ${email.data}; ${ended} session${ended === 1 ? "" : "s"} ended (signed out everywhere).`);
     return 0;
   } catch (err) {
-    if (err instanceof UserError) {
+    if (err instanceof DomainError) {
       console.error(`Could not set the password: ${err.message}`);
       return 1;
     }

@@ -1,7 +1,8 @@
 import { attemptRows, type AttemptListRow } from "@/lib/pairing/attempt-queries";
 import type { CsvColumn } from "@/lib/lists/csv";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { attemptList } from "@/lib/lists/lists";
+import { attemptList, loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
@@ -23,14 +24,16 @@ const COLUMNS: CsvColumn<AttemptListRow>[] = [
 ];
 
 /** The pairing attempts as CSV: the same filters and sort as /attempts (the page is ignored). */
-export async function GET(request: Request) {
-  const params = { ...attemptList.load(request), page: 1 };
-  return exportList({
-    list: "attempts",
-    permission: "attempts:read",
-    merchant: params.merchant,
-    filters: attemptList.describe(params),
-    columns: COLUMNS,
-    fetchBatch: (ctx, offset, limit) => attemptRows(ctx, params, { offset, limit }),
-  });
-}
+export const GET = withAccess(
+  "attempts:read",
+  (request, access) => {
+    const params = { ...attemptList.load(request), page: 1 };
+    return exportList(access, {
+      list: "attempts",
+      filters: attemptList.describe(params),
+      columns: COLUMNS,
+      fetchBatch: (ctx, offset, limit) => attemptRows(ctx, params, { offset, limit }),
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

@@ -1,8 +1,9 @@
 import { auditActionLabel } from "@/components/audit/action-labels";
 import { auditRows, type AuditListRow } from "@/lib/audit/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { auditList } from "@/lib/lists/lists";
+import { auditList, loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
@@ -21,14 +22,16 @@ const COLUMNS: CsvColumn<AuditListRow>[] = [
 ];
 
 /** The audit log as CSV: the same filters and sort as /audit (the page is ignored). */
-export async function GET(request: Request) {
-  const params = { ...auditList.load(request), page: 1 };
-  return exportList({
-    list: "audit",
-    permission: "audit:read",
-    merchant: params.merchant,
-    filters: auditList.describe(params),
-    columns: COLUMNS,
-    fetchBatch: (ctx, offset, limit) => auditRows(ctx, params, { offset, limit }),
-  });
-}
+export const GET = withAccess(
+  "audit:read",
+  (request, access) => {
+    const params = { ...auditList.load(request), page: 1 };
+    return exportList(access, {
+      list: "audit",
+      filters: auditList.describe(params),
+      columns: COLUMNS,
+      fetchBatch: (ctx, offset, limit) => auditRows(ctx, params, { offset, limit }),
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

@@ -1,7 +1,8 @@
 import { deliveryRows, type DeliveryListRow } from "@/lib/webhooks/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { deliveryList } from "@/lib/lists/lists";
+import { deliveryList, loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
@@ -23,14 +24,16 @@ const COLUMNS = ({ staff }: { staff: boolean }): CsvColumn<DeliveryListRow>[] =>
 ];
 
 /** The webhook deliveries as CSV: the same filters as /webhooks, newest first. */
-export async function GET(request: Request) {
-  const params = { ...deliveryList.load(request), page: 1 };
-  return exportList({
-    list: "webhook-deliveries",
-    permission: "webhooks:read",
-    merchant: params.merchant,
-    filters: deliveryList.describe(params),
-    columns: COLUMNS,
-    fetchBatch: (ctx, offset, limit) => deliveryRows(ctx, params, offset, limit),
-  });
-}
+export const GET = withAccess(
+  "webhooks:read",
+  (request, access) => {
+    const params = { ...deliveryList.load(request), page: 1 };
+    return exportList(access, {
+      list: "webhook-deliveries",
+      filters: deliveryList.describe(params),
+      columns: COLUMNS,
+      fetchBatch: (ctx, offset, limit) => deliveryRows(ctx, params, offset, limit),
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

@@ -1,7 +1,8 @@
 import { locationRows, type LocationListRow } from "@/lib/registers/location-queries";
 import type { CsvColumn } from "@/lib/lists/csv";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { locationList } from "@/lib/lists/lists";
+import { locationList, loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
@@ -17,14 +18,16 @@ const COLUMNS = ({ staff }: { staff: boolean }): CsvColumn<LocationListRow>[] =>
 ];
 
 /** The locations as CSV: the same search and filter as /locations, in its order. */
-export async function GET(request: Request) {
-  const params = { ...locationList.load(request), page: 1 };
-  return exportList({
-    list: "locations",
-    permission: "registers:read",
-    merchant: params.merchant,
-    filters: locationList.describe(params),
-    columns: COLUMNS,
-    fetchBatch: (ctx, offset, limit) => locationRows(ctx, params, offset, limit),
-  });
-}
+export const GET = withAccess(
+  "registers:read",
+  (request, access) => {
+    const params = { ...locationList.load(request), page: 1 };
+    return exportList(access, {
+      list: "locations",
+      filters: locationList.describe(params),
+      columns: COLUMNS,
+      fetchBatch: (ctx, offset, limit) => locationRows(ctx, params, offset, limit),
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

@@ -1,7 +1,8 @@
 import { registerRows, type RegisterListRow } from "@/lib/registers/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { registerList } from "@/lib/lists/lists";
+import { registerList, loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
@@ -25,14 +26,16 @@ const COLUMNS: CsvColumn<RegisterListRow>[] = [
  * The registers tree as CSV, in tree order, with the same filters as /registers (the page is
  * ignored). Staff get a merchant column first; a merchant's people, who see one merchant, do not.
  */
-export async function GET(request: Request) {
-  const params = { ...registerList.load(request), page: 1 };
-  return exportList({
-    list: "registers",
-    permission: "registers:read",
-    merchant: params.merchant,
-    filters: registerList.describe(params),
-    columns: ({ staff }) => (staff ? [MERCHANT, ...COLUMNS] : COLUMNS),
-    fetchBatch: (ctx, offset, limit) => registerRows(ctx, params, { offset, limit }),
-  });
-}
+export const GET = withAccess(
+  "registers:read",
+  (request, access) => {
+    const params = { ...registerList.load(request), page: 1 };
+    return exportList(access, {
+      list: "registers",
+      filters: registerList.describe(params),
+      columns: ({ staff }) => (staff ? [MERCHANT, ...COLUMNS] : COLUMNS),
+      fetchBatch: (ctx, offset, limit) => registerRows(ctx, params, { offset, limit }),
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

@@ -1,19 +1,22 @@
 import { terminalCsvColumns } from "@/components/terminals/terminal-csv-columns";
 import { terminalRows } from "@/lib/pairing/terminal-queries";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { terminalList } from "@/lib/lists/lists";
+import { terminalList, loadMerchantView } from "@/lib/lists/lists";
 
 export const dynamic = "force-dynamic";
 
 /** The terminal list as CSV: the same filters and sort as /terminals (the page is ignored). */
-export async function GET(request: Request) {
-  const params = { ...terminalList.load(request), page: 1 };
-  return exportList({
-    list: "terminals",
-    permission: "terminals:read",
-    merchant: params.merchant,
-    filters: terminalList.describe(params),
-    columns: ({ staff }) => terminalCsvColumns({ staff }),
-    fetchBatch: (ctx, offset, limit) => terminalRows(ctx, params, { offset, limit }),
-  });
-}
+export const GET = withAccess(
+  "terminals:read",
+  (request, access) => {
+    const params = { ...terminalList.load(request), page: 1 };
+    return exportList(access, {
+      list: "terminals",
+      filters: terminalList.describe(params),
+      columns: ({ staff }) => terminalCsvColumns({ staff }),
+      fetchBatch: (ctx, offset, limit) => terminalRows(ctx, params, { offset, limit }),
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

@@ -1,7 +1,8 @@
 import { transactionRows, type Cursor, type TransactionListRow } from "@/lib/transactions/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
+import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
-import { transactionList } from "@/lib/lists/lists";
+import { transactionList, loadMerchantView } from "@/lib/lists/lists";
 import { currencyDigits } from "@/lib/transactions/money";
 
 export const dynamic = "force-dynamic";
@@ -36,21 +37,23 @@ const COLUMNS = ({ staff }: { staff: boolean }): CsvColumn<TransactionListRow>[]
 ];
 
 /** The transactions as CSV, streamed in keyset batches: the same filters and sort as /transactions. */
-export async function GET(request: Request) {
-  const params = { ...transactionList.load(request), page: 1 };
-  const { column } = transactionList.sortOf(params);
-  let after: Cursor | null = null;
-  return exportList({
-    list: "transactions",
-    permission: "transactions:read",
-    merchant: params.merchant,
-    filters: transactionList.describe(params),
-    columns: COLUMNS,
-    fetchBatch: (ctx, _offset, limit) => {
-      const rows = transactionRows(ctx, params, after, limit);
-      const last = rows[rows.length - 1];
-      if (last) after = { at: (column === "updated" ? last.statusChangedAt : last.createdAt).getTime(), id: last.id };
-      return rows;
-    },
-  });
-}
+export const GET = withAccess(
+  "transactions:read",
+  (request, access) => {
+    const params = { ...transactionList.load(request), page: 1 };
+    const { column } = transactionList.sortOf(params);
+    let after: Cursor | null = null;
+    return exportList(access, {
+      list: "transactions",
+      filters: transactionList.describe(params),
+      columns: COLUMNS,
+      fetchBatch: (ctx, _offset, limit) => {
+        const rows = transactionRows(ctx, params, after, limit);
+        const last = rows[rows.length - 1];
+        if (last) after = { at: (column === "updated" ? last.statusChangedAt : last.createdAt).getTime(), id: last.id };
+        return rows;
+      },
+    });
+  },
+  { view: loadMerchantView, errors: "text" },
+);

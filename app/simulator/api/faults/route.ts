@@ -5,24 +5,12 @@
  * sites' requests and POST needs a JSON body (lib/simulator/http.ts, refuseCrossSite).
  */
 import { handleFaultsDelete, handleFaultsGet, handleFaultsPost } from "@/lib/simulator/http";
-import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
+import { withSimulator } from "@/lib/simulator/server";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  return handleFaultsGet(sim, request);
-}
+export const GET = withSimulator((sim, request) => handleFaultsGet(sim, request));
 
-export async function POST(request: Request) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  return handleFaultsPost(sim, request);
-}
+export const POST = withSimulator((sim, request) => handleFaultsPost(sim, request));
 
-export async function DELETE(request: Request) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  return handleFaultsDelete(sim, request);
-}
+export const DELETE = withSimulator((sim, request) => handleFaultsDelete(sim, request));

@@ -3,18 +3,10 @@
  * adds one (a JSON body, same-origin only). 404 unless the simulator is enabled.
  */
 import { handleTerminalsGet, handleTerminalsPost } from "@/lib/simulator/http";
-import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
+import { withSimulator } from "@/lib/simulator/server";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  return handleTerminalsGet(sim);
-}
+export const GET = withSimulator((sim) => handleTerminalsGet(sim));
 
-export async function POST(request: Request) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  return handleTerminalsPost(sim, request);
-}
+export const POST = withSimulator((sim, request) => handleTerminalsPost(sim, request));

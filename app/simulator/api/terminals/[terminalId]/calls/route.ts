@@ -3,13 +3,11 @@
  * first → {calls: [{call, status, at}]}; no secret, OTP or token in them. 404 unless enabled.
  */
 import { handleCallsGet } from "@/lib/simulator/http";
-import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
+import { withSimulator } from "@/lib/simulator/server";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ terminalId: string }> }) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  const { terminalId } = await params;
+export const GET = withSimulator<{ terminalId: string }>(async (sim, _request, params) => {
+  const { terminalId } = params;
   return handleCallsGet(sim, terminalId);
-}
+});

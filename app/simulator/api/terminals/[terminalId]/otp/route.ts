@@ -3,13 +3,11 @@
  * {otp, terminal_id, expires_at}. 404 unless enabled.
  */
 import { handleOtpRequest } from "@/lib/simulator/http";
-import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
+import { withSimulator } from "@/lib/simulator/server";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request, { params }: { params: Promise<{ terminalId: string }> }) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  const { terminalId } = await params;
+export const POST = withSimulator<{ terminalId: string }>(async (sim, request, params) => {
+  const { terminalId } = params;
   return handleOtpRequest(sim, request, terminalId);
-}
+});

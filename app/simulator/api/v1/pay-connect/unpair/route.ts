@@ -1,11 +1,7 @@
 /** Simulated Pay-Connect: POST /v1/pay-connect/unpair/ (404 unless the simulator is enabled). */
 import { handleUnpairRequest } from "@/lib/simulator/http";
-import { getSimulator, simulatorNotFound } from "@/lib/simulator/server";
+import { withSimulator } from "@/lib/simulator/server";
 
 export const dynamic = "force-dynamic";
 
-export async function POST(request: Request) {
-  const sim = getSimulator();
-  if (!sim) return simulatorNotFound();
-  return handleUnpairRequest(sim, request);
-}
+export const POST = withSimulator((sim, request) => handleUnpairRequest(sim, request));
