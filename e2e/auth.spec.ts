@@ -94,7 +94,7 @@ test.describe("sign-in", () => {
     disableUserInDb(user.id);
     const res = await page.request.get("/api/dashboard", { maxRedirects: 0 });
     expect(res.status()).toBe(401);
-    expect(await res.json()).toEqual({ error: "Your session has ended. Sign in again." });
+    expect(await res.json()).toEqual({ error: "Your session has ended. Sign in again.", code: "unauthenticated" });
 
     await page.goto("/");
     await expect(page).toHaveURL(/\/login/);

@@ -214,7 +214,7 @@ test.describe("sessions", () => {
     const thief = await thiefCtx.newPage();
     const api = await thief.request.get("/api/dashboard", { maxRedirects: 0 });
     expect(api.status()).toBe(401);
-    expect(await api.json()).toEqual({ error: "Your session has ended. Sign in again." });
+    expect(await api.json()).toEqual({ error: "Your session has ended. Sign in again.", code: "unauthenticated" });
     await thief.goto("/terminals");
     await expect(thief).toHaveURL(/\/login/);
 

@@ -13,8 +13,8 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_DATABASE_PATH } from "./db/default-path";
 
-export const MODES = ["production", "demo", "development", "test"] as const;
-export type Mode = (typeof MODES)[number];
+const MODES = ["production", "demo", "development", "test"] as const;
+type Mode = (typeof MODES)[number];
 
 const onOff = z
   .enum(["on", "off", "true", "false", "1", "0", ""])
@@ -171,7 +171,7 @@ export function parseVaultKeys(value: string): VaultKey[] {
   return keys;
 }
 
-export function checkAuthSecret(value: string): void {
+function checkAuthSecret(value: string): void {
   if (value.length < 32) {
     throw new ConfigError(
       "AUTH_SECRET is too weak: it must be at least 32 characters (openssl rand -base64 32).",

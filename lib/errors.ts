@@ -52,10 +52,6 @@ export class DomainError extends Error {
   }
 }
 
-export function isDomainError(err: unknown): err is DomainError {
-  return err instanceof DomainError;
-}
-
 /** "That location does not exist, or it is not in your merchant." */
 export function notFound(message: string): DomainError {
   return new DomainError("not_found", message);

@@ -17,7 +17,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** The most arguments a Pairdesk action takes: a bound id, the previous state, the form data. */
-export const MAX_ACTION_ARGUMENTS = 4;
+const MAX_ACTION_ARGUMENTS = 4;
 const MAX_NODES = 500;
 const MAX_DEPTH = 8;
 

@@ -30,7 +30,7 @@ import { createSession, endSession, isSessionActive } from "./sessions";
 
 export const WRONG_LOGIN = "Email or password is incorrect";
 export const TOO_LONG_LOGIN = `Email or password is too long: an email has at most ${MAX_EMAIL_LENGTH} characters, a password at most ${MAX_PASSWORD_LENGTH}.`;
-export const SESSION_MAX_AGE_S = 8 * 60 * 60;
+const SESSION_MAX_AGE_S = 8 * 60 * 60;
 
 /**
  * How password checks are throttled (lib/auth/rate-limit.ts: `free` failures in 15 minutes, then a
@@ -60,7 +60,7 @@ export type SessionUser = {
   merchantName: string | null;
 };
 
-export const MERCHANT_SUSPENDED_LOGIN =
+const MERCHANT_SUSPENDED_LOGIN =
   "Your merchant's access to Pairdesk is suspended. Ask the integrator's support to reactivate it.";
 
 export type SignInContext = {
@@ -88,7 +88,7 @@ export function signInRules(email: string, userId: number | undefined, ctx: Sign
   return rules;
 }
 
-export class SignInRefused extends Error {
+class SignInRefused extends Error {
   constructor(message: string) {
     super(message);
     this.name = "SignInRefused";
@@ -302,7 +302,7 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
 });
 
 /** The header in which the proxy passes the requested path (and query) to the pages. */
-export const PATH_HEADER = "x-pairdesk-path";
+const PATH_HEADER = "x-pairdesk-path";
 
 /** The path (and query) of the current page request, as the proxy saw it. */
 export async function requestPath(): Promise<string> {

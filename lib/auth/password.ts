@@ -14,8 +14,7 @@ const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const MAX_MEM = 64 * 1024 * 1024;
 
-export const MIN_PASSWORD_LENGTH = 12;
-export { MAX_PASSWORD_LENGTH };
+const MIN_PASSWORD_LENGTH = 12;
 
 /** Why a password is too weak, or null if it is acceptable. */
 export function passwordWeakness(password: string, email?: string): string | null {

@@ -5,7 +5,7 @@ import { roleLabel, type Role } from "../domain";
  * Staff roles act on every merchant, merchant roles on their own merchant only: the permission
  * says what a role may do, the merchant scope (lib/auth/scope.ts) on whose data.
  */
-export const PERMISSIONS = {
+const PERMISSIONS = {
   "terminals:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
   "attempts:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
   "audit:read": ["admin", "support", "viewer", "merchant-admin"],

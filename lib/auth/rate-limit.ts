@@ -25,7 +25,7 @@ export type ThrottleRule = {
   clearOnSuccess: boolean;
 };
 
-export const WINDOW_MS = 15 * 60 * 1000;
+const WINDOW_MS = 15 * 60 * 1000;
 const BASE_DELAY_MS = 1000;
 
 /** The wait after `failures` failures under a rule. */

@@ -19,7 +19,7 @@ export type RouteOptions = {
   errors?: "json" | "text";
 };
 
-export function refusalResponse(err: DomainError, format: "json" | "text" = "json"): Response {
+function refusalResponse(err: DomainError, format: "json" | "text" = "json"): Response {
   if (format === "text") {
     return new Response(`${err.message}\n`, { status: err.status, headers: { "Content-Type": "text/plain; charset=utf-8", ...NO_STORE } });
   }

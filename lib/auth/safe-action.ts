@@ -42,7 +42,7 @@ export type ActionResult<T = undefined> =
       values?: Record<string, string>;
     };
 
-export function formToObject(formData: FormData): Record<string, unknown> {
+function formToObject(formData: FormData): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of formData.entries()) {
     if (key.startsWith("$ACTION")) continue;
@@ -61,7 +61,7 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 }
 
 /** Longer submitted values are not sent back to the form (no field takes that much). */
-export const MAX_ECHOED_LENGTH = 2000;
+const MAX_ECHOED_LENGTH = 2000;
 
 /** The submitted text fields, less passwords, secrets, one-time codes and oversized values. */
 function echoValues(raw: Record<string, unknown>): Record<string, string> {
@@ -72,7 +72,7 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
   return out;
 }
 
-export const NOT_FORM_DATA =
+const NOT_FORM_DATA =
   "This request did not come from a Pairdesk form. Reload the page and submit the form again.";
 
 export function validatedAction<S extends z.ZodType, T>(

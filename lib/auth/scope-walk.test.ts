@@ -82,7 +82,6 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: (f, side) => [f.deliveries[side]], own: true },
     { args: (f, side) => [f.deliveries[other(side)]] },
   ],
-  "webhooks/queries:queryDeliveriesToday": [{ args: () => [new Date(0)] }],
   "pairing/terminal-queries:queryTerminals": [
     { args: () => [{}], own: true },
     { args: (_f, side) => [{ q: other(side) }] },
@@ -124,7 +123,6 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: () => [auditParams({ action: "pairing.create" }), window], own: true },
   ],
   "audit/queries:queryAuditActorEmails": [{ args: () => [], own: true }],
-  "dashboard/queries:terminalCounts": [{ args: () => [] }],
   "dashboard/queries:queryDashboard": [{ args: () => [] }],
   "users/queries:queryUsers": [{ args: () => [], own: true }],
   "merchants/queries:queryMerchants": [{ args: () => [], own: true }],

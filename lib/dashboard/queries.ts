@@ -22,9 +22,9 @@ export type EnvironmentCounts = {
  * completes it here), only in the server log (an operator imports them with `npm run recover`
  * first), or nowhere Pairdesk can find (re-pair).
  */
-export type RecoverySource = "spool" | "log" | "missing";
+type RecoverySource = "spool" | "log" | "missing";
 
-export type NeedsRecovery = {
+type NeedsRecovery = {
   attemptId: number;
   environment: Environment;
   terminalId: string;
@@ -44,7 +44,7 @@ function pairingExists(scope: Scope, active: boolean) {
 }
 
 /** Terminals per environment: paired, unpaired, never paired. */
-export const terminalCounts = scopedQuery(({ db, scope }): EnvironmentCounts[] => {
+const terminalCounts = scopedQuery(({ db, scope }): EnvironmentCounts[] => {
   const hasActive = pairingExists(scope, true);
   const hasAny = pairingExists(scope, false);
   const rows = db
@@ -158,10 +158,8 @@ export const queryDashboard = scopedQuery((ctx) => {
   };
 });
 
-export type DashboardData = ReturnType<typeof queryDashboard>;
-
 /** Terminals with an active pairing and no transaction seen for this long are listed. */
-export const SILENT_HOURS = 24;
+const SILENT_HOURS = 24;
 
 /**
  * The payments side of the dashboard: today's transactions by status (UTC day), today's webhook

@@ -12,4 +12,4 @@ export function getDb(): DB {
   return globalForDb.__pairdeskDb;
 }
 
-export type { DB, Tx } from "./open";
+export type { DB } from "./open";

@@ -15,7 +15,7 @@ export type Tx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
 
 /** SQLite's busy_timeout unless told otherwise (DATABASE_BUSY_TIMEOUT_MS for the server). */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
+const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
 
 export function openDatabase(file: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): DB {
   if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });

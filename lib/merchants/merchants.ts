@@ -14,17 +14,17 @@ import { merchants, users, type MerchantStatus } from "../db/schema";
 import { isMerchantRole, type Role } from "../domain";
 import { endAllSessions } from "../auth/sessions";
 
-export const MERCHANT_NAME_MAX = 100;
-export const EXTERNAL_REF_MAX = 100;
+const MERCHANT_NAME_MAX = 100;
+const EXTERNAL_REF_MAX = 100;
 
-export const merchantNameSchema = z
+const merchantNameSchema = z
   .string({ error: "Enter the merchant's name." })
   .trim()
   .min(1, "Enter the merchant's name.")
   .max(MERCHANT_NAME_MAX, `A merchant's name has at most ${MERCHANT_NAME_MAX} characters.`);
 
 /** Optional: empty means none. */
-export const externalRefSchema = z
+const externalRefSchema = z
   .string()
   .trim()
   .max(EXTERNAL_REF_MAX, `The external reference has at most ${EXTERNAL_REF_MAX} characters.`)

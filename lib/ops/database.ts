@@ -36,7 +36,7 @@ export function hasTable(sqlite: Database.Database, name: string): boolean {
 }
 
 /** The `created_at` of every migration the database has applied (none without drizzle's table). */
-export function appliedMigrations(sqlite: Database.Database): number[] {
+function appliedMigrations(sqlite: Database.Database): number[] {
   if (!hasTable(sqlite, "__drizzle_migrations")) return [];
   return (sqlite.prepare("select created_at from __drizzle_migrations order by created_at").all() as { created_at: number | string }[]).map(
     (r) => Number(r.created_at),

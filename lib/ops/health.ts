@@ -18,9 +18,9 @@ import { migrationState, type KnownMigration } from "./database";
 import { checkSecretsOpen, describeUnopened } from "./secrets";
 import { scanSpoolFolder } from "../pairing/recovery-record";
 
-export type CheckStatus = "ok" | "attention" | "broken";
-export type HealthCheck = { ok: boolean; status: CheckStatus; message: string };
-export type CheckName = "database" | "migrations" | "vault" | "recoverySpool" | "poller" | "signInLimits";
+type CheckStatus = "ok" | "attention" | "broken";
+type HealthCheck = { ok: boolean; status: CheckStatus; message: string };
+type CheckName = "database" | "migrations" | "vault" | "recoverySpool" | "poller" | "signInLimits";
 export type Health = { ok: boolean; status: CheckStatus; checks: Record<CheckName, HealthCheck> };
 
 /** A check as computed: `detail` is for the server log only, never for the answer. */
@@ -43,15 +43,15 @@ export const NO_PROXY_MESSAGE =
   "Sign-in limits per address are off: TRUSTED_PROXY_HOPS=0, so Pairdesk cannot know a client's address. Behind your TLS proxy, set TRUSTED_PROXY_HOPS to the number of proxies in front (usually 1); the limit per account still applies.";
 
 /** Attention when a production server has no trusted proxy: the per-address sign-in limit cannot work. */
-export function checkSignInLimits(proxy: { mode: string; trustedProxyHops: number }): HealthCheck {
+function checkSignInLimits(proxy: { mode: string; trustedProxyHops: number }): HealthCheck {
   if (proxy.trustedProxyHops > 0) return { ok: true, status: "ok", message: `Per address and per account (the client's address from ${proxy.trustedProxyHops} trusted prox${proxy.trustedProxyHops === 1 ? "y" : "ies"}).` };
   if (proxy.mode === "production") return { ok: true, status: "attention", message: NO_PROXY_MESSAGE };
   return { ok: true, status: "ok", message: "Per account (per address needs TRUSTED_PROXY_HOPS, for a server behind a proxy)." };
 }
 
 /** Past these the poller needs attention. */
-export const POLLER_SILENT_MS = 60_000;
-export const POLLER_LAG_MS = 60_000;
+const POLLER_SILENT_MS = 60_000;
+const POLLER_LAG_MS = 60_000;
 
 const secondsAgo = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
 
@@ -86,7 +86,7 @@ function checkPoller(sqlite: Database.Database, enabled: boolean, now: number): 
   return ok(`Last run ${secondsAgo(since)} ago, ${secondsAgo(w.lag_ms ?? 0)} behind.`);
 }
 
-export const HEALTH_CACHE_MS = 30_000;
+const HEALTH_CACHE_MS = 30_000;
 
 /** Remembered vault and spool-write checks; one per server, a fresh one per test. */
 export type HealthCache = Map<string, { at: number; value: Checked }>;

@@ -30,7 +30,7 @@ import {
 } from "./database";
 import { checkSecretsOpen, describeUnopened, spoolByKey, type KeyCount, type OpenCheck } from "./secrets";
 
-export const IN_USE_MESSAGE =
+const IN_USE_MESSAGE =
   "is in use by another process — a running Pairdesk server, or a command such as npm run backup. Stop the server (and wait for the command) first, then restore.";
 
 /**
@@ -43,7 +43,7 @@ export const IN_USE_MESSAGE =
  * single file (journal_mode DELETE: its write-ahead log checkpointed and removed), so the file
  * kept aside is complete. While the lock is held, a starting server waits, then fails to open it.
  */
-export function lockDatabase(file: string): Database.Database {
+function lockDatabase(file: string): Database.Database {
   let conn: Database.Database;
   try {
     conn = new Database(file, { fileMustExist: true, timeout: 0 });
@@ -65,7 +65,7 @@ export function lockDatabase(file: string): Database.Database {
   }
 }
 
-export type BackupInspection = {
+type BackupInspection = {
   tables: TableCount[];
   migrations: MigrationState;
   vault: OpenCheck;
@@ -73,7 +73,7 @@ export type BackupInspection = {
 };
 
 /** Checks a database file as a backup to restore; throws OperatorError saying what is wrong. */
-export function inspectBackup(file: string, label: string, keys: VaultKey[], spoolDir: string | null): BackupInspection {
+function inspectBackup(file: string, label: string, keys: VaultKey[], spoolDir: string | null): BackupInspection {
   let db: Database.Database;
   try {
     db = new Database(file, { fileMustExist: true });

@@ -83,7 +83,7 @@ export type RewrapResult = {
   audited: boolean;
 };
 
-export class MissingKeyError extends OperatorError {
+class MissingKeyError extends OperatorError {
   constructor(readonly keyIds: string[], status: VaultStatus) {
     const what = keyIds
       .map((id) => {

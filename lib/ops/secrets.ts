@@ -52,7 +52,7 @@ export function spoolByKey(dir: string, keys: VaultKey[]): { byKey: KeyCount[]; 
 }
 
 /** Whether this stored secret opens with the keyring (its plaintext is dropped at once). */
-export function secretOpens(row: SecretRow, keys: VaultKey[]): boolean {
+function secretOpens(row: SecretRow, keys: VaultKey[]): boolean {
   try {
     open(sealedOf(row), secretRowContext(row), keys);
     return true;
@@ -63,7 +63,7 @@ export function secretOpens(row: SecretRow, keys: VaultKey[]): boolean {
 }
 
 /** Up to `limit` secrets sealed with `keyId`, oldest first. */
-export function secretsSealedWith(sqlite: Database.Database, keyId: string, limit: number): SecretRow[] {
+function secretsSealedWith(sqlite: Database.Database, keyId: string, limit: number): SecretRow[] {
   return sqlite
     .prepare("select id, pairing_id, field, key_id, nonce, ciphertext from pairing_secrets where key_id = ? order by id limit ?")
     .all(keyId, limit) as SecretRow[];

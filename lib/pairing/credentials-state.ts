@@ -39,7 +39,7 @@ function pairingFacts(db: DB, pairingId: number) {
     .get();
 }
 
-export function credentialsRefused(db: DB, pairingId: number, reason: string, now = new Date()): boolean {
+function credentialsRefused(db: DB, pairingId: number, reason: string, now = new Date()): boolean {
   return db.transaction(
     (tx) => {
       const marked = tx
@@ -63,7 +63,7 @@ export function credentialsRefused(db: DB, pairingId: number, reason: string, no
   );
 }
 
-export function credentialsAccepted(db: DB, pairingId: number): boolean {
+function credentialsAccepted(db: DB, pairingId: number): boolean {
   // A read first: the common case (nothing to clear) takes no write lock.
   if (!pairingFacts(db, pairingId)?.refusedAt) return false;
   return db.transaction(

@@ -65,12 +65,3 @@ export function readCredentials(db: DB, pairing: { id: number; clientId: string 
   return { clientId: pairing.clientId, clientSecret, webhookSecretKey: value("webhook_secret_key") };
 }
 
-export function hasSecrets(db: DB, pairingId: number): boolean {
-  return (
-    db
-      .select({ id: pairingSecrets.id })
-      .from(pairingSecrets)
-      .where(and(eq(pairingSecrets.pairingId, pairingId), eq(pairingSecrets.field, "client_secret")))
-      .get() !== undefined
-  );
-}

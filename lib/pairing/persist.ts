@@ -55,7 +55,7 @@ export type Persisted = {
  * The merchant was suspended between the check before the pair call and this write: nothing is
  * saved into it (the result stays in the recovery spool until it is reactivated).
  */
-export const SUSPENDED_WHILE_PAIRING = "The merchant was suspended while the terminal was being paired.";
+const SUSPENDED_WHILE_PAIRING = "The merchant was suspended while the terminal was being paired.";
 
 type PersistTx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 

@@ -28,9 +28,6 @@ export const recoveryRecordSchema = z.object({
 });
 export type RecoveryRecord = z.infer<typeof recoveryRecordSchema>;
 
-/** The pino `event` of the log lines that carry a recovery record in their `recovery` field. */
-export const RECOVERY_LOG_EVENTS = ["pair_spool_failed", "pair_unsaved_in_log"] as const;
-
 /** The attempt's error code while its credentials are only in the server log. */
 export const CREDENTIALS_IN_LOG = "credentials_in_log";
 

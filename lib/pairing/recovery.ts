@@ -58,7 +58,7 @@ function context(attemptId: number): string {
 }
 
 /** Seals a pair result for the spool (bound to its attempt id). */
-export function sealPairResult(attemptId: number, result: PairResult): Sealed {
+function sealPairResult(attemptId: number, result: PairResult): Sealed {
   return seal(JSON.stringify(result), context(attemptId));
 }
 

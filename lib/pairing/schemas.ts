@@ -7,9 +7,9 @@ export { OTP_FIELD_HINT_AFTER_REJECTION } from "./otp";
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
-export const OTP_PATTERN = /^[A-Za-z0-9-]{4,32}$/;
+const OTP_PATTERN = /^[A-Za-z0-9-]{4,32}$/;
 
-export const webhookUrlSchema = z
+const webhookUrlSchema = z
   .string()
   .trim()
   .max(2000, "Webhook URL must be at most 2000 characters.")
@@ -73,4 +73,3 @@ export const pairFormSchema = z.object({
   /** "Pair again" of this terminal (its merchant and environment are the pairing's). */
   terminalRef: optionalId("Unknown terminal: reload the page."),
 });
-export type PairForm = z.output<typeof pairFormSchema>;

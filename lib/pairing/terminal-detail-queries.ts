@@ -81,4 +81,3 @@ export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: numb
   return { terminal, pairings: rows, routedRegisterCount };
 });
 
-export type TerminalDetail = NonNullable<ReturnType<typeof queryTerminalDetail>>;

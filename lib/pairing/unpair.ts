@@ -18,12 +18,12 @@ export type UnpairOutcome =
   | { ok: true; terminalRef: number; unrouted: number; message: string }
   | { ok: false; code: string; message: string };
 
-export const UNPAIRED_MESSAGE = "The terminal was unpaired and the pairing's credentials were destroyed.";
+const UNPAIRED_MESSAGE = "The terminal was unpaired and the pairing's credentials were destroyed.";
 export const ALREADY_ENDED_MESSAGE =
   "The payment provider no longer accepts this pairing's credentials: it was already ended on its side (for example unpaired on the terminal). Pairdesk marked it unpaired and destroyed its credentials.";
 
 /** "3 registers that sent their payments to it are now unrouted: route them to another terminal." */
-export function unroutedSentence(n: number): string {
+function unroutedSentence(n: number): string {
   return n === 1
     ? "1 register that sent its payments to it is now unrouted: route it to another terminal."
     : `${n} registers that sent their payments to it are now unrouted: route them to another terminal.`;

@@ -13,12 +13,12 @@ export function webhookEndpoint(): string {
 }
 
 /** A fresh path token for a new pairing's webhook URL. */
-export function newWebhookToken(): string {
+function newWebhookToken(): string {
   return randomBytes(18).toString("base64url");
 }
 
 /** The URL the provider posts this pairing's webhooks to, built from PUBLIC_URL. */
-export function webhookUrlFor(token: string): string {
+function webhookUrlFor(token: string): string {
   return `${webhookEndpoint()}${token}`;
 }
 

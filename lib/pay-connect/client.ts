@@ -26,13 +26,11 @@ import { tokenFor } from "./token";
 import { transactionCalls } from "./transactions";
 import { unpair } from "./unpair";
 
-export { PayConnectError, type PayConnectErrorCode } from "./errors";
+export { PayConnectError } from "./errors";
 export { clearTokenCache, tokenLifetimeSeconds } from "./token-cache";
-export type { PayConnectLogger } from "./http";
-export type { ClientCredentials, PairResult } from "../providers/types";
 
 export type PayConnectEnvironment = ProviderEnvironment;
-export type PairInput = PairRequest;
+type PairInput = PairRequest;
 
 export type PayConnectClient = PairingProvider & TransactionProvider & {
   pair(input: PairInput): Promise<PairResult>;

@@ -30,7 +30,7 @@ export const UNKNOWN_OUTCOME: Record<Operation, string> = {
   patch: "The outcome is unknown: the metadata may have been saved.",
 };
 
-export const NOTHING_DONE: Record<Operation, string> = {
+const NOTHING_DONE: Record<Operation, string> = {
   pair: "Nothing was paired",
   token: "No token was issued",
   unpair: "Nothing was unpaired",
@@ -60,7 +60,7 @@ export const OTP_USED_MESSAGE =
  * Assumption 7b: Pay-Connect documents no error body. Where its detail says why an OTP failed
  * (expired, already used), the message says so; otherwise the one message covers every case.
  */
-export function otpRejectedMessage(detail: string | undefined): string {
+function otpRejectedMessage(detail: string | undefined): string {
   const d = (detail ?? "").toLowerCase();
   if (/expired/.test(d) && !/invalid|used/.test(d)) return OTP_EXPIRED_MESSAGE;
   if (/already used|used/.test(d) && !/invalid|expired/.test(d)) return OTP_USED_MESSAGE;
@@ -69,7 +69,7 @@ export function otpRejectedMessage(detail: string | undefined): string {
 }
 
 /** What each call is called in a message ("the refund request"). */
-export const OP_LABELS: Record<Operation, string> = {
+const OP_LABELS: Record<Operation, string> = {
   pair: "pair",
   token: "token",
   unpair: "unpair",
@@ -125,7 +125,7 @@ const said = (message: string, detail: string | undefined) =>
 const between = (lo: number, hi: number) => (c: StatusContext) => c.status >= lo && c.status < hi;
 
 /** Non-2xx answers. */
-export const STATUS_ROWS: readonly StatusRow[] = [
+const STATUS_ROWS: readonly StatusRow[] = [
   {
     when: between(300, 400),
     code: "bad_request",

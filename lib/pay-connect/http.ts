@@ -35,7 +35,7 @@ export type HttpOptions = {
   logger?: PayConnectLogger;
 };
 
-export type HttpRequest = {
+type HttpRequest = {
   method: "GET" | "POST" | "PATCH";
   /** Defaults to the operation's documented path. */
   path?: string;

@@ -8,18 +8,7 @@ import { getEnv } from "../env";
 import { log } from "../log";
 import { createPayConnectClient, type PayConnectClient, type PayConnectEnvironment } from "./client";
 
-export {
-  clearTokenCache,
-  createPayConnectClient,
-  type ClientCredentials,
-  type PairInput,
-  type PairResult,
-  type PayConnectClient,
-  type PayConnectClientOptions,
-  type PayConnectEnvironment,
-  type PayConnectLogger,
-} from "./client";
-export { PayConnectError, type PayConnectErrorCode } from "./errors";
+export { createPayConnectClient, type PayConnectClient, type PayConnectEnvironment } from "./client";
 
 const payConnectLog = log.child({ module: "pay-connect" });
 

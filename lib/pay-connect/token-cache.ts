@@ -24,7 +24,7 @@ export function clearTokenCache(): void {
   tokenCache.clear();
 }
 
-export function fingerprintOf(secret: string): string {
+function fingerprintOf(secret: string): string {
   return createHash("sha256").update(secret).digest("hex");
 }
 

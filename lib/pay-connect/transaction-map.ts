@@ -8,14 +8,14 @@ import type { PrintSlip, ProviderTransaction, TerminalConfiguration } from "../p
 import type { configurationSchema, printSlipSchema, transactionObjectSchema } from "./wire";
 
 /** Milliseconds since the epoch of an ISO 8601 time, or null when absent or unreadable. */
-export function timeOf(value: string | null | undefined): number | null {
+function timeOf(value: string | null | undefined): number | null {
   if (!value) return null;
   const ms = Date.parse(value);
   return Number.isFinite(ms) ? ms : null;
 }
 
 /** The last four digits of a (masked) card number, or null. */
-export function last4(cardNumber: string | null | undefined): string | null {
+function last4(cardNumber: string | null | undefined): string | null {
   const digits = (cardNumber ?? "").replace(/\D/g, "");
   return digits.length >= 4 ? digits.slice(-4) : null;
 }
@@ -26,7 +26,7 @@ const text = (v: string | null | undefined): string | null => {
 };
 
 /** ISO 4217 alpha-3 in upper case, or null for anything else. */
-export function currencyOf(v: string | null | undefined): string | null {
+function currencyOf(v: string | null | undefined): string | null {
   const t = v?.trim().toUpperCase();
   return t && /^[A-Z]{3}$/.test(t) ? t : null;
 }

@@ -13,7 +13,7 @@ import { toProviderTransaction } from "./transaction-map";
 import { SIGNATURE_HEADER, transactionObjectSchema, webhookArraySchema } from "./wire";
 
 /** Deliveries over 1 MiB are refused (413) without being read. */
-export const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+const WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 

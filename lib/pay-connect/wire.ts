@@ -49,7 +49,6 @@ export const pairRequestSchema = z.object({
     .refine((v) => /^https?:\/\//.test(v), "webhook_url must start with http:// or https://")
     .optional(),
 });
-export type PairRequestBody = z.infer<typeof pairRequestSchema>;
 
 /** `POST /v1/pay-connect/pair/` 200 response (documented; webhook_secret_key may be null). */
 export const pairResponseSchema = z.object({
@@ -69,7 +68,6 @@ export const tokenRequestSchema = z.object({
   client_id: z.string().min(1),
   client_secret: z.string().min(1),
 });
-export type TokenRequestBody = z.infer<typeof tokenRequestSchema>;
 
 /**
  * `POST /v1/auth/token/` 200 response. `expires_in` is a string in the docs' example: accept a
@@ -97,7 +95,7 @@ export const providerErrorSchema = z
 // ---------------------------------------------------------------------------------------------
 // Transactions
 
-export const TRANSACTION_STATUS_VALUES = [
+const TRANSACTION_STATUS_VALUES = [
   "INITIATED",
   "IN_PROGRESS",
   "SUCCESS",
@@ -149,11 +147,9 @@ export const transactionObjectSchema = z
     reverted_at: optionalTime,
   })
   .loose();
-export type TransactionObject = z.input<typeof transactionObjectSchema>;
 
 /** A webhook body: an array of transaction objects (documented for the payment-facilitator webhooks) or one. */
 export const webhookArraySchema = z.array(transactionObjectSchema).min(1).max(1000);
-export const webhookBodySchema = z.union([webhookArraySchema, transactionObjectSchema]);
 
 /** Charge, preauth, refund and independent refund answer `{transaction_id}`. */
 export const createdTransactionSchema = z.object({ transaction_id: z.string().trim().min(1).max(200) }).loose();
@@ -175,7 +171,7 @@ export const independentRefundRequestSchema = z.object({
 });
 export const preauthCompleteRequestSchema = z.object({ amount: minorUnits.min(1) });
 
-export const OPERATION_STATUS_VALUES = ["INITIATED", "IN_PROGRESS", "SUCCESS", "FAILED", "EXPIRED"] as const;
+const OPERATION_STATUS_VALUES = ["INITIATED", "IN_PROGRESS", "SUCCESS", "FAILED", "EXPIRED"] as const;
 
 /** Revert and preauth-complete answer `{operation_id, transaction_id}`. */
 export const startedOperationSchema = z

@@ -24,12 +24,12 @@ import { nextPollAt, POLL_HORIZON_MS } from "./schedule";
 export const POLLER = "poller";
 export const LEASE_TTL_MS = 15_000;
 /** How many items one loop handles at most, and how many provider calls run at once. */
-export const BATCH = 50;
-export const CONCURRENCY = 4;
+const BATCH = 50;
+const CONCURRENCY = 4;
 /** A print slip is asked for this many times at most. */
-export const SLIP_TRIES = 3;
+const SLIP_TRIES = 3;
 /** An operation is followed this long at most. */
-export const OPERATION_HORIZON_MS = 30 * 60_000;
+const OPERATION_HORIZON_MS = 30 * 60_000;
 
 export type PollerDeps = {
   db: DB;
@@ -57,7 +57,7 @@ export type PollerDeps = {
 export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: number; ms: number };
 
 /** A failure worth retrying later with a longer wait. */
-export function isRetryable(err: unknown): boolean {
+function isRetryable(err: unknown): boolean {
   if (!(err instanceof ProviderError)) return true;
   if (err.status === 429 || (err.status !== undefined && err.status >= 500)) return true;
   return err.code === "timeout" || err.code === "unreachable" || err.code === "unavailable";

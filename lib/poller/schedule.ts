@@ -5,14 +5,14 @@
  */
 
 /** [age below which, poll every] — read top to bottom. */
-export const POLL_STEPS: readonly [ageMs: number, everyMs: number][] = [
+const POLL_STEPS: readonly [ageMs: number, everyMs: number][] = [
   [2 * 60_000, 3_000],
   [10 * 60_000, 15_000],
   [60 * 60_000, 60_000],
   [6 * 60 * 60_000, 10 * 60_000],
 ];
 /** Past the steps and until the horizon: hourly. */
-export const POLL_SLOW_EVERY_MS = 60 * 60_000;
+const POLL_SLOW_EVERY_MS = 60 * 60_000;
 /** An open transaction older than this is no longer polled: it is marked stale. */
 export const POLL_HORIZON_MS = 24 * 60 * 60_000;
 /** The longest wait after repeated failures. */

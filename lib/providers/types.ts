@@ -153,14 +153,14 @@ export type ProviderTransaction = {
 };
 
 /** A create call's answer (charge, preauth, refund, independent refund). */
-export type CreatedTransaction = { transactionId: string };
+type CreatedTransaction = { transactionId: string };
 
 /** An operation the provider runs on a transaction (revert, preauth completion), followed by id. */
-export type StartedOperation = { operationId: string; transactionId: string };
+type StartedOperation = { operationId: string; transactionId: string };
 
-export type ProviderOperationStatus = "INITIATED" | "IN_PROGRESS" | "SUCCESS" | "FAILED" | "EXPIRED";
+type ProviderOperationStatus = "INITIATED" | "IN_PROGRESS" | "SUCCESS" | "FAILED" | "EXPIRED";
 
-export type ProviderOperation = {
+type ProviderOperation = {
   operationId: string;
   /** The provider's own name for it (transaction.revert...). */
   type: string;

@@ -39,7 +39,7 @@ export type App2AppInput = {
   registerId: string;
 };
 
-export type App2AppPayload = {
+type App2AppPayload = {
   payConnectIntegratorId: string;
   payConnectId: string;
   package: (typeof APP2APP_PACKAGES)[Environment];

@@ -29,11 +29,11 @@ import { parse, CsvError } from "csv-parse/sync";
 
 export const MAX_IMPORT_BYTES = 1024 * 1024;
 export const MAX_IMPORT_ROWS = 5000;
-export const MAX_NAME_LENGTH = 80;
-export const MAX_EXTERNAL_REF_LENGTH = 120;
+const MAX_NAME_LENGTH = 80;
+const MAX_EXTERNAL_REF_LENGTH = 120;
 
-export type ImportColumn = "location" | "register" | "parent register" | "external reference";
-export const IMPORT_COLUMNS: readonly ImportColumn[] = ["location", "register", "parent register", "external reference"];
+type ImportColumn = "location" | "register" | "parent register" | "external reference";
+const IMPORT_COLUMNS: readonly ImportColumn[] = ["location", "register", "parent register", "external reference"];
 const REQUIRED_COLUMNS: readonly ImportColumn[] = ["location", "register"];
 const COLUMN_ALIASES: Record<string, ImportColumn> = {
   location: "location",
@@ -284,7 +284,7 @@ export function parseRegisterCsv(text: string): ParseResult {
 // ---------------------------------------------------------------------------------------------
 // Planning
 
-export type RegisterKind = "physical" | "virtual";
+type RegisterKind = "physical" | "virtual";
 
 export type ExistingRegisters = {
   locations: { id: number; name: string }[];
@@ -298,7 +298,7 @@ export type ExistingRegisters = {
   }[];
 };
 
-export type PlannedRegister = {
+type PlannedRegister = {
   line: number;
   locationId: number;
   name: string;

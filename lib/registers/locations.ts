@@ -31,7 +31,7 @@ export function writableMerchant(db: DB | Tx, scope: Scope, merchantId: number):
 }
 
 /** Refused: the merchant is suspended ("Your merchant…" for its own people, by name for staff). */
-export function merchantSuspendedChange(name: string | null): DomainError {
+function merchantSuspendedChange(name: string | null): DomainError {
   return new DomainError(
     "merchant_suspended",
     name

@@ -32,7 +32,7 @@ export type RoutingTerminal = {
   href: string;
 };
 
-export type RoutingRoute = { registerId: number; terminalRef: number };
+type RoutingRoute = { registerId: number; terminalRef: number };
 
 export type RoutingInput = {
   registers: readonly RoutingRegister[];
@@ -56,7 +56,7 @@ export type PlacedTerminal = RoutingTerminal & {
   registerIds: number[];
 };
 
-export type RoutingLine = {
+type RoutingLine = {
   registerId: number;
   terminalRef: number;
   x1: number;

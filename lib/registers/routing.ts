@@ -14,7 +14,7 @@ import { writableMerchant, type Actor } from "./locations";
 import { findRegister, REGISTER_NOT_FOUND } from "./registers";
 import { ruleViolation, underRules } from "./rules";
 
-export const TERMINAL_NOT_FOUND = "That terminal does not exist, or it is not in your merchant.";
+const TERMINAL_NOT_FOUND = "That terminal does not exist, or it is not in your merchant.";
 
 /** Refused: the register's route is not the one the page showed. */
 function routeChanged(): DomainError {
@@ -150,11 +150,6 @@ export function unrouteTerminal(
     });
   }
   return routed.length;
-}
-
-/** How many registers route to a terminal (the unpair dialog's warning). */
-export function registersRoutedTo(tx: Tx, terminalRef: number): number {
-  return tx.select({ n: count() }).from(registers).where(eq(registers.terminalRef, terminalRef)).get()?.n ?? 0;
 }
 
 /** True when the terminal has an active pairing (the one registers route through). */

@@ -4,10 +4,10 @@
  */
 import { z } from "zod";
 
-export const LOCATION_NAME_MAX = 80;
-export const ADDRESS_MAX = 300;
-export const REGISTER_NAME_MAX = 80;
-export const REGISTER_EXTERNAL_REF_MAX = 120;
+const LOCATION_NAME_MAX = 80;
+const ADDRESS_MAX = 300;
+const REGISTER_NAME_MAX = 80;
+const REGISTER_EXTERNAL_REF_MAX = 120;
 
 /** The IANA time zones this server knows (Node's list, plus UTC which it leaves out). */
 export function timeZones(): string[] {
@@ -15,7 +15,7 @@ export function timeZones(): string[] {
 }
 
 let known: Set<string> | null = null;
-export function isTimeZone(value: string): boolean {
+function isTimeZone(value: string): boolean {
   known ??= new Set(timeZones());
   return known.has(value);
 }
@@ -33,23 +33,23 @@ const cleanText = (label: string, max: number) =>
         .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), `The ${label} cannot contain control characters.`),
     );
 
-export const locationNameSchema = cleanText("location's name", LOCATION_NAME_MAX);
-export const registerNameSchema = cleanText("register's name", REGISTER_NAME_MAX);
+const locationNameSchema = cleanText("location's name", LOCATION_NAME_MAX);
+const registerNameSchema = cleanText("register's name", REGISTER_NAME_MAX);
 
-export const addressSchema = z
+const addressSchema = z
   .string()
   .optional()
   // A textarea sends its line breaks as CRLF: kept as plain newlines.
   .transform((v) => (v ?? "").replace(/\r\n?/g, "\n").trim())
   .pipe(z.string().max(ADDRESS_MAX, `The address is at most ${ADDRESS_MAX} characters.`));
 
-export const timeZoneSchema = z
+const timeZoneSchema = z
   .string({ error: "Choose the location's time zone." })
   .trim()
   .min(1, "Choose the location's time zone.")
   .refine(isTimeZone, "Choose a time zone from the list (an IANA name such as Europe/Lisbon).");
 
-export const registerExternalRefSchema = z
+const registerExternalRefSchema = z
   .string()
   .optional()
   .transform((v) => {

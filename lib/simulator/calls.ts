@@ -16,7 +16,7 @@ export type SimulatorCall = {
 };
 
 /** How many calls the log keeps (the oldest are dropped). */
-export const CALL_LOG_LIMIT = 10_000;
+const CALL_LOG_LIMIT = 10_000;
 
 /**
  * Records one answered call. Never throws: the log is a test aid, and a pair call's answer

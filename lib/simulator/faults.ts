@@ -49,11 +49,11 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 export type ProviderCall = "pair" | "token" | "unpair" | "charge" | "status" | "refund" | "cancel" | "revert" | "webhook";
 
 /** Faults whose delayMs is used. */
-export function isDelayFault(kind: FaultKind): boolean {
+function isDelayFault(kind: FaultKind): boolean {
   return kind.endsWith("_slow") || kind === "webhook_delay" || kind === "webhook_reorder";
 }
 
-export const MAX_FAULT_DELAY_MS = 300_000;
+const MAX_FAULT_DELAY_MS = 300_000;
 
 export type Fault = {
   id: number;

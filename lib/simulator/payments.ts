@@ -54,10 +54,10 @@ export const SIM_CURRENCY = "EUR";
 export const SIM_TIME_ZONE = "Europe/Ljubljana";
 export const SIM_PAYMENT_METHODS = ["CARD", "MBILLS", "VALU", "GOCRYPTO"];
 /** How long after its creation a terminal takes a payment (IN_PROGRESS), and auto-approves it. */
-export const TAKE_AFTER_MS = 300;
-export const AUTO_APPROVE_AFTER_MS = 1_000;
-export const CANCEL_AFTER_MS = 500;
-export const OPERATION_AFTER_MS = 700;
+const TAKE_AFTER_MS = 300;
+const AUTO_APPROVE_AFTER_MS = 1_000;
+const CANCEL_AFTER_MS = 500;
+const OPERATION_AFTER_MS = 700;
 export const DEFAULT_PAYMENT_EXPIRY_MS = 5 * 60_000;
 /** A payment must outlive auto-approval: shorter expiries are refused. */
 export const MIN_PAYMENT_EXPIRY_MS = 2_000;
@@ -314,7 +314,7 @@ export function cancelTransaction(ctx: SimulatorContext, t: SimTransaction): Pay
 }
 
 /** What may still be refunded of a successful transaction: its amount less refunds succeeded or open. */
-export function refundable(ctx: SimulatorContext, t: SimTransaction): number {
+function refundable(ctx: SimulatorContext, t: SimTransaction): number {
   const open = ctx.db
     .prepare(
       `SELECT coalesce(sum(amount), 0) AS n FROM sim_transactions

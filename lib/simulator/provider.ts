@@ -20,7 +20,7 @@ export type ProviderRequest = { headers: Headers; body: string };
 export type ProviderResponse = { status: number; body: Record<string, unknown> };
 
 /** Lifetime of a simulated access token; answered as a string, like the docs' example. */
-export const TOKEN_LIFETIME_SECONDS = 3600;
+const TOKEN_LIFETIME_SECONDS = 3600;
 
 const detail = (status: number, text: string): ProviderResponse => ({ status, body: { detail: text } });
 

@@ -19,10 +19,6 @@ function simulatorDatabase(file: string): SimulatorDatabase {
   return db;
 }
 
-export function isSimulatorEnabled(): boolean {
-  return getEnv().simulator.enabled;
-}
-
 /** The simulator's context, or null when it is disabled. */
 export function getSimulator(): SimulatorContext | null {
   const env = getEnv();
@@ -44,7 +40,7 @@ export function getSimulator(): SimulatorContext | null {
 }
 
 /** The answer of every simulator route while the simulator is disabled. */
-export function simulatorNotFound(): Response {
+function simulatorNotFound(): Response {
   return new Response(null, { status: 404 });
 }
 

@@ -6,10 +6,10 @@
  */
 import { randomFrom, type SimulatorContext } from "./context";
 
-export const TERMINAL_ID_PREFIX = "SIM-";
+const TERMINAL_ID_PREFIX = "SIM-";
 const TERMINAL_ID_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 export const OTP_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-export const OTP_LENGTH = 8;
+const OTP_LENGTH = 8;
 export const OTP_LIFETIME_MS = 5 * 60 * 1000;
 export const TERMINAL_ID_PATTERN = /^SIM-[A-Z0-9]{8}$/;
 
@@ -19,10 +19,10 @@ export type SimulatedTerminal = { terminalId: string; label: string; createdAt: 
  * `active`; `replaced` once the same integrator paired the terminal again (Pay-Connect pairs a
  * terminal once per integration); `unpaired` once ended by an unpair call or on the terminal.
  */
-export type SimulatedPairingStatus = "active" | "replaced" | "unpaired";
+type SimulatedPairingStatus = "active" | "replaced" | "unpaired";
 
 /** A pairing as the terminal shows it: no credentials. */
-export type SimulatedPairingSummary = {
+type SimulatedPairingSummary = {
   payConnectId: string;
   name: string;
   status: SimulatedPairingStatus;
@@ -206,7 +206,7 @@ export function currentOtp(ctx: SimulatorContext, terminalId: string): Generated
  * capitals, people type `464a3qhd` for `464A3QHD`), and neither does white space anywhere in it
  * (a code read out in groups, `464A 3QHD`, is still the same code; the alphabet has no space).
  */
-export function normalizeOtp(typed: string): string {
+function normalizeOtp(typed: string): string {
   return typed.replace(/\s+/g, "").toUpperCase();
 }
 

@@ -16,7 +16,7 @@ import { takeFault } from "./faults";
 import { transactionObject, type SimTransaction } from "./payments";
 
 export const RETRY_DELAYS_MS = [5_000, 10_000, 20_000, 40_000, 80_000];
-export const WEBHOOK_TIMEOUT_MS = 5_000;
+const WEBHOOK_TIMEOUT_MS = 5_000;
 
 export const WEBHOOKS_SCHEMA = `
 CREATE TABLE IF NOT EXISTS sim_webhooks (
@@ -94,7 +94,7 @@ export function enqueueWebhook(ctx: SimulatorContext, t: SimTransaction): void {
 const globalForSender = globalThis as unknown as { __pairdeskSimWebhookTimer?: NodeJS.Timeout | null; __pairdeskSimWebhookBusy?: boolean };
 
 /** Makes sure the sender runs within `ms` (one timer per process). */
-export function kick(ctx: SimulatorContext, ms = 0): void {
+function kick(ctx: SimulatorContext, ms = 0): void {
   if (ctx.schedule) {
     ctx.schedule(ms, () => void deliverDue(ctx));
     return;

@@ -15,7 +15,7 @@ export function migrationTags(): string[] {
 }
 
 /** A temporary migrations folder holding only the migrations before `tag`. */
-export function migrationsBefore(tag: string): string {
+function migrationsBefore(tag: string): string {
   const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_FOLDER, "meta/_journal.json"), "utf8")) as Journal;
   const cut = journal.entries.findIndex((e) => e.tag === tag);
   if (cut <= 0) throw new Error(`No migration ${tag} after the first.`);

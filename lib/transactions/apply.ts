@@ -31,13 +31,13 @@ export type ObservedVia = {
   environment: Environment;
 };
 
-export type ObservationSource =
+type ObservationSource =
   | { source: "webhook"; deliveryId: number }
   | { source: "poll" }
   | { source: "operation"; operationId: number };
 
 /** What the caller knows when it creates the transaction itself (an operation's answer). */
-export type CreateHints = {
+type CreateHints = {
   kind?: TransactionKind;
   registerRef?: number | null;
   createdById?: number | null;
@@ -107,12 +107,12 @@ function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, 
 }
 
 /** The statuses whose print slip is fetched once they are reached. */
-export function wantsSlip(status: TransactionStatus): boolean {
+function wantsSlip(status: TransactionStatus): boolean {
   return status === "SUCCESS" || status === "REVERTED";
 }
 
 /** What identifies an observation: two with the same fingerprint are the same event. */
-export function fingerprintOf(o: ProviderTransaction): string {
+function fingerprintOf(o: ProviderTransaction): string {
   const seen = [
     o.status,
     o.amount,
@@ -357,7 +357,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
 }
 
 /** An observation, through one terminal's pairing, of a transaction that belongs to another terminal. */
-export function foreignTransaction(transactionId: string, whose: "terminal" | "merchant" = "terminal"): DomainError {
+function foreignTransaction(transactionId: string, whose: "terminal" | "merchant" = "terminal"): DomainError {
   return new DomainError(
     "foreign_transaction",
     whose === "terminal"

@@ -51,7 +51,7 @@ export function formatAmount(minor: number, currency: string | null | undefined,
 export type ParsedAmount = { ok: true; minor: number } | { ok: false; error: string };
 
 /** The largest amount accepted from a form, in minor units (a safety cap, not a provider rule). */
-export const MAX_AMOUNT_MINOR = 100_000_000_00;
+const MAX_AMOUNT_MINOR = 100_000_000_00;
 
 /**
  * "12.5", "12,50", "1 234.56" → minor units of `currency`. Refuses more decimals than the currency

@@ -31,9 +31,8 @@ import { applyTransactionEvent } from "./apply";
 import { activePairingFor } from "./pairing-reach";
 import { watchCredentials } from "../pairing/credentials-state";
 
-export { activePairingFor };
 
-export type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
+type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
 
 export type OperationRequest =
   | { kind: CreateKind; requestKey: string; terminalRef: number; registerRef?: number | null; amount: number; paymentMethod?: string | null }

@@ -28,7 +28,7 @@ type UserChange = {
 
 export type ChangeOutcome = { target: UserState; changed: boolean };
 
-export const USER_NOT_FOUND = "That user no longer exists. Reload the page.";
+const USER_NOT_FOUND = "That user no longer exists. Reload the page.";
 
 function refusal(r: UserRefusal): DomainError {
   const field = r.fieldErrors ? Object.keys(r.fieldErrors)[0] : undefined;

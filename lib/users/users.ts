@@ -13,7 +13,6 @@ import { hashPassword, passwordWeakness } from "../auth/password";
 import { writeAudit } from "../audit/audit";
 import { endAllSessions } from "../auth/sessions";
 
-export { MAX_EMAIL_LENGTH };
 
 export const emailSchema = z
   .string({ error: "Enter an email address." })
@@ -55,8 +54,8 @@ export const newUserSchema = z
 
 export type NewUser = z.input<typeof newUserSchema>;
 
-export const MERCHANT_ROLE_NEEDS_MERCHANT = "A merchant role (merchant admin or merchant viewer) needs a merchant: choose one.";
-export const STAFF_ROLE_TAKES_NO_MERCHANT =
+const MERCHANT_ROLE_NEEDS_MERCHANT = "A merchant role (merchant admin or merchant viewer) needs a merchant: choose one.";
+const STAFF_ROLE_TAKES_NO_MERCHANT =
   "Staff roles (admin, support, viewer) see every merchant and take no merchant: leave it empty, or choose a merchant role.";
 
 /** A refusal about one field of a user ("invalid"), or a user that does not exist ("not_found"). */
@@ -107,7 +106,7 @@ export async function createUser(
   }
 }
 
-export function findUserIdByEmail(db: DB, email: string): number | undefined {
+function findUserIdByEmail(db: DB, email: string): number | undefined {
   return db
     .select({ id: users.id })
     .from(users)

@@ -24,7 +24,7 @@ import { applyTransactionEvent, type ObservedVia } from "../transactions/apply";
 
 export const REJECTED_BODY_BYTES = 4 * 1024;
 export const REJECTED_KEEP = 10_000;
-export const REJECTED_RETENTION_DAYS = 30;
+const REJECTED_RETENTION_DAYS = 30;
 const PRUNE_EVERY = 200;
 /** The verdicts whose bodies are kept whole: verified by the pairing's key. */
 const KEPT_WHOLE: readonly DeliveryVerdict[] = ["accepted", "unparsed"];

@@ -1,6 +1,6 @@
 /** Webhook deliveries for the pages: the list, and one delivery with what it touched. */
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, notInArray, type SQL } from "drizzle-orm";
 import { merchants, pairings, terminals, transactionEvents, transactions, webhookDeliveries } from "../db/schema";
 import { clampPage } from "../lists/kit";
 import { deliveryList, type DeliveryListParams } from "../lists/lists";
@@ -29,7 +29,7 @@ export type DeliveryListRow = {
   reason: string | null;
 };
 
-export type DeliveryEvent = {
+type DeliveryEvent = {
   status: (typeof transactionEvents.$inferSelect)["status"];
   effect: (typeof transactionEvents.$inferSelect)["effect"];
   transactionRef: number;
@@ -176,15 +176,3 @@ export const queryDelivery = scopedQuery(({ db, scope }, id: number) => {
   return { ...d, touched };
 });
 
-/** Today's deliveries by verdict (accepted / rejected), for the dashboard. */
-export const queryDeliveriesToday = scopedQuery(({ db, scope }, since: Date) => {
-  const rows = db
-    .select({ verdict: webhookDeliveries.verdict, n: count() })
-    .from(webhookDeliveries)
-    .where(and(scopeWhere(scope, webhookDeliveries.merchantId), sql`${webhookDeliveries.receivedAt} >= ${since.getTime()}`))
-    .groupBy(webhookDeliveries.verdict)
-    .all();
-  const accepted = rows.filter((r) => r.verdict === "accepted").reduce((s, r) => s + r.n, 0);
-  const rejected = rows.filter((r) => r.verdict !== "accepted").reduce((s, r) => s + r.n, 0);
-  return { accepted, rejected };
-});
