@@ -30,6 +30,31 @@ const config = [
               message: "Get the query context from lib/auth/access.ts (pageAccess / access): it takes the scope from the session.",
             },
             { name: "@/lib/db/client", message: "Read through the domain queries (with the context from lib/auth/access.ts), which keep to the merchant scope." },
+            { name: "drizzle-orm", message: "Pages and components do not build queries: call a query of lib/<domain>/." },
+          ],
+          patterns: [
+            {
+              group: ["@/lib/db/*", "**/lib/db/*"],
+              message: "Pages and components never reach the database layer: types and constants come from lib/domain.ts, rows from a query of lib/<domain>/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The layers, as import zones: lib/ is below the pages and never imports components/ or app/;
+    // lib/domain.ts (the constants client components share) imports nothing at all. A test may
+    // reach across (a CSV column set checked against its query).
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/**/*.test.ts"],
+    rules: {
+      "import/no-restricted-paths": [
+        "error",
+        {
+          zones: [
+            { target: "./lib", from: ["./components", "./app"], message: "lib/ never imports components/ or app/: move what both need into lib/." },
+            { target: "./lib/domain.ts", from: ["./lib", "./components", "./app", "./node_modules"], message: "lib/domain.ts imports nothing: client components import it." },
           ],
         },
       ],

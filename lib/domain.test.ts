@@ -43,8 +43,10 @@ function clientFiles(dir: string): string[] {
 }
 
 describe("lib/domain", () => {
-  it("imports nothing, and lib/db/schema re-exports the same constants", () => {
-    expect(runtimeImports(fs.readFileSync(path.join(ROOT, "lib/domain.ts"), "utf8"))).toEqual([]);
+  // That lib/domain.ts imports nothing, lib/ never imports components/ or app/, and components
+  // never import lib/db: ESLint's import zones (eslint.config.mjs). What a lint rule cannot see
+  // is a chain: a client component → a lib module → lib/db/schema. The walk below follows it.
+  it("lib/db/schema re-exports the same constants", () => {
     for (const name of ["ROLES", "ENVIRONMENTS", "PAIRING_STATUSES", "ATTEMPT_STATUSES", "SECRET_FIELDS"] as const) {
       expect(schema[name], name).toBe(domain[name]);
     }

@@ -1,5 +1,5 @@
 import { Badge } from "@/components/ui/badge";
-import type { RegisterKind } from "@/lib/db/schema";
+import type { RegisterKind } from "@/lib/domain";
 
 /** "physical" / "virtual": one word per kind, as in the register's page and the CSV. */
 export function RegisterKindBadge({ kind }: { kind: RegisterKind }) {

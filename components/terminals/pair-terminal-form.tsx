@@ -9,19 +9,9 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { pairTerminalAction } from "@/lib/pairing/actions";
+import type { PairEnvironmentOption } from "@/lib/pairing/form-options";
 import { normalizeOtp } from "@/lib/pairing/otp";
 import { MerchantOptions } from "@/components/merchants/merchant-options";
-
-export type PairEnvironmentOption = {
-  value: "production" | "sandbox";
-  label: string;
-  /** The provider's name, e.g. "Pay-Connect". */
-  providerLabel: string;
-  /** Why it cannot be chosen (a missing setting), or null. */
-  unavailableReason: string | null;
-  /** How long its pair call may take before the outcome is unknown. */
-  pairTimeoutMs: number;
-};
 
 /**
  * Whom the terminal is paired for. A merchant's people pair into their own merchant; staff choose

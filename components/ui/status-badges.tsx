@@ -3,7 +3,7 @@
  * dashboard: one word per state, one colour per meaning (green = working, red = failed,
  * amber = needs a look, blue = in progress, grey = inactive).
  */
-import type { AttemptStatus, Environment, PairingStatus } from "@/lib/db/schema";
+import type { AttemptStatus, Environment, PairingStatus } from "@/lib/domain";
 import { Badge } from "./badge";
 
 type Tone = "neutral" | "success" | "warning" | "danger" | "info";

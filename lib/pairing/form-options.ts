@@ -1,8 +1,18 @@
 /** What the pairing form offers, built on the server for every page that shows it. */
 import "server-only";
-import type { PairEnvironmentOption } from "@/components/terminals/pair-terminal-form";
 import type { Role } from "../domain";
 import { pairingProvider } from "../providers";
+
+export type PairEnvironmentOption = {
+  value: "production" | "sandbox";
+  label: string;
+  /** The provider's name, e.g. "Pay-Connect". */
+  providerLabel: string;
+  /** Why it cannot be chosen (a missing setting), or null. */
+  unavailableReason: string | null;
+  /** How long its pair call may take before the outcome is unknown. */
+  pairTimeoutMs: number;
+};
 
 const ENVIRONMENTS = [
   { value: "sandbox", label: "Sandbox" },

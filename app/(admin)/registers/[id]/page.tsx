@@ -22,7 +22,7 @@ import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/auth/access";
 import { queryRegister, queryRoutableTerminals, type RegisterDetail, type RouteSummary } from "@/lib/registers/queries";
 import type { QueryContext } from "@/lib/auth/scope";
-import type { Environment } from "@/lib/db/schema";
+import type { Environment } from "@/lib/domain";
 import { getEnv } from "@/lib/env";
 import { ENVIRONMENTS } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
