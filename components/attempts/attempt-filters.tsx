@@ -1,5 +1,5 @@
-import { ENVIRONMENT_OPTIONS, FilterBar } from "@/components/ui/filter-bar";
-import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
+import { FilterBar } from "@/components/ui/filter-bar";
+import { ATTEMPT_STATUS_LABELS, ENVIRONMENT_OPTIONS } from "@/lib/labels";
 import { ATTEMPT_STATUSES } from "@/lib/domain";
 import { attemptList, type AttemptListParams } from "@/lib/lists/lists";
 

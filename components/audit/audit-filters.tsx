@@ -1,6 +1,6 @@
 import { FilterBar } from "@/components/ui/filter-bar";
 import { auditList, type AuditListParams } from "@/lib/lists/lists";
-import { auditActionLabel } from "./action-labels";
+import { auditActionLabel } from "@/lib/labels";
 
 /** Filters of the audit log: by action, and by actor (any part of the email). */
 export function AuditFilters({

@@ -1,4 +1,5 @@
-import { ENVIRONMENT_OPTIONS, FilterBar } from "@/components/ui/filter-bar";
+import { FilterBar } from "@/components/ui/filter-bar";
+import { ENVIRONMENT_OPTIONS } from "@/lib/labels";
 import { registerList, type RegisterListParams } from "@/lib/lists/lists";
 
 export const ROUTE_OPTIONS = [

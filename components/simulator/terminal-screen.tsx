@@ -11,6 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import type { SimulatorCall } from "@/lib/simulator/calls";
 import { FAULT_DESCRIPTIONS, type Fault, type FaultKind } from "@/lib/simulator/faults";
 import { formatAmount } from "@/lib/transactions/money";
+import { TRANSACTION_KIND_LABELS } from "@/lib/labels";
 import type { SimTransaction } from "@/lib/simulator/payments";
 import type { GeneratedOtp, SimulatedTerminalWithPairings } from "@/lib/simulator/terminals";
 import type { SimWebhook } from "@/lib/simulator/webhooks";
@@ -28,12 +29,6 @@ export type TerminalScreenActions = {
   setAutoApprove: FormAction;
 };
 
-const KIND_LABEL: Record<SimTransaction["kind"], string> = {
-  charge: "Charge",
-  preauth: "Preauthorisation",
-  refund: "Refund",
-  independent_refund: "Independent refund",
-};
 const PAYMENTS_SHOWN = 5;
 const WEBHOOKS_SHOWN = 6;
 
@@ -266,7 +261,7 @@ export function TerminalScreen({
                       <Badge tone={t.status === "SUCCESS" ? "success" : open ? "info" : "neutral"}>{t.status}</Badge>
                     </span>
                     <span className="block text-xs text-slate-300">
-                      {KIND_LABEL[t.kind]}
+                      {TRANSACTION_KIND_LABELS[t.kind]}
                       {t.payment_method ? ` · ${t.payment_method}` : ""}
                       {t.refund_total_amount > 0 ? ` · refunded ${formatAmount(t.refund_total_amount, t.currency)}` : ""}
                     </span>

@@ -1,4 +1,5 @@
-import { ENVIRONMENT_OPTIONS, FilterBar } from "@/components/ui/filter-bar";
+import { FilterBar } from "@/components/ui/filter-bar";
+import { ENVIRONMENT_OPTIONS } from "@/lib/labels";
 import { terminalList, type TerminalListParams } from "@/lib/lists/lists";
 
 /** Search and filters of the terminal list. */

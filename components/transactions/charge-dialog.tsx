@@ -10,15 +10,10 @@ import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/component
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { chargeAction } from "@/lib/transactions/actions";
+import { OPERATION_LABELS } from "@/lib/labels";
 import { currencyDigits, formatAmount, parseAmount } from "@/lib/transactions/money";
 
 export type ChargeKind = "charge" | "preauth" | "independent_refund";
-
-const KIND_LABEL: Record<ChargeKind, string> = {
-  charge: "Charge",
-  preauth: "Preauthorisation",
-  independent_refund: "Independent refund",
-};
 
 /**
  * Sends a charge (or a preauthorisation, or an independent refund) to a terminal: the amount in
@@ -118,7 +113,7 @@ function ChargeForm({
   const amountErrors = localError ? [localError] : fieldErrors.amount;
 
   return (
-    <form {...formProps} className="space-y-4" aria-label={KIND_LABEL[kind]}>
+    <form {...formProps} className="space-y-4" aria-label={OPERATION_LABELS[kind]}>
       <input type="hidden" name="requestKey" value={requestKey} />
       <input type="hidden" name="terminalId" value={terminalRef} />
       {registerRef ? <input type="hidden" name="registerId" value={registerRef} /> : null}
@@ -129,7 +124,7 @@ function ChargeForm({
           <input type="hidden" name="paymentMethod" value={method} />
           <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm" data-testid="charge-confirm">
             <p className="text-base font-semibold">
-              {KIND_LABEL[kind]} of {parsed.ok ? formatAmount(parsed.minor, currency) : amount}
+              {OPERATION_LABELS[kind]} of {parsed.ok ? formatAmount(parsed.minor, currency) : amount}
             </p>
             <p>
               on terminal <span className="font-mono">{terminalId}</span> ({environment})
@@ -146,7 +141,7 @@ function ChargeForm({
               Back
             </Button>
             <Button type="submit" disabled={pending}>
-              {pending ? "Sending…" : `Send ${KIND_LABEL[kind].toLowerCase()}`}
+              {pending ? "Sending…" : `Send ${OPERATION_LABELS[kind].toLowerCase()}`}
             </Button>
           </DialogActions>
         </>
@@ -157,7 +152,7 @@ function ChargeForm({
               <Select value={kind} onChange={(e) => setKind(e.target.value as ChargeKind)}>
                 {kinds.map((k) => (
                   <option key={k} value={k}>
-                    {KIND_LABEL[k]}
+                    {OPERATION_LABELS[k]}
                   </option>
                 ))}
               </Select>

@@ -1,8 +1,8 @@
-import { ENVIRONMENT_OPTIONS, FilterBar, type FilterField } from "@/components/ui/filter-bar";
+import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
+import { ENVIRONMENT_OPTIONS, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import type { TransactionFilterOptions } from "@/lib/transactions/queries";
 import { TRANSACTION_STATUSES } from "@/lib/domain";
 import { transactionList, type TransactionListParams } from "@/lib/lists/lists";
-import { STATUS_WORDS } from "./transaction-status-badge";
 
 export const CURSOR_PARAMS = ["after", "before"] as const;
 
@@ -48,7 +48,7 @@ export function TransactionFilters({ params, options }: { params: TransactionLis
       options: [
         { value: "all", label: "All statuses" },
         { value: "open", label: "Open (initiated or in progress)" },
-        ...TRANSACTION_STATUSES.map((s) => ({ value: s, label: STATUS_WORDS[s] })),
+        ...TRANSACTION_STATUSES.map((s) => ({ value: s, label: TRANSACTION_STATUS_LABELS[s] })),
       ],
     },
     {

@@ -2,12 +2,11 @@
 import "server-only";
 import type { PairEnvironmentOption } from "@/components/terminals/pair-terminal-form";
 import type { Role } from "../domain";
+import { ENVIRONMENT_LABELS } from "../labels";
 import { pairingProvider } from "../providers";
 
-const ENVIRONMENTS = [
-  { value: "sandbox", label: "Sandbox" },
-  { value: "production", label: "Production" },
-] as const;
+/** Sandbox first: the one to try a terminal in. */
+const ENVIRONMENTS = (["sandbox", "production"] as const).map((value) => ({ value, label: ENVIRONMENT_LABELS[value] }));
 
 const NOT_SET_UP = "It is not set up on this Pairdesk yet: ask an admin.";
 

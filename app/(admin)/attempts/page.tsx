@@ -4,15 +4,13 @@ import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/auth/access";
 import { queryAttempts } from "@/lib/pairing/attempt-queries";
 import type { AttemptStatus } from "@/lib/domain";
 import { attemptList } from "@/lib/lists/lists";
+import { ATTEMPT_STATUS_LABELS, environmentLabel } from "@/lib/labels";
 
 export const metadata = { title: "Pairing attempts" };
-
-const ENVIRONMENT_WORDS: Record<string, string> = { production: "Production", sandbox: "Sandbox" };
 
 export default async function AttemptsPage({
   searchParams,
@@ -34,7 +32,7 @@ export default async function AttemptsPage({
       <ListToolbar
         chips={attemptList.chips(params, {
           status: (v) => ATTEMPT_STATUS_LABELS[v as AttemptStatus] ?? v,
-          environment: (v) => ENVIRONMENT_WORDS[v] ?? v,
+          environment: environmentLabel,
         })}
         clearHref={attemptList.clearHref(params)}
         exportHref={`/api/attempts/export${attemptList.search(params, { page: 1 })}`}

@@ -1,4 +1,3 @@
-import { auditActionLabel } from "@/components/audit/action-labels";
 import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
 import { ListToolbar } from "@/components/ui/filter-chips";
@@ -9,6 +8,7 @@ import { AUDIT_ACTIONS } from "@/lib/audit/audit";
 import { pageAccess } from "@/lib/auth/access";
 import { queryAuditActorEmails, queryAuditLog } from "@/lib/audit/queries";
 import { auditList } from "@/lib/lists/lists";
+import { auditActionLabel } from "@/lib/labels";
 import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Audit log" };

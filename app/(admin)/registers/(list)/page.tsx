@@ -10,12 +10,12 @@ import { Pagination } from "@/components/ui/pagination";
 import { pageAccess } from "@/lib/auth/access";
 import { queryRegisters } from "@/lib/registers/queries";
 import { registerList } from "@/lib/lists/lists";
+import { environmentLabel } from "@/lib/labels";
 import { withMerchant } from "@/lib/lists/merchant-links";
 import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Registers" };
 
-const ENVIRONMENT_WORDS: Record<string, string> = { production: "Production", sandbox: "Sandbox" };
 const ROUTE_WORDS: Record<string, string> = { routed: "Routed", unrouted: "Unrouted" };
 
 export default async function RegistersPage({
@@ -56,7 +56,7 @@ export default async function RegistersPage({
       <ListToolbar
         chips={registerList.chips(params, {
           location: locationName,
-          environment: (v) => ENVIRONMENT_WORDS[v] ?? v,
+          environment: environmentLabel,
           route: (v) => ROUTE_WORDS[v] ?? v,
         })}
         clearHref={registerList.clearHref(params)}

@@ -31,6 +31,7 @@ import { pairEnvironmentOptions } from "@/lib/pairing/form-options";
 import { webhookEndpoint } from "@/lib/pairing/webhook-url";
 import { can } from "@/lib/auth/permissions";
 import { RULE_MESSAGES } from "@/lib/registers/rules";
+import { ENVIRONMENT_LABELS } from "@/lib/labels";
 
 export const metadata = { title: "Register" };
 
@@ -381,7 +382,7 @@ function TerminalPicker({
           <Select id="pick-env" name="env" defaultValue={environment}>
             {ENVIRONMENTS.map((e) => (
               <option key={e} value={e}>
-                {e === "production" ? "Production" : "Sandbox"}
+                {ENVIRONMENT_LABELS[e]}
               </option>
             ))}
           </Select>

@@ -8,11 +8,11 @@ import { Pagination } from "@/components/ui/pagination";
 import { pageAccess } from "@/lib/auth/access";
 import { queryTerminals } from "@/lib/pairing/terminal-queries";
 import { terminalList } from "@/lib/lists/lists";
+import { environmentLabel } from "@/lib/labels";
 import { can } from "@/lib/auth/permissions";
 
 export const metadata = { title: "Terminals" };
 
-const ENVIRONMENT_WORDS: Record<string, string> = { production: "Production", sandbox: "Sandbox" };
 const STATUS_WORDS: Record<string, string> = { paired: "Paired", unpaired: "Unpaired" };
 
 export default async function TerminalsPage({
@@ -37,7 +37,7 @@ export default async function TerminalsPage({
       <TerminalFilters params={params} />
       <ListToolbar
         chips={terminalList.chips(params, {
-          environment: (v) => ENVIRONMENT_WORDS[v] ?? v,
+          environment: environmentLabel,
           status: (v) => STATUS_WORDS[v] ?? v,
         })}
         clearHref={terminalList.clearHref(params)}

@@ -1,7 +1,6 @@
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
 import { CURSOR_PARAMS, terminalLabel, TransactionFilters } from "@/components/transactions/transaction-filters";
-import { STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
 import { TransactionTable } from "@/components/transactions/transaction-table";
 import { Alert } from "@/components/ui/alert";
 import { ListToolbar } from "@/components/ui/filter-chips";
@@ -13,6 +12,7 @@ import { cursorText, parseCursor } from "@/lib/lists/cursor";
 import type { TransactionStatus } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { transactionList } from "@/lib/lists/lists";
+import { environmentLabel, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 
 export const metadata = { title: "Transactions" };
 
@@ -72,8 +72,8 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
       ) : null}
       <ListToolbar
         chips={transactionList.chips(params, {
-          status: (v) => (v === "open" ? "Open" : (STATUS_WORDS[v as TransactionStatus] ?? v)),
-          environment: (v) => (v === "production" ? "Production" : "Sandbox"),
+          status: (v) => (v === "open" ? "Open" : (TRANSACTION_STATUS_LABELS[v as TransactionStatus] ?? v)),
+          environment: environmentLabel,
           terminal: () => terminalChip,
           register: () => registerChip,
           kind: (v) => (v === "charge" ? "Charges" : v === "preauth" ? "Preauthorisations" : "Refunds"),

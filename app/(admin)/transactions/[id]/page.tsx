@@ -4,7 +4,6 @@ import { notFound } from "next/navigation";
 import { TransactionOperationsPanel } from "@/components/transactions/operations-panel";
 import { LiveStatusProvider } from "@/components/transactions/live-status";
 import { TransactionLive } from "@/components/transactions/transaction-timeline";
-import { KIND_WORDS, STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
@@ -13,6 +12,7 @@ import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/auth/access";
 import { queryTransaction, queryTransactionStatus } from "@/lib/transactions/queries";
 import { formatDateTime } from "@/lib/format";
+import { TRANSACTION_KIND_LABELS, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { formatAmount } from "@/lib/transactions/money";
 import { can } from "@/lib/auth/permissions";
 import { refundableAmount } from "@/lib/transactions/allowed";
@@ -65,7 +65,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
         <ArrowLeft aria-hidden className="size-4" /> Transactions
       </Link>
       <PageHeader
-        title={`${KIND_WORDS[row.kind]} of ${money(row.amount)}`}
+        title={`${TRANSACTION_KIND_LABELS[row.kind]} of ${money(row.amount)}`}
         description={
           <span className="inline-flex flex-wrap items-center gap-2">
             <span className="font-mono text-xs break-all" data-testid="provider-transaction-id">
@@ -190,7 +190,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                           <Link href={`/transactions/${r.id}`} className="text-brand-700 hover:underline">
                             {money(r.amount)}
                           </Link>{" "}
-                          <span className="text-slate-600">{STATUS_WORDS[r.status]}</span>
+                          <span className="text-slate-600">{TRANSACTION_STATUS_LABELS[r.status]}</span>
                         </li>
                       ))}
                     </ul>

@@ -1,6 +1,5 @@
 import { optionLabel, terminalLabel } from "@/components/transactions/transaction-filters";
 import { DeliveryTable } from "@/components/webhooks/delivery-table";
-import { VERDICT_WORDS } from "@/components/webhooks/verdict-badge";
 import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { ListToolbar } from "@/components/ui/filter-chips";
 import { NoMatches } from "@/components/ui/no-matches";
@@ -11,6 +10,7 @@ import { queryTransactionFilterOptions } from "@/lib/transactions/queries";
 import { queryDeliveries } from "@/lib/webhooks/queries";
 import { DELIVERY_VERDICTS, type DeliveryVerdict } from "@/lib/domain";
 import { deliveryList } from "@/lib/lists/lists";
+import { DELIVERY_VERDICT_LABELS } from "@/lib/labels";
 
 export const metadata = { title: "Webhook deliveries" };
 
@@ -36,7 +36,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       options: [
         { value: "all", label: "All verdicts" },
         { value: "rejected", label: "Refused (any reason)" },
-        ...DELIVERY_VERDICTS.map((v) => ({ value: v, label: VERDICT_WORDS[v] })),
+        ...DELIVERY_VERDICTS.map((v) => ({ value: v, label: DELIVERY_VERDICT_LABELS[v] })),
       ],
     },
   ];
@@ -71,7 +71,7 @@ export default async function WebhooksPage({ searchParams }: { searchParams: Pro
       />
       <ListToolbar
         chips={deliveryList.chips(params, {
-          verdict: (v) => (v === "rejected" ? "Refused" : (VERDICT_WORDS[v as DeliveryVerdict] ?? v)),
+          verdict: (v) => (v === "rejected" ? "Refused" : (DELIVERY_VERDICT_LABELS[v as DeliveryVerdict] ?? v)),
           pairing: (v) => `#${v}`,
           terminal: terminalChip,
           transaction: transactionChip,
