@@ -6,7 +6,8 @@ import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { chargeAction } from "@/lib/transactions/actions";
@@ -43,33 +44,21 @@ export function ChargeDialog({
   kinds: ChargeKind[];
   requestKey: string;
 }) {
-  const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button size="sm" data-testid="charge-button">
           <CreditCard aria-hidden />
           Charge
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={registerName ? `Charge from ${registerName}` : `Charge on ${terminalId}`}
-        description={`The terminal ${terminalId} (${environment}) shows the amount; the person at the terminal completes the payment.`}
-      >
-        <ChargeForm
-          key={attempt}
-          {...{ terminalRef, terminalId, environment, registerRef, currency, paymentMethods, kinds, requestKey }}
-          onDone={() => setOpen(false)}
-        />
-      </DialogContent>
-    </Dialog>
+      }
+      title={registerName ? `Charge from ${registerName}` : `Charge on ${terminalId}`}
+      description={`The terminal ${terminalId} (${environment}) shows the amount; the person at the terminal completes the payment.`}
+    >
+      {(close) => (
+        <ChargeForm {...{ terminalRef, terminalId, environment, registerRef, currency, paymentMethods, kinds, requestKey }} onDone={close} />
+      )}
+    </ActionDialog>
   );
 }
 
