@@ -1,5 +1,5 @@
 /**
- * The URL parameters of the three lists, declared once (see kit.ts). Pages, queries and the CSV
+ * The URL parameters of every list, declared once (see kit.ts). Pages, queries and the CSV
  * route handlers all read the URL through these.
  */
 import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
@@ -104,8 +104,8 @@ export const parseAsDay = createParser<string>({
 }).withDefault("");
 
 /**
- * Transactions: keyset pages (a cursor in `after`/`before`, read by lib/transactions/queries.ts),
- * not numbered pages, so a deep page costs what the first one does.
+ * Transactions: keyset pages (a cursor in `after`/`before`), not numbered pages, so a deep page
+ * costs what the first one does; the cursor is the sorted time (created or last update) and the id.
  */
 export const transactionList = defineList({
   pathname: "/transactions",
@@ -131,6 +131,7 @@ export const transactionList = defineList({
   // 25 rows: a transaction row is the heaviest the app draws (three links, two badges, two
   // times), and this list is watched and reloaded all day; see README "Performance".
   pageSize: 25,
+  keyset: { at: (row: { createdAt: Date; statusChangedAt: Date }, column) => (column === "updated" ? row.statusChangedAt : row.createdAt) },
 });
 export type TransactionListParams = inferParserType<typeof transactionList.parsers>;
 
@@ -143,6 +144,11 @@ export const TRANSACTION_SCAN_WINDOW = 5_000;
 /** A list's count stops here: past it the page says "more than 10,000". */
 export const LIST_COUNT_CAP = 10_000;
 
+/**
+ * Webhook deliveries: keyset pages like transactions (a delivery is stored for every request, so
+ * the table grows with them); the cursor is the time received and the id. A numbered page of an
+ * older bookmark (`?page=3`) still opens that page, and the cursors go on from it.
+ */
 export const deliveryList = defineList({
   pathname: "/webhooks",
   filters: {
@@ -160,5 +166,6 @@ export const deliveryList = defineList({
   sortColumns: { received: "desc" },
   defaultSort: "-received",
   pageSize: 50,
+  keyset: { at: (row: { receivedAt: Date }) => row.receivedAt },
 });
 export type DeliveryListParams = inferParserType<typeof deliveryList.parsers>;

@@ -38,7 +38,6 @@ const COLUMNS = ({ staff }: { staff: boolean }): CsvColumn<TransactionListRow>[]
 /** The transactions as CSV, streamed in keyset batches: the same filters and sort as /transactions. */
 export async function GET(request: Request) {
   const params = { ...transactionList.load(request), page: 1 };
-  const { column } = transactionList.sortOf(params);
   let after: Cursor | null = null;
   return exportList({
     list: "transactions",
@@ -49,7 +48,7 @@ export async function GET(request: Request) {
     fetchBatch: (ctx, _offset, limit) => {
       const rows = transactionRows(ctx, params, after, limit);
       const last = rows[rows.length - 1];
-      if (last) after = { at: (column === "updated" ? last.statusChangedAt : last.createdAt).getTime(), id: last.id };
+      if (last) after = transactionList.cursorOf(params, last);
       return rows;
     },
   });
