@@ -4,7 +4,7 @@
  */
 import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
 import { AUDIT_ACTIONS } from "../audit/audit";
-import { ATTEMPT_STATUSES, DELIVERY_VERDICTS, ENVIRONMENTS, TRANSACTION_STATUSES } from "../domain";
+import { ATTEMPT_STATUSES, DELIVERY_VERDICTS, ENVIRONMENTS, MERCHANT_STATUSES, ROLES, TRANSACTION_STATUSES } from "../domain";
 import { createParser } from "nuqs/server";
 import { defineList, parseAsId, parseAsMerchant, parseAsSearch } from "./kit";
 
@@ -96,6 +96,40 @@ export const locationList = defineList({
   pageSize: LIST_PAGE_SIZE,
 });
 export type LocationListParams = inferParserType<typeof locationList.parsers>;
+
+/**
+ * The people who can sign in: staff first, then each merchant's people by merchant (a merchant
+ * admin sees their own merchant's alone), by email within.
+ */
+export const userList = defineList({
+  pathname: "/users",
+  filters: {
+    /** Part of the email or the name. */
+    q: parseAsSearch(254),
+    role: parseAsStringLiteral(["all", ...ROLES] as const).withDefault("all"),
+    status: parseAsStringLiteral(["all", "active", "disabled"] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", role: "Role", status: "Status" },
+  sortColumns: { merchant: "asc", email: "asc", added: "desc" },
+  defaultSort: "merchant",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type UserListParams = inferParserType<typeof userList.parsers>;
+
+/** The integrator's merchants, by name (staff admins only; the switcher's choice does not narrow it). */
+export const merchantList = defineList({
+  pathname: "/merchants",
+  filters: {
+    /** Part of the name or of the external reference. */
+    q: parseAsSearch(100),
+    status: parseAsStringLiteral(["all", ...MERCHANT_STATUSES] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", status: "Status" },
+  sortColumns: { name: "asc", added: "desc" },
+  defaultSort: "name",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type MerchantListParams = inferParserType<typeof merchantList.parsers>;
 
 /** A calendar day (`2026-11-22`), UTC; anything else reads as none. */
 export const parseAsDay = createParser<string>({

@@ -1,33 +1,57 @@
+import { ListPage } from "@/components/lists/list-page";
 import { AddMerchantForm } from "@/components/merchants/add-merchant-form";
 import { MerchantsTable } from "@/components/merchants/merchants-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
-import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/auth/access";
+import { merchantList } from "@/lib/lists/lists";
 import { queryMerchants } from "@/lib/merchants/queries";
 
 export const metadata = { title: "Merchants" };
 
-/** Staff admins only: every merchant, to add, rename, suspend and reactivate. */
-export default async function MerchantsPage() {
+/** Staff admins only: every merchant, to add, rename, suspend and reactivate (the switcher's choice does not narrow it). */
+export default async function MerchantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const input = merchantList.load(await searchParams);
   const { ctx } = await pageAccess("merchants:manage");
-  const rows = queryMerchants(ctx);
+  const list = await queryMerchants(ctx, input);
   return (
     <>
-      <PageHeader
+      <ListPage
+        list={merchantList}
+        params={list.params}
         title="Merchants"
         description="The businesses whose terminals Pairdesk pairs. Suspending a merchant signs its people out and stops pairings into it; its data stays."
-      />
-      <div className="space-y-6">
-        <MerchantsTable rows={rows} />
-        <Card>
-          <CardHeader>
-            <CardTitle>Add a merchant</CardTitle>
-          </CardHeader>
-          <CardBody>
-            <AddMerchantForm />
-          </CardBody>
-        </Card>
-      </div>
+        filters={{
+          label: "Filter merchants",
+          fields: [
+            { kind: "search", id: "merchant-search", label: "Search", name: "q", placeholder: "Name or external reference", maxLength: 100 },
+            {
+              kind: "select",
+              id: "merchant-status",
+              label: "Status",
+              name: "status",
+              options: [
+                { value: "all", label: "Active or suspended" },
+                { value: "active", label: "Active" },
+                { value: "suspended", label: "Suspended" },
+              ],
+            },
+          ],
+        }}
+        chips={{ status: (v) => (v === "suspended" ? "Suspended" : "Active") }}
+        noun={["merchants", "merchant"]}
+        empty="No merchants yet: add the first one below."
+        paging={list}
+      >
+        {(table) => <MerchantsTable rows={list.rows} {...table} />}
+      </ListPage>
+      <Card className="mt-6">
+        <CardHeader>
+          <CardTitle>Add a merchant</CardTitle>
+        </CardHeader>
+        <CardBody>
+          <AddMerchantForm />
+        </CardBody>
+      </Card>
     </>
   );
 }
