@@ -5,6 +5,7 @@
  * numbered or by keyset cursor. A page says only what is its own: its words, its filters, its
  * columns. A server component.
  */
+import type { LoaderInput } from "nuqs/server";
 import type * as React from "react";
 import { FilterBar, type FilterField } from "@/components/ui/filter-bar";
 import { ListToolbar } from "@/components/ui/filter-chips";
@@ -14,7 +15,25 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import type { SortState } from "@/components/ui/sortable-header";
 import { CURSOR_PARAMS, type ListChip, type SortDirection } from "@/lib/lists/kit";
+import { pageAccess } from "@/lib/auth/access";
+import type { Permission } from "@/lib/auth/permissions";
 import type { Cursor } from "@/lib/lists/cursor";
+
+/** A list page's props: its URL's query. */
+export type ListPageProps = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+/**
+ * A list page's first step: its URL read through the list's definition (bad values are the
+ * defaults), then the signed-in user's access, scoped to the switcher's merchant for staff.
+ */
+export async function listAccess<V extends { merchant: number | null }>(
+  list: { load(input: LoaderInput): V },
+  permission: Permission,
+  searchParams: ListPageProps["searchParams"],
+) {
+  const params = list.load(await searchParams);
+  return { params, ...(await pageAccess(permission, params)) };
+}
 
 /** What the template needs of a list definition (see defineList). */
 export type ListKit<V, C extends string> = {

@@ -1,3 +1,4 @@
+import { selectField } from "@/components/lists/fields";
 import type { FilterField } from "@/components/ui/filter-bar";
 import { formatDateTime } from "@/lib/format";
 import type { TransactionCount } from "@/lib/transactions/queries";
@@ -24,13 +25,7 @@ export function choiceField<T extends { id: number }>(
   label: (option: T) => string,
 ): FilterField | null {
   if (options === null || (chosen && !options.some((o) => o.id === chosen))) return null;
-  return {
-    kind: "select",
-    id: field.id,
-    label: field.label,
-    name: field.name,
-    options: [{ value: "0", label: field.all }, ...options.map((o) => ({ value: String(o.id), label: optionLabel(label(o)) }))],
-  };
+  return selectField(field.id, field.label, field.name, [["0", field.all], ...options.map((o) => [String(o.id), optionLabel(label(o))] as const)]);
 }
 
 const number = new Intl.NumberFormat("en-US");

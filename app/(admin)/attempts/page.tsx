@@ -1,6 +1,6 @@
 import { AttemptTable } from "@/components/attempts/attempt-table";
-import { ListPage } from "@/components/lists/list-page";
-import { pageAccess } from "@/lib/auth/access";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { ATTEMPT_STATUSES, type AttemptStatus } from "@/lib/domain";
 import { ATTEMPT_STATUS_LABELS, ENVIRONMENT_OPTIONS, environmentLabel } from "@/lib/labels";
 import { attemptList } from "@/lib/lists/lists";
@@ -8,9 +8,8 @@ import { queryAttempts } from "@/lib/pairing/attempt-queries";
 
 export const metadata = { title: "Pairing attempts" };
 
-export default async function AttemptsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = attemptList.load(await searchParams);
-  const { ctx } = await pageAccess("attempts:read", input);
+export default async function AttemptsPage({ searchParams }: ListPageProps) {
+  const { params: input, ctx } = await listAccess(attemptList, "attempts:read", searchParams);
   const list = await queryAttempts(ctx, input);
   return (
     <ListPage
@@ -21,15 +20,9 @@ export default async function AttemptsPage({ searchParams }: { searchParams: Pro
       filters={{
         label: "Filter pairing attempts",
         fields: [
-          { kind: "search", id: "attempt-search", label: "Search", name: "q", placeholder: "Pairing name, terminal ID or email", maxLength: 100 },
-          {
-            kind: "select",
-            id: "attempt-status",
-            label: "Outcome",
-            name: "status",
-            options: [{ value: "all", label: "All outcomes" }, ...ATTEMPT_STATUSES.map((s) => ({ value: s, label: ATTEMPT_STATUS_LABELS[s] }))],
-          },
-          { kind: "select", id: "attempt-environment", label: "Environment", name: "environment", options: ENVIRONMENT_OPTIONS },
+          searchField("attempt-search", "Pairing name, terminal ID or email", 100),
+          selectField("attempt-status", "Outcome", "status", [["all", "All outcomes"], ...ATTEMPT_STATUSES.map((s) => [s, ATTEMPT_STATUS_LABELS[s]] as const)]),
+          selectField("attempt-environment", "Environment", "environment", ENVIRONMENT_OPTIONS),
         ],
       }}
       chips={{ status: (v) => ATTEMPT_STATUS_LABELS[v as AttemptStatus] ?? v, environment: environmentLabel }}

@@ -1,6 +1,6 @@
 import { AuditTable } from "@/components/audit/audit-table";
-import { ListPage } from "@/components/lists/list-page";
-import { pageAccess } from "@/lib/auth/access";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { can } from "@/lib/auth/permissions";
 import { AUDIT_ACTIONS } from "@/lib/audit/audit";
 import { queryAuditActorEmails, queryAuditLog } from "@/lib/audit/queries";
@@ -9,9 +9,8 @@ import { auditList } from "@/lib/lists/lists";
 
 export const metadata = { title: "Audit log" };
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = auditList.load(await searchParams);
-  const { user, ctx } = await pageAccess("audit:read", input);
+export default async function AuditPage({ searchParams }: ListPageProps) {
+  const { params: input, user, ctx } = await listAccess(auditList, "audit:read", searchParams);
   const list = await queryAuditLog(ctx, input);
   const actorEmails = await queryAuditActorEmails(ctx);
   return (
@@ -23,22 +22,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       filters={{
         label: "Filter the audit log",
         fields: [
-          {
-            kind: "select",
-            id: "audit-action",
-            label: "Action",
-            name: "action",
-            options: [{ value: "all", label: "All actions" }, ...AUDIT_ACTIONS.map((a) => ({ value: a, label: auditActionLabel(a) }))],
-          },
-          {
-            kind: "search",
-            id: "audit-actor",
-            label: "Actor",
-            name: "actor",
-            placeholder: "Email, or part of it",
-            maxLength: 254,
-            suggestions: actorEmails,
-          },
+          selectField("audit-action", "Action", "action", [["all", "All actions"], ...AUDIT_ACTIONS.map((a) => [a, auditActionLabel(a)] as const)]),
+          searchField("audit-actor", "Email, or part of it", 254, { name: "actor", label: "Actor", suggestions: actorEmails }),
         ],
       }}
       chips={{ action: auditActionLabel }}

@@ -1,4 +1,5 @@
-import { ListPage } from "@/components/lists/list-page";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, type ListPageProps } from "@/components/lists/list-page";
 import { AddMerchantForm } from "@/components/merchants/add-merchant-form";
 import { MerchantsTable } from "@/components/merchants/merchants-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
@@ -8,8 +9,10 @@ import { queryMerchants } from "@/lib/merchants/queries";
 
 export const metadata = { title: "Merchants" };
 
+const STATUS_WORDS: Record<string, string> = { active: "Active", suspended: "Suspended" };
+
 /** Staff admins only: every merchant, to add, rename, suspend and reactivate (the switcher's choice does not narrow it). */
-export default async function MerchantsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function MerchantsPage({ searchParams }: ListPageProps) {
   const input = merchantList.load(await searchParams);
   const { ctx } = await pageAccess("merchants:manage");
   const list = await queryMerchants(ctx, input);
@@ -23,21 +26,11 @@ export default async function MerchantsPage({ searchParams }: { searchParams: Pr
         filters={{
           label: "Filter merchants",
           fields: [
-            { kind: "search", id: "merchant-search", label: "Search", name: "q", placeholder: "Name or external reference", maxLength: 100 },
-            {
-              kind: "select",
-              id: "merchant-status",
-              label: "Status",
-              name: "status",
-              options: [
-                { value: "all", label: "Active or suspended" },
-                { value: "active", label: "Active" },
-                { value: "suspended", label: "Suspended" },
-              ],
-            },
+            searchField("merchant-search", "Name or external reference", 100),
+            selectField("merchant-status", "Status", "status", [["all", "Active or suspended"], ...Object.entries(STATUS_WORDS)]),
           ],
         }}
-        chips={{ status: (v) => (v === "suspended" ? "Suspended" : "Active") }}
+        chips={{ status: (v) => STATUS_WORDS[v] ?? v }}
         noun={["merchants", "merchant"]}
         empty="No merchants yet: add the first one below."
         paging={list}

@@ -1,4 +1,5 @@
-import { ListPage } from "@/components/lists/list-page";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { AddUserForm, type MerchantChoice } from "@/components/users/add-user-form";
 import { UsersTable } from "@/components/users/users-table";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
@@ -11,13 +12,14 @@ import { queryUsers } from "@/lib/users/queries";
 
 export const metadata = { title: "Users" };
 
+const STATUS_WORDS: Record<string, string> = { active: "Active", disabled: "Disabled" };
+
 /**
  * Staff admins: every user (or the switcher's merchant's), with their merchant, and any role to
  * add. A merchant admin: their merchant's people, merchant roles only.
  */
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = userList.load(await searchParams);
-  const { user, ctx } = await pageAccess("users:manage", input);
+export default async function UsersPage({ searchParams }: ListPageProps) {
+  const { params: input, user, ctx } = await listAccess(userList, "users:manage", searchParams);
   const list = await queryUsers(ctx, input);
   const params = list.params;
   const isStaff = can(user.role, "merchants:read");
@@ -43,28 +45,12 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         filters={{
           label: "Filter users",
           fields: [
-            { kind: "search", id: "user-search", label: "Search", name: "q", placeholder: "Email or name", maxLength: 254 },
-            {
-              kind: "select",
-              id: "user-role",
-              label: "Role",
-              name: "role",
-              options: [{ value: "all", label: "All roles" }, ...roles.map((r) => ({ value: r, label: roleLabel(r) }))],
-            },
-            {
-              kind: "select",
-              id: "user-status",
-              label: "Status",
-              name: "status",
-              options: [
-                { value: "all", label: "Active or disabled" },
-                { value: "active", label: "Active" },
-                { value: "disabled", label: "Disabled" },
-              ],
-            },
+            searchField("user-search", "Email or name", 254),
+            selectField("user-role", "Role", "role", [["all", "All roles"], ...roles.map((r) => [r, roleLabel(r)] as const)]),
+            selectField("user-status", "Status", "status", [["all", "Active or disabled"], ...Object.entries(STATUS_WORDS)]),
           ],
         }}
-        chips={{ role: (v) => roleLabel(v as Role), status: (v) => (v === "disabled" ? "Disabled" : "Active") }}
+        chips={{ role: (v) => roleLabel(v as Role), status: (v) => STATUS_WORDS[v] ?? v }}
         noun={["users", "user"]}
         empty="No users."
         paging={list}

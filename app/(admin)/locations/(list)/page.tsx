@@ -1,6 +1,7 @@
 import { AddLocationDialog, type LocationMerchantChoice } from "@/components/locations/add-location-dialog";
 import { LocationsTable } from "@/components/locations/locations-table";
-import { ListPage } from "@/components/lists/list-page";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { pageAccess } from "@/lib/auth/access";
 import { can } from "@/lib/auth/permissions";
 import { isMerchantRole } from "@/lib/domain";
@@ -11,11 +12,10 @@ import { timeZones } from "@/lib/registers/schemas";
 
 export const metadata = { title: "Locations" };
 
-const ARCHIVED_WORDS: Record<string, string> = { yes: "Archived locations", no: "Current locations" };
+const ARCHIVED_WORDS: Record<string, string> = { no: "Current locations", yes: "Archived locations" };
 
-export default async function LocationsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = locationList.load(await searchParams);
-  const { user, ctx } = await pageAccess("registers:read", input);
+export default async function LocationsPage({ searchParams }: ListPageProps) {
+  const { params: input, user, ctx } = await listAccess(locationList, "registers:read", searchParams);
   const list = await queryLocations(ctx, input);
   const params = list.params;
   const mayManage = can(user.role, "registers:manage");
@@ -32,17 +32,8 @@ export default async function LocationsPage({ searchParams }: { searchParams: Pr
       filters={{
         label: "Filter locations",
         fields: [
-          { kind: "search", id: "location-search", label: "Search", name: "q", placeholder: "Location name", maxLength: 100 },
-          {
-            kind: "select",
-            id: "location-archived",
-            label: "Archived",
-            name: "archived",
-            options: [
-              { value: "no", label: "Current locations" },
-              { value: "yes", label: "Archived locations" },
-            ],
-          },
+          searchField("location-search", "Location name", 100),
+          selectField("location-archived", "Archived", "archived", Object.entries(ARCHIVED_WORDS)),
         ],
       }}
       chips={{ archived: (v) => ARCHIVED_WORDS[v] ?? v }}

@@ -1,9 +1,9 @@
 import { Plus, Upload } from "lucide-react";
 import Link from "next/link";
-import { ListPage } from "@/components/lists/list-page";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { RegisterTree } from "@/components/registers/register-tree";
 import { buttonVariants } from "@/components/ui/button";
-import { pageAccess } from "@/lib/auth/access";
 import { can } from "@/lib/auth/permissions";
 import { ENVIRONMENT_OPTIONS, environmentLabel } from "@/lib/labels";
 import { registerList } from "@/lib/lists/lists";
@@ -14,9 +14,8 @@ export const metadata = { title: "Registers" };
 
 const ROUTE_WORDS: Record<string, string> = { routed: "Routed", unrouted: "Unrouted" };
 
-export default async function RegistersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = registerList.load(await searchParams);
-  const { user, ctx } = await pageAccess("registers:read", input);
+export default async function RegistersPage({ searchParams }: ListPageProps) {
+  const { params: input, user, ctx } = await listAccess(registerList, "registers:read", searchParams);
   const list = await queryRegisters(ctx, input);
   const params = list.params;
   const mayManage = can(user.role, "registers:manage");
@@ -45,30 +44,14 @@ export default async function RegistersPage({ searchParams }: { searchParams: Pr
       filters={{
         label: "Filter registers",
         fields: [
-          { kind: "search", id: "register-search", label: "Search", name: "q", placeholder: "Name, register ID, external reference or terminal ID", maxLength: 100 },
-          {
-            kind: "select",
-            id: "register-location",
-            label: "Location",
-            name: "location",
-            // Staff looking at every merchant: locations of different merchants may share a name.
-            options: [
-              { value: "0", label: "All locations" },
-              ...list.locations.map((l) => ({ value: String(l.id), label: showMerchant ? `${l.name} (${l.merchantName})` : l.name })),
-            ],
-          },
-          { kind: "select", id: "register-environment", label: "Environment", name: "environment", options: ENVIRONMENT_OPTIONS },
-          {
-            kind: "select",
-            id: "register-route",
-            label: "Route",
-            name: "route",
-            options: [
-              { value: "all", label: "Routed or not" },
-              { value: "routed", label: "Routed" },
-              { value: "unrouted", label: "Unrouted" },
-            ],
-          },
+          searchField("register-search", "Name, register ID, external reference or terminal ID", 100),
+          // Staff looking at every merchant: locations of different merchants may share a name.
+          selectField("register-location", "Location", "location", [
+            ["0", "All locations"],
+            ...list.locations.map((l) => [String(l.id), showMerchant ? `${l.name} (${l.merchantName})` : l.name] as const),
+          ]),
+          selectField("register-environment", "Environment", "environment", ENVIRONMENT_OPTIONS),
+          selectField("register-route", "Route", "route", [["all", "Routed or not"], ...Object.entries(ROUTE_WORDS)]),
         ],
       }}
       chips={{

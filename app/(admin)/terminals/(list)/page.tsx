@@ -1,7 +1,7 @@
-import { ListPage } from "@/components/lists/list-page";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { PairTerminalLink } from "@/components/terminals/pair-terminal-link";
 import { TerminalTable } from "@/components/terminals/terminal-table";
-import { pageAccess } from "@/lib/auth/access";
 import { can } from "@/lib/auth/permissions";
 import { ENVIRONMENT_OPTIONS, environmentLabel } from "@/lib/labels";
 import { terminalList } from "@/lib/lists/lists";
@@ -11,9 +11,8 @@ export const metadata = { title: "Terminals" };
 
 const STATUS_WORDS: Record<string, string> = { paired: "Paired", unpaired: "Unpaired" };
 
-export default async function TerminalsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = terminalList.load(await searchParams);
-  const { user, ctx } = await pageAccess("terminals:read", input);
+export default async function TerminalsPage({ searchParams }: ListPageProps) {
+  const { params: input, user, ctx } = await listAccess(terminalList, "terminals:read", searchParams);
   const list = await queryTerminals(ctx, input);
   const mayPair = can(user.role, "pairing:create");
   return (
@@ -26,20 +25,14 @@ export default async function TerminalsPage({ searchParams }: { searchParams: Pr
       filters={{
         label: "Filter terminals",
         fields: [
-          { kind: "search", id: "terminal-search", label: "Search", name: "q", placeholder: "Terminal ID or pairing name", maxLength: 100 },
-          { kind: "select", id: "terminal-environment", label: "Environment", name: "environment", options: ENVIRONMENT_OPTIONS },
-          {
-            kind: "select",
-            id: "terminal-status",
-            label: "Status",
-            name: "status",
-            options: [
-              { value: "all", label: "All statuses" },
-              { value: "paired", label: "Paired" },
-              { value: "unpaired", label: "Unpaired" },
-              { value: "credentials_refused", label: "Credentials refused" },
-            ],
-          },
+          searchField("terminal-search", "Terminal ID or pairing name", 100),
+          selectField("terminal-environment", "Environment", "environment", ENVIRONMENT_OPTIONS),
+          selectField("terminal-status", "Status", "status", [
+            ["all", "All statuses"],
+            ["paired", "Paired"],
+            ["unpaired", "Unpaired"],
+            ["credentials_refused", "Credentials refused"],
+          ]),
         ],
       }}
       chips={{ environment: environmentLabel, status: (v) => STATUS_WORDS[v] ?? v }}

@@ -1,10 +1,10 @@
 import Link from "next/link";
-import { ListPage } from "@/components/lists/list-page";
+import { dateField, searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { choiceField, terminalLabel, transactionCountText } from "@/components/transactions/filter-fields";
 import { TransactionTable } from "@/components/transactions/transaction-table";
 import { Alert } from "@/components/ui/alert";
 import type { FilterField } from "@/components/ui/filter-bar";
-import { pageAccess } from "@/lib/auth/access";
 import { TRANSACTION_STATUSES, type TransactionStatus } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { ENVIRONMENT_OPTIONS, environmentLabel, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
@@ -15,9 +15,8 @@ export const metadata = { title: "Transactions" };
 
 const KIND_WORDS: Record<string, string> = { charge: "Charges", preauth: "Preauthorisations", refund: "Refunds" };
 
-export default async function TransactionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const params = transactionList.load(await searchParams);
-  const { ctx } = await pageAccess("transactions:read", params);
+export default async function TransactionsPage({ searchParams }: ListPageProps) {
+  const { params, ctx } = await listAccess(transactionList, "transactions:read", searchParams);
   const list = await queryTransactions(ctx, params, { after: params.after, before: params.before });
   const options = await queryTransactionFilterOptions(ctx);
   // A chosen terminal or register is named by the list of them, else by a row, else by number.
@@ -27,30 +26,18 @@ export default async function TransactionsPage({ searchParams }: { searchParams:
   // The terminal and register filters are lists when the scope has at most a couple of hundred
   // of each; past that the search box finds them (and their own pages link to this list filtered).
   const fields = [
-    { kind: "search", id: "transaction-search", label: "Search", name: "q", placeholder: "Amount, transaction id, terminal, register", maxLength: 200 },
-    {
-      kind: "select",
-      id: "transaction-status",
-      label: "Status",
-      name: "status",
-      options: [
-        { value: "all", label: "All statuses" },
-        { value: "open", label: "Open (initiated or in progress)" },
-        ...TRANSACTION_STATUSES.map((s) => ({ value: s, label: TRANSACTION_STATUS_LABELS[s] })),
-      ],
-    },
-    {
-      kind: "select",
-      id: "transaction-kind",
-      label: "Kind",
-      name: "kind",
-      options: [{ value: "all", label: "All kinds" }, ...Object.entries(KIND_WORDS).map(([value, label]) => ({ value, label }))],
-    },
+    searchField("transaction-search", "Amount, transaction id, terminal, register", 200),
+    selectField("transaction-status", "Status", "status", [
+      ["all", "All statuses"],
+      ["open", "Open (initiated or in progress)"],
+      ...TRANSACTION_STATUSES.map((s) => [s, TRANSACTION_STATUS_LABELS[s]] as const),
+    ]),
+    selectField("transaction-kind", "Kind", "kind", [["all", "All kinds"], ...Object.entries(KIND_WORDS)]),
     choiceField({ id: "transaction-terminal", label: "Terminal", name: "terminal", all: "All terminals" }, options.terminals, params.terminal, terminalLabel),
     choiceField({ id: "transaction-register", label: "Register", name: "register", all: "All registers" }, options.registers, params.register, (r) => `${r.locationName} · ${r.name}`),
-    { kind: "select", id: "transaction-environment", label: "Environment", name: "environment", options: ENVIRONMENT_OPTIONS },
-    { kind: "date", id: "transaction-from", label: "Created from", name: "from" },
-    { kind: "date", id: "transaction-to", label: "Created to", name: "to" },
+    selectField("transaction-environment", "Environment", "environment", ENVIRONMENT_OPTIONS),
+    dateField("transaction-from", "Created from", "from"),
+    dateField("transaction-to", "Created to", "to"),
   ].filter((f): f is FilterField => f !== null);
   const summary = list.count
     ? transactionCountText(list.count, list.rows.length, transactionList.sortOf(params).direction === "desc")

@@ -1,9 +1,9 @@
-import { ListPage } from "@/components/lists/list-page";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { choiceField, terminalLabel } from "@/components/transactions/filter-fields";
 import type { FilterField } from "@/components/ui/filter-bar";
 import { keysetSummary } from "@/components/ui/keyset-pagination";
 import { DeliveryTable } from "@/components/webhooks/delivery-table";
-import { pageAccess } from "@/lib/auth/access";
 import { DELIVERY_VERDICTS, type DeliveryVerdict } from "@/lib/domain";
 import { DELIVERY_VERDICT_LABELS } from "@/lib/labels";
 import { deliveryList, LIST_COUNT_CAP } from "@/lib/lists/lists";
@@ -12,25 +12,18 @@ import { queryDeliveries } from "@/lib/webhooks/queries";
 
 export const metadata = { title: "Webhook deliveries" };
 
-export default async function WebhooksPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const input = deliveryList.load(await searchParams);
-  const { ctx } = await pageAccess("webhooks:read", input);
+export default async function WebhooksPage({ searchParams }: ListPageProps) {
+  const { params: input, ctx } = await listAccess(deliveryList, "webhooks:read", searchParams);
   const list = await queryDeliveries(ctx, input);
   const params = list.params;
   const { terminals } = await queryTransactionFilterOptions(ctx);
   const fields = [
-    { kind: "search", id: "delivery-search", label: "Search", name: "q", placeholder: "Transaction id (or its start)", maxLength: 200 },
-    {
-      kind: "select",
-      id: "delivery-verdict",
-      label: "Verdict",
-      name: "verdict",
-      options: [
-        { value: "all", label: "All verdicts" },
-        { value: "rejected", label: "Refused (any reason)" },
-        ...DELIVERY_VERDICTS.map((v) => ({ value: v, label: DELIVERY_VERDICT_LABELS[v] })),
-      ],
-    },
+    searchField("delivery-search", "Transaction id (or its start)", 200),
+    selectField("delivery-verdict", "Verdict", "verdict", [
+      ["all", "All verdicts"],
+      ["rejected", "Refused (any reason)"],
+      ...DELIVERY_VERDICTS.map((v) => [v, DELIVERY_VERDICT_LABELS[v]] as const),
+    ]),
     choiceField({ id: "delivery-terminal", label: "Terminal", name: "terminal", all: "All terminals" }, terminals, params.terminal, terminalLabel),
   ].filter((f): f is FilterField => f !== null);
   return (
