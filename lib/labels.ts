@@ -76,7 +76,7 @@ export const ATTEMPT_STATUS_LABELS: Record<AttemptStatus, string> = {
 };
 
 /** How each audit action reads on the page and in the CSV: "Pairing created", not pairing.create. */
-export const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {
+const AUDIT_ACTION_LABELS: Partial<Record<AuditAction, string>> = {
   "auth.sign_in": "Signed in",
   "auth.sign_in_failed": "Sign-in failed",
   "auth.sign_out": "Signed out",

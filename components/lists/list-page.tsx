@@ -36,7 +36,7 @@ export async function listAccess<V extends { merchant: number | null }>(
 }
 
 /** What the template needs of a list definition (see defineList). */
-export type ListKit<V, C extends string> = {
+type ListKit<V, C extends string> = {
   pathname: string;
   defaults: V;
   filterKeys: readonly string[];
@@ -54,7 +54,7 @@ export type ListKit<V, C extends string> = {
 type ListValues = { merchant: number | null; sort: string; page: number };
 
 /** Numbered pages (the query's clamped page and total), or keyset cursors with the page's summary. */
-export type ListPaging =
+type ListPaging =
   | { page: number; pageSize: number; total: number }
   | { prev: Cursor | null; next: Cursor | null; summary: React.ReactNode; summaryTestId?: string };
 

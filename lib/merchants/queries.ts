@@ -16,7 +16,7 @@ export type MerchantListRow = {
   createdAt: Date;
 };
 
-export type MerchantList = {
+type MerchantList = {
   rows: MerchantListRow[];
   total: number;
   page: number;

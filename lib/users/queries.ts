@@ -22,7 +22,7 @@ export type UserListRow = {
   createdAt: Date;
 };
 
-export type UserList = {
+type UserList = {
   rows: UserListRow[];
   total: number;
   page: number;

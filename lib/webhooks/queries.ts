@@ -142,7 +142,7 @@ function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: nu
   return rows.map((r) => ({ ...r, events: events.get(r.id) ?? [] }));
 }
 
-export type DeliveryListPage = {
+type DeliveryListPage = {
   rows: DeliveryListRow[];
   /** The cursors of the pages after and before this one (null: there is none). */
   next: Cursor | null;
