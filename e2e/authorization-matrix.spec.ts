@@ -146,20 +146,20 @@ const PAGES: Record<string, PageRow> = {
     expect: { admin: "A", support: "A", viewer: "A", "A-admin": "A", "A-viewer": 403, "B-admin": "B" },
   },
   users: {
-    path: () => "/users",
+    path: () => `/users?q=${tag}`,
     heading: () => "Users",
     shows: ["A", "B", "S"], // the merchant actors' names, and a staff user's
     expect: { admin: "AB", support: 403, viewer: 403, "A-admin": "A", "A-viewer": 403, "B-admin": "B" },
   },
   "users ?merchant=B": {
-    path: (s) => `/users?merchant=${s.B}`,
+    path: (s) => `/users?q=${tag}&merchant=${s.B}`,
     heading: () => "Users",
     shows: ["A", "B", "S"],
     expect: { admin: "B", support: 403, viewer: 403, "A-admin": "A", "A-viewer": 403, "B-admin": "B" },
   },
   // Lists merchants, not their rows: the merchant names are checked below.
   merchants: {
-    path: () => "/merchants",
+    path: () => `/merchants?q=${tag}`,
     heading: () => "Merchants",
     shows: [],
     expect: { admin: "AB", support: 403, viewer: 403, "A-admin": 403, "A-viewer": 403, "B-admin": 403 },

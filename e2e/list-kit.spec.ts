@@ -2,11 +2,14 @@ import type { Page } from "@playwright/test";
 import { randomBytes, randomUUID } from "node:crypto";
 import { SEARCH_DEBOUNCE_MS } from "../lib/lists/search";
 import { appDb, createUser, expect, signIn, test, type TestUser } from "./fixtures";
-import { defaultMerchantId, E2E_MERCHANT } from "./seed";
+import { defaultMerchantId, E2E_MERCHANT, seedMerchant } from "./seed";
 
 /**
- * The list kit on the three lists: filters that apply as they change and show as removable
- * chips, Back, sortable columns, relative times, CSV export of the filtered rows, 390 px.
+ * The list kit: filters that apply as they change and show as removable chips, Back, sortable
+ * columns, relative times, CSV export of the filtered rows, 390 px (on the terminals, attempts
+ * and audit lists); and on every list (terminals, attempts, audit, registers, locations,
+ * transactions, webhook deliveries, users, merchants) the URL as the state: a filter narrows and
+ * survives a reload, pages move (keyset lists forward and back), a bookmark opens the same view.
  * Every test seeds its own rows under a unique prefix and filters on it (another worker shares
  * the database).
  */
@@ -434,3 +437,365 @@ test("at 390 px the lists fit the phone: nothing scrolls sideways, neither the p
   expect(await region.evaluate((el) => el.scrollLeft)).toBe(0);
   expect(await page.evaluate(() => window.scrollX)).toBe(0);
 });
+
+// ---- every list: the URL is the state ----
+
+/** How a list's rows are told apart: an attribute of the row, or a pattern in its text. */
+type RowKey = { attr: string } | { text: string };
+
+type ListCase = {
+  name: string;
+  /** The filter bar's name, and the pages' navigation ("Pagination", or "Pages of …" by keyset). */
+  filters: string;
+  pages: string;
+  row: string;
+  key: RowKey;
+  pageSize: number;
+  keyset: boolean;
+  /**
+   * Seeds the rows: the URL that narrows the list to them (a bookmark), their keys in the list's
+   * order, and a filter of the bar that narrows them further (its label, value, URL parameter,
+   * chip and the keys left).
+   */
+  seed: (admin: TestUser) => {
+    url: string;
+    keys: string[];
+    narrow: { label: string; value: string; param: string; chip: string; keys: string[] };
+  };
+};
+
+const pad = (i: number) => String(i).padStart(3, "0");
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+/** Every fifth of 1…n: the rows a filter narrows to. */
+const fifth = (i: number) => i % 5 === 0;
+const insert = (sql: string, ...args: unknown[]) => Number(appDb().prepare(sql).run(...args).lastInsertRowid);
+
+/** A merchant of the test's own with a paired terminal, for the lists read through the switcher. */
+function merchantWithTerminal(t: string, creator: TestUser) {
+  const merchant = seedMerchant(`LK ${t} payments`);
+  const terminal = insert("insert into terminals (environment, terminal_id, merchant_id, currency) values ('sandbox', ?, ?, 'EUR')", `LK-${t}`.toUpperCase(), merchant.id);
+  const pairing = insert(
+    `insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id)
+     values (?, ?, ?, ?, ?, 0, 'active', ?)`,
+    terminal,
+    merchant.id,
+    `pc_${randomUUID()}`,
+    `LK ${t} till`,
+    `cl_${t}`,
+    creator.id,
+  );
+  return { merchant, terminal, pairing };
+}
+
+const LISTS: ListCase[] = [
+  {
+    name: "terminals",
+    filters: "Filter terminals",
+    pages: "Pagination",
+    row: "terminal-row",
+    key: { text: "LK[0-9A-F]+-\\d{3}" },
+    pageSize: 50,
+    keyset: false,
+    seed: () => {
+      const t = tag().toUpperCase();
+      const merchant = defaultMerchantId();
+      const id = (i: number) => `LK${t}-${pad(i)}`;
+      appDb().transaction(() => {
+        for (const i of upTo(55)) insert("insert into terminals (environment, terminal_id, merchant_id) values (?, ?, ?)", fifth(i) ? "sandbox" : "production", id(i), merchant);
+      })();
+      return {
+        url: `/terminals?q=LK${t}`,
+        keys: upTo(55).map(id),
+        narrow: { label: "Environment", value: "sandbox", param: "environment", chip: "Environment", keys: upTo(55).filter(fifth).map(id) },
+      };
+    },
+  },
+  {
+    name: "attempts",
+    filters: "Filter pairing attempts",
+    pages: "Pagination",
+    row: "attempt-row",
+    key: { text: "LK [0-9a-f]+ attempt \\d{3}" },
+    pageSize: 50,
+    keyset: false,
+    seed: (admin) => {
+      const t = tag();
+      const merchant = defaultMerchantId();
+      const name = (i: number) => `LK ${t} attempt ${pad(i)}`;
+      const now = Date.now();
+      appDb().transaction(() => {
+        for (const i of upTo(55)) {
+          insert(
+            `insert into pairing_attempts (request_key, merchant_id, environment, name, status, created_by_id, created_at) values (?, ?, 'sandbox', ?, ?, ?, ?)`,
+            randomUUID(),
+            merchant,
+            name(i),
+            fifth(i) ? "failed" : "succeeded",
+            admin.id,
+            now - (55 - i) * 1000,
+          );
+        }
+      })();
+      const newest = upTo(55).reverse();
+      return {
+        url: `/attempts?q=${encodeURIComponent(`LK ${t}`)}`,
+        keys: newest.map(name),
+        narrow: { label: "Outcome", value: "failed", param: "status", chip: "Outcome", keys: newest.filter(fifth).map(name) },
+      };
+    },
+  },
+  {
+    name: "audit",
+    filters: "Filter the audit log",
+    pages: "Pagination",
+    row: "audit-row",
+    key: { text: "lka-[0-9a-f]+-\\d{3}@e2e\\.test" },
+    pageSize: 50,
+    keyset: false,
+    seed: () => {
+      const t = tag();
+      const actor = (i: number) => `lka-${t}-${pad(i)}@e2e.test`;
+      const now = Date.now();
+      appDb().transaction(() => {
+        for (const i of upTo(55)) {
+          insert("insert into audit_log (actor_email, action, at) values (?, ?, ?)", actor(i), fifth(i) ? "user.create" : "pairing.create", now - (55 - i) * 1000);
+        }
+      })();
+      const newest = upTo(55).reverse();
+      return {
+        url: `/audit?actor=lka-${t}`,
+        keys: newest.map(actor),
+        narrow: { label: "Action", value: "user.create", param: "action", chip: "Action", keys: newest.filter(fifth).map(actor) },
+      };
+    },
+  },
+  {
+    name: "registers",
+    filters: "Filter registers",
+    pages: "Pagination",
+    row: "register-row",
+    key: { attr: "data-register" },
+    pageSize: 100,
+    keyset: false,
+    seed: () => {
+      const t = tag();
+      const merchant = seedMerchant(`LK ${t} registers`);
+      const location = (name: string) => insert("insert into locations (merchant_id, name, time_zone) values (?, ?, 'UTC')", merchant.id, name);
+      const register = (locationId: number, name: string) =>
+        insert("insert into registers (register_id, merchant_id, location_id, kind, name) values (?, ?, ?, 'physical', ?)", randomUUID(), merchant.id, locationId, name);
+      const a = location(`LK ${t} A shop`);
+      const b = location(`LK ${t} B shop`);
+      const ids = appDb().transaction(() => [...upTo(105).map((i) => register(a, `R${pad(i)}`)), ...upTo(3).map((i) => register(b, `S${pad(i)}`))])();
+      return {
+        url: `/registers?merchant=${merchant.id}`,
+        keys: ids.map(String),
+        narrow: { label: "Location", value: String(b), param: "location", chip: "Location", keys: ids.slice(105).map(String) },
+      };
+    },
+  },
+  {
+    name: "locations",
+    filters: "Filter locations",
+    pages: "Pagination",
+    row: "location-row",
+    key: { text: "LK [0-9a-f]+ (shop \\d{3}|old \\d{3})" },
+    pageSize: 50,
+    keyset: false,
+    seed: () => {
+      const t = tag();
+      const merchant = seedMerchant(`LK ${t} locations`);
+      const shop = (i: number) => `LK ${t} shop ${pad(i)}`;
+      const old = (i: number) => `LK ${t} old ${pad(i)}`;
+      appDb().transaction(() => {
+        for (const i of upTo(55)) insert("insert into locations (merchant_id, name, time_zone) values (?, ?, 'UTC')", merchant.id, shop(i));
+        for (const i of upTo(3)) insert("insert into locations (merchant_id, name, time_zone, archived_at) values (?, ?, 'UTC', ?)", merchant.id, old(i), Date.now());
+      })();
+      return {
+        url: `/locations?q=${encodeURIComponent(`LK ${t}`)}`,
+        keys: upTo(55).map(shop),
+        narrow: { label: "Archived", value: "yes", param: "archived", chip: "Archived", keys: upTo(3).map(old) },
+      };
+    },
+  },
+  {
+    name: "transactions",
+    filters: "Filter transactions",
+    pages: "Pages of transactions",
+    row: "transaction-row",
+    key: { attr: "data-transaction-id" },
+    pageSize: 25,
+    keyset: true,
+    seed: (admin) => {
+      const t = tag();
+      const { merchant, terminal, pairing } = merchantWithTerminal(t, admin);
+      const provider = (i: number) => `lk-${t}-${pad(i)}`;
+      const now = Date.now();
+      appDb().transaction(() => {
+        for (const i of upTo(30)) {
+          const at = now - (30 - i) * MIN;
+          insert(
+            `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, provider_transaction_id, kind, amount, currency, status,
+               status_source, status_changed_at, last_seen_at, created_at, updated_at)
+             values (?, 'sandbox', ?, ?, ?, 'charge', 1000, 'EUR', ?, 'webhook', ?, ?, ?, ?)`,
+            merchant.id,
+            terminal,
+            pairing,
+            provider(i),
+            fifth(i) ? "DECLINED" : "SUCCESS",
+            at,
+            at,
+            at,
+            at,
+          );
+        }
+      })();
+      const newest = upTo(30).reverse();
+      return {
+        url: `/transactions?merchant=${merchant.id}`,
+        keys: newest.map(provider),
+        narrow: { label: "Status", value: "DECLINED", param: "status", chip: "Status", keys: newest.filter(fifth).map(provider) },
+      };
+    },
+  },
+  {
+    name: "deliveries",
+    filters: "Filter webhook deliveries",
+    pages: "Pages of deliveries",
+    row: "delivery-row",
+    key: { attr: "data-delivery-id" },
+    pageSize: 50,
+    keyset: true,
+    seed: (admin) => {
+      const t = tag();
+      const { merchant, pairing } = merchantWithTerminal(t, admin);
+      const now = Date.now();
+      const ids = appDb().transaction(() =>
+        upTo(55).map((i) =>
+          insert(
+            "insert into webhook_deliveries (received_at, pairing_id, merchant_id, verdict, http_status, size_bytes) values (?, ?, ?, ?, ?, 100)",
+            now - (55 - i) * 1000,
+            pairing,
+            merchant.id,
+            fifth(i) ? "bad_signature" : "accepted",
+            fifth(i) ? 403 : 200,
+          ),
+        ),
+      )();
+      const newest = upTo(55).reverse();
+      return {
+        url: `/webhooks?merchant=${merchant.id}`,
+        keys: newest.map((i) => String(ids[i - 1])),
+        narrow: { label: "Verdict", value: "bad_signature", param: "verdict", chip: "Verdict", keys: newest.filter(fifth).map((i) => String(ids[i - 1])) },
+      };
+    },
+  },
+  {
+    name: "users",
+    filters: "Filter users",
+    pages: "Pagination",
+    row: "user-row",
+    key: { attr: "data-email" },
+    pageSize: 50,
+    keyset: false,
+    seed: () => {
+      const t = tag();
+      const merchant = seedMerchant(`LK ${t} people`);
+      const email = (i: number) => `lku-${t}-${pad(i)}@e2e.test`;
+      appDb().transaction(() => {
+        for (const i of upTo(55)) {
+          // Never signs in: no password to hash.
+          insert("insert into users (email, password_hash, role, merchant_id, disabled_at) values (?, 'none', 'merchant-viewer', ?, ?)", email(i), merchant.id, fifth(i) ? Date.now() : null);
+        }
+      })();
+      return {
+        url: `/users?q=lku-${t}`,
+        keys: upTo(55).map(email),
+        narrow: { label: "Status", value: "disabled", param: "status", chip: "Status", keys: upTo(55).filter(fifth).map(email) },
+      };
+    },
+  },
+  {
+    name: "merchants",
+    filters: "Filter merchants",
+    pages: "Pagination",
+    row: "merchant-row",
+    key: { attr: "data-merchant-id" },
+    pageSize: 50,
+    keyset: false,
+    seed: () => {
+      const t = tag();
+      const ids = appDb().transaction(() =>
+        upTo(55).map((i) => insert("insert into merchants (name, status) values (?, ?)", `LK ${t} merchant ${pad(i)}`, fifth(i) ? "suspended" : "active")),
+      )();
+      return {
+        url: `/merchants?q=${encodeURIComponent(`LK ${t} merchant`)}`,
+        keys: ids.map(String),
+        narrow: { label: "Status", value: "suspended", param: "status", chip: "Status", keys: ids.filter((_, i) => fifth(i + 1)).map(String) },
+      };
+    },
+  },
+];
+
+/** The keys of the rows shown, in order. */
+function shownKeys(page: Page, c: ListCase): Promise<string[]> {
+  return page.getByTestId(c.row).evaluateAll(
+    (rows, key) =>
+      rows.map((r) =>
+        "attr" in key ? (r.getAttribute(key.attr) ?? "") : (new RegExp(key.text).exec(r.textContent ?? "")?.[0] ?? ""),
+      ),
+    c.key,
+  );
+}
+
+for (const c of LISTS) {
+  test(`${c.name}: a bookmark opens the view, pages move${c.keyset ? " forward and back by cursor" : ""}, a filter narrows, and a reload keeps it all`, async ({ page, asRole }) => {
+    const admin = await asRole("admin");
+    const s = c.seed(admin);
+    const keys = () => shownKeys(page, c);
+    const first = s.keys.slice(0, c.pageSize);
+    const second = s.keys.slice(c.pageSize, 2 * c.pageSize);
+    const pages = page.getByRole("navigation", { name: c.pages });
+
+    // The bookmark: this test's rows, the first page of them.
+    await page.goto(s.url);
+    await expect.poll(keys).toEqual(first);
+
+    // Next: the second page, in the URL (a page number, or a cursor after the last row seen).
+    await pages.getByRole("link", { name: "Next" }).click();
+    await expect(page).toHaveURL(c.keyset ? /[?&]after=\d+\.\d+(&|$)/ : /[?&]page=2(&|$)/);
+    await expect.poll(keys).toEqual(second);
+    const secondUrl = page.url();
+    await page.reload();
+    await expect.poll(keys).toEqual(second);
+    // The second page's address, opened afresh in another tab, is the same view.
+    const tab = await page.context().newPage();
+    await tab.goto(secondUrl);
+    await expect.poll(() => shownKeys(tab, c)).toEqual(second);
+    await tab.close();
+
+    // Previous: back to the first page (by a cursor before the first row seen, for a keyset list).
+    await pages.getByRole("link", { name: "Previous" }).click();
+    if (c.keyset) await expect(page).toHaveURL(/[?&]before=\d+\.\d+(&|$)/);
+    else await expect(page).not.toHaveURL(/[?&]page=/);
+    await expect.poll(keys).toEqual(first);
+
+    // A filter narrows, from the first page again; the URL, the form and the chip say so, after a reload too.
+    const bar = page.getByRole("search", { name: c.filters });
+    await bar.getByLabel(s.narrow.label, { exact: true }).selectOption(s.narrow.value);
+    await expect(page).toHaveURL(new RegExp(`[?&]${s.narrow.param}=${s.narrow.value}(&|$)`));
+    await expect(page).not.toHaveURL(/[?&](page|after|before)=/);
+    await expect.poll(keys).toEqual(s.narrow.keys);
+    await page.reload();
+    await expect.poll(keys).toEqual(s.narrow.keys);
+    await expect(bar.getByLabel(s.narrow.label, { exact: true })).toHaveValue(s.narrow.value);
+    await expect(page.getByRole("link", { name: `Remove the ${s.narrow.chip} filter` })).toBeVisible();
+
+    // Desktop and phone: the narrowed list, and nothing wider than the phone.
+    await page.screenshot({ path: `test-results/list-kit/${c.name}-1280.png`, fullPage: true });
+    await page.setViewportSize({ width: 375, height: 812 });
+    await expect.poll(keys).toEqual(s.narrow.keys);
+    const { scroll, viewport } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, viewport: document.documentElement.clientWidth }));
+    expect(scroll, `${c.name} scrolls sideways at 375 px`).toBeLessThanOrEqual(viewport);
+    await page.screenshot({ path: `test-results/list-kit/${c.name}-375.png`, fullPage: true });
+  });
+}

@@ -34,6 +34,9 @@ test.describe("merchants page (staff admin)", () => {
     await page.goto("/");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Merchants" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Merchants" })).toBeVisible();
+    // The list pages: narrowed to this test's merchants by its search (the URL keeps it as they are added).
+    await page.getByRole("search", { name: "Filter merchants" }).getByLabel("Search").fill(tag);
+    await expect(page).toHaveURL(new RegExp(`[?&]q=${tag}`));
 
     const form = page.getByRole("form", { name: "Add a merchant" });
     const nameField = form.getByLabel("Name", { exact: true });
@@ -121,7 +124,7 @@ test.describe("merchants page (staff admin)", () => {
     const theirPage = await theirCtx.newPage();
     await signIn(theirPage, merchantAdmin);
 
-    await page.goto("/merchants");
+    await page.goto(`/merchants?q=${encodeURIComponent(merchant.name)}`);
     const row = merchantRow(page, merchant.name);
     await row.getByRole("button", { name: `Suspend ${merchant.name}` }).click();
     const dialog = page.getByRole("dialog", { name: `Suspend ${merchant.name}?` });
@@ -218,10 +221,12 @@ test.describe("users page with merchants", () => {
     const merchant = seedMerchant();
     const otherMerchant = seedMerchant();
     const otherUser = await createUser("merchant-viewer", "", otherMerchant.id);
-    await page.goto("/users");
+    await page.goto(`/users?q=${admin.email}`);
 
     // Staff are "Staff" in the Merchant column.
     await expect(userRow(page, admin.email).getByTestId("user-merchant")).toHaveText("Staff");
+    // The users this test adds, newest first (the list pages).
+    await page.goto("/users?sort=-added");
 
     const form = page.getByRole("form", { name: "Add a user" });
     const role = form.getByLabel("Role", { exact: true });

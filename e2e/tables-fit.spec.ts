@@ -208,7 +208,7 @@ test.describe("lists fit their card at 1280, 1366 and 390 px", () => {
   });
 
   test("users", async ({ page }) => {
-    await atEachWidth(page, "/users", async (width) => {
+    await atEachWidth(page, `/users?q=${seeded.tag}`, async (width) => {
       const label = `users at ${width}`;
       await expectFits(page.getByTestId("users-table"), label);
       const row = page.locator(`[data-testid="user-row"][data-email="${seeded.email}"]`);
@@ -221,7 +221,7 @@ test.describe("lists fit their card at 1280, 1366 and 390 px", () => {
   });
 
   test("merchants", async ({ page }) => {
-    await atEachWidth(page, "/merchants", async (width) => {
+    await atEachWidth(page, `/merchants?q=${seeded.tag}`, async (width) => {
       const label = `merchants at ${width}`;
       await expectFits(page.getByTestId("merchants-table"), label);
       const row = page.locator(`[data-testid="merchant-row"][data-merchant-id="${seeded.merchant.id}"]`);

@@ -33,6 +33,8 @@ test.describe("users (admin)", () => {
     await form.getByRole("button", { name: "Add user" }).click();
 
     await expect(page.getByText(`Added ${email} as support.`)).toBeVisible();
+    // Listed: the list is long (it pages), so found by its search.
+    await page.getByRole("search", { name: "Filter users" }).getByLabel("Search").fill(email);
     await expect(userRow(page, email)).toContainText("Nora New");
     // The form is cleared for the next user.
     await expect(form.getByLabel("Email", { exact: true })).toHaveValue("");
@@ -94,7 +96,7 @@ test.describe("users (admin)", () => {
   test("an admin changes a role: saved, audited, and the session stays", async ({ page, asRole }) => {
     const admin = await asRole("admin");
     const target = await createUser("viewer");
-    await page.goto("/users");
+    await page.goto(`/users?q=${target.email}`);
     const row = userRow(page, target.email);
     const before = userByEmail(target.email)!;
 
@@ -115,7 +117,7 @@ test.describe("users (admin)", () => {
 
   test("an admin cannot disable or demote themselves", async ({ page, asRole }) => {
     const admin = await asRole("admin");
-    await page.goto("/users");
+    await page.goto(`/users?q=${admin.email}`);
     const row = userRow(page, admin.email);
     await expect(row).toContainText("(you)");
     await expect(row.getByLabel(`Role of ${admin.email}`)).toBeDisabled();
@@ -141,7 +143,7 @@ test.describe("users (admin)", () => {
     await supportPage.goto("/terminals");
     await expect(supportPage.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
 
-    await page.goto("/users");
+    await page.goto(`/users?q=${support.email}`);
     const row = userRow(page, support.email);
     const before = userByEmail(support.email)!;
     await row.getByRole("button", { name: `Disable ${support.email}` }).click();

@@ -4,7 +4,7 @@ import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { CellFill, EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
 import type { AuditListRow } from "@/lib/audit/queries";
-import { auditActionLabel } from "./action-labels";
+import { auditActionLabel } from "@/lib/labels";
 
 type Column = "at" | "action";
 

@@ -3,7 +3,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle } from "lucide-react";
 import Link from "next/link";
-import { STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
+import { TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { useRouter } from "next/navigation";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
@@ -230,7 +230,7 @@ function PaymentsSection({ data, merchant }: { data: DashboardData["payments"]; 
             {STATUS_ORDER.filter((st) => data.todayByStatus[st]).map((st) => (
               <li key={st}>
                 <Link href={withMerchant(`/transactions?status=${st}`, merchant)} className="hover:underline">
-                  {data.todayByStatus[st]} {STATUS_WORDS[st].toLowerCase()}
+                  {data.todayByStatus[st]} {TRANSACTION_STATUS_LABELS[st].toLowerCase()}
                 </Link>
               </li>
             ))}

@@ -3,11 +3,11 @@
 import { Plus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { createLocationAction } from "@/lib/registers/actions";
@@ -34,22 +34,19 @@ export function AddLocationDialog({
   /** The switcher's merchant (staff), kept on the way to the new location. */
   viewed?: number | null;
 }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button>
           <Plus aria-hidden />
           Add location
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title="Add a location"
-        description="A shop or site of the merchant. Its registers are added on its page next."
-      >
-        {open ? <AddLocationForm merchant={merchant} timeZones={timeZones} viewed={viewed} onDone={() => setOpen(false)} /> : null}
-      </DialogContent>
-    </Dialog>
+      }
+      title="Add a location"
+      description="A shop or site of the merchant. Its registers are added on its page next."
+    >
+      {(close) => <AddLocationForm merchant={merchant} timeZones={timeZones} viewed={viewed} onDone={close} />}
+    </ActionDialog>
   );
 }
 

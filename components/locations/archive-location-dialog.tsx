@@ -1,11 +1,11 @@
 "use client";
 
 import { Archive } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { archiveLocationAction } from "@/lib/registers/actions";
 
 /**
@@ -14,31 +14,20 @@ import { archiveLocationAction } from "@/lib/registers/actions";
  * Close; a refusal (the count changed meanwhile) is shown as it comes.
  */
 export function ArchiveLocationDialog({ locationId, name, registers }: { locationId: number; name: string; registers: number }) {
-  const [open, setOpen] = useState(false);
-  // Each opening starts clean: a refusal from an earlier try is not shown again.
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="danger">
           <Archive aria-hidden />
           Archive
           <span className="sr-only"> {name}</span>
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={`Archive ${name}?`}
-        description="It leaves the list of locations (it stays under Archived, read-only), and its name can be used again. Archiving cannot be undone."
-      >
-        <ArchiveForm key={attempt} locationId={locationId} registers={registers} onDone={() => setOpen(false)} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Archive ${name}?`}
+      description="It leaves the list of locations (it stays under Archived, read-only), and its name can be used again. Archiving cannot be undone."
+    >
+      {(close) => <ArchiveForm locationId={locationId} registers={registers} onDone={close} />}
+    </ActionDialog>
   );
 }
 

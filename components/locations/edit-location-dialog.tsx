@@ -1,11 +1,11 @@
 "use client";
 
 import { Pencil } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { updateLocationAction } from "@/lib/registers/actions";
 import { LocationFields } from "./location-fields";
 
@@ -13,21 +13,20 @@ type Location = { id: number; name: string; address: string; timeZone: string };
 
 /** Renames a location, or changes its address or time zone, in a dialog. */
 export function EditLocationDialog({ location, timeZones }: { location: Location; timeZones: readonly string[] }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="secondary">
           <Pencil aria-hidden />
           Edit
           <span className="sr-only"> {location.name}</span>
         </Button>
-      </DialogTrigger>
-      <DialogContent title={`Edit ${location.name}`} description="Its registers and their routes stay as they are.">
-        {/* Mounted only while open: each opening starts from the saved values. */}
-        {open ? <EditLocationForm location={location} timeZones={timeZones} onDone={() => setOpen(false)} /> : null}
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Edit ${location.name}`}
+      description="Its registers and their routes stay as they are."
+    >
+      {(close) => <EditLocationForm location={location} timeZones={timeZones} onDone={close} />}
+    </ActionDialog>
   );
 }
 

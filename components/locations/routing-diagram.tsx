@@ -2,6 +2,7 @@ import { CornerDownRight } from "lucide-react";
 import Link from "next/link";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { layoutRouting, type PlacedRegister, type PlacedTerminal, type RoutingInput, type RoutingLayout } from "@/lib/registers/routing-layout";
+import { TERM_CLASS } from "@/components/ui/description-list";
 import { cn } from "@/lib/utils";
 
 /**
@@ -42,7 +43,7 @@ function Diagram({ layout }: { layout: RoutingLayout }) {
   const anyDead = layout.lines.some((l) => !l.active);
   return (
     <div>
-      <div className="grid grid-cols-[minmax(0,2fr)_minmax(4rem,1fr)_minmax(0,2fr)] text-xs font-medium uppercase tracking-wide text-slate-600">
+      <div className={cn("grid grid-cols-[minmax(0,2fr)_minmax(4rem,1fr)_minmax(0,2fr)]", TERM_CLASS)}>
         <p className="pb-2">Registers</p>
         <span />
         <p className="pb-2">Terminals</p>

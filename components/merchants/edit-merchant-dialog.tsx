@@ -1,11 +1,11 @@
 "use client";
 
 import { Pencil } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { updateMerchantAction } from "@/lib/merchants/actions";
 import { MerchantFields } from "./merchant-fields";
 
@@ -13,24 +13,20 @@ type Merchant = { id: number; name: string; externalRef: string | null };
 
 /** Renames a merchant or changes its external reference, in a dialog. */
 export function EditMerchantDialog({ merchant }: { merchant: Merchant }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="secondary" size="sm">
           <Pencil aria-hidden />
           Edit
           <span className="sr-only"> {merchant.name}</span>
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={`Edit ${merchant.name}`}
-        description="Its terminals, people and history stay with it; pages and the audit log show the new name."
-      >
-        {/* Mounted only while open: each opening starts from the saved values. */}
-        {open ? <EditMerchantForm merchant={merchant} onDone={() => setOpen(false)} /> : null}
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Edit ${merchant.name}`}
+      description="Its terminals, people and history stay with it; pages and the audit log show the new name."
+    >
+      {(close) => <EditMerchantForm merchant={merchant} onDone={close} />}
+    </ActionDialog>
   );
 }
 

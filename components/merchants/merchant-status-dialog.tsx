@@ -1,10 +1,10 @@
 "use client";
 
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { setMerchantStatusAction } from "@/lib/merchants/actions";
 import type { MerchantStatus } from "@/lib/domain";
 
@@ -14,55 +14,58 @@ export function MerchantStatusDialog({
 }: {
   merchant: { id: number; name: string; status: MerchantStatus; users: number };
 }) {
-  const [open, setOpen] = useState(false);
   const suspended = merchant.status === "suspended";
-  const { formProps, pending, failed } = useActionForm(setMerchantStatusAction, { onSuccess: () => setOpen(false) });
   const verb = suspended ? "Reactivate" : "Suspend";
   const people = merchant.users === 1 ? "1 user" : `${merchant.users} users`;
 
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant={suspended ? "secondary" : "danger"} size="sm">
           {verb}
           <span className="sr-only"> {merchant.name}</span>
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={`${verb} ${merchant.name}?`}
-        description={
-          suspended ? (
-            "Its people can sign in again with their existing passwords, and terminals can be paired into it again."
-          ) : (
-            <>
-              <span className="block">
-                {merchant.users === 0
-                  ? "It has no users yet; none can sign in until it is reactivated."
-                  : `Its people (${people}) are signed out at once and cannot sign in until it is reactivated.`}
-              </span>
-              <span className="mt-1 block">Nothing can be paired into it meanwhile.</span>
-              <span className="mt-1 block">
-                Its terminals, pairings and audit entries are kept and stay readable by staff.
-              </span>
-            </>
-          )
-        }
-      >
-        <form {...formProps} className="space-y-4">
-          <input type="hidden" name="merchantId" value={merchant.id} />
-          <input type="hidden" name="status" value={suspended ? "active" : "suspended"} />
-          {failed ? (
-            <Alert tone="danger" role="alert" data-testid="merchant-status-error">
-              {failed.error}
-            </Alert>
-          ) : null}
-          <DialogActions>
-            <Button type="submit" variant={suspended ? "primary" : "destructive"} disabled={pending}>
-              {pending ? `${suspended ? "Reactivating" : "Suspending"}…` : `${verb} merchant`}
-            </Button>
-          </DialogActions>
-        </form>
-      </DialogContent>
-    </Dialog>
+      }
+      title={`${verb} ${merchant.name}?`}
+      description={
+        suspended ? (
+          "Its people can sign in again with their existing passwords, and terminals can be paired into it again."
+        ) : (
+          <>
+            <span className="block">
+              {merchant.users === 0
+                ? "It has no users yet; none can sign in until it is reactivated."
+                : `Its people (${people}) are signed out at once and cannot sign in until it is reactivated.`}
+            </span>
+            <span className="mt-1 block">Nothing can be paired into it meanwhile.</span>
+            <span className="mt-1 block">
+              Its terminals, pairings and audit entries are kept and stay readable by staff.
+            </span>
+          </>
+        )
+      }
+    >
+      {(close) => <MerchantStatusForm merchantId={merchant.id} suspended={suspended} onDone={close} />}
+    </ActionDialog>
+  );
+}
+
+function MerchantStatusForm({ merchantId, suspended, onDone }: { merchantId: number; suspended: boolean; onDone: () => void }) {
+  const { formProps, pending, failed } = useActionForm(setMerchantStatusAction, { onSuccess: onDone });
+  return (
+    <form {...formProps} className="space-y-4">
+      <input type="hidden" name="merchantId" value={merchantId} />
+      <input type="hidden" name="status" value={suspended ? "active" : "suspended"} />
+      {failed ? (
+        <Alert tone="danger" role="alert" data-testid="merchant-status-error">
+          {failed.error}
+        </Alert>
+      ) : null}
+      <DialogActions>
+        <Button type="submit" variant={suspended ? "primary" : "destructive"} disabled={pending}>
+          {pending ? `${suspended ? "Reactivating" : "Suspending"}…` : `${suspended ? "Reactivate" : "Suspend"} merchant`}
+        </Button>
+      </DialogActions>
+    </form>
   );
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
+import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import type { MerchantListRow } from "@/lib/merchants/queries";
 import type { MerchantStatus } from "@/lib/domain";
@@ -20,27 +21,34 @@ export function MerchantStatusBadge({ status }: { status: MerchantStatus }) {
  * narrow card the rows stack: the name and the status first, then the reference, the counts, the
  * date added and the buttons.
  */
-export function MerchantsTable({ rows }: { rows: MerchantListRow[] }) {
+export function MerchantsTable({
+  rows,
+  empty,
+  sort,
+}: {
+  rows: MerchantListRow[];
+  empty: React.ReactNode;
+  /** The list's sort and each sortable header's link. */
+  sort: SortState & { hrefFor: (column: "name" | "added") => string };
+}) {
   return (
     <Table label="Merchants" data-testid="merchants-table" stack>
       <caption className="sr-only">Merchants</caption>
       <THead>
         <TR>
-          <TH>Name</TH>
+          <SortableTH label="Name" column="name" sort={sort} href={sort.hrefFor("name")} />
           <TH>External reference</TH>
           <TH>Status</TH>
           <TH className="text-right">Terminals</TH>
           <TH className="text-right">Users</TH>
-          <TH>Created</TH>
+          <SortableTH label="Created" column="added" sort={sort} href={sort.hrefFor("added")} />
           <TH className="relative">
             <span className="sr-only">Actions</span>
           </TH>
         </TR>
       </THead>
       <TBody>
-        {rows.length === 0 ? (
-          <EmptyRow colSpan={7}>No merchants yet: add the first one below.</EmptyRow>
-        ) : null}
+        {rows.length === 0 ? <EmptyRow colSpan={7}>{empty}</EmptyRow> : null}
         {rows.map((m) => (
           <TR key={m.id} data-testid="merchant-row" data-merchant-id={m.id}>
             <TD data-stack="primary" className="font-medium">

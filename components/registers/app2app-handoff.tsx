@@ -1,5 +1,6 @@
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { Description, DescriptionList, TERM_CLASS } from "@/components/ui/description-list";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { Environment } from "@/lib/domain";
 import { APP2APP_PACKAGES, INTEGRATOR_ID_VARIABLES, app2appHandoff, qrCodeSvg } from "@/lib/registers/app2app";
@@ -69,22 +70,21 @@ export function App2AppHandoff({ registerName, registerId, route, integratorId }
           </Alert>
         ) : null}
         <div className="flex flex-col gap-6 md:flex-row md:items-start">
-          <dl className="grid min-w-0 flex-1 grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
+          <DescriptionList className="min-w-0 flex-1">
             {fields.map((f) => (
-              <div key={f.key} className="min-w-0">
-                <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">
-                  {f.label}
-                  {f.extra ? <span className="ml-1 font-mono normal-case tracking-normal text-slate-500">({f.extra})</span> : null}
-                </dt>
-                <dd className="flex min-w-0 items-center gap-1">
-                  <span className="min-w-0 break-all font-mono text-xs text-slate-900" data-testid={`app2app-${f.key}`}>
-                    {f.value}
-                  </span>
-                  <CopyButton value={f.value} label={f.label} />
-                </dd>
-              </div>
+              <Description
+                key={f.key}
+                label={f.label}
+                aside={f.extra ? <span className="ml-1 font-mono normal-case tracking-normal text-slate-500">({f.extra})</span> : null}
+                mono
+                valueClassName="text-slate-900"
+                copy={f.value}
+                testId={`app2app-${f.key}`}
+              >
+                {f.value}
+              </Description>
             ))}
-          </dl>
+          </DescriptionList>
           {handoff && qr ? (
             <figure className="flex shrink-0 flex-col items-center gap-2">
               {/* Black on white in both themes: a scanner needs the contrast, and the quiet zone is part of the code. */}
@@ -106,7 +106,7 @@ export function App2AppHandoff({ registerName, registerId, route, integratorId }
         </div>
         {handoff ? (
           <div className="min-w-0">
-            <p className="text-xs font-medium uppercase tracking-wide text-slate-600">
+            <p className={TERM_CLASS}>
               QR payload (JSON)
             </p>
             <div className="mt-1 flex min-w-0 items-start gap-1">

@@ -1,45 +1,30 @@
 "use client";
 
 import { Archive, Pencil } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { archiveRegisterAction, updateRegisterAction } from "@/lib/registers/actions";
 
-/** Each opening starts clean: a refusal from an earlier try is not shown again. */
-function useFreshDialog() {
-  const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(0);
-  return {
-    open,
-    attempt,
-    close: () => setOpen(false),
-    onOpenChange: (o: boolean) => {
-      setOpen(o);
-      if (o) setAttempt((n) => n + 1);
-    },
-  };
-}
-
 /** Rename a register, or change its external reference. */
 export function EditRegisterDialog({ register }: { register: { id: number; name: string; externalRef: string | null } }) {
-  const dialog = useFreshDialog();
   return (
-    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="secondary" size="sm">
           <Pencil aria-hidden />
           Edit
         </Button>
-      </DialogTrigger>
-      <DialogContent title={`Edit ${register.name}`} description="Its register ID, location and kind stay as they are.">
-        <EditForm key={dialog.attempt} register={register} onDone={dialog.close} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Edit ${register.name}`}
+      description="Its register ID, location and kind stay as they are."
+    >
+      {(close) => <EditForm register={register} onDone={close} />}
+    </ActionDialog>
   );
 }
 
@@ -89,26 +74,25 @@ export function ArchiveRegisterDialog({
   /** The terminal id it routes to, or null. */
   routedTo: string | null;
 }) {
-  const dialog = useFreshDialog();
   return (
-    <Dialog open={dialog.open} onOpenChange={dialog.onOpenChange}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="danger" size="sm">
           <Archive aria-hidden />
           Archive
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={refusal ? `${register.name} cannot be archived yet` : `Archive ${register.name}?`}
-        description={
-          refusal
-            ? undefined
-            : routedTo
-              ? `It will stop sending payments to ${routedTo}, and its register ID will no longer be accepted. Archiving cannot be undone.`
-              : "Its register ID will no longer be accepted. Archiving cannot be undone."
-        }
-      >
-        {refusal ? (
+      }
+      title={refusal ? `${register.name} cannot be archived yet` : `Archive ${register.name}?`}
+      description={
+        refusal
+          ? undefined
+          : routedTo
+            ? `It will stop sending payments to ${routedTo}, and its register ID will no longer be accepted. Archiving cannot be undone.`
+            : "Its register ID will no longer be accepted. Archiving cannot be undone."
+      }
+    >
+      {(close) =>
+        refusal ? (
           <div className="space-y-4">
             <Alert tone="warning" data-testid="archive-refusal">
               {refusal}
@@ -116,10 +100,10 @@ export function ArchiveRegisterDialog({
             <DialogActions cancelLabel="Close">{null}</DialogActions>
           </div>
         ) : (
-          <ArchiveForm key={dialog.attempt} registerId={register.id} onDone={dialog.close} />
-        )}
-      </DialogContent>
-    </Dialog>
+          <ArchiveForm registerId={register.id} onDone={close} />
+        )
+      }
+    </ActionDialog>
   );
 }
 

@@ -1,11 +1,11 @@
 "use client";
 
 import { ArrowRightLeft, Unlink } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { routeRegisterAction, unrouteRegisterAction } from "@/lib/registers/actions";
 
 export type CurrentRoute = { terminalRef: number; terminalId: string; otherRegisters: number } | null;
@@ -33,27 +33,20 @@ export function RouteHereButton({
   current: CurrentRoute;
   target: { terminalRef: number; terminalId: string };
 }) {
-  const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(0);
   if (!current) return <RouteForm register={register} current={null} target={target} />;
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button size="sm" variant="secondary" aria-label={`Route here: ${target.terminalId}`}>
           <ArrowRightLeft aria-hidden />
           Route here
         </Button>
-      </DialogTrigger>
-      <DialogContent title={`Move ${register.name} to ${target.terminalId}?`} description={moveWarning(register.name, current, target.terminalId)}>
-        <RouteForm key={attempt} register={register} current={current} target={target} confirm onDone={() => setOpen(false)} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Move ${register.name} to ${target.terminalId}?`}
+      description={moveWarning(register.name, current, target.terminalId)}
+    >
+      {(close) => <RouteForm register={register} current={current} target={target} confirm onDone={close} />}
+    </ActionDialog>
   );
 }
 
@@ -99,29 +92,19 @@ function RouteForm({
 
 /** Unroute: the register sends its payments nowhere; its terminal stays paired. */
 export function UnrouteDialog({ register, current }: { register: { id: number; name: string }; current: NonNullable<CurrentRoute> }) {
-  const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="danger" size="sm">
           <Unlink aria-hidden />
           Unroute
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={`Unroute ${register.name}?`}
-        description={`${register.name} will send its payments nowhere until it is routed again. ${current.terminalId} stays paired.`}
-      >
-        <UnrouteForm key={attempt} register={register} current={current} onDone={() => setOpen(false)} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Unroute ${register.name}?`}
+      description={`${register.name} will send its payments nowhere until it is routed again. ${current.terminalId} stays paired.`}
+    >
+      {(close) => <UnrouteForm register={register} current={current} onDone={close} />}
+    </ActionDialog>
   );
 }
 

@@ -11,6 +11,7 @@ import { Badge } from "@/components/ui/badge";
 import type { SimulatorCall } from "@/lib/simulator/calls";
 import { FAULT_DESCRIPTIONS, type Fault, type FaultKind } from "@/lib/simulator/faults";
 import { formatAmount } from "@/lib/transactions/money";
+import { TRANSACTION_KIND_LABELS } from "@/lib/labels";
 import type { SimTransaction } from "@/lib/simulator/payments";
 import type { GeneratedOtp, SimulatedTerminalWithPairings } from "@/lib/simulator/terminals";
 import type { SimWebhook } from "@/lib/simulator/webhooks";
@@ -28,12 +29,8 @@ export type TerminalScreenActions = {
   setAutoApprove: FormAction;
 };
 
-const KIND_LABEL: Record<SimTransaction["kind"], string> = {
-  charge: "Charge",
-  preauth: "Preauthorisation",
-  refund: "Refund",
-  independent_refund: "Independent refund",
-};
+/** A heading on the terminal's screen: small capitals, light on its dark glass. */
+const SCREEN_LABEL = "text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300";
 const PAYMENTS_SHOWN = 5;
 const WEBHOOKS_SHOWN = 6;
 
@@ -148,7 +145,7 @@ export function TerminalScreen({
           <div aria-live="polite" aria-atomic="true">
             {otp ? (
               <>
-                <p className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Pay-Connect OTP</p>
+                <p className={SCREEN_LABEL}>Pay-Connect OTP</p>
                 <p
                   data-testid="sim-otp"
                   className="my-2 font-mono text-3xl font-bold tracking-[0.12em] text-white sm:text-4xl"
@@ -177,7 +174,7 @@ export function TerminalScreen({
         </form>
 
         <div className="border-t border-slate-800 pt-3" data-testid="sim-pairing-status">
-          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Pairing status</h3>
+          <h3 className={SCREEN_LABEL}>Pairing status</h3>
           {active.length > 0 ? (
             <ul className="mt-2 space-y-2 text-sm">
               {active.map((p) => (
@@ -211,7 +208,7 @@ export function TerminalScreen({
 
         {ended.length > 0 ? (
           <div className="border-t border-slate-800 pt-3">
-            <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">
+            <h3 className={SCREEN_LABEL}>
               Ended pairings ({ended.length})
             </h3>
             <ul className="mt-2 space-y-1.5 text-xs text-slate-300" data-testid="sim-ended-pairings">
@@ -240,7 +237,7 @@ export function TerminalScreen({
 
         <div className="border-t border-slate-800 pt-3" data-testid="sim-payments">
           <div className="flex items-center justify-between gap-2">
-            <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Payments</h3>
+            <h3 className={SCREEN_LABEL}>Payments</h3>
             <form action={actions.setAutoApprove}>
               <input type="hidden" name="terminalId" value={id} />
               <input type="hidden" name="on" value={autoApprove ? "off" : "on"} />
@@ -266,7 +263,7 @@ export function TerminalScreen({
                       <Badge tone={t.status === "SUCCESS" ? "success" : open ? "info" : "neutral"}>{t.status}</Badge>
                     </span>
                     <span className="block text-xs text-slate-300">
-                      {KIND_LABEL[t.kind]}
+                      {TRANSACTION_KIND_LABELS[t.kind]}
                       {t.payment_method ? ` · ${t.payment_method}` : ""}
                       {t.refund_total_amount > 0 ? ` · refunded ${formatAmount(t.refund_total_amount, t.currency)}` : ""}
                     </span>
@@ -300,7 +297,7 @@ export function TerminalScreen({
         </div>
 
         <div className="border-t border-slate-800 pt-3">
-          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Last webhooks sent</h3>
+          <h3 className={SCREEN_LABEL}>Last webhooks sent</h3>
           {webhooks.length > 0 ? (
             <ol className="mt-2 space-y-0.5 font-mono text-xs text-slate-300" data-testid="sim-webhooks">
               {webhooks.slice(0, WEBHOOKS_SHOWN).map((w) => (
@@ -325,7 +322,7 @@ export function TerminalScreen({
         </div>
 
         <div className="border-t border-slate-800 pt-3">
-          <h3 className="text-xs font-medium uppercase tracking-wider text-slate-400 dark:text-slate-300">Last calls from Pairdesk</h3>
+          <h3 className={SCREEN_LABEL}>Last calls from Pairdesk</h3>
           {calls.length > 0 ? (
             <ol className="mt-2 space-y-0.5 font-mono text-xs text-slate-300" data-testid="sim-calls">
               {calls.slice(0, CALLS_SHOWN).map((c, i) => (

@@ -1,11 +1,11 @@
 "use client";
 
 import { Pencil } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { renamePairingAction } from "@/lib/pairing/actions";
@@ -55,26 +55,19 @@ export function RenamePairingForm({
 }
 
 export function RenamePairingDialog({ pairingId, name, terminalId }: { pairingId: number; name: string; terminalId: string }) {
-  const [open, setOpen] = useState(false);
   // Each opening starts from the current name, with no refusal from an earlier try.
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="secondary" size="sm">
           <Pencil aria-hidden />
           Rename
         </Button>
-      </DialogTrigger>
-      <DialogContent title={`Rename “${name}”`} description={`The pairing of terminal ${terminalId}.`}>
-        <RenamePairingForm key={attempt} pairingId={pairingId} name={name} terminalId={terminalId} idPrefix="rename" onDone={() => setOpen(false)} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Rename “${name}”`}
+      description={`The pairing of terminal ${terminalId}.`}
+    >
+      {(close) => <RenamePairingForm pairingId={pairingId} name={name} terminalId={terminalId} idPrefix="rename" onDone={close} />}
+    </ActionDialog>
   );
 }

@@ -1,12 +1,12 @@
 "use client";
 
 import { Eye, KeyRound } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { revealCredentialsAction } from "@/lib/pairing/actions";
@@ -73,21 +73,18 @@ function RevealForm({ pairingId }: { pairingId: number }) {
 }
 
 export function RevealCredentialsDialog({ pairingId, name }: { pairingId: number; name: string }) {
-  const [open, setOpen] = useState(false);
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="secondary" size="sm">
           <KeyRound aria-hidden />
           Reveal credentials
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={`Reveal credentials of “${name}”`}
-        description="Re-enter your password. Every reveal is recorded in the audit log."
-      >
-        {open ? <RevealForm pairingId={pairingId} /> : null}
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Reveal credentials of “${name}”`}
+      description="Re-enter your password. Every reveal is recorded in the audit log."
+    >
+      {() => <RevealForm pairingId={pairingId} />}
+    </ActionDialog>
   );
 }

@@ -1,11 +1,11 @@
 "use client";
 
 import { Unlink } from "lucide-react";
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { unpairAction } from "@/lib/pairing/actions";
 
 /** What unpairing leaves behind: the registers that route to the terminal are unrouted. */
@@ -29,35 +29,28 @@ export function UnpairDialog({
   registerCount: number;
 }) {
   const registersWarning = unpairRegistersWarning(registerCount, terminalId);
-  const [open, setOpen] = useState(false);
-  // Each opening starts clean: a refusal from an earlier try is not shown again.
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant="danger" size="sm">
           <Unlink aria-hidden />
           Unpair
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={`Unpair “${name}”?`}
-        description={`Pay-Connect ends this pairing on terminal ${terminalId} and Pairdesk destroys its credentials. Pairing again needs a new OTP from the terminal.`}
-      >
-        {registersWarning ? (
-          <Alert tone="warning" className="mb-4" data-testid="unpair-registers-warning">
-            {registersWarning}
-          </Alert>
-        ) : null}
-        <UnpairForm key={attempt} pairingId={pairingId} onDone={() => setOpen(false)} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`Unpair “${name}”?`}
+      description={`Pay-Connect ends this pairing on terminal ${terminalId} and Pairdesk destroys its credentials. Pairing again needs a new OTP from the terminal.`}
+    >
+      {(close) => (
+        <>
+          {registersWarning ? (
+            <Alert tone="warning" className="mb-4" data-testid="unpair-registers-warning">
+              {registersWarning}
+            </Alert>
+          ) : null}
+          <UnpairForm pairingId={pairingId} onDone={close} />
+        </>
+      )}
+    </ActionDialog>
   );
 }
 

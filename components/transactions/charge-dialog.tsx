@@ -6,19 +6,15 @@ import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { chargeAction } from "@/lib/transactions/actions";
+import { OPERATION_LABELS } from "@/lib/labels";
 import { currencyDigits, formatAmount, parseAmount } from "@/lib/transactions/money";
 
 export type ChargeKind = "charge" | "preauth" | "independent_refund";
-
-const KIND_LABEL: Record<ChargeKind, string> = {
-  charge: "Charge",
-  preauth: "Preauthorisation",
-  independent_refund: "Independent refund",
-};
 
 /**
  * Sends a charge (or a preauthorisation, or an independent refund) to a terminal: the amount in
@@ -48,33 +44,21 @@ export function ChargeDialog({
   kinds: ChargeKind[];
   requestKey: string;
 }) {
-  const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button size="sm" data-testid="charge-button">
           <CreditCard aria-hidden />
           Charge
         </Button>
-      </DialogTrigger>
-      <DialogContent
-        title={registerName ? `Charge from ${registerName}` : `Charge on ${terminalId}`}
-        description={`The terminal ${terminalId} (${environment}) shows the amount; the person at the terminal completes the payment.`}
-      >
-        <ChargeForm
-          key={attempt}
-          {...{ terminalRef, terminalId, environment, registerRef, currency, paymentMethods, kinds, requestKey }}
-          onDone={() => setOpen(false)}
-        />
-      </DialogContent>
-    </Dialog>
+      }
+      title={registerName ? `Charge from ${registerName}` : `Charge on ${terminalId}`}
+      description={`The terminal ${terminalId} (${environment}) shows the amount; the person at the terminal completes the payment.`}
+    >
+      {(close) => (
+        <ChargeForm {...{ terminalRef, terminalId, environment, registerRef, currency, paymentMethods, kinds, requestKey }} onDone={close} />
+      )}
+    </ActionDialog>
   );
 }
 
@@ -118,7 +102,7 @@ function ChargeForm({
   const amountErrors = localError ? [localError] : fieldErrors.amount;
 
   return (
-    <form {...formProps} className="space-y-4" aria-label={KIND_LABEL[kind]}>
+    <form {...formProps} className="space-y-4" aria-label={OPERATION_LABELS[kind]}>
       <input type="hidden" name="requestKey" value={requestKey} />
       <input type="hidden" name="terminalId" value={terminalRef} />
       {registerRef ? <input type="hidden" name="registerId" value={registerRef} /> : null}
@@ -129,7 +113,7 @@ function ChargeForm({
           <input type="hidden" name="paymentMethod" value={method} />
           <div className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm" data-testid="charge-confirm">
             <p className="text-base font-semibold">
-              {KIND_LABEL[kind]} of {parsed.ok ? formatAmount(parsed.minor, currency) : amount}
+              {OPERATION_LABELS[kind]} of {parsed.ok ? formatAmount(parsed.minor, currency) : amount}
             </p>
             <p>
               on terminal <span className="font-mono">{terminalId}</span> ({environment})
@@ -146,7 +130,7 @@ function ChargeForm({
               Back
             </Button>
             <Button type="submit" disabled={pending}>
-              {pending ? "Sending…" : `Send ${KIND_LABEL[kind].toLowerCase()}`}
+              {pending ? "Sending…" : `Send ${OPERATION_LABELS[kind].toLowerCase()}`}
             </Button>
           </DialogActions>
         </>
@@ -157,7 +141,7 @@ function ChargeForm({
               <Select value={kind} onChange={(e) => setKind(e.target.value as ChargeKind)}>
                 {kinds.map((k) => (
                   <option key={k} value={k}>
-                    {KIND_LABEL[k]}
+                    {OPERATION_LABELS[k]}
                   </option>
                 ))}
               </Select>

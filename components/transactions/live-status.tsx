@@ -2,7 +2,7 @@
 
 import { createContext, useContext, useState } from "react";
 import type { TransactionStatus } from "@/lib/domain";
-import { STATUS_WORDS } from "./transaction-status-badge";
+import { TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 
 /**
  * The transaction's status as the page's live timeline last read it, shared with the operations
@@ -30,7 +30,7 @@ export function OffersGate({ renderedStatus, children }: { renderedStatus: strin
   if (live === renderedStatus) return <>{children}</>;
   return (
     <p className="text-slate-600" data-testid="operations-updating" aria-live="polite">
-      The status just changed to {STATUS_WORDS[live as TransactionStatus] ?? live}: updating what can be done…
+      The status just changed to {TRANSACTION_STATUS_LABELS[live as TransactionStatus] ?? live}: updating what can be done…
     </p>
   );
 }

@@ -1,10 +1,10 @@
 "use client";
 
-import { useState } from "react";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogActions, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { ActionDialog } from "@/components/ui/action-dialog";
+import { DialogActions } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { transactionOperationAction } from "@/lib/transactions/actions";
@@ -23,25 +23,18 @@ export type PanelOperation = {
 
 /** One operation's button and its confirmation (with an amount for refund and completion). */
 export function OperationDialog({ transactionId, op, requestKey }: { transactionId: number; op: PanelOperation; requestKey: string }) {
-  const [open, setOpen] = useState(false);
-  const [attempt, setAttempt] = useState(0);
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(o) => {
-        setOpen(o);
-        if (o) setAttempt((n) => n + 1);
-      }}
-    >
-      <DialogTrigger asChild>
+    <ActionDialog
+      trigger={
         <Button variant={op.danger ? "danger" : "secondary"} size="sm" data-testid={`operation-${op.kind}`}>
           {op.label}
         </Button>
-      </DialogTrigger>
-      <DialogContent title={`${op.label}?`} description={op.explain}>
-        <OperationForm key={attempt} transactionId={transactionId} op={op} requestKey={requestKey} onDone={() => setOpen(false)} />
-      </DialogContent>
-    </Dialog>
+      }
+      title={`${op.label}?`}
+      description={op.explain}
+    >
+      {(close) => <OperationForm transactionId={transactionId} op={op} requestKey={requestKey} onDone={close} />}
+    </ActionDialog>
   );
 }
 

@@ -8,7 +8,9 @@ import { randomUUID } from "node:crypto";
 import Link from "next/link";
 import { Badge } from "@/components/ui/badge";
 import type { TransactionStatus } from "@/lib/domain";
-import { STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
+import { OPERATION_LABELS, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
+import type { OperationKind } from "@/lib/domain";
+import { TransactionStatusBadge } from "./transaction-status-badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { pageAccess } from "@/lib/auth/access";
 import { queryTransactionOperations, type queryTransaction } from "@/lib/transactions/queries";
@@ -22,16 +24,6 @@ import { OperationDialog, type PanelOperation } from "./operation-dialog";
 
 const OUTCOME_TONE = { pending: "info", sent: "info", succeeded: "success", failed: "danger", outcome_unknown: "warning" } as const;
 const OUTCOME_WORDS = { pending: "sending", sent: "sent", succeeded: "done", failed: "failed", outcome_unknown: "outcome unknown" } as const;
-const KIND_WORDS: Record<string, string> = {
-  charge: "Charge",
-  preauth: "Preauthorisation",
-  independent_refund: "Independent refund",
-  cancel: "Cancel",
-  refund: "Refund",
-  revert: "Revert",
-  preauth_complete: "Completion",
-  preauth_increment: "Increase",
-};
 
 /**
  * `transaction` is the page's own read of it (queryTransaction, already scoped): passed in rather
@@ -135,10 +127,10 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
                   <span className="font-medium">
                     {o.resultTransactionRef !== null && o.resultTransactionRef !== row.id ? (
                       <Link href={`/transactions/${o.resultTransactionRef}`} className="text-brand-700 hover:underline">
-                        {KIND_WORDS[o.kind] ?? o.kind}
+                        {OPERATION_LABELS[o.kind as OperationKind] ?? o.kind}
                       </Link>
                     ) : (
-                      (KIND_WORDS[o.kind] ?? o.kind)
+                      (OPERATION_LABELS[o.kind as OperationKind] ?? o.kind)
                     )}
                     {o.amount !== null ? ` ${formatAmount(o.amount, row.currency)}` : ""}
                   </span>
@@ -154,7 +146,7 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
                 </span>
                 <span className="block text-xs text-slate-600">
                   {formatDateTime(o.createdAt)} by {o.createdByEmail}
-                  {o.providerStatus ? ` · Pay-Connect says: ${STATUS_WORDS[o.providerStatus as TransactionStatus] ?? o.providerStatus}` : ""}
+                  {o.providerStatus ? ` · Pay-Connect says: ${TRANSACTION_STATUS_LABELS[o.providerStatus as TransactionStatus] ?? o.providerStatus}` : ""}
                 </span>
                 {o.reason ? <span className="block text-xs text-red-700">{o.reason}</span> : null}
               </li>

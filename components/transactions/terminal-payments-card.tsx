@@ -8,6 +8,7 @@ import Link from "next/link";
 import { ChargeDialog, type ChargeKind } from "@/components/transactions/charge-dialog";
 import { RefreshConfigurationButton } from "@/components/transactions/refresh-configuration-button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import type { Environment, Role } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { can } from "@/lib/auth/permissions";
@@ -83,20 +84,11 @@ export function TerminalPaymentsCard({
             This pairing has no webhook secret, so its webhooks cannot be verified and are refused: its transactions&apos; status comes from polling.
           </p>
         ) : null}
-        <dl className="grid gap-3 sm:grid-cols-3" data-testid="terminal-configuration">
-          <div>
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Currency</dt>
-            <dd>{terminal.currency ?? "not known yet"}</dd>
-          </div>
-          <div>
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Time zone</dt>
-            <dd>{terminal.timeZone ?? "not known yet"}</dd>
-          </div>
-          <div>
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Payment methods</dt>
-            <dd>{methods.length > 0 ? methods.join(", ") : "not known yet"}</dd>
-          </div>
-        </dl>
+        <DescriptionList columns={3} className="gap-x-3" data-testid="terminal-configuration">
+          <Description label="Currency">{terminal.currency ?? "not known yet"}</Description>
+          <Description label="Time zone">{terminal.timeZone ?? "not known yet"}</Description>
+          <Description label="Payment methods">{methods.length > 0 ? methods.join(", ") : "not known yet"}</Description>
+        </DescriptionList>
         <p className="text-xs text-slate-600">
           {terminal.configFetchedAt ? `Read from Pay-Connect ${formatDateTime(terminal.configFetchedAt)}.` : "Not read from Pay-Connect yet."}
           {terminal.configError ? <span className="block text-red-700">Last try failed: {terminal.configError}</span> : null}

@@ -5,7 +5,8 @@ import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { TH } from "@/components/ui/table";
 import type { TransactionListRow } from "@/lib/transactions/queries";
 import { formatAmount } from "@/lib/transactions/money";
-import { KIND_WORDS, SOURCE_WORDS, STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
+import { TRANSACTION_KIND_LABELS, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
+import { SOURCE_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
 
 type Column = "created" | "updated";
 
@@ -94,7 +95,7 @@ function Row({ r, now, showMerchant }: { r: TransactionListRow; now: number; sho
               </Link>
             </span>
           ) : (
-            <span>{KIND_WORDS[r.kind]}</span>
+            <span>{TRANSACTION_KIND_LABELS[r.kind]}</span>
           )}
           <span aria-hidden>·</span>
           <EnvironmentBadge environment={r.environment} />
@@ -109,7 +110,7 @@ function Row({ r, now, showMerchant }: { r: TransactionListRow; now: number; sho
                 <Link href={`/transactions/${f.id}`} className="min-w-0 truncate text-brand-700 hover:underline" title={f.providerTransactionId}>
                   Refund −{formatAmount(f.amount, r.currency)}
                 </Link>
-                <span className="shrink-0 text-slate-600">{STATUS_WORDS[f.status]}</span>
+                <span className="shrink-0 text-slate-600">{TRANSACTION_STATUS_LABELS[f.status]}</span>
               </li>
             ))}
           </ul>

@@ -8,7 +8,8 @@ import type { TimelineEvent, TransactionStatusView } from "@/lib/transactions/qu
 import { formatDateTime } from "@/lib/format";
 import type { TransactionStatus } from "@/lib/domain";
 import { useSetLiveStatus } from "./live-status";
-import { STATUS_WORDS, TransactionStatusBadge } from "./transaction-status-badge";
+import { TRANSACTION_STATUS_LABELS } from "@/lib/labels";
+import { TransactionStatusBadge } from "./transaction-status-badge";
 
 /** How often an open transaction's page asks for news. */
 export const STATUS_POLL_MS = 2_000;
@@ -91,7 +92,7 @@ export function TransactionLive({
                 </Link>{" "}
               </>
             ) : null}
-            <span className="font-medium">{STATUS_WORDS[e.status as TransactionStatus] ?? e.status}</span>{" "}
+            <span className="font-medium">{TRANSACTION_STATUS_LABELS[e.status as TransactionStatus] ?? e.status}</span>{" "}
             <span className="text-slate-600">
               {EFFECT_WORDS[e.effect] ?? e.effect} · by {e.source}
               {e.deliveryId !== null ? (

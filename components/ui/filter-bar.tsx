@@ -191,9 +191,3 @@ function FilterForm({
     </form>
   );
 }
-
-export const ENVIRONMENT_OPTIONS = [
-  { value: "all", label: "All environments" },
-  { value: "production", label: "Production" },
-  { value: "sandbox", label: "Sandbox" },
-] as const;

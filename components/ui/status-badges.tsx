@@ -4,6 +4,7 @@
  * amber = needs a look, blue = in progress, grey = inactive).
  */
 import type { AttemptStatus, Environment, PairingStatus } from "@/lib/domain";
+import { ATTEMPT_STATUS_LABELS } from "@/lib/labels";
 import { Badge } from "./badge";
 
 type Tone = "neutral" | "success" | "warning" | "danger" | "info";
@@ -12,14 +13,6 @@ const PAIRING: Record<PairingStatus, { label: string; tone: Tone }> = {
   active: { label: "active", tone: "success" },
   replaced: { label: "replaced", tone: "neutral" },
   unpaired: { label: "unpaired", tone: "neutral" },
-};
-
-export const ATTEMPT_STATUS_LABELS: Record<AttemptStatus, string> = {
-  pending: "pending",
-  succeeded: "succeeded",
-  failed: "failed",
-  outcome_unknown: "outcome unknown",
-  needs_recovery: "needs recovery",
 };
 
 const ATTEMPT_TONES: Record<AttemptStatus, Tone> = {

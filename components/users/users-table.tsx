@@ -1,4 +1,5 @@
 import { Badge } from "@/components/ui/badge";
+import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { CellFill, EmptyRow, Table, TBody, TD, TH, THead, TR } from "@/components/ui/table";
 import { Truncate } from "@/components/ui/truncate";
 import type { UserListRow } from "@/lib/users/queries";
@@ -13,32 +14,42 @@ import { UserStatusDialog } from "./user-status-dialog";
  * email cut to the room left (the whole on hover). In a narrow card the rows stack: the email
  * and the Disable button on the first line, then the merchant, the role and the status.
  */
+type Column = "merchant" | "email" | "added";
+
 export function UsersTable({
   rows,
   currentUserId,
   showMerchant,
+  empty,
+  sort,
 }: {
   rows: UserListRow[];
   currentUserId: number;
   showMerchant: boolean;
+  empty: React.ReactNode;
+  /** The list's sort and each sortable header's link. */
+  sort: SortState & { hrefFor: (column: Column) => string };
 }) {
   const columns = showMerchant ? 5 : 4;
+  const sortable = (label: string, column: Column, className?: string) => (
+    <SortableTH label={label} column={column} sort={sort} href={sort.hrefFor(column)} className={className} />
+  );
   return (
     <Table label="Users" data-testid="users-table" stack>
       <caption className="sr-only">Users</caption>
       <THead>
         <TR>
-          <TH>Email · name</TH>
-          {showMerchant ? <TH>Merchant</TH> : null}
+          {sortable("Email · name", "email")}
+          {showMerchant ? sortable("Merchant", "merchant") : null}
           <TH>Role</TH>
-          <TH className="whitespace-nowrap">Status · added</TH>
+          {sortable("Status · added", "added", "whitespace-nowrap")}
           <TH className="relative">
             <span className="sr-only">Actions</span>
           </TH>
         </TR>
       </THead>
       <TBody>
-        {rows.length === 0 ? <EmptyRow colSpan={columns}>No users.</EmptyRow> : null}
+        {rows.length === 0 ? <EmptyRow colSpan={columns}>{empty}</EmptyRow> : null}
         {rows.map((u) => {
           const isSelf = u.id === currentUserId;
           return (

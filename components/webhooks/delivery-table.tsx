@@ -2,7 +2,8 @@ import { Filter } from "lucide-react";
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { TH } from "@/components/ui/table";
-import { STATUS_WORDS, TransactionStatusBadge } from "@/components/transactions/transaction-status-badge";
+import { TransactionStatusBadge } from "@/components/transactions/transaction-status-badge";
+import { TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import type { DeliveryListRow } from "@/lib/webhooks/queries";
 import { VerdictBadge } from "./verdict-badge";
 
@@ -90,7 +91,7 @@ export function DeliveryTable({
                       <>
                         <TransactionStatusBadge status={first.status} />
                         {others > 0 ? (
-                          <span className="block text-xs text-slate-600" title={d.events.slice(1).map((e) => `${e.providerTransactionId}: ${STATUS_WORDS[e.status]}`).join("\n")}>
+                          <span className="block text-xs text-slate-600" title={d.events.slice(1).map((e) => `${e.providerTransactionId}: ${TRANSACTION_STATUS_LABELS[e.status]}`).join("\n")}>
                             and {others} more
                           </span>
                         ) : null}

@@ -7,6 +7,8 @@ import { clampPage } from "../lists/kit";
 import { auditList, type AuditListParams } from "../lists/lists";
 import { REDACTED_FIELDS } from "../log";
 import { likeContains } from "../lists/search";
+import { TRANSACTION_KIND_LABELS } from "../labels";
+import type { TransactionKind } from "../domain";
 import { scopedQuery, scopeWhere, type Scope } from "../auth/scope";
 
 /**
@@ -146,7 +148,6 @@ type TargetColumns = {
   transactionKind: string | null;
 };
 
-const TRANSACTION_KIND_WORDS: Record<string, string> = { charge: "Charge", preauth: "Preauthorisation", refund: "Refund", independent_refund: "Independent refund" };
 
 /**
  * The pairing's name when the entry was written: a rename's new name, or the name its details
@@ -195,7 +196,7 @@ function describeTarget(r: TargetColumns & { action: string; details: string | n
         : { ...base, label: capital };
     case "transaction":
       return r.transactionRef !== null
-        ? { ...base, label: `${TRANSACTION_KIND_WORDS[r.transactionKind ?? ""] ?? "Transaction"} ${r.transactionProviderId}`, href: `/transactions/${r.transactionRef}` }
+        ? { ...base, label: `${TRANSACTION_KIND_LABELS[r.transactionKind as TransactionKind] ?? "Transaction"} ${r.transactionProviderId}`, href: `/transactions/${r.transactionRef}` }
         : { ...base, label: capital };
     case "pairing_attempt":
       return r.attemptName !== null

@@ -124,8 +124,16 @@ const SAMPLES: Record<string, Sample[]> = {
   ],
   "audit/queries:queryAuditActorEmails": [{ args: () => [], own: true }],
   "dashboard/queries:queryDashboard": [{ args: () => [] }],
-  "users/queries:queryUsers": [{ args: () => [], own: true }],
-  "merchants/queries:queryMerchants": [{ args: () => [], own: true }],
+  "users/queries:queryUsers": [
+    { args: () => [], own: true },
+    { args: (_f, side) => [{ q: other(side) }] },
+    { args: () => [{ role: "admin" }] },
+    { args: (f, side) => [{ merchant: f[other(side)] }] },
+  ],
+  "merchants/queries:queryMerchants": [
+    { args: () => [], own: true },
+    { args: (_f, side) => [{ q: other(side) }] },
+  ],
   "merchants/queries:queryMerchantOptions": [{ args: () => [], own: true }],
   "registers/queries:queryRegisters": [
     { args: () => [{}], own: true },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { clampPage } from "./kit";
-import { attemptList, auditList, terminalList } from "./lists";
+import { attemptList, auditList, deliveryList, terminalList, transactionList } from "./lists";
 import { formatRelative } from "./time";
 
 describe("a list's URL parameters", () => {
@@ -58,6 +58,35 @@ describe("a list's URL parameters", () => {
     expect(attemptList.sortHref(values, "status")).toBe("/attempts?q=desk&merchant=7&sort=status");
     expect(attemptList.describe(values).merchant).toBe("7");
     for (const bad of ["0", "-1", "x", "1.5", "9999999999"]) expect(attemptList.load(`?merchant=${bad}`).merchant).toBeNull();
+  });
+
+  it("read a keyset list's cursor, keep it off every other link, and make the Next and Previous links", () => {
+    const values = transactionList.load("?q=till&status=open&after=1732270000000.42&before=1732270009999.7&sort=-updated");
+    // `after` wins; a bad cursor reads as none; a numbered list has no cursor at all.
+    expect([values.after, values.before]).toEqual([{ at: 1732270000000, id: 42 }, null]);
+    expect(transactionList.load("?before=1732270009999.7").before).toEqual({ at: 1732270009999, id: 7 });
+    for (const bad of ["x", "1.2.3", "-5.1", "1732270000000", ".4", `${"9".repeat(16)}.1`]) expect(transactionList.load(`?after=${bad}`).after, bad).toBeNull();
+    expect(terminalList.load("?after=1732270000000.42")).not.toHaveProperty("after");
+    expect(transactionList.keyset && deliveryList.keyset && !terminalList.keyset).toBe(true);
+
+    // Chips, clearing, sorting and the CSV start the walk again; the page number goes too.
+    expect(transactionList.chips(values).map((c) => c.removeHref)).toEqual(["/transactions?status=open&sort=-updated", "/transactions?q=till&sort=-updated"]);
+    expect(transactionList.clearHref(values)).toBe("/transactions?sort=-updated");
+    expect(transactionList.sortHref(values, "created")).toBe("/transactions?q=till&status=open");
+    expect(transactionList.search(values, { page: 1 })).toBe("?q=till&status=open&sort=-updated");
+    expect(transactionList.describe(values)).not.toHaveProperty("after");
+
+    // Next and Previous: the filters and sort, and the one cursor.
+    const at = { at: 1732260000000, id: 9 };
+    expect(transactionList.cursorHref(values, "after", at)).toBe("/transactions?q=till&status=open&sort=-updated&after=1732260000000.9");
+    expect(transactionList.cursorHref(values, "before", at)).toBe("/transactions?q=till&status=open&sort=-updated&before=1732260000000.9");
+    expect(deliveryList.cursorHref(deliveryList.load("?verdict=rejected&page=3"), "after", at)).toBe("/webhooks?verdict=rejected&after=1732260000000.9");
+
+    // A row's cursor is its value in the sorted column.
+    const row = { id: 5, createdAt: new Date(1_000), statusChangedAt: new Date(2_000) };
+    expect(transactionList.cursorOf(transactionList.load("?sort=-updated"), row)).toEqual({ at: 2_000, id: 5 });
+    expect(transactionList.cursorOf(transactionList.load(""), row)).toEqual({ at: 1_000, id: 5 });
+    expect(deliveryList.cursorOf(deliveryList.defaults, { id: 8, receivedAt: new Date(3_000) })).toEqual({ at: 3_000, id: 8 });
   });
 
   it("clamp the page to the list", () => {

@@ -1,8 +1,9 @@
 /**
- * The list kit: each list (terminals, attempts, audit) declares its URL parameters once, as nuqs
- * parsers, and derives from them everything else: reading the URL (bad values fall back to the
- * defaults), "is filtered", the chips that remove one filter, sort links, pagination links and
- * the page clamp. Shared by pages and CSV route handlers; no server-only import.
+ * The list kit: each list declares its URL parameters once, as nuqs parsers, and derives from
+ * them everything else: reading the URL (bad values fall back to the defaults), "is filtered",
+ * the chips that remove one filter, sort links, pagination links (numbered pages, or keyset
+ * cursors for a list declared with `keyset`) and the page clamp. Shared by pages, queries and
+ * CSV route handlers; no server-only import. components/lists/list-page.tsx draws a list page.
  */
 import {
   createLoader,
@@ -13,6 +14,7 @@ import {
   type LoaderInput,
   type ParserMap,
 } from "nuqs/server";
+import { cursorText, parseCursor, type Cursor } from "./cursor";
 
 /**
  * The merchant switcher's choice (`?merchant=12`): staff narrow every list and the dashboard to
@@ -47,6 +49,13 @@ export function parseAsSearch(maxLength: number) {
   }).withDefault("");
 }
 
+/** A keyset cursor (`1732270000000.42`: the sort value in ms, then the row's id); bad reads as none. */
+const parseAsCursor = createParser<Cursor>({ parse: parseCursor, serialize: cursorText });
+
+/** The cursor parameters of a keyset list: `after` (the next page) wins over `before` (the previous). */
+export const CURSOR_PARAMS = ["after", "before"] as const;
+type CursorParsers = { after: typeof parseAsCursor; before: typeof parseAsCursor };
+
 export type SortDirection = "asc" | "desc";
 export type SortValue<C extends string> = C | `-${C}`;
 
@@ -60,6 +69,7 @@ export type ListChip = { key: string; label: string; value: string; removeHref: 
 export function defineList<
   const F extends ParserMap,
   const C extends string,
+  R = never,
 >(config: {
   pathname: string;
   /** The filters, each with a default (`.withDefault`). */
@@ -70,25 +80,36 @@ export function defineList<
   sortColumns: { [K in C]: SortDirection };
   defaultSort: NoInfer<SortValue<C>>;
   pageSize: number;
+  /**
+   * Keyset pages rather than numbered ones, so that a deep page costs what the first one does:
+   * the URL holds a cursor (`after` the last row seen, or `before` the first), which every other
+   * link drops. `at` is a row's value in the sorted column: with its id, the row's cursor.
+   */
+  keyset?: { at: (row: R, column: NoInfer<C>) => Date };
 }) {
   const columns = Object.keys(config.sortColumns) as C[];
   const sortValues = [...columns, ...columns.map((c) => `-${c}` as const)] as SortValue<C>[];
-  const parsers = {
+  const keyset = config.keyset ?? null;
+  const base = {
     ...config.filters,
     merchant: parseAsMerchant,
     sort: parseAsStringLiteral(sortValues).withDefault(config.defaultSort),
     page: parseAsPage,
   };
+  const parsers = (keyset ? { ...base, after: parseAsCursor, before: parseAsCursor } : base) as typeof base &
+    ([R] extends [never] ? unknown : CursorParsers);
   type Values = inferParserType<typeof parsers>;
   type FilterKey = keyof F & string;
   const filterKeys = Object.keys(config.filters) as FilterKey[];
   const loader = createLoader(parsers);
   // clearOnDefault: a default value leaves the URL, so the unfiltered list is just the path.
   const serialize = createSerializer(parsers, { clearOnDefault: true });
+  const noCursor = (keyset ? { after: null, before: null } : {}) as Partial<Values>;
   const defaults = loader({}) as Values;
 
+  // Every link but a cursor's own starts the walk again: a filter, a sort or a chip drops the cursor.
   const href = (values: Values, patch: Partial<Values> = {}): string =>
-    serialize(config.pathname, { ...values, ...patch } as Values);
+    serialize(config.pathname, { ...values, ...noCursor, ...patch } as Values);
 
   return {
     pathname: config.pathname,
@@ -96,9 +117,13 @@ export function defineList<
     parsers,
     defaults,
     filterKeys,
-    /** The URL's values; bad or missing ones are the defaults. */
+    /** Whether the list pages by cursor (`keyset`) rather than by number. */
+    keyset: keyset !== null,
+    /** The URL's values; bad or missing ones are the defaults. A keyset list's `after` wins over `before`. */
     load(input: LoaderInput): Values {
-      return loader(input) as Values;
+      const values = loader(input) as Values & { after?: Cursor | null; before?: Cursor | null };
+      if (values.after && values.before) values.before = null;
+      return values;
     },
     /** Values given in code (tests, the bench, the dashboard): the list's own keys, the rest defaults. */
     values(input: Partial<Values> & Record<string, unknown> = {}): Values {
@@ -115,7 +140,7 @@ export function defineList<
     href,
     /** The query string alone ("" or "?…"), e.g. for the CSV link. */
     search(values: Values, patch: Partial<Values> = {}): string {
-      return serialize({ ...values, ...patch } as Values);
+      return serialize({ ...values, ...noCursor, ...patch } as Values);
     },
     isFiltered(values: Values): boolean {
       return filterKeys.some((k) => text(values[k]) !== text(defaults[k]));
@@ -158,6 +183,15 @@ export function defineList<
     pageHref(values: Values, page: number): string {
       return href(values, { page } as Partial<Values>);
     },
+    /** A keyset list's link to the rows `after` this cursor (Next) or `before` it (Previous). */
+    cursorHref(values: Values, direction: (typeof CURSOR_PARAMS)[number], cursor: Cursor): string {
+      return href(values, { page: 1, [direction]: cursor } as Partial<Values>);
+    },
+    /** A keyset list's cursor of a row, in the list's sort. */
+    cursorOf(values: Values, row: R & { id: number }): Cursor {
+      if (!keyset) throw new Error(`${config.pathname} is not a keyset list`);
+      return { at: keyset.at(row, this.sortOf(values).column).getTime(), id: row.id };
+    },
   };
 }
 
@@ -167,4 +201,3 @@ export function clampPage(requested: number, total: number, pageSize: number) {
   return { page: Math.min(Math.max(1, requested), pageCount), pageCount };
 }
 
-export type ListDefinition = ReturnType<typeof defineList>;

@@ -1,10 +1,10 @@
 /**
- * The URL parameters of the three lists, declared once (see kit.ts). Pages, queries and the CSV
+ * The URL parameters of every list, declared once (see kit.ts). Pages, queries and the CSV
  * route handlers all read the URL through these.
  */
 import { createLoader, parseAsStringLiteral, type inferParserType } from "nuqs/server";
 import { AUDIT_ACTIONS } from "../audit/audit";
-import { ATTEMPT_STATUSES, DELIVERY_VERDICTS, ENVIRONMENTS, TRANSACTION_STATUSES } from "../domain";
+import { ATTEMPT_STATUSES, DELIVERY_VERDICTS, ENVIRONMENTS, MERCHANT_STATUSES, ROLES, TRANSACTION_STATUSES } from "../domain";
 import { createParser } from "nuqs/server";
 import { defineList, parseAsId, parseAsMerchant, parseAsSearch } from "./kit";
 
@@ -97,6 +97,40 @@ export const locationList = defineList({
 });
 export type LocationListParams = inferParserType<typeof locationList.parsers>;
 
+/**
+ * The people who can sign in: staff first, then each merchant's people by merchant (a merchant
+ * admin sees their own merchant's alone), by email within.
+ */
+export const userList = defineList({
+  pathname: "/users",
+  filters: {
+    /** Part of the email or the name. */
+    q: parseAsSearch(254),
+    role: parseAsStringLiteral(["all", ...ROLES] as const).withDefault("all"),
+    status: parseAsStringLiteral(["all", "active", "disabled"] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", role: "Role", status: "Status" },
+  sortColumns: { merchant: "asc", email: "asc", added: "desc" },
+  defaultSort: "merchant",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type UserListParams = inferParserType<typeof userList.parsers>;
+
+/** The integrator's merchants, by name (staff admins only; the switcher's choice does not narrow it). */
+export const merchantList = defineList({
+  pathname: "/merchants",
+  filters: {
+    /** Part of the name or of the external reference. */
+    q: parseAsSearch(100),
+    status: parseAsStringLiteral(["all", ...MERCHANT_STATUSES] as const).withDefault("all"),
+  },
+  filterLabels: { q: "Search", status: "Status" },
+  sortColumns: { name: "asc", added: "desc" },
+  defaultSort: "name",
+  pageSize: LIST_PAGE_SIZE,
+});
+export type MerchantListParams = inferParserType<typeof merchantList.parsers>;
+
 /** A calendar day (`2026-11-22`), UTC; anything else reads as none. */
 export const parseAsDay = createParser<string>({
   parse: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00Z`)) ? v : null),
@@ -104,8 +138,8 @@ export const parseAsDay = createParser<string>({
 }).withDefault("");
 
 /**
- * Transactions: keyset pages (a cursor in `after`/`before`, read by lib/transactions/queries.ts),
- * not numbered pages, so a deep page costs what the first one does.
+ * Transactions: keyset pages (a cursor in `after`/`before`), not numbered pages, so a deep page
+ * costs what the first one does; the cursor is the sorted time (created or last update) and the id.
  */
 export const transactionList = defineList({
   pathname: "/transactions",
@@ -131,6 +165,7 @@ export const transactionList = defineList({
   // 25 rows: a transaction row is the heaviest the app draws (three links, two badges, two
   // times), and this list is watched and reloaded all day; see docs/performance.md.
   pageSize: 25,
+  keyset: { at: (row: { createdAt: Date; statusChangedAt: Date }, column) => (column === "updated" ? row.statusChangedAt : row.createdAt) },
 });
 export type TransactionListParams = inferParserType<typeof transactionList.parsers>;
 
@@ -143,6 +178,11 @@ export const TRANSACTION_SCAN_WINDOW = 5_000;
 /** A list's count stops here: past it the page says "more than 10,000". */
 export const LIST_COUNT_CAP = 10_000;
 
+/**
+ * Webhook deliveries: keyset pages like transactions (a delivery is stored for every request, so
+ * the table grows with them); the cursor is the time received and the id. A numbered page of an
+ * older bookmark (`?page=3`) still opens that page, and the cursors go on from it.
+ */
 export const deliveryList = defineList({
   pathname: "/webhooks",
   filters: {
@@ -160,5 +200,6 @@ export const deliveryList = defineList({
   sortColumns: { received: "desc" },
   defaultSort: "-received",
   pageSize: 50,
+  keyset: { at: (row: { receivedAt: Date }) => row.receivedAt },
 });
 export type DeliveryListParams = inferParserType<typeof deliveryList.parsers>;

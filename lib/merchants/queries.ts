@@ -1,7 +1,10 @@
 import "server-only";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, sql } from "drizzle-orm";
 import { merchants, terminals, users, type MerchantStatus } from "../db/schema";
-import { scopedQuery, scopeWhere } from "../auth/scope";
+import { clampPage } from "../lists/kit";
+import { merchantList, type MerchantListParams } from "../lists/lists";
+import { likeContains } from "../lists/search";
+import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
 
 export type MerchantListRow = {
   id: number;
@@ -13,9 +16,33 @@ export type MerchantListRow = {
   createdAt: Date;
 };
 
-/** The merchants in the scope, by name, with their counts: the Merchants page. */
-export const queryMerchants = scopedQuery(({ db, scope }): MerchantListRow[] =>
-  db
+type MerchantList = {
+  rows: MerchantListRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  params: MerchantListParams;
+};
+
+function merchantWhere(scope: QueryContext["scope"], params: MerchantListParams) {
+  const q = params.q.trim();
+  return and(
+    scopeWhere(scope, merchants.id),
+    q ? sql`(${merchants.name} like ${likeContains(q)} escape '\\' or ${merchants.externalRef} like ${likeContains(q)} escape '\\')` : undefined,
+    params.status === "all" ? undefined : eq(merchants.status, params.status),
+  );
+}
+
+/** The merchants in the scope, with their counts: the Merchants page, by name unless sorted otherwise. */
+export const queryMerchants = scopedQuery(({ db, scope }, input: Partial<MerchantListParams> & { pageSize?: number } = {}): MerchantList => {
+  const params = merchantList.values(input);
+  const pageSize = input.pageSize ?? merchantList.pageSize;
+  const where = merchantWhere(scope, params);
+  const total = db.select({ n: count() }).from(merchants).where(where).get()?.n ?? 0;
+  const { page } = clampPage(params.page, total, pageSize);
+  const { column, direction } = merchantList.sortOf(params);
+  const dir = direction === "asc" ? asc : desc;
+  const rows = db
     .select({
       id: merchants.id,
       name: merchants.name,
@@ -28,10 +55,13 @@ export const queryMerchants = scopedQuery(({ db, scope }): MerchantListRow[] =>
       createdAt: merchants.createdAt,
     })
     .from(merchants)
-    .where(scopeWhere(scope, merchants.id))
-    .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
-    .all(),
-);
+    .where(where)
+    .orderBy(...(column === "added" ? [dir(merchants.createdAt), dir(merchants.id)] : [dir(sql`${merchants.name} collate nocase`), dir(merchants.id)]))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all();
+  return { rows, total, page, pageSize, params: { ...params, page } };
+});
 
 export type MerchantOption = { id: number; name: string; status: MerchantStatus };
 

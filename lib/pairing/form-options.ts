@@ -1,6 +1,7 @@
 /** What the pairing form offers, built on the server for every page that shows it. */
 import "server-only";
 import type { Role } from "../domain";
+import { ENVIRONMENT_LABELS } from "../labels";
 import { pairingProvider } from "../providers";
 
 export type PairEnvironmentOption = {
@@ -14,10 +15,8 @@ export type PairEnvironmentOption = {
   pairTimeoutMs: number;
 };
 
-const ENVIRONMENTS = [
-  { value: "sandbox", label: "Sandbox" },
-  { value: "production", label: "Production" },
-] as const;
+/** Sandbox first: the one to try a terminal in. */
+const ENVIRONMENTS = (["sandbox", "production"] as const).map((value) => ({ value, label: ENVIRONMENT_LABELS[value] }));
 
 const NOT_SET_UP = "It is not set up on this Pairdesk yet: ask an admin.";
 

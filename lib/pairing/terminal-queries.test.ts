@@ -12,7 +12,7 @@ import { createLocation } from "../registers/locations";
 import { archiveRegister, createRegister } from "../registers/registers";
 import { routeRegister } from "../registers/routing";
 import { merchantCtx, staff, testMerchant } from "../test/merchants";
-import { terminalCsvColumns } from "../../components/terminals/terminal-csv-columns";
+import { terminalCsvColumns } from "./terminal-csv-columns";
 import { queryTerminals, terminalRows } from "./terminal-queries";
 
 let db: DB;

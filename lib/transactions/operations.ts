@@ -23,6 +23,7 @@ import { inScope, scopeWhere, scopedCommands } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
 import { merchants, registers, terminals, transactionOperations, transactions } from "../db/schema";
 import type { Environment, OperationKind, OperationStatus, Role } from "../domain";
+import { OPERATION_LABELS } from "../labels";
 import { formatAmount } from "./money";
 import { can, refusal } from "../auth/permissions";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
@@ -57,17 +58,6 @@ export type OperationDeps = {
 };
 
 export type Operator = { id: number; email: string; role: Role };
-
-const LABEL: Record<OperationKind, string> = {
-  charge: "Charge",
-  preauth: "Preauthorisation",
-  independent_refund: "Independent refund",
-  cancel: "Cancel",
-  refund: "Refund",
-  revert: "Revert",
-  preauth_complete: "Completion",
-  preauth_increment: "Increment",
-};
 
 const refuse = (code: string, message: string): OperationOutcome => ({ ok: false, code, message });
 
@@ -260,7 +250,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   const via = pairing!;
 
   const provider = deps.provider(target.environment);
-  const what = `${LABEL[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
+  const what = `${OPERATION_LABELS[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
   try {
     const creds = deps.credentials(db, via);
     const tid = target.transaction?.providerTransactionId ?? "";

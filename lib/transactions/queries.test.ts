@@ -293,6 +293,45 @@ describe("webhook deliveries", () => {
     expect(deliveryRows(staff(db), deliveryList.values({ terminal: counter.terminal }), 1, 10).map((r) => r.id)).toEqual([d1]);
   });
 
+  it("pages by keyset, newest first, forward and back; an older bookmark's numbered page still opens, and its links go on by cursor", () => {
+    // 120 deliveries; two share each second, so the id breaks the ties.
+    const made = Array.from({ length: 120 }, (_, i) => delivery(counter.pairing, i % 5 === 0 ? "bad_signature" : "accepted", T0 + Math.floor(i / 2) * 1000));
+    const newest = [...made].reverse();
+    const page = (input: Record<string, unknown>) => queryDeliveries(staff(db), deliveryList.values(input as never));
+    const ids = (p: ReturnType<typeof page>) => p.rows.map((r) => r.id);
+
+    const first = page({});
+    expect(ids(first)).toEqual(newest.slice(0, 50));
+    expect([first.total, first.start, first.prev]).toEqual([120, 1, null]);
+    const second = page({ after: first.next });
+    expect(ids(second)).toEqual(newest.slice(50, 100));
+    expect(second.start).toBe(51);
+    const third = page({ after: second.next });
+    expect(ids(third)).toEqual(newest.slice(100));
+    expect([third.start, third.next]).toEqual([101, null]);
+    // Back from the last page: the same second page, then the first (no Previous from it).
+    const back = page({ before: third.prev });
+    expect(ids(back)).toEqual(newest.slice(50, 100));
+    expect(back.start).toBe(51);
+    const home = page({ before: back.prev });
+    expect(ids(home)).toEqual(newest.slice(0, 50));
+    expect(home.prev).toBeNull();
+    expect(home.next).toEqual(first.next);
+
+    // `?page=3` of a bookmark made before the cursors: the same rows as the third page.
+    const bookmarked = page({ page: 3 });
+    expect(ids(bookmarked)).toEqual(newest.slice(100));
+    expect(bookmarked.start).toBe(101);
+    expect(ids(page({ before: bookmarked.prev }))).toEqual(newest.slice(50, 100));
+    // Past the end: the last page, as before.
+    expect(ids(page({ page: 99 }))).toEqual(newest.slice(100));
+
+    // A filter keeps to its rows on every page.
+    const refused = page({ verdict: "rejected" });
+    expect(ids(refused)).toEqual(newest.filter((_, i) => (119 - i) % 5 === 0));
+    expect(refused.next).toBeNull();
+  });
+
   it("never shows another merchant's transaction as a delivery's event", () => {
     const other = testMerchant(db, "Harbour");
     const theirs = terminal(other, "SIM-THEIRS", "Their till", "pc-theirs");

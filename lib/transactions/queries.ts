@@ -227,7 +227,7 @@ export const queryTransactions = scopedQuery(
     const stoppedAt = !more && boundary ? boundary : null;
     const rows = rowsOf(db, scope, shownKeys.map((k) => k.id));
     if (backwards) rows.reverse();
-    const key = (r: TransactionListRow): Cursor => ({ at: (column === "updated" ? r.statusChangedAt : r.createdAt).getTime(), id: r.id });
+    const key = (r: TransactionListRow): Cursor => transactionList.cursorOf(params, r);
     const first = rows[0];
     const last = rows[rows.length - 1];
     // The far end of this page from where it was reached: where to go on (more rows, or the

@@ -1,10 +1,13 @@
 import "server-only";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, isNotNull, isNull, sql, type SQL } from "drizzle-orm";
 import { merchants, users, type Role } from "../db/schema";
-import { scopedQuery, scopeWhere } from "../auth/scope";
+import { clampPage } from "../lists/kit";
+import { userList, type UserListParams } from "../lists/lists";
+import { likeContains } from "../lists/search";
+import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
 
 /**
- * The Users page's table. Never selects the password hash or the session version. Staff admins
+ * The Users page's list. Never selects the password hash or the session version. Staff admins
  * see every user (or one merchant's, through the switcher); a merchant admin their merchant's.
  */
 
@@ -19,8 +22,45 @@ export type UserListRow = {
   createdAt: Date;
 };
 
-export const queryUsers = scopedQuery(({ db, scope }): UserListRow[] =>
-  db
+type UserList = {
+  rows: UserListRow[];
+  total: number;
+  page: number;
+  pageSize: number;
+  params: UserListParams;
+};
+
+function userWhere(scope: QueryContext["scope"], params: UserListParams) {
+  const q = params.q.trim();
+  return and(
+    scopeWhere(scope, users.merchantId),
+    q ? sql`(${users.email} like ${likeContains(q)} escape '\\' or ${users.name} like ${likeContains(q)} escape '\\')` : undefined,
+    params.role === "all" ? undefined : eq(users.role, params.role),
+    params.status === "all" ? undefined : params.status === "disabled" ? isNotNull(users.disabledAt) : isNull(users.disabledAt),
+  );
+}
+
+function userOrder(params: UserListParams): SQL[] {
+  const { column, direction } = userList.sortOf(params);
+  const dir = direction === "asc" ? asc : desc;
+  switch (column) {
+    // Staff first, then each merchant's people by merchant, by email within.
+    case "merchant":
+      return [dir(sql`${users.merchantId} is not null`), dir(sql`${merchants.name} collate nocase`), dir(users.email), dir(users.id)];
+    case "email":
+      return [dir(users.email), dir(users.id)];
+    case "added":
+      return [dir(users.createdAt), dir(users.id)];
+  }
+}
+
+export const queryUsers = scopedQuery(({ db, scope }, input: Partial<UserListParams> & { pageSize?: number } = {}): UserList => {
+  const params = userList.values(input);
+  const pageSize = input.pageSize ?? userList.pageSize;
+  const where = userWhere(scope, params);
+  const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+  const { page } = clampPage(params.page, total, pageSize);
+  const rows = db
     .select({
       id: users.id,
       email: users.email,
@@ -33,8 +73,10 @@ export const queryUsers = scopedQuery(({ db, scope }): UserListRow[] =>
     })
     .from(users)
     .leftJoin(merchants, eq(merchants.id, users.merchantId))
-    .where(scopeWhere(scope, users.merchantId))
-    // Staff first, then each merchant's people.
-    .orderBy(sql`${users.merchantId} is not null`, asc(merchants.name), asc(users.email))
-    .all(),
-);
+    .where(where)
+    .orderBy(...userOrder(params))
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .all();
+  return { rows, total, page, pageSize, params: { ...params, page } };
+});

@@ -1,9 +1,13 @@
-/** Webhook deliveries for the pages: the list, and one delivery with what it touched. */
+/**
+ * Webhook deliveries for the pages: the list (keyset pages, a cursor of the time received and the
+ * id, like transactions), and one delivery with what it touched.
+ */
 import "server-only";
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, notInArray, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, lt, notInArray, sql, type SQL } from "drizzle-orm";
+import type { Cursor } from "../lists/cursor";
 import { merchants, pairings, terminals, transactionEvents, transactions, webhookDeliveries } from "../db/schema";
 import { clampPage } from "../lists/kit";
-import { deliveryList, type DeliveryListParams } from "../lists/lists";
+import { deliveryList, LIST_COUNT_CAP, type DeliveryListParams } from "../lists/lists";
 import { scopedQuery, scopeWhere } from "../auth/scope";
 
 type Scope = Parameters<typeof scopeWhere>[0];
@@ -83,8 +87,9 @@ function whereOf(db: DB, scope: Scope, p: DeliveryListParams) {
   );
 }
 
-/** The page's rows (offset and limit), newest first, with what each reported. */
-function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: number, limit: number): DeliveryListRow[] {
+/** The page's rows (offset and limit), newest first unless `newestFirst` is false, with what each reported. */
+function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: number, limit: number, newestFirst = true): DeliveryListRow[] {
+  const order = newestFirst ? [desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id)] : [asc(webhookDeliveries.receivedAt), asc(webhookDeliveries.id)];
   const rows = db
     .select({
       id: webhookDeliveries.id,
@@ -107,7 +112,7 @@ function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: nu
     .leftJoin(terminals, eq(terminals.id, pairings.terminalRef))
     .leftJoin(merchants, eq(merchants.id, webhookDeliveries.merchantId))
     .where(where)
-    .orderBy(desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id))
+    .orderBy(...order)
     .limit(limit)
     .offset(offset)
     .all();
@@ -137,12 +142,67 @@ function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: nu
   return rows.map((r) => ({ ...r, events: events.get(r.id) ?? [] }));
 }
 
-export const queryDeliveries = scopedQuery(({ db, scope }, params: DeliveryListParams) => {
+type DeliveryListPage = {
+  rows: DeliveryListRow[];
+  /** The cursors of the pages after and before this one (null: there is none). */
+  next: Cursor | null;
+  prev: Cursor | null;
+  /** How many deliveries match; null past LIST_COUNT_CAP ("more than 10,000"). */
+  total: number | null;
+  /** The first row's place in the list (1 on the first page); null past LIST_COUNT_CAP. */
+  start: number | null;
+  params: DeliveryListParams;
+  /** When the rows were read: what "5 minutes ago" counts from. */
+  readAt: number;
+};
+
+/**
+ * One keyset page: `after` the cursor (older deliveries, the next page) or `before` it (newer,
+ * the previous page), in the list's order. An older bookmark's numbered page (`?page=3`, no
+ * cursor) is found by offset, once; its links go on by cursor.
+ */
+export const queryDeliveries = scopedQuery(({ db, scope }, params: DeliveryListParams): DeliveryListPage => {
+  const limit = deliveryList.pageSize;
   const where = whereOf(db, scope, params);
-  const total = db.select({ n: count() }).from(webhookDeliveries).where(where).get()?.n ?? 0;
-  const { page } = clampPage(params.page, total, deliveryList.pageSize);
-  const rows = deliveryRowsOf(db, scope, where, (page - 1) * deliveryList.pageSize, deliveryList.pageSize);
-  return { rows, total, page, pageSize: deliveryList.pageSize, params, readAt: Date.now() };
+  const after = params.after ?? null;
+  const before = after ? null : (params.before ?? null);
+  const cursor = after ?? before;
+  const newestFirst = deliveryList.sortOf(params).direction === "desc";
+  // Walking forward in the newest-first order means older rows; backwards, newer.
+  const older = newestFirst === !before;
+  const key = sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id})`;
+  const beyond = (c: Cursor, olderThan: boolean) => (olderThan ? sql`${key} < (${c.at}, ${c.id})` : sql`${key} > (${c.at}, ${c.id})`);
+  const capped = (extra?: SQL) =>
+    db
+      .select({ n: count() })
+      .from(db.select({ one: sql`1` }).from(webhookDeliveries).where(and(where, extra)).limit(LIST_COUNT_CAP + 1).as("capped"))
+      .get()?.n ?? 0;
+  const matching = capped();
+  const offset = !cursor && params.page > 1 ? (clampPage(params.page, matching, limit).page - 1) * limit : 0;
+  const found = deliveryRowsOf(db, scope, and(where, cursor ? beyond(cursor, older) : undefined), offset, limit + 1, older);
+  const more = found.length > limit;
+  const rows = found.slice(0, limit);
+  if (before) rows.reverse();
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  const cursorOf = (r: DeliveryListRow) => deliveryList.cursorOf(params, r);
+  // The far end of the page from where it was reached: where to go on; the near end: back.
+  const onward = more ? cursorOf((before ? first : last)!) : null;
+  const homeward = cursor ? ((before ? last : first) ? cursorOf((before ? last : first)!) : cursor) : offset > 0 && first ? cursorOf(first) : null;
+  let start: number | null = 1;
+  if (first && (cursor || offset > 0)) {
+    const ahead = capped(beyond(cursorOf(first), !newestFirst));
+    start = ahead > LIST_COUNT_CAP ? null : ahead + 1;
+  }
+  return {
+    rows,
+    next: before ? homeward : onward,
+    prev: before ? onward : homeward,
+    total: matching > LIST_COUNT_CAP ? null : matching,
+    start,
+    params,
+    readAt: Date.now(),
+  };
 });
 
 /** For the CSV export: `limit` rows from `offset`, in the list's order. */

@@ -1,65 +1,37 @@
-import { AttemptFilters } from "@/components/attempts/attempt-filters";
 import { AttemptTable } from "@/components/attempts/attempt-table";
-import { ListToolbar } from "@/components/ui/filter-chips";
-import { NoMatches } from "@/components/ui/no-matches";
-import { PageHeader } from "@/components/ui/page-header";
-import { Pagination } from "@/components/ui/pagination";
-import { ATTEMPT_STATUS_LABELS } from "@/components/ui/status-badges";
-import { pageAccess } from "@/lib/auth/access";
-import { queryAttempts } from "@/lib/pairing/attempt-queries";
-import type { AttemptStatus } from "@/lib/domain";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
+import { ATTEMPT_STATUSES, type AttemptStatus } from "@/lib/domain";
+import { ATTEMPT_STATUS_LABELS, ENVIRONMENT_OPTIONS, environmentLabel } from "@/lib/labels";
 import { attemptList } from "@/lib/lists/lists";
+import { queryAttempts } from "@/lib/pairing/attempt-queries";
 
 export const metadata = { title: "Pairing attempts" };
 
-const ENVIRONMENT_WORDS: Record<string, string> = { production: "Production", sandbox: "Sandbox" };
-
-export default async function AttemptsPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const input = attemptList.load(await searchParams);
-  const { ctx } = await pageAccess("attempts:read", input);
-  const list = queryAttempts(ctx, input);
-  const params = list.params;
-
+export default async function AttemptsPage({ searchParams }: ListPageProps) {
+  const { params: input, ctx } = await listAccess(attemptList, "attempts:read", searchParams);
+  const list = await queryAttempts(ctx, input);
   return (
-    <>
-      <PageHeader
-        title="Pairing attempts"
-        description="Every try to pair a terminal, whatever its outcome, newest first. When a merchant says “it didn't work”, the reason is here."
-      />
-      <AttemptFilters params={params} />
-      <ListToolbar
-        chips={attemptList.chips(params, {
-          status: (v) => ATTEMPT_STATUS_LABELS[v as AttemptStatus] ?? v,
-          environment: (v) => ENVIRONMENT_WORDS[v] ?? v,
-        })}
-        clearHref={attemptList.clearHref(params)}
-        exportHref={`/api/attempts/export${attemptList.search(params, { page: 1 })}`}
-      />
-      <AttemptTable
-        rows={list.rows}
-        now={list.readAt}
-        showMerchant={ctx.scope.kind === "all"}
-        sort={{ ...attemptList.sortOf(params), hrefFor: (column) => attemptList.sortHref(params, column) }}
-        empty={
-          attemptList.isFiltered(params) ? (
-            <NoMatches noun="attempts" clearHref={attemptList.clearHref(params)} />
-          ) : (
-            "No pairing attempts yet."
-          )
-        }
-      />
-      <Pagination
-        hrefFor={(p) => attemptList.pageHref(params, p)}
-        page={list.page}
-        pageSize={list.pageSize}
-        total={list.total}
-        noun="attempts"
-        singular="attempt"
-      />
-    </>
+    <ListPage
+      list={attemptList}
+      params={list.params}
+      title="Pairing attempts"
+      description="Every try to pair a terminal, whatever its outcome, newest first. When a merchant says “it didn't work”, the reason is here."
+      filters={{
+        label: "Filter pairing attempts",
+        fields: [
+          searchField("attempt-search", "Pairing name, terminal ID or email", 100),
+          selectField("attempt-status", "Outcome", "status", [["all", "All outcomes"], ...ATTEMPT_STATUSES.map((s) => [s, ATTEMPT_STATUS_LABELS[s]] as const)]),
+          selectField("attempt-environment", "Environment", "environment", ENVIRONMENT_OPTIONS),
+        ],
+      }}
+      chips={{ status: (v) => ATTEMPT_STATUS_LABELS[v as AttemptStatus] ?? v, environment: environmentLabel }}
+      exportPath="/api/attempts/export"
+      noun={["attempts", "attempt"]}
+      empty="No pairing attempts yet."
+      paging={list}
+    >
+      {(table) => <AttemptTable rows={list.rows} now={list.readAt} showMerchant={ctx.scope.kind === "all"} {...table} />}
+    </ListPage>
   );
 }

@@ -1,60 +1,40 @@
-import { auditActionLabel } from "@/components/audit/action-labels";
-import { AuditFilters } from "@/components/audit/audit-filters";
 import { AuditTable } from "@/components/audit/audit-table";
-import { ListToolbar } from "@/components/ui/filter-chips";
-import { NoMatches } from "@/components/ui/no-matches";
-import { PageHeader } from "@/components/ui/page-header";
-import { Pagination } from "@/components/ui/pagination";
-import { AUDIT_ACTIONS } from "@/lib/audit/audit";
-import { pageAccess } from "@/lib/auth/access";
-import { queryAuditActorEmails, queryAuditLog } from "@/lib/audit/queries";
-import { auditList } from "@/lib/lists/lists";
+import { searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { can } from "@/lib/auth/permissions";
+import { AUDIT_ACTIONS } from "@/lib/audit/audit";
+import { queryAuditActorEmails, queryAuditLog } from "@/lib/audit/queries";
+import { auditActionLabel } from "@/lib/labels";
+import { auditList } from "@/lib/lists/lists";
 
 export const metadata = { title: "Audit log" };
 
-export default async function AuditPage({
-  searchParams,
-}: {
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
-}) {
-  const input = auditList.load(await searchParams);
-  const { user, ctx } = await pageAccess("audit:read", input);
-  const list = queryAuditLog(ctx, input);
-  const actorEmails = queryAuditActorEmails(ctx);
-  const params = list.params;
-
+export default async function AuditPage({ searchParams }: ListPageProps) {
+  const { params: input, user, ctx } = await listAccess(auditList, "audit:read", searchParams);
+  const list = await queryAuditLog(ctx, input);
+  const actorEmails = await queryAuditActorEmails(ctx);
   return (
-    <>
-      <PageHeader title="Audit log" description="Who did what, and when. Newest first; hover a time for the exact time in UTC." />
-      <AuditFilters params={params} actions={AUDIT_ACTIONS} actorEmails={actorEmails} />
-      <ListToolbar
-        chips={auditList.chips(params, { action: auditActionLabel })}
-        clearHref={auditList.clearHref(params)}
-        exportHref={`/api/audit/export${auditList.search(params, { page: 1 })}`}
-      />
-      <AuditTable
-        rows={list.rows}
-        now={list.readAt}
-        showMerchant={ctx.scope.kind === "all"}
-        canSeeUsers={can(user.role, "users:manage")}
-        sort={{ ...auditList.sortOf(params), hrefFor: (column) => auditList.sortHref(params, column) }}
-        empty={
-          auditList.isFiltered(params) ? (
-            <NoMatches noun="entries" clearHref={auditList.clearHref(params)} />
-          ) : (
-            "The audit log is empty."
-          )
-        }
-      />
-      <Pagination
-        hrefFor={(p) => auditList.pageHref(params, p)}
-        page={list.page}
-        pageSize={list.pageSize}
-        total={list.total}
-        noun="entries"
-        singular="entry"
-      />
-    </>
+    <ListPage
+      list={auditList}
+      params={list.params}
+      title="Audit log"
+      description="Who did what, and when. Newest first; hover a time for the exact time in UTC."
+      filters={{
+        label: "Filter the audit log",
+        fields: [
+          selectField("audit-action", "Action", "action", [["all", "All actions"], ...AUDIT_ACTIONS.map((a) => [a, auditActionLabel(a)] as const)]),
+          searchField("audit-actor", "Email, or part of it", 254, { name: "actor", label: "Actor", suggestions: actorEmails }),
+        ],
+      }}
+      chips={{ action: auditActionLabel }}
+      exportPath="/api/audit/export"
+      noun={["entries", "entry"]}
+      empty="The audit log is empty."
+      paging={list}
+    >
+      {(table) => (
+        <AuditTable rows={list.rows} now={list.readAt} showMerchant={ctx.scope.kind === "all"} canSeeUsers={can(user.role, "users:manage")} {...table} />
+      )}
+    </ListPage>
   );
 }

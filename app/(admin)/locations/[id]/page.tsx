@@ -10,6 +10,7 @@ import { RoutingDiagram } from "@/components/locations/routing-diagram";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/auth/access";
 import { queryLocation } from "@/lib/registers/location-queries";
@@ -107,8 +108,8 @@ export default async function LocationPage({
             <CardTitle id="location-details">Details</CardTitle>
           </CardHeader>
           <CardBody>
-            <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
-              <Item label="Address">
+            <DescriptionList>
+              <Description label="Address">
                 {location.address ? (
                   <span className="whitespace-pre-line" data-testid="location-address">
                     {location.address}
@@ -116,17 +117,17 @@ export default async function LocationPage({
                 ) : (
                   <span className="text-slate-600">none given</span>
                 )}
-              </Item>
-              <Item label="Time zone">
+              </Description>
+              <Description label="Time zone">
                 <span data-testid="location-time-zone">{location.timeZone}</span>
                 <span className="text-slate-600">
                   {" "}
                   · now <LocalTime timeZone={location.timeZone} now={readAt} />
                 </span>
-              </Item>
-              {staff ? <Item label="Merchant">{location.merchantName}</Item> : null}
-              <Item label="Created">{formatDateTime(location.createdAt)}</Item>
-            </dl>
+              </Description>
+              {staff ? <Description label="Merchant">{location.merchantName}</Description> : null}
+              <Description label="Created">{formatDateTime(location.createdAt)}</Description>
+            </DescriptionList>
           </CardBody>
         </Card>
 
@@ -191,14 +192,5 @@ export default async function LocationPage({
         </Card>
       </div>
     </>
-  );
-}
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
-      <dd className="mt-0.5 min-w-0 break-words">{children}</dd>
-    </div>
   );
 }

@@ -12,7 +12,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button, buttonVariants } from "@/components/ui/button";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
-import { CopyButton } from "@/components/ui/copy-button";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { Input, Label, Select } from "@/components/ui/input";
 import { PageHeader } from "@/components/ui/page-header";
 import { ChargeDialog } from "@/components/transactions/charge-dialog";
@@ -31,6 +31,7 @@ import { pairEnvironmentOptions } from "@/lib/pairing/form-options";
 import { webhookEndpoint } from "@/lib/pairing/webhook-url";
 import { can } from "@/lib/auth/permissions";
 import { RULE_MESSAGES } from "@/lib/registers/rules";
+import { ENVIRONMENT_LABELS } from "@/lib/labels";
 
 export const metadata = { title: "Register" };
 
@@ -188,53 +189,40 @@ function RegisterFacts({ register, link }: { register: RegisterDetail; link: (hr
         <CardTitle>Register</CardTitle>
       </CardHeader>
       <CardBody>
-        <dl className="grid grid-cols-1 gap-x-6 gap-y-3 text-sm sm:grid-cols-2">
-          <div className="min-w-0 sm:col-span-2">
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Register ID</dt>
-            <dd className="flex min-w-0 items-center gap-1">
-              <span className="min-w-0 break-all font-mono text-sm" data-testid="register-id">
-                {register.registerId}
-              </span>
-              <CopyButton value={register.registerId} label="register ID" />
-            </dd>
-            <dd className="text-xs text-slate-600">What the POS sends for this register.</dd>
-          </div>
-          <Fact label="Kind" value={register.kind === "virtual" ? "Virtual register" : "Physical register"} />
-          <div className="min-w-0">
-            <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Location</dt>
-            <dd>
-              <Link href={link(`/locations/${register.locationId}`)} className="font-medium text-brand-700 hover:underline">
-                {register.locationName}
-              </Link>{" "}
-              <span className="text-slate-600">({register.locationTimeZone})</span>
-            </dd>
-          </div>
+        <DescriptionList>
+          <Description
+            label="Register ID"
+            className="sm:col-span-2"
+            copy={register.registerId}
+            copyLabel="register ID"
+            testId="register-id"
+            mono
+            valueClassName="text-sm"
+            hint="What the POS sends for this register."
+          >
+            {register.registerId}
+          </Description>
+          <Description label="Kind">{register.kind === "virtual" ? "Virtual register" : "Physical register"}</Description>
+          <Description label="Location">
+            <Link href={link(`/locations/${register.locationId}`)} className="font-medium text-brand-700 hover:underline">
+              {register.locationName}
+            </Link>{" "}
+            <span className="text-slate-600">({register.locationTimeZone})</span>
+          </Description>
           {register.kind === "virtual" && register.parentId !== null ? (
-            <div className="min-w-0">
-              <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Physical register</dt>
-              <dd>
-                <Link href={link(`/registers/${register.parentId}`)} className="font-medium text-brand-700 hover:underline" data-testid="parent-link">
-                  {register.parentName}
-                </Link>
-              </dd>
-            </div>
+            <Description label="Physical register">
+              <Link href={link(`/registers/${register.parentId}`)} className="font-medium text-brand-700 hover:underline" data-testid="parent-link">
+                {register.parentName}
+              </Link>
+            </Description>
           ) : null}
-          <Fact label="External reference" value={register.externalRef ?? "—"} testId="external-ref" />
-          <Fact label="Created" value={formatDateTime(register.createdAt)} />
-        </dl>
+          <Description label="External reference" testId="external-ref">
+            {register.externalRef ?? "—"}
+          </Description>
+          <Description label="Created">{formatDateTime(register.createdAt)}</Description>
+        </DescriptionList>
       </CardBody>
     </Card>
-  );
-}
-
-function Fact({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
-      <dd className="break-words" data-testid={testId}>
-        {value}
-      </dd>
-    </div>
   );
 }
 
@@ -381,7 +369,7 @@ function TerminalPicker({
           <Select id="pick-env" name="env" defaultValue={environment}>
             {ENVIRONMENTS.map((e) => (
               <option key={e} value={e}>
-                {e === "production" ? "Production" : "Sandbox"}
+                {ENVIRONMENT_LABELS[e]}
               </option>
             ))}
           </Select>

@@ -12,6 +12,7 @@ import { UnpairDialog } from "@/components/terminals/unpair-dialog";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { Badge } from "@/components/ui/badge";
 import { EnvironmentBadge, PairingStatusBadge, TerminalStatusBadge } from "@/components/ui/status-badges";
@@ -166,62 +167,49 @@ export default async function TerminalPage({
                   Check: {p.warning}
                 </p>
               ) : null}
-              <dl className="mt-3 grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
-                <Item label="Pairing id" value={String(p.id)} mono copy />
-                <Item label="pay_connect_id" value={p.payConnectId} mono copy />
-                <Item label="client_id" value={p.clientId} mono copy />
-                <Item
-                  label="client_secret"
-                  value={p.secretsStored > 0 ? `${MASK} (in the vault)` : "destroyed"}
+              <DescriptionList className="mt-3 gap-y-2">
+                <Description label="Pairing id" mono copy={String(p.id)} testId="value-Pairing id">
+                  {p.id}
+                </Description>
+                <Description label="pay_connect_id" mono copy={p.payConnectId} testId="value-pay_connect_id">
+                  {p.payConnectId}
+                </Description>
+                <Description label="client_id" mono copy={p.clientId} testId="value-client_id">
+                  {p.clientId}
+                </Description>
+                <Description label="client_secret" mono>
+                  {p.secretsStored > 0 ? `${MASK} (in the vault)` : "destroyed"}
+                </Description>
+                <Description label="webhook_secret_key" mono>
+                  {!p.hasWebhookSecret ? "none issued" : p.secretsStored > 1 ? `${MASK} (in the vault)` : "destroyed"}
+                </Description>
+                <Description
+                  label="Webhook URL"
                   mono
-                />
-                <Item
-                  label="webhook_secret_key"
-                  value={!p.hasWebhookSecret ? "none issued" : p.secretsStored > 1 ? `${MASK} (in the vault)` : "destroyed"}
-                  mono
-                />
-                <Item label="Webhook URL" value={p.webhookUrl ?? "none"} mono copy={p.webhookUrl !== null} />
+                  copy={p.webhookUrl ?? undefined}
+                  testId={p.webhookUrl !== null ? "value-Webhook URL" : undefined}
+                >
+                  {p.webhookUrl ?? "none"}
+                </Description>
                 {staff && p.merchantId !== terminal.merchantId ? (
-                  <Item label="Merchant" value={`${p.merchantName} (the terminal has since moved)`} testId="pairing-merchant" />
+                  <Description label="Merchant" testId="pairing-merchant">
+                    {p.merchantName} (the terminal has since moved)
+                  </Description>
                 ) : null}
-                <Item label="Created" value={`${formatDateTime(p.createdAt)} by ${p.createdBy}`} />
+                <Description label="Created">
+                  {formatDateTime(p.createdAt)} by {p.createdBy}
+                </Description>
                 {p.endedAt ? (
-                  <Item
-                    label={p.status === "unpaired" ? "Unpaired" : p.status === "replaced" ? "Replaced" : "Ended"}
-                    value={`${formatDateTime(p.endedAt)}${p.endedBy ? ` by ${p.endedBy}` : ""}`}
-                  />
+                  <Description label={p.status === "unpaired" ? "Unpaired" : p.status === "replaced" ? "Replaced" : "Ended"}>
+                    {formatDateTime(p.endedAt)}
+                    {p.endedBy ? ` by ${p.endedBy}` : ""}
+                  </Description>
                 ) : null}
-              </dl>
+              </DescriptionList>
             </article>
           ))}
         </CardBody>
       </Card>
     </>
-  );
-}
-
-function Item({
-  label,
-  value,
-  mono,
-  copy,
-  testId,
-}: {
-  label: string;
-  value: string;
-  mono?: boolean;
-  copy?: boolean;
-  testId?: string;
-}) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
-      <dd className="flex min-w-0 items-center gap-1">
-        <span className={mono ? "min-w-0 break-all font-mono text-xs" : undefined} data-testid={testId ?? (copy ? `value-${label}` : undefined)}>
-          {value}
-        </span>
-        {copy ? <CopyButton value={value} label={label} /> : null}
-      </dd>
-    </div>
   );
 }

@@ -1,122 +1,80 @@
-import { ChevronLeft, ChevronRight } from "lucide-react";
 import Link from "next/link";
-import { CURSOR_PARAMS, terminalLabel, TransactionFilters } from "@/components/transactions/transaction-filters";
-import { STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
+import { dateField, searchField, selectField } from "@/components/lists/fields";
+import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
+import { choiceField, terminalLabel, transactionCountText } from "@/components/transactions/filter-fields";
 import { TransactionTable } from "@/components/transactions/transaction-table";
 import { Alert } from "@/components/ui/alert";
-import { ListToolbar } from "@/components/ui/filter-chips";
-import { NoMatches } from "@/components/ui/no-matches";
-import { PageHeader } from "@/components/ui/page-header";
-import { pageAccess } from "@/lib/auth/access";
-import { queryTransactionFilterOptions, queryTransactions, type TransactionCount } from "@/lib/transactions/queries";
-import { cursorText, parseCursor } from "@/lib/lists/cursor";
-import type { TransactionStatus } from "@/lib/domain";
+import type { FilterField } from "@/components/ui/filter-bar";
+import { TRANSACTION_STATUSES, type TransactionStatus } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
+import { ENVIRONMENT_OPTIONS, environmentLabel, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { transactionList } from "@/lib/lists/lists";
+import { queryTransactionFilterOptions, queryTransactions } from "@/lib/transactions/queries";
 
 export const metadata = { title: "Transactions" };
 
-const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+const KIND_WORDS: Record<string, string> = { charge: "Charges", preauth: "Preauthorisations", refund: "Refunds" };
 
-const number = new Intl.NumberFormat("en-US");
-
-/** "1–25 of 1,204", "26–50 of more than 10,000", "11 found in the latest 5,000 transactions…". */
-function countText(count: TransactionCount, shown: number, newestFirst: boolean): string {
-  if (count.kind === "window") {
-    const found = `${number.format(count.matches)} ${count.matches === 1 ? "transaction" : "transactions"}`;
-    if (count.through === null) return count.matches <= shown ? found : `1–${number.format(shown)} of ${number.format(count.matches)}`;
-    return `${found} among the ${number.format(count.scanned)} ${newestFirst ? "newest" : "oldest"} (to ${formatDateTime(count.through)}); Next searches further`;
-  }
-  const of = count.kind === "exact" ? number.format(count.total) : "more than 10,000";
-  if (shown === 0) return count.kind === "exact" && count.total === 0 ? "No transactions" : `None here, of ${of}`;
-  return count.start === null ? `${shown} shown, of ${of}` : `${number.format(count.start)}–${number.format(count.start + shown - 1)} of ${of}`;
-}
-
-export default async function TransactionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const raw = await searchParams;
-  const params = transactionList.load(raw);
-  const { ctx } = await pageAccess("transactions:read", params);
-  const after = parseCursor(one(raw.after));
-  const before = after ? null : parseCursor(one(raw.before));
-  const list = queryTransactions(ctx, params, { after, before });
-  const options = queryTransactionFilterOptions(ctx);
-  const base = transactionList.href(params, { page: 1 });
-  const withCursor = (name: (typeof CURSOR_PARAMS)[number], c: { at: number; id: number }) =>
-    `${base}${base.includes("?") ? "&" : "?"}${name}=${cursorText(c)}`;
+export default async function TransactionsPage({ searchParams }: ListPageProps) {
+  const { params, ctx } = await listAccess(transactionList, "transactions:read", searchParams);
+  const list = await queryTransactions(ctx, params, { after: params.after, before: params.before });
+  const options = await queryTransactionFilterOptions(ctx);
+  // A chosen terminal or register is named by the list of them, else by a row, else by number.
   const first = list.rows[0];
-  const chosenTerminal = options.terminals?.find((t) => t.id === params.terminal);
-  const terminalChip = chosenTerminal
-    ? terminalLabel(chosenTerminal)
-    : first && params.terminal
-      ? terminalLabel(first)
-      : `#${params.terminal}`;
-  const chosenRegister = options.registers?.find((r) => r.id === params.register);
-  const registerChip = chosenRegister ? chosenRegister.name : first && params.register ? (first.registerName ?? `#${params.register}`) : `#${params.register}`;
-  // A "from" after the "to": no transaction can match; say so rather than show an empty list.
-  const backwardsDates = params.from && params.to && params.from > params.to;
-
+  const chosenTerminal = options.terminals?.find((t) => t.id === params.terminal) ?? (first && params.terminal ? first : null);
+  const chosenRegister = options.registers?.find((r) => r.id === params.register)?.name ?? (first && params.register ? first.registerName : null);
+  // The terminal and register filters are lists when the scope has at most a couple of hundred
+  // of each; past that the search box finds them (and their own pages link to this list filtered).
+  const fields = [
+    searchField("transaction-search", "Amount, transaction id, terminal, register", 200),
+    selectField("transaction-status", "Status", "status", [
+      ["all", "All statuses"],
+      ["open", "Open (initiated or in progress)"],
+      ...TRANSACTION_STATUSES.map((s) => [s, TRANSACTION_STATUS_LABELS[s]] as const),
+    ]),
+    selectField("transaction-kind", "Kind", "kind", [["all", "All kinds"], ...Object.entries(KIND_WORDS)]),
+    choiceField({ id: "transaction-terminal", label: "Terminal", name: "terminal", all: "All terminals" }, options.terminals, params.terminal, terminalLabel),
+    choiceField({ id: "transaction-register", label: "Register", name: "register", all: "All registers" }, options.registers, params.register, (r) => `${r.locationName} · ${r.name}`),
+    selectField("transaction-environment", "Environment", "environment", ENVIRONMENT_OPTIONS),
+    dateField("transaction-from", "Created from", "from"),
+    dateField("transaction-to", "Created to", "to"),
+  ].filter((f): f is FilterField => f !== null);
+  const summary = list.count
+    ? transactionCountText(list.count, list.rows.length, transactionList.sortOf(params).direction === "desc")
+    : list.lookedThrough
+      ? `${list.rows.length} found, searched to ${formatDateTime(list.lookedThrough)}; ${params.before ? "Previous" : "Next"} searches further`
+      : null;
   return (
-    <>
-      <PageHeader
-        title="Transactions"
-        description="Every payment, refund and preauthorisation on your terminals, with its status as Pay-Connect reports it (by webhook, by polling, or in answer to an operation)."
-      />
-      <TransactionFilters params={params} options={options} />
-      {backwardsDates ? (
-        <Alert tone="warning" role="alert" className="mb-3" data-testid="date-order-warning">
-          &ldquo;Created from&rdquo; ({params.from}) is after &ldquo;Created to&rdquo; ({params.to}): no transaction can match.{" "}
-          <Link href={transactionList.href(params, { from: params.to, to: params.from, page: 1 })} className="font-medium underline underline-offset-2">
-            Swap the dates
-          </Link>
-        </Alert>
-      ) : null}
-      <ListToolbar
-        chips={transactionList.chips(params, {
-          status: (v) => (v === "open" ? "Open" : (STATUS_WORDS[v as TransactionStatus] ?? v)),
-          environment: (v) => (v === "production" ? "Production" : "Sandbox"),
-          terminal: () => terminalChip,
-          register: () => registerChip,
-          kind: (v) => (v === "charge" ? "Charges" : v === "preauth" ? "Preauthorisations" : "Refunds"),
-        })}
-        clearHref={transactionList.clearHref(params)}
-        exportHref={`/api/transactions/export${transactionList.search(params, { page: 1 })}`}
-      />
-      <TransactionTable
-        rows={list.rows}
-        now={list.readAt}
-        showMerchant={ctx.scope.kind === "all"}
-        sort={{ ...transactionList.sortOf(params), hrefFor: (column) => transactionList.sortHref(params, column) }}
-        empty={
-          transactionList.isFiltered(params) ? (
-            <NoMatches noun="transactions" clearHref={transactionList.clearHref(params)} />
-          ) : after || before ? (
-            "No more transactions this way."
-          ) : (
-            "No transactions yet. A charge sent from a terminal's page, or a payment taken on a paired terminal, shows here."
-          )
-        }
-      />
-      <nav aria-label="Pages of transactions" className="mt-4 flex flex-wrap items-center justify-between gap-3 text-sm" data-testid="keyset-pagination">
-        {list.prev ? (
-          <Link href={withCursor("before", list.prev)} className="inline-flex items-center gap-1 text-brand-700 hover:underline" rel="prev">
-            <ChevronLeft aria-hidden className="size-4" /> Previous
-          </Link>
-        ) : (
-          <span />
-        )}
-        <p className="text-slate-700" data-testid="transaction-count" aria-live="polite">
-          {list.count
-            ? countText(list.count, list.rows.length, transactionList.sortOf(params).direction === "desc")
-            : list.lookedThrough
-              ? `${list.rows.length} found, searched to ${formatDateTime(list.lookedThrough)}; ${before ? "Previous" : "Next"} searches further`
-              : null}
-        </p>
-        {list.next ? (
-          <Link href={withCursor("after", list.next)} className="inline-flex items-center gap-1 text-brand-700 hover:underline" rel="next">
-            Next <ChevronRight aria-hidden className="size-4" />
-          </Link>
-        ) : null}
-      </nav>
-    </>
+    <ListPage
+      list={transactionList}
+      params={params}
+      title="Transactions"
+      description="Every payment, refund and preauthorisation on your terminals, with its status as Pay-Connect reports it (by webhook, by polling, or in answer to an operation)."
+      filters={{ label: "Filter transactions", fields }}
+      notice={
+        // A "from" after the "to": no transaction can match; say so rather than show an empty list.
+        params.from && params.to && params.from > params.to ? (
+          <Alert tone="warning" role="alert" className="mb-3" data-testid="date-order-warning">
+            &ldquo;Created from&rdquo; ({params.from}) is after &ldquo;Created to&rdquo; ({params.to}): no transaction can match.{" "}
+            <Link href={transactionList.href(params, { from: params.to, to: params.from, page: 1 })} className="font-medium underline underline-offset-2">
+              Swap the dates
+            </Link>
+          </Alert>
+        ) : null
+      }
+      chips={{
+        status: (v) => (v === "open" ? "Open" : (TRANSACTION_STATUS_LABELS[v as TransactionStatus] ?? v)),
+        environment: environmentLabel,
+        terminal: (v) => (chosenTerminal ? terminalLabel(chosenTerminal) : `#${v}`),
+        register: (v) => chosenRegister ?? `#${v}`,
+        kind: (v) => KIND_WORDS[v] ?? v,
+      }}
+      exportPath="/api/transactions/export"
+      noun={["transactions", "transaction"]}
+      empty="No transactions yet. A charge sent from a terminal's page, or a payment taken on a paired terminal, shows here."
+      paging={{ prev: list.prev, next: list.next, summary, summaryTestId: "transaction-count" }}
+    >
+      {(table) => <TransactionTable rows={list.rows} now={list.readAt} showMerchant={ctx.scope.kind === "all"} {...table} />}
+    </ListPage>
   );
 }

@@ -4,15 +4,16 @@ import { notFound } from "next/navigation";
 import { TransactionOperationsPanel } from "@/components/transactions/operations-panel";
 import { LiveStatusProvider } from "@/components/transactions/live-status";
 import { TransactionLive } from "@/components/transactions/transaction-timeline";
-import { KIND_WORDS, STATUS_WORDS } from "@/components/transactions/transaction-status-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { pageAccess } from "@/lib/auth/access";
 import { queryTransaction, queryTransactionStatus } from "@/lib/transactions/queries";
 import { formatDateTime } from "@/lib/format";
+import { TRANSACTION_KIND_LABELS, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { formatAmount } from "@/lib/transactions/money";
 import { can } from "@/lib/auth/permissions";
 import { refundableAmount } from "@/lib/transactions/allowed";
@@ -20,17 +21,6 @@ import { transactionFacts } from "@/lib/transactions/operations";
 import type { PrintSlip } from "@/lib/providers/types";
 
 export const metadata = { title: "Transaction" };
-
-function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</dt>
-      <dd className="min-w-0 break-words" data-testid={testId}>
-        {children}
-      </dd>
-    </div>
-  );
-}
 
 function parseJson<T>(text: string | null): T | null {
   if (!text) return null;
@@ -65,7 +55,7 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
         <ArrowLeft aria-hidden className="size-4" /> Transactions
       </Link>
       <PageHeader
-        title={`${KIND_WORDS[row.kind]} of ${money(row.amount)}`}
+        title={`${TRANSACTION_KIND_LABELS[row.kind]} of ${money(row.amount)}`}
         description={
           <span className="inline-flex flex-wrap items-center gap-2">
             <span className="font-mono text-xs break-all" data-testid="provider-transaction-id">
@@ -104,19 +94,19 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
               <CardTitle>Amounts</CardTitle>
             </CardHeader>
             <CardBody>
-              <dl className="grid gap-3 sm:grid-cols-3">
-                <Item label="Amount" testId="amount">{money(row.amount)}</Item>
-                <Item label="Tip">{money(row.tipAmount)}</Item>
-                <Item label="Total">{money(row.totalAmount ?? row.amount)}</Item>
-                <Item label="Refunded" testId="refunded">{money(row.refundTotalAmount)}</Item>
+              <DescriptionList columns={3} className="gap-x-3 text-base">
+                <Description label="Amount" testId="amount">{money(row.amount)}</Description>
+                <Description label="Tip">{money(row.tipAmount)}</Description>
+                <Description label="Total">{money(row.totalAmount ?? row.amount)}</Description>
+                <Description label="Refunded" testId="refunded">{money(row.refundTotalAmount)}</Description>
                 {remaining !== null ? (
-                  <Item label="Left to refund" testId="remaining">
+                  <Description label="Left to refund" testId="remaining">
                     {money(remaining)}
                     {facts && facts.refundsOpen > 0 ? <span className="block text-xs text-slate-600">{money(facts.refundsOpen)} being refunded</span> : null}
-                  </Item>
+                  </Description>
                 ) : null}
-                <Item label="Currency">{row.currency ?? "not reported"}</Item>
-              </dl>
+                <Description label="Currency">{row.currency ?? "not reported"}</Description>
+              </DescriptionList>
             </CardBody>
           </Card>
           {slip ? (
@@ -125,18 +115,18 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                 <CardTitle>Print slip</CardTitle>
               </CardHeader>
               <CardBody>
-                <dl className="grid gap-3 sm:grid-cols-2">
-                  <Item label="Merchant">{slip.merchantName ?? "—"}</Item>
-                  <Item label="Address">{slip.address ?? "—"}</Item>
-                  <Item label="Point of sale">{slip.pointOfSale ?? "—"}</Item>
-                  <Item label="Card">{[slip.cardType, slip.cardLast4 ? `•••• ${slip.cardLast4}` : null].filter(Boolean).join(" ") || "—"}</Item>
-                  <Item label="Approval code" testId="approve-code">{slip.approveCode ?? "—"}</Item>
-                  <Item label="AID">{slip.aid ?? "—"}</Item>
-                  <Item label="Terminal (card) id">{slip.cardTid ?? "—"}</Item>
-                  <Item label="Completed">{slip.completedAt ? formatDateTime(new Date(slip.completedAt)) : "—"}</Item>
-                  <Item label="Total">{slip.totalAmount !== null ? formatAmount(slip.totalAmount, slip.currency ?? row.currency) : "—"}</Item>
-                  <Item label="Payment">{[slip.paymentMethod, slip.paymentOption].filter(Boolean).join(" · ") || "—"}</Item>
-                </dl>
+                <DescriptionList className="gap-x-3 text-base">
+                  <Description label="Merchant">{slip.merchantName ?? "—"}</Description>
+                  <Description label="Address">{slip.address ?? "—"}</Description>
+                  <Description label="Point of sale">{slip.pointOfSale ?? "—"}</Description>
+                  <Description label="Card">{[slip.cardType, slip.cardLast4 ? `•••• ${slip.cardLast4}` : null].filter(Boolean).join(" ") || "—"}</Description>
+                  <Description label="Approval code" testId="approve-code">{slip.approveCode ?? "—"}</Description>
+                  <Description label="AID">{slip.aid ?? "—"}</Description>
+                  <Description label="Terminal (card) id">{slip.cardTid ?? "—"}</Description>
+                  <Description label="Completed">{slip.completedAt ? formatDateTime(new Date(slip.completedAt)) : "—"}</Description>
+                  <Description label="Total">{slip.totalAmount !== null ? formatAmount(slip.totalAmount, slip.currency ?? row.currency) : "—"}</Description>
+                  <Description label="Payment">{[slip.paymentMethod, slip.paymentOption].filter(Boolean).join(" · ") || "—"}</Description>
+                </DescriptionList>
               </CardBody>
             </Card>
           ) : null}
@@ -148,8 +138,8 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
               <CardTitle>References</CardTitle>
             </CardHeader>
             <CardBody>
-              <dl className="grid gap-3">
-                <Item label="Terminal" testId="transaction-terminal">
+              <DescriptionList columns={1} className="text-base">
+                <Description label="Terminal" testId="transaction-terminal">
                   {t.terminalElsewhere ? (
                     <>
                       <span className="font-mono">{t.terminalId}</span> <span className="text-slate-600">(paired elsewhere now)</span>
@@ -162,8 +152,8 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                       <span className="text-slate-600">({t.pairingName ?? "paired elsewhere now"})</span>
                     </>
                   )}
-                </Item>
-                <Item label="Register">
+                </Description>
+                <Description label="Register">
                   {row.registerRef ? (
                     <Link href={`/registers/${row.registerRef}`} className="text-brand-700 hover:underline">
                       {t.registerName}
@@ -171,43 +161,43 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
                   ) : (
                     row.createdById !== null ? "None (sent from the terminal's page)" : "Not known (started on the terminal or from a POS)"
                   )}
-                </Item>
-                <Item label="Client transaction id">
+                </Description>
+                <Description label="Client transaction id">
                   <span className="font-mono text-xs break-all">{row.clientTransactionId ?? "—"}</span>
-                </Item>
+                </Description>
                 {row.linkedTransactionRef ? (
-                  <Item label="Refund of">
+                  <Description label="Refund of">
                     <Link href={`/transactions/${row.linkedTransactionRef}`} className="font-mono text-xs break-all text-brand-700 hover:underline">
                       {t.originalProviderId}
                     </Link>
-                  </Item>
+                  </Description>
                 ) : null}
                 {t.refunds.length > 0 ? (
-                  <Item label="Refunds" testId="refunds">
+                  <Description label="Refunds" testId="refunds">
                     <ul className="space-y-1">
                       {t.refunds.map((r) => (
                         <li key={r.id}>
                           <Link href={`/transactions/${r.id}`} className="text-brand-700 hover:underline">
                             {money(r.amount)}
                           </Link>{" "}
-                          <span className="text-slate-600">{STATUS_WORDS[r.status]}</span>
+                          <span className="text-slate-600">{TRANSACTION_STATUS_LABELS[r.status]}</span>
                         </li>
                       ))}
                     </ul>
-                  </Item>
+                  </Description>
                 ) : null}
-                <Item label="Payment method">{[row.paymentMethod, row.paymentOption].filter(Boolean).join(" · ") || "—"}</Item>
-                {details.card_last4 ? <Item label="Card">•••• {details.card_last4}</Item> : null}
-                <Item label="Created">
+                <Description label="Payment method">{[row.paymentMethod, row.paymentOption].filter(Boolean).join(" · ") || "—"}</Description>
+                {details.card_last4 ? <Description label="Card">•••• {details.card_last4}</Description> : null}
+                <Description label="Created">
                   {formatDateTime(row.createdAt)}
                   {t.createdByEmail ? ` by ${t.createdByEmail}` : " (first seen from Pay-Connect)"}
-                </Item>
-                <Item label="Next poll">
+                </Description>
+                <Description label="Next poll">
                   {row.nextPollAt ? formatDateTime(row.nextPollAt) : "none"}
                   {row.lastPolledAt ? ` · last ${formatDateTime(row.lastPolledAt)}` : ""}
-                </Item>
-                {!t.pairingHasWebhookSecret ? <Item label="Webhooks">Its pairing has no webhook secret: its status comes from polling.</Item> : null}
-              </dl>
+                </Description>
+                {!t.pairingHasWebhookSecret ? <Description label="Webhooks">Its pairing has no webhook secret: its status comes from polling.</Description> : null}
+              </DescriptionList>
             </CardBody>
           </Card>
         </div>

@@ -5,6 +5,7 @@ import { ReprocessButton } from "@/components/webhooks/reprocess-button";
 import { VerdictBadge } from "@/components/webhooks/verdict-badge";
 import { Alert } from "@/components/ui/alert";
 import { Card, CardBody, CardHeader, CardTitle } from "@/components/ui/card";
+import { Description, DescriptionList } from "@/components/ui/description-list";
 import { PageHeader } from "@/components/ui/page-header";
 import { pageAccess } from "@/lib/auth/access";
 import { queryDelivery } from "@/lib/webhooks/queries";
@@ -95,10 +96,8 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
             <CardTitle>Details</CardTitle>
           </CardHeader>
           <CardBody>
-            <dl className="space-y-3 text-sm">
-              <div>
-                <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Pairing</dt>
-                <dd>
+            <DescriptionList columns={1}>
+              <Description label="Pairing">
                   {d.terminalRef ? (
                     <Link href={`/terminals/${d.terminalRef}`} className="text-brand-700 hover:underline">
                       {d.pairingName} ({d.terminalId})
@@ -107,23 +106,16 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
                     "No pairing has this URL"
                   )}
                   {d.pairingStatus && d.pairingStatus !== "active" ? ` · ${d.pairingStatus}` : ""}
-                </dd>
-              </div>
-              <div>
-                <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Signature</dt>
-                <dd>{row.signatureForm ? `verified (${row.signatureForm === "raw" ? "over the body as sent" : "over the sorted-keys form"})` : "not verified"}</dd>
-              </div>
-              <div>
-                <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Applied</dt>
-                <dd>
-                  {row.processedAt ? `${formatDateTime(row.processedAt)}: ${row.eventCount ?? 0} new observation(s)` : "no"}
-                  {row.reprocessCount > 0 ? ` · reprocessed ${row.reprocessCount}×` : ""}
-                </dd>
-              </div>
+              </Description>
+              <Description label="Signature">
+                {row.signatureForm ? `verified (${row.signatureForm === "raw" ? "over the body as sent" : "over the sorted-keys form"})` : "not verified"}
+              </Description>
+              <Description label="Applied">
+                {row.processedAt ? `${formatDateTime(row.processedAt)}: ${row.eventCount ?? 0} new observation(s)` : "no"}
+                {row.reprocessCount > 0 ? ` · reprocessed ${row.reprocessCount}×` : ""}
+              </Description>
               {d.touched.length > 0 ? (
-                <div>
-                  <dt className="text-xs font-medium uppercase tracking-wide text-slate-600">Transactions</dt>
-                  <dd>
+                <Description label="Transactions">
                     <ul data-testid="delivery-transactions">
                       {d.touched.map((t) => (
                         <li key={t.id}>
@@ -134,10 +126,9 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
                         </li>
                       ))}
                     </ul>
-                  </dd>
-                </div>
+                </Description>
               ) : null}
-            </dl>
+            </DescriptionList>
           </CardBody>
         </Card>
       </div>

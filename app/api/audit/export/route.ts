@@ -1,4 +1,4 @@
-import { auditActionLabel } from "@/components/audit/action-labels";
+import { auditActionLabel } from "@/lib/labels";
 import { auditRows, type AuditListRow } from "@/lib/audit/queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { withAccess } from "@/lib/auth/route";

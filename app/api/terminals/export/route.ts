@@ -1,4 +1,4 @@
-import { terminalCsvColumns } from "@/components/terminals/terminal-csv-columns";
+import { terminalCsvColumns } from "@/lib/pairing/terminal-csv-columns";
 import { terminalRows } from "@/lib/pairing/terminal-queries";
 import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";

@@ -41,7 +41,6 @@ export const GET = withAccess(
   "transactions:read",
   (request, access) => {
     const params = { ...transactionList.load(request), page: 1 };
-    const { column } = transactionList.sortOf(params);
     let after: Cursor | null = null;
     return exportList(access, {
       list: "transactions",
@@ -50,7 +49,7 @@ export const GET = withAccess(
       fetchBatch: (ctx, _offset, limit) => {
         const rows = transactionRows(ctx, params, after, limit);
         const last = rows[rows.length - 1];
-        if (last) after = { at: (column === "updated" ? last.statusChangedAt : last.createdAt).getTime(), id: last.id };
+        if (last) after = transactionList.cursorOf(params, last);
         return rows;
       },
     });

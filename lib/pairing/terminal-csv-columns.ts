@@ -1,5 +1,5 @@
-import type { TerminalListRow } from "@/lib/pairing/terminal-queries";
-import type { CsvColumn } from "@/lib/lists/csv";
+import type { TerminalListRow } from "./terminal-queries";
+import type { CsvColumn } from "../lists/csv";
 
 /**
  * The terminal list's CSV columns, what a spreadsheet user expects: the merchant only for staff
