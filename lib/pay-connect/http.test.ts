@@ -9,10 +9,9 @@ const kit = await payConnectKit();
 
 describe("http core", () => {
   it("times out with outcome unknown when Pay-Connect answers too late", async () => {
-    kit.handler = route({ "/v1/pay-connect/pair/": () => ({ status: 200, body: PAIRED, delayMs: 1500 }) });
-    const started = Date.now();
+    // The answer comes long after the test's own timeout: only the client's timeout ends the call.
+    kit.handler = route({ "/v1/pay-connect/pair/": () => ({ status: 200, body: PAIRED, delayMs: 300_000 }) });
     const err = await caught(kit.client({ timeoutMs: 200 }).pair({ name: "A", otp: "ABCD2345" }));
-    expect(Date.now() - started).toBeLessThan(1200);
     expect(err.code).toBe("timeout");
     expect(err.outcome).toBe("unknown");
     expect(err.status).toBeUndefined();
