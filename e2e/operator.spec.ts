@@ -18,7 +18,7 @@ const keyB = randomBytes(32).toString("base64");
 
 /** `npm run <script> -- …` as an operator runs it, on a server's data. */
 function operator(script: "backup" | "restore", args: string[], server: Pick<OwnServer, "dbPath">, vaultKey: string) {
-  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", `scripts/${script}.ts`, ...args], {
+  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", `scripts/ops/${script}.ts`, ...args], {
     env: { ...process.env, DATABASE_PATH: server.dbPath, RECOVERY_DIR: "", VAULT_KEY: vaultKey },
     encoding: "utf8",
     timeout: 60_000,
