@@ -5,8 +5,9 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { actionId, callAction } from "./actions";
-import { appDb, createUser, expect, serverLog, signIn, simOtp, simTerminal, submitPairForm, test, type TestUser } from "./fixtures";
-import { ageSignInFailures } from "./seed";
+import { appDb, createUser, expect, serverLog, signIn, test, type TestUser } from "./fixtures";
+import { pairByAction } from "./payments";
+import { ageSignInFailures, uniqueTag } from "./seed";
 
 const TOO_MANY = /^Too many failed sign-in attempts\. Try again in (\d+) seconds?\.$/;
 
@@ -170,11 +171,8 @@ test.describe("sign-in throttling", () => {
   test("wrong passwords before a reveal are counted on their own and never lock the sign-in", async ({ page, browser }) => {
     const admin = await createUser("admin");
     await signIn(page, admin);
-    const terminalId = await simTerminal(page.request);
-    await submitPairForm(page, { name: `Throttle ${terminalId}`, otp: await simOtp(page.request, terminalId) });
-    await expect(page.getByTestId("paired-notice")).toBeVisible();
+    const { pairingId } = await pairByAction(page, `Throttle ${uniqueTag(4)}`);
     const path = new URL(page.url()).pathname;
-    const pairingId = Number(one("select id from pairings where name = ?", `Throttle ${terminalId}`)!.id);
 
     // Seven at once: the three free ones are checked, the others wait (1 s, 2 s…).
     const texts = await Promise.all(

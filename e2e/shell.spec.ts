@@ -1,6 +1,7 @@
 import type { Locator, Page } from "@playwright/test";
 import { expectNoSeriousViolations } from "./axe";
 import { appDb, createUser, expect, serverLog, signIn, simOtp, simTerminal, submitPairForm, test, type TestUser } from "./fixtures";
+import { pairByAction } from "./payments";
 
 type Row = Record<string, unknown>;
 const one = (sql: string, ...args: unknown[]) => appDb().prepare(sql).get(...args) as Row | undefined;
@@ -9,11 +10,19 @@ const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 const PAGES = ["/", "/terminals", "/terminals/pair", "/attempts", "/audit", "/users"];
 
-/** Pairs a fresh simulated terminal through the form; the page is left on the terminal page. */
-async function pairFresh(page: Page, name: string) {
-  const terminalId = await simTerminal(page.request);
-  await submitPairForm(page, { name, otp: await simOtp(page.request, terminalId) });
-  await expect(page.getByTestId("paired-notice")).toBeVisible();
+/**
+ * Pairs a fresh simulated terminal (through the form when the test is about what the form leads
+ * to, else by the pairing action alone); the page is left on the terminal page.
+ */
+async function pairFresh(page: Page, name: string, { throughForm = false } = {}) {
+  let terminalId: string;
+  if (throughForm) {
+    terminalId = await simTerminal(page.request);
+    await submitPairForm(page, { name, otp: await simOtp(page.request, terminalId) });
+    await expect(page.getByTestId("paired-notice")).toBeVisible();
+  } else {
+    ({ terminalId } = await pairByAction(page, name));
+  }
   const terminalRef = Number(new URL(page.url()).pathname.split("/").pop());
   const pairing = one("select id, client_id, pay_connect_id, webhook_url from pairings where terminal_ref = ?", terminalRef)!;
   return { terminalId, terminalRef, pairingId: Number(pairing.id), pairing };
@@ -271,7 +280,7 @@ test.describe("copy buttons", () => {
 test.describe("the paired notice", () => {
   test("shows once: the address drops ?paired=, a reload and an unpair do not bring it back", async ({ page }) => {
     await signIn(page, admin);
-    const { terminalRef, pairingId } = await pairFresh(page, "Notice till");
+    const { terminalRef, pairingId } = await pairFresh(page, "Notice till", { throughForm: true });
     await expect(page).toHaveURL(new RegExp(`/terminals/${terminalRef}$`));
     await page.reload();
     await expect(page.getByRole("heading", { level: 1, name: /^Terminal / })).toBeVisible();
