@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { expectNoSeriousViolationsInSchemes } from "./axe";
 import { createUser, expect, signIn, test } from "./fixtures";
 import { ageSignInFailures, auditRows, disableUserInDb } from "./seed";
 
@@ -41,6 +42,7 @@ test.describe("sign-in", () => {
       else expect(i).toBeLessThan(8);
     }
     expect(throttled).toMatch(/^Too many failed sign-in attempts\. Try again in \d+ seconds?\.$/);
+    await expectNoSeriousViolationsInSchemes(page, "login page with an error");
     expect(auditRows({ action: "auth.sign_in_failed", actorId: user.id }).length).toBeGreaterThanOrEqual(5);
     // Once the (short) delay has passed, the right password signs in: the failures are moved that
     // far into the past rather than waited out.

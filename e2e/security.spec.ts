@@ -5,6 +5,7 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { randomBytes } from "node:crypto";
 import { actionId, callAction } from "./actions";
+import { expectNoSeriousViolations, expectNoSeriousViolationsInSchemes } from "./axe";
 import { appDb, createUser, expect, serverLog, signIn, test, type TestUser } from "./fixtures";
 import { pairByAction } from "./payments";
 import { ageSignInFailures, uniqueTag } from "./seed";
@@ -385,6 +386,7 @@ test("a page a role may not open answers 403 with the reason", async ({ page }) 
   await page.goto("/users");
   await expect(page.getByRole("heading", { level: 1, name: "Not allowed" })).toBeVisible();
   await expect(page.getByText("Your role (viewer) cannot manage users.")).toBeVisible();
+  await expectNoSeriousViolations(page, "forbidden page");
 });
 
 test("a terminal that does not exist answers 404, not a 200 page that says so", async ({ page, asRole }) => {
@@ -394,6 +396,9 @@ test("a terminal that does not exist answers 404, not a 200 page that says so", 
     expect(res.status(), path).toBe(404);
     expect(await res.text(), path).toContain("Page not found");
   }
+  await page.goto("/terminals/999999999");
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  await expectNoSeriousViolationsInSchemes(page, "page not found");
   // The pages still answer 200 when they exist.
   expect((await page.request.get("/terminals", { maxRedirects: 0 })).status()).toBe(200);
   expect((await page.request.get("/", { maxRedirects: 0 })).status()).toBe(200);
