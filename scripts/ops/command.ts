@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import { pathToFileURL } from "node:url";
 
-export type Env = Record<string, string | undefined>;
+type Env = Record<string, string | undefined>;
 
 export type CommandIO = {
   /** One line of standard output (without its line ending). */
@@ -19,10 +19,10 @@ export type CommandIO = {
   stdin?: NodeJS.ReadableStream;
 };
 
-export type Command = (argv: string[], io: CommandIO) => Promise<number>;
+type Command = (argv: string[], io: CommandIO) => Promise<number>;
 
 /** The process's own: its standard streams (synchronous on Linux for files and pipes) and environment. */
-export const processIO: CommandIO = {
+const processIO: CommandIO = {
   out: (line) => void process.stdout.write(`${line}\n`),
   err: (line) => void process.stderr.write(`${line}\n`),
   env: process.env,
