@@ -12,8 +12,8 @@ export default defineConfig({
     environment: "node",
     include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.tsx"],
     pool: "forks",
-    // A hang detector, not a speed target: the operator-command tests start several tsx processes
-    // each, which took over 20 s on a machine busy with builds.
+    // A hang detector, not a speed target: no test asserts how long something took (they poll
+    // for a condition, or move a clock of their own), so a busy machine only makes them slower.
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -4,6 +4,7 @@
  * page (with the fix, and no Charge), in the terminals list (a filter) and on the dashboard;
  * the pairing is marked and audited (issue 16, item 9).
  */
+import { expectNoSeriousViolationsInSchemes } from "./axe";
 import { appDb, expect, test } from "./fixtures";
 import { pairFresh } from "./payments";
 import { uniqueTag } from "./seed";
@@ -44,4 +45,5 @@ test("a device-side unpair is noticed at the next call: credentials refused, sho
   const card = page.getByTestId("credentials-refused");
   await expect(card.getByRole("link", { name: terminalId })).toHaveAttribute("href", `/terminals/${terminalRef}`);
   await expect(card).toContainText(`Till ${tag}`);
+  await expectNoSeriousViolationsInSchemes(page, "dashboard with a terminal whose credentials are refused");
 });

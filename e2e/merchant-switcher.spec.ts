@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import fs from "node:fs/promises";
-import { expectNoSeriousViolations } from "./axe";
+import { expectNoSeriousViolationsInSchemes } from "./axe";
 import { appDb, createUser, expect, signIn, test } from "./fixtures";
 import { seedAttempt, seedAudit, seedMerchant, seedTerminalsWithPairings, uniqueTag } from "./seed";
 
@@ -75,6 +75,7 @@ test("staff choose a merchant: dashboard, terminals, attempts and audit show tha
   page,
   asRole,
 }) => {
+  test.slow(); // a long story, and two axe scans of a 50-row list
   const { t, a, b, actor } = await seed();
   await asRole("support");
   await page.goto("/");
@@ -102,6 +103,7 @@ test("staff choose a merchant: dashboard, terminals, attempts and audit show tha
   await expect(terminalIds(page)).toHaveCount(50);
   await expect(terminalIds(page).first()).toHaveText(`SWA${t}-01`);
   await expect(merchantHeader(page)).toHaveCount(0);
+  await expectNoSeriousViolationsInSchemes(page, "terminals of one merchant, 1280 px");
   await expect(page.getByTestId("pagination-summary")).toHaveText("Showing 1–50 of 52 terminals");
   await page.getByRole("navigation", { name: "Pagination" }).getByRole("link", { name: "Next" }).click();
   await expect(page).toHaveURL(`/terminals?merchant=${a.id}&page=2`);
@@ -178,7 +180,10 @@ test("all merchants: a Merchant column in the terminal and attempt lists; suspen
   page,
   asRole,
 }) => {
+  test.slow(); // six axe scans
   const { t, a, b } = await seed();
+  // Always a suspended merchant in the list (its badge failed the dark scan once, when another
+  // test's happened to be there).
   const suspended = seedMerchant(`Switch S ${t}`, "suspended");
   await asRole("admin");
   await page.goto(`/terminals?q=${t}-1`);
@@ -190,16 +195,19 @@ test("all merchants: a Merchant column in the terminal and attempt lists; suspen
   await page.goto(`/attempts?q=${t}`);
   await expect(merchantHeader(page)).toBeVisible();
   await expect(page.getByTestId("attempt-row").filter({ hasText: `A attempt ${t}` }).getByTestId("merchant-cell")).toHaveText(a.name);
+  await expectNoSeriousViolationsInSchemes(page, "attempts of all merchants, with the Merchant column, 1280 px");
 
   await switcherButton(page).click();
   const find = page.getByRole("textbox", { name: "Find a merchant" }).filter({ visible: true });
   if ((await find.count()) > 0) await find.fill(`Switch S ${t}`);
   const choice = page.getByRole("list", { name: "Merchants" }).filter({ visible: true }).getByRole("link", { name: new RegExp(suspended.name) });
   await expect(choice).toContainText("suspended");
+  await expectNoSeriousViolationsInSchemes(page, "switcher open, a suspended merchant marked, 1280 px");
   await choice.click();
   await expect(page).toHaveURL(`/attempts?q=${t}&merchant=${suspended.id}`);
   await expect(switcherButton(page)).toContainText("Suspended");
   await expect(page.getByTestId("attempt-row")).toHaveCount(0);
+  await expectNoSeriousViolationsInSchemes(page, "a suspended merchant chosen, 1280 px");
   // Escape closes the list without choosing.
   await switcherButton(page).click();
   await expect(page.getByRole("list", { name: "Merchants" }).filter({ visible: true })).toBeVisible();
@@ -209,6 +217,7 @@ test("all merchants: a Merchant column in the terminal and attempt lists; suspen
 });
 
 test("an id that names no merchant shows as Unknown merchant, lists nothing, and leads back to all", async ({ page, asRole }) => {
+  test.slow(); // four axe scans
   const { t } = await seed();
   await asRole("viewer");
   await page.goto(`/terminals?merchant=999999999&q=${t}`);
@@ -219,6 +228,12 @@ test("an id that names no merchant shows as Unknown merchant, lists nothing, and
   await expect(page.getByTestId("dashboard-merchant")).toHaveText("Unknown merchant");
   await expect(page.getByTestId("count-production")).toHaveText("0");
   await expect(page.getByTestId("count-sandbox")).toHaveText("0");
+  await expect(page.getByTestId("unknown-merchant")).toBeVisible();
+  await expectNoSeriousViolationsInSchemes(page, "dashboard of an unknown merchant, 1280 px");
+  await page.setViewportSize({ width: 375, height: 800 });
+  await expect(page.getByTestId("unknown-merchant")).toBeVisible();
+  await expectNoSeriousViolationsInSchemes(page, "dashboard of an unknown merchant, 375 px");
+  await page.setViewportSize({ width: 1280, height: 720 });
   await page.goto(`/terminals?merchant=999999999&q=SWB${t}`);
   await page.getByTestId("unknown-merchant").getByRole("link", { name: "Show all merchants" }).click();
   await expect(page).toHaveURL(`/terminals?q=SWB${t}`);
@@ -227,13 +242,23 @@ test("an id that names no merchant shows as Unknown merchant, lists nothing, and
 });
 
 test("on a phone, the switcher sits in the top bar and the menu's links keep the choice", async ({ page, asRole }) => {
+  test.slow(); // eight axe scans
   const { t, b } = await seed();
+  const suspended = seedMerchant(`Switch S ${t}`, "suspended");
   await page.setViewportSize({ width: 375, height: 800 });
   await asRole("support");
+  await page.goto("/audit");
+  await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();
+  await expectNoSeriousViolationsInSchemes(page, "audit log of all merchants, 375 px");
   await page.goto(`/terminals?q=${t}`);
+  await switcherButton(page).click();
+  await expect(page.getByRole("list", { name: "Merchants" }).filter({ visible: true })).toBeVisible();
+  await expectNoSeriousViolationsInSchemes(page, "switcher open, 375 px");
+  await page.keyboard.press("Escape");
   await chooseMerchant(page, b.name);
   await expect(page).toHaveURL(`/terminals?q=${t}&merchant=${b.id}`);
   await expect(terminalIds(page)).toHaveText([`SWB${t}-1`, `SWB${t}-2`]);
+  await expectNoSeriousViolationsInSchemes(page, "terminals of one merchant, 375 px");
   await page.getByRole("button", { name: "Menu" }).click();
   await page.getByTestId("nav-drawer").getByRole("link", { name: "Pairing attempts" }).click();
   await expect(page).toHaveURL(`/attempts?merchant=${b.id}`);
@@ -242,6 +267,10 @@ test("on a phone, the switcher sits in the top bar and the menu's links keep the
   // was, once: CI caught it mid-load).
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(375);
+
+  await page.goto(`/terminals?merchant=${suspended.id}`);
+  await expect(switcherButton(page)).toContainText("Suspended");
+  await expectNoSeriousViolationsInSchemes(page, "a suspended merchant chosen, 375 px");
 });
 
 test("a merchant admin sees no switcher and no merchant column, and ?merchant= of another merchant changes nothing", async ({
@@ -291,39 +320,6 @@ test("a merchant admin sees no switcher and no merchant column, and ?merchant= o
   await expect(page.getByTestId("mobile-merchant")).toHaveText(own.name);
   await expect(switcherButton(page)).toHaveCount(0);
 });
-
-// One test per scheme and width (five scans each): the twenty scans in one test outlasted its
-// time on a busy machine.
-for (const scheme of ["light", "dark"] as const) {
-  for (const width of [1280, 375]) {
-    test(`the switcher, open and closed, the Merchant column and the Unknown merchant notice pass the axe scan, ${scheme}, ${width} px`, async ({
-      page,
-      asRole,
-    }) => {
-      test.slow();
-      const { a, t } = await seed();
-      // Always a suspended merchant in the list (its badge failed the dark scan once, when another
-      // test's happened to be there).
-      const suspended = seedMerchant(`Switch S ${t}`, "suspended");
-      await asRole("support");
-      await page.emulateMedia({ colorScheme: scheme });
-      await page.setViewportSize({ width, height: 800 });
-      await page.goto("/audit");
-      if (scheme === "dark") await expect(page.locator("html")).toHaveClass(/\bdark\b/);
-      await expectNoSeriousViolations(page, `audit, all merchants, ${scheme}, ${width}px`);
-      await switcherButton(page).click();
-      await expect(page.getByRole("list", { name: "Merchants" }).filter({ visible: true })).toBeVisible();
-      await expectNoSeriousViolations(page, `switcher open, ${scheme}, ${width}px`);
-      await page.goto(`/terminals?merchant=${a.id}`);
-      await expectNoSeriousViolations(page, `terminals of one merchant, ${scheme}, ${width}px`);
-      await page.goto(`/terminals?merchant=${suspended.id}`);
-      await expectNoSeriousViolations(page, `a suspended merchant chosen, ${scheme}, ${width}px`);
-      await page.goto("/?merchant=999999999");
-      await expect(page.getByTestId("unknown-merchant")).toBeVisible();
-      await expectNoSeriousViolations(page, `unknown merchant, ${scheme}, ${width}px`);
-    });
-  }
-}
 
 test("a CSV export for a merchant id that names none is empty, not an error (red team: it answered 500)", async ({ page, asRole }) => {
   const admin = await asRole("admin");

@@ -248,6 +248,7 @@ test("a viewer sees the terminal's registers but no Pair again, and the pair-aga
   await expect(page.getByTestId("terminal-registers").getByRole("link", { name: front.name })).toBeVisible();
   await expect(page.getByRole("link", { name: "Pair again" })).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Unpair" })).toHaveCount(0);
+  await expectNoSeriousViolations(page, "terminal page as a viewer");
   await page.goto(`/terminals/${terminalRef}/pair-again`);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   await expect(page.getByLabel("OTP")).toHaveCount(0);

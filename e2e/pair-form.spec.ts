@@ -5,6 +5,7 @@
  */
 import type { Page, Request } from "@playwright/test";
 import { callAction } from "./actions";
+import { expectNoSeriousViolationsInSchemes } from "./axe";
 import { appDb, createUser, expect, signIn, simFault, simOtp, simTerminal, test } from "./fixtures";
 import { defaultMerchantId, E2E_MERCHANT } from "./seed";
 
@@ -176,8 +177,11 @@ test("production without an integrator id is shown disabled with the reason, and
   expect(one("select count(*) n from pairing_attempts where name = ?", name)).toEqual({ n: 0 });
 });
 
-test("an admin is shown which setting makes production available", async ({ page, asRole }) => {
+test("an admin is shown which setting makes production available; the form with its errors passes the axe scan", async ({ page, asRole }) => {
   await asRole("admin");
   await openPairForm(page);
   await expect(page.getByTestId("environment-unavailable")).toHaveText(`Production cannot be chosen. ${PRODUCTION_REASON}`);
+  await page.getByRole("button", { name: "Pair terminal" }).click();
+  await expect(page.getByText("Enter a name for this pairing.")).toBeVisible();
+  await expectNoSeriousViolationsInSchemes(page, "pair form with errors");
 });

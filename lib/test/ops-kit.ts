@@ -1,21 +1,57 @@
 /**
- * For the operator commands' tests: run a command as an operator would (a real child process),
- * and fill a database with pairings whose secrets are sealed with chosen keys.
+ * For the operator commands' tests: run a command's `main` in this process (the tests' way) or
+ * as an operator would (a real child process: one smoke test per command), and fill a database
+ * with pairings whose secrets are sealed with chosen keys.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
+import { Readable } from "node:stream";
 import type Database from "better-sqlite3";
 import type { VaultKey } from "../env";
 import { seal, secretContext } from "../pairing/vault";
 
 export type CommandResult = { code: number | null; out: string; err: string };
 
-/** `npm run <name> -- …`: the script under tsx, with the server-side condition the npm scripts use. */
-export function runCommand(script: "backup" | "restore" | "vault", args: string[], env: Record<string, string | undefined>): CommandResult {
-  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["--conditions=react-server", `scripts/ops/${script}.ts`, ...args], {
+type Main = (argv: string[], io: { out(line: string): void; err(line: string): void; env?: Record<string, string | undefined>; stdin?: NodeJS.ReadableStream }) => Promise<number>;
+
+/**
+ * A command's `main(argv, io)` in this process, with `env` over this process's environment (an
+ * undefined value unsets a setting) and `stdin` on its standard input. Collects its output as the
+ * process would print it; an unexpected error is exit code 1 with the error on standard error,
+ * as when it runs as a process.
+ */
+export async function runMain(main: Main, args: string[], env: Record<string, string | undefined> = {}, stdin = ""): Promise<CommandResult> {
+  let out = "";
+  let err = "";
+  const io = {
+    out: (line: string) => void (out += `${line}\n`),
+    err: (line: string) => void (err += `${line}\n`),
     env: { ...process.env, ...env },
+    stdin: Readable.from(stdin ? [Buffer.from(stdin)] : []),
+  };
+  let code: number;
+  try {
+    code = await main(args, io);
+  } catch (e) {
+    err += `${(e as Error)?.stack ?? String(e)}\n`;
+    code = 1;
+  }
+  return { code, out, err };
+}
+
+/** The npm scripts of package.json that run the operator commands. */
+type OperatorCommand = "backup" | "restore" | "recover" | "merchant" | "user" | "vault";
+
+/**
+ * `npm run <name> -- …` itself, as an operator runs it: the package.json script (tsx, with the
+ * server-side condition where it uses it) in a child process. One smoke test per command.
+ */
+export function spawnCommand(script: OperatorCommand, args: string[], env: Record<string, string | undefined>, stdin = ""): CommandResult {
+  const r = spawnSync("npm", ["run", "--silent", script, "--", ...args], {
+    env: { ...process.env, npm_config_update_notifier: "false", ...env },
     encoding: "utf8",
+    input: stdin,
     timeout: 120_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

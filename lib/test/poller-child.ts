@@ -3,7 +3,7 @@
  * database file given as its first argument and runs the real loop with a short lease and a
  * provider that answers nothing (there is nothing to poll), until it is killed, or sent SIGTERM,
  * which releases the lease as a server's exit does. It prints a JSON line when it starts and
- * each time it takes or loses the lease.
+ * each time it takes or loses the lease (with the time by its clock, just after the change).
  *   node --import tsx lib/test/poller-child.ts <database file> [lease ms]
  */
 import { openDatabase } from "../db/open";
@@ -25,7 +25,7 @@ const nothing = new Proxy({} as TransactionProvider, {
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const loop = runPollerLoop(
   { db, provider: () => nothing, credentials: () => ({ clientId: "", clientSecret: "" }), now: Date.now, holder: newHolderId(), failures: new Map() },
-  { loopMs: 50, ttlMs, renewMs: Math.floor(ttlMs / 4), onLease: (holds) => say({ holds }) },
+  { loopMs: 50, ttlMs, renewMs: Math.floor(ttlMs / 4), onLease: (holds) => say({ holds, at: Date.now() }) },
 );
 say({ holder: loop.holder, started: true });
 // Keep the process alive (the loop's timers are unref'd, as a server's must be).

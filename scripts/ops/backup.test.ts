@@ -9,7 +9,9 @@ import { readCredentials } from "../../lib/pairing/credentials";
 import { recoveryRecord } from "../../lib/pairing/recovery";
 import { writeSpoolRecord } from "../../lib/pairing/recovery-record";
 import { vaultKeys } from "../../lib/pairing/vault";
-import { exited, runCommand, seedSealedPairings, startDatabaseHolder, waitForOutput } from "../../lib/test/ops-kit";
+import { exited, runMain, seedSealedPairings, spawnCommand, startDatabaseHolder, waitForOutput } from "../../lib/test/ops-kit";
+import { main as backupMain } from "./backup";
+import { main as restoreMain } from "./restore";
 
 const liveDir = path.join(testDataDir, "live");
 const dbPath = path.join(liveDir, "pairdesk.db");
@@ -17,7 +19,8 @@ const spoolDir = path.join(liveDir, "recovery");
 const backups = path.join(testDataDir, "backups");
 fs.mkdirSync(backups, { recursive: true });
 
-const backup = (...args: string[]) => runCommand("backup", args, { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined, VAULT_KEY: undefined });
+const backupEnv = { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined, VAULT_KEY: undefined };
+const backup = (...args: string[]) => runMain(backupMain, args, backupEnv);
 const writtenRows = (file: string) => {
   const db = new Database(file, { readonly: true });
   try {
@@ -33,7 +36,17 @@ const live = openDatabase(dbPath);
 const seeded = seedSealedPairings(live.$client, 40, vaultKeys());
 afterAll(() => live.$client.close());
 
-describe("npm run backup", { timeout: 120_000 }, () => {
+describe("npm run backup", () => {
+  it("runs as `npm run backup`: a copy, its summary on standard output, exit 0", () => {
+    const file = path.join(backups, "smoke.db");
+    const made = spawnCommand("backup", ["--out", file], backupEnv);
+    expect(made.err).toBe("");
+    expect(made.code).toBe(0);
+    expect(made.out).toContain(`Backed up ${dbPath} to ${file}: `);
+    expect(made.out).toContain("Recovery spool: empty, nothing to copy.");
+    expect(fs.readFileSync(file).subarray(0, 15).toString()).toBe("SQLite format 3");
+  });
+
   it("copies the database while another process writes in a loop: the copy is one moment, restores, and its secrets open", async () => {
     const writer = startDatabaseHolder(dbPath, { write: true });
     let before: number;
@@ -42,7 +55,7 @@ describe("npm run backup", { timeout: 120_000 }, () => {
     try {
       await waitForOutput(writer, "ready");
       before = writtenRows(dbPath).terminals.length;
-      r = backup("--out", path.join(backups, "while-writing.db"));
+      r = await backup("--out", path.join(backups, "while-writing.db"));
       after = writtenRows(dbPath).terminals.length;
     } finally {
       writer.kill("SIGKILL");
@@ -70,7 +83,7 @@ describe("npm run backup", { timeout: 120_000 }, () => {
 
     // Restored elsewhere, it holds the same rows (and its restore's audit entry), and the secrets open.
     const restoredPath = path.join(testDataDir, "restored", "pairdesk.db");
-    const restore = runCommand("restore", ["--from", file], { DATABASE_PATH: restoredPath, RECOVERY_DIR: undefined });
+    const restore = await runMain(restoreMain, ["--from", file], { DATABASE_PATH: restoredPath, RECOVERY_DIR: undefined });
     expect(restore.err).toBe("");
     expect(restore.code).toBe(0);
     const copy = new Database(file, { readonly: true });
@@ -91,34 +104,34 @@ describe("npm run backup", { timeout: 120_000 }, () => {
     }
   });
 
-  it("copies the recovery spool beside the file, and refuses to overwrite a file unless told", () => {
+  it("copies the recovery spool beside the file, and refuses to overwrite a file unless told", async () => {
     const result = { payConnectId: "pc", payConnectName: "Till", terminalId: "T-B", clientId: "c", clientSecret: "cs_backup_spooled_0123456789", webhookSecretKey: null };
     writeSpoolRecord(spoolDir, recoveryRecord({ attemptId: 3, environment: "sandbox", webhookUrl: null, webhookToken: null, createdById: 1, failure: "x", result }));
     const file = path.join(backups, "with-spool.db");
-    const first = backup("--out", file);
+    const first = await backup("--out", file);
     expect(first.code).toBe(0);
     expect(first.out).toContain(`Recovery spool: 1 file copied to ${file}.recovery/`);
     expect(fs.readdirSync(`${file}.recovery`)).toEqual(["attempt-3.json"]);
     expect(fs.readFileSync(`${file}.recovery/attempt-3.json`, "utf8")).toBe(fs.readFileSync(path.join(spoolDir, "attempt-3.json"), "utf8"));
 
     fs.writeFileSync(file, "precious");
-    const again = backup("--out", file);
+    const again = await backup("--out", file);
     expect(again.code).toBe(1);
     expect(again.err).toContain(`Backup not made: ${file} already exists: give another file, or pass --force to replace it.`);
     expect(fs.readFileSync(file, "utf8")).toBe("precious");
 
     fs.rmSync(spoolDir, { recursive: true });
-    const forced = backup("--out", file, "--force");
+    const forced = await backup("--out", file, "--force");
     expect(forced.code).toBe(0);
     expect(fs.readFileSync(file).subarray(0, 15).toString()).toBe("SQLite format 3");
     expect(fs.existsSync(`${file}.recovery`)).toBe(false); // the old spool copy went with the old file
   });
 
-  it("says what is wrong: no --out, a missing folder, the live database itself, no database", () => {
-    expect(backup().err).toContain("Missing --out.");
-    expect(backup("--out", path.join(testDataDir, "nope", "x.db")).err).toContain("does not exist: create it first.");
-    expect(backup("--out", dbPath).err).toContain("is the live database itself");
-    const none = runCommand("backup", ["--out", path.join(backups, "none.db")], { DATABASE_PATH: path.join(testDataDir, "no-such.db") });
+  it("says what is wrong: no --out, a missing folder, the live database itself, no database", async () => {
+    expect((await backup()).err).toContain("Missing --out.");
+    expect((await backup("--out", path.join(testDataDir, "nope", "x.db"))).err).toContain("does not exist: create it first.");
+    expect((await backup("--out", dbPath)).err).toContain("is the live database itself");
+    const none = await runMain(backupMain, ["--out", path.join(backups, "none.db")], { DATABASE_PATH: path.join(testDataDir, "no-such.db") });
     expect(none.code).toBe(1);
     expect(none.err).toContain("No database at");
   });

@@ -1,22 +1,16 @@
 import Database from "better-sqlite3";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { runMain, spawnCommand } from "../../lib/test/ops-kit";
+import { main } from "./merchant";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-merchant-cmd-"));
 const dbPath = path.join(dir, "pairdesk.db");
 
-/** Runs `npm run merchant -- …`'s script as an operator would, in a child process. */
-function merchant(...args: string[]) {
-  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/ops/merchant.ts", ...args], {
-    env: { ...process.env, DATABASE_PATH: dbPath },
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** `npm run merchant -- …`, in this process. */
+const merchant = (...args: string[]) => runMain(main, args, { DATABASE_PATH: dbPath });
 
 function rows<T>(sql: string, ...params: unknown[]): T[] {
   const db = new Database(dbPath, { readonly: true });
@@ -39,10 +33,17 @@ const auditOf = (id: number) =>
     String(id),
   );
 
-// Each step is a child process (tsx starts in a few seconds on a loaded machine).
-describe("npm run merchant", { timeout: 120_000 }, () => {
-  it("create --name prints the new id on its last line; the row and an audit entry without an actor exist", () => {
-    const made = merchant("create", "--name", "Alpha Foods", "--external-ref", "POS-17");
+describe("npm run merchant", () => {
+  it("runs as `npm run merchant`: create prints the new id on its last line, for `tail -1`", () => {
+    const made = spawnCommand("merchant", ["create", "--name", "Smoke Shop"], { DATABASE_PATH: dbPath });
+    expect(made.err).toBe("");
+    expect(made.code).toBe(0);
+    expect(made.out).toMatch(/^Created the merchant Smoke Shop \(id (\d+)\)\.\n\1\n$/);
+    expect(merchantNamed("Smoke Shop")).toMatchObject({ id: Number(lastLine(made.out)), status: "active" });
+  });
+
+  it("create --name prints the new id on its last line; the row and an audit entry without an actor exist", async () => {
+    const made = await merchant("create", "--name", "Alpha Foods", "--external-ref", "POS-17");
     expect(made.err).toBe("");
     expect(made.code).toBe(0);
     const id = Number(lastLine(made.out));
@@ -56,25 +57,25 @@ describe("npm run merchant", { timeout: 120_000 }, () => {
     expect(JSON.parse(audit[0]!.details)).toEqual({ name: "Alpha Foods", externalRef: "POS-17" });
 
     // Without --external-ref: none.
-    const second = merchant("create", "--name", "Bravo Books");
+    const second = await merchant("create", "--name", "Bravo Books");
     expect(second.code).toBe(0);
     expect(merchantNamed("Bravo Books")).toMatchObject({ id: Number(lastLine(second.out)), external_ref: null });
   });
 
-  it("refuses a name already taken in another case, a missing --name and a blank one, and creates nothing", () => {
-    merchant("create", "--name", "Charlie Cafe");
+  it("refuses a name already taken in another case, a missing --name and a blank one, and creates nothing", async () => {
+    await merchant("create", "--name", "Charlie Cafe");
     const before = rows<{ n: number }>("select count(*) n from merchants")[0]!.n;
 
-    const dup = merchant("create", "--name", "CHARLIE cafe");
+    const dup = await merchant("create", "--name", "CHARLIE cafe");
     expect(dup.code).toBe(1);
     expect(dup.err).toContain("Could not create the merchant: A merchant named “Charlie Cafe” already exists.");
     expect(dup.out).toBe("");
 
-    const missing = merchant("create");
+    const missing = await merchant("create");
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("Missing --name.");
 
-    const blank = merchant("create", "--name", "   ");
+    const blank = await merchant("create", "--name", "   ");
     expect(blank.code).not.toBe(0);
     expect(blank.err).toContain("Enter the merchant's name.");
 
@@ -82,9 +83,9 @@ describe("npm run merchant", { timeout: 120_000 }, () => {
     expect(rows("select id from merchants where name = ?", "CHARLIE cafe")).toEqual([]);
   });
 
-  it("lists the merchants: id, status, name and external reference, by name", () => {
-    merchant("create", "--name", "delta Deli", "--external-ref", "POS-4");
-    const list = merchant("list");
+  it("lists the merchants: id, status, name and external reference, by name", async () => {
+    await merchant("create", "--name", "delta Deli", "--external-ref", "POS-4");
+    const list = await merchant("list");
     expect(list.code).toBe(0);
     const lines = list.out.trimEnd().split("\n");
     const delta = merchantNamed("delta Deli")!;
@@ -94,24 +95,24 @@ describe("npm run merchant", { timeout: 120_000 }, () => {
     expect(names).toEqual([...names].sort((a, b) => a!.localeCompare(b!, "en", { sensitivity: "base" })));
   });
 
-  it("suspends and reactivates by id and by exact name (any case), audited; says so when there is nothing to do", () => {
-    const id = Number(lastLine(merchant("create", "--name", "Echo Electronics").out));
+  it("suspends and reactivates by id and by exact name (any case), audited; says so when there is nothing to do", async () => {
+    const id = Number(lastLine((await merchant("create", "--name", "Echo Electronics")).out));
 
-    const byId = merchant("suspend", String(id));
+    const byId = await merchant("suspend", String(id));
     expect(byId.code).toBe(0);
     expect(byId.out).toContain("Suspended Echo Electronics: its people cannot sign in (0 session(s) ended).");
     expect(merchantNamed("Echo Electronics")!.status).toBe("suspended");
 
-    const again = merchant("suspend", "echo electronics");
+    const again = await merchant("suspend", "echo electronics");
     expect(again.code).toBe(0);
     expect(again.out).toContain("Echo Electronics was already suspended.");
 
-    const byName = merchant("reactivate", "Echo Electronics");
+    const byName = await merchant("reactivate", "Echo Electronics");
     expect(byName.code).toBe(0);
     expect(byName.out).toContain("Reactivated Echo Electronics: its people can sign in again.");
     expect(merchantNamed("Echo Electronics")!.status).toBe("active");
 
-    expect(merchant("reactivate", String(id)).out).toContain("Echo Electronics was already active.");
+    expect((await merchant("reactivate", String(id))).out).toContain("Echo Electronics was already active.");
 
     // One entry per change, none for the no-ops, none with an actor.
     expect(auditOf(id).map((a) => [a.action, a.actor_id, a.actor_email, a.merchant_id])).toEqual([
@@ -121,9 +122,9 @@ describe("npm run merchant", { timeout: 120_000 }, () => {
     ]);
   });
 
-  it("suspending ends the sessions of that merchant's people only", () => {
-    const foxId = Number(lastLine(merchant("create", "--name", "Fox Flowers").out));
-    const golfId = Number(lastLine(merchant("create", "--name", "Golf Gear").out));
+  it("suspending ends the sessions of that merchant's people only", async () => {
+    const foxId = Number(lastLine((await merchant("create", "--name", "Fox Flowers")).out));
+    const golfId = Number(lastLine((await merchant("create", "--name", "Golf Gear")).out));
     const db = new Database(dbPath);
     const person = (email: string, merchantId: number) =>
       Number(
@@ -143,7 +144,7 @@ describe("npm run merchant", { timeout: 120_000 }, () => {
     session(golf);
     db.close();
 
-    const out = merchant("suspend", "Fox Flowers");
+    const out = await merchant("suspend", "Fox Flowers");
     expect(out.code).toBe(0);
     expect(out.out).toContain("(2 session(s) ended)");
     const open = (userId: number) => rows<{ n: number }>("select count(*) n from sessions where user_id = ? and ended_at is null", userId)[0]!.n;
@@ -151,22 +152,22 @@ describe("npm run merchant", { timeout: 120_000 }, () => {
     expect(open(golf)).toBe(1);
   });
 
-  it("an unknown merchant, a missing one and an unknown command get clear messages and change nothing", () => {
+  it("an unknown merchant, a missing one and an unknown command get clear messages and change nothing", async () => {
     const before = rows<MerchantRow>("select id, name, status, external_ref from merchants order by id");
 
-    const unknown = merchant("suspend", "Nobody Here");
+    const unknown = await merchant("suspend", "Nobody Here");
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('No merchant "Nobody Here": give its id or its exact name (npm run merchant -- list shows them).');
 
-    const unknownId = merchant("reactivate", "99999");
+    const unknownId = await merchant("reactivate", "99999");
     expect(unknownId.code).toBe(1);
     expect(unknownId.err).toContain('No merchant "99999"');
 
-    const none = merchant("suspend");
+    const none = await merchant("suspend");
     expect(none.code).toBe(2);
     expect(none.err).toContain("Which merchant? Give its id or exact name.");
 
-    const bad = merchant("delete", "1");
+    const bad = await merchant("delete", "1");
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('Unknown command "delete".');
 

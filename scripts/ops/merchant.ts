@@ -14,23 +14,24 @@ import { openDatabase, type DB } from "../../lib/db/open";
 import { createMerchant, findMerchant, setMerchantStatus } from "../../lib/merchants/merchants";
 import { merchants } from "../../lib/db/schema";
 import { asc, sql } from "drizzle-orm";
+import { runIfEntryPoint, type CommandIO } from "./command";
 
 const USAGE =
   "usage: npm run merchant -- create --name N [--external-ref R]\n" +
   "       npm run merchant -- list\n" +
   "       npm run merchant -- suspend|reactivate <id or exact name>";
 
-function run(db: DB, command: string, values: { name?: string; "external-ref"?: string }, target: string | undefined): number {
+function run(io: CommandIO, db: DB, command: string, values: { name?: string; "external-ref"?: string }, target: string | undefined): number {
   switch (command) {
     case "create": {
       if (!values.name) {
-        console.error(`Missing --name.\n${USAGE}`);
+        io.err(`Missing --name.\n${USAGE}`);
         return 2;
       }
       const merchant = createMerchant(db, { name: values.name, externalRef: values["external-ref"] ?? null }, null);
       // The id alone on the last line: scripts can take it with `tail -1`.
-      console.log(`Created the merchant ${merchant.name} (id ${merchant.id}).`);
-      console.log(String(merchant.id));
+      io.out(`Created the merchant ${merchant.name} (id ${merchant.id}).`);
+      io.out(String(merchant.id));
       return 0;
     }
     case "list": {
@@ -39,23 +40,23 @@ function run(db: DB, command: string, values: { name?: string; "external-ref"?: 
         .from(merchants)
         .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
         .all();
-      if (rows.length === 0) console.log("No merchants yet: npm run merchant -- create --name N");
-      for (const r of rows) console.log(`${r.id}\t${r.status}\t${r.name}${r.externalRef ? `\t(${r.externalRef})` : ""}`);
+      if (rows.length === 0) io.out("No merchants yet: npm run merchant -- create --name N");
+      for (const r of rows) io.out(`${r.id}\t${r.status}\t${r.name}${r.externalRef ? `\t(${r.externalRef})` : ""}`);
       return 0;
     }
     case "suspend":
     case "reactivate": {
       if (!target) {
-        console.error(`Which merchant? Give its id or exact name.\n${USAGE}`);
+        io.err(`Which merchant? Give its id or exact name.\n${USAGE}`);
         return 2;
       }
       const merchant = findMerchant(db, target);
       if (!merchant) {
-        console.error(`No merchant "${target}": give its id or its exact name (npm run merchant -- list shows them).`);
+        io.err(`No merchant "${target}": give its id or its exact name (npm run merchant -- list shows them).`);
         return 1;
       }
       const { changed, sessionsEnded } = setMerchantStatus(db, merchant.id, command === "suspend" ? "suspended" : "active", null);
-      console.log(
+      io.out(
         !changed
           ? `${merchant.name} was already ${command === "suspend" ? "suspended" : "active"}.`
           : command === "suspend"
@@ -65,34 +66,35 @@ function run(db: DB, command: string, values: { name?: string; "external-ref"?: 
       return 0;
     }
     default:
-      console.error(`Unknown command "${command}".\n${USAGE}`);
+      io.err(`Unknown command "${command}".\n${USAGE}`);
       return 2;
   }
 }
 
-function main(): number {
+export async function main(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
+      args: argv,
       allowPositionals: true,
       options: { name: { type: "string" }, "external-ref": { type: "string" } },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
+    io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const [command, target] = parsed.positionals;
   if (!command) {
-    console.error(USAGE);
+    io.err(USAGE);
     return 2;
   }
-  const file = path.resolve(databasePathFrom());
+  const file = path.resolve(databasePathFrom(io.env ?? process.env));
   const db = openDatabase(file);
   try {
-    return run(db, command, parsed.values, target);
+    return run(io, db, command, parsed.values, target);
   } catch (err) {
     if (err instanceof DomainError) {
-      console.error(`Could not ${command} the merchant: ${err.message}`);
+      io.err(`Could not ${command} the merchant: ${err.message}`);
       return 1;
     }
     throw err;
@@ -101,4 +103,4 @@ function main(): number {
   }
 }
 
-process.exit(main());
+runIfEntryPoint(import.meta.url, main);

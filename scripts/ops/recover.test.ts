@@ -1,5 +1,4 @@
 import { testDataDir } from "../../lib/test/setup-env";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,21 +9,15 @@ import { recoveryRecord } from "../../lib/pairing/recovery";
 import { CREDENTIALS_IN_LOG, credentialsInLogMessage, RECOVERY_MESSAGE } from "../../lib/pairing/recovery-record";
 import { createUser } from "../../lib/users/users";
 import { staff, testMerchant } from "../../lib/test/merchants";
+import { runMain, spawnCommand } from "../../lib/test/ops-kit";
+import { main } from "./recover";
 
 const SECRET = "cs_live_recover_cmd_0123456789abcdefghij";
 const dbPath = path.join(testDataDir, "pairdesk.db");
 const spoolDir = path.join(testDataDir, "recovery");
 
-/** Runs `npm run recover -- …`'s script as an operator would. */
-function recover(stdin: string, ...args: string[]) {
-  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/ops/recover.ts", ...args], {
-    env: { ...process.env, DATABASE_PATH: dbPath, RECOVERY_DIR: undefined },
-    encoding: "utf8",
-    input: stdin,
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+/** `npm run recover -- …` with `stdin` on its standard input, in this process. */
+const recover = (stdin: string, ...args: string[]) => runMain(main, args, { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined }, stdin);
 
 /** A log line as the server writes it for the last resort. */
 function logLine(record: object, event = "pair_unsaved_in_log") {
@@ -32,6 +25,24 @@ function logLine(record: object, event = "pair_unsaved_in_log") {
 }
 
 describe("npm run recover", () => {
+  it("runs as `npm run recover`: a line pasted on standard input goes into the spool, even without a database", () => {
+    const dir = path.join(testDataDir, "smoke");
+    const record = recoveryRecord({
+      attemptId: 77,
+      environment: "sandbox",
+      webhookUrl: null,
+      webhookToken: null,
+      createdById: 1,
+      failure: "disk I/O error",
+      result: { payConnectId: "pc-77", payConnectName: "Smoke till", terminalId: "T-SMOKE", clientId: "client-77", clientSecret: SECRET, webhookSecretKey: null },
+    });
+    const r = spawnCommand("recover", ["--from-log", "-"], { DATABASE_PATH: path.join(dir, "pairdesk.db"), RECOVERY_DIR: undefined }, `${logLine(record)}\n`);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toContain(`No database at ${path.join(dir, "pairdesk.db")}: importing without checking what is already saved.`);
+    expect(r.out).toContain(`Attempt 77 (sandbox terminal T-SMOKE, "Smoke till"): imported into the recovery spool as ${path.join(dir, "recovery", "attempt-77.json")}.`);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "recovery", "attempt-77.json"), "utf8")).sealed).toEqual(record.sealed);
+  });
+
   it("imports a sealed record from a server log into the spool, once, and the dashboard's recovery completes it", async () => {
     const db = openDatabase(dbPath);
     testMerchant(db);
@@ -65,7 +76,7 @@ describe("npm run recover", () => {
       ].join("\n"),
     );
 
-    const first = recover("", "--from-log", logFile);
+    const first = await recover("", "--from-log", logFile);
     expect(first.err).toBe("");
     expect(first.code).toBe(0);
     expect(first.out).toContain(`Attempt ${attemptId} (sandbox terminal T-LOG, "Till"): imported into the recovery spool`);
@@ -81,7 +92,7 @@ describe("npm run recover", () => {
     });
 
     // Again, as a single pasted line on standard input: already there.
-    const again = recover(`${logLine(record)}\n`, "--from-log", "-");
+    const again = await recover(`${logLine(record)}\n`, "--from-log", "-");
     expect(again.code).toBe(0);
     expect(again.out).toContain("already in the recovery spool");
     expect(fs.readdirSync(spoolDir)).toHaveLength(1);
@@ -91,30 +102,30 @@ describe("npm run recover", () => {
     expect(fs.readdirSync(spoolDir)).toEqual([]);
 
     // Once saved, importing the line again does nothing.
-    const late = recover("", "--line", logLine(record));
+    const late = await recover("", "--line", logLine(record));
     expect(late.code).toBe(0);
     expect(late.out).toContain(`already saved as pairing #${saved.pairingId}; nothing to import.`);
     expect(fs.readdirSync(spoolDir)).toEqual([]);
     db.$client.close();
   });
 
-  it("says what is wrong with a log without a record, a damaged record, or bad arguments, and writes nothing", () => {
+  it("says what is wrong with a log without a record, a damaged record, or bad arguments, and writes nothing", async () => {
     fs.rmSync(spoolDir, { recursive: true, force: true });
-    const none = recover('{"level":30,"msg":"hello"}\n', "--from-log", "-");
+    const none = await recover('{"level":30,"msg":"hello"}\n', "--from-log", "-");
     expect(none.code).toBe(1);
     expect(none.err).toContain("No recovery record found");
 
-    const damaged = recover('{"level":60,"event":"pair_unsaved_in_log","recovery":{"version":1,"attemptId":7}}\n', "--from-log", "-");
+    const damaged = await recover('{"level":60,"event":"pair_unsaved_in_log","recovery":{"version":1,"attemptId":7}}\n', "--from-log", "-");
     expect(damaged.code).toBe(1);
     expect(damaged.err).toContain("Line 1 carries a recovery record that cannot be read");
 
-    const missing = recover("", "--from-log", path.join(testDataDir, "no-such.log"));
+    const missing = await recover("", "--from-log", path.join(testDataDir, "no-such.log"));
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("Cannot read");
 
-    expect(recover("").code).toBe(2);
-    expect(recover("", "--from-log", "-", "--line", "{}").err).toContain("Give either --from-log or --line.");
-    expect(recover("", "--frm-log", "x").code).toBe(2);
+    expect((await recover("")).code).toBe(2);
+    expect((await recover("", "--from-log", "-", "--line", "{}")).err).toContain("Give either --from-log or --line.");
+    expect((await recover("", "--frm-log", "x")).code).toBe(2);
     expect(fs.existsSync(spoolDir)).toBe(false);
   });
 });

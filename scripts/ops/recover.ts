@@ -15,8 +15,8 @@
  */
 import Database from "better-sqlite3";
 import fs from "node:fs";
-import path from "node:path";
 import { parseArgs } from "node:util";
+import { commandPaths } from "../../lib/ops/paths";
 import {
   CREDENTIALS_IN_LOG,
   RECOVERY_MESSAGE,
@@ -25,6 +25,7 @@ import {
   writeSpoolRecord,
   type RecoveryRecord,
 } from "../../lib/pairing/recovery-record";
+import { runIfEntryPoint, type CommandIO } from "./command";
 
 const USAGE =
   "usage: npm run recover -- --from-log <server log file | ->\n" +
@@ -32,15 +33,17 @@ const USAGE =
   "  imports the sealed pairing results that the server could only log (event pair_spool_failed)\n" +
   "  into the recovery spool; then complete each pairing from the dashboard";
 
-function readInput(source: string): string {
-  if (source === "-") return fs.readFileSync(0, "utf8");
-  return fs.readFileSync(source, "utf8");
+async function readInput(source: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  if (source !== "-") return fs.readFileSync(source, "utf8");
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The database, if there is one: to skip what is already saved and to point the attempt at the spool. */
-function openExisting(file: string): Database.Database | null {
+function openExisting(io: CommandIO, file: string): Database.Database | null {
   if (!fs.existsSync(file)) {
-    console.warn(`No database at ${file}: importing without checking what is already saved.`);
+    io.err(`No database at ${file}: importing without checking what is already saved.`);
     return null;
   }
   try {
@@ -48,7 +51,7 @@ function openExisting(file: string): Database.Database | null {
     db.pragma("busy_timeout = 5000");
     return db;
   } catch (err) {
-    console.warn(`Cannot open the database ${file} (${(err as Error).message}): importing without checking what is already saved.`);
+    io.err(`Cannot open the database ${file} (${(err as Error).message}): importing without checking what is already saved.`);
     return null;
   }
 }
@@ -63,36 +66,37 @@ function savedPairing(db: Database.Database, r: RecoveryRecord): number | null {
   return row?.id ?? null;
 }
 
-function main(): number {
+export async function main(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
+      args: argv,
       allowPositionals: false,
       options: { "from-log": { type: "string" }, line: { type: "string" } },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
+    io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const { "from-log": fromLog, line } = parsed.values;
   if ((fromLog === undefined) === (line === undefined)) {
-    console.error(`Give either --from-log or --line.\n${USAGE}`);
+    io.err(`Give either --from-log or --line.\n${USAGE}`);
     return 2;
   }
   let text: string;
   try {
-    text = line ?? readInput(fromLog!);
+    text = line ?? (await readInput(fromLog!, io.stdin ?? process.stdin));
   } catch (err) {
-    console.error(`Cannot read ${fromLog}: ${(err as Error).message}`);
+    io.err(`Cannot read ${fromLog}: ${(err as Error).message}`);
     return 1;
   }
 
   const { records, damaged } = recoveryRecordsInLog(text);
   for (const n of damaged) {
-    console.error(`Line ${n} carries a recovery record that cannot be read (cut off or altered?): check it by hand.`);
+    io.err(`Line ${n} carries a recovery record that cannot be read (cut off or altered?): check it by hand.`);
   }
   if (records.length === 0) {
-    console.error(
+    io.err(
       damaged.length > 0
         ? "No readable recovery record found."
         : "No recovery record found: look for log lines with \"event\":\"pair_spool_failed\" or \"pair_unsaved_in_log\".",
@@ -100,9 +104,8 @@ function main(): number {
     return 1;
   }
 
-  const databasePath = path.resolve(process.env.DATABASE_PATH || "data/pairdesk.db");
-  const spoolDir = path.resolve(process.env.RECOVERY_DIR || path.join(path.dirname(databasePath), "recovery"));
-  const db = openExisting(databasePath);
+  const { databasePath, recoveryDir: spoolDir } = commandPaths(io.env ?? process.env);
+  const db = openExisting(io, databasePath);
   let failed = damaged.length > 0;
   try {
     const inSpool = scanSpoolFolder(spoolDir).records;
@@ -110,29 +113,29 @@ function main(): number {
       const what = `Attempt ${r.attemptId} (${r.environment} terminal ${r.terminalId}, "${r.pairingName}")`;
       const pairingId = db ? savedPairing(db, r) : null;
       if (pairingId !== null) {
-        console.log(`${what}: already saved as pairing #${pairingId}; nothing to import.`);
+        io.out(`${what}: already saved as pairing #${pairingId}; nothing to import.`);
         continue;
       }
       if (inSpool.some((s) => s.record.attemptId === r.attemptId && s.record.sealed.ciphertext === r.sealed.ciphertext)) {
-        console.log(`${what}: already in the recovery spool; complete it from the dashboard.`);
+        io.out(`${what}: already in the recovery spool; complete it from the dashboard.`);
         continue;
       }
       let file: string;
       try {
         file = writeSpoolRecord(spoolDir, { ...r, failure: `imported from the server log: ${r.failure}` });
       } catch (err) {
-        console.error(`${what}: cannot write to the recovery spool ${spoolDir}: ${(err as Error).message}`);
+        io.err(`${what}: cannot write to the recovery spool ${spoolDir}: ${(err as Error).message}`);
         failed = true;
         continue;
       }
-      console.log(`${what}: imported into the recovery spool as ${file}. An admin completes it from the dashboard.`);
+      io.out(`${what}: imported into the recovery spool as ${file}. An admin completes it from the dashboard.`);
       if (db) {
         try {
           const attempt = db.prepare("select status from pairing_attempts where id = ?").get(r.attemptId) as
             | { status: string }
             | undefined;
           if (!attempt) {
-            console.warn(`  Attempt ${r.attemptId} is not in the database (restored from an older backup?): the dashboard lists the spool file, but completing it needs the attempt.`);
+            io.err(`  Attempt ${r.attemptId} is not in the database (restored from an older backup?): the dashboard lists the spool file, but completing it needs the attempt.`);
           } else {
             // The attempt now says where its credentials are (a pending one is settled at the next start).
             db.prepare(
@@ -140,7 +143,7 @@ function main(): number {
             ).run(RECOVERY_MESSAGE, r.attemptId, CREDENTIALS_IN_LOG);
           }
         } catch (err) {
-          console.warn(`  Could not update attempt ${r.attemptId} in the database (${(err as Error).message}); the spool file is what counts.`);
+          io.err(`  Could not update attempt ${r.attemptId} in the database (${(err as Error).message}); the spool file is what counts.`);
         }
       }
     }
@@ -150,9 +153,4 @@ function main(): number {
   return failed ? 1 : 0;
 }
 
-try {
-  process.exitCode = main();
-} catch (err) {
-  console.error(err);
-  process.exitCode = 1;
-}
+runIfEntryPoint(import.meta.url, main);

@@ -11,7 +11,9 @@ import { recoveryRecord } from "../../lib/pairing/recovery";
 import { readSpoolRecord, writeSpoolRecord } from "../../lib/pairing/recovery-record";
 import { databaseBefore, migrationTags } from "../../lib/test/migrations";
 import { seal, secretContext } from "../../lib/pairing/vault";
-import { exited, keyringText, newKey, runCommand, seedSealedPairings, startDatabaseHolder, waitForOutput, type SeededPairing } from "../../lib/test/ops-kit";
+import { exited, keyringText, newKey, runMain, seedSealedPairings, spawnCommand, startDatabaseHolder, waitForOutput, type SeededPairing } from "../../lib/test/ops-kit";
+import { main as backupMain } from "./backup";
+import { main as restoreMain } from "./restore";
 
 const keyText = process.env.VAULT_KEY!;
 const k1 = { ...parseVaultKeys(keyText)[0]!, b64: keyText };
@@ -21,8 +23,8 @@ const spoolDir = path.join(liveDir, "recovery");
 const backups = path.join(testDataDir, "backups");
 const backupFile = path.join(backups, "pairdesk.db");
 
-const restore = (args: string[], vaultKey = keyText) =>
-  runCommand("restore", args, { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined, VAULT_KEY: vaultKey });
+const restoreEnv = (vaultKey: string) => ({ DATABASE_PATH: dbPath, RECOVERY_DIR: undefined, VAULT_KEY: vaultKey });
+const restore = (args: string[], vaultKey = keyText) => runMain(restoreMain, args, restoreEnv(vaultKey));
 /** Every byte of the live database, to prove a refusal changed nothing. */
 const liveBytes = () => Buffer.concat([dbPath, `${dbPath}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f)));
 const terminalIds = (file: string) => {
@@ -38,22 +40,22 @@ let seeded: SeededPairing[];
 const spooled = { payConnectId: "pc-r", payConnectName: "Till", terminalId: "T-SPOOLED", clientId: "c-r", clientSecret: "cs_restore_spooled_0123456789", webhookSecretKey: null };
 
 /** A live database with sealed pairings and a spooled pairing, backed up; then a terminal added after the backup. */
-beforeEach(() => {
+beforeEach(async () => {
   for (const d of [liveDir, backups]) fs.rmSync(d, { recursive: true, force: true });
   fs.mkdirSync(backups, { recursive: true });
   const db = openDatabase(dbPath);
   seeded = seedSealedPairings(db.$client, 12, [k1], "T-BACKED-UP");
   writeSpoolRecord(spoolDir, recoveryRecord({ attemptId: 41, environment: "sandbox", webhookUrl: null, webhookToken: null, createdById: 1, failure: "x", result: spooled }));
-  const made = runCommand("backup", ["--out", backupFile], { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined });
+  const made = await runMain(backupMain, ["--out", backupFile], { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined });
   if (made.code !== 0) throw new Error(made.err);
   fs.rmSync(spoolDir, { recursive: true }); // completed since
   db.$client.prepare("insert into terminals (merchant_id, environment, terminal_id) values ((select min(id) from merchants), 'sandbox', 'T-AFTER-BACKUP')").run();
   db.$client.close();
-}, 120_000);
+});
 
-describe("npm run restore", { timeout: 120_000 }, () => {
-  it("puts the backup in place, keeps the replaced database beside it, and brings back the spool", () => {
-    const r = restore(["--from", backupFile]);
+describe("npm run restore", () => {
+  it("runs as `npm run restore`: puts the backup in place, keeps the replaced database beside it, and brings back the spool", () => {
+    const r = spawnCommand("restore", ["--from", backupFile], restoreEnv(keyText));
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toContain(`Restored ${backupFile} into ${dbPath}`);
@@ -90,7 +92,7 @@ describe("npm run restore", { timeout: 120_000 }, () => {
     try {
       await waitForOutput(holder, "ready");
       const before = liveBytes();
-      const r = restore(["--from", backupFile]);
+      const r = await restore(["--from", backupFile]);
       expect(r.code).toBe(1);
       expect(r.err).toContain(`Restore refused, nothing was changed: The database ${dbPath} is in use by another process — a running Pairdesk server, or a command such as npm run backup. Stop the server`);
       expect(liveBytes().equals(before)).toBe(true);
@@ -99,23 +101,23 @@ describe("npm run restore", { timeout: 120_000 }, () => {
       holder.kill("SIGKILL"); // a crash: no clean close, no lock left behind
       await exited(holder);
     }
-    const r = restore(["--from", backupFile]);
+    const r = await restore(["--from", backupFile]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(terminalIds(dbPath)).not.toContain("T-AFTER-BACKUP");
   });
 
-  it("refuses a file that is not a Pairdesk database, and a database newer than this code, changing nothing", () => {
+  it("refuses a file that is not a Pairdesk database, and a database newer than this code, changing nothing", async () => {
     const before = liveBytes();
     const text = path.join(backups, "notes.txt");
     fs.writeFileSync(text, "these are not the backups you are looking for\n".repeat(200));
-    expect(restore(["--from", text]).err).toContain(`Restore refused, nothing was changed: ${text} is not a SQLite database (file is not a database).`);
+    expect((await restore(["--from", text])).err).toContain(`Restore refused, nothing was changed: ${text} is not a SQLite database (file is not a database).`);
 
     const other = path.join(backups, "other.db");
     const o = new Database(other);
     o.exec("create table users (id integer primary key); create table notes (body text)");
     o.close();
-    expect(restore(["--from", other]).err).toContain(
+    expect((await restore(["--from", other])).err).toContain(
       `${other} is not a Pairdesk database: it has no terminals, pairings, pairing_secrets, pairing_attempts, audit_log, __drizzle_migrations table.`,
     );
 
@@ -124,33 +126,33 @@ describe("npm run restore", { timeout: 120_000 }, () => {
     const n = new Database(newer);
     n.prepare("insert into __drizzle_migrations (hash, created_at) values ('from-the-future', ?)").run(knownMigrations().at(-1)!.createdAt + 1000);
     n.close();
-    const r = restore(["--from", newer]);
+    const r = await restore(["--from", newer]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${newer} was written by a newer Pairdesk (or another branch): it has 1 migration this code does not know (it knows ${knownMigrations().length}).`);
 
-    expect(restore(["--from", path.join(backups, "missing.db")]).err).toContain("No backup file at");
+    expect((await restore(["--from", path.join(backups, "missing.db")])).err).toContain("No backup file at");
     expect(liveBytes().equals(before)).toBe(true);
     expect(fs.readdirSync(liveDir).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
-  it("refuses a VAULT_KEY that opens none of the backup's secrets, and names the key ids it needs", () => {
+  it("refuses a VAULT_KEY that opens none of the backup's secrets, and names the key ids it needs", async () => {
     const before = liveBytes();
-    const wrong = restore(["--from", backupFile], newKey("x").b64);
+    const wrong = await restore(["--from", backupFile], newKey("x").b64);
     expect(wrong.code).toBe(1);
     expect(wrong.err).toContain(
       `VAULT_KEY opens none of the 18 secrets in ${backupFile}. The backup needs the key k1 (18 secrets; VAULT_KEY has a key named k1, but not the one that sealed them).`,
     );
-    const rotated = restore(["--from", backupFile], keyringText(newKey("k3"), newKey("k2")));
+    const rotated = await restore(["--from", backupFile], keyringText(newKey("k3"), newKey("k2")));
     expect(rotated.code).toBe(1);
     expect(rotated.err).toContain("The backup needs the key k1 (18 secrets; not in VAULT_KEY).");
     expect(rotated.err).not.toContain(k1.b64);
     expect(liveBytes().equals(before)).toBe(true);
 
     // With the old key in the keyring, it restores.
-    expect(restore(["--from", backupFile], keyringText(newKey("k3"), k1)).code).toBe(0);
+    expect((await restore(["--from", backupFile], keyringText(newKey("k3"), k1))).code).toBe(0);
   });
 
-  it("brings an older backup to this code's schema, and --check changes nothing", () => {
+  it("brings an older backup to this code's schema, and --check changes nothing", async () => {
     // A backup made by the previous version: every migration but the latest, and a sealed secret.
     const older = path.join(backups, "older.db");
     const o = databaseBefore(older, migrationTags().at(-1)!);
@@ -164,13 +166,13 @@ describe("npm run restore", { timeout: 120_000 }, () => {
     o.close();
 
     const before = liveBytes();
-    const check = restore(["--from", older, "--check"]);
+    const check = await restore(["--from", older, "--check"]);
     expect(check.code).toBe(0);
     expect(check.out).toContain(`${older} can be restored (checked only; nothing changed).`);
     expect(check.out).toContain(`Schema: ${knownMigrations().length - 1} of this version's ${knownMigrations().length} migrations; a restore applies the other 1.`);
     expect(liveBytes().equals(before)).toBe(true);
 
-    const r = restore(["--from", older]);
+    const r = await restore(["--from", older]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("applied the other 1.");
     const db = new Database(dbPath, { readonly: true });

@@ -16,71 +16,68 @@ import { formatCounts, OperatorError } from "../../lib/ops/database";
 import { commandPaths } from "../../lib/ops/paths";
 import { commandVaultKeys, describeKeyring } from "../../lib/ops/keyring";
 import { restoreDatabase, unreadableBackupSpool } from "../../lib/ops/restore";
+import { runIfEntryPoint, type CommandIO } from "./command";
 
 const USAGE =
   "usage: npm run restore -- --from FILE [--check]\n" +
   "  replaces the database (DATABASE_PATH) with the backup FILE; stop the server first;\n" +
   "  needs the VAULT_KEY that sealed the backup's secrets; --check only checks FILE";
 
-function main(): number {
+export async function main(argv: string[], io: CommandIO): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ allowPositionals: false, options: { from: { type: "string" }, check: { type: "boolean", default: false } } }));
+    ({ values } = parseArgs({ args: argv, allowPositionals: false, options: { from: { type: "string" }, check: { type: "boolean", default: false } } }));
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
+    io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   if (!values.from) {
-    console.error(`Missing --from.\n${USAGE}`);
+    io.err(`Missing --from.\n${USAGE}`);
     return 2;
   }
-  const { databasePath, recoveryDir } = commandPaths();
+  const env = io.env ?? process.env;
+  const { databasePath, recoveryDir } = commandPaths(env);
   try {
-    const keyring = commandVaultKeys(databasePath);
+    const keyring = commandVaultKeys(databasePath, env);
     const r = restoreDatabase({ from: values.from, databasePath, recoveryDir, keys: keyring.keys, checkOnly: values.check });
     const { inspection: i } = r;
-    console.log(
+    io.out(
       r.restored ? `Restored ${values.from} into ${databasePath} in ${Math.round(r.ms)} ms.` : `${values.from} can be restored (checked only; nothing changed).`,
     );
-    console.log(`  Rows: ${formatCounts(i.tables)}.`);
-    console.log(
+    io.out(`  Rows: ${formatCounts(i.tables)}.`);
+    io.out(
       `  Schema: ${i.migrations.applied} of this version's ${i.migrations.known} migrations${
         i.migrations.pending.length > 0 ? `; ${r.restored ? "applied" : "a restore applies"} the other ${i.migrations.pending.length}` : ""
       }.`,
     );
-    console.log(`  Vault: keyring ${describeKeyring(keyring.keys)} from ${keyring.source}.`);
-    if (i.vault.total === 0) console.log("  The backup holds no secrets.");
+    io.out(`  Vault: keyring ${describeKeyring(keyring.keys)} from ${keyring.source}.`);
+    if (i.vault.total === 0) io.out("  The backup holds no secrets.");
     for (const k of i.vault.byKey) {
       const state = i.vault.opened.includes(k.keyId)
         ? "open with VAULT_KEY"
         : i.vault.missing.includes(k.keyId)
           ? `CANNOT be read: ${k.keyId} is not in VAULT_KEY (add it to the keyring)`
           : `CANNOT be read: VAULT_KEY's ${k.keyId} is not the key that sealed them`;
-      console.log(`  ${k.count} secret${k.count === 1 ? "" : "s"} sealed with ${k.keyId}: ${state}.`);
+      io.out(`  ${k.count} secret${k.count === 1 ? "" : "s"} sealed with ${k.keyId}: ${state}.`);
     }
-    if (r.keptAs) console.log(`  The replaced database is kept as ${r.keptAs}.`);
+    if (r.keptAs) io.out(`  The replaced database is kept as ${r.keptAs}.`);
     if (i.spool.dir) {
-      console.log(
+      io.out(
         r.restored
           ? `  Recovery spool: ${r.spoolImported} record${r.spoolImported === 1 ? "" : "s"} added to ${recoveryDir}${r.spoolAlreadyThere ? ` (${r.spoolAlreadyThere} already there)` : ""}; an admin completes them from the dashboard.`
           : `  Recovery spool: ${i.spool.records} record${i.spool.records === 1 ? "" : "s"} in ${i.spool.dir}.`,
       );
-      for (const f of unreadableBackupSpool(values.from)) console.warn(`  Cannot read the spool file ${f}: left where it is; check it by hand.`);
+      for (const f of unreadableBackupSpool(values.from)) io.err(`  Cannot read the spool file ${f}: left where it is; check it by hand.`);
     }
-    if (r.restored) console.log("  Start the server now; /api/health says whether everything opens.");
+    if (r.restored) io.out("  Start the server now; /api/health says whether everything opens.");
     return 0;
   } catch (err) {
     if (err instanceof OperatorError) {
-      console.error(`Restore refused, nothing was changed: ${err.message}`);
+      io.err(`Restore refused, nothing was changed: ${err.message}`);
       return 1;
     }
     throw err;
   }
 }
 
-try {
-  process.exitCode = main();
-} catch (err) {
-  console.error(err);
-  process.exitCode = 1;
-}
+runIfEntryPoint(import.meta.url, main);

@@ -1,28 +1,18 @@
 import Database from "better-sqlite3";
-import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { verifyPassword } from "../../lib/auth/password";
+import { runMain, spawnCommand } from "../../lib/test/ops-kit";
+import { main } from "./user";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-user-cmd-"));
 const dbPath = path.join(dir, "pairdesk.db");
 
-/** Runs `npm run user -- …`'s script as an operator would, with `stdin` on standard input. */
-function userWithInput(stdin: string, ...args: string[]) {
-  const r = spawnSync(path.resolve("node_modules/.bin/tsx"), ["scripts/ops/user.ts", ...args], {
-    env: { ...process.env, DATABASE_PATH: dbPath },
-    encoding: "utf8",
-    input: stdin,
-    timeout: 60_000,
-  });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function user(...args: string[]) {
-  return userWithInput("", ...args);
-}
+/** `npm run user -- …` with `stdin` on its standard input, in this process. */
+const userWithInput = (stdin: string, ...args: string[]) => runMain(main, args, { DATABASE_PATH: dbPath }, stdin);
+const user = (...args: string[]) => userWithInput("", ...args);
 
 function passwordHash(email: string): string | undefined {
   const db = new Database(dbPath, { readonly: true });
@@ -35,24 +25,40 @@ function passwordHash(email: string): string | undefined {
 }
 
 describe("npm run user", () => {
-  it("creates a user, then refuses a duplicate, a weak password and an unknown role with clear messages", () => {
-    const ok = user("create", "--email", "Ops@Example.com", "--password", "a-long-operator-password", "--role", "admin");
+  it("runs as `npm run user`: creates a user with the password read from standard input", async () => {
+    const smokeDb = path.join(dir, "smoke.db");
+    const made = spawnCommand("user", ["create", "--email", "Smoke@Example.com", "--password", "-", "--role", "support"], { DATABASE_PATH: smokeDb }, "a-long-piped-operator-password\n");
+    expect(made.err).toBe("");
+    expect(made.code).toBe(0);
+    expect(made.out).toMatch(/^Created support smoke@example\.com \(id \d+\) in /);
+    const db = new Database(smokeDb, { readonly: true });
+    try {
+      const row = db.prepare("select role, password_hash from users where email = 'smoke@example.com'").get() as { role: string; password_hash: string };
+      expect(row.role).toBe("support");
+      expect(await verifyPassword("a-long-piped-operator-password", row.password_hash)).toBe(true);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("creates a user, then refuses a duplicate, a weak password and an unknown role with clear messages", async () => {
+    const ok = await user("create", "--email", "Ops@Example.com", "--password", "a-long-operator-password", "--role", "admin");
     expect(ok.code).toBe(0);
     expect(ok.out).toContain("Created admin ops@example.com");
 
-    const dup = user("create", "--email", "ops@example.com", "--password", "another-long-password", "--role", "viewer");
+    const dup = await user("create", "--email", "ops@example.com", "--password", "another-long-password", "--role", "viewer");
     expect(dup.code).toBe(1);
     expect(dup.err).toContain("A user with the email ops@example.com already exists.");
 
-    const weak = user("create", "--email", "weak@example.com", "--password", "short", "--role", "viewer");
+    const weak = await user("create", "--email", "weak@example.com", "--password", "short", "--role", "viewer");
     expect(weak.code).toBe(1);
     expect(weak.err).toContain("Password must be at least 12 characters.");
 
-    const role = user("create", "--email", "role@example.com", "--password", "a-long-operator-password", "--role", "owner");
+    const role = await user("create", "--email", "role@example.com", "--password", "a-long-operator-password", "--role", "owner");
     expect(role.code).toBe(2);
     expect(role.err).toContain('Unknown role "owner": use one of admin, support, viewer, merchant-admin, merchant-viewer.');
 
-    const missing = user("create", "--email", "x@example.com");
+    const missing = await user("create", "--email", "x@example.com");
     expect(missing.code).toBe(2);
     expect(missing.err).toContain("Missing --password, --role.");
 
@@ -62,7 +68,7 @@ describe("npm run user", () => {
   });
 
   it("reads the password from the first line of standard input with --password -", async () => {
-    const ok = userWithInput(
+    const ok = await userWithInput(
       "a-long-piped-password\r\nsecond line is ignored\n",
       "create", "--email", "reader@example.com", "--password", "-", "--role", "viewer",
     );
@@ -73,27 +79,27 @@ describe("npm run user", () => {
     expect(await verifyPassword("a-long-piped-password", hash)).toBe(true);
     expect(await verifyPassword("-", hash)).toBe(false);
 
-    const noNewline = userWithInput("another-piped-password", "create", "--email", "nonl@example.com", "--password", "-", "--role", "viewer");
+    const noNewline = await userWithInput("another-piped-password", "create", "--email", "nonl@example.com", "--password", "-", "--role", "viewer");
     expect(noNewline.code).toBe(0);
     expect(await verifyPassword("another-piped-password", passwordHash("nonl@example.com")!)).toBe(true);
 
-    const empty = userWithInput("", "create", "--email", "empty@example.com", "--password", "-", "--role", "viewer");
+    const empty = await userWithInput("", "create", "--email", "empty@example.com", "--password", "-", "--role", "viewer");
     expect(empty.code).toBe(2);
     expect(empty.err).toContain("found no password on the first line of standard input");
     expect(passwordHash("empty@example.com")).toBeUndefined();
 
-    const weak = userWithInput("short\n", "create", "--email", "weak2@example.com", "--password", "-", "--role", "viewer");
+    const weak = await userWithInput("short\n", "create", "--email", "weak2@example.com", "--password", "-", "--role", "viewer");
     expect(weak.code).toBe(1);
     expect(weak.err).toContain("Password must be at least 12 characters.");
 
-    expect(user("frobnicate").err).toContain("--password -  reads the password from the first line of standard input");
+    expect((await user("frobnicate")).err).toContain("--password -  reads the password from the first line of standard input");
   });
 });
 
 describe("npm run user with merchants", { timeout: 120_000 }, () => {
   /** A merchant straight in the database (the merchant command has its own tests). */
-  function merchantRow(name: string): number {
-    user("create", "--email", "boot@example.com", "--password", "a-long-operator-password", "--role", "viewer"); // migrates
+  async function merchantRow(name: string): Promise<number> {
+    await user("create", "--email", "boot@example.com", "--password", "a-long-operator-password", "--role", "viewer"); // migrates
     const db = new Database(dbPath);
     try {
       return Number(db.prepare("insert into merchants (name) values (?) returning id").pluck().get(name));
@@ -110,37 +116,37 @@ describe("npm run user with merchants", { timeout: 120_000 }, () => {
     }
   };
 
-  it("creates merchant admins and viewers with --merchant <id> or <exact name>", () => {
-    const id = merchantRow("Harbour Hardware");
+  it("creates merchant admins and viewers with --merchant <id> or <exact name>", async () => {
+    const id = await merchantRow("Harbour Hardware");
 
-    const byId = user("create", "--email", "boss@harbour.example", "--password", "a-long-operator-password", "--role", "merchant-admin", "--merchant", String(id));
+    const byId = await user("create", "--email", "boss@harbour.example", "--password", "a-long-operator-password", "--role", "merchant-admin", "--merchant", String(id));
     expect(byId.err).toBe("");
     expect(byId.code).toBe(0);
     expect(byId.out).toContain(`Created merchant-admin boss@harbour.example`);
     expect(byId.out).toContain(`of Harbour Hardware (merchant ${id})`);
     expect(userRow("boss@harbour.example")).toEqual({ role: "merchant-admin", merchant_id: id });
 
-    const byName = user("create", "--email", "clerk@harbour.example", "--password", "a-long-operator-password", "--role", "merchant-viewer", "--merchant", "Harbour Hardware");
+    const byName = await user("create", "--email", "clerk@harbour.example", "--password", "a-long-operator-password", "--role", "merchant-viewer", "--merchant", "Harbour Hardware");
     expect(byName.code).toBe(0);
     expect(userRow("clerk@harbour.example")).toEqual({ role: "merchant-viewer", merchant_id: id });
   });
 
-  it("refuses an unknown merchant, a staff role given --merchant and a merchant role without one, creating nothing", () => {
-    const id = merchantRow("Island Ices");
+  it("refuses an unknown merchant, a staff role given --merchant and a merchant role without one, creating nothing", async () => {
+    const id = await merchantRow("Island Ices");
 
-    const unknown = user("create", "--email", "u1@island.example", "--password", "a-long-operator-password", "--role", "merchant-admin", "--merchant", "Nowhere Ltd");
+    const unknown = await user("create", "--email", "u1@island.example", "--password", "a-long-operator-password", "--role", "merchant-admin", "--merchant", "Nowhere Ltd");
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain('No merchant "Nowhere Ltd": give its id or its exact name (npm run merchant -- list shows them).');
 
-    const unknownId = user("create", "--email", "u2@island.example", "--password", "a-long-operator-password", "--role", "merchant-viewer", "--merchant", "987654");
+    const unknownId = await user("create", "--email", "u2@island.example", "--password", "a-long-operator-password", "--role", "merchant-viewer", "--merchant", "987654");
     expect(unknownId.code).toBe(1);
     expect(unknownId.err).toContain('No merchant "987654"');
 
-    const staffWithMerchant = user("create", "--email", "u3@island.example", "--password", "a-long-operator-password", "--role", "support", "--merchant", String(id));
+    const staffWithMerchant = await user("create", "--email", "u3@island.example", "--password", "a-long-operator-password", "--role", "support", "--merchant", String(id));
     expect(staffWithMerchant.code).toBe(2);
     expect(staffWithMerchant.err).toContain("support is a staff role: staff see every merchant and take no --merchant.");
 
-    const noMerchant = user("create", "--email", "u4@island.example", "--password", "a-long-operator-password", "--role", "merchant-admin");
+    const noMerchant = await user("create", "--email", "u4@island.example", "--password", "a-long-operator-password", "--role", "merchant-admin");
     expect(noMerchant.code).toBe(2);
     expect(noMerchant.err).toContain("The role merchant-admin needs --merchant <id or exact name>.");
 
@@ -148,8 +154,8 @@ describe("npm run user with merchants", { timeout: 120_000 }, () => {
   });
 
   it("password: sets a new password, ends every session of that user (and only theirs), audits it, and refuses a weak one", async () => {
-    expect(user("create", "--email", "reset@example.com", "--password", "a-long-first-password", "--role", "support").code).toBe(0);
-    expect(user("create", "--email", "bystander@example.com", "--password", "a-long-other-password", "--role", "support").code).toBe(0);
+    expect((await user("create", "--email", "reset@example.com", "--password", "a-long-first-password", "--role", "support")).code).toBe(0);
+    expect((await user("create", "--email", "bystander@example.com", "--password", "a-long-other-password", "--role", "support")).code).toBe(0);
     const db = new Database(dbPath);
     const idOf = (email: string) => (db.prepare("select id from users where email = ?").get(email) as { id: number }).id;
     const now = Date.now();
@@ -158,14 +164,14 @@ describe("npm run user with merchants", { timeout: 120_000 }, () => {
     }
     db.close();
 
-    const weak = user("password", "--email", "reset@example.com", "--password", "short");
+    const weak = await user("password", "--email", "reset@example.com", "--password", "short");
     expect(weak.code).toBe(1);
     expect(weak.err).toMatch(/^Could not set the password: /);
-    const unknown = user("password", "--email", "nobody@example.com", "--password", "a-long-second-password");
+    const unknown = await user("password", "--email", "nobody@example.com", "--password", "a-long-second-password");
     expect(unknown.code).toBe(1);
     expect(unknown.err).toContain("No user nobody@example.com");
 
-    const ok = userWithInput("a-long-second-password\n", "password", "--email", "Reset@Example.com", "--password", "-");
+    const ok = await userWithInput("a-long-second-password\n", "password", "--email", "Reset@Example.com", "--password", "-");
     expect(ok.code, ok.err).toBe(0);
     expect(ok.out).toContain("New password set for reset@example.com; 2 sessions ended");
     expect(await verifyPassword("a-long-second-password", passwordHash("reset@example.com")!)).toBe(true);

@@ -18,6 +18,7 @@ import { findMerchant } from "../../lib/merchants/merchants";
 import { eq } from "drizzle-orm";
 import { users } from "../../lib/db/schema";
 import { createUser, emailSchema, setUserPassword } from "../../lib/users/users";
+import { runIfEntryPoint, type CommandIO } from "./command";
 
 const USAGE =
   "usage: npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]\n" +
@@ -27,8 +28,8 @@ const USAGE =
   "  staff roles (admin, support, viewer) see every merchant and take no --merchant";
 
 /** The first line of standard input (without its line ending), or undefined when there is none. */
-async function firstLineOfStdin(): Promise<string | undefined> {
-  const rl = readline.createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+async function firstLineOf(stdin: NodeJS.ReadableStream): Promise<string | undefined> {
+  const rl = readline.createInterface({ input: stdin, crlfDelay: Infinity, terminal: false });
   try {
     for await (const line of rl) return line;
     return undefined;
@@ -37,10 +38,11 @@ async function firstLineOfStdin(): Promise<string | undefined> {
   }
 }
 
-async function main(): Promise<number> {
+export async function main(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
+      args: argv,
       allowPositionals: true,
       options: {
         email: { type: "string" },
@@ -51,42 +53,42 @@ async function main(): Promise<number> {
       },
     });
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
+    io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const [command] = parsed.positionals;
-  if (command === "password") return resetPassword(parsed.values.email, parsed.values.password);
+  if (command === "password") return resetPassword(io, parsed.values.email, parsed.values.password);
   if (command !== "create") {
-    console.error(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+    io.err(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
     return 2;
   }
   const { email, role, name, merchant } = parsed.values;
   let password = parsed.values.password;
   if (!email || !password || !role) {
     const missing = [!email && "--email", !password && "--password", !role && "--role"].filter(Boolean).join(", ");
-    console.error(`Missing ${missing}.\n${USAGE}`);
+    io.err(`Missing ${missing}.\n${USAGE}`);
     return 2;
   }
   if (!(ROLES as readonly string[]).includes(role)) {
-    console.error(`Unknown role "${role}": use one of ${ROLES.join(", ")}.\n${USAGE}`);
+    io.err(`Unknown role "${role}": use one of ${ROLES.join(", ")}.\n${USAGE}`);
     return 2;
   }
   if (isMerchantRole(role) && !merchant) {
-    console.error(`The role ${role} needs --merchant <id or exact name>.\n${USAGE}`);
+    io.err(`The role ${role} needs --merchant <id or exact name>.\n${USAGE}`);
     return 2;
   }
   if (!isMerchantRole(role) && merchant !== undefined) {
-    console.error(`${role} is a staff role: staff see every merchant and take no --merchant. For a merchant's person use --role merchant-admin or merchant-viewer.`);
+    io.err(`${role} is a staff role: staff see every merchant and take no --merchant. For a merchant's person use --role merchant-admin or merchant-viewer.`);
     return 2;
   }
   if (password === "-") {
-    password = await firstLineOfStdin();
+    password = await firstLineOf(io.stdin ?? process.stdin);
     if (!password) {
-      console.error(`--password - found no password on the first line of standard input.\n${USAGE}`);
+      io.err(`--password - found no password on the first line of standard input.\n${USAGE}`);
       return 2;
     }
   }
-  const file = path.resolve(databasePathFrom());
+  const file = path.resolve(databasePathFrom(io.env ?? process.env));
   const db = openDatabase(file);
   try {
     let merchantId: number | undefined;
@@ -94,18 +96,18 @@ async function main(): Promise<number> {
     if (merchant !== undefined) {
       const found = findMerchant(db, merchant);
       if (!found) {
-        console.error(`No merchant "${merchant}": give its id or its exact name (npm run merchant -- list shows them).`);
+        io.err(`No merchant "${merchant}": give its id or its exact name (npm run merchant -- list shows them).`);
         return 1;
       }
       merchantId = found.id;
       merchantName = ` of ${found.name} (merchant ${found.id})`;
     }
     const user = await createUser(db, { email, password, role: role as Role, name: name ?? "", merchantId });
-    console.log(`Created ${user.role} ${user.email} (id ${user.id})${merchantName} in ${file}.`);
+    io.out(`Created ${user.role} ${user.email} (id ${user.id})${merchantName} in ${file}.`);
     return 0;
   } catch (err) {
     if (err instanceof DomainError) {
-      console.error(`Could not create the user: ${err.message}`);
+      io.err(`Could not create the user: ${err.message}`);
       return 1;
     }
     throw err;
@@ -115,35 +117,35 @@ async function main(): Promise<number> {
 }
 
 /** `password --email E --password P|-`: a new password, and every session of that user ended. */
-async function resetPassword(emailArg: string | undefined, passwordArg: string | undefined): Promise<number> {
+async function resetPassword(io: CommandIO, emailArg: string | undefined, passwordArg: string | undefined): Promise<number> {
   if (!emailArg || !passwordArg) {
-    console.error(`Missing ${[!emailArg && "--email", !passwordArg && "--password"].filter(Boolean).join(", ")}.\n${USAGE}`);
+    io.err(`Missing ${[!emailArg && "--email", !passwordArg && "--password"].filter(Boolean).join(", ")}.\n${USAGE}`);
     return 2;
   }
   const email = emailSchema.safeParse(emailArg);
   if (!email.success) {
-    console.error(`${email.error.issues[0]?.message ?? "Enter a valid email address."}\n${USAGE}`);
+    io.err(`${email.error.issues[0]?.message ?? "Enter a valid email address."}\n${USAGE}`);
     return 2;
   }
-  const password = passwordArg === "-" ? await firstLineOfStdin() : passwordArg;
+  const password = passwordArg === "-" ? await firstLineOf(io.stdin ?? process.stdin) : passwordArg;
   if (!password) {
-    console.error(`--password - found no password on the first line of standard input.\n${USAGE}`);
+    io.err(`--password - found no password on the first line of standard input.\n${USAGE}`);
     return 2;
   }
-  const file = path.resolve(databasePathFrom());
+  const file = path.resolve(databasePathFrom(io.env ?? process.env));
   const db = openDatabase(file);
   try {
     const user = db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get();
     if (!user) {
-      console.error(`No user ${email.data} in ${file}.`);
+      io.err(`No user ${email.data} in ${file}.`);
       return 1;
     }
     const ended = await setUserPassword(db, user.id, password);
-    console.log(`New password set for ${email.data}; ${ended} session${ended === 1 ? "" : "s"} ended (signed out everywhere).`);
+    io.out(`New password set for ${email.data}; ${ended} session${ended === 1 ? "" : "s"} ended (signed out everywhere).`);
     return 0;
   } catch (err) {
     if (err instanceof DomainError) {
-      console.error(`Could not set the password: ${err.message}`);
+      io.err(`Could not set the password: ${err.message}`);
       return 1;
     }
     throw err;
@@ -152,10 +154,4 @@ async function resetPassword(emailArg: string | undefined, passwordArg: string |
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runIfEntryPoint(import.meta.url, main);

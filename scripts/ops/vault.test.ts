@@ -8,7 +8,8 @@ import { readCredentials } from "../../lib/pairing/credentials";
 import { recoveryRecord } from "../../lib/pairing/recovery";
 import { readSpoolRecord, writeSpoolRecord } from "../../lib/pairing/recovery-record";
 import { spoolContext } from "../../lib/ops/secrets";
-import { exited, keyringText, newKey, runCommand, secretsPerKey, seedSealedPairings, startCommand, waitForOutput, type SeededPairing } from "../../lib/test/ops-kit";
+import { exited, keyringText, newKey, runMain, secretsPerKey, seedSealedPairings, spawnCommand, startCommand, waitForOutput, type SeededPairing } from "../../lib/test/ops-kit";
+import { main } from "./vault";
 import { open, seal } from "../../lib/pairing/vault";
 
 // The old key is the one setup-env configured ("k1"); the new one is k2.
@@ -26,8 +27,8 @@ const spoolDir = path.join(testDataDir, "recovery");
 let db: DB;
 let seeded: SeededPairing[];
 
-const vault = (args: string[], vaultKey = rotated, extra: Record<string, string> = {}) =>
-  runCommand("vault", args, { DATABASE_PATH: dbPath, RECOVERY_DIR: undefined, VAULT_KEY: vaultKey, ...extra });
+const vaultEnv = (vaultKey: string) => ({ DATABASE_PATH: dbPath, RECOVERY_DIR: undefined, VAULT_KEY: vaultKey });
+const vault = (args: string[], vaultKey = rotated) => runMain(main, args, vaultEnv(vaultKey));
 const secretRows = () => db.$client.prepare("select id, key_id, nonce, ciphertext from pairing_secrets order by id").all();
 const rewrapAudits = () => db.$client.prepare("select actor_id, actor_email, details from audit_log where action = 'vault.rewrap' order by id").all() as { actor_id: number | null; actor_email: string | null; details: string }[];
 
@@ -55,10 +56,10 @@ beforeEach(() => {
 });
 afterEach(() => db.$client.close());
 
-describe("npm run vault", { timeout: 120_000 }, () => {
-  it("status counts the secrets of each key id and names the key that seals new ones", () => {
+describe("npm run vault", () => {
+  it("runs as `npm run vault`: status counts the secrets of each key id and names the key that seals new ones", () => {
     spoolOne(9001);
-    const r = vault(["status"]);
+    const r = spawnCommand("vault", ["status"], vaultEnv(rotated));
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toContain("Vault keyring (VAULT_KEY): k2 (encrypts new secrets), k1.");
@@ -70,11 +71,11 @@ describe("npm run vault", { timeout: 120_000 }, () => {
     expect(r.out).not.toContain(k2.b64);
   });
 
-  it("rewrap moves every secret and spool record to the first key, audited once, the revealed secrets unchanged; a second run changes nothing", () => {
+  it("rewrap moves every secret and spool record to the first key, audited once, the revealed secrets unchanged; a second run changes nothing", async () => {
     const spooled = spoolOne(9002);
     expect(revealAll()).toEqual(expected());
 
-    const r = vault(["rewrap", "--batch", "7"]);
+    const r = await vault(["rewrap", "--batch", "7"]);
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
     expect(r.out).toContain("Re-sealed 45 secrets with k2 (45 from k1) in 7 transactions, and 1 recovery spool record.");
@@ -108,34 +109,34 @@ describe("npm run vault", { timeout: 120_000 }, () => {
     expect(JSON.stringify(audits)).not.toContain(seeded[0]!.clientSecret);
 
     const rows = secretRows();
-    const again = vault(["rewrap"]);
+    const again = await vault(["rewrap"]);
     expect(again.code).toBe(0);
     expect(again.out).toContain("Nothing to re-seal: every readable secret is sealed with k2.");
     expect(secretRows()).toEqual(rows);
     expect(rewrapAudits()).toHaveLength(1);
   });
 
-  it("a rewrap with a key missing from the keyring stops before it changes anything and names the key id", () => {
+  it("a rewrap with a key missing from the keyring stops before it changes anything and names the key id", async () => {
     const before = secretRows();
-    const r = vault(["rewrap"], keyringText(k2));
+    const r = await vault(["rewrap"], keyringText(k2));
     expect(r.code).toBe(1);
     expect(r.err).toContain("Nothing was changed: secrets are sealed with a key that VAULT_KEY does not hold: k1 (45 secrets).");
     expect(secretRows()).toEqual(before);
     expect(rewrapAudits()).toEqual([]);
 
-    const status = vault(["status"], keyringText(k2));
+    const status = await vault(["status"], keyringText(k2));
     expect(status.out).toMatch(/k1 +45 {2}NOT IN VAULT_KEY: cannot be read/);
     expect(status.out).toContain("Missing from VAULT_KEY: k1.");
   });
 
-  it("a rewrap whose keyring holds another key under the old key's id stops before it changes anything", () => {
+  it("a rewrap whose keyring holds another key under the old key's id stops before it changes anything", async () => {
     const before = secretRows();
     const wrong = keyringText(k2, newKey("k1"));
-    const r = vault(["rewrap"], wrong);
+    const r = await vault(["rewrap"], wrong);
     expect(r.code).toBe(1);
     expect(r.err).toContain("Nothing was changed: VAULT_KEY's k1 is not the key that sealed the secrets stored under that id: they do not open.");
     expect(secretRows()).toEqual(before);
-    expect(vault(["status"], wrong).out).toMatch(/k1 +45 {2}DO NOT OPEN: VAULT_KEY's k1 is not the key that sealed them/);
+    expect((await vault(["status"], wrong)).out).toMatch(/k1 +45 {2}DO NOT OPEN: VAULT_KEY's k1 is not the key that sealed them/);
   });
 
   it("killed in the middle of a transaction, it leaves every secret readable, and run again it finishes the job", async () => {
@@ -159,28 +160,28 @@ describe("npm run vault", { timeout: 120_000 }, () => {
     expect(revealAll()).toEqual(expected());
     expect(rewrapAudits()).toEqual([]);
 
-    const r = vault(["rewrap", "--batch", "10"]);
+    const r = await vault(["rewrap", "--batch", "10"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("Re-sealed 25 secrets with k2 (25 from k1) in 3 transactions.");
     expect(secretsPerKey(db.$client)).toEqual({ k2: 45 });
     expect(revealAll()).toEqual(expected());
   });
 
-  it("a secret that does not open is left as it is and reported; the others move", () => {
+  it("a secret that does not open is left as it is and reported; the others move", async () => {
     const victim = db.$client.prepare("select id, pairing_id from pairing_secrets order by id limit 1").get() as { id: number; pairing_id: number };
     // Moved to another row's associated data: it no longer opens.
     db.$client.prepare("update pairing_secrets set ciphertext = (select ciphertext from pairing_secrets where id = ?) where id = ?").run(victim.id + 1, victim.id);
-    const r = vault(["rewrap"]);
+    const r = await vault(["rewrap"]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`Secret #${victim.id} (pairing ${victim.pairing_id}, client_secret, sealed with k1) does not open`);
     expect(secretsPerKey(db.$client)).toEqual({ k2: 44, k1: 1 });
   });
 
-  it("says what is wrong with its arguments", () => {
-    expect(vault([]).code).toBe(2);
-    expect(vault(["rotate"]).err).toContain('Unknown command "rotate"');
-    expect(vault(["rewrap", "--batch", "0"]).err).toContain("--batch must be a whole number from 1 to 10000.");
-    const noKey = runCommand("vault", ["status"], { DATABASE_PATH: path.join(testDataDir, "elsewhere", "pairdesk.db"), VAULT_KEY: "" });
+  it("says what is wrong with its arguments", async () => {
+    expect((await vault([])).code).toBe(2);
+    expect((await vault(["rotate"])).err).toContain('Unknown command "rotate"');
+    expect((await vault(["rewrap", "--batch", "0"])).err).toContain("--batch must be a whole number from 1 to 10000.");
+    const noKey = await runMain(main, ["status"], { DATABASE_PATH: path.join(testDataDir, "elsewhere", "pairdesk.db"), VAULT_KEY: "" });
     expect(noKey.code).toBe(1);
     expect(noKey.err).toContain("VAULT_KEY is not set");
   });

@@ -16,6 +16,7 @@ import { hasTable, OperatorError } from "../../lib/ops/database";
 import { commandPaths } from "../../lib/ops/paths";
 import { commandVaultKeys, describeKeyring } from "../../lib/ops/keyring";
 import { rewrapVault, vaultStatus, type VaultStatus } from "../../lib/ops/rewrap";
+import { runIfEntryPoint, type CommandIO } from "./command";
 
 const USAGE =
   "usage: npm run vault -- status\n" +
@@ -26,8 +27,8 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-function printStatus(s: VaultStatus): void {
-  console.log(`Secrets in the database: ${plural(s.total, "secret")}.`);
+function printStatus(io: CommandIO, s: VaultStatus): void {
+  io.out(`Secrets in the database: ${plural(s.total, "secret")}.`);
   for (const k of s.secrets) {
     const note = !k.configured
       ? "  NOT IN VAULT_KEY: cannot be read"
@@ -36,107 +37,103 @@ function printStatus(s: VaultStatus): void {
         : k.active
           ? "  (the first key: seals new secrets)"
           : "";
-    console.log(`  ${k.keyId.padEnd(12)} ${String(k.count).padStart(8)}${note}`);
+    io.out(`  ${k.keyId.padEnd(12)} ${String(k.count).padStart(8)}${note}`);
   }
   if (s.spool.records + s.spool.unreadable > 0) {
-    console.log(`Recovery spool: ${plural(s.spool.records, "sealed record")}${s.spool.unreadable ? `, ${plural(s.spool.unreadable, "unreadable file")}` : ""}.`);
+    io.out(`Recovery spool: ${plural(s.spool.records, "sealed record")}${s.spool.unreadable ? `, ${plural(s.spool.unreadable, "unreadable file")}` : ""}.`);
     for (const k of s.spool.byKey) {
-      console.log(`  ${k.keyId.padEnd(12)} ${String(k.count).padStart(8)}${k.configured ? "" : "  NOT IN VAULT_KEY: cannot be read"}`);
+      io.out(`  ${k.keyId.padEnd(12)} ${String(k.count).padStart(8)}${k.configured ? "" : "  NOT IN VAULT_KEY: cannot be read"}`);
     }
   }
   const keyIdsInUse = new Set([...s.secrets, ...s.spool.byKey].map((k) => k.keyId));
   const unused = s.keyIds.slice(1).filter((id) => !keyIdsInUse.has(id));
   if (s.missing.length > 0) {
-    console.log(`Missing from VAULT_KEY: ${s.missing.join(", ")}. Add ${s.missing.length === 1 ? "it" : "them"} to the keyring, or those secrets stay unreadable.`);
+    io.out(`Missing from VAULT_KEY: ${s.missing.join(", ")}. Add ${s.missing.length === 1 ? "it" : "them"} to the keyring, or those secrets stay unreadable.`);
   }
   if (s.toRewrap > 0) {
-    console.log(`Next: \`npm run vault -- rewrap\` re-seals ${plural(s.toRewrap, "secret")} with ${s.activeKeyId}.`);
+    io.out(`Next: \`npm run vault -- rewrap\` re-seals ${plural(s.toRewrap, "secret")} with ${s.activeKeyId}.`);
   } else {
-    console.log(`Every secret is sealed with ${s.activeKeyId}.`);
+    io.out(`Every secret is sealed with ${s.activeKeyId}.`);
   }
   if (unused.length > 0) {
-    console.log(
+    io.out(
       `${unused.join(", ")} seal${unused.length === 1 ? "s" : ""} nothing in this database: ${unused.length === 1 ? "it" : "they"} may leave VAULT_KEY once no backup or server log you may still need is sealed with ${unused.length === 1 ? "it" : "them"} (keep a copy with those backups).`,
     );
   }
 }
 
-function main(): number {
+export async function main(argv: string[], io: CommandIO): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ allowPositionals: true, options: { batch: { type: "string" } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { batch: { type: "string" } } });
   } catch (err) {
-    console.error(`${(err as Error).message}\n${USAGE}`);
+    io.err(`${(err as Error).message}\n${USAGE}`);
     return 2;
   }
   const [command, ...rest] = parsed.positionals;
   if ((command !== "status" && command !== "rewrap") || rest.length > 0) {
-    console.error(command ? `Unknown command "${parsed.positionals.join(" ")}".\n${USAGE}` : USAGE);
+    io.err(command ? `Unknown command "${parsed.positionals.join(" ")}".\n${USAGE}` : USAGE);
     return 2;
   }
   const batch = parsed.values.batch === undefined ? 100 : Number(parsed.values.batch);
   if (!Number.isInteger(batch) || batch < 1 || batch > 10_000) {
-    console.error(`--batch must be a whole number from 1 to 10000.\n${USAGE}`);
+    io.err(`--batch must be a whole number from 1 to 10000.\n${USAGE}`);
     return 2;
   }
 
-  const { databasePath, recoveryDir } = commandPaths();
+  const env = io.env ?? process.env;
+  const { databasePath, recoveryDir } = commandPaths(env);
   try {
-    const keyring = commandVaultKeys(databasePath);
+    const keyring = commandVaultKeys(databasePath, env);
     if (!fs.existsSync(databasePath)) throw new OperatorError(`No database at ${databasePath}: set DATABASE_PATH to the server's database.`);
     // No migrations from here: the server applies them; this command must not change the schema under it.
     const db = openDatabase(databasePath, { migrate: false });
     try {
       if (!hasTable(db.$client, "pairing_secrets")) throw new OperatorError(`${databasePath} is not a Pairdesk database (no pairing_secrets table).`);
-      console.log(`Vault keyring (${keyring.source}): ${describeKeyring(keyring.keys)}.`);
+      io.out(`Vault keyring (${keyring.source}): ${describeKeyring(keyring.keys)}.`);
       if (command === "status") {
-        printStatus(vaultStatus(db.$client, keyring.keys, recoveryDir));
+        printStatus(io, vaultStatus(db.$client, keyring.keys, recoveryDir));
         return 0;
       }
-      const stallAfter = process.env.PAIRDESK_MODE === "test" ? Number(process.env.PAIRDESK_TEST_REWRAP_STALL_AFTER ?? 0) : 0;
+      const stallAfter = env.PAIRDESK_MODE === "test" ? Number(env.PAIRDESK_TEST_REWRAP_STALL_AFTER ?? 0) : 0;
       const r = rewrapVault(db, keyring.keys, {
         spoolDir: recoveryDir,
         batchSize: batch,
-        onBatch: (n) => fs.writeSync(1, `  ${plural(n, "secret")} re-sealed so far\n`),
+        onBatch: (n) => io.out(`  ${plural(n, "secret")} re-sealed so far`),
         afterSecret: stallAfter
           ? (n) => {
               if (n < stallAfter) return;
               // Tests only: stop here, inside an open transaction, to be killed.
-              fs.writeSync(1, `STALLED after ${n} secrets\n`);
+              io.out(`STALLED after ${n} secrets`);
               Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
             }
           : undefined,
       });
       const from = Object.entries(r.moved).map(([id, n]) => `${n} from ${id}`).join(", ");
-      console.log(
+      io.out(
         r.rewrapped + r.spoolRewrapped === 0
           ? `Nothing to re-seal: every readable secret is sealed with ${r.toKeyId}.`
           : `Re-sealed ${plural(r.rewrapped, "secret")} with ${r.toKeyId}${from ? ` (${from})` : ""} in ${plural(r.batches, "transaction")}${r.spoolRewrapped ? `, and ${plural(r.spoolRewrapped, "recovery spool record")}` : ""}. Each was opened again with ${r.toKeyId} before its old ciphertext was replaced.`,
       );
-      if (r.changedMeanwhile > 0) console.log(`  ${plural(r.changedMeanwhile, "secret")} changed meanwhile (unpaired or re-sealed by the server) and ${r.changedMeanwhile === 1 ? "was" : "were"} left alone.`);
-      if (r.audited) console.log("  Recorded in the audit log (\"Vault secrets moved to the new key\").");
+      if (r.changedMeanwhile > 0) io.out(`  ${plural(r.changedMeanwhile, "secret")} changed meanwhile (unpaired or re-sealed by the server) and ${r.changedMeanwhile === 1 ? "was" : "were"} left alone.`);
+      if (r.audited) io.out("  Recorded in the audit log (\"Vault secrets moved to the new key\").");
       for (const u of r.unreadable) {
-        console.error(`  Secret #${u.id} (pairing ${u.pairingId}, ${u.field}, sealed with ${u.keyId}) does not open: altered or damaged. Left as it is.`);
+        io.err(`  Secret #${u.id} (pairing ${u.pairingId}, ${u.field}, sealed with ${u.keyId}) does not open: altered or damaged. Left as it is.`);
       }
-      for (const f of r.spoolUnreadable) console.error(`  Recovery spool record ${f} does not open: left as it is.`);
-      console.log("");
-      printStatus(vaultStatus(db.$client, keyring.keys, recoveryDir));
+      for (const f of r.spoolUnreadable) io.err(`  Recovery spool record ${f} does not open: left as it is.`);
+      io.out("");
+      printStatus(io, vaultStatus(db.$client, keyring.keys, recoveryDir));
       return r.unreadable.length + r.spoolUnreadable.length > 0 ? 1 : 0;
     } finally {
       db.$client.close();
     }
   } catch (err) {
     if (err instanceof OperatorError) {
-      console.error(err.message);
+      io.err(err.message);
       return 1;
     }
     throw err;
   }
 }
 
-try {
-  process.exitCode = main();
-} catch (err) {
-  console.error(err);
-  process.exitCode = 1;
-}
+runIfEntryPoint(import.meta.url, main);
