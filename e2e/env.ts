@@ -8,7 +8,6 @@ export {
   E2E_INTEGRATOR_ID,
   E2E_PORT,
   E2E_SERVER_LOG,
-  E2E_TIMEOUT_MS,
   E2E_URL,
 } from "./constants.mjs";
 

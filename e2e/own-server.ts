@@ -18,7 +18,7 @@ import { test } from "./fixtures";
 import { E2E_MERCHANT } from "./seed";
 
 /** E2E_OWN_PORT: another suite on the same machine (a second checkout) uses its own. */
-export const OWN_PORT = Number(process.env.E2E_OWN_PORT ?? 3141);
+const OWN_PORT = Number(process.env.E2E_OWN_PORT ?? 3141);
 export const OWN_URL = `http://localhost:${OWN_PORT}`;
 
 const LOCK = path.join(os.tmpdir(), `pairdesk-e2e-own-server-${OWN_PORT}.lock`);
@@ -33,7 +33,7 @@ function alive(pid: number): boolean {
 }
 
 /** Waits until no other spec holds the port's lock, then takes it (a dead holder's lock is taken over). */
-export async function lockOwnPort(timeoutMs = 300_000): Promise<() => void> {
+async function lockOwnPort(timeoutMs = 300_000): Promise<() => void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -81,7 +81,7 @@ export function ownDataDir(name: string): string {
 }
 
 /** Starts `next start` on OWN_PORT with the data in `dir` and waits until it answers. */
-export async function startOwnServer(dir: string, env: Record<string, string> = {}): Promise<OwnServer> {
+async function startOwnServer(dir: string, env: Record<string, string> = {}): Promise<OwnServer> {
   if (await answers()) throw new Error(`something already answers on ${OWN_URL}`);
   const dbPath = path.join(dir, "pairdesk.db");
   const logFile = path.join(dir, "server.log");

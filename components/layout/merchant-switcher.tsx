@@ -17,11 +17,11 @@ const SEARCH_FROM = 8;
 /** Choices listed at once; typing narrows the rest. */
 const SHOWN_AT_MOST = 100;
 
-export const ALL_MERCHANTS = "All merchants";
-export const UNKNOWN_MERCHANT = "Unknown merchant";
+const ALL_MERCHANTS = "All merchants";
+const UNKNOWN_MERCHANT = "Unknown merchant";
 
 /** The switcher's choice in the URL, read in the browser: the chosen merchant, or all, or an id that names none. */
-export function useMerchantChoice(merchants: readonly MerchantChoice[]) {
+function useMerchantChoice(merchants: readonly MerchantChoice[]) {
   const searchParams = useSearchParams();
   const id = parseMerchantId(searchParams.get("merchant"));
   const chosen = id === null ? null : (merchants.find((m) => m.id === id) ?? null);

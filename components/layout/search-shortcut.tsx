@@ -3,7 +3,7 @@
 import { useEffect } from "react";
 
 /** The page's search box: an `input[type=search]`, or any control marked `data-page-search`. */
-export const PAGE_SEARCH_SELECTOR = "[data-page-search], input[type=search]";
+const PAGE_SEARCH_SELECTOR = "[data-page-search], input[type=search]";
 
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;

@@ -23,7 +23,7 @@ const ITEMS: { href: string; label: string; icon: typeof Gauge; permission: Perm
 ];
 
 /** The switcher's merchant (staff) for every link of the shell; none for a merchant's people. */
-export function useKeptMerchant(keepMerchant: boolean): number | null {
+function useKeptMerchant(keepMerchant: boolean): number | null {
   const merchant = parseMerchantId(useSearchParams().get("merchant"));
   return keepMerchant ? merchant : null;
 }

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 
 /** "14:05 (Sun 22 Nov)": the wall-clock time in `timeZone` at `at`. */
-export function formatLocalTime(timeZone: string, at: number): string {
+function formatLocalTime(timeZone: string, at: number): string {
   const time = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit" }).format(at);
   const day = new Intl.DateTimeFormat("en-GB", { timeZone, weekday: "short", day: "numeric", month: "short" }).format(at);
   return `${time} (${day})`;

@@ -7,7 +7,7 @@ import type { FieldErrors } from "@/lib/auth/safe-action";
 import { cn } from "@/lib/utils";
 
 /** The zones grouped by region (the part before the first "/"); UTC and the like under "Other". */
-export function groupTimeZones(zones: readonly string[]): { region: string; zones: string[] }[] {
+function groupTimeZones(zones: readonly string[]): { region: string; zones: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const zone of zones) {
     const slash = zone.indexOf("/");

@@ -8,7 +8,7 @@ import { formatDate, formatDateTime } from "@/lib/format";
 import { EditMerchantDialog } from "./edit-merchant-dialog";
 import { MerchantStatusDialog } from "./merchant-status-dialog";
 
-export function MerchantStatusBadge({ status }: { status: MerchantStatus }) {
+function MerchantStatusBadge({ status }: { status: MerchantStatus }) {
   return (
     <Badge tone={status === "active" ? "success" : "danger"} data-status={status}>
       {status}

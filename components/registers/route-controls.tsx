@@ -11,7 +11,7 @@ import { routeRegisterAction, unrouteRegisterAction } from "@/lib/registers/acti
 export type CurrentRoute = { terminalRef: number; terminalId: string; otherRegisters: number } | null;
 
 /** What moving a routed register does, in the words the issue gives. */
-export function moveWarning(registerName: string, from: { terminalId: string; otherRegisters: number }, toTerminalId: string): string {
+function moveWarning(registerName: string, from: { terminalId: string; otherRegisters: number }, toTerminalId: string): string {
   const stays =
     from.otherRegisters === 0
       ? `${from.terminalId} stays paired; no other register uses it.`

@@ -56,7 +56,7 @@ const SWITCHES: { kind: FaultKind; label: string }[] = [
 const ENDED_SHOWN = 5;
 const CALLS_SHOWN = 6;
 
-export function formatTime(ms: number): string {
+function formatTime(ms: number): string {
   return `${new Date(ms).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" })} UTC`;
 }
 

@@ -9,7 +9,7 @@ import { DialogActions } from "@/components/ui/dialog";
 import { unpairAction } from "@/lib/pairing/actions";
 
 /** What unpairing leaves behind: the registers that route to the terminal are unrouted. */
-export function unpairRegistersWarning(registerCount: number, terminalId: string): string | null {
+function unpairRegistersWarning(registerCount: number, terminalId: string): string | null {
   if (registerCount === 0) return null;
   return registerCount === 1
     ? `1 register sends its payments to ${terminalId}: it will be unrouted (shown as such) until routed to another terminal.`

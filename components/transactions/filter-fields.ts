@@ -9,7 +9,7 @@ export function terminalLabel(t: { terminalId: string; pairingName: string | nul
 }
 
 /** An option's label, cut so that one long name does not widen the filter bar. */
-export function optionLabel(text: string, max = 48): string {
+function optionLabel(text: string, max = 48): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 

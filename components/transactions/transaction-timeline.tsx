@@ -12,7 +12,7 @@ import { TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { TransactionStatusBadge } from "./transaction-status-badge";
 
 /** How often an open transaction's page asks for news. */
-export const STATUS_POLL_MS = 2_000;
+const STATUS_POLL_MS = 2_000;
 
 const EFFECT_WORDS: Record<string, string> = {
   created: "first seen",

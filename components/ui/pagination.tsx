@@ -9,7 +9,7 @@ import { cn } from "@/lib/utils";
 const number = new Intl.NumberFormat("en-US");
 
 /** The page numbers to show: first, last, and two either side of the current one. */
-export function pageWindow(page: number, pageCount: number): (number | "gap")[] {
+function pageWindow(page: number, pageCount: number): (number | "gap")[] {
   const pages = new Set([1, pageCount]);
   for (let p = page - 2; p <= page + 2; p++) if (p >= 1 && p <= pageCount) pages.add(p);
   const sorted = [...pages].sort((a, b) => a - b);

@@ -1,6 +1,6 @@
 import { cn } from "@/lib/utils";
 
-export function Skeleton({ className }: { className?: string }) {
+function Skeleton({ className }: { className?: string }) {
   return <div aria-hidden className={cn("max-w-full animate-pulse rounded-md bg-slate-200", className)} />;
 }
 

@@ -7,7 +7,7 @@ import { TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import type { DeliveryListRow } from "@/lib/webhooks/queries";
 import { VerdictBadge } from "./verdict-badge";
 
-export function deliverySize(bytes: number) {
+function deliverySize(bytes: number) {
   return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 

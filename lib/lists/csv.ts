@@ -25,7 +25,7 @@ export function csvLine(fields: readonly (string | number | boolean | Date | nul
 
 export const CSV_BATCH_SIZE = 500;
 /** The first batch is small, so that the first rows leave soon; the batches then grow to batchSize. */
-export const CSV_FIRST_BATCH_SIZE = 50;
+const CSV_FIRST_BATCH_SIZE = 50;
 
 /**
  * A stream of the header line and then every row, `fetchBatch(offset, limit)` called once per

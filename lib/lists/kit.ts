@@ -33,7 +33,7 @@ export const parseAsId = createParser<number>({
 }).withDefault(0);
 
 /** A page number: a positive integer; anything else reads as page 1. */
-export const parseAsPage = createParser<number>({
+const parseAsPage = createParser<number>({
   parse: (v) => (/^\d{1,7}$/.test(v) && Number(v) >= 1 ? Number(v) : null),
   serialize: (v) => String(v),
 }).withDefault(1);

@@ -11,7 +11,7 @@ import { defineList, parseAsId, parseAsMerchant, parseAsSearch } from "./kit";
 /** The merchant switcher's choice alone, for pages that are not lists (the dashboard). */
 export const loadMerchantView = createLoader({ merchant: parseAsMerchant });
 
-export const LIST_PAGE_SIZE = 50;
+const LIST_PAGE_SIZE = 50;
 
 export const terminalList = defineList({
   pathname: "/terminals",
@@ -27,7 +27,6 @@ export const terminalList = defineList({
   pageSize: LIST_PAGE_SIZE,
 });
 export type TerminalListParams = inferParserType<typeof terminalList.parsers>;
-export type TerminalSort = ReturnType<typeof terminalList.sortOf>;
 
 export const attemptList = defineList({
   pathname: "/attempts",
@@ -43,7 +42,6 @@ export const attemptList = defineList({
   pageSize: LIST_PAGE_SIZE,
 });
 export type AttemptListParams = inferParserType<typeof attemptList.parsers>;
-export type AttemptSort = ReturnType<typeof attemptList.sortOf>;
 
 export const auditList = defineList({
   pathname: "/audit",
@@ -58,9 +56,8 @@ export const auditList = defineList({
   pageSize: LIST_PAGE_SIZE,
 });
 export type AuditListParams = inferParserType<typeof auditList.parsers>;
-export type AuditSort = ReturnType<typeof auditList.sortOf>;
 
-export const REGISTER_PAGE_SIZE = 100;
+const REGISTER_PAGE_SIZE = 100;
 
 /**
  * The registers tree: location → register → virtual registers, one flat page in tree order
@@ -132,7 +129,7 @@ export const merchantList = defineList({
 export type MerchantListParams = inferParserType<typeof merchantList.parsers>;
 
 /** A calendar day (`2026-11-22`), UTC; anything else reads as none. */
-export const parseAsDay = createParser<string>({
+const parseAsDay = createParser<string>({
   parse: (v) => (/^\d{4}-\d{2}-\d{2}$/.test(v) && Number.isFinite(Date.parse(`${v}T00:00:00Z`)) ? v : null),
   serialize: (v) => v,
 }).withDefault("");
