@@ -116,7 +116,11 @@ export function validatedAction<S extends z.ZodType, T>(
       return await handler(parsed.data, { user, ctx: actionContext(user), actor: { id: user.id, email: user.email } });
     } catch (err) {
       unstable_rethrow(err);
-      if (err instanceof DomainError) return refused(err);
+      if (err instanceof DomainError) {
+        // Who was refused what, by code: a reach for another merchant's id shows up here too.
+        log.info({ action: name, userId: user.id, code: err.code }, "action refused");
+        return refused(err);
+      }
       log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed");
       return { ok: false, error: "Something went wrong on the server. Try again; if it keeps failing, an operator can find the details in the server log.", code: "internal" };
     }
