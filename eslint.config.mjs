@@ -13,6 +13,35 @@ const config = [
     },
   },
   {
+    // The data layer is asynchronous (lib/db/open.ts): a query or command that is not awaited
+    // runs outside its transaction, or after the answer. Type-aware, so that a forgotten await
+    // is an error, not a race.
+    files: ["**/*.{ts,tsx}"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: false }],
+    },
+  },
+  {
+    // Nothing above lib/db/ depends on the driver being synchronous: no better-sqlite3 calls
+    // (.all(), .get(), .run()) on a query. Exempt: the simulator (its own SQLite file, playing
+    // Pay-Connect), lib/ops/ (the SQLite file's operator tooling: backup, restore, rewrap, the
+    // health check's file checks, on a handle of their own) and the test helpers.
+    files: ["lib/**/*.ts", "app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    ignores: ["lib/db/**", "lib/simulator/**", "lib/ops/**", "lib/test/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(all|get|run|sync)$/]",
+          message: "Await the query (`await db.select()…`, `firstRow(…)`, `changedRows(await …)` from lib/db/query.ts): the data layer is asynchronous.",
+        },
+      ],
+    },
+  },
+  {
     // Pages, route handlers and components reach the queries only through lib/auth/access.ts, which
     // takes the merchant scope from the signed-in user: they may not build a query context (or
     // a scope) of their own, nor open the database directly.

@@ -11,8 +11,8 @@ const merchantRow = (page: Page, name: string) => page.getByTestId("merchant-row
 test("a dialog reopened after a refusal starts from the saved values, with no refusal", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag(4);
-  const mine = seedMerchant(`Dialog ${tag}`);
-  const taken = seedMerchant(`Dialog taken ${tag}`);
+  const mine = await seedMerchant(`Dialog ${tag}`);
+  const taken = await seedMerchant(`Dialog taken ${tag}`);
   await page.goto(`/merchants?q=${encodeURIComponent(mine.name)}`);
   const row = merchantRow(page, mine.name).filter({ hasNotText: taken.name });
 
@@ -35,7 +35,7 @@ test("a dialog reopened after a refusal starts from the saved values, with no re
 
 test("a confirmation reopened after a refusal shows no refusal (it was kept before the action dialog)", async ({ page, asRole }) => {
   await asRole("admin");
-  const gone = seedMerchant(`Dialog gone ${uniqueTag(4)}`);
+  const gone = await seedMerchant(`Dialog gone ${uniqueTag(4)}`);
   await page.goto(`/merchants?q=${encodeURIComponent(gone.name)}`);
   const row = merchantRow(page, gone.name);
   // Deleted behind the page's back: Suspend is refused.

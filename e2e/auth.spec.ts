@@ -17,7 +17,7 @@ test.describe("sign-in", () => {
     for (const link of ["Dashboard", "Terminals", "Pairing attempts", "Audit log", "Users"]) {
       await expect(nav.getByRole("link", { name: link })).toBeVisible();
     }
-    expect(auditRows({ actorId: admin.id }).map((a) => a.action)).toEqual(["auth.sign_in"]);
+    expect((await auditRows({ actorId: admin.id })).map((a) => a.action)).toEqual(["auth.sign_in"]);
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login/);
@@ -43,7 +43,7 @@ test.describe("sign-in", () => {
     }
     expect(throttled).toMatch(/^Too many failed sign-in attempts\. Try again in \d+ seconds?\.$/);
     await expectNoSeriousViolationsInSchemes(page, "login page with an error");
-    expect(auditRows({ action: "auth.sign_in_failed", actorId: user.id }).length).toBeGreaterThanOrEqual(5);
+    expect((await auditRows({ action: "auth.sign_in_failed", actorId: user.id })).length).toBeGreaterThanOrEqual(5);
     // Once the (short) delay has passed, the right password signs in: the failures are moved that
     // far into the past rather than waited out.
     const seconds = Number(/in (\d+) second/.exec(throttled!)![1]);
@@ -95,7 +95,7 @@ test.describe("sign-in", () => {
     expect(ok.status()).toBe(200);
 
     // What disabling the user does; the JWT in the browser stays valid, so the proxy lets it through.
-    disableUserInDb(user.id);
+    await disableUserInDb(user.id);
     const res = await page.request.get("/api/dashboard", { maxRedirects: 0 });
     expect(res.status()).toBe(401);
     expect(await res.json()).toEqual({ error: "Your session has ended. Sign in again.", code: "unauthenticated" });

@@ -22,6 +22,7 @@ import { appDb, createUser, expect, signIn, simOtp, simTerminal, test, type Test
 import { auditLog, users } from "../lib/db/schema";
 import { e2eDb, seedAttempt, seedMerchant, uniqueTag } from "./seed";
 import type { Role } from "../lib/db/schema";
+import { firstRow, returnedRow } from "../lib/db/query";
 
 // The tests share the actors signed in once (beforeAll): run them in order in one worker.
 test.describe.configure({ mode: "default" });
@@ -64,7 +65,6 @@ type PageRow = {
   shows: readonly Letter[];
   expect: PerActor<Read>;
 };
-
 
 const PAGES: Record<string, PageRow> = {
   dashboard: {
@@ -396,7 +396,7 @@ const ACTIONS: Record<string, ActionRow> = {
   },
   "suspend a spare merchant": {
     action: "setMerchantStatusAction",
-    prepare: async () => merchantStatusCell(seedMerchant(`matrix-spare-${tag}-${uniqueTag(3)}`).id, "suspended"),
+    prepare: async () => merchantStatusCell((await seedMerchant(`matrix-spare-${tag}-${uniqueTag(3)}`)).id, "suspended"),
     expect: { admin: "ok", support: "forbidden", viewer: "forbidden", "A-admin": "forbidden", "A-viewer": "forbidden", "B-admin": "forbidden" },
   },
 };
@@ -444,8 +444,8 @@ async function pairReal(page: Page, merchantId: number, name: string): Promise<{
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(120_000);
-  const A = seedMerchant(`${MERCHANT_WORD.A} merchant`);
-  const B = seedMerchant(`${MERCHANT_WORD.B} merchant`);
+  const A = await seedMerchant(`${MERCHANT_WORD.A} merchant`);
+  const B = await seedMerchant(`${MERCHANT_WORD.B} merchant`);
   for (const a of ACTORS) {
     const merchantId = a.merchant === "A" ? A.id : a.merchant === "B" ? B.id : undefined;
     // A merchant's people carry its word (the Users page shows them); staff actors none, since
@@ -459,14 +459,13 @@ test.beforeAll(async ({ browser }) => {
   const adminPage = actor("admin").page;
   const pairedA = await pairReal(adminPage, A.id, `${WORD.A}-main`);
   const pairedB = await pairReal(adminPage, B.id, `${WORD.B}-main`);
-  const recoverA = seedAttempt({ name: `${WORD.A}-recover`, status: "needs_recovery", createdById: actor("A-admin").user.id, merchantId: A.id, terminalId: pairedA.terminalId });
-  const recoverB = seedAttempt({ name: `${WORD.B}-recover`, status: "needs_recovery", createdById: actor("B-admin").user.id, merchantId: B.id, terminalId: pairedB.terminalId });
+  const recoverA = await seedAttempt({ name: `${WORD.A}-recover`, status: "needs_recovery", createdById: actor("A-admin").user.id, merchantId: A.id, terminalId: pairedA.terminalId });
+  const recoverB = await seedAttempt({ name: `${WORD.B}-recover`, status: "needs_recovery", createdById: actor("B-admin").user.id, merchantId: B.id, terminalId: pairedB.terminalId });
   // Audit entries found by `?actor=<tag>`: one per merchant, one staff-only (no merchant).
   const db = e2eDb();
   for (const [letter, merchantId] of [["A", A.id], ["B", B.id], ["S", null]] as const) {
-    db.insert(auditLog)
-      .values({ action: "list.export", actorEmail: `${WORD[letter]}@e2e.test`, merchantId, details: JSON.stringify({ list: WORD[letter] }) })
-      .run();
+    await db.transaction((tx) => tx.insert(auditLog)
+      .values({ action: "list.export", actorEmail: `${WORD[letter]}@e2e.test`, merchantId, details: JSON.stringify({ list: WORD[letter] }) }));
   }
   seeded = {
     A: A.id,
@@ -736,9 +735,9 @@ function addUserCell(input: { role: Role; merchantId?: string }, s: Seeded): Pre
 }
 
 /** A fresh user of the merchant (null: staff) for one cell; never signs in. */
-function userCell(merchantId: number | null, change: "role" | "disable" | "enable"): Prepared {
+async function userCell(merchantId: number | null, change: "role" | "disable" | "enable"): Promise<Prepared> {
   const role: Role = merchantId === null ? "viewer" : "merchant-viewer";
-  const { id } = e2eDb()
+  const { id } = await returnedRow(e2eDb().transaction((tx) => tx
     .insert(users)
     .values({
       email: `matrix-target-${tag}-${uniqueTag(4)}@e2e.test`,
@@ -747,16 +746,15 @@ function userCell(merchantId: number | null, change: "role" | "disable" | "enabl
       merchantId,
       disabledAt: change === "enable" ? new Date() : null,
     })
-    .returning({ id: users.id })
-    .get();
+    .returning({ id: users.id })));
   const newRole: Role = merchantId === null ? "support" : "merchant-admin";
-  const snapshot = () =>
-    e2eDb().select({ role: users.role, disabledAt: users.disabledAt, merchantId: users.merchantId }).from(users).where(eq(users.id, id)).get();
+  const snapshot = async () =>
+    await firstRow(e2eDb().select({ role: users.role, disabledAt: users.disabledAt, merchantId: users.merchantId }).from(users).where(eq(users.id, id)).limit(1));
   return {
     fields: change === "role" ? { userId: String(id), role: newRole } : { userId: String(id) },
     snapshot,
-    check: (outcome) => {
-      const now = snapshot()!;
+    check: async (outcome) => {
+      const now = (await snapshot())!;
       expect(now.merchantId).toBe(merchantId);
       if (outcome !== "ok") return;
       if (change === "role") expect(now.role).toBe(newRole);

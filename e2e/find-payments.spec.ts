@@ -12,17 +12,17 @@ import { seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
 import { seedLocation, seedRegister } from "./seed-registers";
 
 /** A merchant with two paired terminals, a register, a charge and its refund, a preauth, and three deliveries. */
-function seedPayments(tag: string) {
+async function seedPayments(tag: string) {
   const db = appDb();
-  const merchant = seedMerchant(`Find ${tag}`);
+  const merchant = await seedMerchant(`Find ${tag}`);
   const admin = db.prepare("select id from users where role = 'admin' limit 1").get() as { id: number };
-  const counterTerminal = seedTerminal({ merchantId: merchant.id, terminalId: `FIND-${tag.toUpperCase()}-C` });
+  const counterTerminal = await seedTerminal({ merchantId: merchant.id, terminalId: `FIND-${tag.toUpperCase()}-C` });
   const counterName = `Counter terminal by the front window ${tag} with a rather long pairing name`;
-  const counter = seedPairing({ terminalRef: counterTerminal.id, name: counterName, createdById: admin.id });
-  const barTerminal = seedTerminal({ merchantId: merchant.id, terminalId: `FIND-${tag.toUpperCase()}-B` });
-  const bar = seedPairing({ terminalRef: barTerminal.id, name: `Bar ${tag}`, createdById: admin.id });
-  const location = seedLocation(merchant.id, `Find shop ${tag}`);
-  const till = seedRegister({ merchantId: merchant.id, locationId: location.id, name: `Front till ${tag}` });
+  const counter = await seedPairing({ terminalRef: counterTerminal.id, name: counterName, createdById: admin.id });
+  const barTerminal = await seedTerminal({ merchantId: merchant.id, terminalId: `FIND-${tag.toUpperCase()}-B` });
+  const bar = await seedPairing({ terminalRef: barTerminal.id, name: `Bar ${tag}`, createdById: admin.id });
+  const location = await seedLocation(merchant.id, `Find shop ${tag}`);
+  const till = await seedRegister({ merchantId: merchant.id, locationId: location.id, name: `Front till ${tag}` });
   const now = Date.now();
   const insert = db.prepare(
     `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, register_ref, provider_transaction_id, client_transaction_id, kind,
@@ -87,7 +87,7 @@ const rowIds = (page: Page) => page.getByTestId("transaction-row").evaluateAll((
 test("the transactions list finds an amount, a terminal and a register, filters by kind and terminal, counts, and links a refund to its charge", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const s = seedPayments(tag);
+  const s = await seedPayments(tag);
   await page.goto(`/transactions?merchant=${s.merchant.id}`);
   await expect(page.getByTestId("transaction-row")).toHaveCount(4);
   await expect(page.getByTestId("transaction-count")).toHaveText("1–4 of 4");
@@ -137,7 +137,7 @@ test("the transactions list finds an amount, a terminal and a register, filters 
 test("a 'from' after the 'to' is said, and swapping the dates lists the day's transactions", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const s = seedPayments(tag);
+  const s = await seedPayments(tag);
   const today = new Date().toISOString().slice(0, 10);
   await page.goto(`/transactions?merchant=${s.merchant.id}&from=${today}&to=2020-01-01`);
   const warning = page.getByTestId("date-order-warning");
@@ -151,7 +151,7 @@ test("a 'from' after the 'to' is said, and swapping the dates lists the day's tr
 test("the transactions CSV gives decimal amounts with the currency and a refund's charge", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const s = seedPayments(tag);
+  const s = await seedPayments(tag);
   await page.goto(`/transactions?merchant=${s.merchant.id}&q=${s.counter.terminalId}`);
   const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
   expect(href).toBe(`/api/transactions/export?q=${s.counter.terminalId}&merchant=${s.merchant.id}`);
@@ -171,7 +171,7 @@ test("the transactions CSV gives decimal amounts with the currency and a refund'
 test("webhook deliveries show event, transaction, terminal and verdict, filter by verdict, terminal and transaction, search, and export", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const s = seedPayments(tag);
+  const s = await seedPayments(tag);
   const ids = () => page.getByTestId("delivery-row").evaluateAll((rows) => rows.map((r) => Number(r.getAttribute("data-delivery-id"))));
   await page.goto(`/webhooks?merchant=${s.merchant.id}`);
   await expect.poll(ids).toEqual([s.deliveries.barDelivery, s.deliveries.refused, s.deliveries.chargeDelivery]);
@@ -225,7 +225,7 @@ test("webhook deliveries show event, transaction, terminal and verdict, filter b
 test("the locations list exports its rows as CSV", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const s = seedPayments(tag);
+  const s = await seedPayments(tag);
   await page.goto(`/locations?merchant=${s.merchant.id}`);
   const href = await page.getByRole("link", { name: "Export CSV" }).getAttribute("href");
   expect(href).toBe(`/api/locations/export?merchant=${s.merchant.id}`);
@@ -242,7 +242,7 @@ test("the locations list exports its rows as CSV", async ({ page, asRole }) => {
 test("both lists fit their card at 1280 and 1366 px and stack their key facts at 390 px", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const s = seedPayments(tag);
+  const s = await seedPayments(tag);
   // Staff across every merchant (the merchant line shows), narrowed by the search to these rows.
   const pages = [
     { name: "transactions", url: `/transactions?q=FIND-${tag.toUpperCase()}`, card: "transaction-card", table: "transaction-table", row: "transaction-row" },

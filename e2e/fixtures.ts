@@ -81,11 +81,11 @@ export async function createUser(role: Role, name = "", merchantId?: number): Pr
   try {
     const email = `${role}-${randomBytes(5).toString("hex")}@e2e.test`;
     const password = `pw-${randomBytes(12).toString("hex")}`;
-    const merchant = isMerchantRole(role) ? (merchantId ?? defaultMerchantId()) : undefined;
+    const merchant = isMerchantRole(role) ? (merchantId ?? await defaultMerchantId()) : undefined;
     const user = await createUserInDb(db, { email, password, role, name, merchantId: merchant });
     return { id: user.id, email, password, role, merchantId: merchant ?? null };
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 
@@ -187,7 +187,7 @@ export async function submitPairForm(
   const merchant = page.getByLabel("Merchant", { exact: true });
   if (await merchant.count()) {
     const name = values.merchant ?? E2E_MERCHANT;
-    if (!values.merchant) defaultMerchantId(); // make sure it exists
+    if (!values.merchant) await defaultMerchantId(); // make sure it exists
     await merchant.selectOption({ label: name });
   }
   await page.getByLabel("Name").fill(values.name);

@@ -41,13 +41,13 @@ test.describe("simulator faults are scoped to their terminal", () => {
     const healthyName = `Healthy ${uniqueTag()}`;
     await submitPairForm(page, { name: healthyName, otp: await simOtp(page.request, healthy) });
     await expect(page.getByTestId("paired-notice")).toBeVisible();
-    expect(pairingsOfTerminal(healthy)).toMatchObject([{ name: healthyName, status: "active" }]);
+    expect(await pairingsOfTerminal(healthy)).toMatchObject([{ name: healthyName, status: "active" }]);
 
     // The faulty one takes its fault.
     const faultyName = `Faulty ${uniqueTag()}`;
     await submitPairForm(page, { name: faultyName, otp: await simOtp(page.request, faulty) });
     await expect(page.getByTestId("pair-error")).toContainText("Pay-Connect is unavailable");
-    expect(attempts({ name: faultyName, createdById: support.id })).toMatchObject([{ status: "failed", errorCode: "unavailable" }]);
+    expect(await attempts({ name: faultyName, createdById: support.id })).toMatchObject([{ status: "failed", errorCode: "unavailable" }]);
     expect(await simPairings(page.request, faulty)).toEqual([]);
   });
 
@@ -83,7 +83,7 @@ test("an OTP typed in lower case pairs the terminal", async ({ page, asRole }) =
   const name = `Lower case ${uniqueTag()}`;
   await submitPairForm(page, { name, otp: otp.toLowerCase() });
   await expect(page.getByTestId("paired-notice")).toBeVisible();
-  expect(pairingsOfTerminal(terminalId)).toMatchObject([{ name, status: "active" }]);
+  expect(await pairingsOfTerminal(terminalId)).toMatchObject([{ name, status: "active" }]);
   expect(await simPairings(page.request, terminalId)).toMatchObject([{ name, status: "active" }]);
 });
 

@@ -20,13 +20,13 @@ const MIN = 60_000;
 const EVIL = (t: string) => `=HYPERLINK("http://evil.example/${t}","click"), "Till"`;
 
 /** Six terminals `<prefix>-1…6`: 1–4 paired (4 at the EVIL name), 5 and 6 never paired; 3 and 6 sandbox. */
-function seed(creator: TestUser) {
+async function seed(creator: TestUser) {
   const t = tag();
   const prefix = `KIT${t}`.toUpperCase();
   const db = appDb();
   const now = Date.now();
   const refs: number[] = [];
-  const merchant = defaultMerchantId();
+  const merchant = await defaultMerchantId();
   db.transaction(() => {
     for (let i = 1; i <= 6; i++) {
       const env = i % 3 === 0 ? "sandbox" : "production";
@@ -87,7 +87,7 @@ function parseCsv(text: string): string[][] {
 
 test("filters apply as they change, show as chips that remove them, and Back restores them", async ({ page }) => {
   const viewer = await createUser("viewer");
-  const { prefix } = seed(viewer);
+  const { prefix } = await seed(viewer);
   await signIn(page, viewer);
   await page.goto(`/terminals?sort=-terminal_id&page=3`);
 
@@ -141,7 +141,7 @@ test("filters apply as they change, show as chips that remove them, and Back res
 
 test("a link followed while a search still waits wins: the search does not pull the page back", async ({ page }) => {
   const viewer = await createUser("viewer");
-  const { prefix } = seed(viewer);
+  const { prefix } = await seed(viewer);
   await signIn(page, viewer);
   await page.goto("/terminals");
   await expect(page.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
@@ -181,7 +181,7 @@ test("without JavaScript the URL is still the state: a GET form, chips and sorts
   // page's loading.tsx skeleton, since it cannot swap in streamed content; the markup below is
   // what it would use once the page is not streamed.)
   const viewer = await createUser("viewer");
-  const { prefix } = seed(viewer);
+  const { prefix } = await seed(viewer);
   await signIn(page, viewer);
   const html = async (url: string) => {
     const res = await page.request.get(url);
@@ -207,7 +207,7 @@ test("without JavaScript the URL is still the state: a GET form, chips and sorts
 
 test("columns sort, in the URL, and the sorted column says so", async ({ page }) => {
   const viewer = await createUser("viewer");
-  const { prefix } = seed(viewer);
+  const { prefix } = await seed(viewer);
   await signIn(page, viewer);
   await page.goto(`/terminals?q=${prefix}&page=2`);
   const pairedAt = page.getByRole("columnheader", { name: /Paired at/ });
@@ -248,7 +248,7 @@ test("columns sort, in the URL, and the sorted column says so", async ({ page })
 
 test("times read relative, the exact time on hover; long values truncate with the full text on hover", async ({ page }) => {
   const viewer = await createUser("viewer");
-  const { prefix, t } = seed(viewer);
+  const { prefix, t } = await seed(viewer);
   await signIn(page, viewer);
   await page.goto(`/terminals?q=${prefix}`);
   const row1 = rows(page).filter({ hasText: `${prefix}-1` });
@@ -270,7 +270,7 @@ test("times read relative, the exact time on hover; long values truncate with th
 
 test("Export CSV downloads the filtered rows, quoted, formula-safe, and is audited", async ({ page }) => {
   const viewer = await createUser("viewer");
-  const { prefix, t } = seed(viewer);
+  const { prefix, t } = await seed(viewer);
   await signIn(page, viewer);
   await page.goto(`/terminals?q=${prefix}&status=paired&sort=-paired_at`);
   const shown = [1, 2, 3, 4].map((i) => `${prefix}-${i}`);
@@ -323,7 +323,7 @@ test("attempts and audit CSVs carry the page's filters", async ({ page }) => {
     `insert into pairing_attempts (request_key, merchant_id, environment, name, status, reason, error_code, created_by_id, created_at)
      values (?, ?, 'sandbox', ?, ?, ?, ?, ?, ?)`,
   );
-  const merchant = defaultMerchantId();
+  const merchant = await defaultMerchantId();
   const now = Date.now();
   insert.run(randomUUID(), merchant, `@desk ${t}`, "failed", `Rejected, "twice" (${t})`, "otp_rejected", viewer.id, now - 2 * MIN);
   insert.run(randomUUID(), merchant, `Bar ${t}`, "succeeded", null, null, viewer.id, now - MIN);
@@ -377,7 +377,7 @@ test("the CSV handlers check the session themselves", async ({ page, request }) 
 
 test("the audit log names actions in words and links their targets", async ({ page }) => {
   const admin = await createUser("admin");
-  const { prefix, refs } = seed(admin);
+  const { prefix, refs } = await seed(admin);
   const pairingId = appDb().prepare("select id from pairings where terminal_ref = ?").pluck().get(refs[1]) as number;
   const actor = `kit-${tag()}@e2e.test`;
   const insert = appDb().prepare("insert into audit_log (actor_email, action, target_type, target_id) values (?, ?, ?, ?)");
@@ -402,7 +402,7 @@ test("the audit log names actions in words and links their targets", async ({ pa
 
 test("at 390 px the lists fit the phone: nothing scrolls sideways, neither the page nor a card", async ({ page }) => {
   const viewer = await createUser("viewer");
-  const { prefix } = seed(viewer);
+  const { prefix } = await seed(viewer);
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, viewer);
   for (const path of [`/terminals?q=${prefix}&status=paired`, "/attempts", "/audit"]) {
@@ -457,11 +457,11 @@ type ListCase = {
    * order, and a filter of the bar that narrows them further (its label, value, URL parameter,
    * chip and the keys left).
    */
-  seed: (admin: TestUser) => {
+  seed: (admin: TestUser) => Promise<{
     url: string;
     keys: string[];
     narrow: { label: string; value: string; param: string; chip: string; keys: string[] };
-  };
+  }>;
 };
 
 const pad = (i: number) => String(i).padStart(3, "0");
@@ -471,8 +471,8 @@ const fifth = (i: number) => i % 5 === 0;
 const insert = (sql: string, ...args: unknown[]) => Number(appDb().prepare(sql).run(...args).lastInsertRowid);
 
 /** A merchant of the test's own with a paired terminal, for the lists read through the switcher. */
-function merchantWithTerminal(t: string, creator: TestUser) {
-  const merchant = seedMerchant(`LK ${t} payments`);
+async function merchantWithTerminal(t: string, creator: TestUser) {
+  const merchant = await seedMerchant(`LK ${t} payments`);
   const terminal = insert("insert into terminals (environment, terminal_id, merchant_id, currency) values ('sandbox', ?, ?, 'EUR')", `LK-${t}`.toUpperCase(), merchant.id);
   const pairing = insert(
     `insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id)
@@ -496,9 +496,9 @@ const LISTS: ListCase[] = [
     key: { text: "LK[0-9A-F]+-\\d{3}" },
     pageSize: 50,
     keyset: false,
-    seed: () => {
+    seed: async () => {
       const t = tag().toUpperCase();
-      const merchant = defaultMerchantId();
+      const merchant = await defaultMerchantId();
       const id = (i: number) => `LK${t}-${pad(i)}`;
       appDb().transaction(() => {
         for (const i of upTo(55)) insert("insert into terminals (environment, terminal_id, merchant_id) values (?, ?, ?)", fifth(i) ? "sandbox" : "production", id(i), merchant);
@@ -518,9 +518,9 @@ const LISTS: ListCase[] = [
     key: { text: "LK [0-9a-f]+ attempt \\d{3}" },
     pageSize: 50,
     keyset: false,
-    seed: (admin) => {
+    seed: async (admin) => {
       const t = tag();
-      const merchant = defaultMerchantId();
+      const merchant = await defaultMerchantId();
       const name = (i: number) => `LK ${t} attempt ${pad(i)}`;
       const now = Date.now();
       appDb().transaction(() => {
@@ -552,7 +552,7 @@ const LISTS: ListCase[] = [
     key: { text: "lka-[0-9a-f]+-\\d{3}@e2e\\.test" },
     pageSize: 50,
     keyset: false,
-    seed: () => {
+    seed: async () => {
       const t = tag();
       const actor = (i: number) => `lka-${t}-${pad(i)}@e2e.test`;
       const now = Date.now();
@@ -577,9 +577,9 @@ const LISTS: ListCase[] = [
     key: { attr: "data-register" },
     pageSize: 100,
     keyset: false,
-    seed: () => {
+    seed: async () => {
       const t = tag();
-      const merchant = seedMerchant(`LK ${t} registers`);
+      const merchant = await seedMerchant(`LK ${t} registers`);
       const location = (name: string) => insert("insert into locations (merchant_id, name, time_zone) values (?, ?, 'UTC')", merchant.id, name);
       const register = (locationId: number, name: string) =>
         insert("insert into registers (register_id, merchant_id, location_id, kind, name) values (?, ?, ?, 'physical', ?)", randomUUID(), merchant.id, locationId, name);
@@ -601,9 +601,9 @@ const LISTS: ListCase[] = [
     key: { text: "LK [0-9a-f]+ (shop \\d{3}|old \\d{3})" },
     pageSize: 50,
     keyset: false,
-    seed: () => {
+    seed: async () => {
       const t = tag();
-      const merchant = seedMerchant(`LK ${t} locations`);
+      const merchant = await seedMerchant(`LK ${t} locations`);
       const shop = (i: number) => `LK ${t} shop ${pad(i)}`;
       const old = (i: number) => `LK ${t} old ${pad(i)}`;
       appDb().transaction(() => {
@@ -625,9 +625,9 @@ const LISTS: ListCase[] = [
     key: { attr: "data-transaction-id" },
     pageSize: 25,
     keyset: true,
-    seed: (admin) => {
+    seed: async (admin) => {
       const t = tag();
-      const { merchant, terminal, pairing } = merchantWithTerminal(t, admin);
+      const { merchant, terminal, pairing } = await merchantWithTerminal(t, admin);
       const provider = (i: number) => `lk-${t}-${pad(i)}`;
       const now = Date.now();
       appDb().transaction(() => {
@@ -665,9 +665,9 @@ const LISTS: ListCase[] = [
     key: { attr: "data-delivery-id" },
     pageSize: 50,
     keyset: true,
-    seed: (admin) => {
+    seed: async (admin) => {
       const t = tag();
-      const { merchant, pairing } = merchantWithTerminal(t, admin);
+      const { merchant, pairing } = await merchantWithTerminal(t, admin);
       const now = Date.now();
       const ids = appDb().transaction(() =>
         upTo(55).map((i) =>
@@ -697,9 +697,9 @@ const LISTS: ListCase[] = [
     key: { attr: "data-email" },
     pageSize: 50,
     keyset: false,
-    seed: () => {
+    seed: async () => {
       const t = tag();
-      const merchant = seedMerchant(`LK ${t} people`);
+      const merchant = await seedMerchant(`LK ${t} people`);
       const email = (i: number) => `lku-${t}-${pad(i)}@e2e.test`;
       appDb().transaction(() => {
         for (const i of upTo(55)) {
@@ -722,7 +722,7 @@ const LISTS: ListCase[] = [
     key: { attr: "data-merchant-id" },
     pageSize: 50,
     keyset: false,
-    seed: () => {
+    seed: async () => {
       const t = tag();
       const ids = appDb().transaction(() =>
         upTo(55).map((i) => insert("insert into merchants (name, status) values (?, ?)", `LK ${t} merchant ${pad(i)}`, fifth(i) ? "suspended" : "active")),
@@ -750,7 +750,7 @@ function shownKeys(page: Page, c: ListCase): Promise<string[]> {
 for (const c of LISTS) {
   test(`${c.name}: a bookmark opens the view, pages move${c.keyset ? " forward and back by cursor" : ""}, a filter narrows, and a reload keeps it all`, async ({ page, asRole }) => {
     const admin = await asRole("admin");
-    const s = c.seed(admin);
+    const s = await c.seed(admin);
     const keys = () => shownKeys(page, c);
     const first = s.keys.slice(0, c.pageSize);
     const second = s.keys.slice(c.pageSize, 2 * c.pageSize);

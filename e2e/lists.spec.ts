@@ -6,7 +6,6 @@ import { expect, test } from "./fixtures";
 import { seedAttempt, seedAudit, seedTerminalsWithPairings } from "./seed";
 import { seedLocation, seedRegister } from "./seed-terminal-registers";
 
-
 const tag = () => randomBytes(3).toString("hex");
 const pad = (i: number) => String(i).padStart(3, "0");
 
@@ -16,12 +15,12 @@ const pad = (i: number) => String(i).padStart(3, "0");
  * before (its older pairing is replaced) and two registers route to it; terminal 7's pairing has a
  * unique name.
  */
-function seedTerminals(creatorId: number) {
+async function seedTerminals(creatorId: number) {
   const prefix = `LST${tag()}-`.toUpperCase();
   const nameTag = `Aquarium ${tag()}`;
   const now = Date.now();
   const numbers = Array.from({ length: 120 }, (_, k) => k + 1);
-  const refs = seedTerminalsWithPairings(
+  const refs = await seedTerminalsWithPairings(
     numbers.map((i) => {
       const pairing = (name: string, status: PairingStatus, at: number) => ({ name, status, createdById: creatorId, createdAt: new Date(at) });
       const pairings = [];
@@ -35,9 +34,9 @@ function seedTerminals(creatorId: number) {
     }),
   );
   const ids = new Map(numbers.map((i, k) => [i, refs[k]!]));
-  const location = seedLocation(`${prefix} location`);
+  const location = await seedLocation(`${prefix} location`);
   for (const i of numbers.filter((n) => n % 10 === 1)) {
-    for (const r of [1, 2]) seedRegister({ locationId: location.id, name: `${prefix} till ${i}.${r}`, terminalRef: ids.get(i)! });
+    for (const r of [1, 2]) await seedRegister({ locationId: location.id, name: `${prefix} till ${i}.${r}`, terminalRef: ids.get(i)! });
   }
   return { prefix, nameTag, ids };
 }
@@ -50,7 +49,7 @@ test.describe("terminal list", () => {
   test("search, filters and pages live in the URL and show the right terminals", async ({ page, asRole }) => {
     test.slow(); // 120 terminals seeded, a dozen pages of them, two axe scans: over 40 s on a busy machine
     const viewer = await asRole("viewer");
-    const { prefix, nameTag, ids } = seedTerminals(viewer.id);
+    const { prefix, nameTag, ids } = await seedTerminals(viewer.id);
     await page.goto("/terminals");
     await expect(page.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
     // A viewer cannot pair.
@@ -151,11 +150,11 @@ test.describe("terminal list", () => {
 
 test("pairing attempts show a failed attempt's reason and link the known terminal", async ({ page, asRole }) => {
   const viewer = await asRole("viewer");
-  const { prefix, ids } = seedTerminals(viewer.id);
+  const { prefix, ids } = await seedTerminals(viewer.id);
   const t = tag();
   const reason = `The terminal rejected the OTP (${t}): ask the merchant to generate a new one on the terminal.`;
-  seedAttempt({ environment: "sandbox", name: `Front desk ${t}`, status: "failed", reason, errorCode: "otp_rejected", createdById: viewer.id });
-  seedAttempt({ environment: "production", name: `Back bar ${t}`, status: "needs_recovery", terminalId: `${prefix}001`, createdById: viewer.id });
+  await seedAttempt({ environment: "sandbox", name: `Front desk ${t}`, status: "failed", reason, errorCode: "otp_rejected", createdById: viewer.id });
+  await seedAttempt({ environment: "production", name: `Back bar ${t}`, status: "needs_recovery", terminalId: `${prefix}001`, createdById: viewer.id });
 
   await page.goto("/attempts");
   await expect(page.getByRole("heading", { level: 1, name: "Pairing attempts" })).toBeVisible();
@@ -184,11 +183,11 @@ test("pairing attempts show a failed attempt's reason and link the known termina
 
 test("the audit log filters by action and by actor", async ({ page, asRole }) => {
   const viewer = await asRole("viewer");
-  const { prefix, ids } = seedTerminals(viewer.id);
+  const { prefix, ids } = await seedTerminals(viewer.id);
   const t = tag();
   const actor = `auditor-${t}@e2e.test`;
-  seedAudit({ actorEmail: actor, action: "pairing.unpair", targetType: "terminal", targetId: ids.get(3)!, details: { name: `Till ${t}`, environment: "production" } });
-  seedAudit({ actorEmail: actor, action: "user.create", targetType: "user", targetId: 999999, details: { email: `someone-${t}@e2e.test`, role: "viewer" } });
+  await seedAudit({ actorEmail: actor, action: "pairing.unpair", targetType: "terminal", targetId: ids.get(3)!, details: { name: `Till ${t}`, environment: "production" } });
+  await seedAudit({ actorEmail: actor, action: "user.create", targetType: "user", targetId: 999999, details: { email: `someone-${t}@e2e.test`, role: "viewer" } });
 
   await page.goto("/audit");
   await expect(page.getByRole("heading", { level: 1, name: "Audit log" })).toBeVisible();

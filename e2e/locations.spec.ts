@@ -78,7 +78,7 @@ test.describe("locations (managers)", () => {
 
   test("a staff admin adds a location for a chosen merchant, then edits it", async ({ page, asRole }) => {
     const admin = await asRole("admin");
-    const merchant = seedMerchant();
+    const merchant = await seedMerchant();
     const name = `Harbour ${uniqueTag(4)}`;
     await page.goto(`/locations?merchant=${merchant.id}`);
     await expect(page.getByRole("heading", { level: 1, name: "Locations" })).toBeVisible();
@@ -91,7 +91,7 @@ test.describe("locations (managers)", () => {
     await expect(form.getByLabel("Merchant")).toHaveValue(String(merchant.id));
     await expect(form.getByLabel("Time zone")).toHaveValue("Europe/Lisbon");
     // Suspended merchants are not offered.
-    const suspended = seedMerchant(undefined, "suspended");
+    const suspended = await seedMerchant(undefined, "suspended");
     await expect(form.getByLabel("Merchant").locator("option", { hasText: suspended.name })).toHaveCount(0);
     // A name is required: refused on its field, nothing written.
     await form.getByRole("button", { name: "Add location" }).click();
@@ -116,7 +116,7 @@ test.describe("locations (managers)", () => {
     await expect(page.getByTestId("location-merchant")).toContainText(merchant.name);
     await expect(page.getByTestId("location-address")).toHaveText("1 Quay Street\nPorto");
     await expect(page.getByTestId("location-time-zone")).toHaveText("Europe/Madrid");
-    expect(auditRows({ action: "location.create", targetType: "location", targetId: stored!.id })[0]).toMatchObject({ actorId: admin.id });
+    expect((await auditRows({ action: "location.create", targetType: "location", targetId: stored!.id }))[0]).toMatchObject({ actorId: admin.id });
 
     // Edit: the new time zone and its local time show.
     await page.getByRole("button", { name: `Edit ${name}` }).click();
@@ -171,7 +171,7 @@ test.describe("locations (managers)", () => {
 
   test("registers: a physical register and two virtual registers under it; refusals write nothing", async ({ page, asRole }) => {
     await asRole("admin");
-    const merchant = seedMerchant();
+    const merchant = await seedMerchant();
     const location = seedLocation(merchant.id);
     await page.goto(`/locations/${location.id}`);
     await expect(page.getByTestId("location-registers")).toContainText("No registers yet.");
@@ -302,7 +302,7 @@ test.describe("locations (managers)", () => {
     await expect(page.getByRole("button", { name: /^Edit|^Archive/ })).toHaveCount(0);
     await expect(page.getByRole("form", { name: "Add a register" })).toHaveCount(0);
     expect(locationById(location.id).archived_at).not.toBeNull();
-    expect(auditRows({ action: "location.archive", targetType: "location", targetId: location.id })).toHaveLength(1);
+    expect(await auditRows({ action: "location.archive", targetType: "location", targetId: location.id })).toHaveLength(1);
 
     // It leaves the list, and shows under Archived.
     await page.goto(`/locations?q=${encodeURIComponent(location.name)}`);
@@ -317,7 +317,7 @@ test.describe("locations (read only)", () => {
   for (const role of ["viewer", "merchant-viewer", "support"] as const) {
     test(`${role} sees locations and registers with no change control; direct calls are refused`, async ({ page, asRole }) => {
       const user = await asRole(role);
-      const merchantId = user.merchantId ?? seedMerchant().id;
+      const merchantId = user.merchantId ?? (await seedMerchant()).id;
       const location = seedLocation(merchantId);
       const till = seedRegister(location, "Till 1");
       await page.goto("/locations");
@@ -347,13 +347,13 @@ test.describe("locations (read only)", () => {
 
   test("routes show as terminal links with their environment and pairing; the others as not routed", async ({ page, asRole }) => {
     const viewer = await asRole("viewer");
-    const merchant = seedMerchant();
+    const merchant = await seedMerchant();
     const location = seedLocation(merchant.id);
     const till1 = seedRegister(location, "Till 1");
     const virtual = seedRegister(location, "Till 1 A", till1.id);
     seedRegister(location, "Till 2");
-    const terminal = seedTerminal({ merchantId: merchant.id, environment: "sandbox" });
-    seedPairing({ terminalRef: terminal.id, name: `${location.name} / Till 1`, createdById: viewer.id });
+    const terminal = await seedTerminal({ merchantId: merchant.id, environment: "sandbox" });
+    await seedPairing({ terminalRef: terminal.id, name: `${location.name} / Till 1`, createdById: viewer.id });
     // The route as the domain writes it (the database checks the terminal's active pairing).
     const route = appDb().prepare("update registers set terminal_ref = ?, routed_at = unixepoch() * 1000 where id = ?");
     route.run(terminal.id, till1.id);
@@ -385,7 +385,7 @@ test.describe("locations (read only)", () => {
 
   test("a suspended merchant's location offers no change, even to a staff admin", async ({ page, asRole }) => {
     await asRole("admin");
-    const merchant = seedMerchant(undefined, "suspended");
+    const merchant = await seedMerchant(undefined, "suspended");
     const location = seedLocation(merchant.id);
     await page.goto(`/locations/${location.id}`);
     await expect(page.getByTestId("suspended-notice")).toContainText(`${merchant.name} is suspended`);
@@ -395,7 +395,7 @@ test.describe("locations (read only)", () => {
 
   test("another merchant's location answers 404 to a merchant's people, and its actions find nothing", async ({ page, asRole }) => {
     await asRole("merchant-admin");
-    const other = seedMerchant();
+    const other = await seedMerchant();
     const location = seedLocation(other.id, `Elsewhere ${uniqueTag(4)}`);
     const res = await page.goto(`/locations/${location.id}`);
     expect(res?.status()).toBe(404);

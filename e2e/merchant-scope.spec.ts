@@ -43,8 +43,8 @@ async function listedTerminalIds(page: Page, url: string): Promise<string> {
 test("a merchant admin of A pairs through the simulator; the merchant admin of B sees it nowhere", async ({ browser }) => {
   // Two browsers and some twenty page loads on a shared machine.
   test.setTimeout(120_000);
-  const a = seedMerchant(`Merchant A ${uniqueTag(4)}`);
-  const b = seedMerchant(`Merchant B ${uniqueTag(4)}`);
+  const a = await seedMerchant(`Merchant A ${uniqueTag(4)}`);
+  const b = await seedMerchant(`Merchant B ${uniqueTag(4)}`);
   const adminA = await createUser("merchant-admin", "", a.id);
   const adminB = await createUser("merchant-admin", "", b.id);
   const pageA = await signedIn(browser, adminA);
@@ -65,12 +65,12 @@ test("a merchant admin of A pairs through the simulator; the merchant admin of B
   await expect(pageA.getByRole("button", { name: "Unpair" })).toBeVisible();
   await expect(pageA.getByRole("button", { name: "Reveal credentials" })).toHaveCount(0);
   await expect(pageA.getByTestId("terminal-merchant")).toHaveCount(0);
-  const ref = terminalByTerminalId(terminalId)!.id;
+  const ref = (await terminalByTerminalId(terminalId))!.id;
 
   // The database: the terminal, its pairing and the attempt are A's.
   expect(one("select merchant_id from terminals where id = ?", ref)).toEqual({ merchant_id: a.id });
   expect(one("select merchant_id, status from pairings where terminal_ref = ?", ref)).toEqual({ merchant_id: a.id, status: "active" });
-  expect(attempts({ name, createdById: adminA.id })).toMatchObject([{ status: "succeeded" }]);
+  expect(await attempts({ name, createdById: adminA.id })).toMatchObject([{ status: "succeeded" }]);
   expect(one("select merchant_id from pairing_attempts where name = ?", name)).toEqual({ merchant_id: a.id });
 
   // A sees it (so that B's empty answers below are not empty for another reason).
@@ -127,8 +127,8 @@ test("a merchant admin of A pairs through the simulator; the merchant admin of B
 
 test("support pairs a terminal into B by choosing B; the form preselects, refuses and keeps the choice", async ({ page, asRole }) => {
   const support = await asRole("support");
-  const b = seedMerchant(`Merchant B ${uniqueTag(4)}`);
-  const suspended = seedMerchant(`Suspended ${uniqueTag(4)}`, "suspended");
+  const b = await seedMerchant(`Merchant B ${uniqueTag(4)}`);
+  const suspended = await seedMerchant(`Suspended ${uniqueTag(4)}`, "suspended");
 
   // The choice: active merchants only, none chosen (there are several), a placeholder first.
   await page.goto("/terminals/pair");
@@ -145,7 +145,7 @@ test("support pairs a terminal into B by choosing B; the form preselects, refuse
   await page.getByRole("button", { name: "Pair terminal" }).click();
   await expect(page.locator("#merchantId-error")).toHaveText("Choose the merchant this terminal belongs to.");
   await expect(merchant).toHaveAttribute("aria-invalid", "true");
-  expect(attempts({ name: unchosen })).toEqual([]);
+  expect(await attempts({ name: unchosen })).toEqual([]);
 
   // A failed attempt (an OTP no terminal shows) keeps the chosen merchant.
   await merchant.selectOption({ label: b.name });
@@ -166,7 +166,7 @@ test("support pairs a terminal into B by choosing B; the form preselects, refuse
   await submitPairForm(page, { name, otp: await simOtp(page.request, terminalId), merchant: b.name });
   await expect(page.getByRole("heading", { level: 1, name: `Terminal ${terminalId}` })).toBeVisible();
   await expect(page.getByTestId("terminal-merchant")).toContainText(b.name);
-  const ref = terminalByTerminalId(terminalId)!.id;
+  const ref = (await terminalByTerminalId(terminalId))!.id;
   expect(one("select merchant_id from terminals where id = ?", ref)).toEqual({ merchant_id: b.id });
   expect(one("select merchant_id, created_by_id from pairings where terminal_ref = ?", ref)).toEqual({
     merchant_id: b.id,
@@ -176,10 +176,10 @@ test("support pairs a terminal into B by choosing B; the form preselects, refuse
 
 test("a merchant suspended while the form is open is refused under the Merchant field, recording nothing", async ({ page, asRole }) => {
   await asRole("support");
-  const m = seedMerchant(`Soon suspended ${uniqueTag(4)}`);
+  const m = await seedMerchant(`Soon suspended ${uniqueTag(4)}`);
   await page.goto(`/terminals/pair?merchant=${m.id}`);
   await expect(page.getByLabel("Merchant", { exact: true })).toHaveValue(String(m.id));
-  setMerchantStatus(e2eDb(), m.id, "suspended", null);
+  await setMerchantStatus(e2eDb(), m.id, "suspended", null);
   const name = `Refused ${uniqueTag()}`;
   await page.getByLabel("Name").fill(name);
   await page.getByLabel("OTP").fill("ABCD2345");
@@ -188,7 +188,7 @@ test("a merchant suspended while the form is open is refused under the Merchant 
     `${m.name} is suspended: nothing can be paired into it. Reactivate it on the Merchants page first.`,
   );
   await expect(page.getByLabel("Merchant", { exact: true })).toHaveValue(String(m.id));
-  expect(attempts({ name })).toEqual([]);
+  expect(await attempts({ name })).toEqual([]);
 });
 
 test("the terminal page: staff see its merchant and an earlier merchant's pairing; that merchant's people see only their own", async ({
@@ -197,12 +197,12 @@ test("the terminal page: staff see its merchant and an earlier merchant's pairin
   browser,
 }) => {
   test.setTimeout(90_000);
-  const before = seedMerchant(`Earlier ${uniqueTag(4)}`);
-  const now = seedMerchant(`Current ${uniqueTag(4)}`);
+  const before = await seedMerchant(`Earlier ${uniqueTag(4)}`);
+  const now = await seedMerchant(`Current ${uniqueTag(4)}`);
   const staff = await asRole("admin");
-  const terminal = seedTerminal({ merchantId: now.id });
-  const old = seedPairing({ terminalRef: terminal.id, merchantId: before.id, name: `Old ${uniqueTag()}`, status: "replaced", createdById: staff.id });
-  const current = seedPairing({ terminalRef: terminal.id, merchantId: now.id, name: `New ${uniqueTag()}`, createdById: staff.id });
+  const terminal = await seedTerminal({ merchantId: now.id });
+  const old = await seedPairing({ terminalRef: terminal.id, merchantId: before.id, name: `Old ${uniqueTag()}`, status: "replaced", createdById: staff.id });
+  const current = await seedPairing({ terminalRef: terminal.id, merchantId: now.id, name: `New ${uniqueTag()}`, createdById: staff.id });
 
   await page.goto(`/terminals/${terminal.id}`);
   await expect(page.getByTestId("terminal-merchant")).toHaveText(`Merchant ${now.name}`);
@@ -230,20 +230,20 @@ test("the terminal page: staff see its merchant and an earlier merchant's pairin
   await expect(viewer.getByRole("button", { name: "Unpair" })).toHaveCount(0);
   await viewer.context().close();
 
-  // The earlier merchant's admin: the terminal is not theirs any more (404).
+  // The earlier merchant's admin: the terminal is not theirs any more 404.
   const earlier = await signedIn(browser, await createUser("merchant-admin", "", before.id));
   expect((await earlier.request.get(`/terminals/${terminal.id}`, { maxRedirects: 0 })).status()).toBe(404);
   await earlier.context().close();
 });
 
 test("a suspended merchant's admin is signed out, and cannot sign in again: the login says the merchant is suspended", async ({ page }) => {
-  const m = seedMerchant(`Suspended later ${uniqueTag(4)}`);
+  const m = await seedMerchant(`Suspended later ${uniqueTag(4)}`);
   const admin = await createUser("merchant-admin", "", m.id);
   await signIn(page, admin);
   await page.goto("/terminals");
   await expect(page.getByRole("heading", { level: 1, name: "Terminals" })).toBeVisible();
 
-  setMerchantStatus(e2eDb(), m.id, "suspended", null);
+  await setMerchantStatus(e2eDb(), m.id, "suspended", null);
   await page.goto("/terminals");
   await expect(page).toHaveURL(/\/login/);
 

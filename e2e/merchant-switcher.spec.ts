@@ -27,11 +27,11 @@ type Seeded = {
  */
 async function seed(): Promise<Seeded> {
   const t = uniqueTag(3).toUpperCase();
-  const a = seedMerchant(`Switch A ${t}`);
-  const b = seedMerchant(`Switch B ${t}`);
+  const a = await seedMerchant(`Switch A ${t}`);
+  const b = await seedMerchant(`Switch B ${t}`);
   const creator = await createUser("support");
   const pairing = (name: string) => [{ name, createdById: creator.id }];
-  seedTerminalsWithPairings([
+  await seedTerminalsWithPairings([
     ...Array.from({ length: 52 }, (_, i) => ({
       terminalId: `SWA${t}-${String(i + 1).padStart(2, "0")}`,
       environment: i < 50 ? ("production" as const) : ("sandbox" as const),
@@ -45,16 +45,16 @@ async function seed(): Promise<Seeded> {
       pairings: pairing(`B till ${t} ${i}`),
     })),
   ]);
-  seedAttempt({ name: `A attempt ${t}`, status: "failed", reason: "Rejected", createdById: creator.id, merchantId: a.id });
-  seedAttempt({ name: `B attempt ${t}`, status: "succeeded", createdById: creator.id, merchantId: b.id });
+  await seedAttempt({ name: `A attempt ${t}`, status: "failed", reason: "Rejected", createdById: creator.id, merchantId: a.id });
+  await seedAttempt({ name: `B attempt ${t}`, status: "succeeded", createdById: creator.id, merchantId: b.id });
   const actor = `switch-${t.toLowerCase()}@e2e.test`;
-  const entry = (merchantId: number | null, note: string) => {
-    const { id } = seedAudit({ action: "terminal.unpair", actorEmail: actor, details: { note: `${note} ${t}` } });
+  const entry = async (merchantId: number | null, note: string) => {
+    const { id } = await seedAudit({ action: "terminal.unpair", actorEmail: actor, details: { note: `${note} ${t}` } });
     appDb().prepare("update audit_log set merchant_id = ? where id = ?").run(merchantId, id);
   };
-  entry(a.id, "entry of A");
-  entry(b.id, "entry of B");
-  entry(null, "staff entry");
+  await entry(a.id, "entry of A");
+  await entry(b.id, "entry of B");
+  await entry(null, "staff entry");
   return { t, a, b, actor };
 }
 
@@ -184,7 +184,7 @@ test("all merchants: a Merchant column in the terminal and attempt lists; suspen
   const { t, a, b } = await seed();
   // Always a suspended merchant in the list (its badge failed the dark scan once, when another
   // test's happened to be there).
-  const suspended = seedMerchant(`Switch S ${t}`, "suspended");
+  const suspended = await seedMerchant(`Switch S ${t}`, "suspended");
   await asRole("admin");
   await page.goto(`/terminals?q=${t}-1`);
   await expect(merchantHeader(page)).toBeVisible();
@@ -244,7 +244,7 @@ test("an id that names no merchant shows as Unknown merchant, lists nothing, and
 test("on a phone, the switcher sits in the top bar and the menu's links keep the choice", async ({ page, asRole }) => {
   test.slow(); // eight axe scans
   const { t, b } = await seed();
-  const suspended = seedMerchant(`Switch S ${t}`, "suspended");
+  const suspended = await seedMerchant(`Switch S ${t}`, "suspended");
   await page.setViewportSize({ width: 375, height: 800 });
   await asRole("support");
   await page.goto("/audit");
@@ -277,8 +277,8 @@ test("a merchant admin sees no switcher and no merchant column, and ?merchant= o
   page,
 }) => {
   const { t, a } = await seed();
-  const own = seedMerchant(`Switch own ${t}`);
-  seedTerminalsWithPairings([{ terminalId: `SWC${t}-1`, environment: "production", merchantId: own.id, pairings: [] }]);
+  const own = await seedMerchant(`Switch own ${t}`);
+  await seedTerminalsWithPairings([{ terminalId: `SWC${t}-1`, environment: "production", merchantId: own.id, pairings: [] }]);
   const admin = await createUser("merchant-admin", "", own.id);
   await signIn(page, admin);
 

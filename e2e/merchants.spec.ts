@@ -43,7 +43,7 @@ test.describe("merchants page (staff admin)", () => {
     const refField = form.getByLabel("External reference", { exact: true });
 
     // Refusals first (a merchant of this test's own holds the name and the reference).
-    const holder = seedMerchant(`Holder ${tag}`);
+    const holder = await seedMerchant(`Holder ${tag}`);
     appDb().prepare("update merchants set external_ref = ? where id = ?").run(`HOLD-${tag}`, holder.id);
     // The same name in another case: refused on the Name field, nothing added.
     await nameField.fill(holder.name.toUpperCase());
@@ -80,7 +80,7 @@ test.describe("merchants page (staff admin)", () => {
 
     const [stored] = merchantNamed(name);
     expect(stored).toMatchObject({ name, status: "active", external_ref: ref });
-    const created = auditRows({ action: "merchant.create", targetType: "merchant", targetId: stored!.id });
+    const created = await auditRows({ action: "merchant.create", targetType: "merchant", targetId: stored!.id });
     expect(created).toHaveLength(1);
     expect(created[0]).toMatchObject({ actorId: admin.id });
 
@@ -96,7 +96,7 @@ test.describe("merchants page (staff admin)", () => {
     await expect(dialog).toBeHidden();
     await expect(merchantRow(page, renamed)).toBeVisible();
     expect(merchantById(stored!.id)).toMatchObject({ name: renamed, status: "active", external_ref: null });
-    const rename = auditRows({ action: "merchant.rename", targetType: "merchant", targetId: stored!.id });
+    const rename = await auditRows({ action: "merchant.rename", targetType: "merchant", targetId: stored!.id });
     expect(rename).toHaveLength(1);
     expect(JSON.parse(rename[0]!.details!)).toMatchObject({ from: name, to: renamed });
 
@@ -116,7 +116,7 @@ test.describe("merchants page (staff admin)", () => {
     asRole,
   }) => {
     await asRole("admin");
-    const merchant = seedMerchant();
+    const merchant = await seedMerchant();
     const merchantAdmin = await createUser("merchant-admin", "", merchant.id);
 
     // The merchant's admin is signed in, in another browser.
@@ -137,7 +137,7 @@ test.describe("merchants page (staff admin)", () => {
     await expect(dialog).toBeHidden();
     await expect(row.getByText("suspended", { exact: true })).toBeVisible();
     expect(merchantById(merchant.id)!.status).toBe("suspended");
-    expect(auditRows({ action: "merchant.suspend", targetType: "merchant", targetId: merchant.id })).toHaveLength(1);
+    expect(await auditRows({ action: "merchant.suspend", targetType: "merchant", targetId: merchant.id })).toHaveLength(1);
 
     // Signed out at the next request, and refused at the sign-in with the reason.
     await theirPage.goto("/terminals");
@@ -180,7 +180,7 @@ test.describe("merchants page (not a staff admin)", () => {
   for (const role of ["support", "viewer", "merchant-admin"] as const) {
     test(`a ${role} has no Merchants link, /merchants answers 403, and the actions refuse`, async ({ page, asRole }) => {
       await asRole(role);
-      const merchant = seedMerchant();
+      const merchant = await seedMerchant();
       await page.goto("/");
       const nav = page.getByRole("navigation", { name: "Main" });
       await expect(nav.getByRole("link", { name: "Terminals" })).toBeVisible();
@@ -218,8 +218,8 @@ test.describe("users page with merchants", () => {
     asRole,
   }) => {
     const admin = await asRole("admin");
-    const merchant = seedMerchant();
-    const otherMerchant = seedMerchant();
+    const merchant = await seedMerchant();
+    const otherMerchant = await seedMerchant();
     const otherUser = await createUser("merchant-viewer", "", otherMerchant.id);
     await page.goto(`/users?q=${admin.email}`);
 
@@ -274,8 +274,8 @@ test.describe("users page with merchants", () => {
   test("a merchant admin adds a merchant viewer into their own merchant, whatever a hostile form says, and no staff role", async ({
     page,
   }) => {
-    const own = seedMerchant();
-    const other = seedMerchant();
+    const own = await seedMerchant();
+    const other = await seedMerchant();
     const merchantAdmin = await createUser("merchant-admin", "", own.id);
     await signIn(page, merchantAdmin);
     await page.goto("/users");
@@ -337,8 +337,8 @@ test.describe("users page with merchants", () => {
   test("a merchant admin changes and disables their merchant's users, never another merchant's, a staff user or themselves", async ({
     page,
   }) => {
-    const own = seedMerchant();
-    const other = seedMerchant();
+    const own = await seedMerchant();
+    const other = await seedMerchant();
     const merchantAdmin = await createUser("merchant-admin", "", own.id);
     const colleague = await createUser("merchant-viewer", "", own.id);
     const stranger = await createUser("merchant-viewer", "", other.id);

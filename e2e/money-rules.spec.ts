@@ -135,8 +135,8 @@ test("a terminal paired by another merchant takes no operation for the first mer
   asRole,
 }) => {
   const tag = uniqueTag();
-  const northwind = seedMerchant(`Northwind ${tag}`);
-  const harbour = seedMerchant(`Harbour ${tag}`);
+  const northwind = await seedMerchant(`Northwind ${tag}`);
+  const harbour = await seedMerchant(`Harbour ${tag}`);
   const northAdmin = await createUser("merchant-admin", "", northwind.id);
   const harbourAdmin = await createUser("merchant-admin", "", harbour.id);
 
@@ -156,7 +156,7 @@ test("a terminal paired by another merchant takes no operation for the first mer
   await submitPairForm(hpage, { name: `HB stolen Bar ${tag}`, otp: await simOtp(hpage.request, terminalId) });
   await expect(hpage.getByTestId("paired-notice")).toBeVisible();
   await harbourContext.close();
-  expect(pairingsOfTerminal(terminalId).map((p) => p.status).sort()).toEqual(["active", "replaced"]);
+  expect((await pairingsOfTerminal(terminalId)).map((p) => p.status).sort()).toEqual(["active", "replaced"]);
 
   // Northwind's admin: the payment's page offers nothing, says why and what to do instead, and
   // does not name Harbour's pairing.

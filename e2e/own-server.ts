@@ -69,7 +69,7 @@ export type OwnServer = {
   log(): string;
   /** SIGKILL: no shutdown of any kind, as a crash or an OOM kill. */
   kill9(): Promise<void>;
-  /** A clean stop (SIGTERM). */
+  /** A clean stop SIGTERM. */
   stop(): Promise<void>;
 };
 
@@ -156,7 +156,7 @@ export async function createOwnUser(server: Pick<OwnServer, "dbPath">, role: Rol
     const user = await createUserInDb(db, { email, password, role, name: "" });
     return { id: user.id, email, password, role };
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 
@@ -173,10 +173,10 @@ export function ownDatabaseBytes(dbPath: string): Buffer {
 }
 
 /** Polls `check` until it returns a value (not undefined/false), or fails after `timeoutMs`. */
-export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 10_000, everyMs = 20): Promise<T> {
+export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, everyMs = 20): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined && v !== false) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));

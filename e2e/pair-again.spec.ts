@@ -17,16 +17,16 @@ async function pairFresh(page: Page, name: string) {
   await submitPairForm(page, { name, otp });
   await expect(page.getByTestId("paired-notice")).toBeVisible();
   const terminalRef = Number(new URL(page.url()).pathname.split("/").pop());
-  const pairing = pairingsOfTerminal(terminalId).find((p) => p.name === name)!;
+  const pairing = (await pairingsOfTerminal(terminalId)).find((p) => p.name === name)!;
   expect(pairing.terminalRef).toBe(terminalRef);
   return { terminalId, terminalRef, pairingId: pairing.id };
 }
 
 /** A location with a physical register and its virtual register, both routed to the terminal. */
-function routeTwoRegisters(terminalRef: number, tag: string) {
-  const location = seedLocation(`Shop ${tag}`);
-  const front = seedRegister({ locationId: location.id, name: `Front ${tag}`, terminalRef });
-  const lane = seedRegister({ locationId: location.id, name: `Lane ${tag}`, parentId: front.id, terminalRef });
+async function routeTwoRegisters(terminalRef: number, tag: string) {
+  const location = await seedLocation(`Shop ${tag}`);
+  const front = await seedRegister({ locationId: location.id, name: `Front ${tag}`, terminalRef });
+  const lane = await seedRegister({ locationId: location.id, name: `Lane ${tag}`, parentId: front.id, terminalRef });
   return { location, front, lane };
 }
 
@@ -50,7 +50,7 @@ test("pair again from the terminal's page: warned first, the old pairing replace
   const tag = uniqueTag();
   const first = `Till ${tag}`;
   const { terminalId, terminalRef, pairingId: oldId } = await pairFresh(page, first);
-  const { location, front, lane } = routeTwoRegisters(terminalRef, tag);
+  const { location, front, lane } = await routeTwoRegisters(terminalRef, tag);
 
   // The terminal's page lists both registers, each a link to its page.
   await page.goto(`/terminals/${terminalRef}`);
@@ -84,16 +84,16 @@ test("pair again from the terminal's page: warned first, the old pairing replace
 
   // The database: the old pairing replaced by the new one, its secrets gone; the new one active
   // with its secrets; both registers still route to the terminal.
-  const pairings = pairingsOfTerminal(terminalId);
+  const pairings = await pairingsOfTerminal(terminalId);
   const fresh = pairings.find((p) => p.name === second)!;
   expect(fresh).toMatchObject({ status: "active" });
-  expect(pairingById(oldId)).toMatchObject({ status: "replaced" });
+  expect(await pairingById(oldId)).toMatchObject({ status: "replaced" });
   expect(replacedByOf(oldId)).toBe(fresh.id);
-  expect(secretFields(oldId)).toEqual([]);
-  expect(secretFields(fresh.id)).toEqual(["client_secret", "webhook_secret_key"]);
+  expect(await secretFields(oldId)).toEqual([]);
+  expect(await secretFields(fresh.id)).toEqual(["client_secret", "webhook_secret_key"]);
   expect(registerRoute(front.id)).toBe(terminalRef);
   expect(registerRoute(lane.id)).toBe(terminalRef);
-  expect(auditRows({ action: "pairing.replace", targetId: oldId })).toHaveLength(1);
+  expect(await auditRows({ action: "pairing.replace", targetId: oldId })).toHaveLength(1);
   // No unpair call was made: Pay-Connect's side ended the first pairing itself, as replaced (its
   // rule: one pairing per terminal and integration), never as unpaired.
   expect((await simPairings(page.request, terminalId)).map((p) => p.status).sort()).toEqual(["active", "replaced"]);
@@ -124,7 +124,7 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   await asRole("admin");
   const tag = uniqueTag();
   const meant = await pairFresh(page, `Meant ${tag}`);
-  const { front } = routeTwoRegisters(meant.terminalRef, tag);
+  const { front } = await routeTwoRegisters(meant.terminalRef, tag);
   const otherTerminal = await simTerminal(page.request);
 
   await page.goto(`/terminals/${meant.terminalRef}/pair-again`);
@@ -136,7 +136,7 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
 
   // Lands on the terminal actually paired, with the warning in plain view.
   await expect(page.getByTestId("paired-notice")).toBeVisible();
-  const other = pairingsOfTerminal(otherTerminal);
+  const other = await pairingsOfTerminal(otherTerminal);
   expect(other).toHaveLength(1);
   await expect(page).toHaveURL(new RegExp(`/terminals/${other[0]!.terminalRef}(\\?|$)`));
   const warning = page.getByTestId("pairing-warning");
@@ -147,10 +147,10 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
 
   // Kept: the new pairing is active with its secrets; the meant terminal untouched.
   expect(other[0]).toMatchObject({ status: "active", name });
-  expect(secretFields(other[0]!.id)).toEqual(["client_secret", "webhook_secret_key"]);
-  expect(pairingById(meant.pairingId)).toMatchObject({ status: "active" });
+  expect(await secretFields(other[0]!.id)).toEqual(["client_secret", "webhook_secret_key"]);
+  expect(await pairingById(meant.pairingId)).toMatchObject({ status: "active" });
   expect(replacedByOf(meant.pairingId)).toBeNull();
-  expect(secretFields(meant.pairingId)).toEqual(["client_secret", "webhook_secret_key"]);
+  expect(await secretFields(meant.pairingId)).toEqual(["client_secret", "webhook_secret_key"]);
   expect(registerRoute(front.id)).toBe(meant.terminalRef);
   const attempt = appDb()
     .prepare("select status, warning, intended_terminal_ref as intended from pairing_attempts where pairing_id = ?")
@@ -164,15 +164,15 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   await nameField.fill("   ");
   await warning.getByRole("button", { name: "Save name" }).click();
   await expect(warning.getByText("Enter a name for this pairing.")).toBeVisible();
-  expect(pairingById(other[0]!.id)).toMatchObject({ name });
+  expect(await pairingById(other[0]!.id)).toMatchObject({ name });
   const rightName = `Right one ${tag}`;
   await nameField.fill(rightName);
   await warning.getByRole("button", { name: "Save name" }).click();
   await expect(page.getByText(`Renamed to “${rightName}” in Pairdesk.`)).toBeVisible();
   await expect(page.getByTestId(`pairing-${other[0]!.id}`).getByRole("heading", { name: rightName })).toBeVisible();
-  expect(pairingById(other[0]!.id)).toMatchObject({ name: rightName, status: "active" });
-  expect(pairingById(meant.pairingId)).toMatchObject({ name: `Meant ${tag}` });
-  const renamed = auditRows({ action: "pairing.rename", targetId: other[0]!.id });
+  expect(await pairingById(other[0]!.id)).toMatchObject({ name: rightName, status: "active" });
+  expect(await pairingById(meant.pairingId)).toMatchObject({ name: `Meant ${tag}` });
+  const renamed = await auditRows({ action: "pairing.rename", targetId: other[0]!.id });
   expect(renamed).toHaveLength(1);
   expect(JSON.parse(renamed[0]!.details!)).toMatchObject({ from: name, to: rightName, terminalId: otherTerminal });
 
@@ -200,7 +200,7 @@ test("unpairing a terminal that 2 registers route to says so first; both end unr
   await asRole("admin");
   const tag = uniqueTag();
   const { terminalId, terminalRef, pairingId } = await pairFresh(page, `Unpair ${tag}`);
-  const { location, front, lane } = routeTwoRegisters(terminalRef, tag);
+  const { location, front, lane } = await routeTwoRegisters(terminalRef, tag);
 
   await page.goto(`/terminals/${terminalRef}`);
   await page.getByRole("button", { name: "Unpair" }).click();
@@ -217,12 +217,12 @@ test("unpairing a terminal that 2 registers route to says so first; both end unr
   // The database: both registers unrouted, the pairing ended, each change audited.
   expect(registerRoute(front.id)).toBeNull();
   expect(registerRoute(lane.id)).toBeNull();
-  expect(pairingById(pairingId)).toMatchObject({ status: "unpaired" });
-  const unpaired = auditRows({ action: "pairing.unpair", targetId: pairingId });
+  expect(await pairingById(pairingId)).toMatchObject({ status: "unpaired" });
+  const unpaired = await auditRows({ action: "pairing.unpair", targetId: pairingId });
   expect(unpaired).toHaveLength(1);
   expect(JSON.parse(String(unpaired[0]!.details))).toMatchObject({ registersUnrouted: 2 });
-  expect(auditRows({ action: "register.unroute", targetType: "register", targetId: front.id })).toHaveLength(1);
-  expect(auditRows({ action: "register.unroute", targetType: "register", targetId: lane.id })).toHaveLength(1);
+  expect(await auditRows({ action: "register.unroute", targetType: "register", targetId: front.id })).toHaveLength(1);
+  expect(await auditRows({ action: "register.unroute", targetType: "register", targetId: lane.id })).toHaveLength(1);
 
   // Unpaired, it is still offered Pair again, which says it makes a new pairing.
   await page.getByRole("link", { name: "Pair again" }).click();
@@ -242,7 +242,7 @@ test("a viewer sees the terminal's registers but no Pair again, and the pair-aga
   await asRole("admin");
   const tag = uniqueTag();
   const { terminalRef } = await pairFresh(page, `Viewer ${tag}`);
-  const { front } = routeTwoRegisters(terminalRef, tag);
+  const { front } = await routeTwoRegisters(terminalRef, tag);
   await asRole("viewer");
   await page.goto(`/terminals/${terminalRef}`);
   await expect(page.getByTestId("terminal-registers").getByRole("link", { name: front.name })).toBeVisible();

@@ -25,7 +25,7 @@ function sentOtp(page: Page): Promise<string | null> {
 
 /** Opens the pairing form as staff, with the shared "E2E merchant" chosen (staff must choose one). */
 async function openPairForm(page: Page) {
-  defaultMerchantId();
+  await defaultMerchantId();
   await page.goto("/terminals/pair");
   await page.getByLabel("Merchant", { exact: true }).selectOption({ label: E2E_MERCHANT });
 }
@@ -169,7 +169,7 @@ test("production without an integrator id is shown disabled with the reason, and
     otp: "ABCD2345",
     environment: "production",
     webhookUrl: "",
-    merchantId: String(defaultMerchantId()),
+    merchantId: String(await defaultMerchantId()),
   });
   expect(reply.redirect).toBeNull();
   expect(reply.text).toContain(PRODUCTION_REASON);

@@ -44,7 +44,7 @@ async function pairFresh(page: Page, name: string) {
   await submitPairForm(page, { name, otp });
   await expect(page.getByTestId("paired-notice")).toBeVisible();
   const terminalRef = Number(new URL(page.url()).pathname.split("/").pop());
-  const pairing = pairingsOfTerminal(terminalId).find((p) => p.name === name)!;
+  const pairing = (await pairingsOfTerminal(terminalId)).find((p) => p.name === name)!;
   expect(pairing.terminalRef).toBe(terminalRef);
   return { terminalId, otp, terminalRef, pairingId: pairing.id, payConnectId: pairing.payConnectId };
 }
@@ -85,9 +85,9 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   await expect(page.getByRole("button", { name: "Reveal credentials" })).toHaveCount(0);
 
   // The database: one terminal, an active pairing with the webhook URL, both secrets sealed, the attempt succeeded.
-  const terminal = terminalByTerminalId(terminalId)!;
+  const terminal = (await terminalByTerminalId(terminalId))!;
   expect(terminal.environment).toBe("sandbox");
-  const terminalPairings = pairingsOfTerminal(terminalId);
+  const terminalPairings = await pairingsOfTerminal(terminalId);
   expect(terminalPairings).toHaveLength(1);
   const pairing = terminalPairings[0]!;
   expect(pairing).toMatchObject({ status: "active", name: "Front till", createdById: support.id });
@@ -95,9 +95,9 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   expect(pairing.webhookToken).toMatch(/^[A-Za-z0-9_-]{24}$/);
   expect(pairing.webhookUrl).toBe(`${webhookEndpoint}${pairing.webhookToken}`);
   await expect(page.getByText(String(pairing.webhookUrl))).toBeVisible();
-  expect(secretFields(pairing.id)).toEqual(["client_secret", "webhook_secret_key"]);
-  expect(attempts({ pairingId: pairing.id })).toMatchObject([{ status: "succeeded", terminalId }]);
-  expect(auditRows({ action: "pairing.create", targetId: pairing.id })).toMatchObject([
+  expect(await secretFields(pairing.id)).toEqual(["client_secret", "webhook_secret_key"]);
+  expect(await attempts({ pairingId: pairing.id })).toMatchObject([{ status: "succeeded", terminalId }]);
+  expect(await auditRows({ action: "pairing.create", targetId: pairing.id })).toMatchObject([
     { action: "pairing.create", actorId: support.id },
   ]);
   const stored = databaseBytes();
@@ -120,8 +120,8 @@ test("support pairs a terminal with the OTP from the simulated terminal's screen
   expect(reveal.text).not.toMatch(/clientSecret"\s*:/);
   const unpair = await callAction(page, `/terminals/${terminal.id}`, "unpairAction", { pairingId: String(pairing.id) });
   expect(unpair.text).toContain("Your role (support) cannot unpair terminals.");
-  expect(pairingById(pairing.id)?.status).toBe("active");
-  expect(auditRows({ action: "pairing.reveal%", targetId: pairing.id })).toEqual([]);
+  expect((await pairingById(pairing.id))?.status).toBe("active");
+  expect(await auditRows({ action: "pairing.reveal%", targetId: pairing.id })).toEqual([]);
 });
 
 test("an admin reveals the credentials once, audited; the secret is nowhere else; then unpairs", async ({ page, browser, asRole }) => {
@@ -142,7 +142,7 @@ test("an admin reveals the credentials once, audited; the secret is nowhere else
   const webhookSecret = (await page.getByTestId("revealed-webhook_secret_key").innerText()).trim();
   expect(secret.length).toBeGreaterThanOrEqual(32);
   expect(webhookSecret.length).toBeGreaterThanOrEqual(16);
-  const audit = auditRows({ action: "pairing.reveal%", targetId: pairingId });
+  const audit = await auditRows({ action: "pairing.reveal%", targetId: pairingId });
   expect(audit.map((a) => a.action)).toEqual(["pairing.reveal_denied", "pairing.reveal"]);
 
   // Closing the dialog hides them; nothing kept them.
@@ -162,7 +162,7 @@ test("an admin reveals the credentials once, audited; the secret is nowhere else
   const stored = databaseBytes();
   expect(stored.includes(Buffer.from(secret))).toBe(false);
   expect(stored.includes(Buffer.from(webhookSecret))).toBe(false);
-  expect(allAuditText()).not.toContain(secret);
+  expect(await allAuditText()).not.toContain(secret);
   const log = serverLog();
   expect(log.length).toBeGreaterThan(0);
   expect(log).not.toContain(secret);
@@ -175,9 +175,9 @@ test("an admin reveals the credentials once, audited; the secret is nowhere else
   await expect(page.getByText("The terminal was unpaired")).toBeVisible();
   await expect(page.getByTestId(`pairing-${pairingId}`)).toContainText("unpaired");
   await expect(page.getByTestId(`pairing-${pairingId}`)).toContainText("destroyed");
-  expect(pairingById(pairingId)).toMatchObject({ status: "unpaired", endedById: admin.id });
-  expect(secretFields(pairingId)).toEqual([]);
-  expect(auditRows({ action: "pairing.unpair", targetId: pairingId })).toHaveLength(1);
+  expect(await pairingById(pairingId)).toMatchObject({ status: "unpaired", endedById: admin.id });
+  expect(await secretFields(pairingId)).toEqual([]);
+  expect(await auditRows({ action: "pairing.unpair", targetId: pairingId })).toHaveLength(1);
   // Pay-Connect's side (the simulator) ended this very pairing of this terminal.
   const sim = await simPairings(page.request, terminalId);
   expect(sim).toHaveLength(1);
@@ -200,9 +200,9 @@ test("an unpair that Pay-Connect refuses is explained and changes nothing", asyn
   await page.getByRole("button", { name: "Unpair terminal" }).click();
   await expect(page.getByTestId("unpair-error")).toContainText("Pay-Connect is unavailable");
   await expect(page.getByTestId("unpair-error")).toContainText("The pairing was not changed.");
-  expect(pairingById(pairingId)?.status).toBe("active");
-  expect(secretFields(pairingId)).toHaveLength(2);
-  expect(auditRows({ action: "pairing.unpair_failed", targetId: pairingId })).toHaveLength(1);
+  expect((await pairingById(pairingId))?.status).toBe("active");
+  expect(await secretFields(pairingId)).toHaveLength(2);
+  expect(await auditRows({ action: "pairing.unpair_failed", targetId: pairingId })).toHaveLength(1);
   expect(await simPairings(page.request, terminalId)).toMatchObject([{ pay_connect_id: payConnectId, status: "active" }]);
 });
 
@@ -215,8 +215,8 @@ test("a used OTP gets the clear error, creates no pairing and is recorded", asyn
   // The simulator says why (as Pay-Connect may): the message names it.
   await expect(page.getByTestId("pair-error")).toContainText(OTP_USED);
   await expect(page.getByText("it may be mistyped, or already used or expired (then generate a new OTP on the terminal).")).toBeVisible();
-  expect(pairingsOfTerminal(terminalId).map((p) => p.name)).toEqual(["First use"]);
-  expect(attempts({ name: second })).toMatchObject([{ status: "failed", errorCode: "otp_rejected", reason: OTP_USED }]);
+  expect((await pairingsOfTerminal(terminalId)).map((p) => p.name)).toEqual(["First use"]);
+  expect(await attempts({ name: second })).toMatchObject([{ status: "failed", errorCode: "otp_rejected", reason: OTP_USED }]);
 
   await page.goto("/attempts?status=failed");
   await expect(page.getByRole("row").filter({ hasText: second })).toContainText("This OTP was already used");
@@ -234,7 +234,7 @@ test("a request replayed twice at once pairs once", async ({ page, asRole }) => 
     otp: await simOtp(page.request, other),
     environment: "sandbox",
     webhookUrl: "",
-    merchantId: String(defaultMerchantId()),
+    merchantId: String(await defaultMerchantId()),
   };
   const replies = await Promise.all([
     callAction(page, "/terminals/pair", "pairTerminalAction", fields),
@@ -246,8 +246,8 @@ test("a request replayed twice at once pairs once", async ({ page, asRole }) => 
     expect(r.text).not.toContain("The OTP was rejected");
     expect(r.redirect?.match(/^\/terminals\/\d+\?paired=\d+/) || r.text.includes("already being processed")).toBeTruthy();
   }
-  expect(attempts({ name: "Replayed" })).toMatchObject([{ status: "succeeded" }]);
-  expect(pairingsOfTerminal(other)).toHaveLength(1);
+  expect(await attempts({ name: "Replayed" })).toMatchObject([{ status: "succeeded" }]);
+  expect(await pairingsOfTerminal(other)).toHaveLength(1);
 });
 
 test("bad input gets field errors and calls nothing", async ({ page }) => {
@@ -263,7 +263,7 @@ test("bad input gets field errors and calls nothing", async ({ page }) => {
   await expect(page.getByText(/The OTP is 4 to 32 letters/)).toBeVisible();
   await expect(page.getByText("The webhook URL must use https (http is allowed only for localhost).")).toBeVisible();
   await expect(page.getByLabel("Name")).toHaveAttribute("aria-invalid", "true");
-  expect(attempts({ createdById: support.id })).toEqual([]);
+  expect(await attempts({ createdById: support.id })).toEqual([]);
 });
 
 test("Pay-Connect answering 500 is explained, recorded, and the same form can try again", async ({ page, asRole }) => {
@@ -274,8 +274,8 @@ test("Pay-Connect answering 500 is explained, recorded, and the same form can tr
 
   await submitPairForm(page, { name: "Flaky", otp });
   await expect(page.getByTestId("pair-error")).toContainText("Pay-Connect is unavailable");
-  expect(attempts({ name: "Flaky", createdById: support.id })).toMatchObject([{ status: "failed", errorCode: "unavailable" }]);
-  expect(terminalByTerminalId(terminalId)).toBeUndefined();
+  expect(await attempts({ name: "Flaky", createdById: support.id })).toMatchObject([{ status: "failed", errorCode: "unavailable" }]);
+  expect(await terminalByTerminalId(terminalId)).toBeUndefined();
 
   // Same form (the name is kept; the OTP stays in the field, not echoed back by the server),
   // same OTP since Pay-Connect never used it: a second attempt, recorded separately.
@@ -283,7 +283,7 @@ test("Pay-Connect answering 500 is explained, recorded, and the same form can tr
   await expect(page.getByLabel("OTP")).toHaveValue(otp);
   await page.getByRole("button", { name: "Pair terminal" }).click();
   await expect(page.getByTestId("paired-notice")).toBeVisible();
-  expect(attempts({ name: "Flaky", createdById: support.id }).map((a) => a.status)).toEqual(["failed", "succeeded"]);
+  expect((await attempts({ name: "Flaky", createdById: support.id })).map((a) => a.status)).toEqual(["failed", "succeeded"]);
 });
 
 test("a Pay-Connect timeout leaves the attempt 'outcome unknown' with guidance", async ({ page, asRole }) => {
@@ -296,8 +296,8 @@ test("a Pay-Connect timeout leaves the attempt 'outcome unknown' with guidance",
   const error = page.getByTestId("pair-error");
   await expect(error).toContainText("Outcome unknown");
   await expect(error).toContainText("Check the terminal");
-  expect(attempts({ name: "Slow", createdById: support.id })).toMatchObject([{ status: "outcome_unknown", errorCode: "timeout" }]);
-  expect(pairingsOfTerminal(terminalId)).toEqual([]);
+  expect(await attempts({ name: "Slow", createdById: support.id })).toMatchObject([{ status: "outcome_unknown", errorCode: "timeout" }]);
+  expect(await pairingsOfTerminal(terminalId)).toEqual([]);
   await page.goto("/attempts?status=outcome_unknown");
   const row = page.getByRole("row").filter({ hasText: "Slow" }).filter({ hasText: support.email });
   await expect(row).toContainText(/outcome unknown/i);
@@ -319,9 +319,9 @@ test("a failed database write spools the credentials; an admin completes the rec
   } finally {
     removeFault();
   }
-  const [attempt] = attempts({ name, createdById: support.id });
+  const [attempt] = await attempts({ name, createdById: support.id });
   expect(attempt?.status).toBe("needs_recovery");
-  expect(terminalByTerminalId(terminalId)).toBeUndefined();
+  expect(await terminalByTerminalId(terminalId)).toBeUndefined();
 
   // Support sees it on the dashboard but cannot complete it.
   await page.goto("/");
@@ -330,7 +330,7 @@ test("a failed database write spools the credentials; an admin completes the rec
   await expect(panel.getByRole("button", { name: "Complete pairing" })).toHaveCount(0);
   const refused = await callAction(page, "/", "completeRecoveryAction", { attemptId: String(attempt!.id) });
   expect(refused.text).toContain("Your role (support) cannot complete a pairing recovery.");
-  expect(attempts({ id: attempt!.id })).toMatchObject([{ status: "needs_recovery" }]);
+  expect(await attempts({ id: attempt!.id })).toMatchObject([{ status: "needs_recovery" }]);
 
   const admin: TestUser = sessionUser("admin");
   const ctx = await browser.newContext({ storageState: sessionState("admin") });
@@ -339,13 +339,13 @@ test("a failed database write spools the credentials; an admin completes the rec
   const row = apage.getByTestId("needs-recovery").getByRole("listitem").filter({ hasText: terminalId });
   await row.getByRole("button", { name: "Complete pairing" }).click();
   await expect(apage.getByRole("heading", { level: 1, name: `Terminal ${terminalId}` })).toBeVisible();
-  const [recovered] = attempts({ id: attempt!.id });
+  const [recovered] = await attempts({ id: attempt!.id });
   expect(recovered?.status).toBe("succeeded");
   expect(recovered?.recoveredAt).not.toBeNull();
-  const [pairing] = pairingsOfTerminal(terminalId);
+  const [pairing] = await pairingsOfTerminal(terminalId);
   expect(pairing?.createdById).toBe(support.id);
-  expect(secretFields(pairing!.id)).toHaveLength(2);
-  expect(auditRows({ action: "pairing.recover", targetId: pairing!.id })).toMatchObject([{ actorId: admin.id }]);
+  expect(await secretFields(pairing!.id)).toHaveLength(2);
+  expect(await auditRows({ action: "pairing.recover", targetId: pairing!.id })).toMatchObject([{ actorId: admin.id }]);
   await apage.goto("/");
   await expect(apage.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
   await expect(apage.getByTestId("needs-recovery").getByText(terminalId)).toHaveCount(0);
@@ -380,13 +380,13 @@ test("a viewer has no pairing form, and the action refuses a viewer who calls it
   const spage = await ctx.newPage();
   await signIn(spage, support);
   await spage.goto("/terminals/pair");
-  setUserRole(support.id, "viewer");
+  await setUserRole(support.id, "viewer");
   await spage.getByLabel("Name").fill("Demoted");
   await spage.getByLabel("OTP").fill("ABCD2345");
   await spage.getByRole("button", { name: "Pair terminal" }).click();
   await expect(spage.getByTestId("pair-error")).toContainText("Your role (viewer) cannot pair terminals.");
   // Neither call was recorded (the shared viewer has attempts seeded by lists.spec: look by name).
-  expect(attempts({ name: "Sneaky" })).toEqual([]);
-  expect(attempts({ createdById: support.id })).toEqual([]);
+  expect(await attempts({ name: "Sneaky" })).toEqual([]);
+  expect(await attempts({ createdById: support.id })).toEqual([]);
   await ctx.close();
 });

@@ -27,7 +27,7 @@ export async function pairByAction(page: Page, name: string) {
     otp,
     environment: "sandbox",
     webhookUrl: "",
-    merchantId: String(defaultMerchantId()),
+    merchantId: String(await defaultMerchantId()),
   });
   // x-action-redirect: "<path>;push".
   const target = reply.redirect?.split(";")[0] ?? "";
@@ -35,7 +35,7 @@ export async function pairByAction(page: Page, name: string) {
   await page.goto(target);
   await expect(page.getByRole("heading", { level: 1, name: `Terminal ${terminalId}` })).toBeVisible();
   const terminalRef = Number(new URL(page.url()).pathname.split("/").pop());
-  const pairing = pairingsOfTerminal(terminalId).find((p) => p.name === name);
+  const pairing = (await pairingsOfTerminal(terminalId)).find((p) => p.name === name);
   expect(pairing, `the pairing of ${terminalId}`).toBeDefined();
   return { terminalId, terminalRef, pairingId: pairing!.id };
 }

@@ -4,7 +4,7 @@
  * terminals (one paired from a register's page); move a virtual register to the other terminal
  * (both terminal pages list the right registers, the simulator saw no unpair call); the location
  * draws the routing; a routed register shows its App2App hand-off. Then a CSV import with one
- * bad row is refused whole with that row's error, and the fixed file imports (once).
+ * bad row is refused whole with that row's error, and the fixed file imports once.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -44,7 +44,7 @@ async function routeTo(page: Page, terminalId: string) {
 }
 
 test("a merchant admin routes a register and its virtual registers to two terminals, moves one, and no unpair call is made", async ({ page, request }) => {
-  const merchant = seedMerchant();
+  const merchant = await seedMerchant();
   const admin = await createUser("merchant-admin", "Story admin", merchant.id);
   const tag = uniqueTag();
   const [t1, t2] = [await simTerminal(request), await simTerminal(request)];
@@ -152,7 +152,7 @@ test("a merchant admin routes a register and its virtual registers to two termin
 });
 
 test("a CSV with one bad row imports nothing and names the row; the fixed file imports, and twice creates nothing new", async ({ page }) => {
-  const merchant = seedMerchant();
+  const merchant = await seedMerchant();
   const admin = await createUser("admin", "Import admin");
   const tag = uniqueTag();
   const location = `Import shop ${tag}`;

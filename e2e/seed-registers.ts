@@ -8,25 +8,26 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { locations, registers, type Environment, type RegisterKind } from "../lib/db/schema";
 import { e2eDb, seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
+import { firstRow, returnedRow } from "../lib/db/query";
 
-export function seedLocation(merchantId: number, name = `Shop ${uniqueTag()}`, timeZone = "Europe/Lisbon"): { id: number; name: string } {
-  const { id } = e2eDb().insert(locations).values({ merchantId, name, timeZone, address: "1 Main street" }).returning({ id: locations.id }).get();
+export async function seedLocation(merchantId: number, name = `Shop ${uniqueTag()}`, timeZone = "Europe/Lisbon"): Promise<{ id: number; name: string; }> {
+  const { id } = await returnedRow(e2eDb().transaction((tx) => tx.insert(locations).values({ merchantId, name, timeZone, address: "1 Main street" }).returning({ id: locations.id })));
   return { id, name };
 }
 
 export type SeededRegister = { id: number; registerId: string; name: string };
 
-export function seedRegister(input: {
+export async function seedRegister(input: {
   merchantId: number;
   locationId: number;
   name: string;
   kind?: RegisterKind;
   parentId?: number;
   externalRef?: string | null;
-}): SeededRegister {
+}): Promise<SeededRegister> {
   const registerId = randomUUID();
   const kind = input.kind ?? (input.parentId ? "virtual" : "physical");
-  const { id } = e2eDb()
+  const { id } = await returnedRow(e2eDb().transaction((tx) => tx
     .insert(registers)
     .values({
       registerId,
@@ -37,45 +38,43 @@ export function seedRegister(input: {
       name: input.name,
       externalRef: input.externalRef ?? null,
     })
-    .returning({ id: registers.id })
-    .get();
+    .returning({ id: registers.id })));
   return { id, registerId, name: input.name };
 }
 
 /** A terminal of `merchantId` with an active pairing (no credentials: the route is what is tested). */
-export function seedPairedTerminal(
+export async function seedPairedTerminal(
   merchantId: number,
   createdById: number,
   input: { environment?: Environment; name?: string } = {},
-): { ref: number; terminalId: string; pairingId: number; pairingName: string } {
-  const terminal = seedTerminal({ merchantId, environment: input.environment ?? "sandbox" });
+): Promise<{ ref: number; terminalId: string; pairingId: number; pairingName: string; }> {
+  const terminal = await seedTerminal({ merchantId, environment: input.environment ?? "sandbox" });
   const pairingName = input.name ?? `Pairing ${terminal.terminalId}`;
-  const { id } = seedPairing({ terminalRef: terminal.id, name: pairingName, createdById });
+  const { id } = await seedPairing({ terminalRef: terminal.id, name: pairingName, createdById });
   return { ref: terminal.id, terminalId: terminal.terminalId, pairingId: id, pairingName };
 }
 
-export function routeInDb(registerRef: number, terminalRef: number | null): void {
-  e2eDb()
+export async function routeInDb(registerRef: number, terminalRef: number | null): Promise<void> {
+  await e2eDb().transaction((tx) => tx
     .update(registers)
     .set({ terminalRef, routedAt: terminalRef === null ? null : new Date() })
-    .where(eq(registers.id, registerRef))
-    .run();
+    .where(eq(registers.id, registerRef)));
 }
 
-export function registerRoute(registerRef: number): number | null {
-  return e2eDb().select({ t: registers.terminalRef }).from(registers).where(eq(registers.id, registerRef)).get()?.t ?? null;
+export async function registerRoute(registerRef: number): Promise<number | null> {
+  return (await firstRow(e2eDb().select({ t: registers.terminalRef }).from(registers).where(eq(registers.id, registerRef)).limit(1)))?.t ?? null;
 }
 
 /**
  * A merchant of its own with one location: "Till 1" (physical, external ref) with virtual
- * registers "Lane A" and "Lane B", and "Till 2" (physical).
+ * registers "Lane A" and "Lane B", and "Till 2" physical.
  */
-export function seedRegisterTree(prefix = `Reg ${uniqueTag(4)}`) {
-  const merchant = seedMerchant(`${prefix} merchant`);
-  const location = seedLocation(merchant.id, `${prefix} shop`);
-  const till1 = seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Till 1", externalRef: `${prefix}-T1` });
-  const laneA = seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Lane A", parentId: till1.id });
-  const laneB = seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Lane B", parentId: till1.id });
-  const till2 = seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Till 2" });
+export async function seedRegisterTree(prefix = `Reg ${uniqueTag(4)}`) {
+  const merchant = await seedMerchant(`${prefix} merchant`);
+  const location = await seedLocation(merchant.id, `${prefix} shop`);
+  const till1 = await seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Till 1", externalRef: `${prefix}-T1` });
+  const laneA = await seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Lane A", parentId: till1.id });
+  const laneB = await seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Lane B", parentId: till1.id });
+  const till2 = await seedRegister({ merchantId: merchant.id, locationId: location.id, name: "Till 2" });
   return { merchant, location, till1, laneA, laneB, till2 };
 }

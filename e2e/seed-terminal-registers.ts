@@ -10,7 +10,8 @@ import { defaultMerchantId, uniqueTag } from "./seed";
 
 export type SeededRegister = { id: number; registerId: string; name: string };
 
-export function seedLocation(name = `Location ${uniqueTag(4)}`, merchantId = defaultMerchantId()): { id: number; name: string } {
+export async function seedLocation(name = `Location ${uniqueTag(4)}`, merchant?: number): Promise<{ id: number; name: string }> {
+  const merchantId = merchant ?? (await defaultMerchantId());
   const id = Number(
     appDb()
       .prepare("insert into locations (merchant_id, name, address, time_zone) values (?, ?, '', 'Europe/Amsterdam')")
@@ -20,13 +21,13 @@ export function seedLocation(name = `Location ${uniqueTag(4)}`, merchantId = def
 }
 
 /** A physical register (or a virtual one, with `parentId`) in a location, routed to `terminalRef` if given. */
-export function seedRegister(input: {
+export async function seedRegister(input: {
   locationId: number;
   name: string;
   parentId?: number;
   terminalRef?: number;
   merchantId?: number;
-}): SeededRegister {
+}): Promise<SeededRegister> {
   const registerId = randomUUID();
   const id = Number(
     appDb()
@@ -36,7 +37,7 @@ export function seedRegister(input: {
       )
       .run(
         registerId,
-        input.merchantId ?? defaultMerchantId(),
+        input.merchantId ?? await defaultMerchantId(),
         input.locationId,
         input.parentId === undefined ? "physical" : "virtual",
         input.parentId ?? null,

@@ -21,6 +21,7 @@ import {
   type Role,
 } from "../lib/db/schema";
 import { E2E_DB } from "./env";
+import { firstRow, returnedRow } from "../lib/db/query";
 
 let handle: DB | undefined;
 
@@ -38,38 +39,37 @@ export const uniqueTag = (bytes = 3) => randomBytes(bytes).toString("hex");
 /** The merchant seeded rows belong to unless a test says otherwise (found or created). */
 export const E2E_MERCHANT = "E2E merchant";
 
-export function seedMerchant(name = `E2E merchant ${uniqueTag(4)}`, status: "active" | "suspended" = "active"): { id: number; name: string } {
+export async function seedMerchant(name = `E2E merchant ${uniqueTag(4)}`, status: "active" | "suspended" = "active"): Promise<{ id: number; name: string; }> {
   const db = e2eDb();
-  const existing = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).get();
+  const existing = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).limit(1));
   if (existing) return { id: existing.id, name };
   try {
-    const { id } = db.insert(merchants).values({ name, status }).returning({ id: merchants.id }).get();
+    const { id } = await returnedRow(db.transaction((tx) => tx.insert(merchants).values({ name, status }).returning({ id: merchants.id })));
     return { id, name };
   } catch (err) {
     // Another worker created it meanwhile.
-    const again = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).get();
+    const again = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).limit(1));
     if (again) return { id: again.id, name };
     throw err;
   }
 }
 
-export function defaultMerchantId(): number {
-  return seedMerchant(E2E_MERCHANT).id;
+export async function defaultMerchantId(): Promise<number> {
+  return (await seedMerchant(E2E_MERCHANT)).id;
 }
 
 export type SeededTerminal = { id: number; terminalId: string; environment: Environment };
 
-export function seedTerminal(
+export async function seedTerminal(
   input: { terminalId?: string; environment?: Environment; merchantId?: number } = {},
-): SeededTerminal {
+): Promise<SeededTerminal> {
   const environment = input.environment ?? "sandbox";
   const terminalId = input.terminalId ?? `E2E-${uniqueTag(5).toUpperCase()}`;
-  const merchantId = input.merchantId ?? defaultMerchantId();
-  const { id } = e2eDb()
+  const merchantId = input.merchantId ?? await defaultMerchantId();
+  const { id } = await returnedRow(e2eDb().transaction((tx) => tx
     .insert(terminals)
     .values({ environment, terminalId, merchantId })
-    .returning({ id: terminals.id })
-    .get();
+    .returning({ id: terminals.id })));
   return { id, terminalId, environment };
 }
 
@@ -87,15 +87,15 @@ export type PairingSeed = {
 };
 
 /** A pairing row without credentials (the vault stays empty for it, as for scripts/seed-terminals). */
-export function seedPairing(input: PairingSeed): { id: number } {
-  return e2eDb().insert(pairings).values(pairingValues(input)).returning({ id: pairings.id }).get();
+export async function seedPairing(input: PairingSeed): Promise<{ id: number; }> {
+  return await returnedRow(e2eDb().transaction(async (tx) => tx.insert(pairings).values(await pairingValues(input)).returning({ id: pairings.id })));
 }
 
-function pairingValues(input: PairingSeed): typeof pairings.$inferInsert {
+async function pairingValues(input: PairingSeed): Promise<typeof pairings.$inferInsert> {
   const merchantId =
     input.merchantId ??
-    e2eDb().select({ m: terminals.merchantId }).from(terminals).where(eq(terminals.id, input.terminalRef)).get()?.m ??
-    defaultMerchantId();
+    (await firstRow(e2eDb().select({ m: terminals.merchantId }).from(terminals).where(eq(terminals.id, input.terminalRef)).limit(1)))?.m ??
+    await defaultMerchantId();
   return {
     terminalRef: input.terminalRef,
     merchantId,
@@ -114,26 +114,28 @@ function pairingValues(input: PairingSeed): typeof pairings.$inferInsert {
  * Many terminals, each with its pairings, in one transaction: `rows[i]` gives the terminal and
  * its pairings. Returns the terminals' row ids in the same order.
  */
-export function seedTerminalsWithPairings(
+export async function seedTerminalsWithPairings(
   rows: { terminalId: string; environment: Environment; merchantId?: number; pairings: Omit<PairingSeed, "terminalRef">[] }[],
-): number[] {
+): Promise<number[]> {
   const db = e2eDb();
-  const fallback = defaultMerchantId();
-  return db.transaction((tx) =>
-    rows.map((row) => {
-      const { id } = tx
-        .insert(terminals)
-        .values({ terminalId: row.terminalId, environment: row.environment, merchantId: row.merchantId ?? fallback })
-        .returning({ id: terminals.id })
-        .get();
-      for (const p of row.pairings) {
-        tx.insert(pairings)
-          .values(pairingValues({ ...p, terminalRef: id, merchantId: p.merchantId ?? row.merchantId ?? fallback }))
-          .run();
-      }
-      return id;
-    }),
+  const fallback = await defaultMerchantId();
+  const values = await Promise.all(
+    rows.map((row) => Promise.all(row.pairings.map((p) => pairingValues({ ...p, terminalRef: 0, merchantId: p.merchantId ?? row.merchantId ?? fallback })))),
   );
+  return db.transaction(async (tx) => {
+    const ids: number[] = [];
+    for (const [i, row] of rows.entries()) {
+      const { id } = await returnedRow(
+        tx
+          .insert(terminals)
+          .values({ terminalId: row.terminalId, environment: row.environment, merchantId: row.merchantId ?? fallback })
+          .returning({ id: terminals.id }),
+      );
+      for (const p of values[i]!) await tx.insert(pairings).values({ ...p, terminalRef: id });
+      ids.push(id);
+    }
+    return ids;
+  });
 }
 
 export type AttemptSeed = {
@@ -147,12 +149,12 @@ export type AttemptSeed = {
   terminalId?: string | null;
 };
 
-export function seedAttempt(input: AttemptSeed): { id: number } {
-  return e2eDb()
+export async function seedAttempt(input: AttemptSeed): Promise<{ id: number; }> {
+  return await returnedRow(e2eDb().transaction(async (tx) => tx
     .insert(pairingAttempts)
     .values({
       requestKey: randomUUID(),
-      merchantId: input.merchantId ?? defaultMerchantId(),
+      merchantId: input.merchantId ?? await defaultMerchantId(),
       environment: input.environment ?? "sandbox",
       name: input.name,
       status: input.status,
@@ -161,8 +163,7 @@ export function seedAttempt(input: AttemptSeed): { id: number } {
       terminalId: input.terminalId ?? null,
       createdById: input.createdById,
     })
-    .returning({ id: pairingAttempts.id })
-    .get();
+    .returning({ id: pairingAttempts.id })));
 }
 
 export type AuditSeed = {
@@ -174,8 +175,8 @@ export type AuditSeed = {
   details?: Record<string, unknown>;
 };
 
-export function seedAudit(input: AuditSeed): { id: number } {
-  return e2eDb()
+export async function seedAudit(input: AuditSeed): Promise<{ id: number; }> {
+  return await returnedRow(e2eDb().transaction((tx) => tx
     .insert(auditLog)
     .values({
       action: input.action,
@@ -185,23 +186,21 @@ export function seedAudit(input: AuditSeed): { id: number } {
       targetId: input.targetId === undefined || input.targetId === null ? null : String(input.targetId),
       details: input.details ? JSON.stringify(input.details) : null,
     })
-    .returning({ id: auditLog.id })
-    .get();
+    .returning({ id: auditLog.id })));
 }
 
 // ---- changing a user behind the app's back (what another admin or an operator would do) ----
 
-export function setUserRole(userId: number, role: Role): void {
-  e2eDb().update(users).set({ role }).where(eq(users.id, userId)).run();
+export async function setUserRole(userId: number, role: Role): Promise<void> {
+  await e2eDb().transaction((tx) => tx.update(users).set({ role }).where(eq(users.id, userId)));
 }
 
 /** What disabling a user does to the database: their sessions end, their sign-in stops. */
-export function disableUserInDb(userId: number): void {
-  e2eDb()
+export async function disableUserInDb(userId: number): Promise<void> {
+  await e2eDb().transaction((tx) => tx
     .update(users)
     .set({ sessionVersion: sql`${users.sessionVersion} + 1`, disabledAt: new Date() })
-    .where(eq(users.id, userId))
-    .run();
+    .where(eq(users.id, userId)));
 }
 
 /**
@@ -236,8 +235,8 @@ export function failPairingInsertsNamed(name: string): () => void {
 
 // ---- readers ----
 
-export function userByEmail(email: string) {
-  return e2eDb()
+export async function userByEmail(email: string) {
+  return await firstRow(e2eDb()
     .select({
       id: users.id,
       email: users.email,
@@ -248,16 +247,14 @@ export function userByEmail(email: string) {
       disabledAt: users.disabledAt,
     })
     .from(users)
-    .where(eq(users.email, email))
-    .get();
+    .where(eq(users.email, email)).limit(1));
 }
 
-export function terminalByTerminalId(terminalId: string) {
-  return e2eDb()
+export async function terminalByTerminalId(terminalId: string) {
+  return await firstRow(e2eDb()
     .select({ id: terminals.id, terminalId: terminals.terminalId, environment: terminals.environment })
     .from(terminals)
-    .where(eq(terminals.terminalId, terminalId))
-    .get();
+    .where(eq(terminals.terminalId, terminalId)).limit(1));
 }
 
 const pairingColumns = {
@@ -272,29 +269,27 @@ const pairingColumns = {
   endedById: pairings.endedById,
 };
 
-export function pairingById(id: number) {
-  return e2eDb().select(pairingColumns).from(pairings).where(eq(pairings.id, id)).get();
+export async function pairingById(id: number) {
+  return await firstRow(e2eDb().select(pairingColumns).from(pairings).where(eq(pairings.id, id)).limit(1));
 }
 
 /** The pairings of a terminal (by the provider's terminal id), oldest first. */
-export function pairingsOfTerminal(terminalId: string) {
-  return e2eDb()
+export async function pairingsOfTerminal(terminalId: string) {
+  return await e2eDb()
     .select(pairingColumns)
     .from(pairings)
     .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
     .where(eq(terminals.terminalId, terminalId))
-    .orderBy(asc(pairings.id))
-    .all();
+    .orderBy(asc(pairings.id));
 }
 
 /** The vault fields stored for a pairing, sorted (never the ciphertexts). */
-export function secretFields(pairingId: number): string[] {
-  return e2eDb()
+export async function secretFields(pairingId: number): Promise<string[]> {
+  return (await e2eDb()
     .select({ field: pairingSecrets.field })
     .from(pairingSecrets)
     .where(eq(pairingSecrets.pairingId, pairingId))
-    .orderBy(asc(pairingSecrets.field))
-    .all()
+    .orderBy(asc(pairingSecrets.field)))
     .map((r) => r.field);
 }
 
@@ -311,17 +306,17 @@ const attemptColumns = {
 };
 
 /** Attempts matching every given filter, oldest first. */
-export function attempts(filter: { name?: string; createdById?: number; pairingId?: number; id?: number }) {
+export async function attempts(filter: { name?: string; createdById?: number; pairingId?: number; id?: number }) {
   const where: SQL[] = [];
   if (filter.id !== undefined) where.push(eq(pairingAttempts.id, filter.id));
   if (filter.name !== undefined) where.push(eq(pairingAttempts.name, filter.name));
   if (filter.createdById !== undefined) where.push(eq(pairingAttempts.createdById, filter.createdById));
   if (filter.pairingId !== undefined) where.push(eq(pairingAttempts.pairingId, filter.pairingId));
-  return e2eDb().select(attemptColumns).from(pairingAttempts).where(and(...where)).orderBy(asc(pairingAttempts.id)).all();
+  return await e2eDb().select(attemptColumns).from(pairingAttempts).where(and(...where)).orderBy(asc(pairingAttempts.id));
 }
 
 /** Audit rows matching every given filter, oldest first; `action` may end in `%`. */
-export function auditRows(filter: { action?: string; targetType?: string; targetId?: string | number; actorId?: number }) {
+export async function auditRows(filter: { action?: string; targetType?: string; targetId?: string | number; actorId?: number }) {
   const where: SQL[] = [];
   if (filter.action !== undefined) {
     where.push(filter.action.endsWith("%") ? like(auditLog.action, filter.action) : eq(auditLog.action, filter.action));
@@ -329,7 +324,7 @@ export function auditRows(filter: { action?: string; targetType?: string; target
   if (filter.targetType !== undefined) where.push(eq(auditLog.targetType, filter.targetType));
   if (filter.targetId !== undefined) where.push(eq(auditLog.targetId, String(filter.targetId)));
   if (filter.actorId !== undefined) where.push(eq(auditLog.actorId, filter.actorId));
-  return e2eDb()
+  return await e2eDb()
     .select({
       id: auditLog.id,
       action: auditLog.action,
@@ -341,11 +336,10 @@ export function auditRows(filter: { action?: string; targetType?: string; target
     })
     .from(auditLog)
     .where(and(...where))
-    .orderBy(asc(auditLog.id))
-    .all();
+    .orderBy(asc(auditLog.id));
 }
 
 /** Every audit row's text, for "no secret anywhere in the audit log" checks. */
-export function allAuditText(): string {
-  return JSON.stringify(e2eDb().select().from(auditLog).all());
+export async function allAuditText(): Promise<string> {
+  return JSON.stringify(await e2eDb().select().from(auditLog));
 }

@@ -15,22 +15,22 @@ const WIDTHS = [1280, 1366, 390] as const;
 async function seedLongRows() {
   const tag = uniqueTag(4);
   const TAG = tag.toUpperCase();
-  const merchant = seedMerchant(`Northwind Coffee Roasters & Bakery International ${tag}`);
+  const merchant = await seedMerchant(`Northwind Coffee Roasters & Bakery International ${tag}`);
   appDb().prepare("UPDATE merchants SET external_ref = ? WHERE id = ?").run(`NWCR-EXTERNAL-REFERENCE-${TAG}-0123456789`, merchant.id);
   const user = await createUser("merchant-admin", "Alexandra Konstantinopoulou-Fitzgerald Smythe", merchant.id);
   const email = `alexandra.konstantinopoulou-fitzgerald.${tag}@northwind-coffee-roasters.example`;
   appDb().prepare("UPDATE users SET email = ? WHERE id = ?").run(email, user.id);
 
-  const paired = seedTerminal({ terminalId: `PCT-${TAG}-00012345678901`, merchantId: merchant.id, environment: "production" });
-  const pairing = seedPairing({
+  const paired = await seedTerminal({ terminalId: `PCT-${TAG}-00012345678901`, merchantId: merchant.id, environment: "production" });
+  const pairing = await seedPairing({
     terminalRef: paired.id,
     name: `Front counter till by the window next to the espresso machine ${tag}`,
     createdById: user.id,
   });
-  const unpaired = seedTerminal({ terminalId: `PCT-${TAG}-00098765432109`, merchantId: merchant.id, environment: "sandbox" });
+  const unpaired = await seedTerminal({ terminalId: `PCT-${TAG}-00098765432109`, merchantId: merchant.id, environment: "sandbox" });
 
   const attemptName = `Back office till behind the pastry display counter ${tag}`;
-  const attempt = seedAttempt({
+  const attempt = await seedAttempt({
     name: attemptName,
     status: "failed",
     createdById: user.id,
@@ -41,10 +41,10 @@ async function seedLongRows() {
     errorCode: "PAIRING_OTP_ALREADY_CONSUMED_OR_EXPIRED",
     terminalId: `PCT-${TAG}-00055555555555`,
   });
-  seedAttempt({ name: `Second till ${tag}`, status: "succeeded", createdById: user.id, merchantId: merchant.id, terminalId: paired.terminalId });
+  await seedAttempt({ name: `Second till ${tag}`, status: "succeeded", createdById: user.id, merchantId: merchant.id, terminalId: paired.terminalId });
 
   const actorEmail = `audit.actor.with.a.very.long.address.${tag}@northwind-coffee-roasters.example`;
-  seedAudit({
+  await seedAudit({
     action: "pairing.replace",
     actorEmail,
     actorId: user.id,
@@ -57,25 +57,25 @@ async function seedLongRows() {
     },
   });
 
-  const location = seedLocation(merchant.id, `Main Street flagship store and roastery ${tag}`);
+  const location = await seedLocation(merchant.id, `Main Street flagship store and roastery ${tag}`);
   appDb()
     .prepare("UPDATE locations SET address = ? WHERE id = ?")
     .run("Unit 14, The Old Mill Business Park\n1234 Long Harbour Road, Kingston upon Thames", location.id);
-  const till = seedRegister({
+  const till = await seedRegister({
     merchantId: merchant.id,
     locationId: location.id,
     name: `Front till beside the cake cabinet ${tag}`,
     externalRef: `POS-EXTERNAL-REFERENCE-${TAG}-0001`,
   });
-  const lane = seedRegister({
+  const lane = await seedRegister({
     merchantId: merchant.id,
     locationId: location.id,
     name: `Lane A of the front till ${tag}`,
     parentId: till.id,
     externalRef: `POS-EXTERNAL-REFERENCE-${TAG}-0002`,
   });
-  routeInDb(till.id, paired.id);
-  routeInDb(lane.id, paired.id);
+  await routeInDb(till.id, paired.id);
+  await routeInDb(lane.id, paired.id);
 
   return { tag, TAG, merchant, user, email, paired, unpaired, attempt, attemptName, actorEmail, location, till, lane };
 }
@@ -260,7 +260,7 @@ test.describe("lists fit their card at 1280, 1366 and 390 px", () => {
   });
 
   test("dashboard", async ({ page }) => {
-    // One merchant's dashboard (what is on it is this test's own), then every merchant's (widest).
+    // One merchant's dashboard (what is on it is this test's own), then every merchant's widest.
     await atEachWidth(page, `/?merchant=${seeded.merchant.id}`, async (width) => {
       const label = `dashboard at ${width}`;
       await expectFits(page.getByTestId("attempt-table"), label);

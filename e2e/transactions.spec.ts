@@ -31,7 +31,6 @@ function simWebhookStates(terminalId: string, fault: string): string[] {
 const eventsOf = (id: number) =>
   appDb().prepare("select status, source, effect from transaction_events where transaction_ref = ? order by id").all(id) as { status: string; source: string; effect: string }[];
 
-
 /** Charges from the terminal's page through the dialog; returns the new transaction's id (its page is open). */
 async function charge(page: Page, terminalRef: number, amount: string) {
   await page.goto(`/terminals/${terminalRef}`);
@@ -237,9 +236,9 @@ test("a partial refund, then a refund above what remains is refused; revert of t
 
 test("a viewer sees no operation buttons, and the actions refuse a viewer who calls them anyway", async ({ page, asRole }) => {
   const viewer = await asRole("merchant-viewer");
-  const terminal = seedTerminal({ merchantId: viewer.merchantId! });
+  const terminal = await seedTerminal({ merchantId: viewer.merchantId! });
   const admin = appDb().prepare("select id from users where role = 'admin' limit 1").get() as { id: number };
-  const pairing = seedPairing({ terminalRef: terminal.id, name: `Viewer till ${uniqueTag()}`, createdById: admin.id });
+  const pairing = await seedPairing({ terminalRef: terminal.id, name: `Viewer till ${uniqueTag()}`, createdById: admin.id });
   const now = Date.now();
   const tx = appDb()
     .prepare(
@@ -266,9 +265,9 @@ test("a viewer sees no operation buttons, and the actions refuse a viewer who ca
   expect((appDb().prepare("select count(*) as n from transaction_operations where terminal_ref = ?").get(terminal.id) as { n: number }).n).toBe(0);
 
   // Another merchant's transaction and delivery list entry: a real 404, page and status route alike.
-  const other = seedMerchant();
-  const theirTerminal = seedTerminal({ merchantId: other.id });
-  const theirPairing = seedPairing({ terminalRef: theirTerminal.id, name: `Their till ${uniqueTag()}`, createdById: admin.id });
+  const other = await seedMerchant();
+  const theirTerminal = await seedTerminal({ merchantId: other.id });
+  const theirPairing = await seedPairing({ terminalRef: theirTerminal.id, name: `Their till ${uniqueTag()}`, createdById: admin.id });
   const theirs = appDb()
     .prepare(
       `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, provider_transaction_id, kind, amount, currency, status,

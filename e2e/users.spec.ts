@@ -39,11 +39,11 @@ test.describe("users (admin)", () => {
     // The form is cleared for the next user.
     await expect(form.getByLabel("Email", { exact: true })).toHaveValue("");
 
-    const row = userByEmail(email);
+    const row = await userByEmail(email);
     expect(row).toMatchObject({ email, name: "Nora New", role: "support", disabledAt: null });
     expect(row!.passwordHash).toMatch(/^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(row!.passwordHash).not.toContain(password);
-    const audit = auditFor("user.create", row!.id);
+    const audit = await auditFor("user.create", row!.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorId: admin.id, actorEmail: admin.email });
     expect(JSON.parse(audit[0]!.details!)).toEqual({ email, name: "Nora New", role: "support" });
@@ -64,7 +64,7 @@ test.describe("users (admin)", () => {
     const form = page.getByRole("form", { name: "Add a user" });
     const emailField = form.getByLabel("Email", { exact: true });
     const passwordField = form.getByLabel("Password", { exact: true });
-    const existingBefore = userByEmail(existing.email);
+    const existingBefore = await userByEmail(existing.email);
 
     await emailField.fill(existing.email);
     await passwordField.fill(`A good long password ${unique()}`);
@@ -89,10 +89,10 @@ test.describe("users (admin)", () => {
     await expect(form.getByText("Enter a valid email address, like name@example.com.")).toBeVisible();
 
     // None of the three was created (the other worker adds users meanwhile: no global count).
-    expect(userByEmail(fresh)).toBeUndefined();
-    expect(userByEmail("not-an-email")).toBeUndefined();
-    expect(userByEmail(existing.email)).toEqual(existingBefore);
-    expect(auditFor("user.create", existing.id)).toHaveLength(0);
+    expect(await userByEmail(fresh)).toBeUndefined();
+    expect(await userByEmail("not-an-email")).toBeUndefined();
+    expect(await userByEmail(existing.email)).toEqual(existingBefore);
+    expect(await auditFor("user.create", existing.id)).toHaveLength(0);
   });
 
   test("an admin changes a role: saved, audited, and the session stays", async ({ page, asRole }) => {
@@ -100,18 +100,18 @@ test.describe("users (admin)", () => {
     const target = await createUser("viewer");
     await page.goto(`/users?q=${target.email}`);
     const row = userRow(page, target.email);
-    const before = userByEmail(target.email)!;
+    const before = (await userByEmail(target.email))!;
 
     await row.getByLabel(`Role of ${target.email}`).selectOption("support");
     await row.getByRole("button", { name: `Save role of ${target.email}` }).click();
     await expect(page.getByText(`${target.email} is now support.`)).toBeVisible();
     await expect(row.getByLabel(`Role of ${target.email}`)).toHaveValue("support");
 
-    const after = userByEmail(target.email)!;
+    const after = (await userByEmail(target.email))!;
     expect(after.role).toBe("support");
     // Roles are read on every request: no need to end the user's sessions.
     expect(after.sessionVersion).toBe(before.sessionVersion);
-    const audit = auditFor("user.role_change", target.id);
+    const audit = await auditFor("user.role_change", target.id);
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorId).toBe(admin.id);
     expect(JSON.parse(audit[0]!.details!)).toEqual({ email: target.email, from: "viewer", to: "support" });
@@ -130,7 +130,7 @@ test.describe("users (admin)", () => {
     expect(demote.text).toContain("You cannot change your own role.");
     const disable = await callAction(page, "/users", "disableUser", { userId: String(admin.id) });
     expect(disable.text).toContain("You cannot disable your own account.");
-    expect(userByEmail(admin.email)).toMatchObject({ role: "admin", disabledAt: null });
+    expect(await userByEmail(admin.email)).toMatchObject({ role: "admin", disabledAt: null });
   });
 
   test("disabling a user ends their open session and stops their sign-in; enabling lets them back", async ({ page, browser, asRole }) => {
@@ -147,7 +147,7 @@ test.describe("users (admin)", () => {
 
     await page.goto(`/users?q=${support.email}`);
     const row = userRow(page, support.email);
-    const before = userByEmail(support.email)!;
+    const before = (await userByEmail(support.email))!;
     await row.getByRole("button", { name: `Disable ${support.email}` }).click();
     const dialog = page.getByRole("dialog", { name: `Disable ${support.email}?` });
     await expect(dialog).toBeVisible();
@@ -158,10 +158,10 @@ test.describe("users (admin)", () => {
     await expect(dialog).toBeHidden();
     await expect(row).toContainText("disabled");
 
-    const after = userByEmail(support.email)!;
+    const after = (await userByEmail(support.email))!;
     expect(after.disabledAt).not.toBeNull();
     expect(after.sessionVersion).toBe(before.sessionVersion + 1);
-    expect(auditFor("user.disable", support.id)).toHaveLength(1);
+    expect(await auditFor("user.disable", support.id)).toHaveLength(1);
 
     // Their open session ends at the next navigation…
     await supportPage.goto("/terminals");
@@ -177,8 +177,8 @@ test.describe("users (admin)", () => {
     await row.getByRole("button", { name: `Enable ${support.email}` }).click();
     await page.getByRole("dialog", { name: `Enable ${support.email}?` }).getByRole("button", { name: "Enable user" }).click();
     await expect(page.getByText(`${support.email} is enabled and can sign in again.`)).toBeVisible();
-    expect(userByEmail(support.email)!.disabledAt).toBeNull();
-    expect(auditFor("user.enable", support.id)).toHaveLength(1);
+    expect((await userByEmail(support.email))!.disabledAt).toBeNull();
+    expect(await auditFor("user.enable", support.id)).toHaveLength(1);
     await signIn(supportPage, support);
     await supportCtx.close();
   });
@@ -206,13 +206,13 @@ test.describe("users (not admin)", () => {
         role: "admin",
       });
       expect(add.text).toContain(`Your role (${role}) cannot manage users.`);
-      expect(userByEmail(email)).toBeUndefined();
+      expect(await userByEmail(email)).toBeUndefined();
       const promote = await callAction(page, "/users", "changeUserRole", { userId: String(user.id), role: "admin" });
       expect(promote.text).toContain(`Your role (${role}) cannot manage users.`);
       const disable = await callAction(page, "/users", "disableUser", { userId: String(victim.id) });
       expect(disable.text).toContain(`Your role (${role}) cannot manage users.`);
-      expect(userByEmail(user.email)!.role).toBe(role);
-      expect(userByEmail(victim.email)!.disabledAt).toBeNull();
+      expect((await userByEmail(user.email))!.role).toBe(role);
+      expect((await userByEmail(victim.email))!.disabledAt).toBeNull();
     });
   }
 });

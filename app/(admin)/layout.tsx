@@ -24,7 +24,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   let merchants: MerchantChoice[] = [];
   if (isStaffView) {
     const { ctx } = await pageAccess("merchants:read");
-    merchants = queryMerchantOptions(ctx);
+    merchants = await queryMerchantOptions(ctx);
   }
   const ownMerchant = !isStaffView && user.merchantName ? user.merchantName : null;
   const account = (

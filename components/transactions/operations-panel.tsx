@@ -29,12 +29,12 @@ const OUTCOME_WORDS = { pending: "sending", sent: "sent", succeeded: "done", fai
  * `transaction` is the page's own read of it (queryTransaction, already scoped): passed in rather
  * than read again. The session and role are checked here all the same.
  */
-export async function TransactionOperationsPanel({ transaction }: { transaction: NonNullable<ReturnType<typeof queryTransaction>> }) {
+export async function TransactionOperationsPanel({ transaction }: { transaction: NonNullable<Awaited<ReturnType<typeof queryTransaction>>> }) {
   const { user, ctx } = await pageAccess("transactions:read");
   const row = transaction.row;
-  const operations = queryTransactionOperations(ctx, row.id);
+  const operations = await queryTransactionOperations(ctx, row.id);
   const mayOperate = can(user.role, "transactions:operate");
-  const facts = transactionFacts(ctx.db, row);
+  const facts = await transactionFacts(ctx.db, row);
   const decimals = currencyDigits(row.currency);
   const major = (minor: number) => (minor / 10 ** decimals).toFixed(decimals);
   const left = refundableAmount(facts);

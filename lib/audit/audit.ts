@@ -3,7 +3,7 @@
  * entries too (actor null: an operator at the server).
  */
 import { auditLog } from "../db/schema";
-import type { DB, Tx } from "../db/open";
+import { inTransaction, type DB, type Tx } from "../db/open";
 
 export const AUDIT_ACTIONS = [
   "auth.sign_in",
@@ -70,8 +70,8 @@ export type AuditEntry = {
   details?: Record<string, string | number | boolean | null>;
 };
 
-export function writeAudit(db: DB | Tx, entry: AuditEntry): void {
-  db.insert(auditLog)
+export async function writeAudit(db: DB | Tx, entry: AuditEntry): Promise<void> {
+  await inTransaction(db, (tx) => tx.insert(auditLog)
     .values({
       actorId: entry.actor?.id ?? null,
       actorEmail: entry.actor?.email ?? null,
@@ -80,6 +80,5 @@ export function writeAudit(db: DB | Tx, entry: AuditEntry): void {
       targetType: entry.targetType ?? null,
       targetId: entry.targetId == null ? null : String(entry.targetId),
       details: entry.details ? JSON.stringify(entry.details) : null,
-    })
-    .run();
+    }));
 }

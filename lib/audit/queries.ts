@@ -10,6 +10,7 @@ import { likeContains } from "../lists/search";
 import { TRANSACTION_KIND_LABELS } from "../labels";
 import type { TransactionKind } from "../domain";
 import { scopedQuery, scopeWhere, type Scope } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /**
  * The audit log, newest first: who did what, when. A merchant's people read the entries about
@@ -148,7 +149,6 @@ type TargetColumns = {
   transactionKind: string | null;
 };
 
-
 /**
  * The pairing's name when the entry was written: a rename's new name, or the name its details
  * recorded (created, replaced, unpaired…); a later rename does not rewrite past entries.
@@ -209,7 +209,7 @@ function describeTarget(r: TargetColumns & { action: string; details: string | n
 
 /** Rows `offset…offset+limit` of the log: a page, or a batch of the CSV export. */
 export const auditRows = scopedQuery(
-  ({ db, scope }, params: AuditListParams, window: { limit: number; offset: number }): AuditListRow[] => {
+  async ({ db, scope }, params: AuditListParams, window: { limit: number; offset: number }): Promise<AuditListRow[]> => {
   const targetId = sql`cast(${auditLog.targetId} as integer)`;
   const tTerminal = alias(terminals, "target_terminal");
   const tPairing = alias(pairings, "target_pairing");
@@ -222,7 +222,7 @@ export const auditRows = scopedQuery(
   const tRegister = alias(registers, "target_register");
   const tRegisterLocation = alias(locations, "target_register_location");
   const tTransaction = alias(transactions, "target_transaction");
-  const rows = db
+  const rows = await db
     .select({
       id: auditLog.id,
       at: auditLog.at,
@@ -304,8 +304,7 @@ export const auditRows = scopedQuery(
     .where(auditListWhere(scope, params))
     .orderBy(...auditOrder(params))
     .limit(window.limit)
-    .offset(window.offset)
-    .all();
+    .offset(window.offset);
   // A replaced pairing's entry names the pairing that replaced it (when in the scope), not its id.
   const replacerIds = [
     ...new Set(
@@ -319,11 +318,10 @@ export const auditRows = scopedQuery(
   const replacers = new Map(
     replacerIds.length === 0
       ? []
-      : db
+      : (await db
           .select({ id: pairings.id, name: pairings.name, createdAt: pairings.createdAt })
           .from(pairings)
-          .where(and(inArray(pairings.id, replacerIds), scopeWhere(scope, pairings.merchantId)))
-          .all()
+          .where(and(inArray(pairings.id, replacerIds), scopeWhere(scope, pairings.merchantId))))
           .map((p) => [p.id, p] as const),
   );
   return rows.map((r) => ({
@@ -344,12 +342,12 @@ export const auditRows = scopedQuery(
 );
 
 /** The audit log page: filter by action and by actor email; newest first. */
-export const queryAuditLog = scopedQuery((ctx, input: AuditListInput = {}): AuditList => {
+export const queryAuditLog = scopedQuery(async (ctx, input: AuditListInput = {}): Promise<AuditList> => {
   const params = auditList.values(input);
   const pageSize = input.pageSize ?? auditList.pageSize;
-  const total = ctx.db.select({ n: count() }).from(auditLog).where(auditListWhere(ctx.scope, params)).get()?.n ?? 0;
+  const total = (await firstRow(ctx.db.select({ n: count() }).from(auditLog).where(auditListWhere(ctx.scope, params)).limit(1)))?.n ?? 0;
   const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = total === 0 ? [] : auditRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  const rows = total === 0 ? [] : await auditRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
   return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
 });
 
@@ -357,9 +355,9 @@ export const queryAuditLog = scopedQuery((ctx, input: AuditListInput = {}): Audi
  * Suggestions for the actor filter: staff get every user's email; a merchant's people the emails
  * of their merchant's users and of whoever appears in their log (staff who acted for them).
  */
-export const queryAuditActorEmails = scopedQuery(({ db, scope }): string[] => {
+export const queryAuditActorEmails = scopedQuery(async ({ db, scope }): Promise<string[]> => {
   if (scope.kind === "all") {
-    return db.select({ email: users.email }).from(users).orderBy(asc(users.email)).all().map((u) => u.email);
+    return (await db.select({ email: users.email }).from(users).orderBy(asc(users.email))).map((u) => u.email);
   }
   const rows = db.$client
     .prepare(

@@ -15,9 +15,9 @@ vi.mock("./password", async (importOriginal) => {
 });
 
 let db: DB;
-beforeEach(() => {
+beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
 });
 
 const unknown: SignInContext = { address: null, device: null };
@@ -186,8 +186,8 @@ describe("sessions", () => {
     const a = await authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, unknown);
     const b = await authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, unknown);
     expect(a.sessionId).not.toBe(b.sessionId);
-    expect(isSessionActive(db, a.sessionId, u.id)).toBe(true);
-    expect(isSessionActive(db, a.sessionId, u.id + 1)).toBe(false);
-    expect(isSessionActive(db, "made-up", u.id)).toBe(false);
+    expect(await isSessionActive(db, a.sessionId, u.id)).toBe(true);
+    expect(await isSessionActive(db, a.sessionId, u.id + 1)).toBe(false);
+    expect(await isSessionActive(db, "made-up", u.id)).toBe(false);
   });
 });

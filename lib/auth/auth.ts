@@ -27,6 +27,7 @@ import { can, refusal, routePermission, type Permission } from "./permissions";
 import { claimAttempt, describeWait, settleAttempt, type ThrottleRule } from "./rate-limit";
 import { safeCallbackPath } from "./safe-callback";
 import { createSession, endSession, isSessionActive } from "./sessions";
+import { firstRow } from "../db/query";
 
 export const WRONG_LOGIN = "Email or password is incorrect";
 export const TOO_LONG_LOGIN = `Email or password is too long: an email has at most ${MAX_EMAIL_LENGTH} characters, a password at most ${MAX_PASSWORD_LENGTH}.`;
@@ -127,15 +128,14 @@ export async function authorizeCredentials(
   const email = rawEmail.trim().toLowerCase();
   if (!email || !password) throw new SignInRefused(WRONG_LOGIN);
 
-  const user = db
+  const user = await firstRow(db
     .select({ ...USER_STATE, passwordHash: users.passwordHash })
     .from(users)
     .leftJoin(merchants, eq(merchants.id, users.merchantId))
-    .where(eq(users.email, email))
-    .get();
+    .where(eq(users.email, email)).limit(1));
 
   // Counted before the (slow) password check, atomically: parallel attempts cannot outrun it.
-  const claim = claimAttempt(db, signInRules(email, user?.id, ctx));
+  const claim = await claimAttempt(db, signInRules(email, user?.id, ctx));
   if (!claim.ok) {
     log.info({ event: "sign_in_throttled", userId: user?.id ?? null }, "sign-in throttled");
     throw new SignInRefused(`Too many failed sign-in attempts. Try again in ${describeWait(claim.retryAfterMs)}.`);
@@ -144,7 +144,7 @@ export async function authorizeCredentials(
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyPasswordHash()));
   const suspended = !!user && ok && !user.disabledAt && user.merchantStatus === "suspended";
   if (!user || !ok || user.disabledAt || suspended) {
-    writeAudit(db, {
+    await writeAudit(db, {
       actor: user ? { id: user.id, email: user.email } : null,
       merchantId: user?.merchantId ?? null,
       action: "auth.sign_in_failed",
@@ -157,15 +157,15 @@ export async function authorizeCredentials(
     log.info({ event: "sign_in_failed", userId: user?.id ?? null }, "sign-in failed");
     // Only after the right password: the suspension is no secret from the merchant's own people.
     if (suspended) {
-      settleAttempt(db, claim, true);
+      await settleAttempt(db, claim, true);
       throw new SignInRefused(MERCHANT_SUSPENDED_LOGIN);
     }
     throw new SignInRefused(WRONG_LOGIN);
   }
-  settleAttempt(db, claim, true);
-  const sessionId = db.transaction((tx) => {
-    const id = createSession(tx, user.id);
-    writeAudit(tx, {
+  await settleAttempt(db, claim, true);
+  const sessionId = await db.transaction(async (tx) => {
+    const id = await createSession(tx, user.id);
+    await writeAudit(tx, {
       actor: { id: user.id, email: user.email },
       merchantId: user.merchantId,
       action: "auth.sign_in",
@@ -257,18 +257,17 @@ export function authOptions(): NextAuthOptions {
       },
     },
     events: {
-      signOut({ token }) {
+      async signOut({ token }) {
         const uid = Number(token?.uid);
         if (!uid) return;
         const db = getDb();
         // This session only: the user's other sessions stay.
-        endSession(db, token?.sid, "sign_out");
-        const user = db
+        await endSession(db, token?.sid, "sign_out");
+        const user = await firstRow(db
           .select({ email: users.email, merchantId: users.merchantId })
           .from(users)
-          .where(eq(users.id, uid))
-          .get();
-        writeAudit(db, {
+          .where(eq(users.id, uid)).limit(1));
+        await writeAudit(db, {
           actor: user ? { id: uid, email: user.email } : null,
           merchantId: user?.merchantId ?? null,
           action: "auth.sign_out",
@@ -288,13 +287,12 @@ export const getCurrentUser = cache(async (): Promise<SessionUser | null> => {
   const uid = Number(session?.uid);
   if (!uid) return null;
   const db = getDb();
-  if (!isSessionActive(db, session?.sid, uid)) return null;
-  const user = db
+  if (!await isSessionActive(db, session?.sid, uid)) return null;
+  const user = await firstRow(db
     .select(USER_STATE)
     .from(users)
     .leftJoin(merchants, eq(merchants.id, users.merchantId))
-    .where(eq(users.id, uid))
-    .get();
+    .where(eq(users.id, uid)).limit(1));
   if (!user || user.disabledAt || user.sessionVersion !== session?.sv) return null;
   // A suspended merchant's people are signed out at their next request.
   if (user.merchantStatus === "suspended") return null;
@@ -333,7 +331,7 @@ export async function requireRouteUser(): Promise<SessionUser> {
 
 /**
  * For actions, route handlers and queries: the user with the permission, or a DomainError
- * "unauthenticated" (401) or "forbidden" (403).
+ * "unauthenticated" (401) or "forbidden" 403.
  */
 export async function requireUser(permission?: Permission): Promise<SessionUser> {
   const user = await getCurrentUser();
@@ -351,10 +349,10 @@ export async function requireUser(permission?: Permission): Promise<SessionUser>
  */
 export async function confirmPassword(db: DB, user: SessionUser, password: string): Promise<string | null> {
   if (password.length > MAX_PASSWORD_LENGTH) return "That password is incorrect.";
-  const claim = claimAttempt(db, [{ key: `reveal:${user.id}`, ...SIGN_IN_LIMITS.reveal, clearOnSuccess: true }]);
+  const claim = await claimAttempt(db, [{ key: `reveal:${user.id}`, ...SIGN_IN_LIMITS.reveal, clearOnSuccess: true }]);
   if (!claim.ok) return `Too many wrong passwords. Try again in ${describeWait(claim.retryAfterMs)}.`;
-  const row = db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id)).get();
+  const row = await firstRow(db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, user.id)).limit(1));
   const ok = !!row && password.length > 0 && (await verifyPassword(password, row.hash));
-  settleAttempt(db, claim, ok);
+  await settleAttempt(db, claim, ok);
   return ok ? null : "That password is incorrect.";
 }

@@ -15,26 +15,26 @@ describe("rate limit", () => {
     expect([0, 2, 3, 4, 5, 6, 7, 40].map((n) => delayAfter(n, rule))).toEqual([0, 0, 1000, 2000, 4000, 8000, 10_000, 10_000]);
   });
 
-  it("refuses while waiting, does not count the refusals, and lets the next attempt in after the wait", () => {
-    for (let i = 0; i < 3; i++) expect(claimAttempt(db, [rule], T0 + i).ok).toBe(true);
-    expect(claimAttempt(db, [rule], T0 + 500)).toEqual({ ok: false, retryAfterMs: 502 });
-    expect(claimAttempt(db, [rule], T0 + 900)).toEqual({ ok: false, retryAfterMs: 102 });
+  it("refuses while waiting, does not count the refusals, and lets the next attempt in after the wait", async () => {
+    for (let i = 0; i < 3; i++) expect((await claimAttempt(db, [rule], T0 + i)).ok).toBe(true);
+    expect(await claimAttempt(db, [rule], T0 + 500)).toEqual({ ok: false, retryAfterMs: 502 });
+    expect(await claimAttempt(db, [rule], T0 + 900)).toEqual({ ok: false, retryAfterMs: 102 });
     // Refused attempts were not counted: the 4th attempt is allowed 1 s after the 3rd.
-    expect(claimAttempt(db, [rule], T0 + 1002).ok).toBe(true);
-    expect(claimAttempt(db, [rule], T0 + 2000)).toEqual({ ok: false, retryAfterMs: 1002 });
+    expect((await claimAttempt(db, [rule], T0 + 1002)).ok).toBe(true);
+    expect(await claimAttempt(db, [rule], T0 + 2000)).toEqual({ ok: false, retryAfterMs: 1002 });
   });
 
-  it("forgets failures older than 15 minutes", () => {
-    for (let i = 0; i < 6; i++) claimAttempt(db, [rule], T0 - 16 * 60_000 + i * 20_000);
-    expect(claimAttempt(db, [rule], T0).ok).toBe(true);
+  it("forgets failures older than 15 minutes", async () => {
+    for (let i = 0; i < 6; i++) await claimAttempt(db, [rule], T0 - 16 * 60_000 + i * 20_000);
+    expect((await claimAttempt(db, [rule], T0)).ok).toBe(true);
   });
 
-  it("a success takes its attempt back and clears only the keys that a success clears", () => {
+  it("a success takes its attempt back and clears only the keys that a success clears", async () => {
     const kept: ThrottleRule = { key: "kept", free: 3, capMs: 10_000, clearOnSuccess: false };
-    for (let i = 0; i < 2; i++) claimAttempt(db, [rule, kept], T0 + i);
-    const claim = claimAttempt(db, [rule, kept], T0 + 10);
+    for (let i = 0; i < 2; i++) await claimAttempt(db, [rule, kept], T0 + i);
+    const claim = await claimAttempt(db, [rule, kept], T0 + 10);
     if (!claim.ok) throw new Error("refused");
-    settleAttempt(db, claim, true);
+    await settleAttempt(db, claim, true);
     expect(db.$client.prepare("select key, count(*) n from sign_in_failures group by key").all()).toEqual([{ key: "kept", n: 2 }]);
   });
 

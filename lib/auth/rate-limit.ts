@@ -9,11 +9,12 @@
  *
  * An attempt is counted *before* the password is verified (claimAttempt, one immediate
  * transaction), so parallel attempts cannot all pass the check; a successful one is taken back
- * afterwards (settleAttempt). No `server-only`: the tests import it.
+ * afterwards settleAttempt. No `server-only`: the tests import it.
  */
 import { and, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import type { DB } from "../db/open";
 import { signInFailures } from "../db/schema";
+import { firstRow } from "../db/query";
 
 export type ThrottleRule = {
   key: string;
@@ -41,16 +42,15 @@ export type Claim = { ok: true; ids: number[]; rules: ThrottleRule[] } | { ok: f
  * Checks every rule and, if none says wait, counts the attempt under each key (as a failure
  * until settleAttempt says otherwise), all in one immediate transaction.
  */
-export function claimAttempt(db: DB, rules: ThrottleRule[], now = Date.now()): Claim {
+export async function claimAttempt(db: DB, rules: ThrottleRule[], now = Date.now()): Promise<Claim> {
   return db.transaction(
-    (tx): Claim => {
+    async (tx): Promise<Claim> => {
       let retryAfterMs = 0;
       for (const rule of rules) {
-        const row = tx
+        const row = await firstRow(tx
           .select({ n: sql<number>`count(*)`, last: sql<number | null>`max(${signInFailures.at})` })
           .from(signInFailures)
-          .where(and(eq(signInFailures.key, rule.key), gt(signInFailures.at, new Date(now - WINDOW_MS))))
-          .get();
+          .where(and(eq(signInFailures.key, rule.key), gt(signInFailures.at, new Date(now - WINDOW_MS)))).limit(1));
         const n = row?.n ?? 0;
         if (n === 0 || row?.last == null) continue;
         const wait = row.last + delayAfter(n, rule) - now;
@@ -58,17 +58,15 @@ export function claimAttempt(db: DB, rules: ThrottleRule[], now = Date.now()): C
       }
       if (retryAfterMs > 0) return { ok: false, retryAfterMs };
       const ids = rules.length
-        ? tx
+        ? (await tx
             .insert(signInFailures)
             .values(rules.map((r) => ({ key: r.key, at: new Date(now) })))
-            .returning({ id: signInFailures.id })
-            .all()
+            .returning({ id: signInFailures.id }))
             .map((r) => r.id)
         : [];
       // Keep the table small.
-      tx.delete(signInFailures)
-        .where(lt(signInFailures.at, new Date(now - 24 * 60 * 60 * 1000)))
-        .run();
+      await tx.delete(signInFailures)
+        .where(lt(signInFailures.at, new Date(now - 24 * 60 * 60 * 1000)));
       return { ok: true, ids, rules };
     },
     { behavior: "immediate" },
@@ -79,12 +77,12 @@ export function claimAttempt(db: DB, rules: ThrottleRule[], now = Date.now()): C
  * After the password was checked: a success takes the attempt back and clears the keys that a
  * success clears; a failure leaves it counted.
  */
-export function settleAttempt(db: DB, claim: Extract<Claim, { ok: true }>, succeeded: boolean): void {
+export async function settleAttempt(db: DB, claim: Extract<Claim, { ok: true }>, succeeded: boolean): Promise<void> {
   if (!succeeded) return;
-  db.transaction((tx) => {
-    if (claim.ids.length) tx.delete(signInFailures).where(inArray(signInFailures.id, claim.ids)).run();
+  await db.transaction(async (tx) => {
+    if (claim.ids.length) await tx.delete(signInFailures).where(inArray(signInFailures.id, claim.ids));
     const cleared = claim.rules.filter((r) => r.clearOnSuccess).map((r) => r.key);
-    if (cleared.length) tx.delete(signInFailures).where(inArray(signInFailures.key, cleared)).run();
+    if (cleared.length) await tx.delete(signInFailures).where(inArray(signInFailures.key, cleared));
   });
 }
 

@@ -214,8 +214,10 @@ beforeAll(async () => {
 });
 
 /** The result as text, without the echo of the list's own parameters (a search for "bravo" says "bravo"). */
-const text = (value: unknown) =>
-  JSON.stringify(value ?? null, (key, v: unknown) => (key === "params" ? undefined : v)).toLowerCase();
+const text = (value: unknown) => {
+  if (value instanceof Promise) throw new Error("a query's result was not awaited");
+  return JSON.stringify(value ?? null, (key, v: unknown) => (key === "params" ? undefined : v)).toLowerCase();
+};
 
 describe("every query keeps to the merchant scope", () => {
   it("finds the queries (the walk is not empty)", () => {
@@ -232,11 +234,11 @@ describe("every query keeps to the merchant scope", () => {
   });
 
   for (const side of ["alpha", "bravo"] as const) {
-    it(`shows ${side}'s people nothing of the other merchant, in any query`, () => {
+    it(`shows ${side}'s people nothing of the other merchant, in any query`, async () => {
       const ctx: QueryContext = merchantCtx(db, f[side]);
       for (const [key, fn] of queries) {
         for (const [i, sample] of (SAMPLES[key] ?? []).entries()) {
-          const result = (fn as (ctx: QueryContext, ...args: unknown[]) => unknown)(ctx, ...sample.args(f, side));
+          const result = await (fn as (ctx: QueryContext, ...args: unknown[]) => Promise<unknown>)(ctx, ...sample.args(f, side));
           const seen = text(result);
           expect(seen, `${key} sample ${i} as ${side} shows ${other(side)}'s data`).not.toContain(other(side));
           expect(seen, `${key} sample ${i} as ${side} shows a staff-only entry`).not.toContain("staffonly");
@@ -247,16 +249,19 @@ describe("every query keeps to the merchant scope", () => {
     });
   }
 
-  it("shows staff both merchants", () => {
+  it("shows staff both merchants", async () => {
     const ctx = staff(db);
     for (const [key, fn] of queries) {
       const samples = (SAMPLES[key] ?? []).filter((s) => s.own);
       if (samples.length === 0) continue;
-      const seen = samples
-        .flatMap((s) => (["alpha", "bravo"] as const).map((side) => text((fn as (ctx: QueryContext, ...args: unknown[]) => unknown)(ctx, ...s.args(f, side)))))
-        .join(" ");
-      expect(seen, `${key} as staff`).toContain("alpha");
-      expect(seen, `${key} as staff`).toContain("bravo");
+      const seen: string[] = [];
+      for (const s of samples) {
+        for (const side of ["alpha", "bravo"] as const) {
+          seen.push(text(await (fn as (ctx: QueryContext, ...args: unknown[]) => Promise<unknown>)(ctx, ...s.args(f, side))));
+        }
+      }
+      expect(seen.join(" "), `${key} as staff`).toContain("alpha");
+      expect(seen.join(" "), `${key} as staff`).toContain("bravo");
     }
   });
 });

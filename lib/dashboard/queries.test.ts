@@ -49,13 +49,13 @@ const result = (terminalId: string) => ({
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
   userId = (await createUser(db, { email: "admin@example.com", password: "a-long-test-password", role: "admin" })).id;
   fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
 });
 
 describe("queryDashboard", () => {
-  it("counts paired, unpaired and never-paired terminals per environment", () => {
+  it("counts paired, unpaired and never-paired terminals per environment", async () => {
     // Terminal 1's pairing is pairing 1: the old query compared the pairing's id with its own
     // terminal_ref, found this one, and counted every terminal as paired.
     const p1 = terminal("production", "P-1");
@@ -70,14 +70,14 @@ describe("queryDashboard", () => {
     pairing(s1, "unpaired");
     terminal("sandbox", "S-2"); // never paired
 
-    const { byEnvironment } = queryDashboard(staff(db));
+    const { byEnvironment } = await queryDashboard(staff(db));
     expect(byEnvironment.sort((a, b) => a.environment.localeCompare(b.environment))).toEqual([
       { environment: "production", total: 5, paired: 1, unpaired: 2, neverPaired: 2 },
       { environment: "sandbox", total: 2, paired: 0, unpaired: 1, neverPaired: 1 },
     ]);
   });
 
-  it("lists what needs recovery with where its credentials are, and not a spool file whose pairing is saved", () => {
+  it("lists what needs recovery with where its credentials are, and not a spool file whose pairing is saved", async () => {
     const spooled = attempt("needs_recovery", "write_failed", "T-SPOOL");
     writeSpool({ attemptId: spooled, environment: "sandbox", webhookUrl: null, webhookToken: null, createdById: userId, failure: "x", result: result("T-SPOOL") });
     const inLog = attempt("needs_recovery", CREDENTIALS_IN_LOG, "T-LOG");
@@ -87,7 +87,7 @@ describe("queryDashboard", () => {
     pairing(terminal("sandbox", "T-SAVED"), "active", saved);
     writeSpool({ attemptId: saved, environment: "sandbox", webhookUrl: null, webhookToken: null, createdById: userId, failure: "x", result: result("T-SAVED") });
 
-    const { needsRecovery } = queryDashboard(staff(db));
+    const { needsRecovery } = await queryDashboard(staff(db));
     expect(needsRecovery.map((r) => [r.attemptId, r.terminalId, r.source, r.by])).toEqual([
       [spooled, "T-SPOOL", "spool", "admin@example.com"],
       [inLog, "T-LOG", "log", "admin@example.com"],

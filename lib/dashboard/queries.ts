@@ -5,6 +5,7 @@ import { pairingAttempts, pairings, terminals, transactions, users, webhookDeliv
 import { isCommitted, scanRecoverySpool } from "../pairing/recovery";
 import { CREDENTIALS_IN_LOG } from "../pairing/recovery-record";
 import { inScope, scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 export type EnvironmentCounts = {
   environment: Environment;
@@ -44,10 +45,10 @@ function pairingExists(scope: Scope, active: boolean) {
 }
 
 /** Terminals per environment: paired, unpaired, never paired. */
-const terminalCounts = scopedQuery(({ db, scope }): EnvironmentCounts[] => {
+const terminalCounts = scopedQuery(async ({ db, scope }): Promise<EnvironmentCounts[]> => {
   const hasActive = pairingExists(scope, true);
   const hasAny = pairingExists(scope, false);
-  const rows = db
+  const rows = await db
     .select({
       environment: terminals.environment,
       total: sql<number>`count(*)`,
@@ -56,8 +57,7 @@ const terminalCounts = scopedQuery(({ db, scope }): EnvironmentCounts[] => {
     })
     .from(terminals)
     .where(scopeWhere(scope, terminals.merchantId))
-    .groupBy(terminals.environment)
-    .all();
+    .groupBy(terminals.environment);
   return rows.map((r) => ({
     environment: r.environment,
     total: r.total,
@@ -72,10 +72,10 @@ const terminalCounts = scopedQuery(({ db, scope }): EnvironmentCounts[] => {
  * placed by its attempt's merchant; one whose attempt is not in the database, and the spool files
  * that cannot be read, are shown to staff looking at every merchant only.
  */
-export const queryDashboard = scopedQuery((ctx) => {
+export const queryDashboard = scopedQuery(async (ctx) => {
   const { db, scope } = ctx;
-  const byEnvironment = terminalCounts(ctx);
-  const flagged = db
+  const byEnvironment = await terminalCounts(ctx);
+  const flagged = await db
     .select({
       id: pairingAttempts.id,
       createdAt: pairingAttempts.createdAt,
@@ -87,8 +87,7 @@ export const queryDashboard = scopedQuery((ctx) => {
     })
     .from(pairingAttempts)
     .innerJoin(users, eq(users.id, pairingAttempts.createdById))
-    .where(and(eq(pairingAttempts.status, "needs_recovery"), scopeWhere(scope, pairingAttempts.merchantId)))
-    .all();
+    .where(and(eq(pairingAttempts.status, "needs_recovery"), scopeWhere(scope, pairingAttempts.merchantId)));
   // The spool is the record even when the attempt could not be marked. A spool file whose
   // pairing is already saved (its removal failed after the commit) is not offered: the next
   // start removes it.
@@ -96,17 +95,15 @@ export const queryDashboard = scopedQuery((ctx) => {
   const attemptIds = entries.map((s) => s.attemptId);
   const merchantOf = new Map(
     (attemptIds.length
-      ? db
+      ? await db
           .select({ id: pairingAttempts.id, merchantId: pairingAttempts.merchantId })
           .from(pairingAttempts)
           .where(inArray(pairingAttempts.id, attemptIds))
-          .all()
       : []
     ).map((a) => [a.id, a.merchantId]),
   );
-  const spool = entries.filter(
-    (s) => !isCommitted(db, s) && inScope(scope, merchantOf.get(s.attemptId)),
-  );
+  const spool: typeof entries = [];
+  for (const s of entries) if (inScope(scope, merchantOf.get(s.attemptId)) && !(await isCommitted(db, s))) spool.push(s);
   const needsRecovery: NeedsRecovery[] = spool.map((s) => {
     const attempt = flagged.find((f) => f.id === s.attemptId);
     return {
@@ -133,7 +130,7 @@ export const queryDashboard = scopedQuery((ctx) => {
     }
   }
   // Terminals whose active pairing Pay-Connect refuses (lib/pairing/credentials-state.ts).
-  const credentialsRefused = db
+  const credentialsRefused = (await db
     .select({
       terminalRef: terminals.id,
       terminalId: terminals.terminalId,
@@ -145,14 +142,13 @@ export const queryDashboard = scopedQuery((ctx) => {
     .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
     .where(and(eq(pairings.status, "active"), isNotNull(pairings.credentialsRefusedAt), scopeWhere(scope, pairings.merchantId)))
     .orderBy(desc(pairings.credentialsRefusedAt))
-    .limit(50)
-    .all()
+    .limit(50))
     .map((r) => ({ ...r, since: r.since!.getTime() }));
   // File names only: where they are is the operator's business, not the page's.
   return {
     byEnvironment,
     credentialsRefused,
-    payments: paymentFigures(ctx),
+    payments: await paymentFigures(ctx),
     needsRecovery,
     unreadableSpoolFiles: scope.kind === "all" ? unreadable.map((f) => path.basename(f)) : [],
   };
@@ -167,35 +163,31 @@ const SILENT_HOURS = 24;
  * seen no transaction event for SILENT_HOURS (judged by their newest transaction's last update,
  * read through the terminal's index).
  */
-function paymentFigures({ db, scope }: QueryContext) {
+async function paymentFigures({ db, scope }: QueryContext) {
   const now = Date.now();
   const today = new Date(new Date(now).toISOString().slice(0, 10) + "T00:00:00Z");
-  const byStatus = db
+  const byStatus = await db
     .select({ status: transactions.status, n: sql<number>`count(*)` })
     .from(transactions)
     .where(and(scopeWhere(scope, transactions.merchantId), sql`${transactions.createdAt} >= ${today.getTime()}`))
-    .groupBy(transactions.status)
-    .all();
-  const deliveries = db
+    .groupBy(transactions.status);
+  const deliveries = await firstRow(db
     .select({ accepted: sql<number>`coalesce(sum(case when ${webhookDeliveries.verdict} = 'accepted' then 1 else 0 end), 0)`, total: sql<number>`count(*)` })
     .from(webhookDeliveries)
-    .where(and(scopeWhere(scope, webhookDeliveries.merchantId), sql`${webhookDeliveries.receivedAt} >= ${today.getTime()}`))
-    .get() ?? { accepted: 0, total: 0 };
-  const poller = db
+    .where(and(scopeWhere(scope, webhookDeliveries.merchantId), sql`${webhookDeliveries.receivedAt} >= ${today.getTime()}`)).limit(1)) ?? { accepted: 0, total: 0 };
+  const poller = await firstRow(db
     .select({ lastRunAt: workers.lastRunAt, lagMs: workers.lagMs, lastRunErrors: workers.lastRunErrors, errorsTotal: workers.errorsTotal, lastError: workers.lastError, lastErrorAt: workers.lastErrorAt })
     .from(workers)
-    .where(eq(workers.name, "poller"))
-    .get();
+    .where(eq(workers.name, "poller")).limit(1));
   const cutoff = now - SILENT_HOURS * 3_600_000;
   const lastSeen = sql<number | null>`(select t.last_seen_at from transactions t where t.terminal_ref = ${terminals.id} order by t.created_at desc, t.id desc limit 1)`;
-  const silent = db
+  const silent = await db
     .select({ id: terminals.id, terminalId: terminals.terminalId, environment: terminals.environment, lastSeenAt: lastSeen, pairingName: pairings.name, pairedAt: pairings.createdAt })
     .from(terminals)
     .innerJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")))
     .where(and(scopeWhere(scope, terminals.merchantId), sql`coalesce(${lastSeen}, 0) < ${cutoff}`))
     .orderBy(terminals.terminalId)
-    .limit(21)
-    .all();
+    .limit(21);
   return {
     todayByStatus: Object.fromEntries(byStatus.map((r) => [r.status, r.n])) as Record<string, number>,
     deliveriesToday: { accepted: deliveries.accepted, rejected: deliveries.total - deliveries.accepted },

@@ -12,7 +12,7 @@ import { migrateDatabase, openDatabase, type DB } from "./open";
 import * as schema from "./schema";
 
 function oldDatabase(): DB {
-  return drizzle(databaseBefore(":memory:", "0002_merchants"), { schema }) as DB;
+  return drizzle(databaseBefore(":memory:", "0002_merchants"), { schema }) as unknown as DB;
 }
 
 const rows = (db: DB, sql: string) => db.$client.prepare(sql).all() as Record<string, unknown>[];
@@ -30,7 +30,7 @@ describe("migration 0002: merchants", () => {
     run("insert into sessions (id, user_id) values ('s1', 1)");
     run("insert into audit_log (actor_id, actor_email, action, target_type, target_id) values (1, 'ops@example.com', 'pairing.create', 'pairing', '1'), (1, 'ops@example.com', 'auth.sign_in', 'user', '1')");
 
-    migrateDatabase(db);
+    migrateDatabase(db.$client);
 
     expect(rows(db, "select id, name, status from merchants")).toEqual([{ id: 1, name: "Default merchant", status: "active" }]);
     expect(rows(db, "select terminal_id, merchant_id from terminals order by id")).toEqual([

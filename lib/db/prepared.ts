@@ -9,7 +9,7 @@ import type { DB, Tx } from "./open";
 
 const cache = new WeakMap<object, Map<string, unknown>>();
 
-export function prepared<T>(db: DB | Tx, key: string, make: (db: DB | Tx) => T): T {
+export function prepared<D extends DB | Tx, T>(db: D, key: string, make: (db: D) => T): T {
   const session = (db as unknown as { session: object }).session;
   let queries = cache.get(session);
   if (!queries) {

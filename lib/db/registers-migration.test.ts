@@ -14,7 +14,7 @@ import * as schema from "./schema";
 const rows = (db: DB, sql: string) => db.$client.prepare(sql).all() as Record<string, unknown>[];
 
 it("migration 0003 leaves one active pairing per terminal: the newest; older ones and superseded ones are replaced", () => {
-  const db = drizzle(databaseBefore(":memory:", "0003_registers"), { schema }) as DB;
+  const db = drizzle(databaseBefore(":memory:", "0003_registers"), { schema }) as unknown as DB;
   const run = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).run(...args);
   run("insert into merchants (name) values ('Default merchant')");
   run("insert into users (email, password_hash, role) values ('ops@example.com', 'x', 'admin')");
@@ -37,7 +37,7 @@ it("migration 0003 leaves one active pairing per terminal: the newest; older one
     run("insert into pairing_secrets (pairing_id, field, key_id, nonce, ciphertext) values (?, 'client_secret', 'k1', x'00', x'01')", id);
   }
 
-  migrateDatabase(db);
+  migrateDatabase(db.$client);
 
   expect(rows(db, "select id, status, replaced_by_id, ended_at is not null as ended from pairings order by id")).toEqual([
     { id: 1, status: "replaced", replaced_by_id: null, ended: 0 },

@@ -45,7 +45,7 @@ describe("csvStream", () => {
           { header: "n", value: (r: (typeof data)[number]) => r.n },
           { header: "name", value: (r: (typeof data)[number]) => r.name },
         ],
-        (offset, limit) => {
+        async (offset, limit) => {
           calls.push([offset, limit]);
           return data.slice(offset, offset + limit);
         },
@@ -74,7 +74,7 @@ describe("csvStream", () => {
     let fetched = 0;
     const stream = csvStream(
       [{ header: "n", value: (r: number) => r }],
-      (offset, limit) => {
+      async (offset, limit) => {
         fetched += limit;
         return Array.from({ length: limit }, (_, i) => offset + i);
       },
@@ -91,7 +91,7 @@ describe("csvStream", () => {
     const limits: number[] = [];
     const stream = csvStream(
       [{ header: "n", value: (r: number) => r }],
-      (offset, limit) => {
+      async (offset, limit) => {
         limits.push(limit);
         return Array.from({ length: Math.max(0, Math.min(limit, 1000 - offset)) }, (_, i) => offset + i);
       },
@@ -104,7 +104,7 @@ describe("csvStream", () => {
   });
 
   it("an empty list is the header alone", async () => {
-    expect(await readAll(csvStream([{ header: "a", value: () => 1 }], () => [], 10))).toBe("a\r\n");
+    expect(await readAll(csvStream([{ header: "a", value: () => 1 }], async () => [], 10))).toBe("a\r\n");
   });
 });
 

@@ -35,7 +35,7 @@ const CSV_FIRST_BATCH_SIZE = 50;
  */
 export function csvStream<T>(
   columns: readonly CsvColumn<T>[],
-  fetchBatch: (offset: number, limit: number) => T[],
+  fetchBatch: (offset: number, limit: number) => Promise<T[]>,
   batchSize = CSV_BATCH_SIZE,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
@@ -54,7 +54,7 @@ export function csvStream<T>(
         // leave for the socket before the next query holds the event loop: the first byte goes
         // out at once, not after the first batch, and a long export lets other requests in.
         await new Promise((resolve) => setImmediate(resolve));
-        const rows = fetchBatch(offset, limit);
+        const rows = await fetchBatch(offset, limit);
         offset += rows.length;
         if (rows.length > 0) {
           controller.enqueue(encoder.encode(rows.map((r) => csvLine(columns.map((c) => c.value(r)))).join("")));

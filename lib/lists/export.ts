@@ -6,6 +6,7 @@ import type { QueryContext } from "../auth/scope";
 import { merchants } from "../db/schema";
 import { isMerchantRole } from "../domain";
 import { csvFilename, csvResponse, csvStream, type CsvColumn } from "./csv";
+import { firstRow } from "../db/query";
 
 /**
  * A list's CSV export, for its route handler (wrapped in withAccess with the list's merchant
@@ -14,7 +15,7 @@ import { csvFilename, csvResponse, csvStream, type CsvColumn } from "./csv";
  * merchant for a merchant's people), records who exported what with which filters in the audit
  * log, and streams the rows in batches.
  */
-export function exportList<T>(
+export async function exportList<T>(
   { user, ctx }: Access,
   {
     list,
@@ -28,18 +29,18 @@ export function exportList<T>(
     filters: Record<string, string | number>;
     /** The columns, or a function choosing them by reader (a merchant column for staff only). */
     columns: readonly CsvColumn<T>[] | ((reader: { staff: boolean }) => readonly CsvColumn<T>[]);
-    fetchBatch: (ctx: QueryContext, offset: number, limit: number) => T[];
+    fetchBatch: (ctx: QueryContext, offset: number, limit: number) => Promise<T[]>;
   },
-): Response {
+): Promise<Response> {
   // The entry belongs to the merchant exported, if it exists (a staff member's `?merchant=` may
   // name none: that export is empty and staff-only). A merchant's people's `?merchant=` changed
   // nothing, so it is not recorded as if it had.
   const scoped = ctx.scope.kind === "merchant" ? ctx.scope.merchantId : null;
   const merchantId =
-    scoped !== null && ctx.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, scoped)).get() ? scoped : null;
+    scoped !== null && await firstRow(ctx.db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, scoped)).limit(1)) ? scoped : null;
   const recorded: Record<string, string | number> = { ...filters };
   if (isMerchantRole(user.role)) delete recorded.merchant;
-  writeAudit(ctx.db, {
+  await writeAudit(ctx.db, {
     actor: { id: user.id, email: user.email },
     merchantId,
     action: "list.export",

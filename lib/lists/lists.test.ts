@@ -11,9 +11,9 @@ let db: DB;
 let userId: number;
 const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
 
-beforeEach(() => {
+beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
   userId = run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')");
 });
 
@@ -45,37 +45,37 @@ describe("terminal list sorting", () => {
     terminal("production", "E", 4_000, "unpaired"); // paired once, ended
   });
 
-  it("by terminal id, either way", () => {
-    expect(ids(queryTerminals(staff(db)).rows)).toEqual(["A", "B", "C", "D", "E"]);
-    expect(ids(queryTerminals(staff(db), { sort: "-terminal_id" }).rows)).toEqual(["E", "D", "C", "B", "A"]);
+  it("by terminal id, either way", async () => {
+    expect(ids((await queryTerminals(staff(db))).rows)).toEqual(["A", "B", "C", "D", "E"]);
+    expect(ids((await queryTerminals(staff(db), { sort: "-terminal_id" })).rows)).toEqual(["E", "D", "C", "B", "A"]);
   });
 
-  it("by environment, then terminal id", () => {
-    expect(ids(queryTerminals(staff(db), { sort: "environment" }).rows)).toEqual(["A", "C", "E", "B", "D"]);
-    expect(ids(queryTerminals(staff(db), { sort: "-environment" }).rows)).toEqual(["B", "D", "A", "C", "E"]);
+  it("by environment, then terminal id", async () => {
+    expect(ids((await queryTerminals(staff(db), { sort: "environment" })).rows)).toEqual(["A", "C", "E", "B", "D"]);
+    expect(ids((await queryTerminals(staff(db), { sort: "-environment" })).rows)).toEqual(["B", "D", "A", "C", "E"]);
   });
 
-  it("by paired at (the newest active pairing), unpaired terminals last either way", () => {
-    expect(ids(queryTerminals(staff(db), { sort: "-paired_at" }).rows)).toEqual(["B", "A", "C", "D", "E"]);
-    expect(ids(queryTerminals(staff(db), { sort: "paired_at" }).rows)).toEqual(["C", "A", "B", "D", "E"]);
+  it("by paired at (the newest active pairing), unpaired terminals last either way", async () => {
+    expect(ids((await queryTerminals(staff(db), { sort: "-paired_at" })).rows)).toEqual(["B", "A", "C", "D", "E"]);
+    expect(ids((await queryTerminals(staff(db), { sort: "paired_at" })).rows)).toEqual(["C", "A", "B", "D", "E"]);
   });
 
-  it("pages keep the sort, and a page past the end shows the last one", () => {
-    const second = queryTerminals(staff(db), { sort: "-paired_at", page: 2, pageSize: 2 });
+  it("pages keep the sort, and a page past the end shows the last one", async () => {
+    const second = await queryTerminals(staff(db), { sort: "-paired_at", page: 2, pageSize: 2 });
     expect(ids(second.rows)).toEqual(["C", "D"]);
-    const past = queryTerminals(staff(db), { sort: "-paired_at", page: 99, pageSize: 2 });
+    const past = await queryTerminals(staff(db), { sort: "-paired_at", page: 99, pageSize: 2 });
     expect(past.page).toBe(3);
     expect(ids(past.rows)).toEqual(["E"]);
   });
 
-  it("export batches walk the filtered, sorted list", () => {
+  it("export batches walk the filtered, sorted list", async () => {
     const params = terminalList.values({ environment: "production", sort: "-terminal_id" });
-    expect(ids(terminalRows(staff(db), params, { offset: 0, limit: 2 }))).toEqual(["E", "C"]);
-    expect(ids(terminalRows(staff(db), params, { offset: 2, limit: 2 }))).toEqual(["A"]);
+    expect(ids(await terminalRows(staff(db), params, { offset: 0, limit: 2 }))).toEqual(["E", "C"]);
+    expect(ids(await terminalRows(staff(db), params, { offset: 2, limit: 2 }))).toEqual(["A"]);
   });
 });
 
-it("attempts sort by time (newest first by default) and by outcome", () => {
+it("attempts sort by time (newest first by default) and by outcome", async () => {
   const attempt = (name: string, status: string, at: number) =>
     run(
       "insert into pairing_attempts (merchant_id, request_key, environment, name, status, created_by_id, created_at) values (1, ?, 'sandbox', ?, ?, ?, ?)",
@@ -90,10 +90,10 @@ it("attempts sort by time (newest first by default) and by outcome", () => {
   attempt("three", "pending", 3_000);
   attempt("four", "failed", 4_000);
   const names = (rows: { name: string }[]) => rows.map((r) => r.name);
-  expect(names(queryAttempts(staff(db)).rows)).toEqual(["four", "three", "two", "one"]);
-  expect(names(queryAttempts(staff(db), { sort: "created_at" }).rows)).toEqual(["one", "two", "three", "four"]);
-  expect(names(queryAttempts(staff(db), { sort: "status" }).rows)).toEqual(["four", "two", "three", "one"]);
-  expect(names(attemptRows(staff(db), { ...queryAttempts(staff(db)).params, q: "  t  " }, { offset: 0, limit: 10 }))).toEqual([
+  expect(names((await queryAttempts(staff(db))).rows)).toEqual(["four", "three", "two", "one"]);
+  expect(names((await queryAttempts(staff(db), { sort: "created_at" })).rows)).toEqual(["one", "two", "three", "four"]);
+  expect(names((await queryAttempts(staff(db), { sort: "status" })).rows)).toEqual(["four", "two", "three", "one"]);
+  expect(names(await attemptRows(staff(db), { ...(await queryAttempts(staff(db))).params, q: "  t  " }, { offset: 0, limit: 10 }))).toEqual([
     "three",
     "two",
   ]);
@@ -110,17 +110,17 @@ describe("audit log", () => {
       at,
     );
 
-  it("sorts by time and by action (newest first within an action)", () => {
+  it("sorts by time and by action (newest first within an action)", async () => {
     entry("user.create", 1_000);
     entry("pairing.create", 2_000);
     entry("user.create", 3_000);
     const order = (rows: { id: number; action: string }[]) => rows.map((r) => `${r.action}@${r.id}`);
-    expect(order(queryAuditLog(staff(db)).rows)).toEqual(["user.create@3", "pairing.create@2", "user.create@1"]);
-    expect(order(queryAuditLog(staff(db), { sort: "action" }).rows)).toEqual(["pairing.create@2", "user.create@3", "user.create@1"]);
-    expect(order(queryAuditLog(staff(db), { sort: "-action" }).rows)).toEqual(["user.create@3", "user.create@1", "pairing.create@2"]);
+    expect(order((await queryAuditLog(staff(db))).rows)).toEqual(["user.create@3", "pairing.create@2", "user.create@1"]);
+    expect(order((await queryAuditLog(staff(db), { sort: "action" })).rows)).toEqual(["pairing.create@2", "user.create@3", "user.create@1"]);
+    expect(order((await queryAuditLog(staff(db), { sort: "-action" })).rows)).toEqual(["user.create@3", "user.create@1", "pairing.create@2"]);
   });
 
-  it("names its targets in words and says where they still exist", () => {
+  it("names its targets in words and says where they still exist", async () => {
     const ref = terminal("sandbox", "T-9", 1_000);
     const pairingId = db.$client.prepare("select id from pairings where terminal_ref = ?").pluck().get(ref) as number;
     entry("pairing.unpair", 1, "terminal", String(ref));
@@ -129,7 +129,7 @@ describe("audit log", () => {
     entry("user.disable", 4, "user", "9999");
     entry("pairing.unpair", 5, "terminal", "9999");
     entry("auth.sign_in", 6, null, null, JSON.stringify({ client_secret: "s3cr3t", ok: true }));
-    const rows = queryAuditLog(staff(db), { sort: "at" }).rows;
+    const rows = (await queryAuditLog(staff(db), { sort: "at" })).rows;
     expect(rows.map((r) => r.target && { label: r.target.label, terminalRef: r.target.terminalRef, user: r.target.userExists })).toEqual([
       { label: "Terminal T-9", terminalRef: ref, user: false },
       { label: "Pairing “Till T-9” on T-9", terminalRef: ref, user: false },

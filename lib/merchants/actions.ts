@@ -26,7 +26,7 @@ export const createMerchantAction = validatedAction(
   "merchants:manage",
   merchantFormSchema,
   async (input, { user: actor }): Promise<ActionResult<{ id: number }>> => {
-    const merchant = createMerchant(getDb(), input, { id: actor.id, email: actor.email });
+    const merchant = await createMerchant(getDb(), input, { id: actor.id, email: actor.email });
     revalidatePath("/", "layout");
     return { ok: true, data: { id: merchant.id }, message: `Added the merchant ${merchant.name}.` };
   },
@@ -37,7 +37,7 @@ export const updateMerchantAction = validatedAction(
   "merchants:manage",
   merchantFormSchema.extend({ merchantId: merchantIdSchema }),
   async ({ merchantId, ...input }, { user: actor }): Promise<ActionResult> => {
-    const merchant = updateMerchant(getDb(), merchantId, input, { id: actor.id, email: actor.email });
+    const merchant = await updateMerchant(getDb(), merchantId, input, { id: actor.id, email: actor.email });
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: merchant ? `Saved ${merchant.name}.` : "Nothing changed." };
   },
@@ -51,7 +51,7 @@ export const setMerchantStatusAction = validatedAction(
     status: z.enum(["active", "suspended"], { error: "Choose active or suspended." }),
   }),
   async ({ merchantId, status }, { user: actor }): Promise<ActionResult> => {
-    const { merchant, changed, sessionsEnded } = setMerchantStatus(getDb(), merchantId, status, {
+    const { merchant, changed, sessionsEnded } = await setMerchantStatus(getDb(), merchantId, status, {
       id: actor.id,
       email: actor.email,
     });

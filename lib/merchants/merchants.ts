@@ -13,6 +13,7 @@ import type { DB, Tx } from "../db/open";
 import { merchants, users, type MerchantStatus } from "../db/schema";
 import { isMerchantRole, type Role } from "../domain";
 import { endAllSessions } from "../auth/sessions";
+import { firstRow, returnedRow } from "../db/query";
 
 const MERCHANT_NAME_MAX = 100;
 const EXTERNAL_REF_MAX = 100;
@@ -58,21 +59,19 @@ function parse(input: MerchantForm) {
 }
 
 /** The clash a unique index reported, in words (names are unique whatever their case). */
-function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?: number): DomainError | null {
-  const sameName = tx
+async function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?: number): Promise<DomainError | null> {
+  const sameName = await firstRow(tx
     .select({ id: merchants.id, name: merchants.name })
     .from(merchants)
-    .where(sql`${merchants.name} = ${name} collate nocase`)
-    .get();
+    .where(sql`${merchants.name} = ${name} collate nocase`).limit(1));
   if (sameName && sameName.id !== exceptId) {
     return merchantError(`A merchant named “${sameName.name}” already exists.`, "name", "conflict");
   }
   if (externalRef !== null) {
-    const sameRef = tx
+    const sameRef = await firstRow(tx
       .select({ id: merchants.id, name: merchants.name })
       .from(merchants)
-      .where(and(isNotNull(merchants.externalRef), eq(merchants.externalRef, externalRef)))
-      .get();
+      .where(and(isNotNull(merchants.externalRef), eq(merchants.externalRef, externalRef))).limit(1));
     if (sameRef && sameRef.id !== exceptId) {
       return merchantError(`The merchant “${sameRef.name}” already has the external reference ${externalRef}.`, "externalRef", "conflict");
     }
@@ -81,14 +80,14 @@ function clash(tx: DB | Tx, name: string, externalRef: string | null, exceptId?:
 }
 
 /** Creates an active merchant; audited (actor null: an operator command). */
-export function createMerchant(db: DB, input: MerchantForm, actor: Actor): MerchantRow {
+export async function createMerchant(db: DB, input: MerchantForm, actor: Actor): Promise<MerchantRow> {
   const { name, externalRef } = parse(input);
   return db.transaction(
-    (tx) => {
-      const refused = clash(tx, name, externalRef);
+    async (tx) => {
+      const refused = await clash(tx, name, externalRef);
       if (refused) throw refused;
-      const row = tx.insert(merchants).values({ name, externalRef }).returning(columns).get();
-      writeAudit(tx, {
+      const row = await returnedRow(tx.insert(merchants).values({ name, externalRef }).returning(columns));
+      await writeAudit(tx, {
         actor,
         merchantId: row.id,
         action: "merchant.create",
@@ -103,22 +102,21 @@ export function createMerchant(db: DB, input: MerchantForm, actor: Actor): Merch
 }
 
 /** Renames a merchant and/or changes its external reference. Null when nothing changed. */
-export function updateMerchant(db: DB, merchantId: number, input: MerchantForm, actor: Actor): MerchantRow | null {
+export async function updateMerchant(db: DB, merchantId: number, input: MerchantForm, actor: Actor): Promise<MerchantRow | null> {
   const { name, externalRef } = parse(input);
   return db.transaction(
-    (tx) => {
-      const before = tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
+    async (tx) => {
+      const before = await firstRow(tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).limit(1));
       if (!before) throw merchantError("That merchant no longer exists. Reload the page.", "merchant", "not_found");
       if (before.name === name && before.externalRef === externalRef) return null;
-      const refused = clash(tx, name, externalRef, merchantId);
+      const refused = await clash(tx, name, externalRef, merchantId);
       if (refused) throw refused;
-      const row = tx
+      const row = await firstRow(tx
         .update(merchants)
         .set({ name, externalRef, updatedAt: new Date() })
         .where(eq(merchants.id, merchantId))
-        .returning(columns)
-        .get();
-      writeAudit(tx, {
+        .returning(columns));
+      await writeAudit(tx, {
         actor,
         merchantId,
         action: "merchant.rename",
@@ -141,24 +139,24 @@ export function updateMerchant(db: DB, merchantId: number, input: MerchantForm, 
  * sign in until it is reactivated) and stops new pairings into it; its data stays, readable by
  * staff. Returns the merchant and whether anything changed.
  */
-export function setMerchantStatus(
+export async function setMerchantStatus(
   db: DB,
   merchantId: number,
   status: MerchantStatus,
   actor: Actor,
-): { merchant: MerchantRow; changed: boolean; sessionsEnded: number } {
+): Promise<{ merchant: MerchantRow; changed: boolean; sessionsEnded: number }> {
   return db.transaction(
-    (tx) => {
-      const before = tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
+    async (tx) => {
+      const before = await firstRow(tx.select(columns).from(merchants).where(eq(merchants.id, merchantId)).limit(1));
       if (!before) throw merchantError("That merchant no longer exists. Reload the page.", "merchant", "not_found");
       if (before.status === status) return { merchant: before, changed: false, sessionsEnded: 0 };
-      tx.update(merchants).set({ status, updatedAt: new Date() }).where(eq(merchants.id, merchantId)).run();
+      await tx.update(merchants).set({ status, updatedAt: new Date() }).where(eq(merchants.id, merchantId));
       let sessionsEnded = 0;
       if (status === "suspended") {
-        const people = tx.select({ id: users.id }).from(users).where(eq(users.merchantId, merchantId)).all();
-        for (const p of people) sessionsEnded += endAllSessions(tx, p.id, "merchant_suspended");
+        const people = await tx.select({ id: users.id }).from(users).where(eq(users.merchantId, merchantId));
+        for (const p of people) sessionsEnded += await endAllSessions(tx, p.id, "merchant_suspended");
       }
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId,
         action: status === "suspended" ? "merchant.suspend" : "merchant.reactivate",
@@ -173,13 +171,13 @@ export function setMerchantStatus(
 }
 
 /** A merchant by id (digits) or by its exact name (case-insensitive): for the commands. */
-export function findMerchant(db: DB | Tx, idOrName: string): MerchantRow | undefined {
+export async function findMerchant(db: DB | Tx, idOrName: string): Promise<MerchantRow | undefined> {
   const value = idOrName.trim();
   if (/^\d{1,12}$/.test(value)) {
-    const byId = db.select(columns).from(merchants).where(eq(merchants.id, Number(value))).get();
+    const byId = await firstRow(db.select(columns).from(merchants).where(eq(merchants.id, Number(value))).limit(1));
     if (byId) return byId;
   }
-  return db.select(columns).from(merchants).where(sql`${merchants.name} = ${value} collate nocase`).get();
+  return await firstRow(db.select(columns).from(merchants).where(sql`${merchants.name} = ${value} collate nocase`).limit(1));
 }
 
 export type PairingMerchant = { ok: true; merchantId: number } | { ok: false; message: string };
@@ -190,11 +188,11 @@ export const CHOOSE_MERCHANT = "Choose the merchant this terminal belongs to.";
  * The merchant a pairing goes into: a merchant's people pair into their own (whatever the form
  * says), staff into the one they chose. Refused for a suspended or unknown merchant.
  */
-export function merchantToPairInto(
+export async function merchantToPairInto(
   db: DB | Tx,
   user: { role: Role; merchantId: number | null },
   chosen: number | null | undefined,
-): PairingMerchant {
+): Promise<PairingMerchant> {
   let merchantId: number;
   try {
     merchantId = owningMerchant(user, chosen, CHOOSE_MERCHANT);
@@ -202,7 +200,7 @@ export function merchantToPairInto(
     if (err instanceof DomainError) return { ok: false, message: err.message };
     throw err;
   }
-  const merchant = db.select(columns).from(merchants).where(eq(merchants.id, merchantId)).get();
+  const merchant = await firstRow(db.select(columns).from(merchants).where(eq(merchants.id, merchantId)).limit(1));
   if (!merchant) return { ok: false, message: "That merchant does not exist. Reload the page and choose again." };
   if (merchant.status === "suspended") {
     return {

@@ -5,6 +5,7 @@ import { clampPage } from "../lists/kit";
 import { merchantList, type MerchantListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 export type MerchantListRow = {
   id: number;
@@ -34,15 +35,15 @@ function merchantWhere(scope: QueryContext["scope"], params: MerchantListParams)
 }
 
 /** The merchants in the scope, with their counts: the Merchants page, by name unless sorted otherwise. */
-export const queryMerchants = scopedQuery(({ db, scope }, input: Partial<MerchantListParams> & { pageSize?: number } = {}): MerchantList => {
+export const queryMerchants = scopedQuery(async ({ db, scope }, input: Partial<MerchantListParams> & { pageSize?: number } = {}): Promise<MerchantList> => {
   const params = merchantList.values(input);
   const pageSize = input.pageSize ?? merchantList.pageSize;
   const where = merchantWhere(scope, params);
-  const total = db.select({ n: count() }).from(merchants).where(where).get()?.n ?? 0;
+  const total = (await firstRow(db.select({ n: count() }).from(merchants).where(where).limit(1)))?.n ?? 0;
   const { page } = clampPage(params.page, total, pageSize);
   const { column, direction } = merchantList.sortOf(params);
   const dir = direction === "asc" ? asc : desc;
-  const rows = db
+  const rows = await db
     .select({
       id: merchants.id,
       name: merchants.name,
@@ -58,8 +59,7 @@ export const queryMerchants = scopedQuery(({ db, scope }, input: Partial<Merchan
     .where(where)
     .orderBy(...(column === "added" ? [dir(merchants.createdAt), dir(merchants.id)] : [dir(sql`${merchants.name} collate nocase`), dir(merchants.id)]))
     .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
+    .offset((page - 1) * pageSize);
   return { rows, total, page, pageSize, params: { ...params, page } };
 });
 
@@ -69,20 +69,18 @@ export type MerchantOption = { id: number; name: string; status: MerchantStatus 
  * The merchants in the scope, names and status only, by name: the switcher (on every page for
  * staff), the pairing form and the Users page's choice. Cheaper than queryMerchants' counts.
  */
-export const queryMerchantOptions = scopedQuery(({ db, scope }): MerchantOption[] =>
-  db
+export const queryMerchantOptions = scopedQuery(async ({ db, scope }): Promise<MerchantOption[]> =>
+  await db
     .select({ id: merchants.id, name: merchants.name, status: merchants.status })
     .from(merchants)
     .where(scopeWhere(scope, merchants.id))
-    .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
-    .all(),
+    .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id)),
 );
 
 /** One merchant in the scope, or null: what the switcher shows as chosen. */
-export const queryMerchant = scopedQuery(({ db, scope }, merchantId: number): MerchantOption | null =>
-  db
+export const queryMerchant = scopedQuery(async ({ db, scope }, merchantId: number): Promise<MerchantOption | null> =>
+  await firstRow(db
     .select({ id: merchants.id, name: merchants.name, status: merchants.status })
     .from(merchants)
-    .where(and(eq(merchants.id, merchantId), scopeWhere(scope, merchants.id)))
-    .get() ?? null,
+    .where(and(eq(merchants.id, merchantId), scopeWhere(scope, merchants.id))).limit(1)) ?? null,
 );

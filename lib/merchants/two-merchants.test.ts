@@ -123,41 +123,41 @@ describe("another merchant's objects are not found, and nothing changes", () => 
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([cut.attemptId]);
     const before = snapshot();
 
-    expect(() => completeRecovery(merchantCtx(db, f.alpha), cut.attemptId, f.users.alphaAdmin)).toThrow(DomainError);
+    await expect(() => completeRecovery(merchantCtx(db, f.alpha), cut.attemptId, f.users.alphaAdmin)).rejects.toThrow(DomainError);
     expect(snapshot()).toEqual(before);
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([cut.attemptId]);
     expect(one("select count(*) n from terminals where terminal_id = 'T-BRAVO-9'")).toEqual({ n: 0 });
 
-    const saved = completeRecovery(queryContext(db, merchantScope(f.bravo)), cut.attemptId, f.users.bravoAdmin);
+    const saved = await completeRecovery(queryContext(db, merchantScope(f.bravo)), cut.attemptId, f.users.bravoAdmin);
     expect(one("select merchant_id from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.bravo });
     expect(listRecoverySpool()).toEqual([]);
   });
 });
 
 describe("merchantToPairInto", () => {
-  it("a merchant's people pair into their own merchant, whatever they chose", () => {
-    expect(merchantToPairInto(db, { role: "merchant-admin", merchantId: f.alpha }, f.bravo)).toEqual({ ok: true, merchantId: f.alpha });
-    expect(merchantToPairInto(db, { role: "merchant-admin", merchantId: f.alpha }, undefined)).toEqual({ ok: true, merchantId: f.alpha });
-    expect(merchantToPairInto(db, { role: "merchant-admin", merchantId: f.alpha }, 999_999)).toEqual({ ok: true, merchantId: f.alpha });
+  it("a merchant's people pair into their own merchant, whatever they chose", async () => {
+    expect(await merchantToPairInto(db, { role: "merchant-admin", merchantId: f.alpha }, f.bravo)).toEqual({ ok: true, merchantId: f.alpha });
+    expect(await merchantToPairInto(db, { role: "merchant-admin", merchantId: f.alpha }, undefined)).toEqual({ ok: true, merchantId: f.alpha });
+    expect(await merchantToPairInto(db, { role: "merchant-admin", merchantId: f.alpha }, 999_999)).toEqual({ ok: true, merchantId: f.alpha });
   });
 
-  it("staff pair into the merchant they chose, and must choose one", () => {
-    expect(merchantToPairInto(db, { role: "support", merchantId: null }, f.bravo)).toEqual({ ok: true, merchantId: f.bravo });
-    expect(merchantToPairInto(db, { role: "admin", merchantId: null }, undefined)).toEqual({ ok: false, message: CHOOSE_MERCHANT });
-    expect(merchantToPairInto(db, { role: "admin", merchantId: null }, null)).toEqual({ ok: false, message: CHOOSE_MERCHANT });
+  it("staff pair into the merchant they chose, and must choose one", async () => {
+    expect(await merchantToPairInto(db, { role: "support", merchantId: null }, f.bravo)).toEqual({ ok: true, merchantId: f.bravo });
+    expect(await merchantToPairInto(db, { role: "admin", merchantId: null }, undefined)).toEqual({ ok: false, message: CHOOSE_MERCHANT });
+    expect(await merchantToPairInto(db, { role: "admin", merchantId: null }, null)).toEqual({ ok: false, message: CHOOSE_MERCHANT });
   });
 
-  it("an unknown or suspended merchant is refused, for staff and for its own people", () => {
-    expect(merchantToPairInto(db, { role: "support", merchantId: null }, 999_999)).toEqual({
+  it("an unknown or suspended merchant is refused, for staff and for its own people", async () => {
+    expect(await merchantToPairInto(db, { role: "support", merchantId: null }, 999_999)).toEqual({
       ok: false,
       message: "That merchant does not exist. Reload the page and choose again.",
     });
-    const closed = testMerchant(db, "Closed Cafe", "suspended");
-    expect(merchantToPairInto(db, { role: "support", merchantId: null }, closed)).toEqual({
+    const closed = await testMerchant(db, "Closed Cafe", "suspended");
+    expect(await merchantToPairInto(db, { role: "support", merchantId: null }, closed)).toEqual({
       ok: false,
       message: "Closed Cafe is suspended: nothing can be paired into it. Reactivate it on the Merchants page first.",
     });
-    expect(merchantToPairInto(db, { role: "merchant-admin", merchantId: closed }, f.alpha)).toEqual({
+    expect(await merchantToPairInto(db, { role: "merchant-admin", merchantId: closed }, f.alpha)).toEqual({
       ok: false,
       message: "Your merchant is suspended: nothing can be paired into it.",
     });
@@ -165,22 +165,22 @@ describe("merchantToPairInto", () => {
 });
 
 describe("setMerchantStatus", () => {
-  it("suspending ends the sessions of that merchant's people only; reactivating opens nothing again", () => {
+  it("suspending ends the sessions of that merchant's people only; reactivating opens nothing again", async () => {
     const sessions = {
-      alphaAdmin: createSession(db, f.users.alphaAdmin.id),
-      alphaViewer: createSession(db, f.users.alphaViewer.id),
-      bravoAdmin: createSession(db, f.users.bravoAdmin.id),
-      staffAdmin: createSession(db, f.users.staffAdmin.id),
+      alphaAdmin: await createSession(db, f.users.alphaAdmin.id),
+      alphaViewer: await createSession(db, f.users.alphaViewer.id),
+      bravoAdmin: await createSession(db, f.users.bravoAdmin.id),
+      staffAdmin: await createSession(db, f.users.staffAdmin.id),
     };
-    createSession(db, f.users.alphaAdmin.id);
+    await createSession(db, f.users.alphaAdmin.id);
     expect(Object.keys(sessions)).toHaveLength(4);
 
-    const out = setMerchantStatus(db, f.alpha, "suspended", { id: f.users.staffAdmin.id, email: f.users.staffAdmin.email });
+    const out = await setMerchantStatus(db, f.alpha, "suspended", { id: f.users.staffAdmin.id, email: f.users.staffAdmin.email });
     expect(out).toMatchObject({ changed: true, sessionsEnded: 3, merchant: { id: f.alpha, status: "suspended" } });
-    expect(activeSessionCount(db, f.users.alphaAdmin.id)).toBe(0);
-    expect(activeSessionCount(db, f.users.alphaViewer.id)).toBe(0);
-    expect(activeSessionCount(db, f.users.bravoAdmin.id)).toBe(1);
-    expect(activeSessionCount(db, f.users.staffAdmin.id)).toBe(1);
+    expect(await activeSessionCount(db, f.users.alphaAdmin.id)).toBe(0);
+    expect(await activeSessionCount(db, f.users.alphaViewer.id)).toBe(0);
+    expect(await activeSessionCount(db, f.users.bravoAdmin.id)).toBe(1);
+    expect(await activeSessionCount(db, f.users.staffAdmin.id)).toBe(1);
     expect(all("select end_reason r from sessions where user_id in (?, ?)", f.users.alphaAdmin.id, f.users.alphaViewer.id)).toEqual([
       { r: "merchant_suspended" },
       { r: "merchant_suspended" },
@@ -191,9 +191,9 @@ describe("setMerchantStatus", () => {
     expect(entry).toMatchObject({ action: "merchant.suspend", merchant_id: f.alpha });
     expect(JSON.parse(String(entry.details))).toEqual({ name: "Alpha Foods", sessionsEnded: 3 });
 
-    const back = setMerchantStatus(db, f.alpha, "active", null);
+    const back = await setMerchantStatus(db, f.alpha, "active", null);
     expect(back).toMatchObject({ changed: true, sessionsEnded: 0 });
-    expect(activeSessionCount(db, f.users.alphaAdmin.id)).toBe(0);
+    expect(await activeSessionCount(db, f.users.alphaAdmin.id)).toBe(0);
   });
 });
 
@@ -240,7 +240,7 @@ describe("a merchant suspended while one of its terminals is being paired", () =
     };
     const pair = provider.pair;
     provider.pair = async (input) => {
-      setMerchantStatus(db, f.alpha, "suspended", admin);
+      await setMerchantStatus(db, f.alpha, "suspended", admin);
       return pair(input);
     };
     const out = await pairTerminal(
@@ -254,9 +254,9 @@ describe("a merchant suspended while one of its terminals is being paired", () =
     expect(listRecoverySpool().map((s) => s.attemptId)).toContain(out.attemptId);
 
     const staff = queryContext(db, { kind: "all" });
-    expect(() => completeRecovery(staff, out.attemptId, admin)).toThrow(/merchant is suspended/);
-    setMerchantStatus(db, f.alpha, "active", admin);
-    const saved = completeRecovery(staff, out.attemptId, admin);
+    await expect(() => completeRecovery(staff, out.attemptId, admin)).rejects.toThrow(/merchant is suspended/);
+    await setMerchantStatus(db, f.alpha, "active", admin);
+    const saved = await completeRecovery(staff, out.attemptId, admin);
     expect(one("select merchant_id, status from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.alpha, status: "active" });
   });
 });

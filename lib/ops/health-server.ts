@@ -1,6 +1,7 @@
 /** The running server's health: its database, keyring and spool, with the check's cache and log. */
 import "server-only";
 import { getDb } from "../db/client";
+import { sqliteReader } from "../db/open";
 import { getEnv } from "../env";
 import { checkHealth, type Health, type HealthCache } from "./health";
 import { log } from "../log";
@@ -13,7 +14,7 @@ export function serverHealth(): Health {
   const state: HealthState = (globalForHealth.__pairdeskHealth ??= { cache: new Map() });
   const { health, details } = checkHealth(
     {
-      database: () => getDb().$client,
+      database: () => sqliteReader(getDb()),
       keys: () => getEnv().vaultKeys,
       recoveryDir: () => getEnv().recoveryDir,
       // The journal does not change while the server runs.

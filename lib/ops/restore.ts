@@ -128,7 +128,7 @@ export type RestoreResult = {
   ms: number;
 };
 
-export function restoreDatabase(options: RestoreOptions): RestoreResult {
+export async function restoreDatabase(options: RestoreOptions): Promise<RestoreResult> {
   const started = performance.now();
   const from = path.resolve(options.from);
   const target = path.resolve(options.databasePath);
@@ -168,7 +168,7 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
     // the current database untouched), and record the restore in its own audit log.
     const db = openDatabase(tmp);
     try {
-      writeAudit(db, {
+      await writeAudit(db, {
         actor: null,
         action: "database.restore",
         merchantId: null,
@@ -182,7 +182,7 @@ export function restoreDatabase(options: RestoreOptions): RestoreResult {
     } finally {
       // Left in WAL mode, as the server runs it (so nothing at the database's name ever needs a
       // rollback journal); the last close folds the log into the file.
-      db.$client.close();
+      db.close();
     }
     if (fs.existsSync(`${tmp}-wal`) && fs.statSync(`${tmp}-wal`).size > 0) throw new Error(`${tmp}-wal was not folded into the restored file.`);
     fsyncFile(tmp);

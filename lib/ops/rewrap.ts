@@ -108,7 +108,7 @@ function reseal(old: Sealed, context: string, keys: VaultKey[]): Sealed {
   return sealed;
 }
 
-export function rewrapVault(db: DB, keys: VaultKey[], options: RewrapOptions): RewrapResult {
+export async function rewrapVault(db: DB, keys: VaultKey[], options: RewrapOptions): Promise<RewrapResult> {
   const sqlite = db.$client;
   const active = keys[0];
   if (!active) throw new OperatorError("VAULT_KEY holds no key.");
@@ -198,7 +198,7 @@ export function rewrapVault(db: DB, keys: VaultKey[], options: RewrapOptions): R
   }
 
   if (result.rewrapped + result.spoolRewrapped > 0 || result.unreadable.length + result.spoolUnreadable.length > 0) {
-    writeAudit(db, {
+    await writeAudit(db, {
       actor: null,
       action: "vault.rewrap",
       merchantId: null,

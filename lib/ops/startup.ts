@@ -26,7 +26,7 @@ export async function startServer(): Promise<void> {
       `${env.mode} start: generated ${env.generated.join(" and ")} into ${env.dataDir}/generated-secrets.json (mode 0600). Set them in the environment for a production start.`,
     );
   }
-  const settled = settleAfterStop(getDb());
+  const settled = await settleAfterStop(getDb());
   if (settled.staleSpoolFiles > 0) {
     log.info({ count: settled.staleSpoolFiles }, "removed spool files of pairings saved before the last stop");
   }
@@ -39,7 +39,7 @@ export async function startServer(): Promise<void> {
   if (settled.outcomeUnknown > 0) {
     log.warn({ count: settled.outcomeUnknown }, "pairing attempts were cut off by the last stop: marked outcome unknown");
   }
-  const cutOff = settleOperationsAfterStop(getDb());
+  const cutOff = await settleOperationsAfterStop(getDb());
   if (cutOff > 0) log.warn({ count: cutOff }, "operations were cut off by the last stop while being sent: marked outcome unknown");
   const spooled = listRecoverySpool();
   if (spooled.length > 0) {

@@ -27,7 +27,7 @@ export const pairTerminalAction = validatedAction(
   "pairing:create",
   pairFormSchema,
   async (input, { user, ctx, actor }): Promise<ActionResult> => {
-    const target = pairingTarget(getDb(), user, input);
+    const target = await pairingTarget(getDb(), user, input);
     if (!target.ok) {
       return {
         ok: false,
@@ -111,7 +111,7 @@ export const renamePairingAction = validatedAction(
   "pairing:create",
   z.object({ pairingId: pairingIdSchema, name: pairingNameSchema, expectedName: z.string().max(10_000).optional() }),
   async ({ pairingId, name, expectedName }, { user, ctx }): Promise<ActionResult<{ name: string }>> => {
-    const outcome = renamePairing(ctx, pairingId, { name, expectedName }, user);
+    const outcome = await renamePairing(ctx, pairingId, { name, expectedName }, user);
     revalidatePath("/", "layout");
     return { ok: true, data: { name: outcome.name }, message: outcome.message };
   },
@@ -134,7 +134,7 @@ export const completeRecoveryAction = validatedAction(
   "pairing:recover",
   z.object({ attemptId: z.coerce.number().int().positive() }),
   async ({ attemptId }, { user, ctx }): Promise<ActionResult<{ terminalRef: number }>> => {
-    const saved = completeRecovery(ctx, attemptId, user);
+    const saved = await completeRecovery(ctx, attemptId, user);
     revalidatePath("/", "layout");
     return {
       ok: true,

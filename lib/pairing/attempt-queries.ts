@@ -13,6 +13,7 @@ import { clampPage } from "../lists/kit";
 import { attemptList, type AttemptListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type Scope } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /** Pairing attempts, newest first: what support reads when a merchant says "it didn't work". */
 
@@ -94,8 +95,8 @@ function attemptOrder(params: AttemptListParams): SQL[] {
 
 /** Rows `offset…offset+limit` of the list: a page, or a batch of the CSV export. */
 export const attemptRows = scopedQuery(
-  ({ db, scope }, params: AttemptListParams, window: { limit: number; offset: number }): AttemptListRow[] =>
-    db
+  async ({ db, scope }, params: AttemptListParams, window: { limit: number; offset: number }): Promise<AttemptListRow[]> =>
+    await db
     .select({
       id: pairingAttempts.id,
       createdAt: pairingAttempts.createdAt,
@@ -128,17 +129,16 @@ export const attemptRows = scopedQuery(
     .where(attemptListWhere(db, scope, params))
     .orderBy(...attemptOrder(params))
     .limit(window.limit)
-    .offset(window.offset)
-    .all(),
+    .offset(window.offset),
 );
 
 /** Pairing attempts, newest first, filtered by status, environment and `q`. */
-export const queryAttempts = scopedQuery((ctx, input: AttemptListInput = {}): AttemptList => {
+export const queryAttempts = scopedQuery(async (ctx, input: AttemptListInput = {}): Promise<AttemptList> => {
   const params = attemptList.values(input);
   const pageSize = input.pageSize ?? attemptList.pageSize;
   const total =
-    ctx.db.select({ n: count() }).from(pairingAttempts).where(attemptListWhere(ctx.db, ctx.scope, params)).get()?.n ?? 0;
+    (await firstRow(ctx.db.select({ n: count() }).from(pairingAttempts).where(attemptListWhere(ctx.db, ctx.scope, params)).limit(1)))?.n ?? 0;
   const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = total === 0 ? [] : attemptRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  const rows = total === 0 ? [] : await attemptRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
   return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
 });

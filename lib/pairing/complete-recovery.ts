@@ -11,6 +11,7 @@ import { VaultError } from "./vault";
 import { persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 import { webhookEndpoint } from "./webhook-url";
+import { firstRow } from "../db/query";
 
 /** A recovery that cannot be completed now: the sentence says why and what to do. */
 const recoveryError = (message: string) => new DomainError("recovery_failed", message);
@@ -25,16 +26,16 @@ function writeFailure(err: unknown): string {
   return "The pairing still cannot be written to the database. It stays in the recovery spool; check the server log and the disk, then try again.";
 }
 
-export function completeRecovery(
+export async function completeRecovery(
   { db, scope }: QueryContext,
   attemptId: number,
   actor: { id: number; email: string },
-): Persisted {
+): Promise<Persisted> {
   // Who asked, for which environment and which webhook URL come from the attempt row, written
   // before the pair call: a spool file's or log line's plain fields are not sealed, and whoever
   // can write one could otherwise choose them (a red-team finding). Only the sealed pair result
   // is taken from the spool.
-  const attempt = db
+  const attempt = await firstRow(db
     .select({
       status: pairingAttempts.status,
       merchantId: pairingAttempts.merchantId,
@@ -43,8 +44,7 @@ export function completeRecovery(
       webhookUrl: pairingAttempts.webhookUrl,
     })
     .from(pairingAttempts)
-    .where(and(eq(pairingAttempts.id, attemptId), scopeWhere(scope, pairingAttempts.merchantId)))
-    .get();
+    .where(and(eq(pairingAttempts.id, attemptId), scopeWhere(scope, pairingAttempts.merchantId))).limit(1));
   // Another merchant's attempt, or none: not found, before anything is read from the spool.
   if (!attempt) {
     throw notFound(`Pairing attempt ${attemptId} is not in the database (was it restored from an older backup?). Its spool file, if any, is kept for an operator.`);
@@ -79,7 +79,7 @@ export function completeRecovery(
   }
   let saved: Persisted;
   try {
-    saved = persistPairing(db, {
+    saved = await persistPairing(db, {
       attemptId,
       merchantId: attempt.merchantId,
       environment: attempt.environment,

@@ -15,6 +15,7 @@ import { writeAudit } from "../audit/audit";
 import type { DB } from "../db/open";
 import { pairings, terminals } from "../db/schema";
 import { ProviderError } from "../providers/types";
+import { changedRows, firstRow } from "../db/query";
 
 export const CREDENTIALS_REFUSED_FIX = "Generate a new OTP on the terminal and pair it again (Pair again on its page).";
 
@@ -22,34 +23,32 @@ export const CREDENTIALS_REFUSED_FIX = "Generate a new OTP on the terminal and p
 export async function watchCredentials<T>(db: DB, pairingId: number, call: () => Promise<T>): Promise<T> {
   try {
     const out = await call();
-    credentialsAccepted(db, pairingId);
+    await credentialsAccepted(db, pairingId);
     return out;
   } catch (err) {
-    if (err instanceof ProviderError && err.credentialsRefused) credentialsRefused(db, pairingId, err.message);
+    if (err instanceof ProviderError && err.credentialsRefused) await credentialsRefused(db, pairingId, err.message);
     throw err;
   }
 }
 
-function pairingFacts(db: DB, pairingId: number) {
-  return db
+async function pairingFacts(db: DB, pairingId: number) {
+  return await firstRow(db
     .select({ id: pairings.id, merchantId: pairings.merchantId, name: pairings.name, terminalId: terminals.terminalId, refusedAt: pairings.credentialsRefusedAt })
     .from(pairings)
     .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
-    .where(eq(pairings.id, pairingId))
-    .get();
+    .where(eq(pairings.id, pairingId)).limit(1));
 }
 
-function credentialsRefused(db: DB, pairingId: number, reason: string, now = new Date()): boolean {
+async function credentialsRefused(db: DB, pairingId: number, reason: string, now = new Date()): Promise<boolean> {
   return db.transaction(
-    (tx) => {
-      const marked = tx
+    async (tx) => {
+      const marked = changedRows(await tx
         .update(pairings)
         .set({ credentialsRefusedAt: now, credentialsRefusedReason: reason })
-        .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active"), isNull(pairings.credentialsRefusedAt)))
-        .run().changes;
+        .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active"), isNull(pairings.credentialsRefusedAt))));
       if (marked === 0) return false;
-      const p = pairingFacts(tx as unknown as DB, pairingId)!;
-      writeAudit(tx, {
+      const p = (await pairingFacts(tx as unknown as DB, pairingId))!;
+      await writeAudit(tx, {
         actor: null,
         merchantId: p.merchantId,
         action: "pairing.credentials_refused",
@@ -63,19 +62,18 @@ function credentialsRefused(db: DB, pairingId: number, reason: string, now = new
   );
 }
 
-function credentialsAccepted(db: DB, pairingId: number): boolean {
+async function credentialsAccepted(db: DB, pairingId: number): Promise<boolean> {
   // A read first: the common case (nothing to clear) takes no write lock.
-  if (!pairingFacts(db, pairingId)?.refusedAt) return false;
+  if (!(await pairingFacts(db, pairingId))?.refusedAt) return false;
   return db.transaction(
-    (tx) => {
-      const cleared = tx
+    async (tx) => {
+      const cleared = changedRows(await tx
         .update(pairings)
         .set({ credentialsRefusedAt: null, credentialsRefusedReason: null })
-        .where(and(eq(pairings.id, pairingId), isNotNull(pairings.credentialsRefusedAt)))
-        .run().changes;
+        .where(and(eq(pairings.id, pairingId), isNotNull(pairings.credentialsRefusedAt))));
       if (cleared === 0) return false;
-      const p = pairingFacts(tx as unknown as DB, pairingId)!;
-      writeAudit(tx, {
+      const p = (await pairingFacts(tx as unknown as DB, pairingId))!;
+      await writeAudit(tx, {
         actor: null,
         merchantId: p.merchantId,
         action: "pairing.credentials_accepted",

@@ -5,6 +5,7 @@ import type { DB } from "../db/client";
 import { scopeWhere, type Scope } from "../auth/scope";
 import { pairings, pairingSecrets, terminals, type Environment, type PairingStatus } from "../db/schema";
 import { open, secretContext } from "./vault";
+import { firstRow } from "../db/query";
 
 export type PairingCredentials = {
   clientId: string;
@@ -25,8 +26,8 @@ export type PairingForCall = {
 };
 
 /** A pairing inside `scope`, by id; another merchant's is not found. */
-export function pairingForCall(db: DB, scope: Scope, pairingId: number): PairingForCall | undefined {
-  return db
+export async function pairingForCall(db: DB, scope: Scope, pairingId: number): Promise<PairingForCall | undefined> {
+  return await firstRow(db
     .select({
       id: pairings.id,
       status: pairings.status,
@@ -39,12 +40,11 @@ export function pairingForCall(db: DB, scope: Scope, pairingId: number): Pairing
     })
     .from(pairings)
     .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
-    .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId)))
-    .get();
+    .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId))).limit(1));
 }
 
-export function readCredentials(db: DB, pairing: { id: number; clientId: string }): PairingCredentials {
-  const rows = db
+export async function readCredentials(db: DB, pairing: { id: number; clientId: string }): Promise<PairingCredentials> {
+  const rows = await db
     .select({
       field: pairingSecrets.field,
       keyId: pairingSecrets.keyId,
@@ -52,8 +52,7 @@ export function readCredentials(db: DB, pairing: { id: number; clientId: string 
       ciphertext: pairingSecrets.ciphertext,
     })
     .from(pairingSecrets)
-    .where(eq(pairingSecrets.pairingId, pairing.id))
-    .all();
+    .where(eq(pairingSecrets.pairingId, pairing.id));
   const value = (field: "client_secret" | "webhook_secret_key") => {
     const row = rows.find((r) => r.field === field);
     return row ? open(row, secretContext("pairings", pairing.id, field)) : null;

@@ -48,7 +48,7 @@ const originalRecoveryLogger = recoveryLog.logger;
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
   actor = { id: u.id, email: u.email };
   fs.rmSync(spoolDir, { recursive: true, force: true });
@@ -107,7 +107,7 @@ describe("the spool is a write-ahead record", () => {
     expect(raw).not.toContain(SECRET);
     expect(raw).not.toContain(WEBHOOK_SECRET);
 
-    const settled = settleAfterStop(db, new Date(Date.now() + 1_000));
+    const settled = await settleAfterStop(db, new Date(Date.now() + 1_000));
     expect(settled).toEqual({ needsRecovery: 1, inLog: 0, outcomeUnknown: 0, staleSpoolFiles: 0 });
     expect(one("select status, error_code, reason, terminal_id from pairing_attempts where id = ?", out.attemptId)).toEqual({
       status: "needs_recovery",
@@ -115,8 +115,8 @@ describe("the spool is a write-ahead record", () => {
       reason: INTERRUPTED_RECOVERY_MESSAGE,
       terminal_id: "T-CUT",
     });
-    const saved = completeRecovery(staff(db), out.attemptId, actor);
-    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-CUT" })).toEqual({
+    const saved = await completeRecovery(staff(db), out.attemptId, actor);
+    expect(await readCredentials(db, { id: saved.pairingId, clientId: "client-T-CUT" })).toEqual({
       clientId: "client-T-CUT",
       clientSecret: SECRET,
       webhookSecretKey: WEBHOOK_SECRET,
@@ -138,8 +138,8 @@ describe("the spool is a write-ahead record", () => {
       file,
       JSON.stringify({ ...record, webhookUrl: "https://evil.example/hook", webhookToken: null, createdById: other.id, environment: "production" }),
     );
-    settleAfterStop(db, new Date(Date.now() + 1_000));
-    const saved = completeRecovery(staff(db), out.attemptId, actor);
+    await settleAfterStop(db, new Date(Date.now() + 1_000));
+    const saved = await completeRecovery(staff(db), out.attemptId, actor);
     expect(one("select webhook_url, webhook_token, created_by_id from pairings where id = ?", saved.pairingId)).toEqual({
       webhook_url: "http://localhost:3000/api/webhooks/pay-connect/tok-durable-0123456789",
       webhook_token: "tok-durable-0123456789",
@@ -167,7 +167,7 @@ describe("the spool is a write-ahead record", () => {
       .prepare("insert into pairing_attempts (merchant_id, request_key, environment, name, created_by_id, created_at) values (1, 'k-cut', 'sandbox', 'Cut', ?, ?)")
       .run(actor.id, Date.now() - 60_000);
 
-    expect(settleAfterStop(db)).toEqual({ needsRecovery: 0, inLog: 0, outcomeUnknown: 1, staleSpoolFiles: 1 });
+    expect(await settleAfterStop(db)).toEqual({ needsRecovery: 0, inLog: 0, outcomeUnknown: 1, staleSpoolFiles: 1 });
     expect(spoolFiles()).toEqual([]);
     expect(one("select status, error_code from pairing_attempts where id = ?", out.attemptId)).toEqual({ status: "succeeded", error_code: null });
     expect(one("select status, reason from pairing_attempts where request_key = 'k-cut'")).toEqual({ status: "outcome_unknown", reason: ORPHANED_MESSAGE });
@@ -177,7 +177,7 @@ describe("the spool is a write-ahead record", () => {
     pairing.state.reply = okPair("T-TWICE");
     const out = await pairTerminal(db, client, input(), actor);
     if (out.kind !== "paired") throw new Error("not paired");
-    expect(() =>
+    await expect(() =>
       persistPairing(db, {
         merchantId: 1,
         attemptId: out.attemptId,
@@ -189,7 +189,7 @@ describe("the spool is a write-ahead record", () => {
         actor,
         recovered: true,
       }),
-    ).toThrow(/is already saved/);
+    ).rejects.toThrow(/is already saved/);
     expect(one("select count(*) n from pairings")).toEqual({ n: 1 });
     expect(one("select count(*) n from pairing_secrets")).toEqual({ n: 2 });
   });
@@ -247,15 +247,15 @@ describe("the last resort: the spool cannot be written", () => {
     expect(JSON.parse(logged[0]!).event).toBe("pair_spool_failed");
 
     // A start in between keeps it flagged (it is not "outcome unknown").
-    expect(settleAfterStop(db, new Date(Date.now() + 1_000)).outcomeUnknown).toBe(0);
+    expect((await settleAfterStop(db, new Date(Date.now() + 1000))).outcomeUnknown).toBe(0);
 
     // The operator mends the folder and imports the log; the normal recovery completes it.
     fs.rmSync(spoolDir);
     const { records } = recoveryRecordsInLog(logged.join("\n"));
     expect(records).toHaveLength(1);
     writeSpoolRecord(spoolDir, records[0]!);
-    const saved = completeRecovery(staff(db), out.attemptId, actor);
-    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-LOGONLY" }).clientSecret).toBe(SECRET);
+    const saved = await completeRecovery(staff(db), out.attemptId, actor);
+    expect((await readCredentials(db, { id: saved.pairingId, clientId: "client-T-LOGONLY" })).clientSecret).toBe(SECRET);
     expect(one("select status from pairing_attempts")).toEqual({ status: "succeeded" });
   });
 
@@ -267,7 +267,7 @@ describe("the last resort: the spool cannot be written", () => {
     const out = await pairTerminal(db, client, input(), actor);
     db.$client.exec("drop trigger cut_pairing; drop trigger cut_finish;");
     expect(one("select status, error_code from pairing_attempts")).toEqual({ status: "pending", error_code: CREDENTIALS_IN_LOG });
-    expect(settleAfterStop(db, new Date(Date.now() + 1_000))).toEqual({ needsRecovery: 0, inLog: 1, outcomeUnknown: 0, staleSpoolFiles: 0 });
+    expect(await settleAfterStop(db, new Date(Date.now() + 1_000))).toEqual({ needsRecovery: 0, inLog: 1, outcomeUnknown: 0, staleSpoolFiles: 0 });
     expect(one("select status, error_code, reason from pairing_attempts")).toEqual({
       status: "needs_recovery",
       error_code: CREDENTIALS_IN_LOG,

@@ -34,7 +34,7 @@ const count = (table: string) => (db.$client.prepare(`select count(*) as n from 
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
   actor = { id: u.id, email: u.email };
   fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
@@ -62,7 +62,7 @@ describe("pairTerminal", () => {
       (db.$client.prepare("select ciphertext from pairing_secrets").all() as { ciphertext: Buffer }[]).map((r) => r.ciphertext),
     );
     expect(buf.includes(Buffer.from(SECRET))).toBe(false);
-    expect(readCredentials(db, { id: out.pairingId, clientId: "client-T-1001" })).toEqual({
+    expect(await readCredentials(db, { id: out.pairingId, clientId: "client-T-1001" })).toEqual({
       clientId: "client-T-1001",
       clientSecret: SECRET,
       webhookSecretKey: WEBHOOK_SECRET,
@@ -140,13 +140,13 @@ describe("pairTerminal", () => {
     expect(fs.statSync(spool[0]!.file).mode & 0o777).toBe(0o600);
 
     // Still broken: the recovery says so and keeps the spool.
-    expect(() => completeRecovery(staff(db), out.attemptId, actor)).toThrow(/still cannot be written/);
+    await expect(() => completeRecovery(staff(db), out.attemptId, actor)).rejects.toThrow(/still cannot be written/);
     expect(listRecoverySpool()).toHaveLength(1);
 
     db.$client.exec("drop trigger fail_pairing");
-    const saved = completeRecovery(staff(db), out.attemptId, actor);
+    const saved = await completeRecovery(staff(db), out.attemptId, actor);
     expect(listRecoverySpool()).toHaveLength(0);
-    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-T-RECOVER" }).clientSecret).toBe(SECRET);
+    expect((await readCredentials(db, { id: saved.pairingId, clientId: "client-T-RECOVER" })).clientSecret).toBe(SECRET);
     expect(db.$client.prepare("select status, recovered_at is not null as r from pairing_attempts").get()).toEqual({
       status: "succeeded",
       r: 1,
@@ -179,7 +179,7 @@ describe("pairTerminal", () => {
     db.$client.exec("drop trigger fail_pairing");
     // Meanwhile the same terminal was paired again with the same pairing's webhook token.
     db.$client.exec("create trigger conflict before insert on pairings begin select raise(abort, 'UNIQUE constraint failed: pairings.webhook_token'); end;");
-    expect(() => completeRecovery(staff(db), out.attemptId, actor)).toThrow(/conflicts with what the database already holds \(UNIQUE constraint failed: pairings.webhook_token\)/);
+    await expect(() => completeRecovery(staff(db), out.attemptId, actor)).rejects.toThrow(/conflicts with what the database already holds \(UNIQUE constraint failed: pairings.webhook_token\)/);
     expect(listRecoverySpool()).toHaveLength(1);
   });
 
@@ -191,7 +191,7 @@ describe("pairTerminal", () => {
     const file = listRecoverySpool()[0]!.file;
     const raw = JSON.parse(fs.readFileSync(file, "utf8"));
     fs.writeFileSync(file, JSON.stringify({ ...raw, sealed: { ...raw.sealed, keyId: "k9" } }));
-    expect(() => completeRecovery(staff(db), out.attemptId, actor)).toThrow(/cannot be decrypted with the configured VAULT_KEY: .*"k9"/);
+    await expect(() => completeRecovery(staff(db), out.attemptId, actor)).rejects.toThrow(/cannot be decrypted with the configured VAULT_KEY: .*"k9"/);
     expect(listRecoverySpool()).toHaveLength(1);
   });
 
@@ -226,7 +226,7 @@ describe("settleOrphanedAttempts", () => {
       failure: "disk I/O error",
       result: { payConnectId: "pc", payConnectName: "Spooled", terminalId: "T-S", clientId: "c", clientSecret: SECRET, webhookSecretKey: null },
     });
-    expect(settleOrphanedAttempts(db)).toBe(2);
+    expect(await settleOrphanedAttempts(db)).toBe(2);
     expect(db.$client.prepare("select status, error_code, terminal_id from pairing_attempts where id = ?").get(spooledId)).toEqual({
       status: "needs_recovery",
       error_code: "write_interrupted",

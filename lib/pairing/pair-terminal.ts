@@ -8,7 +8,7 @@
  *    fsynced), then write everything in one transaction (persistPairing), then remove the spool
  *    file. A failed write leaves the spool file and marks the attempt "needs recovery"; a stop
  *    mid-write leaves the spool file, which the next start turns into "needs recovery"
- *    (settleAfterStop). If the spool itself cannot be written, the sealed record goes to
+ *    settleAfterStop. If the spool itself cannot be written, the sealed record goes to
  *    the server log as the last resort (`npm run recover -- --from-log` imports it).
  */
 import { DomainError } from "../errors";
@@ -35,6 +35,7 @@ import {
   RECOVERY_MESSAGE,
   type RecoveryRecord,
 } from "./recovery-record";
+import { changedRows, firstRow, returnedRow } from "../db/query";
 
 export { CREDENTIALS_IN_LOG, INTERRUPTED_RECOVERY_MESSAGE, RECOVERY_MESSAGE };
 
@@ -63,7 +64,7 @@ const LOST_MESSAGE =
 
 type Actor = { id: number; email: string };
 
-function finishAttempt(
+async function finishAttempt(
   db: DB,
   attemptId: number,
   status: "failed" | "outcome_unknown" | "needs_recovery",
@@ -71,15 +72,14 @@ function finishAttempt(
   reason: string,
   terminalId?: string,
 ) {
-  db.update(pairingAttempts)
+  await db.transaction((tx) => tx.update(pairingAttempts)
     .set({ status, errorCode: code, reason, finishedAt: new Date(), terminalId: terminalId ?? null })
-    .where(eq(pairingAttempts.id, attemptId))
-    .run();
+    .where(eq(pairingAttempts.id, attemptId)));
 }
 
 /** What a repeated submit of an already recorded request sees. */
-function existingOutcome(db: DB, requestKey: string, actorId: number): PairTerminalOutcome | null {
-  const row = db
+async function existingOutcome(db: DB, requestKey: string, actorId: number): Promise<PairTerminalOutcome | null> {
+  const row = await firstRow(db
     .select({
       id: pairingAttempts.id,
       status: pairingAttempts.status,
@@ -90,8 +90,7 @@ function existingOutcome(db: DB, requestKey: string, actorId: number): PairTermi
       createdById: pairingAttempts.createdById,
     })
     .from(pairingAttempts)
-    .where(eq(pairingAttempts.requestKey, requestKey))
-    .get();
+    .where(eq(pairingAttempts.requestKey, requestKey)).limit(1));
   if (!row) return null;
   if (row.createdById !== actorId) {
     // Someone else's request key: nothing of their attempt is told.
@@ -105,9 +104,8 @@ function existingOutcome(db: DB, requestKey: string, actorId: number): PairTermi
     };
   }
   if (row.status === "succeeded" && row.pairingId) {
-    const terminalRef = db.query.pairings
-      .findFirst({ columns: { terminalRef: true }, where: (p, { eq: e }) => e(p.id, row.pairingId!) })
-      .sync()?.terminalRef;
+    const terminalRef = (await db.query.pairings
+      .findFirst({ columns: { terminalRef: true }, where: (p, { eq: e }) => e(p.id, row.pairingId!) }))?.terminalRef;
     if (terminalRef) {
       return { kind: "paired", attemptId: row.id, terminalRef, pairingId: row.pairingId, replacedPairingIds: [], warning: row.warning, routed: null };
     }
@@ -146,11 +144,11 @@ export type SettledAtStart = {
  * - otherwise: outcome unknown instead of pending for ever.
  * A spool file whose pairing is already committed is stale: it is removed, not offered for recovery.
  */
-export function settleAfterStop(db: DB, startedAt = new Date()): SettledAtStart {
+export async function settleAfterStop(db: DB, startedAt = new Date()): Promise<SettledAtStart> {
   const pending = and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt));
   const out: SettledAtStart = { needsRecovery: 0, inLog: 0, outcomeUnknown: 0, staleSpoolFiles: 0 };
   for (const entry of listRecoverySpool()) {
-    if (isCommitted(db, entry)) {
+    if (await isCommitted(db, entry)) {
       try {
         removeSpoolFile(entry.file);
         log.info({ event: "stale_spool_removed", attemptId: entry.attemptId, file: entry.file }, "removed the spool file of a pairing already saved");
@@ -161,7 +159,7 @@ export function settleAfterStop(db: DB, startedAt = new Date()): SettledAtStart 
       }
       continue;
     }
-    out.needsRecovery += db
+    out.needsRecovery += changedRows(await db.transaction((tx) => tx
       .update(pairingAttempts)
       .set({
         status: "needs_recovery",
@@ -170,32 +168,28 @@ export function settleAfterStop(db: DB, startedAt = new Date()): SettledAtStart 
         terminalId: entry.terminalId,
         finishedAt: startedAt,
       })
-      .where(and(pending, eq(pairingAttempts.id, entry.attemptId)))
-      .run().changes;
+      .where(and(pending, eq(pairingAttempts.id, entry.attemptId)))));
   }
-  const inLog = db
+  const inLog = await db
     .select({ id: pairingAttempts.id })
     .from(pairingAttempts)
-    .where(and(pending, eq(pairingAttempts.errorCode, CREDENTIALS_IN_LOG)))
-    .all();
+    .where(and(pending, eq(pairingAttempts.errorCode, CREDENTIALS_IN_LOG)));
   for (const { id } of inLog) {
-    out.inLog += db
+    out.inLog += changedRows(await db.transaction((tx) => tx
       .update(pairingAttempts)
       .set({ status: "needs_recovery", reason: credentialsInLogMessage(id), finishedAt: startedAt })
-      .where(and(pending, eq(pairingAttempts.id, id)))
-      .run().changes;
+      .where(and(pending, eq(pairingAttempts.id, id)))));
   }
-  out.outcomeUnknown = db
+  out.outcomeUnknown = changedRows(await db.transaction((tx) => tx
     .update(pairingAttempts)
     .set({ status: "outcome_unknown", errorCode: "interrupted", reason: ORPHANED_MESSAGE, finishedAt: startedAt })
-    .where(pending)
-    .run().changes;
+    .where(pending)));
   return out;
 }
 
 /** The number of attempts settleAfterStop changed (kept for callers that only count). */
-export function settleOrphanedAttempts(db: DB, startedAt = new Date()): number {
-  const s = settleAfterStop(db, startedAt);
+export async function settleOrphanedAttempts(db: DB, startedAt = new Date()): Promise<number> {
+  const s = await settleAfterStop(db, startedAt);
   return s.needsRecovery + s.inLog + s.outcomeUnknown;
 }
 
@@ -205,12 +199,12 @@ export async function pairTerminal(
   input: PairTerminalInput,
   actor: Actor,
 ): Promise<PairTerminalOutcome> {
-  const repeated = existingOutcome(db, input.requestKey, actor.id);
+  const repeated = await existingOutcome(db, input.requestKey, actor.id);
   if (repeated) return repeated;
 
   let attemptId: number;
   try {
-    attemptId = db
+    attemptId = (await returnedRow(db.transaction((tx) => tx
       .insert(pairingAttempts)
       .values({
         requestKey: input.requestKey,
@@ -222,11 +216,10 @@ export async function pairTerminal(
         registerRef: input.registerRef ?? null,
         createdById: actor.id,
       })
-      .returning({ id: pairingAttempts.id })
-      .get().id;
+      .returning({ id: pairingAttempts.id })))).id;
   } catch (err) {
     // Two submits raced past the check above: the unique request key let only one in.
-    const raced = String(err).includes("UNIQUE") ? existingOutcome(db, input.requestKey, actor.id) : null;
+    const raced = String(err).includes("UNIQUE") ? await existingOutcome(db, input.requestKey, actor.id) : null;
     if (raced) return raced;
     throw err;
   }
@@ -240,11 +233,11 @@ export async function pairTerminal(
     });
   } catch (err) {
     if (!(err instanceof ProviderError)) {
-      finishAttempt(db, attemptId, "outcome_unknown", "internal", `Pairdesk failed while calling the provider. The outcome is unknown: the terminal may have been paired. ${BOTH_CASES_ADVICE}`);
+      await finishAttempt(db, attemptId, "outcome_unknown", "internal", `Pairdesk failed while calling the provider. The outcome is unknown: the terminal may have been paired. ${BOTH_CASES_ADVICE}`);
       throw err;
     }
     const status = err.outcome === "unknown" ? "outcome_unknown" : "failed";
-    finishAttempt(db, attemptId, status, err.code, err.message);
+    await finishAttempt(db, attemptId, status, err.code, err.message);
     log.info({ event: "pair_failed", attemptId, code: err.code, status: err.status }, "pair call failed");
     return { kind: status, attemptId, code: err.code, message: err.message };
   }
@@ -256,13 +249,13 @@ export async function pairTerminal(
  * After Pay-Connect's 200 the credentials exist nowhere else: write-ahead to the spool, commit,
  * then remove the spool file.
  */
-function saveAfterPairCall(
+async function saveAfterPairCall(
   db: DB,
   input: PairTerminalInput,
   attemptId: number,
   result: PairResult,
   actor: Actor,
-): PairTerminalOutcome {
+): Promise<PairTerminalOutcome> {
   let record: RecoveryRecord | null = null;
   let spoolFile: string | null = null;
   try {
@@ -292,10 +285,9 @@ function saveAfterPairCall(
     );
     if (record) {
       try {
-        db.update(pairingAttempts)
+        await db.transaction((tx) => tx.update(pairingAttempts)
           .set({ errorCode: CREDENTIALS_IN_LOG, terminalId: result.terminalId })
-          .where(and(eq(pairingAttempts.id, attemptId), eq(pairingAttempts.status, "pending")))
-          .run();
+          .where(and(eq(pairingAttempts.id, attemptId), eq(pairingAttempts.status, "pending"))));
       } catch {
         // the log line is the record
       }
@@ -304,7 +296,7 @@ function saveAfterPairCall(
 
   let saved;
   try {
-    saved = persistPairing(db, {
+    saved = await persistPairing(db, {
       attemptId,
       merchantId: input.merchantId,
       environment: input.environment,
@@ -322,7 +314,7 @@ function saveAfterPairCall(
       const code = suspended ? "merchant_suspended" : "write_failed";
       const message = suspended ? MERCHANT_SUSPENDED_RECOVERY_MESSAGE : RECOVERY_MESSAGE;
       try {
-        finishAttempt(db, attemptId, "needs_recovery", code, message, result.terminalId);
+        await finishAttempt(db, attemptId, "needs_recovery", code, message, result.terminalId);
       } catch {
         // The spool file itself is listed on the dashboard.
       }
@@ -330,7 +322,7 @@ function saveAfterPairCall(
     }
     if (!record) {
       try {
-        finishAttempt(db, attemptId, "failed", "credentials_lost", LOST_MESSAGE, result.terminalId);
+        await finishAttempt(db, attemptId, "failed", "credentials_lost", LOST_MESSAGE, result.terminalId);
       } catch {
         // the fatal log line above is the record
       }
@@ -342,7 +334,7 @@ function saveAfterPairCall(
       "pairing could be neither saved nor spooled: its sealed credentials are in this log line; run `npm run recover -- --from-log <this log>`, then complete it from the dashboard",
     );
     try {
-      finishAttempt(db, attemptId, "needs_recovery", CREDENTIALS_IN_LOG, message, result.terminalId);
+      await finishAttempt(db, attemptId, "needs_recovery", CREDENTIALS_IN_LOG, message, result.terminalId);
     } catch {
       // the log line is the record; a start marks the attempt from its error code, or the operator imports it
     }
@@ -353,7 +345,7 @@ function saveAfterPairCall(
     try {
       removeSpoolFile(spoolFile);
     } catch (err) {
-      // Committed: the file is stale, and the next start removes it (settleAfterStop).
+      // Committed: the file is stale, and the next start removes it settleAfterStop.
       log.warn({ event: "spool_remove_failed", attemptId, file: spoolFile, failure: (err as Error)?.message }, "pairing saved, but its spool file could not be removed");
     }
   } else if (record) {

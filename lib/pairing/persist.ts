@@ -20,6 +20,7 @@ import type { PairResult } from "../providers/types";
 import { merchantScope } from "../auth/scope";
 import { setRoute, unrouteTerminal, type RouteOutcome } from "../registers/routing";
 import { seal, secretContext } from "./vault";
+import { firstRow, returnedRow } from "../db/query";
 
 export type PersistInput = {
   attemptId: number;
@@ -60,24 +61,22 @@ const SUSPENDED_WHILE_PAIRING = "The merchant was suspended while the terminal w
 type PersistTx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 
 /** The recovered pairing, kept as replaced by the terminal's newer active pairing (if it has one). */
-function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, actor: { id: number; email: string }): Persisted | null {
-  const returnedAt = tx
+async function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, actor: { id: number; email: string }): Promise<Persisted | null> {
+  const returnedAt = (await firstRow(tx
     .select({ finishedAt: pairingAttempts.finishedAt })
     .from(pairingAttempts)
-    .where(eq(pairingAttempts.id, input.attemptId))
-    .get()?.finishedAt;
+    .where(eq(pairingAttempts.id, input.attemptId)).limit(1)))?.finishedAt;
   if (!returnedAt) return null;
-  const newer = tx
+  const newer = await firstRow(tx
     .select({ id: pairings.id, name: pairings.name, merchantId: pairings.merchantId })
     .from(pairings)
-    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active"), gt(pairings.createdAt, returnedAt)))
-    .get();
+    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active"), gt(pairings.createdAt, returnedAt))).limit(1));
   if (!newer) return null;
   const { result } = input;
   // Another merchant's pairing is not named (the warning is read by this attempt's merchant).
   const which = newer.merchantId === input.merchantId ? ` (“${newer.name}”)` : "";
   const warning = `Recovered after the terminal was paired again${which}: that newer pairing stays active, and this one is kept as replaced. Pay-Connect keeps one pairing per terminal, so its credentials no longer work and were not stored.`;
-  const pairing = tx
+  const pairing = await returnedRow(tx
     .insert(pairings)
     .values({
       terminalRef,
@@ -94,9 +93,8 @@ function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, 
       attemptId: input.attemptId,
       createdById: input.createdById,
     })
-    .returning({ id: pairings.id })
-    .get();
-  const marked = tx
+    .returning({ id: pairings.id }));
+  const marked = await tx
     .update(pairingAttempts)
     .set({
       status: "succeeded",
@@ -108,12 +106,11 @@ function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, 
       recoveredAt: new Date(),
       warning,
     })
-    .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
-    .run();
+    .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")));
   if (marked.changes !== 1) {
     throw alreadySaved(input.attemptId);
   }
-  writeAudit(tx, {
+  await writeAudit(tx, {
     actor,
     merchantId: input.merchantId,
     action: "pairing.recover",
@@ -131,51 +128,49 @@ function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: number, 
   return { terminalRef, pairingId: pairing.id, replacedPairingIds: [], warning, routed: null };
 }
 
-export function persistPairing(db: DB, input: PersistInput): Persisted {
+export async function persistPairing(db: DB, input: PersistInput): Promise<Persisted> {
   const { result, actor } = input;
   // Immediate: the transaction now reads (the terminal's merchant) before it writes, and a
   // deferred one that has read cannot wait for another writer's lock (SQLite answers "database
   // is locked" at once, without busy_timeout), which turned a busy moment into needs recovery.
-  return db.transaction((tx) => {
+  return db.transaction(async (tx) => {
     // Checked again inside the write: a suspension during the pair call wins.
-    const merchant = tx.select({ status: merchants.status }).from(merchants).where(eq(merchants.id, input.merchantId)).get();
+    const merchant = await firstRow(tx.select({ status: merchants.status }).from(merchants).where(eq(merchants.id, input.merchantId)).limit(1));
     if (merchant?.status !== "active") throw new DomainError("merchant_suspended", SUSPENDED_WHILE_PAIRING);
-    const before = tx
+    const before = await firstRow(tx
       .select({ id: terminals.id, merchantId: terminals.merchantId })
       .from(terminals)
-      .where(and(eq(terminals.environment, input.environment), eq(terminals.terminalId, result.terminalId)))
-      .get();
+      .where(and(eq(terminals.environment, input.environment), eq(terminals.terminalId, result.terminalId))).limit(1));
     // A recovery completed after the terminal was paired again: the newer pairing is the one
     // Pay-Connect holds now (it replaced this one there), so it stays active, the terminal stays
     // where it is, and the recovered pairing is kept as replaced by it, without its dead
     // credentials. Newer: made after this attempt's result came back (the attempt's finish time).
     if (input.recovered && before) {
-      const stale = staleRecovery(tx, input, before.id, actor);
+      const stale = await staleRecovery(tx, input, before.id, actor);
       if (stale) return stale;
     }
     // Registers of the merchant the terminal leaves cannot route to another merchant's terminal:
     // they are unrouted first (the database refuses the move otherwise).
     const unroutedByMove =
       before && before.merchantId !== input.merchantId
-        ? unrouteTerminal(tx, before.id, null, "the terminal was paired into another merchant", input.merchantId)
+        ? await unrouteTerminal(tx, before.id, null, "the terminal was paired into another merchant", input.merchantId)
         : 0;
     // The terminal belongs to the merchant it was last paired into: whoever held its screen to
     // read the OTP has it now. Its past pairings keep their own merchant (each merchant sees only
     // its own history on the terminal page).
-    const terminal = tx
+    const terminal = await returnedRow(tx
       .insert(terminals)
       .values({ merchantId: input.merchantId, environment: input.environment, terminalId: result.terminalId })
       .onConflictDoUpdate({
         target: [terminals.environment, terminals.terminalId],
         set: { merchantId: input.merchantId, updatedAt: sql`(unixepoch('subsec') * 1000)` },
       })
-      .returning({ id: terminals.id })
-      .get();
+      .returning({ id: terminals.id }));
     if (before && before.merchantId !== input.merchantId) {
       // One entry for each merchant, neither naming the other nor its people: the merchant the
       // terminal left sees no actor (staff read who in the other entry).
       const details = { environment: input.environment, terminalId: result.terminalId };
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor: null,
         merchantId: before.merchantId,
         action: "terminal.merchant_change",
@@ -187,7 +182,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
           ...(unroutedByMove > 0 ? { registersUnrouted: unroutedByMove } : {}),
         },
       });
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId: input.merchantId,
         action: "terminal.merchant_change",
@@ -201,25 +196,23 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
     // replaces the terminal's active one (assumption 10 in lib/pay-connect/assumptions.ts), whose
     // dead secrets are destroyed. No unpair call is made for it. Registers route to the terminal,
     // not to a pairing: they keep working on the new one.
-    const replaced = tx
+    const replaced = await tx
       .select({ id: pairings.id, merchantId: pairings.merchantId, name: pairings.name, payConnectId: pairings.payConnectId })
       .from(pairings)
-      .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")))
-      .all();
+      .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")));
     for (const old of replaced) {
-      tx.update(pairings)
+      await tx.update(pairings)
         .set({
           status: "replaced",
           endedAt: new Date(),
           // Another merchant's pairing is not told who replaced it.
           endedById: old.merchantId === input.merchantId ? actor.id : null,
         })
-        .where(eq(pairings.id, old.id))
-        .run();
-      tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, old.id)).run();
+        .where(eq(pairings.id, old.id));
+      await tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, old.id));
     }
 
-    const pairing = tx
+    const pairing = await returnedRow(tx
       .insert(pairings)
       .values({
         terminalRef: terminal.id,
@@ -233,11 +226,10 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         attemptId: input.attemptId,
         createdById: input.createdById,
       })
-      .returning({ id: pairings.id })
-      .get();
+      .returning({ id: pairings.id }));
     for (const old of replaced) {
-      tx.update(pairings).set({ replacedById: pairing.id }).where(eq(pairings.id, old.id)).run();
-      writeAudit(tx, {
+      await tx.update(pairings).set({ replacedById: pairing.id }).where(eq(pairings.id, old.id));
+      await writeAudit(tx, {
         actor: old.merchantId === input.merchantId ? actor : null,
         merchantId: old.merchantId,
         action: "pairing.replace",
@@ -253,18 +245,16 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
     }
 
     // What the user meant: "pair again" of one terminal, or pairing from a register's page.
-    const meant = tx
+    const meant = await firstRow(tx
       .select({ intendedTerminalRef: pairingAttempts.intendedTerminalRef, registerRef: pairingAttempts.registerRef })
       .from(pairingAttempts)
-      .where(eq(pairingAttempts.id, input.attemptId))
-      .get();
+      .where(eq(pairingAttempts.id, input.attemptId)).limit(1));
     const warnings: string[] = [];
     if (meant?.intendedTerminalRef != null && meant.intendedTerminalRef !== terminal.id) {
-      const intended = tx
+      const intended = await firstRow(tx
         .select({ terminalId: terminals.terminalId })
         .from(terminals)
-        .where(eq(terminals.id, meant.intendedTerminalRef))
-        .get();
+        .where(eq(terminals.id, meant.intendedTerminalRef)).limit(1));
       // Which pairing of that terminal it replaced: this merchant's by name, another's without.
       const ended = replaced.map((r) => (r.merchantId === input.merchantId ? `“${r.name}”` : "another merchant's pairing")).join(" and ");
       warnings.push(
@@ -285,10 +275,10 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
     }
     for (const s of secrets) {
       const sealed = seal(s.value, secretContext("pairings", pairing.id, s.field));
-      tx.insert(pairingSecrets).values({ pairingId: pairing.id, field: s.field, ...sealed }).run();
+      await tx.insert(pairingSecrets).values({ pairingId: pairing.id, field: s.field, ...sealed });
     }
 
-    const marked = tx
+    const marked = await tx
       .update(pairingAttempts)
       .set({
         status: "succeeded",
@@ -300,15 +290,14 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
         warning: mismatch,
         ...(input.recovered ? { recoveredAt: new Date() } : {}),
       })
-      .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")))
-      .run();
+      .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")));
     // The same pair result must never make two pairings (a recovery racing the original write,
     // a spool file imported twice): an attempt already succeeded rolls the whole write back.
     if (marked.changes !== 1) {
       throw alreadySaved(input.attemptId);
     }
 
-    writeAudit(tx, {
+    await writeAudit(tx, {
       actor,
       merchantId: input.merchantId,
       action: input.recovered ? "pairing.recover" : "pairing.create",
@@ -327,7 +316,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
       try {
         // A savepoint: a route that cannot be made never undoes the pairing.
         const registerRef = meant.registerRef;
-        routed = tx.transaction((inner) => setRoute(inner, merchantScope(input.merchantId), registerRef, terminal.id, actor));
+        routed = await tx.transaction((inner) => setRoute(inner, merchantScope(input.merchantId), registerRef, terminal.id, actor));
       } catch (err) {
         const why = err instanceof DomainError ? err.message : "an internal error";
         warnings.push(`The terminal was paired, but the register could not be routed to it (${why}). Route it from the register's page.`);
@@ -335,7 +324,7 @@ export function persistPairing(db: DB, input: PersistInput): Persisted {
     }
     const warning = warnings.length > 0 ? warnings.join(" ") : null;
     if (warning !== mismatch) {
-      tx.update(pairingAttempts).set({ warning }).where(eq(pairingAttempts.id, input.attemptId)).run();
+      await tx.update(pairingAttempts).set({ warning }).where(eq(pairingAttempts.id, input.attemptId));
     }
     return { terminalRef: terminal.id, pairingId: pairing.id, replacedPairingIds: replaced.map((r) => r.id), warning, routed };
   }, { behavior: "immediate" });

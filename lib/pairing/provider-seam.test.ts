@@ -38,7 +38,7 @@ const input = (name: string) => ({
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
   calls.length = 0;
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "admin" });
   actor = { id: u.id, email: u.email };

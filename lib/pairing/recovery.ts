@@ -26,6 +26,7 @@ import {
   writeSpoolRecord,
   type RecoveryRecord,
 } from "./recovery-record";
+import { firstRow } from "../db/query";
 
 /**
  * The logger of the last resort: when the spool cannot be written, the recovery record goes to
@@ -114,8 +115,8 @@ export function listRecoverySpool(): SpoolEntry[] {
  * for the same terminal in the same environment. Such a file is stale (the process stopped, or
  * the removal failed, after the commit) and must not be offered for recovery.
  */
-export function isCommitted(db: DB, entry: Pick<SpoolEntry, "attemptId" | "environment" | "terminalId">): boolean {
-  const row = db
+export async function isCommitted(db: DB, entry: Pick<SpoolEntry, "attemptId" | "environment" | "terminalId">): Promise<boolean> {
+  const row = await firstRow(db
     .select({ id: pairings.id })
     .from(pairings)
     .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
@@ -125,8 +126,7 @@ export function isCommitted(db: DB, entry: Pick<SpoolEntry, "attemptId" | "envir
         eq(terminals.environment, entry.environment),
         eq(terminals.terminalId, entry.terminalId),
       ),
-    )
-    .get();
+    ).limit(1));
   return row !== undefined;
 }
 

@@ -7,59 +7,60 @@ import { merchantCtx, staff } from "../test/merchants";
 import { pairedTerminal } from "../test/transactions";
 import { renamePairing } from "./rename";
 import { pairingNameSchema } from "./schemas";
+import { firstRow } from "../db/query";
 
 describe("renamePairing", () => {
-  const setup = () => {
+  const setup = async () => {
     const db = openDatabase(":memory:");
-    const mine = pairedTerminal(db);
-    const theirs = pairedTerminal(db);
+    const mine = await pairedTerminal(db);
+    const theirs = await pairedTerminal(db);
     const actor = { id: mine.userId, email: "a@x" };
-    const nameOf = (id: number) => db.select({ name: pairings.name }).from(pairings).where(eq(pairings.id, id)).get()!.name;
-    const renames = () => db.select().from(auditLog).where(eq(auditLog.action, "pairing.rename")).all();
+    const nameOf = async (id: number) => (await firstRow(db.select({ name: pairings.name }).from(pairings).where(eq(pairings.id, id)).limit(1)))!.name;
+    const renames = async () => await db.select().from(auditLog).where(eq(auditLog.action, "pairing.rename"));
     return { db, mine, theirs, actor, nameOf, renames };
   };
 
-  it("renames an active pairing of the caller's merchant, audited with the old and new names", () => {
-    const { db, mine, actor, nameOf, renames } = setup();
-    const out = renamePairing(merchantCtx(db, mine.merchantId), mine.pairingId, { name: "Bar till", expectedName: nameOf(mine.pairingId) }, actor);
+  it("renames an active pairing of the caller's merchant, audited with the old and new names", async () => {
+    const { db, mine, actor, nameOf, renames } = await setup();
+    const out = await renamePairing(merchantCtx(db, mine.merchantId), mine.pairingId, { name: "Bar till", expectedName: await nameOf(mine.pairingId) }, actor);
     expect(out).toEqual({ name: "Bar till", message: "Renamed to “Bar till” in Pairdesk. Pay-Connect keeps the name it was paired with." });
-    expect(nameOf(mine.pairingId)).toBe("Bar till");
-    expect(renames()).toHaveLength(1);
-    expect(renames()[0]).toMatchObject({ merchantId: mine.merchantId, targetType: "pairing", targetId: String(mine.pairingId) });
-    expect(JSON.parse(renames()[0]!.details!)).toMatchObject({ from: expect.stringMatching(/^Till /), to: "Bar till", terminalId: mine.terminalId });
+    expect(await nameOf(mine.pairingId)).toBe("Bar till");
+    expect(await renames()).toHaveLength(1);
+    expect((await renames())[0]).toMatchObject({ merchantId: mine.merchantId, targetType: "pairing", targetId: String(mine.pairingId) });
+    expect(JSON.parse((await renames())[0]!.details!)).toMatchObject({ from: expect.stringMatching(/^Till /), to: "Bar till", terminalId: mine.terminalId });
     // The same name again changes nothing and writes no entry.
-    expect(renamePairing(staff(db), mine.pairingId, { name: "Bar till" }, actor)).toMatchObject({ name: "Bar till" });
-    expect(renames()).toHaveLength(1);
+    expect(await renamePairing(staff(db), mine.pairingId, { name: "Bar till" }, actor)).toMatchObject({ name: "Bar till" });
+    expect(await renames()).toHaveLength(1);
   });
 
-  it("another merchant's pairing is not found, and a replaced one, a suspended merchant's or a stale page is refused; nothing changes", () => {
-    const { db, mine, theirs, actor, nameOf, renames } = setup();
-    const before = nameOf(theirs.pairingId);
-    const refusal = (run: () => unknown) => {
+  it("another merchant's pairing is not found, and a replaced one, a suspended merchant's or a stale page is refused; nothing changes", async () => {
+    const { db, mine, theirs, actor, nameOf, renames } = await setup();
+    const before = await nameOf(theirs.pairingId);
+    const refusal = async (run: () => unknown) => {
       try {
-        run();
+        await run();
       } catch (err) {
         expect(err).toBeInstanceOf(DomainError);
         return { code: (err as DomainError).code, message: (err as DomainError).message };
       }
       throw new Error("not refused");
     };
-    expect(refusal(() => renamePairing(merchantCtx(db, mine.merchantId), theirs.pairingId, { name: "Mine now" }, actor))).toEqual({
+    expect(await refusal(async () => renamePairing(merchantCtx(db, mine.merchantId), theirs.pairingId, { name: "Mine now" }, actor))).toEqual({
       code: "not_found",
       message: "That pairing does not exist.",
     });
-    expect(refusal(() => renamePairing(merchantCtx(db, mine.merchantId), 999_999, { name: "X" }, actor))).toMatchObject({ code: "not_found" });
-    expect(refusal(() => renamePairing(staff(db), theirs.pairingId, { name: "New", expectedName: "Someone else's idea" }, actor))).toEqual({
+    expect(await refusal(async () => renamePairing(merchantCtx(db, mine.merchantId), 999_999, { name: "X" }, actor))).toMatchObject({ code: "not_found" });
+    expect(await refusal(async () => renamePairing(staff(db), theirs.pairingId, { name: "New", expectedName: "Someone else's idea" }, actor))).toEqual({
       code: "stale",
       message: `Someone renamed this pairing to “${before}” meanwhile. Reload the page to rename it again.`,
     });
-    db.update(pairings).set({ status: "replaced", endedAt: new Date() }).where(eq(pairings.id, theirs.pairingId)).run();
-    expect(refusal(() => renamePairing(staff(db), theirs.pairingId, { name: "New" }, actor))).toMatchObject({ code: "not_active" });
-    db.update(merchants).set({ status: "suspended" }).where(eq(merchants.id, mine.merchantId)).run();
-    expect(refusal(() => renamePairing(staff(db), mine.pairingId, { name: "New" }, actor))).toMatchObject({ code: "merchant_suspended" });
-    expect(nameOf(theirs.pairingId)).toBe(before);
-    expect(nameOf(mine.pairingId)).toMatch(/^Till /);
-    expect(renames()).toEqual([]);
+    await db.transaction((tx) => tx.update(pairings).set({ status: "replaced", endedAt: new Date() }).where(eq(pairings.id, theirs.pairingId)));
+    expect(await refusal(async () => renamePairing(staff(db), theirs.pairingId, { name: "New" }, actor))).toMatchObject({ code: "not_active" });
+    await db.transaction((tx) => tx.update(merchants).set({ status: "suspended" }).where(eq(merchants.id, mine.merchantId)));
+    expect(await refusal(async () => renamePairing(staff(db), mine.pairingId, { name: "New" }, actor))).toMatchObject({ code: "merchant_suspended" });
+    expect(await nameOf(theirs.pairingId)).toBe(before);
+    expect(await nameOf(mine.pairingId)).toMatch(/^Till /);
+    expect(await renames()).toEqual([]);
   });
 
   it("the name is checked like the pairing form's", () => {

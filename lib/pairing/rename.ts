@@ -12,18 +12,19 @@ import { writeAudit } from "../audit/audit";
 import { scopeWhere, type QueryContext, scopedCommands } from "../auth/scope";
 import { merchants, pairings, terminals } from "../db/schema";
 import { DomainError, notFound } from "../errors";
+import { firstRow } from "../db/query";
 
 export type Renamed = { name: string; message: string };
 
-export function renamePairing(
+export async function renamePairing(
   { db, scope }: QueryContext,
   pairingId: number,
   input: { name: string; expectedName?: string },
   actor: { id: number; email: string },
-): Renamed {
+): Promise<Renamed> {
   return db.transaction(
-    (tx): Renamed => {
-      const pairing = tx
+    async (tx): Promise<Renamed> => {
+      const pairing = await firstRow(tx
         .select({
           id: pairings.id,
           name: pairings.name,
@@ -36,8 +37,7 @@ export function renamePairing(
         .from(pairings)
         .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
         .innerJoin(merchants, eq(merchants.id, pairings.merchantId))
-        .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId)))
-        .get();
+        .where(and(eq(pairings.id, pairingId), scopeWhere(scope, pairings.merchantId))).limit(1));
       if (!pairing) throw notFound("That pairing does not exist.");
       if (pairing.status !== "active") {
         throw new DomainError("not_active", `This pairing is ${pairing.status}: only an active pairing can be renamed.`);
@@ -52,8 +52,8 @@ export function renamePairing(
         });
       }
       if (pairing.name === input.name) return { name: pairing.name, message: `The name stays “${pairing.name}”.` };
-      tx.update(pairings).set({ name: input.name }).where(eq(pairings.id, pairing.id)).run();
-      writeAudit(tx, {
+      await tx.update(pairings).set({ name: input.name }).where(eq(pairings.id, pairing.id));
+      await writeAudit(tx, {
         actor,
         merchantId: pairing.merchantId,
         action: "pairing.rename",

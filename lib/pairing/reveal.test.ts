@@ -18,7 +18,7 @@ const audit = () => db.$client.prepare("select action, actor_id, details from au
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  testMerchant(db);
+  await testMerchant(db);
   const u = await createUser(db, { email: "admin@example.com", password: PASSWORD, role: "admin" });
   admin = { id: u.id, email: "admin@example.com", name: "", role: "admin", merchantId: null, merchantName: null };
   const out = await pairTerminal(

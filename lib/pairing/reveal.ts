@@ -31,7 +31,7 @@ export async function revealCredentials(
   password: string,
 ): Promise<RevealOutcome> {
   if (!can(user.role, "pairing:reveal")) return { ok: false, code: "forbidden", message: refusal(user.role, "pairing:reveal") };
-  const pairing = pairingForCall(db, scope, pairingId);
+  const pairing = await pairingForCall(db, scope, pairingId);
   if (!pairing) return { ok: false, code: "not_found", message: "That pairing does not exist." };
   if (pairing.status !== "active") {
     return {
@@ -42,7 +42,7 @@ export async function revealCredentials(
   }
   const denied = await confirmPassword(db, user, password);
   if (denied) {
-    writeAudit(db, {
+    await writeAudit(db, {
       actor: user,
       merchantId: pairing.merchantId,
       action: "pairing.reveal_denied",
@@ -53,12 +53,12 @@ export async function revealCredentials(
   }
   let credentials: PairingCredentials;
   try {
-    credentials = readCredentials(db, pairing);
+    credentials = await readCredentials(db, pairing);
   } catch (err) {
     log.error({ event: "reveal_failed", pairingId, failure: (err as Error)?.message }, "vault read failed");
     return { ok: false, code: "vault", message: VAULT_READ_FAILED };
   }
-  writeAudit(db, {
+  await writeAudit(db, {
     actor: user,
     merchantId: pairing.merchantId,
     action: "pairing.reveal",

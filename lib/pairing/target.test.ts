@@ -19,8 +19,8 @@ beforeAll(async () => {
 const alphaAdmin = () => ({ role: "merchant-admin" as const, merchantId: f.alpha });
 const staffSupport = { role: "support" as const, merchantId: null };
 
-it("a register's merchant is the pairing's, whatever merchant the form says", () => {
-  expect(pairingTarget(db, staffSupport, { registerId: f.registers.alpha, merchantId: f.bravo, environment: "sandbox" })).toEqual({
+it("a register's merchant is the pairing's, whatever merchant the form says", async () => {
+  expect(await pairingTarget(db, staffSupport, { registerId: f.registers.alpha, merchantId: f.bravo, environment: "sandbox" })).toEqual({
     ok: true,
     merchantId: f.alpha,
     environment: "sandbox",
@@ -29,35 +29,35 @@ it("a register's merchant is the pairing's, whatever merchant the form says", ()
   });
 });
 
-it("another merchant's register or terminal is not found for a merchant's people", () => {
-  expect(pairingTarget(db, alphaAdmin(), { registerId: f.registers.bravo, environment: "sandbox" })).toMatchObject({
+it("another merchant's register or terminal is not found for a merchant's people", async () => {
+  expect(await pairingTarget(db, alphaAdmin(), { registerId: f.registers.bravo, environment: "sandbox" })).toMatchObject({
     ok: false,
     field: "registerId",
   });
-  expect(pairingTarget(db, alphaAdmin(), { terminalRef: f.terminals.bravo, environment: "sandbox" })).toMatchObject({
+  expect(await pairingTarget(db, alphaAdmin(), { terminalRef: f.terminals.bravo, environment: "sandbox" })).toMatchObject({
     ok: false,
     field: "terminalRef",
   });
 });
 
-it("pair again keeps the terminal's merchant and refuses another environment", () => {
-  expect(pairingTarget(db, staffSupport, { terminalRef: f.terminals.bravo, merchantId: f.alpha, environment: "sandbox" })).toMatchObject({
+it("pair again keeps the terminal's merchant and refuses another environment", async () => {
+  expect(await pairingTarget(db, staffSupport, { terminalRef: f.terminals.bravo, merchantId: f.alpha, environment: "sandbox" })).toMatchObject({
     ok: true,
     merchantId: f.bravo,
     intendedTerminalRef: f.terminals.bravo,
   });
-  expect(pairingTarget(db, staffSupport, { terminalRef: f.terminals.bravo, environment: "production" })).toMatchObject({
+  expect(await pairingTarget(db, staffSupport, { terminalRef: f.terminals.bravo, environment: "production" })).toMatchObject({
     ok: false,
     field: "environment",
   });
-  expect(pairingTarget(db, staffSupport, { terminalRef: f.terminals.bravo, registerId: f.registers.bravo, environment: "sandbox" })).toMatchObject({
+  expect(await pairingTarget(db, staffSupport, { terminalRef: f.terminals.bravo, registerId: f.registers.bravo, environment: "sandbox" })).toMatchObject({
     ok: false,
   });
 });
 
-it("an archived register cannot be paired for", () => {
+it("an archived register cannot be paired for", async () => {
   db.$client.prepare("update registers set archived_at = 1 where id = ?").run(f.registers.alphaLane);
-  expect(pairingTarget(db, alphaAdmin(), { registerId: f.registers.alphaLane, environment: "sandbox" })).toMatchObject({
+  expect(await pairingTarget(db, alphaAdmin(), { registerId: f.registers.alphaLane, environment: "sandbox" })).toMatchObject({
     ok: false,
     message: expect.stringMatching(/archived/),
   });

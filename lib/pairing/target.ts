@@ -12,6 +12,7 @@ import type { DB } from "../db/client";
 import { terminals, type Environment } from "../db/schema";
 import { merchantToPairInto } from "../merchants/merchants";
 import { findRegister, REGISTER_NOT_FOUND } from "../registers/registers";
+import { firstRow } from "../db/query";
 
 export type PairingTarget =
   | {
@@ -23,11 +24,11 @@ export type PairingTarget =
     }
   | { ok: false; field: "merchantId" | "registerId" | "terminalRef" | "environment"; message: string };
 
-export function pairingTarget(
+export async function pairingTarget(
   db: DB,
   user: ScopedUser,
   input: { merchantId?: number; registerId?: number; terminalRef?: number; environment: Environment },
-): PairingTarget {
+): Promise<PairingTarget> {
   const scope = authorityOf(user);
   let chosen = input.merchantId;
   let registerRef: number | null = null;
@@ -37,18 +38,17 @@ export function pairingTarget(
     return { ok: false, field: "registerId", message: "Pair from a register's page or a terminal's page, not both." };
   }
   if (input.registerId !== undefined) {
-    const register = findRegister(db, scope, input.registerId);
+    const register = await findRegister(db, scope, input.registerId);
     if (!register) return { ok: false, field: "registerId", message: REGISTER_NOT_FOUND };
     if (register.archivedAt) return { ok: false, field: "registerId", message: "This register is archived: it cannot be routed." };
     chosen = register.merchantId;
     registerRef = register.id;
   }
   if (input.terminalRef !== undefined) {
-    const terminal = db
+    const terminal = await firstRow(db
       .select({ id: terminals.id, merchantId: terminals.merchantId, environment: terminals.environment })
       .from(terminals)
-      .where(and(eq(terminals.id, input.terminalRef), scopeWhere(scope, terminals.merchantId)))
-      .get();
+      .where(and(eq(terminals.id, input.terminalRef), scopeWhere(scope, terminals.merchantId))).limit(1));
     if (!terminal) return { ok: false, field: "terminalRef", message: "That terminal does not exist, or it is not in your merchant." };
     if (terminal.environment !== input.environment) {
       return {
@@ -61,7 +61,7 @@ export function pairingTarget(
     intendedTerminalRef = terminal.id;
     environment = terminal.environment;
   }
-  const merchant = merchantToPairInto(db, user, chosen);
+  const merchant = await merchantToPairInto(db, user, chosen);
   if (!merchant.ok) return { ok: false, field: "merchantId", message: merchant.message };
   return { ok: true, merchantId: merchant.merchantId, environment, registerRef, intendedTerminalRef };
 }

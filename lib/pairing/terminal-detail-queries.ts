@@ -3,6 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { and, count, desc, eq, sql } from "drizzle-orm";
 import { merchants, pairingAttempts, pairings, pairingSecrets, registers, terminals, users } from "../db/schema";
 import { scopedQuery, scopeWhere } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /**
  * One terminal and its pairings, or null when it does not exist or belongs to another merchant
@@ -11,8 +12,8 @@ import { scopedQuery, scopeWhere } from "../auth/scope";
  * pairing that replaced it (when in the scope); `routedRegisterCount` is how many registers route
  * to the terminal (what an unpair would leave unrouted); `warning` is the pairing attempt's.
  */
-export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: number) => {
-  const terminal = db
+export const queryTerminalDetail = scopedQuery(async ({ db, scope }, terminalRef: number) => {
+  const terminal = await firstRow(db
     .select({
       id: terminals.id,
       environment: terminals.environment,
@@ -29,14 +30,13 @@ export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: numb
     })
     .from(terminals)
     .innerJoin(merchants, eq(merchants.id, terminals.merchantId))
-    .where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId)))
-    .get();
+    .where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId))).limit(1));
   if (!terminal) return null;
   const creator = alias(users, "creator");
   const ender = alias(users, "ender");
   const pairingMerchant = alias(merchants, "pairing_merchant");
   const replacer = alias(pairings, "replacer");
-  const rows = db
+  const rows = await db
     .select({
       id: pairings.id,
       payConnectId: pairings.payConnectId,
@@ -70,14 +70,12 @@ export const queryTerminalDetail = scopedQuery(({ db, scope }, terminalRef: numb
     .leftJoin(replacer, and(eq(replacer.id, pairings.replacedById), scopeWhere(scope, replacer.merchantId)))
     .leftJoin(pairingAttempts, and(eq(pairingAttempts.id, pairings.attemptId), scopeWhere(scope, pairingAttempts.merchantId)))
     .where(and(eq(pairings.terminalRef, terminalRef), scopeWhere(scope, pairings.merchantId)))
-    .orderBy(desc(pairings.createdAt), desc(pairings.id))
-    .all();
+    .orderBy(desc(pairings.createdAt), desc(pairings.id));
   const routedRegisterCount =
-    db
+    (await firstRow(db
       .select({ n: count() })
       .from(registers)
-      .where(and(eq(registers.terminalRef, terminalRef), scopeWhere(scope, registers.merchantId)))
-      .get()?.n ?? 0;
+      .where(and(eq(registers.terminalRef, terminalRef), scopeWhere(scope, registers.merchantId))).limit(1)))?.n ?? 0;
   return { terminal, pairings: rows, routedRegisterCount };
 });
 

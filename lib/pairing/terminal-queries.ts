@@ -7,6 +7,7 @@ import { clampPage } from "../lists/kit";
 import { terminalList, type TerminalListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /**
  * The terminal list: one row per terminal with its active pairing (Pay-Connect keeps one per
@@ -200,9 +201,9 @@ function terminalListStatements(
 
 /** Rows `offset…offset+limit` of the list: a page, or a batch of the CSV export. */
 export const terminalRows = scopedQuery(
-  (ctx, params: TerminalListParams, window: { limit: number; offset: number }): TerminalListRow[] =>
-    terminalListStatements(ctx, params, window)
-    .rowsQuery.all()
+  async (ctx, params: TerminalListParams, window: { limit: number; offset: number }): Promise<TerminalListRow[]> =>
+    (await terminalListStatements(ctx, params, window)
+    .rowsQuery)
     .map((r) => ({
       id: r.id,
       terminalId: r.terminalId,
@@ -218,12 +219,12 @@ export const terminalRows = scopedQuery(
 );
 
 /** The terminal list page: `q` (terminal id or pairing name), environment, status, sort, page. */
-export const queryTerminals = scopedQuery((ctx, input: TerminalListInput = {}): TerminalList => {
+export const queryTerminals = scopedQuery(async (ctx, input: TerminalListInput = {}): Promise<TerminalList> => {
   const params = terminalList.values(input);
   const pageSize = input.pageSize ?? terminalList.pageSize;
-  const total = terminalListStatements(ctx, params, { limit: 1, offset: 0 }).countQuery.get()?.n ?? 0;
+  const total = (await firstRow(terminalListStatements(ctx, params, { limit: 1, offset: 0 }).countQuery.limit(1)))?.n ?? 0;
   const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = total === 0 ? [] : terminalRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  const rows = total === 0 ? [] : await terminalRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
   return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
 });
 

@@ -13,6 +13,7 @@ import { log } from "../log";
 import { ProviderError, type PairingProvider, type ProviderEnvironment } from "../providers/types";
 import { unrouteTerminal } from "../registers/routing";
 import { pairingForCall, readCredentials } from "./credentials";
+import { changedRows } from "../db/query";
 
 export type UnpairOutcome =
   | { ok: true; terminalRef: number; unrouted: number; message: string }
@@ -35,7 +36,7 @@ export async function unpairPairing(
   pairingId: number,
   actor: { id: number; email: string },
 ): Promise<UnpairOutcome> {
-  const pairing = pairingForCall(db, scope, pairingId);
+  const pairing = await pairingForCall(db, scope, pairingId);
   if (!pairing) return { ok: false, code: "not_found", message: "That pairing does not exist." };
   if (pairing.status !== "active") {
     return { ok: false, code: "not_active", message: `This pairing is already ${pairing.status}: there is nothing to unpair.` };
@@ -51,7 +52,7 @@ export async function unpairPairing(
     };
   }
   try {
-    const creds = readCredentials(db, pairing);
+    const creds = await readCredentials(db, pairing);
     await provider.unpair({ clientId: creds.clientId, clientSecret: creds.clientSecret });
   } catch (err) {
     if (err instanceof ProviderError && err.code === "unauthorized") {
@@ -62,7 +63,7 @@ export async function unpairPairing(
           ? `${err.message} The pairing was not changed.`
           : "The pairing's credentials could not be read from the vault. The pairing was not changed.";
       const code = err instanceof ProviderError ? err.code : "vault";
-      writeAudit(db, {
+      await writeAudit(db, {
         actor,
         merchantId: pairing.merchantId,
         action: "pairing.unpair_failed",
@@ -77,20 +78,19 @@ export async function unpairPairing(
   const ENDED_MEANWHILE = Symbol("ended meanwhile");
   let changed: { unrouted: number } | null;
   try {
-    changed = db.transaction((tx) => {
+    changed = await db.transaction(async (tx) => {
       // The registers that route to the terminal are unrouted in the same write (the database
       // refuses to end a pairing that registers still route through): never left pointing at a
       // dead pairing.
-      const unrouted = unrouteTerminal(tx, pairing.terminalRef, actor, "the terminal was unpaired");
-      const updated = tx
+      const unrouted = await unrouteTerminal(tx, pairing.terminalRef, actor, "the terminal was unpaired");
+      const updated = changedRows(await tx
         .update(pairings)
         .set({ status: "unpaired", endedAt: new Date(), endedById: actor.id })
-        .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active")))
-        .run().changes;
+        .where(and(eq(pairings.id, pairingId), eq(pairings.status, "active"))));
       // Someone else ended it meanwhile: thrown, so that the routes stay as they were.
       if (updated === 0) throw ENDED_MEANWHILE;
-      tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, pairingId)).run();
-      writeAudit(tx, {
+      await tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, pairingId));
+      await writeAudit(tx, {
         actor,
         merchantId: pairing.merchantId,
         action: "pairing.unpair",

@@ -4,32 +4,49 @@
  * lease is free, expired, or already ours; a holder renews it on every loop, and one that dies
  * simply stops renewing: another takes over once it expires. No `server-only`: tests run it.
  */
-import { eq, sql } from "drizzle-orm";
-import type { DB } from "../db/open";
+import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { writeAtExit, type DB } from "../db/open";
 import { workers } from "../db/schema";
+import { firstRow, NOW_MS } from "../db/query";
 
 /** True when `holder` holds the lease of `name` until now + ttlMs. */
-export function takeLease(db: DB, name: string, holder: string, now: number, ttlMs: number): boolean {
-  const result = db.$client
-    .prepare(
-      `INSERT INTO workers (name, holder, lease_expires_at, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, lease_expires_at = excluded.lease_expires_at,
-         updated_at = excluded.updated_at
-       WHERE workers.holder IS NULL OR workers.holder = excluded.holder OR workers.lease_expires_at IS NULL
-         OR workers.lease_expires_at < ?`,
-    )
-    .run(name, holder, now + ttlMs, now, now);
-  return result.changes > 0;
+export async function takeLease(db: DB, name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
+  const taken = await db.transaction((tx) =>
+    tx
+      .insert(workers)
+      .values({ name, holder, leaseExpiresAt: new Date(now + ttlMs), updatedAt: new Date(now) })
+      .onConflictDoUpdate({
+        target: workers.name,
+        set: { holder, leaseExpiresAt: new Date(now + ttlMs), updatedAt: new Date(now) },
+        // Only when the lease is free, expired, or already ours.
+        setWhere: or(isNull(workers.holder), eq(workers.holder, holder), isNull(workers.leaseExpiresAt), lt(workers.leaseExpiresAt, new Date(now))),
+      })
+      .returning({ name: workers.name }),
+  );
+  return taken.length > 0;
+}
+
+/** Gives the lease up from a process "exit" listener, where nothing asynchronous runs. */
+export function releaseLeaseAtExit(db: DB, name: string, holder: string): void {
+  writeAtExit(db, (w) => {
+    // eslint-disable-next-line no-restricted-syntax -- an exit listener runs nothing asynchronous
+    w.update(workers)
+      .set({ holder: null, leaseExpiresAt: null, updatedAt: NOW_MS })
+      .where(and(eq(workers.name, name), eq(workers.holder, holder)))
+      .run();
+  });
 }
 
 /** Gives the lease up (on stop), if `holder` has it. */
-export function releaseLease(db: DB, name: string, holder: string): void {
-  db.update(workers)
-    .set({ holder: null, leaseExpiresAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
-    .where(sql`${workers.name} = ${name} and ${workers.holder} = ${holder}`)
-    .run();
+export async function releaseLease(db: DB, name: string, holder: string): Promise<void> {
+  await db.transaction((tx) =>
+    tx
+      .update(workers)
+      .set({ holder: null, leaseExpiresAt: null, updatedAt: NOW_MS })
+      .where(and(eq(workers.name, name), eq(workers.holder, holder))),
+  );
 }
 
-export function leaseHolder(db: DB, name: string): { holder: string | null; leaseExpiresAt: Date | null } | undefined {
-  return db.select({ holder: workers.holder, leaseExpiresAt: workers.leaseExpiresAt }).from(workers).where(eq(workers.name, name)).get();
+export async function leaseHolder(db: DB, name: string): Promise<{ holder: string | null; leaseExpiresAt: Date | null; } | undefined> {
+  return await firstRow(db.select({ holder: workers.holder, leaseExpiresAt: workers.leaseExpiresAt }).from(workers).where(eq(workers.name, name)).limit(1));
 }

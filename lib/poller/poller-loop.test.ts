@@ -8,15 +8,16 @@ import { workers } from "../db/schema";
 import { leaseHolder } from "./lease";
 import { POLLER } from "./poller";
 import { runPollerLoop, type PollerLoop } from "./poller-loop";
+import { firstRow } from "../db/query";
 
 const tmpFile = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-loop-")), "pairdesk.db");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `read` until it gives a value; `timeoutMs` only detects a hang, it is no speed target. */
-async function until<T>(what: string, read: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+async function until<T>(what: string, read: () => T | undefined | null | false | Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    const value = await read();
     if (value) return value;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await sleep(10);
@@ -27,17 +28,17 @@ type LoopOptions = { ttlMs?: number; renewMs?: number; now?: () => number; onRun
 
 function loopOn(db: DB, holder: string, { ttlMs = 30_000, renewMs = 20, now = Date.now, onRun }: LoopOptions = {}): PollerLoop {
   return runPollerLoop(
-    { db, provider: () => ({}) as never, credentials: () => ({ clientId: "", clientSecret: "" }), now, holder, failures: new Map() },
+    { db, provider: () => ({}) as never, credentials: async () => ({ clientId: "", clientSecret: "" }), now, holder, failures: new Map() },
     { loopMs: 10, ttlMs, renewMs, idleFiguresMs: 200, onRun },
   );
 }
 
-const expiresAt = (db: DB) => leaseHolder(db, POLLER)?.leaseExpiresAt?.getTime() ?? null;
+const expiresAt = async (db: DB) => (await leaseHolder(db, POLLER))?.leaseExpiresAt?.getTime() ?? null;
 
 describe("the poller's loop", () => {
   const loops: PollerLoop[] = [];
   afterEach(() => {
-    for (const l of loops.splice(0)) l.stop();
+    for (const l of loops.splice(0)) void l.stop();
   });
 
   it("runs in one of two loops on a database file; stop() hands the lease to the other at once", async () => {
@@ -52,17 +53,17 @@ describe("the poller's loop", () => {
     loops.push(second);
     // A keeps renewing (its expiry moves on, three renewals), and B, trying meanwhile, never gets it.
     const seen = new Set<number>();
-    await until("three renewals by A while B tries", () => {
-      expect(leaseHolder(b, POLLER)?.holder).toBe("A");
+    await until("three renewals by A while B tries", async () => {
+      expect((await leaseHolder(b, POLLER))?.holder).toBe("A");
       expect(second.holdsLease()).toBe(false);
-      seen.add(expiresAt(b)!);
+      seen.add((await expiresAt(b))!);
       return seen.size >= 3;
     });
     expect(first.holdsLease()).toBe(true);
-    first.stop();
-    expect(leaseHolder(b, POLLER)?.holder).toBe(null);
+    await first.stop();
+    expect((await leaseHolder(b, POLLER))?.holder).toBe(null);
     await until("B to take the released lease", () => second.holdsLease());
-    expect(leaseHolder(a, POLLER)?.holder).toBe("B");
+    expect((await leaseHolder(a, POLLER))?.holder).toBe("B");
   });
 
   it("records an idle run's figures at most every idleFiguresMs, not on every run", async () => {
@@ -72,24 +73,24 @@ describe("the poller's loop", () => {
     let runs = 0;
     const loop = loopOn(db, "A", { now: () => clock, onRun: () => void runs++ });
     loops.push(loop);
-    const lastRunAt = () => db.select({ at: workers.lastRunAt }).from(workers).get()?.at?.getTime() ?? null;
+    const lastRunAt = async () => (await firstRow(db.select({ at: workers.lastRunAt }).from(workers).limit(1)))?.at?.getTime() ?? null;
     const moreRuns = (n: number) => {
       const target = runs + n;
       return until(`${n} more runs`, () => runs >= target);
     };
 
     const t0 = clock;
-    await until("the first run's figures", () => lastRunAt() === t0);
+    await until("the first run's figures", async () => await lastRunAt() === t0);
     await moreRuns(5); // idle runs at the same moment: not recorded again
-    expect(lastRunAt()).toBe(t0);
+    expect(await lastRunAt()).toBe(t0);
     clock = t0 + 150; // less than idleFiguresMs since the last record
     await moreRuns(5);
-    expect(lastRunAt()).toBe(t0);
+    expect(await lastRunAt()).toBe(t0);
     clock = t0 + 210; // past it: the next run records
-    await until("the next record", () => lastRunAt() === t0 + 210);
+    await until("the next record", async () => await lastRunAt() === t0 + 210);
     clock = t0 + 300;
     await moreRuns(5);
-    expect(lastRunAt()).toBe(t0 + 210);
+    expect(await lastRunAt()).toBe(t0 + 210);
   });
 });
 
@@ -122,25 +123,25 @@ describe("pollers in two real processes", () => {
     const second = child(file, leaseMs);
     const pidOf = (holder: string | null | undefined) => (holder ? Number(holder.split(":")[1]) : null);
 
-    const holder = await until("a holder", () => leaseHolder(db, POLLER)?.holder);
+    const holder = await until("a holder", async () => (await leaseHolder(db, POLLER))?.holder);
     // Both started (each prints a line once its loop runs); one holds the lease.
     await until("both pollers started", () => [first, second].every((c) => c.lines().some((l) => l.started)));
     const [dying, survivor] = pidOf(holder) === first.p.pid ? [first, second] : [second, first];
     expect(pidOf(holder)).toBe(dying.p.pid);
     // It keeps it: it renews (its expiry moves on, three renewals) and the other cannot take it.
     const seen = new Set<number>();
-    await until("three renewals by the holder", () => {
-      expect(leaseHolder(db, POLLER)?.holder).toBe(holder);
-      seen.add(expiresAt(db)!);
+    await until("three renewals by the holder", async () => {
+      expect((await leaseHolder(db, POLLER))?.holder).toBe(holder);
+      seen.add((await expiresAt(db))!);
       return seen.size >= 3;
     });
     expect(survivor.lines().some((l) => l.holds === true)).toBe(false);
 
     dying.p.kill("SIGKILL");
     await new Promise((r) => (dying.p.exitCode !== null || dying.p.signalCode !== null ? r(null) : dying.p.once("exit", r)));
-    const deadUntil = expiresAt(db)!; // the dead holder's last renewal: nobody moves it now
-    const taken = await until("the survivor to take over", () => {
-      const h = leaseHolder(db, POLLER)?.holder;
+    const deadUntil = (await expiresAt(db))!; // the dead holder's last renewal: nobody moves it now
+    const taken = await until("the survivor to take over", async () => {
+      const h = (await leaseHolder(db, POLLER))?.holder;
       return h && h !== holder ? h : null;
     });
     expect(pidOf(taken)).toBe(survivor.p.pid);
@@ -152,6 +153,6 @@ describe("pollers in two real processes", () => {
     const exited = new Promise((r) => survivor.p.once("exit", r));
     survivor.p.kill("SIGTERM");
     await exited;
-    expect(leaseHolder(db, POLLER)?.holder).toBe(null);
+    expect((await leaseHolder(db, POLLER))?.holder).toBe(null);
   }, 60_000);
 });

@@ -12,7 +12,7 @@
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { releaseLease, takeLease } from "./lease";
+import { releaseLease, releaseLeaseAtExit, takeLease } from "./lease";
 import { LEASE_TTL_MS, pollOnce, POLLER, type PollerDeps, type RunFigures } from "./poller";
 
 export type PollerLoopOptions = {
@@ -26,7 +26,13 @@ export type PollerLoopOptions = {
   onError?: (err: unknown) => void;
 };
 
-export type PollerLoop = { holder: string; holdsLease: () => boolean; stop: () => void };
+export type PollerLoop = {
+  holder: string;
+  holdsLease: () => boolean;
+  stop: () => Promise<void>;
+  /** The same from a process "exit" listener, where nothing asynchronous runs. */
+  stopAtExit: () => void;
+};
 
 export function newHolderId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
@@ -46,11 +52,12 @@ export function runPollerLoop(base: Omit<PollerDeps, "lease" | "idleFigures">, o
     idleFigures: { everyMs: idleFiguresMs, lastAt: 0 },
   };
 
-  const renew = () => {
+  const renew = async () => {
     if (stopped) return;
     try {
       const now = base.now();
-      const ok = takeLease(db, POLLER, holder, now, ttlMs);
+      const ok = await takeLease(db, POLLER, holder, now, ttlMs);
+      if (stopped) return;
       if (ok) heldUntil = now + ttlMs;
       if (ok !== held) {
         held = ok;
@@ -74,24 +81,38 @@ export function runPollerLoop(base: Omit<PollerDeps, "lease" | "idleFigures">, o
     }
   };
 
-  renew();
-  const renewTimer = setInterval(renew, renewMs);
+  const first = renew();
+  const renewTimer = setInterval(() => void renew(), renewMs);
   const runTimer = setInterval(() => void run(), loopMs);
   renewTimer.unref?.();
   runTimer.unref?.();
-  void run();
+  void first.then(run);
+
+  /** Stops the timers; false when already stopped. */
+  const halt = () => {
+    if (stopped) return false;
+    stopped = true;
+    clearInterval(renewTimer);
+    clearInterval(runTimer);
+    held = false;
+    return true;
+  };
 
   return {
     holder,
     holdsLease: () => deps.lease!.holds(),
-    stop: () => {
-      if (stopped) return;
-      stopped = true;
-      clearInterval(renewTimer);
-      clearInterval(runTimer);
-      held = false;
+    stop: async () => {
+      if (!halt()) return;
       try {
-        releaseLease(db, POLLER, holder);
+        await releaseLease(db, POLLER, holder);
+      } catch {
+        // the database is already closed
+      }
+    },
+    stopAtExit: () => {
+      if (!halt()) return;
+      try {
+        releaseLeaseAtExit(db, POLLER, holder);
       } catch {
         // the database is already closed
       }

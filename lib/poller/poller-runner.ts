@@ -22,8 +22,8 @@ export function startPoller(): void {
     {
       db: getDb(),
       provider: transactionProvider,
-      credentials: (d, pairing) => {
-        const c = readCredentials(d, pairing);
+      credentials: async (d, pairing) => {
+        const c = await readCredentials(d, pairing);
         return { clientId: c.clientId, clientSecret: c.clientSecret };
       },
       now: Date.now,
@@ -36,6 +36,6 @@ export function startPoller(): void {
       onError: (err) => pollerLog.error({ err: (err as Error)?.message }, "the poller's loop failed; it runs again shortly"),
     },
   );
-  process.once("exit", loop.stop);
+  process.once("exit", loop.stopAtExit);
   globalForPoller.__pairdeskPoller = loop;
 }

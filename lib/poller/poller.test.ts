@@ -12,6 +12,7 @@ import { applyTransactionEvent } from "../transactions/apply";
 import { leaseHolder, releaseLease, takeLease } from "./lease";
 import { LEASE_TTL_MS, pollOnce, POLLER, type PollerDeps } from "./poller";
 import { MAX_BACKOFF_MS, nextPollAt, POLL_HORIZON_MS, pollInterval } from "./schedule";
+import { firstRow, returnedRow } from "../db/query";
 
 describe("the poll schedule", () => {
   it("polls soon after a transaction starts, then less often", () => {
@@ -48,7 +49,7 @@ function harness(db: DB, stub: Stub, holder = "me") {
   const deps: PollerDeps = {
     db,
     provider: () => provider,
-    credentials: (_db, p) => ({ clientId: p.clientId, clientSecret: "secret" }),
+    credentials: async (_db, p) => ({ clientId: p.clientId, clientSecret: "secret" }),
     now: () => now,
     holder,
     failures: new Map(),
@@ -56,53 +57,53 @@ function harness(db: DB, stub: Stub, holder = "me") {
   return { deps, calls, set: (ms: number) => (now = ms), at: () => now };
 }
 
-function openTx(db: DB, t: ReturnType<typeof pairedTerminal>, id: string, at: number) {
-  return db.transaction(
-    (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: id, status: "INITIATED" }), via: t.via, from: { source: "poll" }, at }),
+async function openTx(db: DB, t: Awaited<ReturnType<typeof pairedTerminal>>, id: string, at: number) {
+  return (await db.transaction(
+    async (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: id, status: "INITIATED" }), via: t.via, from: { source: "poll" }, at }),
     { behavior: "immediate" },
-  ).transactionRef;
+  )).transactionRef;
 }
-const row = (db: DB, id: number) => db.select().from(transactions).where(eq(transactions.id, id)).get()!;
+const row = async (db: DB, id: number) => (await firstRow(db.select().from(transactions).where(eq(transactions.id, id)).limit(1)))!;
 
 describe("pollOnce", () => {
   it("polls a due transaction, applies what it finds, and schedules the next poll", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const h = harness(db, { getTransaction: async (_c, id) => observed({ transactionId: id as string, status: "IN_PROGRESS" }) });
-    const ref = openTx(db, t, "tx-1", 1_000_000);
+    const ref = await openTx(db, t, "tx-1", 1000000);
     h.set(1_000_000 + 3_500);
     const figures = await pollOnce(h.deps);
     expect(figures).toMatchObject({ ran: true, count: 1, errors: 0, lagMs: 500 });
-    expect(row(db, ref)).toMatchObject({ status: "IN_PROGRESS", statusSource: "poll", pollCount: 1, pollError: null });
-    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_003_500 + 3_000);
+    expect(await row(db, ref)).toMatchObject({ status: "IN_PROGRESS", statusSource: "poll", pollCount: 1, pollError: null });
+    expect((await row(db, ref)).nextPollAt!.getTime()).toBe(1_003_500 + 3_000);
     // Not due yet: nothing is asked.
     await pollOnce(h.deps);
     expect(h.calls).toEqual(["getTransaction"]);
-    const w = db.select().from(workers).where(eq(workers.name, POLLER)).get()!;
+    const w = (await firstRow(db.select().from(workers).where(eq(workers.name, POLLER)).limit(1)))!;
     expect(w).toMatchObject({ lastRunCount: 0, lastRunErrors: 0, holder: "me" });
   });
 
   it("fetches the print slip once a poll finds SUCCESS, then stops", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const h = harness(db, {
       getTransaction: async (_c, id) => observed({ transactionId: id as string, status: "SUCCESS" }),
       getPrintSlip: async () => ({ approveCode: "OK1", cardLast4: "4242" }) as never,
     });
-    const ref = openTx(db, t, "tx-s", 1_000_000);
+    const ref = await openTx(db, t, "tx-s", 1000000);
     h.set(1_004_000);
     await pollOnce(h.deps);
-    expect(row(db, ref).status).toBe("SUCCESS");
+    expect((await row(db, ref)).status).toBe("SUCCESS");
     await pollOnce(h.deps);
-    expect(JSON.parse(row(db, ref).slip!)).toEqual({ approveCode: "OK1", cardLast4: "4242" });
-    expect(row(db, ref).nextPollAt).toBeNull();
+    expect(JSON.parse((await row(db, ref)).slip!)).toEqual({ approveCode: "OK1", cardLast4: "4242" });
+    expect((await row(db, ref)).nextPollAt).toBeNull();
     await pollOnce(h.deps);
     expect(h.calls).toEqual(["getTransaction", "getPrintSlip"]);
   });
 
   it("backs off on a 500 and says why, then recovers", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     let fail = 2;
     const h = harness(db, {
       getTransaction: async (_c, id) => {
@@ -110,40 +111,40 @@ describe("pollOnce", () => {
         return observed({ transactionId: id as string, status: "DECLINED" });
       },
     });
-    const ref = openTx(db, t, "tx-b", 1_000_000);
+    const ref = await openTx(db, t, "tx-b", 1000000);
     h.set(1_003_000);
     await pollOnce(h.deps);
-    expect(row(db, ref).pollError).toMatch(/HTTP 500/);
-    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_003_000 + 6_000);
+    expect((await row(db, ref)).pollError).toMatch(/HTTP 500/);
+    expect((await row(db, ref)).nextPollAt!.getTime()).toBe(1_003_000 + 6_000);
     h.set(1_009_000);
     await pollOnce(h.deps);
-    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_009_000 + 12_000);
+    expect((await row(db, ref)).nextPollAt!.getTime()).toBe(1_009_000 + 12_000);
     h.set(1_021_000);
     await pollOnce(h.deps);
-    expect(row(db, ref)).toMatchObject({ status: "DECLINED", pollError: null, nextPollAt: null });
-    expect(db.select().from(workers).get()!.errorsTotal).toBe(2);
+    expect(await row(db, ref)).toMatchObject({ status: "DECLINED", pollError: null, nextPollAt: null });
+    expect((await firstRow(db.select().from(workers).limit(1)))!.errorsTotal).toBe(2);
   });
 
   it("marks a transaction stale past the horizon", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const h = harness(db, {});
-    const ref = openTx(db, t, "tx-old", 1_000_000);
+    const ref = await openTx(db, t, "tx-old", 1000000);
     h.set(1_000_000 + POLL_HORIZON_MS);
     await pollOnce(h.deps);
-    expect(row(db, ref).staleAt).not.toBeNull();
-    expect(row(db, ref).pollError).toMatch(/24 hours/);
+    expect((await row(db, ref)).staleAt).not.toBeNull();
+    expect((await row(db, ref)).pollError).toMatch(/24 hours/);
     expect(h.calls).toEqual([]);
   });
 
   it("follows a revert until the provider says it succeeded, then polls its transaction", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     let status: "INITIATED" | "SUCCESS" = "INITIATED";
     const h = harness(db, { getOperation: async (_c, id) => ({ operationId: id as string, type: "transaction.revert", transactionId: "tx-r", status }) });
-    const ref = openTx(db, t, "tx-r", 1_000_000);
-    db.update(transactions).set({ nextPollAt: null }).where(eq(transactions.id, ref)).run();
-    const op = db
+    const ref = await openTx(db, t, "tx-r", 1_000_000);
+    await db.transaction((tx) => tx.update(transactions).set({ nextPollAt: null }).where(eq(transactions.id, ref)));
+    const op = await returnedRow(db.transaction((tx) => tx
       .insert(transactionOperations)
       .values({
         requestKey: "rk",
@@ -159,17 +160,16 @@ describe("pollOnce", () => {
         createdById: t.userId,
         createdAt: new Date(1_000_000),
       })
-      .returning({ id: transactionOperations.id })
-      .get();
+      .returning({ id: transactionOperations.id })));
     h.set(1_001_000);
     await pollOnce(h.deps);
-    const opRow = () => db.select().from(transactionOperations).where(eq(transactionOperations.id, op.id)).get()!;
-    expect(opRow()).toMatchObject({ providerStatus: "INITIATED", status: "sent" });
+    const opRow = async () => (await firstRow(db.select().from(transactionOperations).where(eq(transactionOperations.id, op.id)).limit(1)))!;
+    expect(await opRow()).toMatchObject({ providerStatus: "INITIATED", status: "sent" });
     status = "SUCCESS";
     h.set(1_003_000);
     await pollOnce(h.deps);
-    expect(opRow()).toMatchObject({ providerStatus: "SUCCESS", status: "succeeded", nextPollAt: null });
-    expect(row(db, ref).nextPollAt!.getTime()).toBe(1_003_000);
+    expect(await opRow()).toMatchObject({ providerStatus: "SUCCESS", status: "succeeded", nextPollAt: null });
+    expect((await row(db, ref)).nextPollAt!.getTime()).toBe(1_003_000);
   });
 });
 
@@ -178,23 +178,23 @@ describe("the poller's lease", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-lease-")), "db.sqlite");
     const a = openDatabase(file);
     const b = openDatabase(file, { migrate: false });
-    expect(takeLease(a, POLLER, "A", 0, LEASE_TTL_MS)).toBe(true);
-    expect(takeLease(b, POLLER, "B", 1_000, LEASE_TTL_MS)).toBe(false);
+    expect(await takeLease(a, POLLER, "A", 0, LEASE_TTL_MS)).toBe(true);
+    expect(await takeLease(b, POLLER, "B", 1_000, LEASE_TTL_MS)).toBe(false);
     // A renews; B still cannot take it.
-    expect(takeLease(a, POLLER, "A", 10_000, LEASE_TTL_MS)).toBe(true);
-    expect(takeLease(b, POLLER, "B", 20_000, LEASE_TTL_MS)).toBe(false);
+    expect(await takeLease(a, POLLER, "A", 10_000, LEASE_TTL_MS)).toBe(true);
+    expect(await takeLease(b, POLLER, "B", 20_000, LEASE_TTL_MS)).toBe(false);
     // A stops renewing (it died): after the expiry B takes over, and A no longer has it.
-    expect(takeLease(b, POLLER, "B", 10_000 + LEASE_TTL_MS + 1, LEASE_TTL_MS)).toBe(true);
-    expect(leaseHolder(a, POLLER)?.holder).toBe("B");
-    expect(takeLease(a, POLLER, "A", 10_000 + LEASE_TTL_MS + 2, LEASE_TTL_MS)).toBe(false);
+    expect(await takeLease(b, POLLER, "B", 10_000 + LEASE_TTL_MS + 1, LEASE_TTL_MS)).toBe(true);
+    expect((await leaseHolder(a, POLLER))?.holder).toBe("B");
+    expect(await takeLease(a, POLLER, "A", 10_000 + LEASE_TTL_MS + 2, LEASE_TTL_MS)).toBe(false);
     // A polling process without the lease does nothing.
-    const t = pairedTerminal(a);
-    openTx(a, t, "tx-l", 0);
+    const t = await pairedTerminal(a);
+    await openTx(a, t, "tx-l", 0);
     const h = harness(a, {}, "A");
     h.set(30_000);
     expect((await pollOnce(h.deps)).ran).toBe(false);
     // Released on stop: free at once.
-    releaseLease(b, POLLER, "B");
-    expect(takeLease(a, POLLER, "A", 30_001, LEASE_TTL_MS)).toBe(true);
+    await releaseLease(b, POLLER, "B");
+    expect(await takeLease(a, POLLER, "A", 30_001, LEASE_TTL_MS)).toBe(true);
   });
 });

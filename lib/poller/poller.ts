@@ -20,6 +20,7 @@ import { activePairingFor } from "../transactions/pairing-reach";
 import { watchCredentials } from "../pairing/credentials-state";
 import { takeLease } from "./lease";
 import { nextPollAt, POLL_HORIZON_MS } from "./schedule";
+import { firstRow } from "../db/query";
 
 export const POLLER = "poller";
 export const LEASE_TTL_MS = 15_000;
@@ -35,7 +36,7 @@ export type PollerDeps = {
   db: DB;
   provider: (environment: Environment) => TransactionProvider;
   /** The pairing's credentials, from the vault (never logged). */
-  credentials: (db: DB, pairing: { id: number; clientId: string }) => ClientCredentials;
+  credentials: (db: DB, pairing: { id: number; clientId: string }) => Promise<ClientCredentials>;
   now: () => number;
   holder: string;
   /** Consecutive failures per transaction (backoff); kept by the running poller. */
@@ -73,12 +74,11 @@ function plain(err: unknown): string {
  * active pairing, and either only when it is the transaction's own merchant's. A terminal paired
  * by another merchant since is not asked about this merchant's transactions ("elsewhere").
  */
-function pairingFor(db: DB, t: { pairingId: number; terminalRef: number; merchantId: number }) {
-  const own = db
+async function pairingFor(db: DB, t: { pairingId: number; terminalRef: number; merchantId: number }) {
+  const own = await firstRow(db
     .select({ id: pairings.id, clientId: pairings.clientId, status: pairings.status, merchantId: pairings.merchantId })
     .from(pairings)
-    .where(eq(pairings.id, t.pairingId))
-    .get();
+    .where(eq(pairings.id, t.pairingId)).limit(1));
   if (own?.status === "active" && own.merchantId === t.merchantId) return { reach: "own" as const, pairing: { id: own.id, clientId: own.clientId } };
   return activePairingFor(db, t.terminalRef, t.merchantId);
 }
@@ -98,12 +98,12 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
 export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const { db } = deps;
   const started = deps.now();
-  const holds = deps.lease ? deps.lease.holds() : takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
+  const holds = deps.lease ? deps.lease.holds() : await takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
   if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
   // A run can outlast a lease (slow provider calls): once the loop has lost it, the rest waits.
   const lost = () => (deps.lease ? !deps.lease.holds() : false);
 
-  const due = db
+  const due = await db
     .select({
       id: transactions.id,
       providerTransactionId: transactions.providerTransactionId,
@@ -120,15 +120,13 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
     .from(transactions)
     .where(and(isNotNull(transactions.nextPollAt), lte(transactions.nextPollAt, new Date(started))))
     .orderBy(asc(transactions.nextPollAt))
-    .limit(BATCH)
-    .all();
-  const ops = db
+    .limit(BATCH);
+  const ops = await db
     .select()
     .from(transactionOperations)
     .where(and(isNotNull(transactionOperations.nextPollAt), lte(transactionOperations.nextPollAt, new Date(started))))
     .orderBy(asc(transactionOperations.nextPollAt))
-    .limit(BATCH)
-    .all();
+    .limit(BATCH);
   const overdue = [...due.map((d) => d.nextPollAt!.getTime()), ...ops.map((o) => o.nextPollAt!.getTime())];
   const lagMs = overdue.length > 0 ? Math.max(0, started - Math.min(...overdue)) : 0;
   let errors = 0;
@@ -137,20 +135,20 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   await inBatches(due, CONCURRENCY, async (t) => {
     if (lost()) return;
     const now = deps.now();
-    const set = (values: Partial<typeof transactions.$inferInsert>) =>
-      db.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)).run();
-    const { reach, pairing } = pairingFor(db, t);
+    const set = async (values: Partial<typeof transactions.$inferInsert>) =>
+      await db.transaction((tx) => tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)));
+    const { reach, pairing } = await pairingFor(db, t);
     if (isFinalStatus(t.status)) {
       // A final transaction is only visited for its print slip.
       if (!pairing || t.slipFetchedAt) return set({ nextPollAt: null });
       try {
-        const slip = await watchCredentials(db, pairing.id, () => deps.provider(t.environment).getPrintSlip(deps.credentials(db, pairing), t.providerTransactionId));
-        set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
+        const slip = await watchCredentials(db, pairing.id, async () => deps.provider(t.environment).getPrintSlip(await deps.credentials(db, pairing), t.providerTransactionId));
+        await set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
       } catch (err) {
         errors += 1;
         lastError = plain(err);
         const tries = t.pollCount + 1;
-        set({
+        await set({
           pollCount: tries,
           pollError: `The print slip could not be read: ${plain(err)}`,
           nextPollAt: tries >= SLIP_TRIES ? null : new Date(now + 30_000 * tries),
@@ -172,26 +170,25 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       });
     }
     try {
-      const observation = await watchCredentials(db, pairing.id, () => deps.provider(t.environment).getTransaction(deps.credentials(db, pairing), t.providerTransactionId));
+      const observation = await watchCredentials(db, pairing.id, async () => deps.provider(t.environment).getTransaction(await deps.credentials(db, pairing), t.providerTransactionId));
       const at = deps.now();
-      db.transaction(
-        (tx) => {
-          const r = applyTransactionEvent(tx, {
-            observation,
-            via: { pairingId: pairing.id, merchantId: t.merchantId, terminalRef: t.terminalRef, environment: t.environment },
-            from: { source: "poll" },
-            at,
+      await db.transaction(
+        async (tx) => {
+          const r = await applyTransactionEvent(tx, {
+              observation,
+              via: { pairingId: pairing.id, merchantId: t.merchantId, terminalRef: t.terminalRef, environment: t.environment },
+              from: { source: "poll" },
+              at,
           });
           const open = !isFinalStatus(r.status);
-          tx.update(transactions)
+          await tx.update(transactions)
             .set({
               lastPolledAt: new Date(at),
               pollCount: sql`${transactions.pollCount} + 1`,
               pollError: null,
               ...(open ? { nextPollAt: new Date(nextPollAt(t.createdAt.getTime(), at) ?? at) } : {}),
             })
-            .where(eq(transactions.id, t.id))
-            .run();
+            .where(eq(transactions.id, t.id));
         },
         { behavior: "immediate" },
       );
@@ -202,7 +199,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       const failures = (deps.failures.get(t.id) ?? 0) + 1;
       deps.failures.set(t.id, failures);
       const next = nextPollAt(t.createdAt.getTime(), now, isRetryable(err) ? failures : Math.max(failures, 3));
-      set({ lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) });
+      await set({ lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) });
       deps.log?.warn({ transaction: t.id, code: err instanceof ProviderError ? err.code : "error" }, "a transaction poll failed");
     }
   });
@@ -210,27 +207,26 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   await inBatches(ops, CONCURRENCY, async (op) => {
     if (lost()) return;
     const now = deps.now();
-    const set = (values: Partial<typeof transactionOperations.$inferInsert>) =>
-      db.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)).run();
+    const set = async (values: Partial<typeof transactionOperations.$inferInsert>) =>
+      await db.transaction((tx) => tx.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)));
     if (!op.providerOperationId) return set({ nextPollAt: null });
     if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
       return set({ nextPollAt: null, status: "outcome_unknown", reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
     }
     // The operation's own pairing, while it is still its merchant's active one.
-    const pairing = db
+    const pairing = await firstRow(db
       .select({ id: pairings.id, clientId: pairings.clientId })
       .from(pairings)
-      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active")))
-      .get();
+      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active"))).limit(1));
     if (!pairing) {
       return set({ nextPollAt: null, status: "outcome_unknown", reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
     }
     try {
-      const remote = await watchCredentials(db, pairing.id, () => deps.provider(op.environment).getOperation(deps.credentials(db, pairing), op.providerOperationId!));
+      const remote = await watchCredentials(db, pairing.id, async () => deps.provider(op.environment).getOperation(await deps.credentials(db, pairing), op.providerOperationId!));
       const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";
-      db.transaction(
-        (tx) => {
-          tx.update(transactionOperations)
+      await db.transaction(
+        async (tx) => {
+          await tx.update(transactionOperations)
             .set({
               providerStatus: remote.status,
               nextPollAt: ended ? null : new Date(now + 2_000),
@@ -245,15 +241,13 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
                   }
                 : {}),
             })
-            .where(eq(transactionOperations.id, op.id))
-            .run();
+            .where(eq(transactionOperations.id, op.id));
           // Its effect shows on the transaction: ask for it at once.
           if (ended && op.transactionRef) {
             // A completion, an increase or a revert that went through changes the print slip: fetch it again.
-            tx.update(transactions)
+            await tx.update(transactions)
               .set({ nextPollAt: new Date(now), ...(remote.status === "SUCCESS" ? { slipFetchedAt: null, pollCount: 0 } : {}) })
-              .where(eq(transactions.id, op.transactionRef))
-              .run();
+              .where(eq(transactions.id, op.transactionRef));
           }
         },
         { behavior: "immediate" },
@@ -261,7 +255,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
     } catch (err) {
       errors += 1;
       lastError = plain(err);
-      set({ nextPollAt: new Date(now + (isRetryable(err) ? 10_000 : 60_000)) });
+      await set({ nextPollAt: new Date(now + (isRetryable(err) ? 10_000 : 60_000)) });
     }
   });
 
@@ -270,7 +264,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const idle = count === 0 && deps.idleFigures;
   if (idle && finished - idle.lastAt < idle.everyMs) return { ran: true, count, errors, lagMs, ms: finished - started };
   if (deps.idleFigures) deps.idleFigures.lastAt = finished;
-  db.update(workers)
+  await db.transaction((tx) => tx.update(workers)
     .set({
       lastRunAt: new Date(finished),
       lastRunMs: finished - started,
@@ -281,7 +275,6 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       ...(lastError ? { lastError, lastErrorAt: new Date(finished) } : {}),
       updatedAt: new Date(finished),
     })
-    .where(eq(workers.name, POLLER))
-    .run();
+    .where(eq(workers.name, POLLER)));
   return { ran: true, count, errors, lagMs, ms: finished - started };
 }

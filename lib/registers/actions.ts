@@ -18,7 +18,6 @@ import { routeRegister } from "./routing";
 import { idSchema, locationFormSchema, registerFormSchema } from "./schemas";
 import { validatedAction, type ActionResult } from "../auth/safe-action";
 
-
 /** "" → undefined, for optional id fields. */
 const optionalId = (what: string) =>
   z.preprocess((v) => (v === "" || v === undefined || v === null ? undefined : v), idSchema(what).optional());
@@ -29,7 +28,7 @@ export const createLocationAction = validatedAction(
   locationFormSchema.extend({ merchantId: optionalId("a merchant") }),
   async ({ merchantId, ...input }, { user, ctx, actor }): Promise<ActionResult<{ id: number }>> => {
     const merchant = owningMerchant(user, merchantId, "Choose the merchant this location belongs to.");
-    const location = createLocation(ctx, merchant, input, actor);
+    const location = await createLocation(ctx, merchant, input, actor);
     revalidatePath("/", "layout");
     return { ok: true, data: { id: location.id }, message: `Added the location ${location.name}.` };
   },
@@ -40,7 +39,7 @@ export const updateLocationAction = validatedAction(
   "registers:manage",
   locationFormSchema.extend({ locationId: idSchema("a location") }),
   async ({ locationId, ...input }, { ctx, actor }): Promise<ActionResult> => {
-    const { location, changed } = updateLocation(ctx, locationId, input, actor);
+    const { location, changed } = await updateLocation(ctx, locationId, input, actor);
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: changed ? `Saved ${location.name}.` : "Nothing changed." };
   },
@@ -51,7 +50,7 @@ export const archiveLocationAction = validatedAction(
   "registers:manage",
   z.object({ locationId: idSchema("a location") }),
   async ({ locationId }, { ctx, actor }): Promise<ActionResult> => {
-    const location = archiveLocation(ctx, locationId, actor);
+    const location = await archiveLocation(ctx, locationId, actor);
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: `Archived the location ${location.name}.` };
   },
@@ -67,10 +66,10 @@ export const createRegisterAction = validatedAction(
   }),
   async ({ locationId, kind, parentId, ...input }, { ctx, actor }): Promise<ActionResult<{ id: number; registerId: string }>> => {
     if (kind === "virtual" && parentId === undefined) throw invalid("parentId", "Choose the physical register this virtual register belongs to.");
-    const register = createRegister(
-      ctx,
-      { locationId, kind, parentId: kind === "virtual" ? (parentId ?? null) : null, ...input },
-      actor,
+    const register = await createRegister(
+        ctx,
+        { locationId, kind, parentId: kind === "virtual" ? (parentId ?? null) : null, ...input },
+        actor
     );
     revalidatePath("/", "layout");
     return {
@@ -86,7 +85,7 @@ export const updateRegisterAction = validatedAction(
   "registers:manage",
   registerFormSchema.extend({ registerId: idSchema("a register") }),
   async ({ registerId, ...input }, { ctx, actor }): Promise<ActionResult> => {
-    const { register, changed } = updateRegister(ctx, registerId, input, actor);
+    const { register, changed } = await updateRegister(ctx, registerId, input, actor);
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: changed ? `Saved ${register.name}.` : "Nothing changed." };
   },
@@ -97,7 +96,7 @@ export const archiveRegisterAction = validatedAction(
   "registers:manage",
   z.object({ registerId: idSchema("a register") }),
   async ({ registerId }, { ctx, actor }): Promise<ActionResult> => {
-    const { register, unroutedFrom } = archiveRegister(ctx, registerId, actor);
+    const { register, unroutedFrom } = await archiveRegister(ctx, registerId, actor);
     revalidatePath("/", "layout");
     return {
       ok: true,
@@ -120,7 +119,7 @@ export const routeRegisterAction = validatedAction(
   "registers:route",
   z.object({ registerId: idSchema("a register"), terminalRef: idSchema("a paired terminal"), expectedTerminalRef: expectedRoute }),
   async ({ registerId, terminalRef, expectedTerminalRef }, { ctx, actor }): Promise<ActionResult> => {
-    const out = routeRegister(ctx, registerId, terminalRef, actor, expectedTerminalRef);
+    const out = await routeRegister(ctx, registerId, terminalRef, actor, expectedTerminalRef);
     revalidatePath("/", "layout");
     if (!out.changed) return { ok: true, data: undefined, message: `${out.register.name} already sends its payments to ${out.to?.terminalId}.` };
     const left = out.from
@@ -135,7 +134,7 @@ export const unrouteRegisterAction = validatedAction(
   "registers:route",
   z.object({ registerId: idSchema("a register"), expectedTerminalRef: expectedRoute }),
   async ({ registerId, expectedTerminalRef }, { ctx, actor }): Promise<ActionResult> => {
-    const out = routeRegister(ctx, registerId, null, actor, expectedTerminalRef);
+    const out = await routeRegister(ctx, registerId, null, actor, expectedTerminalRef);
     revalidatePath("/", "layout");
     return {
       ok: true,

@@ -31,7 +31,7 @@ export const importRegistersAction = validatedAction(
   }),
   async ({ merchantId, mode, csv }, { user, ctx }): Promise<ActionResult<ImportResult>> => {
     const merchant = owningMerchant(user, merchantId, "Choose the merchant whose registers these are.");
-    const outcome = mode === "preview" ? previewImport(ctx, merchant, csv) : applyImport(ctx, merchant, csv, user);
+    const outcome = mode === "preview" ? await previewImport(ctx, merchant, csv) : await applyImport(ctx, merchant, csv, user);
     if (mode === "import" && outcome.ok) revalidatePath("/", "layout");
     const message = !outcome.ok
       ? undefined

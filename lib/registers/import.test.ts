@@ -25,20 +25,20 @@ Main Street,"Bar, till",,POS-2
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
-  merchant = testMerchant(db);
+  merchant = await testMerchant(db);
   const u = await createUser(db, { email: "ops@example.com", password: "a-long-test-password", role: "admin" });
   actor = { id: u.id, email: u.email };
-  createLocation(staff(db), merchant, { name: "Main Street", address: "", timeZone: "UTC" }, actor);
+  await createLocation(staff(db), merchant, { name: "Main Street", address: "", timeZone: "UTC" }, actor);
 });
 
-it("previews without writing, imports all rows, and a second import creates nothing", () => {
-  const preview = previewImport(staff(db), merchant, FILE);
+it("previews without writing, imports all rows, and a second import creates nothing", async () => {
+  const preview = await previewImport(staff(db), merchant, FILE);
   expect(preview).toMatchObject({ ok: true, created: 0 });
   if (!preview.ok) throw new Error("preview refused");
   expect(preview.plan.create.map((r) => r.name)).toEqual(["Front till", "Bar, till", "Front till – lane A"]);
   expect(count("registers")).toBe(0);
 
-  const first = applyImport(staff(db), merchant, FILE, actor);
+  const first = await applyImport(staff(db), merchant, FILE, actor);
   expect(first).toMatchObject({ ok: true, created: 3 });
   expect(
     db.$client
@@ -53,34 +53,34 @@ it("previews without writing, imports all rows, and a second import creates noth
     details: JSON.stringify({ created: 3, unchanged: 0 }),
   });
 
-  const again = applyImport(staff(db), merchant, FILE, actor);
+  const again = await applyImport(staff(db), merchant, FILE, actor);
   expect(again).toMatchObject({ ok: true, created: 0 });
   if (again.ok) expect(again.plan.unchanged).toHaveLength(3);
   expect(count("registers")).toBe(3);
 });
 
-it("imports nothing when a row is invalid, and says which", () => {
+it("imports nothing when a row is invalid, and says which", async () => {
   const bad = FILE + "Nowhere,Till 9,,\n";
-  const out = applyImport(staff(db), merchant, bad, actor);
+  const out = await applyImport(staff(db), merchant, bad, actor);
   expect(out.ok).toBe(false);
   if (!out.ok) expect(out.errors).toEqual([expect.objectContaining({ line: 5, message: expect.stringMatching(/Nowhere/) })]);
   expect(count("registers")).toBe(0);
 });
 
-it("rolls back every row when the database refuses one mid-way (a name taken meanwhile, past the plan)", () => {
+it("rolls back every row when the database refuses one mid-way (a name taken meanwhile, past the plan)", async () => {
   // Written between the plan and the insert: the trigger-free way to make the database refuse a
   // row the plan accepted is a register that differs only in inner white space.
   const file = `location,register\nMain Street,Front till\nMain Street,Back  till\nMain Street,Back till\n`;
-  const out = applyImport(staff(db), merchant, file, actor);
+  const out = await applyImport(staff(db), merchant, file, actor);
   expect(out.ok).toBe(false);
   if (!out.ok) expect(out.errors[0]).toMatchObject({ line: 4, message: expect.stringMatching(/already has a register with that name/) });
   expect(count("registers")).toBe(0);
   expect(count("audit_log")).toBe(1); // the location's creation only
 });
 
-it("another merchant's people cannot import into this merchant", () => {
-  const other = testMerchant(db, "Other");
-  expect(() => previewImport(queryContext(db, merchantScope(other)), merchant, FILE)).toThrow(/does not exist/);
-  expect(() => applyImport(queryContext(db, merchantScope(other)), merchant, FILE, actor)).toThrow(/does not exist/);
+it("another merchant's people cannot import into this merchant", async () => {
+  const other = await testMerchant(db, "Other");
+  await expect(() => previewImport(queryContext(db, merchantScope(other)), merchant, FILE)).rejects.toThrow(/does not exist/);
+  await expect(() => applyImport(queryContext(db, merchantScope(other)), merchant, FILE, actor)).rejects.toThrow(/does not exist/);
   expect(count("registers")).toBe(0);
 });

@@ -22,29 +22,29 @@ export type ImportOutcome =
   | { ok: false; errors: ImportError[] };
 
 /** Parse and plan against `db` (the database, or the import's transaction). */
-function plan(db: DB, ctx: QueryContext, merchantId: number, text: string): ImportOutcome {
+async function plan(db: DB, ctx: QueryContext, merchantId: number, text: string): Promise<ImportOutcome> {
   const parsed = parseRegisterCsv(text);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
-  const planned = planRegisterImport(parsed.rows, queryImportExisting(queryContext(db, ctx.scope), merchantId));
+  const planned = planRegisterImport(parsed.rows, await queryImportExisting(queryContext(db, ctx.scope), merchantId));
   if (!planned.ok) return { ok: false, errors: planned.errors };
   return { ok: true, plan: planned.plan, created: 0 };
 }
 
 /** The dry run: what the import would do, or why it would do nothing. Writes nothing. */
-export function previewImport(ctx: QueryContext, merchantId: number, text: string): ImportOutcome {
-  writableMerchant(ctx.db, ctx.scope, merchantId);
+export async function previewImport(ctx: QueryContext, merchantId: number, text: string): Promise<ImportOutcome> {
+  await writableMerchant(ctx.db, ctx.scope, merchantId);
   return plan(ctx.db, ctx, merchantId, text);
 }
 
 /** The import: all rows or none, planned again inside the transaction. */
-export function applyImport(ctx: QueryContext, merchantId: number, text: string, actor: Actor): ImportOutcome {
+export async function applyImport(ctx: QueryContext, merchantId: number, text: string, actor: Actor): Promise<ImportOutcome> {
   const ROLLBACK = Symbol("rollback");
   let refusal: ImportOutcome | null = null;
   try {
-    return ctx.db.transaction(
-      (tx) => {
-        writableMerchant(tx, ctx.scope, merchantId);
-        const planned = plan(tx as unknown as DB, ctx, merchantId, text);
+    return await ctx.db.transaction(
+      async (tx) => {
+        await writableMerchant(tx, ctx.scope, merchantId);
+        const planned = await plan(tx as unknown as DB, ctx, merchantId, text);
         if (!planned.ok) return planned;
         let created = 0;
         for (const row of planned.plan.create) {
@@ -54,15 +54,14 @@ export function applyImport(ctx: QueryContext, merchantId: number, text: string,
             // the location's registers now, those this import just created included.
             const key = nameKey(row.parentName);
             parentId =
-              tx
+              (await tx
                 .select({ id: registers.id, name: registers.name })
                 .from(registers)
-                .where(and(eq(registers.locationId, row.locationId), eq(registers.kind, "physical"), isNull(registers.archivedAt)))
-                .all()
+                .where(and(eq(registers.locationId, row.locationId), eq(registers.kind, "physical"), isNull(registers.archivedAt))))
                 .find((r) => nameKey(r.name) === key)?.id ?? null;
           }
           try {
-            insertRegister(
+            await insertRegister(
               tx,
               ctx.scope,
               {
@@ -83,7 +82,7 @@ export function applyImport(ctx: QueryContext, merchantId: number, text: string,
           }
           created++;
         }
-        writeAudit(tx, {
+        await writeAudit(tx, {
           actor,
           merchantId,
           action: "register.import",

@@ -5,6 +5,7 @@ import { clampPage } from "../lists/kit";
 import { locationList, type LocationListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /** Locations: the list with its register counts, and one location with its routing at a glance. */
 
@@ -43,9 +44,9 @@ function locationWhere(scope: QueryContext["scope"], params: LocationListParams)
   );
 }
 
-function locationRowsOf({ db, scope }: QueryContext, params: LocationListParams, offset: number, limit: number): LocationListRow[] {
+async function locationRowsOf({ db, scope }: QueryContext, params: LocationListParams, offset: number, limit: number): Promise<LocationListRow[]> {
   const live = sql`r.location_id = ${locations.id} and r.archived_at is null`;
-  return db
+  return await db
     .select({
       id: locations.id,
       name: locations.name,
@@ -63,17 +64,16 @@ function locationRowsOf({ db, scope }: QueryContext, params: LocationListParams,
     .where(locationWhere(scope, params))
     .orderBy(sql`${locations.name} collate nocase`, asc(merchants.name), asc(locations.id))
     .limit(limit)
-    .offset(offset)
-    .all();
+    .offset(offset);
 }
 
 export const queryLocations = scopedQuery(
-  (ctx: QueryContext, input: Partial<LocationListParams> & { pageSize?: number } = {}): LocationList => {
+  async (ctx: QueryContext, input: Partial<LocationListParams> & { pageSize?: number } = {}): Promise<LocationList> => {
     const params = locationList.values(input);
     const pageSize = input.pageSize ?? locationList.pageSize;
-    const total = ctx.db.select({ n: count() }).from(locations).where(locationWhere(ctx.scope, params)).get()?.n ?? 0;
+    const total = (await firstRow(ctx.db.select({ n: count() }).from(locations).where(locationWhere(ctx.scope, params)).limit(1)))?.n ?? 0;
     const { page, pageCount } = clampPage(params.page, total, pageSize);
-    const rows = locationRowsOf(ctx, params, (page - 1) * pageSize, pageSize);
+    const rows = await locationRowsOf(ctx, params, (page - 1) * pageSize, pageSize);
     return { rows, total, page, pageSize, pageCount, params: { ...params, page }, readAt: Date.now() };
   },
 );
@@ -114,8 +114,8 @@ export type LocationDetail = {
 };
 
 /** One location, in the caller's scope (archived ones too). */
-export const queryLocation = scopedQuery(({ db, scope }: QueryContext, id: number): LocationDetail | null => {
-  const location = db
+export const queryLocation = scopedQuery(async ({ db, scope }: QueryContext, id: number): Promise<LocationDetail | null> => {
+  const location = await firstRow(db
     .select({
       id: locations.id,
       name: locations.name,
@@ -129,10 +129,9 @@ export const queryLocation = scopedQuery(({ db, scope }: QueryContext, id: numbe
     })
     .from(locations)
     .innerJoin(merchants, eq(merchants.id, locations.merchantId))
-    .where(and(eq(locations.id, id), scopeWhere(scope, locations.merchantId)))
-    .get();
+    .where(and(eq(locations.id, id), scopeWhere(scope, locations.merchantId))).limit(1));
   if (!location) return null;
-  const rows = db
+  const rows = await db
     .select({
       id: registers.id,
       registerId: registers.registerId,
@@ -150,11 +149,10 @@ export const queryLocation = scopedQuery(({ db, scope }: QueryContext, id: numbe
       sql`${registers.kind} = 'virtual'`,
       sql`${registers.name} collate nocase`,
       asc(registers.id),
-    )
-    .all();
+    );
   const refs = [...new Set(rows.map((r) => r.terminalRef).filter((r): r is number => r !== null))];
   const terminalRows = refs.length
-    ? db
+    ? await db
         .select({
           ref: terminals.id,
           terminalId: terminals.terminalId,
@@ -165,7 +163,6 @@ export const queryLocation = scopedQuery(({ db, scope }: QueryContext, id: numbe
         .leftJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")))
         .where(and(sql`${terminals.id} in ${refs}`, scopeWhere(scope, terminals.merchantId)))
         .orderBy(asc(terminals.terminalId))
-        .all()
     : [];
   return {
     ...location,

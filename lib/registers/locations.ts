@@ -12,19 +12,19 @@ import { locations, merchants } from "../db/schema";
 import { DomainError, notFound } from "../errors";
 import { ruleViolation, underRules } from "./rules";
 import type { LocationForm } from "./schemas";
+import { firstRow, returnedRow } from "../db/query";
 
 export type Actor = { id: number; email: string };
 
 export const LOCATION_NOT_FOUND = "That location does not exist, or it is not in your merchant.";
 
 /** A merchant that can take changes: in the scope, existing and active. */
-export function writableMerchant(db: DB | Tx, scope: Scope, merchantId: number): { id: number; name: string } {
+export async function writableMerchant(db: DB | Tx, scope: Scope, merchantId: number): Promise<{ id: number; name: string; }> {
   if (!inScope(scope, merchantId)) throw notFound("That merchant does not exist.");
-  const merchant = db
+  const merchant = await firstRow(db
     .select({ id: merchants.id, name: merchants.name, status: merchants.status })
     .from(merchants)
-    .where(eq(merchants.id, merchantId))
-    .get();
+    .where(eq(merchants.id, merchantId)).limit(1));
   if (!merchant) throw notFound("That merchant does not exist.");
   if (merchant.status !== "active") throw merchantSuspendedChange(scope.kind === "merchant" ? null : merchant.name);
   return merchant;
@@ -43,26 +43,24 @@ function merchantSuspendedChange(name: string | null): DomainError {
 export type LocationRow = typeof locations.$inferSelect;
 
 /** The location, if it is in the caller's scope (archived or not). */
-export function findLocation(db: DB | Tx, scope: Scope, locationId: number): LocationRow | undefined {
-  return db
+export async function findLocation(db: DB | Tx, scope: Scope, locationId: number): Promise<LocationRow | undefined> {
+  return await firstRow(db
     .select()
     .from(locations)
-    .where(and(eq(locations.id, locationId), scopeWhere(scope, locations.merchantId)))
-    .get();
+    .where(and(eq(locations.id, locationId), scopeWhere(scope, locations.merchantId))).limit(1));
 }
 
-export function createLocation(ctx: QueryContext, merchantId: number, input: LocationForm, actor: Actor): LocationRow {
+export async function createLocation(ctx: QueryContext, merchantId: number, input: LocationForm, actor: Actor): Promise<LocationRow> {
   return ctx.db.transaction(
-    (tx) => {
-      writableMerchant(tx, ctx.scope, merchantId);
-      const row = underRules(() =>
-        tx
+    async (tx) => {
+      await writableMerchant(tx, ctx.scope, merchantId);
+      const row = await underRules(async () =>
+        await returnedRow(tx
           .insert(locations)
           .values({ merchantId, name: input.name, address: input.address, timeZone: input.timeZone })
-          .returning()
-          .get(),
+          .returning()),
       );
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId,
         action: "location.create",
@@ -76,32 +74,31 @@ export function createLocation(ctx: QueryContext, merchantId: number, input: Loc
   );
 }
 
-export function updateLocation(
+export async function updateLocation(
   ctx: QueryContext,
   locationId: number,
   input: LocationForm,
   actor: Actor,
-): { location: LocationRow; changed: boolean } {
+): Promise<{ location: LocationRow; changed: boolean }> {
   return ctx.db.transaction(
-    (tx) => {
-      const before = findLocation(tx, ctx.scope, locationId);
+    async (tx) => {
+      const before = await findLocation(tx, ctx.scope, locationId);
       if (!before) throw notFound(LOCATION_NOT_FOUND);
       if (before.archivedAt) throw ruleViolation("register_location", "This location is archived: it cannot be edited.");
-      writableMerchant(tx, ctx.scope, before.merchantId);
+      await writableMerchant(tx, ctx.scope, before.merchantId);
       const changes: Record<string, string> = {};
       if (before.name !== input.name) changes.name = input.name;
       if (before.address !== input.address) changes.address = input.address;
       if (before.timeZone !== input.timeZone) changes.timeZone = input.timeZone;
       if (Object.keys(changes).length === 0) return { location: before, changed: false };
-      const location = underRules(() =>
-        tx
+      const location = await underRules(async () =>
+        await returnedRow(tx
           .update(locations)
           .set({ ...changes, updatedAt: sql`(unixepoch('subsec') * 1000)` })
           .where(eq(locations.id, locationId))
-          .returning()
-          .get(),
+          .returning()),
       );
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId: before.merchantId,
         action: "location.update",
@@ -121,22 +118,21 @@ export function updateLocation(
 }
 
 /** Archives a location with no registers left (the database refuses one that has some). */
-export function archiveLocation(ctx: QueryContext, locationId: number, actor: Actor): LocationRow {
+export async function archiveLocation(ctx: QueryContext, locationId: number, actor: Actor): Promise<LocationRow> {
   return ctx.db.transaction(
-    (tx) => {
-      const before = findLocation(tx, ctx.scope, locationId);
+    async (tx) => {
+      const before = await findLocation(tx, ctx.scope, locationId);
       if (!before) throw notFound(LOCATION_NOT_FOUND);
       if (before.archivedAt) return before;
-      writableMerchant(tx, ctx.scope, before.merchantId);
-      const location = underRules(() =>
-        tx
+      await writableMerchant(tx, ctx.scope, before.merchantId);
+      const location = await underRules(async () =>
+        await returnedRow(tx
           .update(locations)
           .set({ archivedAt: new Date(), updatedAt: sql`(unixepoch('subsec') * 1000)` })
           .where(and(eq(locations.id, locationId), isNull(locations.archivedAt)))
-          .returning()
-          .get(),
+          .returning()),
       );
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId: before.merchantId,
         action: "location.archive",

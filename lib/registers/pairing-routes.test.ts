@@ -78,22 +78,22 @@ let other: number;
 beforeEach(async () => {
   fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
   db = openDatabase(":memory:");
-  merchant = testMerchant(db);
+  merchant = await testMerchant(db);
   const u = await createUser(db, { email: "ops@example.com", password: "a-long-test-password", role: "admin" });
   actor = { id: u.id, email: u.email };
   unpairCalls = 0;
   const ctx = staff(db);
-  const loc = createLocation(ctx, merchant, { name: "Front", address: "", timeZone: "UTC" }, actor);
-  till = createRegister(ctx, { locationId: loc.id, kind: "physical", parentId: null, name: "Till 1", externalRef: null }, actor).id;
-  lane = createRegister(ctx, { locationId: loc.id, kind: "virtual", parentId: till, name: "Lane A", externalRef: null }, actor).id;
-  other = createRegister(ctx, { locationId: loc.id, kind: "physical", parentId: null, name: "Till 2", externalRef: null }, actor).id;
+  const loc = await createLocation(ctx, merchant, { name: "Front", address: "", timeZone: "UTC" }, actor);
+  till = (await createRegister(ctx, { locationId: loc.id, kind: "physical", parentId: null, name: "Till 1", externalRef: null }, actor)).id;
+  lane = (await createRegister(ctx, { locationId: loc.id, kind: "virtual", parentId: till, name: "Lane A", externalRef: null }, actor)).id;
+  other = (await createRegister(ctx, { locationId: loc.id, kind: "physical", parentId: null, name: "Till 2", externalRef: null }, actor)).id;
 });
 
 describe("pair again", () => {
   it("replaces the pairing in one write: old secrets gone, no unpair call, registers on the new pairing", async () => {
     const first = await pair(result("T-1", 1));
-    routeRegister(staff(db), till, first.terminalRef, actor);
-    routeRegister(staff(db), lane, first.terminalRef, actor);
+    await routeRegister(staff(db), till, first.terminalRef, actor);
+    await routeRegister(staff(db), lane, first.terminalRef, actor);
     const second = await pair(result("T-1", 2), { intendedTerminalRef: first.terminalRef });
 
     expect(second.terminalRef).toBe(first.terminalRef);
@@ -105,7 +105,7 @@ describe("pair again", () => {
       { id: second.pairingId, status: "active", replaced_by_id: null },
     ]);
     expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: second.pairingId }]);
-    expect(() => readCredentials(db, { id: first.pairingId, clientId: "client-T-1-1" })).toThrow();
+    await expect(() => readCredentials(db, { id: first.pairingId, clientId: "client-T-1-1" })).rejects.toThrow();
     // The registers route to the terminal; its active pairing is the new one.
     expect(
       rows(
@@ -138,7 +138,7 @@ describe("pair again", () => {
 
   it("a pair again whose write fails loses nothing: the old pairing stays active until the recovery replaces it", async () => {
     const first = await pair(result("T-1", 1));
-    routeRegister(staff(db), till, first.terminalRef, actor);
+    await routeRegister(staff(db), till, first.terminalRef, actor);
     // The write after Pay-Connect's 200 fails (a stop mid-write): the result waits in the spool.
     db.$client.exec("create trigger cut before insert on pairings begin select raise(abort, 'process killed'); end;");
     const out = await pairTerminal(
@@ -163,7 +163,7 @@ describe("pair again", () => {
     expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
     db.$client.exec("drop trigger cut");
 
-    const saved = completeRecovery(staff(db), out.attemptId, actor);
+    const saved = await completeRecovery(staff(db), out.attemptId, actor);
     expect(saved.replacedPairingIds).toEqual([first.pairingId]);
     expect(rows("select id, status from pairings order by id")).toEqual([
       { id: first.pairingId, status: "replaced" },
@@ -178,7 +178,7 @@ describe("pair again", () => {
 describe("a recovery completed after the terminal was paired again", () => {
   it("keeps the newer pairing active and the recovered one as replaced, without its dead credentials", async () => {
     const first = await pair(result("T-1", 1));
-    routeRegister(staff(db), till, first.terminalRef, actor);
+    await routeRegister(staff(db), till, first.terminalRef, actor);
     db.$client.exec("create trigger cut before insert on pairings begin select raise(abort, 'process killed'); end;");
     const spooled = await pairTerminal(
       db,
@@ -193,7 +193,7 @@ describe("a recovery completed after the terminal was paired again", () => {
     const third = await pair(result("T-1", 3));
     expect(third.replacedPairingIds).toEqual([first.pairingId]);
 
-    const saved = completeRecovery(staff(db), spooled.attemptId, actor);
+    const saved = await completeRecovery(staff(db), spooled.attemptId, actor);
     expect(saved.warning).toMatch(/paired again/);
     expect(rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
       { id: first.pairingId, status: "replaced", replaced_by_id: third.pairingId },
@@ -231,8 +231,8 @@ describe("pairing from a register's page", () => {
 
   it("a terminal paired into another merchant leaves the first merchant's registers unrouted", async () => {
     const first = await pair(result("T-1", 1));
-    routeRegister(staff(db), till, first.terminalRef, actor);
-    const elsewhere = testMerchant(db, "Elsewhere");
+    await routeRegister(staff(db), till, first.terminalRef, actor);
+    const elsewhere = await testMerchant(db, "Elsewhere");
     const moved = await pairTerminal(
       db,
       provider(result("T-1", 2)),
@@ -249,8 +249,8 @@ describe("pairing from a register's page", () => {
 describe("unpair", () => {
   it("leaves the registers that routed to the terminal unrouted, and says how many", async () => {
     const p = await pair(result("T-1", 1));
-    routeRegister(staff(db), till, p.terminalRef, actor);
-    routeRegister(staff(db), lane, p.terminalRef, actor);
+    await routeRegister(staff(db), till, p.terminalRef, actor);
+    await routeRegister(staff(db), lane, p.terminalRef, actor);
     const out = await unpairPairing(queryContext(db, merchantScope(merchant)), () => provider(result("T-1", 1)), p.pairingId, actor);
     expect(out).toMatchObject({ ok: true, unrouted: 2, message: expect.stringMatching(/2 registers that sent their payments to it are now unrouted/) });
     expect(unpairCalls).toBe(1);

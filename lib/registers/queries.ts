@@ -7,6 +7,7 @@ import { clampPage } from "../lists/kit";
 import { registerList, type RegisterListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /**
  * Registers: the tree list (location → register → virtual registers, one flat page in tree
@@ -147,36 +148,33 @@ function toRow(r: SelectedRow): RegisterListRow {
 
 /** Rows `offset…offset+limit` of the tree: a page, or a batch of the CSV export. */
 export const registerRows = scopedQuery(
-  ({ db, scope }: QueryContext, params: RegisterListParams, window: { limit: number; offset: number }): RegisterListRow[] =>
-    registerSelect(db)
+  async ({ db, scope }: QueryContext, params: RegisterListParams, window: { limit: number; offset: number }): Promise<RegisterListRow[]> =>
+    (await registerSelect(db)
       .where(registerListWhere(scope, params))
       .orderBy(...treeOrder)
       .limit(window.limit)
-      .offset(window.offset)
-      .all()
+      .offset(window.offset))
       .map(toRow),
 );
 
-export const queryRegisters = scopedQuery((ctx: QueryContext, input: RegisterListInput = {}): RegisterList => {
+export const queryRegisters = scopedQuery(async (ctx: QueryContext, input: RegisterListInput = {}): Promise<RegisterList> => {
   const { db, scope } = ctx;
   const params = registerList.values(input);
   const pageSize = input.pageSize ?? registerList.pageSize;
   const total =
-    db
+    (await firstRow(db
       .select({ n: count() })
       .from(registers)
       .leftJoin(terminals, eq(terminals.id, registers.terminalRef))
-      .where(registerListWhere(scope, params))
-      .get()?.n ?? 0;
+      .where(registerListWhere(scope, params)).limit(1)))?.n ?? 0;
   const { page, pageCount } = clampPage(params.page, total, pageSize);
-  const rows = registerRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
-  const locationOptions = db
+  const rows = await registerRows(ctx, params, { limit: pageSize, offset: (page - 1) * pageSize });
+  const locationOptions = await db
     .select({ id: locations.id, name: locations.name, merchantName: merchants.name })
     .from(locations)
     .innerJoin(merchants, eq(merchants.id, locations.merchantId))
     .where(and(isNull(locations.archivedAt), scopeWhere(scope, locations.merchantId)))
-    .orderBy(sql`${locations.name} collate nocase`, asc(locations.id))
-    .all();
+    .orderBy(sql`${locations.name} collate nocase`, asc(locations.id));
   return { rows, total, page, pageSize, pageCount, params: { ...params, page }, locations: locationOptions, readAt: Date.now() };
 });
 
@@ -205,12 +203,11 @@ export type RegisterDetail = RegisterListRow & {
  * pairing the register page's pairing form just made (its notice), looked up only among the
  * attempts made for this register.
  */
-export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: number, pairedId?: number): RegisterDetail | null => {
-  const row = registerSelect(db)
-    .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId)))
-    .get();
+export const queryRegister = scopedQuery(async ({ db, scope }: QueryContext, id: number, pairedId?: number): Promise<RegisterDetail | null> => {
+  const row = await firstRow(registerSelect(db)
+    .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId))).limit(1));
   if (!row) return null;
-  const extra = db
+  const extra = (await firstRow(db
     .select({
       archivedAt: registers.archivedAt,
       createdAt: registers.createdAt,
@@ -222,28 +219,25 @@ export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: numbe
     .from(registers)
     .innerJoin(locations, eq(locations.id, registers.locationId))
     .innerJoin(merchants, eq(merchants.id, registers.merchantId))
-    .where(eq(registers.id, id))
-    .get()!;
+    .where(eq(registers.id, id)).limit(1)))!;
   const children =
     row.kind === "physical"
-      ? registerSelect(db)
+      ? (await registerSelect(db)
           .where(and(eq(registers.parentId, id), isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)))
-          .orderBy(sql`${registers.name} collate nocase`, asc(registers.id))
-          .all()
+          .orderBy(sql`${registers.name} collate nocase`, asc(registers.id)))
           .map(toRow)
       : [];
   const othersOnTerminal =
     row.terminalRef === null
       ? 0
-      : (db
+      : ((await firstRow(db
           .select({ n: count() })
           .from(registers)
-          .where(and(eq(registers.terminalRef, row.terminalRef), ne(registers.id, id)))
-          .get()?.n ?? 0);
+          .where(and(eq(registers.terminalRef, row.terminalRef), ne(registers.id, id))).limit(1)))?.n ?? 0);
   const justPaired =
     pairedId === undefined
       ? null
-      : (db
+      : (await firstRow(db
           .select({
             id: pairings.id,
             name: pairings.name,
@@ -259,17 +253,15 @@ export const queryRegister = scopedQuery(({ db, scope }: QueryContext, id: numbe
               eq(pairings.status, "active"),
               scopeWhere(scope, pairings.merchantId),
             ),
-          )
-          .get() ?? null);
+          ).limit(1)) ?? null);
   // The routed terminal's configuration: the currency a charge from this register is typed in.
   const terminalConfig =
     row.terminalRef === null
       ? null
-      : (db
+      : (await firstRow(db
           .select({ currency: terminals.currency, paymentMethods: terminals.paymentMethods })
           .from(terminals)
-          .where(and(eq(terminals.id, row.terminalRef), scopeWhere(scope, terminals.merchantId)))
-          .get() ?? null);
+          .where(and(eq(terminals.id, row.terminalRef), scopeWhere(scope, terminals.merchantId))).limit(1)) ?? null);
   return {
     ...toRow(row),
     terminalConfig,
@@ -300,14 +292,14 @@ export type RoutableTerminal = {
  * in one environment, searched by terminal id or pairing name. At most `limit`.
  */
 export const queryRoutableTerminals = scopedQuery(
-  (
+  async (
     { db, scope }: QueryContext,
     input: { merchantId: number; environment: Environment; q?: string; limit?: number },
-  ): RoutableTerminal[] => {
+  ): Promise<RoutableTerminal[]> => {
     const q = (input.q ?? "").trim().slice(0, 100);
     const pattern = likeContains(q);
     const routed = sql<number>`(select count(*) from ${registers} r where r.terminal_ref = ${terminals.id})`;
-    return db
+    return await db
       .select({
         terminalRef: terminals.id,
         terminalId: terminals.terminalId,
@@ -327,17 +319,15 @@ export const queryRoutableTerminals = scopedQuery(
         ),
       )
       .orderBy(asc(terminals.terminalId), asc(terminals.id))
-      .limit(Math.min(Math.max(input.limit ?? 50, 1), 200))
-      .all();
+      .limit(Math.min(Math.max(input.limit ?? 50, 1), 200));
   },
 );
 
 /** The registers (not archived) that send their payments to a terminal, in tree order. */
-export const queryTerminalRegisters = scopedQuery(({ db, scope }: QueryContext, terminalRef: number): RegisterListRow[] =>
-  registerSelect(db)
+export const queryTerminalRegisters = scopedQuery(async ({ db, scope }: QueryContext, terminalRef: number): Promise<RegisterListRow[]> =>
+  (await registerSelect(db)
     .where(and(eq(registers.terminalRef, terminalRef), isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)))
-    .orderBy(...treeOrder)
-    .all()
+    .orderBy(...treeOrder))
     .map(toRow),
 );
 
@@ -347,16 +337,15 @@ export type ImportExisting = {
 };
 
 /** A merchant's locations and registers (not archived): what a CSV import is compared with. */
-export const queryImportExisting = scopedQuery(({ db, scope }: QueryContext, merchantId: number): ImportExisting => {
+export const queryImportExisting = scopedQuery(async ({ db, scope }: QueryContext, merchantId: number): Promise<ImportExisting> => {
   const merchantWhere = (column: typeof locations.merchantId | typeof registers.merchantId) =>
     and(eq(column, merchantId), scopeWhere(scope, column));
   return {
-    locations: db
+    locations: await db
       .select({ id: locations.id, name: locations.name })
       .from(locations)
-      .where(and(merchantWhere(locations.merchantId), isNull(locations.archivedAt)))
-      .all(),
-    registers: db
+      .where(and(merchantWhere(locations.merchantId), isNull(locations.archivedAt))),
+    registers: await db
       .select({
         id: registers.id,
         locationId: registers.locationId,
@@ -366,7 +355,6 @@ export const queryImportExisting = scopedQuery(({ db, scope }: QueryContext, mer
         externalRef: registers.externalRef,
       })
       .from(registers)
-      .where(and(merchantWhere(registers.merchantId), isNull(registers.archivedAt)))
-      .all(),
+      .where(and(merchantWhere(registers.merchantId), isNull(registers.archivedAt))),
   };
 });

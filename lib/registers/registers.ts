@@ -13,33 +13,33 @@ import { registers, terminals, type RegisterKind } from "../db/schema";
 import { findLocation, LOCATION_NOT_FOUND, writableMerchant, type Actor } from "./locations";
 import { ruleViolation, underRules } from "./rules";
 import type { RegisterForm } from "./schemas";
+import { firstRow, returnedRow } from "../db/query";
 
 export const REGISTER_NOT_FOUND = "That register does not exist, or it is not in your merchant.";
 
 export type RegisterRow = typeof registers.$inferSelect;
 
-export function findRegister(db: DB | Tx, scope: Scope, id: number): RegisterRow | undefined {
-  return db
+export async function findRegister(db: DB | Tx, scope: Scope, id: number): Promise<RegisterRow | undefined> {
+  return await firstRow(db
     .select()
     .from(registers)
-    .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId)))
-    .get();
+    .where(and(eq(registers.id, id), scopeWhere(scope, registers.merchantId))).limit(1));
 }
 
 export type NewRegister = RegisterForm & { locationId: number; kind: RegisterKind; parentId: number | null };
 
 /** Inside a transaction: used by createRegister and the CSV import (one transaction for the file). */
-export function insertRegister(tx: Tx, scope: Scope, input: NewRegister, actor: Actor): RegisterRow {
-  const location = findLocation(tx, scope, input.locationId);
+export async function insertRegister(tx: Tx, scope: Scope, input: NewRegister, actor: Actor): Promise<RegisterRow> {
+  const location = await findLocation(tx, scope, input.locationId);
   if (!location) throw notFound(LOCATION_NOT_FOUND);
   if (location.archivedAt) throw ruleViolation("register_location", "This location is archived: add registers to another location.");
-  writableMerchant(tx, scope, location.merchantId);
+  await writableMerchant(tx, scope, location.merchantId);
   if (input.kind === "virtual") {
     if (input.parentId === null) throw ruleViolation("register_parent", "Choose the physical register this virtual register belongs to.");
-    if (!findRegister(tx, scope, input.parentId)) throw new DomainError("not_found", REGISTER_NOT_FOUND, { field: "parentId" });
+    if (!await findRegister(tx, scope, input.parentId)) throw new DomainError("not_found", REGISTER_NOT_FOUND, { field: "parentId" });
   }
-  const row = underRules(() =>
-    tx
+  const row = await underRules(async () =>
+    await returnedRow(tx
       .insert(registers)
       .values({
         registerId: randomUUID(),
@@ -50,10 +50,9 @@ export function insertRegister(tx: Tx, scope: Scope, input: NewRegister, actor: 
         name: input.name,
         externalRef: input.externalRef,
       })
-      .returning()
-      .get(),
+      .returning()),
   );
-  writeAudit(tx, {
+  await writeAudit(tx, {
     actor,
     merchantId: row.merchantId,
     action: "register.create",
@@ -64,35 +63,34 @@ export function insertRegister(tx: Tx, scope: Scope, input: NewRegister, actor: 
   return row;
 }
 
-export function createRegister(ctx: QueryContext, input: NewRegister, actor: Actor): RegisterRow {
+export async function createRegister(ctx: QueryContext, input: NewRegister, actor: Actor): Promise<RegisterRow> {
   return ctx.db.transaction((tx) => insertRegister(tx, ctx.scope, input, actor), { behavior: "immediate" });
 }
 
-export function updateRegister(
+export async function updateRegister(
   ctx: QueryContext,
   id: number,
   input: RegisterForm,
   actor: Actor,
-): { register: RegisterRow; changed: boolean } {
+): Promise<{ register: RegisterRow; changed: boolean }> {
   return ctx.db.transaction(
-    (tx) => {
-      const before = findRegister(tx, ctx.scope, id);
+    async (tx) => {
+      const before = await findRegister(tx, ctx.scope, id);
       if (!before) throw notFound(REGISTER_NOT_FOUND);
       if (before.archivedAt) throw ruleViolation("register_archived", "This register is archived: it cannot be edited.");
-      writableMerchant(tx, ctx.scope, before.merchantId);
+      await writableMerchant(tx, ctx.scope, before.merchantId);
       const changes: { name?: string; externalRef?: string | null } = {};
       if (before.name !== input.name) changes.name = input.name;
       if (before.externalRef !== input.externalRef) changes.externalRef = input.externalRef;
       if (Object.keys(changes).length === 0) return { register: before, changed: false };
-      const register = underRules(() =>
-        tx
+      const register = await underRules(async () =>
+        await returnedRow(tx
           .update(registers)
           .set({ ...changes, updatedAt: sql`(unixepoch('subsec') * 1000)` })
           .where(eq(registers.id, id))
-          .returning()
-          .get(),
+          .returning()),
       );
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId: before.merchantId,
         action: "register.update",
@@ -114,27 +112,26 @@ export function updateRegister(
  * Archives a register (refused while it has virtual registers). A routed register is unrouted in
  * the same write: an archived register sends nothing anywhere.
  */
-export function archiveRegister(ctx: QueryContext, id: number, actor: Actor): { register: RegisterRow; unroutedFrom: string | null } {
+export async function archiveRegister(ctx: QueryContext, id: number, actor: Actor): Promise<{ register: RegisterRow; unroutedFrom: string | null }> {
   return ctx.db.transaction(
-    (tx) => {
-      const before = findRegister(tx, ctx.scope, id);
+    async (tx) => {
+      const before = await findRegister(tx, ctx.scope, id);
       if (!before) throw notFound(REGISTER_NOT_FOUND);
       if (before.archivedAt) return { register: before, unroutedFrom: null };
-      writableMerchant(tx, ctx.scope, before.merchantId);
+      await writableMerchant(tx, ctx.scope, before.merchantId);
       const from =
         before.terminalRef === null
           ? null
-          : (tx.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, before.terminalRef)).get()
+          : ((await firstRow(tx.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, before.terminalRef)).limit(1)))
               ?.terminalId ?? null);
-      const register = underRules(() =>
-        tx
+      const register = await underRules(async () =>
+        await returnedRow(tx
           .update(registers)
           .set({ archivedAt: new Date(), terminalRef: null, routedAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
           .where(and(eq(registers.id, id), isNull(registers.archivedAt)))
-          .returning()
-          .get(),
+          .returning()),
       );
-      writeAudit(tx, {
+      await writeAudit(tx, {
         actor,
         merchantId: before.merchantId,
         action: "register.archive",

@@ -13,6 +13,7 @@ import { pairings, registers, terminals } from "../db/schema";
 import { writableMerchant, type Actor } from "./locations";
 import { findRegister, REGISTER_NOT_FOUND } from "./registers";
 import { ruleViolation, underRules } from "./rules";
+import { firstRow } from "../db/query";
 
 const TERMINAL_NOT_FOUND = "That terminal does not exist, or it is not in your merchant.";
 
@@ -30,22 +31,20 @@ export type RouteOutcome = {
 
 type Terminal = { id: number; terminalId: string; merchantId: number };
 
-function terminalInScope(tx: Tx, scope: Scope, ref: number): Terminal | undefined {
-  return tx
+async function terminalInScope(tx: Tx, scope: Scope, ref: number): Promise<Terminal | undefined> {
+  return await firstRow(tx
     .select({ id: terminals.id, terminalId: terminals.terminalId, merchantId: terminals.merchantId })
     .from(terminals)
-    .where(and(eq(terminals.id, ref), scopeWhere(scope, terminals.merchantId)))
-    .get();
+    .where(and(eq(terminals.id, ref), scopeWhere(scope, terminals.merchantId))).limit(1));
 }
 
 /** Registers (not archived) routed to a terminal, less one. */
-function othersOn(tx: Tx, terminalRef: number, except: number): number {
+async function othersOn(tx: Tx, terminalRef: number, except: number): Promise<number> {
   return (
-    tx
+    (await firstRow(tx
       .select({ n: count() })
       .from(registers)
-      .where(and(eq(registers.terminalRef, terminalRef), ne(registers.id, except)))
-      .get()?.n ?? 0
+      .where(and(eq(registers.terminalRef, terminalRef), ne(registers.id, except))).limit(1)))?.n ?? 0
   );
 }
 
@@ -54,24 +53,24 @@ function othersOn(tx: Tx, terminalRef: number, except: number): number {
  * routes the register to the terminal, or (terminalRef null) unroutes it. `expected` is the
  * route the user saw (undefined: do not check): a route changed meanwhile is refused.
  */
-export function setRoute(
+export async function setRoute(
   tx: Tx,
   scope: Scope,
   registerId: number,
   terminalRef: number | null,
   actor: Actor,
   expected?: number | null,
-): RouteOutcome {
-  const register = findRegister(tx, scope, registerId);
+): Promise<RouteOutcome> {
+  const register = await findRegister(tx, scope, registerId);
   if (!register) throw notFound(REGISTER_NOT_FOUND);
   if (register.archivedAt) throw ruleViolation("register_archived");
-  writableMerchant(tx, scope, register.merchantId);
+  await writableMerchant(tx, scope, register.merchantId);
   if (expected !== undefined && register.terminalRef !== expected) throw routeChanged();
-  const from = register.terminalRef === null ? null : terminalInScope(tx, scope, register.terminalRef);
-  const fromOut = from ? { ref: from.id, terminalId: from.terminalId, otherRegisters: othersOn(tx, from.id, register.id) } : null;
+  const from = register.terminalRef === null ? null : await terminalInScope(tx, scope, register.terminalRef);
+  const fromOut = from ? { ref: from.id, terminalId: from.terminalId, otherRegisters: await othersOn(tx, from.id, register.id) } : null;
   let to: Terminal | null = null;
   if (terminalRef !== null) {
-    to = terminalInScope(tx, scope, terminalRef) ?? null;
+    to = await terminalInScope(tx, scope, terminalRef) ?? null;
     if (!to) throw notFound(TERMINAL_NOT_FOUND);
     if (to.merchantId !== register.merchantId) throw ruleViolation("route_other_merchant");
   }
@@ -79,18 +78,17 @@ export function setRoute(
   if (register.terminalRef === terminalRef) {
     return { changed: false, register: summary, from: fromOut, to: to && { ref: to.id, terminalId: to.terminalId } };
   }
-  underRules(() =>
-    tx
+  await underRules(async () =>
+    await tx
       .update(registers)
       .set({
         terminalRef,
         routedAt: terminalRef === null ? null : new Date(),
         updatedAt: sql`(unixepoch('subsec') * 1000)`,
       })
-      .where(and(eq(registers.id, register.id), isNull(registers.archivedAt)))
-      .run(),
+      .where(and(eq(registers.id, register.id), isNull(registers.archivedAt))),
   );
-  writeAudit(tx, {
+  await writeAudit(tx, {
     actor,
     merchantId: register.merchantId,
     action: terminalRef === null ? "register.unroute" : "register.route",
@@ -105,13 +103,13 @@ export function setRoute(
   return { changed: true, register: summary, from: fromOut, to: to && { ref: to.id, terminalId: to.terminalId } };
 }
 
-export function routeRegister(
+export async function routeRegister(
   ctx: QueryContext,
   registerId: number,
   terminalRef: number | null,
   actor: Actor,
   expected?: number | null,
-): RouteOutcome {
+): Promise<RouteOutcome> {
   return ctx.db.transaction((tx) => setRoute(tx, ctx.scope, registerId, terminalRef, actor, expected), { behavior: "immediate" });
 }
 
@@ -120,27 +118,25 @@ export function routeRegister(
  * the registers routed to it (of one merchant, or of every merchant but `keepMerchant`) become
  * unrouted, with one audit entry per register in its merchant's log. Returns how many.
  */
-export function unrouteTerminal(
+export async function unrouteTerminal(
   tx: Tx,
   terminalRef: number,
   actor: Actor | null,
   reason: string,
   keepMerchant?: number,
-): number {
-  const routed = tx
+): Promise<number> {
+  const routed = await tx
     .select({ id: registers.id, name: registers.name, merchantId: registers.merchantId, terminalId: terminals.terminalId })
     .from(registers)
     .innerJoin(terminals, eq(terminals.id, registers.terminalRef))
     .where(
       and(eq(registers.terminalRef, terminalRef), keepMerchant === undefined ? undefined : ne(registers.merchantId, keepMerchant)),
-    )
-    .all();
+    );
   for (const r of routed) {
-    tx.update(registers)
+    await tx.update(registers)
       .set({ terminalRef: null, routedAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
-      .where(eq(registers.id, r.id))
-      .run();
-    writeAudit(tx, {
+      .where(eq(registers.id, r.id));
+    await writeAudit(tx, {
       actor,
       merchantId: r.merchantId,
       action: "register.unroute",
@@ -153,13 +149,12 @@ export function unrouteTerminal(
 }
 
 /** True when the terminal has an active pairing (the one registers route through). */
-export function hasActivePairing(tx: Tx, terminalRef: number): boolean {
+export async function hasActivePairing(tx: Tx, terminalRef: number): Promise<boolean> {
   return (
-    tx
+    await firstRow(tx
       .select({ id: pairings.id })
       .from(pairings)
-      .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active")))
-      .get() !== undefined
+      .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active"))).limit(1)) !== undefined
   );
 }
 

@@ -96,9 +96,9 @@ export function ruleOf(err: unknown): RuleCode | null {
 }
 
 /** Runs `write`; a rule's refusal becomes its DomainError (ruleViolation), anything else is rethrown. */
-export function underRules<T>(write: () => T): T {
+export async function underRules<T>(write: () => Promise<T>): Promise<T> {
   try {
-    return write();
+    return await write();
   } catch (err) {
     const code = ruleOf(err);
     if (code) throw ruleViolation(code);

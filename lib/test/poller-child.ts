@@ -24,15 +24,15 @@ const nothing = new Proxy({} as TransactionProvider, {
 });
 const say = (line: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(line)}\n`);
 const loop = runPollerLoop(
-  { db, provider: () => nothing, credentials: () => ({ clientId: "", clientSecret: "" }), now: Date.now, holder: newHolderId(), failures: new Map() },
+  { db, provider: () => nothing, credentials: async () => ({ clientId: "", clientSecret: "" }), now: Date.now, holder: newHolderId(), failures: new Map() },
   { loopMs: 50, ttlMs, renewMs: Math.floor(ttlMs / 4), onLease: (holds) => say({ holds, at: Date.now() }) },
 );
 say({ holder: loop.holder, started: true });
 // Keep the process alive (the loop's timers are unref'd, as a server's must be).
 const alive = setInterval(() => undefined, 1_000);
-process.once("SIGTERM", () => {
+process.once("SIGTERM", async () => {
   clearInterval(alive);
-  loop.stop();
-  db.$client.close();
+  await loop.stop();
+  db.close();
   process.exit(0);
 });

@@ -4,24 +4,23 @@ import { pairings, terminals, users } from "../db/schema";
 import type { ProviderTransaction } from "../providers/types";
 import type { ObservedVia } from "../transactions/apply";
 import { testMerchant } from "./merchants";
+import { returnedRow } from "../db/query";
 
 let n = 0;
 
-export function pairedTerminal(db: DB, options: { merchantId?: number; environment?: "sandbox" | "production" } = {}) {
+export async function pairedTerminal(db: DB, options: { merchantId?: number; environment?: "sandbox" | "production" } = {}) {
   n += 1;
-  const merchantId = options.merchantId ?? testMerchant(db, `Merchant ${n}`);
+  const merchantId = options.merchantId ?? await testMerchant(db, `Merchant ${n}`);
   const environment = options.environment ?? "sandbox";
-  const user = db
+  const user = await returnedRow(db.transaction((tx) => tx
     .insert(users)
     .values({ email: `admin${n}@example.test`, name: "Admin", passwordHash: "x", role: "admin" })
-    .returning({ id: users.id })
-    .get();
-  const terminal = db
+    .returning({ id: users.id })));
+  const terminal = await returnedRow(db.transaction((tx) => tx
     .insert(terminals)
     .values({ merchantId, environment, terminalId: `T-${n}` })
-    .returning({ id: terminals.id })
-    .get();
-  const pairing = db
+    .returning({ id: terminals.id })));
+  const pairing = await returnedRow(db.transaction((tx) => tx
     .insert(pairings)
     .values({
       terminalRef: terminal.id,
@@ -32,8 +31,7 @@ export function pairedTerminal(db: DB, options: { merchantId?: number; environme
       hasWebhookSecret: true,
       createdById: user.id,
     })
-    .returning({ id: pairings.id })
-    .get();
+    .returning({ id: pairings.id })));
   const via: ObservedVia = { pairingId: pairing.id, merchantId, terminalRef: terminal.id, environment };
   return { merchantId, userId: user.id, terminalRef: terminal.id, terminalId: `T-${n}`, pairingId: pairing.id, via };
 }

@@ -44,8 +44,8 @@ let key = 0;
 const requestKey = () => `00000000-0000-4000-a000-${String(++key).padStart(12, "0")}`;
 
 export async function seedTwoMerchants(db: DB) {
-  const alpha = testMerchant(db, "Alpha Foods");
-  const bravo = testMerchant(db, "Bravo Books");
+  const alpha = await testMerchant(db, "Alpha Foods");
+  const bravo = await testMerchant(db, "Bravo Books");
   const password = "a-long-test-password";
   const staffAdmin = await createUser(db, { email: "ops@integrator.example", password, role: "admin" });
   const alphaAdmin = await createUser(db, { email: "boss@alpha.example", password, role: "merchant-admin", merchantId: alpha });
@@ -88,10 +88,10 @@ export async function seedTwoMerchants(db: DB) {
     [bravo, bravoAdmin, "bravo", bravoPaired.terminalRef],
   ] as const) {
     const ctx = queryContext(db, merchantScope(merchantId));
-    const location = createLocation(ctx, merchantId, { name: `${word} shop`, address: `1 ${word} street`, timeZone: "Europe/Lisbon" }, actor);
-    const register = createRegister(ctx, { locationId: location.id, kind: "physical", parentId: null, name: `${word} till`, externalRef: `${word}-pos-1` }, actor);
-    const lane = createRegister(ctx, { locationId: location.id, kind: "virtual", parentId: register.id, name: `${word} lane`, externalRef: null }, actor);
-    routeRegister(ctx, register.id, terminalRef, actor);
+    const location = await createLocation(ctx, merchantId, { name: `${word} shop`, address: `1 ${word} street`, timeZone: "Europe/Lisbon" }, actor);
+    const register = await createRegister(ctx, { locationId: location.id, kind: "physical", parentId: null, name: `${word} till`, externalRef: `${word}-pos-1` }, actor);
+    const lane = await createRegister(ctx, { locationId: location.id, kind: "virtual", parentId: register.id, name: `${word} lane`, externalRef: null }, actor);
+    await routeRegister(ctx, register.id, terminalRef, actor);
     places[word] = { location: location.id, register: register.id, lane: lane.id };
   }
   // A transaction of each, first seen in a webhook delivery of its pairing, with an operation on it.
@@ -106,7 +106,7 @@ export async function seedTwoMerchants(db: DB) {
     );
     const parsed = payConnectWebhooks.parse(body);
     if (!parsed.ok) throw new Error(parsed.reason);
-    const [stored] = writeBatch(db, [
+    const [stored] = await writeBatch(db, [
       {
         pairingId: paired.pairingId,
         merchantId,
@@ -119,9 +119,9 @@ export async function seedTwoMerchants(db: DB) {
       },
     ]);
     deliveries[word] = stored!.id;
-    const tx = db.$client.prepare("select id from transactions where provider_transaction_id = ?").get(`ptx-${word}-1`) as { id: number };
-    txs[word] = tx.id;
-    db.insert(transactionOperations)
+    const payment = db.$client.prepare("select id from transactions where provider_transaction_id = ?").get(`ptx-${word}-1`) as { id: number };
+    txs[word] = payment.id;
+    await db.transaction((tx) => tx.insert(transactionOperations)
       .values({
         requestKey: `op-${word}`,
         kind: "refund",
@@ -129,19 +129,18 @@ export async function seedTwoMerchants(db: DB) {
         environment: "sandbox",
         terminalRef: paired.terminalRef,
         pairingId: paired.pairingId,
-        transactionRef: tx.id,
+        transactionRef: payment.id,
         amount: 100,
         status: "failed",
         reason: `${word} refund refused`,
         createdById: actor.id,
-      })
-      .run();
+      }));
   }
   // A delivery to a URL no pairing has: staff only.
-  writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: 2, body: Buffer.from("[]") }]);
+  await writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: 2, body: Buffer.from("[]") }]);
 
   // A staff-only entry (no merchant): only staff see it.
-  writeAudit(db, { actor: staffAdmin, merchantId: null, action: "list.export", details: { list: "staffonly" } });
+  await writeAudit(db, { actor: staffAdmin, merchantId: null, action: "list.export", details: { list: "staffonly" } });
 
   return {
     alpha,

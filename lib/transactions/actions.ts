@@ -31,7 +31,7 @@ export const chargeAction = validatedAction(
     paymentMethod: z.string().trim().max(100).optional(),
   }),
   async (input, { user, ctx }): Promise<ActionResult<{ transactionId: number | null }>> => {
-    const terminal = queryAmountCurrency(ctx, { terminalRef: input.terminalId });
+    const terminal = await queryAmountCurrency(ctx, { terminalRef: input.terminalId });
     if (!terminal) throw notFound("That terminal does not exist.");
     const amount = parseAmount(input.amount, terminal.currency);
     if (!amount.ok) throw invalid("amount", amount.error);
@@ -63,7 +63,7 @@ export const transactionOperationAction = validatedAction(
     amount: z.string().max(40).optional(),
   }),
   async (input, { user, ctx }): Promise<ActionResult<{ transactionId: number | null }>> => {
-    const t = queryAmountCurrency(ctx, { transactionRef: input.transactionId });
+    const t = await queryAmountCurrency(ctx, { transactionRef: input.transactionId });
     if (!t) throw notFound("That transaction does not exist.");
     let out;
     if (input.kind === "refund" || input.kind === "preauth_complete" || input.kind === "preauth_increment") {

@@ -22,6 +22,7 @@ import type { ProviderTransaction } from "../providers/types";
 import { formatAmount } from "./money";
 import { nextPollAt } from "../poller/schedule";
 import { decideStatus } from "./status";
+import { firstRow, returnedRow } from "../db/query";
 
 /** The pairing an observation came through (its webhook URL, or the credentials that polled). */
 export type ObservedVia = {
@@ -71,7 +72,7 @@ export type ApplyResult = {
  * successful preauthorisation's amount still moves by its own increments and completion, when
  * the new amount is one that an operation sent from Pairdesk asked for.
  */
-function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, o: ProviderTransaction): string | null {
+async function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, o: ProviderTransaction): Promise<string | null> {
   const money = (minor: number, currency: string | null) => formatAmount(minor, currency);
   // A charge or refund Pairdesk sent has the amount it asked for, final or not.
   if (existing.createdById !== null && existing.kind !== "preauth" && o.amount !== existing.amount) {
@@ -90,7 +91,7 @@ function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, 
     return null;
   }
   if (existing.kind === "preauth" && existing.status === "SUCCESS") {
-    const asked = tx
+    const asked = await tx
       .select({ kind: transactionOperations.kind, amount: transactionOperations.amount })
       .from(transactionOperations)
       .where(
@@ -99,8 +100,7 @@ function finalConflict(tx: DB | Tx, existing: typeof transactions.$inferSelect, 
           inArray(transactionOperations.kind, ["preauth_increment", "preauth_complete"]),
           inArray(transactionOperations.status, ["sent", "succeeded", "outcome_unknown"]),
         ),
-      )
-      .all();
+      );
     if (asked.some((op) => op.amount !== null && (op.kind === "preauth_complete" ? op.amount === o.amount : existing.amount + op.amount === o.amount))) return null;
   }
   return `Conflict, not applied: this observation says the amount is ${money(o.amount, existing.currency)}, but the transaction is final at ${money(existing.amount, existing.currency)}. A final transaction's amount and currency do not change.`;
@@ -161,8 +161,8 @@ function mergedDetails(previous: string | null, added: ProviderTransaction["deta
 type EventRow = typeof transactionEvents.$inferInsert;
 
 /** Inserts an event unless the same observation is already kept; its id, or undefined. */
-function insertEvent(tx: DB | Tx, row: Required<Pick<EventRow, "transactionRef" | "status" | "source" | "effect" | "fingerprint">> & Pick<EventRow, "note" | "deliveryId" | "operationId" | "observed" | "at">) {
-  return prepared(tx, "apply.event", (db) =>
+function insertEvent(tx: Tx, row: Required<Pick<EventRow, "transactionRef" | "status" | "source" | "effect" | "fingerprint">> & Pick<EventRow, "note" | "deliveryId" | "operationId" | "observed" | "at">) {
+  return firstRow(prepared(tx, "apply.event", (db) =>
     db
       .insert(transactionEvents)
       .values({
@@ -180,7 +180,7 @@ function insertEvent(tx: DB | Tx, row: Required<Pick<EventRow, "transactionRef" 
       .onConflictDoNothing()
       .returning({ id: transactionEvents.id })
       .prepare(),
-  ).get({
+  ).execute({
     note: null,
     deliveryId: null,
     operationId: null,
@@ -188,7 +188,7 @@ function insertEvent(tx: DB | Tx, row: Required<Pick<EventRow, "transactionRef" 
     ...row,
     // Placeholders go through the column's own mapping (a Date for a timestamp).
     at: row.at instanceof Date ? row.at : new Date(row.at ?? Date.now()),
-  });
+  }));
 }
 
 function sourceRefs(from: ObservationSource) {
@@ -198,19 +198,19 @@ function sourceRefs(from: ObservationSource) {
   };
 }
 
-export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResult {
+export async function applyTransactionEvent(tx: Tx, input: ApplyInput): Promise<ApplyResult> {
   const { observation: o, via, from } = input;
   const at = input.at ?? Date.now();
   const source: EventSource = from.source;
   const fingerprint = fingerprintOf(o);
 
-  const existing = prepared(tx, "apply.existing", (db) =>
+  const existing = await firstRow(prepared(tx, "apply.existing", (db) =>
     db
       .select()
       .from(transactions)
       .where(and(eq(transactions.environment, sql.placeholder("environment")), eq(transactions.providerTransactionId, sql.placeholder("id"))))
       .prepare(),
-  ).get({ environment: via.environment, id: o.transactionId });
+  ).execute({ environment: via.environment, id: o.transactionId }));
 
   if (!existing) return create(tx, input, at, source, fingerprint);
   // A pairing speaks for its own terminal only: a (verified) webhook about another terminal's
@@ -220,9 +220,9 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
   // merchant's payments only (operations and polls refuse the same, lib/transactions/pairing-reach.ts).
   if (existing.merchantId !== via.merchantId) throw foreignTransaction(o.transactionId, "merchant");
 
-  const conflict = finalConflict(tx, existing, o);
+  const conflict = await finalConflict(tx, existing, o);
   if (conflict) {
-    const event = insertEvent(tx, {
+    const event = await insertEvent(tx, {
       transactionRef: existing.id,
       status: o.status,
       source,
@@ -234,7 +234,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
       at: new Date(at),
     });
     if (event) {
-      tx.update(transactions).set({ conflictAt: new Date(at), conflictNote: conflict }).where(eq(transactions.id, existing.id)).run();
+      await tx.update(transactions).set({ conflictAt: new Date(at), conflictNote: conflict }).where(eq(transactions.id, existing.id));
     }
     return {
       transactionRef: existing.id,
@@ -249,7 +249,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
 
   const decision = decideStatus(existing.status, o.status);
   if (decision.effect === "ignored") {
-    const event = insertEvent(tx, {
+    const event = await insertEvent(tx, {
         transactionRef: existing.id,
         status: o.status,
         source,
@@ -312,7 +312,7 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
     ? [`${existing.status} → ${o.status}`, ...notes].join("; ")
     : notes.join("; ") || "details updated";
 
-  const event = insertEvent(tx, {
+  const event = await insertEvent(tx, {
       transactionRef: existing.id,
       status: o.status,
       source,
@@ -338,20 +338,18 @@ export function applyTransactionEvent(tx: DB | Tx, input: ApplyInput): ApplyResu
       changes.nextPollAt = wantsSlip(o.status) && existing.slipFetchedAt === null ? new Date(at) : null;
     }
   }
-  tx.update(transactions)
+  await tx.update(transactions)
     .set({ ...changes, lastSeenAt: new Date(at), updatedAt: new Date(at) })
-    .where(eq(transactions.id, existing.id))
-    .run();
+    .where(eq(transactions.id, existing.id));
   // A cancel has no operation of its own to follow: the transaction's final status says how it ended.
   if (statusChanged && isFinalStatus(o.status)) {
-    tx.update(transactionOperations)
+    await tx.update(transactionOperations)
       .set(
         o.status === "CANCELED"
           ? { status: "succeeded", finishedAt: new Date(at) }
           : { status: "failed", finishedAt: new Date(at), reason: `The payment ended as ${o.status} before the terminal cancelled it.` },
       )
-      .where(and(eq(transactionOperations.transactionRef, existing.id), eq(transactionOperations.kind, "cancel"), eq(transactionOperations.status, "sent")))
-      .run();
+      .where(and(eq(transactionOperations.transactionRef, existing.id), eq(transactionOperations.kind, "cancel"), eq(transactionOperations.status, "sent")));
   }
   return { transactionRef: existing.id, effect, status: statusChanged ? o.status : existing.status, previous: existing.status, eventId: event.id, note };
 }
@@ -366,12 +364,12 @@ function foreignTransaction(transactionId: string, whose: "terminal" | "merchant
   );
 }
 
-function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource, fingerprint: string): ApplyResult {
+async function create(tx: Tx, input: ApplyInput, at: number, source: EventSource, fingerprint: string): Promise<ApplyResult> {
   const { observation: o, via, from } = input;
   // A create call whose answer was lost (outcome unknown) left an operation with our
   // client_transaction_id and no transaction: this observation is its transaction.
   const orphan = o.clientTransactionId
-    ? tx
+    ? await firstRow(tx
         .select()
         .from(transactionOperations)
         .where(
@@ -382,8 +380,7 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
             eq(transactionOperations.terminalRef, via.terminalRef),
             isNull(transactionOperations.resultTransactionRef),
           ),
-        )
-        .get()
+        ).limit(1))
     : undefined;
   const hints = input.create ?? {};
   const kind: TransactionKind =
@@ -392,7 +389,7 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
   let linkedRef = hints.linkedTransactionRef ?? null;
   if (linkedRef === null && o.linkedTransactionId) {
     linkedRef =
-      tx
+      (await firstRow(tx
         .select({ id: transactions.id })
         .from(transactions)
         .where(
@@ -402,11 +399,10 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
             // A refund is made on the terminal that took the payment.
             eq(transactions.terminalRef, via.terminalRef),
           ),
-        )
-        .get()?.id ?? null;
+        ).limit(1)))?.id ?? null;
   }
   const final = isFinalStatus(o.status);
-  const created = prepared(tx, "apply.create", (db) =>
+  const created = await returnedRow(prepared(tx, "apply.create", (db) =>
     db
       .insert(transactions)
       .values({
@@ -442,7 +438,7 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
       })
       .returning({ id: transactions.id })
       .prepare(),
-  ).get({
+  ).execute({
       merchantId: orphan?.merchantId ?? via.merchantId,
       environment: via.environment,
       terminalRef: orphan?.terminalRef ?? via.terminalRef,
@@ -473,13 +469,12 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
       createdById: hints.createdById ?? orphan?.createdById ?? null,
       createdAt: at,
       updatedAt: at,
-    })!;
+    }));
 
   if (orphan) {
-    tx.update(transactionOperations)
+    await tx.update(transactionOperations)
       .set({ resultTransactionRef: created.id })
-      .where(eq(transactionOperations.id, orphan.id))
-      .run();
+      .where(eq(transactionOperations.id, orphan.id));
   }
   const note =
     from.source === "webhook"
@@ -487,7 +482,7 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
         ? "First seen in a webhook, before the answer to the operation that sent it: linked to that operation."
         : "First seen in a webhook (started outside Pairdesk, or its create answer was not kept)."
       : null;
-  const event = insertEvent(tx, {
+  const event = await insertEvent(tx, {
       transactionRef: created.id,
       status: o.status,
       source,
@@ -498,5 +493,5 @@ function create(tx: DB | Tx, input: ApplyInput, at: number, source: EventSource,
       observed: observedJson(o),
       at: new Date(at),
     });
-  return { transactionRef: created.id, effect: "created", status: o.status, previous: null, eventId: event.id, note };
+  return { transactionRef: created.id, effect: "created", status: o.status, previous: null, eventId: event?.id ?? null, note };
 }

@@ -12,6 +12,7 @@ import { pairings, terminals } from "../db/schema";
 import { ProviderError } from "../providers/types";
 import type { OperationDeps } from "./operations";
 import { watchCredentials } from "../pairing/credentials-state";
+import { firstRow } from "../db/query";
 
 export type ConfigurationOutcome = { ok: true; message: string } | Failure;
 
@@ -22,19 +23,18 @@ export async function refreshConfiguration(
   actor: { id: number; email: string } | null,
 ): Promise<ConfigurationOutcome> {
   const { db, scope } = ctx;
-  const terminal = db.select().from(terminals).where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId))).get();
+  const terminal = await firstRow(db.select().from(terminals).where(and(eq(terminals.id, terminalRef), scopeWhere(scope, terminals.merchantId))).limit(1));
   if (!terminal) return failure("not_found", "That terminal does not exist.");
-  const pairing = db
+  const pairing = await firstRow(db
     .select({ id: pairings.id, clientId: pairings.clientId })
     .from(pairings)
-    .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")))
-    .get();
+    .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active"))).limit(1));
   if (!pairing) return failure("not_paired", `Terminal ${terminal.terminalId} has no active pairing: its configuration cannot be read.`);
   try {
-    const config = await watchCredentials(db, pairing.id, () => deps.provider(terminal.environment).getConfiguration(deps.credentials(db, pairing)));
-    db.transaction(
-      (tx) => {
-        tx.update(terminals)
+    const config = await watchCredentials(db, pairing.id, async () => deps.provider(terminal.environment).getConfiguration(await deps.credentials(db, pairing)));
+    await db.transaction(
+      async (tx) => {
+        await tx.update(terminals)
           .set({
             currency: config.currency,
             timeZone: config.timeZone,
@@ -43,10 +43,9 @@ export async function refreshConfiguration(
             configError: null,
             updatedAt: new Date(),
           })
-          .where(eq(terminals.id, terminal.id))
-          .run();
+          .where(eq(terminals.id, terminal.id));
         if (actor) {
-          writeAudit(tx, {
+          await writeAudit(tx, {
             actor,
             merchantId: terminal.merchantId,
             action: "terminal.configuration_refresh",
@@ -61,7 +60,7 @@ export async function refreshConfiguration(
     return { ok: true, message: `Configuration of ${terminal.terminalId} read: ${config.currency ?? "no currency"}.` };
   } catch (err) {
     const error = err instanceof ProviderError ? err.message : "The configuration could not be read (see the server log).";
-    db.update(terminals).set({ configError: error }).where(eq(terminals.id, terminal.id)).run();
+    await db.transaction((tx) => tx.update(terminals).set({ configError: error }).where(eq(terminals.id, terminal.id)));
     return failure("provider", error);
   }
 }

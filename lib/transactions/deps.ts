@@ -6,8 +6,8 @@ import type { OperationDeps } from "./operations";
 
 export const providerDeps: OperationDeps = {
   provider: transactionProvider,
-  credentials: (db, pairing) => {
-    const c = readCredentials(db, pairing);
+  credentials: async (db, pairing) => {
+    const c = await readCredentials(db, pairing);
     return { clientId: c.clientId, clientSecret: c.clientSecret };
   },
 };

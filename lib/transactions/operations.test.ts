@@ -12,6 +12,7 @@ import { observed, pairedTerminal } from "../test/transactions";
 import { refundableAmount } from "./allowed";
 import { applyTransactionEvent } from "./apply";
 import { runOperation, type OperationDeps, type Operator } from "./operations";
+import { firstRow } from "../db/query";
 
 let key = 0;
 const rk = () => `00000000-0000-4000-b000-${String(++key).padStart(12, "0")}`;
@@ -36,16 +37,16 @@ function stubProvider(overrides: Partial<TransactionProvider> = {}) {
       return (base as Record<string, (...a: unknown[]) => unknown>)[name]!(...args);
     },
   });
-  const deps: OperationDeps = { provider: () => provider, credentials: (_db, p) => ({ clientId: p.clientId, clientSecret: "s" }) };
+  const deps: OperationDeps = { provider: () => provider, credentials: async (_db, p) => ({ clientId: p.clientId, clientSecret: "s" }) };
   return { deps, calls };
 }
 
 const admin = (t: { userId: number }): Operator => ({ id: t.userId, email: "admin@example.test", role: "admin" });
 const staff = (db: DB) => queryContext(db, EVERY_MERCHANT);
 
-function success(db: DB, t: ReturnType<typeof pairedTerminal>, id: string, amount: number, at = Date.now()) {
-  return db.transaction(
-    (tx) =>
+async function success(db: DB, t: Awaited<ReturnType<typeof pairedTerminal>>, id: string, amount: number, at = Date.now()) {
+  return (await db.transaction(
+    async (tx) =>
       applyTransactionEvent(tx, {
         observation: observed({ transactionId: id, status: "SUCCESS", amount, completedAt: at }),
         via: t.via,
@@ -53,16 +54,16 @@ function success(db: DB, t: ReturnType<typeof pairedTerminal>, id: string, amoun
         at,
       }),
     { behavior: "immediate" },
-  ).transactionRef;
+  )).transactionRef;
 }
 
 describe("runOperation", () => {
   it("increases a successful preauthorisation (an operation followed by the poller), and nothing else", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
     const at = Date.now();
-    const preauth = db.transaction(
+    const preauth = (await db.transaction(
       (tx) =>
         applyTransactionEvent(tx, {
           observation: observed({ transactionId: "pre-1", status: "SUCCESS", amount: 2000, completedAt: at }),
@@ -72,15 +73,15 @@ describe("runOperation", () => {
           create: { kind: "preauth" },
         }),
       { behavior: "immediate" },
-    ).transactionRef;
-    const charge = success(db, t, "chg-1", 1000);
+    )).transactionRef;
+    const charge = await success(db, t, "chg-1", 1000);
     const out = await runOperation(staff(db), deps, admin(t), { kind: "preauth_increment", requestKey: rk(), transactionRef: preauth, amount: 350 });
     expect(out).toMatchObject({ ok: true });
     expect(calls.at(-1)).toMatchObject({ name: "preauthIncrement", args: [{}, "pre-1", { amount: 350 }] });
-    const op = db.select().from(transactionOperations).where(eq(transactionOperations.kind, "preauth_increment")).get()!;
+    const op = (await firstRow(db.select().from(transactionOperations).where(eq(transactionOperations.kind, "preauth_increment")).limit(1)))!;
     expect(op).toMatchObject({ status: "sent", providerOperationId: "op-3", amount: 350, transactionRef: preauth });
     expect(op.nextPollAt).not.toBeNull();
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "transaction.preauth_increment")).all()).toHaveLength(1);
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, "transaction.preauth_increment"))).toHaveLength(1);
 
     const refused = await runOperation(staff(db), deps, admin(t), { kind: "preauth_increment", requestKey: rk(), transactionRef: charge, amount: 350 });
     expect(refused).toMatchObject({ ok: false, code: "not_allowed", message: "Only a preauthorisation can be increased." });
@@ -89,18 +90,18 @@ describe("runOperation", () => {
 
   it("charges a terminal: one operation, one INITIATED transaction, an audit entry without secrets", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
     const key = rk();
     const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: key, terminalRef: t.terminalRef, amount: 1250 });
     expect(out).toMatchObject({ ok: true });
     if (!out.ok) return;
     expect(calls[0]).toMatchObject({ name: "charge", args: [{ clientId: `client-${t.terminalId.slice(2)}` }, { amount: 1250, clientTransactionId: `pd-${key}` }] });
-    const tx = db.select().from(transactions).where(eq(transactions.id, out.transactionRef!)).get()!;
+    const tx = (await firstRow(db.select().from(transactions).where(eq(transactions.id, out.transactionRef!)).limit(1)))!;
     expect(tx).toMatchObject({ status: "INITIATED", kind: "charge", amount: 1250, statusSource: "operation", createdById: t.userId });
-    const op = db.select().from(transactionOperations).get()!;
+    const op = (await firstRow(db.select().from(transactionOperations).limit(1)))!;
     expect(op).toMatchObject({ kind: "charge", status: "succeeded", resultTransactionRef: tx.id, clientTransactionId: `pd-${key}` });
-    const audit = db.select().from(auditLog).where(eq(auditLog.action, "transaction.charge")).all();
+    const audit = await db.select().from(auditLog).where(eq(auditLog.action, "transaction.charge"));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.details).not.toMatch(/"s"|secret/);
     // The same form again: refused, no second call.
@@ -111,8 +112,8 @@ describe("runOperation", () => {
 
   it("lets support charge only in the sandbox, and viewers nothing", async () => {
     const db = openDatabase(":memory:");
-    const sandbox = pairedTerminal(db);
-    const production = pairedTerminal(db, { environment: "production" });
+    const sandbox = await pairedTerminal(db);
+    const production = await pairedTerminal(db, { environment: "production" });
     const { deps, calls } = stubProvider();
     const support: Operator = { id: sandbox.userId, email: "s@x", role: "support" };
     expect(await runOperation(staff(db), deps, support, { kind: "charge", requestKey: rk(), terminalRef: sandbox.terminalRef, amount: 100 })).toMatchObject({ ok: true });
@@ -134,27 +135,27 @@ describe("runOperation", () => {
 
   it("does not find another merchant's terminal or transaction, and refuses a suspended merchant", async () => {
     const db = openDatabase(":memory:");
-    const mine = pairedTerminal(db);
-    const theirs = pairedTerminal(db);
+    const mine = await pairedTerminal(db);
+    const theirs = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
     const merchantAdmin: Operator = { id: mine.userId, email: "m@x", role: "merchant-admin" };
     const ctx = queryContext(db, merchantScope(mine.merchantId));
     expect(await runOperation(ctx, deps, merchantAdmin, { kind: "charge", requestKey: rk(), terminalRef: theirs.terminalRef, amount: 1 })).toMatchObject({ ok: false, code: "not_found" });
-    const their = success(db, theirs, "ptx-theirs", 500);
+    const their = await success(db, theirs, "ptx-theirs", 500);
     expect(await runOperation(ctx, deps, merchantAdmin, { kind: "refund", requestKey: rk(), transactionRef: their, amount: 1 })).toMatchObject({ ok: false, code: "not_found" });
-    db.update(merchants).set({ status: "suspended" }).where(eq(merchants.id, mine.merchantId)).run();
+    await db.transaction((tx) => tx.update(merchants).set({ status: "suspended" }).where(eq(merchants.id, mine.merchantId)));
     expect(await runOperation(ctx, deps, merchantAdmin, { kind: "charge", requestKey: rk(), terminalRef: mine.terminalRef, amount: 1 })).toMatchObject({ ok: false, code: "merchant_suspended" });
     expect(calls).toHaveLength(0);
   });
 
   it("refunds partially, never more than what remains (open refunds counted)", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const { deps } = stubProvider();
-    const ref = success(db, t, "ptx-orig", 1000);
+    const ref = await success(db, t, "ptx-orig", 1000);
     const first = await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 400 });
     expect(first).toMatchObject({ ok: true });
-    const refundTx = db.select().from(transactions).where(eq(transactions.linkedTransactionRef, ref)).get()!;
+    const refundTx = (await firstRow(db.select().from(transactions).where(eq(transactions.linkedTransactionRef, ref)).limit(1)))!;
     expect(refundTx).toMatchObject({ kind: "refund", amount: 400, status: "INITIATED" });
     // 400 is still open: 600 remain.
     const tooMuch = await runOperation(staff(db), deps, admin(t), { kind: "refund", requestKey: rk(), transactionRef: ref, amount: 700 });
@@ -170,8 +171,8 @@ describe("runOperation", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-ops-")), "db.sqlite");
     const a = openDatabase(file);
     const b = openDatabase(file, { migrate: false });
-    const t = pairedTerminal(a);
-    const ref = success(a, t, "ptx-race", 1000);
+    const t = await pairedTerminal(a);
+    const ref = await success(a, t, "ptx-race", 1000);
     let release: () => void = () => undefined;
     const slow = new Promise<void>((r) => (release = r));
     const { deps, calls } = stubProvider({ refund: async () => (await slow, { transactionId: `ptx-r-${Math.random()}` }) });
@@ -193,48 +194,48 @@ describe("runOperation", () => {
 
   it("reverts only the terminal's most recent successful transaction, and follows the operation", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const { deps } = stubProvider();
-    const older = success(db, t, "ptx-a", 100, 1_000);
-    const latest = success(db, t, "ptx-b", 200, 2_000);
+    const older = await success(db, t, "ptx-a", 100, 1_000);
+    const latest = await success(db, t, "ptx-b", 200, 2_000);
     expect(await runOperation(staff(db), deps, admin(t), { kind: "revert", requestKey: rk(), transactionRef: older })).toMatchObject({
       ok: false,
       message: expect.stringMatching(/most recent successful/),
     });
     expect(await runOperation(staff(db), deps, admin(t), { kind: "revert", requestKey: rk(), transactionRef: latest })).toMatchObject({ ok: true });
-    const op = db.select().from(transactionOperations).where(eq(transactionOperations.kind, "revert")).all().at(-1)!;
+    const op = (await db.select().from(transactionOperations).where(eq(transactionOperations.kind, "revert"))).at(-1)!;
     expect(op).toMatchObject({ status: "sent", providerOperationId: "op-1", providerStatus: "INITIATED" });
     expect(op.nextPollAt).not.toBeNull();
   });
 
   it("cancels only an open transaction", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const { deps } = stubProvider();
-    const done = success(db, t, "ptx-done", 100);
+    const done = await success(db, t, "ptx-done", 100);
     expect(await runOperation(staff(db), deps, admin(t), { kind: "cancel", requestKey: rk(), transactionRef: done })).toMatchObject({
       ok: false,
       message: "Only a transaction still in progress can be cancelled; this one is SUCCESS.",
     });
     // An open one: the cancel is sent, and the CANCELED status that follows says it succeeded.
-    const open = db.transaction(
+    const open = (await db.transaction(
       (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: "ptx-open", status: "IN_PROGRESS" }), via: t.via, from: { source: "poll" } }),
       { behavior: "immediate" },
-    ).transactionRef;
+    )).transactionRef;
     expect(await runOperation(staff(db), deps, admin(t), { kind: "cancel", requestKey: rk(), transactionRef: open })).toMatchObject({ ok: true });
-    const cancel = () => db.select().from(transactionOperations).where(eq(transactionOperations.transactionRef, open)).get()!;
-    expect(cancel().status).toBe("sent");
-    db.transaction(
+    const cancel = async () => (await firstRow(db.select().from(transactionOperations).where(eq(transactionOperations.transactionRef, open)).limit(1)))!;
+    expect((await cancel()).status).toBe("sent");
+    await db.transaction(
       (tx) => applyTransactionEvent(tx, { observation: observed({ transactionId: "ptx-open", status: "CANCELED" }), via: t.via, from: { source: "poll" } }),
       { behavior: "immediate" },
     );
-    expect(cancel()).toMatchObject({ status: "succeeded" });
-    expect(cancel().finishedAt).not.toBeNull();
+    expect(await cancel()).toMatchObject({ status: "succeeded" });
+    expect((await cancel()).finishedAt).not.toBeNull();
   });
 
   it("records a provider refusal with its words, and an unknown outcome that a later webhook resolves", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
+    const t = await pairedTerminal(db);
     const refused = stubProvider({
       charge: async () => {
         throw new PayConnectError("bad_request", 'Pay-Connect refused the charge request (HTTP 400). Nothing was charged. Pay-Connect said: "Terminal busy"', { outcome: "failed", status: 400 });
@@ -250,25 +251,25 @@ describe("runOperation", () => {
     const key = rk();
     const b = await runOperation(staff(db), lost.deps, admin(t), { kind: "charge", requestKey: key, terminalRef: t.terminalRef, amount: 300 });
     expect(b).toMatchObject({ ok: false, message: expect.stringMatching(/may have been sent/) });
-    const ops = db.select().from(transactionOperations).orderBy(transactionOperations.id).all();
+    const ops = await db.select().from(transactionOperations).orderBy(transactionOperations.id);
     expect(ops.map((o) => o.status)).toEqual(["failed", "outcome_unknown"]);
     // The transaction shows up by webhook with our client_transaction_id: linked to the operation.
-    const r = db.transaction(
+    const r = await db.transaction(
       (tx) =>
         applyTransactionEvent(tx, { observation: observed({ transactionId: "ptx-late", status: "IN_PROGRESS", amount: 300, clientTransactionId: `pd-${key}` }), via: t.via, from: { source: "poll" } }),
       { behavior: "immediate" },
     );
-    expect(db.select().from(transactionOperations).where(eq(transactionOperations.id, ops[1]!.id)).get()!.resultTransactionRef).toBe(r.transactionRef);
-    expect(db.select().from(auditLog).where(eq(auditLog.action, "transaction.operation_failed")).all()).toHaveLength(2);
+    expect((await firstRow(db.select().from(transactionOperations).where(eq(transactionOperations.id, ops[1]!.id)).limit(1)))!.resultTransactionRef).toBe(r.transactionRef);
+    expect(await db.select().from(auditLog).where(eq(auditLog.action, "transaction.operation_failed"))).toHaveLength(2);
   });
 
   it("uses the terminal's configured currency for amounts", async () => {
     const db = openDatabase(":memory:");
-    const t = pairedTerminal(db);
-    db.update(terminals).set({ currency: "JPY" }).where(eq(terminals.id, t.terminalRef)).run();
+    const t = await pairedTerminal(db);
+    await db.transaction((tx) => tx.update(terminals).set({ currency: "JPY" }).where(eq(terminals.id, t.terminalRef)));
     const { deps } = stubProvider();
     const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 1250 });
     expect(out).toMatchObject({ ok: true, message: expect.stringContaining("¥1,250") });
-    expect(db.select().from(transactions).get()!.currency).toBe("JPY");
+    expect((await firstRow(db.select().from(transactions).limit(1)))!.currency).toBe("JPY");
   });
 });

@@ -32,6 +32,7 @@ import { applyTransactionEvent } from "./apply";
 import { activePairingFor } from "./pairing-reach";
 import { watchCredentials } from "../pairing/credentials-state";
 
+import { changedRows, firstRow, returnedRow } from "../db/query";
 
 type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
 
@@ -53,7 +54,7 @@ export type OperationOutcome =
 
 export type OperationDeps = {
   provider: (environment: Environment) => TransactionProvider;
-  credentials: (db: DB, pairing: { id: number; clientId: string }) => ClientCredentials;
+  credentials: (db: DB, pairing: { id: number; clientId: string }) => Promise<ClientCredentials>;
   now?: () => number;
 };
 
@@ -64,18 +65,17 @@ const refuse = (code: string, message: string): OperationOutcome => ({ ok: false
 /**
  * An ending operation not known to have ended (sending, sent, or its answer lost) stops the
  * others this long: by then the transaction's own status (webhook or poll) has shown whether it
- * took effect. The poller follows an operation as long (OPERATION_HORIZON_MS).
+ * took effect. The poller follows an operation as long OPERATION_HORIZON_MS.
  */
 export const UNKNOWN_ENDING_HOLD_MS = 30 * 60_000;
 
 /** The facts ./allowed.ts decides on, read for one transaction. */
-export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelect, now = Date.now()): TransactionFacts {
-  const linked = db
+export async function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelect, now = Date.now()): Promise<TransactionFacts> {
+  const linked = await db
     .select({ status: transactions.status, amount: transactions.amount })
     .from(transactions)
-    .where(and(eq(transactions.linkedTransactionRef, t.id), eq(transactions.kind, "refund")))
-    .all();
-  const pendingOps = db
+    .where(and(eq(transactions.linkedTransactionRef, t.id), eq(transactions.kind, "refund")));
+  const pendingOps = await firstRow(db
     .select({ amount: sql<number>`coalesce(sum(${transactionOperations.amount}), 0)`, n: sql<number>`count(*)` })
     .from(transactionOperations)
     .where(
@@ -85,20 +85,17 @@ export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelec
         isNull(transactionOperations.resultTransactionRef),
         inArray(transactionOperations.status, ["pending", "outcome_unknown"]),
       ),
-    )
-    .get();
-  const endings = db
+    ).limit(1));
+  const endings = (await db
     .select({ kind: transactionOperations.kind, status: transactionOperations.status, createdAt: transactionOperations.createdAt })
     .from(transactionOperations)
-    .where(and(eq(transactionOperations.transactionRef, t.id), inArray(transactionOperations.kind, [...ENDING_OPERATIONS])))
-    .all() as { kind: EndingOperation; status: OperationStatus; createdAt: Date }[];
-  const latest = db
+    .where(and(eq(transactionOperations.transactionRef, t.id), inArray(transactionOperations.kind, [...ENDING_OPERATIONS])))) as { kind: EndingOperation; status: OperationStatus; createdAt: Date }[];
+  const latest = await firstRow(db
     .select({ id: transactions.id })
     .from(transactions)
     .where(and(eq(transactions.terminalRef, t.terminalRef), eq(transactions.status, "SUCCESS")))
     .orderBy(desc(sql`coalesce(${transactions.completedAt}, ${transactions.statusChangedAt})`), desc(transactions.id))
-    .limit(1)
-    .get();
+    .limit(1));
   const openLinked = linked.filter((r) => r.status === "INITIATED" || r.status === "IN_PROGRESS");
   // Not yet ended (sending, sent, or its answer lost), for at most UNKNOWN_ENDING_HOLD_MS: by then
   // the poller has stopped following it (its horizon is the same) and the transaction's own
@@ -108,7 +105,7 @@ export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelec
   );
   // The most final of those that succeeded: a revert after a completion ends it.
   const done = (["revert", "cancel", "preauth_complete"] as const).find((k) => endings.some((e) => e.kind === k && e.status === "succeeded"));
-  const terminal = db.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, t.terminalRef)).get();
+  const terminal = await firstRow(db.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, t.terminalRef)).limit(1));
   return {
     kind: t.kind,
     status: t.status,
@@ -120,7 +117,7 @@ export function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelec
     latestSuccess: latest?.id === t.id,
     endingOpen: open?.kind ?? null,
     endingDone: done ?? null,
-    pairing: activePairingFor(db, t.terminalRef, t.merchantId).reach,
+    pairing: (await activePairingFor(db, t.terminalRef, t.merchantId)).reach,
     terminalId: terminal?.terminalId ?? "",
   };
 }
@@ -135,18 +132,17 @@ type Target = {
   transaction: typeof transactions.$inferSelect | null;
 };
 
-function resolveTarget(ctx: QueryContext, req: OperationRequest): Target | OperationOutcome {
+async function resolveTarget(ctx: QueryContext, req: OperationRequest): Promise<Target | OperationOutcome> {
   const { db, scope } = ctx;
   if ("terminalRef" in req) {
-    const terminal = db.select().from(terminals).where(and(eq(terminals.id, req.terminalRef), scopeWhere(scope, terminals.merchantId))).get();
+    const terminal = await firstRow(db.select().from(terminals).where(and(eq(terminals.id, req.terminalRef), scopeWhere(scope, terminals.merchantId))).limit(1));
     if (!terminal) return refuse("not_found", "That terminal does not exist.");
     let registerRef: number | null = null;
     if (req.registerRef) {
-      const register = db
+      const register = await firstRow(db
         .select({ id: registers.id, terminalRef: registers.terminalRef, archivedAt: registers.archivedAt, name: registers.name })
         .from(registers)
-        .where(and(eq(registers.id, req.registerRef), scopeWhere(scope, registers.merchantId)))
-        .get();
+        .where(and(eq(registers.id, req.registerRef), scopeWhere(scope, registers.merchantId))).limit(1));
       if (!register || register.archivedAt) return refuse("not_found", "That register does not exist or is archived.");
       if (register.terminalRef !== terminal.id) {
         return refuse("route_changed", `${register.name} no longer routes to ${terminal.terminalId}: reload the page to see its route.`);
@@ -155,9 +151,9 @@ function resolveTarget(ctx: QueryContext, req: OperationRequest): Target | Opera
     }
     return { merchantId: terminal.merchantId, environment: terminal.environment, terminalRef: terminal.id, terminalId: terminal.terminalId, currency: terminal.currency, registerRef, transaction: null };
   }
-  const t = db.select().from(transactions).where(and(eq(transactions.id, req.transactionRef), scopeWhere(scope, transactions.merchantId))).get();
+  const t = await firstRow(db.select().from(transactions).where(and(eq(transactions.id, req.transactionRef), scopeWhere(scope, transactions.merchantId))).limit(1));
   if (!t) return refuse("not_found", "That transaction does not exist.");
-  const terminal = db.select().from(terminals).where(eq(terminals.id, t.terminalRef)).get()!;
+  const terminal = (await firstRow(db.select().from(terminals).where(eq(terminals.id, t.terminalRef)).limit(1)))!;
   return { merchantId: t.merchantId, environment: t.environment, terminalRef: t.terminalRef, terminalId: terminal.terminalId, currency: t.currency ?? terminal.currency, registerRef: t.registerRef, transaction: t };
 }
 
@@ -176,12 +172,12 @@ export function roleRefusal(role: Role, kind: OperationKind, environment: Enviro
 export async function runOperation(ctx: QueryContext, deps: OperationDeps, user: Operator, req: OperationRequest): Promise<OperationOutcome> {
   const { db, scope } = ctx;
   const now = deps.now ?? Date.now;
-  const target = resolveTarget(ctx, req);
+  const target = await resolveTarget(ctx, req);
   if ("ok" in target) return target;
   if (!inScope(scope, target.merchantId)) return refuse("not_found", "That terminal does not exist.");
   const roleRefused = roleRefusal(user.role, req.kind, target.environment);
   if (roleRefused) return refuse("forbidden", roleRefused);
-  const merchant = db.select({ name: merchants.name, status: merchants.status }).from(merchants).where(eq(merchants.id, target.merchantId)).get();
+  const merchant = await firstRow(db.select({ name: merchants.name, status: merchants.status }).from(merchants).where(eq(merchants.id, target.merchantId)).limit(1));
   if (merchant?.status !== "active") {
     return refuse(
       "merchant_suspended",
@@ -197,12 +193,12 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   // second sees the first one's pending record. The pairing is read in it too: an operation
   // goes only through the terminal's active pairing of the transaction's own merchant.
   let pairing: { id: number; clientId: string } | null = null;
-  const recorded = db.transaction(
-    (tx): OperationOutcome | number => {
-      const reach = activePairingFor(tx, target.terminalRef, target.merchantId);
+  const recorded = await db.transaction(
+    async (tx): Promise<OperationOutcome | number> => {
+      const reach = await activePairingFor(tx, target.terminalRef, target.merchantId);
       if (target.transaction) {
-        const current = tx.select().from(transactions).where(eq(transactions.id, target.transaction.id)).get() ?? target.transaction;
-        const facts = transactionFacts(tx, current, now());
+        const current = await firstRow(tx.select().from(transactions).where(eq(transactions.id, target.transaction.id)).limit(1)) ?? target.transaction;
+        const facts = await transactionFacts(tx, current, now());
         const refused = refusalOf(req.kind as TargetOperation, facts);
         if (refused) return refuse(facts.pairing === "own" ? "not_allowed" : facts.pairing === "none" ? "not_paired" : "paired_elsewhere", refused);
         if (req.kind === "refund" && amount !== null && amount > refundableAmount(facts)) {
@@ -217,7 +213,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
       if (!reach.pairing) return refuse("not_paired", `Terminal ${target.terminalId} has no active pairing: pair it again before sending operations to it.`);
       pairing = reach.pairing;
       try {
-        return tx
+        return (await returnedRow(tx
           .insert(transactionOperations)
           .values({
             requestKey: req.requestKey,
@@ -234,8 +230,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
             createdById: user.id,
             createdAt: new Date(now()),
           })
-          .returning({ id: transactionOperations.id })
-          .get().id;
+          .returning({ id: transactionOperations.id }))).id;
       } catch (err) {
         if (/UNIQUE constraint failed: transaction_operations\.(request_key|environment)/.test((err as Error)?.message ?? "")) {
           return refuse("duplicate", "This form was already sent: reload the page to see what happened before sending it again.");
@@ -252,7 +247,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   const provider = deps.provider(target.environment);
   const what = `${OPERATION_LABELS[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
   try {
-    const creds = deps.credentials(db, via);
+    const creds = await deps.credentials(db, via);
     const tid = target.transaction?.providerTransactionId ?? "";
     let created: { transactionId: string } | null = null;
     let started: { operationId: string } | null = null;
@@ -286,39 +281,39 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
       }
     });
     const at = now();
-    const transactionRef = db.transaction(
-      (tx) => {
+    const transactionRef = await db.transaction(
+      async (tx) => {
         let ref = target.transaction?.id ?? null;
         if (created) {
           const kind = req.kind === "refund" ? "refund" : (req.kind as CreateKind);
-          ref = applyTransactionEvent(tx, {
-            observation: {
-              transactionId: created.transactionId,
-              status: "INITIATED",
-              amount: amount!,
-              tipAmount: null,
-              totalAmount: null,
-              refundTotalAmount: null,
-              currency: target.currency,
-              paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
-              paymentOption: null,
-              clientTransactionId,
-              linkedTransactionId: target.transaction?.providerTransactionId ?? null,
-              terminalId: target.terminalId,
-              tags: [],
-              createdAt: null,
-              completedAt: null,
-              canceledAt: null,
-              revertedAt: null,
-              details: {},
-            },
-            via: { pairingId: via.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
-            from: { source: "operation", operationId },
-            at,
-            create: { kind, registerRef: target.registerRef, createdById: user.id, linkedTransactionRef: target.transaction?.id ?? null },
-          }).transactionRef;
+          ref = (await applyTransactionEvent(tx, {
+              observation: {
+                  transactionId: created.transactionId,
+                  status: "INITIATED",
+                  amount: amount!,
+                  tipAmount: null,
+                  totalAmount: null,
+                  refundTotalAmount: null,
+                  currency: target.currency,
+                  paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
+                  paymentOption: null,
+                  clientTransactionId,
+                  linkedTransactionId: target.transaction?.providerTransactionId ?? null,
+                  terminalId: target.terminalId,
+                  tags: [],
+                  createdAt: null,
+                  completedAt: null,
+                  canceledAt: null,
+                  revertedAt: null,
+                  details: {},
+              },
+              via: { pairingId: via.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
+              from: { source: "operation", operationId },
+              at,
+              create: { kind, registerRef: target.registerRef, createdById: user.id, linkedTransactionRef: target.transaction?.id ?? null },
+          })).transactionRef;
         }
-        tx.update(transactionOperations)
+        await tx.update(transactionOperations)
           .set({
             status: created ? "succeeded" : "sent",
             resultTransactionRef: created ? ref : null,
@@ -327,13 +322,12 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
             nextPollAt: started ? new Date(at + 1_000) : null,
             finishedAt: created ? new Date(at) : null,
           })
-          .where(eq(transactionOperations.id, operationId))
-          .run();
+          .where(eq(transactionOperations.id, operationId));
         // A cancel's effect arrives by webhook or poll: ask soon.
         if (req.kind === "cancel" && target.transaction) {
-          tx.update(transactions).set({ nextPollAt: new Date(at + 1_000) }).where(eq(transactions.id, target.transaction.id)).run();
+          await tx.update(transactions).set({ nextPollAt: new Date(at + 1_000) }).where(eq(transactions.id, target.transaction.id));
         }
-        writeAudit(tx, {
+        await writeAudit(tx, {
           actor: { id: user.id, email: user.email },
           merchantId: target.merchantId,
           action: `transaction.${req.kind}` as AuditAction,
@@ -356,13 +350,12 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
     const unknown = err instanceof ProviderError && err.outcome === "unknown";
     const reason = err instanceof ProviderError ? err.message : "An unexpected error stopped the operation (see the server log).";
     const code = err instanceof ProviderError ? err.code : "internal";
-    db.transaction(
-      (tx) => {
-        tx.update(transactionOperations)
+    await db.transaction(
+      async (tx) => {
+        await tx.update(transactionOperations)
           .set({ status: unknown ? "outcome_unknown" : "failed", errorCode: code, reason, finishedAt: new Date(now()) })
-          .where(eq(transactionOperations.id, operationId))
-          .run();
-        writeAudit(tx, {
+          .where(eq(transactionOperations.id, operationId));
+        await writeAudit(tx, {
           actor: { id: user.id, email: user.email },
           merchantId: target.merchantId,
           action: "transaction.operation_failed",
@@ -382,8 +375,8 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
  * At start no operation is being sent, so one still `pending` from before was cut off (a crash
  * between its record and the provider's answer): its outcome is unknown, and its record says so.
  */
-export function settleOperationsAfterStop(db: DB, startedAt = new Date()): number {
-  return db
+export async function settleOperationsAfterStop(db: DB, startedAt = new Date()): Promise<number> {
+  return changedRows(await db.transaction((tx) => tx
     .update(transactionOperations)
     .set({
       status: "outcome_unknown",
@@ -391,8 +384,7 @@ export function settleOperationsAfterStop(db: DB, startedAt = new Date()): numbe
       reason: "Pairdesk stopped while sending it, so whether Pay-Connect received it is unknown: the transaction's status will show whether it took effect.",
       finishedAt: startedAt,
     })
-    .where(and(eq(transactionOperations.status, "pending"), lt(transactionOperations.createdAt, startedAt)))
-    .run().changes;
+    .where(and(eq(transactionOperations.status, "pending"), lt(transactionOperations.createdAt, startedAt)))));
 }
 
 scopedCommands(runOperation);

@@ -8,17 +8,17 @@ import { and, eq } from "drizzle-orm";
 import type { DB, Tx } from "../db/open";
 import { pairings, terminals } from "../db/schema";
 import type { PairingReach } from "./allowed";
+import { firstRow } from "../db/query";
 
 export type Reach = { reach: "own"; pairing: { id: number; clientId: string } } | { reach: Exclude<PairingReach, "own">; pairing: null };
 
 /** The terminal's active pairing, as seen from `merchantId`: only its own may act for it. */
-export function activePairingFor(db: DB | Tx, terminalRef: number, merchantId: number): Reach {
-  const active = db
+export async function activePairingFor(db: DB | Tx, terminalRef: number, merchantId: number): Promise<Reach> {
+  const active = await firstRow(db
     .select({ id: pairings.id, clientId: pairings.clientId, merchantId: pairings.merchantId })
     .from(pairings)
-    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active")))
-    .get();
-  const terminal = db.select({ merchantId: terminals.merchantId }).from(terminals).where(eq(terminals.id, terminalRef)).get();
+    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active"))).limit(1));
+  const terminal = await firstRow(db.select({ merchantId: terminals.merchantId }).from(terminals).where(eq(terminals.id, terminalRef)).limit(1));
   if (!active) return { reach: "none" as const, pairing: null };
   if (active.merchantId !== merchantId || terminal?.merchantId !== merchantId) return { reach: "elsewhere" as const, pairing: null };
   return { reach: "own" as const, pairing: { id: active.id, clientId: active.clientId } };

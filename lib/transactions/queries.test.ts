@@ -73,14 +73,14 @@ type terminal = { terminal: number; pairing: number };
 
 const list = (input: Record<string, unknown>, page: Parameters<typeof queryTransactions>[2] = {}, ctx = staff(db)) =>
   queryTransactions(ctx, transactionList.values(input as never), page);
-const providerIds = (input: Record<string, unknown>) => list(input).rows.map((r) => r.providerTransactionId);
+const providerIds = async (input: Record<string, unknown>) => (await list(input)).rows.map((r) => r.providerTransactionId);
 
-beforeEach(() => {
+beforeEach(async () => {
   file += 1;
   const dbPath = path.join(testDataDir, `transaction-list-${file}.db`);
   fs.rmSync(dbPath, { force: true });
   db = openDatabase(dbPath);
-  merchant = testMerchant(db, "Northwind");
+  merchant = await testMerchant(db, "Northwind");
   user = run("insert into users (email, password_hash, role) values (?, 'x', 'admin')", `ana${file}@example.com`);
   counter = terminal(merchant, "SIM-COUNTER-1", "Counter terminal", "pc-counter-77");
   front = terminal(merchant, "SIM-FRONT-2", "Front desk", "pc-front-88");
@@ -109,130 +109,130 @@ describe("transactions search", () => {
     tx(counter, { amount: 125, provider: "ptx-ddd-4" });
   });
 
-  it("finds an amount, typed as a person types it", () => {
-    expect(providerIds({ q: "12.50" }).sort()).toEqual(["ptx-aaa-1", "ptx-bbb-2"]);
-    expect(providerIds({ q: "€12,50" }).sort()).toEqual(["ptx-aaa-1", "ptx-bbb-2"]);
-    expect(providerIds({ q: "1.25" })).toEqual(["ptx-ddd-4"]);
+  it("finds an amount, typed as a person types it", async () => {
+    expect((await providerIds({ q: "12.50" })).sort()).toEqual(["ptx-aaa-1", "ptx-bbb-2"]);
+    expect((await providerIds({ q: "€12,50" })).sort()).toEqual(["ptx-aaa-1", "ptx-bbb-2"]);
+    expect(await providerIds({ q: "1.25" })).toEqual(["ptx-ddd-4"]);
   });
 
-  it("finds a terminal by its id (or its start, any case), its pairing's name or its Pay-Connect id", () => {
-    expect(providerIds({ q: "SIM-COUNTER-1" }).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
-    expect(providerIds({ q: "sim-count" }).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
-    expect(providerIds({ q: "Counter" }).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
-    expect(providerIds({ q: "pc-front-88" }).sort()).toEqual(["ptx-bbb-2", "ptx-ccc-3"]);
+  it("finds a terminal by its id (or its start, any case), its pairing's name or its Pay-Connect id", async () => {
+    expect((await providerIds({ q: "SIM-COUNTER-1" })).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
+    expect((await providerIds({ q: "sim-count" })).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
+    expect((await providerIds({ q: "Counter" })).sort()).toEqual(["ptx-aaa-1", "ptx-ddd-4"]);
+    expect((await providerIds({ q: "pc-front-88" })).sort()).toEqual(["ptx-bbb-2", "ptx-ccc-3"]);
   });
 
-  it("finds a register by name, a client transaction id, and Pay-Connect's transaction id or its start", () => {
-    expect(providerIds({ q: "front till" })).toEqual(["ptx-bbb-2"]);
-    expect(providerIds({ q: "pos-order-42" })).toEqual(["ptx-ccc-3"]);
-    expect(providerIds({ q: "ptx-ccc" })).toEqual(["ptx-ccc-3"]);
-    expect(providerIds({ q: "nothing like it" })).toEqual([]);
+  it("finds a register by name, a client transaction id, and Pay-Connect's transaction id or its start", async () => {
+    expect(await providerIds({ q: "front till" })).toEqual(["ptx-bbb-2"]);
+    expect(await providerIds({ q: "pos-order-42" })).toEqual(["ptx-ccc-3"]);
+    expect(await providerIds({ q: "ptx-ccc" })).toEqual(["ptx-ccc-3"]);
+    expect(await providerIds({ q: "nothing like it" })).toEqual([]);
   });
 
-  it("names the terminal's pairing on each row", () => {
-    const row = list({ q: "ptx-aaa-1" }).rows[0]!;
+  it("names the terminal's pairing on each row", async () => {
+    const row = (await list({ q: "ptx-aaa-1" })).rows[0]!;
     expect(row).toMatchObject({ terminalId: "SIM-COUNTER-1", pairingName: "Counter terminal" });
   });
 
-  it("keeps to the merchant: another merchant's €12.50 on a terminal of the same name is not found", () => {
-    const other = testMerchant(db, "Harbour");
+  it("keeps to the merchant: another merchant's €12.50 on a terminal of the same name is not found", async () => {
+    const other = await testMerchant(db, "Harbour");
     const theirs = terminal(other, "SIM-COUNTER-9", "Counter terminal", "pc-theirs");
     tx(theirs, { amount: 1250, provider: "ptx-theirs", merchantId: other });
-    const mine = (q: string) => queryTransactions(merchantCtx(db, merchant), transactionList.values({ q })).rows.map((r) => r.providerTransactionId);
-    expect(mine("12.50")).not.toContain("ptx-theirs");
-    expect(mine("Counter")).not.toContain("ptx-theirs");
-    expect(mine("SIM-COUNTER")).not.toContain("ptx-theirs");
-    expect(providerIds({ q: "12.50" })).toContain("ptx-theirs");
+    const mine = async (q: string) => (await queryTransactions(merchantCtx(db, merchant), transactionList.values({ q }))).rows.map((r) => r.providerTransactionId);
+    expect(await mine("12.50")).not.toContain("ptx-theirs");
+    expect(await mine("Counter")).not.toContain("ptx-theirs");
+    expect(await mine("SIM-COUNTER")).not.toContain("ptx-theirs");
+    expect(await providerIds({ q: "12.50" })).toContain("ptx-theirs");
     // Counted in the scope too, not only drawn in it.
-    expect(queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "12.50" })).count).toMatchObject({ kind: "window", matches: 2 });
-    expect(queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "Counter" })).count).toEqual({ kind: "exact", total: 2, start: 1 });
+    expect((await queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "12.50" }))).count).toMatchObject({ kind: "window", matches: 2 });
+    expect((await queryTransactions(merchantCtx(db, merchant), transactionList.values({ q: "Counter" }))).count).toEqual({ kind: "exact", total: 2, start: 1 });
   });
 });
 
 describe("kind filter and refunds", () => {
-  it("filters charges, preauthorisations and refunds (a refund of a charge or an independent one)", () => {
+  it("filters charges, preauthorisations and refunds (a refund of a charge or an independent one)", async () => {
     const charge = tx(counter, { amount: 2000, provider: "ptx-charge" });
     tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
     tx(counter, { amount: 300, kind: "independent_refund", provider: "ptx-indep" });
     tx(counter, { amount: 700, kind: "preauth", provider: "ptx-pre" });
-    expect(providerIds({ kind: "charge" })).toEqual(["ptx-charge"]);
-    expect(providerIds({ kind: "preauth" })).toEqual(["ptx-pre"]);
-    expect(providerIds({ kind: "refund" })).toEqual(["ptx-indep", "ptx-refund"]);
+    expect(await providerIds({ kind: "charge" })).toEqual(["ptx-charge"]);
+    expect(await providerIds({ kind: "preauth" })).toEqual(["ptx-pre"]);
+    expect(await providerIds({ kind: "refund" })).toEqual(["ptx-indep", "ptx-refund"]);
   });
 
-  it("a refund names its charge, and the charge lists its refunds", () => {
+  it("a refund names its charge, and the charge lists its refunds", async () => {
     const charge = tx(counter, { amount: 2000, provider: "ptx-charge" });
     const refund = tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
-    const rows = list({}).rows;
+    const rows = (await list({})).rows;
     expect(rows.find((r) => r.id === refund)).toMatchObject({ chargeProviderId: "ptx-charge", linkedTransactionRef: charge, refunds: [] });
     expect(rows.find((r) => r.id === charge)?.refunds).toEqual([{ id: refund, providerTransactionId: "ptx-refund", amount: 500, status: "SUCCESS" }]);
   });
 });
 
 describe("the count", () => {
-  it("is exact with where the page starts, on every page and back", () => {
+  it("is exact with where the page starts, on every page and back", async () => {
     for (let i = 0; i < 60; i++) tx(counter);
-    const first = list({});
+    const first = await list({});
     expect(first.count).toEqual({ kind: "exact", total: 60, start: 1 });
-    const second = list({}, { after: first.next });
+    const second = await list({}, { after: first.next });
     expect(second.count).toEqual({ kind: "exact", total: 60, start: 26 });
-    const third = list({}, { after: second.next });
+    const third = await list({}, { after: second.next });
     expect(third.rows).toHaveLength(10);
     expect(third.count).toEqual({ kind: "exact", total: 60, start: 51 });
     expect(third.next).toBeNull();
-    const back = list({}, { before: third.prev });
+    const back = await list({}, { before: third.prev });
     expect(back.rows.map((r) => r.id)).toEqual(second.rows.map((r) => r.id));
     expect(back.count).toEqual({ kind: "exact", total: 60, start: 26 });
   });
 
-  it("says 'more than' past the cap instead of counting on", () => {
+  it("says 'more than' past the cap instead of counting on", async () => {
     const insert = db.$client.transaction(() => {
       for (let i = 0; i < LIST_COUNT_CAP + 5; i++) tx(counter);
     });
     insert();
-    expect(list({}).count).toEqual({ kind: "more", start: 1 });
-    expect(list({ q: "SIM-COUNTER-1" }).count).toEqual({ kind: "more", start: 1 });
-    expect(list({ terminal: front.terminal }).count).toEqual({ kind: "exact", total: 0, start: 1 });
+    expect((await list({})).count).toEqual({ kind: "more", start: 1 });
+    expect((await list({ q: "SIM-COUNTER-1" })).count).toEqual({ kind: "more", start: 1 });
+    expect((await list({ terminal: front.terminal })).count).toEqual({ kind: "exact", total: 0, start: 1 });
   });
 });
 
 describe("what no index serves looks through a window, and goes on from its end", () => {
-  it("counts within the window, stops at its end, and Next (and the CSV) go on", () => {
+  it("counts within the window, stops at its end, and Next (and the CSV) go on", async () => {
     const old = [tx(counter, { amount: 1250, provider: "ptx-old-1250" }), tx(counter, { amount: 1250, provider: "ptx-old-1250-b" })];
     const insert = db.$client.transaction(() => {
       for (let i = 0; i < TRANSACTION_SCAN_WINDOW + 10; i++) tx(counter, { amount: 100 });
     });
     insert();
     const recent = tx(counter, { amount: 1250, provider: "ptx-new-1250" });
-    const first = list({ q: "12.50" });
+    const first = await list({ q: "12.50" });
     expect(first.rows.map((r) => r.id)).toEqual([recent]);
     expect(first.count).toMatchObject({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1 });
     expect(first.count?.kind === "window" && first.count.through).toBeInstanceOf(Date);
     expect(first.lookedThrough).toBeInstanceOf(Date);
     expect(first.next).not.toBeNull();
-    const second = list({ q: "12.50" }, { after: first.next });
+    const second = await list({ q: "12.50" }, { after: first.next });
     expect(second.rows.map((r) => r.id)).toEqual([...old].reverse());
     expect(second.next).toBeNull();
     expect(second.count).toBeNull();
     // Previous from there looks back through a window of its own (none in it here), then on.
-    const back = list({ q: "12.50" }, { before: second.prev });
+    const back = await list({ q: "12.50" }, { before: second.prev });
     expect(back.rows).toEqual([]);
     expect(back.lookedThrough).toBeInstanceOf(Date);
-    expect(list({ q: "12.50" }, { before: back.prev }).rows.map((r) => r.id)).toEqual([recent]);
+    expect((await list({ q: "12.50" }, { before: back.prev })).rows.map((r) => r.id)).toEqual([recent]);
     // The export does not stop at a window's end.
-    expect(transactionRows(staff(db), transactionList.values({ q: "12.50" }), null, 50).map((r) => r.id)).toEqual([recent, ...[...old].reverse()]);
+    expect((await transactionRows(staff(db), transactionList.values({ q: "12.50" }), null, 50)).map((r) => r.id)).toEqual([recent, ...[...old].reverse()]);
   });
 
-  it("a small list is counted whole, even through the window", () => {
+  it("a small list is counted whole, even through the window", async () => {
     tx(counter, { kind: "refund" });
     tx(counter);
-    expect(list({ kind: "refund" }).count).toEqual({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1, through: null });
+    expect((await list({ kind: "refund" })).count).toEqual({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1, through: null });
   });
 });
 
 describe("filter options", () => {
-  it("offers each terminal with its active pairing's name, and the registers with their location", () => {
-    const options = queryTransactionFilterOptions(staff(db));
+  it("offers each terminal with its active pairing's name, and the registers with their location", async () => {
+    const options = await queryTransactionFilterOptions(staff(db));
     expect(options.terminals).toEqual([
       { id: counter.terminal, terminalId: "SIM-COUNTER-1", pairingName: "Counter terminal" },
       { id: front.terminal, terminalId: "SIM-FRONT-2", pairingName: "Front desk" },
@@ -264,7 +264,7 @@ describe("webhook deliveries", () => {
     );
   }
 
-  it("shows each delivery's event and transaction, and filters by verdict, terminal, transaction and transaction id", () => {
+  it("shows each delivery's event and transaction, and filters by verdict, terminal, transaction and transaction id", async () => {
     const a = tx(counter, { provider: "ptx-deliv-a" });
     const b = tx(front, { provider: "ptx-deliv-b" });
     const d1 = delivery(counter.pairing, "accepted", T0 + 1);
@@ -273,9 +273,9 @@ describe("webhook deliveries", () => {
     event(b, d2, "SUCCESS");
     event(a, d2, "SUCCESS");
     const d3 = delivery(counter.pairing, "bad_signature", T0 + 3);
-    const ids = (input: Record<string, unknown>) => queryDeliveries(staff(db), deliveryList.values(input as never)).rows.map((r) => r.id);
+    const ids = async (input: Record<string, unknown>) => (await queryDeliveries(staff(db), deliveryList.values(input as never))).rows.map((r) => r.id);
 
-    const rows = queryDeliveries(staff(db), deliveryList.values({})).rows;
+    const rows = (await queryDeliveries(staff(db), deliveryList.values({}))).rows;
     expect(rows.map((r) => r.id)).toEqual([d3, d2, d1]);
     expect(rows.find((r) => r.id === d2)?.events).toEqual([
       { status: "SUCCESS", effect: "updated", transactionRef: b, providerTransactionId: "ptx-deliv-b" },
@@ -290,66 +290,66 @@ describe("webhook deliveries", () => {
     expect(ids({ q: "ptx-deliv-b" })).toEqual([d2]);
     expect(ids({ q: "ptx-deliv" })).toEqual([d2, d1]);
     expect(ids({ q: "ptx-none" })).toEqual([]);
-    expect(deliveryRows(staff(db), deliveryList.values({ terminal: counter.terminal }), 1, 10).map((r) => r.id)).toEqual([d1]);
+    expect((await deliveryRows(staff(db), deliveryList.values({ terminal: counter.terminal }), 1, 10)).map((r) => r.id)).toEqual([d1]);
   });
 
-  it("pages by keyset, newest first, forward and back; an older bookmark's numbered page still opens, and its links go on by cursor", () => {
+  it("pages by keyset, newest first, forward and back; an older bookmark's numbered page still opens, and its links go on by cursor", async () => {
     // 120 deliveries; two share each second, so the id breaks the ties.
     const made = Array.from({ length: 120 }, (_, i) => delivery(counter.pairing, i % 5 === 0 ? "bad_signature" : "accepted", T0 + Math.floor(i / 2) * 1000));
     const newest = [...made].reverse();
     const page = (input: Record<string, unknown>) => queryDeliveries(staff(db), deliveryList.values(input as never));
-    const ids = (p: ReturnType<typeof page>) => p.rows.map((r) => r.id);
+    const ids = (p: Awaited<ReturnType<typeof page>>) => p.rows.map((r) => r.id);
 
-    const first = page({});
+    const first = await page({});
     expect(ids(first)).toEqual(newest.slice(0, 50));
     expect([first.total, first.start, first.prev]).toEqual([120, 1, null]);
-    const second = page({ after: first.next });
+    const second = await page({ after: first.next });
     expect(ids(second)).toEqual(newest.slice(50, 100));
     expect(second.start).toBe(51);
-    const third = page({ after: second.next });
+    const third = await page({ after: second.next });
     expect(ids(third)).toEqual(newest.slice(100));
     expect([third.start, third.next]).toEqual([101, null]);
     // Back from the last page: the same second page, then the first (no Previous from it).
-    const back = page({ before: third.prev });
+    const back = await page({ before: third.prev });
     expect(ids(back)).toEqual(newest.slice(50, 100));
     expect(back.start).toBe(51);
-    const home = page({ before: back.prev });
+    const home = await page({ before: back.prev });
     expect(ids(home)).toEqual(newest.slice(0, 50));
     expect(home.prev).toBeNull();
     expect(home.next).toEqual(first.next);
 
     // `?page=3` of a bookmark made before the cursors: the same rows as the third page.
-    const bookmarked = page({ page: 3 });
+    const bookmarked = await page({ page: 3 });
     expect(ids(bookmarked)).toEqual(newest.slice(100));
     expect(bookmarked.start).toBe(101);
-    expect(ids(page({ before: bookmarked.prev }))).toEqual(newest.slice(50, 100));
+    expect(ids(await page({ before: bookmarked.prev }))).toEqual(newest.slice(50, 100));
     // Past the end: the last page, as before.
-    expect(ids(page({ page: 99 }))).toEqual(newest.slice(100));
+    expect(ids(await page({ page: 99 }))).toEqual(newest.slice(100));
 
     // A filter keeps to its rows on every page.
-    const refused = page({ verdict: "rejected" });
+    const refused = await page({ verdict: "rejected" });
     expect(ids(refused)).toEqual(newest.filter((_, i) => (119 - i) % 5 === 0));
     expect(refused.next).toBeNull();
   });
 
-  it("never shows another merchant's transaction as a delivery's event", () => {
-    const other = testMerchant(db, "Harbour");
+  it("never shows another merchant's transaction as a delivery's event", async () => {
+    const other = await testMerchant(db, "Harbour");
     const theirs = terminal(other, "SIM-THEIRS", "Their till", "pc-theirs");
     const theirTx = tx(theirs, { provider: "ptx-their-secret-sale", merchantId: other });
     const mine = delivery(counter.pairing, "accepted", T0 + 9);
     event(theirTx, mine, "SUCCESS");
-    const rows = queryDeliveries(merchantCtx(db, merchant), deliveryList.values({})).rows;
+    const rows = (await queryDeliveries(merchantCtx(db, merchant), deliveryList.values({}))).rows;
     expect(rows.find((r) => r.id === mine)?.events).toEqual([]);
-    expect(queryDeliveries(merchantCtx(db, merchant), deliveryList.values({ q: "ptx-their" })).rows).toEqual([]);
+    expect((await queryDeliveries(merchantCtx(db, merchant), deliveryList.values({ q: "ptx-their" }))).rows).toEqual([]);
   });
 });
 
 describe("locations export rows", () => {
-  it("pages by offset in the list's order, with register counts", () => {
+  it("pages by offset in the list's order, with register counts", async () => {
     const second = run("insert into locations (merchant_id, name, time_zone) values (?, 'Harbour front', 'UTC')", merchant);
-    const rows = locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 0, 10);
+    const rows = await locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 0, 10);
     expect(rows.map((r) => r.name)).toEqual(["Harbour front", "Main Street"]);
     expect(rows[1]).toMatchObject({ registers: 1, unrouted: 1 });
-    expect(locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 1, 10).map((r) => r.id)).not.toContain(second);
+    expect((await locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 1, 10)).map((r) => r.id)).not.toContain(second);
   });
 });

@@ -24,6 +24,7 @@ import { LIST_COUNT_CAP, TRANSACTION_SCAN_WINDOW, transactionList, type Transact
 import { likeContains, searchAmount } from "../lists/search";
 import type { Cursor } from "../lists/cursor";
 import { scopedQuery, scopeWhere } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 export type { Cursor } from "../lists/cursor";
 
@@ -70,7 +71,7 @@ const SEARCH_REFS = 25;
  * kind, an amount in the search): those are looked for among at most TRANSACTION_SCAN_WINDOW
  * rows per page.
  */
-function conditionsOf(db: DB, scope: Scope, p: TransactionListParams): { indexed: SQL[]; search: SQL[] | null; scanned: SQL[] } {
+async function conditionsOf(db: DB, scope: Scope, p: TransactionListParams): Promise<{ indexed: SQL[]; search: SQL[] | null; scanned: SQL[]; }> {
   let search: SQL[] | null = null;
   const indexed: (SQL | undefined)[] = [scopeWhere(scope, transactions.merchantId)];
   const scanned: (SQL | undefined)[] = [];
@@ -93,28 +94,25 @@ function conditionsOf(db: DB, scope: Scope, p: TransactionListParams): { indexed
     const prefix = (text: string) => and(gte(terminals.terminalId, text), lt(terminals.terminalId, `${text}\uffff`));
     const terminalRefs = [
       ...new Set([
-        ...db
+        ...(await db
           .select({ id: terminals.id })
           .from(terminals)
           .where(and(scopeWhere(scope, terminals.merchantId), or(prefix(q), prefix(q.toUpperCase()))))
-          .limit(SEARCH_REFS)
-          .all()
+          .limit(SEARCH_REFS))
           .map((r) => r.id),
-        ...db
+        ...(await db
           .select({ id: pairings.terminalRef })
           .from(pairings)
           .where(and(scopeWhere(scope, pairings.merchantId), or(sql`${pairings.name} like ${like} escape '\\'`, eq(pairings.payConnectId, q))))
-          .limit(SEARCH_REFS)
-          .all()
+          .limit(SEARCH_REFS))
           .map((r) => r.id),
       ]),
     ].slice(0, SEARCH_REFS);
-    const registerRefs = db
+    const registerRefs = (await db
       .select({ id: registers.id })
       .from(registers)
       .where(and(scopeWhere(scope, registers.merchantId), sql`${registers.name} like ${like} escape '\\'`))
-      .limit(SEARCH_REFS)
-      .all()
+      .limit(SEARCH_REFS))
       .map((r) => r.id);
     const terms: SQL[] = [
       // The provider's id whole or by its start (an index range); our client transaction id
@@ -166,11 +164,11 @@ export type TransactionListPage = {
  * around them (null when there is none). `count: false` (the CSV export) skips the count.
  */
 export const queryTransactions = scopedQuery(
-  (
+  async (
     { db, scope },
     params: TransactionListParams,
     page: { after?: Cursor | null; before?: Cursor | null; limit?: number; count?: boolean } = {},
-  ): TransactionListPage => {
+  ): Promise<TransactionListPage> => {
     const limit = page.limit ?? transactionList.pageSize;
     const { column, direction } = transactionList.sortOf(params);
     const col = column === "updated" ? transactions.statusChangedAt : transactions.createdAt;
@@ -184,7 +182,7 @@ export const queryTransactions = scopedQuery(
       smaller ? sql`(${col}, ${transactions.id}) < (${c.at}, ${c.id})` : sql`(${col}, ${transactions.id}) > (${c.at}, ${c.id})`;
     const upTo = (c: Cursor) =>
       smaller ? sql`(${col}, ${transactions.id}) >= (${c.at}, ${c.id})` : sql`(${col}, ${transactions.id}) <= (${c.at}, ${c.id})`;
-    const { indexed: filters, search, scanned } = conditionsOf(db, scope, params);
+    const { indexed: filters, search, scanned } = await conditionsOf(db, scope, params);
     // For the counts: the search as one condition.
     const indexed = search ? [...filters, or(...search)!] : filters;
     const where = [...filters];
@@ -200,7 +198,7 @@ export const queryTransactions = scopedQuery(
       // gather every row of a busy terminal and sort them).
       const found = new Map<number, Cursor>();
       for (const term of search ?? [undefined]) {
-        for (const k of db.select(keyCols).from(transactions).where(and(...where, term)).orderBy(...order).limit(limit + 1).all()) found.set(k.id, k);
+        for (const k of await db.select(keyCols).from(transactions).where(and(...where, term)).orderBy(...order).limit(limit + 1)) found.set(k.id, k);
       }
       keys = [...found.values()].sort((a, b) => (smaller ? b.at - a.at || b.id - a.id : a.at - b.at || a.id - b.id)).slice(0, limit + 1);
       more = keys.length > limit;
@@ -208,24 +206,23 @@ export const queryTransactions = scopedQuery(
       // The window: the TRANSACTION_SCAN_WINDOW rows that the indexed conditions give from the
       // cursor on (the last one found on the index alone), then the other conditions in it.
       // (A search here is inside `scanned`: it holds an amount.)
-      boundary = db.select(keyCols).from(transactions).where(and(...where)).orderBy(...order).limit(1).offset(TRANSACTION_SCAN_WINDOW - 1).get() ?? null;
+      boundary = await firstRow(db.select(keyCols).from(transactions).where(and(...where)).orderBy(...order).limit(1).offset(TRANSACTION_SCAN_WINDOW - 1)) ?? null;
       const inWindow = [...where, ...scanned];
       if (boundary) inWindow.push(upTo(boundary));
       // The first page counts what the window holds; the others stop at one page.
-      keys = db
+      keys = await db
         .select(keyCols)
         .from(transactions)
         .where(and(...inWindow))
         .orderBy(...order)
-        .limit(wantCount && !cursor ? TRANSACTION_SCAN_WINDOW : limit + 1)
-        .all();
+        .limit(wantCount && !cursor ? TRANSACTION_SCAN_WINDOW : limit + 1);
       more = keys.length > limit;
     }
     const windowCount = scanned.length > 0 && wantCount && !cursor ? keys.length : null;
     const shownKeys = keys.slice(0, limit);
     // Stopped at the window's end with room left: Next (Previous) goes on from there.
     const stoppedAt = !more && boundary ? boundary : null;
-    const rows = rowsOf(db, scope, shownKeys.map((k) => k.id));
+    const rows = await rowsOf(db, scope, shownKeys.map((k) => k.id));
     if (backwards) rows.reverse();
     const key = (r: TransactionListRow): Cursor => transactionList.cursorOf(params, r);
     const first = rows[0];
@@ -241,17 +238,16 @@ export const queryTransactions = scopedQuery(
     if (windowCount !== null) {
       count = { kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: windowCount, through: boundary ? new Date(boundary.at) : null };
     } else if (wantCount && scanned.length === 0) {
-      const capped = (conditions: SQL[]) =>
-        db
+      const capped = async (conditions: SQL[]) =>
+        (await firstRow(db
           .select({ n: count_() })
-          .from(db.select({ one: sql`1` }).from(transactions).where(and(...conditions)).limit(LIST_COUNT_CAP + 1).as("capped"))
-          .get()?.n ?? 0;
-      const total = capped(indexed);
+          .from(db.select({ one: sql`1` }).from(transactions).where(and(...conditions)).limit(LIST_COUNT_CAP + 1).as("capped")).limit(1)))?.n ?? 0;
+      const total = await capped(indexed);
       // Where the page starts: the rows before its first one, in the list's order.
       let start: number | null = 1;
       if (first && cursor) {
         const k = key(first);
-        const ahead = capped([...indexed, direction === "desc" ? sql`(${col}, ${transactions.id}) > (${k.at}, ${k.id})` : sql`(${col}, ${transactions.id}) < (${k.at}, ${k.id})`]);
+        const ahead = await capped([...indexed, direction === "desc" ? sql`(${col}, ${transactions.id}) > (${k.at}, ${k.id})` : sql`(${col}, ${transactions.id}) < (${k.at}, ${k.id})`]);
         start = ahead > LIST_COUNT_CAP ? null : ahead + 1;
       }
       count = total > LIST_COUNT_CAP ? { kind: "more", start } : { kind: "exact", total, start };
@@ -269,9 +265,9 @@ export const queryTransactions = scopedQuery(
 );
 
 /** The rows of these ids, in this order, with the names the list shows. */
-function rowsOf(db: DB, scope: Scope, ids: number[]): TransactionListRow[] {
+async function rowsOf(db: DB, scope: Scope, ids: number[]): Promise<TransactionListRow[]> {
   if (ids.length === 0) return [];
-  const base = db
+  const base = await db
     .select({
       id: transactions.id,
       providerTransactionId: transactions.providerTransactionId,
@@ -293,37 +289,35 @@ function rowsOf(db: DB, scope: Scope, ids: number[]): TransactionListRow[] {
       staleAt: transactions.staleAt,
     })
     .from(transactions)
-    .where(and(inArray(transactions.id, ids), scopeWhere(scope, transactions.merchantId)))
-    .all();
+    .where(and(inArray(transactions.id, ids), scopeWhere(scope, transactions.merchantId)));
   const byId = new Map(base.map((r) => [r.id, r]));
   const ordered = ids.map((id) => byId.get(id)).filter((r) => r !== undefined);
   const distinct = <T,>(values: (T | null)[]) => [...new Set(values.filter((v): v is T => v !== null))];
-  const names = <T extends { id: number; v: string }>(list: number[], read: (ids: number[]) => T[]) =>
-    new Map(list.length ? read(list).map((r) => [r.id, r.v]) : []);
-  const terminalNames = names(distinct(ordered.map((r) => r.terminalRef)), (l) =>
-    db.select({ id: terminals.id, v: terminals.terminalId }).from(terminals).where(inArray(terminals.id, l)).all(),
+  const names = async <T extends { id: number; v: string }>(list: number[], read: (ids: number[]) => Promise<T[]>) =>
+    new Map(list.length ? (await read(list)).map((r) => [r.id, r.v]) : []);
+  const terminalNames = await names(distinct(ordered.map((r) => r.terminalRef)), async (l) =>
+    await db.select({ id: terminals.id, v: terminals.terminalId }).from(terminals).where(inArray(terminals.id, l)),
   );
-  const pairingNames = names(distinct(ordered.map((r) => r.pairingId)), (l) =>
-    db.select({ id: pairings.id, v: pairings.name }).from(pairings).where(inArray(pairings.id, l)).all(),
+  const pairingNames = await names(distinct(ordered.map((r) => r.pairingId)), async (l) =>
+    await db.select({ id: pairings.id, v: pairings.name }).from(pairings).where(inArray(pairings.id, l)),
   );
-  const registerNames = names(distinct(ordered.map((r) => r.registerRef)), (l) =>
-    db.select({ id: registers.id, v: registers.name }).from(registers).where(inArray(registers.id, l)).all(),
+  const registerNames = await names(distinct(ordered.map((r) => r.registerRef)), async (l) =>
+    await db.select({ id: registers.id, v: registers.name }).from(registers).where(inArray(registers.id, l)),
   );
-  const merchantNames = names(distinct(ordered.map((r) => r.merchantId)), (l) =>
-    db.select({ id: merchants.id, v: merchants.name }).from(merchants).where(inArray(merchants.id, l)).all(),
+  const merchantNames = await names(distinct(ordered.map((r) => r.merchantId)), async (l) =>
+    await db.select({ id: merchants.id, v: merchants.name }).from(merchants).where(inArray(merchants.id, l)),
   );
   // A refund's charge, and the refunds of the charges shown (the linked index), in the scope.
-  const charges = names(distinct(ordered.map((r) => r.linkedTransactionRef)), (l) =>
-    db
+  const charges = await names(distinct(ordered.map((r) => r.linkedTransactionRef)), async (l) =>
+    await db
       .select({ id: transactions.id, v: transactions.providerTransactionId })
       .from(transactions)
-      .where(and(inArray(transactions.id, l), scopeWhere(scope, transactions.merchantId)))
-      .all(),
+      .where(and(inArray(transactions.id, l), scopeWhere(scope, transactions.merchantId))),
   );
   const refunded = ordered.filter((r) => r.refundTotalAmount > 0 || r.kind === "charge" || r.kind === "preauth").map((r) => r.id);
   const refunds = new Map<number, TransactionListRow["refunds"]>();
   if (refunded.length) {
-    const list = db
+    const list = await db
       .select({
         id: transactions.id,
         chargeRef: transactions.linkedTransactionRef,
@@ -333,8 +327,7 @@ function rowsOf(db: DB, scope: Scope, ids: number[]): TransactionListRow[] {
       })
       .from(transactions)
       .where(and(inArray(transactions.linkedTransactionRef, refunded), scopeWhere(scope, transactions.merchantId)))
-      .orderBy(asc(transactions.id))
-      .all();
+      .orderBy(asc(transactions.id));
     for (const { chargeRef, ...r } of list) {
       if (chargeRef === null) continue;
       const of = refunds.get(chargeRef) ?? [];
@@ -357,11 +350,11 @@ function rowsOf(db: DB, scope: Scope, ids: number[]): TransactionListRow[] {
  * For the CSV export: the rows after `cursor`, in the list's order, `limit` of them unless the
  * list ends first (a windowed list goes on through as many windows as that takes).
  */
-export const transactionRows = scopedQuery((ctx, params: TransactionListParams, after: Cursor | null, limit: number) => {
+export const transactionRows = scopedQuery(async (ctx, params: TransactionListParams, after: Cursor | null, limit: number) => {
   const rows: TransactionListRow[] = [];
   let from = after;
   for (;;) {
-    const page = queryTransactions(ctx, params, { after: from, limit: limit - rows.length, count: false });
+    const page = await queryTransactions(ctx, params, { after: from, limit: limit - rows.length, count: false });
     rows.push(...page.rows);
     if (rows.length >= limit || !page.next) return rows;
     from = page.next;
@@ -369,10 +362,10 @@ export const transactionRows = scopedQuery((ctx, params: TransactionListParams, 
 });
 
 /** One transaction with what its page shows; null when it is not in the scope. */
-export const queryTransaction = scopedQuery(({ db, scope }, id: number) => {
+export const queryTransaction = scopedQuery(async ({ db, scope }, id: number) => {
   const original = alias(transactions, "original");
   const creator = alias(users, "creator");
-  const t = db
+  const t = await firstRow(db
     .select({
       row: transactions,
       terminalId: terminals.terminalId,
@@ -394,20 +387,18 @@ export const queryTransaction = scopedQuery(({ db, scope }, id: number) => {
     .leftJoin(registers, eq(registers.id, transactions.registerRef))
     .leftJoin(original, eq(original.id, transactions.linkedTransactionRef))
     .leftJoin(creator, eq(creator.id, transactions.createdById))
-    .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId)))
-    .get();
+    .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId))).limit(1));
   if (!t) return null;
   // Another merchant's pairing or terminal is never named on this merchant's page.
   const { terminalMerchantId, pairingMerchantId, ...shown } = t;
   const terminalElsewhere = terminalMerchantId !== t.row.merchantId;
   const pairingName = pairingMerchantId === t.row.merchantId ? t.pairingName : null;
-  const refunds = db
+  const refunds = await db
     .select({ id: transactions.id, providerTransactionId: transactions.providerTransactionId, amount: transactions.amount, status: transactions.status, createdAt: transactions.createdAt })
     .from(transactions)
     .where(and(eq(transactions.linkedTransactionRef, id), scopeWhere(scope, transactions.merchantId)))
-    .orderBy(asc(transactions.id))
-    .all();
-  return { ...shown, pairingName, terminalElsewhere, refunds, timeline: timelineOf(db, id) };
+    .orderBy(asc(transactions.id));
+  return { ...shown, pairingName, terminalElsewhere, refunds, timeline: await timelineOf(db, id) };
 });
 
 export type TimelineEvent = {
@@ -429,18 +420,17 @@ export type TimelineEvent = {
  * transaction of its own, and the charge's timeline shows it at once, in the same status words).
  * Refunds are of the same merchant and terminal (lib/transactions/apply.ts links them so).
  */
-function timelineOf(db: DB, id: number): TimelineEvent[] {
+async function timelineOf(db: DB, id: number): Promise<TimelineEvent[]> {
   // Its refunds first (the link index), then the events of those few transactions (the events'
   // transaction index): one query with an OR across both tables scans every event.
   const refunds = new Map(
-    db
+    (await db
       .select({ id: transactions.id, amount: transactions.amount, currency: transactions.currency })
       .from(transactions)
-      .where(and(eq(transactions.linkedTransactionRef, id), eq(transactions.kind, "refund")))
-      .all()
+      .where(and(eq(transactions.linkedTransactionRef, id), eq(transactions.kind, "refund"))))
       .map((r) => [r.id, formatAmount(r.amount, r.currency)]),
   );
-  return db
+  return (await db
     .select({
       id: transactionEvents.id,
       status: transactionEvents.status,
@@ -456,8 +446,7 @@ function timelineOf(db: DB, id: number): TimelineEvent[] {
     .from(transactionEvents)
     .leftJoin(transactionOperations, eq(transactionOperations.id, transactionEvents.operationId))
     .where(inArray(transactionEvents.transactionRef, [id, ...refunds.keys()]))
-    .orderBy(asc(transactionEvents.id))
-    .all()
+    .orderBy(asc(transactionEvents.id)))
     .map(({ transactionRef, ...e }) => ({
       ...e,
       at: e.at.getTime(),
@@ -477,8 +466,8 @@ export type TransactionStatusView = {
 };
 
 /** What the transaction page polls: its status and timeline. */
-export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): TransactionStatusView | null => {
-  const t = db
+export const queryTransactionStatus = scopedQuery(async ({ db, scope }, id: number): Promise<TransactionStatusView | null> => {
+  const t = await firstRow(db
     .select({
       status: transactions.status,
       statusSource: transactions.statusSource,
@@ -487,15 +476,14 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
       nextPollAt: transactions.nextPollAt,
     })
     .from(transactions)
-    .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId)))
-    .get();
+    .where(and(eq(transactions.id, id), scopeWhere(scope, transactions.merchantId))).limit(1));
   if (!t) return null;
   const final = isFinalStatus(t.status);
   // A final transaction the poller still visits (for its print slip) has news to come too.
   const following =
     final &&
     (t.nextPollAt !== null ||
-      db
+      await firstRow(db
       .select({ id: transactionOperations.id })
       .from(transactionOperations)
       .where(
@@ -504,13 +492,11 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
           inArray(transactionOperations.kind, ["revert", "preauth_complete", "preauth_increment"]),
           inArray(transactionOperations.status, ["pending", "sent"]),
         ),
-      )
-      .get() !== undefined ||
-      db
+      ).limit(1)) !== undefined ||
+      await firstRow(db
         .select({ id: transactions.id })
         .from(transactions)
-        .where(and(eq(transactions.linkedTransactionRef, id), inArray(transactions.status, [...OPEN_TRANSACTION_STATUSES])))
-        .get() !== undefined);
+        .where(and(eq(transactions.linkedTransactionRef, id), inArray(transactions.status, [...OPEN_TRANSACTION_STATUSES]))).limit(1)) !== undefined);
   return {
     status: t.status,
     final,
@@ -518,15 +504,15 @@ export const queryTransactionStatus = scopedQuery(({ db, scope }, id: number): T
     statusSource: t.statusSource,
     statusChangedAt: t.statusChangedAt.getTime(),
     refundTotalAmount: t.refundTotalAmount,
-    timeline: timelineOf(db, id),
+    timeline: await timelineOf(db, id),
   };
 });
 
 /** The operations sent for (or from) a transaction, newest first. */
-export const queryTransactionOperations = scopedQuery(({ db, scope }, id: number) => {
+export const queryTransactionOperations = scopedQuery(async ({ db, scope }, id: number) => {
   // The transaction an operation created (a refund): its own status is the operation's news.
   const result = alias(transactions, "result");
-  return db
+  return await db
     .select({
       id: transactionOperations.id,
       kind: transactionOperations.kind,
@@ -548,8 +534,7 @@ export const queryTransactionOperations = scopedQuery(({ db, scope }, id: number
         scopeWhere(scope, transactionOperations.merchantId),
       ),
     )
-    .orderBy(desc(transactionOperations.id))
-    .all();
+    .orderBy(desc(transactionOperations.id));
 });
 
 /** How many terminals (or registers) a filter offers as a list; past that, the search finds them. */
@@ -562,23 +547,21 @@ export type TransactionFilterOptions = {
 };
 
 /** The terminal and register filters' choices, in the scope: each active pairing's name beside its terminal. */
-export const queryTransactionFilterOptions = scopedQuery(({ db, scope }): TransactionFilterOptions => {
-  const terminalRows = db
+export const queryTransactionFilterOptions = scopedQuery(async ({ db, scope }): Promise<TransactionFilterOptions> => {
+  const terminalRows = await db
     .select({ id: terminals.id, terminalId: terminals.terminalId, pairingName: pairings.name })
     .from(terminals)
     .leftJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active"), scopeWhere(scope, pairings.merchantId)))
     .where(scopeWhere(scope, terminals.merchantId))
     .orderBy(asc(terminals.terminalId), asc(terminals.id))
-    .limit(FILTER_OPTIONS + 1)
-    .all();
-  const registerRows = db
+    .limit(FILTER_OPTIONS + 1);
+  const registerRows = await db
     .select({ id: registers.id, name: registers.name, locationName: locations.name })
     .from(registers)
     .innerJoin(locations, eq(locations.id, registers.locationId))
     .where(and(scopeWhere(scope, registers.merchantId), isNull(registers.archivedAt)))
     .orderBy(asc(locations.name), asc(registers.name), asc(registers.id))
-    .limit(FILTER_OPTIONS + 1)
-    .all();
+    .limit(FILTER_OPTIONS + 1);
   return {
     terminals: terminalRows.length > FILTER_OPTIONS ? null : terminalRows,
     registers: registerRows.length > FILTER_OPTIONS ? null : registerRows,
@@ -590,16 +573,14 @@ export const queryTransactionFilterOptions = scopedQuery(({ db, scope }): Transa
  * transaction's (a refund, a completion). Undefined when not found in the scope.
  */
 export const queryAmountCurrency = scopedQuery(
-  ({ db, scope }, target: { terminalRef: number } | { transactionRef: number }): { currency: string | null } | undefined =>
+  async ({ db, scope }, target: { terminalRef: number } | { transactionRef: number }): Promise<{ currency: string | null; } | undefined> =>
     "terminalRef" in target
-      ? db
+      ? await firstRow(db
           .select({ currency: terminals.currency })
           .from(terminals)
-          .where(and(eq(terminals.id, target.terminalRef), scopeWhere(scope, terminals.merchantId)))
-          .get()
-      : db
+          .where(and(eq(terminals.id, target.terminalRef), scopeWhere(scope, terminals.merchantId))).limit(1))
+      : await firstRow(db
           .select({ currency: transactions.currency })
           .from(transactions)
-          .where(and(eq(transactions.id, target.transactionRef), scopeWhere(scope, transactions.merchantId)))
-          .get(),
+          .where(and(eq(transactions.id, target.transactionRef), scopeWhere(scope, transactions.merchantId))).limit(1)),
 );

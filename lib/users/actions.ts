@@ -84,7 +84,7 @@ export const changeUserRole = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema, role: roleSchema }),
   async (input, { ctx, actor }): Promise<ActionResult> => {
-    const { target, changed } = changeRole(ctx, input.userId, input.role, actor);
+    const { target, changed } = await changeRole(ctx, input.userId, input.role, actor);
     if (changed) revalidatePath("/users");
     return {
       ok: true,
@@ -100,7 +100,7 @@ export const disableUser = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema }),
   async (input, { ctx, actor }): Promise<ActionResult> => {
-    const { target, changed } = disableUserAccount(ctx, input.userId, actor);
+    const { target, changed } = await disableUserAccount(ctx, input.userId, actor);
     if (changed) revalidatePath("/users");
     return {
       ok: true,
@@ -116,7 +116,7 @@ export const enableUser = validatedAction(
   "users:manage",
   z.object({ userId: userIdSchema }),
   async (input, { ctx, actor }): Promise<ActionResult> => {
-    const { target, changed } = enableUserAccount(ctx, input.userId, actor);
+    const { target, changed } = await enableUserAccount(ctx, input.userId, actor);
     if (changed) revalidatePath("/users");
     return {
       ok: true,

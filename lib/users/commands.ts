@@ -15,6 +15,7 @@ import type { Tx } from "../db/open";
 import { users, type Role } from "../db/schema";
 import { DomainError, notFound } from "../errors";
 import { disableRefusal, roleChangeRefusal, type UserRefusal, type UserState } from "./users";
+import { firstRow } from "../db/query";
 
 type Actor = { id: number; email: string };
 
@@ -22,7 +23,7 @@ type UserChange = {
   set: SQLiteUpdateSetSource<typeof users>;
   action: "user.role_change" | "user.disable" | "user.enable";
   details: Record<string, string>;
-  /** Also end every session the user has open (disabling). */
+  /** Also end every session the user has open disabling. */
   endSessions?: boolean;
 };
 
@@ -40,29 +41,27 @@ function refusal(r: UserRefusal): DomainError {
  * against the current state — a refusal, null when there is nothing to change, or the change —,
  * then write the change and its audit entry together.
  */
-function changeUser(
+async function changeUser(
   { db, scope }: QueryContext,
   userId: number,
   actor: Actor,
-  plan: (target: UserState, tx: Tx) => UserChange | UserRefusal | null,
-): ChangeOutcome {
+  plan: (target: UserState, tx: Tx) => Promise<UserChange | UserRefusal | null>,
+): Promise<ChangeOutcome> {
   return db.transaction(
-    (tx): ChangeOutcome => {
-      const target = tx
+    async (tx): Promise<ChangeOutcome> => {
+      const target = await firstRow(tx
         .select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId, disabledAt: users.disabledAt })
         .from(users)
-        .where(and(eq(users.id, userId), scopeWhere(scope, users.merchantId)))
-        .get();
+        .where(and(eq(users.id, userId), scopeWhere(scope, users.merchantId))).limit(1));
       if (!target) throw notFound(USER_NOT_FOUND);
-      const change = plan(target, tx);
+      const change = await plan(target, tx);
       if (!change) return { target, changed: false };
       if ("code" in change) throw refusal(change);
-      tx.update(users)
+      await tx.update(users)
         .set({ ...change.set, updatedAt: new Date() })
-        .where(eq(users.id, target.id))
-        .run();
-      if (change.endSessions) endAllSessions(tx, target.id, "disabled");
-      writeAudit(tx, {
+        .where(eq(users.id, target.id));
+      if (change.endSessions) await endAllSessions(tx, target.id, "disabled");
+      await writeAudit(tx, {
         actor,
         merchantId: target.merchantId,
         action: change.action,
@@ -80,10 +79,10 @@ function changeUser(
  * Changes a user's role. Not the actor's own (no self-demotion), never the last active admin's.
  * Sessions stay valid: the role is read from the database on every request.
  */
-export function changeUserRole(ctx: QueryContext, userId: number, role: Role, actor: Actor): ChangeOutcome {
-  return changeUser(ctx, userId, actor, (t, tx) => {
+export async function changeUserRole(ctx: QueryContext, userId: number, role: Role, actor: Actor): Promise<ChangeOutcome> {
+  return changeUser(ctx, userId, actor, async (t, tx) => {
     if (t.role === role) return null;
-    return roleChangeRefusal(tx, actor.id, t, role) ?? { set: { role }, action: "user.role_change", details: { from: t.role, to: role } };
+    return (await roleChangeRefusal(tx, actor.id, t, role)) ?? { set: { role }, action: "user.role_change", details: { from: t.role, to: role } };
   });
 }
 
@@ -92,11 +91,11 @@ export function changeUserRole(ctx: QueryContext, userId: number, role: Role, ac
  * rows are ended and session_version is bumped). Not the actor's own account, never the last
  * active admin.
  */
-export function disableUserAccount(ctx: QueryContext, userId: number, actor: Actor): ChangeOutcome {
-  return changeUser(ctx, userId, actor, (t, tx) => {
+export async function disableUserAccount(ctx: QueryContext, userId: number, actor: Actor): Promise<ChangeOutcome> {
+  return changeUser(ctx, userId, actor, async (t, tx) => {
     if (t.disabledAt) return null;
     return (
-      disableRefusal(tx, actor.id, t) ?? {
+      (await disableRefusal(tx, actor.id, t)) ?? {
         set: { disabledAt: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` },
         action: "user.disable",
         details: { role: t.role },
@@ -107,8 +106,8 @@ export function disableUserAccount(ctx: QueryContext, userId: number, actor: Act
 }
 
 /** Enables a disabled user: they can sign in again (their old sessions stay ended). */
-export function enableUserAccount(ctx: QueryContext, userId: number, actor: Actor): ChangeOutcome {
-  return changeUser(ctx, userId, actor, (t) =>
+export async function enableUserAccount(ctx: QueryContext, userId: number, actor: Actor): Promise<ChangeOutcome> {
+  return changeUser(ctx, userId, actor, async (t) =>
     t.disabledAt ? { set: { disabledAt: null }, action: "user.enable", details: { role: t.role } } : null,
   );
 }

@@ -5,6 +5,7 @@ import { clampPage } from "../lists/kit";
 import { userList, type UserListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 /**
  * The Users page's list. Never selects the password hash or the session version. Staff admins
@@ -54,13 +55,13 @@ function userOrder(params: UserListParams): SQL[] {
   }
 }
 
-export const queryUsers = scopedQuery(({ db, scope }, input: Partial<UserListParams> & { pageSize?: number } = {}): UserList => {
+export const queryUsers = scopedQuery(async ({ db, scope }, input: Partial<UserListParams> & { pageSize?: number } = {}): Promise<UserList> => {
   const params = userList.values(input);
   const pageSize = input.pageSize ?? userList.pageSize;
   const where = userWhere(scope, params);
-  const total = db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+  const total = (await firstRow(db.select({ n: count() }).from(users).where(where).limit(1)))?.n ?? 0;
   const { page } = clampPage(params.page, total, pageSize);
-  const rows = db
+  const rows = await db
     .select({
       id: users.id,
       email: users.email,
@@ -76,7 +77,6 @@ export const queryUsers = scopedQuery(({ db, scope }, input: Partial<UserListPar
     .where(where)
     .orderBy(...userOrder(params))
     .limit(pageSize)
-    .offset((page - 1) * pageSize)
-    .all();
+    .offset((page - 1) * pageSize);
   return { rows, total, page, pageSize, params: { ...params, page } };
 });

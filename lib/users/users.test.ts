@@ -57,31 +57,31 @@ describe("user rules", () => {
     const actor = (await createUser(db, { email: "cy@example.com", password: "a-long-test-password", role: "viewer" })).id;
     // Bo is disabled: Ana is the only admin who can still sign in.
     db.$client.prepare("update users set disabled_at = ? where id = ?").run(Date.now(), bo.id);
-    expect(countAdmins(db)).toBe(1);
-    expect(isLastActiveAdmin(db, state(db, ana.id))).toBe(true);
-    expect(roleChangeRefusal(db, actor, state(db, ana.id), "viewer")).toMatchObject({
+    expect(await countAdmins(db)).toBe(1);
+    expect(await isLastActiveAdmin(db, state(db, ana.id))).toBe(true);
+    expect(await roleChangeRefusal(db, actor, state(db, ana.id), "viewer")).toMatchObject({
       code: "last_admin",
       message: "ana@example.com is the last active admin and must stay an admin. Make another user an admin first.",
     });
-    expect(disableRefusal(db, actor, state(db, ana.id))).toMatchObject({ code: "last_admin" });
+    expect(await disableRefusal(db, actor, state(db, ana.id))).toMatchObject({ code: "last_admin" });
     // A disabled admin is not "the last active admin".
-    expect(isLastActiveAdmin(db, state(db, bo.id))).toBe(false);
+    expect(await isLastActiveAdmin(db, state(db, bo.id))).toBe(false);
 
     db.$client.prepare("update users set disabled_at = null where id = ?").run(bo.id);
-    expect(roleChangeRefusal(db, actor, state(db, ana.id), "viewer")).toBeNull();
-    expect(disableRefusal(db, actor, state(db, ana.id))).toBeNull();
+    expect(await roleChangeRefusal(db, actor, state(db, ana.id), "viewer")).toBeNull();
+    expect(await disableRefusal(db, actor, state(db, ana.id))).toBeNull();
   });
 
   it("an admin cannot change their own role or disable themselves", async () => {
     const ana = await createUser(db, { email: "ana@example.com", password: "a-long-test-password", role: "admin" });
     await createUser(db, { email: "bo@example.com", password: "a-long-test-password", role: "admin" });
-    expect(roleChangeRefusal(db, ana.id, state(db, ana.id), "viewer")).toMatchObject({
+    expect(await roleChangeRefusal(db, ana.id, state(db, ana.id), "viewer")).toMatchObject({
       code: "self_demotion",
       fieldErrors: { role: ["You cannot change your own role."] },
     });
-    expect(disableRefusal(db, ana.id, state(db, ana.id))).toEqual({ code: "self_disable", message: "You cannot disable your own account." });
+    expect(await disableRefusal(db, ana.id, state(db, ana.id))).toEqual({ code: "self_disable", message: "You cannot disable your own account." });
     // No change is no refusal.
-    expect(roleChangeRefusal(db, ana.id, state(db, ana.id), "admin")).toBeNull();
+    expect(await roleChangeRefusal(db, ana.id, state(db, ana.id), "admin")).toBeNull();
   });
 
   it("refuses an oversized password or email before hashing it", async () => {
@@ -99,12 +99,12 @@ describe("user rules", () => {
 describe("sessions", () => {
   it("signing out ends one session; disabling ends them all", async () => {
     const ana = await createUser(db, { email: "ana@example.com", password: "a-long-test-password", role: "admin" });
-    const [a, b, c] = [createSession(db, ana.id), createSession(db, ana.id), createSession(db, ana.id)];
-    expect(endSession(db, a)).toBe(true);
-    expect(isSessionActive(db, a, ana.id)).toBe(false);
-    expect(isSessionActive(db, b, ana.id)).toBe(true);
-    expect(endAllSessions(db, ana.id, "disabled")).toBe(2);
-    expect([b, c].map((s) => isSessionActive(db, s, ana.id))).toEqual([false, false]);
-    expect(activeSessionCount(db, ana.id)).toBe(0);
+    const [a, b, c] = [await createSession(db, ana.id), await createSession(db, ana.id), await createSession(db, ana.id)];
+    expect(await endSession(db, a)).toBe(true);
+    expect(await isSessionActive(db, a, ana.id)).toBe(false);
+    expect(await isSessionActive(db, b, ana.id)).toBe(true);
+    expect(await endAllSessions(db, ana.id, "disabled")).toBe(2);
+    expect(await Promise.all([b, c].map((s) => isSessionActive(db, s, ana.id)))).toEqual([false, false]);
+    expect(await activeSessionCount(db, ana.id)).toBe(0);
   });
 });

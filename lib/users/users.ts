@@ -13,6 +13,7 @@ import { hashPassword, passwordWeakness } from "../auth/password";
 import { writeAudit } from "../audit/audit";
 import { endAllSessions } from "../auth/sessions";
 
+import { firstRow, returnedRow } from "../db/query";
 
 export const emailSchema = z
   .string({ error: "Enter an email address." })
@@ -80,20 +81,19 @@ export async function createUser(
   const { email, name, password, role } = parsed.data;
   const merchantId = parsed.data.merchantId ?? null;
   if (merchantId !== null) {
-    const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId)).get();
+    const merchant = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.id, merchantId)).limit(1));
     if (!merchant) throw userError("That merchant does not exist.", "merchantId", "not_found");
   }
   const duplicate = () => userError(`A user with the email ${email} already exists.`, "email", "conflict");
-  if (findUserIdByEmail(db, email) !== undefined) throw duplicate();
+  if (await findUserIdByEmail(db, email) !== undefined) throw duplicate();
   const passwordHash = await hashPassword(password);
   try {
-    return db.transaction(
-      (tx) => {
-        const row = tx
+    return await db.transaction(
+      async (tx) => {
+        const row = await returnedRow(tx
           .insert(users)
           .values({ email, name, passwordHash, role, merchantId })
-          .returning({ id: users.id })
-          .get();
+          .returning({ id: users.id }));
         const user = { id: row.id, email, name, role, merchantId };
         options.onCreated?.(tx, user);
         return user;
@@ -106,21 +106,19 @@ export async function createUser(
   }
 }
 
-function findUserIdByEmail(db: DB, email: string): number | undefined {
-  return db
+async function findUserIdByEmail(db: DB, email: string): Promise<number | undefined> {
+  return (await firstRow(db
     .select({ id: users.id })
     .from(users)
-    .where(eq(users.email, email.trim().toLowerCase()))
-    .get()?.id;
+    .where(eq(users.email, email.trim().toLowerCase())).limit(1)))?.id;
 }
 
-export function countAdmins(db: DB | Tx): number {
+export async function countAdmins(db: DB | Tx): Promise<number> {
   return (
-    db
+    (await firstRow(db
       .select({ n: sql<number>`count(*)` })
       .from(users)
-      .where(sql`${users.role} = 'admin' and ${users.disabledAt} is null`)
-      .get()?.n ?? 0
+      .where(sql`${users.role} = 'admin' and ${users.disabledAt} is null`).limit(1)))?.n ?? 0
   );
 }
 
@@ -139,12 +137,12 @@ export type UserRefusal = {
  * makes the change: better-sqlite3 runs it on the same connection, so the count is the
  * transaction's.
  */
-export function isLastActiveAdmin(db: DB | Tx, target: UserState): boolean {
-  return target.role === "admin" && target.disabledAt === null && countAdmins(db) <= 1;
+export async function isLastActiveAdmin(db: DB | Tx, target: UserState): Promise<boolean> {
+  return target.role === "admin" && target.disabledAt === null && await countAdmins(db) <= 1;
 }
 
 /** Null when `actorId` may give `target` the role `role`; otherwise why not. */
-export function roleChangeRefusal(db: DB | Tx, actorId: number, target: UserState, role: Role): UserRefusal | null {
+export async function roleChangeRefusal(db: DB | Tx, actorId: number, target: UserState, role: Role): Promise<UserRefusal | null> {
   if (target.role === role) return null;
   if (target.id === actorId) {
     return {
@@ -162,7 +160,7 @@ export function roleChangeRefusal(db: DB | Tx, actorId: number, target: UserStat
       fieldErrors: { role: ["Staff and merchant roles cannot be swapped: add a new user instead."] },
     };
   }
-  if (role !== "admin" && isLastActiveAdmin(db, target)) {
+  if (role !== "admin" && await isLastActiveAdmin(db, target)) {
     return {
       code: "last_admin",
       message: `${target.email} is the last active admin and must stay an admin. Make another user an admin first.`,
@@ -173,10 +171,10 @@ export function roleChangeRefusal(db: DB | Tx, actorId: number, target: UserStat
 }
 
 /** Null when `actorId` may disable `target`; otherwise why not. */
-export function disableRefusal(db: DB | Tx, actorId: number, target: UserState): UserRefusal | null {
+export async function disableRefusal(db: DB | Tx, actorId: number, target: UserState): Promise<UserRefusal | null> {
   if (target.disabledAt) return null;
   if (target.id === actorId) return { code: "self_disable", message: "You cannot disable your own account." };
-  if (isLastActiveAdmin(db, target)) {
+  if (await isLastActiveAdmin(db, target)) {
     return {
       code: "last_admin",
       message: `${target.email} is the last active admin and cannot be disabled. Make another user an admin first.`,
@@ -192,17 +190,17 @@ export function disableRefusal(db: DB | Tx, actorId: number, target: UserState):
  * password). Returns how many sessions were ended.
  */
 export async function setUserPassword(db: DB, userId: number, password: string, actor: { id: number; email: string } | null = null): Promise<number> {
-  const user = db.select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId }).from(users).where(eq(users.id, userId)).get();
+  const user = await firstRow(db.select({ id: users.id, email: users.email, role: users.role, merchantId: users.merchantId }).from(users).where(eq(users.id, userId)).limit(1));
   if (!user) throw userError("No such user.", "email", "not_found");
   if (password.length > MAX_PASSWORD_LENGTH) throw userError(`Password must be at most ${MAX_PASSWORD_LENGTH} characters.`, "password");
   const weak = passwordWeakness(password, user.email);
   if (weak) throw userError(weak, "password");
   const passwordHash = await hashPassword(password);
   return db.transaction(
-    (tx) => {
-      tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId)).run();
-      const ended = endAllSessions(tx, userId, "password_changed");
-      writeAudit(tx, {
+    async (tx) => {
+      await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, userId));
+      const ended = await endAllSessions(tx, userId, "password_changed");
+      await writeAudit(tx, {
         actor,
         merchantId: user.merchantId,
         action: "user.password_reset",

@@ -13,7 +13,7 @@ export const reprocessDeliveryAction = validatedAction(
   "webhooks:reprocess",
   z.object({ deliveryId: id }),
   async ({ deliveryId }, { user, ctx }): Promise<ActionResult> => {
-    const out = reprocessDelivery(ctx, deliveryId, user);
+    const out = await reprocessDelivery(ctx, deliveryId, user);
     if (!out.ok) return refused(out);
     revalidatePath("/", "layout");
     return { ok: true, data: undefined, message: out.message };

@@ -15,12 +15,13 @@ import { DomainError } from "../errors";
 import "server-only";
 import { and, count, eq, lt, notInArray, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared";
-import type { DB } from "../db/client";
+import type { DB, Tx } from "../db/open";
 import { webhookDeliveries } from "../db/schema";
 import type { DeliveryVerdict } from "../domain";
 import { log } from "../log";
 import type { ProviderTransaction } from "../providers/types";
 import { applyTransactionEvent, type ObservedVia } from "../transactions/apply";
+import { changedRows, firstRow, returnedRow } from "../db/query";
 
 export const REJECTED_BODY_BYTES = 4 * 1024;
 export const REJECTED_KEEP = 10_000;
@@ -46,52 +47,65 @@ export type StoredDelivery = { id: number; events: number; processError: string 
 
 type Queued = { item: IncomingDelivery; resolve: (s: StoredDelivery) => void; reject: (e: unknown) => void };
 
-type InboxState = { queue: Queued[]; scheduled: boolean; batches: number };
+type InboxState = { queue: Queued[]; scheduled: boolean; flushing: boolean; batches: number };
 const globalForInbox = globalThis as unknown as { __pairdeskWebhookInbox?: InboxState };
-const state: InboxState = (globalForInbox.__pairdeskWebhookInbox ??= { queue: [], scheduled: false, batches: 0 });
+const state: InboxState = (globalForInbox.__pairdeskWebhookInbox ??= { queue: [], scheduled: false, flushing: false, batches: 0 });
 
 /** Queues a delivery for the next batch; resolves once it is committed. */
 export function storeDelivery(db: DB, item: IncomingDelivery): Promise<StoredDelivery> {
   return new Promise((resolve, reject) => {
     state.queue.push({ item, resolve, reject });
-    if (!state.scheduled) {
-      state.scheduled = true;
-      setImmediate(() => flush(db));
-    }
+    schedule(db);
   });
 }
 
-function flush(db: DB): void {
+/**
+ * One batch in flight at a time: what arrives while a batch is being written waits for the next
+ * one, which starts as soon as the first has committed. Under load, batches grow by themselves.
+ */
+function schedule(db: DB): void {
+  if (state.scheduled || state.flushing) return;
+  state.scheduled = true;
+  setImmediate(() => void flush(db));
+}
+
+async function flush(db: DB): Promise<void> {
   state.scheduled = false;
   const batch = state.queue.splice(0);
   if (batch.length === 0) return;
-  let results: StoredDelivery[];
+  state.flushing = true;
   try {
-    results = writeBatch(db, batch.map((q) => q.item));
+    const results = await writeBatch(
+      db,
+      batch.map((q) => q.item),
+    );
+    batch.forEach((q, i) => q.resolve(results[i]!));
   } catch (err) {
     log.error({ err: (err as Error)?.message, deliveries: batch.length }, "webhook deliveries could not be stored");
     for (const q of batch) q.reject(err);
-    return;
+  } finally {
+    state.flushing = false;
   }
-  batch.forEach((q, i) => q.resolve(results[i]!));
   state.batches += 1;
   if (state.batches % PRUNE_EVERY === 0) {
     try {
-      pruneRejected(db);
+      await pruneRejected(db);
     } catch (err) {
       log.warn({ err: (err as Error)?.message }, "rejected webhook deliveries could not be pruned");
     }
   }
+  if (state.queue.length > 0) schedule(db);
 }
 
 /** Writes deliveries (and applies the accepted ones) in one transaction. Exported for tests. */
-export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] {
+export async function writeBatch(db: DB, items: IncomingDelivery[]): Promise<StoredDelivery[]> {
   return db.transaction(
-    (tx) => {
-      const stored = items.map((item) => {
+    async (tx) => {
+      const stored: StoredDelivery[] = [];
+      for (const item of items) {
         const kept = !item.body || KEPT_WHOLE.includes(item.verdict) ? item.body : item.body.subarray(0, REJECTED_BODY_BYTES);
         const now = Date.now();
-        const row = prepared(tx, "inbox.insert", (db) =>
+        const row = await returnedRow(prepared(tx, "inbox.insert", (db) =>
           db
             .insert(webhookDeliveries)
             .values({
@@ -108,7 +122,7 @@ export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] 
             })
             .returning({ id: webhookDeliveries.id })
             .prepare(),
-        ).get({
+        ).execute({
           // Raw values (milliseconds, bytes, 0/1): the columns' mappings refuse a null.
           receivedAt: now,
           pairingId: item.pairingId,
@@ -120,14 +134,17 @@ export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] 
           bodyTruncated: kept !== null && item.body !== null && kept.length < item.body.length ? 1 : 0,
           signatureForm: item.signatureForm ?? null,
           reason: item.reason ?? null,
-        })!;
-        if (!item.apply) return { id: row.id, events: 0, processError: null };
-        const applied = applyDelivery(tx, row.id, item.apply.transactions, item.apply.via, now);
-        return { id: row.id, ...applied };
-      });
+        }));
+        if (!item.apply) {
+          stored.push({ id: row.id, events: 0, processError: null });
+          continue;
+        }
+        const applied = await applyDelivery(tx, row.id, item.apply.transactions, item.apply.via, now);
+        stored.push({ id: row.id, ...applied });
+      }
       // The write that takes the refused deliveries past the cap drops the oldest, so that a
       // flood of them (from many connections at once) never keeps more than REJECTED_KEEP.
-      if (items.some((item) => !KEPT_WHOLE.includes(item.verdict))) trimRejected(tx);
+      if (items.some((item) => !KEPT_WHOLE.includes(item.verdict))) await trimRejected(tx);
       return stored;
     },
     { behavior: "immediate" },
@@ -137,38 +154,37 @@ export function writeBatch(db: DB, items: IncomingDelivery[]): StoredDelivery[] 
 const REJECTED_VERDICTS = () => notInArray(webhookDeliveries.verdict, [...KEPT_WHOLE]);
 
 /** Drops the oldest refused deliveries beyond REJECTED_KEEP; counts first (on the verdict index), so a write under the cap pays little. */
-function trimRejected(db: DB | Parameters<Parameters<DB["transaction"]>[0]>[0]): number {
-  const kept = db.select({ n: count() }).from(webhookDeliveries).where(REJECTED_VERDICTS()).get()?.n ?? 0;
+async function trimRejected(db: Tx): Promise<number> {
+  const kept = (await firstRow(db.select({ n: count() }).from(webhookDeliveries).where(REJECTED_VERDICTS()).limit(1)))?.n ?? 0;
   if (kept <= REJECTED_KEEP) return 0;
-  const cutoff = db
+  const cutoff = await firstRow(db
     .select({ id: webhookDeliveries.id })
     .from(webhookDeliveries)
     .where(REJECTED_VERDICTS())
     .orderBy(sql`${webhookDeliveries.id} desc`)
     .limit(1)
-    .offset(REJECTED_KEEP)
-    .get();
-  return cutoff ? db.delete(webhookDeliveries).where(and(REJECTED_VERDICTS(), sql`${webhookDeliveries.id} <= ${cutoff.id}`)).run().changes : 0;
+    .offset(REJECTED_KEEP));
+  return cutoff ? changedRows(await db.delete(webhookDeliveries).where(and(REJECTED_VERDICTS(), sql`${webhookDeliveries.id} <= ${cutoff.id}`))) : 0;
 }
 
 /**
  * Applies a delivery's observations inside a savepoint and records the outcome on the delivery.
  * A failure rolls back the observations only.
  */
-export function applyDelivery(
-  tx: Parameters<Parameters<DB["transaction"]>[0]>[0],
+export async function applyDelivery(
+  tx: Tx,
   deliveryId: number,
   transactions: ProviderTransaction[],
   via: ObservedVia,
   now: number,
-): { events: number; processError: string | null } {
+): Promise<{ events: number; processError: string | null; }> {
   let events = 0;
   let processError: string | null = null;
   const conflicts: string[] = [];
   try {
-    tx.transaction((sp) => {
+    await tx.transaction(async (sp) => {
       for (const observation of transactions) {
-        const r = applyTransactionEvent(sp, { observation, via, from: { source: "webhook", deliveryId }, at: now });
+        const r = await applyTransactionEvent(sp, { observation, via, from: { source: "webhook", deliveryId }, at: now });
         if (r.eventId !== null) events += 1;
         if (r.conflict) conflicts.push(`${observation.transactionId}: ${r.conflict}`);
       }
@@ -185,7 +201,7 @@ export function applyDelivery(
           : "It could not be applied (see the server log); it is kept and can be reprocessed.";
     log.error({ deliveryId, err: message }, "an accepted webhook delivery could not be applied");
   }
-  prepared(tx, "inbox.processed", (db) =>
+  await prepared(tx, "inbox.processed", (db) =>
     db
       .update(webhookDeliveries)
       .set({
@@ -196,15 +212,16 @@ export function applyDelivery(
       })
       .where(eq(webhookDeliveries.id, sql.placeholder("id")))
       .prepare(),
-  ).run({ processedAt: processError ? null : now, eventCount: events, processError, conflict: conflicts.length ? conflicts.join("\n") : null, id: deliveryId });
+  ).execute({ processedAt: processError ? null : now, eventCount: events, processError, conflict: conflicts.length ? conflicts.join("\n") : null, id: deliveryId });
   return { events, processError };
 }
 
 /** Drops rejected deliveries past the retention, and the oldest beyond the cap. */
-export function pruneRejected(db: DB, now = Date.now()): number {
-  const old = db
-    .delete(webhookDeliveries)
-    .where(and(REJECTED_VERDICTS(), lt(webhookDeliveries.receivedAt, new Date(now - REJECTED_RETENTION_DAYS * 86_400_000))))
-    .run().changes;
-  return old + trimRejected(db);
+export async function pruneRejected(db: DB, now = Date.now()): Promise<number> {
+  return db.transaction(async (tx) => {
+    const old = changedRows(
+      await tx.delete(webhookDeliveries).where(and(REJECTED_VERDICTS(), lt(webhookDeliveries.receivedAt, new Date(now - REJECTED_RETENTION_DAYS * 86_400_000)))),
+    );
+    return old + (await trimRejected(tx));
+  });
 }

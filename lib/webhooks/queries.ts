@@ -9,6 +9,7 @@ import { merchants, pairings, terminals, transactionEvents, transactions, webhoo
 import { clampPage } from "../lists/kit";
 import { deliveryList, LIST_COUNT_CAP, type DeliveryListParams } from "../lists/lists";
 import { scopedQuery, scopeWhere } from "../auth/scope";
+import { firstRow } from "../db/query";
 
 type Scope = Parameters<typeof scopeWhere>[0];
 type DB = Parameters<Parameters<typeof scopedQuery>[0]>[0]["db"];
@@ -45,7 +46,7 @@ const SEARCH_TRANSACTIONS = 50;
 
 const ACCEPTED_LIKE = ["accepted"] as const;
 
-function whereOf(db: DB, scope: Scope, p: DeliveryListParams) {
+async function whereOf(db: DB, scope: Scope, p: DeliveryListParams) {
   // The deliveries that reported a transaction: through its events (indexed by transaction, then
   // by delivery). A search by transaction id names the transactions in the scope first.
   const reported = (transactionRefs: SQL | number[]) =>
@@ -58,7 +59,7 @@ function whereOf(db: DB, scope: Scope, p: DeliveryListParams) {
     );
   const q = p.q.trim();
   const searched = q
-    ? db
+    ? (await db
         .select({ id: transactions.id })
         .from(transactions)
         .where(
@@ -67,8 +68,7 @@ function whereOf(db: DB, scope: Scope, p: DeliveryListParams) {
             and(gte(transactions.providerTransactionId, q), lt(transactions.providerTransactionId, `${q}\uffff`)),
           ),
         )
-        .limit(SEARCH_TRANSACTIONS)
-        .all()
+        .limit(SEARCH_TRANSACTIONS))
         .map((r) => r.id)
     : null;
   return and(
@@ -88,9 +88,9 @@ function whereOf(db: DB, scope: Scope, p: DeliveryListParams) {
 }
 
 /** The page's rows (offset and limit), newest first unless `newestFirst` is false, with what each reported. */
-function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: number, limit: number, newestFirst = true): DeliveryListRow[] {
+async function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: number, limit: number, newestFirst = true): Promise<DeliveryListRow[]> {
   const order = newestFirst ? [desc(webhookDeliveries.receivedAt), desc(webhookDeliveries.id)] : [asc(webhookDeliveries.receivedAt), asc(webhookDeliveries.id)];
-  const rows = db
+  const rows = await db
     .select({
       id: webhookDeliveries.id,
       receivedAt: webhookDeliveries.receivedAt,
@@ -114,12 +114,11 @@ function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: nu
     .where(where)
     .orderBy(...order)
     .limit(limit)
-    .offset(offset)
-    .all();
+    .offset(offset);
   const ids = rows.map((r) => r.id);
   const events = new Map<number, DeliveryEvent[]>();
   if (ids.length) {
-    const list = db
+    const list = await db
       .select({
         deliveryId: transactionEvents.deliveryId,
         status: transactionEvents.status,
@@ -130,8 +129,7 @@ function deliveryRowsOf(db: DB, scope: Scope, where: SQL | undefined, offset: nu
       .from(transactionEvents)
       .innerJoin(transactions, eq(transactions.id, transactionEvents.transactionRef))
       .where(and(inArray(transactionEvents.deliveryId, ids), scopeWhere(scope, transactions.merchantId)))
-      .orderBy(asc(transactionEvents.id))
-      .all();
+      .orderBy(asc(transactionEvents.id));
     for (const { deliveryId, ...e } of list) {
       if (deliveryId === null) continue;
       const of = events.get(deliveryId) ?? [];
@@ -161,9 +159,9 @@ type DeliveryListPage = {
  * the previous page), in the list's order. An older bookmark's numbered page (`?page=3`, no
  * cursor) is found by offset, once; its links go on by cursor.
  */
-export const queryDeliveries = scopedQuery(({ db, scope }, params: DeliveryListParams): DeliveryListPage => {
+export const queryDeliveries = scopedQuery(async ({ db, scope }, params: DeliveryListParams): Promise<DeliveryListPage> => {
   const limit = deliveryList.pageSize;
-  const where = whereOf(db, scope, params);
+  const where = await whereOf(db, scope, params);
   const after = params.after ?? null;
   const before = after ? null : (params.before ?? null);
   const cursor = after ?? before;
@@ -172,14 +170,13 @@ export const queryDeliveries = scopedQuery(({ db, scope }, params: DeliveryListP
   const older = newestFirst === !before;
   const key = sql`(${webhookDeliveries.receivedAt}, ${webhookDeliveries.id})`;
   const beyond = (c: Cursor, olderThan: boolean) => (olderThan ? sql`${key} < (${c.at}, ${c.id})` : sql`${key} > (${c.at}, ${c.id})`);
-  const capped = (extra?: SQL) =>
-    db
+  const capped = async (extra?: SQL) =>
+    (await firstRow(db
       .select({ n: count() })
-      .from(db.select({ one: sql`1` }).from(webhookDeliveries).where(and(where, extra)).limit(LIST_COUNT_CAP + 1).as("capped"))
-      .get()?.n ?? 0;
-  const matching = capped();
+      .from(db.select({ one: sql`1` }).from(webhookDeliveries).where(and(where, extra)).limit(LIST_COUNT_CAP + 1).as("capped")).limit(1)))?.n ?? 0;
+  const matching = await capped();
   const offset = !cursor && params.page > 1 ? (clampPage(params.page, matching, limit).page - 1) * limit : 0;
-  const found = deliveryRowsOf(db, scope, and(where, cursor ? beyond(cursor, older) : undefined), offset, limit + 1, older);
+  const found = await deliveryRowsOf(db, scope, and(where, cursor ? beyond(cursor, older) : undefined), offset, limit + 1, older);
   const more = found.length > limit;
   const rows = found.slice(0, limit);
   if (before) rows.reverse();
@@ -191,7 +188,7 @@ export const queryDeliveries = scopedQuery(({ db, scope }, params: DeliveryListP
   const homeward = cursor ? ((before ? last : first) ? cursorOf((before ? last : first)!) : cursor) : offset > 0 && first ? cursorOf(first) : null;
   let start: number | null = 1;
   if (first && (cursor || offset > 0)) {
-    const ahead = capped(beyond(cursorOf(first), !newestFirst));
+    const ahead = await capped(beyond(cursorOf(first), !newestFirst));
     start = ahead > LIST_COUNT_CAP ? null : ahead + 1;
   }
   return {
@@ -206,12 +203,12 @@ export const queryDeliveries = scopedQuery(({ db, scope }, params: DeliveryListP
 });
 
 /** For the CSV export: `limit` rows from `offset`, in the list's order. */
-export const deliveryRows = scopedQuery(({ db, scope }, params: DeliveryListParams, offset: number, limit: number) =>
-  deliveryRowsOf(db, scope, whereOf(db, scope, params), offset, limit),
+export const deliveryRows = scopedQuery(async ({ db, scope }, params: DeliveryListParams, offset: number, limit: number) =>
+  deliveryRowsOf(db, scope, await whereOf(db, scope, params), offset, limit),
 );
 
-export const queryDelivery = scopedQuery(({ db, scope }, id: number) => {
-  const d = db
+export const queryDelivery = scopedQuery(async ({ db, scope }, id: number) => {
+  const d = await firstRow(db
     .select({
       row: webhookDeliveries,
       pairingName: pairings.name,
@@ -224,15 +221,13 @@ export const queryDelivery = scopedQuery(({ db, scope }, id: number) => {
     .leftJoin(pairings, eq(pairings.id, webhookDeliveries.pairingId))
     .leftJoin(terminals, eq(terminals.id, pairings.terminalRef))
     .leftJoin(merchants, eq(merchants.id, webhookDeliveries.merchantId))
-    .where(and(eq(webhookDeliveries.id, id), scopeWhere(scope, webhookDeliveries.merchantId)))
-    .get();
+    .where(and(eq(webhookDeliveries.id, id), scopeWhere(scope, webhookDeliveries.merchantId))).limit(1));
   if (!d) return null;
-  const touched = db
+  const touched = await db
     .selectDistinct({ id: transactions.id, providerTransactionId: transactions.providerTransactionId, status: transactions.status })
     .from(transactionEvents)
     .innerJoin(transactions, eq(transactions.id, transactionEvents.transactionRef))
-    .where(and(eq(transactionEvents.deliveryId, id), scopeWhere(scope, transactions.merchantId)))
-    .all();
+    .where(and(eq(transactionEvents.deliveryId, id), scopeWhere(scope, transactions.merchantId)));
   return { ...d, touched };
 });
 

@@ -14,6 +14,7 @@ import { providerAnswering } from "../test/two-merchants";
 import { createUser } from "../users/users";
 import { pruneRejected, REJECTED_BODY_BYTES, REJECTED_KEEP, writeBatch } from "./inbox";
 import { forgetWebhookSecrets, receiveWebhook } from "./receive";
+import { firstRow } from "../db/query";
 
 const SECRET = "whsec_test_0123456789abcdefghijklmnop";
 let db: DB;
@@ -22,7 +23,7 @@ let pairingId: number;
 let n = 0;
 
 async function pair(secret: string | null) {
-  const merchantId = testMerchant(db, `Shop ${++n}`);
+  const merchantId = await testMerchant(db, `Shop ${++n}`);
   const actor = await createUser(db, { email: `a${n}@shop.example`, password: "a-long-test-password", role: "admin" });
   const out = await pairTerminal(
     db,
@@ -73,8 +74,8 @@ function post(body: string | Buffer, signature: string | null, to = token, heade
 }
 
 const signed = (body: string, secret = SECRET) => post(body, hmacHex(secret, body));
-const deliveries = () => db.select().from(webhookDeliveries).orderBy(webhookDeliveries.id).all();
-const txRow = (id: string) => db.select().from(transactions).where(eq(transactions.providerTransactionId, id)).get();
+const deliveries = async () => await db.select().from(webhookDeliveries).orderBy(webhookDeliveries.id);
+const txRow = async (id: string) => await firstRow(db.select().from(transactions).where(eq(transactions.providerTransactionId, id)).limit(1));
 
 beforeEach(async () => {
   db = openDatabase(":memory:");
@@ -87,16 +88,16 @@ describe("the webhook endpoint", () => {
     const body = JSON.stringify([item()]);
     const res = await signed(body);
     expect(res.status).toBe(200);
-    const [d] = deliveries();
+    const [d] = await deliveries();
     expect(d).toMatchObject({ verdict: "accepted", httpStatus: 200, pairingId, signatureForm: "raw", eventCount: 1, processError: null });
     expect(d!.body!.toString()).toBe(body);
-    expect(txRow("tx-1")).toMatchObject({ status: "SUCCESS", statusSource: "webhook", pairingId, amount: 1250 });
-    const events = db.select().from(transactionEvents).all();
+    expect(await txRow("tx-1")).toMatchObject({ status: "SUCCESS", statusSource: "webhook", pairingId, amount: 1250 });
+    const events = await db.select().from(transactionEvents);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ source: "webhook", deliveryId: d!.id, effect: "created" });
     // The card number is kept as its last four digits only.
-    expect(JSON.parse(txRow("tx-1")!.details!)).toMatchObject({ card_last4: "4242" });
-    expect(txRow("tx-1")!.details).not.toContain("****");
+    expect(JSON.parse((await txRow("tx-1"))!.details!)).toMatchObject({ card_last4: "4242" });
+    expect((await txRow("tx-1"))!.details).not.toContain("****");
   });
 
   it("accepts a single object and the sorted-keys signature form", async () => {
@@ -104,16 +105,16 @@ describe("the webhook endpoint", () => {
     const body = JSON.stringify(value);
     const res = await post(body, hmacHex(SECRET, sortedPython(value)));
     expect(res.status).toBe(200);
-    expect(deliveries()[0]).toMatchObject({ verdict: "accepted", signatureForm: "sorted" });
-    expect(txRow("tx-single")!.status).toBe("IN_PROGRESS");
+    expect((await deliveries())[0]).toMatchObject({ verdict: "accepted", signatureForm: "sorted" });
+    expect((await txRow("tx-single"))!.status).toBe("IN_PROGRESS");
   });
 
   it("records a duplicate delivery without a second event", async () => {
     const body = JSON.stringify([item()]);
     await signed(body);
     expect((await signed(body)).status).toBe(200);
-    expect(deliveries().map((d) => d.eventCount)).toEqual([1, 0]);
-    expect(db.select().from(transactionEvents).all()).toHaveLength(1);
+    expect((await deliveries()).map((d) => d.eventCount)).toEqual([1, 0]);
+    expect(await db.select().from(transactionEvents)).toHaveLength(1);
   });
 
   it("a pairing's verified delivery about another terminal's (another merchant's) transaction changes nothing there", async () => {
@@ -125,11 +126,11 @@ describe("the webhook endpoint", () => {
     const res = await post(body, hmacHex("whsec_other_0123456789abcdefghijklmn", body), other.token);
     // Stored and answered 200 (the provider must not retry it), but not applied, and it says why.
     expect(res.status).toBe(200);
-    const last = deliveries().at(-1)!;
+    const last = (await deliveries()).at(-1)!;
     expect(last).toMatchObject({ verdict: "accepted", pairingId: other.pairingId, eventCount: 0 });
     expect(last.processError).toBe("Transaction tx-a belongs to another terminal than this pairing's: it was not changed.");
-    expect(txRow("tx-a")).toMatchObject({ status: "IN_PROGRESS", pairingId });
-    expect(db.select().from(transactionEvents).where(eq(transactionEvents.deliveryId, last.id)).all()).toEqual([]);
+    expect(await txRow("tx-a")).toMatchObject({ status: "IN_PROGRESS", pairingId });
+    expect(await db.select().from(transactionEvents).where(eq(transactionEvents.deliveryId, last.id))).toEqual([]);
   });
 
   it("refuses a forged delivery with 403, stores it, and changes nothing", async () => {
@@ -139,31 +140,31 @@ describe("the webhook endpoint", () => {
       const res = await post(forged, signature);
       expect(res.status).toBe(403);
     }
-    expect(txRow("tx-1")!.status).toBe("IN_PROGRESS");
-    expect(deliveries().slice(1).map((d) => d.verdict)).toEqual(["bad_signature", "bad_signature", "bad_signature", "bad_signature"]);
-    expect(deliveries()[1]!.eventCount).toBeNull();
+    expect((await txRow("tx-1"))!.status).toBe("IN_PROGRESS");
+    expect((await deliveries()).slice(1).map((d) => d.verdict)).toEqual(["bad_signature", "bad_signature", "bad_signature", "bad_signature"]);
+    expect((await deliveries())[1]!.eventCount).toBeNull();
   });
 
   it("answers 400 to a verified body that is not a transaction, and keeps it for reprocessing", async () => {
     for (const body of ["not json", JSON.stringify([{ id: "x", status: "SUCCESS", amount: "12.50" }]), JSON.stringify({ event: "operation" })]) {
       expect((await signed(body)).status).toBe(400);
     }
-    const rows = deliveries();
+    const rows = await deliveries();
     expect(rows.map((d) => d.verdict)).toEqual(["unparsed", "unparsed", "unparsed"]);
     expect(rows[1]!.reason).toMatch(/amount/);
-    expect(db.select().from(transactions).all()).toHaveLength(0);
+    expect(await db.select().from(transactions)).toHaveLength(0);
   });
 
   it("answers 404 to an unknown token and 410 to an ended pairing", async () => {
     const body = JSON.stringify([item()]);
     expect((await post(body, hmacHex(SECRET, body), "no-such-token-123")).status).toBe(404);
-    db.update(pairings).set({ status: "unpaired" }).where(eq(pairings.id, pairingId)).run();
+    await db.transaction((tx) => tx.update(pairings).set({ status: "unpaired" }).where(eq(pairings.id, pairingId)));
     expect((await signed(body)).status).toBe(410);
-    expect(deliveries().map((d) => [d.verdict, d.httpStatus])).toEqual([
+    expect((await deliveries()).map((d) => [d.verdict, d.httpStatus])).toEqual([
       ["unknown_pairing", 404],
       ["gone", 410],
     ]);
-    expect(db.select().from(transactions).all()).toHaveLength(0);
+    expect(await db.select().from(transactions)).toHaveLength(0);
   });
 
   it("answers 403 to every delivery of a pairing without a webhook secret", async () => {
@@ -172,7 +173,7 @@ describe("the webhook endpoint", () => {
     const res = await post(body, hmacHex(SECRET, body), other.token);
     expect(res.status).toBe(403);
     expect(((await res.json()) as { detail: string }).detail).toMatch(/status comes from polling/);
-    expect(deliveries().at(-1)).toMatchObject({ verdict: "no_secret", pairingId: other.pairingId });
+    expect((await deliveries()).at(-1)).toMatchObject({ verdict: "no_secret", pairingId: other.pairingId });
   });
 
   it("refuses a body over 1 MiB with 413 without reading it", async () => {
@@ -194,7 +195,7 @@ describe("the webhook endpoint", () => {
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(20);
     expect((await post(big, "00")).status).toBe(413);
-    expect(deliveries().map((d) => [d.verdict, d.body])).toEqual([
+    expect((await deliveries()).map((d) => [d.verdict, d.body])).toEqual([
       ["too_large", null],
       ["too_large", null],
     ]);
@@ -203,8 +204,8 @@ describe("the webhook endpoint", () => {
   it("keeps a stored delivery when applying it fails, and answers 500 when it cannot be stored", async () => {
     db.$client.exec(`CREATE TRIGGER stall_tx BEFORE INSERT ON transactions BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
     expect((await signed(JSON.stringify([item({ id: "tx-fail" })]))).status).toBe(200);
-    expect(deliveries()[0]).toMatchObject({ verdict: "accepted", eventCount: 0, processedAt: null });
-    expect(deliveries()[0]!.processError).toMatch(/reprocessed/);
+    expect((await deliveries())[0]).toMatchObject({ verdict: "accepted", eventCount: 0, processedAt: null });
+    expect((await deliveries())[0]!.processError).toMatch(/reprocessed/);
     db.$client.exec(`CREATE TRIGGER stall_delivery BEFORE INSERT ON webhook_deliveries BEGIN SELECT RAISE(ABORT, 'disk full'); END;`);
     expect((await signed(JSON.stringify([item({ id: "tx-2" })]))).status).toBe(500);
   });
@@ -219,14 +220,14 @@ describe("the webhook endpoint", () => {
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => signed(JSON.stringify([item({ id: `tx-g${i}` })]))));
     expect(answers.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(commits).toBe(1);
-    expect(deliveries()).toHaveLength(20);
+    expect(await deliveries()).toHaveLength(20);
   });
 
-  it("cuts rejected bodies and prunes the oldest rejected rows only", () => {
+  it("cuts rejected bodies and prunes the oldest rejected rows only", async () => {
     const big = Buffer.alloc(10_000, 65);
-    writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: big.length, body: big }]);
-    expect(deliveries()[0]).toMatchObject({ sizeBytes: 10_000, bodyTruncated: true });
-    expect(deliveries()[0]!.body!.length).toBe(REJECTED_BODY_BYTES);
+    await writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: big.length, body: big }]);
+    expect((await deliveries())[0]).toMatchObject({ sizeBytes: 10_000, bodyTruncated: true });
+    expect((await deliveries())[0]!.body!.length).toBe(REJECTED_BODY_BYTES);
     const rows = Array.from({ length: REJECTED_KEEP + 5 }, () => ({
       pairingId: null,
       merchantId: null,
@@ -235,17 +236,17 @@ describe("the webhook endpoint", () => {
       sizeBytes: 1,
       body: Buffer.from("x"),
     }));
-    writeBatch(db, [{ pairingId, merchantId: null, verdict: "accepted", httpStatus: 200, sizeBytes: 1, body: Buffer.from("[]") }]);
+    await writeBatch(db, [{ pairingId, merchantId: null, verdict: "accepted", httpStatus: 200, sizeBytes: 1, body: Buffer.from("[]") }]);
     // The write that crosses the cap drops the oldest refused rows itself.
-    writeBatch(db, rows);
-    expect(deliveries().filter((d) => d.verdict === "accepted")).toHaveLength(1);
-    expect(deliveries()).toHaveLength(REJECTED_KEEP + 1);
-    expect(pruneRejected(db)).toBe(0);
+    await writeBatch(db, rows);
+    expect((await deliveries()).filter((d) => d.verdict === "accepted")).toHaveLength(1);
+    expect(await deliveries()).toHaveLength(REJECTED_KEEP + 1);
+    expect(await pruneRejected(db)).toBe(0);
     // More refused deliveries, one write each (as many requests would make them): never over the cap.
     for (let i = 0; i < 25; i++) {
-      writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: 1, body: Buffer.from("y") }]);
-      expect(deliveries().filter((d) => d.verdict !== "accepted")).toHaveLength(REJECTED_KEEP);
+      await writeBatch(db, [{ pairingId: null, merchantId: null, verdict: "unknown_pairing", httpStatus: 404, sizeBytes: 1, body: Buffer.from("y") }]);
+      expect((await deliveries()).filter((d) => d.verdict !== "accepted")).toHaveLength(REJECTED_KEEP);
     }
-    expect(deliveries().filter((d) => d.verdict === "accepted")).toHaveLength(1);
+    expect((await deliveries()).filter((d) => d.verdict === "accepted")).toHaveLength(1);
   });
 });

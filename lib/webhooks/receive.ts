@@ -10,6 +10,7 @@
  * than its status and a short reason; no secret, token or body reaches a log line.
  */
 import "server-only";
+import { firstRow } from "../db/query";
 import { eq, sql } from "drizzle-orm";
 import { prepared } from "../db/prepared";
 import { getDb, type DB } from "../db/client";
@@ -29,11 +30,11 @@ const SECRET_TTL_MS = 60_000;
 const globalForSecrets = globalThis as unknown as { __pairdeskWebhookSecrets?: Map<number, { secret: string | null; until: number }> };
 const secrets = (globalForSecrets.__pairdeskWebhookSecrets ??= new Map());
 
-function secretOf(db: DB, pairing: { id: number; clientId: string }): string | null {
+async function secretOf(db: DB, pairing: { id: number; clientId: string }): Promise<string | null> {
   const hit = secrets.get(pairing.id);
   const now = Date.now();
   if (hit && hit.until > now) return hit.secret;
-  const secret = readCredentials(db, pairing).webhookSecretKey;
+  const secret = (await readCredentials(db, pairing)).webhookSecretKey;
   secrets.set(pairing.id, { secret, until: now + SECRET_TTL_MS });
   return secret;
 }
@@ -57,7 +58,7 @@ const answer = (status: number, message: string) =>
 export async function receiveWebhook(db: DB, format: WebhookFormat, request: Request, token: string): Promise<Response> {
   const started = Date.now();
   const pairing = /^[A-Za-z0-9_-]{8,100}$/.test(token)
-    ? prepared(db, "webhooks.pairing", (d) =>
+    ? await firstRow(prepared(db, "webhooks.pairing", (d) =>
         d
           .select({
             id: pairings.id,
@@ -72,7 +73,7 @@ export async function receiveWebhook(db: DB, format: WebhookFormat, request: Req
           .innerJoin(terminals, eq(terminals.id, pairings.terminalRef))
           .where(eq(pairings.webhookToken, sql.placeholder("token")))
           .prepare(),
-      ).get({ token })
+      ).execute({ token }))
     : undefined;
 
   const read = await readLimitedBody(request, format.maxBodyBytes).catch(() => null);
@@ -87,7 +88,7 @@ export async function receiveWebhook(db: DB, format: WebhookFormat, request: Req
   } else if (pairing.status !== "active") {
     item = { ...base, verdict: "gone", httpStatus: 410, sizeBytes: read.body.length, body: read.body, reason: REASONS.gone };
   } else {
-    const secret = pairing.hasWebhookSecret ? secretOf(db, pairing) : null;
+    const secret = pairing.hasWebhookSecret ? await secretOf(db, pairing) : null;
     const verified = format.verify(request.headers, read.body, secret);
     if (!verified.ok) {
       const verdict = verified.reason === "no_secret" ? "no_secret" : "bad_signature";

@@ -68,7 +68,7 @@ async function main() {
   await createUser(db, { email, password, role: "admin" });
   const someLocation = (db.$client.prepare("select id from locations order by id limit 1 offset 7").get() as { id: number }).id;
   const someRegister = (db.$client.prepare("select id from registers where kind = 'physical' order by id limit 1 offset 500").get() as { id: number }).id;
-  db.$client.close();
+  db.close();
   console.log(
     `Seeded ${seeded.registers.toLocaleString("en-US")} registers in ${seeded.locations} locations, ${seeded.terminals.toLocaleString("en-US")} paired terminals, ${seeded.routed.toLocaleString("en-US")} routes. Starting next start on ${origin}…`,
   );

@@ -93,7 +93,7 @@ async function seed(dbPath: string, email: string, password: string, txCount: nu
     sqlite.exec("analyze");
   }
   const deep = count > 0 ? (sqlite.prepare("select created_at as at, id from transactions order by created_at desc, id desc limit 1 offset ?").get(Math.floor(count * 0.9)) as { at: number; id: number }) : null;
-  db.$client.close();
+  db.close();
   return { terminalRef: terminals[0]!.id, deepCursor: deep ? `${deep.at}.${deep.id}` : null };
 }
 

@@ -15,6 +15,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { returnedRow } from "../../lib/db/query";
 
 const { values } = parseArgs({
   options: {
@@ -82,7 +83,7 @@ async function main() {
   const { pairTerminal } = await import("../../lib/pairing/pair-terminal");
   const { merchants } = await import("../../lib/db/schema");
   const db = openDatabase(dbPath);
-  const merchantId = db.insert(merchants).values({ name: "Bench merchant" }).returning({ id: merchants.id }).get().id;
+  const merchantId = (await returnedRow(db.transaction((tx) => tx.insert(merchants).values({ name: "Bench merchant" }).returning({ id: merchants.id })))).id;
   const actor = await createUser(db, { email: "bench@pairdesk.local", password: randomBytes(18).toString("base64url"), role: "admin" });
   const token = "bench-webhook-token-0123456789";
   const paired = await pairTerminal(
@@ -106,7 +107,7 @@ async function main() {
     actor,
   );
   if (paired.kind !== "paired") throw new Error(`the bench pairing failed: ${JSON.stringify(paired)}`);
-  db.$client.close();
+  db.close();
 
   const server = spawn(path.join(process.cwd(), "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
     env,
@@ -145,7 +146,7 @@ async function main() {
         .get() as { n: number }
     ).n;
     const created = (check.$client.prepare("select count(*) as n from transactions where provider_transaction_id like 'bench-%'").get() as { n: number }).n;
-    check.$client.close();
+    check.close();
     const rate = (r: Run) => total / r.seconds;
     const fmt = (n: number) => n.toFixed(1);
     console.log(`\n${total.toLocaleString("en-US")} requests over ${concurrency} connections, next start on ${os.cpus().length} cores (SQLite synchronous=FULL)`);

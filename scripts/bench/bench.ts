@@ -20,7 +20,6 @@ import { parseArgs } from "node:util";
 // the queries import `server-only`: stubbed for this process (see the file).
 import "../server-only-stub";
 
-
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
 }
@@ -81,12 +80,12 @@ async function main() {
 
     const table: Record<string, string | number>[] = [];
     for (const [name, input, ctx = staff] of cases) {
-      for (let i = 0; i < 3; i++) queryTerminals(ctx, input);
+      for (let i = 0; i < 3; i++) await queryTerminals(ctx, input);
       const times: number[] = [];
-      let result = queryTerminals(ctx, input);
+      let result = await queryTerminals(ctx, input);
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
-        result = queryTerminals(ctx, input);
+        result = await queryTerminals(ctx, input);
         times.push(performance.now() - t0);
       }
       times.sort((a, b) => a - b);
@@ -141,7 +140,7 @@ async function main() {
     console.log(
       `Backup (npm run backup: SQLite online backup, checked, fsynced, renamed) of ${count.toLocaleString("en-US")} terminals, ${seeded.pairings.toLocaleString("en-US")} pairings and ${secretCount.toLocaleString("en-US")} sealed secrets: ${formatBytes(backup.bytes)} (${backup.bytes.toLocaleString("en-US")} bytes) in ${Math.round(backup.ms)} ms`,
     );
-    db.$client.close();
+    db.close();
 
     await benchRegisters(dir, runs);
   } finally {
@@ -150,12 +149,12 @@ async function main() {
 }
 
 /** Walks a whole CSV export in batches, as its route handler does, and prints rows, bytes and time. */
-async function timeCsvExport(label: string, fetchBatch: (offset: number, limit: number) => unknown[]) {
+async function timeCsvExport(label: string, fetchBatch: (offset: number, limit: number) => Promise<unknown[]>) {
   const { CSV_BATCH_SIZE, csvStream } = await import("../../lib/lists/csv");
   const t0 = performance.now();
   let rows = 0;
-  const stream = csvStream([{ header: "row", value: () => "x" }], (offset, limit) => {
-    const batch = fetchBatch(offset, limit);
+  const stream = csvStream([{ header: "row", value: () => "x" }], async (offset, limit) => {
+    const batch = await fetchBatch(offset, limit);
     rows += batch.length;
     return batch;
   });
@@ -168,13 +167,13 @@ async function timeCsvExport(label: string, fetchBatch: (offset: number, limit: 
 }
 
 /** Times a list case: warm-up, then `runs` runs; median and p95 in ms. */
-function timed<T>(runs: number, run: () => T): { result: T; median: number; p95: number } {
-  for (let i = 0; i < 3; i++) run();
+async function timed<T>(runs: number, run: () => Promise<T>): Promise<{ result: T; median: number; p95: number }> {
+  for (let i = 0; i < 3; i++) await run();
   const times: number[] = [];
-  let result = run();
+  let result = await run();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    result = run();
+    result = await run();
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -219,22 +218,22 @@ async function benchRegisters(dir: string, runs: number) {
   ];
   const table: Record<string, string | number>[] = [];
   for (const [name, input, ctx = staff] of cases) {
-    const t = timed(runs, () => queryRegisters(ctx, input));
+    const t = await timed(runs, () => queryRegisters(ctx, input));
     table.push({ case: `registers: ${name}`, total: t.result.total, page: t.result.page, rows: t.result.rows.length, "median ms": t.median, "p95 ms": t.p95 });
   }
-  const reg = timed(runs, () => queryRegister(staff, someRegister));
+  const reg = await timed(runs, () => queryRegister(staff, someRegister));
   table.push({ case: "register page", total: 1, page: 1, rows: 1 + (reg.result?.children.length ?? 0), "median ms": reg.median, "p95 ms": reg.p95 });
-  const loc = timed(runs, () => queryLocation(staff, someLocation));
+  const loc = await timed(runs, () => queryLocation(staff, someLocation));
   table.push({ case: "location page (50 registers)", total: 1, page: 1, rows: loc.result?.registers.length ?? 0, "median ms": loc.median, "p95 ms": loc.p95 });
-  const locs = timed(runs, () => queryLocations(staff, {}));
+  const locs = await timed(runs, () => queryLocations(staff, {}));
   table.push({ case: "locations list", total: locs.result.total, page: locs.result.page, rows: locs.result.rows.length, "median ms": locs.median, "p95 ms": locs.p95 });
-  const pick = timed(runs, () => queryRoutableTerminals(staff, { merchantId: seeded.merchantIds[0]!, environment: "production", q: "terminal 1" }));
+  const pick = await timed(runs, () => queryRoutableTerminals(staff, { merchantId: seeded.merchantIds[0]!, environment: "production", q: "terminal 1" }));
   table.push({ case: "route picker (search)", total: pick.result.length, page: 1, rows: pick.result.length, "median ms": pick.median, "p95 ms": pick.p95 });
   console.table(table);
 
   const params = registerList.values({});
   await timeCsvExport("Registers CSV export", (offset, limit) => registerRows(staff, params, { offset, limit }));
-  db.$client.close();
+  db.close();
 }
 
 main().catch((err: unknown) => {

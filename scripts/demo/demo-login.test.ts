@@ -10,8 +10,8 @@ describe("demoLogin", () => {
     const db = openDatabase(":memory:");
     const first = await demoLogin(db, { email: "admin@demo.example", name: "Demo admin", role: "admin" });
     expect(first.created).toBe(true);
-    const session = createSession(db, first.id);
-    expect(isSessionActive(db, session, first.id)).toBe(true);
+    const session = await createSession(db, first.id);
+    expect(await isSessionActive(db, session, first.id)).toBe(true);
 
     const second = await demoLogin(db, { email: "admin@demo.example", name: "Demo admin", role: "admin" });
     expect(second).toMatchObject({ id: first.id, created: false });
@@ -19,7 +19,7 @@ describe("demoLogin", () => {
     const hash = db.$client.prepare("select password_hash h from users where id = ?").get(first.id) as { h: string };
     expect(await verifyPassword(second.password, hash.h)).toBe(true);
     expect(await verifyPassword(first.password, hash.h)).toBe(false);
-    expect(isSessionActive(db, session, first.id)).toBe(false);
-    expect(db.select({ endReason: sessions.endReason }).from(sessions).all()).toEqual([{ endReason: "password_changed" }]);
+    expect(await isSessionActive(db, session, first.id)).toBe(false);
+    expect(await db.select({ endReason: sessions.endReason }).from(sessions)).toEqual([{ endReason: "password_changed" }]);
   });
 });

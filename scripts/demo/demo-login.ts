@@ -9,6 +9,7 @@ import type { DB } from "../../lib/db/open";
 import { users } from "../../lib/db/schema";
 import type { Role } from "../../lib/domain";
 import { createUser, setUserPassword } from "../../lib/users/users";
+import { firstRow } from "../../lib/db/query";
 
 export type DemoLogin = { id: number; email: string; password: string; created: boolean };
 
@@ -17,12 +18,11 @@ export async function demoLogin(
   who: { email: string; name: string; role: Role; merchantId?: number },
 ): Promise<DemoLogin> {
   const password = `demo-${randomBytes(12).toString("base64url")}`;
-  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, who.email)).get();
+  const existing = await firstRow(db.select({ id: users.id }).from(users).where(eq(users.email, who.email)).limit(1));
   if (existing) {
-    db.update(users)
+    await db.transaction((tx) => tx.update(users)
       .set({ disabledAt: null, role: who.role, merchantId: who.merchantId ?? null, updatedAt: new Date() })
-      .where(eq(users.id, existing.id))
-      .run();
+      .where(eq(users.id, existing.id)));
     // The old password was printed at an earlier start: whoever signed in with it is signed out.
     await setUserPassword(db, existing.id, password);
     return { id: existing.id, email: who.email, password, created: false };

@@ -16,6 +16,7 @@ import { webhookForAttempt } from "../../lib/pairing/webhook-url";
 import { createLocation } from "../../lib/registers/locations";
 import { createRegister } from "../../lib/registers/registers";
 import { demoLogin, type DemoLogin } from "./demo-login";
+import { firstRow } from "../../lib/db/query";
 
 /**
  * Each merchant's simulated terminals, paired on the simulator (the pairing's name says which
@@ -55,7 +56,7 @@ export async function ensureDemoMerchants(
   db: DB,
   opts: { simulatorApi: string; integratorId: string; admin: { id: number; email: string } },
 ): Promise<{ created: boolean; terminals: number }> {
-  const exists = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).get();
+  const exists = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).limit(1));
   if (exists) return { created: false, terminals: 0 };
   const client = createPayConnectClient({
     environment: "sandbox",
@@ -65,7 +66,7 @@ export async function ensureDemoMerchants(
   });
   let terminals = 0;
   for (const m of DEMO_MERCHANTS) {
-    const merchant = createMerchant(db, { name: m.name, externalRef: m.externalRef }, opts.admin);
+    const merchant = await createMerchant(db, { name: m.name, externalRef: m.externalRef }, opts.admin);
     for (const till of m.terminals) {
       const { terminal_id: terminalId } = await simulator<{ terminal_id: string }>(opts.simulatorApi, "/terminals", {
         label: `${m.name} – ${till}`,
@@ -96,28 +97,27 @@ export async function ensureDemoMerchants(
  * Northwind's location and registers, nothing routed, if the location is not there yet (so a
  * second run neither duplicates them nor undoes what the newcomer routed).
  */
-export function ensureDemoRegisters(db: DB, admin: { id: number; email: string }): { created: boolean; registers: number } {
-  const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).get();
+export async function ensureDemoRegisters(db: DB, admin: { id: number; email: string }): Promise<{ created: boolean; registers: number; }> {
+  const merchant = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).limit(1));
   if (!merchant) return { created: false, registers: 0 };
   const ctx = queryContext(db, EVERY_MERCHANT);
-  const exists = db
+  const exists = await firstRow(db
     .select({ id: locations.id })
     .from(locations)
-    .where(and(eq(locations.merchantId, merchant.id), eq(locations.name, DEMO_LOCATION.name)))
-    .get();
+    .where(and(eq(locations.merchantId, merchant.id), eq(locations.name, DEMO_LOCATION.name))).limit(1));
   if (exists) return { created: false, registers: 0 };
-  const location = createLocation(
-    ctx,
-    merchant.id,
-    { name: DEMO_LOCATION.name, address: DEMO_LOCATION.address, timeZone: DEMO_LOCATION.timeZone },
-    admin,
+  const location = await createLocation(
+      ctx,
+      merchant.id,
+      { name: DEMO_LOCATION.name, address: DEMO_LOCATION.address, timeZone: DEMO_LOCATION.timeZone },
+      admin
   );
   let registers = 0;
   for (const r of DEMO_LOCATION.registers) {
-    const physical = createRegister(ctx, { locationId: location.id, kind: "physical", parentId: null, name: r.name, externalRef: null }, admin);
+    const physical = await createRegister(ctx, { locationId: location.id, kind: "physical", parentId: null, name: r.name, externalRef: null }, admin);
     registers++;
     for (const v of r.virtual) {
-      createRegister(ctx, { locationId: location.id, kind: "virtual", parentId: physical.id, name: v, externalRef: null }, admin);
+      await createRegister(ctx, { locationId: location.id, kind: "virtual", parentId: physical.id, name: v, externalRef: null }, admin);
       registers++;
     }
   }
@@ -126,7 +126,7 @@ export function ensureDemoRegisters(db: DB, admin: { id: number; email: string }
 
 /** The Northwind Coffee merchant admin, with a fresh password printed by the demo. */
 export async function demoMerchantAdmin(db: DB): Promise<DemoLogin | null> {
-  const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).get();
+  const merchant = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).limit(1));
   if (!merchant) return null;
   return demoLogin(db, { email: MERCHANT_ADMIN_EMAIL, name: "Northwind manager", role: "merchant-admin", merchantId: merchant.id });
 }

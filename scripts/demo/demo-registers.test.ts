@@ -10,10 +10,10 @@ it("makes Northwind's location and registers, none routed, and nothing more on a
   const db = openDatabase(":memory:");
   const u = await createUser(db, { email: "admin@pairdesk.local", password: "a-long-test-password", role: "admin" });
   const admin = { id: u.id, email: u.email };
-  expect(ensureDemoRegisters(db, admin)).toEqual({ created: false, registers: 0 }); // no merchant yet
-  createMerchant(db, { name: "Northwind Coffee", externalRef: "NW-001" }, admin);
-  expect(ensureDemoRegisters(db, admin)).toEqual({ created: true, registers: 4 });
-  expect(ensureDemoRegisters(db, admin)).toEqual({ created: false, registers: 0 });
+  expect(await ensureDemoRegisters(db, admin)).toEqual({ created: false, registers: 0 }); // no merchant yet
+  await createMerchant(db, { name: "Northwind Coffee", externalRef: "NW-001" }, admin);
+  expect(await ensureDemoRegisters(db, admin)).toEqual({ created: true, registers: 4 });
+  expect(await ensureDemoRegisters(db, admin)).toEqual({ created: false, registers: 0 });
   const rows = db.$client
     .prepare("select r.name, r.kind, p.name as parent, r.terminal_ref from registers r left join registers p on p.id = r.parent_id order by r.id")
     .all();

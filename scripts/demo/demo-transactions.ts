@@ -17,19 +17,19 @@ import { refreshConfiguration } from "../../lib/transactions/configuration";
 import { providerDeps } from "../../lib/transactions/deps";
 import { runOperation, type Operator } from "../../lib/transactions/operations";
 import { DEMO_MERCHANTS } from "./demo-merchants";
+import { firstRow } from "../../lib/db/query";
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function ensureDemoTransactions(db: DB, admin: { id: number; email: string }): Promise<{ created: number }> {
-  const merchant = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).get();
+  const merchant = await firstRow(db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, DEMO_MERCHANTS[0].name)).limit(1));
   if (!merchant) return { created: 0 };
-  if (db.select({ id: transactions.id }).from(transactions).where(eq(transactions.merchantId, merchant.id)).get()) return { created: 0 };
+  if (await firstRow(db.select({ id: transactions.id }).from(transactions).where(eq(transactions.merchantId, merchant.id)).limit(1))) return { created: 0 };
   const ctx = queryContext(db, EVERY_MERCHANT);
-  const paired = db
+  const paired = await db
     .select({ id: terminals.id, terminalId: terminals.terminalId, name: pairings.name, merchantId: terminals.merchantId })
     .from(terminals)
-    .innerJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")))
-    .all();
+    .innerJoin(pairings, and(eq(pairings.terminalRef, terminals.id), eq(pairings.status, "active")));
   for (const t of paired) await refreshConfiguration(ctx, providerDeps, t.id, null);
   const counter = paired.find((t) => t.merchantId === merchant.id && t.name === "Counter terminal");
   const bar = paired.find((t) => t.merchantId === merchant.id && t.name === "Bar terminal");
@@ -48,7 +48,7 @@ export async function ensureDemoTransactions(db: DB, admin: { id: number; email:
   await chargeOn(counter.id, 1280);
   // Wait for the first one's success (webhook or poll), then refund part of it.
   for (let i = 0; i < 40 && first.ok && first.transactionRef; i++) {
-    const row = db.select({ status: transactions.status }).from(transactions).where(eq(transactions.id, first.transactionRef)).get();
+    const row = await firstRow(db.select({ status: transactions.status }).from(transactions).where(eq(transactions.id, first.transactionRef)).limit(1));
     if (row?.status === "SUCCESS") {
       await runOperation(ctx, providerDeps, operator, { kind: "refund", requestKey: crypto.randomUUID(), transactionRef: first.transactionRef, amount: 150 });
       created++;

@@ -52,7 +52,7 @@ async function firstAdmin(): Promise<DemoLogin> {
   try {
     return await demoLogin(db, { email: ADMIN_EMAIL, name: "Demo admin", role: "admin" });
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 
@@ -147,7 +147,7 @@ async function demoMerchants(admin: { id: number; email: string }) {
       admin,
     });
     if (made.created) console.log(`Made the demo merchants Northwind Coffee and Harbour Books, with ${made.terminals} terminals paired on the simulator.`);
-    const registers = ensureDemoRegisters(db, admin);
+    const registers = await ensureDemoRegisters(db, admin);
     if (registers.created) {
       console.log(
         `Made Northwind's location ${DEMO_LOCATION.name} with ${registers.registers} registers, none routed yet: route them on the Registers page.`,
@@ -165,7 +165,7 @@ async function demoMerchants(admin: { id: number; email: string }) {
     }
     return await demoMerchantAdmin(db);
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 

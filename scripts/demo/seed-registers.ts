@@ -29,7 +29,7 @@ export async function seedRegisters(db: DB, options: { count: number; merchants?
   const started = performance.now();
   const rnd = random(options.seed ?? 7);
   const creatorId = await ensureSeedCreator(db);
-  const merchantIds = ensureSeedMerchants(db, Math.max(1, options.merchants ?? 5));
+  const merchantIds = await ensureSeedMerchants(db, Math.max(1, options.merchants ?? 5));
   const sql = db.$client;
   const insertLocation = sql.prepare("insert into locations (merchant_id, name, address, time_zone) values (?, ?, ?, 'Europe/Ljubljana')");
   const insertTerminal = sql.prepare("insert into terminals (merchant_id, environment, terminal_id) values (?, ?, ?)");

@@ -20,6 +20,7 @@ import { databasePathFrom } from "../../lib/db/default-path";
 import { openDatabase, type DB } from "../../lib/db/open";
 import { merchants, pairings, terminals, users, type Environment, type PairingStatus } from "../../lib/db/schema";
 import { hashPassword } from "../../lib/auth/password";
+import { firstRow, returnedRow } from "../../lib/db/query";
 
 export const SEED_CREATOR_EMAIL = "seed-creator@pairdesk.local";
 
@@ -53,31 +54,34 @@ export type SeedOptions = {
 export type SeedResult = { terminals: number; pairings: number; creatorId: number; merchantIds: number[]; ms: number };
 
 /** The seed merchants, found or created. */
-export function ensureSeedMerchants(db: DB, n: number): number[] {
-  return Array.from({ length: n }, (_, i) => {
-    const name = `Seed merchant ${String(i + 1).padStart(2, "0")}`;
-    const existing = db.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).get();
-    return existing?.id ?? db.insert(merchants).values({ name }).returning({ id: merchants.id }).get().id;
+export async function ensureSeedMerchants(db: DB, n: number): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const name = `Seed merchant ${String(i + 1).padStart(2, "0")}`;
+      const existing = await firstRow(tx.select({ id: merchants.id }).from(merchants).where(eq(merchants.name, name)).limit(1));
+      ids.push(existing?.id ?? (await returnedRow(tx.insert(merchants).values({ name }).returning({ id: merchants.id }))).id);
+    }
+    return ids;
   });
 }
 
 /** The creator of seeded pairings: found or created (with a random, never shown password). */
 export async function ensureSeedCreator(db: DB): Promise<number> {
-  const existing = db.select({ id: users.id }).from(users).where(eq(users.email, SEED_CREATOR_EMAIL)).get();
+  const existing = await firstRow(db.select({ id: users.id }).from(users).where(eq(users.email, SEED_CREATOR_EMAIL)).limit(1));
   if (existing) return existing.id;
   const passwordHash = await hashPassword(randomBytes(24).toString("base64url"));
-  return db
+  return (await returnedRow(db.transaction((tx) => tx
     .insert(users)
     .values({ email: SEED_CREATOR_EMAIL, name: "Seed data", passwordHash, role: "support" })
-    .returning({ id: users.id })
-    .get().id;
+    .returning({ id: users.id })))).id;
 }
 
 export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const { count, prefix = "T", seed = 42 } = options;
   const creatorId = options.creatorId ?? (await ensureSeedCreator(db));
-  const merchantIds = ensureSeedMerchants(db, Math.max(1, options.merchants ?? 20));
+  const merchantIds = await ensureSeedMerchants(db, Math.max(1, options.merchants ?? 20));
   const rnd = random(seed);
   const pick = <T,>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
   const hex = (n: number) =>
@@ -87,7 +91,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
   const width = Math.max(8, String(count).length);
   let pairingCount = 0;
 
-  db.transaction((tx) => {
+  await db.transaction(async (tx) => {
     const CHUNK = 500;
     for (let start = 0; start < count; start += CHUNK) {
       const batch = Array.from({ length: Math.min(CHUNK, count - start) }, (_, k) => {
@@ -100,7 +104,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
           updatedAt: createdAt,
         };
       });
-      const ids = tx.insert(terminals).values(batch).returning({ id: terminals.id }).all();
+      const ids = await tx.insert(terminals).values(batch).returning({ id: terminals.id });
 
       const rows: (typeof pairings.$inferInsert)[] = [];
       ids.forEach(({ id }, k) => {
@@ -130,7 +134,7 @@ export async function seedTerminals(db: DB, options: SeedOptions): Promise<SeedR
         for (let n = 0; n < replaced; n++) add("replaced");
         add("active");
       });
-      for (let i = 0; i < rows.length; i += CHUNK) tx.insert(pairings).values(rows.slice(i, i + CHUNK)).run();
+      for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(pairings).values(rows.slice(i, i + CHUNK));
       pairingCount += rows.length;
     }
   });
@@ -156,7 +160,7 @@ async function main() {
     prefix: values.prefix,
     seed: Number(values.seed),
   });
-  db.$client.close();
+  db.close();
   console.log(
     `Seeded ${result.terminals} terminals and ${result.pairings} pairings into ${file} in ${Math.round(result.ms)} ms.`,
   );

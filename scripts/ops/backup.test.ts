@@ -34,7 +34,7 @@ const writtenRows = (file: string) => {
 
 const live = openDatabase(dbPath);
 const seeded = seedSealedPairings(live.$client, 40, vaultKeys());
-afterAll(() => live.$client.close());
+afterAll(() => live.close());
 
 describe("npm run backup", () => {
   it("runs as `npm run backup`: a copy, its summary on standard output, exit 0", () => {
@@ -93,14 +93,14 @@ describe("npm run backup", () => {
     try {
       expect(tableCounts(restored.$client)).toEqual(expected);
       for (const p of seeded) {
-        expect(readCredentials(restored, { id: p.pairingId, clientId: p.clientId })).toEqual({
+        expect(await readCredentials(restored, { id: p.pairingId, clientId: p.clientId })).toEqual({
           clientId: p.clientId,
           clientSecret: p.clientSecret,
           webhookSecretKey: p.webhookSecretKey,
         });
       }
     } finally {
-      restored.$client.close();
+      restored.close();
     }
   });
 

@@ -21,25 +21,24 @@ const USAGE =
   "       npm run merchant -- list\n" +
   "       npm run merchant -- suspend|reactivate <id or exact name>";
 
-function run(io: CommandIO, db: DB, command: string, values: { name?: string; "external-ref"?: string }, target: string | undefined): number {
+async function run(io: CommandIO, db: DB, command: string, values: { name?: string; "external-ref"?: string }, target: string | undefined): Promise<number> {
   switch (command) {
     case "create": {
       if (!values.name) {
         io.err(`Missing --name.\n${USAGE}`);
         return 2;
       }
-      const merchant = createMerchant(db, { name: values.name, externalRef: values["external-ref"] ?? null }, null);
+      const merchant = await createMerchant(db, { name: values.name, externalRef: values["external-ref"] ?? null }, null);
       // The id alone on the last line: scripts can take it with `tail -1`.
       io.out(`Created the merchant ${merchant.name} (id ${merchant.id}).`);
       io.out(String(merchant.id));
       return 0;
     }
     case "list": {
-      const rows = db
+      const rows = await db
         .select({ id: merchants.id, name: merchants.name, status: merchants.status, externalRef: merchants.externalRef })
         .from(merchants)
-        .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id))
-        .all();
+        .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id));
       if (rows.length === 0) io.out("No merchants yet: npm run merchant -- create --name N");
       for (const r of rows) io.out(`${r.id}\t${r.status}\t${r.name}${r.externalRef ? `\t(${r.externalRef})` : ""}`);
       return 0;
@@ -50,12 +49,12 @@ function run(io: CommandIO, db: DB, command: string, values: { name?: string; "e
         io.err(`Which merchant? Give its id or exact name.\n${USAGE}`);
         return 2;
       }
-      const merchant = findMerchant(db, target);
+      const merchant = await findMerchant(db, target);
       if (!merchant) {
         io.err(`No merchant "${target}": give its id or its exact name (npm run merchant -- list shows them).`);
         return 1;
       }
-      const { changed, sessionsEnded } = setMerchantStatus(db, merchant.id, command === "suspend" ? "suspended" : "active", null);
+      const { changed, sessionsEnded } = await setMerchantStatus(db, merchant.id, command === "suspend" ? "suspended" : "active", null);
       io.out(
         !changed
           ? `${merchant.name} was already ${command === "suspend" ? "suspended" : "active"}.`
@@ -91,7 +90,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const file = path.resolve(databasePathFrom(io.env ?? process.env));
   const db = openDatabase(file);
   try {
-    return run(io, db, command, parsed.values, target);
+    return await run(io, db, command, parsed.values, target);
   } catch (err) {
     if (err instanceof DomainError) {
       io.err(`Could not ${command} the merchant: ${err.message}`);
@@ -99,7 +98,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     }
     throw err;
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 

@@ -45,7 +45,7 @@ describe("npm run recover", () => {
 
   it("imports a sealed record from a server log into the spool, once, and the dashboard's recovery completes it", async () => {
     const db = openDatabase(dbPath);
-    testMerchant(db);
+    await testMerchant(db);
     const user = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "support" });
     const attemptId = Number(
       db.$client
@@ -97,8 +97,8 @@ describe("npm run recover", () => {
     expect(again.out).toContain("already in the recovery spool");
     expect(fs.readdirSync(spoolDir)).toHaveLength(1);
 
-    const saved = completeRecovery(staff(db), attemptId, { id: user.id, email: user.email });
-    expect(readCredentials(db, { id: saved.pairingId, clientId: "client-1" }).clientSecret).toBe(SECRET);
+    const saved = await completeRecovery(staff(db), attemptId, { id: user.id, email: user.email });
+    expect((await readCredentials(db, { id: saved.pairingId, clientId: "client-1" })).clientSecret).toBe(SECRET);
     expect(fs.readdirSync(spoolDir)).toEqual([]);
 
     // Once saved, importing the line again does nothing.
@@ -106,7 +106,7 @@ describe("npm run recover", () => {
     expect(late.code).toBe(0);
     expect(late.out).toContain(`already saved as pairing #${saved.pairingId}; nothing to import.`);
     expect(fs.readdirSync(spoolDir)).toEqual([]);
-    db.$client.close();
+    db.close();
   });
 
   it("says what is wrong with a log without a record, a damaged record, or bad arguments, and writes nothing", async () => {

@@ -50,11 +50,11 @@ beforeEach(async () => {
   if (made.code !== 0) throw new Error(made.err);
   fs.rmSync(spoolDir, { recursive: true }); // completed since
   db.$client.prepare("insert into terminals (merchant_id, environment, terminal_id) values ((select min(id) from merchants), 'sandbox', 'T-AFTER-BACKUP')").run();
-  db.$client.close();
+  db.close();
 });
 
 describe("npm run restore", () => {
-  it("runs as `npm run restore`: puts the backup in place, keeps the replaced database beside it, and brings back the spool", () => {
+  it("runs as `npm run restore`: puts the backup in place, keeps the replaced database beside it, and brings back the spool", async () => {
     const r = spawnCommand("restore", ["--from", backupFile], restoreEnv(keyText));
     expect(r.err).toBe("");
     expect(r.code).toBe(0);
@@ -77,13 +77,13 @@ describe("npm run restore", () => {
     const db = openDatabase(dbPath, { migrate: false });
     try {
       for (const p of seeded) {
-        expect(readCredentials(db, { id: p.pairingId, clientId: p.clientId }).clientSecret).toBe(p.clientSecret);
+        expect((await readCredentials(db, { id: p.pairingId, clientId: p.clientId })).clientSecret).toBe(p.clientSecret);
       }
       const audit = db.$client.prepare("select actor_id, details from audit_log where action = 'database.restore'").all() as { actor_id: null; details: string }[];
       expect(audit).toHaveLength(1);
       expect(JSON.parse(audit[0]!.details)).toEqual({ by: "operator (npm run restore)", backupFile: "pairdesk.db", migrationsApplied: 0, secrets: 18 });
     } finally {
-      db.$client.close();
+      db.close();
     }
   });
 

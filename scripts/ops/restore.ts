@@ -39,7 +39,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const { databasePath, recoveryDir } = commandPaths(env);
   try {
     const keyring = commandVaultKeys(databasePath, env);
-    const r = restoreDatabase({ from: values.from, databasePath, recoveryDir, keys: keyring.keys, checkOnly: values.check });
+    const r = await restoreDatabase({ from: values.from, databasePath, recoveryDir, keys: keyring.keys, checkOnly: values.check });
     const { inspection: i } = r;
     io.out(
       r.restored ? `Restored ${values.from} into ${databasePath} in ${Math.round(r.ms)} ms.` : `${values.from} can be restored (checked only; nothing changed).`,

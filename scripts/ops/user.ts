@@ -19,6 +19,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../../lib/db/schema";
 import { createUser, emailSchema, setUserPassword } from "../../lib/users/users";
 import { runIfEntryPoint, type CommandIO } from "./command";
+import { firstRow } from "../../lib/db/query";
 
 const USAGE =
   "usage: npm run user -- create --email E --password P|- --role admin|support|viewer [--name N]\n" +
@@ -94,7 +95,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     let merchantId: number | undefined;
     let merchantName = "";
     if (merchant !== undefined) {
-      const found = findMerchant(db, merchant);
+      const found = await findMerchant(db, merchant);
       if (!found) {
         io.err(`No merchant "${merchant}": give its id or its exact name (npm run merchant -- list shows them).`);
         return 1;
@@ -112,7 +113,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     }
     throw err;
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 
@@ -135,7 +136,7 @@ async function resetPassword(io: CommandIO, emailArg: string | undefined, passwo
   const file = path.resolve(databasePathFrom(io.env ?? process.env));
   const db = openDatabase(file);
   try {
-    const user = db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).get();
+    const user = await firstRow(db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).limit(1));
     if (!user) {
       io.err(`No user ${email.data} in ${file}.`);
       return 1;
@@ -150,7 +151,7 @@ async function resetPassword(io: CommandIO, emailArg: string | undefined, passwo
     }
     throw err;
   } finally {
-    db.$client.close();
+    db.close();
   }
 }
 

@@ -34,7 +34,7 @@ const rewrapAudits = () => db.$client.prepare("select actor_id, actor_email, det
 
 /** Every pairing's credentials, read the way a reveal reads them. */
 function revealAll() {
-  return seeded.map((p) => readCredentials(db, { id: p.pairingId, clientId: p.clientId }));
+  return Promise.all(seeded.map((p) => readCredentials(db, { id: p.pairingId, clientId: p.clientId })));
 }
 const expected = () => seeded.map((p) => ({ clientId: p.clientId, clientSecret: p.clientSecret, webhookSecretKey: p.webhookSecretKey }));
 
@@ -54,7 +54,7 @@ beforeEach(() => {
   db = openDatabase(dbPath);
   seeded = seedSealedPairings(db.$client, 30, [k1]);
 });
-afterEach(() => db.$client.close());
+afterEach(() => db.close());
 
 describe("npm run vault", () => {
   it("runs as `npm run vault`: status counts the secrets of each key id and names the key that seals new ones", () => {
@@ -73,7 +73,7 @@ describe("npm run vault", () => {
 
   it("rewrap moves every secret and spool record to the first key, audited once, the revealed secrets unchanged; a second run changes nothing", async () => {
     const spooled = spoolOne(9002);
-    expect(revealAll()).toEqual(expected());
+    expect(await revealAll()).toEqual(expected());
 
     const r = await vault(["rewrap", "--batch", "7"]);
     expect(r.err).toBe("");
@@ -83,7 +83,7 @@ describe("npm run vault", () => {
     expect(r.out).toContain("k1 seals nothing in this database");
     expect(secretsPerKey(db.$client)).toEqual({ k2: 45 });
     // The same values, now only k2 is needed: k1 could leave the keyring.
-    expect(revealAll()).toEqual(expected());
+    expect(await revealAll()).toEqual(expected());
     for (const p of seeded) {
       const row = db.$client.prepare("select key_id, nonce, ciphertext from pairing_secrets where pairing_id = ? and field = 'client_secret'").get(p.pairingId) as { key_id: string; nonce: Buffer; ciphertext: Buffer };
       expect(open({ keyId: row.key_id, nonce: row.nonce, ciphertext: row.ciphertext }, `pairdesk/v1/pairings/${p.pairingId}/client_secret`, [k2])).toBe(p.clientSecret);
@@ -157,14 +157,14 @@ describe("npm run vault", () => {
 
     // Two batches committed; the third, cut off mid-way, rolled back: still k1, still readable.
     expect(secretsPerKey(db.$client)).toEqual({ k2: 20, k1: 25 });
-    expect(revealAll()).toEqual(expected());
+    expect(await revealAll()).toEqual(expected());
     expect(rewrapAudits()).toEqual([]);
 
     const r = await vault(["rewrap", "--batch", "10"]);
     expect(r.code).toBe(0);
     expect(r.out).toContain("Re-sealed 25 secrets with k2 (25 from k1) in 3 transactions.");
     expect(secretsPerKey(db.$client)).toEqual({ k2: 45 });
-    expect(revealAll()).toEqual(expected());
+    expect(await revealAll()).toEqual(expected());
   });
 
   it("a secret that does not open is left as it is and reported; the others move", async () => {

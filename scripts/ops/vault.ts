@@ -96,18 +96,18 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
         return 0;
       }
       const stallAfter = env.PAIRDESK_MODE === "test" ? Number(env.PAIRDESK_TEST_REWRAP_STALL_AFTER ?? 0) : 0;
-      const r = rewrapVault(db, keyring.keys, {
-        spoolDir: recoveryDir,
-        batchSize: batch,
-        onBatch: (n) => io.out(`  ${plural(n, "secret")} re-sealed so far`),
-        afterSecret: stallAfter
-          ? (n) => {
-              if (n < stallAfter) return;
-              // Tests only: stop here, inside an open transaction, to be killed.
-              io.out(`STALLED after ${n} secrets`);
-              Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
-            }
-          : undefined,
+      const r = await rewrapVault(db, keyring.keys, {
+          spoolDir: recoveryDir,
+          batchSize: batch,
+          onBatch: (n) => io.out(`  ${plural(n, "secret")} re-sealed so far`),
+          afterSecret: stallAfter
+              ? (n) => {
+                  if (n < stallAfter) return;
+                  // Tests only: stop here, inside an open transaction, to be killed.
+                  io.out(`STALLED after ${n} secrets`);
+                  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
+              }
+              : undefined,
       });
       const from = Object.entries(r.moved).map(([id, n]) => `${n} from ${id}`).join(", ");
       io.out(
@@ -125,7 +125,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       printStatus(io, vaultStatus(db.$client, keyring.keys, recoveryDir));
       return r.unreadable.length + r.spoolUnreadable.length > 0 ? 1 : 0;
     } finally {
-      db.$client.close();
+      db.close();
     }
   } catch (err) {
     if (err instanceof OperatorError) {

@@ -21,10 +21,10 @@ export default async function DashboardPage({
   const { user, ctx } = await pageAccess("terminals:read", asked);
   // The switcher's choice for staff; a merchant's people's links carry nothing of what the URL says.
   const view = { merchant: can(user.role, "merchants:read") ? asked.merchant : null };
-  const data = queryDashboard(ctx);
-  const latest = queryAttempts(ctx, { pageSize: 8 });
+  const data = await queryDashboard(ctx);
+  const latest = await queryAttempts(ctx, { pageSize: 8 });
   // Which merchant these counts are of: all (staff), the switcher's choice, or one's own.
-  const shown = ctx.scope.kind === "all" ? null : queryMerchant(ctx, ctx.scope.merchantId);
+  const shown = ctx.scope.kind === "all" ? null : await queryMerchant(ctx, ctx.scope.merchantId);
   const merchantLabel = ctx.scope.kind === "all" ? "All merchants" : shown ? shown.name : "Unknown merchant";
   return (
     <>

@@ -10,6 +10,6 @@ export const dynamic = "force-dynamic";
  */
 export const GET = withAccess(
   "terminals:read",
-  (_request, { ctx }) => Response.json(queryDashboard(ctx), { headers: { "Cache-Control": "no-store" } }),
+  async (_request, { ctx }) => Response.json(await queryDashboard(ctx), { headers: { "Cache-Control": "no-store" } }),
   { view: loadMerchantView },
 );

@@ -41,7 +41,7 @@ export default async function LocationPage({
   const { parent } = query;
   const locationId = /^\d{1,12}$/.test(id) ? Number(id) : NaN;
   if (!Number.isSafeInteger(locationId) || locationId <= 0) notFound();
-  const location = queryLocation(ctx, locationId);
+  const location = await queryLocation(ctx, locationId);
   if (!location) notFound();
   const readAt = readClock();
   const staff = can(user.role, "merchants:read");

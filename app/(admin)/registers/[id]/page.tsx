@@ -52,7 +52,7 @@ export default async function RegisterPage({ params, searchParams }: { params: P
   if (!/^\d{1,12}$/.test(id) || !Number.isSafeInteger(ref) || ref <= 0) notFound();
   const pairedParam = one(search.paired);
   const pairedId = pairedParam && /^\d{1,12}$/.test(pairedParam) ? Number(pairedParam) : undefined;
-  const register = queryRegister(ctx, ref, pairedId);
+  const register = await queryRegister(ctx, ref, pairedId);
   if (!register) notFound();
 
   const merchant = parseMerchantId(one(search.merchant));
@@ -337,7 +337,7 @@ function RouteCard({
  * (a) Pick a paired terminal of the register's merchant: one environment (the current route's,
  * else sandbox) and a search, both in the URL (`?env=&tq=`), rendered on the server.
  */
-function TerminalPicker({
+async function TerminalPicker({
   register,
   current,
   summary,
@@ -355,7 +355,7 @@ function TerminalPicker({
     envParam && (ENVIRONMENTS as readonly string[]).includes(envParam) ? (envParam as Environment) : (register.route?.environment ?? "sandbox");
   const tq = (one(search.tq) ?? "").slice(0, 100);
   const merchant = parseMerchantId(one(search.merchant));
-  const terminals = queryRoutableTerminals(ctx, { merchantId: register.merchantId, environment, q: tq, limit: PICK_LIMIT + 1 });
+  const terminals = await queryRoutableTerminals(ctx, { merchantId: register.merchantId, environment, q: tq, limit: PICK_LIMIT + 1 });
   const shown = terminals.slice(0, PICK_LIMIT);
   return (
     <section aria-labelledby="pick-title" id="pick-terminal" className="space-y-3">

@@ -23,7 +23,7 @@ export default async function ImportRegistersPage({
   if (isMerchantRole(user.role)) {
     merchant = { kind: "own", name: user.merchantName ?? "your merchant" };
   } else {
-    const options = queryMerchantOptions(ctx)
+    const options = (await queryMerchantOptions(ctx))
       .filter((m) => m.status === "active")
       .map((m) => ({ id: m.id, name: m.name }));
     const { merchant: viewed } = loadMerchantView(await searchParams);

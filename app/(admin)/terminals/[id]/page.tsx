@@ -39,10 +39,10 @@ export default async function TerminalPage({
   const { paired } = await searchParams;
   const ref = Number(id);
   if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
-  const detail = queryTerminalDetail(ctx, ref);
+  const detail = await queryTerminalDetail(ctx, ref);
   if (!detail) notFound();
   const { terminal, pairings, routedRegisterCount } = detail;
-  const routed = queryTerminalRegisters(ctx, terminal.id);
+  const routed = await queryTerminalRegisters(ctx, terminal.id);
   const active = pairings.filter((p) => p.status === "active");
   const refused = active.find((p) => p.credentialsRefusedAt !== null);
   // A one-off notice: only for a pairing still active (PairedNotice drops `paired` from the URL).

@@ -48,7 +48,7 @@ async function merchantChoice(
   searchParams: Promise<Record<string, string | string[] | undefined>>,
 ): Promise<PairMerchantChoice> {
   if (isMerchantRole(user.role)) return { kind: "own", name: user.merchantName ?? "your merchant" };
-  const active = queryMerchantOptions(ctx)
+  const active = (await queryMerchantOptions(ctx))
     .filter((m) => m.status === "active")
     .map((m) => ({ id: m.id, name: m.name }));
   const { merchant: viewed } = loadMerchantView(await searchParams);

@@ -36,13 +36,13 @@ export default async function TransactionPage({ params }: { params: Promise<{ id
   const { id } = await params;
   const ref = Number(id);
   if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
-  const t = queryTransaction(ctx, ref);
-  const status = queryTransactionStatus(ctx, ref);
+  const t = await queryTransaction(ctx, ref);
+  const status = await queryTransactionStatus(ctx, ref);
   if (!t || !status) notFound();
   const row = t.row;
   const money = (minor: number | null) => (minor === null ? "—" : formatAmount(minor, row.currency));
   // What the Refund dialog allows: refunds still open count against it.
-  const facts = (row.kind === "charge" || row.kind === "preauth") && row.status === "SUCCESS" ? transactionFacts(ctx.db, row) : null;
+  const facts = (row.kind === "charge" || row.kind === "preauth") && row.status === "SUCCESS" ? await transactionFacts(ctx.db, row) : null;
   // A preauthorisation is refundable once completed.
   const remaining = facts && (row.kind === "charge" || facts.endingDone === "preauth_complete") ? refundableAmount(facts) : null;
   const details = parseJson<Record<string, string | number>>(row.details) ?? {};

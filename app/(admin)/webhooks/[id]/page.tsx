@@ -35,7 +35,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const ref = Number(id);
   if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
-  const d = queryDelivery(ctx, ref);
+  const d = await queryDelivery(ctx, ref);
   if (!d) notFound();
   const row = d.row;
   const verified = row.verdict === "accepted" || row.verdict === "unparsed";

@@ -46,8 +46,8 @@ export const GET = withAccess(
       list: "transactions",
       filters: transactionList.describe(params),
       columns: COLUMNS,
-      fetchBatch: (ctx, _offset, limit) => {
-        const rows = transactionRows(ctx, params, after, limit);
+      fetchBatch: async (ctx, _offset, limit) => {
+        const rows = await transactionRows(ctx, params, after, limit);
         const last = rows[rows.length - 1];
         if (last) after = transactionList.cursorOf(params, last);
         return rows;

@@ -19,7 +19,7 @@ export default async function PairAgainPage({ params }: { params: Promise<{ id: 
   const { id } = await params;
   const ref = Number(id);
   if (!Number.isSafeInteger(ref) || ref <= 0) notFound();
-  const detail = queryTerminalDetail(ctx, ref);
+  const detail = await queryTerminalDetail(ctx, ref);
   if (!detail) notFound();
   const { terminal, pairings, routedRegisterCount } = detail;
   const current = pairings.find((p) => p.status === "active") ?? null;

@@ -7,7 +7,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withAccess<{ params: Promise<{ id: string }> }>("transactions:read", async (_request, { ctx }, { params }) => {
   const ref = Number((await params).id);
-  const view = Number.isSafeInteger(ref) && ref > 0 ? queryTransactionStatus(ctx, ref) : null;
+  const view = Number.isSafeInteger(ref) && ref > 0 ? await queryTransactionStatus(ctx, ref) : null;
   if (!view) throw notFound("Not found.");
   return Response.json(view, { headers: { "Cache-Control": "no-store" } });
 });
