@@ -130,19 +130,22 @@ function csvSyntaxMessage(error: CsvError, recordStart: number): { line: number 
   }
 }
 
-/**
- * Reads the file into rows. Refuses, with every problem found, a file that is not UTF-8 text,
- * too big, not CSV, without the required columns, with unknown columns, or with a row of more
- * fields than the header. Values are trimmed; an empty parent or external reference is null.
- * Whether the values are valid (present, short enough, known) is `planRegisterImport`'s job, so
- * that a file's row errors are all reported at once.
- */
-export function parseRegisterCsv(text: string): ParseResult {
+type Refused = { ok: false; errors: ImportError[] };
+
+/** A CSV record of the file and the 1-based line it starts on. */
+type FileRecord = { line: number; record: string[] };
+
+/** The text is UTF-8 (no replacement character), not binary, and at most 1 MiB. */
+function unreadableText(text: string): Refused | null {
   if (text.includes("\uFFFD")) return fileError(NOT_UTF8_MESSAGE);
   if (text.includes("\u0000")) return fileError(NOT_TEXT_MESSAGE);
   const bytes = utf8Length(text);
   if (bytes > MAX_IMPORT_BYTES) return fileError(SIZE_MESSAGE(bytes));
+  return null;
+}
 
+/** The text as CSV records (blank ones included), each with its line; refused where it is not CSV. */
+function readRecords(text: string): { ok: true; records: FileRecord[] } | Refused {
   // One line end everywhere (CRLF, LF or a lone CR), so that line numbers are exact.
   const normalised = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
 
@@ -170,15 +173,14 @@ export function parseRegisterCsv(text: string): ParseResult {
 
   // The line a record starts on: the line after the previous record ended (blank lines are records too).
   const startLine = (i: number) => (i === 0 ? 1 : ends[i - 1]! + 1);
+  return { ok: true, records: records.map((record, i) => ({ line: startLine(i), record })) };
+}
 
-  const headerIndex = records.findIndex((r) => !isBlank(r));
-  if (headerIndex < 0) {
-    return fileError(
-      `The file is empty. It needs a header row (${IMPORT_COLUMNS.join(", ")}) and one row per register.`,
-    );
-  }
-  const header = records[headerIndex]!;
-  const headerLine = startLine(headerIndex);
+/**
+ * Where each column is in the header. Refuses unknown columns (saying so when the file is
+ * separated by semicolons or tabs), a column named twice, and a missing required column.
+ */
+function readHeader(header: string[], headerLine: number): { ok: true; columnAt: Map<ImportColumn, number> } | Refused {
   const errors: ImportError[] = [];
 
   const columnAt = new Map<ImportColumn, number>();
@@ -226,13 +228,12 @@ export function parseRegisterCsv(text: string): ParseResult {
     });
   }
   if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, columnAt };
+}
 
-  const data: { line: number; record: string[] }[] = [];
-  for (let i = headerIndex + 1; i < records.length; i++) {
-    const record = records[i]!;
-    if (isBlank(record)) continue;
-    data.push({ line: startLine(i), record });
-  }
+/** The records under the header that are not blank: at least one register, at most 5,000. */
+function registerRecords(below: readonly FileRecord[]): { ok: true; data: FileRecord[] } | Refused {
+  const data = below.filter(({ record }) => !isBlank(record));
   if (data.length === 0) {
     return fileError("The file has a header but no registers: add one row per register under the header.");
   }
@@ -241,7 +242,15 @@ export function parseRegisterCsv(text: string): ParseResult {
       `The file has ${formatCount(data.length)} registers; an import takes at most ${formatCount(MAX_IMPORT_ROWS)}. Split it into smaller files.`,
     );
   }
+  return { ok: true, data };
+}
 
+/**
+ * Each record as a row: its cells by column, trimmed and read without a formula guard, an empty
+ * parent or external reference null. Refuses a record with a value past the named columns.
+ */
+function recordsAsRows(data: readonly FileRecord[], header: string[], columnAt: Map<ImportColumn, number>): ParseResult {
+  const errors: ImportError[] = [];
   const rows: CsvRegisterRow[] = [];
   for (const { line, record } of data) {
     // Fields beyond the named columns: allowed only when empty (spreadsheets pad rows with commas).
@@ -270,4 +279,31 @@ export function parseRegisterCsv(text: string): ParseResult {
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, rows };
+}
+
+/**
+ * Reads the file into rows. Refuses, with every problem found, a file that is not UTF-8 text,
+ * too big, not CSV, without the required columns, with unknown columns, or with a row of more
+ * fields than the header. Values are trimmed; an empty parent or external reference is null.
+ * Whether the values are valid (present, short enough, known) is `planRegisterImport`'s job, so
+ * that a file's row errors are all reported at once.
+ */
+export function parseRegisterCsv(text: string): ParseResult {
+  const unreadable = unreadableText(text);
+  if (unreadable) return unreadable;
+  const read = readRecords(text);
+  if (!read.ok) return read;
+
+  const headerIndex = read.records.findIndex((r) => !isBlank(r.record));
+  if (headerIndex < 0) {
+    return fileError(
+      `The file is empty. It needs a header row (${IMPORT_COLUMNS.join(", ")}) and one row per register.`,
+    );
+  }
+  const { record: header, line: headerLine } = read.records[headerIndex]!;
+  const columns = readHeader(header, headerLine);
+  if (!columns.ok) return columns;
+  const registers = registerRecords(read.records.slice(headerIndex + 1));
+  if (!registers.ok) return registers;
+  return recordsAsRows(registers.data, header, columns.columnAt);
 }
