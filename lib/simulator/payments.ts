@@ -53,6 +53,14 @@ export function later(ctx: SimulatorContext, ms: number, fn: () => void): void {
   else setTimeout(run, ms).unref?.();
 }
 
+/** A status moves forward only: not to itself, not out of a final one (but SUCCESS → REVERTED), not back to INITIATED. */
+function mayMove(from: SimTransactionStatus, to: SimTransactionStatus): boolean {
+  if (from === to) return false;
+  if (FINAL.has(from) && !(from === "SUCCESS" && to === "REVERTED")) return false;
+  if (from === "IN_PROGRESS" && to === "INITIATED") return false;
+  return true;
+}
+
 /**
  * Moves a transaction to `status` (if it is not final yet, or SUCCESS → REVERTED) and queues its
  * webhook. Returns the updated transaction, or null when the move is not allowed.
@@ -61,9 +69,7 @@ export function moveTransaction(ctx: SimulatorContext, transactionId: string, st
   const { db } = ctx;
   const moved = db.transaction((): SimTransaction | null => {
     const t = getTransaction(ctx, transactionId);
-    if (!t || t.status === status) return null;
-    if (FINAL.has(t.status) && !(t.status === "SUCCESS" && status === "REVERTED")) return null;
-    if (t.status === "IN_PROGRESS" && status === "INITIATED") return null;
+    if (!t || !mayMove(t.status, status)) return null;
     const now = ctx.now();
     db.prepare(
       `UPDATE sim_transactions SET status = ?, updated_at = ?,
@@ -90,14 +96,33 @@ export function moveTransaction(ctx: SimulatorContext, transactionId: string, st
   return moved;
 }
 
+type NewTransaction = {
+  kind: SimTransactionKind;
+  amount: number;
+  clientTransactionId?: string | null;
+  paymentMethod?: string | null;
+  linkedTransactionId?: string | null;
+};
+
 /** A new transaction on the pairing's terminal: INITIATED, taken by the terminal shortly after. */
 export function createTransaction(
   ctx: SimulatorContext,
   pairing: { payConnectId: string; terminalId: string },
-  input: { kind: SimTransactionKind; amount: number; clientTransactionId?: string | null; paymentMethod?: string | null; linkedTransactionId?: string | null },
+  input: NewTransaction,
+): { transaction: SimTransaction; existing: boolean } {
+  const result = recordTransaction(ctx, pairing, input);
+  if (!result.existing) scheduleTerminalMoves(ctx, pairing.terminalId, result.transaction.transaction_id);
+  return result;
+}
+
+/** The pairing's transaction with this client id if there is one, else a new INITIATED one (and its webhook). */
+function recordTransaction(
+  ctx: SimulatorContext,
+  pairing: { payConnectId: string; terminalId: string },
+  input: NewTransaction,
 ): { transaction: SimTransaction; existing: boolean } {
   const { db } = ctx;
-  const result = db.transaction(() => {
+  return db.transaction(() => {
     if (input.clientTransactionId) {
       const existing = db
         .prepare("SELECT * FROM sim_transactions WHERE pay_connect_id = ? AND client_transaction_id = ?")
@@ -128,16 +153,19 @@ export function createTransaction(
     enqueueWebhook(ctx, t);
     return { transaction: t, existing: false };
   }).immediate();
-  if (!result.existing) {
-    const id = result.transaction.transaction_id;
-    // The switches as they are when the payment arrives decide (turning one later leaves it be).
-    const settings = terminalSettings(ctx, pairing.terminalId);
-    later(ctx, TAKE_AFTER_MS, () => {
-      moveTransaction(ctx, id, "IN_PROGRESS");
-      if (settings.autoApprove) later(ctx, AUTO_APPROVE_AFTER_MS - TAKE_AFTER_MS, () => moveTransaction(ctx, id, "SUCCESS"));
-    });
-    // Nobody at the terminal: it gives up (a final payment is left as it is).
-    later(ctx, settings.paymentExpiryMs, () => moveTransaction(ctx, id, "EXPIRED"));
-  }
-  return result;
+}
+
+/**
+ * The terminal's moves on a new payment: it takes it shortly after (and approves it, when
+ * auto-approve is on), and gives up when nobody answers before it expires.
+ */
+function scheduleTerminalMoves(ctx: SimulatorContext, terminalId: string, id: string): void {
+  // The switches as they are when the payment arrives decide (turning one later leaves it be).
+  const settings = terminalSettings(ctx, terminalId);
+  later(ctx, TAKE_AFTER_MS, () => {
+    moveTransaction(ctx, id, "IN_PROGRESS");
+    if (settings.autoApprove) later(ctx, AUTO_APPROVE_AFTER_MS - TAKE_AFTER_MS, () => moveTransaction(ctx, id, "SUCCESS"));
+  });
+  // Nobody at the terminal: it gives up (a final payment is left as it is).
+  later(ctx, settings.paymentExpiryMs, () => moveTransaction(ctx, id, "EXPIRED"));
 }
