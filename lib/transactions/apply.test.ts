@@ -4,6 +4,7 @@ import { openDatabase, type DB } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
 import type { ProviderTransactionStatus } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
+import { RULE_MESSAGES, underRules } from "../registers/rules";
 import { applyTransactionEvent, type ApplyInput } from "./apply";
 
 function apply(db: DB, input: ApplyInput) {
@@ -186,5 +187,9 @@ describe("applyTransactionEvent", () => {
     expect(() => db.$client.prepare("UPDATE transactions SET status = 'SUCCESS' WHERE id = ?").run(a.transactionRef)).toThrow(
       /transaction_status_backwards/,
     );
+    // Under the rules, the refusal is that rule's, in words.
+    expect(() =>
+      underRules(() => db.$client.prepare("UPDATE transactions SET status = 'IN_PROGRESS' WHERE id = ?").run(a.transactionRef)),
+    ).toThrow(expect.objectContaining({ code: "transaction_status_backwards", message: RULE_MESSAGES.transaction_status_backwards }));
   });
 });
