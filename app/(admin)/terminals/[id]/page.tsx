@@ -50,6 +50,8 @@ export default async function TerminalPage({
   const mayReveal = can(user.role, "pairing:reveal");
   const mayUnpair = can(user.role, "pairing:unpair");
   const mayPairAgain = can(user.role, "pairing:create");
+  // A suspended merchant's pairings cannot be renamed (renamePairing refuses): no control for it.
+  const mayRename = can(user.role, "pairing:rename") && terminal.merchantStatus !== "suspended";
   // Staff see whose terminal it is; a merchant's people see only their own merchant's pairings
   // (the query), and no merchant name at all.
   const staff = can(user.role, "merchants:read");
@@ -91,7 +93,7 @@ export default async function TerminalPage({
         // one meant (or the register could not be routed). The pairing is kept either way.
         <Alert tone="warning" role="alert" title="Check this pairing" className="mb-6" data-testid="pairing-warning">
           {justPaired.warning}
-          {justPaired.meantAnotherTerminal && mayPairAgain ? (
+          {justPaired.meantAnotherTerminal && mayRename ? (
             // The name typed was meant for the other terminal: ask for this one's now.
             <div className="mt-3 max-w-md">
               <RenamePairingForm pairingId={justPaired.id} name={justPaired.name} terminalId={terminal.terminalId} idPrefix="mismatch-rename" />
@@ -133,10 +135,10 @@ export default async function TerminalPage({
                   <h3 className="font-semibold">{p.name}</h3>
                   <PairingStatusBadge status={p.status} />
                 </div>
-                {p.status === "active" && (mayReveal || mayUnpair || mayPairAgain || note) ? (
+                {p.status === "active" && (mayReveal || mayUnpair || mayRename || note) ? (
                   <div className="flex flex-col items-end gap-2">
                     <div className="flex flex-wrap gap-2">
-                      {mayPairAgain ? <RenamePairingDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
+                      {mayRename ? <RenamePairingDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
                       {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
                       {mayUnpair ? (
                         <UnpairDialog
