@@ -177,12 +177,14 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   expect(renamed).toHaveLength(1);
   expect(JSON.parse(renamed[0]!.details!)).toMatchObject({ from: name, to: rightName, terminalId: otherTerminal });
 
-  // Still said on the terminal's page after a reload (the one-off notice is gone).
+  // Still said on the terminal's page after a reload (the one-off notice is gone), but no longer
+  // that it took the other terminal's name: it has its own now.
   await page.reload();
   await expect(page.getByTestId("paired-notice")).toHaveCount(0);
-  await expect(page.getByTestId(`pairing-${other[0]!.id}`).getByTestId("pairing-check")).toContainText(
-    `This OTP came from terminal ${otherTerminal}`,
-  );
+  const check = page.getByTestId(`pairing-${other[0]!.id}`).getByTestId("pairing-check");
+  await expect(check).toContainText(`This OTP came from terminal ${otherTerminal}`);
+  await expect(check).toContainText(`If this was a mistake, unpair ${otherTerminal}.`);
+  await expect(check).not.toContainText("It took the name typed for");
 
   // The attempts list: a "check" badge and the text on its row.
   await page.goto(`/attempts?q=${encodeURIComponent(name)}`);

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PairAgainLink } from "@/components/terminals/pair-again-link";
 import { PairedNotice } from "@/components/terminals/paired-notice";
 import { CREDENTIALS_REFUSED_FIX } from "@/lib/pairing/credentials-state";
+import { hasOtherTerminalsName, pairingCheck } from "@/lib/pairing/pairing-check";
 import { RenamePairingDialog, RenamePairingForm } from "@/components/terminals/rename-pairing";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
 import { TerminalRegisters } from "@/components/terminals/terminal-registers";
@@ -52,6 +53,7 @@ export default async function TerminalPage({
   const mayPairAgain = can(user.role, "pairing:create");
   // A suspended merchant's pairings cannot be renamed (renamePairing refuses): no control for it.
   const mayRename = can(user.role, "pairing:rename") && terminal.merchantStatus !== "suspended";
+  const justPairedCheck = justPaired ? pairingCheck(justPaired) : null;
   // Staff see whose terminal it is; a merchant's people see only their own merchant's pairings
   // (the query), and no merchant name at all.
   const staff = can(user.role, "merchants:read");
@@ -88,12 +90,12 @@ export default async function TerminalPage({
         }
         actions={mayPairAgain ? <PairAgainLink terminalRef={terminal.id} paired={active.length > 0} /> : null}
       />
-      {justPaired?.warning ? (
+      {justPaired && justPairedCheck ? (
         // Prominent, above the paired notice: the pair call answered for a terminal other than the
         // one meant (or the register could not be routed). The pairing is kept either way.
         <Alert tone="warning" role="alert" title="Check this pairing" className="mb-6" data-testid="pairing-warning">
-          {justPaired.warning}
-          {justPaired.meantAnotherTerminal && mayRename ? (
+          {justPairedCheck}
+          {hasOtherTerminalsName(justPaired) && mayRename ? (
             // The name typed was meant for the other terminal: ask for this one's now.
             <div className="mt-3 max-w-md">
               <RenamePairingForm pairingId={justPaired.id} name={justPaired.name} terminalId={terminal.terminalId} idPrefix="mismatch-rename" />
@@ -164,9 +166,9 @@ export default async function TerminalPage({
                     : "Replaced: the terminal was paired again. Its credentials were destroyed; no unpair call was made."}
                 </p>
               ) : null}
-              {p.warning && p !== justPaired ? (
+              {pairingCheck(p) && p !== justPaired ? (
                 <p className="mt-2 text-sm font-medium text-amber-900" data-testid="pairing-check">
-                  Check: {p.warning}
+                  Check: {pairingCheck(p)}
                 </p>
               ) : null}
               <DescriptionList className="mt-3 gap-y-2">
