@@ -1,10 +1,5 @@
 // The audit log: who did what, when (lib/audit/).
-import {
-  index,
-  integer,
-  sqliteTable,
-  text,
-} from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { now } from "./columns";
 import { merchants } from "./merchants";
 import { users } from "./users";

@@ -1,10 +1,5 @@
 // Sign-in: sessions and failed sign-ins (lib/auth/).
-import {
-  index,
-  integer,
-  sqliteTable,
-  text,
-} from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { now } from "./columns";
 import { users } from "./users";
 

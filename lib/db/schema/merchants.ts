@@ -1,12 +1,6 @@
 // Merchants: the businesses served by the integrator (lib/merchants/).
 import { sql } from "drizzle-orm";
-import {
-  check,
-  integer,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { check, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { MERCHANT_STATUSES } from "../../domain";
 import { now, quoted } from "./columns";
 

@@ -1,14 +1,6 @@
 // Pairing: terminals, pairing attempts, pairings and the vault of their secrets (lib/pairing/).
 import { sql } from "drizzle-orm";
-import {
-  type AnySQLiteColumn,
-  blob,
-  index,
-  integer,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, blob, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ATTEMPT_STATUSES, ENVIRONMENTS, PAIRING_STATUSES, SECRET_FIELDS } from "../../domain";
 import { now } from "./columns";
 import { merchants } from "./merchants";

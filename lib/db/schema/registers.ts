@@ -1,14 +1,6 @@
 // Registers: locations, and the physical and virtual registers that route to terminals (lib/registers/).
 import { sql } from "drizzle-orm";
-import {
-  type AnySQLiteColumn,
-  check,
-  index,
-  integer,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { REGISTER_KINDS } from "../../domain";
 import { now, quoted } from "./columns";
 import { merchants } from "./merchants";

@@ -1,14 +1,6 @@
 // Transactions: payments, every observation of them, and the operations sent from Pairdesk (lib/transactions/).
 import { sql } from "drizzle-orm";
-import {
-  type AnySQLiteColumn,
-  check,
-  index,
-  integer,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { type AnySQLiteColumn, check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { ENVIRONMENTS, EVENT_EFFECTS, EVENT_SOURCES, OPERATION_KINDS, OPERATION_STATUSES, TRANSACTION_KINDS, TRANSACTION_STATUSES } from "../../domain";
 import { now, quoted } from "./columns";
 import { merchants } from "./merchants";

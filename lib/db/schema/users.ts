@@ -1,13 +1,6 @@
 // Users: staff and merchant people (lib/users/).
 import { sql } from "drizzle-orm";
-import {
-  check,
-  index,
-  integer,
-  sqliteTable,
-  text,
-  uniqueIndex,
-} from "drizzle-orm/sqlite-core";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { MERCHANT_ROLES, ROLES, STAFF_ROLES } from "../../domain";
 import { now, quoted } from "./columns";
 import { merchants } from "./merchants";

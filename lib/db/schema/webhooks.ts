@@ -1,13 +1,6 @@
 // The webhook inbox: each delivery, stored raw with its verdict (lib/webhooks/).
 import { sql } from "drizzle-orm";
-import {
-  blob,
-  check,
-  index,
-  integer,
-  sqliteTable,
-  text,
-} from "drizzle-orm/sqlite-core";
+import { blob, check, index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { DELIVERY_VERDICTS } from "../../domain";
 import { now, quoted } from "./columns";
 import { merchants } from "./merchants";
