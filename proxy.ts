@@ -21,7 +21,7 @@ const PUBLIC = [/^\/icon\.svg$/, /^\/api\/ping$/, /^\/login(\/|$)/, /^\/api\/aut
 
 /** No Pairdesk form sends more than a few kilobytes. */
 export const ACTION_BODY_LIMIT = 64 * 1024;
-/** The register import page sends a whole CSV file (lib/registers/csv-import.ts MAX_IMPORT_BYTES) and a few fields. */
+/** The register import page sends a whole CSV file (lib/registers/csv-parse.ts MAX_IMPORT_BYTES) and a few fields. */
 export const IMPORT_BODY_LIMIT = 1024 * 1024 + 64 * 1024;
 const IMPORT_PATH = "/registers/import";
 /** The sign-in form: an email, a password and next-auth's few fields. */

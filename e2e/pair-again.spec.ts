@@ -6,9 +6,10 @@
  * simulator, the database checked after each step.
  */
 import type { Page } from "@playwright/test";
+import { callAction } from "./actions";
 import { expectNoSeriousViolations } from "./axe";
-import { appDb, expect, simOtp, simCalls, simPairings, simTerminal, submitPairForm, test } from "./fixtures";
-import { auditRows, pairingById, pairingsOfTerminal, secretFields, uniqueTag } from "./seed";
+import { appDb, expect, sessionUser, simOtp, simCalls, simPairings, simTerminal, submitPairForm, test } from "./fixtures";
+import { auditRows, pairingById, pairingsOfTerminal, secretFields, seedMerchant, seedPairing, seedTerminal, uniqueTag } from "./seed";
 import { registerRoute, seedLocation, seedRegister } from "./seed-terminal-registers";
 
 async function pairFresh(page: Page, name: string) {
@@ -176,12 +177,14 @@ test("an OTP from another terminal is kept and flagged: the landing page and the
   expect(renamed).toHaveLength(1);
   expect(JSON.parse(renamed[0]!.details!)).toMatchObject({ from: name, to: rightName, terminalId: otherTerminal });
 
-  // Still said on the terminal's page after a reload (the one-off notice is gone).
+  // Still said on the terminal's page after a reload (the one-off notice is gone), but no longer
+  // that it took the other terminal's name: it has its own now.
   await page.reload();
   await expect(page.getByTestId("paired-notice")).toHaveCount(0);
-  await expect(page.getByTestId(`pairing-${other[0]!.id}`).getByTestId("pairing-check")).toContainText(
-    `This OTP came from terminal ${otherTerminal}`,
-  );
+  const check = page.getByTestId(`pairing-${other[0]!.id}`).getByTestId("pairing-check");
+  await expect(check).toContainText(`This OTP came from terminal ${otherTerminal}`);
+  await expect(check).toContainText(`If this was a mistake, unpair ${otherTerminal}.`);
+  await expect(check).not.toContainText("It took the name typed for");
 
   // The attempts list: a "check" badge and the text on its row.
   await page.goto(`/attempts?q=${encodeURIComponent(name)}`);
@@ -241,7 +244,7 @@ test("unpairing a terminal that 2 registers route to says so first; both end unr
 test("a viewer sees the terminal's registers but no Pair again, and the pair-again page refuses", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
-  const { terminalRef } = await pairFresh(page, `Viewer ${tag}`);
+  const { terminalRef, pairingId } = await pairFresh(page, `Viewer ${tag}`);
   const { front } = await routeTwoRegisters(terminalRef, tag);
   await asRole("viewer");
   await page.goto(`/terminals/${terminalRef}`);
@@ -252,4 +255,25 @@ test("a viewer sees the terminal's registers but no Pair again, and the pair-aga
   await page.goto(`/terminals/${terminalRef}/pair-again`);
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   await expect(page.getByLabel("OTP")).toHaveCount(0);
+  // No Rename either; called anyway, the refusal names renaming, and nothing changes.
+  await page.goto(`/terminals/${terminalRef}`);
+  await expect(page.getByRole("button", { name: "Rename" })).toHaveCount(0);
+  const r = await callAction(page, `/terminals/${terminalRef}`, "renamePairingAction", { pairingId: String(pairingId), name: `Viewer's ${tag}` });
+  expect(r.text).toContain("Your role (viewer) cannot rename pairings.");
+  expect(pairingById(pairingId)).toMatchObject({ name: `Viewer ${tag}` });
+});
+
+test("a suspended merchant's pairing offers no Rename (it would be refused); reactivated, it does", async ({ page, asRole }) => {
+  await asRole("admin");
+  const tag = uniqueTag();
+  const merchant = await seedMerchant(`Suspended ${tag}`, "suspended");
+  const terminal = await seedTerminal({ merchantId: merchant.id });
+  const pairing = await seedPairing({ terminalRef: terminal.id, name: `Paused ${tag}`, createdById: sessionUser("admin").id });
+  await page.goto(`/terminals/${terminal.id}`);
+  const card = page.getByTestId(`pairing-${pairing.id}`);
+  await expect(card.getByRole("heading", { name: `Paused ${tag}` })).toBeVisible();
+  await expect(card.getByRole("button", { name: "Rename" })).toHaveCount(0);
+  appDb().prepare("update merchants set status = 'active' where id = ?").run(merchant.id);
+  await page.reload();
+  await expect(card.getByRole("button", { name: "Rename" })).toBeVisible();
 });

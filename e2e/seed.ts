@@ -1,6 +1,6 @@
 /**
  * Typed seed helpers and readers over the E2E database, through drizzle and the app's own schema
- * (lib/db/schema.ts) rather than SQL strings in the specs. Another worker writes to the same
+ * (lib/db/schema/) rather than SQL strings in the specs. Another worker writes to the same
  * database at the same time: seed rows with unique names or ids, and read back your own rows
  * (by id, terminal, name or user), never global counts.
  */

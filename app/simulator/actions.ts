@@ -11,7 +11,9 @@ import { clearFaults, FAULT_KINDS, setFault, UnknownSimulatedTerminalError } fro
 import { getSimulator } from "@/lib/simulator/server";
 import { createTerminal, generateOtp, TERMINAL_ID_PATTERN, unpairOnTerminal } from "@/lib/simulator/terminals";
 import { simulatorHref } from "@/lib/simulator/screens";
-import { getTransaction, moveTransaction, setAutoApprove } from "@/lib/simulator/payments";
+import { getTransaction } from "@/lib/simulator/payment-rows";
+import { moveTransaction } from "@/lib/simulator/payments";
+import { setAutoApprove } from "@/lib/simulator/terminal-settings";
 
 function simulator() {
   const sim = getSimulator();

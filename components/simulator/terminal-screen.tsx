@@ -12,7 +12,7 @@ import type { SimulatorCall } from "@/lib/simulator/calls";
 import { FAULT_DESCRIPTIONS, type Fault, type FaultKind } from "@/lib/simulator/faults";
 import { formatAmount } from "@/lib/transactions/money";
 import { TRANSACTION_KIND_LABELS } from "@/lib/labels";
-import type { SimTransaction } from "@/lib/simulator/payments";
+import type { SimTransaction } from "@/lib/simulator/payment-rows";
 import type { GeneratedOtp, SimulatedTerminalWithPairings } from "@/lib/simulator/terminals";
 import type { SimWebhook } from "@/lib/simulator/webhooks";
 

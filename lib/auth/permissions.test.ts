@@ -12,6 +12,14 @@ describe("permissions", () => {
     expect(refusal("viewer", "users:manage")).toBe("Your role (viewer) cannot manage users.");
   });
 
+  it("refuses a rename in its own words, to the roles that may not pair", () => {
+    expect(refusal("viewer", "pairing:rename")).toBe("Your role (viewer) cannot rename pairings.");
+    expect(refusal("merchant-viewer", "pairing:rename")).toBe("Your role (merchant viewer) cannot rename pairings.");
+    for (const role of ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"] as const) {
+      expect(can(role, "pairing:rename"), role).toBe(can(role, "pairing:create"));
+    }
+  });
+
   it("knows which permission each admin page needs", () => {
     expect(routePermission("/users")).toBe("users:manage");
     expect(routePermission("/terminals/pair")).toBe("pairing:create");

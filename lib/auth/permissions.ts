@@ -10,6 +10,8 @@ const PERMISSIONS = {
   "attempts:read": ["admin", "support", "viewer", "merchant-admin", "merchant-viewer"],
   "audit:read": ["admin", "support", "viewer", "merchant-admin"],
   "pairing:create": ["admin", "support", "merchant-admin"],
+  /** Pairdesk's name for a pairing (Pay-Connect keeps its own): whoever may pair. */
+  "pairing:rename": ["admin", "support", "merchant-admin"],
   // The credentials serve the integrator's backend, not the merchant.
   "pairing:reveal": ["admin"],
   "pairing:unpair": ["admin", "merchant-admin"],
@@ -74,6 +76,7 @@ const VERBS: Record<Permission, string> = {
   "attempts:read": "view pairing attempts",
   "audit:read": "view the audit log",
   "pairing:create": "pair terminals",
+  "pairing:rename": "rename pairings",
   "pairing:reveal": "reveal credentials",
   "pairing:unpair": "unpair terminals",
   "pairing:recover": "complete a pairing recovery",

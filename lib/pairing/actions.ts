@@ -108,7 +108,7 @@ export const revealCredentialsAction = validatedAction(
 
 export const renamePairingAction = validatedAction(
   "renamePairing",
-  "pairing:create",
+  "pairing:rename",
   z.object({ pairingId: pairingIdSchema, name: pairingNameSchema, expectedName: z.string().max(10_000).optional() }),
   async ({ pairingId, name, expectedName }, { user, ctx }): Promise<ActionResult<{ name: string }>> => {
     const outcome = await renamePairing(ctx, pairingId, { name, expectedName }, user);

@@ -1,12 +1,18 @@
+import "../test/setup-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open";
+import { openDatabase, type DB } from "../db/open";
 import { DomainError } from "../errors";
 import { auditLog, merchants, pairings } from "../db/schema";
+import type { PairResult } from "../providers/types";
 import { merchantCtx, staff } from "../test/merchants";
 import { pairedTerminal } from "../test/transactions";
+import { providerAnswering } from "../test/two-merchants";
+import { pairTerminal } from "./pair-terminal";
+import { hasOtherTerminalsName, pairingCheck } from "./pairing-check";
 import { renamePairing } from "./rename";
 import { pairingNameSchema } from "./schemas";
+import { queryTerminalDetail } from "./terminal-detail-queries";
 import { firstRow } from "../db/query";
 
 describe("renamePairing", () => {
@@ -61,6 +67,41 @@ describe("renamePairing", () => {
     expect(await nameOf(theirs.pairingId)).toBe(before);
     expect(await nameOf(mine.pairingId)).toMatch(/^Till /);
     expect(await renames()).toEqual([]);
+  });
+
+  it("after a Pair again answered for another terminal, the Check line drops the sentence about the name once it is renamed", async () => {
+    const { db, mine, actor } = await setup();
+    const pairAs = async (terminalId: string, name: string, intendedTerminalRef?: number) => {
+      const answer: PairResult = { payConnectId: `pc-${terminalId}`, payConnectName: name, terminalId, clientId: `client-${terminalId}`, clientSecret: "cs_0123456789abcdefghijklmnop", webhookSecretKey: null };
+      const out = await pairTerminal(db, providerAnswering(answer), { requestKey: crypto.randomUUID(), merchantId: mine.merchantId, environment: "sandbox", name, otp: "ABCD2345", webhookUrl: null, webhookToken: null, intendedTerminalRef }, actor);
+      if (out.kind !== "paired") throw new Error(`not paired: ${JSON.stringify(out)}`);
+      return out;
+    };
+    // Pair again of mine.terminalId, with an OTP that came from T-OTHER: it took the name typed for mine.
+    const other = await pairAs("T-OTHER", "Typed for mine", mine.terminalRef);
+    const shown = async (d: DB) => {
+      const p = (await queryTerminalDetail(staff(d), other.terminalRef))!.pairings[0]!;
+      return { check: pairingCheck(p), asksForName: hasOtherTerminalsName(p) };
+    };
+    expect((await shown(db)).check).toContain(`It took the name typed for ${mine.terminalId}. If this was a mistake, unpair T-OTHER.`);
+    expect((await shown(db)).asksForName).toBe(true);
+
+    await renamePairing(staff(db), other.pairingId, { name: "Other till" }, actor);
+    expect(await shown(db)).toEqual({
+      check:
+        `This OTP came from terminal T-OTHER, not from ${mine.terminalId}. Pairdesk kept the new pairing of T-OTHER (its credentials cannot be fetched again); ` +
+        `${mine.terminalId} was not changed. If this was a mistake, unpair T-OTHER.`,
+      asksForName: false,
+    });
+    // Named back as typed: the sentence is true again.
+    await renamePairing(staff(db), other.pairingId, { name: "Typed for mine" }, actor);
+    expect((await shown(db)).check).toContain(`It took the name typed for ${mine.terminalId}.`);
+    // A pairing without a warning has no Check line; one whose warning is not about the name keeps it whole.
+    const plain = await pairAs("T-PLAIN", "Plain till");
+    expect(pairingCheck((await queryTerminalDetail(staff(db), plain.terminalRef))!.pairings[0]!)).toBeNull();
+    expect(pairingCheck({ name: "X", warning: "The register could not be routed.", meantAnotherTerminal: false, pairedAs: "Y" })).toBe(
+      "The register could not be routed.",
+    );
   });
 
   it("the name is checked like the pairing form's", () => {

@@ -9,7 +9,8 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { owningMerchant } from "../auth/scope";
-import { MAX_IMPORT_BYTES, type ImportError, type ImportPlan } from "./csv-import";
+import { MAX_IMPORT_BYTES, type ImportError } from "./csv-parse";
+import type { ImportPlan } from "./csv-plan";
 import { applyImport, previewImport } from "./import";
 import { idSchema } from "./schemas";
 import { validatedAction, type ActionResult } from "../auth/safe-action";

@@ -1,5 +1,5 @@
 /**
- * Importing registers from CSV (lib/registers/csv-import.ts parses and plans): a dry run shows
+ * Importing registers from CSV (lib/registers/csv-parse.ts parses, csv-plan.ts plans): a dry run shows
  * what would be created and every row's error; the import itself parses and plans again inside
  * one write transaction, against the database as it is then, and writes all or nothing. A row
  * that matches an existing register exactly creates nothing, so the same file imported twice
@@ -12,7 +12,8 @@ import { queryImportExisting } from "./queries";
 import { queryContext, type QueryContext, scopedCommands } from "../auth/scope";
 import type { DB } from "../db/client";
 import { registers } from "../db/schema";
-import { nameKey, parseRegisterCsv, planRegisterImport, type ImportError, type ImportPlan } from "./csv-import";
+import { parseRegisterCsv, type ImportError } from "./csv-parse";
+import { nameKey, planRegisterImport, type ImportPlan } from "./csv-plan";
 import { writableMerchant, type Actor } from "./locations";
 import { insertRegister } from "./registers";
 import { ruleOf, RULE_MESSAGES } from "./rules";

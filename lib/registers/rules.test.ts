@@ -5,6 +5,7 @@
  * another connection cannot break a rule.
  */
 import { testDataDir } from "../test/setup-env";
+import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { merchantScope, queryContext } from "../auth/scope";
@@ -305,4 +306,21 @@ describe("two writers on one database", () => {
 it("a rule's refusal carries the user's message, its code and its field", () => {
   expect(ruleViolation("route_unpaired")).toMatchObject({ code: "route_unpaired", field: "terminalRef", status: 409 });
   expect(ruleViolation("route_unpaired").message).toMatch(/only route to a paired terminal/);
+});
+
+describe("rule codes", () => {
+  it("every pairdesk_rule code a migration raises is a rule with a sentence", () => {
+    const dir = path.resolve(import.meta.dirname, "../../drizzle");
+    const sql = fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".sql"))
+      .map((f) => fs.readFileSync(path.join(dir, f), "utf8"))
+      .join("\n");
+    const raised = new Set([...sql.matchAll(/'pairdesk_rule:([a-z_]+)'/g)].map((m) => m[1]!));
+    expect(raised.size).toBeGreaterThan(10);
+    for (const code of raised) {
+      expect(ruleOf(new Error(`pairdesk_rule:${code}`)), code).toBe(code);
+      expect(ruleViolation(code as RuleCode).message, code).toMatch(/^[A-Z].+\.$/);
+    }
+  });
 });

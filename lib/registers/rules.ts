@@ -1,5 +1,6 @@
 /**
- * The routing rules the database holds (migration 0003: constraints, unique indexes, triggers),
+ * The rules the database holds (migration 0003: constraints, unique indexes and triggers for
+ * pairings, locations, registers and routes; 0004: a transaction's status only moves forward),
  * and the message a user reads when one refuses a change. The database is the judge: these
  * functions only translate its refusal, so a check forgotten by a page or raced by another
  * writer still cannot break a rule.
@@ -23,7 +24,8 @@ export type RuleCode =
   | "register_name_taken"
   | "register_external_ref_taken"
   | "route_unpaired"
-  | "route_other_merchant";
+  | "route_other_merchant"
+  | "transaction_status_backwards";
 
 export const RULE_MESSAGES: Record<RuleCode, string> = {
   pairing_status: "A pairing is active, replaced or unpaired: nothing else.",
@@ -49,6 +51,8 @@ export const RULE_MESSAGES: Record<RuleCode, string> = {
   route_unpaired:
     "That terminal has no active pairing: a register can only route to a paired terminal. Pair it (again) first.",
   route_other_merchant: "That terminal belongs to another merchant: a register only routes to its own merchant's terminals.",
+  transaction_status_backwards:
+    "A transaction's status only moves forward: a final status stays (a successful payment can only be reverted), and a payment under way does not go back to initiated.",
 };
 
 /** The unique indexes, by the column list SQLite names in its message. */

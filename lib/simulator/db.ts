@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
-import { PAYMENTS_SCHEMA } from "./payments";
+import { PAYMENTS_SCHEMA } from "./payment-rows";
 import { WEBHOOKS_SCHEMA } from "./webhooks";
 
 export type SimulatorDatabase = Database.Database;

@@ -26,22 +26,23 @@ import { readBody } from "./http";
 import {
   cancelTransaction,
   completePreauth,
-  createTransaction,
-  expireOverdue,
-  getOperation,
-  getTransaction,
   incrementPreauth,
-  isFinalSim,
-  printSlip,
   refundTransaction,
   revertTransaction,
+  type PaymentRefusal,
+} from "./payment-operations";
+import {
+  getOperation,
+  getTransaction,
+  isFinalSim,
+  printSlip,
   SIM_CURRENCY,
   SIM_PAYMENT_METHODS,
   SIM_TIME_ZONE,
   transactionObject,
-  type PaymentRefusal,
   type SimTransaction,
-} from "./payments";
+} from "./payment-rows";
+import { createTransaction, expireOverdue } from "./payments";
 import { resumeWebhooks } from "./webhooks";
 
 const NO_STORE = { "Cache-Control": "no-store" };

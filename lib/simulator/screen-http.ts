@@ -12,17 +12,14 @@ import { z } from "zod";
 import type { SimulatorContext } from "./context";
 import { readBody, refuseCrossSite } from "./http";
 import {
-  expireOverdue,
   getTransaction,
   isFinalSim,
-  MIN_PAYMENT_EXPIRY_MS,
-  moveTransaction,
-  setTerminalSettings,
-  terminalSettings,
   terminalTransactions,
   transactionObject,
   type SimTransaction,
-} from "./payments";
+} from "./payment-rows";
+import { expireOverdue, moveTransaction } from "./payments";
+import { MIN_PAYMENT_EXPIRY_MS, setTerminalSettings, terminalSettings } from "./terminal-settings";
 import { getTerminal, TERMINAL_ID_PATTERN } from "./terminals";
 
 const NO_STORE = { "Cache-Control": "no-store" };

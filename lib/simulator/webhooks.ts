@@ -13,7 +13,7 @@ import { hmacHex } from "../pay-connect/webhook";
 import { SIGNATURE_HEADER } from "../pay-connect/wire";
 import type { SimulatorContext } from "./context";
 import { takeFault } from "./faults";
-import { transactionObject, type SimTransaction } from "./payments";
+import { transactionObject, type SimTransaction } from "./payment-rows";
 
 export const RETRY_DELAYS_MS = [5_000, 10_000, 20_000, 40_000, 80_000];
 const WEBHOOK_TIMEOUT_MS = 5_000;

@@ -4,6 +4,7 @@ import { openDatabase, type DB } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
 import type { ProviderTransactionStatus } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
+import { RULE_MESSAGES, underRules } from "../registers/rules";
 import { applyTransactionEvent, type ApplyInput } from "./apply";
 import { firstRow, returnedRow } from "../db/query";
 
@@ -186,5 +187,9 @@ describe("applyTransactionEvent", () => {
     expect(() => db.$client.prepare("UPDATE transactions SET status = 'SUCCESS' WHERE id = ?").run(a.transactionRef)).toThrow(
       /transaction_status_backwards/,
     );
+    // Under the rules, the refusal is that rule's, in words.
+    await expect(
+      underRules(async () => db.$client.prepare("UPDATE transactions SET status = 'IN_PROGRESS' WHERE id = ?").run(a.transactionRef)),
+    ).rejects.toThrow(expect.objectContaining({ code: "transaction_status_backwards", message: RULE_MESSAGES.transaction_status_backwards }));
   });
 });

@@ -283,13 +283,13 @@ describe("webhook deliveries", () => {
     ]);
     expect(rows.find((r) => r.id === d3)).toMatchObject({ events: [], reason: "The signature does not match.", pairingName: "Counter terminal" });
 
-    expect(ids({ verdict: "bad_signature" })).toEqual([d3]);
-    expect(ids({ verdict: "rejected" })).toEqual([d3]);
-    expect(ids({ terminal: counter.terminal })).toEqual([d3, d1]);
-    expect(ids({ transaction: a })).toEqual([d2, d1]);
-    expect(ids({ q: "ptx-deliv-b" })).toEqual([d2]);
-    expect(ids({ q: "ptx-deliv" })).toEqual([d2, d1]);
-    expect(ids({ q: "ptx-none" })).toEqual([]);
+    expect(await ids({ verdict: "bad_signature" })).toEqual([d3]);
+    expect(await ids({ verdict: "rejected" })).toEqual([d3]);
+    expect(await ids({ terminal: counter.terminal })).toEqual([d3, d1]);
+    expect(await ids({ transaction: a })).toEqual([d2, d1]);
+    expect(await ids({ q: "ptx-deliv-b" })).toEqual([d2]);
+    expect(await ids({ q: "ptx-deliv" })).toEqual([d2, d1]);
+    expect(await ids({ q: "ptx-none" })).toEqual([]);
     expect((await deliveryRows(staff(db), deliveryList.values({ terminal: counter.terminal }), 1, 10)).map((r) => r.id)).toEqual([d1]);
   });
 

@@ -5,7 +5,7 @@
  * next-auth's credentials endpoint, then each page fetched `--runs` times after a warm-up. Prints
  * the median and p95 of the time to the last byte, in milliseconds.
  *
- *   npm run bench:pages [-- --runs 20 --port 3199 --dump /tmp/pages]
+ *   npm run bench:pages [-- --runs 20 --port 3199 --dump /tmp/pages]   (then the transaction pages)
  */
 import "../server-only-stub";
 import { spawn } from "node:child_process";

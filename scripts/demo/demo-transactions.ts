@@ -12,7 +12,7 @@ import type { DB } from "../../lib/db/open";
 import { merchants, pairings, terminals, transactions } from "../../lib/db/schema";
 import { getEnv } from "../../lib/env";
 import { openSimulatorDatabase } from "../../lib/simulator/db";
-import { setAutoApprove, setTerminalSettings } from "../../lib/simulator/payments";
+import { setAutoApprove, setTerminalSettings } from "../../lib/simulator/terminal-settings";
 import { refreshConfiguration } from "../../lib/transactions/configuration";
 import { providerDeps } from "../../lib/transactions/deps";
 import { runOperation, type Operator } from "../../lib/transactions/operations";

@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { PairAgainLink } from "@/components/terminals/pair-again-link";
 import { PairedNotice } from "@/components/terminals/paired-notice";
 import { CREDENTIALS_REFUSED_FIX } from "@/lib/pairing/credentials-state";
+import { hasOtherTerminalsName, pairingCheck } from "@/lib/pairing/pairing-check";
 import { RenamePairingDialog, RenamePairingForm } from "@/components/terminals/rename-pairing";
 import { RevealCredentialsDialog } from "@/components/terminals/reveal-credentials-dialog";
 import { TerminalRegisters } from "@/components/terminals/terminal-registers";
@@ -50,6 +51,9 @@ export default async function TerminalPage({
   const mayReveal = can(user.role, "pairing:reveal");
   const mayUnpair = can(user.role, "pairing:unpair");
   const mayPairAgain = can(user.role, "pairing:create");
+  // A suspended merchant's pairings cannot be renamed (renamePairing refuses): no control for it.
+  const mayRename = can(user.role, "pairing:rename") && terminal.merchantStatus !== "suspended";
+  const justPairedCheck = justPaired ? pairingCheck(justPaired) : null;
   // Staff see whose terminal it is; a merchant's people see only their own merchant's pairings
   // (the query), and no merchant name at all.
   const staff = can(user.role, "merchants:read");
@@ -86,12 +90,12 @@ export default async function TerminalPage({
         }
         actions={mayPairAgain ? <PairAgainLink terminalRef={terminal.id} paired={active.length > 0} /> : null}
       />
-      {justPaired?.warning ? (
+      {justPaired && justPairedCheck ? (
         // Prominent, above the paired notice: the pair call answered for a terminal other than the
         // one meant (or the register could not be routed). The pairing is kept either way.
         <Alert tone="warning" role="alert" title="Check this pairing" className="mb-6" data-testid="pairing-warning">
-          {justPaired.warning}
-          {justPaired.meantAnotherTerminal && mayPairAgain ? (
+          {justPairedCheck}
+          {hasOtherTerminalsName(justPaired) && mayRename ? (
             // The name typed was meant for the other terminal: ask for this one's now.
             <div className="mt-3 max-w-md">
               <RenamePairingForm pairingId={justPaired.id} name={justPaired.name} terminalId={terminal.terminalId} idPrefix="mismatch-rename" />
@@ -133,10 +137,10 @@ export default async function TerminalPage({
                   <h3 className="font-semibold">{p.name}</h3>
                   <PairingStatusBadge status={p.status} />
                 </div>
-                {p.status === "active" && (mayReveal || mayUnpair || mayPairAgain || note) ? (
+                {p.status === "active" && (mayReveal || mayUnpair || mayRename || note) ? (
                   <div className="flex flex-col items-end gap-2">
                     <div className="flex flex-wrap gap-2">
-                      {mayPairAgain ? <RenamePairingDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
+                      {mayRename ? <RenamePairingDialog pairingId={p.id} name={p.name} terminalId={terminal.terminalId} /> : null}
                       {mayReveal ? <RevealCredentialsDialog pairingId={p.id} name={p.name} /> : null}
                       {mayUnpair ? (
                         <UnpairDialog
@@ -162,9 +166,9 @@ export default async function TerminalPage({
                     : "Replaced: the terminal was paired again. Its credentials were destroyed; no unpair call was made."}
                 </p>
               ) : null}
-              {p.warning && p !== justPaired ? (
+              {pairingCheck(p) && p !== justPaired ? (
                 <p className="mt-2 text-sm font-medium text-amber-900" data-testid="pairing-check">
-                  Check: {p.warning}
+                  Check: {pairingCheck(p)}
                 </p>
               ) : null}
               <DescriptionList className="mt-3 gap-y-2">
