@@ -260,7 +260,7 @@ test("a viewer sees the terminal's registers but no Pair again, and the pair-aga
   await expect(page.getByRole("button", { name: "Rename" })).toHaveCount(0);
   const r = await callAction(page, `/terminals/${terminalRef}`, "renamePairingAction", { pairingId: String(pairingId), name: `Viewer's ${tag}` });
   expect(r.text).toContain("Your role (viewer) cannot rename pairings.");
-  expect(pairingById(pairingId)).toMatchObject({ name: `Viewer ${tag}` });
+  expect(await pairingById(pairingId)).toMatchObject({ name: `Viewer ${tag}` });
 });
 
 test("a suspended merchant's pairing offers no Rename (it would be refused); reactivated, it does", async ({ page, asRole }) => {
