@@ -261,7 +261,7 @@ type ActionRow = {
   prepare: (s: Seeded, actor: Actor, expected: Outcome) => Promise<Prepared>;
   expect: PerActor<Outcome>;
 };
-type Prepared = { fields: Record<string, string>; snapshot: () => unknown; check: (outcome: Outcome, actor: Actor) => void };
+type Prepared = { fields: Record<string, string>; snapshot: () => unknown; check: (outcome: Outcome, actor: Actor) => void | Promise<void> };
 
 const ACTIONS: Record<string, ActionRow> = {
   "pair into A": {
@@ -607,7 +607,7 @@ for (const { name } of ACTORS) {
       const where = `${name} × ${row}`;
       const expected = cell.expect[name];
       const prepared = await cell.prepare(seeded, a, expected);
-      const before = prepared.snapshot();
+      const before = await prepared.snapshot();
       // A refused POST to a page the actor may not open is sometimes reset by the server before
       // its answer (a known proxy leftover, in the issue notes): a refusal is retried once, as it
       // changes nothing; an allowed call never is.
@@ -622,9 +622,9 @@ for (const { name } of ACTORS) {
       } else {
         expect(got, `${where}: ${r.text.slice(0, 400)}`).toEqual({ ok: false, code: expected });
         // A refusal changes nothing.
-        expect(prepared.snapshot(), `${where}: unchanged`).toEqual(before);
+        expect(await prepared.snapshot(), `${where}: unchanged`).toEqual(before);
       }
-      prepared.check(expected, a);
+      await prepared.check(expected, a);
       // Whatever the answer, nothing of a merchant the actor may not see comes back in it.
       const self = ACTORS.find((x) => x.name === name)!.merchant;
       if (self) {

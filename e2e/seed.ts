@@ -87,8 +87,9 @@ export type PairingSeed = {
 };
 
 /** A pairing row without credentials (the vault stays empty for it, as for scripts/seed-terminals). */
-export async function seedPairing(input: PairingSeed): Promise<{ id: number; }> {
-  return await returnedRow(e2eDb().transaction(async (tx) => tx.insert(pairings).values(await pairingValues(input)).returning({ id: pairings.id })));
+export async function seedPairing(input: PairingSeed): Promise<{ id: number }> {
+  const values = await pairingValues(input);
+  return returnedRow(e2eDb().transaction((tx) => tx.insert(pairings).values(values).returning({ id: pairings.id })));
 }
 
 async function pairingValues(input: PairingSeed): Promise<typeof pairings.$inferInsert> {
@@ -149,12 +150,13 @@ export type AttemptSeed = {
   terminalId?: string | null;
 };
 
-export async function seedAttempt(input: AttemptSeed): Promise<{ id: number; }> {
-  return await returnedRow(e2eDb().transaction(async (tx) => tx
+export async function seedAttempt(input: AttemptSeed): Promise<{ id: number }> {
+  const merchantId = input.merchantId ?? (await defaultMerchantId());
+  return returnedRow(e2eDb().transaction((tx) => tx
     .insert(pairingAttempts)
     .values({
       requestKey: randomUUID(),
-      merchantId: input.merchantId ?? await defaultMerchantId(),
+      merchantId,
       environment: input.environment ?? "sandbox",
       name: input.name,
       status: input.status,

@@ -30,9 +30,10 @@ const loop = runPollerLoop(
 say({ holder: loop.holder, started: true });
 // Keep the process alive (the loop's timers are unref'd, as a server's must be).
 const alive = setInterval(() => undefined, 1_000);
-process.once("SIGTERM", async () => {
+process.once("SIGTERM", () => {
   clearInterval(alive);
-  await loop.stop();
-  db.close();
-  process.exit(0);
+  void loop.stop().then(() => {
+    db.close();
+    process.exit(0);
+  });
 });

@@ -10,17 +10,18 @@ export async function startStub(handler: (req: StubRequest) => StubReply | Promi
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
-    req.on("end", async () => {
+    req.on("end", () => {
       const r: StubRequest = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body };
       requests.push(r);
-      const reply = await handler(r);
-      const send = () => {
-        if (res.destroyed) return;
-        res.writeHead(reply.status, { "content-type": "application/json" });
-        res.end(reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
-      };
-      if (reply.delayMs) setTimeout(send, reply.delayMs);
-      else send();
+      void Promise.resolve(handler(r)).then((reply) => {
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(reply.status, { "content-type": "application/json" });
+          res.end(reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body)));
+        };
+        if (reply.delayMs) setTimeout(send, reply.delayMs);
+        else send();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

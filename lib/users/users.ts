@@ -71,7 +71,7 @@ export type UserSummary = { id: number; email: string; name: string; role: Role;
 export async function createUser(
   db: DB,
   input: NewUser,
-  options: { onCreated?: (tx: Tx, user: UserSummary) => void } = {},
+  options: { onCreated?: (tx: Tx, user: UserSummary) => Promise<void> } = {},
 ): Promise<UserSummary> {
   const parsed = newUserSchema.safeParse(input);
   if (!parsed.success) {
@@ -95,7 +95,7 @@ export async function createUser(
           .values({ email, name, passwordHash, role, merchantId })
           .returning({ id: users.id }));
         const user = { id: row.id, email, name, role, merchantId };
-        options.onCreated?.(tx, user);
+        await options.onCreated?.(tx, user);
         return user;
       },
       { behavior: "immediate" },
