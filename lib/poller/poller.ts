@@ -94,16 +94,20 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, run));
 }
 
-/** One loop, if this holder has (or takes) the lease. */
-export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
-  const { db } = deps;
-  const started = deps.now();
-  const holds = deps.lease ? deps.lease.holds() : await takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
-  if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
-  // A run can outlast a lease (slow provider calls): once the loop has lost it, the rest waits.
-  const lost = () => (deps.lease ? !deps.lease.holds() : false);
+/** Errors of one run: how many, and the last one's words (for the workers row and /api/health). */
+type Tally = { errors: number; lastError: string | null };
 
-  const due = await db
+function failed(tally: Tally, err: unknown): void {
+  tally.errors += 1;
+  tally.lastError = plain(err);
+}
+
+type DueTransaction = Awaited<ReturnType<typeof dueTransactions>>[number];
+type DueOperation = Awaited<ReturnType<typeof dueOperations>>[number];
+
+/** The transactions whose next poll has come, most overdue first. */
+function dueTransactions(db: DB, at: number) {
+  return db
     .select({
       id: transactions.id,
       providerTransactionId: transactions.providerTransactionId,
@@ -118,163 +122,230 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
       pollCount: transactions.pollCount,
     })
     .from(transactions)
-    .where(and(isNotNull(transactions.nextPollAt), lte(transactions.nextPollAt, new Date(started))))
+    .where(and(isNotNull(transactions.nextPollAt), lte(transactions.nextPollAt, new Date(at))))
     .orderBy(asc(transactions.nextPollAt))
     .limit(BATCH);
-  const ops = await db
+}
+
+/** The operations (refunds, reverts, completions…) whose outcome is due to be asked, most overdue first. */
+function dueOperations(db: DB, at: number) {
+  return db
     .select()
     .from(transactionOperations)
-    .where(and(isNotNull(transactionOperations.nextPollAt), lte(transactionOperations.nextPollAt, new Date(started))))
+    .where(and(isNotNull(transactionOperations.nextPollAt), lte(transactionOperations.nextPollAt, new Date(at))))
     .orderBy(asc(transactionOperations.nextPollAt))
     .limit(BATCH);
+}
+
+/** One loop, if this holder has (or takes) the lease. */
+export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
+  const { db } = deps;
+  const started = deps.now();
+  const holds = deps.lease ? deps.lease.holds() : await takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
+  if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
+  // A run can outlast a lease (slow provider calls): once the loop has lost it, the rest waits.
+  const lost = () => (deps.lease ? !deps.lease.holds() : false);
+
+  const due = await dueTransactions(db, started);
+  const ops = await dueOperations(db, started);
   const overdue = [...due.map((d) => d.nextPollAt!.getTime()), ...ops.map((o) => o.nextPollAt!.getTime())];
   const lagMs = overdue.length > 0 ? Math.max(0, started - Math.min(...overdue)) : 0;
-  let errors = 0;
-  let lastError: string | null = null;
+  const tally: Tally = { errors: 0, lastError: null };
 
   await inBatches(due, CONCURRENCY, async (t) => {
-    if (lost()) return;
-    const now = deps.now();
-    const set = async (values: Partial<typeof transactions.$inferInsert>) =>
-      await db.transaction((tx) => tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)));
-    const { reach, pairing } = await pairingFor(db, t);
-    if (isFinalStatus(t.status)) {
-      // A final transaction is only visited for its print slip.
-      if (!pairing || t.slipFetchedAt) return set({ nextPollAt: null });
-      try {
-        const slip = await watchCredentials(db, pairing.id, async () => deps.provider(t.environment).getPrintSlip(await deps.credentials(db, pairing), t.providerTransactionId));
-        await set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
-      } catch (err) {
-        errors += 1;
-        lastError = plain(err);
-        const tries = t.pollCount + 1;
-        await set({
-          pollCount: tries,
-          pollError: `The print slip could not be read: ${plain(err)}`,
-          nextPollAt: tries >= SLIP_TRIES ? null : new Date(now + 30_000 * tries),
-        });
-      }
-      return;
-    }
-    if (now - t.createdAt.getTime() >= POLL_HORIZON_MS) {
-      return set({ nextPollAt: null, staleAt: new Date(now), pollError: "No final status within 24 hours: Pairdesk stopped polling. A webhook can still bring it." });
-    }
-    if (!pairing) {
-      return set({
-        nextPollAt: null,
-        staleAt: new Date(now),
-        pollError:
-          reach === "elsewhere"
-            ? "The terminal is paired to another merchant now, so Pairdesk no longer asks its status for this one. A webhook can still bring it."
-            : "The terminal has no active pairing, so its status cannot be asked: pair the terminal again to follow it.",
-      });
-    }
-    try {
-      const observation = await watchCredentials(db, pairing.id, async () => deps.provider(t.environment).getTransaction(await deps.credentials(db, pairing), t.providerTransactionId));
-      const at = deps.now();
-      await db.transaction(
-        async (tx) => {
-          const r = await applyTransactionEvent(tx, {
-              observation,
-              via: { pairingId: pairing.id, merchantId: t.merchantId, terminalRef: t.terminalRef, environment: t.environment },
-              from: { source: "poll" },
-              at,
-          });
-          const open = !isFinalStatus(r.status);
-          await tx.update(transactions)
-            .set({
-              lastPolledAt: new Date(at),
-              pollCount: sql`${transactions.pollCount} + 1`,
-              pollError: null,
-              ...(open ? { nextPollAt: new Date(nextPollAt(t.createdAt.getTime(), at) ?? at) } : {}),
-            })
-            .where(eq(transactions.id, t.id));
-        },
-        { behavior: "immediate" },
-      );
-      deps.failures.delete(t.id);
-    } catch (err) {
-      errors += 1;
-      lastError = plain(err);
-      const failures = (deps.failures.get(t.id) ?? 0) + 1;
-      deps.failures.set(t.id, failures);
-      const next = nextPollAt(t.createdAt.getTime(), now, isRetryable(err) ? failures : Math.max(failures, 3));
-      await set({ lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) });
-      deps.log?.warn({ transaction: t.id, code: err instanceof ProviderError ? err.code : "error" }, "a transaction poll failed");
-    }
+    if (!lost()) await pollTransaction(deps, t, tally);
   });
-
   await inBatches(ops, CONCURRENCY, async (op) => {
-    if (lost()) return;
-    const now = deps.now();
-    const set = async (values: Partial<typeof transactionOperations.$inferInsert>) =>
-      await db.transaction((tx) => tx.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)));
-    if (!op.providerOperationId) return set({ nextPollAt: null });
-    if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
-      return set({ nextPollAt: null, status: "outcome_unknown", reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
-    }
-    // The operation's own pairing, while it is still its merchant's active one.
-    const pairing = await firstRow(db
-      .select({ id: pairings.id, clientId: pairings.clientId })
-      .from(pairings)
-      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active"))).limit(1));
-    if (!pairing) {
-      return set({ nextPollAt: null, status: "outcome_unknown", reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
-    }
-    try {
-      const remote = await watchCredentials(db, pairing.id, async () => deps.provider(op.environment).getOperation(await deps.credentials(db, pairing), op.providerOperationId!));
-      const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";
-      await db.transaction(
-        async (tx) => {
-          await tx.update(transactionOperations)
-            .set({
-              providerStatus: remote.status,
-              nextPollAt: ended ? null : new Date(now + 2_000),
-              ...(ended
-                ? {
-                    status: remote.status === "SUCCESS" ? "succeeded" : "failed",
-                    finishedAt: new Date(now),
-                    reason:
-                      remote.status === "SUCCESS"
-                        ? null
-                        : `The terminal did not complete it (${remote.status}): the transaction may have completed before the terminal received it.`,
-                  }
-                : {}),
-            })
-            .where(eq(transactionOperations.id, op.id));
-          // Its effect shows on the transaction: ask for it at once.
-          if (ended && op.transactionRef) {
-            // A completion, an increase or a revert that went through changes the print slip: fetch it again.
-            await tx.update(transactions)
-              .set({ nextPollAt: new Date(now), ...(remote.status === "SUCCESS" ? { slipFetchedAt: null, pollCount: 0 } : {}) })
-              .where(eq(transactions.id, op.transactionRef));
-          }
-        },
-        { behavior: "immediate" },
-      );
-    } catch (err) {
-      errors += 1;
-      lastError = plain(err);
-      await set({ nextPollAt: new Date(now + (isRetryable(err) ? 10_000 : 60_000)) });
-    }
+    if (!lost()) await pollOperation(deps, op, tally);
   });
 
   const finished = deps.now();
   const count = due.length + ops.length;
+  const figures = { ran: true, count, errors: tally.errors, lagMs, ms: finished - started };
   const idle = count === 0 && deps.idleFigures;
-  if (idle && finished - idle.lastAt < idle.everyMs) return { ran: true, count, errors, lagMs, ms: finished - started };
+  if (idle && finished - idle.lastAt < idle.everyMs) return figures;
   if (deps.idleFigures) deps.idleFigures.lastAt = finished;
-  await db.transaction((tx) => tx.update(workers)
-    .set({
-      lastRunAt: new Date(finished),
-      lastRunMs: finished - started,
-      lastRunCount: count,
-      lastRunErrors: errors,
-      lagMs,
-      errorsTotal: sql`${workers.errorsTotal} + ${errors}`,
-      ...(lastError ? { lastError, lastErrorAt: new Date(finished) } : {}),
-      updatedAt: new Date(finished),
-    })
-    .where(eq(workers.name, POLLER)));
-  return { ran: true, count, errors, lagMs, ms: finished - started };
+  await recordRun(db, figures, tally, finished);
+  return figures;
+}
+
+/**
+ * Asks Pay-Connect for one open transaction's status and applies it; a final one is only
+ * visited for its print slip. Stops following it after the horizon, or when its terminal has no
+ * active pairing of its merchant.
+ */
+async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  const set = (values: Partial<typeof transactions.$inferInsert>) =>
+    db.transaction((tx) => tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)));
+  const { reach, pairing } = await pairingFor(db, t);
+  if (isFinalStatus(t.status)) {
+    if (!pairing || t.slipFetchedAt) await set({ nextPollAt: null });
+    else await fetchSlip(deps, t, pairing, tally, set);
+    return;
+  }
+  if (now - t.createdAt.getTime() >= POLL_HORIZON_MS) {
+    await set({ nextPollAt: null, staleAt: new Date(now), pollError: "No final status within 24 hours: Pairdesk stopped polling. A webhook can still bring it." });
+    return;
+  }
+  if (!pairing) {
+    await set({
+      nextPollAt: null,
+      staleAt: new Date(now),
+      pollError:
+        reach === "elsewhere"
+          ? "The terminal is paired to another merchant now, so Pairdesk no longer asks its status for this one. A webhook can still bring it."
+          : "The terminal has no active pairing, so its status cannot be asked: pair the terminal again to follow it.",
+    });
+    return;
+  }
+  try {
+    const observation = await watchCredentials(db, pairing.id, async () =>
+      deps.provider(t.environment).getTransaction(await deps.credentials(db, pairing), t.providerTransactionId),
+    );
+    const at = deps.now();
+    await db.transaction(
+      async (tx) => {
+        const r = await applyTransactionEvent(tx, {
+          observation,
+          via: { pairingId: pairing.id, merchantId: t.merchantId, terminalRef: t.terminalRef, environment: t.environment },
+          from: { source: "poll" },
+          at,
+        });
+        const open = !isFinalStatus(r.status);
+        await tx
+          .update(transactions)
+          .set({
+            lastPolledAt: new Date(at),
+            pollCount: sql`${transactions.pollCount} + 1`,
+            pollError: null,
+            ...(open ? { nextPollAt: new Date(nextPollAt(t.createdAt.getTime(), at) ?? at) } : {}),
+          })
+          .where(eq(transactions.id, t.id));
+      },
+      { behavior: "immediate" },
+    );
+    deps.failures.delete(t.id);
+  } catch (err) {
+    failed(tally, err);
+    const failures = (deps.failures.get(t.id) ?? 0) + 1;
+    deps.failures.set(t.id, failures);
+    const next = nextPollAt(t.createdAt.getTime(), now, isRetryable(err) ? failures : Math.max(failures, 3));
+    await set({ lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) });
+    deps.log?.warn({ transaction: t.id, code: err instanceof ProviderError ? err.code : "error" }, "a transaction poll failed");
+  }
+}
+
+/** A final transaction's print slip, tried SLIP_TRIES times at a growing interval. */
+async function fetchSlip(
+  deps: PollerDeps,
+  t: DueTransaction,
+  pairing: { id: number; clientId: string },
+  tally: Tally,
+  set: (values: Partial<typeof transactions.$inferInsert>) => Promise<unknown>,
+): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  try {
+    const slip = await watchCredentials(db, pairing.id, async () =>
+      deps.provider(t.environment).getPrintSlip(await deps.credentials(db, pairing), t.providerTransactionId),
+    );
+    await set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
+  } catch (err) {
+    failed(tally, err);
+    const tries = t.pollCount + 1;
+    await set({
+      pollCount: tries,
+      pollError: `The print slip could not be read: ${plain(err)}`,
+      nextPollAt: tries >= SLIP_TRIES ? null : new Date(now + 30_000 * tries),
+    });
+  }
+}
+
+/**
+ * Asks how one operation ended, through its own pairing while that is still its merchant's
+ * active one; an ended operation makes its transaction due at once (its effect shows there).
+ */
+async function pollOperation(deps: PollerDeps, op: DueOperation, tally: Tally): Promise<void> {
+  const { db } = deps;
+  const now = deps.now();
+  const set = (values: Partial<typeof transactionOperations.$inferInsert>) =>
+    db.transaction((tx) => tx.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)));
+  if (!op.providerOperationId) {
+    await set({ nextPollAt: null });
+    return;
+  }
+  if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
+    await set({ nextPollAt: null, status: "outcome_unknown", reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
+    return;
+  }
+  const pairing = await firstRow(
+    db
+      .select({ id: pairings.id, clientId: pairings.clientId })
+      .from(pairings)
+      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active")))
+      .limit(1),
+  );
+  if (!pairing) {
+    await set({ nextPollAt: null, status: "outcome_unknown", reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
+    return;
+  }
+  const operationId = op.providerOperationId;
+  try {
+    const remote = await watchCredentials(db, pairing.id, async () => deps.provider(op.environment).getOperation(await deps.credentials(db, pairing), operationId));
+    const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";
+    await db.transaction(
+      async (tx) => {
+        await tx
+          .update(transactionOperations)
+          .set({
+            providerStatus: remote.status,
+            nextPollAt: ended ? null : new Date(now + 2_000),
+            ...(ended
+              ? {
+                  status: remote.status === "SUCCESS" ? "succeeded" : "failed",
+                  finishedAt: new Date(now),
+                  reason:
+                    remote.status === "SUCCESS"
+                      ? null
+                      : `The terminal did not complete it (${remote.status}): the transaction may have completed before the terminal received it.`,
+                }
+              : {}),
+          })
+          .where(eq(transactionOperations.id, op.id));
+        // Its effect shows on the transaction: ask for it at once.
+        if (ended && op.transactionRef) {
+          // A completion, an increase or a revert that went through changes the print slip: fetch it again.
+          await tx
+            .update(transactions)
+            .set({ nextPollAt: new Date(now), ...(remote.status === "SUCCESS" ? { slipFetchedAt: null, pollCount: 0 } : {}) })
+            .where(eq(transactions.id, op.transactionRef));
+        }
+      },
+      { behavior: "immediate" },
+    );
+  } catch (err) {
+    failed(tally, err);
+    await set({ nextPollAt: new Date(now + (isRetryable(err) ? 10_000 : 60_000)) });
+  }
+}
+
+/** The run's figures on the poller's workers row (what /api/health and the dashboard show). */
+async function recordRun(db: DB, figures: RunFigures, tally: Tally, finished: number): Promise<void> {
+  await db.transaction((tx) =>
+    tx
+      .update(workers)
+      .set({
+        lastRunAt: new Date(finished),
+        lastRunMs: figures.ms,
+        lastRunCount: figures.count,
+        lastRunErrors: tally.errors,
+        lagMs: figures.lagMs,
+        errorsTotal: sql`${workers.errorsTotal} + ${tally.errors}`,
+        ...(tally.lastError ? { lastError: tally.lastError, lastErrorAt: new Date(finished) } : {}),
+        updatedAt: new Date(finished),
+      })
+      .where(eq(workers.name, POLLER)),
+  );
 }
