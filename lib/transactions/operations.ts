@@ -60,7 +60,8 @@ export type OperationDeps = {
 
 export type Operator = { id: number; email: string; role: Role };
 
-const refuse = (code: string, message: string): OperationOutcome => ({ ok: false, code, message });
+type Refusal = Extract<OperationOutcome, { ok: false }>;
+const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
 
 /**
  * An ending operation not known to have ended (sending, sent, or its answer lost) stops the
@@ -170,10 +171,43 @@ export function roleRefusal(role: Role, kind: OperationKind, environment: Enviro
 }
 
 export async function runOperation(ctx: QueryContext, deps: OperationDeps, user: Operator, req: OperationRequest): Promise<OperationOutcome> {
-  const { db, scope } = ctx;
   const now = deps.now ?? Date.now;
   const target = await resolveTarget(ctx, req);
   if ("ok" in target) return target;
+  const refused = await precheck(ctx, user, req, target);
+  if (refused) return refused;
+  const amount = "amount" in req ? req.amount : null;
+  const clientTransactionId = "terminalRef" in req ? `pd-${req.requestKey}` : null;
+  const recorded = await recordOperation(ctx, user, req, target, { amount, clientTransactionId, at: now() });
+  if ("ok" in recorded) return recorded;
+  const { operationId, pairing: via } = recorded;
+
+  const what = `${OPERATION_LABELS[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
+  try {
+    const sent = await sendToProvider(ctx.db, deps, req, target, via, clientTransactionId);
+    const transactionRef = await recordSent(ctx.db, user, req, target, { operationId, via, amount, clientTransactionId, at: now(), ...sent });
+    const message =
+      req.kind === "cancel"
+        ? `Cancel sent to ${target.terminalId}: the transaction's status will say when the terminal has cancelled it.`
+        : sent.started
+          ? `${what} sent: Pay-Connect confirms it shortly, and the transaction's status will follow.`
+          : `${what} sent to ${target.terminalId}: it shows on the terminal now.`;
+    return { ok: true, operationId, transactionRef, message };
+  } catch (err) {
+    const unknown = err instanceof ProviderError && err.outcome === "unknown";
+    const reason = err instanceof ProviderError ? err.message : "An unexpected error stopped the operation (see the server log).";
+    const code = err instanceof ProviderError ? err.code : "internal";
+    await recordFailure(ctx.db, user, req, target, { operationId, amount, unknown, code, reason, at: now() });
+    if (!(err instanceof ProviderError)) throw err;
+    return { ok: false, code, message: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
+  }
+}
+
+type Via = { id: number; clientId: string };
+
+/** Refusals that need no lock: the scope, the role for this kind and environment, the merchant, the amount. */
+async function precheck(ctx: QueryContext, user: Operator, req: OperationRequest, target: Target): Promise<Refusal | null> {
+  const { db, scope } = ctx;
   if (!inScope(scope, target.merchantId)) return refuse("not_found", "That terminal does not exist.");
   const roleRefused = roleRefusal(user.role, req.kind, target.environment);
   if (roleRefused) return refuse("forbidden", roleRefused);
@@ -186,15 +220,26 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   }
   const amount = "amount" in req ? req.amount : null;
   if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) return refuse("invalid", "Enter an amount above zero.");
-  const clientTransactionId = "terminalRef" in req ? `pd-${req.requestKey}` : null;
-  // The state check and the operation's record in one immediate write transaction: of two
-  // refunds sent at once (from two server processes on one database) only one passes the check
-  // on what remains, and of two completions (or cancels, or reverts) only the first, since the
-  // second sees the first one's pending record. The pairing is read in it too: an operation
-  // goes only through the terminal's active pairing of the transaction's own merchant.
-  let pairing: { id: number; clientId: string } | null = null;
-  const recorded = await db.transaction(
-    async (tx): Promise<OperationOutcome | number> => {
+  return null;
+}
+
+/**
+ * The state check and the operation's record in one immediate write transaction: of two
+ * refunds sent at once (from two server processes on one database) only one passes the check
+ * on what remains, and of two completions (or cancels, or reverts) only the first, since the
+ * second sees the first one's pending record. The pairing is read in it too: an operation goes
+ * only through the terminal's active pairing of the transaction's own merchant.
+ */
+async function recordOperation(
+  ctx: QueryContext,
+  user: Operator,
+  req: OperationRequest,
+  target: Target,
+  { amount, clientTransactionId, at }: { amount: number | null; clientTransactionId: string | null; at: number },
+): Promise<Refusal | { operationId: number; pairing: Via }> {
+  const now = () => at;
+  return ctx.db.transaction(
+    async (tx): Promise<Refusal | { operationId: number; pairing: Via }> => {
       const reach = await activePairingFor(tx, target.terminalRef, target.merchantId);
       if (target.transaction) {
         const current = await firstRow(tx.select().from(transactions).where(eq(transactions.id, target.transaction.id)).limit(1)) ?? target.transaction;
@@ -211,9 +256,8 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
         return refuse("paired_elsewhere", `Terminal ${target.terminalId} is paired to another merchant now: pair it again (with a new OTP from its screen) before sending payments to it.`);
       }
       if (!reach.pairing) return refuse("not_paired", `Terminal ${target.terminalId} has no active pairing: pair it again before sending operations to it.`);
-      pairing = reach.pairing;
       try {
-        return (await returnedRow(tx
+        const operationId = (await returnedRow(tx
           .insert(transactionOperations)
           .values({
             requestKey: req.requestKey,
@@ -231,6 +275,7 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
             createdAt: new Date(now()),
           })
           .returning({ id: transactionOperations.id }))).id;
+        return { operationId, pairing: reach.pairing };
       } catch (err) {
         if (/UNIQUE constraint failed: transaction_operations\.(request_key|environment)/.test((err as Error)?.message ?? "")) {
           return refuse("duplicate", "This form was already sent: reload the page to see what happened before sending it again.");
@@ -240,135 +285,148 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
     },
     { behavior: "immediate" },
   );
-  if (typeof recorded !== "number") return recorded;
-  const operationId = recorded;
-  const via = pairing!;
+}
 
+/** The call to Pay-Connect with the pairing's credentials: what it created (a transaction) or started (an operation). */
+async function sendToProvider(db: QueryContext["db"], deps: OperationDeps, req: OperationRequest, target: Target, via: Via, clientTransactionId: string | null) {
   const provider = deps.provider(target.environment);
-  const what = `${OPERATION_LABELS[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
-  try {
-    const creds = await deps.credentials(db, via);
-    const tid = target.transaction?.providerTransactionId ?? "";
-    let created: { transactionId: string } | null = null;
-    let started: { operationId: string } | null = null;
-    // A refusal of the credentials themselves marks the pairing (lib/pairing/credentials-state.ts).
-    await watchCredentials(db, via.id, async () => {
-      switch (req.kind) {
-        case "charge":
-          created = await provider.charge(creds, { amount: req.amount, clientTransactionId: clientTransactionId!, ...(req.paymentMethod ? { paymentMethod: req.paymentMethod } : {}) });
-          break;
-        case "preauth":
-          created = await provider.preauth(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
-          break;
-        case "independent_refund":
-          created = await provider.independentRefund(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
-          break;
-        case "refund":
-          created = await provider.refund(creds, tid, { amount: req.amount });
-          break;
-        case "cancel":
-          await provider.cancel(creds, tid);
-          break;
-        case "revert":
-          started = await provider.revert(creds, tid);
-          break;
-        case "preauth_complete":
-          started = await provider.preauthComplete(creds, tid, { amount: req.amount });
-          break;
-        case "preauth_increment":
-          started = await provider.preauthIncrement(creds, tid, { amount: req.amount });
-          break;
+  const creds = await deps.credentials(db, via);
+  const tid = target.transaction?.providerTransactionId ?? "";
+  let created: { transactionId: string } | null = null;
+  let started: { operationId: string } | null = null;
+  // A refusal of the credentials themselves marks the pairing (lib/pairing/credentials-state.ts).
+  await watchCredentials(db, via.id, async () => {
+    switch (req.kind) {
+      case "charge":
+        created = await provider.charge(creds, { amount: req.amount, clientTransactionId: clientTransactionId!, ...(req.paymentMethod ? { paymentMethod: req.paymentMethod } : {}) });
+        break;
+      case "preauth":
+        created = await provider.preauth(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
+        break;
+      case "independent_refund":
+        created = await provider.independentRefund(creds, { amount: req.amount, clientTransactionId: clientTransactionId! });
+        break;
+      case "refund":
+        created = await provider.refund(creds, tid, { amount: req.amount });
+        break;
+      case "cancel":
+        await provider.cancel(creds, tid);
+        break;
+      case "revert":
+        started = await provider.revert(creds, tid);
+        break;
+      case "preauth_complete":
+        started = await provider.preauthComplete(creds, tid, { amount: req.amount });
+        break;
+      case "preauth_increment":
+        started = await provider.preauthIncrement(creds, tid, { amount: req.amount });
+        break;
+    }
+  });
+  return { created: created as { transactionId: string } | null, started: started as { operationId: string } | null };
+}
+
+/** Pay-Connect accepted it: a created transaction is applied, the operation marked sent or done, and audited, in one write. */
+async function recordSent(
+  db: QueryContext["db"],
+  user: Operator,
+  req: OperationRequest,
+  target: Target,
+  sent: {
+    operationId: number;
+    via: Via;
+    amount: number | null;
+    clientTransactionId: string | null;
+    at: number;
+    created: { transactionId: string } | null;
+    started: { operationId: string } | null;
+  },
+): Promise<number | null> {
+  const { operationId, via, amount, clientTransactionId, at, created, started } = sent;
+  return db.transaction(
+    async (tx) => {
+      let ref = target.transaction?.id ?? null;
+      if (created) {
+        const kind = req.kind === "refund" ? "refund" : (req.kind as CreateKind);
+        ref = (await applyTransactionEvent(tx, {
+            observation: {
+                transactionId: created.transactionId,
+                status: "INITIATED",
+                amount: amount!,
+                tipAmount: null,
+                totalAmount: null,
+                refundTotalAmount: null,
+                currency: target.currency,
+                paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
+                paymentOption: null,
+                clientTransactionId,
+                linkedTransactionId: target.transaction?.providerTransactionId ?? null,
+                terminalId: target.terminalId,
+                tags: [],
+                createdAt: null,
+                completedAt: null,
+                canceledAt: null,
+                revertedAt: null,
+                details: {},
+            },
+            via: { pairingId: via.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
+            from: { source: "operation", operationId },
+            at,
+            create: { kind, registerRef: target.registerRef, createdById: user.id, linkedTransactionRef: target.transaction?.id ?? null },
+        })).transactionRef;
       }
-    });
-    const at = now();
-    const transactionRef = await db.transaction(
-      async (tx) => {
-        let ref = target.transaction?.id ?? null;
-        if (created) {
-          const kind = req.kind === "refund" ? "refund" : (req.kind as CreateKind);
-          ref = (await applyTransactionEvent(tx, {
-              observation: {
-                  transactionId: created.transactionId,
-                  status: "INITIATED",
-                  amount: amount!,
-                  tipAmount: null,
-                  totalAmount: null,
-                  refundTotalAmount: null,
-                  currency: target.currency,
-                  paymentMethod: "paymentMethod" in req ? (req.paymentMethod ?? null) : null,
-                  paymentOption: null,
-                  clientTransactionId,
-                  linkedTransactionId: target.transaction?.providerTransactionId ?? null,
-                  terminalId: target.terminalId,
-                  tags: [],
-                  createdAt: null,
-                  completedAt: null,
-                  canceledAt: null,
-                  revertedAt: null,
-                  details: {},
-              },
-              via: { pairingId: via.id, merchantId: target.merchantId, terminalRef: target.terminalRef, environment: target.environment },
-              from: { source: "operation", operationId },
-              at,
-              create: { kind, registerRef: target.registerRef, createdById: user.id, linkedTransactionRef: target.transaction?.id ?? null },
-          })).transactionRef;
-        }
-        await tx.update(transactionOperations)
-          .set({
-            status: created ? "succeeded" : "sent",
-            resultTransactionRef: created ? ref : null,
-            providerOperationId: started?.operationId ?? null,
-            providerStatus: started ? "INITIATED" : null,
-            nextPollAt: started ? new Date(at + 1_000) : null,
-            finishedAt: created ? new Date(at) : null,
-          })
-          .where(eq(transactionOperations.id, operationId));
-        // A cancel's effect arrives by webhook or poll: ask soon.
-        if (req.kind === "cancel" && target.transaction) {
-          await tx.update(transactions).set({ nextPollAt: new Date(at + 1_000) }).where(eq(transactions.id, target.transaction.id));
-        }
-        await writeAudit(tx, {
-          actor: { id: user.id, email: user.email },
-          merchantId: target.merchantId,
-          action: `transaction.${req.kind}` as AuditAction,
-          targetType: "transaction",
-          targetId: ref,
-          details: { operation: operationId, terminal: target.terminalId, environment: target.environment, amount, currency: target.currency },
-        });
-        return ref;
-      },
-      { behavior: "immediate" },
-    );
-    const message =
-      req.kind === "cancel"
-        ? `Cancel sent to ${target.terminalId}: the transaction's status will say when the terminal has cancelled it.`
-        : started
-          ? `${what} sent: Pay-Connect confirms it shortly, and the transaction's status will follow.`
-          : `${what} sent to ${target.terminalId}: it shows on the terminal now.`;
-    return { ok: true, operationId, transactionRef, message };
-  } catch (err) {
-    const unknown = err instanceof ProviderError && err.outcome === "unknown";
-    const reason = err instanceof ProviderError ? err.message : "An unexpected error stopped the operation (see the server log).";
-    const code = err instanceof ProviderError ? err.code : "internal";
-    await db.transaction(
-      async (tx) => {
-        await tx.update(transactionOperations)
-          .set({ status: unknown ? "outcome_unknown" : "failed", errorCode: code, reason, finishedAt: new Date(now()) })
-          .where(eq(transactionOperations.id, operationId));
-        await writeAudit(tx, {
-          actor: { id: user.id, email: user.email },
-          merchantId: target.merchantId,
-          action: "transaction.operation_failed",
-          targetType: target.transaction ? "transaction" : "terminal",
-          targetId: target.transaction?.id ?? target.terminalRef,
-          details: { operation: operationId, kind: req.kind, outcome: unknown ? "unknown" : "failed", code, amount },
-        });
-      },
-      { behavior: "immediate" },
-    );
-    if (!(err instanceof ProviderError)) throw err;
-    return { ok: false, code, message: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
-  }
+      await tx.update(transactionOperations)
+        .set({
+          status: created ? "succeeded" : "sent",
+          resultTransactionRef: created ? ref : null,
+          providerOperationId: started?.operationId ?? null,
+          providerStatus: started ? "INITIATED" : null,
+          nextPollAt: started ? new Date(at + 1_000) : null,
+          finishedAt: created ? new Date(at) : null,
+        })
+        .where(eq(transactionOperations.id, operationId));
+      // A cancel's effect arrives by webhook or poll: ask soon.
+      if (req.kind === "cancel" && target.transaction) {
+        await tx.update(transactions).set({ nextPollAt: new Date(at + 1_000) }).where(eq(transactions.id, target.transaction.id));
+      }
+      await writeAudit(tx, {
+        actor: { id: user.id, email: user.email },
+        merchantId: target.merchantId,
+        action: `transaction.${req.kind}` as AuditAction,
+        targetType: "transaction",
+        targetId: ref,
+        details: { operation: operationId, terminal: target.terminalId, environment: target.environment, amount, currency: target.currency },
+      });
+      return ref;
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/** Pay-Connect refused it, or its answer was lost: the operation says which, and the audit log too. */
+async function recordFailure(
+  db: QueryContext["db"],
+  user: Operator,
+  req: OperationRequest,
+  target: Target,
+  { operationId, amount, unknown, code, reason, at }: { operationId: number; amount: number | null; unknown: boolean; code: string; reason: string; at: number },
+): Promise<void> {
+  await db.transaction(
+    async (tx) => {
+      await tx.update(transactionOperations)
+        .set({ status: unknown ? "outcome_unknown" : "failed", errorCode: code, reason, finishedAt: new Date(at) })
+        .where(eq(transactionOperations.id, operationId));
+      await writeAudit(tx, {
+        actor: { id: user.id, email: user.email },
+        merchantId: target.merchantId,
+        action: "transaction.operation_failed",
+        targetType: target.transaction ? "transaction" : "terminal",
+        targetId: target.transaction?.id ?? target.terminalRef,
+        details: { operation: operationId, kind: req.kind, outcome: unknown ? "unknown" : "failed", code, amount },
+      });
+    },
+    { behavior: "immediate" },
+  );
 }
 
 /**
