@@ -5,7 +5,7 @@
  */
 import { DomainError } from "../errors";
 import "server-only";
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, ne } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import type { DB } from "../db/client";
 import {
@@ -20,7 +20,7 @@ import type { PairResult } from "../providers/types";
 import { merchantScope } from "../auth/scope";
 import { setRoute, unrouteTerminal, type RouteOutcome } from "../registers/routing";
 import { seal, secretContext } from "./vault";
-import { firstRow, returnedRow } from "../db/query";
+import { changedRows, firstRow, NOW_MS, returnedRow } from "../db/query";
 
 export type PersistInput = {
   attemptId: number;
@@ -107,7 +107,7 @@ async function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: nu
       warning,
     })
     .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")));
-  if (marked.changes !== 1) {
+  if (changedRows(marked) !== 1) {
     throw alreadySaved(input.attemptId);
   }
   await writeAudit(tx, {
@@ -149,134 +149,19 @@ export async function persistPairing(db: DB, input: PersistInput): Promise<Persi
       const stale = await staleRecovery(tx, input, before.id, actor);
       if (stale) return stale;
     }
-    // Registers of the merchant the terminal leaves cannot route to another merchant's terminal:
-    // they are unrouted first (the database refuses the move otherwise).
-    const unroutedByMove =
-      before && before.merchantId !== input.merchantId
-        ? await unrouteTerminal(tx, before.id, null, "the terminal was paired into another merchant", input.merchantId)
-        : 0;
-    // The terminal belongs to the merchant it was last paired into: whoever held its screen to
-    // read the OTP has it now. Its past pairings keep their own merchant (each merchant sees only
-    // its own history on the terminal page).
-    const terminal = await returnedRow(tx
-      .insert(terminals)
-      .values({ merchantId: input.merchantId, environment: input.environment, terminalId: result.terminalId })
-      .onConflictDoUpdate({
-        target: [terminals.environment, terminals.terminalId],
-        set: { merchantId: input.merchantId, updatedAt: sql`(unixepoch('subsec') * 1000)` },
-      })
-      .returning({ id: terminals.id }));
-    if (before && before.merchantId !== input.merchantId) {
-      // One entry for each merchant, neither naming the other nor its people: the merchant the
-      // terminal left sees no actor (staff read who in the other entry).
-      const details = { environment: input.environment, terminalId: result.terminalId };
-      await writeAudit(tx, {
-        actor: null,
-        merchantId: before.merchantId,
-        action: "terminal.merchant_change",
-        targetType: "terminal",
-        targetId: terminal.id,
-        details: {
-          ...details,
-          change: "paired into another merchant: it left this merchant",
-          ...(unroutedByMove > 0 ? { registersUnrouted: unroutedByMove } : {}),
-        },
-      });
-      await writeAudit(tx, {
-        actor,
-        merchantId: input.merchantId,
-        action: "terminal.merchant_change",
-        targetType: "terminal",
-        targetId: terminal.id,
-        details: { ...details, change: "joined this merchant" },
-      });
-    }
-
-    // Pay-Connect pairs a terminal once per integration and environment: the new pairing
-    // replaces the terminal's active one (assumption 10 in lib/pay-connect/assumptions.ts), whose
-    // dead secrets are destroyed. No unpair call is made for it. Registers route to the terminal,
-    // not to a pairing: they keep working on the new one.
-    const replaced = await tx
-      .select({ id: pairings.id, merchantId: pairings.merchantId, name: pairings.name, payConnectId: pairings.payConnectId })
-      .from(pairings)
-      .where(and(eq(pairings.terminalRef, terminal.id), eq(pairings.status, "active")));
-    for (const old of replaced) {
-      await tx.update(pairings)
-        .set({
-          status: "replaced",
-          endedAt: new Date(),
-          // Another merchant's pairing is not told who replaced it.
-          endedById: old.merchantId === input.merchantId ? actor.id : null,
-        })
-        .where(eq(pairings.id, old.id));
-      await tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, old.id));
-    }
-
-    const pairing = await returnedRow(tx
-      .insert(pairings)
-      .values({
-        terminalRef: terminal.id,
-        merchantId: input.merchantId,
-        payConnectId: result.payConnectId,
-        name: result.payConnectName,
-        clientId: result.clientId,
-        webhookUrl: input.webhookUrl,
-        webhookToken: input.webhookToken,
-        hasWebhookSecret: result.webhookSecretKey !== null,
-        attemptId: input.attemptId,
-        createdById: input.createdById,
-      })
-      .returning({ id: pairings.id }));
-    for (const old of replaced) {
-      await tx.update(pairings).set({ replacedById: pairing.id }).where(eq(pairings.id, old.id));
-      await writeAudit(tx, {
-        actor: old.merchantId === input.merchantId ? actor : null,
-        merchantId: old.merchantId,
-        action: "pairing.replace",
-        targetType: "pairing",
-        targetId: old.id,
-        details: {
-          environment: input.environment,
-          terminalId: result.terminalId,
-          name: old.name,
-          ...(old.merchantId === input.merchantId ? { replacedBy: pairing.id } : { change: "paired again into another merchant" }),
-        },
-      });
-    }
-
-    // What the user meant: "pair again" of one terminal, or pairing from a register's page.
-    const meant = await firstRow(tx
-      .select({ intendedTerminalRef: pairingAttempts.intendedTerminalRef, registerRef: pairingAttempts.registerRef })
-      .from(pairingAttempts)
-      .where(eq(pairingAttempts.id, input.attemptId)).limit(1));
+    const terminal = await moveTerminalInto(tx, input, before);
+    const { pairing, replaced } = await replaceActivePairing(tx, input, terminal.id);
+    const meant = await firstRow(
+      tx
+        .select({ intendedTerminalRef: pairingAttempts.intendedTerminalRef, registerRef: pairingAttempts.registerRef })
+        .from(pairingAttempts)
+        .where(eq(pairingAttempts.id, input.attemptId))
+        .limit(1),
+    );
     const warnings: string[] = [];
-    if (meant?.intendedTerminalRef != null && meant.intendedTerminalRef !== terminal.id) {
-      const intended = await firstRow(tx
-        .select({ terminalId: terminals.terminalId })
-        .from(terminals)
-        .where(eq(terminals.id, meant.intendedTerminalRef)).limit(1));
-      // Which pairing of that terminal it replaced: this merchant's by name, another's without.
-      const ended = replaced.map((r) => (r.merchantId === input.merchantId ? `“${r.name}”` : "another merchant's pairing")).join(" and ");
-      warnings.push(
-        `This OTP came from terminal ${result.terminalId}, not from ${intended?.terminalId ?? "the terminal you meant to pair again"}. ` +
-          `Pairdesk kept the new pairing of ${result.terminalId} (its credentials cannot be fetched again)` +
-          `${ended ? `, which replaced ${ended} on ${result.terminalId}` : ""}; ` +
-          `${intended?.terminalId ?? "the other terminal"} was not changed. It took the name typed for ${intended?.terminalId ?? "the other terminal"}. ` +
-          `If this was a mistake, unpair ${result.terminalId}.`,
-      );
-    }
-    const mismatch = warnings.length > 0 ? warnings.join(" ") : null;
-
-    const secrets: { field: "client_secret" | "webhook_secret_key"; value: string }[] = [
-      { field: "client_secret", value: result.clientSecret },
-    ];
-    if (result.webhookSecretKey !== null) {
-      secrets.push({ field: "webhook_secret_key", value: result.webhookSecretKey });
-    }
-    for (const s of secrets) {
-      const sealed = seal(s.value, secretContext("pairings", pairing.id, s.field));
-      await tx.insert(pairingSecrets).values({ pairingId: pairing.id, field: s.field, ...sealed });
-    }
+    const mismatch = await otherTerminalWarning(tx, input, terminal.id, meant?.intendedTerminalRef ?? null, replaced);
+    if (mismatch) warnings.push(mismatch);
+    await sealSecrets(tx, pairing.id, result);
 
     const marked = await tx
       .update(pairingAttempts)
@@ -293,7 +178,7 @@ export async function persistPairing(db: DB, input: PersistInput): Promise<Persi
       .where(and(eq(pairingAttempts.id, input.attemptId), ne(pairingAttempts.status, "succeeded")));
     // The same pair result must never make two pairings (a recovery racing the original write,
     // a spool file imported twice): an attempt already succeeded rolls the whole write back.
-    if (marked.changes !== 1) {
+    if (changedRows(marked) !== 1) {
       throw alreadySaved(input.attemptId);
     }
 
@@ -328,4 +213,151 @@ export async function persistPairing(db: DB, input: PersistInput): Promise<Persi
     }
     return { terminalRef: terminal.id, pairingId: pairing.id, replacedPairingIds: replaced.map((r) => r.id), warning, routed };
   }, { behavior: "immediate" });
+}
+
+type Before = { id: number; merchantId: number } | undefined;
+type Replaced = { id: number; merchantId: number; name: string; payConnectId: string }[];
+
+/**
+ * The terminal, created or moved into the pairing's merchant: registers of the merchant it
+ * leaves are unrouted first, and each merchant gets its own audit entry.
+ */
+async function moveTerminalInto(tx: PersistTx, input: PersistInput, before: Before): Promise<{ id: number }> {
+  const { result, actor } = input;
+  // Registers of the merchant the terminal leaves cannot route to another merchant's terminal:
+  // they are unrouted first (the database refuses the move otherwise).
+  const unroutedByMove =
+    before && before.merchantId !== input.merchantId
+      ? await unrouteTerminal(tx, before.id, null, "the terminal was paired into another merchant", input.merchantId)
+      : 0;
+  // The terminal belongs to the merchant it was last paired into: whoever held its screen to
+  // read the OTP has it now. Its past pairings keep their own merchant (each merchant sees only
+  // its own history on the terminal page).
+  const terminal = await returnedRow(tx
+    .insert(terminals)
+    .values({ merchantId: input.merchantId, environment: input.environment, terminalId: result.terminalId })
+    .onConflictDoUpdate({
+      target: [terminals.environment, terminals.terminalId],
+      set: { merchantId: input.merchantId, updatedAt: NOW_MS },
+    })
+    .returning({ id: terminals.id }));
+  if (before && before.merchantId !== input.merchantId) {
+    // One entry for each merchant, neither naming the other nor its people: the merchant the
+    // terminal left sees no actor (staff read who in the other entry).
+    const details = { environment: input.environment, terminalId: result.terminalId };
+    await writeAudit(tx, {
+      actor: null,
+      merchantId: before.merchantId,
+      action: "terminal.merchant_change",
+      targetType: "terminal",
+      targetId: terminal.id,
+      details: {
+        ...details,
+        change: "paired into another merchant: it left this merchant",
+        ...(unroutedByMove > 0 ? { registersUnrouted: unroutedByMove } : {}),
+      },
+    });
+    await writeAudit(tx, {
+      actor,
+      merchantId: input.merchantId,
+      action: "terminal.merchant_change",
+      targetType: "terminal",
+      targetId: terminal.id,
+      details: { ...details, change: "joined this merchant" },
+    });
+  }
+
+  return terminal;
+}
+
+/**
+ * The new pairing, replacing the terminal's active one (whose dead secrets are destroyed), with
+ * a pairing.replace entry for each one it replaced.
+ */
+async function replaceActivePairing(tx: PersistTx, input: PersistInput, terminalRef: number): Promise<{ pairing: { id: number }; replaced: Replaced }> {
+  const { result, actor } = input;
+  // Pay-Connect pairs a terminal once per integration and environment: the new pairing
+  // replaces the terminal's active one (assumption 10 in lib/pay-connect/assumptions.ts), whose
+  // dead secrets are destroyed. No unpair call is made for it. Registers route to the terminal,
+  // not to a pairing: they keep working on the new one.
+  const replaced = await tx
+    .select({ id: pairings.id, merchantId: pairings.merchantId, name: pairings.name, payConnectId: pairings.payConnectId })
+    .from(pairings)
+    .where(and(eq(pairings.terminalRef, terminalRef), eq(pairings.status, "active")));
+  for (const old of replaced) {
+    await tx.update(pairings)
+      .set({
+        status: "replaced",
+        endedAt: new Date(),
+        // Another merchant's pairing is not told who replaced it.
+        endedById: old.merchantId === input.merchantId ? actor.id : null,
+      })
+      .where(eq(pairings.id, old.id));
+    await tx.delete(pairingSecrets).where(eq(pairingSecrets.pairingId, old.id));
+  }
+
+  const pairing = await returnedRow(tx
+    .insert(pairings)
+    .values({
+      terminalRef: terminalRef,
+      merchantId: input.merchantId,
+      payConnectId: result.payConnectId,
+      name: result.payConnectName,
+      clientId: result.clientId,
+      webhookUrl: input.webhookUrl,
+      webhookToken: input.webhookToken,
+      hasWebhookSecret: result.webhookSecretKey !== null,
+      attemptId: input.attemptId,
+      createdById: input.createdById,
+    })
+    .returning({ id: pairings.id }));
+  for (const old of replaced) {
+    await tx.update(pairings).set({ replacedById: pairing.id }).where(eq(pairings.id, old.id));
+    await writeAudit(tx, {
+      actor: old.merchantId === input.merchantId ? actor : null,
+      merchantId: old.merchantId,
+      action: "pairing.replace",
+      targetType: "pairing",
+      targetId: old.id,
+      details: {
+        environment: input.environment,
+        terminalId: result.terminalId,
+        name: old.name,
+        ...(old.merchantId === input.merchantId ? { replacedBy: pairing.id } : { change: "paired again into another merchant" }),
+      },
+    });
+  }
+
+  return { pairing, replaced };
+}
+
+/** A Pair again answered by another terminal's OTP: the warning that says so, or null. */
+async function otherTerminalWarning(tx: PersistTx, input: PersistInput, terminalRef: number, intendedTerminalRef: number | null, replaced: Replaced): Promise<string | null> {
+  const { result } = input;
+  if (intendedTerminalRef === null || intendedTerminalRef === terminalRef) return null;
+  const intended = await firstRow(tx.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, intendedTerminalRef)).limit(1));
+  // Which pairing of that terminal it replaced: this merchant's by name, another's without.
+  const ended = replaced.map((r) => (r.merchantId === input.merchantId ? `“${r.name}”` : "another merchant's pairing")).join(" and ");
+  return (
+    `This OTP came from terminal ${result.terminalId}, not from ${intended?.terminalId ?? "the terminal you meant to pair again"}. ` +
+    `Pairdesk kept the new pairing of ${result.terminalId} (its credentials cannot be fetched again)` +
+    `${ended ? `, which replaced ${ended} on ${result.terminalId}` : ""}; ` +
+    `${intended?.terminalId ?? "the other terminal"} was not changed. It took the name typed for ${intended?.terminalId ?? "the other terminal"}. ` +
+    `If this was a mistake, unpair ${result.terminalId}.`
+  );
+}
+
+/** The one-time credentials, sealed with the vault key into pairing_secrets. */
+async function sealSecrets(tx: PersistTx, pairingId: number, result: PairResult): Promise<void> {
+  const secrets: { field: "client_secret" | "webhook_secret_key"; value: string }[] = [
+    { field: "client_secret", value: result.clientSecret },
+  ];
+  if (result.webhookSecretKey !== null) {
+    secrets.push({ field: "webhook_secret_key", value: result.webhookSecretKey });
+  }
+  for (const s of secrets) {
+    const sealed = seal(s.value, secretContext("pairings", pairingId, s.field));
+    await tx.insert(pairingSecrets).values({ pairingId: pairingId, field: s.field, ...sealed });
+  }
+
 }

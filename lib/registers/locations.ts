@@ -3,7 +3,7 @@
  * transaction; the database refuses what breaks a rule (rules.ts), and the caller's scope
  * decides whose locations are found at all (another merchant's is "not found").
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import type { QueryContext } from "../auth/scope";
 import { inScope, scopeWhere, type Scope, scopedCommands } from "../auth/scope";
@@ -12,7 +12,7 @@ import { locations, merchants } from "../db/schema";
 import { DomainError, notFound } from "../errors";
 import { ruleViolation, underRules } from "./rules";
 import type { LocationForm } from "./schemas";
-import { firstRow, returnedRow } from "../db/query";
+import { firstRow, returnedRow, NOW_MS } from "../db/query";
 
 export type Actor = { id: number; email: string };
 
@@ -94,7 +94,7 @@ export async function updateLocation(
       const location = await underRules(async () =>
         await returnedRow(tx
           .update(locations)
-          .set({ ...changes, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .set({ ...changes, updatedAt: NOW_MS })
           .where(eq(locations.id, locationId))
           .returning()),
       );
@@ -128,7 +128,7 @@ export async function archiveLocation(ctx: QueryContext, locationId: number, act
       const location = await underRules(async () =>
         await returnedRow(tx
           .update(locations)
-          .set({ archivedAt: new Date(), updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .set({ archivedAt: new Date(), updatedAt: NOW_MS })
           .where(and(eq(locations.id, locationId), isNull(locations.archivedAt)))
           .returning()),
       );

@@ -5,7 +5,7 @@
  */
 import { DomainError, notFound } from "../errors";
 import { randomUUID } from "node:crypto";
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import { scopeWhere, type QueryContext, type Scope, scopedCommands } from "../auth/scope";
 import type { DB, Tx } from "../db/open";
@@ -13,7 +13,7 @@ import { registers, terminals, type RegisterKind } from "../db/schema";
 import { findLocation, LOCATION_NOT_FOUND, writableMerchant, type Actor } from "./locations";
 import { ruleViolation, underRules } from "./rules";
 import type { RegisterForm } from "./schemas";
-import { firstRow, returnedRow } from "../db/query";
+import { firstRow, returnedRow, NOW_MS } from "../db/query";
 
 export const REGISTER_NOT_FOUND = "That register does not exist, or it is not in your merchant.";
 
@@ -86,7 +86,7 @@ export async function updateRegister(
       const register = await underRules(async () =>
         await returnedRow(tx
           .update(registers)
-          .set({ ...changes, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .set({ ...changes, updatedAt: NOW_MS })
           .where(eq(registers.id, id))
           .returning()),
       );
@@ -127,7 +127,7 @@ export async function archiveRegister(ctx: QueryContext, id: number, actor: Acto
       const register = await underRules(async () =>
         await returnedRow(tx
           .update(registers)
-          .set({ archivedAt: new Date(), terminalRef: null, routedAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+          .set({ archivedAt: new Date(), terminalRef: null, routedAt: null, updatedAt: NOW_MS })
           .where(and(eq(registers.id, id), isNull(registers.archivedAt)))
           .returning()),
       );

@@ -5,7 +5,7 @@
  * no provider is called.
  */
 import { DomainError, notFound } from "../errors";
-import { and, count, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, count, eq, isNull, ne } from "drizzle-orm";
 import { writeAudit } from "../audit/audit";
 import { scopeWhere, type QueryContext, type Scope, scopedCommands } from "../auth/scope";
 import type { Tx } from "../db/open";
@@ -13,7 +13,7 @@ import { pairings, registers, terminals } from "../db/schema";
 import { writableMerchant, type Actor } from "./locations";
 import { findRegister, REGISTER_NOT_FOUND } from "./registers";
 import { ruleViolation, underRules } from "./rules";
-import { firstRow } from "../db/query";
+import { firstRow, NOW_MS } from "../db/query";
 
 const TERMINAL_NOT_FOUND = "That terminal does not exist, or it is not in your merchant.";
 
@@ -84,7 +84,7 @@ export async function setRoute(
       .set({
         terminalRef,
         routedAt: terminalRef === null ? null : new Date(),
-        updatedAt: sql`(unixepoch('subsec') * 1000)`,
+        updatedAt: NOW_MS,
       })
       .where(and(eq(registers.id, register.id), isNull(registers.archivedAt))),
   );
@@ -134,7 +134,7 @@ export async function unrouteTerminal(
     );
   for (const r of routed) {
     await tx.update(registers)
-      .set({ terminalRef: null, routedAt: null, updatedAt: sql`(unixepoch('subsec') * 1000)` })
+      .set({ terminalRef: null, routedAt: null, updatedAt: NOW_MS })
       .where(eq(registers.id, r.id));
     await writeAudit(tx, {
       actor,
