@@ -38,6 +38,10 @@ const config = [
           selector: "CallExpression[arguments.length=0] > MemberExpression.callee[property.name=/^(all|get|run|sync)$/]",
           message: "Await the query (`await db.select()…`, `firstRow(…)`, `changedRows(await …)` from lib/db/query.ts): the data layer is asynchronous.",
         },
+        {
+          selector: "MemberExpression[property.name='$client']",
+          message: "The driver's handle is lib/db's (and lib/ops' SQLite tooling): write the query with drizzle, or add what it needs to lib/db/.",
+        },
       ],
     },
   },

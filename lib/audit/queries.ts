@@ -359,13 +359,17 @@ export const queryAuditActorEmails = scopedQuery(async ({ db, scope }): Promise<
   if (scope.kind === "all") {
     return (await db.select({ email: users.email }).from(users).orderBy(asc(users.email))).map((u) => u.email);
   }
-  const rows = db.$client
-    .prepare(
-      `select email from users where merchant_id = ?
-       union
-       select actor_email from audit_log where merchant_id = ? and actor_email is not null
-       order by 1 limit 500`,
+  const rows = await db
+    .select({ email: users.email })
+    .from(users)
+    .where(eq(users.merchantId, scope.merchantId))
+    .union(
+      db
+        .select({ email: sql<string>`${auditLog.actorEmail}` })
+        .from(auditLog)
+        .where(and(eq(auditLog.merchantId, scope.merchantId), isNotNull(auditLog.actorEmail))),
     )
-    .all(scope.merchantId, scope.merchantId) as { email: string }[];
+    .orderBy(sql`1`)
+    .limit(500);
   return rows.map((r) => r.email);
 });

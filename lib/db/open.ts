@@ -171,3 +171,19 @@ export function migrateDatabase(sqlite: Database.Database, db: Drizzle = drizzle
 export function inTransaction<T>(db: DB | Tx, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return "close" in db ? db.transaction(fn) : fn(db);
 }
+
+/**
+ * The engine's plan for a query, one indented line a step (SQLite's EXPLAIN QUERY PLAN), for
+ * the benches that show why a list is fast or slow. Read on the reader.
+ */
+export async function explainPlan(db: DB, query: { sql: string; params: unknown[] }): Promise<string[]> {
+  const steps = sqliteReader(db)
+    .prepare(`explain query plan ${query.sql}`)
+    .all(...query.params) as { id: number; parent: number; detail: string }[];
+  const depth = new Map<number, number>([[0, 0]]);
+  return steps.map((step) => {
+    const d = (depth.get(step.parent) ?? 0) + 1;
+    depth.set(step.id, d);
+    return `${"  ".repeat(d)}${step.detail}`;
+  });
+}

@@ -26,3 +26,4 @@ export async function returnedRow<T>(rows: PromiseLike<T[]>): Promise<T> {
   if (row === undefined) throw new Error("The write returned no row.");
   return row;
 }
+

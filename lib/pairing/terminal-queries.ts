@@ -1,5 +1,6 @@
 import "server-only";
 import { and, asc, count, desc, eq, exists, isNotNull, notExists, or, sql, type SQL } from "drizzle-orm";
+import { explainPlan } from "../db/open";
 import { alias } from "drizzle-orm/sqlite-core";
 import { type DB } from "../db/client";
 import { merchants, pairings, registers, terminals, users, type Environment } from "../db/schema";
@@ -230,19 +231,8 @@ export const queryTerminals = scopedQuery(async (ctx, input: TerminalListInput =
 
 /** The query plans of one list page (`npm run bench -- --explain`). */
 export const explainTerminalList = scopedQuery(
-  (ctx, input: TerminalListInput, window: { limit: number; offset: number }): { count: string[]; rows: string[] } => {
+  async (ctx, input: TerminalListInput, window: { limit: number; offset: number }): Promise<{ count: string[]; rows: string[] }> => {
     const statements = terminalListStatements(ctx, terminalList.values(input), window);
-    const plan = (query: { sql: string; params: unknown[] }) => {
-      const steps = ctx.db.$client
-        .prepare(`explain query plan ${query.sql}`)
-        .all(...query.params) as { id: number; parent: number; detail: string }[];
-      const depth = new Map<number, number>([[0, 0]]);
-      return steps.map((step) => {
-        const d = (depth.get(step.parent) ?? 0) + 1;
-        depth.set(step.id, d);
-        return `${"  ".repeat(d)}${step.detail}`;
-      });
-    };
-    return { count: plan(statements.countQuery.toSQL()), rows: plan(statements.rowsQuery.toSQL()) };
+    return { count: await explainPlan(ctx.db, statements.countQuery.toSQL()), rows: await explainPlan(ctx.db, statements.rowsQuery.toSQL()) };
   },
 );

@@ -98,7 +98,7 @@ async function main() {
         "p95 ms": Number(percentile(times, 0.95).toFixed(2)),
       });
       if (explain) {
-        const plans = explainTerminalList(ctx, input, {
+        const plans = await explainTerminalList(ctx, input, {
           limit: result.pageSize,
           offset: (result.page - 1) * result.pageSize,
         });
