@@ -221,88 +221,11 @@ export async function applyTransactionEvent(tx: Tx, input: ApplyInput): Promise<
   if (existing.merchantId !== via.merchantId) throw foreignTransaction(o.transactionId, "merchant");
 
   const conflict = await finalConflict(tx, existing, o);
-  if (conflict) {
-    const event = await insertEvent(tx, {
-      transactionRef: existing.id,
-      status: o.status,
-      source,
-      effect: "ignored",
-      note: conflict,
-      ...sourceRefs(from),
-      fingerprint,
-      observed: observedJson(o),
-      at: new Date(at),
-    });
-    if (event) {
-      await tx.update(transactions).set({ conflictAt: new Date(at), conflictNote: conflict }).where(eq(transactions.id, existing.id));
-    }
-    return {
-      transactionRef: existing.id,
-      effect: event ? "ignored" : "duplicate",
-      status: existing.status,
-      previous: existing.status,
-      eventId: event?.id ?? null,
-      note: conflict,
-      conflict,
-    };
-  }
-
+  if (conflict) return keepIgnored(tx, existing, input, { at, fingerprint, note: conflict, conflict: true });
   const decision = decideStatus(existing.status, o.status);
-  if (decision.effect === "ignored") {
-    const event = await insertEvent(tx, {
-        transactionRef: existing.id,
-        status: o.status,
-        source,
-        effect: "ignored",
-        note: decision.note,
-        ...sourceRefs(from),
-        fingerprint,
-        observed: observedJson(o),
-        at: new Date(at),
-      });
-    return {
-      transactionRef: existing.id,
-      effect: event ? "ignored" : "duplicate",
-      status: existing.status,
-      previous: existing.status,
-      eventId: event?.id ?? null,
-      note: decision.note,
-    };
-  }
+  if (decision.effect === "ignored") return keepIgnored(tx, existing, input, { at, fingerprint, note: decision.note, conflict: false });
 
-  // What the observation adds: non-null fields override, the refund total only grows, times
-  // are filled in. An ignored observation changes none of them.
-  const changes: Partial<typeof transactions.$inferInsert> = {};
-  const notes: string[] = [];
-  // Notes are read by people: amounts in the transaction's currency, not minor units.
-  const money = (minor: number) => formatAmount(minor, existing.currency ?? o.currency);
-  const set = <K extends keyof typeof existing & keyof typeof changes>(key: K, value: (typeof existing)[K] | null | undefined) => {
-    if (value === null || value === undefined) return;
-    const old = existing[key];
-    const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
-    if (!same) (changes as Record<string, unknown>)[key] = value;
-  };
-  if (o.amount !== existing.amount) {
-    notes.push(`amount ${money(existing.amount)} → ${money(o.amount)}`);
-    changes.amount = o.amount;
-  }
-  set("tipAmount", o.tipAmount);
-  set("totalAmount", o.totalAmount);
-  if (o.refundTotalAmount !== null && o.refundTotalAmount > existing.refundTotalAmount) {
-    notes.push(`refunded ${money(existing.refundTotalAmount)} → ${money(o.refundTotalAmount)}`);
-    changes.refundTotalAmount = o.refundTotalAmount;
-  }
-  set("currency", o.currency);
-  set("paymentMethod", o.paymentMethod);
-  set("paymentOption", o.paymentOption);
-  if (o.createdAt !== null && existing.providerCreatedAt === null) changes.providerCreatedAt = new Date(o.createdAt);
-  if (o.completedAt !== null && existing.completedAt === null) changes.completedAt = new Date(o.completedAt);
-  if (o.canceledAt !== null && existing.canceledAt === null) changes.canceledAt = new Date(o.canceledAt);
-  if (o.revertedAt !== null && existing.revertedAt === null) changes.revertedAt = new Date(o.revertedAt);
-  if (o.clientTransactionId && !existing.clientTransactionId) changes.clientTransactionId = o.clientTransactionId;
-  const details = mergedDetails(existing.details, o.details);
-  if (details !== existing.details && Object.keys(o.details).length > 0) changes.details = details;
-
+  const { changes, notes } = observedChanges(existing, o);
   const statusChanged = decision.effect === "changed";
   if (!statusChanged && Object.keys(changes).length === 0) {
     return { transactionRef: existing.id, effect: "duplicate", status: existing.status, previous: existing.status, eventId: null, note: null };
@@ -341,17 +264,95 @@ export async function applyTransactionEvent(tx: Tx, input: ApplyInput): Promise<
   await tx.update(transactions)
     .set({ ...changes, lastSeenAt: new Date(at), updatedAt: new Date(at) })
     .where(eq(transactions.id, existing.id));
-  // A cancel has no operation of its own to follow: the transaction's final status says how it ended.
-  if (statusChanged && isFinalStatus(o.status)) {
-    await tx.update(transactionOperations)
-      .set(
-        o.status === "CANCELED"
-          ? { status: "succeeded", finishedAt: new Date(at) }
-          : { status: "failed", finishedAt: new Date(at), reason: `The payment ended as ${o.status} before the terminal cancelled it.` },
-      )
-      .where(and(eq(transactionOperations.transactionRef, existing.id), eq(transactionOperations.kind, "cancel"), eq(transactionOperations.status, "sent")));
-  }
+  if (statusChanged && isFinalStatus(o.status)) await settleCancels(tx, existing.id, o.status, at);
   return { transactionRef: existing.id, effect, status: statusChanged ? o.status : existing.status, previous: existing.status, eventId: event.id, note };
+}
+
+type Existing = typeof transactions.$inferSelect;
+
+/**
+ * Keeps an observation that changes nothing as an ignored event, with why (a late status, or a
+ * final transaction's conflicting amount or currency, which also flags the transaction).
+ */
+async function keepIgnored(
+  tx: Tx,
+  existing: Existing,
+  input: ApplyInput,
+  { at, fingerprint, note, conflict }: { at: number; fingerprint: string; note: string; conflict: boolean },
+): Promise<ApplyResult> {
+  const { observation: o, from } = input;
+  const event = await insertEvent(tx, {
+    transactionRef: existing.id,
+    status: o.status,
+    source: from.source,
+    effect: "ignored",
+    note,
+    ...sourceRefs(from),
+    fingerprint,
+    observed: observedJson(o),
+    at: new Date(at),
+  });
+  if (event && conflict) {
+    await tx.update(transactions).set({ conflictAt: new Date(at), conflictNote: note }).where(eq(transactions.id, existing.id));
+  }
+  return {
+    transactionRef: existing.id,
+    effect: event ? "ignored" : "duplicate",
+    status: existing.status,
+    previous: existing.status,
+    eventId: event?.id ?? null,
+    note,
+    ...(conflict ? { conflict: note } : {}),
+  };
+}
+
+/**
+ * What an observation adds to the transaction: non-null fields override, the refund total only
+ * grows, times are filled in; `notes` say it for people (amounts in the transaction's currency).
+ */
+function observedChanges(existing: Existing, o: ProviderTransaction): { changes: Partial<typeof transactions.$inferInsert>; notes: string[] } {
+  const changes: Partial<typeof transactions.$inferInsert> = {};
+  const notes: string[] = [];
+  const money = (minor: number) => formatAmount(minor, existing.currency ?? o.currency);
+  const set = <K extends keyof Existing & keyof typeof changes>(key: K, value: Existing[K] | null | undefined) => {
+    if (value === null || value === undefined) return;
+    const old = existing[key];
+    const same = old instanceof Date && value instanceof Date ? old.getTime() === value.getTime() : old === value;
+    if (!same) (changes as Record<string, unknown>)[key] = value;
+  };
+  if (o.amount !== existing.amount) {
+    notes.push(`amount ${money(existing.amount)} → ${money(o.amount)}`);
+    changes.amount = o.amount;
+  }
+  set("tipAmount", o.tipAmount);
+  set("totalAmount", o.totalAmount);
+  if (o.refundTotalAmount !== null && o.refundTotalAmount > existing.refundTotalAmount) {
+    notes.push(`refunded ${money(existing.refundTotalAmount)} → ${money(o.refundTotalAmount)}`);
+    changes.refundTotalAmount = o.refundTotalAmount;
+  }
+  set("currency", o.currency);
+  set("paymentMethod", o.paymentMethod);
+  set("paymentOption", o.paymentOption);
+  if (o.createdAt !== null && existing.providerCreatedAt === null) changes.providerCreatedAt = new Date(o.createdAt);
+  if (o.completedAt !== null && existing.completedAt === null) changes.completedAt = new Date(o.completedAt);
+  if (o.canceledAt !== null && existing.canceledAt === null) changes.canceledAt = new Date(o.canceledAt);
+  if (o.revertedAt !== null && existing.revertedAt === null) changes.revertedAt = new Date(o.revertedAt);
+  if (o.clientTransactionId && !existing.clientTransactionId) changes.clientTransactionId = o.clientTransactionId;
+  const details = mergedDetails(existing.details, o.details);
+  if (details !== existing.details && Object.keys(o.details).length > 0) changes.details = details;
+  return { changes, notes };
+}
+
+/** A cancel has no operation of its own to follow: the transaction's final status says how it ended. */
+async function settleCancels(tx: Tx, transactionRef: number, status: TransactionStatus, at: number): Promise<void> {
+  await tx
+    .update(transactionOperations)
+    .set(
+      status === "CANCELED"
+        ? { status: "succeeded", finishedAt: new Date(at) }
+        : { status: "failed", finishedAt: new Date(at), reason: `The payment ended as ${status} before the terminal cancelled it.` },
+    )
+    .where(and(eq(transactionOperations.transactionRef, transactionRef), eq(transactionOperations.kind, "cancel"), eq(transactionOperations.status, "sent")));
 }
 
 /** An observation, through one terminal's pairing, of a transaction that belongs to another terminal. */
