@@ -117,8 +117,8 @@ export function RegisterImportForm({ merchant }: { merchant: ImportMerchantChoic
       {result && !result.ok ? (
         <section aria-labelledby="import-errors" className="space-y-3" data-testid="import-errors">
           <Alert tone="danger" role="alert" title="Nothing was imported">
-            {result.errors.length === 1 ? "1 problem" : `${result.errors.length} problems`} in {fileName ?? "the file"}: correct
-            them and preview again. No register is created until every row is valid.
+            {result.errors.length === 1 ? "1 problem" : `${result.errors.length} problems`} in {fileName ?? "the file"}: correct{" "}
+            {result.errors.length === 1 ? "it" : "them"} and preview again. No register is created until every row is valid.
           </Alert>
           <h2 id="import-errors" className="text-base font-semibold">
             Problems
@@ -150,7 +150,7 @@ export function RegisterImportForm({ merchant }: { merchant: ImportMerchantChoic
             <Alert tone="success" title={result.created === 0 ? "Nothing new" : "Imported"}>
               {result.created === 0
                 ? "Every register in the file is already there: nothing was created."
-                : `Created ${result.created} register${result.created === 1 ? "" : "s"}${result.plan.unchanged.length ? `; ${result.plan.unchanged.length} were already there` : ""}.`}{" "}
+                : `Created ${result.created} register${result.created === 1 ? "" : "s"}${result.plan.unchanged.length ? `; ${result.plan.unchanged.length} ${result.plan.unchanged.length === 1 ? "was" : "were"} already there` : ""}.`}{" "}
               <Link href="/registers?route=unrouted" className="font-medium underline">
                 Route them
               </Link>
@@ -161,7 +161,7 @@ export function RegisterImportForm({ merchant }: { merchant: ImportMerchantChoic
                 ? "Every register in the file is already there: importing it would create nothing."
                 : `Importing would create ${result.plan.create.length} register${result.plan.create.length === 1 ? "" : "s"}`}
               {result.plan.create.length > 0 && result.plan.unchanged.length > 0
-                ? `; ${result.plan.unchanged.length} already there stay as they are.`
+                ? `; ${result.plan.unchanged.length} already there ${result.plan.unchanged.length === 1 ? "stays as it is" : "stay as they are"}.`
                 : result.plan.create.length > 0
                   ? "."
                   : null}
@@ -176,6 +176,7 @@ export function RegisterImportForm({ merchant }: { merchant: ImportMerchantChoic
                 <THead>
                   <TR>
                     <TH>Line</TH>
+                    <TH>Location</TH>
                     <TH>Register</TH>
                     <TH>Kind</TH>
                     <TH>Physical register</TH>
@@ -186,6 +187,7 @@ export function RegisterImportForm({ merchant }: { merchant: ImportMerchantChoic
                   {result.plan.create.map((r) => (
                     <TR key={r.line}>
                       <TD className="tabular-nums">{r.line}</TD>
+                      <TD>{r.locationName}</TD>
                       <TD>{r.name}</TD>
                       <TD>{r.kind}</TD>
                       <TD>{r.parentName ?? "–"}</TD>

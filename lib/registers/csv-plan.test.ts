@@ -27,9 +27,9 @@ describe("planRegisterImport", () => {
       ok: true,
       plan: {
         create: [
-          { line: 2, locationId: 1, name: "Till 2", kind: "physical", parentName: null, externalRef: "T2" },
-          { line: 3, locationId: 1, name: "Mobile B", kind: "virtual", parentName: "Till 1", externalRef: null },
-          { line: 4, locationId: 2, name: "Mobile C", kind: "virtual", parentName: "Till 1", externalRef: null },
+          { line: 2, locationId: 1, locationName: "Front", name: "Till 2", kind: "physical", parentName: null, externalRef: "T2" },
+          { line: 3, locationId: 1, locationName: "Front", name: "Mobile B", kind: "virtual", parentName: "Till 1", externalRef: null },
+          { line: 4, locationId: 2, locationName: "Back Office", name: "Mobile C", kind: "virtual", parentName: "Till 1", externalRef: null },
         ],
         unchanged: [],
       },

@@ -32,6 +32,8 @@ export type ExistingRegisters = {
 type PlannedRegister = {
   line: number;
   locationId: number;
+  /** The location's name as Pairdesk knows it (the preview shows where each register goes). */
+  locationName: string;
   name: string;
   kind: RegisterKind;
   /** The parent's name as Pairdesk knows it (an existing register's, or the file's for one created with it). */
@@ -276,6 +278,7 @@ function plannedRegister(row: PreparedRow, known: Known, file: FileIndex): Plann
   return {
     line: row.line,
     locationId: row.locationId!,
+    locationName: known.locationName.get(row.locationId!) ?? row.location,
     name: row.register,
     kind: row.parent === null ? "physical" : "virtual",
     parentName,

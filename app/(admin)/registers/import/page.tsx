@@ -9,9 +9,9 @@ import { loadMerchantView } from "@/lib/lists/lists";
 export const metadata = { title: "Import registers" };
 
 const EXAMPLE = `location,register,parent register,external reference
-Main Street,Front till,,POS-1
-Main Street,Front till – lane A,Front till,
-Main Street,Bar till,,POS-2`;
+Main Street,Window till,,POS-31
+Main Street,Window till – lane A,Window till,
+Main Street,Terrace till,,POS-32`;
 
 export default async function ImportRegistersPage({
   searchParams,
