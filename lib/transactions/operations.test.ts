@@ -13,6 +13,9 @@ import { refundableAmount } from "./allowed";
 import { applyTransactionEvent } from "./apply";
 import { runOperation, type OperationDeps, type Operator } from "./operations";
 import { firstRow } from "../db/query";
+import { createLocation } from "../registers/locations";
+import { createRegister } from "../registers/registers";
+import { routeRegister } from "../registers/routing";
 
 let key = 0;
 const rk = () => `00000000-0000-4000-b000-${String(++key).padStart(12, "0")}`;
@@ -271,5 +274,76 @@ describe("runOperation", () => {
     const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 1250 });
     expect(out).toMatchObject({ ok: true, message: expect.stringContaining("¥1,250") });
     expect((await firstRow(db.select().from(transactions).limit(1)))!.currency).toBe("JPY");
+  });
+});
+
+describe("what an operation checks again inside its write, and what it records when its answer cannot be kept", () => {
+  it("a merchant suspended after the checks and before the write: the charge is refused and nothing is sent (red team, two servers)", async () => {
+    const db = openDatabase(":memory:");
+    const t = await pairedTerminal(db);
+    const { deps, calls } = stubProvider();
+    // deps.now is read between the checks and the write: the suspension commits right there.
+    let suspended = false;
+    const racing: OperationDeps = {
+      ...deps,
+      now: () => {
+        if (!suspended) {
+          suspended = true;
+          db.$client.prepare("update merchants set status = 'suspended' where id = ?").run(t.merchantId);
+        }
+        return Date.now();
+      },
+    };
+    const out = await runOperation(staff(db), racing, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 500 });
+    expect(out).toMatchObject({ ok: false, code: "merchant_suspended" });
+    expect(calls).toEqual([]);
+    expect(await db.select().from(transactionOperations)).toEqual([]);
+  });
+
+  it("a register routed elsewhere after the checks and before the write: the charge from it is refused", async () => {
+    const db = openDatabase(":memory:");
+    const t = await pairedTerminal(db);
+    const actor = { id: t.userId, email: "admin@example.test" };
+    const location = await createLocation(staff(db), t.merchantId, { name: "Shop", address: "", timeZone: "UTC" }, actor);
+    const till = await createRegister(staff(db), { locationId: location.id, kind: "physical", parentId: null, name: "Till", externalRef: null }, actor);
+    await routeRegister(staff(db), till.id, t.terminalRef, actor);
+    const { deps, calls } = stubProvider();
+    let moved = false;
+    const racing: OperationDeps = {
+      ...deps,
+      now: () => {
+        if (!moved) {
+          moved = true;
+          db.$client.prepare("update registers set terminal_ref = null, routed_at = null where id = ?").run(till.id);
+        }
+        return Date.now();
+      },
+    };
+    const out = await runOperation(staff(db), racing, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, registerRef: till.id, amount: 500 });
+    expect(out).toMatchObject({ ok: false, code: "route_changed", message: expect.stringMatching(/^Till no longer routes to T-/) });
+    expect(calls).toEqual([]);
+  });
+
+  it("Pay-Connect accepted a charge but its answer could not be written: outcome unknown, never failed, and no second charge is invited", async () => {
+    const db = openDatabase(":memory:");
+    const t = await pairedTerminal(db);
+    const { deps, calls } = stubProvider();
+    db.$client.exec("CREATE TRIGGER refuse_tx BEFORE INSERT ON transactions BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 500 });
+    expect(calls.map((c) => c.name)).toEqual(["charge"]);
+    expect(out).toMatchObject({ ok: false, code: "internal", retryable: false, message: expect.stringMatching(/was sent to T-\d+, but Pairdesk could not record .* Do not send it again/) });
+    const [op] = await db.select().from(transactionOperations);
+    expect(op).toMatchObject({ status: "outcome_unknown", errorCode: "internal", reason: "Pay-Connect accepted it, but Pairdesk could not record its answer." });
+    // The webhook that brings the transaction later links it to this operation.
+    db.$client.exec("DROP TRIGGER refuse_tx");
+    await db.transaction((tx) =>
+      applyTransactionEvent(tx, {
+        observation: observed({ transactionId: "ptx-1", status: "SUCCESS", amount: 500, clientTransactionId: op!.clientTransactionId }),
+        via: t.via,
+        from: { source: "poll" },
+        at: Date.now(),
+      }),
+    );
+    expect((await db.select().from(transactionOperations))[0]!.resultTransactionRef).not.toBeNull();
   });
 });

@@ -24,6 +24,7 @@ import type { DB, Tx } from "../db/open";
 import { merchants, registers, terminals, transactionOperations, transactions } from "../db/schema";
 import type { Environment, OperationKind, OperationStatus, Role } from "../domain";
 import { OPERATION_LABELS } from "../labels";
+import { log } from "../log";
 import { formatAmount } from "./money";
 import { can, refusal } from "../auth/permissions";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
@@ -183,16 +184,9 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
   const { operationId, pairing: via } = recorded;
 
   const what = `${OPERATION_LABELS[req.kind]}${amount !== null ? ` of ${formatAmount(amount, target.currency)}` : ""}`;
+  let sent: Awaited<ReturnType<typeof sendToProvider>>;
   try {
-    const sent = await sendToProvider(ctx.db, deps, req, target, via, clientTransactionId);
-    const transactionRef = await recordSent(ctx.db, user, req, target, { operationId, via, amount, clientTransactionId, at: now(), ...sent });
-    const message =
-      req.kind === "cancel"
-        ? `Cancel sent to ${target.terminalId}: the transaction's status will say when the terminal has cancelled it.`
-        : sent.started
-          ? `${what} sent: Pay-Connect confirms it shortly, and the transaction's status will follow.`
-          : `${what} sent to ${target.terminalId}: it shows on the terminal now.`;
-    return { ok: true, operationId, transactionRef, message };
+    sent = await sendToProvider(ctx.db, deps, req, target, via, clientTransactionId);
   } catch (err) {
     const unknown = err instanceof ProviderError && err.outcome === "unknown";
     const reason = err instanceof ProviderError ? err.message : "An unexpected error stopped the operation (see the server log).";
@@ -201,9 +195,44 @@ export async function runOperation(ctx: QueryContext, deps: OperationDeps, user:
     if (!(err instanceof ProviderError)) throw err;
     return { ok: false, code, message: `${what} ${unknown ? "may have been sent" : "was not sent"}: ${reason}`, operationId, retryable: !unknown };
   }
+  let transactionRef: number | null;
+  try {
+    transactionRef = await recordSent(ctx.db, user, req, target, { operationId, via, amount, clientTransactionId, at: now(), ...sent });
+  } catch (err) {
+    // Pay-Connect accepted it, but its answer could not be written: never "failed" (sending it
+    // again would charge twice). Its outcome is unknown until a webhook or the poller brings the
+    // transaction (which links itself to this operation by its client transaction id).
+    log.error({ operationId, kind: req.kind, err: (err as Error)?.message }, "an operation Pay-Connect accepted could not be recorded");
+    const reason = "Pay-Connect accepted it, but Pairdesk could not record its answer.";
+    await recordFailure(ctx.db, user, req, target, { operationId, amount, unknown: true, code: "internal", reason, at: now() }).catch((e: unknown) =>
+      log.error({ operationId, err: (e as Error)?.message }, "the operation's unknown outcome could not be recorded either"),
+    );
+    return {
+      ok: false,
+      code: "internal",
+      message: `${what} was sent to ${target.terminalId}, but Pairdesk could not record Pay-Connect's answer. Do not send it again: the transaction shows up once a webhook or the poller brings it.`,
+      operationId,
+      retryable: false,
+    };
+  }
+  const message =
+    req.kind === "cancel"
+      ? `Cancel sent to ${target.terminalId}: the transaction's status will say when the terminal has cancelled it.`
+      : sent.started
+        ? `${what} sent: Pay-Connect confirms it shortly, and the transaction's status will follow.`
+        : `${what} sent to ${target.terminalId}: it shows on the terminal now.`;
+  return { ok: true, operationId, transactionRef, message };
 }
 
 type Via = { id: number; clientId: string };
+
+/** Why a suspended merchant's operation is refused, in words for the one who sent it. */
+function suspendedRefusal(scope: QueryContext["scope"], merchantName: string | undefined): Refusal {
+  return refuse(
+    "merchant_suspended",
+    scope.kind === "merchant" ? "Your merchant is suspended: no operation can be sent." : `${merchantName ?? "This merchant"} is suspended: no operation can be sent. Reactivate it on the Merchants page first.`,
+  );
+}
 
 /** Refusals that need no lock: the scope, the role for this kind and environment, the merchant, the amount. */
 async function precheck(ctx: QueryContext, user: Operator, req: OperationRequest, target: Target): Promise<Refusal | null> {
@@ -212,12 +241,7 @@ async function precheck(ctx: QueryContext, user: Operator, req: OperationRequest
   const roleRefused = roleRefusal(user.role, req.kind, target.environment);
   if (roleRefused) return refuse("forbidden", roleRefused);
   const merchant = await firstRow(db.select({ name: merchants.name, status: merchants.status }).from(merchants).where(eq(merchants.id, target.merchantId)).limit(1));
-  if (merchant?.status !== "active") {
-    return refuse(
-      "merchant_suspended",
-      scope.kind === "merchant" ? "Your merchant is suspended: no operation can be sent." : `${merchant?.name ?? "This merchant"} is suspended: no operation can be sent. Reactivate it on the Merchants page first.`,
-    );
-  }
+  if (merchant?.status !== "active") return suspendedRefusal(scope, merchant?.name);
   const amount = "amount" in req ? req.amount : null;
   if (amount !== null && (!Number.isSafeInteger(amount) || amount <= 0)) return refuse("invalid", "Enter an amount above zero.");
   return null;
@@ -228,7 +252,9 @@ async function precheck(ctx: QueryContext, user: Operator, req: OperationRequest
  * refunds sent at once (from two server processes on one database) only one passes the check
  * on what remains, and of two completions (or cancels, or reverts) only the first, since the
  * second sees the first one's pending record. The pairing is read in it too: an operation goes
- * only through the terminal's active pairing of the transaction's own merchant.
+ * only through the terminal's active pairing of the transaction's own merchant. And what the
+ * prechecks read is read again here: a suspension of the merchant, or a register routed
+ * elsewhere, that committed after them wins.
  */
 async function recordOperation(
   ctx: QueryContext,
@@ -240,6 +266,21 @@ async function recordOperation(
   const now = () => at;
   return ctx.db.transaction(
     async (tx): Promise<Refusal | { operationId: number; pairing: Via }> => {
+      const merchant = await firstRow(tx.select({ name: merchants.name, status: merchants.status }).from(merchants).where(eq(merchants.id, target.merchantId)).limit(1));
+      if (merchant?.status !== "active") return suspendedRefusal(ctx.scope, merchant?.name);
+      if (!target.transaction && target.registerRef !== null) {
+        const register = await firstRow(
+          tx
+            .select({ terminalRef: registers.terminalRef, archivedAt: registers.archivedAt, name: registers.name })
+            .from(registers)
+            .where(eq(registers.id, target.registerRef))
+            .limit(1),
+        );
+        if (!register || register.archivedAt) return refuse("not_found", "That register does not exist or is archived.");
+        if (register.terminalRef !== target.terminalRef) {
+          return refuse("route_changed", `${register.name} no longer routes to ${target.terminalId}: reload the page to see its route.`);
+        }
+      }
       const reach = await activePairingFor(tx, target.terminalRef, target.merchantId);
       if (target.transaction) {
         const current = await firstRow(tx.select().from(transactions).where(eq(transactions.id, target.transaction.id)).limit(1)) ?? target.transaction;
