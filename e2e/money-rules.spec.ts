@@ -83,7 +83,7 @@ test("four completions of a preauthorisation sent at once: one reaches Pay-Conne
   await expect(page.getByTestId("operations-panel")).toBeVisible();
   await expect(page.getByTestId("operation-preauth_complete")).toHaveCount(0);
   await expect(page.getByTestId("operation-preauth_increment")).toHaveCount(0);
-  await expect(page.getByTestId("operations-withheld")).toContainText("Complete is not offered: It is already completed: it cannot be completed again.");
+  await expect(page.getByTestId("operations-withheld")).toContainText("Complete is not offered. It is already completed: it cannot be completed again.");
   // A completed preauthorisation is a captured payment: it can be refunded.
   await expect(page.getByTestId("operation-refund")).toBeVisible();
 });
@@ -118,7 +118,7 @@ test("four reverts of the latest charge sent at once: one reaches Pay-Connect; a
   await expect(page.getByTestId("operation-revert")).toHaveCount(0);
   // The charge's page says why it has no Revert now.
   await page.goto(`/transactions/${charge.id}`);
-  await expect(page.getByTestId("operations-withheld")).toContainText("Revert is not offered: Only the terminal's most recent successful transaction can be reverted");
+  await expect(page.getByTestId("operations-withheld")).toContainText("Revert is not offered. Only the terminal's most recent successful transaction can be reverted");
 
   const latest = await paid(page, terminalRef, "charge", "4.20");
   const answers = await fourAtOnce(page, latest.id, "revert");
@@ -168,7 +168,7 @@ test("a terminal paired by another merchant takes no operation for the first mer
   await expect(npage.getByTestId("operation-refund")).toHaveCount(0);
   await expect(npage.getByTestId("operation-revert")).toHaveCount(0);
   await expect(npage.getByTestId("operations-withheld")).toContainText(
-    `Refund is not offered: Terminal ${terminalId} is paired to another merchant now, so this payment can no longer be acted on through it. To give money back, make an independent refund from one of your own terminals.`,
+    `Refund is not offered. Terminal ${terminalId} is paired to another merchant now, so this payment can no longer be acted on through it. To give money back, make an independent refund from one of your own terminals.`,
   );
   await expect(npage.locator("main")).not.toContainText("HB stolen");
 

@@ -27,7 +27,7 @@ export function TerminalRegisters({ rows, terminalId }: { rows: RegisterListRow[
               {rows.length === 1 ? "1 register sends its" : `${rows.length} registers send their`} payments to {terminalId}, through
               the terminal&apos;s active pairing.
             </p>
-            <Table label={`Registers routed to ${terminalId}`} data-testid="terminal-registers">
+            <Table label={`Registers routed to ${terminalId}`} data-testid="terminal-registers" stack>
               <THead>
                 <tr>
                   <TH>Register</TH>
@@ -38,7 +38,7 @@ export function TerminalRegisters({ rows, terminalId }: { rows: RegisterListRow[
               <TBody>
                 {rows.map((r) => (
                   <TR key={r.id} data-testid="terminal-register-row">
-                    <TD>
+                    <TD data-stack="primary">
                       <Link
                         href={`/registers/${r.id}`}
                         className="font-medium text-brand-700 underline-offset-4 hover:underline"
@@ -46,7 +46,7 @@ export function TerminalRegisters({ rows, terminalId }: { rows: RegisterListRow[
                         <Truncate text={r.name} className="max-w-[16rem]" />
                       </Link>
                     </TD>
-                    <TD className="whitespace-nowrap">
+                    <TD data-stack="aside" className="whitespace-nowrap">
                       {r.kind === "virtual" ? (
                         <span>
                           <Badge tone="info">virtual</Badge>{" "}
@@ -56,7 +56,7 @@ export function TerminalRegisters({ rows, terminalId }: { rows: RegisterListRow[
                         <Badge>physical</Badge>
                       )}
                     </TD>
-                    <TD>
+                    <TD data-label="Location">
                       <Truncate text={r.locationName} className="max-w-[14rem]" />
                     </TD>
                   </TR>

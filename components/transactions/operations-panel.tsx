@@ -114,7 +114,7 @@ export async function TransactionOperationsPanel({ transaction }: { transaction:
           <ul className="space-y-1 text-xs text-slate-600" data-testid="operations-withheld">
             {withheld.map((w) => (
               <li key={w.label}>
-                <span className="font-medium text-slate-700">{w.label}</span> is not offered: {w.why}
+                <span className="font-medium text-slate-700">{w.label}</span> is not offered. {w.why}
               </li>
             ))}
           </ul>

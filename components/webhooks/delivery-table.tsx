@@ -77,7 +77,7 @@ export function DeliveryTable({
                   </td>
                   <td className="order-1 md:order-none" data-testid="delivery-verdict-cell">
                     <Label>Verdict</Label>
-                    <VerdictBadge verdict={d.verdict} /> <span className="text-xs text-slate-600">HTTP {d.httpStatus}</span>
+                    <VerdictBadge verdict={d.verdict} /> <span className="whitespace-nowrap text-xs text-slate-600">HTTP {d.httpStatus}</span>
                     {d.processError ? <span className="block text-xs text-red-700">not applied</span> : null}
                     {d.verdict !== "accepted" && d.reason ? (
                       <span className="block truncate text-xs text-slate-600" title={d.reason}>
@@ -100,7 +100,7 @@ export function DeliveryTable({
                       <span className="text-xs text-slate-600">{d.verdict === "accepted" ? "nothing new" : "not read"}</span>
                     )}
                   </td>
-                  <td className="order-4 md:order-none" data-testid="delivery-transaction">
+                  <td className="order-4 col-span-2 md:order-none" data-testid="delivery-transaction">
                     <Label>Transaction</Label>
                     {first ? (
                       <span className="flex min-w-0 items-center gap-1">
