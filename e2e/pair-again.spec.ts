@@ -263,7 +263,7 @@ test("a viewer sees the terminal's registers but no Pair again, and the pair-aga
   expect(await pairingById(pairingId)).toMatchObject({ name: `Viewer ${tag}` });
 });
 
-test("a suspended merchant's pairing offers no Rename (it would be refused); reactivated, it does", async ({ page, asRole }) => {
+test("a suspended merchant's terminal offers no Rename, Pair again, Charge or Refresh (each would be refused) and says why; reactivated, it does", async ({ page, asRole }) => {
   await asRole("admin");
   const tag = uniqueTag();
   const merchant = await seedMerchant(`Suspended ${tag}`, "suspended");
@@ -273,7 +273,13 @@ test("a suspended merchant's pairing offers no Rename (it would be refused); rea
   const card = page.getByTestId(`pairing-${pairing.id}`);
   await expect(card.getByRole("heading", { name: `Paused ${tag}` })).toBeVisible();
   await expect(card.getByRole("button", { name: "Rename" })).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Pair again" })).toHaveCount(0);
+  await expect(page.getByTestId("charge-button")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Refresh configuration" })).toHaveCount(0);
+  await expect(page.getByTestId("charge-unavailable")).toHaveText("This terminal's merchant is suspended: no payment can be sent. Reactivate it on the Merchants page first.");
   appDb().prepare("update merchants set status = 'active' where id = ?").run(merchant.id);
   await page.reload();
   await expect(card.getByRole("button", { name: "Rename" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Pair again" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Refresh configuration" })).toBeVisible();
 });

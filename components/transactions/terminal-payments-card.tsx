@@ -38,19 +38,24 @@ export function TerminalPaymentsCard({
   paired,
   webhookSecret,
   credentialsRefused = false,
+  merchantSuspended = false,
 }: {
   terminal: PaymentsTerminal;
   role: Role;
   paired: boolean;
   /** Pay-Connect refused the active pairing's credentials: no payment can go through it. */
   credentialsRefused?: boolean;
+  /** The terminal's merchant is suspended: no operation can be sent (runOperation refuses it). */
+  merchantSuspended?: boolean;
   /** Whether the active pairing has a webhook secret (null when there is no active pairing). */
   webhookSecret: boolean | null;
 }) {
   const methods = paymentMethodsOf(terminal.paymentMethods);
-  const kinds = paired && !credentialsRefused ? chargeKinds(role, terminal.environment) : [];
+  const kinds = paired && !credentialsRefused && !merchantSuspended ? chargeKinds(role, terminal.environment) : [];
   const why = !paired
     ? "Pair the terminal to send payments to it."
+    : merchantSuspended
+      ? "This terminal's merchant is suspended: no payment can be sent. Reactivate it on the Merchants page first."
     : credentialsRefused
       ? `Pay-Connect refuses this pairing's credentials, so no payment can be sent. ${CREDENTIALS_REFUSED_FIX}`
     : kinds.length === 0
@@ -93,7 +98,7 @@ export function TerminalPaymentsCard({
           {terminal.configFetchedAt ? `Read from Pay-Connect ${formatDateTime(terminal.configFetchedAt)}.` : "Not read from Pay-Connect yet."}
           {terminal.configError ? <span className="block text-red-700">Last try failed: {terminal.configError}</span> : null}
         </p>
-        {paired && can(role, "pairing:create") ? <RefreshConfigurationButton terminalRef={terminal.id} /> : null}
+        {paired && !merchantSuspended && can(role, "pairing:create") ? <RefreshConfigurationButton terminalRef={terminal.id} /> : null}
       </CardBody>
     </Card>
   );

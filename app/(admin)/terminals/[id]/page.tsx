@@ -50,7 +50,9 @@ export default async function TerminalPage({
   const justPaired = paired ? active.find((p) => String(p.id) === paired) : undefined;
   const mayReveal = can(user.role, "pairing:reveal");
   const mayUnpair = can(user.role, "pairing:unpair");
-  const mayPairAgain = can(user.role, "pairing:create");
+  // Nothing can be paired into a suspended merchant, nor sent through its pairing: no controls for it.
+  const suspended = terminal.merchantStatus === "suspended";
+  const mayPairAgain = can(user.role, "pairing:create") && !suspended;
   // A suspended merchant's pairings cannot be renamed (renamePairing refuses): no control for it.
   const mayRename = can(user.role, "pairing:rename") && terminal.merchantStatus !== "suspended";
   const justPairedCheck = justPaired ? pairingCheck(justPaired) : null;
@@ -116,6 +118,7 @@ export default async function TerminalPage({
         role={user.role}
         paired={active.length > 0}
         credentialsRefused={!!refused}
+        merchantSuspended={suspended}
         webhookSecret={active[0] ? active[0].hasWebhookSecret : null}
       />
       <TerminalRegisters rows={routed} terminalId={terminal.terminalId} />
