@@ -86,7 +86,7 @@ async function main() {
     ...(merchantAdmin
       ? [
           ` Merchant admin  ${merchantAdmin.email}   (Northwind Coffee only)`,
-          ` Password        ${merchantAdmin.password}`,
+          ` Password        ${merchantAdmin.password}${merchantAdmin.created ? "" : "   (reset for this run)"}`,
         ]
       : []),
     ` Simulated terminal: ${publicUrl}/simulator`,
