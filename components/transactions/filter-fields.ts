@@ -1,7 +1,7 @@
 import { selectField } from "@/components/lists/fields";
 import type { FilterField } from "@/components/ui/filter-bar";
 import { formatDateTime } from "@/lib/format";
-import type { TransactionCount } from "@/lib/transactions/queries";
+import type { TransactionCount } from "@/lib/transactions/list-queries";
 
 /** A terminal as the app names it: its pairing's name, then its id. */
 export function terminalLabel(t: { terminalId: string; pairingName: string | null }): string {

@@ -18,7 +18,7 @@ import { formatDateTime } from "@/lib/format";
 import { currencyDigits, formatAmount } from "@/lib/transactions/money";
 import { can } from "@/lib/auth/permissions";
 import { refundableAmount, refusalOf, type TargetOperation } from "@/lib/transactions/allowed";
-import { transactionFacts } from "@/lib/transactions/operations";
+import { transactionFacts } from "@/lib/transactions/facts";
 import { OffersGate } from "./live-status";
 import { OperationDialog, type PanelOperation } from "./operation-dialog";
 

@@ -3,7 +3,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { SortableTH, type SortState } from "@/components/ui/sortable-header";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { TH } from "@/components/ui/table";
-import type { TransactionListRow } from "@/lib/transactions/queries";
+import type { TransactionListRow } from "@/lib/transactions/list-queries";
 import { formatAmount } from "@/lib/transactions/money";
 import { TRANSACTION_KIND_LABELS, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { SOURCE_WORDS, TransactionStatusBadge } from "./transaction-status-badge";

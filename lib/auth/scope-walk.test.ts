@@ -36,7 +36,7 @@ const auditParams = (over: Record<string, unknown> = {}) => ({ action: "all", ac
 
 /** Every query, by `domain/file:export`. */
 const SAMPLES: Record<string, Sample[]> = {
-  "transactions/queries:queryTransactions": [
+  "transactions/list-queries:queryTransactions": [
     { args: () => [txParams()], own: true },
     { args: (_f, side) => [txParams({ q: `ptx-${other(side)}` })] },
     { args: (f, side) => [txParams({ terminal: f.terminals[other(side)] })] },
@@ -48,11 +48,11 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: (_f, side) => [txParams({ q: `ptx-${other(side)}`, kind: "charge", environment: "sandbox" })] },
     { args: (f, side) => [txParams({ register: f.registers[other(side)] })] },
   ],
-  "transactions/queries:transactionRows": [
+  "transactions/list-queries:transactionRows": [
     { args: () => [txParams(), null, 50], own: true },
     { args: () => [txParams({ q: "12.50" }), null, 50], own: true },
   ],
-  "transactions/queries:queryTransactionFilterOptions": [{ args: () => [], own: true }],
+  "transactions/list-queries:queryTransactionFilterOptions": [{ args: () => [], own: true }],
   "transactions/queries:queryTransaction": [
     { args: (f, side) => [f.transactions[side]], own: true },
     { args: (f, side) => [f.transactions[other(side)]] },
@@ -221,7 +221,7 @@ const text = (value: unknown) => {
 
 describe("every query keeps to the merchant scope", () => {
   it("finds the queries (the walk is not empty)", () => {
-    expect(queryModules()).toHaveLength(11);
+    expect(queryModules()).toHaveLength(12);
     expect(queries.size).toBeGreaterThanOrEqual(10);
   });
 

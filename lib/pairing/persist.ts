@@ -58,6 +58,21 @@ export type Persisted = {
  */
 const SUSPENDED_WHILE_PAIRING = "The merchant was suspended while the terminal was being paired.";
 
+/** The columns every new pairing row takes from the pair result and the form. */
+function pairingValues(input: PersistInput, terminalRef: number) {
+  const { result } = input;
+  return {
+    terminalRef,
+    merchantId: input.merchantId,
+    payConnectId: result.payConnectId,
+    name: result.payConnectName,
+    clientId: result.clientId,
+    webhookUrl: input.webhookUrl,
+    webhookToken: input.webhookToken,
+    hasWebhookSecret: result.webhookSecretKey !== null,
+  };
+}
+
 type PersistTx = Parameters<Parameters<DB["transaction"]>[0]>[0];
 
 /** The recovered pairing, kept as replaced by the terminal's newer active pairing (if it has one). */
@@ -79,14 +94,7 @@ async function staleRecovery(tx: PersistTx, input: PersistInput, terminalRef: nu
   const pairing = await returnedRow(tx
     .insert(pairings)
     .values({
-      terminalRef,
-      merchantId: input.merchantId,
-      payConnectId: result.payConnectId,
-      name: result.payConnectName,
-      clientId: result.clientId,
-      webhookUrl: input.webhookUrl,
-      webhookToken: input.webhookToken,
-      hasWebhookSecret: result.webhookSecretKey !== null,
+      ...pairingValues(input, terminalRef),
       status: "replaced",
       replacedById: newer.id,
       endedAt: new Date(),
@@ -299,14 +307,7 @@ async function replaceActivePairing(tx: PersistTx, input: PersistInput, terminal
   const pairing = await returnedRow(tx
     .insert(pairings)
     .values({
-      terminalRef: terminalRef,
-      merchantId: input.merchantId,
-      payConnectId: result.payConnectId,
-      name: result.payConnectName,
-      clientId: result.clientId,
-      webhookUrl: input.webhookUrl,
-      webhookToken: input.webhookToken,
-      hasWebhookSecret: result.webhookSecretKey !== null,
+      ...pairingValues(input, terminalRef),
       attemptId: input.attemptId,
       createdById: input.createdById,
     })

@@ -24,7 +24,8 @@ import { createUser } from "../users/users";
 import { writeBatch } from "../webhooks/inbox";
 import { refusalOf } from "./allowed";
 import { applyTransactionEvent, type ObservedVia } from "./apply";
-import { runOperation, settleOperationsAfterStop, transactionFacts, UNKNOWN_ENDING_HOLD_MS, type OperationDeps, type Operator } from "./operations";
+import { transactionFacts, UNKNOWN_ENDING_HOLD_MS } from "./facts";
+import { runOperation, settleOperationsAfterStop, type OperationDeps, type Operator } from "./operations";
 import { pollOnce } from "../poller/poller";
 import { firstRow } from "../db/query";
 

@@ -16,21 +16,22 @@
  * applyTransactionEvent, source "operation") and the audit entry. A provider refusal is shown in
  * its own plain words; an unknown outcome says what to check.
  */
-import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, lt } from "drizzle-orm";
 import { writeAudit, type AuditAction } from "../audit/audit";
 import type { QueryContext } from "../auth/scope";
 import { inScope, scopeWhere, scopedCommands } from "../auth/scope";
-import type { DB, Tx } from "../db/open";
+import type { DB } from "../db/open";
 import { merchants, registers, terminals, transactionOperations, transactions } from "../db/schema";
-import type { Environment, OperationKind, OperationStatus, Role } from "../domain";
+import type { Environment, OperationKind, Role } from "../domain";
 import { OPERATION_LABELS } from "../labels";
 import { log } from "../log";
 import { formatAmount } from "./money";
 import { can, refusal } from "../auth/permissions";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
-import { ENDING_OPERATIONS, refundableAmount, refusalOf, type EndingOperation, type TargetOperation, type TransactionFacts } from "./allowed";
+import { refundableAmount, refusalOf, type TargetOperation } from "./allowed";
 import { applyTransactionEvent } from "./apply";
 import { activePairingFor } from "./pairing-reach";
+import { transactionFacts } from "./facts";
 import { watchCredentials } from "../pairing/credentials-state";
 
 import { changedRows, firstRow, returnedRow } from "../db/query";
@@ -63,66 +64,6 @@ export type Operator = { id: number; email: string; role: Role };
 
 type Refusal = Extract<OperationOutcome, { ok: false }>;
 const refuse = (code: string, message: string): Refusal => ({ ok: false, code, message });
-
-/**
- * An ending operation not known to have ended (sending, sent, or its answer lost) stops the
- * others this long: by then the transaction's own status (webhook or poll) has shown whether it
- * took effect. The poller follows an operation as long OPERATION_HORIZON_MS.
- */
-export const UNKNOWN_ENDING_HOLD_MS = 30 * 60_000;
-
-/** The facts ./allowed.ts decides on, read for one transaction. */
-export async function transactionFacts(db: DB | Tx, t: typeof transactions.$inferSelect, now = Date.now()): Promise<TransactionFacts> {
-  const linked = await db
-    .select({ status: transactions.status, amount: transactions.amount })
-    .from(transactions)
-    .where(and(eq(transactions.linkedTransactionRef, t.id), eq(transactions.kind, "refund")));
-  const pendingOps = await firstRow(db
-    .select({ amount: sql<number>`coalesce(sum(${transactionOperations.amount}), 0)`, n: sql<number>`count(*)` })
-    .from(transactionOperations)
-    .where(
-      and(
-        eq(transactionOperations.transactionRef, t.id),
-        eq(transactionOperations.kind, "refund"),
-        isNull(transactionOperations.resultTransactionRef),
-        inArray(transactionOperations.status, ["pending", "outcome_unknown"]),
-      ),
-    ).limit(1));
-  const endings = (await db
-    .select({ kind: transactionOperations.kind, status: transactionOperations.status, createdAt: transactionOperations.createdAt })
-    .from(transactionOperations)
-    .where(and(eq(transactionOperations.transactionRef, t.id), inArray(transactionOperations.kind, [...ENDING_OPERATIONS])))) as { kind: EndingOperation; status: OperationStatus; createdAt: Date }[];
-  const latest = await firstRow(db
-    .select({ id: transactions.id })
-    .from(transactions)
-    .where(and(eq(transactions.terminalRef, t.terminalRef), eq(transactions.status, "SUCCESS")))
-    .orderBy(desc(sql`coalesce(${transactions.completedAt}, ${transactions.statusChangedAt})`), desc(transactions.id))
-    .limit(1));
-  const openLinked = linked.filter((r) => r.status === "INITIATED" || r.status === "IN_PROGRESS");
-  // Not yet ended (sending, sent, or its answer lost), for at most UNKNOWN_ENDING_HOLD_MS: by then
-  // the poller has stopped following it (its horizon is the same) and the transaction's own
-  // status is the truth, so a record a crash or a lost follow-up left open blocks nothing for ever.
-  const open = endings.find(
-    (e) => (e.status === "pending" || e.status === "sent" || e.status === "outcome_unknown") && now - e.createdAt.getTime() < UNKNOWN_ENDING_HOLD_MS,
-  );
-  // The most final of those that succeeded: a revert after a completion ends it.
-  const done = (["revert", "cancel", "preauth_complete"] as const).find((k) => endings.some((e) => e.kind === k && e.status === "succeeded"));
-  const terminal = await firstRow(db.select({ terminalId: terminals.terminalId }).from(terminals).where(eq(terminals.id, t.terminalRef)).limit(1));
-  return {
-    kind: t.kind,
-    status: t.status,
-    amount: t.amount,
-    refundTotalAmount: t.refundTotalAmount,
-    refundedBySeen: linked.filter((r) => r.status === "SUCCESS").reduce((s, r) => s + r.amount, 0),
-    refundsOpen: openLinked.reduce((s, r) => s + r.amount, 0) + (pendingOps?.amount ?? 0),
-    openRefundCount: openLinked.length + (pendingOps?.n ?? 0),
-    latestSuccess: latest?.id === t.id,
-    endingOpen: open?.kind ?? null,
-    endingDone: done ?? null,
-    pairing: (await activePairingFor(db, t.terminalRef, t.merchantId)).reach,
-    terminalId: terminal?.terminalId ?? "",
-  };
-}
 
 type Target = {
   merchantId: number;

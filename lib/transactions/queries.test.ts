@@ -14,7 +14,7 @@ import { LIST_COUNT_CAP, TRANSACTION_SCAN_WINDOW, deliveryList, transactionList 
 import { searchAmount } from "../lists/search";
 import { merchantCtx, staff, testMerchant } from "../test/merchants";
 import { locationRows } from "../registers/location-queries";
-import { queryTransactionFilterOptions, queryTransactions, transactionRows } from "./queries";
+import { queryTransactionFilterOptions, queryTransactions, transactionRows } from "./list-queries";
 import { deliveryRows, queryDeliveries } from "../webhooks/queries";
 
 let db: DB;

@@ -9,7 +9,7 @@ import { TRANSACTION_STATUSES, type TransactionStatus } from "@/lib/domain";
 import { formatDateTime } from "@/lib/format";
 import { ENVIRONMENT_OPTIONS, environmentLabel, TRANSACTION_STATUS_LABELS } from "@/lib/labels";
 import { transactionList } from "@/lib/lists/lists";
-import { queryTransactionFilterOptions, queryTransactions } from "@/lib/transactions/queries";
+import { queryTransactionFilterOptions, queryTransactions } from "@/lib/transactions/list-queries";
 
 export const metadata = { title: "Transactions" };
 

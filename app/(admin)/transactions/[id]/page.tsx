@@ -17,7 +17,7 @@ import { TRANSACTION_KIND_LABELS, TRANSACTION_STATUS_LABELS } from "@/lib/labels
 import { formatAmount } from "@/lib/transactions/money";
 import { can } from "@/lib/auth/permissions";
 import { refundableAmount } from "@/lib/transactions/allowed";
-import { transactionFacts } from "@/lib/transactions/operations";
+import { transactionFacts } from "@/lib/transactions/facts";
 import type { PrintSlip } from "@/lib/providers/types";
 
 export const metadata = { title: "Transaction" };

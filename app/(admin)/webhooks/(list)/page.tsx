@@ -7,7 +7,7 @@ import { DeliveryTable } from "@/components/webhooks/delivery-table";
 import { DELIVERY_VERDICTS, type DeliveryVerdict } from "@/lib/domain";
 import { DELIVERY_VERDICT_LABELS } from "@/lib/labels";
 import { deliveryList, LIST_COUNT_CAP } from "@/lib/lists/lists";
-import { queryTransactionFilterOptions } from "@/lib/transactions/queries";
+import { queryTransactionFilterOptions } from "@/lib/transactions/list-queries";
 import { queryDeliveries } from "@/lib/webhooks/queries";
 
 export const metadata = { title: "Webhook deliveries" };

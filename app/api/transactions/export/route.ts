@@ -1,4 +1,4 @@
-import { transactionRows, type Cursor, type TransactionListRow } from "@/lib/transactions/queries";
+import { transactionRows, type Cursor, type TransactionListRow } from "@/lib/transactions/list-queries";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
