@@ -146,6 +146,11 @@ const SAMPLES: Record<string, Sample[]> = {
     { args: () => [registerParams(), window], own: true },
     { args: (_f, side) => [registerParams({ q: other(side) }), window] },
   ],
+  "registers/queries:registerRowsAfter": [
+    { args: () => [registerParams(), null, 50], own: true },
+    { args: () => [registerParams(), ["", 0, "", 0, 0, "", 0], 50], own: true },
+    { args: (_f, side) => [registerParams({ q: other(side) }), null, 50] },
+  ],
   "registers/queries:queryRegister": [
     { args: (f, side) => [f.registers[side]], own: true },
     { args: (f, side) => [f.registers[other(side)]] },

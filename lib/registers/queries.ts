@@ -8,6 +8,7 @@ import { registerList, type RegisterListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
 import { firstRow } from "../db/query";
+import type { RegisterCursor } from "./cursor";
 
 /**
  * Registers: the tree list (location → register → virtual registers, one flat page in tree
@@ -74,15 +75,18 @@ function registerListWhere(scope: Scope, params: RegisterListParams): SQL | unde
   return and(...conditions);
 }
 
-/** Tree order: location, then each physical register followed by its virtual registers. */
+/**
+ * Tree order: location, then each physical register followed by its virtual registers. Each key
+ * ascending; the CSV export's keyset (registerRowsAfter) compares the same keys as one row value.
+ */
 const treeOrder = [
   sql`${locations.name} collate nocase`,
-  asc(locations.id),
+  sql`${locations.id}`,
   sql`coalesce(${parent.name}, ${registers.name}) collate nocase`,
   sql`coalesce(${registers.parentId}, ${registers.id})`,
   sql`${registers.kind} = 'virtual'`,
   sql`${registers.name} collate nocase`,
-  asc(registers.id),
+  sql`${registers.id}`,
 ];
 
 function registerSelect(db: DB) {
@@ -146,7 +150,7 @@ function toRow(r: SelectedRow): RegisterListRow {
   };
 }
 
-/** Rows `offset…offset+limit` of the tree: a page, or a batch of the CSV export. */
+/** Rows `offset…offset+limit` of the tree: a page. */
 export const registerRows = scopedQuery(
   async ({ db, scope }: QueryContext, params: RegisterListParams, window: { limit: number; offset: number }): Promise<RegisterListRow[]> =>
     (await registerSelect(db)
@@ -155,6 +159,24 @@ export const registerRows = scopedQuery(
       .limit(window.limit)
       .offset(window.offset))
       .map(toRow),
+);
+
+/**
+ * The `limit` rows of the tree after `after` (from the start when null): the CSV export's
+ * batches. A keyset on the tree order's keys compared as one row value, each with its collation,
+ * so that a batch deep in the tree costs what the first does (OFFSET would read every row before it).
+ */
+export const registerRowsAfter = scopedQuery(
+  async ({ db, scope }: QueryContext, params: RegisterListParams, after: RegisterCursor | null, limit: number): Promise<RegisterListRow[]> => {
+    const keyset = after
+      ? sql`(${sql.join(treeOrder, sql`, `)}) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]}, ${after[4]}, ${after[5]}, ${after[6]})`
+      : undefined;
+    return (await registerSelect(db)
+      .where(and(registerListWhere(scope, params), keyset))
+      .orderBy(...treeOrder)
+      .limit(limit))
+      .map(toRow);
+  },
 );
 
 export const queryRegisters = scopedQuery(async (ctx: QueryContext, input: RegisterListInput = {}): Promise<RegisterList> => {

@@ -1,4 +1,5 @@
-import { registerRows, type RegisterListRow } from "@/lib/registers/queries";
+import { registerRowsAfter, type RegisterListRow } from "@/lib/registers/queries";
+import { registerCursorOf, type RegisterCursor } from "@/lib/registers/cursor";
 import type { CsvColumn } from "@/lib/lists/csv";
 import { withAccess } from "@/lib/auth/route";
 import { exportList } from "@/lib/lists/export";
@@ -23,18 +24,24 @@ const COLUMNS: CsvColumn<RegisterListRow>[] = [
 ];
 
 /**
- * The registers tree as CSV, in tree order, with the same filters as /registers (the page is
- * ignored). Staff get a merchant column first; a merchant's people, who see one merchant, do not.
+ * The registers tree as CSV, in tree order, streamed in keyset batches, with the same filters as
+ * /registers (the page is ignored). Staff get a merchant column first; a merchant's people, who see one merchant, do not.
  */
 export const GET = withAccess(
   "registers:read",
   (request, access) => {
     const params = { ...registerList.load(request), page: 1 };
+    let after: RegisterCursor | null = null;
     return exportList(access, {
       list: "registers",
       filters: registerList.describe(params),
       columns: ({ staff }) => (staff ? [MERCHANT, ...COLUMNS] : COLUMNS),
-      fetchBatch: (ctx, offset, limit) => registerRows(ctx, params, { offset, limit }),
+      fetchBatch: async (ctx, _offset, limit) => {
+        const rows = await registerRowsAfter(ctx, params, after, limit);
+        const last = rows.at(-1);
+        if (last) after = registerCursorOf(last);
+        return rows;
+      },
     });
   },
   { view: loadMerchantView, errors: "text" },
