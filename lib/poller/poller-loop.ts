@@ -6,7 +6,8 @@
  * - the lease: taken at start, then renewed (or, by a process that does not hold it, tried)
  *   every `renewMs`, a third of its `ttlMs`, on its own timer, so that a long run (slow provider
  *   calls) keeps it; a holder that dies stops renewing and another takes over once it expires;
- * - the run: every `loopMs`, one pollOnce() while this process holds the lease.
+ * - the run: every `loopMs`, one pollOnce() while this process holds the lease; at once again
+ *   after a run that found more due than it takes (a backlog after a burst of webhooks).
  * stop() releases the lease at once, so another process takes over without waiting.
  * No `server-only`: the child process and the tests run it.
  */
@@ -46,6 +47,7 @@ export function runPollerLoop(base: Omit<PollerDeps, "lease" | "idleFigures">, o
   let heldUntil = 0;
   let stopped = false;
   let running = false;
+  let again = false;
   const deps: PollerDeps = {
     ...base,
     lease: { holds: () => held && base.now() < heldUntil },
@@ -74,11 +76,14 @@ export function runPollerLoop(base: Omit<PollerDeps, "lease" | "idleFigures">, o
     try {
       const figures = await pollOnce(deps);
       if (figures.ran) options.onRun?.(figures);
+      again = figures.more;
     } catch (err) {
       options.onError?.(err);
+      again = false;
     } finally {
       running = false;
     }
+    if (again && !stopped) setImmediate(() => void run());
   };
 
   const first = renew();

@@ -10,6 +10,7 @@ import { getEnv } from "../env";
 import { log } from "../log";
 import { readCredentials } from "../pairing/credentials";
 import { transactionProvider } from "../providers/index";
+import { ingestingBurst } from "../webhooks/inbox";
 import { newHolderId, runPollerLoop } from "./poller-loop";
 
 const globalForPoller = globalThis as unknown as { __pairdeskPoller?: { stop: () => void } };
@@ -30,6 +31,8 @@ export function startPoller(): void {
       holder,
       failures: new Map(),
       log: pollerLog,
+      // Print slips wait while this process ingests a burst of webhooks.
+      busy: () => ingestingBurst(),
     },
     {
       onLease: (held) => pollerLog.info({ holder }, held ? "this process polls transactions (lease taken)" : "another process polls transactions"),

@@ -10,7 +10,7 @@ import type { TransactionProvider } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
 import { applyTransactionEvent } from "../transactions/apply";
 import { leaseHolder, releaseLease, takeLease } from "./lease";
-import { LEASE_TTL_MS, pollOnce, POLLER, type PollerDeps } from "./poller";
+import { BATCH, BUSY_SLIPS, LEASE_TTL_MS, pollOnce, POLLER, type PollerDeps } from "./poller";
 import { MAX_BACKOFF_MS, nextPollAt, POLL_HORIZON_MS, pollInterval } from "./schedule";
 import { firstRow, returnedRow } from "../db/query";
 
@@ -170,6 +170,81 @@ describe("pollOnce", () => {
     await pollOnce(h.deps);
     expect(await opRow()).toMatchObject({ providerStatus: "SUCCESS", status: "succeeded", nextPollAt: null });
     expect((await row(db, ref)).nextPollAt!.getTime()).toBe(1_003_000);
+  });
+});
+
+describe("pollOnce during a burst of webhooks", () => {
+  /** `n` successful transactions seen in webhooks at 1_000_000, each with a print slip to fetch. */
+  async function successes(db: DB, t: Awaited<ReturnType<typeof pairedTerminal>>, n: number, prefix: string) {
+    const refs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      refs.push(
+        (await db.transaction(
+          (tx) =>
+            applyTransactionEvent(tx, { observation: observed({ transactionId: `${prefix}-${i}`, status: "SUCCESS" }), via: t.via, from: { source: "poll" }, at: 1_000_000 }),
+          { behavior: "immediate" },
+        )).transactionRef,
+      );
+    }
+    return refs;
+  }
+
+  it("asks about every open transaction but fetches only a few slips while busy, then catches up", async () => {
+    const db = openDatabase(":memory:");
+    const t = await pairedTerminal(db);
+    let busy = true;
+    const h = harness(db, {
+      getTransaction: async (_c, id) => observed({ transactionId: id as string, status: "IN_PROGRESS" }),
+      getPrintSlip: async () => ({ approveCode: "OK" }) as never,
+    });
+    h.deps.busy = () => busy;
+    const slips = await successes(db, t, BUSY_SLIPS * 3, "s");
+    const open = await openTx(db, t, "o-1", 1_000_000);
+    h.set(1_004_000);
+    const first = await pollOnce(h.deps);
+    expect(h.calls.filter((c) => c === "getTransaction")).toHaveLength(1);
+    expect(h.calls.filter((c) => c === "getPrintSlip")).toHaveLength(BUSY_SLIPS);
+    expect((await row(db, open)).status).toBe("IN_PROGRESS");
+    // The slips left waiting count in the lag; a busy run does not ask to run again at once.
+    expect(first).toMatchObject({ count: 1 + BUSY_SLIPS, lagMs: 4_000, more: false });
+    const fetched = async () => (await Promise.all(slips.map((ref) => row(db, ref)))).filter((r) => r.slipFetchedAt !== null).length;
+    expect(await fetched()).toBe(BUSY_SLIPS);
+
+    busy = false;
+    const second = await pollOnce(h.deps);
+    expect(second.count).toBe(BUSY_SLIPS * 2);
+    expect(await fetched()).toBe(BUSY_SLIPS * 3);
+  });
+
+  it("says there is more when a run took a full batch, so that the loop runs again at once", async () => {
+    const db = openDatabase(":memory:");
+    const t = await pairedTerminal(db);
+    const h = harness(db, { getPrintSlip: async () => ({ approveCode: "OK" }) as never });
+    await successes(db, t, BATCH + 3, "m");
+    h.set(1_004_000);
+    expect(await pollOnce(h.deps)).toMatchObject({ count: BATCH, more: true });
+    expect(await pollOnce(h.deps)).toMatchObject({ count: 3, more: false });
+  });
+
+  it("writes what a run learned in one transaction, keeping the others when one cannot be written", async () => {
+    const db = openDatabase(":memory:");
+    const t = await pairedTerminal(db);
+    const h = harness(db, { getTransaction: async (_c, id) => observed({ transactionId: id as string, status: "DECLINED" }) });
+    const a = await openTx(db, t, "w-a", 1_000_000);
+    const b = await openTx(db, t, "w-b", 1_000_000);
+    // A rule refuses one transaction's change, as a database rule or a row changed meanwhile would.
+    db.$client.exec(
+      `create trigger refuse_w_b before update of status on transactions when new.id = ${b} begin select raise(abort, 'refused for the test'); end`,
+    );
+    h.set(1_004_000);
+    const figures = await pollOnce(h.deps);
+    expect(figures.errors).toBe(1);
+    expect(await row(db, a)).toMatchObject({ status: "DECLINED", pollError: null, nextPollAt: null });
+    // The refused one backs off with the reason, rather than being asked again at once.
+    const refused = await row(db, b);
+    expect(refused.status).toBe("INITIATED");
+    expect(refused.pollError).toMatch(/unexpected error/);
+    expect(refused.nextPollAt!.getTime()).toBeGreaterThan(1_004_000);
   });
 });
 

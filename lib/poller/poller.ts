@@ -6,14 +6,21 @@
  * webhooks. It also fetches the print slip of a transaction that reached SUCCESS or REVERTED,
  * and follows operations (revert, preauth completion) until the provider says how they ended.
  *
+ * Priorities: open transactions first (a payment someone is waiting on), then print slips, which
+ * nobody waits on. While webhooks arrive in a burst (`busy`), a run fetches only BUSY_SLIPS slips,
+ * so that the fetches and their writes do not compete with ingestion in the same process; the
+ * rest wait (the lag shows on the workers row) and are caught up once the burst is over, with runs
+ * back to back while a run finds a full batch (./poller-loop.ts). What one run learns is written
+ * in one transaction (one commit), each item in its own savepoint.
+ *
  * One at a time per database (./lease.ts): a process that does not hold the lease does nothing.
  * pollOnce() is one loop, with everything it needs passed in, so a test can run it against an
  * in-memory database, a stub provider and a fake clock. No `server-only`: tests import it.
  */
-import { and, asc, eq, isNotNull, lte, sql } from "drizzle-orm";
-import type { DB } from "../db/open";
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from "drizzle-orm";
+import type { DB, Tx } from "../db/open";
 import { pairings, transactionOperations, transactions, workers } from "../db/schema";
-import { isFinalStatus, type Environment } from "../domain";
+import { FINAL_TRANSACTION_STATUSES, isFinalStatus, type Environment } from "../domain";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
 import { applyTransactionEvent } from "../transactions/apply";
 import { activePairingFor } from "../transactions/pairing-reach";
@@ -25,8 +32,10 @@ import { firstRow } from "../db/query";
 export const POLLER = "poller";
 export const LEASE_TTL_MS = 15_000;
 /** How many items one loop handles at most, and how many provider calls run at once. */
-const BATCH = 50;
+export const BATCH = 50;
 const CONCURRENCY = 4;
+/** Print slips fetched by one run while webhooks arrive in a burst. */
+export const BUSY_SLIPS = 5;
 /** A print slip is asked for this many times at most. */
 const SLIP_TRIES = 3;
 /** An operation is followed this long at most. */
@@ -53,9 +62,22 @@ export type PollerDeps = {
    * always does), so that an idle server does not commit to disk every second.
    */
   idleFigures?: { everyMs: number; lastAt: number };
+  /**
+   * True while this process ingests a burst of webhooks (lib/webhooks/inbox.ts): slips wait.
+   * Without it, never busy.
+   */
+  busy?: () => boolean;
 };
 
-export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: number; ms: number };
+/** `more`: a run took a full batch, so more may be due at once (the loop runs again without waiting). */
+export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: number; ms: number; more: boolean };
+
+/**
+ * A write a run defers to its one transaction at the end, and what to write instead if it fails
+ * (so that a transaction whose result cannot be written still backs off rather than being asked
+ * again at once).
+ */
+type Write = { write: (tx: Tx) => Promise<unknown>; instead?: (tx: Tx, err: unknown) => Promise<unknown> };
 
 /** A failure worth retrying later with a longer wait. */
 function isRetryable(err: unknown): boolean {
@@ -105,8 +127,11 @@ function failed(tally: Tally, err: unknown): void {
 type DueTransaction = Awaited<ReturnType<typeof dueTransactions>>[number];
 type DueOperation = Awaited<ReturnType<typeof dueOperations>>[number];
 
-/** The transactions whose next poll has come, most overdue first. */
-function dueTransactions(db: DB, at: number) {
+/**
+ * The transactions whose next poll has come, most overdue first: the open ones (`final` false),
+ * or the final ones, which are visited for their print slip.
+ */
+function dueTransactions(db: DB, at: number, final: boolean, limit: number) {
   return db
     .select({
       id: transactions.id,
@@ -122,9 +147,15 @@ function dueTransactions(db: DB, at: number) {
       pollCount: transactions.pollCount,
     })
     .from(transactions)
-    .where(and(isNotNull(transactions.nextPollAt), lte(transactions.nextPollAt, new Date(at))))
+    .where(
+      and(
+        isNotNull(transactions.nextPollAt),
+        lte(transactions.nextPollAt, new Date(at)),
+        final ? inArray(transactions.status, [...FINAL_TRANSACTION_STATUSES]) : notInArray(transactions.status, [...FINAL_TRANSACTION_STATUSES]),
+      ),
+    )
     .orderBy(asc(transactions.nextPollAt))
-    .limit(BATCH);
+    .limit(limit);
 }
 
 /** The operations (refunds, reverts, completions…) whose outcome is due to be asked, most overdue first. */
@@ -142,26 +173,35 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const { db } = deps;
   const started = deps.now();
   const holds = deps.lease ? deps.lease.holds() : await takeLease(db, POLLER, deps.holder, started, LEASE_TTL_MS);
-  if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0 };
+  if (!holds) return { ran: false, count: 0, errors: 0, lagMs: 0, ms: 0, more: false };
   // A run can outlast a lease (slow provider calls): once the loop has lost it, the rest waits.
   const lost = () => (deps.lease ? !deps.lease.holds() : false);
 
-  const due = await dueTransactions(db, started);
+  const open = await dueTransactions(db, started, false, BATCH);
+  const busy = deps.busy?.() ?? false;
+  const slipLimit = Math.max(0, Math.min(BATCH - open.length, busy ? BUSY_SLIPS : BATCH));
+  // One more than taken, to know whether slips are waiting (the lag counts them).
+  const slips = await dueTransactions(db, started, true, slipLimit + 1);
+  const waitingSlip = slips.length > slipLimit ? slips[slipLimit] : undefined;
+  const due = [...open, ...slips.slice(0, slipLimit)];
   const ops = await dueOperations(db, started);
-  const overdue = [...due.map((d) => d.nextPollAt!.getTime()), ...ops.map((o) => o.nextPollAt!.getTime())];
+  const overdue = [...due, ...(waitingSlip ? [waitingSlip] : []), ...ops].map((d) => d.nextPollAt!.getTime());
   const lagMs = overdue.length > 0 ? Math.max(0, started - Math.min(...overdue)) : 0;
   const tally: Tally = { errors: 0, lastError: null };
+  const writes: Write[] = [];
 
   await inBatches(due, CONCURRENCY, async (t) => {
-    if (!lost()) await pollTransaction(deps, t, tally);
+    if (!lost()) await pollTransaction(deps, t, tally, writes);
   });
+  await writeAll(deps, writes, tally);
   await inBatches(ops, CONCURRENCY, async (op) => {
     if (!lost()) await pollOperation(deps, op, tally);
   });
 
   const finished = deps.now();
   const count = due.length + ops.length;
-  const figures = { ran: true, count, errors: tally.errors, lagMs, ms: finished - started };
+  const more = tally.errors === 0 && (open.length === BATCH || ops.length === BATCH || (waitingSlip !== undefined && !busy));
+  const figures = { ran: true, count, errors: tally.errors, lagMs, ms: finished - started, more };
   const idle = count === 0 && deps.idleFigures;
   if (idle && finished - idle.lastAt < idle.everyMs) return figures;
   if (deps.idleFigures) deps.idleFigures.lastAt = finished;
@@ -170,27 +210,57 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
 }
 
 /**
+ * The run's deferred writes in one transaction, each in a savepoint: one that fails (a rule, a
+ * row changed meanwhile) is counted and logged, and the others are kept.
+ */
+async function writeAll(deps: PollerDeps, writes: Write[], tally: Tally): Promise<void> {
+  if (writes.length === 0) return;
+  await deps.db.transaction(
+    async (tx) => {
+      for (const { write, instead } of writes) {
+        try {
+          await tx.transaction((sp) => write(sp));
+        } catch (err) {
+          failed(tally, err);
+          deps.log?.warn({ err: (err as Error)?.message }, "a poll's result could not be written");
+          if (instead) await tx.transaction((sp) => instead(sp, err)).catch(() => undefined);
+        }
+      }
+    },
+    { behavior: "immediate" },
+  );
+}
+
+/**
  * Asks Pay-Connect for one open transaction's status and applies it; a final one is only
  * visited for its print slip. Stops following it after the horizon, or when its terminal has no
- * active pairing of its merchant.
+ * active pairing of its merchant. What it learns goes to `writes` (written by the run).
  */
-async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally): Promise<void> {
+async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally, writes: Write[]): Promise<void> {
   const { db } = deps;
   const now = deps.now();
-  const set = (values: Partial<typeof transactions.$inferInsert>) =>
-    db.transaction((tx) => tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id)));
+  const update = (tx: Tx, values: Partial<typeof transactions.$inferInsert>) =>
+    tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id));
+  const set = (values: Partial<typeof transactions.$inferInsert>) => writes.push({ write: (tx) => update(tx, values) });
+  /** After a failed poll: the error, and the next poll after a backoff (longer for a failure that retrying will not fix). */
+  const backOff = (err: unknown) => {
+    const failures = (deps.failures.get(t.id) ?? 0) + 1;
+    deps.failures.set(t.id, failures);
+    const next = nextPollAt(t.createdAt.getTime(), now, isRetryable(err) ? failures : Math.max(failures, 3));
+    return { lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) };
+  };
   const { reach, pairing } = await pairingFor(db, t);
   if (isFinalStatus(t.status)) {
-    if (!pairing || t.slipFetchedAt) await set({ nextPollAt: null });
+    if (!pairing || t.slipFetchedAt) set({ nextPollAt: null });
     else await fetchSlip(deps, t, pairing, tally, set);
     return;
   }
   if (now - t.createdAt.getTime() >= POLL_HORIZON_MS) {
-    await set({ nextPollAt: null, staleAt: new Date(now), pollError: "No final status within 24 hours: Pairdesk stopped polling. A webhook can still bring it." });
+    set({ nextPollAt: null, staleAt: new Date(now), pollError: "No final status within 24 hours: Pairdesk stopped polling. A webhook can still bring it." });
     return;
   }
   if (!pairing) {
-    await set({
+    set({
       nextPollAt: null,
       staleAt: new Date(now),
       pollError:
@@ -205,8 +275,8 @@ async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally
       deps.provider(t.environment).getTransaction(await deps.credentials(db, pairing), t.providerTransactionId),
     );
     const at = deps.now();
-    await db.transaction(
-      async (tx) => {
+    writes.push({
+      write: async (tx) => {
         const r = await applyTransactionEvent(tx, {
           observation,
           via: { pairingId: pairing.id, merchantId: t.merchantId, terminalRef: t.terminalRef, environment: t.environment },
@@ -224,15 +294,12 @@ async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally
           })
           .where(eq(transactions.id, t.id));
       },
-      { behavior: "immediate" },
-    );
+      instead: (tx, err) => update(tx, backOff(err)),
+    });
     deps.failures.delete(t.id);
   } catch (err) {
     failed(tally, err);
-    const failures = (deps.failures.get(t.id) ?? 0) + 1;
-    deps.failures.set(t.id, failures);
-    const next = nextPollAt(t.createdAt.getTime(), now, isRetryable(err) ? failures : Math.max(failures, 3));
-    await set({ lastPolledAt: new Date(now), pollCount: t.pollCount + 1, pollError: plain(err), nextPollAt: next === null ? null : new Date(next) });
+    set(backOff(err));
     deps.log?.warn({ transaction: t.id, code: err instanceof ProviderError ? err.code : "error" }, "a transaction poll failed");
   }
 }
@@ -243,7 +310,7 @@ async function fetchSlip(
   t: DueTransaction,
   pairing: { id: number; clientId: string },
   tally: Tally,
-  set: (values: Partial<typeof transactions.$inferInsert>) => Promise<unknown>,
+  set: (values: Partial<typeof transactions.$inferInsert>) => unknown,
 ): Promise<void> {
   const { db } = deps;
   const now = deps.now();
@@ -251,11 +318,11 @@ async function fetchSlip(
     const slip = await watchCredentials(db, pairing.id, async () =>
       deps.provider(t.environment).getPrintSlip(await deps.credentials(db, pairing), t.providerTransactionId),
     );
-    await set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
+    set({ slip: JSON.stringify(slip), slipFetchedAt: new Date(deps.now()), nextPollAt: null, pollError: null });
   } catch (err) {
     failed(tally, err);
     const tries = t.pollCount + 1;
-    await set({
+    set({
       pollCount: tries,
       pollError: `The print slip could not be read: ${plain(err)}`,
       nextPollAt: tries >= SLIP_TRIES ? null : new Date(now + 30_000 * tries),

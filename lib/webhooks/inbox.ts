@@ -27,6 +27,7 @@ export const REJECTED_BODY_BYTES = 4 * 1024;
 export const REJECTED_KEEP = 10_000;
 const REJECTED_RETENTION_DAYS = 30;
 const PRUNE_EVERY = 200;
+const inboxLog = log.child({ module: "webhooks" });
 /** The verdicts whose bodies are kept whole: verified by the pairing's key. */
 const KEPT_WHOLE: readonly DeliveryVerdict[] = ["accepted", "unparsed"];
 
@@ -47,9 +48,47 @@ export type StoredDelivery = { id: number; events: number; processError: string 
 
 type Queued = { item: IncomingDelivery; resolve: (s: StoredDelivery) => void; reject: (e: unknown) => void };
 
-type InboxState = { queue: Queued[]; scheduled: boolean; flushing: boolean; batches: number };
+/** Deliveries stored per second, this second and the one before (whether a burst is on). */
+type Rate = { second: number; count: number; previous: number };
+type InboxState = { queue: Queued[]; scheduled: boolean; flushing: boolean; batches: number; rate: Rate };
 const globalForInbox = globalThis as unknown as { __pairdeskWebhookInbox?: InboxState };
-const state: InboxState = (globalForInbox.__pairdeskWebhookInbox ??= { queue: [], scheduled: false, flushing: false, batches: 0 });
+const state: InboxState = (globalForInbox.__pairdeskWebhookInbox ??= {
+  queue: [],
+  scheduled: false,
+  flushing: false,
+  batches: 0,
+  rate: { second: 0, count: 0, previous: 0 },
+});
+state.rate ??= { second: 0, count: 0, previous: 0 };
+
+/**
+ * From this many deliveries stored this second and the one before, this process is ingesting a
+ * burst (the poller's print slips wait): 15 a second and more, kept up.
+ */
+export const BURST_DELIVERIES = 30;
+
+function countStored(n: number, now = Date.now()): void {
+  const second = Math.floor(now / 1000);
+  const r = state.rate;
+  if (second !== r.second) {
+    r.previous = second === r.second + 1 ? r.count : 0;
+    r.second = second;
+    r.count = 0;
+  }
+  r.count += n;
+}
+
+/**
+ * Whether this process is ingesting a burst of webhooks: BURST_DELIVERIES or more stored this
+ * second and the one before, or waiting for their batch now.
+ */
+export function ingestingBurst(now = Date.now()): boolean {
+  const second = Math.floor(now / 1000);
+  const r = state.rate;
+  const current = second === r.second ? r.count : 0;
+  const previous = second === r.second ? r.previous : second === r.second + 1 ? r.count : 0;
+  return state.queue.length >= BURST_DELIVERIES || current + previous >= BURST_DELIVERIES;
+}
 
 /** Queues a delivery for the next batch; resolves once it is committed. */
 export function storeDelivery(db: DB, item: IncomingDelivery): Promise<StoredDelivery> {
@@ -74,12 +113,26 @@ async function flush(db: DB): Promise<void> {
   const batch = state.queue.splice(0);
   if (batch.length === 0) return;
   state.flushing = true;
+  const started = performance.now();
   try {
     const results = await writeBatch(
       db,
       batch.map((q) => q.item),
     );
     batch.forEach((q, i) => q.resolve(results[i]!));
+    countStored(batch.length);
+    // One line a batch, not one a delivery: under a flood the lines cost the server more than
+    // the writes (each delivery is on its row in webhook_deliveries, with its verdict and outcome).
+    inboxLog.info(
+      {
+        deliveries: batch.length,
+        accepted: batch.filter((q) => q.item.verdict === "accepted").length,
+        events: results.reduce((n, r) => n + r.events, 0),
+        unapplied: results.filter((r) => r.processError !== null).length,
+        ms: Math.round(performance.now() - started),
+      },
+      "webhook deliveries stored",
+    );
   } catch (err) {
     log.error({ err: (err as Error)?.message, deliveries: batch.length }, "webhook deliveries could not be stored");
     for (const q of batch) q.reject(err);

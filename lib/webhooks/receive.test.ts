@@ -12,7 +12,7 @@ import { payConnectWebhooks, hmacHex, sortedPython } from "../pay-connect/webhoo
 import { testMerchant } from "../test/merchants";
 import { providerAnswering } from "../test/two-merchants";
 import { createUser } from "../users/users";
-import { pruneRejected, REJECTED_BODY_BYTES, REJECTED_KEEP, writeBatch } from "./inbox";
+import { BURST_DELIVERIES, ingestingBurst, pruneRejected, REJECTED_BODY_BYTES, REJECTED_KEEP, writeBatch } from "./inbox";
 import { forgetWebhookSecrets, receiveWebhook } from "./receive";
 import { firstRow } from "../db/query";
 
@@ -98,6 +98,16 @@ describe("the webhook endpoint", () => {
     // The card number is kept as its last four digits only.
     expect(JSON.parse((await txRow("tx-1"))!.details!)).toMatchObject({ card_last4: "4242" });
     expect((await txRow("tx-1"))!.details).not.toContain("****");
+  });
+
+  it("says a burst is on while deliveries arrive by the dozen, and not once they stop", async () => {
+    const quietUntil = Date.now() + 2_500;
+    expect(ingestingBurst(quietUntil)).toBe(false);
+    const bodies = Array.from({ length: BURST_DELIVERIES }, (_, i) => JSON.stringify([item({ id: `burst-${i}` })]));
+    expect((await Promise.all(bodies.map((b) => signed(b)))).map((r) => r.status)).toEqual(bodies.map(() => 200));
+    expect(ingestingBurst()).toBe(true);
+    // Two seconds without a delivery: the burst is over.
+    expect(ingestingBurst(Date.now() + 2_500)).toBe(false);
   });
 
   it("accepts a single object and the sorted-keys signature form", async () => {

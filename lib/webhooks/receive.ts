@@ -119,10 +119,11 @@ export async function receiveWebhook(db: DB, format: WebhookFormat, request: Req
     // Not stored: the provider must try again.
     return answer(500, "The delivery could not be stored; send it again.");
   }
-  webhookLog.info(
-    { delivery: stored.id, pairing: item.pairingId, verdict: item.verdict, status: item.httpStatus, bytes: item.sizeBytes, events: stored.events, ms: Date.now() - started },
-    "webhook delivery",
-  );
+  // An accepted delivery is one line of the inbox's batch (./inbox.ts logs each batch at info);
+  // a refused one is worth its own line.
+  const line = { delivery: stored.id, pairing: item.pairingId, verdict: item.verdict, status: item.httpStatus, bytes: item.sizeBytes, events: stored.events, ms: Date.now() - started };
+  if (item.verdict === "accepted") webhookLog.debug(line, "webhook delivery");
+  else webhookLog.info(line, "webhook delivery refused");
   if (item.verdict === "accepted") return answer(200, stored.processError ? "Stored; it will be reprocessed." : "Accepted.");
   return answer(item.httpStatus, item.reason ?? "Refused.");
 }
