@@ -77,7 +77,7 @@ export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: n
  * (so that a transaction whose result cannot be written still backs off rather than being asked
  * again at once).
  */
-type Write = { write: (tx: Tx) => Promise<unknown>; instead?: (tx: Tx, err: unknown) => Promise<unknown> };
+type Write = { transaction: number; write: (tx: Tx) => Promise<unknown>; instead: (tx: Tx, err: unknown) => Promise<unknown> };
 
 /** A failure worth retrying later with a longer wait. */
 function isRetryable(err: unknown): boolean {
@@ -180,12 +180,14 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const open = await dueTransactions(db, started, false, BATCH);
   const busy = deps.busy?.() ?? false;
   const slipLimit = Math.max(0, Math.min(BATCH - open.length, busy ? BUSY_SLIPS : BATCH));
-  // One more than taken, to know whether slips are waiting (the lag counts them).
+  // One more than taken, to know whether slips are waiting.
   const slips = await dueTransactions(db, started, true, slipLimit + 1);
   const waitingSlip = slips.length > slipLimit ? slips[slipLimit] : undefined;
   const due = [...open, ...slips.slice(0, slipLimit)];
   const ops = await dueOperations(db, started);
-  const overdue = [...due, ...(waitingSlip ? [waitingSlip] : []), ...ops].map((d) => d.nextPollAt!.getTime());
+  // The lag is how late the poller is with what someone waits on (open payments, operations):
+  // print slips held back during a burst wait by design, and would hide a late payment.
+  const overdue = [...open, ...ops].map((d) => d.nextPollAt!.getTime());
   const lagMs = overdue.length > 0 ? Math.max(0, started - Math.min(...overdue)) : 0;
   const tally: Tally = { errors: 0, lastError: null };
   const writes: Write[] = [];
@@ -193,6 +195,9 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   await inBatches(due, CONCURRENCY, async (t) => {
     if (!lost()) await pollTransaction(deps, t, tally, writes);
   });
+  // A process that lost the lease meanwhile writes nothing: the new holder asks again, and what
+  // it writes must not be overwritten by an older answer.
+  if (lost()) return { ran: true, count: 0, errors: tally.errors, lagMs, ms: deps.now() - started, more: false };
   await writeAll(deps, writes, tally);
   await inBatches(ops, CONCURRENCY, async (op) => {
     if (!lost()) await pollOperation(deps, op, tally);
@@ -202,6 +207,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const count = due.length + ops.length;
   const more = tally.errors === 0 && (open.length === BATCH || ops.length === BATCH || (waitingSlip !== undefined && !busy));
   const figures = { ran: true, count, errors: tally.errors, lagMs, ms: finished - started, more };
+  if (lost()) return figures;
   const idle = count === 0 && deps.idleFigures;
   if (idle && finished - idle.lastAt < idle.everyMs) return figures;
   if (deps.idleFigures) deps.idleFigures.lastAt = finished;
@@ -217,13 +223,13 @@ async function writeAll(deps: PollerDeps, writes: Write[], tally: Tally): Promis
   if (writes.length === 0) return;
   await deps.db.transaction(
     async (tx) => {
-      for (const { write, instead } of writes) {
+      for (const { transaction, write, instead } of writes) {
         try {
           await tx.transaction((sp) => write(sp));
         } catch (err) {
           failed(tally, err);
-          deps.log?.warn({ err: (err as Error)?.message }, "a poll's result could not be written");
-          if (instead) await tx.transaction((sp) => instead(sp, err)).catch(() => undefined);
+          deps.log?.warn({ transaction, err: (err as Error)?.message }, "a poll's result could not be written");
+          await tx.transaction((sp) => instead(sp, err)).catch(() => undefined);
         }
       }
     },
@@ -239,9 +245,16 @@ async function writeAll(deps: PollerDeps, writes: Write[], tally: Tally): Promis
 async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally, writes: Write[]): Promise<void> {
   const { db } = deps;
   const now = deps.now();
+  // Written at the end of the run, and only if the transaction is as this run read it: a webhook
+  // (a new status), an operation (a poll asked for sooner) or another write may have changed it
+  // meanwhile, and then the next run looks at it afresh.
+  const asRead = and(eq(transactions.id, t.id), eq(transactions.status, t.status), eq(transactions.nextPollAt, t.nextPollAt!));
   const update = (tx: Tx, values: Partial<typeof transactions.$inferInsert>) =>
-    tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(eq(transactions.id, t.id));
-  const set = (values: Partial<typeof transactions.$inferInsert>) => writes.push({ write: (tx) => update(tx, values) });
+    tx.update(transactions).set({ ...values, updatedAt: new Date(now) }).where(asRead);
+  /** If a write fails: the next visit later, with why, rather than at once again. */
+  const later = (tx: Tx, err: unknown) =>
+    update(tx, { nextPollAt: new Date(now + 60_000), pollError: `This poll's result could not be written (${plain(err)}); Pairdesk asks again in a minute.` });
+  const set = (values: Partial<typeof transactions.$inferInsert>) => writes.push({ transaction: t.id, write: (tx) => update(tx, values), instead: later });
   /** After a failed poll: the error, and the next poll after a backoff (longer for a failure that retrying will not fix). */
   const backOff = (err: unknown) => {
     const failures = (deps.failures.get(t.id) ?? 0) + 1;
@@ -276,6 +289,7 @@ async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally
     );
     const at = deps.now();
     writes.push({
+      transaction: t.id,
       write: async (tx) => {
         const r = await applyTransactionEvent(tx, {
           observation,
@@ -284,13 +298,18 @@ async function pollTransaction(deps: PollerDeps, t: DueTransaction, tally: Tally
           at,
         });
         const open = !isFinalStatus(r.status);
+        const next = new Date(nextPollAt(t.createdAt.getTime(), at) ?? at);
         await tx
           .update(transactions)
           .set({
             lastPolledAt: new Date(at),
             pollCount: sql`${transactions.pollCount} + 1`,
             pollError: null,
-            ...(open ? { nextPollAt: new Date(nextPollAt(t.createdAt.getTime(), at) ?? at) } : {}),
+            // The next poll by the schedule, unless someone asked for one meanwhile (an
+            // operation's answer makes it due at once): that stands.
+            ...(open
+              ? { nextPollAt: sql`case when ${transactions.nextPollAt} = ${t.nextPollAt!.getTime()} then ${next.getTime()} else ${transactions.nextPollAt} end` }
+              : {}),
           })
           .where(eq(transactions.id, t.id));
       },

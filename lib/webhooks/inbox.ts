@@ -120,7 +120,8 @@ async function flush(db: DB): Promise<void> {
       batch.map((q) => q.item),
     );
     batch.forEach((q, i) => q.resolve(results[i]!));
-    countStored(batch.length);
+    // Refused deliveries do not count: anyone can send those, and they bring no slip to fetch.
+    countStored(batch.filter((q) => q.item.verdict === "accepted").length);
     // One line a batch, not one a delivery: under a flood the lines cost the server more than
     // the writes (each delivery is on its row in webhook_deliveries, with its verdict and outcome).
     inboxLog.info(
