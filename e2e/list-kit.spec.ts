@@ -575,7 +575,7 @@ const LISTS: ListCase[] = [
     pages: "Pagination",
     row: "register-row",
     key: { attr: "data-register" },
-    pageSize: 100,
+    pageSize: 40,
     keyset: false,
     seed: async () => {
       const t = tag();

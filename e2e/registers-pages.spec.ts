@@ -29,6 +29,32 @@ function parseCsv(text: string): string[][] {
 
 const rowNames = (page: Page) => page.getByTestId("register-row").locator("a[href^='/registers/']").allInnerTexts();
 
+test.describe("copying a register ID from a list", () => {
+  test.use({ permissions: ["clipboard-read", "clipboard-write"] });
+
+  test("the tree's and the location's copy buttons put the whole register ID on the clipboard and say so", async ({ page }) => {
+    const admin = await createUser("admin");
+    const tree = await seedRegisterTree();
+    await signIn(page, admin);
+    const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+    for (const [where, url] of [
+      ["tree", `/registers?location=${(tree.location).id}`],
+      ["location", `/locations/${(tree.location).id}`],
+    ] as const) {
+      await page.goto(url);
+      const button = page.getByRole("button", { name: "Copy register ID of Lane A", exact: true });
+      await button.click();
+      expect(await clipboard(), where).toBe((tree.laneA).registerId);
+      // Beside the button, for two seconds; and once to screen readers.
+      await expect(button).toHaveAttribute("data-copied", "yes");
+      await expect(page.getByTestId("copy-id-status")).toHaveText("Copied register ID of Lane A");
+      await expect(button).not.toHaveAttribute("data-copied", /.*/, { timeout: 10_000 });
+      await page.getByRole("button", { name: "Copy register ID of Till 2", exact: true }).click();
+      expect(await clipboard(), where).toBe((tree.till2).registerId);
+    }
+  });
+});
+
 test("the tree: virtual registers under their physical register, each with its route; filters live in the URL", async ({ page }) => {
   const admin = await createUser("admin");
   const tree = await seedRegisterTree();

@@ -1,7 +1,7 @@
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import type { RoutingInput } from "@/lib/registers/routing-layout";
-import { RoutingDiagram } from "./routing-diagram";
+import { ROUTING_DIAGRAM_MAX, RoutingDiagram } from "./routing-diagram";
 
 const input: RoutingInput = {
   registers: [
@@ -55,6 +55,25 @@ function listItems(html: string, testId: string, label: string): string[] {
 }
 
 describe("RoutingDiagram", () => {
+  it("sums a location with more registers than a glance takes up, and draws no diagram", () => {
+    const many: RoutingInput = {
+      registers: Array.from({ length: ROUTING_DIAGRAM_MAX + 1 }, (_, i) => ({ id: i + 1, name: `Till ${i + 1}`, kind: "physical" as const, parentId: null, href: `/registers/${i + 1}` })),
+      terminals: input.terminals,
+      routes: [
+        { registerId: 1, terminalRef: 10 },
+        { registerId: 2, terminalRef: 10 },
+        { registerId: 3, terminalRef: 20 },
+      ],
+    };
+    const html = render(many);
+    expect(text(html)).toBe(
+      `${ROUTING_DIAGRAM_MAX + 1} registers, 3 of them routed, to 2 terminals: too many to draw at a glance. The registers table on this page lists each register with its route.`,
+    );
+    expect(html).not.toContain("routing-list-reader");
+    // At the limit, the diagram.
+    expect(render({ ...many, registers: many.registers.slice(0, ROUTING_DIAGRAM_MAX) })).toContain("routing-list-reader");
+  });
+
   it("gives screen readers the routing as a list, virtual registers under their register, unrouted ones said so", () => {
     const html = render(input);
     expect(listItems(html, "routing-list-reader", "Registers and the terminals they route to")).toEqual([

@@ -12,11 +12,28 @@ import { cn } from "@/lib/utils";
  * ("Till 1 → terminal SIM-… (sandbox, pairing “Front / Till 1”)", "Till 2: not routed"), which is
  * also what a phone shows instead of the diagram. A server component.
  */
+/**
+ * Past this many registers the diagram is a summary: drawn three times (the diagram, the phone's
+ * list, the screen reader's list), 50 registers cost the page about 90 KiB, and a diagram 2,000
+ * pixels tall is no longer a glance. The registers table says the same, row by row.
+ */
+export const ROUTING_DIAGRAM_MAX = 24;
+
 export function RoutingDiagram({ registers, terminals, routes, className }: RoutingInput & { className?: string }) {
   if (registers.length === 0 && terminals.length === 0) {
     return (
       <p className={cn("text-sm text-slate-600", className)} data-testid="routing-diagram">
         This location has no registers yet.
+      </p>
+    );
+  }
+  if (registers.length > ROUTING_DIAGRAM_MAX) {
+    const routed = new Set(routes.map((r) => r.registerId)).size;
+    const used = new Set(routes.map((r) => r.terminalRef)).size;
+    return (
+      <p className={cn("text-sm text-slate-700", className)} data-testid="routing-diagram" data-summary="">
+        {registers.length} registers, {routed} of them routed, to {used} {used === 1 ? "terminal" : "terminals"}: too many to draw at a glance. The
+        registers table on this page lists each register with its route.
       </p>
     );
   }

@@ -4,7 +4,7 @@ import type { RegisterKind } from "@/lib/domain";
 /** "physical" / "virtual": one word per kind, as in the register's page and the CSV. */
 export function RegisterKindBadge({ kind }: { kind: RegisterKind }) {
   return (
-    <Badge tone={kind === "virtual" ? "info" : "neutral"} data-kind={kind}>
+    <Badge tone={kind === "virtual" ? "info" : "neutral"}>
       {kind}
     </Badge>
   );

@@ -1,8 +1,11 @@
+"use client";
+
 import Link from "next/link";
-import { CopyButton } from "@/components/ui/copy-button";
+import { CopyId } from "@/components/ui/copy-id";
+import { CopyIdScope } from "@/components/ui/copy-id-scope";
 import { EnvironmentBadge } from "@/components/ui/status-badges";
 import { Truncate } from "@/components/ui/truncate";
-import type { RegisterListRow } from "@/lib/registers/queries";
+import type { TreeRow } from "./tree-row";
 import { withMerchant } from "@/lib/lists/merchant-links";
 import { RegisterKindBadge, shortRegisterId, UnroutedBadge } from "./register-badges";
 
@@ -10,7 +13,7 @@ type Group = {
   locationId: number;
   locationName: string;
   merchantName: string;
-  registers: { row: RegisterListRow; children: RegisterListRow[] }[];
+  registers: { row: TreeRow; children: TreeRow[] }[];
 };
 
 /**
@@ -18,7 +21,7 @@ type Group = {
  * as groups. A virtual register whose physical register is on the previous page starts its own
  * entry, named as a continuation.
  */
-function groupRows(rows: RegisterListRow[]): Group[] {
+function groupRows(rows: TreeRow[]): Group[] {
   const groups: Group[] = [];
   for (const row of rows) {
     let group = groups.at(-1);
@@ -38,7 +41,7 @@ function groupRows(rows: RegisterListRow[]): Group[] {
 }
 
 /**
- * The registers tree, as nested lists, which assistive technology reads as a tree with its
+ * The registers tree (a client component: its rows come as data, see ./tree-row.ts), as nested lists, which assistive technology reads as a tree with its
  * levels ("list, level 2"): a location (a heading) → its physical registers → each one's virtual
  * registers. Each entry is laid out in columns on a wide screen (the header row is for the eye
  * only; every value carries its own label for screen readers and phones).
@@ -49,7 +52,7 @@ export function RegisterTree({
   showMerchant,
   merchant,
 }: {
-  rows: RegisterListRow[];
+  rows: TreeRow[];
   empty: React.ReactNode;
   /** Staff looking at every merchant: each location names its merchant. */
   showMerchant: boolean;
@@ -65,7 +68,8 @@ export function RegisterTree({
   }
   const groups = groupRows(rows);
   return (
-    <div className="rounded-lg border border-slate-200 bg-white text-sm" data-testid="register-tree">
+    <CopyIdScope className="rounded-lg border border-slate-200 bg-white text-sm">
+    <div data-testid="register-tree">
       <div
         aria-hidden
         className="hidden border-b border-slate-200 bg-slate-50 px-4 py-2.5 text-xs font-semibold uppercase tracking-wide text-slate-700 lg:grid lg:grid-cols-[minmax(0,2fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,2fr)] lg:gap-4"
@@ -108,11 +112,12 @@ export function RegisterTree({
         ))}
       </ul>
     </div>
+    </CopyIdScope>
   );
 }
 
 function Label({ children }: { children: React.ReactNode }) {
-  return <span className="mr-1.5 text-xs text-slate-600 lg:sr-only">{children}</span>;
+  return <span className="cell-label">{children}</span>;
 }
 
 function RegisterEntry({
@@ -121,7 +126,7 @@ function RegisterEntry({
   nested = false,
   continued = false,
 }: {
-  row: RegisterListRow;
+  row: TreeRow;
   merchant: number | null;
   nested?: boolean;
   /**
@@ -131,51 +136,38 @@ function RegisterEntry({
   continued?: boolean;
 }) {
   return (
-    <div
-      data-testid="register-row"
-      data-register={row.id}
-      data-kind={row.kind}
-      data-level={nested ? 2 : 1}
-      className="grid gap-x-4 gap-y-1 px-4 py-2.5 hover:bg-slate-50 lg:grid-cols-[minmax(0,2fr)_minmax(0,1.3fr)_minmax(0,1fr)_minmax(0,2fr)]"
-    >
-      <div className={nested ? "flex min-w-0 flex-wrap items-center gap-2 pl-6" : "flex min-w-0 flex-wrap items-center gap-2"}>
+    <div data-testid="register-row" data-register={row.id} data-kind={row.kind} data-level={nested ? 2 : 1} className="tree-row">
+      <div className={nested ? "tree-cell pl-6" : "tree-cell"}>
         {nested ? (
           <span aria-hidden className="-ml-5 text-slate-400">
             └
           </span>
         ) : null}
-        <Link
-          href={withMerchant(`/registers/${row.id}`, merchant)}
-          className="min-w-0 break-words font-medium text-brand-700 underline-offset-4 hover:underline"
-        >
+        <Link href={withMerchant(`/registers/${row.id}`, merchant)} className="text-link min-w-0 break-words">
           {row.name}
         </Link>
         <RegisterKindBadge kind={row.kind} />
         {continued && row.parentName ? <span className="text-xs text-slate-600">of {row.parentName}</span> : null}
       </div>
-      <div className="flex min-w-0 items-center">
+      <div className="tree-cell">
         <Label>Register ID</Label>
-        <span className="font-mono text-xs" title={row.registerId}>
-          {shortRegisterId(row.registerId)}
-        </span>
-        <CopyButton value={row.registerId} label={`register ID of ${row.name}`} />
+        {/* The whole ID is in the copy button, and on the register's page. */}
+        <span className="font-mono text-xs">{shortRegisterId(row.registerId)}</span>
+        <CopyId value={row.registerId} label={`register ID of ${row.name}`} />
       </div>
       <div className="min-w-0">
         <Label>External reference</Label>
         {row.externalRef ? <Truncate text={row.externalRef} className="max-w-[12rem]" /> : <span className="text-slate-600">—</span>}
       </div>
-      <div className="flex min-w-0 flex-wrap items-center gap-x-2 gap-y-1" data-testid="register-route">
+      <div className="tree-cell" data-testid="register-route">
         <Label>Routes to</Label>
         {row.route ? (
           <>
-            <Link
-              href={withMerchant(`/terminals/${row.route.terminalRef}`, merchant)}
-              className="font-mono font-medium text-brand-700 underline-offset-4 hover:underline"
-            >
+            <Link href={withMerchant(`/terminals/${row.route.terminalRef}`, merchant)} className="text-link font-mono">
               {row.route.terminalId}
             </Link>
             <EnvironmentBadge environment={row.route.environment} />
-            {row.route.pairing ? <Truncate text={row.route.pairing.name} className="max-w-[12rem] text-slate-700" /> : null}
+            {row.route.pairingName ? <Truncate text={row.route.pairingName} className="max-w-[12rem] text-slate-700" /> : null}
           </>
         ) : (
           <UnroutedBadge />

@@ -8,11 +8,12 @@ export const badgeVariants = cva(
   {
     variants: {
       tone: {
-        neutral: "bg-slate-100 text-slate-800 ring-slate-300",
-        success: "bg-green-50 text-green-800 ring-green-600/30",
-        warning: "bg-amber-50 text-amber-900 ring-amber-600/40",
-        danger: "bg-red-50 text-red-800 ring-red-600/30",
-        info: "bg-brand-50 text-brand-800 ring-brand-600/30",
+        // Each tone one class too (app/globals.css).
+        neutral: "badge-neutral",
+        success: "badge-success",
+        warning: "badge-warning",
+        danger: "badge-danger",
+        info: "badge-info",
       },
     },
     defaultVariants: { tone: "neutral" },

@@ -9,7 +9,7 @@ import { cn } from "@/lib/utils";
  * localhost); on plain http (a LAN address) it falls back to a hidden textarea and
  * `document.execCommand("copy")`, which browsers still honour inside a click.
  */
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   if (typeof navigator !== "undefined" && navigator.clipboard && window.isSecureContext) {
     try {
       await navigator.clipboard.writeText(text);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { searchField, selectField } from "@/components/lists/fields";
 import { ListPage, listAccess, type ListPageProps } from "@/components/lists/list-page";
 import { RegisterTree } from "@/components/registers/register-tree";
+import { treeRow } from "@/components/registers/tree-row";
 import { buttonVariants } from "@/components/ui/button";
 import { can } from "@/lib/auth/permissions";
 import { ENVIRONMENT_OPTIONS, environmentLabel } from "@/lib/labels";
@@ -76,7 +77,7 @@ export default async function RegistersPage({ searchParams }: ListPageProps) {
       }
       paging={list}
     >
-      {({ empty }) => <RegisterTree rows={list.rows} showMerchant={showMerchant} merchant={params.merchant} empty={empty} />}
+      {({ empty }) => <RegisterTree rows={list.rows.map(treeRow)} showMerchant={showMerchant} merchant={params.merchant} empty={empty} />}
     </ListPage>
   );
 }
