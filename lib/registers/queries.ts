@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, count, eq, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, isNull, ne, or, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { DB } from "../db/client";
 import { locations, merchants, pairingAttempts, pairings, registers, terminals, type Environment, type RegisterKind } from "../db/schema";
@@ -152,13 +152,26 @@ function toRow(r: SelectedRow): RegisterListRow {
 
 /** Rows `offset…offset+limit` of the tree: a page. */
 export const registerRows = scopedQuery(
-  async ({ db, scope }: QueryContext, params: RegisterListParams, window: { limit: number; offset: number }): Promise<RegisterListRow[]> =>
-    (await registerSelect(db)
-      .where(registerListWhere(scope, params))
-      .orderBy(...treeOrder)
-      .limit(window.limit)
-      .offset(window.offset))
-      .map(toRow),
+  async ({ db, scope }: QueryContext, params: RegisterListParams, window: { limit: number; offset: number }): Promise<RegisterListRow[]> => {
+    // Two steps: the page's ids, sorting only the tree order's keys of every matching register
+    // (the order is computed across tables, so no index serves it), then the page's rows with
+    // their routes and pairings, joined for those ids only.
+    const ids = (
+      await db
+        .select({ id: registers.id })
+        .from(registers)
+        .innerJoin(locations, eq(locations.id, registers.locationId))
+        .leftJoin(parent, eq(parent.id, registers.parentId))
+        .leftJoin(terminals, eq(terminals.id, registers.terminalRef))
+        .where(registerListWhere(scope, params))
+        .orderBy(...treeOrder)
+        .limit(window.limit)
+        .offset(window.offset)
+    ).map((r) => r.id);
+    if (ids.length === 0) return [];
+    const byId = new Map((await registerSelect(db).where(inArray(registers.id, ids))).map((r) => [r.id, toRow(r)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  },
 );
 
 /**
