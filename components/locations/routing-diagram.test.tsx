@@ -66,8 +66,9 @@ describe("RoutingDiagram", () => {
       ],
     };
     const html = render(many);
-    expect(text(html)).toBe(
-      `${ROUTING_DIAGRAM_MAX + 1} registers, 3 of them routed, to 2 terminals: too many to draw at a glance. The registers table on this page lists each register with its route.`,
+    expect(text(html)).toBe(`3 of these ${ROUTING_DIAGRAM_MAX + 1} registers route to 2 terminals. Too many to draw here: the registers table lists each register's route.`);
+    expect(text(render({ ...many, routes: [] }))).toBe(
+      `None of these ${ROUTING_DIAGRAM_MAX + 1} registers is routed yet. Too many to draw here: the registers table lists each register's route.`,
     );
     expect(html).not.toContain("routing-list-reader");
     // At the limit, the diagram.

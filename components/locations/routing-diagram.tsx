@@ -32,8 +32,10 @@ export function RoutingDiagram({ registers, terminals, routes, className }: Rout
     const used = new Set(routes.map((r) => r.terminalRef)).size;
     return (
       <p className={cn("text-sm text-slate-700", className)} data-testid="routing-diagram" data-summary="">
-        {registers.length} registers, {routed} of them routed, to {used} {used === 1 ? "terminal" : "terminals"}: too many to draw at a glance. The
-        registers table on this page lists each register with its route.
+        {routed === 0
+          ? `None of these ${registers.length} registers is routed yet.`
+          : `${routed} of these ${registers.length} registers route to ${used} ${used === 1 ? "terminal" : "terminals"}.`}{" "}
+        Too many to draw here: the registers table lists each register&apos;s route.
       </p>
     );
   }

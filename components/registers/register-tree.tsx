@@ -151,8 +151,9 @@ function RegisterEntry({
       </div>
       <div className="tree-cell">
         <Label>Register ID</Label>
-        {/* The whole ID is in the copy button, and on the register's page. */}
-        <span className="font-mono text-xs">{shortRegisterId(row.registerId)}</span>
+        <span className="font-mono text-xs" title={row.registerId}>
+          {shortRegisterId(row.registerId)}
+        </span>
         <CopyId value={row.registerId} label={`register ID of ${row.name}`} />
       </div>
       <div className="min-w-0">
