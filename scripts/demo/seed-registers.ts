@@ -4,9 +4,15 @@
  * each merchant with its own paired terminals (one terminal per ~5 registers); ~60% of the
  * registers route to one of their merchant's terminals. Written through SQL in one transaction,
  * so the database's routing triggers check every row as it goes in.
+ *
+ *   npx tsx --conditions=react-server scripts/demo/seed-registers.ts --count 10000 [--merchants 5] [--seed 7] [--db data/pairdesk.db]
  */
 import { randomUUID } from "node:crypto";
-import type { DB } from "../../lib/db/open";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { databasePathFrom } from "../../lib/db/default-path";
+import { openDatabase, type DB } from "../../lib/db/open";
 import { ensureSeedCreator, ensureSeedMerchants } from "./seed-terminals";
 
 function random(seed: number) {
@@ -89,4 +95,29 @@ export async function seedRegisters(db: DB, options: { count: number; merchants?
     }
   })();
   return { registers, locations, terminals, routed, merchantIds, ms: performance.now() - started };
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      count: { type: "string", default: "10000" },
+      merchants: { type: "string", default: "5" },
+      seed: { type: "string", default: "7" },
+      db: { type: "string" },
+    },
+  });
+  const count = Number(values.count);
+  if (!Number.isInteger(count) || count < 1) throw new Error("--count must be a positive integer");
+  const file = path.resolve(values.db ?? databasePathFrom());
+  const db = openDatabase(file);
+  const r = await seedRegisters(db, { count, merchants: Number(values.merchants), seed: Number(values.seed) });
+  db.close();
+  console.log(`Seeded ${r.registers} registers in ${r.locations} locations, ${r.terminals} paired terminals and ${r.routed} routes into ${file} in ${Math.round(r.ms)} ms.`);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
 }
