@@ -18,8 +18,8 @@ type Group = {
 
 /**
  * The page's rows (already in tree order: location, physical register, its virtual registers)
- * as groups. A virtual register whose physical register is on the previous page starts its own
- * entry, named as a continuation.
+ * as groups. A virtual register whose physical register is on the previous page is an entry of
+ * its own, named as a continuation ("of Till 1"), as is each of its siblings.
  */
 function groupRows(rows: TreeRow[]): Group[] {
   const groups: Group[] = [];
@@ -30,10 +30,9 @@ function groupRows(rows: TreeRow[]): Group[] {
       groups.push(group);
     }
     const last = group.registers.at(-1);
-    const under =
-      row.kind === "virtual" &&
-      last !== undefined &&
-      (last.row.kind === "physical" ? last.row.id === row.parentId : last.row.parentId === row.parentId);
+    // Under its physical register when that is on this page; otherwise an entry of its own,
+    // named as a continuation (never under a sibling: that would read as a virtual register's).
+    const under = row.kind === "virtual" && last !== undefined && last.row.kind === "physical" && last.row.id === row.parentId;
     if (under) last.children.push(row);
     else group.registers.push({ row, children: [] });
   }
