@@ -8,40 +8,20 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { pollerHarness } from "../test/poller";
 import { openDatabase, type DB } from "../db/open";
 import { transactions } from "../db/schema";
 import { firstRow } from "../db/query";
 import { PayConnectError } from "../pay-connect/errors";
-import type { TransactionProvider } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
 import { applyTransactionEvent } from "../transactions/apply";
 import { takeLease } from "./lease";
-import { BUSY_SLIPS, pollOnce, POLLER, type PollerDeps } from "./poller";
+import { BUSY_SLIPS, pollOnce, POLLER } from "./poller";
 import { POLL_HORIZON_MS } from "./schedule";
 
 const fileDb = () => openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-poller-races-")), "db.sqlite"));
 
-function harness(db: DB, stub: Partial<TransactionProvider>, holder = "me") {
-  let now = 1_000_000;
-  const calls: string[] = [];
-  const provider = new Proxy({} as TransactionProvider, {
-    get: (_t, name: string) => async (...args: unknown[]) => {
-      calls.push(`${name}:${String(args[1])}`);
-      const fn = (stub as Record<string, (...a: unknown[]) => unknown>)[name];
-      if (!fn) throw new Error(`unexpected call ${name}`);
-      return fn(...args);
-    },
-  });
-  const deps: PollerDeps = {
-    db,
-    provider: () => provider,
-    credentials: async (_db, p) => ({ clientId: p.clientId, clientSecret: "secret" }),
-    now: () => now,
-    holder,
-    failures: new Map(),
-  };
-  return { deps, calls, set: (ms: number) => (now = ms), at: () => now };
-}
+const harness = pollerHarness;
 
 type Paired = Awaited<ReturnType<typeof pairedTerminal>>;
 const apply = (db: DB, t: Paired, id: string, status: string, at: number) =>

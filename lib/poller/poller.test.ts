@@ -3,14 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { pollerHarness } from "../test/poller";
 import { openDatabase, type DB } from "../db/open";
 import { transactionOperations, transactions, workers } from "../db/schema";
 import { PayConnectError } from "../pay-connect/errors";
-import type { TransactionProvider } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
 import { applyTransactionEvent } from "../transactions/apply";
 import { leaseHolder, releaseLease, takeLease } from "./lease";
-import { BATCH, BUSY_SLIPS, LEASE_TTL_MS, pollOnce, POLLER, type PollerDeps } from "./poller";
+import { BATCH, BUSY_SLIPS, LEASE_TTL_MS, pollOnce, POLLER } from "./poller";
 import { MAX_BACKOFF_MS, nextPollAt, POLL_HORIZON_MS, pollInterval } from "./schedule";
 import { firstRow, returnedRow } from "../db/query";
 
@@ -33,29 +33,7 @@ describe("the poll schedule", () => {
   });
 });
 
-type Stub = Partial<TransactionProvider>;
-
-function harness(db: DB, stub: Stub, holder = "me") {
-  let now = 1_000_000;
-  const calls: string[] = [];
-  const provider = new Proxy({} as TransactionProvider, {
-    get: (_t, name: string) => async (...args: unknown[]) => {
-      calls.push(name);
-      const fn = (stub as Record<string, (...a: unknown[]) => unknown>)[name];
-      if (!fn) throw new Error(`unexpected call ${name}`);
-      return fn(...args);
-    },
-  });
-  const deps: PollerDeps = {
-    db,
-    provider: () => provider,
-    credentials: async (_db, p) => ({ clientId: p.clientId, clientSecret: "secret" }),
-    now: () => now,
-    holder,
-    failures: new Map(),
-  };
-  return { deps, calls, set: (ms: number) => (now = ms), at: () => now };
-}
+const harness = pollerHarness;
 
 async function openTx(db: DB, t: Awaited<ReturnType<typeof pairedTerminal>>, id: string, at: number) {
   return (await db.transaction(

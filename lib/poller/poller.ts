@@ -19,13 +19,15 @@
  */
 import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from "drizzle-orm";
 import type { DB, Tx } from "../db/open";
-import { pairings, transactionOperations, transactions, workers } from "../db/schema";
+import { pairings, transactions, workers } from "../db/schema";
 import { FINAL_TRANSACTION_STATUSES, isFinalStatus, type Environment } from "../domain";
 import { ProviderError, type ClientCredentials, type TransactionProvider } from "../providers/types";
 import { applyTransactionEvent } from "../transactions/apply";
 import { activePairingFor } from "../transactions/pairing-reach";
 import { watchCredentials } from "../pairing/credentials-state";
 import { takeLease } from "./lease";
+import { failed, isRetryable, plain, type Tally } from "./poll-errors";
+import { dueOperations, pollOperation } from "./poll-operation";
 import { nextPollAt, POLL_HORIZON_MS } from "./schedule";
 import { firstRow } from "../db/query";
 
@@ -38,8 +40,6 @@ const CONCURRENCY = 4;
 export const BUSY_SLIPS = 5;
 /** A print slip is asked for this many times at most. */
 const SLIP_TRIES = 3;
-/** An operation is followed this long at most. */
-const OPERATION_HORIZON_MS = 30 * 60_000;
 
 export type PollerDeps = {
   db: DB;
@@ -79,18 +79,6 @@ export type RunFigures = { ran: boolean; count: number; errors: number; lagMs: n
  */
 type Write = { transaction: number; write: (tx: Tx) => Promise<unknown>; instead: (tx: Tx, err: unknown) => Promise<unknown> };
 
-/** A failure worth retrying later with a longer wait. */
-function isRetryable(err: unknown): boolean {
-  if (!(err instanceof ProviderError)) return true;
-  if (err.status === 429 || (err.status !== undefined && err.status >= 500)) return true;
-  return err.code === "timeout" || err.code === "unreachable" || err.code === "unavailable";
-}
-
-function plain(err: unknown): string {
-  if (err instanceof ProviderError) return err.message;
-  return "An unexpected error stopped this poll (see the server log).";
-}
-
 /**
  * The credentials to poll with: the transaction's pairing if still active, else the terminal's
  * active pairing, and either only when it is the transaction's own merchant's. A terminal paired
@@ -116,16 +104,7 @@ async function inBatches<T>(items: T[], size: number, fn: (item: T) => Promise<u
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, run));
 }
 
-/** Errors of one run: how many, and the last one's words (for the workers row and /api/health). */
-type Tally = { errors: number; lastError: string | null };
-
-function failed(tally: Tally, err: unknown): void {
-  tally.errors += 1;
-  tally.lastError = plain(err);
-}
-
 type DueTransaction = Awaited<ReturnType<typeof dueTransactions>>[number];
-type DueOperation = Awaited<ReturnType<typeof dueOperations>>[number];
 
 /**
  * The transactions whose next poll has come, most overdue first: the open ones (`final` false),
@@ -158,16 +137,6 @@ function dueTransactions(db: DB, at: number, final: boolean, limit: number) {
     .limit(limit);
 }
 
-/** The operations (refunds, reverts, completions…) whose outcome is due to be asked, most overdue first. */
-function dueOperations(db: DB, at: number) {
-  return db
-    .select()
-    .from(transactionOperations)
-    .where(and(isNotNull(transactionOperations.nextPollAt), lte(transactionOperations.nextPollAt, new Date(at))))
-    .orderBy(asc(transactionOperations.nextPollAt))
-    .limit(BATCH);
-}
-
 /** One loop, if this holder has (or takes) the lease. */
 export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const { db } = deps;
@@ -184,7 +153,7 @@ export async function pollOnce(deps: PollerDeps): Promise<RunFigures> {
   const slips = await dueTransactions(db, started, true, slipLimit + 1);
   const waitingSlip = slips.length > slipLimit ? slips[slipLimit] : undefined;
   const due = [...open, ...slips.slice(0, slipLimit)];
-  const ops = await dueOperations(db, started);
+  const ops = await dueOperations(db, started, BATCH);
   // The lag is how late the poller is with what someone waits on (open payments, operations):
   // print slips held back during a burst wait by design, and would hide a late payment.
   const overdue = [...open, ...ops].map((d) => d.nextPollAt!.getTime());
@@ -346,74 +315,6 @@ async function fetchSlip(
       pollError: `The print slip could not be read: ${plain(err)}`,
       nextPollAt: tries >= SLIP_TRIES ? null : new Date(now + 30_000 * tries),
     });
-  }
-}
-
-/**
- * Asks how one operation ended, through its own pairing while that is still its merchant's
- * active one; an ended operation makes its transaction due at once (its effect shows there).
- */
-async function pollOperation(deps: PollerDeps, op: DueOperation, tally: Tally): Promise<void> {
-  const { db } = deps;
-  const now = deps.now();
-  const set = (values: Partial<typeof transactionOperations.$inferInsert>) =>
-    db.transaction((tx) => tx.update(transactionOperations).set(values).where(eq(transactionOperations.id, op.id)));
-  if (!op.providerOperationId) {
-    await set({ nextPollAt: null });
-    return;
-  }
-  if (now - op.createdAt.getTime() >= OPERATION_HORIZON_MS) {
-    await set({ nextPollAt: null, status: "outcome_unknown", reason: "Pay-Connect did not say how the operation ended within 30 minutes: check the transaction's status." });
-    return;
-  }
-  const pairing = await firstRow(
-    db
-      .select({ id: pairings.id, clientId: pairings.clientId })
-      .from(pairings)
-      .where(and(eq(pairings.id, op.pairingId), eq(pairings.merchantId, op.merchantId), eq(pairings.status, "active")))
-      .limit(1),
-  );
-  if (!pairing) {
-    await set({ nextPollAt: null, status: "outcome_unknown", reason: "Its terminal's pairing has ended, so Pay-Connect cannot be asked how it ended: check the transaction's status." });
-    return;
-  }
-  const operationId = op.providerOperationId;
-  try {
-    const remote = await watchCredentials(db, pairing.id, async () => deps.provider(op.environment).getOperation(await deps.credentials(db, pairing), operationId));
-    const ended = remote.status === "SUCCESS" || remote.status === "FAILED" || remote.status === "EXPIRED";
-    await db.transaction(
-      async (tx) => {
-        await tx
-          .update(transactionOperations)
-          .set({
-            providerStatus: remote.status,
-            nextPollAt: ended ? null : new Date(now + 2_000),
-            ...(ended
-              ? {
-                  status: remote.status === "SUCCESS" ? "succeeded" : "failed",
-                  finishedAt: new Date(now),
-                  reason:
-                    remote.status === "SUCCESS"
-                      ? null
-                      : `The terminal did not complete it (${remote.status}): the transaction may have completed before the terminal received it.`,
-                }
-              : {}),
-          })
-          .where(eq(transactionOperations.id, op.id));
-        // Its effect shows on the transaction: ask for it at once.
-        if (ended && op.transactionRef) {
-          // A completion, an increase or a revert that went through changes the print slip: fetch it again.
-          await tx
-            .update(transactions)
-            .set({ nextPollAt: new Date(now), ...(remote.status === "SUCCESS" ? { slipFetchedAt: null, pollCount: 0 } : {}) })
-            .where(eq(transactions.id, op.transactionRef));
-        }
-      },
-      { behavior: "immediate" },
-    );
-  } catch (err) {
-    failed(tally, err);
-    await set({ nextPollAt: new Date(now + (isRetryable(err) ? 10_000 : 60_000)) });
   }
 }
 
