@@ -3,7 +3,7 @@ import { databasePathFrom } from "./lib/db/default-path";
 
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./lib/db/schema/index.ts",
+  schema: "./lib/db/schema/sqlite.ts",
   out: "./drizzle",
   dbCredentials: { url: databasePathFrom() },
   strict: true,

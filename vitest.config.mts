@@ -1,6 +1,15 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+/**
+ * The unit tests that run on Postgres too (`npm run test:unit:postgres`, TEST_DATABASE_URL set):
+ * those written against lib/test/db.ts rather than an in-memory SQLite handle. The rest run on
+ * SQLite only, for now.
+ */
+const POSTGRES_SUITE = ["lib/db/engines.test.ts", "lib/registers/rules.test.ts", "lib/transactions/money-rules.test.ts"];
+
+const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
+
 export default defineConfig({
   resolve: {
     alias: {
@@ -10,9 +19,10 @@ export default defineConfig({
   },
   test: {
     environment: "node",
-    include: ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.tsx"],
+    include: onPostgres ? POSTGRES_SUITE : ["lib/**/*.test.ts", "scripts/**/*.test.ts", "components/**/*.test.tsx"],
     pool: "forks",
-    setupFiles: ["lib/test/no-promise-assertions.ts"],
+    setupFiles: ["lib/test/engine-env.ts", "lib/test/no-promise-assertions.ts"],
+    globalSetup: onPostgres ? ["lib/test/postgres-global-setup.ts"] : [],
     // A hang detector, not a speed target: no test asserts how long something took (they poll
     // for a condition, or move a clock of their own), so a busy machine only makes them slower.
     testTimeout: 120_000,

@@ -12,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_DATABASE_PATH } from "./db/default-path";
+import { isPostgresUrl } from "./db/engine";
 
 const MODES = ["production", "demo", "development", "test"] as const;
 type Mode = (typeof MODES)[number];
@@ -37,6 +38,27 @@ const optionalText = z
 const rawSchema = z.object({
   PAIRDESK_MODE: z.enum(MODES).optional(),
   DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
+  /**
+   * Postgres instead of the SQLite file: postgres://user:password@host:port/database (TLS by its
+   * sslmode). Never echoed back in an error: it holds a password.
+   */
+  DATABASE_URL: optionalText.refine((v) => v === undefined || isPostgresUrl(v), {
+    error: "DATABASE_URL must be a postgres:// (or postgresql://) URL; leave it unset to use the SQLite file at DATABASE_PATH.",
+  }),
+  /** Postgres: the connections this instance keeps at most. */
+  DATABASE_POOL_SIZE: z.coerce
+    .number({ error: "DATABASE_POOL_SIZE must be a whole number of connections from 1 to 200." })
+    .int("DATABASE_POOL_SIZE must be a whole number of connections from 1 to 200.")
+    .min(1, "DATABASE_POOL_SIZE must be a whole number of connections from 1 to 200.")
+    .max(200, "DATABASE_POOL_SIZE must be a whole number of connections from 1 to 200.")
+    .default(10),
+  /** Postgres: how long one statement may run before it is cancelled. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: "DATABASE_STATEMENT_TIMEOUT_MS must be a number of milliseconds from 100 to 600000." })
+    .int("DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds from 100 to 600000.")
+    .min(100, "DATABASE_STATEMENT_TIMEOUT_MS must be a number of milliseconds from 100 to 600000.")
+    .max(600_000, "DATABASE_STATEMENT_TIMEOUT_MS must be a number of milliseconds from 100 to 600000.")
+    .default(30_000),
   /**
    * How long a write waits for another connection's write lock before it fails (SQLite's
    * busy_timeout). The process waits with it: better-sqlite3 is synchronous.
@@ -95,6 +117,10 @@ export type Env = {
   mode: Mode;
   databasePath: string;
   databaseBusyTimeoutMs: number;
+  /** Postgres's URL when Pairdesk runs on Postgres (lib/db/engine.ts), else undefined (SQLite). */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  databaseStatementTimeoutMs: number;
   dataDir: string;
   authSecret: string;
   /** The first key encrypts; all of them decrypt (rotation). */
@@ -271,6 +297,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     mode,
     databasePath,
     databaseBusyTimeoutMs: raw.DATABASE_BUSY_TIMEOUT_MS,
+    databaseUrl: raw.DATABASE_URL,
+    databasePoolSize: raw.DATABASE_POOL_SIZE,
+    databaseStatementTimeoutMs: raw.DATABASE_STATEMENT_TIMEOUT_MS,
     dataDir,
     authSecret: authSecret!,
     vaultKeys,

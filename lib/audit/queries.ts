@@ -10,7 +10,7 @@ import { likeContains } from "../lists/search";
 import { TRANSACTION_KIND_LABELS } from "../labels";
 import type { TransactionKind } from "../domain";
 import { scopedQuery, scopeWhere, type Scope } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, LIKE, integerOf } from "../db/query";
 
 /**
  * The audit log, newest first: who did what, when. A merchant's people read the entries about
@@ -113,7 +113,7 @@ function auditListWhere(scope: Scope, params: AuditListParams): SQL | undefined 
   if (params.action !== "all") conditions.push(eq(auditLog.action, params.action));
   const actor = params.actor.trim().toLowerCase();
   if (actor) {
-    conditions.push(sql`${auditLog.actorEmail} like ${likeContains(actor)} escape '\\'`);
+    conditions.push(sql`${auditLog.actorEmail} ${LIKE} ${likeContains(actor)} escape '\\'`);
   }
   return conditions.length ? and(...conditions) : undefined;
 }
@@ -210,7 +210,7 @@ function describeTarget(r: TargetColumns & { action: string; details: string | n
 /** Rows `offset…offset+limit` of the log: a page, or a batch of the CSV export. */
 export const auditRows = scopedQuery(
   async ({ db, scope }, params: AuditListParams, window: { limit: number; offset: number }): Promise<AuditListRow[]> => {
-  const targetId = sql`cast(${auditLog.targetId} as integer)`;
+  const targetId = integerOf(auditLog.targetId);
   const tTerminal = alias(terminals, "target_terminal");
   const tPairing = alias(pairings, "target_pairing");
   const tPairingTerminal = alias(terminals, "target_pairing_terminal");

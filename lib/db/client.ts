@@ -4,10 +4,15 @@ import { getEnv } from "../env";
 
 const globalForDb = globalThis as unknown as { __pairdeskDb?: DB };
 
-/** The app's database: opened and migrated once per process. */
+/** The app's database (Postgres when DATABASE_URL is set, else the SQLite file): opened and migrated once per process. */
 export function getDb(): DB {
   if (!globalForDb.__pairdeskDb) {
-    globalForDb.__pairdeskDb = openDatabase(getEnv().databasePath, { busyTimeoutMs: getEnv().databaseBusyTimeoutMs });
+    const env = getEnv();
+    globalForDb.__pairdeskDb = openDatabase(env.databaseUrl ?? env.databasePath, {
+      busyTimeoutMs: env.databaseBusyTimeoutMs,
+      poolSize: env.databasePoolSize,
+      statementTimeoutMs: env.databaseStatementTimeoutMs,
+    });
   }
   return globalForDb.__pairdeskDb;
 }

@@ -1,116 +1,117 @@
 /**
- * The data layer's engine: how Pairdesk talks to its SQLite file. Everything above lib/db/ sees
- * an ASYNCHRONOUS database (`DB`): every read and write returns a Promise, so that the Postgres
- * engine (a pool, a network round trip per statement) plugs in here without touching a query.
+ * The data layer's seam: everything above lib/db/ sees one ASYNCHRONOUS database (`DB`), whichever
+ * engine runs it: the SQLite file at DATABASE_PATH (lib/db/sqlite.ts, the embedded default) or
+ * Postgres at DATABASE_URL (lib/db/postgres.ts, for several instances). Every read and write
+ * returns a Promise, and the queries are written once, typed against SQLite's drizzle
+ * (lib/db/schema/kit.ts says how one schema builds both).
  *
- * On SQLite (better-sqlite3, a synchronous driver) the design is:
- * - **Two connections.** A reader for every read outside a transaction (WAL: it sees what was
- *   committed, never another request's open write) and a writer for every write.
- * - **Writes in order, one at a time.** A write is only possible inside `db.transaction(fn)`;
- *   `fn` receives the transaction (`Tx`, the writer) and may await between statements. An
- *   in-process queue runs one transaction at a time, so no other request's statement can land
- *   in the middle of an open transaction on the shared writer (lib/db/write-queue.ts).
- * - **No write outside a transaction, no read of `db` inside one.** `DB` has no insert, update
- *   or delete (the type refuses them; the reader connection is opened read-only), and a read
- *   through `db` while the same request has a transaction open throws: it would not see the
- *   transaction's own writes. Pass `tx` instead.
- * - Another process on the same file (an operator command, a second server) is held off by
- *   SQLite's own locks: `behavior: "immediate"` takes the write lock at BEGIN.
- *
- * `:memory:` databases (unit tests) have one connection for both roles: two connections to
- * `:memory:` would be two databases.
+ * - **No write outside a transaction.** `DB` has no insert, update or delete (the type refuses
+ *   them; SQLite's reader connection is opened read-only): a write is only possible inside
+ *   `db.transaction(fn)`, whose `fn` receives the transaction (`Tx`). `tx.transaction` is a
+ *   savepoint. On SQLite, transactions run one at a time in the process; on Postgres, each is
+ *   SERIALIZABLE and run again when Postgres aborts it for a conflict. Either way a transaction
+ *   behaves as if it ran alone, and its body must not wait on anything but the database.
+ * - **No read of `db` inside a transaction.** It would not see the transaction's own writes: it
+ *   throws. Pass `tx` instead.
  *
  * No `server-only` marker: the operator commands and the tests use it too.
  */
-import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import fs from "node:fs";
-import path from "node:path";
-import * as schema from "./schema";
-import { WriteQueue, type TransactionBehavior } from "./write-queue";
+import type Database from "better-sqlite3";
+import type { Pool } from "pg";
+import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { isPostgresUrl, type Engine } from "./engine";
+import { openPostgres, type PostgresOptions } from "./postgres";
+import type { Schema } from "./schema/build";
+import { migrateDatabase, MIGRATIONS_FOLDER, openSqlite, sqlitePlan } from "./sqlite";
+import type { TransactionBehavior } from "./write-queue";
 
-type Drizzle = BetterSQLite3Database<typeof schema>;
+export { migrateDatabase, MIGRATIONS_FOLDER };
+
+type Drizzle = BetterSQLite3Database<Schema>;
 /** What a raw-SQL or engine-specific call on the driver would bypass: not part of DB or Tx. */
 type DriverOnly = "$client" | "transaction" | "batch" | "run" | "all" | "get" | "values";
 
-/** An open transaction: reads and writes, in order, on the writer. `tx.transaction` is a savepoint. */
+/** An open transaction: reads and writes, in order. `tx.transaction` is a savepoint. */
 export type Tx = Omit<Drizzle, DriverOnly> & {
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 };
 
 /** The database as the app sees it: reads, and writes through `transaction` only. */
 export type DB = Omit<Drizzle, DriverOnly | "insert" | "update" | "delete"> & {
+  /** `behavior` is SQLite's BEGIN mode (ignored on Postgres, where every write transaction is serializable). */
   transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { behavior?: TransactionBehavior }): Promise<T>;
-  /** Closes both connections (operator commands, tests). */
+  readonly engine: Engine;
+  /** Settles once the database is ready (Postgres: its migrations ran); rejects with why not. */
+  readonly ready: Promise<void>;
+  /** Closes the connections without waiting (operator commands, tests); `end()` waits. */
   close(): void;
+  end(): Promise<void>;
   /**
    * The writer's better-sqlite3 handle, for SQLite-only tooling (backup, restore, the vault's
    * rewrap, health's raw checks) and for tests that set up rows the app cannot write. Never
-   * use it while a transaction may be open.
+   * use it while a transaction may be open. On Postgres it throws.
    */
   readonly $client: Database.Database;
 };
 
-export const MIGRATIONS_FOLDER = path.join(process.cwd(), "drizzle");
+export type OpenOptions = PostgresOptions & {
+  migrate?: boolean;
+  /** SQLite's busy_timeout. */
+  busyTimeoutMs?: number;
+};
 
-/** SQLite's busy_timeout unless told otherwise (DATABASE_BUSY_TIMEOUT_MS for the server). */
-const DEFAULT_BUSY_TIMEOUT_MS = 5_000;
-
-function connect(file: string, busyTimeoutMs: number, readonly: boolean): Database.Database {
-  const sqlite = new Database(file, { readonly });
-  if (!readonly) sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-  // FULL: a pairing whose commit returned must survive a power cut (its credentials exist nowhere else).
-  sqlite.pragma("synchronous = FULL");
-  return sqlite;
+/** Opens (and, unless told not to, migrates) the database at `target`: a postgres:// URL, or a SQLite file. */
+export function openDatabase(target: string, options: OpenOptions = {}): DB {
+  return isPostgresUrl(target) ? postgresDb(target, options) : sqliteDb(target, options);
 }
 
-export function openDatabase(file: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): DB {
-  const memory = file === ":memory:";
-  if (!memory) fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
-  const writerClient = connect(file, busyTimeoutMs, false);
-  if (!memory) {
-    for (const f of [file, `${file}-wal`, `${file}-shm`]) {
-      try {
-        fs.chmodSync(f, 0o600);
-      } catch {
-        // the -wal/-shm files may not exist yet
-      }
-    }
-  }
-  const writer = drizzle(writerClient, { schema });
-  if (options.migrate !== false) migrateDatabase(writerClient, writer);
-  const readerClient = memory ? writerClient : connect(file, busyTimeoutMs, true);
-  const reader = drizzle(readerClient, { schema });
-  const queue = new WriteQueue(writerClient, file);
-  refuseReadsInsideTransactions(reader, queue);
+const readers = new WeakMap<object, Database.Database>();
+const exitWriters = new WeakMap<object, Drizzle>();
+const pools = new WeakMap<object, Pool>();
 
-  writers.set(reader, writer);
+function sqliteDb(file: string, options: OpenOptions): DB {
+  const { reader, writer, readerClient, writerClient, queue } = openSqlite(file, options);
+  refuseReadsInsideTransactions(reader, () => queue.insideTransaction());
   readers.set(reader, readerClient);
+  exitWriters.set(reader, writer as unknown as Drizzle);
   const tx = writer as unknown as Tx;
   Object.defineProperty(tx, "transaction", { value: <T>(fn: (tx: Tx) => Promise<T>) => queue.savepoint(() => fn(tx)) });
-  const db = reader as unknown as DB;
-  Object.defineProperties(db, {
+  const close = () => {
+    if (readerClient !== writerClient) readerClient.close();
+    writerClient.close();
+  };
+  return Object.defineProperties(reader as unknown as DB, {
     transaction: {
       writable: true,
       value: <T>(fn: (tx: Tx) => Promise<T>, opts: { behavior?: TransactionBehavior } = {}) => queue.transaction(() => fn(tx), opts.behavior),
     },
-    close: {
-      value: () => {
-        if (readerClient !== writerClient) readerClient.close();
-        writerClient.close();
-      },
-    },
+    engine: { value: "sqlite" },
+    ready: { value: Promise.resolve() },
+    close: { value: close },
+    end: { value: async () => close() },
     $client: { value: writerClient },
   });
-  return db;
 }
 
-const writers = new WeakMap<object, Drizzle>();
-const readers = new WeakMap<object, Database.Database>();
+function postgresDb(url: string, options: OpenOptions): DB {
+  const pg = openPostgres(url, options);
+  refuseReadsInsideTransactions(pg.reader, pg.insideTransaction);
+  pools.set(pg.reader, pg.pool);
+  let ended: Promise<void> | undefined;
+  const end = () => (ended ??= pg.pool.end());
+  return Object.defineProperties(pg.reader as unknown as DB, {
+    transaction: { writable: true, value: <T>(fn: (tx: Tx) => Promise<T>) => pg.transaction((tx) => fn(tx as unknown as Tx)) },
+    engine: { value: "postgres" },
+    ready: { value: pg.ready },
+    close: { value: () => void end().catch(() => undefined) },
+    end: { value: end },
+    $client: {
+      get() {
+        throw new Error("db.$client is SQLite's raw handle: this database is on Postgres.");
+      },
+    },
+  });
+}
 
 /** The reader's better-sqlite3 handle, for the health check's read-only file checks (lib/ops/). */
 export function sqliteReader(db: DB): Database.Database {
@@ -119,49 +120,27 @@ export function sqliteReader(db: DB): Database.Database {
 
 /**
  * A last write from a process "exit" listener, where nothing asynchronous runs any more (a
- * poller giving its lease up): synchronous, on the writer, outside the queue. SQLite only: on an
- * engine without a synchronous driver the write is skipped and a lease simply expires.
+ * poller giving its lease up): synchronous, on the writer, outside the queue. SQLite only: on
+ * Postgres the write is skipped and the lease simply expires.
  */
 export function writeAtExit(db: DB, write: (writer: Drizzle) => void): void {
-  const writer = writers.get(db);
+  const writer = exitWriters.get(db);
   if (writer) write(writer);
 }
 
 /**
- * A read through `db` (the reader) while this request has a transaction open would not see the
+ * A read through `db` while this request has a transaction open would not see the
  * transaction's writes: refused, at the moment the statement is prepared.
  */
-function refuseReadsInsideTransactions(reader: Drizzle, queue: WriteQueue): void {
+function refuseReadsInsideTransactions(reader: object, insideTransaction: () => boolean): void {
   const session = (reader as unknown as { session: { prepareQuery: (...args: unknown[]) => unknown } }).session;
   const prepareQuery = session.prepareQuery.bind(session);
   session.prepareQuery = (...args: unknown[]) => {
-    if (queue.insideTransaction()) {
+    if (insideTransaction()) {
       throw new Error("A read through `db` inside a transaction would not see the transaction's own writes: read through `tx`.");
     }
     return prepareQuery(...args);
   };
-}
-
-/**
- * Applies the pending migrations with foreign keys off, as SQLite's table-rebuild procedure
- * requires (PRAGMA foreign_keys is a no-op inside the migrator's transaction, and a DROP TABLE
- * with foreign keys on would cascade-delete dependent rows, such as the vault's), then checks
- * every foreign key and turns enforcement back on. A violation stops the start.
- */
-export function migrateDatabase(sqlite: Database.Database, db: Drizzle = drizzle(sqlite, { schema })): void {
-  sqlite.pragma("foreign_keys = OFF");
-  try {
-    migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    const violations = sqlite.pragma("foreign_key_check") as { table: string; rowid: number; parent: string }[];
-    if (violations.length > 0) {
-      const first = violations[0]!;
-      throw new Error(
-        `The database has ${violations.length} broken reference(s) after its migrations (first: ${first.table} row ${first.rowid} → ${first.parent}).`,
-      );
-    }
-  } finally {
-    sqlite.pragma("foreign_keys = ON");
-  }
 }
 
 /**
@@ -173,17 +152,31 @@ export function inTransaction<T>(db: DB | Tx, fn: (tx: Tx) => Promise<T>): Promi
 }
 
 /**
- * The engine's plan for a query, one indented line a step (SQLite's EXPLAIN QUERY PLAN), for
- * the benches that show why a list is fast or slow. Read on the reader.
+ * The engine's plan for a query, one indented line a step (SQLite's EXPLAIN QUERY PLAN,
+ * Postgres's EXPLAIN), for the benches that show why a list is fast or slow.
  */
 export async function explainPlan(db: DB, query: { sql: string; params: unknown[] }): Promise<string[]> {
-  const steps = sqliteReader(db)
-    .prepare(`explain query plan ${query.sql}`)
-    .all(...query.params) as { id: number; parent: number; detail: string }[];
-  const depth = new Map<number, number>([[0, 0]]);
-  return steps.map((step) => {
-    const d = (depth.get(step.parent) ?? 0) + 1;
-    depth.set(step.id, d);
-    return `${"  ".repeat(d)}${step.detail}`;
-  });
+  const pool = pools.get(db);
+  if (!pool) return sqlitePlan(sqliteReader(db), query);
+  const result = await pool.query<{ "QUERY PLAN": string }>(`explain ${query.sql}`, query.params);
+  return result.rows.map((r) => `  ${r["QUERY PLAN"]}`);
+}
+
+/**
+ * Raw SQL for operator tooling and tests (rows the app itself never writes this way), with `?`
+ * placeholders on both engines: the rows a select or a `returning` gave back. Booleans and
+ * Dates are bound as each engine stores them.
+ */
+export async function rawQuery<T = Record<string, unknown>>(db: DB, text: string, params: readonly unknown[] = []): Promise<T[]> {
+  const pool = pools.get(db);
+  if (pool) {
+    let n = 0;
+    const values = params.map((v) => (v instanceof Date ? v.getTime() : v));
+    return (await pool.query(text.replace(/\?/g, () => `$${++n}`), values)).rows as T[];
+  }
+  const statement = db.$client.prepare(text);
+  const values = params.map((v) => (typeof v === "boolean" ? Number(v) : v instanceof Date ? v.getTime() : v));
+  if (statement.reader) return statement.all(...values) as T[];
+  statement.run(...values);
+  return [];
 }

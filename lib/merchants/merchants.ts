@@ -13,7 +13,7 @@ import type { DB, Tx } from "../db/open";
 import { merchants, users, type MerchantStatus } from "../db/schema";
 import { isMerchantRole, type Role } from "../domain";
 import { endAllSessions } from "../auth/sessions";
-import { firstRow, returnedRow } from "../db/query";
+import { firstRow, returnedRow, caseless } from "../db/query";
 
 const MERCHANT_NAME_MAX = 100;
 const EXTERNAL_REF_MAX = 100;
@@ -63,7 +63,7 @@ async function clash(tx: DB | Tx, name: string, externalRef: string | null, exce
   const sameName = await firstRow(tx
     .select({ id: merchants.id, name: merchants.name })
     .from(merchants)
-    .where(sql`${merchants.name} = ${name} collate nocase`).limit(1));
+    .where(sql`${caseless(merchants.name)} = ${caseless(sql`${name}`)}`).limit(1));
   if (sameName && sameName.id !== exceptId) {
     return merchantError(`A merchant named “${sameName.name}” already exists.`, "name", "conflict");
   }
@@ -177,7 +177,7 @@ export async function findMerchant(db: DB | Tx, idOrName: string): Promise<Merch
     const byId = await firstRow(db.select(columns).from(merchants).where(eq(merchants.id, Number(value))).limit(1));
     if (byId) return byId;
   }
-  return await firstRow(db.select(columns).from(merchants).where(sql`${merchants.name} = ${value} collate nocase`).limit(1));
+  return await firstRow(db.select(columns).from(merchants).where(sql`${caseless(merchants.name)} = ${caseless(sql`${value}`)}`).limit(1));
 }
 
 export type PairingMerchant = { ok: true; merchantId: number } | { ok: false; message: string };

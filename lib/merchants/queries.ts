@@ -5,7 +5,7 @@ import { clampPage } from "../lists/kit";
 import { merchantList, type MerchantListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, caseless, LIKE } from "../db/query";
 
 export type MerchantListRow = {
   id: number;
@@ -29,7 +29,7 @@ function merchantWhere(scope: QueryContext["scope"], params: MerchantListParams)
   const q = params.q.trim();
   return and(
     scopeWhere(scope, merchants.id),
-    q ? sql`(${merchants.name} like ${likeContains(q)} escape '\\' or ${merchants.externalRef} like ${likeContains(q)} escape '\\')` : undefined,
+    q ? sql`(${merchants.name} ${LIKE} ${likeContains(q)} escape '\\' or ${merchants.externalRef} ${LIKE} ${likeContains(q)} escape '\\')` : undefined,
     params.status === "all" ? undefined : eq(merchants.status, params.status),
   );
 }
@@ -57,7 +57,7 @@ export const queryMerchants = scopedQuery(async ({ db, scope }, input: Partial<M
     })
     .from(merchants)
     .where(where)
-    .orderBy(...(column === "added" ? [dir(merchants.createdAt), dir(merchants.id)] : [dir(sql`${merchants.name} collate nocase`), dir(merchants.id)]))
+    .orderBy(...(column === "added" ? [dir(merchants.createdAt), dir(merchants.id)] : [dir(caseless(merchants.name)), dir(merchants.id)]))
     .limit(pageSize)
     .offset((page - 1) * pageSize);
   return { rows, total, page, pageSize, params: { ...params, page } };
@@ -74,7 +74,7 @@ export const queryMerchantOptions = scopedQuery(async ({ db, scope }): Promise<M
     .select({ id: merchants.id, name: merchants.name, status: merchants.status })
     .from(merchants)
     .where(scopeWhere(scope, merchants.id))
-    .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id)),
+    .orderBy(caseless(merchants.name), asc(merchants.id)),
 );
 
 /** One merchant in the scope, or null: what the switcher shows as chosen. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { ConfigError, getEnv } from "../env";
 import { getDb } from "../db/client";
+import { describeDatabase } from "../db/describe";
 import { log } from "../log";
 import { settleAfterStop } from "../pairing/pair-terminal";
 import { listRecoverySpool } from "../pairing/recovery";
@@ -25,6 +26,12 @@ export async function startServer(): Promise<void> {
       { generated: env.generated, dataDir: env.dataDir },
       `${env.mode} start: generated ${env.generated.join(" and ")} into ${env.dataDir}/generated-secrets.json (mode 0600). Set them in the environment for a production start.`,
     );
+  }
+  try {
+    await getDb().ready;
+  } catch (err) {
+    console.error(`\nPairdesk cannot start: the database ${describeDatabase(env)} could not be opened and migrated: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
   }
   const settled = await settleAfterStop(getDb());
   if (settled.staleSpoolFiles > 0) {

@@ -13,7 +13,7 @@ import { clampPage } from "../lists/kit";
 import { attemptList, type AttemptListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type Scope } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, LIKE } from "../db/query";
 
 /** Pairing attempts, newest first: what support reads when a merchant says "it didn't work". */
 
@@ -72,11 +72,11 @@ function attemptListWhere(db: DB, scope: Scope, params: AttemptListParams): SQL 
     const byEmail = db
       .select({ id: users.id })
       .from(users)
-      .where(sql`${users.email} like ${pattern} escape '\\'`);
+      .where(sql`${users.email} ${LIKE} ${pattern} escape '\\'`);
     conditions.push(
       or(
-        sql`${pairingAttempts.name} like ${pattern} escape '\\'`,
-        sql`${pairingAttempts.terminalId} like ${pattern} escape '\\'`,
+        sql`${pairingAttempts.name} ${LIKE} ${pattern} escape '\\'`,
+        sql`${pairingAttempts.terminalId} ${LIKE} ${pattern} escape '\\'`,
         inArray(pairingAttempts.createdById, byEmail),
       )!,
     );

@@ -12,16 +12,16 @@ import { persistPairing, type Persisted } from "./persist";
 import { readSpooledResult, removeSpoolFile, type SpoolEntry } from "./recovery";
 import { webhookEndpoint } from "./webhook-url";
 import { firstRow } from "../db/query";
+import { describeViolation, violationOf } from "../db/errors";
 
 /** A recovery that cannot be completed now: the sentence says why and what to do. */
 const recoveryError = (message: string) => new DomainError("recovery_failed", message);
 
 /** What a failed write means for the person at the dashboard. */
 function writeFailure(err: unknown): string {
-  const message = (err as Error)?.message ?? "";
-  const constraint = /(UNIQUE|FOREIGN KEY|CHECK|NOT NULL) constraint failed(: [\w., ]+)?/.exec(message);
-  if (constraint) {
-    return `The pairing conflicts with what the database already holds (${constraint[0]}). It stays in the recovery spool; an operator must resolve the conflict, then try again.`;
+  const violation = violationOf(err);
+  if (violation) {
+    return `The pairing conflicts with what the database already holds (${describeViolation(violation)}). It stays in the recovery spool; an operator must resolve the conflict, then try again.`;
   }
   return "The pairing still cannot be written to the database. It stays in the recovery spool; check the server log and the disk, then try again.";
 }

@@ -36,6 +36,7 @@ import {
   type RecoveryRecord,
 } from "./recovery-record";
 import { changedRows, firstRow, returnedRow } from "../db/query";
+import { isUniqueViolation } from "../db/errors";
 
 export { CREDENTIALS_IN_LOG, INTERRUPTED_RECOVERY_MESSAGE, RECOVERY_MESSAGE };
 
@@ -219,7 +220,7 @@ export async function pairTerminal(
       .returning({ id: pairingAttempts.id })))).id;
   } catch (err) {
     // Two submits raced past the check above: the unique request key let only one in.
-    const raced = String(err).includes("UNIQUE") ? await existingOutcome(db, input.requestKey, actor.id) : null;
+    const raced = isUniqueViolation(err, "pairing_attempts") ? await existingOutcome(db, input.requestKey, actor.id) : null;
     if (raced) return raced;
     throw err;
   }

@@ -8,7 +8,7 @@ import { clampPage } from "../lists/kit";
 import { terminalList, type TerminalListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, LIKE } from "../db/query";
 
 /**
  * The terminal list: one row per terminal with its active pairing (Pay-Connect keeps one per
@@ -110,11 +110,11 @@ function terminalListWhere(db: DB, scope: Scope, params: TerminalListParams): SQ
         and(
           eq(pairings.terminalRef, terminals.id),
           scopeWhere(scope, pairings.merchantId),
-          sql`${pairings.name} like ${pattern} escape '\\'`,
+          sql`${pairings.name} ${LIKE} ${pattern} escape '\\'`,
         ),
       );
     conditions.push(
-      or(sql`${terminals.terminalId} like ${pattern} escape '\\'`, exists(nameMatches))!,
+      or(sql`${terminals.terminalId} ${LIKE} ${pattern} escape '\\'`, exists(nameMatches))!,
     );
   }
   return conditions.length ? and(...conditions) : undefined;

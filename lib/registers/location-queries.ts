@@ -5,7 +5,7 @@ import { clampPage } from "../lists/kit";
 import { locationList, type LocationListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, caseless, LIKE } from "../db/query";
 
 /** Locations: the list with its register counts, and one location with its routing at a glance. */
 
@@ -40,7 +40,7 @@ function locationWhere(scope: QueryContext["scope"], params: LocationListParams)
   return and(
     scopeWhere(scope, locations.merchantId),
     params.archived === "yes" ? isNotNull(locations.archivedAt) : isNull(locations.archivedAt),
-    q ? sql`${locations.name} like ${likeContains(q)} escape '\\'` : undefined,
+    q ? sql`${locations.name} ${LIKE} ${likeContains(q)} escape '\\'` : undefined,
   );
 }
 
@@ -62,7 +62,7 @@ async function locationRowsOf({ db, scope }: QueryContext, params: LocationListP
     .from(locations)
     .innerJoin(merchants, eq(merchants.id, locations.merchantId))
     .where(locationWhere(scope, params))
-    .orderBy(sql`${locations.name} collate nocase`, asc(merchants.name), asc(locations.id))
+    .orderBy(caseless(locations.name), asc(merchants.name), asc(locations.id))
     .limit(limit)
     .offset(offset);
 }
@@ -144,10 +144,10 @@ export const queryLocation = scopedQuery(async ({ db, scope }: QueryContext, id:
     .from(registers)
     .where(and(eq(registers.locationId, id), isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)))
     .orderBy(
-      sql`coalesce((select p.name from ${registers} p where p.id = ${registers.parentId}), ${registers.name}) collate nocase`,
+      caseless(sql`coalesce((select p.name from ${registers} p where p.id = ${registers.parentId}), ${registers.name})`),
       sql`coalesce(${registers.parentId}, ${registers.id})`,
       sql`${registers.kind} = 'virtual'`,
-      sql`${registers.name} collate nocase`,
+      caseless(registers.name),
       asc(registers.id),
     );
   const refs = [...new Set(rows.map((r) => r.terminalRef).filter((r): r is number => r !== null))];

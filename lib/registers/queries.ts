@@ -7,7 +7,7 @@ import { clampPage } from "../lists/kit";
 import { registerList, type RegisterListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext, type Scope } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, caseless, LIKE } from "../db/query";
 import type { RegisterCursor } from "./cursor";
 
 /**
@@ -69,7 +69,7 @@ function registerListWhere(scope: Scope, params: RegisterListParams): SQL | unde
   if (q) {
     const pattern = likeContains(q);
     const like = (column: SQL.Aliased | typeof registers.name | typeof registers.registerId | typeof registers.externalRef | typeof terminals.terminalId) =>
-      sql`${column} like ${pattern} escape '\\'`;
+      sql`${column} ${LIKE} ${pattern} escape '\\'`;
     conditions.push(or(like(registers.name), like(registers.registerId), like(registers.externalRef), like(terminals.terminalId)));
   }
   return and(...conditions);
@@ -80,12 +80,12 @@ function registerListWhere(scope: Scope, params: RegisterListParams): SQL | unde
  * ascending; the CSV export's keyset (registerRowsAfter) compares the same keys as one row value.
  */
 const treeOrder = [
-  sql`${locations.name} collate nocase`,
+  caseless(locations.name),
   sql`${locations.id}`,
-  sql`coalesce(${parent.name}, ${registers.name}) collate nocase`,
+  caseless(sql`coalesce(${parent.name}, ${registers.name})`),
   sql`coalesce(${registers.parentId}, ${registers.id})`,
   sql`${registers.kind} = 'virtual'`,
-  sql`${registers.name} collate nocase`,
+  caseless(registers.name),
   sql`${registers.id}`,
 ];
 
@@ -209,7 +209,7 @@ export const queryRegisters = scopedQuery(async (ctx: QueryContext, input: Regis
     .from(locations)
     .innerJoin(merchants, eq(merchants.id, locations.merchantId))
     .where(and(isNull(locations.archivedAt), scopeWhere(scope, locations.merchantId)))
-    .orderBy(sql`${locations.name} collate nocase`, asc(locations.id));
+    .orderBy(caseless(locations.name), asc(locations.id));
   return { rows, total, page, pageSize, pageCount, params: { ...params, page }, locations: locationOptions, readAt: Date.now() };
 });
 
@@ -259,7 +259,7 @@ export const queryRegister = scopedQuery(async ({ db, scope }: QueryContext, id:
     row.kind === "physical"
       ? (await registerSelect(db)
           .where(and(eq(registers.parentId, id), isNull(registers.archivedAt), scopeWhere(scope, registers.merchantId)))
-          .orderBy(sql`${registers.name} collate nocase`, asc(registers.id)))
+          .orderBy(caseless(registers.name), asc(registers.id)))
           .map(toRow)
       : [];
   const othersOnTerminal =
@@ -350,7 +350,7 @@ export const queryRoutableTerminals = scopedQuery(
           eq(terminals.merchantId, input.merchantId),
           scopeWhere(scope, terminals.merchantId),
           eq(terminals.environment, input.environment),
-          q ? or(sql`${terminals.terminalId} like ${pattern} escape '\\'`, sql`${pairings.name} like ${pattern} escape '\\'`) : undefined,
+          q ? or(sql`${terminals.terminalId} ${LIKE} ${pattern} escape '\\'`, sql`${pairings.name} ${LIKE} ${pattern} escape '\\'`) : undefined,
         ),
       )
       .orderBy(asc(terminals.terminalId), asc(terminals.id))

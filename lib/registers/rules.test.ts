@@ -4,12 +4,13 @@
  * that skips every check in the code. Two writers on one file prove that a check raced by
  * another connection cannot break a rule.
  */
-import { testDataDir } from "../test/setup-env";
+import "../test/setup-env";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { merchantScope, queryContext } from "../auth/scope";
-import { openDatabase, type DB } from "../db/open";
+import { openDatabase, rawQuery, type DB } from "../db/open";
+import { openTestDatabase, testDatabaseTarget } from "../test/db";
 import { createUser } from "../users/users";
 import { staff, testMerchant } from "../test/merchants";
 import { archiveLocation, createLocation } from "./locations";
@@ -24,42 +25,42 @@ let bravo: number;
 let actor: { id: number; email: string };
 let n = 0;
 
-const all = (d: DB, sql: string) => d.$client.prepare(sql).all() as Row[];
+const all = (d: DB, sql: string) => rawQuery<Row>(d, sql);
 
 /** Everything a refused change must leave as it was. */
-function snapshot(d: DB = db) {
+async function snapshot(d: DB = db) {
   return {
-    locations: all(d, "select * from locations order by id"),
-    registers: all(d, "select * from registers order by id"),
-    pairings: all(d, "select id, status, terminal_ref from pairings order by id"),
-    terminals: all(d, "select id, merchant_id from terminals order by id"),
-    audit: all(d, "select id from audit_log order by id"),
+    locations: await all(d, "select * from locations order by id"),
+    registers: await all(d, "select * from registers order by id"),
+    pairings: await all(d, "select id, status, terminal_ref from pairings order by id"),
+    terminals: await all(d, "select id, merchant_id from terminals order by id"),
+    audit: await all(d, "select id from audit_log order by id"),
   };
 }
 
-function terminal(d: DB, merchantId: number, paired: boolean, environment = "sandbox"): number {
-  const ref = Number(
-    d.$client
-      .prepare("insert into terminals (merchant_id, environment, terminal_id) values (?, ?, ?)")
-      .run(merchantId, environment, `T-${++n}`).lastInsertRowid,
+const insertedId = async (rows: Promise<{ id: number }[]>) => (await rows)[0]!.id;
+
+async function terminal(d: DB, merchantId: number, paired: boolean, environment = "sandbox"): Promise<number> {
+  const ref = await insertedId(
+    rawQuery(d, "insert into terminals (merchant_id, environment, terminal_id) values (?, ?, ?) returning id", [merchantId, environment, `T-${++n}`]),
   );
-  if (paired) pairing(d, ref, merchantId, "active");
+  if (paired) await pairing(d, ref, merchantId, "active");
   return ref;
 }
 
-function pairing(d: DB, terminalRef: number, merchantId: number, status: string): number {
-  return Number(
-    d.$client
-      .prepare(
-        "insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, ?, 'Till', ?, 0, ?, ?)",
-      )
-      .run(terminalRef, merchantId, `pc-${++n}`, `c-${n}`, status, actor.id).lastInsertRowid,
+function pairing(d: DB, terminalRef: number, merchantId: number, status: string): Promise<number> {
+  return insertedId(
+    rawQuery(
+      d,
+      "insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, ?, 'Till', ?, false, ?, ?) returning id",
+      [terminalRef, merchantId, `pc-${++n}`, `c-${n}`, status, actor.id],
+    ),
   );
 }
 
 /** Runs `write`, expects the rule's refusal, and that nothing changed. */
 async function refused(code: RuleCode, write: () => unknown, d: DB = db) {
-  const before = snapshot(d);
+  const before = await snapshot(d);
   let caught: unknown = null;
   try {
     await write();
@@ -68,7 +69,7 @@ async function refused(code: RuleCode, write: () => unknown, d: DB = db) {
   }
   expect(caught, `expected the database to refuse with ${code}`).not.toBeNull();
   expect(ruleOf(caught)).toBe(code);
-  expect(snapshot(d)).toEqual(before);
+  expect(await snapshot(d)).toEqual(before);
 }
 
 const location = (merchantId = alpha, name = `Shop ${++n}`) =>
@@ -79,7 +80,7 @@ const virtual = (locationId: number, parentId: number, name = `Lane ${++n}`) =>
   createRegister(staff(db), { locationId, kind: "virtual", parentId, name, externalRef: null }, actor);
 
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   alpha = await testMerchant(db, "Alpha");
   bravo = await testMerchant(db, "Bravo");
   const u = await createUser(db, { email: "ops@example.com", password: "a-long-test-password", role: "admin" });
@@ -88,18 +89,18 @@ beforeEach(async () => {
 
 describe("one active pairing per terminal and environment", () => {
   it("refuses a second active pairing of a terminal", async () => {
-    const t = terminal(db, alpha, true);
+    const t = await terminal(db, alpha, true);
     await refused("one_active_pairing", () => pairing(db, t, alpha, "active"));
     // Replaced and unpaired ones may be many.
-    pairing(db, t, alpha, "replaced");
-    pairing(db, t, alpha, "replaced");
+    await pairing(db, t, alpha, "replaced");
+    await pairing(db, t, alpha, "replaced");
   });
 
   it("refuses a status that is not a pairing status (the old word 'superseded' too)", async () => {
-    const t = terminal(db, alpha, false);
+    const t = await terminal(db, alpha, false);
     await refused("pairing_status", () => pairing(db, t, alpha, "superseded"));
-    const p = pairing(db, t, alpha, "active");
-    await refused("pairing_status", () => db.$client.prepare("update pairings set status = 'gone' where id = ?").run(p));
+    const p = await pairing(db, t, alpha, "active");
+    await refused("pairing_status", () => rawQuery(db, "update pairings set status = 'gone' where id = ?", [p]));
   });
 });
 
@@ -108,59 +109,59 @@ describe("routes", () => {
     const loc = await location();
     const till = await physical(loc.id);
     const other = await physical(loc.id);
-    const t1 = terminal(db, alpha, true);
-    const t2 = terminal(db, alpha, true);
+    const t1 = await terminal(db, alpha, true);
+    const t2 = await terminal(db, alpha, true);
     await routeRegister(staff(db), other.id, t1, actor);
     const first = await routeRegister(staff(db), till.id, t1, actor);
     expect(first).toMatchObject({ changed: true, from: null, to: { ref: t1 } });
     const moved = await routeRegister(staff(db), till.id, t2, actor, t1);
     expect(moved).toMatchObject({ changed: true, from: { ref: t1, otherRegisters: 1 }, to: { ref: t2 } });
     expect(await hasActivePairing(db as never, t1)).toBe(true);
-    expect(all(db, "select name, terminal_ref from registers order by id")).toEqual([
+    expect(await all(db, "select name, terminal_ref from registers order by id")).toEqual([
       { name: till.name, terminal_ref: t2 },
       { name: other.name, terminal_ref: t1 },
     ]);
-    expect(all(db, "select action from audit_log where action like 'register.route' order by id")).toHaveLength(3);
+    expect(await all(db, "select action from audit_log where action like 'register.route' order by id")).toHaveLength(3);
   });
 
   it("refuses a route to a terminal without an active pairing (never paired, or unpaired)", async () => {
     const till = await physical((await location()).id);
-    const never = terminal(db, alpha, false);
+    const never = await terminal(db, alpha, false);
     await refused("route_unpaired", () => routeRegister(staff(db), till.id, never, actor));
-    const ended = terminal(db, alpha, false);
-    pairing(db, ended, alpha, "unpaired");
-    pairing(db, ended, alpha, "replaced");
+    const ended = await terminal(db, alpha, false);
+    await pairing(db, ended, alpha, "unpaired");
+    await pairing(db, ended, alpha, "replaced");
     await refused("route_unpaired", () => routeRegister(staff(db), till.id, ended, actor));
     // The raw statement, past every check in the code.
-    await refused("route_unpaired", () => db.$client.prepare("update registers set terminal_ref = ? where id = ?").run(ended, till.id));
+    await refused("route_unpaired", () => rawQuery(db, "update registers set terminal_ref = ? where id = ?", [ended, till.id]));
   });
 
   it("refuses a route to another merchant's terminal; to that merchant's people it does not exist", async () => {
     const till = await physical((await location(alpha)).id);
-    const theirs = terminal(db, bravo, true);
+    const theirs = await terminal(db, bravo, true);
     await refused("route_other_merchant", () => routeRegister(staff(db), till.id, theirs, actor));
-    await refused("route_other_merchant", () => db.$client.prepare("update registers set terminal_ref = ? where id = ?").run(theirs, till.id));
-    const before = snapshot();
+    await refused("route_other_merchant", () => rawQuery(db, "update registers set terminal_ref = ? where id = ?", [theirs, till.id]));
+    const before = await snapshot();
     await expect(() => routeRegister(queryContext(db, merchantScope(alpha)), till.id, theirs, actor)).rejects.toThrow(/does not exist/);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("refuses a route whose register changed meanwhile (the move the user confirmed is not the one that would happen)", async () => {
     const till = await physical((await location()).id);
-    const t1 = terminal(db, alpha, true);
-    const t2 = terminal(db, alpha, true);
+    const t1 = await terminal(db, alpha, true);
+    const t2 = await terminal(db, alpha, true);
     await routeRegister(staff(db), till.id, t1, actor);
-    const before = snapshot();
+    const before = await snapshot();
     await expect(() => routeRegister(staff(db), till.id, t2, actor, null)).rejects.toThrow(/changed since you opened/);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 
   it("refuses to end a pairing that registers still route through, and to move the terminal to another merchant under them", async () => {
     const till = await physical((await location()).id);
-    const t = terminal(db, alpha, true);
+    const t = await terminal(db, alpha, true);
     await routeRegister(staff(db), till.id, t, actor);
-    await refused("unpair_routed", () => db.$client.prepare("update pairings set status = 'unpaired' where terminal_ref = ?").run(t));
-    await refused("terminal_merchant_routed", () => db.$client.prepare("update terminals set merchant_id = ? where id = ?").run(bravo, t));
+    await refused("unpair_routed", () => rawQuery(db, "update pairings set status = 'unpaired' where terminal_ref = ?", [t]));
+    await refused("terminal_merchant_routed", () => rawQuery(db, "update terminals set merchant_id = ? where id = ?", [bravo, t]));
   });
 });
 
@@ -173,14 +174,10 @@ describe("registers and virtual registers", () => {
     await refused("register_parent", () => virtual(loc.id, lane.id)); // a virtual parent
     await refused("register_parent", () => virtual(elsewhere.id, till.id)); // another location
     await refused("register_parent", () =>
-      db.$client
-        .prepare("insert into registers (register_id, merchant_id, location_id, kind, name) values ('r-x', ?, ?, 'virtual', 'No parent')")
-        .run(alpha, loc.id),
+      rawQuery(db, "insert into registers (register_id, merchant_id, location_id, kind, name) values ('r-x', ?, ?, 'virtual', 'No parent')", [alpha, loc.id]),
     );
     await refused("register_parent", () =>
-      db.$client
-        .prepare("insert into registers (register_id, merchant_id, location_id, kind, parent_id, name) values ('r-y', ?, ?, 'physical', ?, 'Has parent')")
-        .run(alpha, loc.id, till.id),
+      rawQuery(db, "insert into registers (register_id, merchant_id, location_id, kind, parent_id, name) values ('r-y', ?, ?, 'physical', ?, 'Has parent')", [alpha, loc.id, till.id]),
     );
   });
 
@@ -189,11 +186,11 @@ describe("registers and virtual registers", () => {
     const till = await physical(loc.id);
     const other = await physical(loc.id);
     const lane = await virtual(loc.id, till.id);
-    await refused("register_fixed", () => db.$client.prepare("update registers set kind = 'virtual', parent_id = ? where id = ?").run(other.id, till.id));
-    await refused("register_fixed", () => db.$client.prepare("update registers set parent_id = ? where id = ?").run(other.id, lane.id));
-    await refused("register_fixed", () => db.$client.prepare("update registers set register_id = 'mine' where id = ?").run(till.id));
+    await refused("register_fixed", () => rawQuery(db, "update registers set kind = 'virtual', parent_id = ? where id = ?", [other.id, till.id]));
+    await refused("register_fixed", () => rawQuery(db, "update registers set parent_id = ? where id = ?", [other.id, lane.id]));
+    await refused("register_fixed", () => rawQuery(db, "update registers set register_id = 'mine' where id = ?", [till.id]));
     const elsewhere = await location();
-    await refused("register_fixed", () => db.$client.prepare("update registers set location_id = ? where id = ?").run(elsewhere.id, till.id));
+    await refused("register_fixed", () => rawQuery(db, "update registers set location_id = ? where id = ?", [elsewhere.id, till.id]));
   });
 
   it("names are unique within a location, whatever their case; another location or an archived register may reuse one", async () => {
@@ -220,9 +217,7 @@ describe("registers and virtual registers", () => {
   it("a register belongs to its location's merchant, in a location that is not archived", async () => {
     const loc = await location(alpha);
     await refused("register_location", () =>
-      db.$client
-        .prepare("insert into registers (register_id, merchant_id, location_id, kind, name) values ('r-z', ?, ?, 'physical', 'Wrong merchant')")
-        .run(bravo, loc.id),
+      rawQuery(db, "insert into registers (register_id, merchant_id, location_id, kind, name) values ('r-z', ?, ?, 'physical', 'Wrong merchant')", [bravo, loc.id]),
     );
   });
 });
@@ -237,27 +232,27 @@ describe("archiving", () => {
     await archiveRegister(staff(db), lane.id, actor);
     await archiveRegister(staff(db), till.id, actor);
     await archiveLocation(staff(db), loc.id, actor);
-    expect(all(db, "select archived_at is not null as archived from locations where id = " + loc.id)).toEqual([{ archived: 1 }]);
+    expect(await all(db, "select count(*) as n from locations where archived_at is not null and id = " + loc.id)).toEqual([{ n: 1 }]);
   });
 
   it("an archived register is unrouted, cannot be routed again, and stays archived", async () => {
     const loc = await location();
     const till = await physical(loc.id);
-    const t = terminal(db, alpha, true);
+    const t = await terminal(db, alpha, true);
     await routeRegister(staff(db), till.id, t, actor);
     expect((await archiveRegister(staff(db), till.id, actor)).unroutedFrom).toMatch(/^T-/);
     await refused("register_archived", () => routeRegister(staff(db), till.id, t, actor));
-    await refused("register_archived", () => db.$client.prepare("update registers set terminal_ref = ? where id = ?").run(t, till.id));
-    await refused("register_archived", () => db.$client.prepare("update registers set archived_at = null where id = ?").run(till.id));
+    await refused("register_archived", () => rawQuery(db, "update registers set terminal_ref = ? where id = ?", [t, till.id]));
+    await refused("register_archived", () => rawQuery(db, "update registers set archived_at = null where id = ?", [till.id]));
   });
 
   it("nothing changes in a suspended merchant", async () => {
     const loc = await location();
-    db.$client.prepare("update merchants set status = 'suspended' where id = ?").run(alpha);
-    const before = snapshot();
+    await rawQuery(db, "update merchants set status = 'suspended' where id = ?", [alpha]);
+    const before = await snapshot();
     await expect(() => physical(loc.id)).rejects.toThrow(/suspended/);
     await expect(() => location()).rejects.toThrow(/suspended/);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
@@ -270,35 +265,36 @@ describe("two writers on one database", () => {
   });
 
   it("a route checked against a pairing that the other writer ends is refused; two creates of one name: one wins", async () => {
-    const file = path.join(testDataDir, `two-writers-${Date.now()}.db`);
-    a = openDatabase(file);
-    b = openDatabase(file, { migrate: false });
+    const target = await testDatabaseTarget({ file: true });
+    a = openDatabase(target);
+    await a.ready;
+    b = openDatabase(target, { migrate: false });
     const m = await testMerchant(a, "Alpha");
     const u = await createUser(a, { email: "w@example.com", password: "a-long-test-password", role: "admin" });
     actor = { id: u.id, email: u.email };
     const loc = await createLocation(staff(a), m, { name: "Shop", address: "", timeZone: "UTC" }, actor);
     const till = await createRegister(staff(a), { locationId: loc.id, kind: "physical", parentId: null, name: "Till", externalRef: null }, actor);
-    const t = terminal(a, m, true);
+    const t = await terminal(a, m, true);
 
     // Writer A looks: the terminal is paired, so the route looks allowed.
     expect(await a.transaction((tx) => hasActivePairing(tx, t))).toBe(true);
     // Writer B ends the pairing meanwhile (no register routes there yet) and commits.
-    b.$client.prepare("update pairings set status = 'unpaired' where terminal_ref = ?").run(t);
+    await rawQuery(b, "update pairings set status = 'unpaired' where terminal_ref = ?", [t]);
     // A's route is refused by the database, whatever A saw.
     await refused("route_unpaired", () => routeRegister(staff(a), till.id, t, actor), a);
 
     // Both writers see the name free, both insert: the unique index lets one in.
-    const free = (d: DB) => d.$client.prepare("select count(*) as n from registers where name = 'Lane' collate nocase").get() as { n: number };
-    expect(free(a).n).toBe(0);
-    expect(free(b).n).toBe(0);
+    const free = async (d: DB) => (await all(d, "select count(*) as n from registers where lower(name) = 'lane'"))[0]!.n;
+    expect(await free(a)).toBe(0);
+    expect(await free(b)).toBe(0);
     await createRegister(staff(b), { locationId: loc.id, kind: "physical", parentId: null, name: "Lane", externalRef: null }, actor);
     await refused("register_name_taken", () =>
       createRegister(staff(a), { locationId: loc.id, kind: "physical", parentId: null, name: "lane", externalRef: null }, actor),
     a);
 
     // Two pairings of one terminal written at once: one active, whichever commits first.
-    const t2 = terminal(a, m, false);
-    pairing(b, t2, m, "active");
+    const t2 = await terminal(a, m, false);
+    await pairing(b, t2, m, "active");
     await refused("one_active_pairing", () => pairing(a, t2, m, "active"), a);
   });
 });

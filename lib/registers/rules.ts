@@ -6,6 +6,7 @@
  * writer still cannot break a rule.
  */
 
+import { raisedRule, violationOf } from "../db/errors";
 import { DomainError } from "../errors";
 
 export type RuleCode =
@@ -85,16 +86,16 @@ function isRuleCode(code: string): code is RuleCode {
 /** The rule a database error is about, or null when it is not a rule's refusal. */
 export function ruleOf(err: unknown): RuleCode | null {
   if (err instanceof DomainError) return isRuleCode(err.code) ? err.code : null;
-  const message = err instanceof Error ? err.message : "";
-  const raised = /pairdesk_rule:([a-z_]+)/.exec(message)?.[1];
+  const raised = raisedRule(err);
   if (raised && isRuleCode(raised)) return raised;
-  if (message.startsWith("UNIQUE constraint failed:")) {
-    const columns = message.slice("UNIQUE constraint failed:".length).trim();
+  const violation = violationOf(err);
+  if (violation?.kind === "unique") {
+    const columns = violation.columns.map((c) => `${violation.table}.${c}`).join(", ");
     return UNIQUE_RULES.find(([c]) => c === columns)?.[1] ?? null;
   }
-  if (message.startsWith("CHECK constraint failed:")) {
-    if (message.includes("registers_parent_check")) return "register_parent";
-    if (message.includes("registers_archived_unrouted_check")) return "register_archived";
+  if (violation?.kind === "check") {
+    if (violation.constraint === "registers_parent_check") return "register_parent";
+    if (violation.constraint === "registers_archived_unrouted_check") return "register_archived";
   }
   return null;
 }

@@ -11,7 +11,7 @@ import { LIST_COUNT_CAP, TRANSACTION_SCAN_WINDOW, transactionList, type Transact
 import { likeContains, searchAmount } from "../lists/search";
 import type { Cursor } from "../lists/cursor";
 import { scopedQuery, scopeWhere } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, LIKE } from "../db/query";
 
 export type { Cursor } from "../lists/cursor";
 
@@ -90,7 +90,7 @@ async function conditionsOf(db: DB, scope: Scope, p: TransactionListParams): Pro
         ...(await db
           .select({ id: pairings.terminalRef })
           .from(pairings)
-          .where(and(scopeWhere(scope, pairings.merchantId), or(sql`${pairings.name} like ${like} escape '\\'`, eq(pairings.payConnectId, q))))
+          .where(and(scopeWhere(scope, pairings.merchantId), or(sql`${pairings.name} ${LIKE} ${like} escape '\\'`, eq(pairings.payConnectId, q))))
           .limit(SEARCH_REFS))
           .map((r) => r.id),
       ]),
@@ -98,7 +98,7 @@ async function conditionsOf(db: DB, scope: Scope, p: TransactionListParams): Pro
     const registerRefs = (await db
       .select({ id: registers.id })
       .from(registers)
-      .where(and(scopeWhere(scope, registers.merchantId), sql`${registers.name} like ${like} escape '\\'`))
+      .where(and(scopeWhere(scope, registers.merchantId), sql`${registers.name} ${LIKE} ${like} escape '\\'`))
       .limit(SEARCH_REFS))
       .map((r) => r.id);
     const terms: SQL[] = [

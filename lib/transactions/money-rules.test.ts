@@ -6,11 +6,9 @@
  * - a refund is never reverted;
  * - a final transaction's amount and currency stay.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openTestDatabase, testDatabaseTarget } from "../test/db";
 import { EVERY_MERCHANT, merchantScope, queryContext } from "../auth/scope";
 import { openDatabase, type DB } from "../db/open";
 import { pairings, terminals, transactionEvents, transactionOperations, transactions, webhookDeliveries } from "../db/schema";
@@ -75,9 +73,6 @@ function observe(db: DB, via: ObservedVia, o: Parameters<typeof observed>[0], ki
   );
 }
 
-function tempFile() {
-  return path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-money-")), "db.sqlite");
-}
 
 describe("an operation goes only through the transaction's own merchant's pairing", () => {
   const pairResult = (word: string, n: number): PairResult => ({
@@ -90,7 +85,7 @@ describe("an operation goes only through the transaction's own merchant's pairin
   });
 
   async function stolenTerminal() {
-    const db = openDatabase(tempFile());
+    const db = await openTestDatabase();
     const northwind = await testMerchant(db, "Northwind");
     const harbour = await testMerchant(db, "Harbour");
     const password = "a-long-test-password";
@@ -177,7 +172,7 @@ describe("an operation goes only through the transaction's own merchant's pairin
 describe("an operation that ends a transaction happens once", () => {
   /** Four connections on one file, as four requests on as many server processes; the provider answers only once all four have been submitted. */
   async function race(kind: OperationKind, setup: (db: DB, t: Awaited<ReturnType<typeof pairedTerminal>>) => Promise<number>, amount?: number) {
-    const file = tempFile();
+    const file = await testDatabaseTarget({ file: true });
     const first = openDatabase(file);
     const t = await pairedTerminal(first);
     const ref = await setup(first, t);
@@ -234,7 +229,7 @@ describe("an operation that ends a transaction happens once", () => {
   });
 
   it("a revert waits for a refund still open, and a refund waits for a revert still open", async () => {
-    const db = openDatabase(tempFile());
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps } = countingProvider();
     const ctx = queryContext(db, EVERY_MERCHANT);
@@ -255,7 +250,7 @@ describe("an operation that ends a transaction happens once", () => {
 
 describe("a refund is never reverted", () => {
   it("refuses a revert of a refund that is the terminal's latest success, and of an independent refund; the charge's revert says why not", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps, calls } = countingProvider();
     const ctx = queryContext(db, EVERY_MERCHANT);
@@ -291,7 +286,7 @@ describe("a refund is never reverted", () => {
 
 describe("a final transaction's amount and currency stay", () => {
   async function finished() {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const ref = (await observe(db, t.via, { transactionId: "ptx-1280", status: "SUCCESS", amount: 1280, currency: "EUR", completedAt: 1_000 })).transactionRef;
     const deliver = async (o: Parameters<typeof observed>[0]) => {
@@ -322,7 +317,7 @@ describe("a final transaction's amount and currency stay", () => {
   });
 
   it("a successful preauthorisation's amount follows its own increase and completion, and nothing else", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps } = countingProvider();
     const ref = (await observe(db, t.via, { transactionId: "pre-1", status: "SUCCESS", amount: 2000, completedAt: 1_000 }, "preauth")).transactionRef;
@@ -336,7 +331,7 @@ describe("a final transaction's amount and currency stay", () => {
 
 describe("what the red team found", () => {
   it("a record a crash left pending (or a follow-up left sent) blocks the others for 30 minutes at most, and a start marks it outcome unknown", async () => {
-    const db = openDatabase(tempFile());
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const ctx = queryContext(db, EVERY_MERCHANT);
     const charge = (await observe(db, t.via, { transactionId: "chg-crash", status: "SUCCESS", amount: 1000, completedAt: 1_000 })).transactionRef;
@@ -360,7 +355,7 @@ describe("what the red team found", () => {
   });
 
   it("a webhook through another merchant's pairing of the terminal changes nothing of the first merchant's payment", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const north = await pairedTerminal(db);
     const charge = (await observe(db, north.via, { transactionId: "ptx-north", status: "SUCCESS", amount: 780, completedAt: 1_000 })).transactionRef;
     const harbour = await testMerchant(db, "Harbour");
@@ -373,7 +368,7 @@ describe("what the red team found", () => {
   });
 
   it("a final transaction's tip and total stay, and a payment Pairdesk sent keeps the amount it asked for", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const ref = (await observe(db, t.via, { transactionId: "ptx-1000", status: "SUCCESS", amount: 1000, tipAmount: 0, totalAmount: 1000, completedAt: 1_000 })).transactionRef;
     const r = await observe(db, t.via, { transactionId: "ptx-1000", status: "SUCCESS", amount: 1000, tipAmount: 0, totalAmount: 999999, completedAt: 1_000 });

@@ -35,6 +35,7 @@ import { transactionFacts } from "./facts";
 import { watchCredentials } from "../pairing/credentials-state";
 
 import { changedRows, firstRow, returnedRow } from "../db/query";
+import { isUniqueViolation } from "../db/errors";
 
 type CreateKind = Extract<OperationKind, "charge" | "preauth" | "independent_refund">;
 
@@ -259,7 +260,7 @@ async function recordOperation(
           .returning({ id: transactionOperations.id }))).id;
         return { operationId, pairing: reach.pairing };
       } catch (err) {
-        if (/UNIQUE constraint failed: transaction_operations\.(request_key|environment)/.test((err as Error)?.message ?? "")) {
+        if (isUniqueViolation(err, "transaction_operations")) {
           return refuse("duplicate", "This form was already sent: reload the page to see what happened before sending it again.");
         }
         throw err;

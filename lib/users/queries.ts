@@ -5,7 +5,7 @@ import { clampPage } from "../lists/kit";
 import { userList, type UserListParams } from "../lists/lists";
 import { likeContains } from "../lists/search";
 import { scopedQuery, scopeWhere, type QueryContext } from "../auth/scope";
-import { firstRow } from "../db/query";
+import { firstRow, caseless, LIKE } from "../db/query";
 
 /**
  * The Users page's list. Never selects the password hash or the session version. Staff admins
@@ -35,7 +35,7 @@ function userWhere(scope: QueryContext["scope"], params: UserListParams) {
   const q = params.q.trim();
   return and(
     scopeWhere(scope, users.merchantId),
-    q ? sql`(${users.email} like ${likeContains(q)} escape '\\' or ${users.name} like ${likeContains(q)} escape '\\')` : undefined,
+    q ? sql`(${users.email} ${LIKE} ${likeContains(q)} escape '\\' or ${users.name} ${LIKE} ${likeContains(q)} escape '\\')` : undefined,
     params.role === "all" ? undefined : eq(users.role, params.role),
     params.status === "all" ? undefined : params.status === "disabled" ? isNotNull(users.disabledAt) : isNull(users.disabledAt),
   );
@@ -47,7 +47,7 @@ function userOrder(params: UserListParams): SQL[] {
   switch (column) {
     // Staff first, then each merchant's people by merchant, by email within.
     case "merchant":
-      return [dir(sql`${users.merchantId} is not null`), dir(sql`${merchants.name} collate nocase`), dir(users.email), dir(users.id)];
+      return [dir(sql`${users.merchantId} is not null`), dir(caseless(merchants.name)), dir(users.email), dir(users.id)];
     case "email":
       return [dir(users.email), dir(users.id)];
     case "added":

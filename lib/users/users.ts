@@ -14,6 +14,7 @@ import { writeAudit } from "../audit/audit";
 import { endAllSessions } from "../auth/sessions";
 
 import { firstRow, returnedRow } from "../db/query";
+import { isUniqueViolation } from "../db/errors";
 
 export const emailSchema = z
   .string({ error: "Enter an email address." })
@@ -101,7 +102,7 @@ export async function createUser(
       { behavior: "immediate" },
     );
   } catch (err) {
-    if (String(err).includes("UNIQUE")) throw duplicate();
+    if (isUniqueViolation(err, "users")) throw duplicate();
     throw err;
   }
 }

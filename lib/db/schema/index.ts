@@ -1,6 +1,7 @@
 /**
- * The database schema, one file per domain. Every table is exported from here, so that
- * `from "@/lib/db/schema"` names any of them; drizzle-kit reads this file (drizzle.config.ts).
+ * The database schema, one file per domain, written once for both engines (./kit.ts). Every table
+ * is exported from here, so that `from "@/lib/db/schema"` names any of them, as the engine this
+ * process runs on builds it.
  */
 // The plain constants live in lib/domain (importable by client components); re-exported here.
 export {
@@ -38,12 +39,33 @@ export {
   type SecretField,
 } from "../../domain";
 
-export * from "./merchants";
-export * from "./users";
-export * from "./auth";
-export * from "./pairing";
-export * from "./registers";
-export * from "./transactions";
-export * from "./webhooks";
-export * from "./audit";
-export * from "./poller";
+import { ENGINE } from "../engine";
+import { postgresSchema } from "./postgres";
+import { sqliteSchema } from "./sqlite";
+import { sqliteKit } from "./kit";
+import { postgresKit } from "./postgres-kit";
+
+/** The chosen engine's kit: its `now` and `caseless` for queries (lib/db/query.ts). */
+export const kit = ENGINE === "postgres" ? postgresKit : sqliteKit;
+
+/** The chosen engine's tables (lib/db/engine.ts), typed as SQLite's: the queries are written once. */
+const schema = ENGINE === "postgres" ? postgresSchema : sqliteSchema;
+
+export const {
+  merchants,
+  users,
+  signInFailures,
+  sessions,
+  terminals,
+  pairingAttempts,
+  pairings,
+  pairingSecrets,
+  locations,
+  registers,
+  transactions,
+  transactionEvents,
+  transactionOperations,
+  webhookDeliveries,
+  auditLog,
+  workers,
+} = schema;

@@ -1,0 +1,80 @@
+/**
+ * What a refused write was refused for, read the same way on both engines: SQLite says it in
+ * its message ("UNIQUE constraint failed: registers.location_id, registers.name"), Postgres in
+ * its error's fields (SQLSTATE 23505, the table, "Key (location_id, lower(name))=…"); drizzle
+ * may wrap either in an error of its own. The rules' own refusals are "pairdesk_rule:<code>",
+ * raised by the triggers on both engines (lib/registers/rules.ts names them).
+ */
+export type Violation =
+  | { kind: "unique"; table: string; columns: string[] }
+  | { kind: "check" | "foreign_key" | "not_null"; table: string | null; constraint: string | null };
+
+type DriverError = { code?: unknown; message?: unknown; table?: unknown; constraint?: unknown; detail?: unknown; column?: unknown; cause?: unknown };
+
+/** The driver's own error (drizzle wraps it in a DrizzleQueryError whose `cause` it is). */
+function driverErrors(err: unknown): DriverError[] {
+  const found: DriverError[] = [];
+  for (let e: unknown = err, depth = 0; e && typeof e === "object" && depth < 4; e = (e as DriverError).cause, depth++) {
+    found.push(e as DriverError);
+  }
+  return found;
+}
+
+const SQLITE = /(UNIQUE|CHECK|FOREIGN KEY|NOT NULL) constraint failed(?:: (.+))?$/m;
+const PG_KINDS: Record<string, "unique" | "check" | "foreign_key" | "not_null"> = {
+  "23505": "unique",
+  "23514": "check",
+  "23503": "foreign_key",
+  "23502": "not_null",
+};
+
+/** The constraint a write broke, or null when the error is not a constraint's refusal. */
+export function violationOf(err: unknown): Violation | null {
+  for (const e of driverErrors(err)) {
+    const pgKind = typeof e.code === "string" ? PG_KINDS[e.code] : undefined;
+    if (pgKind) {
+      const table = typeof e.table === "string" ? e.table : null;
+      if (pgKind === "unique") {
+        const key = typeof e.detail === "string" ? /^Key \((.+?)\)=/.exec(e.detail)?.[1] : undefined;
+        const columns = (key ?? "").split(", ").map((c) => c.replace(/^lower\((.+)\)$/, "$1").replace(/"/g, ""));
+        return { kind: "unique", table: table ?? "", columns };
+      }
+      const constraint = typeof e.constraint === "string" ? e.constraint : typeof e.column === "string" ? e.column : null;
+      return { kind: pgKind, table, constraint };
+    }
+    const message = typeof e.message === "string" ? e.message : "";
+    const m = SQLITE.exec(message);
+    if (m) {
+      const kind = m[1] === "UNIQUE" ? "unique" : m[1] === "CHECK" ? "check" : m[1] === "FOREIGN KEY" ? "foreign_key" : "not_null";
+      const what = (m[2] ?? "").trim();
+      if (kind === "unique") {
+        const parts = what.split(", ").map((p) => p.split("."));
+        return { kind, table: parts[0]?.[0] ?? "", columns: parts.map((p) => p[1] ?? p[0] ?? "") };
+      }
+      return { kind, table: what.includes(".") ? what.split(".")[0]! : null, constraint: what || null };
+    }
+  }
+  return null;
+}
+
+/** The code of a rule a trigger refused the write with ("pairdesk_rule:<code>"), or null. */
+export function raisedRule(err: unknown): string | null {
+  for (const e of driverErrors(err)) {
+    const raised = typeof e.message === "string" ? /pairdesk_rule:([a-z_]+)/.exec(e.message)?.[1] : undefined;
+    if (raised) return raised;
+  }
+  return null;
+}
+
+/** True when `err` is a unique index's refusal (of `table`, when given). */
+export function isUniqueViolation(err: unknown, table?: string): boolean {
+  const v = violationOf(err);
+  return v?.kind === "unique" && (table === undefined || v.table === table);
+}
+
+/** The violation in SQLite's words on both engines, for a support person: "UNIQUE constraint failed: pairings.webhook_token". */
+export function describeViolation(v: Violation): string {
+  if (v.kind === "unique") return `UNIQUE constraint failed: ${v.columns.map((c) => `${v.table}.${c}`).join(", ")}`;
+  const kind = v.kind === "check" ? "CHECK" : v.kind === "foreign_key" ? "FOREIGN KEY" : "NOT NULL";
+  return `${kind} constraint failed${v.constraint ? `: ${v.constraint}` : ""}`;
+}
