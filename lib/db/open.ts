@@ -65,15 +65,18 @@ export function openDatabase(target: string, options: OpenOptions = {}): DB {
   return isPostgresUrl(target) ? postgresDb(target, options) : sqliteDb(target, options);
 }
 
-const readers = new WeakMap<object, Database.Database>();
-const exitWriters = new WeakMap<object, Drizzle>();
-const pools = new WeakMap<object, Pool>();
+/**
+ * The engine's own handles, kept on the DB object under a registered symbol rather than in this
+ * module: Next bundles a route handler and the instrumentation hook separately, so two copies of
+ * this module can see the one DB of the process (lib/db/client.ts keeps it on globalThis).
+ */
+const HANDLES = Symbol.for("pairdesk.db.handles");
+type Handles = { reader?: Database.Database; exitWriter?: Drizzle; pool?: Pool };
+const handlesOf = (db: object): Handles => (db as { [HANDLES]?: Handles })[HANDLES] ?? {};
 
 function sqliteDb(file: string, options: OpenOptions): DB {
   const { reader, writer, readerClient, writerClient, queue } = openSqlite(file, options);
   refuseReadsInsideTransactions(reader, () => queue.insideTransaction());
-  readers.set(reader, readerClient);
-  exitWriters.set(reader, writer as unknown as Drizzle);
   const tx = writer as unknown as Tx;
   Object.defineProperty(tx, "transaction", { value: <T>(fn: (tx: Tx) => Promise<T>) => queue.savepoint(() => fn(tx)) });
   const close = () => {
@@ -90,13 +93,13 @@ function sqliteDb(file: string, options: OpenOptions): DB {
     close: { value: close },
     end: { value: async () => close() },
     $client: { value: writerClient },
+    [HANDLES]: { value: { reader: readerClient, exitWriter: writer as unknown as Drizzle } satisfies Handles },
   });
 }
 
 function postgresDb(url: string, options: OpenOptions): DB {
   const pg = openPostgres(url, options);
   refuseReadsInsideTransactions(pg.reader, pg.insideTransaction);
-  pools.set(pg.reader, pg.pool);
   let ended: Promise<void> | undefined;
   const end = () => (ended ??= pg.pool.end());
   return Object.defineProperties(pg.reader as unknown as DB, {
@@ -110,12 +113,13 @@ function postgresDb(url: string, options: OpenOptions): DB {
         throw new Error("db.$client is SQLite's raw handle: this database is on Postgres.");
       },
     },
+    [HANDLES]: { value: { pool: pg.pool } satisfies Handles },
   });
 }
 
 /** The reader's better-sqlite3 handle, for the health check's read-only file checks (lib/ops/). */
 export function sqliteReader(db: DB): Database.Database {
-  return readers.get(db) ?? db.$client;
+  return handlesOf(db).reader ?? db.$client;
 }
 
 /**
@@ -124,7 +128,7 @@ export function sqliteReader(db: DB): Database.Database {
  * Postgres the write is skipped and the lease simply expires.
  */
 export function writeAtExit(db: DB, write: (writer: Drizzle) => void): void {
-  const writer = exitWriters.get(db);
+  const writer = handlesOf(db).exitWriter;
   if (writer) write(writer);
 }
 
@@ -156,7 +160,7 @@ export function inTransaction<T>(db: DB | Tx, fn: (tx: Tx) => Promise<T>): Promi
  * Postgres's EXPLAIN), for the benches that show why a list is fast or slow.
  */
 export async function explainPlan(db: DB, query: { sql: string; params: unknown[] }): Promise<string[]> {
-  const pool = pools.get(db);
+  const pool = handlesOf(db).pool;
   if (!pool) return sqlitePlan(sqliteReader(db), query);
   const result = await pool.query<{ "QUERY PLAN": string }>(`explain ${query.sql}`, query.params);
   return result.rows.map((r) => `  ${r["QUERY PLAN"]}`);
@@ -168,7 +172,7 @@ export async function explainPlan(db: DB, query: { sql: string; params: unknown[
  * Dates are bound as each engine stores them.
  */
 export async function rawQuery<T = Record<string, unknown>>(db: DB, text: string, params: readonly unknown[] = []): Promise<T[]> {
-  const pool = pools.get(db);
+  const pool = handlesOf(db).pool;
   if (pool) {
     let n = 0;
     const values = params.map((v) => (v instanceof Date ? v.getTime() : v));

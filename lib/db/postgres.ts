@@ -128,6 +128,31 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
 
   async function once<T>(client: pg.PoolClient, fn: (tx: NodePgDatabase<Schema>) => Promise<T>): Promise<T> {
     const state: Open = { open: true, savepoints: 0 };
+    // A statement Postgres refused for a conflict dooms the whole transaction, even when the body
+    // caught it (a savepoint that records a failure and goes on, as the webhook inbox does): it
+    // runs again from the start instead of committing what it believed.
+    let doomed: unknown;
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const result = query(...args);
+      if (result instanceof Promise) {
+        result.catch((err: unknown) => {
+          const code = sqlState(err);
+          if (code && RETRYABLE.has(code)) doomed ??= err;
+        });
+      }
+      return result;
+    };
+    try {
+      return await attempt(client, state, fn, () => doomed);
+    } catch (err) {
+      throw doomed && !(err instanceof BrokenConnection) ? doomed : err;
+    } finally {
+      delete (client as unknown as { query?: unknown }).query; // the prototype's again, for the next user of the connection
+    }
+  }
+
+  async function attempt<T>(client: pg.PoolClient, state: Open, fn: (tx: NodePgDatabase<Schema>) => Promise<T>, doomed: () => unknown): Promise<T> {
     const tx = drizzle(client, { schema });
     // tx.transaction: a savepoint on this transaction's connection.
     Object.defineProperty(tx, "transaction", {
@@ -136,6 +161,8 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     await client.query("begin isolation level serializable");
     try {
       const value = await context.run(state, () => fn(tx));
+      const conflict = doomed();
+      if (conflict) throw conflict; // rolled back below, never committed
       await client.query("commit");
       return value;
     } catch (err) {

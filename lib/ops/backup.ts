@@ -12,6 +12,7 @@
  *
  * Reads nothing of the vault: the copy holds the secrets sealed, never the key.
  */
+import { sqliteSql } from "./sql";
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
@@ -131,8 +132,8 @@ export async function backupDatabase(options: BackupOptions): Promise<BackupResu
       copy.pragma("journal_mode = DELETE");
       const check = copy.pragma("quick_check", { simple: true });
       if (check !== "ok") throw new OperatorError(`The copy failed SQLite's check (${String(check)}): the live database may be damaged.`);
-      tables = tableCounts(copy);
-      migrations = migrationState(copy, knownMigrations());
+      tables = await tableCounts(sqliteSql(copy));
+      migrations = await migrationState(sqliteSql(copy), knownMigrations());
     } finally {
       copy.close();
     }

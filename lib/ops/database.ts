@@ -1,14 +1,15 @@
 /**
  * What the operator commands (backup, restore, vault) and /api/health need to know about a
  * Pairdesk database file, read at run time: the migrations this code knows (drizzle's journal),
- * the ones a database has applied, and its tables with their row counts (from sqlite_master, so
- * a table added by a later migration is counted without a change here). No `server-only`: the
+ * the ones a database has applied, and its tables with their row counts (from the catalog, so
+ * a table added by a later migration is counted without a change here). On either engine (./sql.ts). No `server-only`: the
  * commands import it.
  */
-import type Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
+import type { Engine } from "../db/engine";
 import { MIGRATIONS_FOLDER } from "../db/open";
+import { hasTable, migrationsTable, tableNames, type OpsSql } from "./sql";
 
 /** Thrown for a refusal the operator can act on: the command prints its message and exits 1. */
 export class OperatorError extends Error {
@@ -25,22 +26,25 @@ export type KnownMigration = { tag: string; createdAt: number };
  * `__drizzle_migrations` with `created_at` = the journal's `when`, and decides what to apply by it.
  */
 export function knownMigrations(folder: string = MIGRATIONS_FOLDER): KnownMigration[] {
+  return readJournal(folder);
+}
+
+/** The migrations this code applies on `engine` (drizzle/ for SQLite, drizzle/postgres/ for Postgres). */
+export function knownMigrationsOf(engine: Engine): KnownMigration[] {
+  return readJournal(engine === "postgres" ? path.join(MIGRATIONS_FOLDER, "postgres") : MIGRATIONS_FOLDER);
+}
+
+function readJournal(folder: string): KnownMigration[] {
   const journal = JSON.parse(fs.readFileSync(path.join(folder, "meta", "_journal.json"), "utf8")) as {
     entries: { tag: string; when: number }[];
   };
   return journal.entries.map((e) => ({ tag: e.tag, createdAt: e.when })).sort((a, b) => a.createdAt - b.createdAt);
 }
 
-export function hasTable(sqlite: Database.Database, name: string): boolean {
-  return sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(name) !== undefined;
-}
-
 /** The `created_at` of every migration the database has applied (none without drizzle's table). */
-function appliedMigrations(sqlite: Database.Database): number[] {
-  if (!hasTable(sqlite, "__drizzle_migrations")) return [];
-  return (sqlite.prepare("select created_at from __drizzle_migrations order by created_at").all() as { created_at: number | string }[]).map(
-    (r) => Number(r.created_at),
-  );
+async function appliedMigrations(sql: OpsSql): Promise<number[]> {
+  if (!(await hasTable(sql, "__drizzle_migrations"))) return [];
+  return (await sql.all<{ created_at: number | string }>(`select created_at from ${migrationsTable(sql)} order by created_at`)).map((r) => Number(r.created_at));
 }
 
 export type MigrationState = {
@@ -53,8 +57,8 @@ export type MigrationState = {
   latestApplied: string | null;
 };
 
-export function migrationState(sqlite: Database.Database, known: KnownMigration[] = knownMigrations()): MigrationState {
-  const applied = appliedMigrations(sqlite);
+export async function migrationState(sql: OpsSql, known: KnownMigration[] = knownMigrationsOf(sql.engine)): Promise<MigrationState> {
+  const applied = await appliedMigrations(sql);
   const knownAt = new Set(known.map((m) => m.createdAt));
   const appliedAt = new Set(applied);
   const latest = known.filter((m) => appliedAt.has(m.createdAt)).at(-1);
@@ -73,16 +77,13 @@ export const CORE_TABLES = ["users", "terminals", "pairings", "pairing_secrets",
 export type TableCount = { table: string; rows: number };
 
 /** Every table of the database (drizzle's own and SQLite's internal ones aside) with its row count. */
-export function tableCounts(sqlite: Database.Database): TableCount[] {
-  const tables = sqlite
-    .prepare(
-      "select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name <> '__drizzle_migrations' order by name",
-    )
-    .all() as { name: string }[];
-  return tables.map(({ name }) => ({
-    table: name,
-    rows: (sqlite.prepare(`select count(*) as n from "${name.replaceAll('"', '""')}"`).get() as { n: number }).n,
-  }));
+export async function tableCounts(sql: OpsSql): Promise<TableCount[]> {
+  const counts: TableCount[] = [];
+  for (const table of await tableNames(sql)) {
+    const [row] = await sql.all<{ n: number }>(`select count(*) as n from "${table.replaceAll('"', '""')}"`);
+    counts.push({ table, rows: Number(row?.n ?? 0) });
+  }
+  return counts;
 }
 
 export function formatCounts(counts: TableCount[]): string {

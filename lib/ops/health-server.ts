@@ -1,24 +1,24 @@
 /** The running server's health: its database, keyring and spool, with the check's cache and log. */
 import "server-only";
 import { getDb } from "../db/client";
-import { sqliteReader } from "../db/open";
+import { databaseSql } from "./sql";
 import { getEnv } from "../env";
 import { checkHealth, type Health, type HealthCache } from "./health";
 import { log } from "../log";
-import { knownMigrations, type KnownMigration } from "./database";
+import { knownMigrationsOf, type KnownMigration } from "./database";
 
 type HealthState = { cache: HealthCache; migrations?: KnownMigration[]; last?: string };
 const globalForHealth = globalThis as unknown as { __pairdeskHealth?: HealthState };
 
-export function serverHealth(): Health {
+export async function serverHealth(): Promise<Health> {
   const state: HealthState = (globalForHealth.__pairdeskHealth ??= { cache: new Map() });
-  const { health, details } = checkHealth(
+  const { health, details } = await checkHealth(
     {
-      database: () => sqliteReader(getDb()),
+      database: () => databaseSql(getDb()),
       keys: () => getEnv().vaultKeys,
       recoveryDir: () => getEnv().recoveryDir,
       // The journal does not change while the server runs.
-      migrations: () => (state.migrations ??= knownMigrations()),
+      migrations: () => (state.migrations ??= knownMigrationsOf(getDb().engine)),
       pollerEnabled: () => getEnv().poller.enabled,
       proxy: () => ({ mode: getEnv().mode, trustedProxyHops: getEnv().trustedProxyHops }),
     },

@@ -6,6 +6,7 @@ import { openDatabase, type DB } from "../db/open";
 import { parseVaultKeys, type VaultKey } from "../env";
 import { checkHealth, type HealthCache, type HealthSources } from "./health";
 import { knownMigrations } from "./database";
+import { databaseSql } from "./sql";
 import { recoveryRecord } from "../pairing/recovery";
 import { writeSpoolRecord } from "../pairing/recovery-record";
 import { keyringText, newKey, seedSealedPairings } from "../test/ops-kit";
@@ -15,7 +16,7 @@ const spoolDir = path.join(testDataDir, "health-spool");
 let db: DB;
 
 function sources(over: Partial<HealthSources> = {}): HealthSources {
-  return { database: () => db.$client, keys: () => k1, recoveryDir: () => spoolDir, migrations: () => knownMigrations(), ...over };
+  return { database: () => databaseSql(db), keys: () => k1, recoveryDir: () => spoolDir, migrations: () => knownMigrations(), ...over };
 }
 const run = (over: Partial<HealthSources> = {}, cache: HealthCache | null = null) => checkHealth(sources(over), cache);
 
@@ -25,9 +26,9 @@ beforeEach(() => {
 });
 
 describe("checkHealth", () => {
-  it("is ok with the database migrated, the key opening the secrets and an empty spool", () => {
+  it("is ok with the database migrated, the key opening the secrets and an empty spool", async () => {
     seedSealedPairings(db.$client, 3, k1);
-    const { health } = run();
+    const { health } = await run();
     expect(health).toEqual({
       ok: true,
       status: "ok",
@@ -42,19 +43,19 @@ describe("checkHealth", () => {
     });
   });
 
-  it("needs attention on a production server without a trusted proxy: the per-address sign-in limit is off", () => {
-    const prod = run({ proxy: () => ({ mode: "production", trustedProxyHops: 0 }) }).health;
+  it("needs attention on a production server without a trusted proxy: the per-address sign-in limit is off", async () => {
+    const prod = (await run({ proxy: () => ({ mode: "production", trustedProxyHops: 0 }) })).health;
     expect(prod.status).toBe("attention");
     expect(prod.checks.signInLimits).toEqual({ ok: true, status: "attention", message: expect.stringContaining("set TRUSTED_PROXY_HOPS to the number of proxies in front") });
-    expect(run({ proxy: () => ({ mode: "production", trustedProxyHops: 1 }) }).health.checks.signInLimits.status).toBe("ok");
-    expect(run({ proxy: () => ({ mode: "demo", trustedProxyHops: 0 }) }).health.checks.signInLimits.status).toBe("ok");
+    expect((await run({ proxy: () => ({ mode: "production", trustedProxyHops: 1 }) })).health.checks.signInLimits.status).toBe("ok");
+    expect((await run({ proxy: () => ({ mode: "demo", trustedProxyHops: 0 }) })).health.checks.signInLimits.status).toBe("ok");
   });
 
-  it("is broken when VAULT_KEY cannot open the stored secrets, without naming keys or paths", () => {
+  it("is broken when VAULT_KEY cannot open the stored secrets, without naming keys or paths", async () => {
     seedSealedPairings(db.$client, 3, k1);
     const other = newKey("k1");
     for (const keys of [[other], parseVaultKeys(keyringText(newKey("k9"))), parseVaultKeys(keyringText(newKey("k2"), other))] as VaultKey[][]) {
-      const { health, details } = run({ keys: () => keys });
+      const { health, details } = await run({ keys: () => keys });
       expect(health.ok).toBe(false);
       expect(health.status).toBe("broken");
       expect(health.checks.vault).toEqual({
@@ -71,23 +72,23 @@ describe("checkHealth", () => {
     }
   });
 
-  it("is ok without any secret, and says so", () => {
-    expect(run().health.checks.vault.message).toBe("VAULT_KEY is loaded and opens the stored secrets.");
+  it("is ok without any secret, and says so", async () => {
+    expect((await run()).health.checks.vault.message).toBe("VAULT_KEY is loaded and opens the stored secrets.");
   });
 
-  it("needs attention, still ok, while pairings wait in the recovery spool", () => {
+  it("needs attention, still ok, while pairings wait in the recovery spool", async () => {
     const result = { payConnectId: "pc", payConnectName: "Till", terminalId: "T-H", clientId: "c", clientSecret: "cs_health_secret_0123456789", webhookSecretKey: null };
     writeSpoolRecord(spoolDir, recoveryRecord({ attemptId: 7, environment: "sandbox", webhookUrl: null, webhookToken: null, createdById: 1, failure: "x", result }));
-    const { health } = run();
+    const { health } = await run();
     expect(health.ok).toBe(true);
     expect(health.status).toBe("attention");
     expect(health.checks.recoverySpool).toEqual({ ok: true, status: "attention", message: "Pairings wait in the recovery spool: an admin completes them from the dashboard." });
     expect(JSON.stringify(health)).not.toContain("cs_health_secret");
   });
 
-  it("is broken when the spool cannot be written", () => {
+  it("is broken when the spool cannot be written", async () => {
     fs.writeFileSync(spoolDir, "not a folder");
-    const { health, details } = run();
+    const { health, details } = await run();
     expect(health.ok).toBe(false);
     expect(health.checks.recoverySpool.status).toBe("broken");
     expect(health.checks.recoverySpool.message).toContain("The recovery spool cannot be written");
@@ -96,15 +97,15 @@ describe("checkHealth", () => {
     fs.rmSync(spoolDir);
   });
 
-  it("is broken when the database has a migration this code does not know, or lacks one", () => {
+  it("is broken when the database has a migration this code does not know, or lacks one", async () => {
     db.$client.prepare("insert into __drizzle_migrations (hash, created_at) values ('future', ?)").run(Date.now() + 10 ** 10);
-    expect(run().health.checks.migrations).toMatchObject({ ok: false, message: expect.stringContaining("written by a newer version") });
+    expect((await run()).health.checks.migrations).toMatchObject({ ok: false, message: expect.stringContaining("written by a newer version") });
     db.$client.prepare("delete from __drizzle_migrations").run();
-    expect(run().health.checks.migrations).toMatchObject({ ok: false, message: expect.stringContaining("not applied") });
+    expect((await run()).health.checks.migrations).toMatchObject({ ok: false, message: expect.stringContaining("not applied") });
   });
 
-  it("is broken when the database does not answer, and checks nothing that needs it", () => {
-    const { health, details } = run({ database: () => { throw new Error(`unable to open database file ${testDataDir}/x.db`); } });
+  it("is broken when the database does not answer, and checks nothing that needs it", async () => {
+    const { health, details } = await run({ database: () => { throw new Error(`unable to open database file ${testDataDir}/x.db`); } });
     expect(health.checks.database).toEqual({ ok: false, status: "broken", message: "The database does not answer." });
     expect(health.checks.vault.ok).toBe(false);
     expect(health.checks.migrations.ok).toBe(false);
@@ -112,16 +113,16 @@ describe("checkHealth", () => {
     expect(details.database).toContain(testDataDir);
   });
 
-  it("remembers the vault check for a while: polling does not decrypt on every call", () => {
+  it("remembers the vault check for a while: polling does not decrypt on every call", async () => {
     seedSealedPairings(db.$client, 1, k1);
     const cache: HealthCache = new Map();
-    expect(run({}, cache).health.checks.vault.ok).toBe(true);
+    expect((await run({}, cache)).health.checks.vault.ok).toBe(true);
     let asked = 0;
-    const { health } = run({ keys: () => (asked++, [newKey("k1")]) }, cache);
+    const { health } = (await run({ keys: () => (asked++, [newKey("k1")]) }, cache));
     expect(health.checks.vault.ok).toBe(true);
     expect(asked).toBe(0);
     cache.clear();
-    expect(run({ keys: () => [newKey("k1")] }, cache).health.checks.vault.ok).toBe(false);
+    expect((await run({ keys: () => [newKey("k1")] }, cache)).health.checks.vault.ok).toBe(false);
   });
 });
 
@@ -129,12 +130,12 @@ describe("GET /api/health", () => {
   it("answers 503 when the configured key cannot open a stored secret, 200 otherwise", async () => {
     const { GET } = await import("../../app/api/health/route");
     const { getDb } = await import("../db/client");
-    const first = GET();
+    const first = await GET();
     expect(first.status).toBe(200);
     expect(first.headers.get("cache-control")).toBe("no-store");
     seedSealedPairings(getDb().$client, 1, [newKey("k1")]);
     (globalThis as { __pairdeskHealth?: unknown }).__pairdeskHealth = undefined; // a fresh server's cache
-    const res = GET();
+    const res = await GET();
     expect(res.status).toBe(503);
     const body = (await res.json()) as { ok: boolean; checks: Record<string, { status: string }> };
     expect(body.ok).toBe(false);

@@ -10,11 +10,11 @@
  * probe are remembered for 30 seconds.
  */
 import "server-only";
-import type Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
 import type { VaultKey } from "../env";
 import { migrationState, type KnownMigration } from "./database";
+import type { OpsSql } from "./sql";
 import { checkSecretsOpen, describeUnopened } from "./secrets";
 import { scanSpoolFolder } from "../pairing/recovery-record";
 
@@ -27,7 +27,7 @@ export type Health = { ok: boolean; status: CheckStatus; checks: Record<CheckNam
 type Checked = HealthCheck & { detail?: string };
 
 export type HealthSources = {
-  database: () => Database.Database;
+  database: () => OpsSql;
   keys: () => VaultKey[];
   recoveryDir: () => string;
   migrations: () => KnownMigration[];
@@ -60,11 +60,11 @@ const secondsAgo = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
  * attention when it is off, silent or behind while transactions wait for a poll, or when its last
  * run had failures. Never broken: webhooks still bring statuses. No counts in the message.
  */
-function checkPoller(sqlite: Database.Database, enabled: boolean, now: number): Checked {
-  const waiting = (sqlite.prepare("select count(*) as n from transactions where next_poll_at is not null").get() as { n: number }).n;
-  const w = sqlite
-    .prepare("select holder, last_run_at, last_run_errors, lag_ms, last_error from workers where name = 'poller'")
-    .get() as { holder: string | null; last_run_at: number | null; last_run_errors: number | null; lag_ms: number | null; last_error: string | null } | undefined;
+async function checkPoller(sql: OpsSql, enabled: boolean, now: number): Promise<Checked> {
+  const waiting = Number((await sql.all<{ n: number }>("select count(*) as n from transactions where next_poll_at is not null"))[0]?.n ?? 0);
+  const [w] = await sql.all<{ holder: string | null; last_run_at: number | null; last_run_errors: number | null; lag_ms: number | null; last_error: string | null }>(
+    "select holder, last_run_at, last_run_errors, lag_ms, last_error from workers where name = 'poller'",
+  );
   if (!enabled) {
     return waiting > 0
       ? attention("The poller is off on this server (PAIRDESK_POLLER=off): open transactions get their status from webhooks only, unless another server polls.")
@@ -96,17 +96,17 @@ const attention = (message: string, detail?: string): Checked => ({ ok: true, st
 const broken = (message: string, detail?: string): Checked => ({ ok: false, status: "broken", message, detail });
 const notChecked = (what: string): Checked => broken(`Not checked: the database does not answer, so ${what} cannot be read.`);
 
-function cached(cache: HealthCache | null, key: string, ttlMs: number, compute: () => Checked): Checked {
+async function cached(cache: HealthCache | null, key: string, ttlMs: number, compute: () => Checked | Promise<Checked>): Promise<Checked> {
   const now = Date.now();
   const hit = cache?.get(key);
   if (hit && now - hit.at < ttlMs) return hit.value;
-  const value = compute();
+  const value = await compute();
   cache?.set(key, { at: now, value });
   return value;
 }
 
-function checkMigrations(sqlite: Database.Database, known: KnownMigration[]): Checked {
-  const state = migrationState(sqlite, known);
+async function checkMigrations(sql: OpsSql, known: KnownMigration[]): Promise<Checked> {
+  const state = await migrationState(sql, known);
   if (state.unknown > 0) {
     return broken(
       "The database has migrations this version of Pairdesk does not know: it was written by a newer version.",
@@ -123,8 +123,8 @@ function checkMigrations(sqlite: Database.Database, known: KnownMigration[]): Ch
   return ok("All migrations are applied.");
 }
 
-function checkVault(sqlite: Database.Database, keys: VaultKey[]): Checked {
-  const check = checkSecretsOpen(sqlite, keys);
+async function checkVault(sql: OpsSql, keys: VaultKey[]): Promise<Checked> {
+  const check = await checkSecretsOpen(sql, keys);
   if (check.missing.length > 0 || check.wrongKey.length > 0) {
     return broken(
       "VAULT_KEY does not open the stored secrets: credentials cannot be revealed or used. Run `npm run vault -- status` on the server.",
@@ -153,8 +153,8 @@ function checkSpoolWritable(dir: string): Checked | null {
   }
 }
 
-function checkSpool(dir: string, cache: HealthCache | null): Checked {
-  const writable = cached(cache, "spool-write", HEALTH_CACHE_MS, () => checkSpoolWritable(dir) ?? ok("writable"));
+async function checkSpool(dir: string, cache: HealthCache | null): Promise<Checked> {
+  const writable = await cached(cache, "spool-write", HEALTH_CACHE_MS, () => checkSpoolWritable(dir) ?? ok("writable"));
   if (!writable.ok) return writable;
   const { records, unreadable } = scanSpoolFolder(dir);
   if (unreadable.length > 0) {
@@ -177,34 +177,34 @@ function overall(checks: Record<CheckName, Checked>): CheckStatus {
 }
 
 /** Runs every check. Returns the answer and, for the server log, the details of what is not ok. */
-export function checkHealth(sources: HealthSources, cache: HealthCache | null): { health: Health; details: Record<string, string> } {
-  let sqlite: Database.Database | null = null;
+export async function checkHealth(sources: HealthSources, cache: HealthCache | null): Promise<{ health: Health; details: Record<string, string> }> {
+  let sql: OpsSql | null = null;
   let database: Checked;
   try {
-    sqlite = sources.database();
-    sqlite.prepare("select count(*) from sqlite_master").get();
+    sql = sources.database();
+    await sql.all("select 1 as one");
     database = ok("The database answers.");
   } catch (err) {
-    sqlite = null;
+    sql = null;
     database = broken("The database does not answer.", (err as Error).message);
   }
 
-  const guard = (what: string, run: () => Checked): Checked => {
+  const guard = async (what: string, run: () => Checked | Promise<Checked>): Promise<Checked> => {
     try {
-      return run();
+      return await run();
     } catch (err) {
       return broken(`The ${what} check failed unexpectedly.`, (err as Error).message);
     }
   };
   const checks: Record<CheckName, Checked> = {
     database,
-    migrations: sqlite ? guard("migrations", () => checkMigrations(sqlite!, sources.migrations())) : notChecked("its migrations"),
-    vault: sqlite
-      ? cached(cache, "vault", HEALTH_CACHE_MS, () => guard("vault", () => checkVault(sqlite!, sources.keys())))
+    migrations: sql ? await guard("migrations", () => checkMigrations(sql!, sources.migrations())) : notChecked("its migrations"),
+    vault: sql
+      ? await cached(cache, "vault", HEALTH_CACHE_MS, () => guard("vault", () => checkVault(sql!, sources.keys())))
       : notChecked("the stored secrets"),
-    recoverySpool: guard("recovery spool", () => checkSpool(sources.recoveryDir(), cache)),
-    poller: sqlite
-      ? guard("poller", () => checkPoller(sqlite!, sources.pollerEnabled?.() ?? true, sources.now?.() ?? Date.now()))
+    recoverySpool: await guard("recovery spool", () => checkSpool(sources.recoveryDir(), cache)),
+    poller: sql
+      ? await guard("poller", () => checkPoller(sql!, sources.pollerEnabled?.() ?? true, sources.now?.() ?? Date.now()))
       : notChecked("the poller's state"),
     signInLimits: checkSignInLimits(sources.proxy?.() ?? { mode: "test", trustedProxyHops: 0 }),
   };

@@ -10,6 +10,7 @@
 import Database from "better-sqlite3";
 import fs from "node:fs";
 import path from "node:path";
+import { sqliteSql, hasTable } from "./sql";
 import { writeAudit } from "../audit/audit";
 import { openDatabase } from "../db/open";
 import type { VaultKey } from "../env";
@@ -20,7 +21,6 @@ import {
   fileStamp,
   fsyncDir,
   fsyncFile,
-  hasTable,
   knownMigrations,
   migrationState,
   OperatorError,
@@ -73,7 +73,7 @@ type BackupInspection = {
 };
 
 /** Checks a database file as a backup to restore; throws OperatorError saying what is wrong. */
-function inspectBackup(file: string, label: string, keys: VaultKey[], spoolDir: string | null): BackupInspection {
+async function inspectBackup(file: string, label: string, keys: VaultKey[], spoolDir: string | null): Promise<BackupInspection> {
   let db: Database.Database;
   try {
     db = new Database(file, { fileMustExist: true });
@@ -84,26 +84,24 @@ function inspectBackup(file: string, label: string, keys: VaultKey[], spoolDir: 
   try {
     const check = db.pragma("quick_check", { simple: true });
     if (check !== "ok") throw new OperatorError(`${label} is damaged: SQLite's check says ${String(check)}.`);
-    const missing = CORE_TABLES.filter((t) => !hasTable(db, t));
-    if (missing.length > 0 || !hasTable(db, "__drizzle_migrations")) {
-      throw new OperatorError(
-        `${label} is not a Pairdesk database: it has no ${[...missing, ...(hasTable(db, "__drizzle_migrations") ? [] : ["__drizzle_migrations"])].join(", ")} table.`,
-      );
-    }
-    const migrations = migrationState(db, knownMigrations());
+    const sql = sqliteSql(db);
+    const missing: string[] = [];
+    for (const t of [...CORE_TABLES, "__drizzle_migrations"]) if (!(await hasTable(sql, t))) missing.push(t);
+    if (missing.length > 0) throw new OperatorError(`${label} is not a Pairdesk database: it has no ${missing.join(", ")} table.`);
+    const migrations = await migrationState(sql, knownMigrations());
     if (migrations.unknown > 0) {
       throw new OperatorError(
         `${label} was written by a newer Pairdesk (or another branch): it has ${migrations.unknown} migration${migrations.unknown === 1 ? "" : "s"} this code does not know (it knows ${migrations.known}). Restore it with the Pairdesk version that wrote it, or upgrade this one first.`,
       );
     }
-    const vault = checkSecretsOpen(db, keys);
+    const vault = await checkSecretsOpen(sql, keys);
     if (vault.total > 0 && vault.opened.length === 0) {
       throw new OperatorError(
         `VAULT_KEY opens none of the ${vault.total} secrets in ${label}. The backup needs the key${vault.byKey.length === 1 ? "" : "s"} ${describeUnopened(vault)}. Set VAULT_KEY to a keyring that holds ${vault.byKey.length === 1 ? "it" : "them"} (VAULT_KEY=<id>:<base64>,…) and run the restore again.`,
       );
     }
     const spool = spoolDir && fs.existsSync(spoolDir) ? { dir: spoolDir, ...spoolByKey(spoolDir, keys) } : { dir: null, records: 0, unreadable: 0, byKey: [] };
-    return { tables: tableCounts(db), migrations, vault, spool };
+    return { tables: await tableCounts(sql), migrations, vault, spool };
   } finally {
     db.close();
   }
@@ -142,7 +140,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     const tmp = path.join(fs.mkdtempSync(path.join(path.dirname(from), ".pairdesk-check-")), "backup.db");
     try {
       fs.copyFileSync(from, tmp);
-      const inspection = inspectBackup(tmp, from, options.keys, fromSpool);
+      const inspection = await inspectBackup(tmp, from, options.keys, fromSpool);
       return { inspection, restored: false, keptAs: null, spoolImported: 0, spoolAlreadyThere: 0, ms: performance.now() - started };
     } finally {
       fs.rmSync(path.dirname(tmp), { recursive: true, force: true });
@@ -160,7 +158,7 @@ export async function restoreDatabase(options: RestoreOptions): Promise<RestoreR
     removeTmp();
     fs.copyFileSync(from, tmp);
     fs.chmodSync(tmp, 0o600);
-    const inspection = inspectBackup(tmp, from, options.keys, fromSpool);
+    const inspection = await inspectBackup(tmp, from, options.keys, fromSpool);
     // Then the database: held exclusively from here to the swap, or refused while in use.
     if (fs.existsSync(target)) lock = lockDatabase(target);
 

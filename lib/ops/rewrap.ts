@@ -15,16 +15,19 @@
  *
  * A secret sealed with a key id the keyring lacks stops the rewrap before anything changes.
  */
-import type Database from "better-sqlite3";
+import { databaseSql, type OpsSql } from "./sql";
+import { and, asc, eq, gt, ne } from "drizzle-orm";
 import fs from "node:fs";
 import path from "node:path";
 import { writeAudit } from "../audit/audit";
 import type { DB } from "../db/open";
+import { changedRows } from "../db/query";
+import { pairingSecrets } from "../db/schema";
 import type { VaultKey } from "../env";
 import { recoveryRecordSchema, scanSpoolFolder, type RecoveryRecord } from "../pairing/recovery-record";
 import { open, seal, VaultError, type Sealed } from "../pairing/vault";
 import { fsyncDir, fsyncFile, OperatorError } from "./database";
-import { checkSecretsOpen, secretRowContext, secretsByKey, sealedOf, spoolByKey, spoolContext, type KeyCount, type SecretRow } from "./secrets";
+import { checkSecretsOpen, secretRowContext, secretsByKey, sealedOf, spoolByKey, spoolContext, type KeyCount } from "./secrets";
 
 export type VaultStatus = {
   activeKeyId: string;
@@ -40,8 +43,8 @@ export type VaultStatus = {
   wrongKey: string[];
 };
 
-export function vaultStatus(sqlite: Database.Database, keys: VaultKey[], spoolDir: string): VaultStatus {
-  const secrets = secretsByKey(sqlite, keys);
+export async function vaultStatus(sql: OpsSql, keys: VaultKey[], spoolDir: string): Promise<VaultStatus> {
+  const secrets = await secretsByKey(sql, keys);
   const spool = spoolByKey(spoolDir, keys);
   const all = [...secrets, ...spool.byKey];
   return {
@@ -52,7 +55,7 @@ export function vaultStatus(sqlite: Database.Database, keys: VaultKey[], spoolDi
     spool,
     toRewrap: all.filter((k) => !k.active).reduce((n, k) => n + k.count, 0),
     missing: [...new Set(all.filter((k) => !k.configured).map((k) => k.keyId))].sort(),
-    wrongKey: checkSecretsOpen(sqlite, keys).wrongKey,
+    wrongKey: (await checkSecretsOpen(sql, keys)).wrongKey,
   };
 }
 
@@ -109,10 +112,9 @@ function reseal(old: Sealed, context: string, keys: VaultKey[]): Sealed {
 }
 
 export async function rewrapVault(db: DB, keys: VaultKey[], options: RewrapOptions): Promise<RewrapResult> {
-  const sqlite = db.$client;
   const active = keys[0];
   if (!active) throw new OperatorError("VAULT_KEY holds no key.");
-  const status = vaultStatus(sqlite, keys, options.spoolDir);
+  const status = await vaultStatus(databaseSql(db), keys, options.spoolDir);
   if (status.missing.length > 0) throw new MissingKeyError(status.missing, status);
   if (status.wrongKey.length > 0) {
     throw new OperatorError(
@@ -132,47 +134,64 @@ export async function rewrapVault(db: DB, keys: VaultKey[], options: RewrapOptio
     spoolUnreadable: [],
     audited: false,
   };
-  const select = sqlite.prepare(
-    "select id, pairing_id, field, key_id, nonce, ciphertext from pairing_secrets where key_id <> ? and id > ? order by id limit ?",
-  );
-  const update = sqlite.prepare(
-    "update pairing_secrets set key_id = ?, nonce = ?, ciphertext = ? where id = ? and key_id = ? and nonce = ? and ciphertext = ?",
-  );
-  let afterId = 0;
-  const batch = sqlite.transaction(() => {
-    const rows = select.all(active.id, afterId, batchSize) as SecretRow[];
-    for (const row of rows) {
-      afterId = row.id;
-      let sealed: Sealed;
-      try {
-        sealed = reseal(sealedOf(row), secretRowContext(row), keys);
-      } catch (err) {
-        if (!(err instanceof VaultError)) throw err;
-        result.unreadable.push({ id: row.id, pairingId: row.pairing_id, field: row.field, keyId: row.key_id });
-        continue;
-      }
-      const changed = update.run(sealed.keyId, sealed.nonce, sealed.ciphertext, row.id, row.key_id, row.nonce, row.ciphertext).changes;
-      if (changed === 1) {
-        result.rewrapped++;
-        result.moved[row.key_id] = (result.moved[row.key_id] ?? 0) + 1;
-        options.afterSecret?.(result.rewrapped);
-      } else {
-        result.changedMeanwhile++;
-      }
-    }
-    return rows.length;
-  });
-  // Counts are kept outside the transaction: a batch that throws is rolled back, and so are its counts.
-  for (;;) {
-    const before = { ...result, moved: { ...result.moved }, unreadable: [...result.unreadable] };
-    let n: number;
-    try {
-      n = batch.immediate();
-    } catch (err) {
-      Object.assign(result, before);
-      throw err;
-    }
-    if (n === 0) break;
+  type Batch = { rows: number; lastId: number; rewrapped: number; moved: Record<string, number>; changedMeanwhile: number; unreadable: RewrapResult["unreadable"] };
+  // One batch, one transaction. Its counts are merged only once it committed: a batch that
+  // throws is rolled back, and one that Postgres runs again (a serialization conflict) counts once.
+  const batch = (afterId: number) =>
+    db.transaction(
+      async (tx): Promise<Batch> => {
+        const b: Batch = { rows: 0, lastId: afterId, rewrapped: 0, moved: {}, changedMeanwhile: 0, unreadable: [] };
+        const rows = await tx
+          .select()
+          .from(pairingSecrets)
+          .where(and(ne(pairingSecrets.keyId, active.id), gt(pairingSecrets.id, afterId)))
+          .orderBy(asc(pairingSecrets.id))
+          .limit(batchSize);
+        b.rows = rows.length;
+        for (const row of rows) {
+          b.lastId = row.id;
+          const old = { id: row.id, pairing_id: row.pairingId, field: row.field, key_id: row.keyId, nonce: row.nonce, ciphertext: row.ciphertext };
+          let sealed: Sealed;
+          try {
+            sealed = reseal(sealedOf(old), secretRowContext(old), keys);
+          } catch (err) {
+            if (!(err instanceof VaultError)) throw err;
+            b.unreadable.push({ id: row.id, pairingId: row.pairingId, field: row.field, keyId: row.keyId });
+            continue;
+          }
+          const changed = changedRows(
+            await tx
+              .update(pairingSecrets)
+              .set({ keyId: sealed.keyId, nonce: sealed.nonce, ciphertext: sealed.ciphertext })
+              .where(
+                and(
+                  eq(pairingSecrets.id, row.id),
+                  eq(pairingSecrets.keyId, row.keyId),
+                  eq(pairingSecrets.nonce, row.nonce),
+                  eq(pairingSecrets.ciphertext, row.ciphertext),
+                ),
+              ),
+          );
+          if (changed === 1) {
+            b.rewrapped++;
+            b.moved[row.keyId] = (b.moved[row.keyId] ?? 0) + 1;
+            options.afterSecret?.(result.rewrapped + b.rewrapped);
+          } else {
+            b.changedMeanwhile++;
+          }
+        }
+        return b;
+      },
+      { behavior: "immediate" },
+    );
+  for (let afterId = 0; ; ) {
+    const b = await batch(afterId);
+    if (b.rows === 0) break;
+    afterId = b.lastId;
+    result.rewrapped += b.rewrapped;
+    result.changedMeanwhile += b.changedMeanwhile;
+    result.unreadable.push(...b.unreadable);
+    for (const [id, n] of Object.entries(b.moved)) result.moved[id] = (result.moved[id] ?? 0) + n;
     result.batches++;
     options.onBatch?.(result.rewrapped);
   }

@@ -4,8 +4,8 @@
  * recovery spool (bound to their attempt), counted by the key id that sealed them, and opened
  * only to check or re-seal them — the plaintext never leaves the function that opened it.
  */
-import type Database from "better-sqlite3";
 import type { VaultKey } from "../env";
+import type { OpsSql } from "./sql";
 import { scanSpoolFolder } from "../pairing/recovery-record";
 import { open, secretContext, VaultError, type Sealed } from "../pairing/vault";
 
@@ -38,9 +38,9 @@ function withKeys(counts: Map<string, number>, keys: VaultKey[]): KeyCount[] {
 }
 
 /** How many stored secrets each key id seals. */
-export function secretsByKey(sqlite: Database.Database, keys: VaultKey[]): KeyCount[] {
-  const rows = sqlite.prepare("select key_id, count(*) as n from pairing_secrets group by key_id").all() as { key_id: string; n: number }[];
-  return withKeys(new Map(rows.map((r) => [r.key_id, r.n])), keys);
+export async function secretsByKey(sql: OpsSql, keys: VaultKey[]): Promise<KeyCount[]> {
+  const rows = await sql.all<{ key_id: string; n: number }>("select key_id, count(*) as n from pairing_secrets group by key_id");
+  return withKeys(new Map(rows.map((r) => [r.key_id, Number(r.n)])), keys);
 }
 
 /** How many readable records of the recovery spool each key id seals, and how many files cannot be read. */
@@ -63,10 +63,8 @@ function secretOpens(row: SecretRow, keys: VaultKey[]): boolean {
 }
 
 /** Up to `limit` secrets sealed with `keyId`, oldest first. */
-function secretsSealedWith(sqlite: Database.Database, keyId: string, limit: number): SecretRow[] {
-  return sqlite
-    .prepare("select id, pairing_id, field, key_id, nonce, ciphertext from pairing_secrets where key_id = ? order by id limit ?")
-    .all(keyId, limit) as SecretRow[];
+function secretsSealedWith(sql: OpsSql, keyId: string, limit: number): Promise<SecretRow[]> {
+  return sql.all<SecretRow>("select id, pairing_id, field, key_id, nonce, ciphertext from pairing_secrets where key_id = ? order by id limit ?", [keyId, limit]);
 }
 
 export type OpenCheck = {
@@ -82,8 +80,8 @@ export type OpenCheck = {
 };
 
 /** Tries a few secrets of each key id the database holds against the keyring. */
-export function checkSecretsOpen(sqlite: Database.Database, keys: VaultKey[], perKey = 3): OpenCheck {
-  const byKey = secretsByKey(sqlite, keys);
+export async function checkSecretsOpen(sql: OpsSql, keys: VaultKey[], perKey = 3): Promise<OpenCheck> {
+  const byKey = await secretsByKey(sql, keys);
   const opened: string[] = [];
   const wrongKey: string[] = [];
   const missing: string[] = [];
@@ -92,7 +90,7 @@ export function checkSecretsOpen(sqlite: Database.Database, keys: VaultKey[], pe
       missing.push(k.keyId);
       continue;
     }
-    if (secretsSealedWith(sqlite, k.keyId, perKey).some((row) => secretOpens(row, keys))) opened.push(k.keyId);
+    if ((await secretsSealedWith(sql, k.keyId, perKey)).some((row) => secretOpens(row, keys))) opened.push(k.keyId);
     else wrongKey.push(k.keyId);
   }
   return { byKey, total: byKey.reduce((n, k) => n + k.count, 0), opened, wrongKey, missing };

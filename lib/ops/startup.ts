@@ -60,10 +60,10 @@ export async function startServer(): Promise<void> {
     );
   }
   log.info(
-    { mode: env.mode, simulator: env.simulator.enabled, database: env.databasePath },
+    { mode: env.mode, simulator: env.simulator.enabled, database: describeDatabase(env) },
     "Pairdesk started",
   );
   // The same checks as /api/health, logged once at start (an error line, with details, if broken).
-  serverHealth();
+  await serverHealth();
   startPoller();
 }

@@ -18,6 +18,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { databasePathFrom } from "../../lib/db/default-path";
 import { openDatabase } from "../../lib/db/open";
+import { isPostgresUrl } from "../../lib/db/engine";
 import { demoLogin, type DemoLogin } from "./demo-login";
 
 const port = process.env.PORT ?? "3000";
@@ -44,15 +45,17 @@ const env: NodeJS.ProcessEnv = {
 };
 // This process seeds the demo merchants with the app's own modules: they read the same settings.
 Object.assign(process.env, env);
+/** Postgres when DATABASE_URL names one, else the SQLite file. */
+const databaseTarget = isPostgresUrl(process.env.DATABASE_URL) ? process.env.DATABASE_URL : path.resolve(env.DATABASE_PATH!);
 const ADMIN_EMAIL = process.env.DEMO_ADMIN_EMAIL ?? "admin@pairdesk.local";
 const nextBin = path.join(process.cwd(), "node_modules", ".bin", "next");
 
 async function firstAdmin(): Promise<DemoLogin> {
-  const db = openDatabase(path.resolve(env.DATABASE_PATH!));
+  const db = openDatabase(databaseTarget);
   try {
     return await demoLogin(db, { email: ADMIN_EMAIL, name: "Demo admin", role: "admin" });
   } finally {
-    db.close();
+    await db.end();
   }
 }
 
@@ -139,7 +142,7 @@ async function demoMerchants(admin: { id: number; email: string }) {
   }
   const { openDatabase: open } = await import("../../lib/db/open");
   const { ensureDemoMerchants, ensureDemoRegisters, demoMerchantAdmin, DEMO_LOCATION } = await import("./demo-merchants");
-  const db = open(path.resolve(env.DATABASE_PATH!));
+  const db = open(databaseTarget);
   try {
     const made = await ensureDemoMerchants(db, {
       simulatorApi: `${origin}/simulator/api`,
@@ -165,7 +168,7 @@ async function demoMerchants(admin: { id: number; email: string }) {
     }
     return await demoMerchantAdmin(db);
   } finally {
-    db.close();
+    await db.end();
   }
 }
 

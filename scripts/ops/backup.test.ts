@@ -1,3 +1,4 @@
+import { sqliteSql } from "../../lib/ops/sql";
 import { testDataDir } from "../../lib/test/setup-env";
 import Database from "better-sqlite3";
 import fs from "node:fs";
@@ -87,11 +88,11 @@ describe("npm run backup", () => {
     expect(restore.err).toBe("");
     expect(restore.code).toBe(0);
     const copy = new Database(file, { readonly: true });
-    const expected = tableCounts(copy).map((c) => (c.table === "audit_log" ? { ...c, rows: c.rows + 1 } : c));
+    const expected = (await tableCounts(sqliteSql(copy))).map((c) => (c.table === "audit_log" ? { ...c, rows: c.rows + 1 } : c));
     copy.close();
     const restored = openDatabase(restoredPath, { migrate: false });
     try {
-      expect(tableCounts(restored.$client)).toEqual(expected);
+      expect(await tableCounts(sqliteSql(restored.$client))).toEqual(expected);
       for (const p of seeded) {
         expect(await readCredentials(restored, { id: p.pairingId, clientId: p.clientId })).toEqual({
           clientId: p.clientId,

@@ -12,7 +12,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../../lib/db/open";
-import { hasTable, OperatorError } from "../../lib/ops/database";
+import { OperatorError } from "../../lib/ops/database";
+import { databaseSql, hasTable } from "../../lib/ops/sql";
 import { commandPaths } from "../../lib/ops/paths";
 import { commandVaultKeys, describeKeyring } from "../../lib/ops/keyring";
 import { rewrapVault, vaultStatus, type VaultStatus } from "../../lib/ops/rewrap";
@@ -89,10 +90,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     // No migrations from here: the server applies them; this command must not change the schema under it.
     const db = openDatabase(databasePath, { migrate: false });
     try {
-      if (!hasTable(db.$client, "pairing_secrets")) throw new OperatorError(`${databasePath} is not a Pairdesk database (no pairing_secrets table).`);
+      if (!(await hasTable(databaseSql(db), "pairing_secrets"))) throw new OperatorError(`${databasePath} is not a Pairdesk database (no pairing_secrets table).`);
       io.out(`Vault keyring (${keyring.source}): ${describeKeyring(keyring.keys)}.`);
       if (command === "status") {
-        printStatus(io, vaultStatus(db.$client, keyring.keys, recoveryDir));
+        printStatus(io, await vaultStatus(databaseSql(db), keyring.keys, recoveryDir));
         return 0;
       }
       const stallAfter = env.PAIRDESK_MODE === "test" ? Number(env.PAIRDESK_TEST_REWRAP_STALL_AFTER ?? 0) : 0;
@@ -122,7 +123,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       }
       for (const f of r.spoolUnreadable) io.err(`  Recovery spool record ${f} does not open: left as it is.`);
       io.out("");
-      printStatus(io, vaultStatus(db.$client, keyring.keys, recoveryDir));
+      printStatus(io, await vaultStatus(databaseSql(db), keyring.keys, recoveryDir));
       return r.unreadable.length + r.spoolUnreadable.length > 0 ? 1 : 0;
     } finally {
       db.close();
