@@ -34,7 +34,10 @@ export default defineConfig({
   projects: [
     // Signs in once per role and saves the sessions the specs reuse (e2e/auth.setup.ts).
     { name: "setup", testMatch: /.*\.setup\.ts/, use: { ...devices["Desktop Chrome"] } },
-    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"] },
+    { name: "chromium", use: { ...devices["Desktop Chrome"] }, dependencies: ["setup"], testIgnore: /multi-instance\.spec\.ts/ },
+    // Two instances on Postgres behind nginx: after the rest, so that its load (two servers and a
+    // webhook flood) does not share the machine with the other specs.
+    { name: "multi-instance", testMatch: /multi-instance\.spec\.ts/, use: { ...devices["Desktop Chrome"] }, dependencies: ["chromium"] },
   ],
   webServer: {
     command: "node e2e/serve.mjs",

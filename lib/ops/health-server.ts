@@ -2,6 +2,7 @@
 import "server-only";
 import { getDb } from "../db/client";
 import { databaseSql } from "./sql";
+import { instanceId } from "./instance";
 import { getEnv } from "../env";
 import { checkHealth, type Health, type HealthCache } from "./health";
 import { log } from "../log";
@@ -20,6 +21,7 @@ export async function serverHealth(): Promise<Health> {
       // The journal does not change while the server runs.
       migrations: () => (state.migrations ??= knownMigrationsOf(getDb().engine)),
       pollerEnabled: () => getEnv().poller.enabled,
+      instance: instanceId,
       proxy: () => ({ mode: getEnv().mode, trustedProxyHops: getEnv().trustedProxyHops }),
     },
     state.cache,

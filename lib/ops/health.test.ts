@@ -6,6 +6,7 @@ import { openDatabase, type DB } from "../db/open";
 import { parseVaultKeys, type VaultKey } from "../env";
 import { checkHealth, type HealthCache, type HealthSources } from "./health";
 import { knownMigrations } from "./database";
+import { takeLease } from "../poller/lease";
 import { databaseSql } from "./sql";
 import { recoveryRecord } from "../pairing/recovery";
 import { writeSpoolRecord } from "../pairing/recovery-record";
@@ -123,6 +124,22 @@ describe("checkHealth", () => {
     expect(asked).toBe(0);
     cache.clear();
     expect((await run({ keys: () => [newKey("k1")] }, cache)).health.checks.vault.ok).toBe(false);
+  });
+
+  it("names the instance that answered and the one that holds the poller's lease (none once it expired)", async () => {
+    const now = Date.now();
+    const asMe = { instance: () => "pd-1", now: () => now };
+    expect((await run(asMe)).health).toMatchObject({ instance: "pd-1", pollerHolder: null });
+    expect((await run(asMe)).health.checks.poller.message).toMatch(/No instance holds its lease\.$/);
+    await takeLease(db, "poller", "pd-1", now, 30_000);
+    expect((await run(asMe)).health).toMatchObject({ instance: "pd-1", pollerHolder: "pd-1" });
+    expect((await run(asMe)).health.checks.poller.message).toMatch(/This instance holds its lease\.$/);
+    const asOther = { instance: () => "pd-2", now: () => now };
+    expect((await run(asOther)).health).toMatchObject({ instance: "pd-2", pollerHolder: "pd-1" });
+    expect((await run(asOther)).health.checks.poller.message).toMatch(/Instance pd-1 holds its lease\.$/);
+    expect((await run({ instance: () => "pd-2", now: () => now + 31_000 })).health.pollerHolder).toBeNull();
+    // Without an instance (an operator command's check), the answer says nothing of either.
+    expect((await run({ now: () => now })).health).not.toHaveProperty("pollerHolder");
   });
 });
 

@@ -21,7 +21,14 @@ import { scanSpoolFolder } from "../pairing/recovery-record";
 type CheckStatus = "ok" | "attention" | "broken";
 type HealthCheck = { ok: boolean; status: CheckStatus; message: string };
 type CheckName = "database" | "migrations" | "vault" | "recoverySpool" | "poller" | "signInLimits";
-export type Health = { ok: boolean; status: CheckStatus; checks: Record<CheckName, HealthCheck> };
+export type Health = {
+  ok: boolean;
+  status: CheckStatus;
+  checks: Record<CheckName, HealthCheck>;
+  /** Which instance answered, and which one holds the poller's lease (null: none): several instances behind a load balancer. */
+  instance?: string;
+  pollerHolder?: string | null;
+};
 
 /** A check as computed: `detail` is for the server log only, never for the answer. */
 type Checked = HealthCheck & { detail?: string };
@@ -31,6 +38,8 @@ export type HealthSources = {
   keys: () => VaultKey[];
   recoveryDir: () => string;
   migrations: () => KnownMigration[];
+  /** This instance's name (lib/ops/instance.ts), when the answer should say it. */
+  instance?: () => string;
   /** Whether this server runs the poller (PAIRDESK_POLLER); defaults to true. */
   pollerEnabled?: () => boolean;
   /** The mode and TRUSTED_PROXY_HOPS: whether the per-address sign-in limit can work. */
@@ -60,7 +69,16 @@ const secondsAgo = (ms: number) => `${Math.max(0, Math.round(ms / 1000))} s`;
  * attention when it is off, silent or behind while transactions wait for a poll, or when its last
  * run had failures. Never broken: webhooks still bring statuses. No counts in the message.
  */
-async function checkPoller(sql: OpsSql, enabled: boolean, now: number): Promise<Checked> {
+async function checkPoller(sql: OpsSql, enabled: boolean, now: number, instance?: string): Promise<Checked & { holder?: string | null }> {
+  const checked = await pollerState(sql, enabled, now);
+  if (instance === undefined) return checked;
+  const [w] = await sql.all<{ holder: string | null; lease_expires_at: number | null }>("select holder, lease_expires_at from workers where name = 'poller'");
+  const holder = w?.holder && Number(w.lease_expires_at ?? 0) > now ? w.holder : null;
+  const who = holder === null ? "No instance holds its lease." : holder === instance ? "This instance holds its lease." : `Instance ${holder} holds its lease.`;
+  return { ...checked, message: `${checked.message} ${who}`, holder };
+}
+
+async function pollerState(sql: OpsSql, enabled: boolean, now: number): Promise<Checked> {
   const waiting = Number((await sql.all<{ n: number }>("select count(*) as n from transactions where next_poll_at is not null"))[0]?.n ?? 0);
   const [w] = await sql.all<{ holder: string | null; last_run_at: number | null; last_run_errors: number | null; lag_ms: number | null; last_error: string | null }>(
     "select holder, last_run_at, last_run_errors, lag_ms, last_error from workers where name = 'poller'",
@@ -196,6 +214,10 @@ export async function checkHealth(sources: HealthSources, cache: HealthCache | n
       return broken(`The ${what} check failed unexpectedly.`, (err as Error).message);
     }
   };
+  const instance = sources.instance?.();
+  const poller = sql
+    ? await guard("poller", () => checkPoller(sql!, sources.pollerEnabled?.() ?? true, sources.now?.() ?? Date.now(), instance))
+    : notChecked("the poller's state");
   const checks: Record<CheckName, Checked> = {
     database,
     migrations: sql ? await guard("migrations", () => checkMigrations(sql!, sources.migrations())) : notChecked("its migrations"),
@@ -203,9 +225,7 @@ export async function checkHealth(sources: HealthSources, cache: HealthCache | n
       ? await cached(cache, "vault", HEALTH_CACHE_MS, () => guard("vault", () => checkVault(sql!, sources.keys())))
       : notChecked("the stored secrets"),
     recoverySpool: await guard("recovery spool", () => checkSpool(sources.recoveryDir(), cache)),
-    poller: sql
-      ? await guard("poller", () => checkPoller(sql!, sources.pollerEnabled?.() ?? true, sources.now?.() ?? Date.now()))
-      : notChecked("the poller's state"),
+    poller,
     signInLimits: checkSignInLimits(sources.proxy?.() ?? { mode: "test", trustedProxyHops: 0 }),
   };
   const status = overall(checks);
@@ -215,5 +235,10 @@ export async function checkHealth(sources: HealthSources, cache: HealthCache | n
     answer[name] = { ok: c.ok, status: c.status, message: c.message };
     if (c.detail) details[name] = c.detail;
   }
-  return { health: { ok: status !== "broken", status, checks: answer }, details };
+  const health: Health = { ok: status !== "broken", status, checks: answer };
+  if (instance !== undefined) {
+    health.instance = instance;
+    health.pollerHolder = (poller as { holder?: string | null }).holder ?? null;
+  }
+  return { health, details };
 }

@@ -11,14 +11,15 @@ import { log } from "../log";
 import { readCredentials } from "../pairing/credentials";
 import { transactionProvider } from "../providers/index";
 import { ingestingBurst } from "../webhooks/inbox";
-import { newHolderId, runPollerLoop } from "./poller-loop";
+import { runPollerLoop } from "./poller-loop";
+import { instanceId } from "../ops/instance";
 
 const globalForPoller = globalThis as unknown as { __pairdeskPoller?: { stop: () => void } };
 const pollerLog = log.child({ module: "poller" });
 
 export function startPoller(): void {
   if (globalForPoller.__pairdeskPoller || !getEnv().poller.enabled) return;
-  const holder = newHolderId();
+  const holder = instanceId();
   const loop = runPollerLoop(
     {
       db: getDb(),
