@@ -60,7 +60,7 @@ export const queryTerminalDetail = scopedQuery(async ({ db, scope }, terminalRef
       // a "pair again", or its register could not be routed) says so for as long as it is shown.
       warning: pairingAttempts.warning,
       // Pair again answered for this terminal, not the one meant: the name typed was the other's.
-      meantAnotherTerminal: sql<boolean>`coalesce(${pairingAttempts.intendedTerminalRef} <> ${pairings.terminalRef}, 0)`.mapWith(Boolean),
+      meantAnotherTerminal: sql<boolean>`coalesce(${pairingAttempts.intendedTerminalRef} <> ${pairings.terminalRef}, false)`.mapWith(Boolean),
       // The name typed in the pair form: the pairing's name until it is renamed.
       pairedAs: pairingAttempts.name,
       secretsStored: sql<number>`(select count(*) from ${pairingSecrets} where ${pairingSecrets.pairingId} = ${pairings.id})`,
