@@ -41,7 +41,7 @@ export async function runMain(main: Main, args: string[], env: Record<string, st
 }
 
 /** The npm scripts of package.json that run the operator commands. */
-type OperatorCommand = "backup" | "restore" | "recover" | "merchant" | "user" | "vault";
+type OperatorCommand = "backup" | "restore" | "recover" | "merchant" | "user" | "vault" | "db";
 
 /**
  * `npm run <name> -- …` itself, as an operator runs it: the package.json script (tsx, with the
