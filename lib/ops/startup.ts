@@ -3,7 +3,7 @@ import { ConfigError, getEnv } from "../env";
 import { getDb } from "../db/client";
 import { describeDatabase } from "../db/describe";
 import { log } from "../log";
-import { settleAfterStop } from "../pairing/pair-terminal";
+import { settleAbandonedAttempts, settleAfterStop } from "../pairing/pair-terminal";
 import { listRecoverySpool } from "../pairing/recovery";
 import { NO_PROXY_MESSAGE } from "./health";
 import { serverHealth } from "./health-server";
@@ -33,7 +33,14 @@ export async function startServer(): Promise<void> {
     console.error(`\nPairdesk cannot start: the database ${describeDatabase(env)} could not be opened and migrated: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
-  const settled = await settleAfterStop(getDb());
+  // One process on a SQLite file: nothing from before this start is in flight. Several instances
+  // on Postgres: another one may be sending an attempt or an operation right now, so only those
+  // older than the longest call can last are settled, at start and every minute after (an
+  // instance that died mid-call has its own settled by the others).
+  const startedAt = new Date();
+  const inFlightMaxMs = Math.max(env.payConnect.pairTimeoutMs, env.payConnect.timeoutMs) + 60_000;
+  const abandonedBefore = () => (getDb().engine === "postgres" ? new Date(Date.now() - inFlightMaxMs) : startedAt);
+  const settled = await settleAfterStop(getDb(), startedAt, abandonedBefore());
   if (settled.staleSpoolFiles > 0) {
     log.info({ count: settled.staleSpoolFiles }, "removed spool files of pairings saved before the last stop");
   }
@@ -46,8 +53,9 @@ export async function startServer(): Promise<void> {
   if (settled.outcomeUnknown > 0) {
     log.warn({ count: settled.outcomeUnknown }, "pairing attempts were cut off by the last stop: marked outcome unknown");
   }
-  const cutOff = await settleOperationsAfterStop(getDb());
+  const cutOff = await settleOperationsAfterStop(getDb(), startedAt, abandonedBefore());
   if (cutOff > 0) log.warn({ count: cutOff }, "operations were cut off by the last stop while being sent: marked outcome unknown");
+  if (getDb().engine === "postgres") sweepAbandoned(abandonedBefore);
   const spooled = listRecoverySpool();
   if (spooled.length > 0) {
     log.warn({ count: spooled.length }, "pairings are waiting in the recovery spool: see the dashboard");
@@ -66,4 +74,18 @@ export async function startServer(): Promise<void> {
   // The same checks as /api/health, logged once at start (an error line, with details, if broken).
   await serverHealth();
   startPoller();
+}
+
+/** Every minute: attempts and operations that an instance stopped sending (it died) are settled. */
+function sweepAbandoned(before: () => Date): void {
+  const timer = setInterval(() => {
+    void (async () => {
+      const attempts = await settleAbandonedAttempts(getDb(), before());
+      const operations = await settleOperationsAfterStop(getDb(), new Date(), before());
+      if (attempts.inLog + attempts.outcomeUnknown + operations > 0) {
+        log.warn({ ...attempts, operations }, "attempts or operations left by a stopped instance: settled");
+      }
+    })().catch((err: unknown) => log.warn({ err: (err as Error)?.message }, "could not settle what a stopped instance left; trying again in a minute"));
+  }, 60_000);
+  timer.unref();
 }

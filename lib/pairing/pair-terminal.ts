@@ -145,7 +145,8 @@ export type SettledAtStart = {
  * - otherwise: outcome unknown instead of pending for ever.
  * A spool file whose pairing is already committed is stale: it is removed, not offered for recovery.
  */
-export async function settleAfterStop(db: DB, startedAt = new Date()): Promise<SettledAtStart> {
+export async function settleAfterStop(db: DB, startedAt = new Date(), createdBefore = startedAt): Promise<SettledAtStart> {
+  // This process's own spool: nothing of it is in flight at start, whatever other instances do.
   const pending = and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt));
   const out: SettledAtStart = { needsRecovery: 0, inLog: 0, outcomeUnknown: 0, staleSpoolFiles: 0 };
   for (const entry of listRecoverySpool()) {
@@ -171,6 +172,21 @@ export async function settleAfterStop(db: DB, startedAt = new Date()): Promise<S
       })
       .where(and(pending, eq(pairingAttempts.id, entry.attemptId)))));
   }
+  const abandoned = await settleAbandonedAttempts(db, createdBefore, startedAt);
+  return { ...out, ...abandoned };
+}
+
+/**
+ * Pending attempts created before `createdBefore` that no process is sending any more: those
+ * whose result went to the server log only need recovery, the others' outcome is unknown. With
+ * one process on the database (SQLite) that is every attempt from before its start; with several
+ * instances (Postgres) another one may be sending an attempt right now, so an instance settles
+ * only those older than the longest pair call can last (lib/ops/startup.ts), at start and then
+ * every minute: an instance that died mid-call has its attempts settled by the others.
+ */
+export async function settleAbandonedAttempts(db: DB, createdBefore: Date, at = new Date()): Promise<{ inLog: number; outcomeUnknown: number }> {
+  const pending = and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, createdBefore));
+  const out = { inLog: 0, outcomeUnknown: 0 };
   const inLog = await db
     .select({ id: pairingAttempts.id })
     .from(pairingAttempts)
@@ -178,12 +194,12 @@ export async function settleAfterStop(db: DB, startedAt = new Date()): Promise<S
   for (const { id } of inLog) {
     out.inLog += changedRows(await db.transaction((tx) => tx
       .update(pairingAttempts)
-      .set({ status: "needs_recovery", reason: credentialsInLogMessage(id), finishedAt: startedAt })
+      .set({ status: "needs_recovery", reason: credentialsInLogMessage(id), finishedAt: at })
       .where(and(pending, eq(pairingAttempts.id, id)))));
   }
   out.outcomeUnknown = changedRows(await db.transaction((tx) => tx
     .update(pairingAttempts)
-    .set({ status: "outcome_unknown", errorCode: "interrupted", reason: ORPHANED_MESSAGE, finishedAt: startedAt })
+    .set({ status: "outcome_unknown", errorCode: "interrupted", reason: ORPHANED_MESSAGE, finishedAt: at })
     .where(pending)));
   return out;
 }

@@ -416,7 +416,7 @@ async function recordFailure(
  * At start no operation is being sent, so one still `pending` from before was cut off (a crash
  * between its record and the provider's answer): its outcome is unknown, and its record says so.
  */
-export async function settleOperationsAfterStop(db: DB, startedAt = new Date()): Promise<number> {
+export async function settleOperationsAfterStop(db: DB, startedAt = new Date(), createdBefore = startedAt): Promise<number> {
   return changedRows(await db.transaction((tx) => tx
     .update(transactionOperations)
     .set({
@@ -425,7 +425,7 @@ export async function settleOperationsAfterStop(db: DB, startedAt = new Date()):
       reason: "Pairdesk stopped while sending it, so whether Pay-Connect received it is unknown: the transaction's status will show whether it took effect.",
       finishedAt: startedAt,
     })
-    .where(and(eq(transactionOperations.status, "pending"), lt(transactionOperations.createdAt, startedAt)))));
+    .where(and(eq(transactionOperations.status, "pending"), lt(transactionOperations.createdAt, createdBefore)))));
 }
 
 scopedCommands(runOperation);
