@@ -182,7 +182,9 @@ export const registerRows = scopedQuery(
 export const registerRowsAfter = scopedQuery(
   async ({ db, scope }: QueryContext, params: RegisterListParams, after: RegisterCursor | null, limit: number): Promise<RegisterListRow[]> => {
     const keyset = after
-      ? sql`(${sql.join(treeOrder, sql`, `)}) > (${after[0]}, ${after[1]}, ${after[2]}, ${after[3]}, ${after[4]}, ${after[5]}, ${after[6]})`
+      ? // The cursor's values go through the same expressions as the keys (names without regard to
+        // case, the virtual flag as a comparison): each engine then compares like with like.
+        sql`(${sql.join(treeOrder, sql`, `)}) > (${caseless(sql`${after[0]}`)}, ${after[1]}, ${caseless(sql`${after[2]}`)}, ${after[3]}, (${after[4]} = 1), ${caseless(sql`${after[5]}`)}, ${after[6]})`
       : undefined;
     return (await registerSelect(db)
       .where(and(registerListWhere(scope, params), keyset))

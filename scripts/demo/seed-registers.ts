@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { databasePathFrom } from "../../lib/db/default-path";
 import { openDatabase, type DB } from "../../lib/db/open";
+import { locations as locationsTable, pairings, registers as registersTable, terminals as terminalsTable } from "../../lib/db/schema";
 import { ensureSeedCreator, ensureSeedMerchants } from "./seed-terminals";
 
 function random(seed: number) {
@@ -36,28 +37,33 @@ export async function seedRegisters(db: DB, options: { count: number; merchants?
   const rnd = random(options.seed ?? 7);
   const creatorId = await ensureSeedCreator(db);
   const merchantIds = await ensureSeedMerchants(db, Math.max(1, options.merchants ?? 5));
-  const sql = db.$client;
-  const insertLocation = sql.prepare("insert into locations (merchant_id, name, address, time_zone) values (?, ?, ?, 'Europe/Ljubljana')");
-  const insertTerminal = sql.prepare("insert into terminals (merchant_id, environment, terminal_id) values (?, ?, ?)");
-  const insertPairing = sql.prepare(
-    "insert into pairings (terminal_ref, merchant_id, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id) values (?, ?, ?, ?, ?, 1, 'active', ?)",
-  );
-  const insertRegister = sql.prepare(
-    "insert into registers (register_id, merchant_id, location_id, kind, parent_id, name, external_ref, terminal_ref, routed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-  );
   let registers = 0;
   let locations = 0;
   let terminals = 0;
   let routed = 0;
-  sql.transaction(() => {
+  // One transaction, through drizzle: the same rows on either engine (ids from `returning`).
+  await db.transaction(async (tx) => {
     const terminalsOf = new Map<number, number[]>();
     for (const m of merchantIds) {
       const refs: number[] = [];
       const n = Math.ceil(options.count / merchantIds.length / 5);
       for (let i = 0; i < n; i++) {
         const environment = rnd() < 0.8 ? "production" : "sandbox";
-        const ref = Number(insertTerminal.run(m, environment, `R${String(m).padStart(2, "0")}-${String(i).padStart(5, "0")}`).lastInsertRowid);
-        insertPairing.run(ref, m, `pc_${randomUUID()}`, `${PLACES[i % PLACES.length]} – terminal ${i}`, `cl_${randomUUID()}`, creatorId);
+        const [terminal] = await tx
+          .insert(terminalsTable)
+          .values({ merchantId: m, environment, terminalId: `R${String(m).padStart(2, "0")}-${String(i).padStart(5, "0")}` })
+          .returning({ id: terminalsTable.id });
+        const ref = terminal!.id;
+        await tx.insert(pairings).values({
+          terminalRef: ref,
+          merchantId: m,
+          payConnectId: `pc_${randomUUID()}`,
+          name: `${PLACES[i % PLACES.length]} – terminal ${i}`,
+          clientId: `cl_${randomUUID()}`,
+          hasWebhookSecret: true,
+          status: "active",
+          createdById: creatorId,
+        });
         refs.push(ref);
         terminals++;
       }
@@ -67,33 +73,36 @@ export async function seedRegisters(db: DB, options: { count: number; merchants?
     while (registers < options.count) {
       const m = merchantIds[k++ % merchantIds.length]!;
       const refs = terminalsOf.get(m)!;
-      const location = Number(
-        insertLocation.run(m, `${PLACES[locations % PLACES.length]} ${locations}`, `${locations} Main Street`).lastInsertRowid,
-      );
+      const [place] = await tx
+        .insert(locationsTable)
+        .values({ merchantId: m, name: `${PLACES[locations % PLACES.length]} ${locations}`, address: `${locations} Main Street`, timeZone: "Europe/Ljubljana" })
+        .returning({ id: locationsTable.id });
+      const location = place!.id;
       locations++;
       let parent: number | null = null;
       for (let i = 0; i < 50 && registers < options.count; i++) {
         const virtual: boolean = parent !== null && rnd() < 0.33;
         const route = rnd() < 0.6 ? refs[Math.floor(rnd() * refs.length)]! : null;
-        const id: number = Number(
-          insertRegister.run(
-            randomUUID(),
-            m,
-            location,
-            virtual ? "virtual" : "physical",
-            virtual ? parent : null,
-            `${NAMES[i % NAMES.length]} ${i}`,
-            rnd() < 0.3 ? `POS-${registers}` : null,
-            route,
-            route === null ? null : Date.now(),
-          ).lastInsertRowid,
-        );
-        if (!virtual) parent = id;
+        const [register]: { id: number }[] = await tx
+          .insert(registersTable)
+          .values({
+            registerId: randomUUID(),
+            merchantId: m,
+            locationId: location,
+            kind: virtual ? "virtual" : "physical",
+            parentId: virtual ? parent : null,
+            name: `${NAMES[i % NAMES.length]} ${i}`,
+            externalRef: rnd() < 0.3 ? `POS-${registers}` : null,
+            terminalRef: route,
+            routedAt: route === null ? null : new Date(),
+          })
+          .returning({ id: registersTable.id });
+        if (!virtual) parent = register!.id;
         if (route !== null) routed++;
         registers++;
       }
     }
-  })();
+  });
   return { registers, locations, terminals, routed, merchantIds, ms: performance.now() - started };
 }
 
