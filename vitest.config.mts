@@ -6,7 +6,37 @@ import { defineConfig } from "vitest/config";
  * those written against lib/test/db.ts rather than an in-memory SQLite handle. The rest run on
  * SQLite only, for now.
  */
-const POSTGRES_SUITE = ["lib/db/engines.test.ts", "lib/registers/rules.test.ts", "lib/transactions/money-rules.test.ts"];
+const POSTGRES_SUITE = [
+  "lib/db/engines.test.ts",
+  "scripts/ops/db.test.ts",
+  "lib/pairing/settle.test.ts",
+  "lib/db/unavailable.test.ts",
+  "lib/registers/queries.test.ts",
+  "lib/registers/rules.test.ts",
+  "lib/transactions/money-rules.test.ts",
+  "lib/auth/auth.test.ts",
+  "lib/auth/command-walk.test.ts",
+  "lib/auth/rate-limit.test.ts",
+  "lib/auth/scope-walk.test.ts",
+  "lib/dashboard/queries.test.ts",
+  "lib/lists/lists.test.ts",
+  "lib/merchants/queries.test.ts",
+  "lib/merchants/two-merchants.test.ts",
+  "lib/pairing/credentials-state.test.ts",
+  "lib/pairing/provider-seam.test.ts",
+  "lib/pairing/rename.test.ts",
+  "lib/pairing/reveal.test.ts",
+  "lib/pairing/target.test.ts",
+  "lib/pairing/terminal-queries.test.ts",
+  "lib/registers/import.test.ts",
+  "lib/registers/pairing-routes.test.ts",
+  "lib/transactions/apply.test.ts",
+  "lib/transactions/operations.test.ts",
+  "lib/transactions/queries.test.ts",
+  "lib/users/queries.test.ts",
+  "lib/users/users.test.ts",
+  "lib/webhooks/receive.test.ts",
+];
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 

@@ -1,9 +1,10 @@
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { authorizeCredentials, confirmPassword, signInRules, SIGN_IN_LIMITS, TOO_LONG_LOGIN, WRONG_LOGIN, type SignInContext } from "./auth";
 import { issueDeviceToken, readDeviceToken } from "./known-device";
 import { isSessionActive } from "./sessions";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { createUser } from "../users/users";
 import { testMerchant } from "../test/merchants";
 import { dummyPasswordHash, verifyPassword } from "./password";
@@ -16,7 +17,7 @@ vi.mock("./password", async (importOriginal) => {
 
 let db: DB;
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   await testMerchant(db);
 });
 
@@ -25,7 +26,7 @@ const at = (address: string): SignInContext => ({ address, device: null });
 const SECRET = "test-auth-secret-0123456789abcdefghijklmnop";
 
 type AuditRow = { actor_id: number | null; actor_email: string | null; action: string; target_type: string | null; target_id: string | null; details: string | null };
-const audit = () => db.$client.prepare("select actor_id, actor_email, action, target_type, target_id, details from audit_log order by id").all() as AuditRow[];
+const audit = () => rawQuery<AuditRow>(db, "select actor_id, actor_email, action, target_type, target_id, details from audit_log order by id");
 
 describe("authorizeCredentials", () => {
   it("an unknown email is audited without the typed text, which may be a password", async () => {
@@ -33,7 +34,7 @@ describe("authorizeCredentials", () => {
     await expect(authorizeCredentials(db, { email: typed, password: "whatever-password" }, at("198.51.100.7"))).rejects.toThrow(
       WRONG_LOGIN,
     );
-    expect(audit()).toEqual([
+    expect(await audit()).toEqual([
       {
         actor_id: null,
         actor_email: null,
@@ -43,7 +44,7 @@ describe("authorizeCredentials", () => {
         details: JSON.stringify({ reason: "unknown_email" }),
       },
     ]);
-    expect(JSON.stringify(audit())).not.toContain(typed);
+    expect(JSON.stringify(await audit())).not.toContain(typed);
   });
 
   it("a wrong password names the user; the right one signs in", async () => {
@@ -53,7 +54,7 @@ describe("authorizeCredentials", () => {
     );
     const signedIn = await authorizeCredentials(db, { email: " ANA@example.com ", password: "a-long-test-password" }, unknown);
     expect(signedIn).toMatchObject({ id: u.id, email: "ana@example.com", role: "support", sessionVersion: 1 });
-    expect(audit().map((r) => [r.action, r.target_id, r.details])).toEqual([
+    expect((await audit()).map((r) => [r.action, r.target_id, r.details])).toEqual([
       ["auth.sign_in_failed", String(u.id), JSON.stringify({ reason: "wrong_password" })],
       ["auth.sign_in", String(u.id), null],
     ]);
@@ -62,9 +63,9 @@ describe("authorizeCredentials", () => {
 
 const PASSWORD = "a-long-test-password";
 /** As if every counted attempt had just happened (the checks themselves take time under load). */
-const justNow = () => db.$client.prepare("update sign_in_failures set at = ?").run(Date.now());
-const failures = (userId: number) =>
-  (db.$client.prepare("select count(*) n from audit_log where action = 'auth.sign_in_failed' and target_id = ?").get(String(userId)) as { n: number }).n;
+const justNow = () => rawQuery(db, "update sign_in_failures set at = ?", [Date.now()]);
+const failures = async (userId: number) =>
+  Number((await rawQuery<{ n: number }>(db, "select count(*) n from audit_log where action = 'auth.sign_in_failed' and target_id = ?", [String(userId)]))[0]!.n);
 
 describe("sign-in throttling", () => {
   it("counts parallel wrong passwords before verifying them: 12 at once, only the free 5 are checked", async () => {
@@ -75,7 +76,7 @@ describe("sign-in throttling", () => {
     const messages = results.map((r) => (r.status === "rejected" ? (r.reason as Error).message : "signed in"));
     expect(messages.filter((m) => m === WRONG_LOGIN)).toHaveLength(SIGN_IN_LIMITS.emailAddress.free);
     expect(messages.filter((m) => /^Too many failed sign-in attempts\. Try again in \d+ seconds?\.$/.test(m))).toHaveLength(7);
-    expect(failures(u.id)).toBe(SIGN_IN_LIMITS.emailAddress.free);
+    expect(await failures(u.id)).toBe(SIGN_IN_LIMITS.emailAddress.free);
   });
 
   it("slows rather than locks: after the free failures the owner waits seconds, not 15 minutes", async () => {
@@ -83,12 +84,12 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < 5; i++) {
       await expect(authorizeCredentials(db, { email: "ana@example.com", password: `wrong-${i}-password` }, unknown)).rejects.toThrow(WRONG_LOGIN);
     }
-    justNow();
+    await justNow();
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, unknown)).rejects.toThrow(
       "Too many failed sign-in attempts. Try again in 1 second.",
     );
     // The failures are 1.1 s older: the owner is let in.
-    db.$client.prepare("update sign_in_failures set at = at - 1100").run();
+    await rawQuery(db, "update sign_in_failures set at = at - 1100");
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, unknown)).resolves.toMatchObject({
       email: "ana@example.com",
     });
@@ -100,10 +101,10 @@ describe("sign-in throttling", () => {
       // What a forged X-Forwarded-For gives with TRUSTED_PROXY_HOPS=0: no address (lib/auth/client-address.ts).
       await expect(authorizeCredentials(db, { email: "ana@example.com", password: `wrong-${i}-password` }, unknown)).rejects.toThrow(WRONG_LOGIN);
     }
-    justNow();
+    await justNow();
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: "wrong-again-password" }, unknown)).rejects.toThrow(/Too many/);
     // Another (trusted) address has its own email+address key, but the per-email ceiling still counts.
-    const keys = db.$client.prepare("select key, count(*) n from sign_in_failures group by key order by key").all();
+    const keys = await rawQuery(db, "select key, count(*) n from sign_in_failures group by key order by key");
     expect(keys).toEqual([
       { key: "email+address:ana@example.com|unknown", n: 5 },
       { key: "email:ana@example.com", n: 5 },
@@ -116,7 +117,7 @@ describe("sign-in throttling", () => {
       // Counted straight into the limiter (as authorizeCredentials does before verifying), to
       // keep the test fast: 120 failures on 120 made-up emails from unknown addresses.
       for (const rule of signInRules(`spray${i}@x.test`, undefined, unknown)) {
-        db.$client.prepare("insert into sign_in_failures (key) values (?)").run(rule.key);
+        await rawQuery(db, "insert into sign_in_failures (key) values (?)", [rule.key]);
       }
     }
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, unknown)).resolves.toMatchObject({
@@ -132,7 +133,7 @@ describe("sign-in throttling", () => {
     for (let i = 0; i < 12; i++) {
       await authorizeCredentials(db, { email: "ana@example.com", password: `guess-${i}-password` }, at(`203.0.113.${i}`)).catch(() => undefined);
     }
-    justNow();
+    await justNow();
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: "guess-x-password" }, at("203.0.113.99"))).rejects.toThrow(/Too many/);
     // The owner, on their browser: in at once.
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, { address: "198.51.100.1", device })).resolves.toMatchObject({ id: u.id });
@@ -145,12 +146,12 @@ describe("sign-in throttling", () => {
     const u = await createUser(db, { email: "ana@example.com", password: PASSWORD, role: "admin" });
     const user = { id: u.id, email: u.email, name: "", role: u.role, merchantId: null, merchantName: null };
     for (let i = 0; i < 3; i++) expect(await confirmPassword(db, user, `wrong-${i}-password`)).toBe("That password is incorrect.");
-    justNow();
+    await justNow();
     expect(await confirmPassword(db, user, PASSWORD)).toMatch(/^Too many wrong passwords\. Try again in \d+ seconds?\.$/);
     // Eight more wrong ones, each after waiting out its delay (1 s, 2 s, 4 s…: the clock moved by
     // rewriting the rows), so that 11 failures are counted.
     for (let i = 0; i < 8; i++) {
-      db.$client.prepare("update sign_in_failures set at = at - ?").run(2 ** i * 1000 + 100);
+      await rawQuery(db, "update sign_in_failures set at = at - ?", [2 ** i * 1000 + 100]);
       expect(await confirmPassword(db, user, `wrong-${i}-password`)).toBe("That password is incorrect.");
     }
     await expect(authorizeCredentials(db, { email: "ana@example.com", password: PASSWORD }, unknown)).resolves.toMatchObject({ id: u.id });
@@ -171,8 +172,8 @@ describe("sign-in throttling", () => {
     await expect(authorizeCredentials(db, { email: `${"a".repeat(900 * 1024)}@example.com`, password: PASSWORD }, unknown)).rejects.toThrow(TOO_LONG_LOGIN);
     expect(verifyPassword).not.toHaveBeenCalled();
     expect(dummyPasswordHash).not.toHaveBeenCalled();
-    expect(db.$client.prepare("select count(*) n from sign_in_failures").get()).toEqual({ n: 0 });
-    expect(audit()).toEqual([]);
+    expect((await rawQuery(db, "select count(*) n from sign_in_failures"))[0]).toEqual({ n: 0 });
+    expect(await audit()).toEqual([]);
   });
 
   it("ignores credentials that are not strings", async () => {

@@ -7,10 +7,11 @@
  * with its `ctx` must be a declared command or a scoped query, so a write cannot skip the walk.
  */
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { DomainError } from "../errors";
 import { merchantCtx } from "../test/merchants";
 import { seedTwoMerchants, type TwoMerchants } from "../test/two-merchants";
@@ -82,8 +83,9 @@ const adminOf = (f: TwoMerchants, side: Side) => (side === "alpha" ? f.users.alp
 let db: DB;
 let f: TwoMerchants;
 let commands: Map<string, unknown>;
-const attemptOf = (fx: TwoMerchants, side: Side) =>
-  (db.$client.prepare("select id from pairing_attempts where merchant_id = ? order by id limit 1").get(fx[side]) as { id: number }).id;
+/** Each merchant's first pairing attempt, by merchant id (read once the fixture is seeded). */
+const firstAttempts = new Map<number, number>();
+const attemptOf = (fx: TwoMerchants, side: Side) => firstAttempts.get(fx[side])!;
 
 const libDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 const sourceFiles = () =>
@@ -104,9 +106,17 @@ async function declaredCommands(): Promise<Map<string, unknown>> {
 }
 
 /** Every row of every table, as text: what "changes nothing" is compared against. */
-function snapshot(): string {
-  const tables = db.$client.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name").all() as { name: string }[];
-  return JSON.stringify(tables.map(({ name }) => [name, db.$client.prepare(`select * from "${name}" order by rowid`).all()]));
+async function snapshot(): Promise<string> {
+  const tables = await rawQuery<{ name: string }>(
+    db,
+    db.engine === "postgres"
+      ? "select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name"
+      : "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name",
+  );
+  const rows: [string, string[]][] = [];
+  // Each table's rows as a sorted list: the same rows in another physical order are no change.
+  for (const { name } of tables) rows.push([name, (await rawQuery(db, `select * from "${name}"`)).map((r) => JSON.stringify(r)).sort()]);
+  return JSON.stringify(rows);
 }
 
 /** The refusal's code: a thrown DomainError's, or a returned failure's. */
@@ -122,8 +132,12 @@ async function outcomeCode(run: () => unknown): Promise<string> {
 }
 
 beforeAll(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   f = await seedTwoMerchants(db);
+  for (const merchant of [f.alpha, f.bravo]) {
+    const [first] = await rawQuery<{ id: number }>(db, "select id from pairing_attempts where merchant_id = ? order by id limit 1", [merchant]);
+    firstAttempts.set(merchant, first!.id);
+  }
   commands = await declaredCommands();
 });
 
@@ -168,9 +182,9 @@ describe("every command keeps to the merchant scope", () => {
       const results: string[] = [];
       for (const [name, fn] of commands) {
         for (const [i, sample] of (SAMPLES[name] ?? []).entries()) {
-          const before = snapshot();
+          const before = await snapshot();
           const code = await outcomeCode(() => (fn as (ctx: QueryContext, ...args: unknown[]) => unknown)(ctx, ...sample(f, side, actor)));
-          const changed = snapshot() !== before;
+          const changed = (await snapshot()) !== before;
           results.push(`${name} #${i}: ${code}${changed ? ", CHANGED THE DATABASE" : ""}`);
         }
       }

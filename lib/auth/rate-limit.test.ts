@@ -1,10 +1,11 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { openTestDatabase } from "../test/db";
+import { rawQuery, type DB } from "../db/open";
 import { claimAttempt, delayAfter, describeWait, settleAttempt, type ThrottleRule } from "./rate-limit";
 
 let db: DB;
-beforeEach(() => {
-  db = openDatabase(":memory:");
+beforeEach(async () => {
+  db = await openTestDatabase();
 });
 
 const rule: ThrottleRule = { key: "k", free: 3, capMs: 10_000, clearOnSuccess: true };
@@ -24,6 +25,13 @@ describe("rate limit", () => {
     expect(await claimAttempt(db, [rule], T0 + 2000)).toEqual({ ok: false, retryAfterMs: 1002 });
   });
 
+  it("never makes an attempt within the free failures wait, even behind one counted with a later clock (racing instances)", async () => {
+    expect((await claimAttempt(db, [rule], T0 + 50)).ok).toBe(true);
+    expect((await claimAttempt(db, [rule], T0)).ok).toBe(true);
+    expect((await claimAttempt(db, [rule], T0 + 10)).ok).toBe(true);
+    expect(await claimAttempt(db, [rule], T0 + 20)).toEqual({ ok: false, retryAfterMs: 1030 });
+  });
+
   it("forgets failures older than 15 minutes", async () => {
     for (let i = 0; i < 6; i++) await claimAttempt(db, [rule], T0 - 16 * 60_000 + i * 20_000);
     expect((await claimAttempt(db, [rule], T0)).ok).toBe(true);
@@ -35,7 +43,7 @@ describe("rate limit", () => {
     const claim = await claimAttempt(db, [rule, kept], T0 + 10);
     if (!claim.ok) throw new Error("refused");
     await settleAttempt(db, claim, true);
-    expect(db.$client.prepare("select key, count(*) n from sign_in_failures group by key").all()).toEqual([{ key: "kept", n: 2 }]);
+    expect(await rawQuery(db, "select key, count(*) n from sign_in_failures group by key")).toEqual([{ key: "kept", n: 2 }]);
   });
 
   it("says how long to wait", () => {

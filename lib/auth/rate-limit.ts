@@ -52,8 +52,11 @@ export async function claimAttempt(db: DB, rules: ThrottleRule[], now = Date.now
           .from(signInFailures)
           .where(and(eq(signInFailures.key, rule.key), gt(signInFailures.at, new Date(now - WINDOW_MS)))).limit(1));
         const n = row?.n ?? 0;
-        if (n === 0 || row?.last == null) continue;
-        const wait = row.last + delayAfter(n, rule) - now;
+        const delay = delayAfter(n, rule);
+        // Within the free failures nothing waits, even when an attempt counted meanwhile carries
+        // a later clock than this one (racing transactions, or another instance's clock).
+        if (delay === 0 || row?.last == null) continue;
+        const wait = row.last + delay - now;
         if (wait > retryAfterMs) retryAfterMs = wait;
       }
       if (retryAfterMs > 0) return { ok: false, retryAfterMs };

@@ -10,10 +10,11 @@
  *   own where the sample says so, and staff see both.
  */
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import type { DB } from "../db/open";
 import { merchantCtx, staff } from "../test/merchants";
 import { seedTwoMerchants, type TwoMerchants } from "../test/two-merchants";
 import { isScopedQuery, type QueryContext } from "./scope";
@@ -213,7 +214,7 @@ let f: TwoMerchants;
 let queries: Map<string, unknown>;
 
 beforeAll(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   f = await seedTwoMerchants(db);
   queries = await exportedFunctions();
 });

@@ -1,6 +1,7 @@
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { terminalList } from "./lists";
 import { queryAttempts, attemptRows } from "../pairing/attempt-queries";
 import { queryAuditLog } from "../audit/queries";
@@ -9,20 +10,21 @@ import { staff, testMerchant } from "../test/merchants";
 
 let db: DB;
 let userId: number;
-const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
+/** Inserts a row and gives its id. */
+const run = async (sql: string, ...args: unknown[]) => Number((await rawQuery<{ id: number }>(db, `${sql} returning id`, args))[0]!.id);
 
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   await testMerchant(db);
-  userId = run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')");
+  userId = await run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')");
 });
 
-function terminal(environment: string, terminalId: string, pairedAt?: number, status = "active") {
-  const ref = run("insert into terminals (merchant_id, environment, terminal_id) values (1, ?, ?)", environment, terminalId);
+async function terminal(environment: string, terminalId: string, pairedAt?: number, status = "active") {
+  const ref = await run("insert into terminals (merchant_id, environment, terminal_id) values (1, ?, ?)", environment, terminalId);
   if (pairedAt !== undefined) {
-    run(
+    await run(
       `insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
-       values (1, ?, ?, ?, 'cl', 0, ?, ?, ?)`,
+       values (1, ?, ?, ?, 'cl', false, ?, ?, ?)`,
       ref,
       `pc-${terminalId}`,
       `Till ${terminalId}`,
@@ -37,12 +39,12 @@ function terminal(environment: string, terminalId: string, pairedAt?: number, st
 const ids = (rows: { terminalId: string }[]) => rows.map((r) => r.terminalId);
 
 describe("terminal list sorting", () => {
-  beforeEach(() => {
-    terminal("sandbox", "B", 3_000);
-    terminal("production", "C", 1_000);
-    terminal("production", "A", 2_000);
-    terminal("sandbox", "D"); // never paired
-    terminal("production", "E", 4_000, "unpaired"); // paired once, ended
+  beforeEach(async () => {
+    await terminal("sandbox", "B", 3_000);
+    await terminal("production", "C", 1_000);
+    await terminal("production", "A", 2_000);
+    await terminal("sandbox", "D"); // never paired
+    await terminal("production", "E", 4_000, "unpaired"); // paired once, ended
   });
 
   it("by terminal id, either way", async () => {
@@ -76,8 +78,8 @@ describe("terminal list sorting", () => {
 });
 
 it("attempts sort by time (newest first by default) and by outcome", async () => {
-  const attempt = (name: string, status: string, at: number) =>
-    run(
+  const attempt = async (name: string, status: string, at: number) =>
+    await run(
       "insert into pairing_attempts (merchant_id, request_key, environment, name, status, created_by_id, created_at) values (1, ?, 'sandbox', ?, ?, ?, ?)",
       `rk-${name}`,
       name,
@@ -85,10 +87,10 @@ it("attempts sort by time (newest first by default) and by outcome", async () =>
       userId,
       at,
     );
-  attempt("one", "succeeded", 1_000);
-  attempt("two", "failed", 2_000);
-  attempt("three", "pending", 3_000);
-  attempt("four", "failed", 4_000);
+  await attempt("one", "succeeded", 1_000);
+  await attempt("two", "failed", 2_000);
+  await attempt("three", "pending", 3_000);
+  await attempt("four", "failed", 4_000);
   const names = (rows: { name: string }[]) => rows.map((r) => r.name);
   expect(names((await queryAttempts(staff(db))).rows)).toEqual(["four", "three", "two", "one"]);
   expect(names((await queryAttempts(staff(db), { sort: "created_at" })).rows)).toEqual(["one", "two", "three", "four"]);
@@ -100,8 +102,8 @@ it("attempts sort by time (newest first by default) and by outcome", async () =>
 });
 
 describe("audit log", () => {
-  const entry = (action: string, at: number, targetType: string | null = null, targetId: string | null = null, details: string | null = null) =>
-    run(
+  const entry = async (action: string, at: number, targetType: string | null = null, targetId: string | null = null, details: string | null = null) =>
+    await run(
       "insert into audit_log (actor_email, action, target_type, target_id, details, at) values ('ana@example.com', ?, ?, ?, ?, ?)",
       action,
       targetType,
@@ -111,9 +113,9 @@ describe("audit log", () => {
     );
 
   it("sorts by time and by action (newest first within an action)", async () => {
-    entry("user.create", 1_000);
-    entry("pairing.create", 2_000);
-    entry("user.create", 3_000);
+    await entry("user.create", 1_000);
+    await entry("pairing.create", 2_000);
+    await entry("user.create", 3_000);
     const order = (rows: { id: number; action: string }[]) => rows.map((r) => `${r.action}@${r.id}`);
     expect(order((await queryAuditLog(staff(db))).rows)).toEqual(["user.create@3", "pairing.create@2", "user.create@1"]);
     expect(order((await queryAuditLog(staff(db), { sort: "action" })).rows)).toEqual(["pairing.create@2", "user.create@3", "user.create@1"]);
@@ -121,14 +123,14 @@ describe("audit log", () => {
   });
 
   it("names its targets in words and says where they still exist", async () => {
-    const ref = terminal("sandbox", "T-9", 1_000);
-    const pairingId = db.$client.prepare("select id from pairings where terminal_ref = ?").pluck().get(ref) as number;
-    entry("pairing.unpair", 1, "terminal", String(ref));
-    entry("pairing.create", 2, "pairing", String(pairingId));
-    entry("user.create", 3, "user", String(userId));
-    entry("user.disable", 4, "user", "9999");
-    entry("pairing.unpair", 5, "terminal", "9999");
-    entry("auth.sign_in", 6, null, null, JSON.stringify({ client_secret: "s3cr3t", ok: true }));
+    const ref = await terminal("sandbox", "T-9", 1_000);
+    const pairingId = (await rawQuery<{ id: number }>(db, "select id from pairings where terminal_ref = ?", [ref]))[0]!.id;
+    await entry("pairing.unpair", 1, "terminal", String(ref));
+    await entry("pairing.create", 2, "pairing", String(pairingId));
+    await entry("user.create", 3, "user", String(userId));
+    await entry("user.disable", 4, "user", "9999");
+    await entry("pairing.unpair", 5, "terminal", "9999");
+    await entry("auth.sign_in", 6, null, null, JSON.stringify({ client_secret: "s3cr3t", ok: true }));
     const rows = (await queryAuditLog(staff(db), { sort: "at" })).rows;
     expect(rows.map((r) => r.target && { label: r.target.label, terminalRef: r.target.terminalRef, user: r.target.userExists })).toEqual([
       { label: "Terminal T-9", terminalRef: ref, user: false },

@@ -1,6 +1,7 @@
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { merchantCtx, staff, testMerchant } from "../test/merchants";
 import { seedTwoMerchants, type TwoMerchants } from "../test/two-merchants";
 import { queryMerchants } from "./queries";
@@ -9,7 +10,7 @@ let db: DB;
 let data: TwoMerchants;
 
 beforeAll(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   data = await seedTwoMerchants(db);
 });
 
@@ -27,7 +28,7 @@ describe("queryMerchants", () => {
 
   it("is a list: a search by name or reference, a status filter, a sort and pages", async () => {
     const names = async (input: Parameters<typeof queryMerchants>[1]) => (await queryMerchants(staff(db), input)).rows.map((r) => r.name);
-    db.$client.prepare("update merchants set external_ref = 'POS-ALPHA-9' where id = ?").run(data.alpha);
+    await rawQuery(db, "update merchants set external_ref = 'POS-ALPHA-9' where id = ?", [data.alpha]);
     const dormant = await testMerchant(db, "Delta Dormant", "suspended");
     expect(await names({ q: "bravo" })).toEqual(["Bravo Books"]);
     expect(await names({ q: "pos-alpha" })).toEqual(["Alpha Foods"]);
@@ -39,7 +40,7 @@ describe("queryMerchants", () => {
     const second = await queryMerchants(staff(db), { pageSize: 2, page: 2 });
     expect([second.total >= 4, second.page, second.rows.length]).toEqual([true, 2, 2]);
     expect((await queryMerchants(staff(db), { pageSize: 2, page: 99 })).page).toBe(Math.ceil(second.total / 2));
-    db.$client.prepare("delete from merchants where id = ?").run(dormant);
+    await rawQuery(db, "delete from merchants where id = ?", [dormant]);
   });
 
   it("lists the merchant's own only for its people", async () => {

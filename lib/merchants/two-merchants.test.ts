@@ -6,11 +6,13 @@
  * history apart.
  */
 import { testDataDir } from "../test/setup-env";
+import { openTestDatabase } from "../test/db";
+import { refuseWrites } from "../test/faults";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "../auth/auth";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { merchantScope, queryContext } from "../auth/scope";
 import { completeRecovery } from "../pairing/complete-recovery";
 import { DomainError } from "../errors";
@@ -30,15 +32,15 @@ const spoolDir = path.join(testDataDir, "recovery");
 let db: DB;
 let f: TwoMerchants;
 type Row = Record<string, unknown>;
-const one = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).get(...args) as Row | undefined;
-const all = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).all(...args) as Row[];
+const all = (sql: string, ...args: unknown[]) => rawQuery<Row>(db, sql, args);
+const one = async (sql: string, ...args: unknown[]): Promise<Row | undefined> => (await all(sql, ...args))[0];
 
 /** Everything a refused call must leave as it was. */
-const snapshot = () => ({
-  pairings: all("select id, status, merchant_id, ended_by_id, ended_at from pairings order by id"),
-  secrets: all("select pairing_id, field from pairing_secrets order by pairing_id, field"),
-  attempts: all("select id, status, pairing_id, recovered_at from pairing_attempts order by id"),
-  audit: all("select id from audit_log order by id"),
+const snapshot = async () => ({
+  pairings: await all("select id, status, merchant_id, ended_by_id, ended_at from pairings order by id"),
+  secrets: await all("select pairing_id, field from pairing_secrets order by pairing_id, field"),
+  attempts: await all("select id, status, pairing_id, recovered_at from pairing_attempts order by id"),
+  audit: await all("select id from audit_log order by id"),
 });
 
 function sessionUser(u: { id: number; email: string }, role: SessionUser["role"], merchantId: number | null): SessionUser {
@@ -57,7 +59,7 @@ const provider = (): PairingProvider => ({
 });
 
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   f = await seedTwoMerchants(db);
   unpairCalls = 0;
   fs.rmSync(spoolDir, { recursive: true, force: true });
@@ -66,21 +68,21 @@ afterEach(() => fs.rmSync(spoolDir, { recursive: true, force: true }));
 
 describe("another merchant's objects are not found, and nothing changes", () => {
   it("unpairPairing: Alpha's scope cannot end Bravo's pairing (nor reach the provider); Bravo's can", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const refused = await unpairPairing(merchantCtx(db, f.alpha), provider, f.pairings.bravo, f.users.alphaAdmin);
     expect(refused).toEqual({ ok: false, code: "not_found", message: "That pairing does not exist." });
     expect(unpairCalls).toBe(0);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
 
     // Bravo's own pairing on the moved terminal is Bravo's; Alpha's old one there is not Bravo's.
     const movedAlpha = await unpairPairing(merchantCtx(db, f.bravo), provider, f.pairings.movedAlpha, f.users.bravoAdmin);
     expect(movedAlpha).toMatchObject({ ok: false, code: "not_found" });
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
 
     const done = await unpairPairing(merchantCtx(db, f.bravo), provider, f.pairings.bravo, f.users.bravoAdmin);
     expect(done).toMatchObject({ ok: true });
     expect(unpairCalls).toBe(1);
-    expect(one("select status, ended_by_id from pairings where id = ?", f.pairings.bravo)).toEqual({
+    expect(await one("select status, ended_by_id from pairings where id = ?", f.pairings.bravo)).toEqual({
       status: "unpaired",
       ended_by_id: f.users.bravoAdmin.id,
     });
@@ -88,14 +90,14 @@ describe("another merchant's objects are not found, and nothing changes", () => 
 
   it("revealCredentials: even a staff admin's call, in Alpha's scope, does not find Bravo's pairing nor check the password", async () => {
     const admin = sessionUser(f.users.staffAdmin, "admin", null);
-    const before = snapshot();
+    const before = await snapshot();
     const refused = await revealCredentials(merchantCtx(db, f.alpha), f.pairings.bravo, admin, PASSWORD);
     expect(refused).toEqual({ ok: false, code: "not_found", message: "That pairing does not exist." });
     // No reveal and no denied-reveal entry: the audit log did not move.
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     const wrong = await revealCredentials(merchantCtx(db, f.alpha), f.pairings.bravo, admin, "not the password");
     expect(wrong).toMatchObject({ code: "not_found" });
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
 
     const shown = await revealCredentials(merchantCtx(db, f.bravo), f.pairings.bravo, admin, PASSWORD);
     expect(shown).toMatchObject({ ok: true, credentials: { clientId: "client-bravo-1" } });
@@ -103,9 +105,8 @@ describe("another merchant's objects are not found, and nothing changes", () => 
 
   it("completeRecovery: Alpha's scope cannot complete Bravo's attempt; the spool file stays for Bravo's", async () => {
     // Bravo's pairing whose database write is cut off after the spool write.
-    db.$client.exec(`
-      create trigger cut_pairing before insert on pairings begin select raise(abort, 'process killed'); end;
-      create trigger cut_attempt before update on pairing_attempts begin select raise(abort, 'process killed'); end;`);
+    const uncutPairing = await refuseWrites(db, "cut_pairing", "pairings", "process killed");
+    const uncutAttempt = await refuseWrites(db, "cut_attempt", "pairing_attempts", "process killed", "update");
     const cut = await pairTerminal(
       db,
       providerAnswering({
@@ -119,17 +120,18 @@ describe("another merchant's objects are not found, and nothing changes", () => 
       { requestKey: "00000000-0000-4000-b000-000000000009", merchantId: f.bravo, environment: "sandbox", name: "bravo till 9", otp: "ABCD2345", webhookUrl: null, webhookToken: null },
       f.users.bravoAdmin,
     );
-    db.$client.exec("drop trigger cut_pairing; drop trigger cut_attempt;");
+    await uncutPairing();
+    await uncutAttempt();
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([cut.attemptId]);
-    const before = snapshot();
+    const before = await snapshot();
 
     await expect(() => completeRecovery(merchantCtx(db, f.alpha), cut.attemptId, f.users.alphaAdmin)).rejects.toThrow(DomainError);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     expect(listRecoverySpool().map((e) => e.attemptId)).toEqual([cut.attemptId]);
-    expect(one("select count(*) n from terminals where terminal_id = 'T-BRAVO-9'")).toEqual({ n: 0 });
+    expect(await one("select count(*) n from terminals where terminal_id = 'T-BRAVO-9'")).toEqual({ n: 0 });
 
     const saved = await completeRecovery(queryContext(db, merchantScope(f.bravo)), cut.attemptId, f.users.bravoAdmin);
-    expect(one("select merchant_id from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.bravo });
+    expect(await one("select merchant_id from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.bravo });
     expect(listRecoverySpool()).toEqual([]);
   });
 });
@@ -181,13 +183,13 @@ describe("setMerchantStatus", () => {
     expect(await activeSessionCount(db, f.users.alphaViewer.id)).toBe(0);
     expect(await activeSessionCount(db, f.users.bravoAdmin.id)).toBe(1);
     expect(await activeSessionCount(db, f.users.staffAdmin.id)).toBe(1);
-    expect(all("select end_reason r from sessions where user_id in (?, ?)", f.users.alphaAdmin.id, f.users.alphaViewer.id)).toEqual([
+    expect(await all("select end_reason r from sessions where user_id in (?, ?)", f.users.alphaAdmin.id, f.users.alphaViewer.id)).toEqual([
       { r: "merchant_suspended" },
       { r: "merchant_suspended" },
       { r: "merchant_suspended" },
     ]);
     // The audit entry is Alpha's, with the number of sessions ended.
-    const entry = one("select action, merchant_id, details from audit_log where action = 'merchant.suspend'")!;
+    const entry = (await one("select action, merchant_id, details from audit_log where action = 'merchant.suspend'"))!;
     expect(entry).toMatchObject({ action: "merchant.suspend", merchant_id: f.alpha });
     expect(JSON.parse(String(entry.details))).toEqual({ name: "Alpha Foods", sessionsEnded: 3 });
 
@@ -198,13 +200,13 @@ describe("setMerchantStatus", () => {
 });
 
 describe("a terminal paired by another merchant", () => {
-  it("moves to the new merchant; each merchant's audit entry is its own and never names the other", () => {
-    expect(one("select merchant_id from terminals where id = ?", f.terminals.moved)).toEqual({ merchant_id: f.bravo });
-    expect(all("select id, merchant_id, status from pairings where terminal_ref = ? order by id", f.terminals.moved)).toEqual([
+  it("moves to the new merchant; each merchant's audit entry is its own and never names the other", async () => {
+    expect(await one("select merchant_id from terminals where id = ?", f.terminals.moved)).toEqual({ merchant_id: f.bravo });
+    expect(await all("select id, merchant_id, status from pairings where terminal_ref = ? order by id", f.terminals.moved)).toEqual([
       { id: f.pairings.movedAlpha, merchant_id: f.alpha, status: expect.any(String) },
       { id: f.pairings.movedBravo, merchant_id: f.bravo, status: "active" },
     ]);
-    const entries = all(
+    const entries = await all(
       "select merchant_id, actor_id, actor_email, details from audit_log where action = 'pairing.create' and target_id in (?, ?) order by id",
       String(f.pairings.movedAlpha),
       String(f.pairings.movedBravo),
@@ -217,7 +219,7 @@ describe("a terminal paired by another merchant", () => {
     expect(alphaEntry).not.toContain("bravo");
     expect(bravoEntry).not.toContain("alpha");
     // Every audit entry filed under a merchant names only that merchant's word.
-    for (const e of all("select merchant_id, actor_email, details from audit_log where merchant_id is not null")) {
+    for (const e of await all("select merchant_id, actor_email, details from audit_log where merchant_id is not null")) {
       const text = JSON.stringify(e).toLowerCase();
       expect(text).not.toContain(e.merchant_id === f.alpha ? "bravo" : "alpha");
     }
@@ -250,13 +252,13 @@ describe("a merchant suspended while one of its terminals is being paired", () =
       admin,
     );
     expect(out).toMatchObject({ kind: "needs_recovery", code: "merchant_suspended" });
-    expect(one("select count(*) as n from terminals where terminal_id = 'T-ALPHA-LATE'")).toEqual({ n: 0 });
+    expect(await one("select count(*) as n from terminals where terminal_id = 'T-ALPHA-LATE'")).toEqual({ n: 0 });
     expect(listRecoverySpool().map((s) => s.attemptId)).toContain(out.attemptId);
 
     const staff = queryContext(db, { kind: "all" });
     await expect(() => completeRecovery(staff, out.attemptId, admin)).rejects.toThrow(/merchant is suspended/);
     await setMerchantStatus(db, f.alpha, "active", admin);
     const saved = await completeRecovery(staff, out.attemptId, admin);
-    expect(one("select merchant_id, status from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.alpha, status: "active" });
+    expect(await one("select merchant_id, status from pairings where id = ?", saved.pairingId)).toEqual({ merchant_id: f.alpha, status: "active" });
   });
 });

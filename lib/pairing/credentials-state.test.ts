@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openTestDatabase } from "../test/db";
 import { EVERY_MERCHANT, queryContext } from "../auth/scope";
-import { openDatabase } from "../db/open";
 import { auditLog, pairings } from "../db/schema";
 import { PayConnectError } from "../pay-connect/errors";
 import type { TransactionProvider } from "../providers/types";
@@ -25,7 +25,7 @@ function providerThat(answer: () => Promise<unknown>) {
 
 describe("credentials refused", () => {
   it("a refused token marks the active pairing once (audited), the terminals list filters it, and a later accepted call clears it", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const ctx = queryContext(db, EVERY_MERCHANT);
     const admin = { id: t.userId, email: "a@x", role: "admin" as const };

@@ -3,8 +3,9 @@
  * (shaped like SmartConnect: no unpair API) plugs in without any change here.
  */
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { ProviderError, type PairingProvider, type PairRequest } from "../providers/types";
 import { createUser } from "../users/users";
 import { pairTerminal } from "./pair-terminal";
@@ -37,7 +38,7 @@ const input = (name: string) => ({
 });
 
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   await testMerchant(db);
   calls.length = 0;
   const u = await createUser(db, { email: "support@example.com", password: "a-long-test-password", role: "admin" });
@@ -71,7 +72,7 @@ describe("the provider seam", () => {
       actor,
     );
     expect(refused).toMatchObject({ kind: "failed", code: "otp_rejected", message: "The pairing code was refused." });
-    expect(db.$client.prepare("select status, error_code, reason from pairing_attempts where name = 'Till 2'").get()).toEqual({
+    expect((await rawQuery(db, "select status, error_code, reason from pairing_attempts where name = 'Till 2'"))[0]).toEqual({
       status: "failed",
       error_code: "otp_rejected",
       reason: "The pairing code was refused.",
@@ -105,7 +106,7 @@ describe("the provider seam", () => {
       code: "unsupported",
       message: "SmartConnect has no unpair call: unpair the terminal on its own screen. The pairing was not changed.",
     });
-    expect(db.$client.prepare("select status from pairings where id = ?").get(paired.pairingId)).toEqual({ status: "active" });
-    expect((db.$client.prepare("select count(*) n from pairing_secrets where pairing_id = ?").get(paired.pairingId) as { n: number }).n).toBe(1);
+    expect((await rawQuery(db, "select status from pairings where id = ?", [paired.pairingId]))[0]).toEqual({ status: "active" });
+    expect(Number((await rawQuery<{ n: number }>(db, "select count(*) n from pairing_secrets where pairing_id = ?", [paired.pairingId]))[0]!.n)).toBe(1);
   });
 });

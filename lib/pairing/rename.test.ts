@@ -1,7 +1,8 @@
 import "../test/setup-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { openTestDatabase } from "../test/db";
+import type { DB } from "../db/open";
 import { DomainError } from "../errors";
 import { auditLog, merchants, pairings } from "../db/schema";
 import type { PairResult } from "../providers/types";
@@ -17,7 +18,7 @@ import { firstRow } from "../db/query";
 
 describe("renamePairing", () => {
   const setup = async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const mine = await pairedTerminal(db);
     const theirs = await pairedTerminal(db);
     const actor = { id: mine.userId, email: "a@x" };

@@ -1,7 +1,8 @@
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { SessionUser } from "../auth/auth";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { providerAnswering } from "../test/two-merchants";
 import { createUser } from "../users/users";
 import { pairTerminal } from "./pair-terminal";
@@ -14,10 +15,10 @@ const PASSWORD = "correct-horse-battery-staple";
 let db: DB;
 let admin: SessionUser;
 let pairingId: number;
-const audit = () => db.$client.prepare("select action, actor_id, details from audit_log where action like 'pairing.reveal%' order by id").all();
+const audit = async () => (await rawQuery(db, "select action, actor_id, details from audit_log where action like 'pairing.reveal%' order by id"));
 
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   await testMerchant(db);
   const u = await createUser(db, { email: "admin@example.com", password: PASSWORD, role: "admin" });
   admin = { id: u.id, email: "admin@example.com", name: "", role: "admin", merchantId: null, merchantName: null };
@@ -42,20 +43,20 @@ describe("revealCredentials", () => {
   it("returns the credentials to an admin with the right password, audited without them", async () => {
     const out = await revealCredentials(staff(db), pairingId, admin, PASSWORD);
     expect(out).toEqual({ ok: true, credentials: { clientId: "client-1", clientSecret: SECRET, webhookSecretKey: null } });
-    expect(audit()).toEqual([
+    expect(await audit()).toEqual([
       {
         action: "pairing.reveal",
         actor_id: admin.id,
         details: JSON.stringify({ environment: "sandbox", terminalId: "T-REVEAL", name: "Till" }),
       },
     ]);
-    expect(JSON.stringify(db.$client.prepare("select * from audit_log").all())).not.toContain(SECRET);
+    expect(JSON.stringify(await rawQuery(db, "select * from audit_log"))).not.toContain(SECRET);
   });
 
   it("returns a wrong password as a field error, audited as denied, and shows nothing", async () => {
     const out = await revealCredentials(staff(db), pairingId, admin, "not-my-password");
     expect(out).toEqual({ ok: false, code: "wrong_password", message: "That password is incorrect.", field: "password" });
-    expect(audit()).toMatchObject([{ action: "pairing.reveal_denied", actor_id: admin.id }]);
+    expect(await audit()).toMatchObject([{ action: "pairing.reveal_denied", actor_id: admin.id }]);
   });
 
   it("returns refusals for a role that may not reveal, an unknown and an ended pairing", async () => {
@@ -66,19 +67,20 @@ describe("revealCredentials", () => {
       message: "Your role (support) cannot reveal credentials.",
     });
     expect(await revealCredentials(staff(db), 9999, admin, PASSWORD)).toMatchObject({ ok: false, code: "not_found" });
-    db.$client.prepare("update pairings set status = 'unpaired' where id = ?").run(pairingId);
+    await rawQuery(db, "update pairings set status = 'unpaired' where id = ?", [pairingId]);
     expect(await revealCredentials(staff(db), pairingId, admin, PASSWORD)).toEqual({
       ok: false,
       code: "not_active",
       message: "This pairing is unpaired: its credentials were destroyed when it ended.",
     });
-    expect(audit()).toEqual([]);
+    expect(await audit()).toEqual([]);
   });
 
   it("returns a vault failure without the secret when the ciphertext is damaged", async () => {
-    db.$client.prepare("update pairing_secrets set ciphertext = zeroblob(length(ciphertext)) where pairing_id = ?").run(pairingId);
+    const [{ n }] = (await rawQuery<{ n: number }>(db, "select length(ciphertext) n from pairing_secrets where pairing_id = ?", [pairingId])) as [{ n: number }];
+    await rawQuery(db, "update pairing_secrets set ciphertext = ? where pairing_id = ?", [Buffer.alloc(n), pairingId]);
     const out = await revealCredentials(staff(db), pairingId, admin, PASSWORD);
     expect(out).toEqual({ ok: false, code: "vault", message: VAULT_READ_FAILED });
-    expect(audit()).toEqual([]);
+    expect(await audit()).toEqual([]);
   });
 });

@@ -4,15 +4,16 @@
  * terminal's environment. Another merchant's register or terminal is "not found".
  */
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeAll, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { seedTwoMerchants, type TwoMerchants } from "../test/two-merchants";
 import { pairingTarget } from "./target";
 
 let db: DB;
 let f: TwoMerchants;
 beforeAll(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   f = await seedTwoMerchants(db);
 });
 
@@ -56,7 +57,7 @@ it("pair again keeps the terminal's merchant and refuses another environment", a
 });
 
 it("an archived register cannot be paired for", async () => {
-  db.$client.prepare("update registers set archived_at = 1 where id = ?").run(f.registers.alphaLane);
+  await rawQuery(db, "update registers set archived_at = 1 where id = ?", [f.registers.alphaLane]);
   expect(await pairingTarget(db, alphaAdmin(), { registerId: f.registers.alphaLane, environment: "sandbox" })).toMatchObject({
     ok: false,
     message: expect.stringMatching(/archived/),

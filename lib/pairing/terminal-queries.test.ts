@@ -4,8 +4,9 @@
  * locations, registers and routes made through the domain functions (the database's rules apply).
  */
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { csvLine } from "../lists/csv";
 import { terminalList } from "../lists/lists";
 import { createLocation } from "../registers/locations";
@@ -18,14 +19,15 @@ import { queryTerminals, terminalRows } from "./terminal-queries";
 let db: DB;
 let merchant: number;
 let actor: { id: number; email: string };
-const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
+/** Inserts a row and gives its id. */
+const run = async (sql: string, ...args: unknown[]) => Number((await rawQuery<{ id: number }>(db, `${sql} returning id`, args))[0]!.id);
 
-function terminal(terminalId: string, paired: boolean): number {
-  const ref = run("insert into terminals (merchant_id, environment, terminal_id) values (?, 'sandbox', ?)", merchant, terminalId);
+async function terminal(terminalId: string, paired: boolean): Promise<number> {
+  const ref = await run("insert into terminals (merchant_id, environment, terminal_id) values (?, 'sandbox', ?)", merchant, terminalId);
   if (paired) {
-    run(
+    await run(
       `insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id, created_at)
-       values (?, ?, ?, ?, 'cl', 0, 'active', ?, ?)`,
+       values (?, ?, ?, ?, 'cl', false, 'active', ?, ?)`,
       merchant,
       ref,
       `pc-${terminalId}`,
@@ -41,10 +43,10 @@ let refs: { a: number; b: number; c: number };
 let registers: { front: number; lane: number; back: number };
 
 beforeEach(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   merchant = await testMerchant(db, "Northwind Coffee");
-  actor = { id: run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')"), email: "ana@example.com" };
-  refs = { a: terminal("T-A", true), b: terminal("T-B", true), c: terminal("T-C", false) };
+  actor = { id: await run("insert into users (email, password_hash, role) values ('ana@example.com', 'x', 'admin')"), email: "ana@example.com" };
+  refs = { a: await terminal("T-A", true), b: await terminal("T-B", true), c: await terminal("T-C", false) };
   const ctx = merchantCtx(db, merchant);
   const location = await createLocation(ctx, merchant, { name: "Shop", address: "", timeZone: "Europe/Amsterdam" }, actor);
   const register = async (name: string, parentId: number | null = null) =>

@@ -4,7 +4,7 @@
  * of Alpha carries "alpha" somewhere in its text, every row of Bravo "bravo", and nothing else
  * does: a result seen by one merchant must never contain the other's word.
  */
-import type { DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { writeAudit } from "../audit/audit";
 import { pairTerminal } from "../pairing/pair-terminal";
 import type { PairingProvider, PairResult } from "../providers/types";
@@ -119,7 +119,7 @@ export async function seedTwoMerchants(db: DB) {
       },
     ]);
     deliveries[word] = stored!.id;
-    const payment = db.$client.prepare("select id from transactions where provider_transaction_id = ?").get(`ptx-${word}-1`) as { id: number };
+    const payment = (await rawQuery<{ id: number }>(db, "select id from transactions where provider_transaction_id = ?", [`ptx-${word}-1`]))[0]!;
     txs[word] = payment.id;
     await db.transaction((tx) => tx.insert(transactionOperations)
       .values({

@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { openTestDatabase } from "../test/db";
+import { rawQuery, type DB } from "../db/open";
 import { transactionEvents, transactionOperations, transactions } from "../db/schema";
 import type { ProviderTransactionStatus } from "../providers/types";
 import { observed, pairedTerminal } from "../test/transactions";
@@ -23,7 +24,7 @@ const events = async (db: DB, id: number) =>
 
 describe("applyTransactionEvent", () => {
   it("creates a transaction first seen in a webhook, linked to the pairing's terminal and merchant", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const r = await apply(db, {
         observation: observed({ transactionId: "tx-1", status: "IN_PROGRESS", paymentMethod: "CARD" }),
@@ -48,7 +49,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("records the same observation once and changes nothing the second time", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const o = observed({ transactionId: "tx-dup", status: "SUCCESS", completedAt: 5_000 });
     const first = await apply(db, { observation: o, via: t.via, from: { source: "poll" }, at: 10000 });
@@ -69,7 +70,7 @@ describe("applyTransactionEvent", () => {
     for (const statuses of charges) {
       const expected = statuses[statuses.length - 1]!;
       for (const order of permutations(statuses)) {
-        const db = openDatabase(":memory:");
+        const db = await openTestDatabase();
         const t = await pairedTerminal(db);
         let ref = 0;
         for (const [i, status] of order.entries()) {
@@ -88,7 +89,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("keeps a late IN_PROGRESS as an ignored event, with why", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const a = await apply(db, { observation: observed({ transactionId: "tx-late", status: "SUCCESS" }), via: t.via, from: { source: "poll" } });
     const b = await apply(db, { observation: observed({ transactionId: "tx-late", status: "IN_PROGRESS" }), via: t.via, from: { source: "poll" } });
@@ -99,7 +100,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("lets SUCCESS become REVERTED, and nothing else leave a final status", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const a = await apply(db, { observation: observed({ transactionId: "tx-rev", status: "SUCCESS" }), via: t.via, from: { source: "poll" } });
     expect((await apply(db, { observation: observed({ transactionId: "tx-rev", status: "REVERTED", revertedAt: 9 }), via: t.via, from: { source: "poll" } })).effect).toBe("changed");
@@ -110,7 +111,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("updates a successful transaction's refunded total without changing its status", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const a = await apply(db, { observation: observed({ transactionId: "tx-ref", status: "SUCCESS", refundTotalAmount: 0 }), via: t.via, from: { source: "poll" } });
     const b = await apply(db, { observation: observed({ transactionId: "tx-ref", status: "SUCCESS", refundTotalAmount: 500 }), via: t.via, from: { source: "poll" } });
@@ -122,7 +123,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("links a refund to its original and reads a POS refund's kind from its tags", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const original = await apply(db, { observation: observed({ transactionId: "tx-orig", status: "SUCCESS" }), via: t.via, from: { source: "poll" } });
     const refund = await apply(db, {
@@ -140,7 +141,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("gives an operation whose answer was lost the transaction a webhook reports with its client_transaction_id", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const op = await returnedRow(db.transaction((tx) => tx
       .insert(transactionOperations)
@@ -167,7 +168,7 @@ describe("applyTransactionEvent", () => {
   });
 
   it("schedules the print slip once a transaction succeeds, and stops polling a declined one", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const a = await apply(db, { observation: observed({ transactionId: "tx-s", status: "IN_PROGRESS" }), via: t.via, from: { source: "poll" }, at: 100 });
     await apply(db, { observation: observed({ transactionId: "tx-s", status: "SUCCESS" }), via: t.via, from: { source: "poll" }, at: 200 });
@@ -178,18 +179,18 @@ describe("applyTransactionEvent", () => {
   });
 
   it("is backed by the database: a raw update cannot move a final status back", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const a = await apply(db, { observation: observed({ transactionId: "tx-raw", status: "DECLINED" }), via: t.via, from: { source: "poll" } });
-    expect(() => db.$client.prepare("UPDATE transactions SET status = 'IN_PROGRESS' WHERE id = ?").run(a.transactionRef)).toThrow(
+    await expect(rawQuery(db, "UPDATE transactions SET status = 'IN_PROGRESS' WHERE id = ?", [a.transactionRef])).rejects.toThrow(
       /transaction_status_backwards/,
     );
-    expect(() => db.$client.prepare("UPDATE transactions SET status = 'SUCCESS' WHERE id = ?").run(a.transactionRef)).toThrow(
+    await expect(rawQuery(db, "UPDATE transactions SET status = 'SUCCESS' WHERE id = ?", [a.transactionRef])).rejects.toThrow(
       /transaction_status_backwards/,
     );
     // Under the rules, the refusal is that rule's, in words.
     await expect(
-      underRules(async () => db.$client.prepare("UPDATE transactions SET status = 'IN_PROGRESS' WHERE id = ?").run(a.transactionRef)),
+      underRules(() => rawQuery(db, "UPDATE transactions SET status = 'IN_PROGRESS' WHERE id = ?", [a.transactionRef])),
     ).rejects.toThrow(expect.objectContaining({ code: "transaction_status_backwards", message: RULE_MESSAGES.transaction_status_backwards }));
   });
 });

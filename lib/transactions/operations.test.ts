@@ -1,10 +1,9 @@
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { openTestDatabase, testDatabaseTarget } from "../test/db";
+import { refuseWrites } from "../test/faults";
 import { merchantScope, queryContext, EVERY_MERCHANT } from "../auth/scope";
-import { openDatabase, type DB } from "../db/open";
+import { openDatabase, rawQuery, type DB } from "../db/open";
 import { auditLog, merchants, terminals, transactionOperations, transactions } from "../db/schema";
 import { PayConnectError } from "../pay-connect/errors";
 import type { TransactionProvider } from "../providers/types";
@@ -62,7 +61,7 @@ async function success(db: DB, t: Awaited<ReturnType<typeof pairedTerminal>>, id
 
 describe("runOperation", () => {
   it("increases a successful preauthorisation (an operation followed by the poller), and nothing else", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
     const at = Date.now();
@@ -92,7 +91,7 @@ describe("runOperation", () => {
   });
 
   it("charges a terminal: one operation, one INITIATED transaction, an audit entry without secrets", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
     const key = rk();
@@ -114,7 +113,7 @@ describe("runOperation", () => {
   });
 
   it("lets support charge only in the sandbox, and viewers nothing", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const sandbox = await pairedTerminal(db);
     const production = await pairedTerminal(db, { environment: "production" });
     const { deps, calls } = stubProvider();
@@ -137,7 +136,7 @@ describe("runOperation", () => {
   });
 
   it("does not find another merchant's terminal or transaction, and refuses a suspended merchant", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const mine = await pairedTerminal(db);
     const theirs = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
@@ -152,7 +151,7 @@ describe("runOperation", () => {
   });
 
   it("refunds partially, never more than what remains (open refunds counted)", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps } = stubProvider();
     const ref = await success(db, t, "ptx-orig", 1000);
@@ -171,9 +170,10 @@ describe("runOperation", () => {
   });
 
   it("two refunds sent at once (two connections on one file, the provider slow): only what remains passes", async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-ops-")), "db.sqlite");
-    const a = openDatabase(file);
-    const b = openDatabase(file, { migrate: false });
+    const target = await testDatabaseTarget({ file: true });
+    const a = openDatabase(target);
+    await a.ready;
+    const b = openDatabase(target, { migrate: false });
     const t = await pairedTerminal(a);
     const ref = await success(a, t, "ptx-race", 1000);
     let release: () => void = () => undefined;
@@ -196,7 +196,7 @@ describe("runOperation", () => {
   });
 
   it("reverts only the terminal's most recent successful transaction, and follows the operation", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps } = stubProvider();
     const older = await success(db, t, "ptx-a", 100, 1_000);
@@ -212,7 +212,7 @@ describe("runOperation", () => {
   });
 
   it("cancels only an open transaction", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps } = stubProvider();
     const done = await success(db, t, "ptx-done", 100);
@@ -237,7 +237,7 @@ describe("runOperation", () => {
   });
 
   it("records a provider refusal with its words, and an unknown outcome that a later webhook resolves", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const refused = stubProvider({
       charge: async () => {
@@ -267,7 +267,7 @@ describe("runOperation", () => {
   });
 
   it("uses the terminal's configured currency for amounts", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     await db.transaction((tx) => tx.update(terminals).set({ currency: "JPY" }).where(eq(terminals.id, t.terminalRef)));
     const { deps } = stubProvider();
@@ -277,23 +277,31 @@ describe("runOperation", () => {
   });
 });
 
+/**
+ * A `deps.now` that, the first time it is read (between an operation's checks and its write),
+ * starts `write`: another server's commit. The database's next transaction waits for that
+ * commit, so the write lands exactly there on either engine.
+ */
+function commitWhenNowIsRead(db: DB, write: () => Promise<unknown>): () => number {
+  let committed: Promise<unknown> | undefined;
+  const transaction = db.transaction.bind(db);
+  db.transaction = (async (fn, options) => {
+    await committed;
+    return transaction(fn, options);
+  }) as DB["transaction"];
+  return () => {
+    committed ??= write();
+    return Date.now();
+  };
+}
+
 describe("what an operation checks again inside its write, and what it records when its answer cannot be kept", () => {
   it("a merchant suspended after the checks and before the write: the charge is refused and nothing is sent (red team, two servers)", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
     // deps.now is read between the checks and the write: the suspension commits right there.
-    let suspended = false;
-    const racing: OperationDeps = {
-      ...deps,
-      now: () => {
-        if (!suspended) {
-          suspended = true;
-          db.$client.prepare("update merchants set status = 'suspended' where id = ?").run(t.merchantId);
-        }
-        return Date.now();
-      },
-    };
+    const racing: OperationDeps = { ...deps, now: commitWhenNowIsRead(db, () => rawQuery(db, "update merchants set status = 'suspended' where id = ?", [t.merchantId])) };
     const out = await runOperation(staff(db), racing, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 500 });
     expect(out).toMatchObject({ ok: false, code: "merchant_suspended" });
     expect(calls).toEqual([]);
@@ -301,23 +309,16 @@ describe("what an operation checks again inside its write, and what it records w
   });
 
   it("a register routed elsewhere after the checks and before the write: the charge from it is refused", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const actor = { id: t.userId, email: "admin@example.test" };
     const location = await createLocation(staff(db), t.merchantId, { name: "Shop", address: "", timeZone: "UTC" }, actor);
     const till = await createRegister(staff(db), { locationId: location.id, kind: "physical", parentId: null, name: "Till", externalRef: null }, actor);
     await routeRegister(staff(db), till.id, t.terminalRef, actor);
     const { deps, calls } = stubProvider();
-    let moved = false;
     const racing: OperationDeps = {
       ...deps,
-      now: () => {
-        if (!moved) {
-          moved = true;
-          db.$client.prepare("update registers set terminal_ref = null, routed_at = null where id = ?").run(till.id);
-        }
-        return Date.now();
-      },
+      now: commitWhenNowIsRead(db, () => rawQuery(db, "update registers set terminal_ref = null, routed_at = null where id = ?", [till.id])),
     };
     const out = await runOperation(staff(db), racing, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, registerRef: till.id, amount: 500 });
     expect(out).toMatchObject({ ok: false, code: "route_changed", message: expect.stringMatching(/^Till no longer routes to T-/) });
@@ -325,17 +326,17 @@ describe("what an operation checks again inside its write, and what it records w
   });
 
   it("Pay-Connect accepted a charge but its answer could not be written: outcome unknown, never failed, and no second charge is invited", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     const t = await pairedTerminal(db);
     const { deps, calls } = stubProvider();
-    db.$client.exec("CREATE TRIGGER refuse_tx BEFORE INSERT ON transactions BEGIN SELECT RAISE(ABORT, 'disk full'); END;");
+    const accept = await refuseWrites(db, "refuse_tx", "transactions", "disk full");
     const out = await runOperation(staff(db), deps, admin(t), { kind: "charge", requestKey: rk(), terminalRef: t.terminalRef, amount: 500 });
     expect(calls.map((c) => c.name)).toEqual(["charge"]);
     expect(out).toMatchObject({ ok: false, code: "internal", retryable: false, message: expect.stringMatching(/was sent to T-\d+, but Pairdesk could not record .* Do not send it again/) });
     const [op] = await db.select().from(transactionOperations);
     expect(op).toMatchObject({ status: "outcome_unknown", errorCode: "internal", reason: "Pay-Connect accepted it, but Pairdesk could not record its answer." });
     // The webhook that brings the transaction later links it to this operation.
-    db.$client.exec("DROP TRIGGER refuse_tx");
+    await accept();
     await db.transaction((tx) =>
       applyTransactionEvent(tx, {
         observation: observed({ transactionId: "ptx-1", status: "SUCCESS", amount: 500, clientTransactionId: op!.clientTransactionId }),

@@ -2,14 +2,13 @@
  * The transactions list finds payments (issue 16 item 11): search by amount, transaction ids,
  * terminal id, pairing name or Pay-Connect id, register name; the kind filter; the count (exact,
  * "more than 10,000", or within the scan window); the window's continuation; refunds linked to
- * their charge; and the webhook deliveries' and locations' list queries (item 13). A real SQLite
- * file, no mocks.
+ * their charge; and the webhook deliveries' and locations' list queries (item 13). A real
+ * database (a SQLite file, or Postgres), no mocks.
  */
-import { testDataDir } from "../test/setup-env";
-import fs from "node:fs";
-import path from "node:path";
+import "../test/setup-env";
 import { beforeEach, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { openDatabase, rawQuery, type DB } from "../db/open";
+import { testDatabaseTarget } from "../test/db";
 import { LIST_COUNT_CAP, TRANSACTION_SCAN_WINDOW, deliveryList, transactionList } from "../lists/lists";
 import { searchAmount } from "../lists/search";
 import { merchantCtx, staff, testMerchant } from "../test/merchants";
@@ -19,7 +18,8 @@ import { deliveryRows, queryDeliveries } from "../webhooks/queries";
 
 let db: DB;
 let file = 0;
-const run = (sql: string, ...args: unknown[]) => Number(db.$client.prepare(sql).run(...args).lastInsertRowid);
+/** Inserts a row and gives its id. */
+const run = async (sql: string, ...args: unknown[]) => Number((await rawQuery<{ id: number }>(db, `${sql} returning id`, args))[0]!.id);
 const T0 = Date.parse("2026-11-01T10:00:00Z");
 
 let merchant: number;
@@ -28,11 +28,11 @@ let counter: { terminal: number; pairing: number };
 let front: { terminal: number; pairing: number };
 let till: number;
 
-function terminal(merchantId: number, terminalId: string, name: string, payConnectId: string) {
-  const t = run("insert into terminals (merchant_id, environment, terminal_id, currency) values (?, 'sandbox', ?, 'EUR')", merchantId, terminalId);
-  const p = run(
+async function terminal(merchantId: number, terminalId: string, name: string, payConnectId: string) {
+  const t = await run("insert into terminals (merchant_id, environment, terminal_id, currency) values (?, 'sandbox', ?, 'EUR')", merchantId, terminalId);
+  const p = await run(
     `insert into pairings (merchant_id, terminal_ref, pay_connect_id, name, client_id, has_webhook_secret, status, created_by_id)
-     values (?, ?, ?, ?, 'cl', 1, 'active', ?)`,
+     values (?, ?, ?, ?, 'cl', true, 'active', ?)`,
     merchantId,
     t,
     payConnectId,
@@ -43,16 +43,12 @@ function terminal(merchantId: number, terminalId: string, name: string, payConne
 }
 
 let seq = 0;
-function tx(
-  at: terminal,
-  o: { amount?: number; kind?: string; linked?: number | null; register?: number | null; client?: string | null; provider?: string; created?: number; environment?: string; merchantId?: number } = {},
-) {
+type TxOptions = { amount?: number; kind?: string; linked?: number | null; register?: number | null; client?: string | null; provider?: string; created?: number; environment?: string; merchantId?: number };
+/** The values of the next transaction's row. */
+function txValues(at: terminal, o: TxOptions): unknown[] {
   seq += 1;
   const created = o.created ?? T0 + seq * 1000;
-  return run(
-    `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, register_ref, provider_transaction_id, client_transaction_id, kind,
-       linked_transaction_ref, amount, currency, status, status_source, status_changed_at, last_seen_at, created_at, updated_at)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'EUR', 'SUCCESS', 'webhook', ?, ?, ?, ?)`,
+  return [
     o.merchantId ?? merchant,
     o.environment ?? "sandbox",
     at.terminal,
@@ -67,7 +63,21 @@ function tx(
     created,
     created,
     created,
-  );
+  ];
+}
+const TX_INSERT = `insert into transactions (merchant_id, environment, terminal_ref, pairing_id, register_ref, provider_transaction_id, client_transaction_id, kind,
+       linked_transaction_ref, amount, currency, status, status_source, status_changed_at, last_seen_at, created_at, updated_at)
+     values `;
+const TX_ROW = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'EUR', 'SUCCESS', 'webhook', ?, ?, ?, ?)";
+async function tx(at: terminal, o: TxOptions = {}) {
+  return run(`${TX_INSERT}${TX_ROW}`, ...txValues(at, o));
+}
+/** `count` transactions like `tx(at, o)`, inserted a thousand rows a statement. */
+async function txMany(count: number, at: terminal, o: TxOptions = {}) {
+  for (let done = 0; done < count; done += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - done) }, () => txValues(at, o));
+    await rawQuery(db, `${TX_INSERT}${rows.map(() => TX_ROW).join(", ")}`, rows.flat());
+  }
 }
 type terminal = { terminal: number; pairing: number };
 
@@ -77,15 +87,14 @@ const providerIds = async (input: Record<string, unknown>) => (await list(input)
 
 beforeEach(async () => {
   file += 1;
-  const dbPath = path.join(testDataDir, `transaction-list-${file}.db`);
-  fs.rmSync(dbPath, { force: true });
-  db = openDatabase(dbPath);
+  db = openDatabase(await testDatabaseTarget({ file: true }));
+  await db.ready;
   merchant = await testMerchant(db, "Northwind");
-  user = run("insert into users (email, password_hash, role) values (?, 'x', 'admin')", `ana${file}@example.com`);
-  counter = terminal(merchant, "SIM-COUNTER-1", "Counter terminal", "pc-counter-77");
-  front = terminal(merchant, "SIM-FRONT-2", "Front desk", "pc-front-88");
-  const location = run("insert into locations (merchant_id, name, time_zone) values (?, 'Main Street', 'UTC')", merchant);
-  till = run("insert into registers (merchant_id, location_id, kind, name, register_id) values (?, ?, 'physical', 'Front till', ?)", merchant, location, crypto.randomUUID());
+  user = await run("insert into users (email, password_hash, role) values (?, 'x', 'admin')", `ana${file}@example.com`);
+  counter = await terminal(merchant, "SIM-COUNTER-1", "Counter terminal", "pc-counter-77");
+  front = await terminal(merchant, "SIM-FRONT-2", "Front desk", "pc-front-88");
+  const location = await run("insert into locations (merchant_id, name, time_zone) values (?, 'Main Street', 'UTC')", merchant);
+  till = await run("insert into registers (merchant_id, location_id, kind, name, register_id) values (?, ?, 'physical', 'Front till', ?)", merchant, location, crypto.randomUUID());
 });
 
 describe("searchAmount", () => {
@@ -102,11 +111,11 @@ describe("searchAmount", () => {
 });
 
 describe("transactions search", () => {
-  beforeEach(() => {
-    tx(counter, { amount: 1250, provider: "ptx-aaa-1" });
-    tx(front, { amount: 1250, provider: "ptx-bbb-2", register: till });
-    tx(front, { amount: 999, provider: "ptx-ccc-3", client: "pos-order-42" });
-    tx(counter, { amount: 125, provider: "ptx-ddd-4" });
+  beforeEach(async () => {
+    await tx(counter, { amount: 1250, provider: "ptx-aaa-1" });
+    await tx(front, { amount: 1250, provider: "ptx-bbb-2", register: till });
+    await tx(front, { amount: 999, provider: "ptx-ccc-3", client: "pos-order-42" });
+    await tx(counter, { amount: 125, provider: "ptx-ddd-4" });
   });
 
   it("finds an amount, typed as a person types it", async () => {
@@ -136,8 +145,8 @@ describe("transactions search", () => {
 
   it("keeps to the merchant: another merchant's €12.50 on a terminal of the same name is not found", async () => {
     const other = await testMerchant(db, "Harbour");
-    const theirs = terminal(other, "SIM-COUNTER-9", "Counter terminal", "pc-theirs");
-    tx(theirs, { amount: 1250, provider: "ptx-theirs", merchantId: other });
+    const theirs = await terminal(other, "SIM-COUNTER-9", "Counter terminal", "pc-theirs");
+    await tx(theirs, { amount: 1250, provider: "ptx-theirs", merchantId: other });
     const mine = async (q: string) => (await queryTransactions(merchantCtx(db, merchant), transactionList.values({ q }))).rows.map((r) => r.providerTransactionId);
     expect(await mine("12.50")).not.toContain("ptx-theirs");
     expect(await mine("Counter")).not.toContain("ptx-theirs");
@@ -151,18 +160,18 @@ describe("transactions search", () => {
 
 describe("kind filter and refunds", () => {
   it("filters charges, preauthorisations and refunds (a refund of a charge or an independent one)", async () => {
-    const charge = tx(counter, { amount: 2000, provider: "ptx-charge" });
-    tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
-    tx(counter, { amount: 300, kind: "independent_refund", provider: "ptx-indep" });
-    tx(counter, { amount: 700, kind: "preauth", provider: "ptx-pre" });
+    const charge = await tx(counter, { amount: 2000, provider: "ptx-charge" });
+    await tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
+    await tx(counter, { amount: 300, kind: "independent_refund", provider: "ptx-indep" });
+    await tx(counter, { amount: 700, kind: "preauth", provider: "ptx-pre" });
     expect(await providerIds({ kind: "charge" })).toEqual(["ptx-charge"]);
     expect(await providerIds({ kind: "preauth" })).toEqual(["ptx-pre"]);
     expect(await providerIds({ kind: "refund" })).toEqual(["ptx-indep", "ptx-refund"]);
   });
 
   it("a refund names its charge, and the charge lists its refunds", async () => {
-    const charge = tx(counter, { amount: 2000, provider: "ptx-charge" });
-    const refund = tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
+    const charge = await tx(counter, { amount: 2000, provider: "ptx-charge" });
+    const refund = await tx(counter, { amount: 500, kind: "refund", linked: charge, provider: "ptx-refund" });
     const rows = (await list({})).rows;
     expect(rows.find((r) => r.id === refund)).toMatchObject({ chargeProviderId: "ptx-charge", linkedTransactionRef: charge, refunds: [] });
     expect(rows.find((r) => r.id === charge)?.refunds).toEqual([{ id: refund, providerTransactionId: "ptx-refund", amount: 500, status: "SUCCESS" }]);
@@ -171,7 +180,7 @@ describe("kind filter and refunds", () => {
 
 describe("the count", () => {
   it("is exact with where the page starts, on every page and back", async () => {
-    for (let i = 0; i < 60; i++) tx(counter);
+    for (let i = 0; i < 60; i++) await tx(counter);
     const first = await list({});
     expect(first.count).toEqual({ kind: "exact", total: 60, start: 1 });
     const second = await list({}, { after: first.next });
@@ -186,10 +195,7 @@ describe("the count", () => {
   });
 
   it("says 'more than' past the cap instead of counting on", async () => {
-    const insert = db.$client.transaction(() => {
-      for (let i = 0; i < LIST_COUNT_CAP + 5; i++) tx(counter);
-    });
-    insert();
+    await txMany(LIST_COUNT_CAP + 5, counter);
     expect((await list({})).count).toEqual({ kind: "more", start: 1 });
     expect((await list({ q: "SIM-COUNTER-1" })).count).toEqual({ kind: "more", start: 1 });
     expect((await list({ terminal: front.terminal })).count).toEqual({ kind: "exact", total: 0, start: 1 });
@@ -198,12 +204,9 @@ describe("the count", () => {
 
 describe("what no index serves looks through a window, and goes on from its end", () => {
   it("counts within the window, stops at its end, and Next (and the CSV) go on", async () => {
-    const old = [tx(counter, { amount: 1250, provider: "ptx-old-1250" }), tx(counter, { amount: 1250, provider: "ptx-old-1250-b" })];
-    const insert = db.$client.transaction(() => {
-      for (let i = 0; i < TRANSACTION_SCAN_WINDOW + 10; i++) tx(counter, { amount: 100 });
-    });
-    insert();
-    const recent = tx(counter, { amount: 1250, provider: "ptx-new-1250" });
+    const old = [await tx(counter, { amount: 1250, provider: "ptx-old-1250" }), await tx(counter, { amount: 1250, provider: "ptx-old-1250-b" })];
+    await txMany(TRANSACTION_SCAN_WINDOW + 10, counter, { amount: 100 });
+    const recent = await tx(counter, { amount: 1250, provider: "ptx-new-1250" });
     const first = await list({ q: "12.50" });
     expect(first.rows.map((r) => r.id)).toEqual([recent]);
     expect(first.count).toMatchObject({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1 });
@@ -224,8 +227,8 @@ describe("what no index serves looks through a window, and goes on from its end"
   });
 
   it("a small list is counted whole, even through the window", async () => {
-    tx(counter, { kind: "refund" });
-    tx(counter);
+    await tx(counter, { kind: "refund" });
+    await tx(counter);
     expect((await list({ kind: "refund" })).count).toEqual({ kind: "window", scanned: TRANSACTION_SCAN_WINDOW, matches: 1, through: null });
   });
 });
@@ -242,7 +245,7 @@ describe("filter options", () => {
 });
 
 describe("webhook deliveries", () => {
-  function delivery(pairing: number | null, verdict: string, at: number) {
+  async function delivery(pairing: number | null, verdict: string, at: number) {
     return run(
       "insert into webhook_deliveries (received_at, pairing_id, merchant_id, verdict, http_status, size_bytes, reason) values (?, ?, ?, ?, ?, 10, ?)",
       at,
@@ -253,8 +256,8 @@ describe("webhook deliveries", () => {
       verdict === "accepted" ? null : "The signature does not match.",
     );
   }
-  function event(transactionRef: number, deliveryId: number, status: string) {
-    run(
+  async function event(transactionRef: number, deliveryId: number, status: string) {
+    await run(
       "insert into transaction_events (transaction_ref, status, source, effect, delivery_id, fingerprint, at) values (?, ?, 'webhook', 'updated', ?, ?, ?)",
       transactionRef,
       status,
@@ -265,14 +268,14 @@ describe("webhook deliveries", () => {
   }
 
   it("shows each delivery's event and transaction, and filters by verdict, terminal, transaction and transaction id", async () => {
-    const a = tx(counter, { provider: "ptx-deliv-a" });
-    const b = tx(front, { provider: "ptx-deliv-b" });
-    const d1 = delivery(counter.pairing, "accepted", T0 + 1);
-    event(a, d1, "IN_PROGRESS");
-    const d2 = delivery(front.pairing, "accepted", T0 + 2);
-    event(b, d2, "SUCCESS");
-    event(a, d2, "SUCCESS");
-    const d3 = delivery(counter.pairing, "bad_signature", T0 + 3);
+    const a = await tx(counter, { provider: "ptx-deliv-a" });
+    const b = await tx(front, { provider: "ptx-deliv-b" });
+    const d1 = await delivery(counter.pairing, "accepted", T0 + 1);
+    await event(a, d1, "IN_PROGRESS");
+    const d2 = await delivery(front.pairing, "accepted", T0 + 2);
+    await event(b, d2, "SUCCESS");
+    await event(a, d2, "SUCCESS");
+    const d3 = await delivery(counter.pairing, "bad_signature", T0 + 3);
     const ids = async (input: Record<string, unknown>) => (await queryDeliveries(staff(db), deliveryList.values(input as never))).rows.map((r) => r.id);
 
     const rows = (await queryDeliveries(staff(db), deliveryList.values({}))).rows;
@@ -295,7 +298,8 @@ describe("webhook deliveries", () => {
 
   it("pages by keyset, newest first, forward and back; an older bookmark's numbered page still opens, and its links go on by cursor", async () => {
     // 120 deliveries; two share each second, so the id breaks the ties.
-    const made = Array.from({ length: 120 }, (_, i) => delivery(counter.pairing, i % 5 === 0 ? "bad_signature" : "accepted", T0 + Math.floor(i / 2) * 1000));
+    const made: number[] = [];
+    for (let i = 0; i < 120; i++) made.push(await delivery(counter.pairing, i % 5 === 0 ? "bad_signature" : "accepted", T0 + Math.floor(i / 2) * 1000));
     const newest = [...made].reverse();
     const page = (input: Record<string, unknown>) => queryDeliveries(staff(db), deliveryList.values(input as never));
     const ids = (p: Awaited<ReturnType<typeof page>>) => p.rows.map((r) => r.id);
@@ -334,10 +338,10 @@ describe("webhook deliveries", () => {
 
   it("never shows another merchant's transaction as a delivery's event", async () => {
     const other = await testMerchant(db, "Harbour");
-    const theirs = terminal(other, "SIM-THEIRS", "Their till", "pc-theirs");
-    const theirTx = tx(theirs, { provider: "ptx-their-secret-sale", merchantId: other });
-    const mine = delivery(counter.pairing, "accepted", T0 + 9);
-    event(theirTx, mine, "SUCCESS");
+    const theirs = await terminal(other, "SIM-THEIRS", "Their till", "pc-theirs");
+    const theirTx = await tx(theirs, { provider: "ptx-their-secret-sale", merchantId: other });
+    const mine = await delivery(counter.pairing, "accepted", T0 + 9);
+    await event(theirTx, mine, "SUCCESS");
     const rows = (await queryDeliveries(merchantCtx(db, merchant), deliveryList.values({}))).rows;
     expect(rows.find((r) => r.id === mine)?.events).toEqual([]);
     expect((await queryDeliveries(merchantCtx(db, merchant), deliveryList.values({ q: "ptx-their" }))).rows).toEqual([]);
@@ -346,7 +350,7 @@ describe("webhook deliveries", () => {
 
 describe("locations export rows", () => {
   it("pages by offset in the list's order, with register counts", async () => {
-    const second = run("insert into locations (merchant_id, name, time_zone) values (?, 'Harbour front', 'UTC')", merchant);
+    const second = await run("insert into locations (merchant_id, name, time_zone) values (?, 'Harbour front', 'UTC')", merchant);
     const rows = await locationRows(staff(db), { q: "", archived: "no", sort: "name", page: 1, merchant: null }, 0, 10);
     expect(rows.map((r) => r.name)).toEqual(["Harbour front", "Main Street"]);
     expect(rows[1]).toMatchObject({ registers: 1, unrouted: 1 });

@@ -1,6 +1,7 @@
 import "../test/setup-env";
+import { openTestDatabase } from "../test/db";
 import { beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { merchantCtx, staff } from "../test/merchants";
 import { seedTwoMerchants, type TwoMerchants } from "../test/two-merchants";
 import { queryUsers } from "./queries";
@@ -9,7 +10,7 @@ let db: DB;
 let data: TwoMerchants;
 
 beforeAll(async () => {
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   data = await seedTwoMerchants(db);
 });
 
@@ -22,7 +23,7 @@ describe("queryUsers", () => {
   });
 
   it("searches the email and the name, filters by role and status, sorts, and pages", async () => {
-    db.$client.prepare("update users set name = 'Clara Till', disabled_at = 1 where email = 'clerk@alpha.example'").run();
+    await rawQuery(db, "update users set name = 'Clara Till', disabled_at = 1 where email = 'clerk@alpha.example'");
     expect(await emails({ q: "BOSS@" })).toEqual(["boss@alpha.example", "boss@bravo.example"]);
     expect(await emails({ q: "clara" })).toEqual(["clerk@alpha.example"]);
     expect(await emails({ q: "_" })).toEqual([]);

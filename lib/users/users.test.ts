@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { openTestDatabase } from "../test/db";
 import { DomainError } from "../errors";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { hashPassword, verifyPassword } from "../auth/password";
 import { activeSessionCount, createSession, endAllSessions, endSession, isSessionActive } from "../auth/sessions";
 import { countAdmins, createUser, disableRefusal, isLastActiveAdmin, roleChangeRefusal, type UserState } from "./users";
@@ -12,15 +13,15 @@ vi.mock("../auth/password", async (importOriginal) => {
 });
 
 let db: DB;
-beforeEach(() => {
-  db = openDatabase(":memory:");
+beforeEach(async () => {
+  db = await openTestDatabase();
 });
 
 describe("createUser", () => {
   it("stores a lower-cased email and an scrypt hash, never the password", async () => {
     const u = await createUser(db, { email: " Ana@Example.COM ", password: "a-long-test-password", role: "admin" });
     expect(u.email).toBe("ana@example.com");
-    const row = db.$client.prepare("select password_hash from users where id = ?").get(u.id) as { password_hash: string };
+    const row = (await rawQuery<{ password_hash: string }>(db, "select password_hash from users where id = ?", [u.id]))[0]!;
     expect(row.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(row.password_hash).not.toContain("a-long-test-password");
     expect(await verifyPassword("a-long-test-password", row.password_hash)).toBe(true);
@@ -43,45 +44,45 @@ describe("createUser", () => {
     await expect(createUser(db, { email: "not-an-email", password: "a-long-test-password", role: "viewer" })).rejects.toThrow(
       /valid email/,
     );
-    expect((db.$client.prepare("select count(*) n from users").get() as { n: number }).n).toBe(1);
+    expect(Number((await rawQuery<{ n: number }>(db, "select count(*) n from users"))[0]!.n)).toBe(1);
   });
 });
 
 describe("user rules", () => {
-  const state = (db: DB, id: number): UserState =>
-    db.$client.prepare("select id, email, role, disabled_at as disabledAt from users where id = ?").get(id) as UserState;
+  const state = async (db: DB, id: number): Promise<UserState> =>
+    (await rawQuery<UserState>(db, "select id, email, role, disabled_at as \"disabledAt\" from users where id = ?", [id]))[0]!;
 
   it("the last active admin cannot be demoted or disabled; with a second active admin they can", async () => {
     const ana = await createUser(db, { email: "ana@example.com", password: "a-long-test-password", role: "admin" });
     const bo = await createUser(db, { email: "bo@example.com", password: "a-long-test-password", role: "admin" });
     const actor = (await createUser(db, { email: "cy@example.com", password: "a-long-test-password", role: "viewer" })).id;
     // Bo is disabled: Ana is the only admin who can still sign in.
-    db.$client.prepare("update users set disabled_at = ? where id = ?").run(Date.now(), bo.id);
+    await rawQuery(db, "update users set disabled_at = ? where id = ?", [Date.now(), bo.id]);
     expect(await countAdmins(db)).toBe(1);
-    expect(await isLastActiveAdmin(db, state(db, ana.id))).toBe(true);
-    expect(await roleChangeRefusal(db, actor, state(db, ana.id), "viewer")).toMatchObject({
+    expect(await isLastActiveAdmin(db, await state(db, ana.id))).toBe(true);
+    expect(await roleChangeRefusal(db, actor, await state(db, ana.id), "viewer")).toMatchObject({
       code: "last_admin",
       message: "ana@example.com is the last active admin and must stay an admin. Make another user an admin first.",
     });
-    expect(await disableRefusal(db, actor, state(db, ana.id))).toMatchObject({ code: "last_admin" });
+    expect(await disableRefusal(db, actor, await state(db, ana.id))).toMatchObject({ code: "last_admin" });
     // A disabled admin is not "the last active admin".
-    expect(await isLastActiveAdmin(db, state(db, bo.id))).toBe(false);
+    expect(await isLastActiveAdmin(db, await state(db, bo.id))).toBe(false);
 
-    db.$client.prepare("update users set disabled_at = null where id = ?").run(bo.id);
-    expect(await roleChangeRefusal(db, actor, state(db, ana.id), "viewer")).toBeNull();
-    expect(await disableRefusal(db, actor, state(db, ana.id))).toBeNull();
+    await rawQuery(db, "update users set disabled_at = null where id = ?", [bo.id]);
+    expect(await roleChangeRefusal(db, actor, await state(db, ana.id), "viewer")).toBeNull();
+    expect(await disableRefusal(db, actor, await state(db, ana.id))).toBeNull();
   });
 
   it("an admin cannot change their own role or disable themselves", async () => {
     const ana = await createUser(db, { email: "ana@example.com", password: "a-long-test-password", role: "admin" });
     await createUser(db, { email: "bo@example.com", password: "a-long-test-password", role: "admin" });
-    expect(await roleChangeRefusal(db, ana.id, state(db, ana.id), "viewer")).toMatchObject({
+    expect(await roleChangeRefusal(db, ana.id, await state(db, ana.id), "viewer")).toMatchObject({
       code: "self_demotion",
       fieldErrors: { role: ["You cannot change your own role."] },
     });
-    expect(await disableRefusal(db, ana.id, state(db, ana.id))).toEqual({ code: "self_disable", message: "You cannot disable your own account." });
+    expect(await disableRefusal(db, ana.id, await state(db, ana.id))).toEqual({ code: "self_disable", message: "You cannot disable your own account." });
     // No change is no refusal.
-    expect(await roleChangeRefusal(db, ana.id, state(db, ana.id), "admin")).toBeNull();
+    expect(await roleChangeRefusal(db, ana.id, await state(db, ana.id), "admin")).toBeNull();
   });
 
   it("refuses an oversized password or email before hashing it", async () => {
