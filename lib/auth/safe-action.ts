@@ -9,6 +9,7 @@
  * form values) and answered with a generic sentence; nothing from it reaches the browser.
  * Arguments that are not form data get a clear failure, never a 500.
  */
+import { isDatabaseUnavailable } from "../db/errors";
 import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
@@ -75,6 +76,10 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
 const NOT_FORM_DATA =
   "This request did not come from a Pairdesk form. Reload the page and submit the form again.";
 
+/** What an action answers when the database does not answer (whether it saved is not known if the connection broke at the commit). */
+const DATABASE_UNAVAILABLE =
+  "The database is not answering right now, so this was probably not saved. Reload the page in a minute to see whether it was before trying again; if it keeps failing, tell an operator (the database check of /api/health says so too).";
+
 export function validatedAction<S extends z.ZodType, T>(
   name: string,
   permission: Permission,
@@ -120,6 +125,10 @@ export function validatedAction<S extends z.ZodType, T>(
         // Who was refused what, by code: a reach for another merchant's id shows up here too.
         log.info({ action: name, userId: user.id, code: err.code }, "action refused");
         return refused(err);
+      }
+      if (isDatabaseUnavailable(err)) {
+        log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed: the database is unavailable");
+        return { ok: false, error: DATABASE_UNAVAILABLE, code: "unavailable" };
       }
       log.error({ action: name, userId: user.id, err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "action failed");
       return { ok: false, error: "Something went wrong on the server. Try again; if it keeps failing, an operator can find the details in the server log.", code: "internal" };

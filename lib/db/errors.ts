@@ -57,6 +57,25 @@ export function violationOf(err: unknown): Violation | null {
   return null;
 }
 
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300", "53400"]);
+const UNAVAILABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|the database system is (starting up|shutting down|in recovery mode)|database is locked|SQLITE_BUSY|SQLITE_CANTOPEN|unable to open database file/i;
+
+/**
+ * True when the database could not be reached or is not answering (Postgres down or restarting,
+ * the pool exhausted past its wait, SQLite locked past its busy timeout): the request may well
+ * succeed again in a moment, and nothing it asked was written. Pages and actions say so; the
+ * webhook endpoint answers 503, so that Pay-Connect sends the delivery again.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (const e of driverErrors(err)) {
+    const code = typeof e.code === "string" ? e.code : "";
+    if (code.startsWith("08") || UNAVAILABLE_STATES.has(code) || code.startsWith("SQLITE_BUSY") || code === "SQLITE_CANTOPEN") return true;
+    if (typeof e.message === "string" && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
 /** The code of a rule a trigger refused the write with ("pairdesk_rule:<code>"), or null. */
 export function raisedRule(err: unknown): string | null {
   for (const e of driverErrors(err)) {

@@ -9,6 +9,7 @@
  * Every delivery is stored with its verdict before it is answered. The answer never says more
  * than its status and a short reason; no secret, token or body reaches a log line.
  */
+import { isDatabaseUnavailable } from "../db/errors";
 import "server-only";
 import { firstRow } from "../db/query";
 import { eq, sql } from "drizzle-orm";
@@ -56,6 +57,16 @@ const answer = (status: number, message: string) =>
   Response.json({ detail: message }, { status, headers: { "Cache-Control": "no-store" } });
 
 export async function receiveWebhook(db: DB, format: WebhookFormat, request: Request, token: string): Promise<Response> {
+  try {
+    return await receive(db, format, request, token);
+  } catch (err) {
+    // The pairing could not even be looked up: nothing was stored, Pay-Connect sends it again.
+    if (isDatabaseUnavailable(err)) return unavailable();
+    throw err;
+  }
+}
+
+async function receive(db: DB, format: WebhookFormat, request: Request, token: string): Promise<Response> {
   const started = Date.now();
   const pairing = /^[A-Za-z0-9_-]{8,100}$/.test(token)
     ? await firstRow(prepared(db, "webhooks.pairing", (d) =>
@@ -115,8 +126,9 @@ export async function receiveWebhook(db: DB, format: WebhookFormat, request: Req
   let stored;
   try {
     stored = await storeDelivery(db, item);
-  } catch {
+  } catch (err) {
     // Not stored: the provider must try again.
+    if (isDatabaseUnavailable(err)) return unavailable();
     return answer(500, "The delivery could not be stored; send it again.");
   }
   // An accepted delivery is one line of the inbox's batch (./inbox.ts logs each batch at info);
@@ -131,4 +143,13 @@ export async function receiveWebhook(db: DB, format: WebhookFormat, request: Req
 /** The route handler's entry: the app's database and the provider's webhook format. */
 export function handleWebhookRequest(request: Request, token: string): Promise<Response> {
   return receiveWebhook(getDb(), webhookFormat(), request, token);
+}
+
+/** 503 with a hint when to come back: the database does not answer, nothing was stored. */
+function unavailable(): Response {
+  webhookLog.warn({ status: 503 }, "webhook delivery refused: the database is unavailable");
+  return Response.json(
+    { detail: "The database is unavailable; the delivery was not stored. Send it again." },
+    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "5" } },
+  );
 }
