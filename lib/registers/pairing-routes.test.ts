@@ -5,11 +5,13 @@
  * that answers for another terminal is kept and flagged; unpairing leaves the registers unrouted.
  */
 import { testDataDir } from "../test/setup-env";
+import { openTestDatabase } from "../test/db";
+import { refuseWrites } from "../test/faults";
 import fs from "node:fs";
 import path from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { merchantScope, queryContext } from "../auth/scope";
-import { openDatabase, type DB } from "../db/open";
+import { rawQuery, type DB } from "../db/open";
 import { pairTerminal, type PairTerminalInput } from "../pairing/pair-terminal";
 import { readCredentials } from "../pairing/credentials";
 import { completeRecovery } from "../pairing/complete-recovery";
@@ -26,7 +28,7 @@ let merchant: number;
 let actor: { id: number; email: string };
 let unpairCalls: number;
 let key = 0;
-const rows = (sql: string, ...args: unknown[]) => db.$client.prepare(sql).all(...args) as Record<string, unknown>[];
+const rows = (sql: string, ...args: unknown[]) => rawQuery<Record<string, unknown>>(db, sql, args);
 
 function provider(result: PairResult): PairingProvider {
   return {
@@ -77,7 +79,7 @@ let other: number;
 
 beforeEach(async () => {
   fs.rmSync(path.join(testDataDir, "recovery"), { recursive: true, force: true });
-  db = openDatabase(":memory:");
+  db = await openTestDatabase();
   merchant = await testMerchant(db);
   const u = await createUser(db, { email: "ops@example.com", password: "a-long-test-password", role: "admin" });
   actor = { id: u.id, email: u.email };
@@ -100,22 +102,22 @@ describe("pair again", () => {
     expect(second.replacedPairingIds).toEqual([first.pairingId]);
     expect(second.warning).toBeNull();
     expect(unpairCalls).toBe(0);
-    expect(rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
+    expect(await rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
       { id: first.pairingId, status: "replaced", replaced_by_id: second.pairingId },
       { id: second.pairingId, status: "active", replaced_by_id: null },
     ]);
-    expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: second.pairingId }]);
+    expect(await rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: second.pairingId }]);
     await expect(() => readCredentials(db, { id: first.pairingId, clientId: "client-T-1-1" })).rejects.toThrow();
     // The registers route to the terminal; its active pairing is the new one.
     expect(
-      rows(
+      await rows(
         "select r.name, p.id as pairing from registers r join pairings p on p.terminal_ref = r.terminal_ref and p.status = 'active' order by r.id",
       ),
     ).toEqual([
       { name: "Till 1", pairing: second.pairingId },
       { name: "Lane A", pairing: second.pairingId },
     ]);
-    expect(rows("select action, target_id from audit_log where action = 'pairing.replace'")).toEqual([
+    expect(await rows("select action, target_id from audit_log where action = 'pairing.replace'")).toEqual([
       { action: "pairing.replace", target_id: String(first.pairingId) },
     ]);
   });
@@ -126,12 +128,12 @@ describe("pair again", () => {
     expect(out.terminalRef).not.toBe(meant.terminalRef);
     expect(out.warning).toMatch(/came from terminal T-OTHER, not from T-1/);
     expect(out.warning).not.toMatch(/which replaced/);
-    expect(rows("select warning from pairing_attempts where id = ?", out.attemptId)[0]!.warning).toBe(out.warning);
-    expect(rows("select status from pairings where id = ?", meant.pairingId)).toEqual([{ status: "active" }]);
-    expect(rows("select count(*) as n from pairing_secrets where pairing_id = ?", out.pairingId)).toEqual([{ n: 2 }]);
+    expect((await rows("select warning from pairing_attempts where id = ?", out.attemptId))[0]!.warning).toBe(out.warning);
+    expect(await rows("select status from pairings where id = ?", meant.pairingId)).toEqual([{ status: "active" }]);
+    expect(await rows("select count(*) as n from pairing_secrets where pairing_id = ?", out.pairingId)).toEqual([{ n: 2 }]);
     // Again, now that T-OTHER has a pairing: the warning names the pairing it replaced there.
     const again = await pair(result("T-OTHER", 2), { intendedTerminalRef: meant.terminalRef });
-    const replacedName = rows("select name from pairings where id = ?", out.pairingId)[0]!.name;
+    const replacedName = (await rows("select name from pairings where id = ?", out.pairingId))[0]!.name;
     expect(again.warning).toContain(`which replaced “${replacedName}” on T-OTHER`);
     expect(again.warning).toContain("It took the name typed for T-1.");
   });
@@ -140,7 +142,7 @@ describe("pair again", () => {
     const first = await pair(result("T-1", 1));
     await routeRegister(staff(db), till, first.terminalRef, actor);
     // The write after Pay-Connect's 200 fails (a stop mid-write): the result waits in the spool.
-    db.$client.exec("create trigger cut before insert on pairings begin select raise(abort, 'process killed'); end;");
+    const uncut = await refuseWrites(db, "cut", "pairings", "process killed");
     const out = await pairTerminal(
       db,
       provider(result("T-1", 2)),
@@ -158,19 +160,19 @@ describe("pair again", () => {
     );
     expect(out.kind).toBe("needs_recovery");
     // Nothing half-done: the old pairing and its secrets and the route are as they were.
-    expect(rows("select id, status from pairings")).toEqual([{ id: first.pairingId, status: "active" }]);
-    expect(rows("select count(*) as n from pairing_secrets where pairing_id = ?", first.pairingId)).toEqual([{ n: 2 }]);
-    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
-    db.$client.exec("drop trigger cut");
+    expect(await rows("select id, status from pairings")).toEqual([{ id: first.pairingId, status: "active" }]);
+    expect(await rows("select count(*) as n from pairing_secrets where pairing_id = ?", first.pairingId)).toEqual([{ n: 2 }]);
+    expect(await rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
+    await uncut();
 
     const saved = await completeRecovery(staff(db), out.attemptId, actor);
     expect(saved.replacedPairingIds).toEqual([first.pairingId]);
-    expect(rows("select id, status from pairings order by id")).toEqual([
+    expect(await rows("select id, status from pairings order by id")).toEqual([
       { id: first.pairingId, status: "replaced" },
       { id: saved.pairingId, status: "active" },
     ]);
-    expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: saved.pairingId }]);
-    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
+    expect(await rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: saved.pairingId }]);
+    expect(await rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
     expect(unpairCalls).toBe(0);
   });
 });
@@ -179,7 +181,7 @@ describe("a recovery completed after the terminal was paired again", () => {
   it("keeps the newer pairing active and the recovered one as replaced, without its dead credentials", async () => {
     const first = await pair(result("T-1", 1));
     await routeRegister(staff(db), till, first.terminalRef, actor);
-    db.$client.exec("create trigger cut before insert on pairings begin select raise(abort, 'process killed'); end;");
+    const uncut = await refuseWrites(db, "cut", "pairings", "process killed");
     const spooled = await pairTerminal(
       db,
       provider(result("T-1", 2)),
@@ -187,7 +189,7 @@ describe("a recovery completed after the terminal was paired again", () => {
       actor,
     );
     expect(spooled.kind).toBe("needs_recovery");
-    db.$client.exec("drop trigger cut");
+    await uncut();
     await new Promise((r) => setTimeout(r, 5));
     // Meanwhile someone pairs the terminal again: Pay-Connect now holds this third pairing.
     const third = await pair(result("T-1", 3));
@@ -195,17 +197,16 @@ describe("a recovery completed after the terminal was paired again", () => {
 
     const saved = await completeRecovery(staff(db), spooled.attemptId, actor);
     expect(saved.warning).toMatch(/paired again/);
-    expect(rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
+    expect(await rows("select id, status, replaced_by_id from pairings order by id")).toEqual([
       { id: first.pairingId, status: "replaced", replaced_by_id: third.pairingId },
       { id: third.pairingId, status: "active", replaced_by_id: null },
       { id: saved.pairingId, status: "replaced", replaced_by_id: third.pairingId },
     ]);
     // The newer pairing's credentials are untouched; the recovered one's were not stored.
-    expect(rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: third.pairingId }]);
-    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
-    expect(rows("select status, warning is not null as warned from pairing_attempts where id = ?", spooled.attemptId)).toEqual([
-      { status: "succeeded", warned: 1 },
-    ]);
+    expect(await rows("select distinct pairing_id from pairing_secrets")).toEqual([{ pairing_id: third.pairingId }]);
+    expect(await rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: first.terminalRef }]);
+    const [recovered] = await rows("select status, warning is not null as warned from pairing_attempts where id = ?", spooled.attemptId);
+    expect({ ...recovered, warned: Boolean(recovered!.warned) }).toEqual({ status: "succeeded", warned: true });
   });
 });
 
@@ -213,20 +214,20 @@ describe("pairing from a register's page", () => {
   it("routes the register to the terminal in the same write", async () => {
     const out = await pair(result("T-9", 1), { registerRef: lane });
     expect(out.routed).toMatchObject({ changed: true, to: { ref: out.terminalRef } });
-    expect(rows("select terminal_ref from registers where id = ?", lane)).toEqual([{ terminal_ref: out.terminalRef }]);
-    expect(rows("select action from audit_log where action in ('pairing.create', 'register.route') order by id")).toEqual([
+    expect(await rows("select terminal_ref from registers where id = ?", lane)).toEqual([{ terminal_ref: out.terminalRef }]);
+    expect(await rows("select action from audit_log where action in ('pairing.create', 'register.route') order by id")).toEqual([
       { action: "pairing.create" },
       { action: "register.route" },
     ]);
   });
 
   it("keeps the pairing when the register cannot be routed (archived meanwhile), and says so", async () => {
-    db.$client.prepare("update registers set archived_at = 1 where id = ?").run(other);
+    await rawQuery(db, "update registers set archived_at = 1 where id = ?", [other]);
     const out = await pair(result("T-9", 1), { registerRef: other });
     expect(out.routed).toBeNull();
     expect(out.warning).toMatch(/paired, but the register could not be routed/);
-    expect(rows("select status from pairings where id = ?", out.pairingId)).toEqual([{ status: "active" }]);
-    expect(rows("select terminal_ref from registers where id = ?", other)).toEqual([{ terminal_ref: null }]);
+    expect(await rows("select status from pairings where id = ?", out.pairingId)).toEqual([{ status: "active" }]);
+    expect(await rows("select terminal_ref from registers where id = ?", other)).toEqual([{ terminal_ref: null }]);
   });
 
   it("a terminal paired into another merchant leaves the first merchant's registers unrouted", async () => {
@@ -240,9 +241,9 @@ describe("pairing from a register's page", () => {
       actor,
     );
     expect(moved.kind).toBe("paired");
-    expect(rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: null }]);
-    expect(rows("select status, ended_by_id from pairings where id = ?", first.pairingId)).toEqual([{ status: "replaced", ended_by_id: null }]);
-    expect(rows("select merchant_id, actor_id from audit_log where action = 'register.unroute'")).toEqual([{ merchant_id: merchant, actor_id: null }]);
+    expect(await rows("select terminal_ref from registers where id = ?", till)).toEqual([{ terminal_ref: null }]);
+    expect(await rows("select status, ended_by_id from pairings where id = ?", first.pairingId)).toEqual([{ status: "replaced", ended_by_id: null }]);
+    expect(await rows("select merchant_id, actor_id from audit_log where action = 'register.unroute'")).toEqual([{ merchant_id: merchant, actor_id: null }]);
   });
 });
 
@@ -254,7 +255,7 @@ describe("unpair", () => {
     const out = await unpairPairing(queryContext(db, merchantScope(merchant)), () => provider(result("T-1", 1)), p.pairingId, actor);
     expect(out).toMatchObject({ ok: true, unrouted: 2, message: expect.stringMatching(/2 registers that sent their payments to it are now unrouted/) });
     expect(unpairCalls).toBe(1);
-    expect(rows("select terminal_ref from registers order by id")).toEqual([{ terminal_ref: null }, { terminal_ref: null }, { terminal_ref: null }]);
-    expect(rows("select count(*) as n from audit_log where action = 'register.unroute'")).toEqual([{ n: 2 }]);
+    expect(await rows("select terminal_ref from registers order by id")).toEqual([{ terminal_ref: null }, { terminal_ref: null }, { terminal_ref: null }]);
+    expect(await rows("select count(*) as n from audit_log where action = 'register.unroute'")).toEqual([{ n: 2 }]);
   });
 });

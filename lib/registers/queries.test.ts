@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openDatabase } from "../db/open";
+import { rawQuery } from "../db/open";
+import { openTestDatabase } from "../test/db";
 import { registerList } from "../lists/lists";
 import { staff } from "../test/merchants";
 import { seedRegisters } from "../../scripts/demo/seed-registers";
@@ -8,13 +9,13 @@ import { registerRows, registerRowsAfter } from "./queries";
 
 describe("the registers CSV's keyset batches", () => {
   it("walk the whole tree in the page's order, batch after batch, with names that differ only in case", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     await seedRegisters(db, { count: 400, merchants: 2 });
     // Names that sort the same but for case, and ties broken by ids: where a keyset compared
     // without the order's collation, or with a key missing, would skip or repeat rows.
-    db.$client.exec("update locations set name = upper(name) where id % 2 = 0");
-    db.$client.exec("update locations set name = 'Same place' where id in (1, 2)");
-    db.$client.exec("update registers set name = lower(name) where id % 3 = 0");
+    await rawQuery(db, "update locations set name = upper(name) where id % 2 = 0");
+    await rawQuery(db, "update locations set name = 'Same place' where id in (1, 2)");
+    await rawQuery(db, "update registers set name = lower(name) where id % 3 = 0");
     const params = registerList.values({});
     const all = await registerRows(staff(db), params, { limit: 10_000, offset: 0 });
     expect(all).toHaveLength(400);
@@ -34,7 +35,7 @@ describe("the registers CSV's keyset batches", () => {
   });
 
   it("keeps the list's filters", async () => {
-    const db = openDatabase(":memory:");
+    const db = await openTestDatabase();
     await seedRegisters(db, { count: 120 });
     const params = registerList.values({ route: "unrouted" });
     const all = await registerRows(staff(db), params, { limit: 10_000, offset: 0 });
