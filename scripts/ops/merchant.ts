@@ -9,7 +9,7 @@
 import { DomainError } from "../../lib/errors";
 import { parseArgs } from "node:util";
 import path from "node:path";
-import { databasePathFrom } from "../../lib/db/default-path";
+import { databaseTargetFrom } from "../../lib/db/default-path";
 import { openDatabase, type DB } from "../../lib/db/open";
 import { createMerchant, findMerchant, setMerchantStatus } from "../../lib/merchants/merchants";
 import { merchants } from "../../lib/db/schema";
@@ -87,8 +87,7 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     io.err(USAGE);
     return 2;
   }
-  const file = path.resolve(databasePathFrom(io.env ?? process.env));
-  const db = openDatabase(file);
+  const db = openDatabase(databaseTargetFrom(io.env ?? process.env, path.resolve));
   try {
     return await run(io, db, command, parsed.values, target);
   } catch (err) {

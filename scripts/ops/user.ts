@@ -11,7 +11,8 @@ import { DomainError } from "../../lib/errors";
 import { parseArgs } from "node:util";
 import path from "node:path";
 import readline from "node:readline";
-import { databasePathFrom } from "../../lib/db/default-path";
+import { databaseTargetFrom } from "../../lib/db/default-path";
+import { describeDatabase } from "../../lib/db/describe";
 import { openDatabase } from "../../lib/db/open";
 import { isMerchantRole, ROLES, type Role } from "../../lib/domain";
 import { findMerchant } from "../../lib/merchants/merchants";
@@ -89,8 +90,9 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       return 2;
     }
   }
-  const file = path.resolve(databasePathFrom(io.env ?? process.env));
-  const db = openDatabase(file);
+  const target = databaseTargetFrom(io.env ?? process.env, path.resolve);
+  const file = describeDatabase({ databaseUrl: target.startsWith("/") ? undefined : target, databasePath: target });
+  const db = openDatabase(target);
   try {
     let merchantId: number | undefined;
     let merchantName = "";
@@ -133,8 +135,9 @@ async function resetPassword(io: CommandIO, emailArg: string | undefined, passwo
     io.err(`--password - found no password on the first line of standard input.\n${USAGE}`);
     return 2;
   }
-  const file = path.resolve(databasePathFrom(io.env ?? process.env));
-  const db = openDatabase(file);
+  const target = databaseTargetFrom(io.env ?? process.env, path.resolve);
+  const file = describeDatabase({ databaseUrl: target.startsWith("/") ? undefined : target, databasePath: target });
+  const db = openDatabase(target);
   try {
     const user = await firstRow(db.select({ id: users.id }).from(users).where(eq(users.email, email.data)).limit(1));
     if (!user) {

@@ -12,6 +12,8 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { openDatabase } from "../../lib/db/open";
+import { databaseTargetFrom } from "../../lib/db/default-path";
+import path from "node:path";
 import { OperatorError } from "../../lib/ops/database";
 import { databaseSql, hasTable } from "../../lib/ops/sql";
 import { commandPaths } from "../../lib/ops/paths";
@@ -86,11 +88,12 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   const { databasePath, recoveryDir } = commandPaths(env);
   try {
     const keyring = commandVaultKeys(databasePath, env);
-    if (!fs.existsSync(databasePath)) throw new OperatorError(`No database at ${databasePath}: set DATABASE_PATH to the server's database.`);
+    const target = databaseTargetFrom(env, path.resolve);
+    if (target === databasePath && !fs.existsSync(databasePath)) throw new OperatorError(`No database at ${databasePath}: set DATABASE_PATH (or DATABASE_URL) to the server's database.`);
     // No migrations from here: the server applies them; this command must not change the schema under it.
-    const db = openDatabase(databasePath, { migrate: false });
+    const db = openDatabase(target, { migrate: false });
     try {
-      if (!(await hasTable(databaseSql(db), "pairing_secrets"))) throw new OperatorError(`${databasePath} is not a Pairdesk database (no pairing_secrets table).`);
+      if (!(await hasTable(databaseSql(db), "pairing_secrets"))) throw new OperatorError(`${target === databasePath ? databasePath : "DATABASE_URL's database"} is not a Pairdesk database (no pairing_secrets table).`);
       io.out(`Vault keyring (${keyring.source}): ${describeKeyring(keyring.keys)}.`);
       if (command === "status") {
         printStatus(io, await vaultStatus(databaseSql(db), keyring.keys, recoveryDir));
