@@ -11,6 +11,7 @@ const POSTGRES_SUITE = [
   "scripts/ops/db.test.ts",
   "lib/pairing/settle.test.ts",
   "lib/db/unavailable.test.ts",
+  "lib/db/errors.test.ts",
   "lib/registers/queries.test.ts",
   "lib/registers/rules.test.ts",
   "lib/transactions/money-rules.test.ts",

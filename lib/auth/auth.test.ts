@@ -68,6 +68,22 @@ const failures = async (userId: number) =>
   Number((await rawQuery<{ n: number }>(db, "select count(*) n from audit_log where action = 'auth.sign_in_failed' and target_id = ?", [String(userId)]))[0]!.n);
 
 describe("sign-in throttling", () => {
+  it("an email with a NUL byte is simply wrong, on either engine (never a database error)", async () => {
+    await expect(authorizeCredentials(db, { email: "ana\u0000@example.com", password: "a-wrong-password" }, unknown)).rejects.toThrow(WRONG_LOGIN);
+  });
+
+  it("a flood of wrong sign-ins for different emails all get 'incorrect', none a database error (Postgres' conflicts are retried)", async () => {
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        authorizeCredentials(db, { email: `nobody-${i}@example.com`, password: "a-wrong-password" }, at(`203.0.113.${i % 250}`)).then(
+          () => "signed in",
+          (err: Error) => err.message,
+        ),
+      ),
+    );
+    expect(new Set(outcomes)).toEqual(new Set([WRONG_LOGIN]));
+  });
+
   it("counts parallel wrong passwords before verifying them: 12 at once, only the free 5 are checked", async () => {
     const u = await createUser(db, { email: "ana@example.com", password: PASSWORD, role: "support" });
     const results = await Promise.allSettled(

@@ -5,6 +5,7 @@
  * database on every request, so signing out ends that session for every copy of its cookie, a
  * role change applies at once, and a disabled user's sessions stop working.
  */
+import { isDatabaseUnavailable } from "../db/errors";
 import "server-only";
 import { eq } from "drizzle-orm";
 import { getServerSession, type NextAuthOptions } from "next-auth";
@@ -89,6 +90,9 @@ export function signInRules(email: string, userId: number | undefined, ctx: Sign
   return rules;
 }
 
+const SIGN_IN_UNAVAILABLE = "The database is not answering right now. Try again in a minute.";
+const SIGN_IN_FAILED = "Sign-in failed on the server. Try again; if it keeps failing, tell an operator.";
+
 class SignInRefused extends Error {
   constructor(message: string) {
     super(message);
@@ -127,6 +131,8 @@ export async function authorizeCredentials(
   }
   const email = rawEmail.trim().toLowerCase();
   if (!email || !password) throw new SignInRefused(WRONG_LOGIN);
+  // No stored email holds a NUL byte (forms refuse it), and Postgres cannot compare one: wrong.
+  if (email.includes("\u0000")) throw new SignInRefused(WRONG_LOGIN);
 
   const user = await firstRow(db
     .select({ ...USER_STATE, passwordHash: users.passwordHash })
@@ -225,7 +231,16 @@ export function authOptions(): NextAuthOptions {
         async authorize(credentials, req) {
           const fwd = (req?.headers as Record<string, unknown> | undefined)?.["x-forwarded-for"];
           const ctx = await requestSignInContext(typeof fwd === "string" ? fwd : null);
-          const user = await authorizeCredentials(getDb(), credentials, ctx);
+          let user;
+          try {
+            user = await authorizeCredentials(getDb(), credentials, ctx);
+          } catch (err) {
+            // next-auth puts an error's message in the URL it redirects to: only our own
+            // sentences go there, never a database's (a red-team finding on Postgres).
+            if (err instanceof SignInRefused) throw err;
+            log.error({ event: "sign_in_failed", err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "sign-in failed on the server");
+            throw new SignInRefused(isDatabaseUnavailable(err) ? SIGN_IN_UNAVAILABLE : SIGN_IN_FAILED);
+          }
           await rememberDevice(user.id, ctx.device);
           return {
             id: String(user.id),

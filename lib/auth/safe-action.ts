@@ -76,6 +76,14 @@ function echoValues(raw: Record<string, unknown>): Record<string, string> {
 const NOT_FORM_DATA =
   "This request did not come from a Pairdesk form. Reload the page and submit the form again.";
 
+const NUL_MESSAGE = "This contains a NUL character (\\0), which cannot be stored: remove it.";
+
+/** The fields of a form that hold a NUL byte, each with its message; null when none does. */
+export function nulFieldErrors(fields: Record<string, unknown>): FieldErrors | null {
+  const withNul = Object.keys(fields).filter((k) => typeof fields[k] === "string" && (fields[k] as string).includes("\u0000"));
+  return withNul.length > 0 ? Object.fromEntries(withNul.map((k) => [k, [NUL_MESSAGE]])) : null;
+}
+
 /** What an action answers when the database does not answer (whether it saved is not known if the connection broke at the commit). */
 const DATABASE_UNAVAILABLE =
   "The database is not answering right now, so this was probably not saved. Reload the page in a minute to see whether it was before trying again; if it keeps failing, tell an operator (the database check of /api/health says so too).";
@@ -108,7 +116,13 @@ export function validatedAction<S extends z.ZodType, T>(
       }
       throw err;
     }
-    const parsed = schema.safeParse(formToObject(formData));
+    const fields = formToObject(formData);
+    // A NUL byte is no character a person types, and Postgres cannot store one in text: refused
+    // here for every form, by field, before anything reads it (SQLite would have kept it, and
+    // such a database could not move to Postgres).
+    const nul = nulFieldErrors(fields);
+    if (nul) return { ok: false, error: "Some fields need attention.", fieldErrors: nul, code: "invalid" };
+    const parsed = schema.safeParse(fields);
     if (!parsed.success) {
       return {
         ok: false,

@@ -97,3 +97,32 @@ export function describeViolation(v: Violation): string {
   const kind = v.kind === "check" ? "CHECK" : v.kind === "foreign_key" ? "FOREIGN KEY" : "NOT NULL";
   return `${kind} constraint failed${v.constraint ? `: ${v.constraint}` : ""}`;
 }
+
+/**
+ * A conflict with another transaction that the Postgres engine resolves by running the whole
+ * transaction again (lib/db/postgres.ts): code that catches errors inside a transaction (a
+ * savepoint that records a failure and goes on) must let these through rather than record them.
+ */
+export function isTransientConflict(err: unknown): boolean {
+  return driverErrors(err).some((e) => e.code === "40001" || e.code === "40P01" || e.code === "23505");
+}
+
+/**
+ * A failed query's error without the query's parameters: drizzle's error carries the values it
+ * was run with (a webhook token, a session id, a search) in its message and fields, and the
+ * driver's detail the key values of a unique violation. Whoever logs an error (pino, Next's own
+ * log of a page that failed) would write them down. What stays: the SQL, the SQLSTATE, the table,
+ * the constraint, the columns of a key; never a value.
+ */
+export function withoutQueryValues(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const wrapped = err as Error & { query?: unknown; params?: unknown };
+  const cause = (wrapped.cause ?? null) as (DriverError & { detail?: unknown }) | null;
+  if (cause && typeof cause === "object" && typeof cause.detail === "string") {
+    cause.detail = cause.detail.replace(/=\(.*\)(.*)$/s, "=(…)$1");
+  }
+  if (typeof wrapped.query !== "string" || !("params" in wrapped)) return err;
+  const clean = new Error(`Failed query: ${wrapped.query}`, { cause: cause ?? undefined });
+  clean.name = "DatabaseQueryError";
+  return clean;
+}

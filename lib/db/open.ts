@@ -24,6 +24,7 @@ import { openPostgres, type PostgresOptions } from "./postgres";
 import type { Schema } from "./schema/build";
 import { migrateDatabase, MIGRATIONS_FOLDER, openSqlite, sqlitePlan } from "./sqlite";
 import type { TransactionBehavior } from "./write-queue";
+import { withoutQueryValues } from "./errors";
 
 export { migrateDatabase, MIGRATIONS_FOLDER };
 
@@ -76,6 +77,8 @@ const handlesOf = (db: object): Handles => (db as { [HANDLES]?: Handles })[HANDL
 
 function sqliteDb(file: string, options: OpenOptions): DB {
   const { reader, writer, readerClient, writerClient, queue } = openSqlite(file, options);
+  withoutValuesInErrors(reader);
+  if (writer !== reader) withoutValuesInErrors(writer);
   refuseReadsInsideTransactions(reader, () => queue.insideTransaction());
   const tx = writer as unknown as Tx;
   Object.defineProperty(tx, "transaction", { value: <T>(fn: (tx: Tx) => Promise<T>) => queue.savepoint(() => fn(tx)) });
@@ -98,7 +101,8 @@ function sqliteDb(file: string, options: OpenOptions): DB {
 }
 
 function postgresDb(url: string, options: OpenOptions): DB {
-  const pg = openPostgres(url, options);
+  const pg = openPostgres(url, { ...options, guard: withoutValuesInErrors });
+  withoutValuesInErrors(pg.reader);
   refuseReadsInsideTransactions(pg.reader, pg.insideTransaction);
   let ended: Promise<void> | undefined;
   const end = () => (ended ??= pg.pool.end());
@@ -130,6 +134,32 @@ export function sqliteReader(db: DB): Database.Database {
 export function writeAtExit(db: DB, write: (writer: Drizzle) => void): void {
   const writer = handlesOf(db).exitWriter;
   if (writer) write(writer);
+}
+
+/**
+ * Every query's failure is thrown without its parameters (withoutQueryValues): on both engines,
+ * for the reader, the writer and each Postgres transaction (lib/db/postgres.ts calls this too).
+ */
+export function withoutValuesInErrors<D extends object>(drizzleDb: D): D {
+  const session = (drizzleDb as unknown as { session: { prepareQuery: (...args: unknown[]) => Record<string, unknown> } }).session;
+  const prepareQuery = session.prepareQuery.bind(session);
+  session.prepareQuery = (...args: unknown[]) => {
+    const query = prepareQuery(...args);
+    for (const method of ["execute", "all", "get", "values", "run"]) {
+      const original = query[method];
+      if (typeof original !== "function") continue;
+      query[method] = function (this: unknown, ...a: unknown[]) {
+        try {
+          const result = (original as (...x: unknown[]) => unknown).apply(this, a);
+          return result instanceof Promise ? result.catch((err: unknown) => Promise.reject(withoutQueryValues(err))) : result;
+        } catch (err) {
+          throw withoutQueryValues(err);
+        }
+      };
+    }
+    return query;
+  };
+  return drizzleDb;
 }
 
 /**

@@ -5,7 +5,8 @@
  * - **Writes are SERIALIZABLE, retried.** SQLite runs one write transaction at a time; several
  *   instances on one Postgres do not. Every `db.transaction` runs at SERIALIZABLE isolation, and
  *   one that Postgres aborts to keep that promise (40001 serialization failure, 40P01 deadlock)
- *   runs again from the start, a few times, after a short random pause. So each transaction's
+ *   runs again from the start, up to 25 times, after a short random pause (a unique violation,
+ *   often another instance's insert of the same row, up to 3 times). So each transaction's
  *   checks (the refund that must fit in what remains, the one open completion, the route to an
  *   active pairing, the throttle's count) hold as if it ran alone, with no lock written in the
  *   code, exactly as the single writer makes them hold on SQLite. A transaction's body may run
@@ -44,11 +45,24 @@ export type PostgresOptions = {
   statementTimeoutMs?: number;
   /** How long a request waits for a free connection before it is refused (pool exhausted). */
   connectionTimeoutMs?: number;
+  /** Applied to each transaction's drizzle instance (lib/db/open.ts: errors without values). */
+  guard?: <D extends object>(db: D) => D;
 };
 
 /** SQLSTATEs after which a serializable transaction is simply run again. */
 const RETRYABLE = new Set(["40001", "40P01"]);
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 25;
+/**
+ * A unique violation inside a serializable transaction is most often another instance's insert
+ * of the same row (the same webhook to both, two submits of one form) that Postgres reports as
+ * such rather than as a conflict: run again, the transaction finds the row and acts on it. A
+ * few times only: a plain duplicate stays a duplicate, and the last run's body handles it.
+ */
+const UNIQUE_VIOLATION = "23505";
+const UNIQUE_ATTEMPTS = 3;
+
+/** Capped exponential backoff with full jitter: under contention the runs spread out. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(100, 2 ** attempt);
 
 /** The SQLSTATE of a driver error, also when drizzle wrapped it (DrizzleQueryError's cause). */
 function sqlState(err: unknown): string | undefined {
@@ -96,7 +110,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   const pool = new MigratedPool({
     ...connection,
     max: options.poolSize ?? 10,
-    connectionTimeoutMillis: options.connectionTimeoutMs ?? 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMs ?? 2_000,
   });
   // An idle connection that the server closed (a restart) is an event, not a crash: the pool drops it.
   pool.on("error", () => undefined);
@@ -114,19 +128,20 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        return await once(client, fn);
+        return await once(client, fn, attempt < UNIQUE_ATTEMPTS);
       } catch (err) {
         if (err instanceof BrokenConnection || isConnectionError(err)) broken = err as Error;
         const code = sqlState(err);
-        if (broken || !code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw err instanceof BrokenConnection ? err.cause : err;
+        const retry = code !== undefined && (RETRYABLE.has(code) ? attempt < MAX_ATTEMPTS : code === UNIQUE_VIOLATION && attempt < UNIQUE_ATTEMPTS);
+        if (broken || !retry) throw err instanceof BrokenConnection ? err.cause : err;
       } finally {
         client.release(broken);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt)));
     }
   }
 
-  async function once<T>(client: pg.PoolClient, fn: (tx: NodePgDatabase<Schema>) => Promise<T>): Promise<T> {
+  async function once<T>(client: pg.PoolClient, fn: (tx: NodePgDatabase<Schema>) => Promise<T>, retryUnique: boolean): Promise<T> {
     const state: Open = { open: true, savepoints: 0 };
     // A statement Postgres refused for a conflict dooms the whole transaction, even when the body
     // caught it (a savepoint that records a failure and goes on, as the webhook inbox does): it
@@ -138,7 +153,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
       if (result instanceof Promise) {
         result.catch((err: unknown) => {
           const code = sqlState(err);
-          if (code && RETRYABLE.has(code)) doomed ??= err;
+          if (code && (RETRYABLE.has(code) || (retryUnique && code === UNIQUE_VIOLATION))) doomed ??= err;
         });
       }
       return result;
@@ -153,7 +168,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   }
 
   async function attempt<T>(client: pg.PoolClient, state: Open, fn: (tx: NodePgDatabase<Schema>) => Promise<T>, doomed: () => unknown): Promise<T> {
-    const tx = drizzle(client, { schema });
+    const tx = (options.guard ?? ((d) => d))(drizzle(client, { schema }));
     // tx.transaction: a savepoint on this transaction's connection.
     Object.defineProperty(tx, "transaction", {
       value: <U>(inner: (t: NodePgDatabase<Schema>) => Promise<U>) => savepoint(client, () => inner(tx)),

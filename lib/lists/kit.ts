@@ -44,7 +44,8 @@ const parseAsPage = createParser<number>({
  */
 export function parseAsSearch(maxLength: number) {
   return createParser<string>({
-    parse: (v) => v.slice(0, maxLength),
+    // A NUL byte can be typed in a URL but not stored or compared by Postgres: dropped.
+    parse: (v) => v.replace(/\u0000/g, "").slice(0, maxLength),
     serialize: (v) => v,
   }).withDefault("");
 }
