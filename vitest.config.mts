@@ -12,6 +12,7 @@ const POSTGRES_SUITE = [
   "lib/pairing/settle.test.ts",
   "lib/db/unavailable.test.ts",
   "lib/db/errors.test.ts",
+  "lib/pairing/recovery-shared.test.ts",
   "lib/registers/queries.test.ts",
   "lib/registers/rules.test.ts",
   "lib/transactions/money-rules.test.ts",

@@ -83,6 +83,9 @@ export const queryDashboard = scopedQuery(async (ctx) => {
       name: pairingAttempts.name,
       terminalId: pairingAttempts.terminalId,
       errorCode: pairingAttempts.errorCode,
+      // A copy of a spool record in the database (an instance's start put it there): any
+      // instance can complete it, whichever holds the file.
+      hasRecord: sql<boolean>`${pairingAttempts.recoveryRecord} is not null`.mapWith(Boolean),
       by: users.email,
     })
     .from(pairingAttempts)
@@ -125,7 +128,7 @@ export const queryDashboard = scopedQuery(async (ctx) => {
         name: f.name,
         spooledAt: f.createdAt.toISOString(),
         by: f.by,
-        source: f.errorCode === CREDENTIALS_IN_LOG ? "log" : "missing",
+        source: f.hasRecord ? "spool" : f.errorCode === CREDENTIALS_IN_LOG ? "log" : "missing",
       });
     }
   }

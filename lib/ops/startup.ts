@@ -3,8 +3,9 @@ import { ConfigError, getEnv } from "../env";
 import { getDb } from "../db/client";
 import { describeDatabase } from "../db/describe";
 import { log } from "../log";
-import { settleAbandonedAttempts, settleAfterStop } from "../pairing/pair-terminal";
-import { listRecoverySpool } from "../pairing/recovery";
+import { removeStaleSpoolFiles, settleAbandonedAttempts, settleAfterStop } from "../pairing/pair-terminal";
+import { importSpoolRecords, listRecoverySpool } from "../pairing/recovery";
+import { INTERRUPTED_RECOVERY_MESSAGE } from "../pairing/recovery-record";
 import { NO_PROXY_MESSAGE } from "./health";
 import { serverHealth } from "./health-server";
 import { settleOperationsAfterStop } from "../transactions/operations";
@@ -80,10 +81,14 @@ export async function startServer(): Promise<void> {
 function sweepAbandoned(before: () => Date): void {
   const timer = setInterval(() => {
     void (async () => {
+      // Spool files older than a call can last (an operator moved them here from an instance
+      // that is gone) go into the database, so that any instance completes them.
+      const spool = await importSpoolRecords(getDb(), before(), { reason: INTERRUPTED_RECOVERY_MESSAGE, at: new Date() });
+      removeStaleSpoolFiles(spool.stale);
       const attempts = await settleAbandonedAttempts(getDb(), before());
       const operations = await settleOperationsAfterStop(getDb(), new Date(), before());
-      if (attempts.inLog + attempts.outcomeUnknown + operations > 0) {
-        log.warn({ ...attempts, operations }, "attempts or operations left by a stopped instance: settled");
+      if (spool.copied + attempts.inLog + attempts.outcomeUnknown + operations > 0) {
+        log.warn({ ...attempts, operations, spoolRecords: spool.copied }, "attempts or operations left by a stopped instance: settled");
       }
     })().catch((err: unknown) => log.warn({ err: (err as Error)?.message }, "could not settle what a stopped instance left; trying again in a minute"));
   }, 60_000);

@@ -51,7 +51,7 @@ export async function completeRecovery(
   }
   let spooled: { entry: SpoolEntry; result: PairResult } | null;
   try {
-    spooled = readSpooledResult(attemptId);
+    spooled = await readSpooledResult(db, attemptId);
   } catch (err) {
     if (err instanceof VaultError) {
       throw recoveryError(
@@ -63,7 +63,7 @@ export async function completeRecovery(
   if (!spooled) throw recoveryError(`There is nothing in the recovery spool for attempt ${attemptId}.`);
   if (attempt.status === "succeeded") {
     throw recoveryError(
-      `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
+      `Pairing attempt ${attemptId} was already completed. ${spooled.entry.file ? `The spool file ${path.basename(spooled.entry.file)} is kept` : "Its spool record is kept"} for an operator to compare and remove.`,
     );
   }
   // The token is the last part of the URL the attempt recorded, or it is not this pairing's.
@@ -98,13 +98,16 @@ export async function completeRecovery(
     }
     if (err instanceof DomainError && err.code === "already_saved") {
       throw recoveryError(
-        `Pairing attempt ${attemptId} was already completed. The spool file ${path.basename(spooled.entry.file)} is kept for an operator to compare and remove.`,
+        `Pairing attempt ${attemptId} was already completed. ${spooled.entry.file ? `The spool file ${path.basename(spooled.entry.file)} is kept` : "Its spool record is kept"} for an operator to compare and remove.`,
       );
     }
     log.error({ event: "recovery_failed", attemptId, failure: (err as Error)?.message }, "recovery write failed");
     throw recoveryError(writeFailure(err));
   }
-  removeSpoolFile(spooled.entry.file);
+  // The spool file, when this instance holds it (another instance's goes at its next start, as
+  // a saved pairing's), and the copy in the attempt's row: nothing sealed is kept once saved.
+  if (spooled.entry.file) removeSpoolFile(spooled.entry.file);
+  await db.transaction((tx) => tx.update(pairingAttempts).set({ recoveryRecord: null }).where(eq(pairingAttempts.id, attemptId)));
   log.info({ event: "recovered", attemptId, pairingId: saved.pairingId }, "pairing recovered");
   return saved;
 }

@@ -20,12 +20,12 @@ import { log } from "../log";
 import { ProviderError, type PairingProvider, type PairResult } from "../providers/types";
 import { persistPairing, type Persisted } from "./persist";
 import {
-  isCommitted,
-  listRecoverySpool,
+  importSpoolRecords,
   recoveryLog,
   recoveryRecord,
   removeSpoolFile,
   writeRecord,
+  type SpoolEntry,
 } from "./recovery";
 import {
   CREDENTIALS_IN_LOG,
@@ -147,33 +147,29 @@ export type SettledAtStart = {
  */
 export async function settleAfterStop(db: DB, startedAt = new Date(), createdBefore = startedAt): Promise<SettledAtStart> {
   // This process's own spool: nothing of it is in flight at start, whatever other instances do.
-  const pending = and(eq(pairingAttempts.status, "pending"), lt(pairingAttempts.createdAt, startedAt));
+  // Each record not saved goes into its attempt's row (any instance can then complete it).
   const out: SettledAtStart = { needsRecovery: 0, inLog: 0, outcomeUnknown: 0, staleSpoolFiles: 0 };
-  for (const entry of listRecoverySpool()) {
-    if (await isCommitted(db, entry)) {
-      try {
-        removeSpoolFile(entry.file);
-        log.info({ event: "stale_spool_removed", attemptId: entry.attemptId, file: entry.file }, "removed the spool file of a pairing already saved");
-        out.staleSpoolFiles++;
-      } catch (err) {
-        // Harmless (the dashboard does not offer it), and never a reason not to start.
-        log.warn({ event: "stale_spool_kept", attemptId: entry.attemptId, file: entry.file, failure: (err as Error)?.message }, "could not remove the spool file of a pairing already saved");
-      }
-      continue;
-    }
-    out.needsRecovery += changedRows(await db.transaction((tx) => tx
-      .update(pairingAttempts)
-      .set({
-        status: "needs_recovery",
-        errorCode: "write_interrupted",
-        reason: INTERRUPTED_RECOVERY_MESSAGE,
-        terminalId: entry.terminalId,
-        finishedAt: startedAt,
-      })
-      .where(and(pending, eq(pairingAttempts.id, entry.attemptId)))));
-  }
+  const imported = await importSpoolRecords(db, startedAt, { reason: INTERRUPTED_RECOVERY_MESSAGE, at: startedAt });
+  out.needsRecovery = imported.marked;
+  out.staleSpoolFiles = removeStaleSpoolFiles(imported.stale);
   const abandoned = await settleAbandonedAttempts(db, createdBefore, startedAt);
   return { ...out, ...abandoned };
+}
+
+/** Removes spool files whose pairing is saved (the stop came after the commit): how many went. */
+export function removeStaleSpoolFiles(stale: SpoolEntry[]): number {
+  let removed = 0;
+  for (const entry of stale) {
+    try {
+      removeSpoolFile(entry.file);
+      log.info({ event: "stale_spool_removed", attemptId: entry.attemptId, file: entry.file }, "removed the spool file of a pairing already saved");
+      removed++;
+    } catch (err) {
+      // Harmless (the dashboard does not offer it), and never a reason not to start.
+      log.warn({ event: "stale_spool_kept", attemptId: entry.attemptId, file: entry.file, failure: (err as Error)?.message }, "could not remove the spool file of a pairing already saved");
+    }
+  }
+  return removed;
 }
 
 /**

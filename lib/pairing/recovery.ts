@@ -11,10 +11,10 @@
  * restore), and a file that cannot be read is reported, not skipped.
  */
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import pino from "pino";
 import type { DB } from "../db/client";
-import { pairings, terminals, type Environment } from "../db/schema";
+import { pairingAttempts, pairings, terminals, type Environment } from "../db/schema";
 import { getEnv } from "../env";
 import { createLogger } from "../log";
 import type { PairResult } from "../providers/types";
@@ -24,9 +24,10 @@ import {
   removeSpoolRecord,
   scanSpoolFolder,
   writeSpoolRecord,
+  recoveryRecordSchema,
   type RecoveryRecord,
 } from "./recovery-record";
-import { firstRow } from "../db/query";
+import { changedRows, firstRow } from "../db/query";
 
 /**
  * The logger of the last resort: when the spool cannot be written, the recovery record goes to
@@ -130,12 +131,23 @@ export async function isCommitted(db: DB, entry: Pick<SpoolEntry, "attemptId" | 
   return row !== undefined;
 }
 
-/** The oldest spooled result of an attempt, opened with the vault key. Throws VaultError. */
-export function readSpooledResult(attemptId: number): { entry: SpoolEntry; result: PairResult } | null {
-  const entry = listRecoverySpool().find((e) => e.attemptId === attemptId);
+/**
+ * An attempt's spooled result, opened with the vault key: from this instance's spool file, else
+ * from the copy an instance made into the database at its start (so that any instance completes
+ * a recovery). `entry.file` is empty for a copy from the database. Throws VaultError.
+ */
+export async function readSpooledResult(db: DB, attemptId: number): Promise<{ entry: SpoolEntry; result: PairResult } | null> {
+  const local = listRecoverySpool().find((e) => e.attemptId === attemptId);
+  let raw = local ? readSpoolRecord(local.file) : null;
+  let entry = local ?? null;
+  if (!raw) {
+    const row = await firstRow(db.select({ record: pairingAttempts.recoveryRecord }).from(pairingAttempts).where(eq(pairingAttempts.id, attemptId)).limit(1));
+    const parsed = row?.record ? recoveryRecordSchema.safeParse(safeJson(row.record)) : null;
+    if (!parsed?.success || parsed.data.attemptId !== attemptId) return null;
+    raw = parsed.data;
+    entry = withoutSealed(raw, "");
+  }
   if (!entry) return null;
-  const raw = readSpoolRecord(entry.file);
-  if (!raw) return null;
   const plaintext = open(
     {
       keyId: raw.sealed.keyId,
@@ -145,6 +157,52 @@ export function readSpooledResult(attemptId: number): { entry: SpoolEntry; resul
     context(attemptId),
   );
   return { entry, result: JSON.parse(plaintext) as PairResult };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Copies this instance's spool records whose pairing is not saved into their attempts' rows
+ * (pairing_attempts.recovery_record), marking those still pending or of unknown outcome as
+ * needing recovery: any instance's dashboard then offers them, and completes them from the
+ * copy. Only records spooled before `spooledBefore` (at start: every one; later: those older
+ * than a call can last, such as files an operator moved here from an instance that is gone).
+ */
+export async function importSpoolRecords(
+  db: DB,
+  spooledBefore: Date,
+  marked: { reason: string; at: Date },
+): Promise<{ marked: number; copied: number; stale: SpoolEntry[] }> {
+  const out = { marked: 0, copied: 0, stale: [] as SpoolEntry[] };
+  for (const { record, file } of scanSpoolFolder(spoolDir()).records) {
+    if (new Date(record.spooledAt) >= spooledBefore) continue;
+    const entry = withoutSealed(record, file);
+    if (await isCommitted(db, entry)) {
+      out.stale.push(entry);
+      continue;
+    }
+    const text = JSON.stringify(record);
+    const changed = await db.transaction(async (tx) => {
+      const m = changedRows(await tx
+        .update(pairingAttempts)
+        .set({ status: "needs_recovery", errorCode: "write_interrupted", reason: marked.reason, terminalId: record.terminalId, finishedAt: marked.at, recoveryRecord: text })
+        .where(and(eq(pairingAttempts.id, record.attemptId), inArray(pairingAttempts.status, ["pending", "outcome_unknown"]))));
+      const c = m > 0 ? 0 : changedRows(await tx
+        .update(pairingAttempts)
+        .set({ recoveryRecord: text })
+        .where(and(eq(pairingAttempts.id, record.attemptId), eq(pairingAttempts.status, "needs_recovery"), isNull(pairingAttempts.recoveryRecord))));
+      return { m, c };
+    });
+    out.marked += changed.m;
+    out.copied += changed.m + changed.c;
+  }
+  return out;
 }
 
 export function removeSpoolFile(file: string): void {

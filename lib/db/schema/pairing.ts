@@ -67,6 +67,13 @@ export function pairingTables(k: Kit, s: () => Schema) {
       createdAt: k.time("created_at").notNull().default(k.now),
       finishedAt: k.time("finished_at"),
       recoveredAt: k.time("recovered_at"),
+      /**
+       * The recovery spool's record of a write cut off after Pay-Connect's answer (JSON: the plain
+       * fields and the sealed pair result, never a plaintext secret), copied from the spool file
+       * of the instance that made the call, so that any instance can complete the recovery
+       * (lib/pairing/recovery.ts). Cleared once the recovery is completed.
+       */
+      recoveryRecord: k.text("recovery_record"),
     },
     (t) => [
       k.uniqueIndex("pairing_attempts_request_key_unique").on(t.requestKey),

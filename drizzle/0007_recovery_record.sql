@@ -1,0 +1,1 @@
+ALTER TABLE `pairing_attempts` ADD `recovery_record` text;
