@@ -19,7 +19,7 @@ import pg from "pg";
 import { openDatabase, rawQuery, type DB } from "../lib/db/open";
 import { merchants } from "../lib/db/schema";
 import { createUser } from "../lib/users/users";
-import { simOtp, simTerminal, submitPairForm } from "./fixtures";
+import { simFault, simOtp, simTerminal, submitPairForm } from "./fixtures";
 
 const ADMIN_URL = process.env.TEST_DATABASE_URL;
 const LB_PORT = Number(process.env.E2E_MULTI_PORT ?? 3160);
@@ -171,8 +171,8 @@ test.afterAll(async () => {
   await db?.end();
 });
 
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${LB_URL}/login`);
+async function signIn(page: Page, email: string, password: string, base = LB_URL): Promise<void> {
+  await page.goto(`${base}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -293,4 +293,82 @@ test("webhooks spread over both instances; the poller's holder killed with -9 mi
   });
   expect([...seen].sort()).toEqual(INSTANCES.map((i) => i.name).sort());
   expect((await health(`http://127.0.0.1:${victim.port}`)).pollerHolder).toBe(survivor.name);
+});
+
+/** A row of the simulator's file (Pay-Connect's side), shared by both instances. */
+function simulatorRow<T>(query: string, ...params: unknown[]): T | undefined {
+  const sim = new Database(path.join(dir, "simulator.db"), { readonly: true });
+  try {
+    sim.pragma("busy_timeout = 5000");
+    return sim.prepare(query).get(...params) as T | undefined;
+  } finally {
+    sim.close();
+  }
+}
+
+test("an instance killed between Pay-Connect's 200 and the commit: the survivor leaves the attempt alone, and the pairing is completed through either instance", async ({ browser }) => {
+  test.setTimeout(240_000);
+  const victim = INSTANCES[0];
+  const victimUrl = `http://127.0.0.1:${victim.port}`;
+  // The admin pairs on the victim itself (its own address), so that the call is its.
+  const ctx = await browser.newContext({ baseURL: victimUrl });
+  const page = await ctx.newPage();
+  await signIn(page, ADMIN.email, ADMIN.password, victimUrl);
+  const terminalId = await simTerminal(page.request);
+  const otp = await simOtp(page.request, terminalId);
+  await simFault(page.request, "pair_slow", { terminalId, delayMs: 1_500 });
+  await submitPairForm(page, { name: "Crash till", otp, merchant: MERCHANT });
+  await waitFor("the simulator to take the pair call", async () => !simulatorRow("select 1 from faults where kind = 'pair_slow' and terminal_id = ?", terminalId));
+  // While Pay-Connect answers, a test connection locks the terminals table: after the 200 the
+  // victim's write waits on it, with the credentials already in its spool.
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
+  await lock.query("begin");
+  await lock.query("lock table terminals in share row exclusive mode");
+  const [attempt] = await rawQuery<{ id: number; status: string }>(db, "select id, status from pairing_attempts where name = 'Crash till'");
+  expect(attempt?.status).toBe("pending");
+  const sim = await waitFor("Pay-Connect's side of the pairing", async () =>
+    simulatorRow<{ client_id: string; client_secret_sha256: string }>("select client_id, client_secret_sha256 from pairings where terminal_id = ? and status = 'active'", terminalId),
+  );
+  const spoolFile = path.join(dir, victim.name, "recovery", `attempt-${attempt!.id}.json`);
+  await waitFor("the spool file", async () => fs.existsSync(spoolFile));
+  await kill9(victim.name);
+  await lock.query("rollback");
+  await lock.end();
+  await ctx.close();
+
+  // The survivor does not take the attempt for abandoned: it may be in flight (it is not older
+  // than a pair call can last), and nothing of it reached the database.
+  expect((await rawQuery<{ status: string }>(db, "select status from pairing_attempts where id = ?", [attempt!.id]))[0]!.status).toBe("pending");
+  expect(await rawQuery(db, "select id from terminals where terminal_id = ?", [terminalId])).toEqual([]);
+  expect(fs.readFileSync(spoolFile, "utf8")).not.toContain("cs_");
+
+  // Started again, the victim marks it and copies its record into the database.
+  await startInstance(victim.name, victim.port);
+  const marked = await waitFor("the attempt marked needs recovery", async () =>
+    (await rawQuery<{ status: string; has_record: boolean }>(db, "select status, recovery_record is not null as has_record from pairing_attempts where id = ?", [attempt!.id])).find(
+      (r) => r.status === "needs_recovery" && Boolean(r.has_record),
+    ),
+  );
+  expect(marked).toBeTruthy();
+
+  // An admin completes it through the balancer, whichever instance answers each request.
+  const lbCtx = await browser.newContext({ baseURL: LB_URL });
+  const admin = await lbCtx.newPage();
+  await signIn(admin, ADMIN.email, ADMIN.password);
+  const item = admin.getByTestId("needs-recovery").getByRole("listitem").filter({ hasText: terminalId });
+  await expect(item).toHaveAttribute("data-source", "spool");
+  await item.getByRole("button", { name: "Complete pairing" }).click();
+  await expect(admin.getByRole("heading", { level: 1, name: `Terminal ${terminalId}` })).toBeVisible();
+  await lbCtx.close();
+
+  const [after] = await rawQuery<{ status: string; has_record: boolean }>(db, "select status, recovery_record is not null as has_record from pairing_attempts where id = ?", [attempt!.id]);
+  expect(after).toMatchObject({ status: "succeeded" });
+  expect(Boolean(after!.has_record)).toBe(false);
+  const pairing = await rawQuery<{ client_id: string; status: string }>(
+    db,
+    "select p.client_id, p.status from pairings p join terminals t on t.id = p.terminal_ref where t.terminal_id = ?",
+    [terminalId],
+  );
+  expect(pairing).toEqual([{ client_id: sim.client_id, status: "active" }]);
 });
