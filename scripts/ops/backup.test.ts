@@ -136,4 +136,14 @@ describe("npm run backup", () => {
     expect(none.code).toBe(1);
     expect(none.err).toContain("No database at");
   });
+
+  it("on Postgres (DATABASE_URL), backup and restore refuse and say what to use instead, touching no file", async () => {
+    const env = { DATABASE_URL: "postgres://pairdesk@db.example.test:5432/pairdesk", DATABASE_PATH: path.join(testDataDir, "pg-unused.db") };
+    for (const r of [await runMain(backupMain, ["--out", path.join(testDataDir, "pg-backups")], env), await runMain(restoreMain, ["--from", "x.db"], env)]) {
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/DATABASE_URL names Postgres, and npm run backup \/ restore work on the SQLite file only for now\. On Postgres, use your provider's backups or pg_dump/);
+    }
+    expect(fs.existsSync(path.join(testDataDir, "pg-backups"))).toBe(false);
+    expect(fs.existsSync(path.join(testDataDir, "pg-unused.db"))).toBe(false);
+  });
 });

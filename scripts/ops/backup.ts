@@ -8,6 +8,8 @@
  * anything. Refuses to overwrite an existing file unless --force. Needs no VAULT_KEY and never
  * prints it: the copy holds the secrets sealed; keep VAULT_KEY apart from it.
  */
+import { isPostgresUrl } from "../../lib/db/engine";
+import { POSTGRES_NOT_YET } from "../../lib/ops/paths";
 import { parseArgs } from "node:util";
 import { backupDatabase } from "../../lib/ops/backup";
 import { formatBytes, formatCounts, OperatorError } from "../../lib/ops/database";
@@ -30,6 +32,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
   if (!values.out) {
     io.err(`Missing --out.\n${USAGE}`);
     return 2;
+  }
+  if (isPostgresUrl((io.env ?? process.env).DATABASE_URL)) {
+    io.err(POSTGRES_NOT_YET);
+    return 1;
   }
   const { databasePath, recoveryDir } = commandPaths(io.env ?? process.env);
   try {

@@ -11,6 +11,8 @@
  * the migrations an older backup lacks, and adds FILE.recovery/'s records to the recovery spool.
  * --check only checks FILE (and the key) and changes nothing.
  */
+import { isPostgresUrl } from "../../lib/db/engine";
+import { POSTGRES_NOT_YET } from "../../lib/ops/paths";
 import { parseArgs } from "node:util";
 import { formatCounts, OperatorError } from "../../lib/ops/database";
 import { commandPaths } from "../../lib/ops/paths";
@@ -36,6 +38,10 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     return 2;
   }
   const env = io.env ?? process.env;
+  if (isPostgresUrl(env.DATABASE_URL)) {
+    io.err(POSTGRES_NOT_YET);
+    return 1;
+  }
   const { databasePath, recoveryDir } = commandPaths(env);
   try {
     const keyring = commandVaultKeys(databasePath, env);
