@@ -62,6 +62,24 @@ describe("loadEnv", () => {
     );
   });
 
+  it("on Postgres, generates nothing even in demo mode: every instance must share the secrets", () => {
+    const db = tmpDb();
+    const url = "postgres://pairdesk:pw@db.example.test:5432/pairdesk";
+    expect(() => loadEnv({ PAIRDESK_MODE: "demo", DATABASE_URL: url, DATABASE_PATH: db })).toThrow(/AUTH_SECRET and VAULT_KEY must be set when DATABASE_URL is/);
+    expect(() => loadEnv({ PAIRDESK_MODE: "demo", DATABASE_URL: url, AUTH_SECRET: SECRET, DATABASE_PATH: db })).toThrow(/^VAULT_KEY must be set when DATABASE_URL is/);
+    expect(fs.existsSync(path.join(path.dirname(db), "generated-secrets.json"))).toBe(false);
+    expect(loadEnv({ PAIRDESK_MODE: "demo", DATABASE_URL: url, AUTH_SECRET: SECRET, VAULT_KEY: KEY, DATABASE_PATH: db }).databaseUrl).toBe(url);
+    // The password is never in the message of a bad URL.
+    expect(() => loadEnv({ PAIRDESK_MODE: "demo", DATABASE_URL: "mysql://u:hunter2@h/db", AUTH_SECRET: SECRET, VAULT_KEY: KEY, DATABASE_PATH: db })).toThrow(
+      /DATABASE_URL must be a postgres:\/\/ \(or postgresql:\/\/\) URL/,
+    );
+    try {
+      loadEnv({ PAIRDESK_MODE: "demo", DATABASE_URL: "mysql://u:hunter2@h/db", AUTH_SECRET: SECRET, VAULT_KEY: KEY, DATABASE_PATH: db });
+    } catch (err) {
+      expect(String((err as Error).message)).not.toContain("hunter2");
+    }
+  });
+
   it("generates missing secrets in demo mode into the data folder, mode 0600, and reuses them", () => {
     const db = tmpDb();
     const first = loadEnv({ PAIRDESK_MODE: "demo", DATABASE_PATH: db });

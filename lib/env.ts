@@ -260,6 +260,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
         "PAIRDESK_SIMULATOR is on: a production start refuses the simulator. Turn it off, or start with PAIRDESK_MODE=demo.",
       );
     }
+  } else if ((!authSecret || !vaultKeyText) && raw.DATABASE_URL) {
+    // Several instances share one Postgres: a key generated into one instance's data folder would
+    // seal pairings that the others cannot open (and sign sessions they refuse).
+    throw new ConfigError(
+      `${[!authSecret && "AUTH_SECRET", !vaultKeyText && "VAULT_KEY"].filter(Boolean).join(" and ")} must be set when DATABASE_URL is: every instance on the database must share them, so none may generate its own. After npm run db -- copy of a demo, they are in its data folder's generated-secrets.json.`,
+    );
   } else if (!authSecret || !vaultKeyText) {
     const file = path.join(dataDir, "generated-secrets.json");
     const stored = readGenerated(file);

@@ -36,8 +36,16 @@ function normalize(row: Row): Row {
 
 describe.skipIf(ENGINE !== "postgres")("npm run db -- copy", () => {
   const file = path.join(testDataDir, "copy-source.db");
-  let source: Database.Database;
   const opened: DB[] = [];
+  /** The source, opened for a moment (a handle kept open would hold the file as a server does). */
+  const fromSource = <T>(read: (db: Database.Database) => T): T => {
+    const db = new Database(file, { readonly: true });
+    try {
+      return read(db);
+    } finally {
+      db.close();
+    }
+  };
   const open = (url: string) => {
     const db = openDatabase(url, { migrate: false });
     opened.push(db);
@@ -52,21 +60,21 @@ describe.skipIf(ENGINE !== "postgres")("npm run db -- copy", () => {
       timeout: 120_000,
     });
     expect(seeded.status, seeded.stderr).toBe(0);
-    source = new Database(file, { readonly: true });
   });
   afterAll(async () => {
-    source?.close();
     for (const db of opened) await db.end();
   });
 
   const tables = () =>
-    (source.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name <> '__drizzle_migrations' order by name").all() as { name: string }[]).map(
-      (t) => t.name,
+    fromSource((source) =>
+      (source.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite\\_%' escape '\\' and name <> '__drizzle_migrations' order by name").all() as { name: string }[]).map(
+        (t) => t.name,
+      ),
     );
 
   it("copies every table row for row, the secrets still sealed and opened by the same key, and says what to change", async () => {
     // Every table has something to copy: the test covers every kind of row.
-    for (const t of tables()) expect((source.prepare(`select count(*) as n from "${t}"`).get() as { n: number }).n, t).toBeGreaterThan(0);
+    for (const t of tables()) expect(fromSource((source) => (source.prepare(`select count(*) as n from "${t}"`).get() as { n: number }).n), t).toBeGreaterThan(0);
     expect(tables().length).toBeGreaterThanOrEqual(16);
 
     const to = await emptyDatabase();
@@ -75,13 +83,14 @@ describe.skipIf(ENGINE !== "postgres")("npm run db -- copy", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/the counts match/);
     expect(r.out).toMatch(/opens the 6 copied secrets/);
-    expect(r.out).toMatch(/set DATABASE_URL=postgres:\/\/<user>:<password>@/);
+    expect(r.out).toMatch(/set DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/pdt_copy_/);
+    expect(r.out).toMatch(/keep PUBLIC_URL the address Pay-Connect already sends webhooks to/);
     expect(r.out).not.toContain("whsec_");
 
     const target = open(to);
     for (const t of tables()) {
-      const key = (source.prepare(`select name from pragma_table_info('${t}') where pk = 1`).get() as { name: string }).name;
-      const before = (source.prepare(`select * from "${t}" order by "${key}"`).all() as Row[]).map(normalize);
+      const key = fromSource((source) => (source.prepare(`select name from pragma_table_info('${t}') where pk = 1`).get() as { name: string }).name);
+      const before = fromSource((source) => source.prepare(`select * from "${t}" order by "${key}"`).all() as Row[]).map(normalize);
       const after = (await rawQuery<Row>(target, `select * from "${t}" order by "${key}"`)).map(normalize);
       expect(after, t).toEqual(before);
     }
@@ -92,7 +101,7 @@ describe.skipIf(ENGINE !== "postgres")("npm run db -- copy", () => {
     expect(credentials.clientSecret).toBe("cs_alpha_1_0123456789abcdefghijklmnop");
 
     // New rows continue after the copied ids; the rules hold again.
-    const maxId = (source.prepare("select max(id) as m from audit_log").get() as { m: number }).m;
+    const maxId = fromSource((source) => (source.prepare("select max(id) as m from audit_log").get() as { m: number }).m);
     const [next] = await rawQuery<{ id: number }>(target, "insert into audit_log (action) values ('copy.check') returning id");
     expect(next!.id).toBe(maxId + 1);
     let refused: unknown = null;
@@ -121,6 +130,19 @@ describe.skipIf(ENGINE !== "postgres")("npm run db -- copy", () => {
       return rawQuery<{ n: number }>(probe, "select count(*) as n from information_schema.tables where table_schema = 'public'");
     });
     expect(Number(tablesThere[0]!.n)).toBe(0);
+  });
+
+  it("refuses while a server has the SQLite file open: what it writes after the copy would be lost", async () => {
+    const server = new Database(file);
+    try {
+      server.prepare("select count(*) from users").get();
+      const to = await emptyDatabase();
+      const r = await runMain(main, ["copy", "--to", to, "--from", file]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/is in use by another process .* Stop the server first, then copy/);
+    } finally {
+      server.close();
+    }
   });
 
   it("refuses bad arguments with the usage", async () => {

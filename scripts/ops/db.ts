@@ -43,10 +43,22 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
     const keyring = commandVaultKeys(from, env);
     let source: Database.Database;
     try {
-      source = new Database(from, { readonly: true, fileMustExist: true });
-      source.pragma("busy_timeout = 5000");
+      source = new Database(from, { fileMustExist: true, timeout: 0 });
     } catch (err) {
       throw new OperatorError(`${from} cannot be opened: ${(err as Error).message}.`);
+    }
+    // SQLite's exclusive lock for the whole copy: refused while a server (or a command) has the
+    // file open, so that nothing is written to it after the copy read it.
+    try {
+      source.pragma("locking_mode = EXCLUSIVE");
+      source.exec("BEGIN EXCLUSIVE");
+      source.exec("COMMIT");
+    } catch (err) {
+      source.close();
+      if ((err as { code?: string }).code?.startsWith("SQLITE_BUSY")) {
+        throw new OperatorError(`${from} is in use by another process — a running Pairdesk server, or a command such as npm run backup. Stop the server first, then copy: what it wrote after the copy would not be in Postgres.`);
+      }
+      throw new OperatorError(`${from} cannot be locked for the copy: ${(err as Error).message}.`);
     }
     try {
       io.out(`Copying ${from} into ${targetLabel}…`);
@@ -60,12 +72,17 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       });
       io.out(
         `Copied ${result.rows.toLocaleString("en-US")} rows in ${result.tables.length} tables in ${(result.ms / 1000).toFixed(1)} s; ` +
-          `the counts match (${formatCounts(result.tables.filter((t) => t.rows > 0))}), and VAULT_KEY (${keyring.source}) opens the ${result.secrets} copied secret${result.secrets === 1 ? "" : "s"}.`,
+          `the counts match (${formatCounts(result.tables.filter((t) => t.rows > 0))}), and the vault key (${keyring.source}) opens the ${result.secrets} copied secret${result.secrets === 1 ? "" : "s"}.`,
       );
       io.out("");
       io.out("Next, for every instance:");
-      io.out(`  - set DATABASE_URL=${targetLabel.replace("postgres://", "postgres://<user>:<password>@")} (the URL you copied to);`);
-      io.out("  - keep VAULT_KEY and AUTH_SECRET exactly as they are (every instance shares them);");
+      io.out(`  - set DATABASE_URL=${withoutPassword(to)} (with the password: the URL you copied to);`);
+      io.out(
+        keyring.source === "VAULT_KEY"
+          ? "  - keep VAULT_KEY and AUTH_SECRET exactly as they are (every instance shares them);"
+          : `  - set VAULT_KEY and AUTH_SECRET to this installation's, from ${keyring.source.replace(/^the VAULT_KEY generated into /, "")} (every instance shares them; an instance on Postgres generates none);`,
+      );
+      io.out("  - keep PUBLIC_URL the address Pay-Connect already sends webhooks to: each pairing's webhook URL was made from it (a new address means pairing the terminals again, or forwarding the old one);");
       io.out("  - keep DATABASE_PATH's folder (or set RECOVERY_DIR) on a persistent volume: the recovery spool stays on disk;");
       io.out(`  - start Pairdesk, check /api/health, and keep ${from} as a backup until you are sure.`);
       return 0;
@@ -78,6 +95,17 @@ export async function main(argv: string[], io: CommandIO): Promise<number> {
       return 1;
     }
     throw err;
+  }
+}
+
+/** The URL as typed, its password replaced: user, host, port and database stay readable. */
+function withoutPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "<password>";
+    return u.toString().replace("%3Cpassword%3E", "<password>");
+  } catch {
+    return "postgres://…";
   }
 }
 

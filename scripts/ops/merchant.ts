@@ -6,6 +6,7 @@
  *   npm run merchant -- reactivate <id or exact name>
  * Each change is in the audit log, by "operator" (no signed-in actor).
  */
+import { caseless } from "../../lib/db/query";
 import { DomainError } from "../../lib/errors";
 import { parseArgs } from "node:util";
 import path from "node:path";
@@ -13,7 +14,7 @@ import { databaseTargetFrom } from "../../lib/db/default-path";
 import { openDatabase, type DB } from "../../lib/db/open";
 import { createMerchant, findMerchant, setMerchantStatus } from "../../lib/merchants/merchants";
 import { merchants } from "../../lib/db/schema";
-import { asc, sql } from "drizzle-orm";
+import { asc } from "drizzle-orm";
 import { runIfEntryPoint, type CommandIO } from "./command";
 
 const USAGE =
@@ -38,7 +39,7 @@ async function run(io: CommandIO, db: DB, command: string, values: { name?: stri
       const rows = await db
         .select({ id: merchants.id, name: merchants.name, status: merchants.status, externalRef: merchants.externalRef })
         .from(merchants)
-        .orderBy(sql`${merchants.name} collate nocase`, asc(merchants.id));
+        .orderBy(caseless(merchants.name), asc(merchants.id));
       if (rows.length === 0) io.out("No merchants yet: npm run merchant -- create --name N");
       for (const r of rows) io.out(`${r.id}\t${r.status}\t${r.name}${r.externalRef ? `\t(${r.externalRef})` : ""}`);
       return 0;
