@@ -372,3 +372,77 @@ test("an instance killed between Pay-Connect's 200 and the commit: the survivor 
   );
   expect(pairing).toEqual([{ client_id: sim.client_id, status: "active" }]);
 });
+
+/**
+ * Restarts the test cluster (pg_ctl restart -m fast), when this run started it
+ * (scripts/test/with-postgres.ts), in the background: the flood goes on meanwhile.
+ */
+function restartPostgres(): Promise<void> {
+  const pgCtl = process.env.TEST_POSTGRES_PG_CTL!;
+  // Its log to the cluster's file: to the pipe of this call, the server would die with it.
+  const args = ["-D", process.env.TEST_POSTGRES_DATA!, "-l", process.env.TEST_POSTGRES_LOG!, "-m", "fast", "-w", "restart"];
+  const runAs = process.env.TEST_POSTGRES_RUN_AS;
+  const child = runAs ? spawn("runuser", ["-u", runAs, "--", pgCtl, ...args], { stdio: "ignore" }) : spawn(pgCtl, args, { stdio: "ignore" });
+  return new Promise((resolve, reject) =>
+    child.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`pg_ctl restart failed with exit code ${code}`)))),
+  );
+}
+
+test("Postgres restarted in the middle of a webhook flood: every delivery answered 200 is applied once, the others were 5xx, and the instances reconnect by themselves", async () => {
+  test.skip(!process.env.TEST_POSTGRES_DATA, "needs the cluster of scripts/test/with-postgres.ts (npm test starts one) to restart it");
+  test.setTimeout(240_000);
+  const [pairing] = await rawQuery<{ token: string; terminal_id: string }>(
+    db,
+    "select p.webhook_token as token, t.terminal_id from pairings p join terminals t on t.id = p.terminal_ref where p.status = 'active' and p.name = 'Multi till'",
+  );
+  const sim = simulatorRow<{ k: string }>("select webhook_secret_key as k from pairings where terminal_id = ? and status = 'active'", pairing!.terminal_id);
+  const send = async (i: number): Promise<number> => {
+    const text = JSON.stringify([{ id: `restart-${i}`, status: "SUCCESS", amount: 100 + i, currency: "EUR", tags: ["charge"], created_at: new Date().toISOString() }]);
+    try {
+      const res = await fetch(`${LB_URL}/api/webhooks/pay-connect/${pairing!.token}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Signature: createHmac("sha256", sim!.k).update(text).digest("hex") },
+        body: text,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    } catch {
+      return 0;
+    }
+  };
+  const TOTAL = 300;
+  const answered = new Map<number, number>();
+  let next = 0;
+  const restarts: Promise<void>[] = [];
+  const worker = async () => {
+    while (next < TOTAL) {
+      const i = next++;
+      if (i === 100) restarts.push(restartPostgres());
+      answered.set(i, await send(i));
+    }
+  };
+  await Promise.all(Array.from({ length: 10 }, worker));
+  await Promise.all(restarts);
+  expect(restarts).toHaveLength(1);
+  const statuses = [...answered.values()];
+  // Nothing but 200, or an answer that makes Pay-Connect send it again (5xx), or a cut connection.
+  expect(statuses.filter((s) => s !== 200 && s !== 0 && s < 500)).toEqual([]);
+  const ok = [...answered].filter(([, s]) => s === 200).map(([i]) => i);
+  expect(ok.length).toBeGreaterThan(TOTAL / 3);
+
+  // The instances reconnect without a restart: through the balancer, health is ok again.
+  await waitFor("the instances to answer healthy after the restart", async () => (await health(LB_URL)).ok && (await health(LB_URL)).ok);
+  const stored = new Set(
+    (await rawQuery<{ id: string }>(db, "select provider_transaction_id as id from transactions where provider_transaction_id like 'restart-%'")).map((r) => r.id),
+  );
+  for (const i of ok) expect(stored.has(`restart-${i}`), `delivery ${i} was answered 200`).toBe(true);
+  // Pay-Connect sends the others again; then each of the 300 is there once, with one webhook event.
+  for (const [i, s] of answered) if (s !== 200) expect(await send(i)).toBe(200);
+  const [counts] = await rawQuery<{ n: number; distinct: number; events: number }>(
+    db,
+    `select count(*) as n, count(distinct t.provider_transaction_id) as distinct,
+            (select count(*) from transaction_events e join transactions x on x.id = e.transaction_ref where x.provider_transaction_id like 'restart-%' and e.source = 'webhook') as events
+       from transactions t where t.provider_transaction_id like 'restart-%'`,
+  );
+  expect([Number(counts!.n), Number(counts!.distinct), Number(counts!.events)]).toEqual([TOTAL, TOTAL, TOTAL]);
+});

@@ -59,7 +59,7 @@ export function violationOf(err: unknown): Violation | null {
 
 const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300", "53400"]);
 const UNAVAILABLE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|the database system is (starting up|shutting down|in recovery mode)|database is locked|SQLITE_BUSY|SQLITE_CANTOPEN|unable to open database file/i;
+  /timeout exceeded when trying to connect|Connection terminated|terminating connection|is not queryable|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|the database system is (starting up|shutting down|in recovery mode)|database is locked|SQLITE_BUSY|SQLITE_CANTOPEN|unable to open database file/i;
 
 /**
  * True when the database could not be reached or is not answering (Postgres down or restarting,

@@ -112,8 +112,11 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectionTimeoutMs ?? 2_000,
   });
-  // An idle connection that the server closed (a restart) is an event, not a crash: the pool drops it.
+  // A connection the server closed (a restart) is an event, not a crash: an idle one the pool
+  // drops; one in use fails its query, and its own 'error' event must not go unheard (an
+  // uncaught exception in the server).
   pool.on("error", () => undefined);
+  pool.on("connect", (client) => client.on("error", () => undefined));
   if (options.migrate !== false) pool.ready = migratePostgres(connection);
   pool.ready.catch(() => undefined); // seen by whoever awaits `ready` or queries
 
@@ -228,6 +231,7 @@ function isConnectionError(err: unknown): boolean {
 /** Applies drizzle/postgres/ on a connection of its own, under an advisory lock held for the run. */
 async function migratePostgres(connection: pg.ClientConfig): Promise<void> {
   const client = new pg.Client(connection);
+  client.on("error", () => undefined);
   await client.connect();
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);

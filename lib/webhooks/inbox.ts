@@ -11,7 +11,7 @@
  * most REJECTED_KEEP of them are kept (the write that crosses the cap drops the oldest), none
  * older than REJECTED_RETENTION_DAYS (pruned every PRUNE_EVERY batches).
  */
-import { isTransientConflict } from "../db/errors";
+import { isDatabaseUnavailable, isTransientConflict } from "../db/errors";
 import { DomainError } from "../errors";
 import "server-only";
 import { and, count, eq, lt, notInArray, sql } from "drizzle-orm";
@@ -247,7 +247,8 @@ export async function applyDelivery(
   } catch (err) {
     // Another transaction's conflict: the engine runs the whole batch again (Postgres), so it is
     // not this delivery's failure and no error line is written for it.
-    if (isTransientConflict(err)) throw err;
+    // The same for a database that went away: the batch fails, and no delivery of it is stored.
+    if (isTransientConflict(err) || isDatabaseUnavailable(err)) throw err;
     events = 0;
     conflicts.length = 0;
     const message = (err as Error)?.message ?? "unknown error";

@@ -35,7 +35,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startCluster(): Promise<{ url: string; stop: () => void }> {
+async function startCluster(): Promise<{ url: string; stop: () => void; env: Record<string, string> }> {
   const root = process.getuid?.() === 0;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pairdesk-pg-"));
   fs.chmodSync(dir, 0o755);
@@ -51,7 +51,10 @@ async function startCluster(): Promise<{ url: string; stop: () => void }> {
     spawnSync(...asOwner(postgresBin("pg_ctl"), ["-D", data, "-m", "immediate", "stop"]), { stdio: "ignore" });
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
+  // For the tests that restart the database (e2e/multi-instance.spec.ts): pg_ctl on this data
+  // folder, as this user (a restart reuses the start's options).
+  const env = { TEST_POSTGRES_PG_CTL: postgresBin("pg_ctl"), TEST_POSTGRES_DATA: data, TEST_POSTGRES_LOG: path.join(dir, "log"), TEST_POSTGRES_RUN_AS: root ? "postgres" : "" };
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop, env };
 }
 
 const command = process.argv.slice(2);
@@ -63,7 +66,7 @@ if (command.length === 0) {
 const cluster = process.env.TEST_DATABASE_URL ? null : await startCluster();
 const url = process.env.TEST_DATABASE_URL ?? cluster!.url;
 if (cluster) console.log(`== a throwaway Postgres for the tests at ${url}`);
-const child = spawn(command[0]!, command.slice(1), { stdio: "inherit", env: { ...process.env, TEST_DATABASE_URL: url }, shell: false });
+const child = spawn(command[0]!, command.slice(1), { stdio: "inherit", env: { ...process.env, ...cluster?.env, TEST_DATABASE_URL: url }, shell: false });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
 child.on("exit", (code, signal) => {
   cluster?.stop();
