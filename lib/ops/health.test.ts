@@ -13,7 +13,8 @@ import { writeSpoolRecord } from "../pairing/recovery-record";
 import { keyringText, newKey, seedSealedPairings } from "../test/ops-kit";
 
 const k1 = parseVaultKeys(process.env.VAULT_KEY!);
-const spoolDir = path.join(testDataDir, "health-spool");
+// On the project's disk, not in the temporary folder: a tmpfs /tmp would make the spool check say "memory file system".
+const spoolDir = path.resolve("node_modules/.cache/pairdesk-health-spool");
 let db: DB;
 
 function sources(over: Partial<HealthSources> = {}): HealthSources {
@@ -96,6 +97,25 @@ describe("checkHealth", () => {
     expect(JSON.stringify(health)).not.toContain(testDataDir);
     expect(details.recoverySpool).toBeTruthy();
     fs.rmSync(spoolDir);
+  });
+
+  it.skipIf(!fs.existsSync("/dev/shm"))("needs attention when the spool is on a memory file system (lost at the machine's restart)", async () => {
+    const onTmpfs = fs.mkdtempSync("/dev/shm/pairdesk-spool-");
+    try {
+      const { health, details } = await run({ recoveryDir: () => onTmpfs });
+      expect(health.status).toBe("attention");
+      expect(health.checks.recoverySpool).toEqual({
+        ok: true,
+        status: "attention",
+        message: expect.stringContaining("The recovery spool is on a memory file system: what it holds is lost when the machine restarts."),
+      });
+      expect(JSON.stringify(health)).not.toContain(onTmpfs);
+      expect(details.recoverySpool).toBe("file system type 0x1021994");
+      // On a disk, the same check is ok.
+      expect((await run()).health.checks.recoverySpool.status).toBe("ok");
+    } finally {
+      fs.rmSync(onTmpfs, { recursive: true, force: true });
+    }
   });
 
   it("is broken when the database has a migration this code does not know, or lacks one", async () => {

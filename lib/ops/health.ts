@@ -156,24 +156,40 @@ async function checkVault(sql: OpsSql, keys: VaultKey[]): Promise<Checked> {
 }
 
 /** Whether a file can be created in the spool folder (created if missing, as the first pairing would). */
+/** tmpfs and ramfs (statfs f_type): a restart of the machine empties them. */
+const MEMORY_FILE_SYSTEMS = new Set([0x01021994, 0x858458f6]);
+
 function checkSpoolWritable(dir: string): Checked | null {
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const probe = path.join(dir, `.health-${process.pid}.probe`);
     fs.writeFileSync(probe, "", { mode: 0o600 });
     fs.rmSync(probe, { force: true });
-    return null;
   } catch (err) {
     return broken(
       "The recovery spool cannot be written: a pairing whose database write fails would keep its credentials only in the server log.",
       (err as Error).message,
     );
   }
+  // Written, but not kept: a memory file system loses the spool at the machine's restart (a
+  // container's scratch space, a tmpfs mount), and with it the only copy of a cut-off pairing.
+  try {
+    const type = fs.statfsSync(dir).type;
+    if (MEMORY_FILE_SYSTEMS.has(type)) {
+      return attention(
+        "The recovery spool is on a memory file system: what it holds is lost when the machine restarts. Set RECOVERY_DIR to a folder on a persistent disk (one volume per instance).",
+        `file system type 0x${type.toString(16)}`,
+      );
+    }
+  } catch {
+    // statfs unavailable: say nothing rather than guess
+  }
+  return null;
 }
 
 async function checkSpool(dir: string, cache: HealthCache | null): Promise<Checked> {
   const writable = await cached(cache, "spool-write", HEALTH_CACHE_MS, () => checkSpoolWritable(dir) ?? ok("writable"));
-  if (!writable.ok) return writable;
+  if (writable.status !== "ok") return writable;
   const { records, unreadable } = scanSpoolFolder(dir);
   if (unreadable.length > 0) {
     return attention(
