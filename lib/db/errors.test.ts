@@ -9,7 +9,7 @@ import { openTestDatabase } from "../test/db";
 import { pairedTerminal } from "../test/transactions";
 import { pairings } from "./schema";
 import { eq } from "drizzle-orm";
-import { isUniqueViolation, violationOf } from "./errors";
+import { errorForLog, isUniqueViolation, violationOf } from "./errors";
 
 /** Everything an error logger could print: message, stack, own fields, the cause's, recursively. */
 function printable(err: unknown, depth = 0): string {
@@ -48,6 +48,10 @@ describe("errors without values", () => {
       expect(String((err as Error).stack)).not.toContain(token);
       expect(isUniqueViolation(err, "pairings")).toBe(true);
       expect(violationOf(err)).toEqual({ kind: "unique", table: "pairings", columns: ["webhook_token"] });
+      // What a log line gets: the messages and the driver's code, never the value.
+      const forLog = errorForLog(err);
+      expect(forLog.code).toMatch(/^(23505|SQLITE_CONSTRAINT_UNIQUE)$/);
+      expect(JSON.stringify(forLog)).not.toContain(token);
     } finally {
       await db.end();
     }

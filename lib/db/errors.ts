@@ -126,3 +126,12 @@ export function withoutQueryValues(err: unknown): unknown {
   clean.name = "DatabaseQueryError";
   return clean;
 }
+
+/** An error for a log line: its message, and the driver's SQLSTATE and message under it (never a value). */
+export function errorForLog(err: unknown): { message: string; code?: string; cause?: string } {
+  const chain = driverErrors(err);
+  const message = typeof chain[0]?.message === "string" ? chain[0].message : String(err);
+  const driver = chain.slice(1).find((e) => typeof e.message === "string");
+  const code = chain.map((e) => e.code).find((c): c is string => typeof c === "string");
+  return { message, ...(code ? { code } : {}), ...(driver ? { cause: String(driver.message) } : {}) };
+}

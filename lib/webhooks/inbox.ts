@@ -11,7 +11,7 @@
  * most REJECTED_KEEP of them are kept (the write that crosses the cap drops the oldest), none
  * older than REJECTED_RETENTION_DAYS (pruned every PRUNE_EVERY batches).
  */
-import { isDatabaseUnavailable, isTransientConflict } from "../db/errors";
+import { errorForLog, isDatabaseUnavailable, isTransientConflict } from "../db/errors";
 import { DomainError } from "../errors";
 import "server-only";
 import { and, count, eq, lt, notInArray, sql } from "drizzle-orm";
@@ -136,7 +136,7 @@ async function flush(db: DB): Promise<void> {
       "webhook deliveries stored",
     );
   } catch (err) {
-    log.error({ err: (err as Error)?.message, deliveries: batch.length }, "webhook deliveries could not be stored");
+    log.error({ err: errorForLog(err), deliveries: batch.length }, "webhook deliveries could not be stored");
     for (const q of batch) q.reject(err);
   } finally {
     state.flushing = false;
