@@ -16,7 +16,7 @@
  * 200, and (deployed) the poller's lag during the burst and how long its backlog took to drain.
  * Targets: ratio ≥ 0.8 and the webhook's p99 within 1.5× the floor's, in both settings; none lost.
  *
- *   npm run bench:webhooks [-- --settings quiet,deployed --rounds 8 --deliveries 1500
+ *   npm run bench:webhooks [-- --engine sqlite|postgres --settings quiet,deployed --rounds 8 --deliveries 1500
  *                              --concurrency 50 --port 3198 --provider-ms 40 --profile DIR]
  */
 import "../server-only-stub";
@@ -27,8 +27,6 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import Database from "better-sqlite3";
-import { returnedRow } from "../../lib/db/query";
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +36,8 @@ const { values } = parseArgs({
     concurrency: { type: "string", default: "50" },
     port: { type: "string", default: "3198" },
     "provider-ms": { type: "string", default: "40" },
+    /** sqlite (a scratch file), or postgres: a scratch database on BENCH_DATABASE_URL or TEST_DATABASE_URL's server. */
+    engine: { type: "string", default: "sqlite" },
     /** A folder: the server runs with --cpu-prof and writes its CPU profile there when it stops. */
     profile: { type: "string" },
   },
@@ -160,6 +160,7 @@ function startProviderStandIn(): Promise<{ server: http.Server; calls: Map<strin
 /** A scratch database with one pairing whose webhook secret is SECRET. */
 async function seedDatabase(dbPath: string): Promise<void> {
   const { openDatabase } = await import("../../lib/db/open");
+  const { returnedRow } = await import("../../lib/db/query");
   const { createUser } = await import("../../lib/users/users");
   const { pairTerminal } = await import("../../lib/pairing/pair-terminal");
   const { merchants } = await import("../../lib/db/schema");
@@ -187,22 +188,20 @@ async function seedDatabase(dbPath: string): Promise<void> {
     actor,
   );
   if (paired.kind !== "paired") throw new Error(`the bench pairing failed: ${JSON.stringify(paired)}`);
-  db.close();
+  await db.end();
 }
 
 /** The poller's state, sampled from the database while the load runs (read-only; the server writes). */
 type Sample = { at: number; lagMs: number; backlog: number; oldestDueMs: number };
-function sampler(dbPath: string) {
-  const db = new Database(dbPath, { readonly: true, fileMustExist: true });
-  db.pragma("busy_timeout = 5000");
-  const due = db.prepare("select count(*) as n, min(next_poll_at) as oldest from transactions where next_poll_at is not null");
-  const worker = db.prepare("select lag_ms as lag from workers where name = 'poller'");
+async function sampler(target: string) {
+  const { openDatabase, rawQuery } = await import("../../lib/db/open");
+  const db = openDatabase(target, { migrate: false });
   const samples: Sample[] = [];
-  const take = () => {
+  const take = async () => {
     const now = Date.now();
-    const d = due.get() as { n: number; oldest: number | null };
-    const w = worker.get() as { lag: number | null } | undefined;
-    const sample = { at: now, lagMs: w?.lag ?? 0, backlog: d.n, oldestDueMs: d.oldest === null ? 0 : Math.max(0, now - d.oldest) };
+    const [d] = await rawQuery<{ n: number; oldest: number | null }>(db, "select count(*) as n, min(next_poll_at) as oldest from transactions where next_poll_at is not null");
+    const [w] = await rawQuery<{ lag: number | null }>(db, "select lag_ms as lag from workers where name = 'poller'");
+    const sample = { at: now, lagMs: Number(w?.lag ?? 0), backlog: Number(d?.n ?? 0), oldestDueMs: d?.oldest == null ? 0 : Math.max(0, now - Number(d.oldest)) };
     samples.push(sample);
     return sample;
   };
@@ -211,13 +210,13 @@ function sampler(dbPath: string) {
     samples,
     take,
     start: () => {
-      timer = setInterval(take, 500);
+      timer = setInterval(() => void take().catch(() => undefined), 500);
     },
     stop: () => {
       if (timer) clearInterval(timer);
       timer = null;
     },
-    close: () => db.close(),
+    close: () => db.end(),
   };
 }
 
@@ -232,9 +231,27 @@ type SettingFigures = {
   burst?: { maxLagMs: number; maxWaitMs: number; maxBacklog: number; drainSeconds: number | null; calls: Record<string, number> };
 };
 
+/** A scratch database for one setting: a SQLite file, or a new database on the Postgres server. */
+async function scratchDatabase(setting: Setting, dir: string): Promise<string> {
+  if (values.engine === "sqlite") return path.join(dir, "pairdesk.db");
+  if (values.engine !== "postgres") throw new Error(`--engine takes sqlite or postgres; got ${values.engine}`);
+  const admin = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!admin) throw new Error("--engine postgres needs BENCH_DATABASE_URL (or run it under scripts/test/with-postgres.ts)");
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  const name = `bench_${setting}_${randomBytes(3).toString("hex")}`;
+  await client.query(`create database "${name}"`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 async function runSetting(setting: Setting): Promise<SettingFigures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pairdesk-bench-webhooks-${setting}-`));
-  const dbPath = path.join(dir, "pairdesk.db");
+  const dbPath = await scratchDatabase(setting, dir);
+  const onPostgres = values.engine === "postgres";
   const deployed = setting === "deployed";
   const logs = setting !== "quiet";
   const env = {
@@ -244,7 +261,8 @@ async function runSetting(setting: Setting): Promise<SettingFigures> {
     PAIRDESK_MODE: "demo",
     PAIRDESK_SIMULATOR: "off",
     PAIRDESK_POLLER: deployed ? "on" : "off",
-    DATABASE_PATH: dbPath,
+    DATABASE_PATH: onPostgres ? path.join(dir, "unused.db") : dbPath,
+    ...(onPostgres ? { DATABASE_URL: dbPath } : {}),
     PUBLIC_URL: origin,
     PAY_CONNECT_SANDBOX_INTEGRATOR_ID: "bench",
     PAY_CONNECT_SANDBOX_URL: `http://127.0.0.1:${providerPort}`,
@@ -270,7 +288,7 @@ async function runSetting(setting: Setting): Promise<SettingFigures> {
     for (const byte of chunk) if (byte === 10) logLines += 1;
     if (process.env.BENCH_SERVER_LOG) process.stdout.write(chunk);
   });
-  const watch = sampler.bind(null, dbPath);
+  const watch = () => sampler(dbPath);
   try {
     for (let i = 0; ; i++) {
       const up = await fetch(`${origin}/api/health`).then((r) => r.status < 500, () => false);
@@ -294,7 +312,7 @@ async function runSetting(setting: Setting): Promise<SettingFigures> {
     const WARM = Math.min(2000, total);
     await load(signed("warm"), WARM);
     await load(noop, WARM);
-    const s = watch();
+    const s = await watch();
     s.start();
     const figures: RoundFigures[] = [];
     // Short rounds, the two routes in turn and each round in the other order (webhook then floor,
@@ -317,7 +335,7 @@ async function runSetting(setting: Setting): Promise<SettingFigures> {
     if (deployed) {
       // How long the poller takes to catch up once the burst is over (every slip fetched).
       for (;;) {
-        const now = s.take();
+        const now = await s.take();
         if (now.backlog === 0) {
           drainSeconds = (now.at - burstEnd) / 1000;
           break;
@@ -326,14 +344,17 @@ async function runSetting(setting: Setting): Promise<SettingFigures> {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-    s.close();
+    await s.close();
 
-    const check = new Database(dbPath, { readonly: true });
+    const { openDatabase, rawQuery } = await import("../../lib/db/open");
+    const check = openDatabase(dbPath, { migrate: false });
+    const count = async (sql: string) => Number((await rawQuery<{ n: number }>(check, sql))[0]?.n ?? 0);
     // The warm-up's deliveries ("warm-…" ids) are left out of the counts.
-    const stored = (check.prepare("select count(*) as n from webhook_deliveries where verdict = 'accepted' and event_count = 1 and cast(body as text) like '%\"bench-%'").get() as { n: number }).n;
-    const created = (check.prepare("select count(*) as n from transactions where provider_transaction_id like 'bench-%'").get() as { n: number }).n;
-    const slips = (check.prepare("select count(*) as n from transactions where provider_transaction_id like 'bench-%' and slip_fetched_at is not null").get() as { n: number }).n;
-    check.close();
+    const bodyText = onPostgres ? "convert_from(body, 'UTF8')" : "cast(body as text)";
+    const stored = await count(`select count(*) as n from webhook_deliveries where verdict = 'accepted' and event_count = 1 and ${bodyText} like '%"bench-%'`);
+    const created = await count("select count(*) as n from transactions where provider_transaction_id like 'bench-%'");
+    const slips = await count("select count(*) as n from transactions where provider_transaction_id like 'bench-%' and slip_fetched_at is not null");
+    await check.end();
     const during = s.samples.filter((x) => x.at <= burstEnd);
     return {
       setting,
@@ -380,7 +401,7 @@ function report(f: SettingFigures): boolean {
       : f.setting === "logs"
         ? "info logs read through a pipe, PAIRDESK_POLLER=off"
         : `as deployed (LOG_LEVEL=info read through a pipe, PAIRDESK_POLLER=on, Pay-Connect answering in ${providerMs} ms)`;
-  console.log(`\n== ${label}: ${rounds} rounds of ${total.toLocaleString("en-US")} requests a route over ${concurrency} connections, next start on ${os.cpus().length} cores (SQLite synchronous=FULL)`);
+  console.log(`\n== ${label}: ${rounds} rounds of ${total.toLocaleString("en-US")} requests a route over ${concurrency} connections, next start on ${os.cpus().length} cores (${values.engine === "postgres" ? "Postgres on this machine, synchronous_commit on, fsync off: a throwaway cluster" : "SQLite synchronous=FULL"})`);
   console.table(f.rounds.flatMap((r, i) => [row(`${i + 1}: webhook`, r.hooks), row(`${i + 1}: /api/ping (floor)`, r.ping)]));
   const ratios = f.rounds.map((r) => rate(r.hooks) / rate(r.ping));
   const hooksAll = f.rounds.flatMap((r) => r.hooks.latencies).sort((a, b) => a - b);
