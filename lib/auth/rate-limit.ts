@@ -82,7 +82,7 @@ export async function claimAttempt(db: DB, rules: ThrottleRule[], now = Date.now
 const PRUNE_CHANCE = 0.02;
 
 /** Failed sign-ins older than a day: no rule looks that far back. */
-export async function pruneFailures(db: DB, now = Date.now()): Promise<number> {
+async function pruneFailures(db: DB, now = Date.now()): Promise<number> {
   return changedRows(await db.transaction((tx) => tx.delete(signInFailures).where(lt(signInFailures.at, new Date(now - 24 * 60 * 60 * 1000)))));
 }
 

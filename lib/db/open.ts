@@ -140,7 +140,7 @@ export function writeAtExit(db: DB, write: (writer: Drizzle) => void): void {
  * Every query's failure is thrown without its parameters (withoutQueryValues): on both engines,
  * for the reader, the writer and each Postgres transaction (lib/db/postgres.ts calls this too).
  */
-export function withoutValuesInErrors<D extends object>(drizzleDb: D): D {
+function withoutValuesInErrors<D extends object>(drizzleDb: D): D {
   const session = (drizzleDb as unknown as { session: { prepareQuery: (...args: unknown[]) => Record<string, unknown> } }).session;
   const prepareQuery = session.prepareQuery.bind(session);
   session.prepareQuery = (...args: unknown[]) => {
