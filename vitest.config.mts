@@ -13,6 +13,7 @@ const POSTGRES_SUITE = [
   "lib/db/unavailable.test.ts",
   "lib/db/errors.test.ts",
   "lib/pairing/recovery-shared.test.ts",
+  "lib/ops/rewrap.test.ts",
   "lib/registers/queries.test.ts",
   "lib/registers/rules.test.ts",
   "lib/transactions/money-rules.test.ts",
