@@ -161,8 +161,8 @@ export async function copySqliteToPostgres(options: {
         `select rowid as "__rowid", ${t.columns.map(quote).join(", ")} from ${quote(t.name)} where rowid > ? order by rowid limit ?`,
       );
       let count = 0;
-      for (let after = -Infinity; ; ) {
-        const rows = read.all(after === -Infinity ? Number.MIN_SAFE_INTEGER : after, batch) as Row[];
+      for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+        const rows = read.all(after, batch) as Row[];
         if (rows.length === 0) break;
         after = Number(rows.at(-1)!.__rowid);
         const values: unknown[] = [];
